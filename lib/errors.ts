@@ -1,0 +1,172 @@
+/**
+ * Typed errors shared by every stage of the pipeline.
+ *
+ * Every error carries a machine-readable `code`, a `context` object naming what was
+ * involved (topic, stream, setting, ...) and, where another error caused it, `cause`.
+ * Messages say what to do next, not only what went wrong.
+ *
+ * @module
+ */
+
+/** Options accepted by {@linkcode PipelineError} and its subclasses. */
+export interface PipelineErrorOptions {
+  /** The error that caused this one, if any. */
+  cause?: unknown;
+  /** What was involved: names, values, settings. */
+  context?: Record<string, unknown>;
+}
+
+/**
+ * Base class of every error the pipeline throws on purpose.
+ *
+ * @example
+ * ```ts
+ * import { PipelineError } from "./errors.ts";
+ * try {
+ *   throw new PipelineError("disk full: free space under .data/", { context: { dir: ".data" } });
+ * } catch (e) {
+ *   if (e instanceof PipelineError) console.error(e.code, e.context);
+ * }
+ * ```
+ */
+export class PipelineError extends Error {
+  /** Stable machine-readable code, e.g. `TOPIC_NOT_FOUND`. */
+  readonly code: string;
+  /** What was involved when the error happened. */
+  readonly context: Record<string, unknown>;
+
+  constructor(
+    message: string,
+    options: PipelineErrorOptions & { code?: string } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code ?? "PIPELINE_ERROR";
+    this.context = options.context ?? {};
+  }
+}
+
+/**
+ * A topic that does not exist was named.
+ *
+ * @example
+ * ```ts
+ * import { TopicNotFoundError } from "./errors.ts";
+ * const err = new TopicNotFoundError("demo.pin");
+ * console.log(err.message);
+ * ```
+ */
+export class TopicNotFoundError extends PipelineError {
+  constructor(topic: string, options: PipelineErrorOptions = {}) {
+    super(
+      `Topic "${topic}" does not exist. List topics with GET /topics, or create it first.`,
+      {
+        ...options,
+        code: "TOPIC_NOT_FOUND",
+        context: { topic, ...options.context },
+      },
+    );
+  }
+}
+
+/**
+ * A stream that does not exist was named.
+ *
+ * @example
+ * ```ts
+ * import { StreamNotFoundError } from "./errors.ts";
+ * const err = new StreamNotFoundError("streaming-demo-pin");
+ * console.log(err.code); // STREAM_NOT_FOUND
+ * ```
+ */
+export class StreamNotFoundError extends PipelineError {
+  constructor(stream: string, options: PipelineErrorOptions = {}) {
+    super(
+      `Stream "${stream}" does not exist. List streams with GET /streams, or create it with POST /streams/${stream}.`,
+      {
+        ...options,
+        code: "STREAM_NOT_FOUND",
+        context: { stream, ...options.context },
+      },
+    );
+  }
+}
+
+/**
+ * A topic or stream that already exists was created again.
+ *
+ * @example
+ * ```ts
+ * import { AlreadyExistsError } from "./errors.ts";
+ * console.log(new AlreadyExistsError("stream", "s1").message);
+ * ```
+ */
+export class AlreadyExistsError extends PipelineError {
+  constructor(
+    kind: "topic" | "stream",
+    name: string,
+    options: PipelineErrorOptions = {},
+  ) {
+    super(
+      `The ${kind} "${name}" already exists; use it as it is or delete it first.`,
+      {
+        ...options,
+        code: "ALREADY_EXISTS",
+        context: { kind, name, ...options.context },
+      },
+    );
+  }
+}
+
+/**
+ * A configuration value is missing or invalid. The message names the setting.
+ *
+ * @example
+ * ```ts
+ * import { ConfigError } from "./errors.ts";
+ * throw new ConfigError("PROFILE", "must be one of embedded, local, aws", "cloudy");
+ * ```
+ */
+export class ConfigError extends PipelineError {
+  constructor(
+    setting: string,
+    problem: string,
+    value?: unknown,
+    options: PipelineErrorOptions = {},
+  ) {
+    super(
+      `Invalid setting ${setting}${
+        value === undefined ? "" : `=${JSON.stringify(value)}`
+      }: ${problem}`,
+      {
+        ...options,
+        code: "CONFIG_ERROR",
+        context: { setting, value, ...options.context },
+      },
+    );
+  }
+}
+
+/**
+ * A backend (database, broker, object store, server) could not be reached or failed.
+ *
+ * @example
+ * ```ts
+ * import { BackendError } from "./errors.ts";
+ * const err = new BackendError("kafka", "no broker answered at 127.0.0.1:9092; start it with `deno task services up`");
+ * console.log(err.context.backend); // kafka
+ * ```
+ */
+export class BackendError extends PipelineError {
+  constructor(
+    backend: string,
+    message: string,
+    options: PipelineErrorOptions = {},
+  ) {
+    super(`${backend}: ${message}`, {
+      ...options,
+      code: "BACKEND_ERROR",
+      context: { backend, ...options.context },
+    });
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The object-store interface of the lake: a local directory (embedded) or an S3 bucket.
+ *
+ * @module
+ */
+
+/** One stored object. */
+export interface ObjectInfo {
+  /** Key relative to the store root, `/`-separated, e.g. `topics/demo.pin/partition=0/...`. */
+  key: string;
+  /** Size in bytes. */
+  size: number;
+}
+
+/**
+ * A flat key → bytes store with atomic puts.
+ *
+ * @example
+ * ```ts
+ * import type { ObjectStore } from "./types.ts";
+ * async function show(store: ObjectStore) {
+ *   for (const o of await store.list("topics/")) console.log(o.key, o.size);
+ * }
+ * ```
+ */
+export interface ObjectStore {
+  /** Writes an object whole; readers see the old object or the new one, never a part. */
+  put(key: string, body: Uint8Array | string): Promise<void>;
+  /** Reads an object; throws `ObjectNotFoundError` when absent. */
+  get(key: string): Promise<Uint8Array>;
+  /** Objects whose key starts with `prefix`, sorted by key. */
+  list(prefix: string): Promise<ObjectInfo[]>;
+  /** Removes an object; absent objects are ignored. */
+  delete(key: string): Promise<void>;
+  /** Where the objects are, for people: a path or an `s3://bucket/prefix` URL. */
+  readonly location: string;
+}

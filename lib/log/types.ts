@@ -1,0 +1,224 @@
+/**
+ * The log interfaces: topics (Kafka-shaped) and streams (Kinesis-shaped).
+ *
+ * The embedded SQLite log, the Kafka adapter and the Kinesis adapter implement these,
+ * so the gateway, the sink and the stream processor never know which tier they run on.
+ *
+ * @module
+ */
+
+/** A record handed to {@linkcode TopicLog.append}. */
+export interface TopicRecordInput {
+  /** Optional key; records with the same key go to the same partition. */
+  key?: string | null;
+  /** The value bytes (the gateway stores the JSON text of the REST Proxy `value`). */
+  value: Uint8Array;
+  /** Explicit partition; when absent the key's hash (or round robin) picks one. */
+  partition?: number;
+}
+
+/** Where an appended record landed. */
+export interface AppendResult {
+  partition: number;
+  offset: number;
+}
+
+/** A record read back from a topic. */
+export interface TopicRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: string | null;
+  value: Uint8Array;
+  /** Append time, epoch milliseconds. */
+  timestamp: number;
+}
+
+/** A topic and its partition count. */
+export interface TopicInfo {
+  name: string;
+  partitions: number;
+}
+
+/** Options of {@linkcode TopicLog.createTopic}. */
+export interface CreateTopicOptions {
+  /** Number of partitions (default 1). */
+  partitions?: number;
+  /** Replication factor; ignored by the embedded log (default 1). */
+  replicationFactor?: number;
+}
+
+/** A committed or sought position: the next offset to read in one partition. */
+export interface TopicPosition {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+/** Options of {@linkcode TopicConsumer.poll}. */
+export interface PollOptions {
+  /** Most records returned by one poll (default 500). */
+  maxRecords?: number;
+  /** How long to wait when nothing is available, in ms (default 1000). */
+  timeoutMs?: number;
+}
+
+/**
+ * A consumer-group member reading a set of topics.
+ *
+ * Records come in offset order per partition. Positions start at the group's committed
+ * offsets (or the earliest offset when none) and advance as records are polled.
+ */
+export interface TopicConsumer {
+  /** Returns the next records; an empty array when none arrived within `timeoutMs`. */
+  poll(options?: PollOptions): Promise<TopicRecord[]>;
+  /** Moves the read position of one partition; the next poll starts there. */
+  seek(position: TopicPosition): Promise<void>;
+  /** Commits positions (next offset to read) for the group; durable when resolved. */
+  commit(positions: TopicPosition[]): Promise<void>;
+  /** The group's committed position of one partition, or `null` when none. */
+  committed(topic: string, partition: number): Promise<number | null>;
+  /** Leaves the group and frees resources. */
+  close(): Promise<void>;
+}
+
+/**
+ * A Kafka-shaped log of topics with partitions, offsets and consumer groups.
+ *
+ * @example
+ * ```ts
+ * import type { TopicLog } from "./types.ts";
+ * async function postOne(log: TopicLog) {
+ *   const [meta] = await log.append("demo.pin", [{ value: new TextEncoder().encode("{}") }]);
+ *   console.log(meta.partition, meta.offset);
+ * }
+ * ```
+ */
+export interface TopicLog {
+  /** All topics with their partition counts, sorted by name. */
+  listTopics(): Promise<TopicInfo[]>;
+  /** One topic; throws `TopicNotFoundError` when it does not exist. */
+  describeTopic(name: string): Promise<TopicInfo>;
+  /** Creates a topic; throws `AlreadyExistsError` when it exists. */
+  createTopic(name: string, options?: CreateTopicOptions): Promise<void>;
+  /**
+   * Appends records; resolves only once they are durable (fsynced, or acknowledged by all
+   * in-sync replicas). Throws `TopicNotFoundError` for an unknown topic; then nothing is appended.
+   */
+  append(topic: string, records: TopicRecordInput[]): Promise<AppendResult[]>;
+  /** Joins consumer group `group` reading `topics`. */
+  consumer(group: string, topics: string[]): Promise<TopicConsumer>;
+  /** Releases connections and files. */
+  close(): Promise<void>;
+}
+
+/** A record handed to {@linkcode StreamLog.putRecords}. */
+export interface StreamRecordInput {
+  /** The payload bytes (the gateway stores the JSON text of the `Data` field). */
+  data: Uint8Array;
+  /** Picks the shard by its MD5 hash, as Kinesis does. */
+  partitionKey: string;
+}
+
+/** The outcome of one record of a put: where it landed, or why it failed. */
+export type PutRecordResult =
+  | { shardId: string; sequenceNumber: string }
+  | { errorCode: string; errorMessage: string };
+
+/** A record read back from a shard. */
+export interface StreamRecord {
+  stream: string;
+  shardId: string;
+  /** Decimal string; compare with `BigInt`. */
+  sequenceNumber: string;
+  partitionKey: string;
+  data: Uint8Array;
+  /** Arrival time, epoch milliseconds. */
+  arrivalTimestamp: number;
+}
+
+/** One shard of a stream. */
+export interface ShardInfo {
+  shardId: string;
+  /** The shard this one was split from or merged from, if any. */
+  parentShardId?: string;
+  /** The second parent of a merge, if any. */
+  adjacentParentShardId?: string;
+  /** Inclusive hash-key range, decimal strings of 128-bit numbers. */
+  hashKeyRange: { start: string; end: string };
+  startingSequenceNumber: string;
+  /** Set when the shard is closed (after a split or merge): no record will follow it. */
+  endingSequenceNumber?: string;
+}
+
+/** What {@linkcode StreamLog.describeStream} answers. */
+export interface StreamDescription {
+  name: string;
+  status: "CREATING" | "ACTIVE" | "UPDATING" | "DELETING";
+  shards: ShardInfo[];
+  /** Creation time, epoch milliseconds. */
+  createdAt: number;
+  retentionHours: number;
+}
+
+/** Options of {@linkcode StreamLog.readShard}. */
+export interface ReadShardOptions {
+  /** Read records after this sequence number; from the shard's start when absent. */
+  afterSequenceNumber?: string;
+  /** Most records returned (default 1000). */
+  limit?: number;
+}
+
+/** A page of records from one shard. */
+export interface ShardPage {
+  records: StreamRecord[];
+  /** True when the shard is closed and every record of it has been returned. */
+  shardEnded: boolean;
+}
+
+/** Options of {@linkcode StreamLog.createStream}. */
+export interface CreateStreamOptions {
+  /** Number of shards (default 1). */
+  shardCount?: number;
+}
+
+/**
+ * A Kinesis-shaped log of streams with shards and sequence numbers.
+ *
+ * @example
+ * ```ts
+ * import type { StreamLog } from "./types.ts";
+ * async function putOne(log: StreamLog) {
+ *   const [res] = await log.putRecords("streaming-demo-pin", [
+ *     { data: new TextEncoder().encode("{}"), partitionKey: "p1" },
+ *   ]);
+ *   console.log(res);
+ * }
+ * ```
+ */
+export interface StreamLog {
+  /** Stream names, sorted. */
+  listStreams(): Promise<string[]>;
+  /** Throws `StreamNotFoundError` when it does not exist. */
+  describeStream(name: string): Promise<StreamDescription>;
+  /** Throws `AlreadyExistsError` when it exists. Resolves once the stream is ACTIVE. */
+  createStream(name: string, options?: CreateStreamOptions): Promise<void>;
+  /** Throws `StreamNotFoundError` when it does not exist. */
+  deleteStream(name: string): Promise<void>;
+  /**
+   * Puts records; resolves once the accepted ones are durable. A per-record failure is
+   * reported in its result, never thrown. Throws `StreamNotFoundError` for an unknown stream.
+   */
+  putRecords(
+    stream: string,
+    records: StreamRecordInput[],
+  ): Promise<PutRecordResult[]>;
+  /** Reads one shard in sequence order. */
+  readShard(
+    stream: string,
+    shardId: string,
+    options?: ReadShardOptions,
+  ): Promise<ShardPage>;
+  /** Releases connections and files. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,77 @@
+/**
+ * Records of the three course tables and the source-reader interface.
+ *
+ * Column names are exactly those of the course's RDS tables. Values keep their dirty forms
+ * (`"User Info Error"`, `"12k"`, ...): cleaning happens downstream.
+ *
+ * @module
+ */
+
+/** A row of `pinterest_data`. */
+export interface PinRecord {
+  index: number;
+  unique_id: string;
+  title: string;
+  description: string;
+  poster_name: string;
+  /** Digits, `12k`, `1M`, or `User Info Error`. */
+  follower_count: string;
+  tag_list: string;
+  is_image_or_video: string;
+  image_src: string;
+  /** 0 or 1. */
+  downloaded: number;
+  save_location: string;
+  category: string;
+}
+
+/** A row of `geolocation_data`. */
+export interface GeoRecord {
+  ind: number;
+  timestamp: Date;
+  latitude: number;
+  longitude: number;
+  country: string;
+}
+
+/** A row of `user_data`. */
+export interface UserRecord {
+  ind: number;
+  first_name: string;
+  last_name: string;
+  age: number;
+  date_joined: Date;
+}
+
+/** The three course table names. */
+export type TableName = "pinterest_data" | "geolocation_data" | "user_data";
+
+/** One emulated post: the rows at the same offset of the three tables. */
+export interface Post {
+  pin: PinRecord;
+  geo: GeoRecord;
+  user: UserRecord;
+}
+
+/**
+ * Reads source rows the way the course's emulator does: the same offset in each table.
+ *
+ * @example
+ * ```ts
+ * import type { SourceReader } from "./types.ts";
+ * async function first(reader: SourceReader) {
+ *   const post = await reader.readPost(0);
+ *   console.log(post.pin.category, post.geo.country, post.user.age);
+ * }
+ * ```
+ */
+export interface SourceReader {
+  /** The number of rows of the smallest table: valid offsets are `0 .. rowCount()-1`. */
+  rowCount(): Promise<number>;
+  /** `SELECT * FROM t LIMIT ?, 1` in each table, with the offset bound, never spliced. */
+  readPost(offset: number): Promise<Post>;
+  /** Closes the connection or file. */
+  close(): Promise<void>;
+  /** Where the rows come from, for people (no password). */
+  readonly location: string;
+}
