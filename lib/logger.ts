@@ -1,0 +1,62 @@
+/**
+ * A tiny structured logger shared by every stage. Stages take a `logger` option so that
+ * CLIs print progress while tests stay quiet.
+ *
+ * @module
+ */
+
+/** Extra fields printed after a message. */
+export type LogContext = Record<string, unknown>;
+
+/**
+ * Where stages report progress and problems.
+ *
+ * @example
+ * ```ts
+ * import { consoleLogger } from "./logger.ts";
+ * consoleLogger.info("sink flushed", { topic: "pinterest.pin", records: 500 });
+ * ```
+ */
+export interface Logger {
+  info(message: string, context?: LogContext): void;
+  warn(message: string, context?: LogContext): void;
+  error(message: string, context?: LogContext): void;
+}
+
+function format(level: string, message: string, context?: LogContext): string {
+  const time = new Date().toISOString().slice(11, 23);
+  const fields = context && Object.keys(context).length > 0
+    ? " " + JSON.stringify(context)
+    : "";
+  return `${time} ${level} ${message}${fields}`;
+}
+
+/**
+ * Prints to stderr, one line per message, so stdout stays free for results (`--json`).
+ *
+ * @example
+ * ```ts
+ * import { consoleLogger } from "./logger.ts";
+ * consoleLogger.warn("retrying", { attempt: 2 });
+ * ```
+ */
+export const consoleLogger: Logger = {
+  info: (m, c) => console.error(format("INFO ", m, c)),
+  warn: (m, c) => console.error(format("WARN ", m, c)),
+  error: (m, c) => console.error(format("ERROR", m, c)),
+};
+
+/**
+ * Drops every message; the default in tests and libraries.
+ *
+ * @example
+ * ```ts
+ * import { silentLogger } from "./logger.ts";
+ * silentLogger.info("nobody sees this");
+ * ```
+ */
+export const silentLogger: Logger = {
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+};
