@@ -1,0 +1,294 @@
+/**
+ * Pipeline settings: a profile (`embedded`, `local`, `aws`) plus explicit overrides from
+ * command-line flags and environment variables, validated at start.
+ *
+ * Precedence: flag > environment variable > profile default. Every setting, its variable and
+ * its default is listed in {@linkcode SETTINGS_TABLE} (the README's configuration table is
+ * generated from the same facts).
+ *
+ * @module
+ */
+import { ConfigError } from "../errors.ts";
+
+/** The three tiers. */
+export type Profile = "embedded" | "local" | "aws";
+
+/** The profiles, in the order they are documented. */
+export const PROFILES: readonly Profile[] = ["embedded", "local", "aws"];
+
+/** Resolved, validated settings. */
+export interface PipelineConfig {
+  profile: Profile;
+  /** Root of generated data (`DATA_DIR`). */
+  dataDir: string;
+  /** Topic and stream prefix (`PIPELINE_PREFIX`): topics `{prefix}.pin`, streams `streaming-{prefix}-pin`. */
+  prefix: string;
+  /** Source rows: a SQLite path or a `mysql://` URL (`SOURCE_URL`). */
+  sourceUrl: string;
+  /** Kafka bootstrap brokers (`KAFKA_BROKERS`); used by `local` and `aws`. */
+  kafkaBrokers: string[];
+  /** Kinesis endpoint (`KINESIS_ENDPOINT`); empty means the AWS default for the region. */
+  kinesisEndpoint: string;
+  /** S3 endpoint (`S3_ENDPOINT`); empty means the AWS default for the region. */
+  s3Endpoint: string;
+  /** Bucket of the lake (`S3_BUCKET`); used by `local` and `aws`. */
+  s3Bucket: string;
+  /** AWS region (`AWS_REGION`). */
+  awsRegion: string;
+  /** Keys the gateway accepts in `x-api-key` (`GATEWAY_API_KEYS`, comma-separated); none = open. */
+  apiKeys: string[];
+}
+
+/** Flags a CLI passes to {@linkcode loadConfig}; each overrides its environment variable. */
+export interface ConfigFlags {
+  profile?: string;
+  dataDir?: string;
+  prefix?: string;
+  source?: string;
+}
+
+/** Options of {@linkcode loadConfig}. */
+export interface LoadConfigOptions {
+  /** Environment to read (default: `Deno.env.toObject()`). */
+  env?: Record<string, string | undefined>;
+}
+
+/** One row of the configuration table: setting, variable, flag, defaults per profile. */
+export interface SettingRow {
+  setting: keyof PipelineConfig;
+  env: string;
+  flag?: string;
+  defaults: Record<Profile, string>;
+  description: string;
+}
+
+/** Local endpoints started by `deno task services up`. */
+export const LOCAL_ENDPOINTS = {
+  kafka: "127.0.0.1:9092",
+  kinesis: "http://127.0.0.1:4567",
+  s3: "http://127.0.0.1:4569",
+  mysql: "mysql://pinterest:pinterest@127.0.0.1:3307/pinterest",
+} as const;
+
+/**
+ * Every setting with its variable, flag and per-profile default (`""` = none / required).
+ *
+ * @example
+ * ```ts
+ * import { SETTINGS_TABLE } from "./settings.ts";
+ * for (const row of SETTINGS_TABLE) console.log(row.env, row.defaults.embedded);
+ * ```
+ */
+export const SETTINGS_TABLE: readonly SettingRow[] = [
+  row(
+    "profile",
+    "PIPELINE_PROFILE",
+    "--profile",
+    ["embedded", "local", "aws"],
+    "Which tier runs",
+  ),
+  row(
+    "dataDir",
+    "DATA_DIR",
+    "--data-dir",
+    [".data", ".data", ".data"],
+    "Generated data root",
+  ),
+  row("prefix", "PIPELINE_PREFIX", "--prefix", [
+    "pinterest",
+    "pinterest",
+    "pinterest",
+  ], "Topic/stream prefix"),
+  row("sourceUrl", "SOURCE_URL", "--source", [
+    "{dataDir}/source.db",
+    LOCAL_ENDPOINTS.mysql,
+    "",
+  ], "Source rows: SQLite path or mysql:// URL"),
+  row("kafkaBrokers", "KAFKA_BROKERS", undefined, [
+    "",
+    LOCAL_ENDPOINTS.kafka,
+    "",
+  ], "Kafka bootstrap brokers, comma-separated"),
+  row("kinesisEndpoint", "KINESIS_ENDPOINT", undefined, [
+    "",
+    LOCAL_ENDPOINTS.kinesis,
+    "(AWS default)",
+  ], "Kinesis endpoint URL"),
+  row("s3Endpoint", "S3_ENDPOINT", undefined, [
+    "",
+    LOCAL_ENDPOINTS.s3,
+    "(AWS default)",
+  ], "S3 endpoint URL (path-style when set)"),
+  row(
+    "s3Bucket",
+    "S3_BUCKET",
+    undefined,
+    ["", "pinterest-lake", ""],
+    "Bucket of the lake",
+  ),
+  row("awsRegion", "AWS_REGION", undefined, [
+    "us-east-1",
+    "us-east-1",
+    "us-east-1",
+  ], "AWS region"),
+  row(
+    "apiKeys",
+    "GATEWAY_API_KEYS",
+    undefined,
+    ["", "", ""],
+    "Accepted x-api-key values, comma-separated; empty = no key needed",
+  ),
+];
+
+function row(
+  setting: keyof PipelineConfig,
+  env: string,
+  flag: string | undefined,
+  [embedded, local, aws]: string[],
+  description: string,
+): SettingRow {
+  return {
+    setting,
+    env,
+    flag,
+    defaults: { embedded, local, aws },
+    description,
+  };
+}
+
+function list(text: string): string[] {
+  return text.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+function checkUrl(setting: string, value: string, protocols: string[]): void {
+  if (value === "") return;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (cause) {
+    throw new ConfigError(
+      setting,
+      `not a URL; expected e.g. ${protocols[0]}//127.0.0.1:4567`,
+      value,
+      { cause },
+    );
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(
+      setting,
+      `protocol must be one of ${protocols.join(", ")}`,
+      value,
+    );
+  }
+}
+
+/**
+ * Resolves and validates the settings. Throws {@linkcode ConfigError} naming the bad setting.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from "./settings.ts";
+ * const config = loadConfig({ profile: "embedded", dataDir: "/tmp/demo" }, { env: {} });
+ * console.log(config.sourceUrl); // /tmp/demo/source.db
+ * ```
+ */
+export function loadConfig(
+  flags: ConfigFlags = {},
+  options: LoadConfigOptions = {},
+): PipelineConfig {
+  const env = options.env ?? Deno.env.toObject();
+  const profileText = flags.profile ?? env.PIPELINE_PROFILE ?? "embedded";
+  if (!(PROFILES as string[]).includes(profileText)) {
+    throw new ConfigError(
+      "PIPELINE_PROFILE (--profile)",
+      `must be one of ${PROFILES.join(", ")}`,
+      profileText,
+    );
+  }
+  const profile = profileText as Profile;
+  const pick = (setting: keyof PipelineConfig, flag?: string): string => {
+    const r = SETTINGS_TABLE.find((s) => s.setting === setting)!;
+    return (flag ?? env[r.env] ??
+      r.defaults[profile].replace(/^\(AWS default\)$/, "")).trim();
+  };
+  const dataDir = pick("dataDir", flags.dataDir);
+  if (dataDir === "") {
+    throw new ConfigError(
+      "DATA_DIR (--data-dir)",
+      "must not be empty",
+      dataDir,
+    );
+  }
+  const prefix = pick("prefix", flags.prefix);
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(prefix)) {
+    throw new ConfigError(
+      "PIPELINE_PREFIX (--prefix)",
+      "use 1-100 letters, digits, '_' or '-'",
+      prefix,
+    );
+  }
+  const sourceUrl = pick("sourceUrl", flags.source).replace(
+    "{dataDir}",
+    dataDir,
+  );
+  const config: PipelineConfig = {
+    profile,
+    dataDir,
+    prefix,
+    sourceUrl,
+    kafkaBrokers: list(pick("kafkaBrokers")),
+    kinesisEndpoint: pick("kinesisEndpoint"),
+    s3Endpoint: pick("s3Endpoint"),
+    s3Bucket: pick("s3Bucket"),
+    awsRegion: pick("awsRegion"),
+    apiKeys: list(pick("apiKeys")),
+  };
+  validate(config);
+  return config;
+}
+
+function validate(config: PipelineConfig): void {
+  if (config.sourceUrl === "") {
+    throw new ConfigError(
+      "SOURCE_URL (--source)",
+      "required for the aws profile: mysql://user:pass@host:3306/db",
+      "",
+    );
+  }
+  if (config.sourceUrl.includes("://")) {
+    checkUrl("SOURCE_URL (--source)", config.sourceUrl, ["mysql:"]);
+  }
+  checkUrl("KINESIS_ENDPOINT", config.kinesisEndpoint, ["http:", "https:"]);
+  checkUrl("S3_ENDPOINT", config.s3Endpoint, ["http:", "https:"]);
+  if (config.profile === "embedded") return;
+  if (config.kafkaBrokers.length === 0) {
+    throw new ConfigError(
+      "KAFKA_BROKERS",
+      `required for the ${config.profile} profile: host:port[,host:port]`,
+      "",
+    );
+  }
+  for (const broker of config.kafkaBrokers) {
+    if (!/^[^\s:/]+:\d{1,5}$/.test(broker)) {
+      throw new ConfigError(
+        "KAFKA_BROKERS",
+        "each broker is host:port",
+        broker,
+      );
+    }
+  }
+  if (config.s3Bucket === "") {
+    throw new ConfigError(
+      "S3_BUCKET",
+      `required for the ${config.profile} profile`,
+      "",
+    );
+  }
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(config.s3Bucket)) {
+    throw new ConfigError(
+      "S3_BUCKET",
+      "3-63 lowercase letters, digits, '.' or '-'",
+      config.s3Bucket,
+    );
+  }
+}

@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "../errors.ts";
+import { loadConfig } from "./settings.ts";
+
+Deno.test("embedded defaults need no environment", () => {
+  const config = loadConfig({}, { env: {} });
+  assert.deepEqual(config, {
+    profile: "embedded",
+    dataDir: ".data",
+    prefix: "pinterest",
+    sourceUrl: ".data/source.db",
+    kafkaBrokers: [],
+    kinesisEndpoint: "",
+    s3Endpoint: "",
+    s3Bucket: "",
+    awsRegion: "us-east-1",
+    apiKeys: [],
+  });
+});
+
+Deno.test("local profile points at the local stack", () => {
+  const config = loadConfig({ profile: "local" }, { env: {} });
+  assert.deepEqual(config.kafkaBrokers, ["127.0.0.1:9092"]);
+  assert.equal(config.kinesisEndpoint, "http://127.0.0.1:4567");
+  assert.equal(config.s3Endpoint, "http://127.0.0.1:4569");
+  assert.equal(config.s3Bucket, "pinterest-lake");
+  assert.equal(
+    config.sourceUrl,
+    "mysql://pinterest:pinterest@127.0.0.1:3307/pinterest",
+  );
+});
+
+Deno.test("flags beat environment, environment beats defaults", () => {
+  const env = {
+    DATA_DIR: "/env",
+    PIPELINE_PREFIX: "envp",
+    GATEWAY_API_KEYS: "a, b,,c",
+  };
+  const config = loadConfig({ dataDir: "/flag" }, { env });
+  assert.equal(config.dataDir, "/flag");
+  assert.equal(config.sourceUrl, "/flag/source.db");
+  assert.equal(config.prefix, "envp");
+  assert.deepEqual(config.apiKeys, ["a", "b", "c"]);
+});
+
+Deno.test("errors name the bad setting", () => {
+  const cases: [
+    Parameters<typeof loadConfig>[0],
+    Record<string, string>,
+    RegExp,
+  ][] = [
+    [
+      { profile: "cloudy" },
+      {},
+      /PIPELINE_PROFILE \(--profile\)="cloudy": must be one of embedded, local, aws/,
+    ],
+    [{ prefix: "a b" }, {}, /PIPELINE_PREFIX \(--prefix\)="a b"/],
+    [
+      { profile: "aws" },
+      {},
+      /SOURCE_URL \(--source\)="": required for the aws profile/,
+    ],
+    [
+      { profile: "aws", source: "mysql://u:p@h:3306/d" },
+      {},
+      /KAFKA_BROKERS="": required for the aws profile/,
+    ],
+    [
+      { profile: "local" },
+      { KAFKA_BROKERS: "b1:9092,nohost" },
+      /KAFKA_BROKERS="nohost": each broker is host:port/,
+    ],
+    [
+      { profile: "local" },
+      { S3_BUCKET: "Bad_Bucket" },
+      /S3_BUCKET="Bad_Bucket"/,
+    ],
+    [
+      { profile: "local" },
+      { KINESIS_ENDPOINT: "ftp://x" },
+      /KINESIS_ENDPOINT="ftp:\/\/x": protocol must be one of http:, https:/,
+    ],
+    [
+      { source: "postgres://x/y" },
+      {},
+      /SOURCE_URL \(--source\)="postgres:\/\/x\/y": protocol must be one of mysql:/,
+    ],
+  ];
+  for (const [flags, env, message] of cases) {
+    assert.throws(
+      () => loadConfig(flags, { env }),
+      (e: unknown) => e instanceof ConfigError && message.test(e.message),
+    );
+  }
+});
