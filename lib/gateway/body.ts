@@ -1,0 +1,126 @@
+/**
+ * Request body handling: content-type checks, size-bounded reading and JSON parsing.
+ *
+ * The size limit is enforced while the body streams in: the declared `Content-Length` is
+ * checked first, and the reader stops (and cancels the stream) as soon as the bytes read
+ * pass the limit, so no more than `maxBytes` plus one chunk is ever held in memory.
+ *
+ * @module
+ */
+
+import {
+  BodyTooLargeError,
+  InvalidBodyError,
+  UnsupportedMediaTypeError,
+} from "./errors.ts";
+
+/** Content types accepted by `POST /topics/{topic}` (REST Proxy v2 JSON embedded format). */
+export const TOPIC_CONTENT_TYPES = [
+  "application/vnd.kafka.json.v2+json",
+  "application/json",
+];
+
+/** Content types accepted by the Kinesis routes. */
+export const STREAM_CONTENT_TYPES = [
+  "application/json",
+  "application/x-amz-json-1.1",
+];
+
+/**
+ * Throws {@linkcode UnsupportedMediaTypeError} unless the request's media type (ignoring
+ * parameters such as `charset`, case-insensitive) is one of `accepted`.
+ *
+ * @example
+ * ```ts
+ * import { checkContentType, TOPIC_CONTENT_TYPES } from "./body.ts";
+ * const req = new Request("http://x/topics/t", {
+ *   method: "POST",
+ *   headers: { "content-type": "application/json; charset=utf-8" },
+ * });
+ * checkContentType(req, TOPIC_CONTENT_TYPES); // passes
+ * ```
+ */
+export function checkContentType(req: Request, accepted: string[]): void {
+  const header = req.headers.get("content-type");
+  const media = header?.split(";")[0].trim().toLowerCase() ?? "";
+  if (!accepted.includes(media)) {
+    throw new UnsupportedMediaTypeError(header, accepted);
+  }
+}
+
+/**
+ * Reads the whole body, failing with {@linkcode BodyTooLargeError} once it passes
+ * `maxBytes` (without reading the rest).
+ *
+ * @example
+ * ```ts
+ * import { readBodyBytes } from "./body.ts";
+ * const req = new Request("http://x/", { method: "POST", body: "hello" });
+ * const bytes = await readBodyBytes(req, 1024);
+ * console.log(bytes.length); // 5
+ * ```
+ */
+export async function readBodyBytes(
+  req: Request,
+  maxBytes: number,
+): Promise<Uint8Array> {
+  const declared = Number(req.headers.get("content-length") ?? NaN);
+  if (declared > maxBytes) {
+    await req.body?.cancel().catch(() => {});
+    throw new BodyTooLargeError(maxBytes, { context: { declared } });
+  }
+  if (req.body === null) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new BodyTooLargeError(maxBytes);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Reads the body (bounded by `maxBytes`) and parses it as JSON; malformed UTF-8 or JSON
+ * throws {@linkcode InvalidBodyError} with error code 42201. An empty body parses to
+ * `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { readJsonBody } from "./body.ts";
+ * const req = new Request("http://x/", { method: "POST", body: '{"a":1}' });
+ * console.log(await readJsonBody(req, 1024)); // { a: 1 }
+ * ```
+ */
+export async function readJsonBody(
+  req: Request,
+  maxBytes: number,
+): Promise<unknown> {
+  const bytes = await readBodyBytes(req, maxBytes);
+  if (bytes.byteLength === 0) return undefined;
+  try {
+    return JSON.parse(decoder.decode(bytes));
+  } catch (err) {
+    throw new InvalidBodyError(
+      `Request body is not valid JSON (${
+        (err as Error).message
+      }); send a UTF-8 JSON object.`,
+      { errorCode: 42201, cause: err },
+    );
+  }
+}

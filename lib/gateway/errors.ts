@@ -1,0 +1,201 @@
+/**
+ * Typed errors of the gateway and their REST Proxy style HTTP mapping.
+ *
+ * Every error answered to a client is a {@linkcode GatewayError}: an HTTP `status` plus a
+ * Confluent REST Proxy style `errorCode` (`{"error_code":40401,"message":...}`). Errors
+ * thrown by the log (`TopicNotFoundError`, `StreamNotFoundError`, `AlreadyExistsError`) are
+ * mapped by {@linkcode toGatewayError}.
+ *
+ * | status | error_code | meaning |
+ * |---|---|---|
+ * | 403 | 40301 | missing or wrong `x-api-key` |
+ * | 404 | 404 | no such route |
+ * | 404 | 40401 | unknown topic or stream |
+ * | 404 | 40402 | partition not found in the topic |
+ * | 405 | 405 | method not allowed on this route |
+ * | 409 | 40901 | stream (or topic) already exists |
+ * | 413 | 41301 | body over the size limit |
+ * | 415 | 41501 | unsupported content type |
+ * | 422 | 42201 | malformed JSON |
+ * | 422 | 42202 | well-formed JSON but not a valid request body |
+ * | 500 | 50002 | the log failed (backend error) |
+ *
+ * @module
+ */
+
+import {
+  AlreadyExistsError,
+  PipelineError,
+  type PipelineErrorOptions,
+  StreamNotFoundError,
+  TopicNotFoundError,
+} from "../errors.ts";
+
+/** Options of {@linkcode GatewayError}: the HTTP status and the REST Proxy error code. */
+export interface GatewayErrorOptions extends PipelineErrorOptions {
+  /** HTTP status answered to the client. */
+  status: number;
+  /** REST Proxy style numeric code, e.g. `40401`. */
+  errorCode: number;
+}
+
+/**
+ * An error answered to the client with `status` and `{"error_code", "message"}`.
+ *
+ * @example
+ * ```ts
+ * import { GatewayError } from "./errors.ts";
+ * const err = new GatewayError("no such route", { status: 404, errorCode: 404 });
+ * console.log(err.status, err.errorCode); // 404 404
+ * ```
+ */
+export class GatewayError extends PipelineError {
+  /** HTTP status answered to the client. */
+  readonly status: number;
+  /** REST Proxy style numeric code. */
+  readonly errorCode: number;
+
+  constructor(message: string, options: GatewayErrorOptions) {
+    super(message, {
+      cause: options.cause,
+      context: options.context,
+      code: `GATEWAY_${options.errorCode}`,
+    });
+    this.status = options.status;
+    this.errorCode = options.errorCode;
+  }
+
+  /** The JSON body answered to the client. */
+  toBody(): { error_code: number; message: string } {
+    return { error_code: this.errorCode, message: this.message };
+  }
+}
+
+/**
+ * A request body that cannot be accepted (422): malformed JSON (42201) or a body that
+ * does not have the required shape (42202).
+ *
+ * @example
+ * ```ts
+ * import { InvalidBodyError } from "./errors.ts";
+ * throw new InvalidBodyError("records[0] has no value", { errorCode: 42202 });
+ * ```
+ */
+export class InvalidBodyError extends GatewayError {
+  constructor(
+    message: string,
+    options: PipelineErrorOptions & { errorCode?: 42201 | 42202 } = {},
+  ) {
+    super(message, {
+      ...options,
+      status: 422,
+      errorCode: options.errorCode ?? 42202,
+    });
+  }
+}
+
+/**
+ * The request body is larger than the configured limit (413, 41301).
+ *
+ * @example
+ * ```ts
+ * import { BodyTooLargeError } from "./errors.ts";
+ * console.log(new BodyTooLargeError(1024).status); // 413
+ * ```
+ */
+export class BodyTooLargeError extends GatewayError {
+  constructor(limit: number, options: PipelineErrorOptions = {}) {
+    super(
+      `Request body is larger than ${limit} bytes; send fewer records per request or raise maxBodyBytes.`,
+      {
+        ...options,
+        status: 413,
+        errorCode: 41301,
+        context: { limit, ...options.context },
+      },
+    );
+  }
+}
+
+/**
+ * The request's content type is not one the route accepts (415, 41501).
+ *
+ * @example
+ * ```ts
+ * import { UnsupportedMediaTypeError } from "./errors.ts";
+ * const err = new UnsupportedMediaTypeError("text/plain", ["application/json"]);
+ * console.log(err.errorCode); // 41501
+ * ```
+ */
+export class UnsupportedMediaTypeError extends GatewayError {
+  constructor(
+    got: string | null,
+    accepted: string[],
+    options: PipelineErrorOptions = {},
+  ) {
+    super(
+      `Unsupported Content-Type ${JSON.stringify(got ?? "")}; send one of: ${
+        accepted.join(", ")
+      }.`,
+      {
+        ...options,
+        status: 415,
+        errorCode: 41501,
+        context: { got, accepted, ...options.context },
+      },
+    );
+  }
+}
+
+/**
+ * The `x-api-key` header is missing or not one of the configured keys (403, 40301).
+ *
+ * @example
+ * ```ts
+ * import { ForbiddenError } from "./errors.ts";
+ * console.log(new ForbiddenError().status); // 403
+ * ```
+ */
+export class ForbiddenError extends GatewayError {
+  constructor(options: PipelineErrorOptions = {}) {
+    super(
+      "Forbidden: send a valid API key in the x-api-key header (keys are set by GATEWAY_API_KEYS).",
+      { ...options, status: 403, errorCode: 40301 },
+    );
+  }
+}
+
+/**
+ * Maps any thrown value to the {@linkcode GatewayError} answered to the client.
+ *
+ * @example
+ * ```ts
+ * import { toGatewayError } from "./errors.ts";
+ * import { TopicNotFoundError } from "../errors.ts";
+ * console.log(toGatewayError(new TopicNotFoundError("x")).errorCode); // 40401
+ * ```
+ */
+export function toGatewayError(err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (err instanceof TopicNotFoundError || err instanceof StreamNotFoundError) {
+    return new GatewayError(err.message, {
+      status: 404,
+      errorCode: 40401,
+      cause: err,
+      context: err.context,
+    });
+  }
+  if (err instanceof AlreadyExistsError) {
+    return new GatewayError(err.message, {
+      status: 409,
+      errorCode: 40901,
+      cause: err,
+      context: err.context,
+    });
+  }
+  const detail = err instanceof Error ? err.message : String(err);
+  return new GatewayError(
+    `The log failed to handle the request (${detail}); check the gateway's log and retry.`,
+    { status: 500, errorCode: 50002, cause: err },
+  );
+}

@@ -1,0 +1,146 @@
+/**
+ * Gateway metrics in the Prometheus text exposition format (version 0.0.4).
+ *
+ * - `gateway_requests_total{route,method,status}`: every request answered.
+ * - `gateway_records_total{kind="topic"|"stream",name}`: records accepted (durably appended).
+ * - `gateway_errors_total{error_code}`: error responses by REST Proxy error code.
+ * - `gateway_request_duration_seconds`: request latency histogram.
+ *
+ * Label sets only ever come from route templates, existing topic/stream names and error
+ * codes, so the number of series stays bounded.
+ *
+ * @module
+ */
+
+/** Upper bounds (seconds) of the latency histogram buckets; `+Inf` is added. */
+export const DURATION_BUCKETS = [
+  0.001,
+  0.0025,
+  0.005,
+  0.01,
+  0.025,
+  0.05,
+  0.1,
+  0.25,
+  0.5,
+  1,
+  2.5,
+  5,
+  10,
+];
+
+/** One answered request as recorded by {@linkcode GatewayMetrics.observeRequest}. */
+export interface RequestObservation {
+  /** Route template, e.g. `/topics/{topic}`, or `unmatched`. */
+  route: string;
+  method: string;
+  status: number;
+  /** Time from arrival to response, in seconds. */
+  durationSeconds: number;
+}
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(
+    /"/g,
+    '\\"',
+  );
+}
+
+function labels(pairs: Record<string, string | number>): string {
+  const parts = Object.entries(pairs).map(([k, v]) =>
+    `${k}="${escapeLabel(String(v))}"`
+  );
+  return `{${parts.join(",")}}`;
+}
+
+/**
+ * In-memory counters and histogram of one gateway, rendered by {@linkcode render}.
+ *
+ * @example
+ * ```ts
+ * import { GatewayMetrics } from "./metrics.ts";
+ * const m = new GatewayMetrics();
+ * m.observeRequest({ route: "/healthz", method: "GET", status: 200, durationSeconds: 0.0004 });
+ * m.addRecords("topic", "pinterest.pin", 3);
+ * console.log(m.render().includes('gateway_records_total{kind="topic",name="pinterest.pin"} 3'));
+ * ```
+ */
+export class GatewayMetrics {
+  #requests = new Map<string, number>();
+  #records = new Map<string, number>();
+  #errors = new Map<string, number>();
+  #bucketCounts = new Array<number>(DURATION_BUCKETS.length).fill(0);
+  #durationSum = 0;
+  #durationCount = 0;
+
+  /** Counts one answered request and its latency. */
+  observeRequest(obs: RequestObservation): void {
+    const key = labels({
+      route: obs.route,
+      method: obs.method,
+      status: obs.status,
+    });
+    this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
+    for (let i = 0; i < DURATION_BUCKETS.length; i++) {
+      if (obs.durationSeconds <= DURATION_BUCKETS[i]) this.#bucketCounts[i]++;
+    }
+    this.#durationSum += obs.durationSeconds;
+    this.#durationCount++;
+  }
+
+  /** Counts `count` records durably accepted into topic or stream `name`. */
+  addRecords(kind: "topic" | "stream", name: string, count: number): void {
+    const key = labels({ kind, name });
+    this.#records.set(key, (this.#records.get(key) ?? 0) + count);
+  }
+
+  /** Counts one error response with REST Proxy code `errorCode`. */
+  addError(errorCode: number): void {
+    const key = labels({ error_code: errorCode });
+    this.#errors.set(key, (this.#errors.get(key) ?? 0) + 1);
+  }
+
+  /** The Prometheus text exposition of every metric, series sorted by labels. */
+  render(): string {
+    const lines: string[] = [];
+    const counter = (
+      name: string,
+      help: string,
+      series: Map<string, number>,
+    ) => {
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
+      for (const key of [...series.keys()].sort()) {
+        lines.push(`${name}${key} ${series.get(key)}`);
+      }
+    };
+    counter(
+      "gateway_requests_total",
+      "Requests answered, by route, method and status.",
+      this.#requests,
+    );
+    counter(
+      "gateway_records_total",
+      "Records durably accepted, by topic or stream.",
+      this.#records,
+    );
+    counter(
+      "gateway_errors_total",
+      "Error responses, by REST Proxy error code.",
+      this.#errors,
+    );
+    const h = "gateway_request_duration_seconds";
+    lines.push(
+      `# HELP ${h} Time from request arrival to response.`,
+      `# TYPE ${h} histogram`,
+    );
+    DURATION_BUCKETS.forEach((le, i) => {
+      lines.push(`${h}_bucket{le="${le}"} ${this.#bucketCounts[i]}`);
+    });
+    lines.push(`${h}_bucket{le="+Inf"} ${this.#durationCount}`);
+    lines.push(
+      `${h}_sum ${this.#durationSum}`,
+      `${h}_count ${this.#durationCount}`,
+    );
+    return lines.join("\n") + "\n";
+  }
+}

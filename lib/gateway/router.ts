@@ -1,0 +1,133 @@
+/**
+ * A small path router: route templates like `/streams/{stream}/record`, per-method
+ * handlers, and JSON response helpers.
+ *
+ * @module
+ */
+
+import type { StreamLog, TopicLog } from "../log/types.ts";
+import type { GatewayMetrics } from "./metrics.ts";
+
+/** Media type of REST Proxy v2 responses. */
+export const KAFKA_V2_JSON = "application/vnd.kafka.v2+json";
+
+/** What a route handler receives. */
+export interface RouteContext {
+  req: Request;
+  /** Decoded path parameters, e.g. `{ topic: "pinterest.pin" }`. */
+  params: Record<string, string>;
+  topics: TopicLog;
+  streams: StreamLog;
+  metrics: GatewayMetrics;
+  maxBodyBytes: number;
+}
+
+/** Answers one request on a matched route. */
+export type RouteHandler = (ctx: RouteContext) => Promise<Response> | Response;
+
+/** A route: its template, per-method handlers and how it answers. */
+export interface Route {
+  /** The template, also the `route` label of the request metric. */
+  template: string;
+  segments: string[];
+  methods: Record<string, RouteHandler>;
+  /** Whether the API key is required (when keys are configured). */
+  auth: boolean;
+  /** Content type of this route's JSON answers, errors included. */
+  contentType: string;
+}
+
+/** Options of {@linkcode defineRoute}. */
+export interface DefineRouteOptions {
+  /** Whether the API key is required (default true). */
+  auth?: boolean;
+  /** Content type of the route's JSON answers (default `application/json`). */
+  contentType?: string;
+}
+
+/**
+ * Defines a route from a template where `{name}` segments are parameters.
+ *
+ * @example
+ * ```ts
+ * import { defineRoute } from "./router.ts";
+ * const route = defineRoute("/healthz", { GET: () => Response.json({ status: "ok" }) }, { auth: false });
+ * console.log(route.segments); // ["healthz"]
+ * ```
+ */
+export function defineRoute(
+  template: string,
+  methods: Record<string, RouteHandler>,
+  options: DefineRouteOptions = {},
+): Route {
+  return {
+    template,
+    segments: template.split("/").filter((s) => s !== ""),
+    methods,
+    auth: options.auth ?? true,
+    contentType: options.contentType ?? "application/json",
+  };
+}
+
+/** A matched route and its decoded parameters. */
+export interface RouteMatch {
+  route: Route;
+  params: Record<string, string>;
+}
+
+/**
+ * Finds the route matching `pathname` (a trailing slash is ignored), or `null`.
+ *
+ * @example
+ * ```ts
+ * import { defineRoute, matchRoute } from "./router.ts";
+ * const routes = [defineRoute("/topics/{topic}", { POST: () => new Response() })];
+ * console.log(matchRoute(routes, "/topics/pinterest.pin")?.params); // { topic: "pinterest.pin" }
+ * ```
+ */
+export function matchRoute(
+  routes: Route[],
+  pathname: string,
+): RouteMatch | null {
+  const parts = pathname.split("/").filter((s) => s !== "");
+  outer: for (const route of routes) {
+    if (route.segments.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    for (let i = 0; i < parts.length; i++) {
+      const seg = route.segments[i];
+      if (seg.startsWith("{") && seg.endsWith("}")) {
+        let value: string;
+        try {
+          value = decodeURIComponent(parts[i]);
+        } catch {
+          continue outer;
+        }
+        params[seg.slice(1, -1)] = value;
+      } else if (seg !== parts[i]) {
+        continue outer;
+      }
+    }
+    return { route, params };
+  }
+  return null;
+}
+
+/**
+ * A JSON response with an explicit content type.
+ *
+ * @example
+ * ```ts
+ * import { jsonResponse, KAFKA_V2_JSON } from "./router.ts";
+ * const res = jsonResponse(["pinterest.pin"], { contentType: KAFKA_V2_JSON });
+ * console.log(res.headers.get("content-type")); // application/vnd.kafka.v2+json
+ * ```
+ */
+export function jsonResponse(
+  body: unknown,
+  options: { status?: number; contentType?: string } = {},
+): Response {
+  return new Response(JSON.stringify(body), {
+    status: options.status ?? 200,
+    headers: { "content-type": options.contentType ?? "application/json" },
+  });
+}

@@ -1,0 +1,113 @@
+/**
+ * The Kafka REST Proxy v2 routes: `GET /topics`, `GET /topics/{topic}` and
+ * `POST /topics/{topic}` (produce, JSON embedded format).
+ *
+ * @module
+ */
+
+import type { TopicLog } from "../log/types.ts";
+import { checkContentType, readJsonBody, TOPIC_CONTENT_TYPES } from "./body.ts";
+import { GatewayError } from "./errors.ts";
+import {
+  defineRoute,
+  jsonResponse,
+  KAFKA_V2_JSON,
+  type Route,
+  type RouteContext,
+} from "./router.ts";
+import { parseTopicRecords } from "./validate.ts";
+
+const KAFKA = { contentType: KAFKA_V2_JSON };
+
+/** The REST Proxy v2 answer of a produce request. */
+export interface ProduceResponse {
+  offsets: {
+    partition: number;
+    offset: number;
+    error_code: null;
+    error: null;
+  }[];
+  key_schema_id: null;
+  value_schema_id: null;
+}
+
+async function listTopics(ctx: RouteContext): Promise<Response> {
+  const topics = await ctx.topics.listTopics();
+  return jsonResponse(topics.map((t) => t.name), KAFKA);
+}
+
+async function describeTopic(ctx: RouteContext): Promise<Response> {
+  const info = await ctx.topics.describeTopic(ctx.params.topic);
+  const partitions = Array.from({ length: info.partitions }, (_, p) => ({
+    partition: p,
+    leader: 1,
+    replicas: [{ broker: 1, leader: true, in_sync: true }],
+  }));
+  return jsonResponse({ name: info.name, configs: {}, partitions }, KAFKA);
+}
+
+async function checkPartitions(
+  topics: TopicLog,
+  topic: string,
+  wanted: number[],
+): Promise<void> {
+  if (wanted.length === 0) return;
+  const { partitions } = await topics.describeTopic(topic);
+  const bad = wanted.find((p) => p >= partitions);
+  if (bad !== undefined) {
+    throw new GatewayError(
+      `Partition ${bad} not found in topic "${topic}" (it has ${partitions}); use 0 to ${
+        partitions - 1
+      } or omit "partition".`,
+      {
+        status: 404,
+        errorCode: 40402,
+        context: { topic, partition: bad, partitions },
+      },
+    );
+  }
+}
+
+async function produce(ctx: RouteContext): Promise<Response> {
+  checkContentType(ctx.req, TOPIC_CONTENT_TYPES);
+  const body = await readJsonBody(ctx.req, ctx.maxBodyBytes);
+  const records = parseTopicRecords(body);
+  const topic = ctx.params.topic;
+  const explicit = records.flatMap((r) =>
+    r.partition === undefined ? [] : [r.partition]
+  );
+  await checkPartitions(ctx.topics, topic, explicit);
+  const results = await ctx.topics.append(topic, records);
+  ctx.metrics.addRecords("topic", topic, results.length);
+  const answer: ProduceResponse = {
+    offsets: results.map((r) => ({
+      partition: r.partition,
+      offset: r.offset,
+      error_code: null,
+      error: null,
+    })),
+    key_schema_id: null,
+    value_schema_id: null,
+  };
+  return jsonResponse(answer, KAFKA);
+}
+
+/**
+ * The topic routes, to register with the gateway's router.
+ *
+ * @example
+ * ```ts
+ * import { topicRoutes } from "./topics_routes.ts";
+ * console.log(topicRoutes().map((r) => r.template)); // ["/topics", "/topics/{topic}"]
+ * ```
+ */
+export function topicRoutes(): Route[] {
+  return [
+    defineRoute("/topics", { GET: listTopics }, KAFKA),
+    defineRoute(
+      "/topics/{topic}",
+      { GET: describeTopic, POST: produce },
+      KAFKA,
+    ),
+  ];
+}

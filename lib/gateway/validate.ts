@@ -1,0 +1,175 @@
+/**
+ * Validation of request bodies into log inputs. A whole body is validated before anything
+ * is appended, so a rejected request appends nothing.
+ *
+ * Values are stored as the UTF-8 JSON text of the REST Proxy `value` (re-serialised with
+ * `JSON.stringify`, so whitespace is normalised). Kinesis `Data` is stored as the JSON text
+ * of `Data`, as the course's mapping template `$util.base64Encode($input.json('$.Data'))`
+ * does, except that a string `Data` is stored as the string itself.
+ *
+ * @module
+ */
+
+import type { StreamRecordInput, TopicRecordInput } from "../log/types.ts";
+import { InvalidBodyError } from "./errors.ts";
+
+const encoder = new TextEncoder();
+
+/** Kinesis limits: records per PutRecords, partition key length, bytes per record. */
+export const KINESIS_LIMITS = {
+  records: 500,
+  partitionKey: 256,
+  recordBytes: 1_048_576,
+};
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function fail(message: string): never {
+  throw new InvalidBodyError(message, { errorCode: 42202 });
+}
+
+/**
+ * Turns a REST Proxy v2 produce body `{"records":[{"key"?, "value", "partition"?}]}` into
+ * log records. A string key is kept as is; any other JSON key is stored as its JSON text.
+ *
+ * @example
+ * ```ts
+ * import { parseTopicRecords } from "./validate.ts";
+ * const [rec] = parseTopicRecords({ records: [{ value: { a: 1 } }] });
+ * console.log(new TextDecoder().decode(rec.value)); // {"a":1}
+ * ```
+ */
+export function parseTopicRecords(body: unknown): TopicRecordInput[] {
+  if (!isObject(body) || !Array.isArray(body.records)) {
+    fail(
+      'Body must be a JSON object with a "records" array: {"records":[{"value":{...}}]}.',
+    );
+  }
+  if (body.records.length === 0) {
+    fail('"records" must hold at least one record.');
+  }
+  return body.records.map((rec: unknown, i: number) => {
+    if (!isObject(rec)) fail(`records[${i}] must be an object with a "value".`);
+    if (rec.value === undefined || rec.value === null) {
+      fail(`records[${i}] has no "value"; every record needs a JSON value.`);
+    }
+    const out: TopicRecordInput = {
+      value: encoder.encode(JSON.stringify(rec.value)),
+    };
+    if (rec.key !== undefined && rec.key !== null) {
+      out.key = typeof rec.key === "string" ? rec.key : JSON.stringify(rec.key);
+    }
+    if (rec.partition !== undefined && rec.partition !== null) {
+      const p = rec.partition;
+      if (typeof p !== "number" || !Number.isInteger(p) || p < 0) {
+        fail(
+          `records[${i}].partition must be a non-negative integer, got ${
+            JSON.stringify(p)
+          }.`,
+        );
+      }
+      out.partition = p;
+    }
+    return out;
+  });
+}
+
+function streamRecord(rec: unknown, where: string): StreamRecordInput {
+  if (!isObject(rec)) {
+    fail(`${where} must be an object with "Data" and "PartitionKey".`);
+  }
+  if (rec.Data === undefined || rec.Data === null) {
+    fail(`${where} has no "Data".`);
+  }
+  const key = rec.PartitionKey;
+  if (typeof key !== "string" || key.length === 0) {
+    fail(`${where} needs a non-empty string "PartitionKey".`);
+  }
+  if (key.length > KINESIS_LIMITS.partitionKey) {
+    fail(
+      `${where}.PartitionKey is longer than ${KINESIS_LIMITS.partitionKey} characters.`,
+    );
+  }
+  const text = typeof rec.Data === "string"
+    ? rec.Data
+    : JSON.stringify(rec.Data);
+  const data = encoder.encode(text);
+  if (
+    data.byteLength + encoder.encode(key).byteLength >
+      KINESIS_LIMITS.recordBytes
+  ) {
+    fail(
+      `${where} is larger than ${KINESIS_LIMITS.recordBytes} bytes (Data + PartitionKey).`,
+    );
+  }
+  return { data, partitionKey: key };
+}
+
+/**
+ * Validates a PutRecord body `{"StreamName"?, "Data", "PartitionKey"}`. The stream is the
+ * one in the path (as in the course's API Gateway mapping); a body `StreamName` is ignored.
+ *
+ * @example
+ * ```ts
+ * import { parseStreamRecord } from "./validate.ts";
+ * const rec = parseStreamRecord({ StreamName: "s", Data: { a: 1 }, PartitionKey: "p" });
+ * console.log(rec.partitionKey); // p
+ * ```
+ */
+export function parseStreamRecord(body: unknown): StreamRecordInput {
+  return streamRecord(body, "Body");
+}
+
+/**
+ * Validates a PutRecords body `{"StreamName"?, "Records":[{"Data","PartitionKey"}]}`
+ * (1 to 500 records).
+ *
+ * @example
+ * ```ts
+ * import { parseStreamRecords } from "./validate.ts";
+ * const recs = parseStreamRecords({ Records: [{ Data: "x", PartitionKey: "p" }] });
+ * console.log(recs.length); // 1
+ * ```
+ */
+export function parseStreamRecords(body: unknown): StreamRecordInput[] {
+  if (!isObject(body) || !Array.isArray(body.Records)) {
+    fail(
+      'Body must be a JSON object with a "Records" array of {"Data","PartitionKey"}.',
+    );
+  }
+  const n = body.Records.length;
+  if (n === 0 || n > KINESIS_LIMITS.records) {
+    fail(
+      `"Records" must hold 1 to ${KINESIS_LIMITS.records} records, got ${n}.`,
+    );
+  }
+  return body.Records.map((rec: unknown, i: number) =>
+    streamRecord(rec, `Records[${i}]`)
+  );
+}
+
+/**
+ * Validates a create-stream body `{"ShardCount"?: n}` (empty body: 1 shard).
+ *
+ * @example
+ * ```ts
+ * import { parseCreateStream } from "./validate.ts";
+ * console.log(parseCreateStream({ ShardCount: 2 })); // 2
+ * console.log(parseCreateStream(undefined)); // 1
+ * ```
+ */
+export function parseCreateStream(body: unknown): number {
+  if (body === undefined) return 1;
+  if (!isObject(body)) {
+    fail('Body must be a JSON object like {"ShardCount": 1}.');
+  }
+  const n = body.ShardCount ?? 1;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > 1024) {
+    fail(
+      `ShardCount must be an integer from 1 to 1024, got ${JSON.stringify(n)}.`,
+    );
+  }
+  return n;
+}
