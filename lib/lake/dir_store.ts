@@ -1,0 +1,159 @@
+/**
+ * The embedded lake: an {@linkcode ObjectStore} on a local directory.
+ *
+ * A key maps to the file `{dir}/{key}`. `put` is atomic and durable: the body goes to a temp
+ * file in the target's directory, which is fsynced, renamed over the target, and the
+ * directory is fsynced, so a reader (or a restart after a crash) sees the old object or the
+ * new one, never a part. Leftover temp files of a crashed `put` are invisible to `list`.
+ *
+ * @module
+ */
+import { dirname, join, resolve } from "node:path";
+import type { ObjectInfo, ObjectStore } from "./types.ts";
+import { ObjectNotFoundError, TEMP_PREFIX, validateKey } from "./errors.ts";
+
+async function syncDir(path: string): Promise<void> {
+  const dir = await Deno.open(path, { read: true });
+  try {
+    await dir.sync();
+  } finally {
+    dir.close();
+  }
+}
+
+/** Creates `path` and missing parents; fsyncs the parent of every directory it created. */
+async function ensureDir(path: string): Promise<void> {
+  try {
+    if ((await Deno.stat(path)).isDirectory) return;
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  await ensureDir(dirname(path));
+  try {
+    await Deno.mkdir(path);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+  }
+  await syncDir(dirname(path));
+}
+
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  let done = 0;
+  while (done < bytes.length) done += await file.write(bytes.subarray(done));
+}
+
+async function walk(
+  root: string,
+  rel: string,
+  out: ObjectInfo[],
+): Promise<void> {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(join(root, rel)));
+  } catch (e) {
+    if (
+      e instanceof Deno.errors.NotFound ||
+      e instanceof Deno.errors.NotADirectory
+    ) return;
+    throw e;
+  }
+  for (const entry of entries) {
+    if (entry.name.startsWith(TEMP_PREFIX)) continue;
+    const key = rel === "" ? entry.name : `${rel}/${entry.name}`;
+    if (entry.isDirectory) {
+      await walk(root, key, out);
+    } else if (entry.isFile) {
+      const { size } = await Deno.stat(join(root, key));
+      out.push({ key, size });
+    }
+  }
+}
+
+/**
+ * Opens (without creating yet) a directory as an object store. The directory and the
+ * folders of a key are created by the first `put` under them.
+ *
+ * Throws `InvalidKeyError` for keys that are empty, absolute or contain `.`/`..`/empty
+ * segments; `get` throws `ObjectNotFoundError` for a missing object.
+ *
+ * @example
+ * ```ts
+ * import { openDirStore } from "./dir_store.ts";
+ * const store = openDirStore(await Deno.makeTempDir());
+ * await store.put("topics/demo.pin/partition=0/a.json", '{"n":1}\n');
+ * console.log(await store.list("topics/")); // [{ key: "topics/demo.pin/partition=0/a.json", size: 8 }]
+ * ```
+ */
+export function openDirStore(dir: string): ObjectStore {
+  const location = resolve(dir);
+  const pathOf = (key: string) => {
+    validateKey(key);
+    return join(location, key);
+  };
+  return {
+    location,
+    async put(key, body) {
+      const path = pathOf(key);
+      const parent = dirname(path);
+      await ensureDir(parent);
+      const bytes = typeof body === "string"
+        ? new TextEncoder().encode(body)
+        : body;
+      const tmp = join(parent, `${TEMP_PREFIX}${crypto.randomUUID()}`);
+      try {
+        const file = await Deno.open(tmp, {
+          write: true,
+          createNew: true,
+          mode: 0o644,
+        });
+        try {
+          await writeAll(file, bytes);
+          await file.sync();
+        } finally {
+          file.close();
+        }
+        await Deno.rename(tmp, path);
+      } catch (e) {
+        await Deno.remove(tmp).catch(() => {});
+        throw e;
+      }
+      await syncDir(parent);
+    },
+    async get(key) {
+      const path = pathOf(key);
+      try {
+        return await Deno.readFile(path);
+      } catch (e) {
+        if (
+          e instanceof Deno.errors.NotFound ||
+          e instanceof Deno.errors.IsADirectory ||
+          e instanceof Deno.errors.NotADirectory
+        ) {
+          throw new ObjectNotFoundError(key, location, { cause: e });
+        }
+        throw e;
+      }
+    },
+    async list(prefix) {
+      validateKey(prefix, { prefix: true });
+      const slash = prefix.lastIndexOf("/");
+      const base = slash < 0 ? "" : prefix.slice(0, slash);
+      const out: ObjectInfo[] = [];
+      await walk(location, base, out);
+      return out
+        .filter((o) => o.key.startsWith(prefix))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    },
+    async delete(key) {
+      const path = pathOf(key);
+      try {
+        if ((await Deno.lstat(path)).isDirectory) return;
+        await Deno.remove(path);
+      } catch (e) {
+        if (e instanceof Deno.errors.NotFound) return;
+        throw e;
+      }
+      await syncDir(dirname(path));
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { openDirStore } from "./dir_store.ts";
+import { InvalidKeyError, ObjectNotFoundError } from "./errors.ts";
+
+const text = (b: Uint8Array) => new TextDecoder().decode(b);
+
+Deno.test("dir store: put/get round trip, bytes and strings, overwrite", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const store = openDirStore(dir);
+    assert.equal(store.location, dir);
+    await store.put("a/b/c.json", '{"n":1}\n');
+    await store.put("bin", new Uint8Array([0, 1, 2, 255]));
+    assert.equal(text(await store.get("a/b/c.json")), '{"n":1}\n');
+    assert.deepEqual(await store.get("bin"), new Uint8Array([0, 1, 2, 255]));
+    await store.put("a/b/c.json", "x");
+    assert.equal(text(await store.get("a/b/c.json")), "x");
+    assert.equal(await Deno.readTextFile(join(dir, "a", "b", "c.json")), "x");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("dir store: location is absolute even for a relative dir", () => {
+  const store = openDirStore("some/rel");
+  assert.equal(store.location, join(Deno.cwd(), "some", "rel"));
+});
+
+Deno.test("dir store: get of a missing key throws ObjectNotFoundError", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const store = openDirStore(dir);
+    await store.put("x/y", "1");
+    for (const key of ["nope", "x", "x/y/z"]) {
+      await assert.rejects(store.get(key), (e) => {
+        assert.ok(e instanceof ObjectNotFoundError);
+        assert.equal(e.code, "OBJECT_NOT_FOUND");
+        assert.equal(e.context.key, key);
+        assert.equal(e.context.location, dir);
+        return true;
+      });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("dir store: list is recursive, sorted, prefix-filtered, skips temp files", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const store = openDirStore(dir);
+    assert.deepEqual(await store.list(""), []);
+    for (
+      const k of ["t/p=1/b", "t/p=1/a", "t/p=10/a", "t/q", "u", "t/p=1/sub/c"]
+    ) {
+      await store.put(k, k);
+    }
+    await Deno.writeTextFile(join(dir, "t", "p=1", ".tmp-crashed"), "partial");
+    assert.deepEqual(await store.list(""), [
+      { key: "t/p=1/a", size: 7 },
+      { key: "t/p=1/b", size: 7 },
+      { key: "t/p=1/sub/c", size: 11 },
+      { key: "t/p=10/a", size: 8 },
+      { key: "t/q", size: 3 },
+      { key: "u", size: 1 },
+    ]);
+    assert.deepEqual((await store.list("t/p=1/")).map((o) => o.key), [
+      "t/p=1/a",
+      "t/p=1/b",
+      "t/p=1/sub/c",
+    ]);
+    assert.deepEqual((await store.list("t/p=1")).map((o) => o.key), [
+      "t/p=1/a",
+      "t/p=1/b",
+      "t/p=1/sub/c",
+      "t/p=10/a",
+    ]);
+    assert.deepEqual((await store.list("t/p=1/a")).map((o) => o.key), [
+      "t/p=1/a",
+    ]);
+    assert.deepEqual(await store.list("missing/"), []);
+    assert.deepEqual(await openDirStore(join(dir, "absent")).list(""), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("dir store: put leaves no temp file behind", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const store = openDirStore(dir);
+    for (let i = 0; i < 20; i++) await store.put("p/k", `v${i}`);
+    const names = await Array.fromAsync(
+      Deno.readDir(join(dir, "p")),
+      (e) => e.name,
+    );
+    assert.deepEqual(names, ["k"]);
+    assert.equal(text(await store.get("p/k")), "v19");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("dir store: delete removes, absent keys are ignored", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const store = openDirStore(dir);
+    await store.put("a/b", "1");
+    await store.put("a/c", "2");
+    await store.delete("a/b");
+    await store.delete("a/b");
+    await store.delete("zzz/none");
+    await store.delete("a");
+    assert.deepEqual(await store.list(""), [{ key: "a/c", size: 1 }]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("dir store: invalid keys throw InvalidKeyError and touch nothing", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const store = openDirStore(join(dir, "lake"));
+    const bad: [string, string][] = [
+      ["", "it is empty"],
+      ["/etc/passwd", "it is absolute"],
+      ["../escape", 'segment ".." is not allowed'],
+      ["a/../../b", 'segment ".." is not allowed'],
+      ["a/./b", 'segment "." is not allowed'],
+      ["a//b", "it has an empty segment"],
+      ["a/", "it has an empty segment"],
+      ["a\\b", "it contains a backslash"],
+      ["a\0b", "it contains a NUL byte"],
+      ["a/.tmp-x", 'segments starting ".tmp-" are reserved for temp files'],
+    ];
+    for (const [key, problem] of bad) {
+      for (
+        const op of [
+          () => store.put(key, "x"),
+          () => store.get(key),
+          () => store.delete(key),
+        ]
+      ) {
+        await assert.rejects(op(), (e) => {
+          assert.ok(e instanceof InvalidKeyError, `${key}: ${e}`);
+          assert.equal(e.context.problem, problem);
+          return true;
+        });
+      }
+    }
+    await assert.rejects(store.list("../"), InvalidKeyError);
+    await assert.rejects(store.list("/abs"), InvalidKeyError);
+    assert.deepEqual(await Array.fromAsync(Deno.readDir(dir)), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
