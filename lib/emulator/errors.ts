@@ -1,0 +1,103 @@
+/**
+ * Errors raised while posting emulated records to the ingestion API.
+ *
+ * A {@linkcode PostError} describes one failed HTTP attempt: which target (topic or
+ * stream), the HTTP status (absent for network errors and timeouts), the body the server
+ * answered, and whether trying again may help. The emulator's retry loop reads
+ * `retryable` and `retryAfterMs`; the summary keeps the message as a sample.
+ *
+ * @module
+ */
+
+import { PipelineError, type PipelineErrorOptions } from "../errors.ts";
+
+/** What {@linkcode PostError} knows about a failed attempt. */
+export interface PostErrorDetails {
+  /** Topic or stream name the record was meant for. */
+  target: string;
+  /** `POST /topics/...` or `PUT /streams/.../record`. */
+  request: string;
+  /** HTTP status, or `undefined` for network errors and timeouts. */
+  status?: number;
+  /** The response body (truncated), for HTTP errors. */
+  body?: string;
+  /** True for 5xx, 429, network errors and timeouts. */
+  retryable: boolean;
+  /** The server's `Retry-After`, in milliseconds, when it sent one. */
+  retryAfterMs?: number;
+}
+
+/**
+ * One HTTP attempt to post a record failed.
+ *
+ * @example
+ * ```ts
+ * import { PostError } from "./errors.ts";
+ * const err = new PostError("HTTP 422 from POST /topics/pinterest.pin: bad body", {
+ *   target: "pinterest.pin",
+ *   request: "POST /topics/pinterest.pin",
+ *   status: 422,
+ *   body: "bad body",
+ *   retryable: false,
+ * });
+ * console.log(err.code, err.status, err.retryable); // POST_FAILED 422 false
+ * ```
+ */
+export class PostError extends PipelineError {
+  /** Topic or stream name. */
+  readonly target: string;
+  /** HTTP status, or `undefined` when no response came back. */
+  readonly status?: number;
+  /** Response body (truncated). */
+  readonly body?: string;
+  /** Whether another attempt may succeed. */
+  readonly retryable: boolean;
+  /** Server-requested delay before the next attempt, in milliseconds. */
+  readonly retryAfterMs?: number;
+
+  constructor(
+    message: string,
+    details: PostErrorDetails,
+    options: PipelineErrorOptions = {},
+  ) {
+    super(message, {
+      ...options,
+      code: "POST_FAILED",
+      context: {
+        target: details.target,
+        request: details.request,
+        status: details.status,
+        ...options.context,
+      },
+    });
+    this.target = details.target;
+    this.status = details.status;
+    this.body = details.body;
+    this.retryable = details.retryable;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+/**
+ * The source could not give rows to post (empty, or a read failed). The run stops.
+ *
+ * @example
+ * ```ts
+ * import { SourceReadError } from "./errors.ts";
+ * const err = new SourceReadError("sqlite:.data/source.db", "it has no rows; run `deno task seed`");
+ * console.log(err.message);
+ * ```
+ */
+export class SourceReadError extends PipelineError {
+  constructor(
+    location: string,
+    problem: string,
+    options: PipelineErrorOptions = {},
+  ) {
+    super(`Cannot read posts from ${location}: ${problem}`, {
+      ...options,
+      code: "SOURCE_READ_FAILED",
+      context: { location, ...options.context },
+    });
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * Exponential backoff with jitter for posting records.
+ *
+ * An attempt that throws an error with `retryable: true` (5xx, 429, network errors,
+ * timeouts; see {@linkcode PostError}) is tried again after
+ * `min(maxDelayMs, baseDelayMs * 2^(n-1))`, of which the second half is random ("equal
+ * jitter"), or after the server's `Retry-After` when that is longer (still capped by
+ * `maxDelayMs`). Any other error ends the loop at once. The loop never throws: it
+ * returns the value or the last error, and how many retries it made.
+ *
+ * @module
+ */
+
+/** Retry policy. */
+export interface RetryOptions {
+  /** Total attempts, the first included (>= 1). */
+  attempts: number;
+  /** Delay before the first retry, before jitter, in milliseconds. */
+  baseDelayMs: number;
+  /** Upper bound of any delay, in milliseconds. */
+  maxDelayMs: number;
+}
+
+/**
+ * The default policy: 5 attempts, 100 ms doubling up to 2 s (at most ~3.1 s of waiting).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_RETRY } from "./retry.ts";
+ * console.log(DEFAULT_RETRY.attempts); // 5
+ * ```
+ */
+export const DEFAULT_RETRY: Readonly<RetryOptions> = Object.freeze({
+  attempts: 5,
+  baseDelayMs: 100,
+  maxDelayMs: 2000,
+});
+
+/**
+ * The delay before retry number `retry` (1 = the first retry).
+ *
+ * @example
+ * ```ts
+ * import { backoffDelay } from "./retry.ts";
+ * const policy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 2000 };
+ * console.log(backoffDelay(3, policy, () => 0.5)); // 300: 400 ms, half fixed, half random
+ * ```
+ */
+export function backoffDelay(
+  retry: number,
+  policy: RetryOptions,
+  random: () => number = Math.random,
+): number {
+  const ceiling = Math.min(
+    policy.maxDelayMs,
+    policy.baseDelayMs * 2 ** Math.max(0, retry - 1),
+  );
+  return ceiling / 2 + random() * (ceiling / 2);
+}
+
+/**
+ * Waits `ms` milliseconds; resolves `false` early when `signal` aborts, `true` otherwise.
+ *
+ * @example
+ * ```ts
+ * import { sleep } from "./retry.ts";
+ * const finished = await sleep(10);
+ * console.log(finished); // true
+ * ```
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  if (ms <= 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** The outcome of {@linkcode withRetry}. */
+export type RetryResult<T> =
+  | { ok: true; value: T; retries: number }
+  | { ok: false; error: unknown; retries: number };
+
+/** Options of {@linkcode withRetry}. */
+export interface WithRetryOptions extends Partial<RetryOptions> {
+  /** Source of jitter, `Math.random` by default. */
+  random?: () => number;
+  /** When it aborts, no further retry starts; the last error is returned. */
+  signal?: AbortSignal;
+}
+
+function retryHints(error: unknown): { retryable: boolean; after?: number } {
+  if (typeof error !== "object" || error === null) return { retryable: false };
+  const e = error as { retryable?: unknown; retryAfterMs?: unknown };
+  return {
+    retryable: e.retryable === true,
+    after: typeof e.retryAfterMs === "number" ? e.retryAfterMs : undefined,
+  };
+}
+
+/**
+ * Runs `attempt` until it succeeds, fails with a non-retryable error, attempts run out,
+ * or `signal` aborts. Never throws.
+ *
+ * @example
+ * ```ts
+ * import { withRetry } from "./retry.ts";
+ * let calls = 0;
+ * const result = await withRetry(() => {
+ *   calls++;
+ *   if (calls < 3) throw Object.assign(new Error("503"), { retryable: true });
+ *   return Promise.resolve("done");
+ * }, { baseDelayMs: 1, maxDelayMs: 5 });
+ * console.log(result); // { ok: true, value: "done", retries: 2 }
+ * ```
+ */
+export async function withRetry<T>(
+  attempt: () => Promise<T>,
+  options: WithRetryOptions = {},
+): Promise<RetryResult<T>> {
+  const policy: RetryOptions = {
+    attempts: Math.max(1, options.attempts ?? DEFAULT_RETRY.attempts),
+    baseDelayMs: options.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
+    maxDelayMs: options.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
+  };
+  let retries = 0;
+  for (;;) {
+    try {
+      return { ok: true, value: await attempt(), retries };
+    } catch (error) {
+      const hints = retryHints(error);
+      if (!hints.retryable || retries + 1 >= policy.attempts) {
+        return { ok: false, error, retries };
+      }
+      const backoff = backoffDelay(retries + 1, policy, options.random);
+      const wait = Math.min(
+        policy.maxDelayMs,
+        Math.max(backoff, hints.after ?? 0),
+      );
+      if (!(await sleep(wait, options.signal))) {
+        return { ok: false, error, retries };
+      }
+      retries++;
+    }
+  }
+}

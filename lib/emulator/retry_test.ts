@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { backoffDelay, sleep, withRetry } from "./retry.ts";
+
+const policy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 2000 };
+
+function retryable(message: string, retryAfterMs?: number): Error {
+  return Object.assign(new Error(message), { retryable: true, retryAfterMs });
+}
+
+Deno.test("backoffDelay doubles from the base, half fixed and half jitter, capped", () => {
+  assert.equal(backoffDelay(1, policy, () => 0), 50);
+  assert.equal(backoffDelay(1, policy, () => 1), 100);
+  assert.equal(backoffDelay(2, policy, () => 0.5), 150);
+  assert.equal(backoffDelay(3, policy, () => 0.5), 300);
+  assert.equal(backoffDelay(5, policy, () => 0), 800);
+  assert.equal(backoffDelay(6, policy, () => 1), 2000);
+  assert.equal(backoffDelay(30, policy, () => 0), 1000);
+});
+
+Deno.test("withRetry retries retryable errors and counts the retries", async () => {
+  let calls = 0;
+  const result = await withRetry(() => {
+    calls++;
+    if (calls <= 2) return Promise.reject(retryable(`503 #${calls}`));
+    return Promise.resolve("accepted");
+  }, { attempts: 5, baseDelayMs: 1, maxDelayMs: 4 });
+  assert.deepEqual(result, { ok: true, value: "accepted", retries: 2 });
+  assert.equal(calls, 3);
+});
+
+Deno.test("withRetry stops at once on a non-retryable error", async () => {
+  let calls = 0;
+  const error = Object.assign(new Error("HTTP 422"), { retryable: false });
+  const result = await withRetry(() => {
+    calls++;
+    return Promise.reject(error);
+  }, { baseDelayMs: 1 });
+  assert.deepEqual(result, { ok: false, error, retries: 0 });
+  assert.equal(calls, 1);
+});
+
+Deno.test("withRetry gives up after the configured attempts with the last error", async () => {
+  let calls = 0;
+  const result = await withRetry(() => {
+    calls++;
+    return Promise.reject(retryable(`down #${calls}`));
+  }, { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 });
+  assert.equal(calls, 3);
+  assert.equal(result.ok, false);
+  assert.equal(result.retries, 2);
+  assert.equal(!result.ok && (result.error as Error).message, "down #3");
+});
+
+Deno.test("withRetry waits at least the server's Retry-After, capped by maxDelayMs", async () => {
+  let calls = 0;
+  const start = performance.now();
+  const result = await withRetry(() => {
+    calls++;
+    return calls === 1
+      ? Promise.reject(retryable("429", 80))
+      : Promise.resolve(calls);
+  }, { baseDelayMs: 1, maxDelayMs: 1000 });
+  assert.deepEqual(result, { ok: true, value: 2, retries: 1 });
+  assert.ok(performance.now() - start >= 79, "waited for Retry-After");
+});
+
+Deno.test("withRetry starts no retry after the signal aborts and returns the last error", async () => {
+  const controller = new AbortController();
+  let calls = 0;
+  const start = performance.now();
+  const result = await withRetry(() => {
+    calls++;
+    setTimeout(() => controller.abort(), 20);
+    return Promise.reject(retryable("503"));
+  }, { baseDelayMs: 60_000, maxDelayMs: 60_000, signal: controller.signal });
+  assert.equal(calls, 1);
+  assert.equal(result.ok, false);
+  assert.equal(result.retries, 0);
+  assert.ok(
+    performance.now() - start < 30_000,
+    "the long backoff was cut short",
+  );
+});
+
+Deno.test("sleep resolves true when done and false when aborted", async () => {
+  assert.equal(await sleep(5), true);
+  const controller = new AbortController();
+  const pending = sleep(60_000, controller.signal);
+  controller.abort();
+  assert.equal(await pending, false);
+  assert.equal(await sleep(10, controller.signal), false);
+});
