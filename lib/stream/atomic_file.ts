@@ -1,0 +1,110 @@
+/**
+ * Durable file primitives for the commit protocol: write-to-temp + fsync + rename +
+ * directory fsync, so a file is either absent or complete after a crash or power loss.
+ *
+ * @module
+ */
+
+/** Suffix of temporary files; whatever carries it was never committed. */
+export const TEMP_SUFFIX = ".tmp";
+
+/** Options of {@linkcode writeFileAtomic}. */
+export interface WriteFileAtomicOptions {
+  /**
+   * Called after the temp file is written and fsynced, before the rename, with the temp
+   * path. Tests use it to tear the temp file and throw, as a crash at that moment would.
+   */
+  beforeRename?: (tempPath: string) => void | Promise<void>;
+}
+
+/**
+ * Fsyncs a directory so that renames and creations inside it survive a power loss.
+ *
+ * @example
+ * ```ts
+ * import { syncDir } from "./atomic_file.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a`, "x");
+ * await syncDir(dir);
+ * ```
+ */
+export async function syncDir(dir: string): Promise<void> {
+  const handle = await Deno.open(dir, { read: true });
+  try {
+    await handle.sync();
+  } finally {
+    handle.close();
+  }
+}
+
+/**
+ * Writes `bytes` to `path` atomically and durably: the bytes go to `path + ".tmp"`, which
+ * is fsynced and then renamed over `path`; the directory is fsynced last. Readers see the
+ * old file or the new one, never a partial one.
+ *
+ * @example
+ * ```ts
+ * import { writeFileAtomic } from "./atomic_file.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeFileAtomic(`${dir}/state.json`, new TextEncoder().encode("{}"));
+ * console.log(await Deno.readTextFile(`${dir}/state.json`)); // {}
+ * ```
+ */
+export async function writeFileAtomic(
+  path: string,
+  bytes: Uint8Array,
+  options: WriteFileAtomicOptions = {},
+): Promise<void> {
+  const tempPath = path + TEMP_SUFFIX;
+  const file = await Deno.open(tempPath, {
+    write: true,
+    create: true,
+    truncate: true,
+  });
+  try {
+    let written = 0;
+    while (written < bytes.length) {
+      written += await file.write(bytes.subarray(written));
+    }
+    await file.sync();
+  } finally {
+    file.close();
+  }
+  await options.beforeRename?.(tempPath);
+  await Deno.rename(tempPath, path);
+  await syncDir(parentDir(path));
+}
+
+/**
+ * Removes a file; a file that is already gone is not an error.
+ *
+ * @example
+ * ```ts
+ * import { removeIfExists } from "./atomic_file.ts";
+ * console.log(await removeIfExists("/tmp/surely-not-here-123")); // false
+ * ```
+ */
+export async function removeIfExists(path: string): Promise<boolean> {
+  try {
+    await Deno.remove(path);
+    return true;
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return false;
+    throw e;
+  }
+}
+
+/**
+ * The directory part of a slash-separated path (`"."` for a bare name).
+ *
+ * @example
+ * ```ts
+ * import { parentDir } from "./atomic_file.ts";
+ * console.log(parentDir("a/b/c.parquet")); // a/b
+ * ```
+ */
+export function parentDir(path: string): string {
+  const cut = path.lastIndexOf("/");
+  if (cut < 0) return ".";
+  return cut === 0 ? "/" : path.slice(0, cut);
+}

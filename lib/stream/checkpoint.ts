@@ -1,0 +1,132 @@
+/**
+ * The checkpoint of the stream processor: the last committed batch id and, per stream and
+ * shard, the sequence number of the last record that batch consumed. It is one small JSON
+ * file written with {@linkcode writeFileAtomic}, so it is always either the previous
+ * checkpoint or the new one.
+ *
+ * @module
+ */
+
+import { writeFileAtomic, type WriteFileAtomicOptions } from "./atomic_file.ts";
+import { StreamCheckpointError } from "./errors.ts";
+
+/** Name of the checkpoint file inside the output directory. */
+export const CHECKPOINT_FILE = "_checkpoint.json";
+
+/** Per stream, per shard: the last sequence number included in committed output. */
+export type StreamPositions = Record<string, Record<string, string>>;
+
+/** What the checkpoint file holds. */
+export interface Checkpoint {
+  /** Format version, currently 1. */
+  version: 1;
+  /** The last committed batch; 0 before the first commit. */
+  batchId: number;
+  /** Where each stream's reader resumes. */
+  positions: StreamPositions;
+  /** When the batch was committed, epoch milliseconds (0 before the first commit). */
+  committedAt: number;
+}
+
+/**
+ * The checkpoint of an output directory that has never committed anything.
+ *
+ * @example
+ * ```ts
+ * import { emptyCheckpoint } from "./checkpoint.ts";
+ * console.log(emptyCheckpoint().batchId); // 0
+ * ```
+ */
+export function emptyCheckpoint(): Checkpoint {
+  return { version: 1, batchId: 0, positions: {}, committedAt: 0 };
+}
+
+/**
+ * Reads the checkpoint of `dir`; the empty checkpoint when there is none yet.
+ * Throws {@linkcode StreamCheckpointError} when the file is not a valid checkpoint.
+ *
+ * @example
+ * ```ts
+ * import { readCheckpoint } from "./checkpoint.ts";
+ * const dir = await Deno.makeTempDir();
+ * console.log((await readCheckpoint(dir)).batchId); // 0
+ * ```
+ */
+export async function readCheckpoint(dir: string): Promise<Checkpoint> {
+  const path = `${dir}/${CHECKPOINT_FILE}`;
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return emptyCheckpoint();
+    throw new StreamCheckpointError(path, "cannot be read", { cause: e });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new StreamCheckpointError(path, "is not valid JSON", { cause: e });
+  }
+  return validate(path, value);
+}
+
+/**
+ * Writes the checkpoint of `dir` atomically and durably (temp file, fsync, rename,
+ * directory fsync).
+ *
+ * @example
+ * ```ts
+ * import { readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeCheckpoint(dir, {
+ *   version: 1, batchId: 1, committedAt: Date.now(),
+ *   positions: { "streaming-demo-pin": { "shardId-000000000000": "42" } },
+ * });
+ * console.log((await readCheckpoint(dir)).batchId); // 1
+ * ```
+ */
+export async function writeCheckpoint(
+  dir: string,
+  checkpoint: Checkpoint,
+  options: WriteFileAtomicOptions = {},
+): Promise<void> {
+  const bytes = new TextEncoder().encode(
+    JSON.stringify(checkpoint, null, 2) + "\n",
+  );
+  await writeFileAtomic(`${dir}/${CHECKPOINT_FILE}`, bytes, options);
+}
+
+function validate(path: string, value: unknown): Checkpoint {
+  const bad = (what: string) => new StreamCheckpointError(path, what);
+  if (typeof value !== "object" || value === null) {
+    throw bad("is not an object");
+  }
+  const v = value as Record<string, unknown>;
+  if (v.version !== 1) throw bad(`has unknown version ${String(v.version)}`);
+  if (!Number.isSafeInteger(v.batchId) || (v.batchId as number) < 0) {
+    throw bad("has no valid batchId");
+  }
+  if (typeof v.committedAt !== "number") throw bad("has no committedAt");
+  if (typeof v.positions !== "object" || v.positions === null) {
+    throw bad("has no positions");
+  }
+  const positions: StreamPositions = {};
+  for (const [stream, shards] of Object.entries(v.positions)) {
+    if (typeof shards !== "object" || shards === null) {
+      throw bad(`has invalid positions for ${stream}`);
+    }
+    positions[stream] = {};
+    for (const [shard, seq] of Object.entries(shards)) {
+      if (typeof seq !== "string" || !/^\d+$/.test(seq)) {
+        throw bad(`has invalid sequence number for ${stream}/${shard}`);
+      }
+      positions[stream][shard] = seq;
+    }
+  }
+  return {
+    version: 1,
+    batchId: v.batchId as number,
+    positions,
+    committedAt: v.committedAt,
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * Errors of the stream processor: a checkpoint that cannot be used, an output directory
+ * held by another processor, and a failure injected at a commit step (tests only).
+ *
+ * @module
+ */
+
+import { PipelineError, type PipelineErrorOptions } from "../errors.ts";
+
+/**
+ * The checkpoint file is unreadable, or was written for other streams than the ones
+ * this processor consumes.
+ *
+ * @example
+ * ```ts
+ * import { StreamCheckpointError } from "./errors.ts";
+ * const err = new StreamCheckpointError(".data/stream/_checkpoint.json", "not valid JSON");
+ * console.log(err.code); // STREAM_CHECKPOINT
+ * ```
+ */
+export class StreamCheckpointError extends PipelineError {
+  constructor(
+    path: string,
+    problem: string,
+    options: PipelineErrorOptions = {},
+  ) {
+    super(
+      `Stream checkpoint ${path}: ${problem}. Point the processor at another output ` +
+        `directory (--data-dir) or delete that directory to start over from the streams' start.`,
+      {
+        ...options,
+        code: "STREAM_CHECKPOINT",
+        context: { path, ...options.context },
+      },
+    );
+  }
+}
+
+/**
+ * Another stream processor holds the lock of the output directory. Two writers would
+ * interleave batch ids, so the second one refuses to start.
+ *
+ * @example
+ * ```ts
+ * import { StreamLockedError } from "./errors.ts";
+ * console.log(new StreamLockedError(".data/stream").message);
+ * ```
+ */
+export class StreamLockedError extends PipelineError {
+  constructor(dir: string, options: PipelineErrorOptions = {}) {
+    super(
+      `Another stream processor is writing to ${dir}. Stop it first (only one ` +
+        `processor may own an output directory), or use another --data-dir.`,
+      {
+        ...options,
+        code: "STREAM_LOCKED",
+        context: { dir, ...options.context },
+      },
+    );
+  }
+}
+
+/**
+ * A micro-batch failed (reading the streams, cleaning or committing). Nothing of the
+ * batch is visible; the next attempt starts again from the last checkpoint.
+ *
+ * @example
+ * ```ts
+ * import { StreamBatchError } from "./errors.ts";
+ * const err = new StreamBatchError(7, new Error("disk full"));
+ * console.log(err.context.batchId); // 7
+ * ```
+ */
+export class StreamBatchError extends PipelineError {
+  constructor(
+    batchId: number,
+    cause: unknown,
+    options: PipelineErrorOptions = {},
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `Stream micro-batch ${batchId} failed (${reason}); nothing of it was committed and ` +
+        `it will be retried from the last checkpoint. Fix the cause and restart if it persists.`,
+      {
+        ...options,
+        cause,
+        code: "STREAM_BATCH_FAILED",
+        context: { batchId, ...options.context },
+      },
+    );
+  }
+}

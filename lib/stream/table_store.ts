@@ -1,0 +1,235 @@
+/**
+ * The commit protocol of the stream tables: append-only tables made of one Parquet part
+ * file per micro-batch, plus one checkpoint that decides which parts exist.
+ *
+ * Layout of the output directory `dir`:
+ * - `{table}/part-{batchId, 12 digits}.parquet`: the rows batch `batchId` added to `table`;
+ * - `_checkpoint.json`: last committed batch id `C` and the reader positions after it;
+ * - `_lock`: held (flock) by the one processor writing `dir`.
+ *
+ * Committing batch `B = C + 1`:
+ * 1. each part is written to `part-B.parquet.tmp`, fsynced and renamed to `part-B.parquet`;
+ *    the table directory is fsynced;
+ * 2. then the checkpoint `{ batchId: B, positions }` is written to a temp file, fsynced,
+ *    renamed over `_checkpoint.json`, and the directory is fsynced.
+ *
+ * The rename of step 2 is the commit point. The truth is: a part is committed if and only
+ * if its batch id is ≤ the checkpoint's. On open, every `*.tmp` file and every part with a
+ * batch id > `C` is deleted (leftovers of a batch that crashed before its commit point);
+ * the reader then resumes from the checkpoint positions, so that batch is read again and
+ * rewritten. Readers ({@linkcode listCommittedParts}) only ever list parts ≤ `C`, so they
+ * see whole batches even while a batch is being written. Hence, after a crash at any
+ * moment, the committed parts hold exactly the records before the checkpoint positions,
+ * each once.
+ *
+ * @module
+ */
+
+import {
+  removeIfExists,
+  syncDir,
+  TEMP_SUFFIX,
+  writeFileAtomic,
+} from "./atomic_file.ts";
+import {
+  type Checkpoint,
+  readCheckpoint,
+  type StreamPositions,
+  writeCheckpoint,
+} from "./checkpoint.ts";
+import { StreamLockedError } from "./errors.ts";
+
+/** Moments of a commit at which {@linkcode TableStoreOptions.onCommitStep} is called. */
+export type CommitStep =
+  | "part-temp" // a part's temp file is written and fsynced, not yet renamed
+  | "part" // a part is renamed into place
+  | "parts" // every part is in place and its directory fsynced; no checkpoint yet
+  | "checkpoint-temp" // the checkpoint temp file is written, not yet renamed
+  | "checkpoint"; // the checkpoint is renamed into place: the batch is committed
+
+/** What a commit step hook is told. */
+export interface CommitStepInfo {
+  batchId: number;
+  /** The table of a `part-temp` / `part` step. */
+  table?: string;
+  /** The temp file of a `part-temp` / `checkpoint-temp` step. */
+  tempPath?: string;
+}
+
+/** Options of {@linkcode openTableStore}. */
+export interface TableStoreOptions {
+  /** Table directories to create and recover. */
+  tables: string[];
+  /** Fault-injection hook called at every {@linkcode CommitStep}; throwing aborts the commit. */
+  onCommitStep?: (
+    step: CommitStep,
+    info: CommitStepInfo,
+  ) => void | Promise<void>;
+}
+
+/** A batch handed to {@linkcode TableStore.commit}. */
+export interface BatchOutput {
+  /** Parquet bytes per table; tables the batch added no rows to are left out. */
+  parts: Record<string, Uint8Array>;
+  /** Reader positions after the batch. */
+  positions: StreamPositions;
+}
+
+/** An open, locked output directory. */
+export interface TableStore {
+  readonly dir: string;
+  /** The last committed checkpoint. */
+  checkpoint(): Checkpoint;
+  /** Paths removed by recovery when the store was opened. */
+  readonly recovered: string[];
+  /** Commits the next batch (id = checkpoint + 1) and returns the new checkpoint. */
+  commit(batch: BatchOutput): Promise<Checkpoint>;
+  /** Releases the lock. */
+  close(): Promise<void>;
+}
+
+const PART_RE = /^part-(\d{12})\.parquet$/;
+
+/**
+ * The file name of the part of batch `batchId`.
+ *
+ * @example
+ * ```ts
+ * import { partName } from "./table_store.ts";
+ * console.log(partName(7)); // part-000000000007.parquet
+ * ```
+ */
+export function partName(batchId: number): string {
+  return `part-${String(batchId).padStart(12, "0")}.parquet`;
+}
+
+/**
+ * Opens `dir` for writing: takes its lock (or throws {@linkcode StreamLockedError}), reads
+ * the checkpoint and deletes whatever an interrupted commit left behind.
+ *
+ * @example
+ * ```ts
+ * import { openTableStore } from "./table_store.ts";
+ * const dir = await Deno.makeTempDir();
+ * const store = await openTableStore(dir, { tables: ["stream_pin"] });
+ * const cp = await store.commit({ parts: { stream_pin: new Uint8Array([1]) }, positions: {} });
+ * console.log(cp.batchId); // 1
+ * await store.close();
+ * ```
+ */
+export async function openTableStore(
+  dir: string,
+  options: TableStoreOptions,
+): Promise<TableStore> {
+  await Deno.mkdir(dir, { recursive: true });
+  const lock = await Deno.open(`${dir}/_lock`, { create: true, write: true });
+  if (!(await lock.tryLock(true))) {
+    lock.close();
+    throw new StreamLockedError(dir);
+  }
+  try {
+    for (const table of options.tables) {
+      await Deno.mkdir(`${dir}/${table}`, { recursive: true });
+    }
+    let current = await readCheckpoint(dir);
+    const recovered = await recover(dir, current.batchId);
+    const hook = options.onCommitStep ?? (() => {});
+    return {
+      dir,
+      recovered,
+      checkpoint: () => current,
+      async commit(batch) {
+        const batchId = current.batchId + 1;
+        const dirs = new Set<string>();
+        for (const [table, bytes] of Object.entries(batch.parts)) {
+          await Deno.mkdir(`${dir}/${table}`, { recursive: true });
+          await writeFileAtomic(`${dir}/${table}/${partName(batchId)}`, bytes, {
+            beforeRename: (tempPath) =>
+              hook("part-temp", { batchId, table, tempPath }),
+          });
+          dirs.add(`${dir}/${table}`);
+          await hook("part", { batchId, table });
+        }
+        for (const d of dirs) await syncDir(d);
+        await hook("parts", { batchId });
+        const next: Checkpoint = {
+          version: 1,
+          batchId,
+          positions: batch.positions,
+          committedAt: Date.now(),
+        };
+        await writeCheckpoint(dir, next, {
+          beforeRename: (tempPath) =>
+            hook("checkpoint-temp", { batchId, tempPath }),
+        });
+        current = next;
+        await hook("checkpoint", { batchId });
+        return next;
+      },
+      async close() {
+        await lock.unlock();
+        lock.close();
+      },
+    };
+  } catch (e) {
+    lock.close();
+    throw e;
+  }
+}
+
+/**
+ * The committed parts of `table` in `dir`, oldest first: those with a batch id ≤ `batchId`
+ * (the checkpoint's). Parts of an uncommitted batch are never listed.
+ *
+ * @example
+ * ```ts
+ * import { listCommittedParts } from "./table_store.ts";
+ * const dir = await Deno.makeTempDir();
+ * console.log(await listCommittedParts(dir, "stream_pin", 0)); // []
+ * ```
+ */
+export async function listCommittedParts(
+  dir: string,
+  table: string,
+  batchId: number,
+): Promise<string[]> {
+  const found: [number, string][] = [];
+  try {
+    for await (const entry of Deno.readDir(`${dir}/${table}`)) {
+      const m = entry.isFile ? PART_RE.exec(entry.name) : null;
+      if (m && Number(m[1]) <= batchId) found.push([Number(m[1]), entry.name]);
+    }
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw e;
+  }
+  found.sort((a, b) => a[0] - b[0]);
+  return found.map(([, name]) => `${dir}/${table}/${name}`);
+}
+
+async function recover(dir: string, batchId: number): Promise<string[]> {
+  const removed: string[] = [];
+  const touched = new Set<string>();
+  const drop = async (parent: string, name: string) => {
+    if (await removeIfExists(`${parent}/${name}`)) {
+      removed.push(`${parent}/${name}`);
+      touched.add(parent);
+    }
+  };
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile && entry.name.endsWith(TEMP_SUFFIX)) {
+      await drop(dir, entry.name);
+    }
+    if (!entry.isDirectory) continue;
+    for await (const file of Deno.readDir(`${dir}/${entry.name}`)) {
+      const m = PART_RE.exec(file.name);
+      if (file.name.endsWith(TEMP_SUFFIX) || (m && Number(m[1]) > batchId)) {
+        await drop(`${dir}/${entry.name}`, file.name);
+      }
+    }
+  }
+  // The deletions must be durable before the next commit: a stale part that came back
+  // after a power loss would otherwise count as committed once the checkpoint passes it.
+  for (const d of touched) await syncDir(d);
+  return removed.sort();
+}

@@ -1,0 +1,200 @@
+import assert from "node:assert/strict";
+import { CHECKPOINT_FILE, readCheckpoint } from "./checkpoint.ts";
+import { StreamCheckpointError, StreamLockedError } from "./errors.ts";
+import {
+  type CommitStep,
+  listCommittedParts,
+  openTableStore,
+  partName,
+} from "./table_store.ts";
+
+const TABLES = ["stream_pin", "stream_geo"];
+const bytes = (text: string) => new TextEncoder().encode(text);
+const pos = (seq: string) => ({ "s-pin": { "shardId-000000000000": seq } });
+
+async function names(dir: string, table: string, upTo: number) {
+  const paths = await listCommittedParts(dir, table, upTo);
+  return paths.map((p) => p.slice(p.lastIndexOf("/") + 1));
+}
+
+async function allFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of Deno.readDir(dir)) {
+    if (e.isDirectory) {
+      for await (const f of Deno.readDir(`${dir}/${e.name}`)) {
+        out.push(`${e.name}/${f.name}`);
+      }
+    } else out.push(e.name);
+  }
+  return out.sort();
+}
+
+Deno.test("table store: commits number batches 1, 2, 3 and checkpoint positions", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = await openTableStore(dir, { tables: TABLES });
+  assert.equal(store.checkpoint().batchId, 0);
+  await store.commit({
+    parts: { stream_pin: bytes("a") },
+    positions: pos("10"),
+  });
+  await store.commit({
+    parts: { stream_pin: bytes("b"), stream_geo: bytes("c") },
+    positions: pos("20"),
+  });
+  const cp = await store.commit({ parts: {}, positions: pos("30") });
+  await store.close();
+  assert.equal(cp.batchId, 3);
+  const onDisk = await readCheckpoint(dir);
+  assert.deepEqual(onDisk.positions, pos("30"));
+  assert.equal(onDisk.batchId, 3);
+  assert.deepEqual(await names(dir, "stream_pin", 3), [
+    partName(1),
+    partName(2),
+  ]);
+  assert.deepEqual(await names(dir, "stream_geo", 3), [partName(2)]);
+  assert.deepEqual(await names(dir, "stream_pin", 1), [partName(1)]);
+  assert.equal(
+    await Deno.readTextFile(`${dir}/stream_pin/${partName(2)}`),
+    "b",
+  );
+  assert.deepEqual(await allFiles(dir), [
+    CHECKPOINT_FILE,
+    "_lock",
+    `stream_geo/${partName(2)}`,
+    `stream_pin/${partName(1)}`,
+    `stream_pin/${partName(2)}`,
+  ]);
+});
+
+Deno.test("table store: a second writer on the same directory is refused", async () => {
+  const dir = await Deno.makeTempDir();
+  const first = await openTableStore(dir, { tables: TABLES });
+  await assert.rejects(
+    openTableStore(dir, { tables: TABLES }),
+    StreamLockedError,
+  );
+  await first.close();
+  const second = await openTableStore(dir, { tables: TABLES });
+  assert.equal(second.checkpoint().batchId, 0);
+  await second.close();
+});
+
+const STEPS: CommitStep[] = [
+  "part-temp",
+  "part",
+  "parts",
+  "checkpoint-temp",
+  "checkpoint",
+];
+
+for (const step of STEPS) {
+  Deno.test(`table store: a crash at step "${step}" leaves whole batches only`, async () => {
+    const dir = await Deno.makeTempDir();
+    const ok = await openTableStore(dir, { tables: TABLES });
+    await ok.commit({
+      parts: { stream_pin: bytes("one") },
+      positions: pos("1"),
+    });
+    await ok.close();
+
+    let seenDuringCommit: string[] | undefined;
+    const crashing = await openTableStore(dir, {
+      tables: TABLES,
+      onCommitStep: async (s, info) => {
+        if (s !== step || (info.table ?? "stream_geo") !== "stream_geo") return;
+        if (info.tempPath) await Deno.truncate(info.tempPath, 2); // a torn write
+        const visible = (await readCheckpoint(dir)).batchId;
+        seenDuringCommit = await names(dir, "stream_pin", visible);
+        throw new Error(`crash at ${s}`);
+      },
+    });
+    await assert.rejects(
+      crashing.commit({
+        parts: { stream_pin: bytes("two"), stream_geo: bytes("geo") },
+        positions: pos("2"),
+      }),
+      { message: `crash at ${step}` },
+    );
+    await crashing.close();
+    const committed = step === "checkpoint";
+    // A concurrent reader saw batch 2 only once its checkpoint was in place.
+    assert.deepEqual(
+      seenDuringCommit,
+      committed ? [partName(1), partName(2)] : [partName(1)],
+    );
+
+    const restarted = await openTableStore(dir, { tables: TABLES });
+    const expectedRemoved: Record<CommitStep, string[]> = {
+      "part-temp": [
+        `stream_geo/${partName(2)}.tmp`,
+        `stream_pin/${partName(2)}`,
+      ],
+      "part": [`stream_geo/${partName(2)}`, `stream_pin/${partName(2)}`],
+      "parts": [`stream_geo/${partName(2)}`, `stream_pin/${partName(2)}`],
+      "checkpoint-temp": [
+        `${CHECKPOINT_FILE}.tmp`,
+        `stream_geo/${partName(2)}`,
+        `stream_pin/${partName(2)}`,
+      ],
+      "checkpoint": [],
+    };
+    assert.deepEqual(
+      restarted.recovered.map((p) => p.slice(dir.length + 1)),
+      expectedRemoved[step],
+    );
+    assert.equal(restarted.checkpoint().batchId, committed ? 2 : 1);
+    assert.deepEqual(
+      restarted.checkpoint().positions,
+      pos(committed ? "2" : "1"),
+    );
+    // The retried batch gets the next id and only it is visible with the new checkpoint.
+    const cp = await restarted.commit({
+      parts: { stream_geo: bytes("retry") },
+      positions: pos("3"),
+    });
+    await restarted.close();
+    const id = committed ? 3 : 2;
+    assert.equal(cp.batchId, id);
+    assert.deepEqual(
+      await names(dir, "stream_pin", cp.batchId),
+      committed ? [partName(1), partName(2)] : [partName(1)],
+    );
+    assert.deepEqual(
+      await names(dir, "stream_geo", cp.batchId),
+      committed ? [partName(2), partName(3)] : [partName(2)],
+    );
+    assert.equal(
+      await Deno.readTextFile(`${dir}/stream_geo/${partName(id)}`),
+      "retry",
+    );
+  });
+}
+
+Deno.test("checkpoint: a corrupt or foreign checkpoint file is refused with its path", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/${CHECKPOINT_FILE}`, "{not json");
+  await assert.rejects(readCheckpoint(dir), (e: unknown) => {
+    assert.ok(e instanceof StreamCheckpointError);
+    assert.equal(e.context.path, `${dir}/${CHECKPOINT_FILE}`);
+    assert.match(e.message, /is not valid JSON/);
+    return true;
+  });
+  await Deno.writeTextFile(
+    `${dir}/${CHECKPOINT_FILE}`,
+    JSON.stringify({
+      version: 1,
+      batchId: 2,
+      committedAt: 0,
+      positions: { s: { a: "x1" } },
+    }),
+  );
+  await assert.rejects(readCheckpoint(dir), /invalid sequence number for s\/a/);
+  await assert.rejects(
+    openTableStore(dir, { tables: TABLES }),
+    StreamCheckpointError,
+  );
+  // The lock was released by the failed open.
+  await Deno.remove(`${dir}/${CHECKPOINT_FILE}`);
+  const store = await openTableStore(dir, { tables: TABLES });
+  await store.close();
+});
