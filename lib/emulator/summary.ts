@@ -1,0 +1,188 @@
+/**
+ * Counting what an emulation run did, and printing it.
+ *
+ * Every record is accounted for: accepted (counted per topic and per stream) or failed
+ * after its retries (counted per target, with up to three distinct sample messages).
+ *
+ * @module
+ */
+
+import type { Mode, Target } from "./targets.ts";
+
+/** Failures of one topic or stream. */
+export interface TargetFailures {
+  /** Records that finally failed. */
+  count: number;
+  /** Up to three distinct error messages, first seen first. */
+  samples: string[];
+}
+
+/** Why a run stopped. `running` only appears in progress snapshots. */
+export type StopReason = "count" | "duration" | "aborted" | "running";
+
+/** What a run did (also the shape of progress snapshots). */
+export interface EmulationSummary {
+  mode: Mode;
+  /** Posts started (each is one random row: pin, geo and user). */
+  posts: number;
+  /** Posts whose records were all accepted. */
+  postsOk: number;
+  /** Posts with at least one record that finally failed. */
+  postsFailed: number;
+  /** The requested number of posts, when one was given. */
+  count?: number;
+  /** Records accepted per topic (every topic of the mode, zeros included). */
+  topics: Record<string, number>;
+  /** Records accepted per stream (every stream of the mode, zeros included). */
+  streams: Record<string, number>;
+  recordsAccepted: number;
+  recordsFailed: number;
+  /** Per target name, only targets that had failures. */
+  failures: Record<string, TargetFailures>;
+  /** Retries made in total (attempts beyond the first). */
+  retries: number;
+  elapsedMs: number;
+  /** Finished posts per second of elapsed time. */
+  postsPerSecond: number;
+  recordsPerSecond: number;
+  stopped: StopReason;
+}
+
+/** Accumulates counts during a run. */
+export interface Tally {
+  accept(target: Target): void;
+  fail(target: Target, message: string): void;
+  retried(n: number): void;
+  postStarted(): void;
+  postFinished(ok: boolean): void;
+  snapshot(elapsedMs: number, stopped: StopReason): EmulationSummary;
+}
+
+/**
+ * Creates an empty tally for the given targets.
+ *
+ * @example
+ * ```ts
+ * import { createTally } from "./summary.ts";
+ * import { targetsFor } from "./targets.ts";
+ * const targets = targetsFor("batch", "pinterest");
+ * const tally = createTally("batch", targets);
+ * tally.postStarted();
+ * for (const t of targets) tally.accept(t);
+ * tally.postFinished(true);
+ * console.log(tally.snapshot(1000, "count").recordsPerSecond); // 3
+ * ```
+ */
+export function createTally(
+  mode: EmulationSummary["mode"],
+  targets: readonly Target[],
+  count?: number,
+): Tally {
+  const topics: Record<string, number> = {};
+  const streams: Record<string, number> = {};
+  for (const t of targets) (t.kind === "topic" ? topics : streams)[t.name] = 0;
+  const failures: Record<string, TargetFailures> = {};
+  let posts = 0,
+    postsOk = 0,
+    postsFailed = 0,
+    accepted = 0,
+    failed = 0,
+    retries = 0;
+  return {
+    accept(target) {
+      (target.kind === "topic" ? topics : streams)[target.name]++;
+      accepted++;
+    },
+    fail(target, message) {
+      const f = failures[target.name] ??= { count: 0, samples: [] };
+      f.count++;
+      if (f.samples.length < 3 && !f.samples.includes(message)) {
+        f.samples.push(message);
+      }
+      failed++;
+    },
+    retried: (n) => void (retries += n),
+    postStarted: () => void posts++,
+    postFinished: (ok) => void (ok ? postsOk++ : postsFailed++),
+    snapshot(elapsedMs, stopped) {
+      const seconds = elapsedMs / 1000;
+      const rate = (n: number) => seconds > 0 ? n / seconds : 0;
+      return {
+        mode,
+        posts,
+        postsOk,
+        postsFailed,
+        ...(count === undefined ? {} : { count }),
+        topics: { ...topics },
+        streams: { ...streams },
+        recordsAccepted: accepted,
+        recordsFailed: failed,
+        failures: structuredClone(failures),
+        retries,
+        elapsedMs,
+        postsPerSecond: rate(postsOk + postsFailed),
+        recordsPerSecond: rate(accepted),
+        stopped,
+      };
+    },
+  };
+}
+
+const fmt = (n: number, digits = 1) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: digits });
+
+/**
+ * The summary as text for people, one fact per line.
+ *
+ * @example
+ * ```ts
+ * import { createTally, formatSummary } from "./summary.ts";
+ * import { targetsFor } from "./targets.ts";
+ * const tally = createTally("stream", targetsFor("stream", "pinterest"), 10);
+ * console.log(formatSummary(tally.snapshot(2000, "count")));
+ * ```
+ */
+export function formatSummary(summary: EmulationSummary): string {
+  const lines: string[] = [];
+  const requested = summary.count === undefined
+    ? ""
+    : ` of ${fmt(summary.count)} requested`;
+  lines.push(
+    `Emulation (${summary.mode}) stopped by ${summary.stopped} after ${
+      fmt(summary.elapsedMs / 1000, 2)
+    } s`,
+    `  posts: ${fmt(summary.posts)}${requested}, ${fmt(summary.postsOk)} ok, ${
+      fmt(summary.postsFailed)
+    } with failures`,
+    `  records: ${fmt(summary.recordsAccepted)} accepted, ${
+      fmt(summary.recordsFailed)
+    } failed, ${fmt(summary.retries)} retries`,
+    `  throughput: ${fmt(summary.postsPerSecond)} posts/s, ${
+      fmt(summary.recordsPerSecond)
+    } records/s`,
+  );
+  for (
+    const [label, counts] of [["topic", summary.topics], [
+      "stream",
+      summary.streams,
+    ]] as const
+  ) {
+    for (const [name, n] of Object.entries(counts)) {
+      const f = summary.failures[name]?.count ?? 0;
+      lines.push(
+        `  ${label} ${name}: ${fmt(n)} accepted${
+          f ? `, ${fmt(f)} failed` : ""
+        }`,
+      );
+    }
+  }
+  const failed = Object.entries(summary.failures);
+  if (failed.length > 0) {
+    lines.push("  failures:");
+    for (const [name, f] of failed) {
+      lines.push(`    ${name}: ${fmt(f.count)}`);
+      for (const s of f.samples) lines.push(`      - ${s}`);
+    }
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { targetsFor } from "./targets.ts";
+import { createTally, formatSummary } from "./summary.ts";
+
+function sampleTally() {
+  const targets = targetsFor("both", "demo");
+  const tally = createTally("both", targets, 4);
+  for (let i = 0; i < 3; i++) {
+    tally.postStarted();
+    for (const t of targets) tally.accept(t);
+    tally.postFinished(true);
+  }
+  tally.postStarted();
+  for (const t of targets.slice(0, 5)) tally.accept(t);
+  tally.fail(
+    targets[5],
+    "HTTP 503 from PUT /streams/streaming-demo-user/record: busy",
+  );
+  tally.postFinished(false);
+  tally.retried(4);
+  return { tally, targets };
+}
+
+Deno.test("the tally counts posts, records per topic and stream, failures and retries", () => {
+  const { tally } = sampleTally();
+  assert.deepEqual(tally.snapshot(2000, "count"), {
+    mode: "both",
+    posts: 4,
+    postsOk: 3,
+    postsFailed: 1,
+    count: 4,
+    topics: { "demo.pin": 4, "demo.geo": 4, "demo.user": 4 },
+    streams: {
+      "streaming-demo-pin": 4,
+      "streaming-demo-geo": 4,
+      "streaming-demo-user": 3,
+    },
+    recordsAccepted: 23,
+    recordsFailed: 1,
+    failures: {
+      "streaming-demo-user": {
+        count: 1,
+        samples: [
+          "HTTP 503 from PUT /streams/streaming-demo-user/record: busy",
+        ],
+      },
+    },
+    retries: 4,
+    elapsedMs: 2000,
+    postsPerSecond: 2,
+    recordsPerSecond: 11.5,
+    stopped: "count",
+  });
+});
+
+Deno.test("failure samples keep three distinct messages; counts keep growing", () => {
+  const targets = targetsFor("batch", "pinterest");
+  const tally = createTally("batch", targets);
+  for (const m of ["a", "b", "a", "c", "d", "e"]) tally.fail(targets[0], m);
+  const s = tally.snapshot(0, "aborted");
+  assert.deepEqual(s.failures, {
+    "pinterest.pin": { count: 6, samples: ["a", "b", "c"] },
+  });
+  assert.equal(s.recordsFailed, 6);
+  assert.equal(s.postsPerSecond, 0);
+  assert.equal("count" in s, false);
+  assert.deepEqual(s.streams, {});
+});
+
+Deno.test("snapshots are copies: later counting does not change them", () => {
+  const { tally, targets } = sampleTally();
+  const before = tally.snapshot(1000, "running");
+  tally.accept(targets[0]);
+  tally.fail(targets[5], "another");
+  assert.equal(before.topics["demo.pin"], 4);
+  assert.equal(before.failures["streaming-demo-user"].count, 1);
+  assert.equal(tally.snapshot(1000, "running").topics["demo.pin"], 5);
+});
+
+Deno.test("formatSummary prints every figure and the failure samples", () => {
+  const { tally } = sampleTally();
+  assert.equal(
+    formatSummary(tally.snapshot(2000, "count")),
+    [
+      "Emulation (both) stopped by count after 2 s",
+      "  posts: 4 of 4 requested, 3 ok, 1 with failures",
+      "  records: 23 accepted, 1 failed, 4 retries",
+      "  throughput: 2 posts/s, 11.5 records/s",
+      "  topic demo.pin: 4 accepted",
+      "  topic demo.geo: 4 accepted",
+      "  topic demo.user: 4 accepted",
+      "  stream streaming-demo-pin: 4 accepted",
+      "  stream streaming-demo-geo: 4 accepted",
+      "  stream streaming-demo-user: 3 accepted, 1 failed",
+      "  failures:",
+      "    streaming-demo-user: 1",
+      "      - HTTP 503 from PUT /streams/streaming-demo-user/record: busy",
+    ].join("\n"),
+  );
+});
+
+Deno.test("formatSummary without failures has no failure section", () => {
+  const targets = targetsFor("batch", "pinterest");
+  const tally = createTally("batch", targets);
+  for (let i = 0; i < 1500; i++) {
+    tally.postStarted();
+    for (const t of targets) tally.accept(t);
+    tally.postFinished(true);
+  }
+  assert.equal(
+    formatSummary(tally.snapshot(1234.5, "duration")),
+    [
+      "Emulation (batch) stopped by duration after 1.23 s",
+      "  posts: 1,500, 1,500 ok, 0 with failures",
+      "  records: 4,500 accepted, 0 failed, 0 retries",
+      "  throughput: 1,215.1 posts/s, 3,645.2 records/s",
+      "  topic pinterest.pin: 1,500 accepted",
+      "  topic pinterest.geo: 1,500 accepted",
+      "  topic pinterest.user: 1,500 accepted",
+    ].join("\n"),
+  );
+});
