@@ -1,0 +1,117 @@
+/**
+ * Errors specific to the log area (topics, streams, shards).
+ *
+ * Shared errors (`TopicNotFoundError`, `StreamNotFoundError`, `AlreadyExistsError`,
+ * `BackendError`) live in `lib/errors.ts`; these add the cases only a log can hit.
+ *
+ * @module
+ */
+
+import { PipelineError, type PipelineErrorOptions } from "../errors.ts";
+
+/**
+ * An argument was out of range or malformed (bad name, partition count, sequence number).
+ *
+ * @example
+ * ```ts
+ * import { InvalidArgumentError } from "./errors.ts";
+ * const err = new InvalidArgumentError("shardCount", "must be an integer from 1 to 1000", 0);
+ * console.log(err.code, err.context.argument); // INVALID_ARGUMENT shardCount
+ * ```
+ */
+export class InvalidArgumentError extends PipelineError {
+  constructor(
+    argument: string,
+    problem: string,
+    value?: unknown,
+    options: PipelineErrorOptions & { code?: string } = {},
+  ) {
+    super(
+      `Invalid ${argument}${
+        value === undefined ? "" : ` ${JSON.stringify(value)}`
+      }: ${problem}`,
+      {
+        cause: options.cause,
+        code: options.code ?? "INVALID_ARGUMENT",
+        context: { argument, value, ...options.context },
+      },
+    );
+  }
+}
+
+/**
+ * A record named a partition the topic does not have. Nothing of that append was written.
+ *
+ * @example
+ * ```ts
+ * import { InvalidPartitionError } from "./errors.ts";
+ * const err = new InvalidPartitionError("demo.pin", 3, 1);
+ * console.log(err.code, err.context.partitions); // PARTITION_NOT_FOUND 1
+ * ```
+ */
+export class InvalidPartitionError extends InvalidArgumentError {
+  constructor(
+    topic: string,
+    partition: unknown,
+    partitions: number,
+    options: PipelineErrorOptions = {},
+  ) {
+    super(
+      "partition",
+      `topic "${topic}" has partitions 0 to ${
+        partitions - 1
+      }; leave "partition" out to let the key pick one`,
+      partition,
+      {
+        ...options,
+        code: "PARTITION_NOT_FOUND",
+        context: { topic, partitions, ...options.context },
+      },
+    );
+  }
+}
+
+/**
+ * A shard id that the stream does not have was named.
+ *
+ * @example
+ * ```ts
+ * import { ShardNotFoundError } from "./errors.ts";
+ * const err = new ShardNotFoundError("streaming-demo-pin", "shardId-000000000009");
+ * console.log(err.code); // SHARD_NOT_FOUND
+ * ```
+ */
+export class ShardNotFoundError extends PipelineError {
+  constructor(
+    stream: string,
+    shardId: string,
+    options: PipelineErrorOptions = {},
+  ) {
+    super(
+      `Shard "${shardId}" does not exist in stream "${stream}"; describe the stream to list its shards.`,
+      {
+        ...options,
+        code: "SHARD_NOT_FOUND",
+        context: { stream, shardId, ...options.context },
+      },
+    );
+  }
+}
+
+/**
+ * The log was used after `close()`.
+ *
+ * @example
+ * ```ts
+ * import { LogClosedError } from "./errors.ts";
+ * console.log(new LogClosedError("/tmp/log.db").message);
+ * ```
+ */
+export class LogClosedError extends PipelineError {
+  constructor(path: string, options: PipelineErrorOptions = {}) {
+    super(
+      `The embedded log at ${path} is closed; open it again with openEmbeddedLog().`,
+      { ...options, code: "LOG_CLOSED", context: { path, ...options.context } },
+    );
+  }
+}

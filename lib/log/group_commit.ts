@@ -1,0 +1,167 @@
+/**
+ * Group commit: writes that arrive close together share one transaction and one fsync.
+ *
+ * `node:sqlite` is synchronous, so a commit blocks the event loop. Requests that arrive
+ * meanwhile queue up in the OS and, once the loop turns, their writes are queued here and
+ * run together in the next transaction. Each job runs inside its own SAVEPOINT: a job that
+ * throws (an unknown topic, say) is rolled back and rejected alone, the others commit.
+ * Every promise settles only after the COMMIT (and its fsync) returned.
+ *
+ * @module
+ */
+
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { BackendError } from "../errors.ts";
+import { LogClosedError } from "./errors.ts";
+
+/** Options of {@linkcode GroupCommitter}. */
+export interface GroupCommitterOptions {
+  /** Path of the database, for messages. */
+  path?: string;
+  /** Called after each successful commit (to wake up waiting consumers). */
+  onCommit?: () => void;
+}
+
+interface Job {
+  // deno-lint-ignore no-explicit-any
+  work: (db: DatabaseSync) => any;
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+}
+
+/**
+ * Queues synchronous write jobs and runs each group of them in one transaction.
+ *
+ * @example
+ * ```ts
+ * import { openLogDatabase } from "./sqlite_db.ts";
+ * import { GroupCommitter } from "./group_commit.ts";
+ * const db = openLogDatabase(await Deno.makeTempFile({ suffix: ".db" }));
+ * const gc = new GroupCommitter(db);
+ * const [a, b] = await Promise.all([
+ *   gc.submit((db) => db.prepare("SELECT 1 AS one").get()),
+ *   gc.submit(() => 2),
+ * ]);
+ * console.log(a, b, gc.commits); // { one: 1 } 2 1
+ * await gc.close();
+ * db.close();
+ * ```
+ */
+export class GroupCommitter {
+  /** Number of transactions committed so far. */
+  commits = 0;
+  /** Number of jobs committed so far. */
+  jobs = 0;
+  #db: DatabaseSync;
+  #options: GroupCommitterOptions;
+  #queue: Job[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+  #idle: (() => void)[] = [];
+  #stmts: Record<
+    "begin" | "commit" | "rollback" | "save" | "undo" | "release",
+    StatementSync
+  >;
+
+  constructor(db: DatabaseSync, options: GroupCommitterOptions = {}) {
+    this.#db = db;
+    this.#options = options;
+    this.#stmts = {
+      begin: db.prepare("BEGIN IMMEDIATE"),
+      commit: db.prepare("COMMIT"),
+      rollback: db.prepare("ROLLBACK"),
+      save: db.prepare("SAVEPOINT job"),
+      undo: db.prepare("ROLLBACK TO job"),
+      release: db.prepare("RELEASE job"),
+    };
+  }
+
+  /**
+   * Runs `work` inside the next group transaction; resolves with its result once committed.
+   * `work` must be synchronous. If it throws, its writes are rolled back and the promise
+   * rejects with that error; other jobs of the group are unaffected.
+   */
+  submit<T>(work: (db: DatabaseSync) => T): Promise<T> {
+    if (this.#closed) {
+      return Promise.reject(new LogClosedError(this.#options.path ?? ""));
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({
+        work,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
+      this.#schedule();
+    });
+  }
+
+  /** Commits what is queued, then refuses new jobs. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#queue.length === 0 && this.#timer === undefined) return;
+    await new Promise<void>((resolve) => this.#idle.push(resolve));
+  }
+
+  #schedule(): void {
+    if (this.#timer !== undefined) return;
+    // A macrotask, not a microtask: I/O callbacks that are ready (other requests) run
+    // first and join this group.
+    this.#timer = setTimeout(() => this.#flush(), 0);
+  }
+
+  #flush(): void {
+    this.#timer = undefined;
+    const jobs = this.#queue;
+    this.#queue = [];
+    if (jobs.length > 0) this.#runGroup(jobs);
+    if (this.#queue.length > 0) this.#schedule();
+    else for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  #runGroup(jobs: Job[]): void {
+    const s = this.#stmts;
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    try {
+      s.begin.run();
+    } catch (cause) {
+      return this.#failAll(jobs, cause, "could not start a write transaction");
+    }
+    try {
+      for (const job of jobs) {
+        s.save.run();
+        try {
+          outcomes.push({ ok: true, value: job.work(this.#db) });
+          s.release.run();
+        } catch (error) {
+          s.undo.run();
+          s.release.run();
+          outcomes.push({ ok: false, value: error });
+        }
+      }
+      s.commit.run();
+    } catch (cause) {
+      try {
+        s.rollback.run();
+      } catch { /* the transaction may already be gone */ }
+      return this.#failAll(jobs, cause, "the write transaction failed");
+    }
+    this.commits++;
+    this.jobs += jobs.length;
+    jobs.forEach((job, i) => {
+      const o = outcomes[i];
+      if (o.ok) job.resolve(o.value);
+      else job.reject(o.value);
+    });
+    this.#options.onCommit?.();
+  }
+
+  #failAll(jobs: Job[], cause: unknown, what: string): void {
+    const path = this.#options.path ?? "";
+    const error = new BackendError(
+      "sqlite",
+      `${what} on ${path}; nothing of it was written (disk full or file locked?)`,
+      { cause, context: { path } },
+    );
+    for (const job of jobs) job.reject(error);
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The state shared by the topic and stream halves of one embedded log: the database
+ * handle, the group committer and the wake-up list of waiting readers.
+ *
+ * @module
+ */
+
+import type { DatabaseSync } from "node:sqlite";
+import { GroupCommitter } from "./group_commit.ts";
+import { LogClosedError } from "./errors.ts";
+import { type LogDatabaseOptions, openLogDatabase } from "./sqlite_db.ts";
+
+/** Options of {@linkcode createLogCore}. */
+export interface LogCoreOptions extends LogDatabaseOptions {
+  /**
+   * How often a waiting reader re-reads the file for records written by another process,
+   * in ms. Writes of this process wake readers at once. Default 25.
+   */
+  pollIntervalMs?: number;
+}
+
+/**
+ * One open log file with its group committer.
+ *
+ * @example
+ * ```ts
+ * import { createLogCore } from "./log_core.ts";
+ * const core = createLogCore(await Deno.makeTempFile({ suffix: ".db" }));
+ * await core.waitForChange(10); // no commit happens: returns after 10 ms
+ * await core.close();
+ * ```
+ */
+export interface LogCore {
+  readonly db: DatabaseSync;
+  readonly committer: GroupCommitter;
+  readonly path: string;
+  readonly pollIntervalMs: number;
+  /** Throws `LogClosedError` when the log is closed. */
+  assertOpen(): void;
+  /** True once `close()` was called. */
+  readonly closed: boolean;
+  /** Resolves after the next commit of this process, after `ms`, or on close. */
+  waitForChange(ms: number): Promise<void>;
+  /** Commits what is queued, wakes every waiting reader and closes the file. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the log file at `path` and wires its group committer to wake waiting readers.
+ *
+ * @example
+ * ```ts
+ * import { createLogCore } from "./log_core.ts";
+ * const core = createLogCore(await Deno.makeTempFile({ suffix: ".db" }), { fsync: false });
+ * console.log(core.closed); // false
+ * await core.close();
+ * ```
+ */
+export function createLogCore(
+  path: string,
+  options: LogCoreOptions = {},
+): LogCore {
+  const db = openLogDatabase(path, options);
+  const waiters = new Set<() => void>();
+  const wakeAll = () => {
+    for (const wake of [...waiters]) wake();
+  };
+  const committer = new GroupCommitter(db, { path, onCommit: wakeAll });
+  let closed = false;
+  let closing: Promise<void> | undefined;
+  return {
+    db,
+    committer,
+    path,
+    pollIntervalMs: options.pollIntervalMs ?? 25,
+    get closed() {
+      return closed;
+    },
+    assertOpen() {
+      if (closed) throw new LogClosedError(path);
+    },
+    waitForChange(ms: number): Promise<void> {
+      if (closed) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          waiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, Math.max(0, ms));
+        waiters.add(wake);
+      });
+    },
+    close(): Promise<void> {
+      closing ??= (async () => {
+        closed = true;
+        await committer.close();
+        wakeAll();
+        db.close();
+      })();
+      return closing;
+    },
+  };
+}

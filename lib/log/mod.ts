@@ -1,0 +1,39 @@
+/**
+ * The log area: the interfaces every tier implements, the embedded SQLite log and a
+ * reader over all shards of a stream.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./mod.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * console.log(await log.topics.listTopics()); // []
+ * await log.close();
+ * ```
+ *
+ * @module
+ */
+
+export type * from "./types.ts";
+export {
+  type EmbeddedLog,
+  type EmbeddedLogOptions,
+  type EmbeddedLogStats,
+  openEmbeddedLog,
+} from "./embedded_log.ts";
+export { EmbeddedTopicLog } from "./topic_log.ts";
+export { EmbeddedStreamLog } from "./stream_log.ts";
+export { EmbeddedTopicConsumer } from "./topic_consumer.ts";
+export {
+  InvalidArgumentError,
+  InvalidPartitionError,
+  LogClosedError,
+  ShardNotFoundError,
+} from "./errors.ts";
+export { murmur2, partitionForKey } from "./partitioner.ts";
+export {
+  evenHashRanges,
+  hashKeyOf,
+  MAX_HASH_KEY,
+  sequenceNumberOf,
+  shardIdOf,
+} from "./hash_key.ts";

@@ -1,0 +1,126 @@
+/**
+ * Opens the SQLite file of the embedded log and creates its schema.
+ *
+ * One file holds topics, consumer-group offsets and streams. WAL mode lets reader
+ * processes (sink, stream processor) read while one writer (the gateway) appends;
+ * `synchronous=FULL` fsyncs the WAL on every commit so an acknowledged record survives
+ * a crash or power loss.
+ *
+ * @module
+ */
+
+import { DatabaseSync } from "node:sqlite";
+import { BackendError } from "../errors.ts";
+
+/** Options of {@linkcode openLogDatabase}. */
+export interface LogDatabaseOptions {
+  /** fsync every commit (`synchronous=FULL`); `false` gives `synchronous=OFF`. Default true. */
+  fsync?: boolean;
+  /** How long a statement waits for another process's write lock, in ms. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS topics (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  partitions INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS topic_partitions (
+  topic_id INTEGER NOT NULL,
+  partition INTEGER NOT NULL,
+  next_offset INTEGER NOT NULL,
+  PRIMARY KEY (topic_id, partition)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS topic_records (
+  topic_id INTEGER NOT NULL,
+  partition INTEGER NOT NULL,
+  offset INTEGER NOT NULL,
+  key TEXT,
+  value BLOB NOT NULL,
+  ts INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS topic_records_pos
+  ON topic_records (topic_id, partition, offset);
+CREATE TABLE IF NOT EXISTS group_offsets (
+  group_name TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  partition INTEGER NOT NULL,
+  offset INTEGER NOT NULL,
+  PRIMARY KEY (group_name, topic, partition)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS streams (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  next_seq INTEGER NOT NULL,
+  next_shard INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS shards (
+  stream_id INTEGER NOT NULL,
+  shard_no INTEGER NOT NULL,
+  parent_no INTEGER,
+  adjacent_parent_no INTEGER,
+  hash_start TEXT NOT NULL,
+  hash_end TEXT NOT NULL,
+  starting_seq INTEGER NOT NULL,
+  ending_seq INTEGER,
+  PRIMARY KEY (stream_id, shard_no)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stream_records (
+  stream_id INTEGER NOT NULL,
+  shard_no INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  partition_key TEXT NOT NULL,
+  data BLOB NOT NULL,
+  ts INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS stream_records_pos
+  ON stream_records (stream_id, shard_no, seq);
+`;
+
+/**
+ * Opens (creating when absent) the log database at `path` in WAL mode with its schema.
+ *
+ * @example
+ * ```ts
+ * import { openLogDatabase } from "./sqlite_db.ts";
+ * const db = openLogDatabase(await Deno.makeTempFile({ suffix: ".db" }), { fsync: false });
+ * console.log(db.prepare("PRAGMA journal_mode").get()); // { journal_mode: "wal" }
+ * db.close();
+ * ```
+ */
+export function openLogDatabase(
+  path: string,
+  options: LogDatabaseOptions = {},
+): DatabaseSync {
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path);
+  } catch (cause) {
+    throw new BackendError(
+      "sqlite",
+      `cannot open the log file ${path}; check that its folder exists and is writable`,
+      { cause, context: { path } },
+    );
+  }
+  try {
+    db.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec(
+      `PRAGMA synchronous = ${options.fsync === false ? "OFF" : "FULL"}`,
+    );
+    db.exec("BEGIN IMMEDIATE");
+    db.exec(SCHEMA);
+    db.exec("COMMIT");
+  } catch (cause) {
+    db.close();
+    throw new BackendError(
+      "sqlite",
+      `cannot prepare the log file ${path}; is it a SQLite database of this version?`,
+      { cause, context: { path } },
+    );
+  }
+  return db;
+}

@@ -1,0 +1,246 @@
+/**
+ * The stream half of the embedded log: Kinesis-shaped streams with shards, MD5 hash-key
+ * routing and increasing sequence numbers (one counter per stream), stored in SQLite.
+ *
+ * @module
+ */
+
+import { AlreadyExistsError } from "../errors.ts";
+import type {
+  CreateStreamOptions,
+  PutRecordResult,
+  ReadShardOptions,
+  ShardPage,
+  StreamDescription,
+  StreamLog,
+  StreamRecordInput,
+} from "./types.ts";
+import { InvalidArgumentError } from "./errors.ts";
+import {
+  evenHashRanges,
+  hashKeyOf,
+  sequenceNumberOf,
+  shardIdOf,
+} from "./hash_key.ts";
+import type { LogCore } from "./log_core.ts";
+import { StreamSql } from "./stream_sql.ts";
+import { mergeShardsNow, splitShardNow } from "./stream_resharding.ts";
+
+const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
+const MAX_DATA_BYTES = 1024 * 1024;
+
+/**
+ * `StreamLog` on the embedded SQLite file, plus Kinesis' resharding calls
+ * (`splitShard`, `mergeShards`). Create it through `openEmbeddedLog`.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.streams.createStream("s", { shardCount: 2 });
+ * const [res] = await log.streams.putRecords("s", [{ data: new Uint8Array([1]), partitionKey: "k" }]);
+ * console.log(res); // { shardId: "shardId-000000000001", sequenceNumber: "000000000000000000000" }
+ * await log.close();
+ * ```
+ */
+export class EmbeddedStreamLog implements StreamLog {
+  #core: LogCore;
+  #sql: StreamSql;
+  #onClose: () => Promise<void>;
+
+  /** `onClose` runs on `close()`; the embedded log closes the file when both halves closed. */
+  constructor(
+    core: LogCore,
+    onClose: () => Promise<void> = () => core.close(),
+  ) {
+    this.#core = core;
+    this.#sql = new StreamSql(core.db);
+    this.#onClose = onClose;
+  }
+
+  async listStreams(): Promise<string[]> {
+    this.#core.assertOpen();
+    return await Promise.resolve(this.#sql.listNames());
+  }
+
+  async describeStream(name: string): Promise<StreamDescription> {
+    this.#core.assertOpen();
+    const stream = this.#sql.stream(name);
+    return await Promise.resolve({
+      name,
+      status: "ACTIVE" as const,
+      shards: this.#sql.shards(stream.id),
+      createdAt: stream.created_at,
+      retentionHours: 24,
+    });
+  }
+
+  async createStream(
+    name: string,
+    options: CreateStreamOptions = {},
+  ): Promise<void> {
+    this.#core.assertOpen();
+    const count = options.shardCount ?? 1;
+    if (typeof name !== "string" || !STREAM_NAME.test(name)) {
+      throw new InvalidArgumentError(
+        "stream name",
+        "use 1 to 128 characters among a-z A-Z 0-9 _ . -",
+        name,
+      );
+    }
+    if (!Number.isInteger(count) || count < 1 || count > 1000) {
+      throw new InvalidArgumentError(
+        "shardCount",
+        "must be an integer from 1 to 1000",
+        count,
+      );
+    }
+    await this.#core.committer.submit(() => {
+      if (this.#sql.findStream(name)) {
+        throw new AlreadyExistsError("stream", name);
+      }
+      const id = this.#sql.insertStream(name, count);
+      evenHashRanges(count).forEach((range, n) => {
+        this.#sql.insertShard(id, n, range, 0);
+      });
+    });
+  }
+
+  async deleteStream(name: string): Promise<void> {
+    this.#core.assertOpen();
+    this.#sql.stream(name);
+    await this.#core.committer.submit(() => {
+      this.#sql.deleteStream(this.#sql.stream(name).id);
+    });
+  }
+
+  async putRecords(
+    stream: string,
+    records: StreamRecordInput[],
+  ): Promise<PutRecordResult[]> {
+    this.#core.assertOpen();
+    if (!Array.isArray(records)) {
+      throw new InvalidArgumentError(
+        "records",
+        "must be an array",
+        typeof records,
+      );
+    }
+    const problems = records.map(recordProblem);
+    return await this.#core.committer.submit(() => {
+      const s = this.#sql.stream(stream);
+      const open = this.#sql.openShards(s.id, s.next_shard);
+      let seq = s.next_seq;
+      const ts = Date.now();
+      const results = records.map((r, i): PutRecordResult => {
+        if (problems[i]) {
+          return {
+            errorCode: "InvalidArgumentException",
+            errorMessage: problems[i]!,
+          };
+        }
+        const hash = hashKeyOf(r.partitionKey);
+        const shard = open.find((sh) => sh.start <= hash && hash <= sh.end)!;
+        this.#sql.insertRecord(s.id, shard.no, seq, r.partitionKey, r.data, ts);
+        return {
+          shardId: shardIdOf(shard.no),
+          sequenceNumber: sequenceNumberOf(seq++),
+        };
+      });
+      if (seq !== s.next_seq) this.#sql.setNextSeq(s.id, seq);
+      return results;
+    });
+  }
+
+  async readShard(
+    stream: string,
+    shardId: string,
+    options: ReadShardOptions = {},
+  ): Promise<ShardPage> {
+    this.#core.assertOpen();
+    const limit = options.limit ?? 1000;
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new InvalidArgumentError(
+        "limit",
+        "must be a positive integer",
+        limit,
+      );
+    }
+    const after = options.afterSequenceNumber;
+    let afterSeq = -1;
+    if (after !== undefined) {
+      if (typeof after !== "string" || !/^\d{1,21}$/.test(after)) {
+        throw new InvalidArgumentError(
+          "afterSequenceNumber",
+          "must be a decimal sequence number returned by this stream",
+          after,
+        );
+      }
+      afterSeq = Number(after);
+    }
+    const s = this.#sql.stream(stream);
+    const shard = this.#sql.shard(s.id, stream, shardId);
+    const rows = this.#sql.readRecords(
+      s.id,
+      shard.shard_no,
+      afterSeq,
+      limit + 1,
+    );
+    const more = rows.length > limit;
+    if (more) rows.pop();
+    return await Promise.resolve({
+      records: rows.map((row) => ({
+        stream,
+        shardId,
+        sequenceNumber: sequenceNumberOf(row.seq),
+        partitionKey: row.partition_key,
+        data: row.data,
+        arrivalTimestamp: row.ts,
+      })),
+      shardEnded: shard.ending_seq !== null && !more,
+    });
+  }
+
+  /**
+   * Splits an open shard at `newStartingHashKey` (decimal): the parent closes, two children
+   * take `[start, key - 1]` and `[key, end]`; later puts go to the children.
+   */
+  async splitShard(
+    stream: string,
+    shardId: string,
+    newStartingHashKey: string,
+  ): Promise<void> {
+    this.#core.assertOpen();
+    await this.#core.committer.submit(() =>
+      splitShardNow(this.#sql, stream, { shardId, newStartingHashKey })
+    );
+  }
+
+  /** Merges two open shards with adjacent hash-key ranges into a new one. */
+  async mergeShards(
+    stream: string,
+    shardId: string,
+    adjacentShardId: string,
+  ): Promise<void> {
+    this.#core.assertOpen();
+    await this.#core.committer.submit(() =>
+      mergeShardsNow(this.#sql, stream, { shardId, adjacentShardId })
+    );
+  }
+
+  close(): Promise<void> {
+    return this.#onClose();
+  }
+}
+
+function recordProblem(r: StreamRecordInput): string | null {
+  if (!r || typeof r.partitionKey !== "string") {
+    return "PartitionKey must be a string";
+  }
+  if (r.partitionKey.length < 1 || r.partitionKey.length > 256) {
+    return "PartitionKey must have 1 to 256 characters";
+  }
+  if (!(r.data instanceof Uint8Array)) return "Data must be bytes";
+  if (r.data.length > MAX_DATA_BYTES) return "Data is larger than 1 MiB";
+  return null;
+}

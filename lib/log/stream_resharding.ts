@@ -1,0 +1,126 @@
+/**
+ * Kinesis resharding on the embedded log: split one shard in two, merge two adjacent
+ * shards in one. Parents close (they get an ending sequence number) and children take
+ * over their hash-key ranges, so readers that finish a parent before its children keep
+ * the order of every partition key.
+ *
+ * @module
+ */
+
+import { InvalidArgumentError } from "./errors.ts";
+import type { StreamSql } from "./stream_sql.ts";
+
+/** Closes shard `no` by consuming one sequence number; returns the next free one. */
+function closeParent(
+  sql: StreamSql,
+  streamId: number,
+  no: number,
+  nextSeq: number,
+): number {
+  sql.closeShard(streamId, no, nextSeq);
+  return nextSeq + 1;
+}
+
+/**
+ * Splits open shard `shardId` of `stream` at `newStartingHashKey` (decimal). Runs inside
+ * a write transaction; throws before writing when an argument is wrong.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.streams.createStream("s");
+ * await log.streams.splitShard("s", "shardId-000000000000", String(1n << 127n));
+ * console.log((await log.streams.describeStream("s")).shards.length); // 3
+ * await log.close();
+ * ```
+ */
+export function splitShardNow(
+  sql: StreamSql,
+  stream: string,
+  options: { shardId: string; newStartingHashKey: string },
+): void {
+  const s = sql.stream(stream);
+  const parent = sql.shard(s.id, stream, options.shardId);
+  if (parent.ending_seq !== null) {
+    throw new InvalidArgumentError(
+      "shardId",
+      "the shard is already closed",
+      options.shardId,
+    );
+  }
+  const key = /^\d{1,39}$/.test(options.newStartingHashKey)
+    ? BigInt(options.newStartingHashKey)
+    : -1n;
+  const start = BigInt(parent.hash_start);
+  const end = BigInt(parent.hash_end);
+  if (key <= start || key > end) {
+    throw new InvalidArgumentError(
+      "newStartingHashKey",
+      `must be a decimal hash key in (${start}, ${end}]`,
+      options.newStartingHashKey,
+    );
+  }
+  const seq = closeParent(sql, s.id, parent.shard_no, s.next_seq);
+  const no = s.next_shard;
+  sql.insertShard(s.id, no, { start, end: key - 1n }, seq, [
+    parent.shard_no,
+    null,
+  ]);
+  sql.insertShard(s.id, no + 1, { start: key, end }, seq, [
+    parent.shard_no,
+    null,
+  ]);
+  sql.setNextSeq(s.id, seq);
+  sql.setNextShard(s.id, no + 2);
+}
+
+/**
+ * Merges open shard `shardId` with `adjacentShardId` (their ranges must touch) into a new
+ * shard. Runs inside a write transaction; throws before writing when an argument is wrong.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.streams.createStream("s", { shardCount: 2 });
+ * await log.streams.mergeShards("s", "shardId-000000000000", "shardId-000000000001");
+ * const { shards } = await log.streams.describeStream("s");
+ * console.log(shards[2].parentShardId, shards[2].adjacentParentShardId);
+ * await log.close();
+ * ```
+ */
+export function mergeShardsNow(
+  sql: StreamSql,
+  stream: string,
+  options: { shardId: string; adjacentShardId: string },
+): void {
+  const s = sql.stream(stream);
+  const a = sql.shard(s.id, stream, options.shardId);
+  const b = sql.shard(s.id, stream, options.adjacentShardId);
+  if (
+    a.ending_seq !== null || b.ending_seq !== null || a.shard_no === b.shard_no
+  ) {
+    throw new InvalidArgumentError(
+      "shardId",
+      "both shards must be distinct and open",
+      [options.shardId, options.adjacentShardId],
+    );
+  }
+  const [lo, hi] = BigInt(a.hash_start) < BigInt(b.hash_start)
+    ? [a, b]
+    : [b, a];
+  if (BigInt(lo.hash_end) + 1n !== BigInt(hi.hash_start)) {
+    throw new InvalidArgumentError(
+      "adjacentShardId",
+      "the two shards' hash-key ranges must be adjacent",
+      options.adjacentShardId,
+    );
+  }
+  let seq = closeParent(sql, s.id, a.shard_no, s.next_seq);
+  seq = closeParent(sql, s.id, b.shard_no, seq);
+  const range = { start: BigInt(lo.hash_start), end: BigInt(hi.hash_end) };
+  sql.insertShard(s.id, s.next_shard, range, seq, [a.shard_no, b.shard_no]);
+  sql.setNextSeq(s.id, seq);
+  sql.setNextShard(s.id, s.next_shard + 1);
+}

@@ -1,0 +1,240 @@
+/**
+ * The SQL of the stream half of the embedded log, as prepared statements.
+ *
+ * @module
+ */
+
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { StreamNotFoundError } from "../errors.ts";
+import { ShardNotFoundError } from "./errors.ts";
+import { sequenceNumberOf, shardIdOf, shardNumberOf } from "./hash_key.ts";
+import type { ShardInfo } from "./types.ts";
+
+/** A row of the `streams` table. */
+export interface StreamRow {
+  id: number;
+  created_at: number;
+  next_seq: number;
+  next_shard: number;
+}
+
+/** A row of the `shards` table. */
+export interface ShardRow {
+  shard_no: number;
+  parent_no: number | null;
+  adjacent_parent_no: number | null;
+  hash_start: string;
+  hash_end: string;
+  starting_seq: number;
+  ending_seq: number | null;
+}
+
+/** A row of the `stream_records` table. */
+export interface StreamRecordRow {
+  seq: number;
+  partition_key: string;
+  data: Uint8Array;
+  ts: number;
+}
+
+/** An open shard with its hash-key range as numbers, for routing. */
+export interface OpenShard {
+  no: number;
+  start: bigint;
+  end: bigint;
+}
+
+/**
+ * Prepared statements over the stream tables of one database handle.
+ *
+ * @example
+ * ```ts
+ * import { openLogDatabase } from "./sqlite_db.ts";
+ * import { StreamSql } from "./stream_sql.ts";
+ * const db = openLogDatabase(await Deno.makeTempFile({ suffix: ".db" }));
+ * const sql = new StreamSql(db);
+ * const id = sql.insertStream("s", 1);
+ * sql.insertShard(id, 0, { start: 0n, end: (1n << 128n) - 1n }, 0);
+ * console.log(sql.listNames(), sql.shards(id)[0].shardId); // [ "s" ] shardId-000000000000
+ * db.close();
+ * ```
+ */
+export class StreamSql {
+  #s: Record<string, StatementSync>;
+  #openCache = new Map<string, OpenShard[]>();
+
+  constructor(db: DatabaseSync) {
+    const p = (sql: string) => db.prepare(sql);
+    this.#s = {
+      names: p("SELECT name FROM streams ORDER BY name"),
+      stream: p(
+        "SELECT id, created_at, next_seq, next_shard FROM streams WHERE name = ?",
+      ),
+      insStream: p(
+        "INSERT INTO streams (name, created_at, next_seq, next_shard) VALUES (?, ?, 0, ?)",
+      ),
+      shards: p("SELECT * FROM shards WHERE stream_id = ? ORDER BY shard_no"),
+      shard: p("SELECT * FROM shards WHERE stream_id = ? AND shard_no = ?"),
+      insShard: p(
+        "INSERT INTO shards (stream_id, shard_no, parent_no, adjacent_parent_no, hash_start, hash_end, starting_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      ),
+      closeShard: p(
+        "UPDATE shards SET ending_seq = ? WHERE stream_id = ? AND shard_no = ?",
+      ),
+      setNextShard: p("UPDATE streams SET next_shard = ? WHERE id = ?"),
+      setNextSeq: p("UPDATE streams SET next_seq = ? WHERE id = ?"),
+      insRec: p(
+        "INSERT INTO stream_records (stream_id, shard_no, seq, partition_key, data, ts) VALUES (?, ?, ?, ?, ?, ?)",
+      ),
+      read: p(
+        "SELECT seq, partition_key, data, ts FROM stream_records WHERE stream_id = ? AND shard_no = ? AND seq > ? ORDER BY seq LIMIT ?",
+      ),
+      delRecs: p("DELETE FROM stream_records WHERE stream_id = ?"),
+      delShards: p("DELETE FROM shards WHERE stream_id = ?"),
+      delStream: p("DELETE FROM streams WHERE id = ?"),
+    };
+  }
+
+  /** Stream names, sorted. */
+  listNames(): string[] {
+    return (this.#s.names.all() as { name: string }[]).map((r) => r.name);
+  }
+
+  /** The stream row, or `undefined`. */
+  findStream(name: string): StreamRow | undefined {
+    return this.#s.stream.get(name) as StreamRow | undefined;
+  }
+
+  /** The stream row; throws `StreamNotFoundError`. */
+  stream(name: string): StreamRow {
+    const row = this.findStream(name);
+    if (!row) throw new StreamNotFoundError(name);
+    return row;
+  }
+
+  /** Inserts a stream whose first `shardCount` shard numbers are taken; returns its id. */
+  insertStream(name: string, shardCount: number): number {
+    return Number(
+      this.#s.insStream.run(name, Date.now(), shardCount).lastInsertRowid,
+    );
+  }
+
+  /** Inserts shard `no` with its range, first sequence and parents. */
+  insertShard(
+    streamId: number,
+    no: number,
+    range: { start: bigint; end: bigint },
+    startingSeq: number,
+    parents: [number | null, number | null] = [null, null],
+  ): void {
+    this.#s.insShard.run(
+      streamId,
+      no,
+      parents[0],
+      parents[1],
+      String(range.start),
+      String(range.end),
+      startingSeq,
+    );
+  }
+
+  /** All shards of a stream as `ShardInfo`, by shard number. */
+  shards(streamId: number): ShardInfo[] {
+    return (this.#s.shards.all(streamId) as unknown as ShardRow[]).map(
+      toShardInfo,
+    );
+  }
+
+  /** The row of `shardId`; throws `ShardNotFoundError`. */
+  shard(streamId: number, stream: string, shardId: string): ShardRow {
+    const no = shardNumberOf(shardId);
+    const row = no === null
+      ? undefined
+      : this.#s.shard.get(streamId, no) as ShardRow | undefined;
+    if (!row) throw new ShardNotFoundError(stream, shardId);
+    return row;
+  }
+
+  /** The open shards of a stream for routing, cached per shard-set version. */
+  openShards(streamId: number, version: number): OpenShard[] {
+    const key = `${streamId}:${version}`;
+    let open = this.#openCache.get(key);
+    if (!open) {
+      open = (this.#s.shards.all(streamId) as unknown as ShardRow[])
+        .filter((r) => r.ending_seq === null)
+        .map((r) => ({
+          no: r.shard_no,
+          start: BigInt(r.hash_start),
+          end: BigInt(r.hash_end),
+        }));
+      if (this.#openCache.size > 1000) this.#openCache.clear();
+      this.#openCache.set(key, open);
+    }
+    return open;
+  }
+
+  /** Closes a shard: no record follows `endingSeq`. */
+  closeShard(streamId: number, no: number, endingSeq: number): void {
+    this.#s.closeShard.run(endingSeq, streamId, no);
+  }
+
+  /** Sets the next free shard number (also the version of the open-shard cache). */
+  setNextShard(streamId: number, next: number): void {
+    this.#s.setNextShard.run(next, streamId);
+  }
+
+  /** Sets the next sequence counter. */
+  setNextSeq(streamId: number, next: number): void {
+    this.#s.setNextSeq.run(next, streamId);
+  }
+
+  /** Inserts one record. */
+  insertRecord(
+    streamId: number,
+    no: number,
+    seq: number,
+    partitionKey: string,
+    data: Uint8Array,
+    ts: number,
+  ): void {
+    this.#s.insRec.run(streamId, no, seq, partitionKey, data, ts);
+  }
+
+  /** Records of a shard after `afterSeq`, at most `limit`. */
+  readRecords(
+    streamId: number,
+    no: number,
+    afterSeq: number,
+    limit: number,
+  ): StreamRecordRow[] {
+    return this.#s.read.all(
+      streamId,
+      no,
+      afterSeq,
+      limit,
+    ) as unknown as StreamRecordRow[];
+  }
+
+  /** Deletes a stream, its shards and its records. */
+  deleteStream(streamId: number): void {
+    this.#s.delRecs.run(streamId);
+    this.#s.delShards.run(streamId);
+    this.#s.delStream.run(streamId);
+  }
+}
+
+function toShardInfo(r: ShardRow): ShardInfo {
+  const info: ShardInfo = {
+    shardId: shardIdOf(r.shard_no),
+    hashKeyRange: { start: r.hash_start, end: r.hash_end },
+    startingSequenceNumber: sequenceNumberOf(r.starting_seq),
+  };
+  if (r.parent_no !== null) info.parentShardId = shardIdOf(r.parent_no);
+  if (r.adjacent_parent_no !== null) {
+    info.adjacentParentShardId = shardIdOf(r.adjacent_parent_no);
+  }
+  if (r.ending_seq !== null) {
+    info.endingSequenceNumber = sequenceNumberOf(r.ending_seq);
+  }
+  return info;
+}

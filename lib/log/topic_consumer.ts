@@ -1,0 +1,204 @@
+/**
+ * A consumer-group member of the embedded log.
+ *
+ * The embedded log has no rebalancing: every member of a group reads every partition
+ * of its topics (run one sink per group). Positions start at the group's committed
+ * offsets, or at offset 0 when the group has none, and advance as records are polled.
+ *
+ * @module
+ */
+
+import type { StatementSync } from "node:sqlite";
+import type {
+  PollOptions,
+  TopicConsumer,
+  TopicPosition,
+  TopicRecord,
+} from "./types.ts";
+import { InvalidArgumentError, InvalidPartitionError } from "./errors.ts";
+import { TopicNotFoundError } from "../errors.ts";
+import type { LogCore } from "./log_core.ts";
+
+/** A topic the consumer reads, as resolved when it joined. */
+export interface AssignedTopic {
+  name: string;
+  id: number;
+  partitions: number;
+}
+
+interface Slot {
+  topic: AssignedTopic;
+  partition: number;
+  position: number;
+}
+
+interface RecordRow {
+  offset: number;
+  key: string | null;
+  value: Uint8Array;
+  ts: number;
+}
+
+/**
+ * `TopicConsumer` on the embedded log. Get one from `log.topics.consumer(group, topics)`.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.topics.createTopic("t");
+ * await log.topics.append("t", [{ value: new Uint8Array([1]) }]);
+ * const c = await log.topics.consumer("g", ["t"]);
+ * const recs = await c.poll({ maxRecords: 10, timeoutMs: 100 });
+ * await c.commit([{ topic: "t", partition: 0, offset: recs[0].offset + 1 }]);
+ * console.log(await c.committed("t", 0)); // 1
+ * await c.close();
+ * await log.close();
+ * ```
+ */
+export class EmbeddedTopicConsumer implements TopicConsumer {
+  #core: LogCore;
+  #group: string;
+  #slots: Slot[] = [];
+  #next = 0;
+  #closed = false;
+  #read: StatementSync;
+  #committed: StatementSync;
+  #upsert: StatementSync;
+
+  constructor(core: LogCore, group: string, topics: AssignedTopic[]) {
+    this.#core = core;
+    this.#group = group;
+    const db = core.db;
+    this.#read = db.prepare(
+      "SELECT offset, key, value, ts FROM topic_records WHERE topic_id = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?",
+    );
+    this.#committed = db.prepare(
+      "SELECT offset FROM group_offsets WHERE group_name = ? AND topic = ? AND partition = ?",
+    );
+    this.#upsert = db.prepare(
+      "INSERT INTO group_offsets (group_name, topic, partition, offset) VALUES (?, ?, ?, ?) ON CONFLICT (group_name, topic, partition) DO UPDATE SET offset = excluded.offset",
+    );
+    const seen = new Set<string>();
+    for (const topic of topics) {
+      if (seen.has(topic.name)) continue;
+      seen.add(topic.name);
+      for (let p = 0; p < topic.partitions; p++) {
+        const position = this.#committedNow(topic.name, p) ?? 0;
+        this.#slots.push({ topic, partition: p, position });
+      }
+    }
+  }
+
+  async poll(options: PollOptions = {}): Promise<TopicRecord[]> {
+    const maxRecords = options.maxRecords ?? 500;
+    const timeoutMs = options.timeoutMs ?? 1000;
+    if (!Number.isInteger(maxRecords) || maxRecords < 1) {
+      throw new InvalidArgumentError(
+        "maxRecords",
+        "must be a positive integer",
+        maxRecords,
+      );
+    }
+    const deadline = Date.now() + Math.max(0, timeoutMs);
+    while (true) {
+      if (this.#closed || this.#core.closed) return [];
+      const records = this.#readAvailable(maxRecords);
+      const left = deadline - Date.now();
+      if (records.length > 0 || left <= 0) return records;
+      await this.#core.waitForChange(Math.min(left, this.#core.pollIntervalMs));
+    }
+  }
+
+  async seek(position: TopicPosition): Promise<void> {
+    const slot = this.#slot(position.topic, position.partition);
+    if (!Number.isInteger(position.offset) || position.offset < 0) {
+      throw new InvalidArgumentError(
+        "offset",
+        "must be an integer >= 0",
+        position.offset,
+      );
+    }
+    slot.position = position.offset;
+    await Promise.resolve();
+  }
+
+  async commit(positions: TopicPosition[]): Promise<void> {
+    this.#core.assertOpen();
+    for (const p of positions) {
+      this.#slot(p.topic, p.partition);
+      if (!Number.isInteger(p.offset) || p.offset < 0) {
+        throw new InvalidArgumentError(
+          "offset",
+          "must be an integer >= 0",
+          p.offset,
+        );
+      }
+    }
+    await this.#core.committer.submit(() => {
+      for (const p of positions) {
+        this.#upsert.run(this.#group, p.topic, p.partition, p.offset);
+      }
+    });
+  }
+
+  async committed(topic: string, partition: number): Promise<number | null> {
+    this.#core.assertOpen();
+    this.#slot(topic, partition);
+    return await Promise.resolve(this.#committedNow(topic, partition));
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.resolve();
+  }
+
+  #readAvailable(maxRecords: number): TopicRecord[] {
+    const out: TopicRecord[] = [];
+    const n = this.#slots.length;
+    for (let i = 0; i < n && out.length < maxRecords; i++) {
+      const slot = this.#slots[(this.#next + i) % n];
+      const rows = this.#read.all(
+        slot.topic.id,
+        slot.partition,
+        slot.position,
+        maxRecords - out.length,
+      ) as unknown as RecordRow[];
+      for (const row of rows) {
+        out.push({
+          topic: slot.topic.name,
+          partition: slot.partition,
+          offset: row.offset,
+          key: row.key,
+          value: row.value,
+          timestamp: row.ts,
+        });
+      }
+      if (rows.length > 0) slot.position = rows[rows.length - 1].offset + 1;
+    }
+    this.#next = n === 0 ? 0 : (this.#next + 1) % n;
+    return out;
+  }
+
+  #committedNow(topic: string, partition: number): number | null {
+    const row = this.#committed.get(this.#group, topic, partition) as
+      | { offset: number }
+      | undefined;
+    return row ? row.offset : null;
+  }
+
+  #slot(topic: string, partition: number): Slot {
+    const slots = this.#slots.filter((s) => s.topic.name === topic);
+    if (slots.length === 0) {
+      throw new TopicNotFoundError(topic, {
+        context: {
+          group: this.#group,
+          hint: "not among the consumer's topics",
+        },
+      });
+    }
+    const slot = slots.find((s) => s.partition === partition);
+    if (!slot) throw new InvalidPartitionError(topic, partition, slots.length);
+    return slot;
+  }
+}
