@@ -1,0 +1,83 @@
+/**
+ * Serialises records the way the course's emulator did: `json.dumps(record, default=str)`.
+ *
+ * Python's `str(datetime)` gives `YYYY-MM-DD HH:MM:SS` (and `.ffffff` only when there are
+ * microseconds); every other value passes through unchanged. Dates are written in UTC, the
+ * time zone the source tables hold.
+ *
+ * @module
+ */
+
+/** A record whose `Date` values became course-style strings. */
+export type CourseJson<T> = {
+  [K in keyof T]: T[K] extends Date ? string : T[K];
+};
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, "0");
+}
+
+/**
+ * Formats a date as Python's `str(datetime)` does for a naive UTC datetime.
+ *
+ * @example
+ * ```ts
+ * import { formatCourseDatetime } from "./course_json.ts";
+ * console.log(formatCourseDatetime(new Date("2020-08-28T03:52:47Z"))); // 2020-08-28 03:52:47
+ * console.log(formatCourseDatetime(new Date("2020-08-28T03:52:47.250Z"))); // 2020-08-28 03:52:47.250000
+ * ```
+ */
+export function formatCourseDatetime(date: Date): string {
+  const base = `${pad(date.getUTCFullYear(), 4)}-${
+    pad(date.getUTCMonth() + 1)
+  }-${pad(date.getUTCDate())} ${pad(date.getUTCHours())}:${
+    pad(date.getUTCMinutes())
+  }:${pad(date.getUTCSeconds())}`;
+  const ms = date.getUTCMilliseconds();
+  return ms === 0 ? base : `${base}.${pad(ms * 1000, 6)}`;
+}
+
+/**
+ * Parses `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC) back into a `Date`; the inverse of
+ * {@linkcode formatCourseDatetime}. Returns `undefined` for text of another shape.
+ *
+ * @example
+ * ```ts
+ * import { parseCourseDatetime } from "./course_json.ts";
+ * console.log(parseCourseDatetime("2015-10-24 11:23:51")?.toISOString()); // 2015-10-24T11:23:51.000Z
+ * ```
+ */
+export function parseCourseDatetime(text: string): Date | undefined {
+  const m = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?$/
+    .exec(text);
+  if (!m) return undefined;
+  const ms = m[7] ? Math.floor(Number(m[7].padEnd(6, "0")) / 1000) : 0;
+  return new Date(
+    Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], ms),
+  );
+}
+
+/**
+ * Returns a plain object ready for `JSON.stringify`, with dates as the course wrote them.
+ *
+ * @example
+ * ```ts
+ * import { toCourseJson } from "./course_json.ts";
+ * const geo = {
+ *   ind: 7528,
+ *   timestamp: new Date("2020-08-28T03:52:47Z"),
+ *   latitude: -89.9787,
+ *   longitude: -173.293,
+ *   country: "Albania",
+ * };
+ * console.log(JSON.stringify(toCourseJson(geo)));
+ * // {"ind":7528,"timestamp":"2020-08-28 03:52:47","latitude":-89.9787,"longitude":-173.293,"country":"Albania"}
+ * ```
+ */
+export function toCourseJson<T extends object>(record: T): CourseJson<T> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    out[key] = value instanceof Date ? formatCourseDatetime(value) : value;
+  }
+  return out as CourseJson<T>;
+}

@@ -1,0 +1,182 @@
+/**
+ * The embedded source: the three course tables in a SQLite file (`node:sqlite`).
+ *
+ * `seedSqlite` writes a fresh file atomically (a temporary file, fsynced, then renamed over the
+ * target), so a reader never sees a half-written source. `openSqliteSource` reads posts as the
+ * course does: the same bound offset in each table.
+ *
+ * @module
+ */
+
+import { DatabaseSync } from "node:sqlite";
+import { dirname } from "node:path";
+import { SourceNotFoundError, SourceOffsetError } from "./errors.ts";
+import { createGenerator, type GenerateOptions } from "./generator.ts";
+import {
+  createTableSql,
+  fromSqlRow,
+  insertSql,
+  selectRowSql,
+  TABLES,
+  toSqlValues,
+} from "./schema.ts";
+import type { Post, SourceReader, TableName } from "./types.ts";
+
+/** Progress of a seed: rows written so far out of `total` (per table). */
+export interface SeedProgress {
+  rows: number;
+  total: number;
+}
+
+/** Options of {@linkcode seedSqlite} (and of `seedMysql`). */
+export interface SeedOptions extends GenerateOptions {
+  /** Called every `progressEvery` rows and once at the end. */
+  onProgress?: (progress: SeedProgress) => void;
+  /** Rows between progress calls (default 1,000). */
+  progressEvery?: number;
+}
+
+/** What a seed wrote. */
+export interface SeedSummary {
+  /** Where the tables are (no password). */
+  location: string;
+  /** Rows per table. */
+  rows: number;
+  seed: number;
+  /** Wall time of the whole seed. */
+  elapsedMs: number;
+}
+
+/**
+ * Writes the generated tables into a SQLite file, replacing it atomically.
+ *
+ * @example
+ * ```ts
+ * import { seedSqlite } from "./sqlite_source.ts";
+ * const dir = await Deno.makeTempDir();
+ * const summary = await seedSqlite(`${dir}/source.db`, { rows: 1000, seed: 42 });
+ * console.log(summary.rows, summary.elapsedMs);
+ * ```
+ */
+export async function seedSqlite(
+  path: string,
+  options: SeedOptions = {},
+): Promise<SeedSummary> {
+  const started = performance.now();
+  const gen = createGenerator(options);
+  const every = options.progressEvery ?? 1000;
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${Deno.pid}-${Date.now()}`;
+  const db = new DatabaseSync(tmp);
+  try {
+    db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;");
+    db.exec("BEGIN");
+    for (const table of TABLES) db.exec(createTableSql("sqlite", table));
+    const inserts = TABLES.map((t) => db.prepare(insertSql("sqlite", t, 1)));
+    for (let i = 0; i < gen.rows; i++) {
+      const { pin, geo, user } = gen.post(i);
+      inserts[0].run(...toSqlValues("pinterest_data", pin));
+      inserts[1].run(...toSqlValues("geolocation_data", geo));
+      inserts[2].run(...toSqlValues("user_data", user));
+      if ((i + 1) % every === 0 && i + 1 < gen.rows) {
+        options.onProgress?.({ rows: i + 1, total: gen.rows });
+      }
+    }
+    db.exec("COMMIT");
+    db.close();
+    const file = await Deno.open(tmp, { read: true, write: true });
+    await file.sync();
+    file.close();
+    await Deno.rename(tmp, path);
+  } catch (err) {
+    if (db.isOpen) db.close();
+    await Deno.remove(tmp).catch(() => {});
+    throw err;
+  }
+  options.onProgress?.({ rows: gen.rows, total: gen.rows });
+  return {
+    location: path,
+    rows: gen.rows,
+    seed: gen.seed,
+    elapsedMs: performance.now() - started,
+  };
+}
+
+/**
+ * Opens a seeded SQLite file as a {@linkcode SourceReader} (read-only).
+ *
+ * @throws {SourceNotFoundError} when the file or one of the tables is missing.
+ * @example
+ * ```ts
+ * import { openSqliteSource, seedSqlite } from "./sqlite_source.ts";
+ * const path = `${await Deno.makeTempDir()}/source.db`;
+ * await seedSqlite(path, { rows: 100 });
+ * const source = await openSqliteSource(path);
+ * const post = await source.readPost(Math.floor(Math.random() * await source.rowCount()));
+ * console.log(post.pin.index === post.user.ind); // true
+ * await source.close();
+ * ```
+ */
+export async function openSqliteSource(path: string): Promise<SourceReader> {
+  try {
+    await Deno.stat(path);
+  } catch (cause) {
+    throw new SourceNotFoundError(path, "the file does not exist", { cause });
+  }
+  const db = new DatabaseSync(path, { readOnly: true });
+  const present = new Set(
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()
+      .map((r) => String(r.name)),
+  );
+  const missing = TABLES.filter((t) => !present.has(t));
+  if (missing.length > 0) {
+    db.close();
+    throw new SourceNotFoundError(
+      path,
+      `the file lacks the table(s) ${missing.join(", ")}`,
+    );
+  }
+  // A table whose rowids are exactly 1..COUNT(*) (as seedSqlite writes it) answers
+  // `LIMIT 1 OFFSET r` with the row whose rowid is r + 1: the same row, found by key instead of
+  // by a scan of r rows. Other files fall back to the course's LIMIT/OFFSET.
+  const counts: number[] = [];
+  const selects = TABLES.map((t) => {
+    const stats = db.prepare(
+      `SELECT MIN(rowid) AS lo, MAX(rowid) AS hi, COUNT(*) AS n FROM "${t}"`,
+    ).get() ?? {};
+    const n = Number(stats.n ?? 0);
+    counts.push(n);
+    const dense = n === 0 || (Number(stats.lo) === 1 && Number(stats.hi) === n);
+    return dense
+      ? { stmt: db.prepare(`SELECT * FROM "${t}" WHERE rowid = ? + 1`), dense }
+      : { stmt: db.prepare(selectRowSql("sqlite", t)), dense };
+  });
+  const rows = Math.min(...counts);
+  const read = (k: number, table: TableName, offset: number) => {
+    const row = selects[k].stmt.get(offset);
+    if (!row) throw new SourceOffsetError(path, offset, rows);
+    return fromSqlRow(table, row);
+  };
+  return {
+    location: path,
+    rowCount: () => Promise.resolve(rows),
+    readPost(offset: number): Promise<Post> {
+      if (!Number.isInteger(offset) || offset < 0 || offset >= rows) {
+        return Promise.reject(new SourceOffsetError(path, offset, rows));
+      }
+      try {
+        return Promise.resolve({
+          pin: read(0, "pinterest_data", offset),
+          geo: read(1, "geolocation_data", offset),
+          user: read(2, "user_data", offset),
+        } as unknown as Post);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
+    close(): Promise<void> {
+      if (db.isOpen) db.close();
+      return Promise.resolve();
+    },
+  };
+}
