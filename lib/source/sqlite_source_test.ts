@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import {
+  createGenerator,
+  openSqliteSource,
+  seedSqlite,
+  SourceNotFoundError,
+  SourceOffsetError,
+} from "./mod.ts";
+
+async function seeded(rows: number, seed: number) {
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/source.db`;
+  const progress: number[] = [];
+  const summary = await seedSqlite(path, {
+    rows,
+    seed,
+    progressEvery: 250,
+    onProgress: (p) => progress.push(p.rows),
+  });
+  return { dir, path, progress, summary };
+}
+
+Deno.test("sqlite source: seeded rows read back exactly at each offset", async () => {
+  const { dir, path, progress, summary } = await seeded(1_000, 5);
+  assert.deepEqual(progress, [250, 500, 750, 1_000]);
+  assert.equal(summary.rows, 1_000);
+  assert.equal(summary.seed, 5);
+  assert.equal(summary.location, path);
+  const names = [];
+  for await (const e of Deno.readDir(dir)) names.push(e.name);
+  assert.deepEqual(names, ["source.db"]);
+  const source = await openSqliteSource(path);
+  try {
+    assert.equal(source.location, path);
+    assert.equal(await source.rowCount(), 1_000);
+    const gen = createGenerator({ rows: 1_000, seed: 5 });
+    for (const offset of [0, 1, 499, 998, 999]) {
+      assert.deepEqual(await source.readPost(offset), gen.post(offset));
+    }
+    const { geo, user } = await source.readPost(3);
+    assert.ok(
+      geo.timestamp instanceof Date && user.date_joined instanceof Date,
+    );
+  } finally {
+    await source.close();
+  }
+});
+
+Deno.test("sqlite source: rowids out of order fall back to LIMIT 1 OFFSET ? with the same rows", async () => {
+  const { path } = await seeded(300, 8);
+  const db = new DatabaseSync(path);
+  for (const t of ["pinterest_data", "geolocation_data", "user_data"]) {
+    db.exec(`UPDATE "${t}" SET rowid = rowid + 1000`);
+  }
+  db.close();
+  const source = await openSqliteSource(path);
+  const gen = createGenerator({ rows: 300, seed: 8 });
+  try {
+    assert.equal(await source.rowCount(), 300);
+    for (const offset of [0, 150, 299]) {
+      assert.deepEqual(await source.readPost(offset), gen.post(offset));
+    }
+  } finally {
+    await source.close();
+  }
+});
+
+Deno.test("sqlite source: a reseed replaces the file atomically under an open reader", async () => {
+  const { path } = await seeded(200, 1);
+  const before = await openSqliteSource(path);
+  await seedSqlite(path, { rows: 300, seed: 2 });
+  const after = await openSqliteSource(path);
+  try {
+    assert.deepEqual(
+      await before.readPost(10),
+      createGenerator({ rows: 200, seed: 1 }).post(10),
+    );
+    assert.equal(await after.rowCount(), 300);
+    assert.deepEqual(
+      await after.readPost(10),
+      createGenerator({ rows: 300, seed: 2 }).post(10),
+    );
+  } finally {
+    await before.close();
+    await after.close();
+  }
+});
+
+Deno.test("sqlite source: offsets outside the table are rejected with SourceOffsetError", async () => {
+  const { path } = await seeded(100, 3);
+  const source = await openSqliteSource(path);
+  try {
+    for (const offset of [-1, 100, 1.5, Number.NaN]) {
+      await assert.rejects(source.readPost(offset), (err) => {
+        assert.ok(err instanceof SourceOffsetError);
+        assert.equal(err.code, "SOURCE_BAD_OFFSET");
+        assert.match(err.message, /from 0 to 99/);
+        return true;
+      });
+    }
+  } finally {
+    await source.close();
+  }
+});
+
+Deno.test("sqlite source: a missing file or missing tables name the seed command", async () => {
+  const dir = await Deno.makeTempDir();
+  await assert.rejects(openSqliteSource(`${dir}/nope.db`), (err) => {
+    assert.ok(err instanceof SourceNotFoundError);
+    assert.equal(err.code, "SOURCE_NOT_FOUND");
+    assert.match(err.message, /does not exist.*deno task seed/);
+    return true;
+  });
+  const db = new DatabaseSync(`${dir}/empty.db`);
+  db.exec('CREATE TABLE "user_data" (ind INTEGER)');
+  db.close();
+  await assert.rejects(openSqliteSource(`${dir}/empty.db`), (err) => {
+    assert.ok(err instanceof SourceNotFoundError);
+    assert.match(
+      err.message,
+      /lacks the table\(s\) pinterest_data, geolocation_data/,
+    );
+    return true;
+  });
+});
