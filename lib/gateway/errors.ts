@@ -4,7 +4,8 @@
  * Every error answered to a client is a {@linkcode GatewayError}: an HTTP `status` plus a
  * Confluent REST Proxy style `errorCode` (`{"error_code":40401,"message":...}`). Errors
  * thrown by the log (`TopicNotFoundError`, `StreamNotFoundError`, `AlreadyExistsError`) are
- * mapped by {@linkcode toGatewayError}.
+ * mapped by {@linkcode toGatewayError}, as are log errors by their `code`
+ * (`PARTITION_NOT_FOUND` → 40402, `INVALID_ARGUMENT` → 42202).
  *
  * | status | error_code | meaning |
  * |---|---|---|
@@ -165,6 +166,12 @@ export class ForbiddenError extends GatewayError {
   }
 }
 
+/** Log error codes (`PipelineError.code`) mapped to HTTP status and REST Proxy code. */
+const LOG_CODES: Record<string, [number, number]> = {
+  PARTITION_NOT_FOUND: [404, 40402],
+  INVALID_ARGUMENT: [422, 42202],
+};
+
 /**
  * Maps any thrown value to the {@linkcode GatewayError} answered to the client.
  *
@@ -189,6 +196,15 @@ export function toGatewayError(err: unknown): GatewayError {
     return new GatewayError(err.message, {
       status: 409,
       errorCode: 40901,
+      cause: err,
+      context: err.context,
+    });
+  }
+  if (err instanceof PipelineError && err.code in LOG_CODES) {
+    const [status, errorCode] = LOG_CODES[err.code];
+    return new GatewayError(err.message, {
+      status,
+      errorCode,
       cause: err,
       context: err.context,
     });

@@ -19,6 +19,7 @@ export * from "./errors.ts";
 export * from "./gateway.ts";
 export * from "./metrics.ts";
 export * from "./server.ts";
+export * from "./topology.ts";
 export { STREAM_CONTENT_TYPES, TOPIC_CONTENT_TYPES } from "./body.ts";
 export type { ProduceResponse } from "./topics_routes.ts";
 export type { KinesisShard } from "./streams_routes.ts";

@@ -166,9 +166,9 @@ export function parseCreateStream(body: unknown): number {
     fail('Body must be a JSON object like {"ShardCount": 1}.');
   }
   const n = body.ShardCount ?? 1;
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > 1024) {
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) {
     fail(
-      `ShardCount must be an integer from 1 to 1024, got ${JSON.stringify(n)}.`,
+      `ShardCount must be a positive integer, got ${JSON.stringify(n)}.`,
     );
   }
   return n;

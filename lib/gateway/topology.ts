@@ -1,0 +1,87 @@
+/**
+ * The pipeline's topics and streams for a prefix, and creating the missing ones.
+ *
+ * Prefix `pinterest` gives topics `pinterest.pin`, `pinterest.geo`, `pinterest.user` and
+ * streams `streaming-pinterest-pin`, `streaming-pinterest-geo`, `streaming-pinterest-user`,
+ * as in the course.
+ *
+ * @module
+ */
+
+import { AlreadyExistsError } from "../errors.ts";
+import type { StreamLog, TopicLog } from "../log/types.ts";
+
+/** The three tables a post is made of, in posting order. */
+export const POST_KINDS = ["pin", "geo", "user"] as const;
+
+/** Topic and stream names of one prefix. */
+export interface PipelineNames {
+  topics: string[];
+  streams: string[];
+}
+
+/**
+ * The topic and stream names of `prefix`.
+ *
+ * @example
+ * ```ts
+ * import { pipelineNames } from "./topology.ts";
+ * console.log(pipelineNames("pinterest").streams[0]); // streaming-pinterest-pin
+ * ```
+ */
+export function pipelineNames(prefix: string): PipelineNames {
+  return {
+    topics: POST_KINDS.map((k) => `${prefix}.${k}`),
+    streams: POST_KINDS.map((k) => `streaming-${prefix}-${k}`),
+  };
+}
+
+/** Options of {@linkcode ensureTopology}. */
+export interface EnsureTopologyOptions {
+  /** Name prefix (default `pinterest`). */
+  prefix?: string;
+  /** Partitions of each created topic (default 1). */
+  partitions?: number;
+  /** Shards of each created stream (default 1). */
+  shardCount?: number;
+}
+
+/**
+ * Creates the prefix's three topics and three streams where absent; existing ones are left
+ * as they are. Resolves to the names.
+ *
+ * @example
+ * ```ts
+ * import { ensureTopology } from "./topology.ts";
+ * import { openEmbeddedLog } from "../log/mod.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * const names = await ensureTopology(log.topics, log.streams, { prefix: "demo" });
+ * console.log(names.topics); // ["demo.pin", "demo.geo", "demo.user"]
+ * await log.close();
+ * ```
+ */
+export async function ensureTopology(
+  topics: TopicLog,
+  streams: StreamLog,
+  options: EnsureTopologyOptions = {},
+): Promise<PipelineNames> {
+  const names = pipelineNames(options.prefix ?? "pinterest");
+  const existingTopics = new Set(
+    (await topics.listTopics()).map((t) => t.name),
+  );
+  const existingStreams = new Set(await streams.listStreams());
+  const ignoreExists = (err: unknown) => {
+    if (!(err instanceof AlreadyExistsError)) throw err;
+  };
+  for (const name of names.topics) {
+    if (existingTopics.has(name)) continue;
+    await topics.createTopic(name, { partitions: options.partitions ?? 1 })
+      .catch(ignoreExists);
+  }
+  for (const name of names.streams) {
+    if (existingStreams.has(name)) continue;
+    await streams.createStream(name, { shardCount: options.shardCount ?? 1 })
+      .catch(ignoreExists);
+  }
+  return names;
+}
