@@ -1,0 +1,66 @@
+/**
+ * The user-posting emulator: reads random rows of the source and posts them to the
+ * ingestion API, to Kafka REST Proxy topics (batch), API Gateway Kinesis streams
+ * (stream), or both.
+ *
+ * @example
+ * ```ts
+ * import { createProgressLine, formatSummary, runEmulation } from "./mod.ts";
+ * declare const source: import("../source/types.ts").SourceReader;
+ * const progress = createProgressLine({ stream: Deno.stderr });
+ * const summary = await runEmulation({
+ *   source,
+ *   api: "http://127.0.0.1:8080",
+ *   mode: "both",
+ *   count: 500,
+ *   rate: 100,
+ *   onProgress: progress.update,
+ * });
+ * progress.done();
+ * console.log(formatSummary(summary));
+ * ```
+ *
+ * @module
+ */
+
+export { type EmulationOptions, runEmulation } from "./run.ts";
+export {
+  createTally,
+  type EmulationSummary,
+  formatSummary,
+  type StopReason,
+  type Tally,
+  type TargetFailures,
+} from "./summary.ts";
+export {
+  createProgressLine,
+  type ProgressLine,
+  type ProgressLineOptions,
+  type ProgressStream,
+  progressText,
+} from "./progress.ts";
+export {
+  buildRequest,
+  type PostRequest,
+  type SendOptions,
+  sendRequest,
+} from "./poster.ts";
+export {
+  type Mode,
+  MODES,
+  parseMode,
+  type Table,
+  type Target,
+  targetsFor,
+} from "./targets.ts";
+export { createPacer, type Pacer, type PacerOptions } from "./pacer.ts";
+export {
+  backoffDelay,
+  DEFAULT_RETRY,
+  type RetryOptions,
+  type RetryResult,
+  sleep,
+  withRetry,
+  type WithRetryOptions,
+} from "./retry.ts";
+export { PostError, type PostErrorDetails, SourceReadError } from "./errors.ts";

@@ -1,0 +1,188 @@
+/**
+ * One HTTP post of one record to the ingestion API, in the course's two shapes.
+ *
+ * - Topic (batch path, Kafka REST Proxy v2): `POST {api}/topics/{prefix}.pin|.geo|.user`,
+ *   `Content-Type: application/vnd.kafka.json.v2+json`, body `{"records":[{"value":{...}}]}`.
+ * - Stream (streaming path, API Gateway -> Kinesis): `PUT
+ *   {api}/streams/streaming-{prefix}-pin|geo|user/record`, `Content-Type: application/json`,
+ *   body `{"StreamName":...,"Data":{...},"PartitionKey":"partition-{index}"}`.
+ *
+ * The partition key is `partition-{index}` where `index` is the row's `index` (pin) or
+ * `ind` (geo, user): the three records of one post share it, rows spread over shards, and
+ * reposting a row hits the same shard. Datetimes are serialised as `YYYY-MM-DD HH:MM:SS`
+ * by {@linkcode toCourseJson}.
+ *
+ * @module
+ */
+
+import { toCourseJson } from "../source/mod.ts";
+import type { Post } from "../source/types.ts";
+import { PostError } from "./errors.ts";
+import type { Target } from "./targets.ts";
+
+/** A ready-to-send HTTP request. */
+export interface PostRequest {
+  target: Target;
+  method: "POST" | "PUT";
+  /** Path below the API base URL, e.g. `/topics/pinterest.pin`. */
+  path: string;
+  contentType: string;
+  body: string;
+}
+
+/**
+ * Builds the request that posts `post`'s record for `target`.
+ *
+ * @example
+ * ```ts
+ * import { buildRequest } from "./poster.ts";
+ * import { targetsFor } from "./targets.ts";
+ * declare const post: import("../source/types.ts").Post;
+ * const [pinTopic] = targetsFor("batch", "pinterest");
+ * const req = buildRequest(pinTopic, post);
+ * console.log(req.method, req.path); // POST /topics/pinterest.pin
+ * ```
+ */
+export function buildRequest(target: Target, post: Post): PostRequest {
+  const record = post[target.table];
+  const value = toCourseJson(record);
+  if (target.kind === "topic") {
+    return {
+      target,
+      method: "POST",
+      path: `/topics/${encodeURIComponent(target.name)}`,
+      contentType: "application/vnd.kafka.json.v2+json",
+      body: JSON.stringify({ records: [{ value }] }),
+    };
+  }
+  const index = "index" in record ? record.index : record.ind;
+  return {
+    target,
+    method: "PUT",
+    path: `/streams/${encodeURIComponent(target.name)}/record`,
+    contentType: "application/json",
+    body: JSON.stringify({
+      StreamName: target.name,
+      Data: value,
+      PartitionKey: `partition-${index}`,
+    }),
+  };
+}
+
+/** Options of {@linkcode sendRequest}. */
+export interface SendOptions {
+  /** Sent as `x-api-key` when set. */
+  apiKey?: string;
+  /** Give up on one attempt after this many milliseconds (default 30,000); retryable. */
+  timeoutMs?: number;
+}
+
+const BODY_LIMIT = 500;
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  const seconds = Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+/** REST Proxy v2 reports per-record failures inside a 200: error_code 2 is retriable. */
+function offsetError(
+  text: string,
+): { message: string; retryable: boolean } | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const offsets = (parsed as { offsets?: unknown })?.offsets;
+  if (!Array.isArray(offsets)) return undefined;
+  const bad = offsets.find((o) =>
+    o && o.error_code !== null && o.error_code !== undefined
+  );
+  if (!bad) return undefined;
+  return {
+    message: `error_code ${bad.error_code}: ${bad.error ?? "no message"}`,
+    retryable: bad.error_code === 2,
+  };
+}
+
+/**
+ * Sends one request to the API at `api` (base URL). Resolves when the server accepted
+ * the record; throws {@linkcode PostError} otherwise (`retryable` for 5xx, 429, network
+ * errors and timeouts). The response body is always read, so keep-alive connections are
+ * reused.
+ *
+ * @example
+ * ```ts
+ * import { buildRequest, sendRequest } from "./poster.ts";
+ * import { targetsFor } from "./targets.ts";
+ * declare const post: import("../source/types.ts").Post;
+ * const [target] = targetsFor("batch", "pinterest");
+ * await sendRequest("http://127.0.0.1:8080", buildRequest(target, post), { apiKey: "k" });
+ * ```
+ */
+export async function sendRequest(
+  api: string,
+  request: PostRequest,
+  options: SendOptions = {},
+): Promise<void> {
+  const label = `${request.method} ${request.path}`;
+  const url = api.replace(/\/+$/, "") + request.path;
+  const headers: Record<string, string> = {
+    "content-type": request.contentType,
+  };
+  if (options.apiKey !== undefined) headers["x-api-key"] = options.apiKey;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(url, {
+      method: request.method,
+      headers,
+      body: request.body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    text = await response.text();
+  } catch (cause) {
+    const timedOut = cause instanceof DOMException &&
+      cause.name === "TimeoutError";
+    const why = timedOut
+      ? `no answer within ${timeoutMs} ms`
+      : String((cause as Error)?.message ?? cause);
+    throw new PostError(`${label} to ${url} failed: ${why}`, {
+      target: request.target.name,
+      request: label,
+      retryable: true,
+    }, { cause });
+  }
+  const status = response.status;
+  if (status >= 200 && status < 300) {
+    const failed = request.target.kind === "topic"
+      ? offsetError(text)
+      : undefined;
+    if (!failed) return;
+    throw new PostError(
+      `${label} was refused by the broker: ${failed.message}`,
+      {
+        target: request.target.name,
+        request: label,
+        status,
+        body: text.slice(0, BODY_LIMIT),
+        retryable: failed.retryable,
+      },
+    );
+  }
+  const body = text.slice(0, BODY_LIMIT);
+  throw new PostError(
+    `HTTP ${status} from ${label}: ${body || response.statusText}`,
+    {
+      target: request.target.name,
+      request: label,
+      status,
+      body,
+      retryable: status >= 500 || status === 429,
+      retryAfterMs: retryAfterMs(response.headers.get("retry-after")),
+    },
+  );
+}

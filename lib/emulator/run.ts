@@ -1,0 +1,226 @@
+/**
+ * The emulation loop: pick a random row, read its pin, geo and user records, post them.
+ *
+ * Up to `concurrency` posts are in flight; each post sends its records one after another
+ * (topics pin, geo, user, then streams pin, geo, user), as the course's script does, so at
+ * most `concurrency` HTTP requests are open at once. Posts start no faster than `rate`
+ * per second (token bucket, see `pacer.ts`). The run stops starting posts when `count`
+ * posts have started, when `duration` ms have passed, or when `signal` aborts; posts in
+ * flight then finish. After an abort no new retry starts: a record whose attempt failed
+ * is counted as failed with its last error. Nothing is dropped without being counted.
+ *
+ * @module
+ */
+
+import { ConfigError } from "../errors.ts";
+import type { SourceReader } from "../source/types.ts";
+import { SourceReadError } from "./errors.ts";
+import { createPacer } from "./pacer.ts";
+import { buildRequest, sendRequest } from "./poster.ts";
+import { type RetryOptions, withRetry } from "./retry.ts";
+import {
+  createTally,
+  type EmulationSummary,
+  type StopReason,
+} from "./summary.ts";
+import { type Mode, targetsFor } from "./targets.ts";
+
+/** Options of {@linkcode runEmulation}. */
+export interface EmulationOptions {
+  /** Where rows come from. The caller opens and closes it. */
+  source: SourceReader;
+  /** Base URL of the ingestion API, e.g. `http://127.0.0.1:8080` or an API Gateway stage URL. */
+  api: string;
+  /** `batch` (topics), `stream` (streams) or `both`. Default `both`. */
+  mode?: Mode;
+  /** Number of posts to make. */
+  count?: number;
+  /** Stop starting posts after this many milliseconds. */
+  duration?: number;
+  /** Target posts per second; unlimited when absent. */
+  rate?: number;
+  /** Posts that may start back to back after a pause (token-bucket size). Default 1. */
+  burst?: number;
+  /** Posts in flight at once. Default 4. */
+  concurrency?: number;
+  /** Sent as the `x-api-key` header. */
+  apiKey?: string;
+  /** Topic and stream prefix. Default `pinterest`. */
+  prefix?: string;
+  /** Random numbers in [0, 1) for row offsets and jitter; seed it for repeatable runs. */
+  random?: () => number;
+  /** Retry policy for 5xx, 429 and network errors. Default 5 attempts, 100 ms to 2 s. */
+  retry?: Partial<RetryOptions>;
+  /** Per-attempt HTTP timeout in milliseconds. Default 30,000. */
+  timeoutMs?: number;
+  /** Called with a snapshot every `progressIntervalMs`, and once with the final summary. */
+  onProgress?: (snapshot: EmulationSummary) => void;
+  /** Default 200 ms. */
+  progressIntervalMs?: number;
+  /** Aborting stops the run cleanly: posts in flight finish, no new post starts. */
+  signal?: AbortSignal;
+}
+
+function validate(o: EmulationOptions): void {
+  const nonNegativeInt = (v: number | undefined) =>
+    v === undefined || (Number.isInteger(v) && v >= 0);
+  if (!nonNegativeInt(o.count)) {
+    throw new ConfigError("count", "must be a whole number >= 0", o.count);
+  }
+  if (o.duration !== undefined && !(o.duration >= 0)) {
+    throw new ConfigError("duration", "must be milliseconds >= 0", o.duration);
+  }
+  if (o.rate !== undefined && !(o.rate > 0)) {
+    throw new ConfigError("rate", "must be posts/s > 0", o.rate);
+  }
+  if (
+    o.concurrency !== undefined &&
+    !(Number.isInteger(o.concurrency) && o.concurrency >= 1)
+  ) {
+    throw new ConfigError(
+      "concurrency",
+      "must be a whole number >= 1",
+      o.concurrency,
+    );
+  }
+  if (
+    o.count === undefined && o.duration === undefined && o.signal === undefined
+  ) {
+    throw new ConfigError(
+      "count",
+      "give count, duration or an abort signal, or the run never ends",
+    );
+  }
+  if (!/^https?:$/.test(URL.parse(o.api)?.protocol ?? "")) {
+    throw new ConfigError(
+      "api",
+      "must be an http(s) URL like http://127.0.0.1:8080",
+      o.api,
+    );
+  }
+}
+
+/**
+ * Runs an emulation and returns what it did. Throws {@linkcode ConfigError} for invalid
+ * options and {@linkcode SourceReadError} when the source is empty or a read fails (posts
+ * in flight finish first).
+ *
+ * @example
+ * ```ts
+ * import { formatSummary, runEmulation } from "./mod.ts";
+ * declare const source: import("../source/types.ts").SourceReader;
+ * const summary = await runEmulation({ source, api: "http://127.0.0.1:8080", mode: "both", count: 100 });
+ * console.log(formatSummary(summary));
+ * ```
+ */
+export async function runEmulation(
+  options: EmulationOptions,
+): Promise<EmulationSummary> {
+  validate(options);
+  const { source, api, count, signal } = options;
+  const mode = options.mode ?? "both";
+  const random = options.random ?? Math.random;
+  let rows: number;
+  try {
+    rows = await source.rowCount();
+  } catch (cause) {
+    throw new SourceReadError(
+      source.location,
+      `counting rows failed: ${(cause as Error)?.message}`,
+      { cause },
+    );
+  }
+  if (!(rows > 0)) {
+    throw new SourceReadError(
+      source.location,
+      "it has no rows; seed it with `deno task seed`",
+    );
+  }
+
+  const targets = targetsFor(mode, options.prefix ?? "pinterest");
+  const tally = createTally(mode, targets, count);
+  const pacer = createPacer({ rate: options.rate, burst: options.burst });
+  const stopper = new AbortController();
+  let stopped: StopReason | undefined;
+  let fatal: SourceReadError | undefined;
+  const stop = (reason: StopReason) => {
+    stopped ??= reason;
+    stopper.abort();
+  };
+  const onAbort = () => stop("aborted");
+  if (signal?.aborted) stop("aborted");
+  signal?.addEventListener("abort", onAbort, { once: true });
+  const start = performance.now();
+  const elapsed = () => performance.now() - start;
+  const timer = options.duration === undefined
+    ? undefined
+    : setTimeout(() => stop("duration"), options.duration);
+  const ticker = options.onProgress === undefined ? undefined : setInterval(
+    () => options.onProgress?.(tally.snapshot(elapsed(), "running")),
+    options.progressIntervalMs ?? 200,
+  );
+  let claimed = 0;
+
+  const worker = async () => {
+    while (
+      !stopper.signal.aborted && (count === undefined || claimed < count)
+    ) {
+      claimed++;
+      if (!(await pacer.take(stopper.signal))) break;
+      const offset = Math.min(rows - 1, Math.floor(random() * rows));
+      let post;
+      try {
+        post = await source.readPost(offset);
+      } catch (cause) {
+        fatal ??= new SourceReadError(
+          source.location,
+          `reading row ${offset} failed: ${(cause as Error)?.message}`,
+          {
+            cause,
+            context: { offset },
+          },
+        );
+        stop("aborted");
+        break;
+      }
+      tally.postStarted();
+      let ok = true;
+      for (const target of targets) {
+        const request = buildRequest(target, post);
+        const result = await withRetry(
+          () =>
+            sendRequest(api, request, {
+              apiKey: options.apiKey,
+              timeoutMs: options.timeoutMs,
+            }),
+          { ...options.retry, random, signal },
+        );
+        tally.retried(result.retries);
+        if (result.ok) tally.accept(target);
+        else {
+          ok = false;
+          tally.fail(
+            target,
+            result.error instanceof Error
+              ? result.error.message
+              : String(result.error),
+          );
+        }
+      }
+      tally.postFinished(ok);
+    }
+  };
+
+  try {
+    const workers = Math.min(options.concurrency ?? 4, count ?? Infinity);
+    await Promise.all(Array.from({ length: workers }, worker));
+  } finally {
+    clearTimeout(timer);
+    clearInterval(ticker);
+    signal?.removeEventListener("abort", onAbort);
+  }
+  if (fatal) throw fatal;
+  const summary = tally.snapshot(elapsed(), stopped ?? "count");
+  options.onProgress?.(summary);
+  return summary;
+}

@@ -1,0 +1,205 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "../errors.ts";
+import type { SourceReader } from "../source/types.ts";
+import { SourceReadError } from "./errors.ts";
+import { runEmulation } from "./run.ts";
+import type { EmulationSummary } from "./summary.ts";
+import { accept, arraySource, startPeer } from "./test_peer.ts";
+import { samplePosts } from "./test_posts.ts";
+
+Deno.test("rate 50 with count 25 takes at least 480 ms", async () => {
+  const peer = await startPeer();
+  try {
+    const summary = await runEmulation({
+      source: arraySource(samplePosts()),
+      api: peer.url,
+      mode: "batch",
+      count: 25,
+      rate: 50,
+    });
+    assert.ok(summary.elapsedMs >= 478, `elapsed ${summary.elapsedMs} ms`);
+    assert.deepEqual([
+      summary.posts,
+      summary.recordsAccepted,
+      peer.requests.length,
+    ], [25, 75, 75]);
+  } finally {
+    await peer.close();
+  }
+});
+
+Deno.test("concurrency bounds the requests in flight at the server", async () => {
+  for (const concurrency of [1, 3]) {
+    const peer = await startPeer(accept, { delayMs: 10 });
+    try {
+      const summary = await runEmulation({
+        source: arraySource(samplePosts()),
+        api: peer.url,
+        mode: "both",
+        count: 6,
+        concurrency,
+      });
+      assert.equal(peer.maxInFlight(), concurrency);
+      assert.deepEqual([summary.posts, summary.recordsAccepted], [6, 36]);
+    } finally {
+      await peer.close();
+    }
+  }
+});
+
+Deno.test("an abort stops new posts; posts in flight finish; the summary adds up", async () => {
+  const controller = new AbortController();
+  const peer = await startPeer((seen, n) => {
+    if (n === 10) controller.abort();
+    return accept(seen, n);
+  }, { delayMs: 5 });
+  try {
+    const summary = await runEmulation({
+      source: arraySource(samplePosts()),
+      api: peer.url,
+      mode: "batch",
+      count: 1000,
+      concurrency: 2,
+      signal: controller.signal,
+    });
+    assert.equal(summary.stopped, "aborted");
+    assert.ok(
+      summary.posts >= 4 && summary.posts <= 6,
+      `posts ${summary.posts}`,
+    );
+    assert.equal(summary.postsOk, summary.posts);
+    assert.equal(summary.recordsAccepted, summary.posts * 3);
+    assert.equal(peer.requests.length, summary.recordsAccepted);
+  } finally {
+    await peer.close();
+  }
+});
+
+Deno.test("duration stops the run; the rate bounds how many posts started", async () => {
+  const peer = await startPeer();
+  try {
+    const summary = await runEmulation({
+      source: arraySource(samplePosts()),
+      api: peer.url,
+      mode: "stream",
+      duration: 150,
+      rate: 100,
+    });
+    assert.equal(summary.stopped, "duration");
+    assert.ok(summary.elapsedMs >= 149, `elapsed ${summary.elapsedMs}`);
+    assert.ok(
+      summary.posts >= 2 && summary.posts <= 16,
+      `posts ${summary.posts}`,
+    );
+    assert.equal(summary.recordsAccepted, summary.posts * 3);
+    assert.equal(peer.requests.length, summary.posts * 3);
+  } finally {
+    await peer.close();
+  }
+});
+
+Deno.test("progress snapshots come while running and the last one is the summary", async () => {
+  const peer = await startPeer(accept, { delayMs: 5 });
+  const snapshots: EmulationSummary[] = [];
+  try {
+    const summary = await runEmulation({
+      source: arraySource(samplePosts()),
+      api: peer.url,
+      mode: "batch",
+      count: 6,
+      concurrency: 1,
+      progressIntervalMs: 10,
+      onProgress: (s) => snapshots.push(s),
+    });
+    assert.deepEqual(snapshots.at(-1), summary);
+    assert.ok(snapshots.length >= 3, `${snapshots.length} snapshots`);
+    assert.equal(snapshots[0].stopped, "running");
+    for (let i = 1; i < snapshots.length; i++) {
+      assert.ok(
+        snapshots[i].recordsAccepted >= snapshots[i - 1].recordsAccepted,
+      );
+    }
+  } finally {
+    await peer.close();
+  }
+});
+
+Deno.test("count 0 or an already aborted signal posts nothing", async () => {
+  const peer = await startPeer();
+  try {
+    const source = arraySource(samplePosts());
+    const zero = await runEmulation({ source, api: peer.url, count: 0 });
+    assert.deepEqual([zero.posts, zero.stopped], [0, "count"]);
+    const aborted = await runEmulation({
+      source,
+      api: peer.url,
+      count: 5,
+      signal: AbortSignal.abort(),
+    });
+    assert.deepEqual([aborted.posts, aborted.stopped], [0, "aborted"]);
+    assert.deepEqual([source.offsets.length, peer.requests.length], [0, 0]);
+  } finally {
+    await peer.close();
+  }
+});
+
+Deno.test("invalid options are ConfigErrors naming the setting", async () => {
+  const source = arraySource(samplePosts());
+  const api = "http://127.0.0.1:9";
+  const setting = (name: string) => (e: unknown) =>
+    e instanceof ConfigError && e.context.setting === name;
+  await assert.rejects(runEmulation({ source, api }), setting("count"));
+  await assert.rejects(
+    runEmulation({ source, api, count: 1.5 }),
+    setting("count"),
+  );
+  await assert.rejects(
+    runEmulation({ source, api, count: 1, concurrency: 0 }),
+    setting("concurrency"),
+  );
+  await assert.rejects(
+    runEmulation({ source, api, count: 1, rate: -2 }),
+    setting("rate"),
+  );
+  await assert.rejects(
+    runEmulation({ source, api: "localhost:8080", count: 1 }),
+    setting("api"),
+  );
+  assert.deepEqual(source.offsets, []);
+});
+
+Deno.test("an empty source or a failing read is a SourceReadError", async () => {
+  const peer = await startPeer();
+  try {
+    await assert.rejects(
+      runEmulation({ source: arraySource([]), api: peer.url, count: 1 }),
+      (e: unknown) =>
+        e instanceof SourceReadError &&
+        e.message ===
+          "Cannot read posts from memory:0 posts: it has no rows; seed it with `deno task seed`",
+    );
+    const inner = arraySource(samplePosts());
+    const short: SourceReader = {
+      ...inner,
+      rowCount: () => Promise.resolve(5),
+    };
+    await assert.rejects(
+      runEmulation({
+        source: short,
+        api: peer.url,
+        mode: "batch",
+        count: 3,
+        concurrency: 1,
+        random: () => 0.99,
+      }),
+      (e: unknown) =>
+        e instanceof SourceReadError &&
+        e.message ===
+          "Cannot read posts from memory:3 posts: reading row 4 failed: no row at 4" &&
+        e.context.offset === 4,
+    );
+    assert.equal(peer.requests.length, 0);
+  } finally {
+    await peer.close();
+  }
+});
