@@ -1,0 +1,160 @@
+/**
+ * Polars expressions shared by the table cleaners: placeholders to null, strict number and
+ * datetime parsing that leaves failures detectable, and the reason a value cannot be cleaned.
+ *
+ * Raw columns arrive as text (see `parse.ts`). A parser returns null for a null input and for an
+ * input it cannot read; {@linkcode failureReason} tells the two apart.
+ *
+ * @module
+ */
+import { type Expr, pl } from "./polars.ts";
+
+/**
+ * `text` with every value in `placeholders` (exact match) replaced by null. Alias the result:
+ * polars names a `when` expression after its first branch.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { nullIfPlaceholder } from "./exprs.ts";
+ * const df = pl.DataFrame({ t: ["a", "", "User Info Error"] });
+ * const out = df.select(nullIfPlaceholder(pl.col("t"), ["", "User Info Error"]).alias("t"));
+ * console.log(out.getColumn("t").toArray()); // ["a", null, null]
+ * ```
+ */
+export function nullIfPlaceholder(
+  text: Expr,
+  placeholders: readonly string[],
+): Expr {
+  return pl.when(text.isIn([...placeholders]))
+    .then(pl.lit(null).cast(pl.Utf8))
+    .otherwise(text);
+}
+
+/**
+ * Parses text as a finite float (surrounding spaces allowed); null when it cannot.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { parseFloatText } from "./exprs.ts";
+ * const df = pl.DataFrame({ x: [" 1.5", "1e3", "NaN", "x"] });
+ * console.log(df.select(parseFloatText(pl.col("x"))).getColumn("x").toArray()); // [1.5, 1000, null, null]
+ * ```
+ */
+export function parseFloatText(text: Expr): Expr {
+  const f = text.str.strip().cast(pl.Float64, false);
+  return pl.when(f.isFinite()).then(f).otherwise(pl.lit(null).cast(pl.Float64));
+}
+
+/**
+ * Parses text as a whole number into Int64 (`"25"`, `"25.0"`, `"1e3"`); null when it cannot.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { parseIntText } from "./exprs.ts";
+ * const df = pl.DataFrame({ x: ["25", "25.0", "25.5", "abc"] });
+ * console.log(df.select(parseIntText(pl.col("x"))).getColumn("x").toArray()); // [25n, 25n, null, null]
+ * ```
+ */
+export function parseIntText(text: Expr): Expr {
+  const f = parseFloatText(text);
+  return pl.when(f.floor().eq(f).and(f.abs().lt(2 ** 53)))
+    .then(f.cast(pl.Int64))
+    .otherwise(pl.lit(null).cast(pl.Int64));
+}
+
+const DATETIME_SHAPE =
+  "^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z?$";
+
+/**
+ * Parses `YYYY-MM-DD HH:MM:SS` (also ISO `T` and fractional seconds, which are dropped) into a
+ * datetime (µs, no time zone); null for anything else, including impossible dates.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { parseDatetimeText } from "./exprs.ts";
+ * const df = pl.DataFrame({ t: ["2020-01-02 03:04:05", "2019-02-29 00:00:00"] });
+ * console.log(df.select(parseDatetimeText(pl.col("t"))).getColumn("t").toArray()); // [2020-01-02T03:04:05.000Z, null]
+ * ```
+ */
+export function parseDatetimeText(text: Expr): Expr {
+  const t = text.str.strip();
+  const head = t.str.slice(0, 19).str.replace("T", " ", true);
+  return pl.when(t.str.contains(DATETIME_SHAPE))
+    .then(head.str.strptime(pl.Datetime("ms"), "%Y-%m-%d %H:%M:%S"))
+    .otherwise(pl.lit(null).cast(pl.Datetime("us")));
+}
+
+const NON_SCALAR = "^\\s*([\\[{]|true$|false$)";
+
+/**
+ * The reason text for a value that is present but did not parse: `wrong type: <col> ...` when
+ * it was a JSON boolean, object or array, else `unparseable <col>`. Null when it parsed or was
+ * null to begin with.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { failureReason, parseIntText } from "./exprs.ts";
+ * const df = pl.DataFrame({ age: ["20", "x", "true", null] });
+ * const why = failureReason(pl.col("age"), parseIntText(pl.col("age")), "age", "a number");
+ * console.log(df.select(why.alias("r")).getColumn("r").toArray());
+ * // [null, "unparseable age", "wrong type: age must be a number", null]
+ * ```
+ */
+export function failureReason(
+  raw: Expr,
+  parsed: Expr,
+  col: string,
+  expected: string,
+): Expr {
+  return pl.when(raw.isNotNull().and(parsed.isNull()))
+    .then(
+      pl.when(raw.str.contains(NON_SCALAR))
+        .then(pl.lit(`wrong type: ${col} must be ${expected}`))
+        .otherwise(pl.lit(`unparseable ${col}`)),
+    )
+    .otherwise(pl.lit(null).cast(pl.Utf8));
+}
+
+/**
+ * The reason a row has no usable `ind` (`missing ind`, `unparseable ind`, `wrong type: ...`),
+ * or null. `col` is the raw name
+ * of the key: `index` for pins, `ind` for geo and user.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { indReason } from "./exprs.ts";
+ * const df = pl.DataFrame({ ind: ["1", " ", "x"] });
+ * console.log(df.select(indReason("ind").alias("r")).getColumn("r").toArray()); // [null, "missing ind", "unparseable ind"]
+ * ```
+ */
+export function indReason(col: string): Expr {
+  const raw = pl.col(col);
+  const missing = pl.when(raw.isNull().or(raw.str.strip().eq(pl.lit(""))))
+    .then(pl.lit("missing ind"))
+    .otherwise(pl.lit(null).cast(pl.Utf8));
+  return firstReason([
+    missing,
+    failureReason(raw, parseIntText(raw), col, "a whole number"),
+  ]);
+}
+
+/**
+ * The first non-null reason among `reasons` (row-wise), or null when every check passed.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { firstReason } from "./exprs.ts";
+ * const df = pl.DataFrame({ a: [null, "x"], b: ["y", "z"] });
+ * console.log(df.select(firstReason([pl.col("a"), pl.col("b")]).alias("r")).getColumn("r").toArray()); // ["y", "x"]
+ * ```
+ */
+export function firstReason(reasons: Expr[]): Expr {
+  return reasons.reduce((acc, next) => acc.fillNull(next));
+}

@@ -1,0 +1,66 @@
+/**
+ * Cleaning of the three course tables with polars, shared by the batch and streaming stages:
+ * raw NDJSON → text frame (`parseRawRecords`, `parseRawNdjson`) → clean frame + quarantine
+ * (`cleanPin`, `cleanGeo`, `cleanUser`) → one row per `ind` for batch tables (`dedupFirst`).
+ *
+ * @example
+ * ```ts
+ * import { cleanUser, parseRawRecords } from "./mod.ts";
+ * const lines = ['{"ind":1,"first_name":"Ada","last_name":"Lovelace","age":36,"date_joined":"2016-05-01 10:00:00"}'];
+ * const parsed = await parseRawRecords("user", lines);
+ * const { clean, quarantine } = cleanUser(parsed.df, { raw: parsed.raw });
+ * console.log(clean.toRecords(), quarantine);
+ * ```
+ *
+ * @module
+ */
+export {
+  LINE_COLUMN,
+  pl,
+  readParquetFile,
+  runSql,
+  scanNdjsonAsText,
+  writeParquetFile,
+} from "./polars.ts";
+export type {
+  DataFrame,
+  DataType,
+  Expr,
+  LazyDataFrame,
+  Series,
+  WriteParquetFileOptions,
+} from "./polars.ts";
+export {
+  CLEAN_COLUMNS,
+  CLEAN_TABLES,
+  type CleanTable,
+  isCleanTable,
+  PLACEHOLDERS,
+  type QuarantineRow,
+  RAW_COLUMNS,
+} from "./schema.ts";
+export {
+  type CleanOptions,
+  type CleanResult,
+  splitClean,
+  withRawColumns,
+} from "./split.ts";
+export { cleanPin, parseFollowerCount } from "./pin.ts";
+export { cleanGeo } from "./geo.ts";
+export { cleanUser, fullName } from "./user.ts";
+export {
+  type ParsedRecords,
+  type ParseOptions,
+  parseRawNdjson,
+  parseRawRecords,
+} from "./parse.ts";
+export { dedupFirst, type DedupOptions, stackFrames } from "./dedup.ts";
+export {
+  failureReason,
+  firstReason,
+  indReason,
+  nullIfPlaceholder,
+  parseDatetimeText,
+  parseFloatText,
+  parseIntText,
+} from "./exprs.ts";

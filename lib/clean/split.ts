@@ -1,0 +1,102 @@
+/**
+ * The common tail of every cleaner: evaluate the clean columns and the per-row reason in one
+ * pass, keep the rows without a reason, and turn the others into quarantine rows.
+ *
+ * @module
+ */
+import { type DataFrame, type Expr, LINE_COLUMN, pl } from "./polars.ts";
+import { type CleanTable, type QuarantineRow, RAW_COLUMNS } from "./schema.ts";
+
+/** Options shared by `cleanPin`, `cleanGeo` and `cleanUser`. */
+export interface CleanOptions {
+  /**
+   * Returns the raw NDJSON line numbered `line` (the `_line` column of a parsed frame), so
+   * quarantine rows keep the record exactly as received. Without it, or when the frame has no
+   * `_line`, `raw` is the row's raw fields as JSON text.
+   */
+  raw?: (line: number) => string | undefined;
+}
+
+/** What a cleaner returns: the clean rows (fixed columns, input order) and the rejects. */
+export interface CleanResult {
+  /** Clean rows, in input order, with the table's clean columns only. */
+  clean: DataFrame;
+  /** Rows that could not be cleaned, with their reason and raw record. */
+  quarantine: QuarantineRow[];
+}
+
+const REASON = "__reason";
+
+/**
+ * Makes sure every raw column of `table` exists as text: missing columns become all-null text
+ * columns, typed columns (e.g. numbers) are cast to text. Extra columns are kept.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { withRawColumns } from "./split.ts";
+ * const df = withRawColumns(pl.DataFrame({ ind: [1] }), "user");
+ * console.log(df.columns); // ["ind", "first_name", "last_name", "age", "date_joined"]
+ * ```
+ */
+export function withRawColumns(df: DataFrame, table: CleanTable): DataFrame {
+  const exprs: Expr[] = [];
+  for (const c of RAW_COLUMNS[table]) {
+    if (!df.columns.includes(c)) {
+      exprs.push(pl.lit(null).cast(pl.Utf8).alias(c));
+    } else if (!df.getColumn(c).dtype.equals(pl.Utf8)) {
+      exprs.push(pl.col(c).cast(pl.Utf8).alias(c));
+    }
+  }
+  return exprs.length === 0 ? df : df.withColumns(...exprs);
+}
+
+/**
+ * Evaluates `columns` (already aliased to the clean names, in order) and `reason` over `df`,
+ * and splits the rows on whether `reason` is null.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { splitClean } from "./split.ts";
+ * const df = pl.DataFrame({ ind: ["1", null] });
+ * const reason = pl.when(pl.col("ind").isNull()).then(pl.lit("missing ind")).otherwise(pl.lit(null));
+ * const out = splitClean("geo", df, [pl.col("ind").cast(pl.Int64)], reason);
+ * console.log(out.clean.height, out.quarantine[0].reason); // 1 "missing ind"
+ * ```
+ */
+export function splitClean(
+  table: CleanTable,
+  df: DataFrame,
+  columns: Expr[],
+  reason: Expr,
+  options: CleanOptions = {},
+): CleanResult {
+  const staged = df.select(...columns, reason.alias(REASON));
+  const reasons = staged.getColumn(REASON);
+  if (reasons.nullCount() === staged.height) {
+    return { clean: staged.drop(REASON), quarantine: [] };
+  }
+  const clean = staged.filter(pl.col(REASON).isNull()).drop(REASON);
+  const bad = df.withColumns(reasons).filter(pl.col(REASON).isNotNull());
+  return { clean, quarantine: quarantineRows(table, bad, options) };
+}
+
+function quarantineRows(
+  table: CleanTable,
+  bad: DataFrame,
+  options: CleanOptions,
+): QuarantineRow[] {
+  const hasLine = bad.columns.includes(LINE_COLUMN);
+  return bad.toRecords().map((row) => {
+    const line = hasLine ? Number(row[LINE_COLUMN]) : undefined;
+    const fromLine = line !== undefined ? options.raw?.(line) : undefined;
+    const fields: Record<string, unknown> = {};
+    for (const c of RAW_COLUMNS[table]) fields[c] = row[c] ?? null;
+    return {
+      table,
+      reason: String(row[REASON]),
+      raw: fromLine ?? JSON.stringify(fields),
+    };
+  });
+}
