@@ -24,6 +24,7 @@ import {
 } from "./hash_key.ts";
 import type { LogCore } from "./log_core.ts";
 import { StreamSql } from "./stream_sql.ts";
+import { POSITION_BITS } from "./sqlite_db.ts";
 import { mergeShardsNow, splitShardNow } from "./stream_resharding.ts";
 
 const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
@@ -141,7 +142,7 @@ export class EmbeddedStreamLog implements StreamLog {
         }
         const hash = hashKeyOf(r.partitionKey);
         const shard = open.find((sh) => sh.start <= hash && hash <= sh.end)!;
-        this.#sql.insertRecord(s.id, shard.no, seq, r.partitionKey, r.data, ts);
+        this.#sql.insertRecord(shard.slot, seq, r.partitionKey, r.data, ts);
         return {
           shardId: shardIdOf(shard.no),
           sequenceNumber: sequenceNumberOf(seq++),
@@ -169,7 +170,10 @@ export class EmbeddedStreamLog implements StreamLog {
     const after = options.afterSequenceNumber;
     let afterSeq = -1;
     if (after !== undefined) {
-      if (typeof after !== "string" || !/^\d{1,21}$/.test(after)) {
+      if (
+        typeof after !== "string" || !/^\d{1,21}$/.test(after) ||
+        Number(after) >= POSITION_BITS
+      ) {
         throw new InvalidArgumentError(
           "afterSequenceNumber",
           "must be a decimal sequence number returned by this stream",
@@ -180,12 +184,7 @@ export class EmbeddedStreamLog implements StreamLog {
     }
     const s = this.#sql.stream(stream);
     const shard = this.#sql.shard(s.id, stream, shardId);
-    const rows = this.#sql.readRecords(
-      s.id,
-      shard.shard_no,
-      afterSeq,
-      limit + 1,
-    );
+    const rows = this.#sql.readRecords(shard.slot, afterSeq, limit + 1);
     const more = rows.length > limit;
     if (more) rows.pop();
     return await Promise.resolve({

@@ -6,7 +6,8 @@
 
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { StreamNotFoundError } from "../errors.ts";
-import { ShardNotFoundError } from "./errors.ts";
+import { InvalidArgumentError, ShardNotFoundError } from "./errors.ts";
+import { MAX_SLOTS, POSITION_BITS } from "./sqlite_db.ts";
 import { sequenceNumberOf, shardIdOf, shardNumberOf } from "./hash_key.ts";
 import type { ShardInfo } from "./types.ts";
 
@@ -20,6 +21,7 @@ export interface StreamRow {
 
 /** A row of the `shards` table. */
 export interface ShardRow {
+  slot: number;
   shard_no: number;
   parent_no: number | null;
   adjacent_parent_no: number | null;
@@ -40,6 +42,7 @@ export interface StreamRecordRow {
 /** An open shard with its hash-key range as numbers, for routing. */
 export interface OpenShard {
   no: number;
+  slot: number;
   start: bigint;
   end: bigint;
 }
@@ -78,18 +81,19 @@ export class StreamSql {
       insShard: p(
         "INSERT INTO shards (stream_id, shard_no, parent_no, adjacent_parent_no, hash_start, hash_end, starting_seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
       ),
+      slotsOf: p("SELECT slot FROM shards WHERE stream_id = ?"),
       closeShard: p(
         "UPDATE shards SET ending_seq = ? WHERE stream_id = ? AND shard_no = ?",
       ),
       setNextShard: p("UPDATE streams SET next_shard = ? WHERE id = ?"),
       setNextSeq: p("UPDATE streams SET next_seq = ? WHERE id = ?"),
       insRec: p(
-        "INSERT INTO stream_records (stream_id, shard_no, seq, partition_key, data, ts) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO stream_records (pos, partition_key, data, ts) VALUES (?, ?, ?, ?)",
       ),
       read: p(
-        "SELECT seq, partition_key, data, ts FROM stream_records WHERE stream_id = ? AND shard_no = ? AND seq > ? ORDER BY seq LIMIT ?",
+        "SELECT pos, partition_key, data, ts FROM stream_records WHERE pos > ? AND pos < ? ORDER BY pos LIMIT ?",
       ),
-      delRecs: p("DELETE FROM stream_records WHERE stream_id = ?"),
+      delRecs: p("DELETE FROM stream_records WHERE pos >= ? AND pos < ?"),
       delShards: p("DELETE FROM shards WHERE stream_id = ?"),
       delStream: p("DELETE FROM streams WHERE id = ?"),
     };
@@ -127,15 +131,23 @@ export class StreamSql {
     startingSeq: number,
     parents: [number | null, number | null] = [null, null],
   ): void {
-    this.#s.insShard.run(
-      streamId,
-      no,
-      parents[0],
-      parents[1],
-      String(range.start),
-      String(range.end),
-      startingSeq,
+    const slot = Number(
+      this.#s.insShard.run(
+        streamId,
+        no,
+        parents[0],
+        parents[1],
+        String(range.start),
+        String(range.end),
+        startingSeq,
+      ).lastInsertRowid,
     );
+    if (slot >= MAX_SLOTS) {
+      throw new InvalidArgumentError(
+        "shardCount",
+        `the log holds at most ${MAX_SLOTS} partitions and shards in all; delete streams or use another file`,
+      );
+    }
   }
 
   /** All shards of a stream as `ShardInfo`, by shard number. */
@@ -164,6 +176,7 @@ export class StreamSql {
         .filter((r) => r.ending_seq === null)
         .map((r) => ({
           no: r.shard_no,
+          slot: r.slot,
           start: BigInt(r.hash_start),
           end: BigInt(r.hash_end),
         }));
@@ -188,36 +201,43 @@ export class StreamSql {
     this.#s.setNextSeq.run(next, streamId);
   }
 
-  /** Inserts one record. */
+  /** Inserts one record into the shard stored in `slot`. */
   insertRecord(
-    streamId: number,
-    no: number,
+    slot: number,
     seq: number,
     partitionKey: string,
     data: Uint8Array,
     ts: number,
   ): void {
-    this.#s.insRec.run(streamId, no, seq, partitionKey, data, ts);
+    this.#s.insRec.run(slot * POSITION_BITS + seq, partitionKey, data, ts);
   }
 
-  /** Records of a shard after `afterSeq`, at most `limit`. */
+  /** Records of the shard in `slot` after `afterSeq` (-1: from the start), at most `limit`. */
   readRecords(
-    streamId: number,
-    no: number,
+    slot: number,
     afterSeq: number,
     limit: number,
   ): StreamRecordRow[] {
-    return this.#s.read.all(
-      streamId,
-      no,
-      afterSeq,
+    const base = slot * POSITION_BITS;
+    const rows = this.#s.read.all(
+      base + afterSeq,
+      base + POSITION_BITS,
       limit,
-    ) as unknown as StreamRecordRow[];
+    ) as unknown as (StreamRecordRow & { pos: number })[];
+    return rows.map((r) => ({
+      seq: r.pos - base,
+      partition_key: r.partition_key,
+      data: r.data,
+      ts: r.ts,
+    }));
   }
 
   /** Deletes a stream, its shards and its records. */
   deleteStream(streamId: number): void {
-    this.#s.delRecs.run(streamId);
+    const slots = this.#s.slotsOf.all(streamId) as { slot: number }[];
+    for (const { slot } of slots) {
+      this.#s.delRecs.run(slot * POSITION_BITS, (slot + 1) * POSITION_BITS);
+    }
     this.#s.delShards.run(streamId);
     this.#s.delStream.run(streamId);
   }

@@ -18,12 +18,15 @@ import type {
 import { InvalidArgumentError, InvalidPartitionError } from "./errors.ts";
 import { TopicNotFoundError } from "../errors.ts";
 import type { LogCore } from "./log_core.ts";
+import { POSITION_BITS } from "./sqlite_db.ts";
 
 /** A topic the consumer reads, as resolved when it joined. */
 export interface AssignedTopic {
   name: string;
   id: number;
   partitions: number;
+  /** The storage slot of each partition, by partition number. */
+  slots: number[];
 }
 
 interface Slot {
@@ -33,7 +36,7 @@ interface Slot {
 }
 
 interface RecordRow {
-  offset: number;
+  pos: number;
   key: string | null;
   value: Uint8Array;
   ts: number;
@@ -71,7 +74,7 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
     this.#group = group;
     const db = core.db;
     this.#read = db.prepare(
-      "SELECT offset, key, value, ts FROM topic_records WHERE topic_id = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?",
+      "SELECT pos, key, value, ts FROM topic_records WHERE pos >= ? AND pos < ? ORDER BY pos LIMIT ?",
     );
     this.#committed = db.prepare(
       "SELECT offset FROM group_offsets WHERE group_name = ? AND topic = ? AND partition = ?",
@@ -112,7 +115,10 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
 
   async seek(position: TopicPosition): Promise<void> {
     const slot = this.#slot(position.topic, position.partition);
-    if (!Number.isInteger(position.offset) || position.offset < 0) {
+    if (
+      !Number.isInteger(position.offset) || position.offset < 0 ||
+      position.offset >= POSITION_BITS
+    ) {
       throw new InvalidArgumentError(
         "offset",
         "must be an integer >= 0",
@@ -158,23 +164,23 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
     const n = this.#slots.length;
     for (let i = 0; i < n && out.length < maxRecords; i++) {
       const slot = this.#slots[(this.#next + i) % n];
+      const base = slot.topic.slots[slot.partition] * POSITION_BITS;
       const rows = this.#read.all(
-        slot.topic.id,
-        slot.partition,
-        slot.position,
+        base + slot.position,
+        base + POSITION_BITS,
         maxRecords - out.length,
       ) as unknown as RecordRow[];
       for (const row of rows) {
         out.push({
           topic: slot.topic.name,
           partition: slot.partition,
-          offset: row.offset,
+          offset: row.pos - base,
           key: row.key,
           value: row.value,
           timestamp: row.ts,
         });
       }
-      if (rows.length > 0) slot.position = rows[rows.length - 1].offset + 1;
+      if (rows.length > 0) slot.position = rows[rows.length - 1].pos - base + 1;
     }
     this.#next = n === 0 ? 0 : (this.#next + 1) % n;
     return out;

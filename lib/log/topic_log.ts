@@ -19,6 +19,7 @@ import { InvalidArgumentError, InvalidPartitionError } from "./errors.ts";
 import type { LogCore } from "./log_core.ts";
 import { partitionForKey, RoundRobin } from "./partitioner.ts";
 import { EmbeddedTopicConsumer } from "./topic_consumer.ts";
+import { MAX_SLOTS, POSITION_BITS } from "./sqlite_db.ts";
 
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
@@ -45,7 +46,14 @@ export class EmbeddedTopicLog implements TopicLog {
   #onClose: () => Promise<void>;
   #rr = new RoundRobin();
   #sql: Record<
-    "list" | "get" | "insTopic" | "insPart" | "next" | "setNext" | "insRec",
+    | "list"
+    | "get"
+    | "insTopic"
+    | "insPart"
+    | "next"
+    | "setNext"
+    | "slots"
+    | "insRec",
     StatementSync
   >;
 
@@ -67,13 +75,16 @@ export class EmbeddedTopicLog implements TopicLog {
         "INSERT INTO topic_partitions (topic_id, partition, next_offset) VALUES (?, ?, 0)",
       ),
       next: db.prepare(
-        "SELECT next_offset FROM topic_partitions WHERE topic_id = ? AND partition = ?",
+        "SELECT slot, next_offset FROM topic_partitions WHERE topic_id = ? AND partition = ?",
       ),
       setNext: db.prepare(
-        "UPDATE topic_partitions SET next_offset = ? WHERE topic_id = ? AND partition = ?",
+        "UPDATE topic_partitions SET next_offset = ? WHERE slot = ?",
+      ),
+      slots: db.prepare(
+        "SELECT partition, slot FROM topic_partitions WHERE topic_id = ? ORDER BY partition",
       ),
       insRec: db.prepare(
-        "INSERT INTO topic_records (topic_id, partition, offset, key, value, ts) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO topic_records (pos, key, value, ts) VALUES (?, ?, ?, ?)",
       ),
     };
   }
@@ -118,7 +129,16 @@ export class EmbeddedTopicLog implements TopicLog {
       if (this.#sql.get.get(name)) throw new AlreadyExistsError("topic", name);
       const res = this.#sql.insTopic.run(name, partitions, Date.now());
       for (let p = 0; p < partitions; p++) {
-        this.#sql.insPart.run(res.lastInsertRowid, p);
+        const slot = Number(
+          this.#sql.insPart.run(res.lastInsertRowid, p).lastInsertRowid,
+        );
+        if (slot >= MAX_SLOTS) {
+          throw new InvalidArgumentError(
+            "partitions",
+            `the log holds at most ${MAX_SLOTS} partitions and shards in all; use another file`,
+            partitions,
+          );
+        }
       }
     });
   }
@@ -157,21 +177,32 @@ export class EmbeddedTopicLog implements TopicLog {
       }
       return this.#rr.next(topic, partitions);
     });
-    const next = new Map<number, number>();
+    const next = new Map<number, { slot: number; offset: number }>();
     for (const p of targets) {
       if (next.has(p)) continue;
-      const row = this.#sql.next.get(id, p) as { next_offset: number };
-      next.set(p, row.next_offset);
+      const row = this.#sql.next.get(id, p) as {
+        slot: number;
+        next_offset: number;
+      };
+      next.set(p, { slot: row.slot, offset: row.next_offset });
     }
     const ts = Date.now();
     const results = records.map((r, i) => {
       const partition = targets[i];
-      const offset = next.get(partition)!;
-      next.set(partition, offset + 1);
-      this.#sql.insRec.run(id, partition, offset, r.key ?? null, r.value, ts);
+      const at = next.get(partition)!;
+      const offset = at.offset++;
+      if (offset >= POSITION_BITS) {
+        throw new InvalidPartitionError(topic, partition, partitions);
+      }
+      this.#sql.insRec.run(
+        at.slot * POSITION_BITS + offset,
+        r.key ?? null,
+        r.value,
+        ts,
+      );
       return { partition, offset };
     });
-    for (const [p, offset] of next) this.#sql.setNext.run(offset, id, p);
+    for (const at of next.values()) this.#sql.setNext.run(at.offset, at.slot);
     return results;
   }
 
@@ -184,7 +215,11 @@ export class EmbeddedTopicLog implements TopicLog {
         group,
       );
     }
-    const assigned = topics.map((name) => ({ name, ...this.#topic(name) }));
+    const assigned = topics.map((name) => {
+      const { id, partitions } = this.#topic(name);
+      const rows = this.#sql.slots.all(id) as { slot: number }[];
+      return { name, id, partitions, slots: rows.map((r) => r.slot) };
+    });
     return await Promise.resolve(
       new EmbeddedTopicConsumer(this.#core, group, assigned),
     );

@@ -1,0 +1,113 @@
+/**
+ * Append throughput of the embedded log, without HTTP: 100-record batches from one and
+ * from four clients, and single-record appends from 16 concurrent clients, with fsync on
+ * and off, for topics and streams. Prints records/s and the mean group-commit size.
+ *
+ * Run: `deno run -A bench/log_append.ts [--seconds 3]`
+ *
+ * @example
+ * ```sh
+ * deno run -A bench/log_append.ts --seconds 2
+ * ```
+ *
+ * @module
+ */
+
+import { type EmbeddedLog, openEmbeddedLog } from "../lib/log/mod.ts";
+
+const secondsArg = Deno.args.indexOf("--seconds");
+const SECONDS = secondsArg >= 0 ? Number(Deno.args[secondsArg + 1]) : 3;
+
+const VALUE = new TextEncoder().encode(JSON.stringify({
+  index: 7528,
+  unique_id: "fbe53c66-3442-4773-b19e-d3ec6f19f3f8",
+  title: "Fun and Easy Thanksgiving Crafts for Kids - Crafty Morning",
+  description:
+    "You checked out Fun and Easy Thanksgiving Crafts for Kids and more on Pinterest, save them to your board and craft with your kids this holiday season.",
+  poster_name: "Crafty Morning",
+  follower_count: "124k",
+  tag_list: "Thanksgiving Crafts For Toddlers,Thanksgiving Kids,Fall Crafts,Holiday Crafts",
+  is_image_or_video: "image",
+  image_src: "https://i.pinimg.com/originals/69/2c/0b/692c0b9cbd9c4d7cd7a7d3b2b5d6b2e5.png",
+  downloaded: 1,
+  save_location: "Local save in /data/diy-and-crafts",
+  category: "diy-and-crafts",
+}));
+
+/** What one scenario measured. */
+interface Result {
+  records: number;
+  seconds: number;
+  commits: number;
+}
+
+type Writer = (log: EmbeddedLog, n: number, client: number) => Promise<unknown>;
+
+const topicWriter: Writer = (log, n) =>
+  log.topics.append(
+    "bench.pin",
+    Array.from({ length: n }, () => ({ value: VALUE })),
+  );
+
+const streamWriter: Writer = (log, n, client) =>
+  log.streams.putRecords(
+    "streaming-bench-pin",
+    Array.from({ length: n }, (_, i) => ({
+      data: VALUE,
+      partitionKey: `pk-${client}-${i}`,
+    })),
+  );
+
+async function scenario(
+  fsync: boolean,
+  write: Writer,
+  shape: { clients: number; batch: number },
+): Promise<Result> {
+  const dir = await Deno.makeTempDir({ prefix: "log_append_" });
+  const log = await openEmbeddedLog(`${dir}/log.db`, { fsync });
+  await log.topics.createTopic("bench.pin");
+  await log.streams.createStream("streaming-bench-pin");
+  const start = performance.now();
+  const until = start + SECONDS * 1000;
+  let records = 0;
+  const before = log.stats().commits;
+  await Promise.all(
+    Array.from({ length: shape.clients }, async (_, client) => {
+      while (performance.now() < until) {
+        await write(log, shape.batch, client);
+        records += shape.batch;
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  const commits = log.stats().commits - before;
+  await log.close();
+  await Deno.remove(dir, { recursive: true });
+  return { records, seconds, commits };
+}
+
+const shapes = [
+  { name: "100-record batches, 1 client", clients: 1, batch: 100 },
+  { name: "100-record batches, 4 clients", clients: 4, batch: 100 },
+  { name: "single records, 16 clients", clients: 16, batch: 1 },
+];
+
+console.log(
+  `embedded log append throughput (${SECONDS}s per scenario, value ${VALUE.length} bytes)`,
+);
+for (const [kind, write] of [["topic", topicWriter], ["stream", streamWriter]] as const) {
+  for (const fsync of [true, false]) {
+    for (const shape of shapes) {
+      const r = await scenario(fsync, write, shape);
+      const rate = Math.round(r.records / r.seconds);
+      const group = (r.records / shape.batch / Math.max(1, r.commits)).toFixed(1);
+      console.log(
+        `${kind.padEnd(6)} fsync=${fsync ? "on " : "off"} ${shape.name.padEnd(30)} ${
+          String(rate).padStart(8)
+        } records/s  ${String(Math.round(r.commits / r.seconds)).padStart(6)} commits/s  ${
+          group.padStart(5)
+        } writes/commit`,
+      );
+    }
+  }
+}
