@@ -5,6 +5,7 @@
  */
 
 import { PipelineError, type PipelineErrorOptions } from "../errors.ts";
+import { redactMysqlUrl } from "./mysql_url.ts";
 
 /**
  * The source (SQLite file or MySQL database) does not exist, or lacks the course tables.
@@ -89,4 +90,45 @@ export class SourceAccessError extends PipelineError {
       context: { location, ...options.context },
     });
   }
+}
+
+const MYSQL_HINTS: Record<string, string> = {
+  ECONNREFUSED:
+    "is the server running? Start the local one with `deno task services up`",
+  ETIMEDOUT: "is the host reachable and the server running?",
+  ER_ACCESS_DENIED_ERROR: "check the user and password in the URL",
+  ER_DBACCESS_DENIED_ERROR:
+    "the user may not use that database; check its name in the URL",
+};
+
+/**
+ * Turns a MySQL driver error into a typed source error naming the URL without its password.
+ * Typed source errors pass through unchanged.
+ *
+ * @example
+ * ```ts
+ * import { wrapMysqlError } from "./errors.ts";
+ * const err = wrapMysqlError("mysql://u:secret@127.0.0.1:3306/db", { code: "ECONNREFUSED", message: "refused" }, "connecting");
+ * console.log(err.message.includes("secret")); // false
+ * ```
+ */
+export function wrapMysqlError(
+  url: string,
+  err: unknown,
+  doing: string,
+): Error {
+  if (err instanceof PipelineError) return err;
+  const location = redactMysqlUrl(url);
+  const e = (err ?? {}) as { code?: string; message?: string };
+  if (e.code === "ER_BAD_DB_ERROR") {
+    return new SourceNotFoundError(location, "the database does not exist", {
+      cause: err,
+    });
+  }
+  const hint = e.code && MYSQL_HINTS[e.code] ? `; ${MYSQL_HINTS[e.code]}` : "";
+  return new SourceAccessError(
+    location,
+    `${doing} failed: ${e.message ?? String(err)}${hint}`,
+    { cause: err, context: { driverCode: e.code } },
+  );
 }

@@ -1,0 +1,229 @@
+/**
+ * The MySQL/MariaDB source (the course's RDS), on `mysql2` — the only module importing it.
+ *
+ * `openMysqlSource` reads posts exactly as the course's emulator did,
+ * `SELECT * FROM pinterest_data LIMIT ?, 1` with the offset bound by a server-side prepared
+ * statement. `seedMysql` loads generated tables into staging tables and swaps them in with one
+ * atomic `RENAME TABLE`, so readers never see a half-loaded source.
+ *
+ * @module
+ */
+
+import mysql from "mysql2/promise";
+import {
+  SourceNotFoundError,
+  SourceOffsetError,
+  wrapMysqlError,
+} from "./errors.ts";
+import { createGenerator } from "./generator.ts";
+import { parseMysqlUrl, redactMysqlUrl } from "./mysql_url.ts";
+import {
+  createTableSql,
+  fromSqlRow,
+  insertSql,
+  selectRowSql,
+  TABLES,
+  toSqlValues,
+} from "./schema.ts";
+import type { SeedOptions, SeedSummary } from "./sqlite_source.ts";
+import type { Post, SourceReader, TableName } from "./types.ts";
+
+/** Rows per multi-row INSERT when seeding (12 columns x 500 = 6,000 bound values). */
+const INSERT_BATCH = 500;
+const SEED_SUFFIX = "__seed";
+const OLD_SUFFIX = "__old";
+
+function connectionConfig(url: string) {
+  const p = parseMysqlUrl(url);
+  return {
+    host: p.host,
+    port: p.port,
+    user: p.user,
+    password: p.password,
+    database: p.database,
+    dateStrings: true,
+    charset: "utf8mb4",
+    connectTimeout: 10_000,
+  };
+}
+
+async function countRows(pool: mysql.Pool): Promise<number[]> {
+  const counts: number[] = [];
+  for (const t of TABLES) {
+    const [rows] = await pool.query<mysql.RowDataPacket[]>(
+      `SELECT COUNT(*) AS n FROM \`${t}\``,
+    );
+    counts.push(Number(rows[0].n));
+  }
+  return counts;
+}
+
+/**
+ * Opens a MySQL/MariaDB database holding the three course tables as a {@linkcode SourceReader}.
+ *
+ * @throws {SourceNotFoundError} when the database or a table is missing.
+ * @throws {SourceAccessError} when the server cannot be reached or refuses the login.
+ * @example
+ * ```ts
+ * import { openMysqlSource } from "./mysql_source.ts";
+ * const source = await openMysqlSource("mysql://pinterest:pinterest@127.0.0.1:3306/pinterest");
+ * const post = await source.readPost(0);
+ * console.log(post.pin.index, post.geo.country);
+ * await source.close();
+ * ```
+ */
+export async function openMysqlSource(url: string): Promise<SourceReader> {
+  const location = redactMysqlUrl(url);
+  const pool = mysql.createPool({
+    ...connectionConfig(url),
+    connectionLimit: 4,
+  });
+  let rows: number;
+  try {
+    const [present] = await pool.query<mysql.RowDataPacket[]>(
+      "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE()",
+    );
+    const names = new Set(present.map((r) => String(r.t)));
+    const missing = TABLES.filter((t) => !names.has(t));
+    if (missing.length > 0) {
+      throw new SourceNotFoundError(
+        location,
+        `the database lacks the table(s) ${missing.join(", ")}`,
+      );
+    }
+    rows = Math.min(...await countRows(pool));
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw wrapMysqlError(url, err, "opening the source");
+  }
+  const read = async (table: TableName, offset: number) => {
+    const [found] = await pool.execute<mysql.RowDataPacket[]>(
+      selectRowSql("mysql", table),
+      [String(offset)],
+    );
+    if (found.length === 0) throw new SourceOffsetError(location, offset, rows);
+    return fromSqlRow(table, found[0]);
+  };
+  return {
+    location,
+    async rowCount(): Promise<number> {
+      try {
+        rows = Math.min(...await countRows(pool));
+        return rows;
+      } catch (err) {
+        throw wrapMysqlError(url, err, "counting rows");
+      }
+    },
+    async readPost(offset: number): Promise<Post> {
+      if (!Number.isInteger(offset) || offset < 0 || offset >= rows) {
+        throw new SourceOffsetError(location, offset, rows);
+      }
+      try {
+        const [pin, geo, user] = await Promise.all([
+          read("pinterest_data", offset),
+          read("geolocation_data", offset),
+          read("user_data", offset),
+        ]);
+        return { pin, geo, user } as unknown as Post;
+      } catch (err) {
+        throw wrapMysqlError(url, err, `reading row ${offset}`);
+      }
+    },
+    async close(): Promise<void> {
+      await pool.end();
+    },
+  };
+}
+
+/**
+ * Creates the three course tables in a MySQL/MariaDB database and loads generated rows in
+ * batches, replacing any existing tables of those names in one atomic swap.
+ *
+ * @example
+ * ```ts
+ * import { seedMysql } from "./mysql_source.ts";
+ * const summary = await seedMysql("mysql://pinterest:pinterest@127.0.0.1:3306/pinterest", {
+ *   rows: 11_000,
+ *   onProgress: ({ rows, total }) => console.log(`${rows}/${total}`),
+ * });
+ * console.log(summary.elapsedMs);
+ * ```
+ */
+export async function seedMysql(
+  url: string,
+  options: SeedOptions = {},
+): Promise<SeedSummary> {
+  const started = performance.now();
+  const gen = createGenerator(options);
+  const every = options.progressEvery ?? 1000;
+  const conn = await mysql.createConnection(connectionConfig(url)).catch(
+    (err) => {
+      throw wrapMysqlError(url, err, "connecting");
+    },
+  );
+  const staged = (t: TableName) => `\`${t}${SEED_SUFFIX}\``;
+  try {
+    for (const t of TABLES) {
+      await conn.query(
+        `DROP TABLE IF EXISTS ${staged(t)}, \`${t}${OLD_SUFFIX}\``,
+      );
+      await conn.query(
+        createTableSql("mysql", t).replace(`\`${t}\``, staged(t)),
+      );
+    }
+    await conn.beginTransaction();
+    let reported = 0;
+    for (let from = 0; from < gen.rows; from += INSERT_BATCH) {
+      const to = Math.min(gen.rows, from + INSERT_BATCH);
+      const values: Record<TableName, (string | number)[]> = {
+        pinterest_data: [],
+        geolocation_data: [],
+        user_data: [],
+      };
+      for (let i = from; i < to; i++) {
+        const { pin, geo, user } = gen.post(i);
+        values.pinterest_data.push(...toSqlValues("pinterest_data", pin));
+        values.geolocation_data.push(...toSqlValues("geolocation_data", geo));
+        values.user_data.push(...toSqlValues("user_data", user));
+      }
+      for (const t of TABLES) {
+        const sql = insertSql("mysql", t, to - from).replace(
+          `\`${t}\``,
+          staged(t),
+        );
+        await conn.execute(sql, values[t]);
+      }
+      if (to - reported >= every && to < gen.rows) {
+        reported = to - (to % every);
+        options.onProgress?.({ rows: reported, total: gen.rows });
+      }
+    }
+    await conn.commit();
+    const [existing] = await conn.query<mysql.RowDataPacket[]>(
+      "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE()",
+    );
+    const names = new Set(existing.map((r) => String(r.t)));
+    const renames = TABLES.flatMap((t) =>
+      names.has(t)
+        ? [`\`${t}\` TO \`${t}${OLD_SUFFIX}\``, `${staged(t)} TO \`${t}\``]
+        : [`${staged(t)} TO \`${t}\``]
+    );
+    await conn.query(`RENAME TABLE ${renames.join(", ")}`);
+    await conn.query(
+      `DROP TABLE IF EXISTS ${
+        TABLES.map((t) => `\`${t}${OLD_SUFFIX}\``).join(", ")
+      }`,
+    );
+  } catch (err) {
+    throw wrapMysqlError(url, err, "seeding");
+  } finally {
+    await conn.end().catch(() => {});
+  }
+  options.onProgress?.({ rows: gen.rows, total: gen.rows });
+  return {
+    location: redactMysqlUrl(url),
+    rows: gen.rows,
+    seed: gen.seed,
+    elapsedMs: performance.now() - started,
+  };
+}

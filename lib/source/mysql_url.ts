@@ -1,0 +1,92 @@
+/**
+ * Parsing and redaction of `mysql://user:password@host:port/database` source URLs.
+ *
+ * Kept apart from the `mysql2` adapter so the CLI and configuration can validate a URL and
+ * print it without the password, without loading the driver.
+ *
+ * @module
+ */
+
+import { ConfigError } from "../errors.ts";
+
+/** The parts of a MySQL source URL. */
+export interface MysqlUrlParts {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
+
+/**
+ * True when `source` names a MySQL/MariaDB database rather than a SQLite file.
+ *
+ * @example
+ * ```ts
+ * import { isMysqlUrl } from "./mysql_url.ts";
+ * console.log(isMysqlUrl("mysql://u:p@127.0.0.1:3306/db"), isMysqlUrl(".data/source.db")); // true false
+ * ```
+ */
+export function isMysqlUrl(source: string): boolean {
+  return /^(mysql|mariadb):\/\//i.test(source);
+}
+
+/**
+ * The URL with the password removed, for messages and logs.
+ *
+ * @example
+ * ```ts
+ * import { redactMysqlUrl } from "./mysql_url.ts";
+ * console.log(redactMysqlUrl("mysql://pinterest:secret@127.0.0.1:3306/pinterest"));
+ * // mysql://pinterest@127.0.0.1:3306/pinterest
+ * ```
+ */
+export function redactMysqlUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = "";
+    return u.toString().replace(/^(\w+:\/\/[^@/]*):@/, "$1@");
+  } catch {
+    return url.replace(/\/\/([^:/@]*):[^@]*@/, "//$1@");
+  }
+}
+
+/**
+ * Splits a `mysql://user:password@host:port/database` URL (port defaults to 3306).
+ *
+ * @throws {ConfigError} naming `SOURCE_URL` when the URL is malformed or lacks a database.
+ * @example
+ * ```ts
+ * import { parseMysqlUrl } from "./mysql_url.ts";
+ * console.log(parseMysqlUrl("mysql://pinterest:pw@127.0.0.1:3307/pinterest").port); // 3307
+ * ```
+ */
+export function parseMysqlUrl(url: string): MysqlUrlParts {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch (cause) {
+    throw new ConfigError(
+      "SOURCE_URL",
+      "is not a URL; expected mysql://user:password@host:port/database",
+      redactMysqlUrl(url),
+      { cause },
+    );
+  }
+  const database = decodeURIComponent(u.pathname.replace(/^\//, ""));
+  if (!isMysqlUrl(url) || !u.hostname || !database || database.includes("/")) {
+    throw new ConfigError(
+      "SOURCE_URL",
+      "expected mysql://user:password@host:port/database",
+      redactMysqlUrl(url),
+    );
+  }
+  const port = u.port ? Number(u.port) : 3306;
+  return {
+    host: u.hostname.replace(/^\[|\]$/g, ""),
+    port,
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database,
+  };
+}
