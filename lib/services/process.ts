@@ -1,0 +1,165 @@
+/**
+ * Process helpers shared by the local services: detached start with a log file, a liveness
+ * check guarded by a command-line marker, a bounded SIGTERM-then-SIGKILL stop of one PID,
+ * TCP readiness waits and free-port picking. Everything stays on 127.0.0.1.
+ *
+ * @module
+ */
+
+/** Options of {@linkcode spawnDetached}. */
+export interface SpawnDetachedOptions {
+  /** Where stdout and stderr go (appended). */
+  logFile: string;
+  /** Working directory. */
+  cwd?: string;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+}
+
+/**
+ * Starts `cmd args...` in its own session, detached from this process, with stdout and
+ * stderr appended to `logFile`; returns its PID (the shell `exec`s, so the PID is the server's).
+ *
+ * @example
+ * ```ts
+ * import { spawnDetached, stopPid } from "./service.ts";
+ * const pid = spawnDetached("sleep", ["30"], { logFile: await Deno.makeTempFile() });
+ * await stopPid(pid, { timeoutMs: 2000 });
+ * ```
+ */
+export function spawnDetached(
+  cmd: string,
+  args: string[],
+  options: SpawnDetachedOptions,
+): number {
+  const child = new Deno.Command("sh", {
+    args: ["-c", 'exec "$0" "$@" >>"$SERVICE_LOG_FILE" 2>&1', cmd, ...args],
+    cwd: options.cwd,
+    env: { ...options.env, SERVICE_LOG_FILE: options.logFile },
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+    detached: true,
+  }).spawn();
+  child.unref();
+  // Reap the child if it exits while we still run, so it never lingers as a zombie.
+  child.status.catch(() => {});
+  return child.pid;
+}
+
+/**
+ * True when `pid` is a live process (not a zombie) whose command line contains `marker`
+ * (when given) — the guard against signalling a PID that was reused by someone else.
+ *
+ * @example
+ * ```ts
+ * import { isAlive } from "./service.ts";
+ * console.log(await isAlive(Deno.pid)); // true
+ * ```
+ */
+export async function isAlive(pid: number, marker?: string): Promise<boolean> {
+  try {
+    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+    const state = stat.slice(
+      stat.lastIndexOf(")") + 2,
+      stat.lastIndexOf(")") + 3,
+    );
+    if (state === "Z" || state === "X") return false;
+    if (marker === undefined) return true;
+    const cmdline = await Deno.readTextFile(`/proc/${pid}/cmdline`);
+    return cmdline.replaceAll("\0", " ").includes(marker);
+  } catch {
+    return false;
+  }
+}
+
+/** Options of {@linkcode stopPid}. */
+export interface StopPidOptions {
+  /** How long to wait after SIGTERM before SIGKILL (default 15000 ms). */
+  timeoutMs?: number;
+  /** Only signal when the command line contains this (see {@linkcode isAlive}). */
+  marker?: string;
+}
+
+/**
+ * Sends SIGTERM to `pid`, waits up to `timeoutMs` for it to exit, then SIGKILLs it.
+ * Returns false when the process was not running (or was not ours per `marker`).
+ *
+ * @example
+ * ```ts
+ * import { spawnDetached, stopPid } from "./service.ts";
+ * const pid = spawnDetached("sleep", ["30"], { logFile: await Deno.makeTempFile() });
+ * console.log(await stopPid(pid)); // true
+ * ```
+ */
+export async function stopPid(
+  pid: number,
+  options: StopPidOptions = {},
+): Promise<boolean> {
+  if (!(await isAlive(pid, options.marker))) return false;
+  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  signal(pid, "SIGTERM");
+  while (Date.now() < deadline) {
+    if (!(await isAlive(pid))) return true;
+    await sleep(100);
+  }
+  signal(pid, "SIGKILL");
+  for (let i = 0; i < 50 && (await isAlive(pid)); i++) await sleep(100);
+  return true;
+}
+
+function signal(pid: number, sig: Deno.Signal): void {
+  try {
+    Deno.kill(pid, sig);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+}
+
+/**
+ * Resolves after `ms` milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { sleep } from "./service.ts";
+ * await sleep(10);
+ * ```
+ */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * True when something accepts TCP connections on `host:port`.
+ *
+ * @example
+ * ```ts
+ * import { canConnect } from "./process.ts";
+ * console.log(await canConnect("127.0.0.1", 9)); // false, usually
+ * ```
+ */
+export async function canConnect(host: string, port: number): Promise<boolean> {
+  try {
+    const conn = await Deno.connect({ hostname: host, port });
+    conn.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A port on 127.0.0.1 that was free a moment ago (the OS picks it; the listener is closed).
+ *
+ * @example
+ * ```ts
+ * import { freePort } from "./process.ts";
+ * console.log(freePort() > 1024); // true
+ * ```
+ */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}

@@ -1,0 +1,149 @@
+/**
+ * The shape every local service (Kafka, kinesis-mock, s3rver, MariaDB) has, and its PID file.
+ *
+ * State layout: `stateDir` is the shared root (`.cache/services` for the CLI, a temp dir in
+ * tests); a service keeps its files in `{stateDir}/{name}/` (PID file `{name}.pid`, logs, data).
+ *
+ * @module
+ */
+import type { Logger } from "../logger.ts";
+
+/** Options of {@linkcode Service.start}. */
+export interface ServiceStartOptions {
+  /** Shared state root; the service writes under `{stateDir}/{name}/`. */
+  stateDir: string;
+  /** Port to listen on (127.0.0.1); each service has its documented default. */
+  port?: number;
+  /** Progress messages (default: silent). */
+  logger?: Logger;
+}
+
+/** Options of {@linkcode Service.stop} and {@linkcode Service.status}. */
+export interface ServiceStateOptions {
+  /** The same state root that was given to `start`. */
+  stateDir: string;
+}
+
+/** A started service. */
+export interface ServiceHandle {
+  /** What clients connect to, e.g. `127.0.0.1:9092` or `http://127.0.0.1:4569`. */
+  endpoint: string;
+  /** The server process, as written to the PID file. */
+  pid: number;
+}
+
+/** What {@linkcode Service.status} answers. */
+export interface ServiceStatus {
+  running: boolean;
+  endpoint?: string;
+  pid?: number;
+}
+
+/**
+ * A local server that `deno task services up|down|status` manages.
+ *
+ * @example
+ * ```ts
+ * import type { Service } from "./service.ts";
+ * async function show(service: Service) {
+ *   const s = await service.status({ stateDir: ".cache/services" });
+ *   console.log(service.name, s.running ? s.endpoint : "stopped");
+ * }
+ * ```
+ */
+export interface Service {
+  /** Short name used by `--only` and for the state folder: `kafka`, `kinesis`, `s3`, `mariadb`. */
+  name: string;
+  /** Starts the server (or reuses a running one of the same state dir) and waits until it answers. */
+  start(options: ServiceStartOptions): Promise<ServiceHandle>;
+  /** Stops the process of the PID file, if any; a no-op when not running. */
+  stop(options: ServiceStateOptions): Promise<void> | void;
+  /** Whether the process of the PID file runs, and where. */
+  status(options: ServiceStateOptions): Promise<ServiceStatus> | ServiceStatus;
+  /** Environment variables a pipeline sets to use this server, e.g. `{ KAFKA_BROKERS: ... }`. */
+  env?(endpoint: string): Record<string, string>;
+}
+
+/** What a service records in its PID file. */
+export interface PidRecord {
+  pid: number;
+  endpoint: string;
+  /** A string in the process's command line, checked before signalling it. */
+  marker: string;
+}
+
+/**
+ * The folder of service `name` under `stateDir`.
+ *
+ * @example
+ * ```ts
+ * import { serviceDir } from "./service.ts";
+ * console.log(serviceDir(".cache/services", "kafka")); // .cache/services/kafka
+ * ```
+ */
+export function serviceDir(stateDir: string, name: string): string {
+  return `${stateDir.replace(/\/+$/, "")}/${name}`;
+}
+
+/**
+ * Writes `{stateDir}/{name}/{name}.pid` (JSON: pid, endpoint, marker).
+ *
+ * @example
+ * ```ts
+ * import { readPidFile, writePidFile } from "./service.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writePidFile(dir, "demo", { pid: 42, endpoint: "127.0.0.1:1", marker: "demo" });
+ * console.log((await readPidFile(dir, "demo"))?.pid); // 42
+ * ```
+ */
+export async function writePidFile(
+  stateDir: string,
+  name: string,
+  record: PidRecord,
+): Promise<void> {
+  const dir = serviceDir(stateDir, name);
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(`${dir}/${name}.pid`, JSON.stringify(record) + "\n");
+}
+
+/**
+ * Reads the PID file of service `name`, or `null` when there is none (or it is unreadable).
+ *
+ * @example
+ * ```ts
+ * import { readPidFile } from "./service.ts";
+ * console.log(await readPidFile(await Deno.makeTempDir(), "kafka")); // null
+ * ```
+ */
+export async function readPidFile(
+  stateDir: string,
+  name: string,
+): Promise<PidRecord | null> {
+  try {
+    const text = await Deno.readTextFile(
+      `${serviceDir(stateDir, name)}/${name}.pid`,
+    );
+    const record = JSON.parse(text) as PidRecord;
+    return Number.isInteger(record.pid) ? record : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Removes the PID file of service `name`; absent files are ignored.
+ *
+ * @example
+ * ```ts
+ * import { removePidFile } from "./service.ts";
+ * await removePidFile(await Deno.makeTempDir(), "kafka");
+ * ```
+ */
+export async function removePidFile(
+  stateDir: string,
+  name: string,
+): Promise<void> {
+  await Deno.remove(`${serviceDir(stateDir, name)}/${name}.pid`).catch(
+    () => {},
+  );
+}
