@@ -1,0 +1,223 @@
+/**
+ * `TopicConsumer` over a kafkajs consumer-group member. kafkajs pushes batches
+ * (`eachBatch`); this turns them into `poll()`: batches go into a bounded queue, the
+ * partitions are paused while the queue is full and resumed once polls drain it.
+ * Offsets are never auto-committed: `commit()` sends exactly the positions it is given.
+ *
+ * @module
+ */
+import {
+  InvalidArgumentError,
+  InvalidPartitionError,
+} from "../../log/errors.ts";
+import type {
+  PollOptions,
+  TopicConsumer,
+  TopicPosition,
+  TopicRecord,
+} from "../../log/types.ts";
+import { TopicNotFoundError } from "../../errors.ts";
+import {
+  type KafkaErrorContext,
+  mapKafkaErrors,
+  toKafkaError,
+} from "./errors.ts";
+import type { Admin, Consumer } from "./kafkajs.ts";
+
+/** Tuning of {@linkcode KafkaTopicConsumer}. */
+export interface KafkaConsumerOptions {
+  /** Records buffered before the partitions are paused (default 10000). */
+  maxQueuedRecords?: number;
+  /** Bootstrap brokers, for error messages. */
+  brokers: string[];
+}
+
+/**
+ * A consumer-group member implementing `TopicConsumer`; made by `KafkaTopicLog.consumer`.
+ *
+ * @example
+ * ```ts
+ * import { openKafkaLog } from "./mod.ts";
+ * const log = await openKafkaLog({ brokers: ["127.0.0.1:9092"] });
+ * const consumer = await log.consumer("demo-sink", ["demo.pin"]);
+ * const records = await consumer.poll({ maxRecords: 100, timeoutMs: 500 });
+ * if (records.length > 0) {
+ *   const last = records[records.length - 1];
+ *   await consumer.commit([{ topic: last.topic, partition: last.partition, offset: last.offset + 1 }]);
+ * }
+ * await consumer.close();
+ * await log.close();
+ * ```
+ */
+export class KafkaTopicConsumer implements TopicConsumer {
+  #consumer: Consumer;
+  #admin: Admin;
+  #group: string;
+  #partitions: Map<string, number>;
+  #queue: TopicRecord[] = [];
+  #wake: (() => void) | null = null;
+  #paused = false;
+  #closed = false;
+  #failure: unknown = null;
+  #max: number;
+  #brokers: string[];
+
+  constructor(
+    consumer: Consumer,
+    admin: Admin,
+    group: string,
+    partitions: Map<string, number>,
+    options: KafkaConsumerOptions,
+  ) {
+    this.#consumer = consumer;
+    this.#admin = admin;
+    this.#group = group;
+    this.#partitions = partitions;
+    this.#max = options.maxQueuedRecords ?? 10_000;
+    this.#brokers = options.brokers;
+  }
+
+  /** Called from kafkajs' `eachBatch`: queues the batch unless a seek made it stale. */
+  push(records: TopicRecord[], stale: boolean): void {
+    if (this.#closed || stale || records.length === 0) return;
+    for (const r of records) this.#queue.push(r);
+    if (this.#queue.length >= this.#max && !this.#paused) {
+      this.#paused = true;
+      this.#consumer.pause(
+        [...this.#partitions.keys()].map((topic) => ({ topic })),
+      );
+    }
+    this.#signal();
+  }
+
+  /** Called when the kafkajs consumer crashed: the next poll throws the mapped error. */
+  fail(err: unknown): void {
+    this.#failure = err;
+    this.#signal();
+  }
+
+  /**
+   * Called on every group join: kafkajs restarts each assigned partition from the group's
+   * committed offset after a (re)join, so records queued before it are dropped to keep
+   * offset order (they will be fetched again).
+   */
+  assigned(_assignment: Record<string, number[]>): void {
+    this.#queue = [];
+  }
+
+  async poll(options: PollOptions = {}): Promise<TopicRecord[]> {
+    const maxRecords = options.maxRecords ?? 500;
+    if (!Number.isInteger(maxRecords) || maxRecords < 1) {
+      throw new InvalidArgumentError(
+        "maxRecords",
+        "must be a positive integer",
+        maxRecords,
+      );
+    }
+    const deadline = Date.now() + Math.max(0, options.timeoutMs ?? 1000);
+    while (this.#queue.length === 0 && !this.#closed) {
+      if (this.#failure) throw toKafkaError(this.#failure, this.#ctx("poll"));
+      const left = deadline - Date.now();
+      if (left <= 0) return [];
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.#wake = null;
+          resolve();
+        }, left);
+        this.#wake = () => {
+          clearTimeout(timer);
+          this.#wake = null;
+          resolve();
+        };
+      });
+    }
+    const out = this.#queue.splice(0, maxRecords);
+    if (this.#paused && this.#queue.length < this.#max / 2 && !this.#closed) {
+      this.#paused = false;
+      this.#consumer.resume(
+        [...this.#partitions.keys()].map((topic) => ({ topic })),
+      );
+    }
+    return out;
+  }
+
+  async seek(position: TopicPosition): Promise<void> {
+    this.#check(position);
+    const { topic, partition, offset } = position;
+    this.#queue = this.#queue.filter((r) =>
+      r.topic !== topic || r.partition !== partition
+    );
+    await mapKafkaErrors(this.#ctx("seek", topic), () => {
+      this.#consumer.seek({ topic, partition, offset: String(offset) });
+      return Promise.resolve();
+    });
+  }
+
+  async commit(positions: TopicPosition[]): Promise<void> {
+    positions.forEach((p) => this.#check(p));
+    if (positions.length === 0) return;
+    const offsets = positions.map((p) => ({
+      topic: p.topic,
+      partition: p.partition,
+      offset: String(p.offset),
+    }));
+    await mapKafkaErrors(
+      this.#ctx("commit", positions[0].topic),
+      () => this.#consumer.commitOffsets(offsets),
+    );
+  }
+
+  async committed(topic: string, partition: number): Promise<number | null> {
+    this.#check({ topic, partition, offset: 0 });
+    const answer = await mapKafkaErrors(
+      this.#ctx("committed", topic),
+      () => this.#admin.fetchOffsets({ groupId: this.#group, topics: [topic] }),
+    );
+    const found = answer.find((t) => t.topic === topic)?.partitions.find((p) =>
+      p.partition === partition
+    );
+    const offset = found ? Number(found.offset) : -1;
+    return offset >= 0 ? offset : null;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#queue = [];
+    this.#signal();
+    await mapKafkaErrors(this.#ctx("close"), () => this.#consumer.disconnect());
+  }
+
+  #check(p: TopicPosition): void {
+    const partitions = this.#partitions.get(p.topic);
+    if (partitions === undefined) {
+      throw new TopicNotFoundError(p.topic, {
+        context: {
+          group: this.#group,
+          hint: "not among the consumer's topics",
+        },
+      });
+    }
+    if (
+      !Number.isInteger(p.partition) || p.partition < 0 ||
+      p.partition >= partitions
+    ) {
+      throw new InvalidPartitionError(p.topic, p.partition, partitions);
+    }
+    if (!Number.isInteger(p.offset) || p.offset < 0) {
+      throw new InvalidArgumentError(
+        "offset",
+        "must be an integer >= 0",
+        p.offset,
+      );
+    }
+  }
+
+  #signal(): void {
+    this.#wake?.();
+  }
+
+  #ctx(op: string, topic?: string): KafkaErrorContext {
+    return { op, brokers: this.#brokers, group: this.#group, topic };
+  }
+}

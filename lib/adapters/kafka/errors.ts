@@ -1,0 +1,128 @@
+/**
+ * Turns kafkajs errors into the pipeline's typed errors: an unknown topic becomes
+ * `TopicNotFoundError`, an existing one `AlreadyExistsError`, everything else
+ * `BackendError` naming the brokers, the operation and what to do.
+ *
+ * @module
+ */
+import {
+  AlreadyExistsError,
+  BackendError,
+  PipelineError,
+  TopicNotFoundError,
+} from "../../errors.ts";
+
+/** What was being done when a kafkajs call failed. */
+export interface KafkaErrorContext {
+  /** The operation, e.g. `append`, `createTopic`, `commit`. */
+  op: string;
+  /** Bootstrap brokers, for the message. */
+  brokers: string[];
+  /** The topic involved, if one. */
+  topic?: string;
+  /** The consumer group involved, if one. */
+  group?: string;
+}
+
+interface KafkaJsLike {
+  name?: string;
+  type?: string;
+  message?: string;
+  originalError?: unknown;
+  cause?: unknown;
+  errors?: unknown[];
+}
+
+/**
+ * The Kafka protocol error types (`UNKNOWN_TOPIC_OR_PARTITION`, ...) found in `err`, its
+ * `originalError`/`cause` chain and aggregated `errors`, plus the error class names.
+ *
+ * @example
+ * ```ts
+ * import { kafkaErrorTypes } from "./errors.ts";
+ * const e = { name: "KafkaJSNumberOfRetriesExceeded", originalError: { type: "UNKNOWN_TOPIC_OR_PARTITION" } };
+ * console.log(kafkaErrorTypes(e)); // ["KafkaJSNumberOfRetriesExceeded", "UNKNOWN_TOPIC_OR_PARTITION"]
+ * ```
+ */
+export function kafkaErrorTypes(err: unknown): string[] {
+  const out: string[] = [];
+  const seen = new Set<unknown>();
+  const visit = (e: unknown, depth: number) => {
+    if (!e || typeof e !== "object" || seen.has(e) || depth > 8) return;
+    seen.add(e);
+    const k = e as KafkaJsLike;
+    if (k.name && k.name !== "Error" && !out.includes(k.name)) out.push(k.name);
+    if (k.type && !out.includes(k.type)) out.push(k.type);
+    visit(k.originalError, depth + 1);
+    visit(k.cause, depth + 1);
+    for (const inner of k.errors ?? []) visit(inner, depth + 1);
+  };
+  visit(err, 0);
+  return out;
+}
+
+const CONNECTION = [
+  "KafkaJSConnectionError",
+  "KafkaJSConnectionClosedError",
+  "KafkaJSBrokerNotFound",
+  "KafkaJSRequestTimeoutError",
+];
+
+/**
+ * Maps a kafkajs failure to a `PipelineError` (pipeline errors pass through unchanged).
+ *
+ * @example
+ * ```ts
+ * import { toKafkaError } from "./errors.ts";
+ * const err = toKafkaError({ type: "UNKNOWN_TOPIC_OR_PARTITION", message: "x" }, {
+ *   op: "append", brokers: ["127.0.0.1:9092"], topic: "demo.pin",
+ * });
+ * console.log(err.code); // TOPIC_NOT_FOUND
+ * ```
+ */
+export function toKafkaError(
+  err: unknown,
+  ctx: KafkaErrorContext,
+): PipelineError {
+  if (err instanceof PipelineError) return err;
+  const types = kafkaErrorTypes(err);
+  const context = { ...ctx, kafkaErrors: types };
+  if (ctx.topic && types.includes("UNKNOWN_TOPIC_OR_PARTITION")) {
+    return new TopicNotFoundError(ctx.topic, { cause: err, context });
+  }
+  if (ctx.topic && types.includes("TOPIC_ALREADY_EXISTS")) {
+    return new AlreadyExistsError("topic", ctx.topic, { cause: err, context });
+  }
+  const detail = (err as KafkaJsLike)?.message ?? String(err);
+  const where = ctx.brokers.join(",");
+  const hint = types.some((t) => CONNECTION.includes(t))
+    ? `no Kafka broker answered at ${where}; start the local one with \`deno task services up\` or check KAFKA_BROKERS`
+    : `the broker at ${where} refused it (${
+      types.join(", ") || "unknown error"
+    })`;
+  return new BackendError("kafka", `${ctx.op} failed: ${hint}: ${detail}`, {
+    cause: err,
+    context,
+  });
+}
+
+/**
+ * Runs `fn`, mapping whatever it throws with {@linkcode toKafkaError}.
+ *
+ * @example
+ * ```ts
+ * import { mapKafkaErrors } from "./errors.ts";
+ * const n = await mapKafkaErrors({ op: "demo", brokers: [] }, () => Promise.resolve(1));
+ * console.log(n); // 1
+ * ```
+ */
+export async function mapKafkaErrors<T>(
+  ctx: KafkaErrorContext,
+  fn: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw toKafkaError(e, ctx);
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Joins a consumer group with kafkajs and wires its push-style `eachBatch` into a
+ * {@linkcode KafkaTopicConsumer}. Resolves only after the first join completed, so a
+ * `seek()` right after `consumer()` applies to assigned partitions.
+ *
+ * @module
+ */
+import { BackendError } from "../../errors.ts";
+import type { TopicRecord } from "../../log/types.ts";
+import { KafkaTopicConsumer } from "./consumer.ts";
+import { mapKafkaErrors } from "./errors.ts";
+import type { Admin, Kafka } from "./kafkajs.ts";
+
+/** Consumer-group tuning shared by every consumer of a log. */
+export interface KafkaGroupOptions {
+  /** Group session timeout, ms (default 10000; brokers accept 6000 to 300000 by default). */
+  sessionTimeoutMs?: number;
+  /** Heartbeat interval, ms (default 1000). */
+  heartbeatIntervalMs?: number;
+  /** Longest a fetch waits for data, ms (default 250). */
+  maxWaitMs?: number;
+  /** Records buffered before partitions are paused (default 10000). */
+  maxQueuedRecords?: number;
+  /** How long to wait for the first group join, ms (default 60000). */
+  joinTimeoutMs?: number;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * Starts a kafkajs consumer in `group` on the topics of `partitions` (name -> partition
+ * count), from the committed offsets or else the earliest, with auto-commit off.
+ *
+ * @example
+ * ```ts
+ * import { createKafkaClient } from "./kafkajs.ts";
+ * import { joinGroup } from "./group.ts";
+ * const kafka = createKafkaClient({ brokers: ["127.0.0.1:9092"] });
+ * const admin = kafka.admin();
+ * await admin.connect();
+ * const c = await joinGroup(kafka, admin, "demo", new Map([["demo.pin", 1]]), {
+ *   brokers: ["127.0.0.1:9092"],
+ * });
+ * await c.close();
+ * ```
+ */
+export async function joinGroup(
+  kafka: Kafka,
+  admin: Admin,
+  group: string,
+  partitions: Map<string, number>,
+  options: KafkaGroupOptions & { brokers: string[] },
+): Promise<KafkaTopicConsumer> {
+  const ctx = { op: "join group", brokers: options.brokers, group };
+  const raw = kafka.consumer({
+    groupId: group,
+    sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+    heartbeatInterval: options.heartbeatIntervalMs ?? 1000,
+    maxWaitTimeInMs: options.maxWaitMs ?? 250,
+    allowAutoTopicCreation: false,
+  });
+  const consumer = new KafkaTopicConsumer(raw, admin, group, partitions, {
+    brokers: options.brokers,
+    maxQueuedRecords: options.maxQueuedRecords,
+  });
+  let joined: () => void = () => {};
+  const firstJoin = new Promise<void>((resolve) => (joined = resolve));
+  raw.on(raw.events.GROUP_JOIN, (e) => {
+    consumer.assigned(e.payload.memberAssignment);
+    joined();
+  });
+  raw.on(raw.events.CRASH, (e) => {
+    if (!e.payload.restart) consumer.fail(e.payload.error);
+  });
+  await mapKafkaErrors(ctx, async () => {
+    await raw.connect();
+    await raw.subscribe({
+      topics: [...partitions.keys()],
+      fromBeginning: true,
+    });
+    await raw.run({
+      autoCommit: false,
+      eachBatchAutoResolve: true,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: ({ batch, isStale }) => {
+        const records: TopicRecord[] = batch.messages.map((m) => ({
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: Number(m.offset),
+          key: m.key ? decoder.decode(m.key) : null,
+          value: m.value ? new Uint8Array(m.value) : new Uint8Array(0),
+          timestamp: Number(m.timestamp),
+        }));
+        consumer.push(records, isStale());
+        return Promise.resolve();
+      },
+    });
+  });
+  const timeoutMs = options.joinTimeoutMs ?? 60_000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), timeoutMs);
+  });
+  const late = await Promise.race([firstJoin.then(() => false), timedOut]);
+  clearTimeout(timer);
+  if (late) {
+    await raw.disconnect().catch(() => {});
+    throw new BackendError(
+      "kafka",
+      `consumer group "${group}" did not finish joining within ${timeoutMs} ms at ${
+        options.brokers.join(",")
+      }; check the broker log, or raise joinTimeoutMs`,
+      { context: { group, topics: [...partitions.keys()] } },
+    );
+  }
+  return consumer;
+}

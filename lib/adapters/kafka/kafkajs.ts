@@ -1,0 +1,96 @@
+/**
+ * The one module of the repository that imports `kafkajs`. Everything else (the adapter's
+ * other files, the Kafka bench) takes the client from here, so the SDK and its settings
+ * (logging, partitioner, timeouts) live in one place.
+ *
+ * @module
+ */
+import {
+  type Admin,
+  type Consumer,
+  Kafka,
+  type KafkaConfig,
+  type LogEntry,
+  logLevel,
+  Partitioners,
+  type Producer,
+  type SASLOptions,
+} from "kafkajs";
+import type { Logger } from "../../logger.ts";
+import { silentLogger } from "../../logger.ts";
+
+export { Kafka, logLevel, Partitioners };
+export type { Admin, Consumer, KafkaConfig, Producer, SASLOptions };
+
+/** SASL credentials for brokers that need them (MSK with SCRAM, Confluent Cloud). */
+export interface KafkaSasl {
+  mechanism: "plain" | "scram-sha-256" | "scram-sha-512";
+  username: string;
+  password: string;
+}
+
+/** Connection settings of {@linkcode createKafkaClient}. */
+export interface KafkaClientOptions {
+  /** Bootstrap brokers, `host:port`. */
+  brokers: string[];
+  /** Client id shown in broker logs (default `pinterest-pipeline`). */
+  clientId?: string;
+  /** TLS to the brokers (MSK's TLS listener); default off. */
+  ssl?: boolean;
+  /** SASL authentication; default none. */
+  sasl?: KafkaSasl;
+  /** Where kafkajs' warnings and errors go (default: silent). */
+  logger?: Logger;
+  /** Connect timeout per broker, ms (default 3000). */
+  connectionTimeoutMs?: number;
+  /** Request timeout, ms (default 30000). */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * A kafkajs `logCreator` that drops DEBUG/INFO and hands WARN and ERROR to `logger.warn`
+ * (kafkajs logs retriable conditions as errors; the adapter throws the real ones).
+ *
+ * @example
+ * ```ts
+ * import { kafkaLogCreator } from "./kafkajs.ts";
+ * import { consoleLogger } from "../../logger.ts";
+ * const creator = kafkaLogCreator(consoleLogger);
+ * console.log(typeof creator(2)); // function
+ * ```
+ */
+export function kafkaLogCreator(
+  logger: Logger,
+): (level: logLevel) => (entry: LogEntry) => void {
+  return () => ({ namespace, level, log }) => {
+    if (level > logLevel.WARN) return;
+    const { message, timestamp: _t, ...rest } = log;
+    logger.warn(`kafkajs ${namespace}: ${message}`, rest);
+  };
+}
+
+/**
+ * A kafkajs client with the pipeline's settings: quiet logging, bounded connect and
+ * retry times (so a missing broker fails in seconds, not minutes).
+ *
+ * @example
+ * ```ts
+ * import { createKafkaClient } from "./kafkajs.ts";
+ * const kafka = createKafkaClient({ brokers: ["127.0.0.1:9092"] });
+ * const admin = kafka.admin();
+ * ```
+ */
+export function createKafkaClient(options: KafkaClientOptions): Kafka {
+  const config: KafkaConfig = {
+    clientId: options.clientId ?? "pinterest-pipeline",
+    brokers: options.brokers,
+    ssl: options.ssl ?? false,
+    connectionTimeout: options.connectionTimeoutMs ?? 3000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(options.logger ?? silentLogger),
+  };
+  if (options.sasl) config.sasl = options.sasl as SASLOptions;
+  return new Kafka(config);
+}

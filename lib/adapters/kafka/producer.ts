@@ -1,0 +1,185 @@
+/**
+ * The adapter's appender: one idempotent kafkajs producer (`acks: -1`, one request in
+ * flight) and a group commit on top — appends that arrive while a produce request is in
+ * flight are merged into the next one, so concurrent gateway requests share round trips.
+ *
+ * A send carries at most `maxRequestBytes` of records (the broker's default limit for one
+ * record batch is 1 MiB), so a large append is split across sends; each record's offset is
+ * still exact, taken from the base offset of its partition in its send.
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import type { AppendResult } from "../../log/types.ts";
+import type { KafkaErrorContext } from "./errors.ts";
+import { toKafkaError } from "./errors.ts";
+import type { Producer } from "./kafkajs.ts";
+
+/** One record with its partition already chosen. */
+export interface PlacedRecord {
+  partition: number;
+  key: string | null;
+  value: Uint8Array;
+}
+
+/** Options of {@linkcode GroupProducer}. */
+export interface GroupProducerOptions {
+  /** Most record bytes in one produce request (default 900000). */
+  maxRequestBytes?: number;
+  /** Bootstrap brokers, for error messages. */
+  brokers: string[];
+}
+
+interface Unit {
+  pending: Pending;
+  index: number;
+  size: number;
+}
+
+interface Pending {
+  topic: string;
+  records: PlacedRecord[];
+  results: AppendResult[];
+  left: number;
+  failed: boolean;
+  resolve(results: AppendResult[]): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Serialises appends onto one idempotent producer, merging those that wait.
+ *
+ * @example
+ * ```ts
+ * import { createKafkaClient } from "./kafkajs.ts";
+ * import { GroupProducer } from "./producer.ts";
+ * const kafka = createKafkaClient({ brokers: ["127.0.0.1:9092"] });
+ * const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+ * const group = new GroupProducer(producer, { brokers: ["127.0.0.1:9092"] });
+ * // await group.send("demo.pin", [{ partition: 0, key: null, value: new Uint8Array([123, 125]) }]);
+ * ```
+ */
+export class GroupProducer {
+  #producer: Producer;
+  #units: Unit[] = [];
+  #running = false;
+  #maxBytes: number;
+  #brokers: string[];
+
+  constructor(producer: Producer, options: GroupProducerOptions) {
+    this.#producer = producer;
+    this.#maxBytes = options.maxRequestBytes ?? 900_000;
+    this.#brokers = options.brokers;
+  }
+
+  /** Appends `records` to `topic`; resolves with each record's partition and offset. */
+  send(topic: string, records: PlacedRecord[]): Promise<AppendResult[]> {
+    if (records.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      const pending: Pending = {
+        topic,
+        records,
+        results: new Array(records.length),
+        left: records.length,
+        failed: false,
+        resolve,
+        reject,
+      };
+      records.forEach((r, index) => {
+        const size = r.value.byteLength + (r.key?.length ?? 0) * 3 + 40;
+        this.#units.push({ pending, index, size });
+      });
+      if (!this.#running) this.#pump();
+    });
+  }
+
+  async #pump(): Promise<void> {
+    this.#running = true;
+    try {
+      while (this.#units.length > 0) {
+        this.#units = this.#units.filter((u) => !u.pending.failed);
+        if (this.#units.length === 0) break;
+        let bytes = 0;
+        let n = 0;
+        while (
+          n < this.#units.length &&
+          (n === 0 || bytes + this.#units[n].size <= this.#maxBytes)
+        ) bytes += this.#units[n++].size;
+        await this.#sendUnits(this.#units.splice(0, n));
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  async #sendUnits(units: Unit[]): Promise<void> {
+    const byTopic = new Map<
+      string,
+      { partition: number; key: string | null; value: Uint8Array }[]
+    >();
+    const slot = new Map<string, number>();
+    const place: number[] = [];
+    for (const u of units) {
+      const r = u.pending.records[u.index];
+      const k = `${u.pending.topic}\u0000${r.partition}`;
+      place.push(slot.get(k) ?? 0);
+      slot.set(k, (slot.get(k) ?? 0) + 1);
+      const list = byTopic.get(u.pending.topic) ?? [];
+      list.push({ partition: r.partition, key: r.key, value: r.value });
+      byTopic.set(u.pending.topic, list);
+    }
+    let meta;
+    try {
+      meta = await this.#producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({
+          topic,
+          messages: messages.map((m) => ({
+            partition: m.partition,
+            key: m.key,
+            value: Buffer.from(
+              m.value.buffer,
+              m.value.byteOffset,
+              m.value.byteLength,
+            ),
+          })),
+        })),
+      });
+    } catch (e) {
+      const failed = new Set(units.map((u) => u.pending));
+      for (const p of failed) {
+        p.failed = true;
+        p.reject(toKafkaError(e, this.#ctx(p.topic)));
+      }
+      return;
+    }
+    const base = new Map<string, number>();
+    for (const m of meta) {
+      base.set(`${m.topicName}\u0000${m.partition}`, Number(m.baseOffset));
+    }
+    units.forEach((u, i) => {
+      const r = u.pending.records[u.index];
+      const b = base.get(`${u.pending.topic}\u0000${r.partition}`);
+      if (u.pending.failed) return;
+      if (b === undefined) {
+        u.pending.failed = true;
+        u.pending.reject(
+          toKafkaError(
+            new Error("no offset in the produce response"),
+            this.#ctx(u.pending.topic),
+          ),
+        );
+        return;
+      }
+      u.pending.results[u.index] = {
+        partition: r.partition,
+        offset: b + place[i],
+      };
+      if (--u.pending.left === 0) u.pending.resolve(u.pending.results);
+    });
+  }
+
+  #ctx(topic: string): KafkaErrorContext {
+    return { op: "append", brokers: this.#brokers, topic };
+  }
+}

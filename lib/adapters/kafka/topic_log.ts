@@ -1,0 +1,211 @@
+/**
+ * `TopicLog` on a real Kafka cluster through kafkajs: topic admin, an idempotent producer
+ * with `acks: -1` (an append resolves once every in-sync replica has it), and consumer
+ * groups with manual commits. Topics are never auto-created: an unknown topic is a
+ * `TopicNotFoundError`, as on the embedded log.
+ *
+ * @module
+ */
+import { AlreadyExistsError } from "../../errors.ts";
+import { InvalidArgumentError } from "../../log/errors.ts";
+import { partitionForKey } from "../../log/partitioner.ts";
+import type {
+  AppendResult,
+  CreateTopicOptions,
+  TopicConsumer,
+  TopicInfo,
+  TopicLog,
+  TopicRecordInput,
+} from "../../log/types.ts";
+import { type KafkaErrorContext, mapKafkaErrors } from "./errors.ts";
+import type { Admin, Kafka, Producer } from "./kafkajs.ts";
+import { Partitioners } from "./kafkajs.ts";
+import { joinGroup, type KafkaGroupOptions } from "./group.ts";
+import { GroupProducer } from "./producer.ts";
+import { checkRecords, partitionsOf, placeRecords } from "./topics.ts";
+
+/** Tuning of {@linkcode KafkaTopicLog}. */
+export interface KafkaTopicLogOptions extends KafkaGroupOptions {
+  /** Most record bytes in one produce request (default 900000). */
+  maxRequestBytes?: number;
+}
+
+/**
+ * A `TopicLog` over an admin client, a lazily connected idempotent producer and one
+ * kafkajs consumer per `consumer()` call. Made by `openKafkaLog`.
+ *
+ * @example
+ * ```ts
+ * import { openKafkaLog } from "./mod.ts";
+ * const log = await openKafkaLog({ brokers: ["127.0.0.1:9092"] });
+ * await log.createTopic("demo.pin", { partitions: 3, replicationFactor: 1 });
+ * const [at] = await log.append("demo.pin", [{ key: "k", value: new TextEncoder().encode("{}") }]);
+ * console.log(at.partition, at.offset);
+ * await log.close();
+ * ```
+ */
+export class KafkaTopicLog implements TopicLog {
+  #kafka: Kafka;
+  #admin: Admin;
+  #brokers: string[];
+  #options: KafkaTopicLogOptions;
+  #producer: Promise<{ raw: Producer; group: GroupProducer }> | null = null;
+  #known = new Map<string, number>();
+  #rr = new Map<string, number>();
+  #consumers = new Set<TopicConsumer>();
+
+  constructor(
+    kafka: Kafka,
+    admin: Admin,
+    brokers: string[],
+    options: KafkaTopicLogOptions = {},
+  ) {
+    this.#kafka = kafka;
+    this.#admin = admin;
+    this.#brokers = brokers;
+    this.#options = options;
+  }
+
+  async listTopics(): Promise<TopicInfo[]> {
+    const meta = await mapKafkaErrors(
+      this.#ctx("listTopics"),
+      () => this.#admin.fetchTopicMetadata(),
+    );
+    const topics = meta.topics
+      .filter((t) => !t.name.startsWith("__"))
+      .map((t) => ({ name: t.name, partitions: t.partitions.length }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    this.#known = new Map(topics.map((t) => [t.name, t.partitions]));
+    return topics;
+  }
+
+  async describeTopic(name: string): Promise<TopicInfo> {
+    return { name, partitions: await this.#partitions(name, true) };
+  }
+
+  async createTopic(
+    name: string,
+    options: CreateTopicOptions = {},
+  ): Promise<void> {
+    const partitions = options.partitions ?? 1;
+    const replicationFactor = options.replicationFactor ?? 1;
+    for (
+      const [what, n] of [["partitions", partitions], [
+        "replicationFactor",
+        replicationFactor,
+      ]] as const
+    ) {
+      if (!Number.isInteger(n) || n < 1 || n > 10_000) {
+        throw new InvalidArgumentError(
+          what,
+          "must be an integer from 1 to 10000",
+          n,
+        );
+      }
+    }
+    const created = await mapKafkaErrors(
+      this.#ctx("createTopic", name),
+      () =>
+        this.#admin.createTopics({
+          topics: [{
+            topic: name,
+            numPartitions: partitions,
+            replicationFactor,
+          }],
+          waitForLeaders: true,
+        }),
+    );
+    if (!created) throw new AlreadyExistsError("topic", name);
+    this.#known.set(name, partitions);
+  }
+
+  async append(
+    topic: string,
+    records: TopicRecordInput[],
+  ): Promise<AppendResult[]> {
+    checkRecords(records);
+    const partitions = await this.#partitions(topic, false);
+    const placed = placeRecords(
+      topic,
+      records,
+      partitions,
+      this.#rr,
+      partitionForKey,
+    );
+    const { group } = await this.#connectProducer();
+    return await group.send(topic, placed);
+  }
+
+  async consumer(group: string, topics: string[]): Promise<TopicConsumer> {
+    if (typeof group !== "string" || group.length === 0) {
+      throw new InvalidArgumentError(
+        "group",
+        "must be a non-empty string",
+        group,
+      );
+    }
+    const partitions = new Map<string, number>();
+    for (const t of topics) partitions.set(t, await this.#partitions(t, true));
+    const consumer = await joinGroup(
+      this.#kafka,
+      this.#admin,
+      group,
+      partitions,
+      {
+        ...this.#options,
+        brokers: this.#brokers,
+      },
+    );
+    this.#consumers.add(consumer);
+    const close = consumer.close.bind(consumer);
+    consumer.close = async () => {
+      this.#consumers.delete(consumer);
+      await close();
+    };
+    return consumer;
+  }
+
+  async close(): Promise<void> {
+    for (const c of [...this.#consumers]) await c.close().catch(() => {});
+    const producer = this.#producer;
+    this.#producer = null;
+    if (producer) {
+      await (await producer.catch(() => null))?.raw.disconnect().catch(
+        () => {},
+      );
+    }
+    await this.#admin.disconnect().catch(() => {});
+  }
+
+  /** Partition count of `topic`: from the cache unless `fresh`, refreshed on a miss. */
+  async #partitions(topic: string, fresh: boolean): Promise<number> {
+    const cached = fresh ? undefined : this.#known.get(topic);
+    if (cached !== undefined) return cached;
+    await this.listTopics();
+    return partitionsOf(this.#known, topic);
+  }
+
+  #connectProducer(): Promise<{ raw: Producer; group: GroupProducer }> {
+    this.#producer ??= (async () => {
+      const raw = this.#kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 3000 },
+      });
+      await mapKafkaErrors(this.#ctx("connect producer"), () => raw.connect());
+      const group = new GroupProducer(raw, {
+        brokers: this.#brokers,
+        maxRequestBytes: this.#options.maxRequestBytes,
+      });
+      return { raw, group };
+    })();
+    this.#producer.catch(() => (this.#producer = null));
+    return this.#producer;
+  }
+
+  #ctx(op: string, topic?: string): KafkaErrorContext {
+    return { op, brokers: this.#brokers, topic };
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Checks and placement shared by the Kafka adapter's append path: the same record checks
+ * and partition choice as the embedded log (explicit partition, else the key's murmur2
+ * hash, else round robin), so a record lands in the same partition on either tier.
+ *
+ * @module
+ */
+import { TopicNotFoundError } from "../../errors.ts";
+import {
+  InvalidArgumentError,
+  InvalidPartitionError,
+} from "../../log/errors.ts";
+import type { TopicRecordInput } from "../../log/types.ts";
+import type { PlacedRecord } from "./producer.ts";
+
+/**
+ * Throws `InvalidArgumentError` unless every record has a `Uint8Array` value and a string
+ * (or absent) key.
+ *
+ * @example
+ * ```ts
+ * import { checkRecords } from "./topics.ts";
+ * checkRecords([{ value: new Uint8Array([123, 125]) }]); // fine
+ * ```
+ */
+export function checkRecords(records: TopicRecordInput[]): void {
+  if (!Array.isArray(records)) {
+    throw new InvalidArgumentError(
+      "records",
+      "must be an array",
+      typeof records,
+    );
+  }
+  records.forEach((r, i) => {
+    if (!r || !(r.value instanceof Uint8Array)) {
+      throw new InvalidArgumentError(
+        `records[${i}].value`,
+        "must be a Uint8Array (the JSON text of the value)",
+      );
+    }
+    if (r.key !== undefined && r.key !== null && typeof r.key !== "string") {
+      throw new InvalidArgumentError(
+        `records[${i}].key`,
+        "must be a string or null",
+      );
+    }
+  });
+}
+
+/**
+ * The partition count of `topic` in `known`, or `TopicNotFoundError`.
+ *
+ * @example
+ * ```ts
+ * import { partitionsOf } from "./topics.ts";
+ * console.log(partitionsOf(new Map([["demo.pin", 3]]), "demo.pin")); // 3
+ * ```
+ */
+export function partitionsOf(
+  known: Map<string, number>,
+  topic: string,
+): number {
+  const n = known.get(topic);
+  if (n === undefined) {
+    throw new TopicNotFoundError(topic, { context: { backend: "kafka" } });
+  }
+  return n;
+}
+
+/**
+ * Chooses each record's partition: explicit (validated), else `hash(key)`, else round robin
+ * per topic (the counter lives in `rr`).
+ *
+ * @example
+ * ```ts
+ * import { placeRecords } from "./topics.ts";
+ * import { partitionForKey } from "../../log/partitioner.ts";
+ * const v = new Uint8Array([123, 125]);
+ * const placed = placeRecords("t", [{ value: v }, { value: v }], 2, new Map(), partitionForKey);
+ * console.log(placed.map((p) => p.partition)); // [0, 1]
+ * ```
+ */
+export function placeRecords(
+  topic: string,
+  records: TopicRecordInput[],
+  partitions: number,
+  rr: Map<string, number>,
+  hash: (key: string, partitions: number) => number,
+): PlacedRecord[] {
+  return records.map((r) => {
+    const key = r.key ?? null;
+    if (r.partition !== undefined && r.partition !== null) {
+      if (
+        !Number.isInteger(r.partition) || r.partition < 0 ||
+        r.partition >= partitions
+      ) {
+        throw new InvalidPartitionError(topic, r.partition, partitions);
+      }
+      return { partition: r.partition, key, value: r.value };
+    }
+    if (key !== null) {
+      return { partition: hash(key, partitions), key, value: r.value };
+    }
+    const next = rr.get(topic) ?? 0;
+    rr.set(topic, (next + 1) % partitions);
+    return { partition: next % partitions, key, value: r.value };
+  });
+}

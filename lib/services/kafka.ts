@@ -1,0 +1,235 @@
+/**
+ * A real Apache Kafka broker for the local stack: one JVM in KRaft mode (broker and
+ * controller in one process, no ZooKeeper), listening on 127.0.0.1 only, its log dirs and
+ * PID file under `{stateDir}/kafka/`.
+ *
+ * @module
+ */
+import { BackendError } from "../errors.ts";
+import { openKafkaLog } from "../adapters/kafka/mod.ts";
+import { silentLogger } from "../logger.ts";
+import {
+  canConnect,
+  isAlive,
+  sleep,
+  spawnDetached,
+  stopPid,
+} from "./process.ts";
+import { ensureKafkaJars } from "./kafka_jars.ts";
+import {
+  brokerProperties,
+  clusterId,
+  log4jProperties,
+} from "./kafka_config.ts";
+import {
+  readPidFile,
+  removePidFile,
+  type Service,
+  serviceDir,
+  type ServiceHandle,
+  type ServiceStartOptions,
+  type ServiceStateOptions,
+  type ServiceStatus,
+  writePidFile,
+} from "./service.ts";
+
+/** Default client port (`KAFKA_BROKERS=127.0.0.1:9092`); the controller uses the next one. */
+export const KAFKA_DEFAULT_PORT = 9092;
+
+/** Options of {@linkcode kafkaService}'s `start`. */
+export interface KafkaStartOptions extends ServiceStartOptions {
+  /** KRaft controller port (default `port + 1`). */
+  controllerPort?: number;
+  /** JVM heap limit in MiB (default 512). */
+  heapMb?: number;
+  /** How long to wait for the broker to answer, ms (default 90000). */
+  readyTimeoutMs?: number;
+  /** Where the jars are cached (default `.cache/kafka` of the repository). */
+  jarsCacheDir?: string;
+}
+
+const NAME = "kafka";
+
+async function start(options: KafkaStartOptions): Promise<ServiceHandle> {
+  const logger = options.logger ?? silentLogger;
+  const dir = await Deno.realPath(
+    await mkdirp(serviceDir(options.stateDir, NAME)),
+  );
+  const current = await status(options);
+  if (current.running && current.endpoint && current.pid) {
+    logger.info("kafka already running", {
+      endpoint: current.endpoint,
+      pid: current.pid,
+    });
+    return { endpoint: current.endpoint, pid: current.pid };
+  }
+  const port = options.port ?? KAFKA_DEFAULT_PORT;
+  const controllerPort = options.controllerPort ?? port + 1;
+  for (const p of [port, controllerPort]) {
+    if (await canConnect("127.0.0.1", p)) {
+      throw new BackendError(
+        "kafka",
+        `port ${p} on 127.0.0.1 is taken by another process; stop it or pass another port`,
+        { context: { port: p } },
+      );
+    }
+  }
+  const libs = await ensureKafkaJars({
+    cacheDir: options.jarsCacheDir,
+    logger,
+  });
+  const props = `${dir}/server.properties`;
+  await Deno.writeTextFile(
+    props,
+    brokerProperties({ dataDir: `${dir}/data`, port, controllerPort }),
+  );
+  await Deno.writeTextFile(
+    `${dir}/log4j.properties`,
+    log4jProperties(`${dir}/server.log`),
+  );
+  const java = [
+    `-Xmx${options.heapMb ?? 512}m`,
+    "-Xms128m",
+    "-XX:+UseSerialGC",
+  ];
+  java.push(
+    `-Dlog4j.configuration=file:${dir}/log4j.properties`,
+    "-cp",
+    `${libs}/*`,
+  );
+  const logFile = `${dir}/kafka.out`;
+  if (!(await exists(`${dir}/data/meta.properties`))) {
+    const out = await new Deno.Command("java", {
+      args: [
+        ...java,
+        "kafka.tools.StorageTool",
+        "format",
+        "-t",
+        clusterId(),
+        "-c",
+        props,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!out.success) {
+      throw new BackendError(
+        "kafka",
+        `formatting the KRaft storage failed: ${text(out)}`,
+        {
+          context: { dir },
+        },
+      );
+    }
+  }
+  const began = Date.now();
+  const pid = spawnDetached("java", [...java, "kafka.Kafka", props], {
+    logFile,
+  });
+  const endpoint = `127.0.0.1:${port}`;
+  await writePidFile(options.stateDir, NAME, { pid, endpoint, marker: props });
+  logger.info("kafka starting", { endpoint, pid, logs: dir });
+  await waitReady(pid, endpoint, dir, options.readyTimeoutMs ?? 90_000);
+  logger.info("kafka ready", {
+    endpoint,
+    seconds: (Date.now() - began) / 1000,
+  });
+  return { endpoint, pid };
+}
+
+async function waitReady(
+  pid: number,
+  endpoint: string,
+  dir: string,
+  timeoutMs: number,
+) {
+  const deadline = Date.now() + timeoutMs;
+  const port = Number(endpoint.split(":")[1]);
+  while (Date.now() < deadline) {
+    if (!(await isAlive(pid))) {
+      throw new BackendError(
+        "kafka",
+        `the broker exited during start; see ${dir}/server.log`,
+        {
+          context: { tail: await tail(`${dir}/kafka.out`) },
+        },
+      );
+    }
+    if (await canConnect("127.0.0.1", port)) {
+      try {
+        const log = await openKafkaLog({
+          brokers: [endpoint],
+          connectionTimeoutMs: 1000,
+        });
+        try {
+          await log.listTopics();
+          return;
+        } finally {
+          await log.close();
+        }
+      } catch { /* not answering yet */ }
+    }
+    await sleep(250);
+  }
+  await stopPid(pid, { timeoutMs: 5000 });
+  throw new BackendError(
+    "kafka",
+    `no answer at ${endpoint} within ${timeoutMs} ms; see ${dir}/server.log`,
+  );
+}
+
+async function stop(options: ServiceStateOptions): Promise<void> {
+  const record = await readPidFile(options.stateDir, NAME);
+  if (!record) return;
+  await stopPid(record.pid, { marker: record.marker, timeoutMs: 20_000 });
+  await removePidFile(options.stateDir, NAME);
+}
+
+async function status(options: ServiceStateOptions): Promise<ServiceStatus> {
+  const record = await readPidFile(options.stateDir, NAME);
+  if (!record || !(await isAlive(record.pid, record.marker))) {
+    return { running: false };
+  }
+  return { running: true, endpoint: record.endpoint, pid: record.pid };
+}
+
+/**
+ * The local Kafka broker as a {@linkcode Service}: `start` fetches the jars when missing,
+ * formats the storage on first use and waits until the broker answers a metadata request.
+ *
+ * @example
+ * ```ts
+ * import { kafkaService } from "./kafka.ts";
+ * const stateDir = await Deno.makeTempDir();
+ * const { endpoint } = await kafkaService.start({ stateDir, port: 19092 });
+ * console.log(endpoint); // 127.0.0.1:19092
+ * await kafkaService.stop({ stateDir });
+ * ```
+ */
+export const kafkaService: Service & {
+  start(options: KafkaStartOptions): Promise<ServiceHandle>;
+} = {
+  name: NAME,
+  start,
+  stop,
+  status,
+  env: (endpoint) => ({ KAFKA_BROKERS: endpoint }),
+};
+
+async function mkdirp(dir: string): Promise<string> {
+  await Deno.mkdir(dir, { recursive: true });
+  return dir;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
+}
+
+function text(out: Deno.CommandOutput): string {
+  const d = new TextDecoder();
+  return (d.decode(out.stdout) + d.decode(out.stderr)).slice(-800);
+}
+
+async function tail(path: string): Promise<string> {
+  return await Deno.readTextFile(path).then((t) => t.slice(-800), () => "");
+}
