@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { StreamNotFoundError, TopicNotFoundError } from "../errors.ts";
+import { openEmbeddedLog } from "./embedded_log.ts";
+import { InvalidPartitionError } from "./errors.ts";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+Deno.test("group commit: concurrent appends share one commit; a bad caller fails alone", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "group_commit_test_" });
+  const log = await openEmbeddedLog(`${dir}/log.db`);
+  await log.topics.createTopic("t");
+  await log.streams.createStream("s");
+  const before = log.stats();
+  const v = (s: string) => ({ value: enc.encode(s) });
+  const outcomes = await Promise.allSettled([
+    log.topics.append("t", [v("a1"), v("a2")]),
+    log.topics.append("missing", [v("x")]),
+    log.topics.append("t", [v("b1"), { ...v("b2"), partition: 7 }]),
+    log.streams.putRecords("s", [{
+      data: enc.encode("s1"),
+      partitionKey: "k",
+    }]),
+    log.streams.putRecords("gone", [{
+      data: enc.encode("s2"),
+      partitionKey: "k",
+    }]),
+    log.topics.append("t", [v("c1")]),
+  ]);
+  const after = log.stats();
+  assert.equal(after.commits - before.commits, 1);
+  assert.equal(after.jobs - before.jobs, 6);
+  assert.deepEqual(outcomes.map((o) => o.status), [
+    "fulfilled",
+    "rejected",
+    "rejected",
+    "fulfilled",
+    "rejected",
+    "fulfilled",
+  ]);
+  const value = (i: number) =>
+    (outcomes[i] as PromiseFulfilledResult<unknown>).value;
+  const reason = (i: number) => (outcomes[i] as PromiseRejectedResult).reason;
+  assert.deepEqual(value(0), [{ partition: 0, offset: 0 }, {
+    partition: 0,
+    offset: 1,
+  }]);
+  assert.ok(reason(1) instanceof TopicNotFoundError);
+  assert.ok(reason(2) instanceof InvalidPartitionError);
+  assert.deepEqual(value(3), [{
+    shardId: "shardId-000000000000",
+    sequenceNumber: "000000000000000000000",
+  }]);
+  assert.ok(reason(4) instanceof StreamNotFoundError);
+  // b1 was rolled back with its caller, so c1 takes offset 2.
+  assert.deepEqual(value(5), [{ partition: 0, offset: 2 }]);
+  const c = await log.topics.consumer("g", ["t"]);
+  assert.deepEqual(
+    (await c.poll({ timeoutMs: 0 })).map((r) => dec.decode(r.value)),
+    [
+      "a1",
+      "a2",
+      "c1",
+    ],
+  );
+  const page = await log.streams.readShard("s", "shardId-000000000000");
+  assert.deepEqual(page.records.map((r) => dec.decode(r.data)), ["s1"]);
+  await log.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("group commit: appends arriving while a commit runs join the next one", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "group_commit_test_" });
+  const log = await openEmbeddedLog(`${dir}/log.db`, { fsync: false });
+  await log.topics.createTopic("t");
+  const before = log.stats();
+  let next = 0;
+  const results: number[] = [];
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      for (let i = 0; i < 20; i++) {
+        const [r] = await log.topics.append("t", [{
+          value: enc.encode(String(next++)),
+        }]);
+        results.push(r.offset);
+      }
+    }),
+  );
+  const after = log.stats();
+  assert.equal(after.jobs - before.jobs, 320);
+  // 16 clients each waiting for their previous append: every commit carries 16 appends.
+  assert.equal(after.commits - before.commits, 20);
+  assert.deepEqual(
+    results.sort((a, b) => a - b),
+    Array.from({ length: 320 }, (_, i) => i),
+  );
+  await log.close();
+  await Deno.remove(dir, { recursive: true });
+});

@@ -1,0 +1,263 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { AlreadyExistsError, StreamNotFoundError } from "../errors.ts";
+import { type EmbeddedLog, openEmbeddedLog } from "./embedded_log.ts";
+import { InvalidArgumentError, ShardNotFoundError } from "./errors.ts";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const TOP = 340282366920938463463374607431768211455n; // 2^128 - 1
+
+async function withLog(fn: (log: EmbeddedLog) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "stream_log_test_" });
+  const log = await openEmbeddedLog(`${dir}/log.db`, { fsync: false });
+  try {
+    await fn(log);
+  } finally {
+    await log.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** The shard a key must land in among `n` even shards, computed from its MD5 here. */
+function expectedShard(key: string, n: number): string {
+  const hash = BigInt("0x" + createHash("md5").update(key).digest("hex"));
+  const width = (TOP + 1n) / BigInt(n);
+  const i = Math.min(n - 1, Number(hash / width));
+  return `shardId-${String(i).padStart(12, "0")}`;
+}
+
+Deno.test("streams: create, list, describe with even hash-key ranges, duplicate -> AlreadyExistsError", async () => {
+  await withLog(async (log) => {
+    await log.streams.createStream("s3", { shardCount: 3 });
+    await log.streams.createStream("a1");
+    assert.deepEqual(await log.streams.listStreams(), ["a1", "s3"]);
+    const d = await log.streams.describeStream("s3");
+    assert.equal(d.status, "ACTIVE");
+    assert.equal(d.retentionHours, 24);
+    assert.ok(Math.abs(d.createdAt - Date.now()) < 60_000);
+    assert.deepEqual(
+      d.shards.map((
+        s,
+      ) => [s.shardId, s.hashKeyRange.start, s.hashKeyRange.end]),
+      [
+        [
+          "shardId-000000000000",
+          "0",
+          "113427455640312821154458202477256070484",
+        ],
+        [
+          "shardId-000000000001",
+          "113427455640312821154458202477256070485",
+          "226854911280625642308916404954512140969",
+        ],
+        [
+          "shardId-000000000002",
+          "226854911280625642308916404954512140970",
+          String(TOP),
+        ],
+      ],
+    );
+    assert.equal(d.shards[0].endingSequenceNumber, undefined);
+    await assert.rejects(log.streams.createStream("a1"), AlreadyExistsError);
+    await assert.rejects(log.streams.describeStream("zz"), StreamNotFoundError);
+    await assert.rejects(
+      log.streams.createStream("bad/name"),
+      InvalidArgumentError,
+    );
+    await assert.rejects(
+      log.streams.createStream("x", { shardCount: 0 }),
+      InvalidArgumentError,
+    );
+  });
+});
+
+Deno.test("streams: records route by MD5 of the partition key; sequence numbers increase", async () => {
+  await withLog(async (log) => {
+    await log.streams.createStream("s", { shardCount: 4 });
+    const keys = Array.from({ length: 40 }, (_, i) => `key-${i}`);
+    const res = await log.streams.putRecords(
+      "s",
+      keys.map((k) => ({ data: enc.encode(`v-${k}`), partitionKey: k })),
+    );
+    const seqs: bigint[] = [];
+    res.forEach((r, i) => {
+      assert.ok("shardId" in r);
+      assert.equal(r.shardId, expectedShard(keys[i], 4), keys[i]);
+      assert.match(r.sequenceNumber, /^\d{21}$/);
+      seqs.push(BigInt(r.sequenceNumber));
+    });
+    assert.deepEqual(seqs, Array.from({ length: 40 }, (_, i) => BigInt(i)));
+    let total = 0;
+    for (const shard of (await log.streams.describeStream("s")).shards) {
+      const page = await log.streams.readShard("s", shard.shardId);
+      assert.equal(page.shardEnded, false);
+      total += page.records.length;
+      for (const r of page.records) {
+        assert.equal(r.shardId, shard.shardId);
+        assert.equal(expectedShard(r.partitionKey, 4), shard.shardId);
+        assert.equal(dec.decode(r.data), `v-${r.partitionKey}`);
+        assert.equal(r.stream, "s");
+      }
+      const ordered = page.records.map((r) => BigInt(r.sequenceNumber));
+      assert.deepEqual(ordered, [...ordered].sort((a, b) => (a < b ? -1 : 1)));
+    }
+    assert.equal(total, 40);
+  });
+});
+
+Deno.test("streams: readShard after a sequence number and with a limit", async () => {
+  await withLog(async (log) => {
+    await log.streams.createStream("s");
+    const res = await log.streams.putRecords(
+      "s",
+      ["a", "b", "c", "d"].map((v) => ({
+        data: enc.encode(v),
+        partitionKey: v,
+      })),
+    );
+    const seq = res.map((r) => ("sequenceNumber" in r ? r.sequenceNumber : ""));
+    const id = "shardId-000000000000";
+    const p1 = await log.streams.readShard("s", id, { limit: 2 });
+    assert.deepEqual(p1.records.map((r) => dec.decode(r.data)), ["a", "b"]);
+    const p2 = await log.streams.readShard("s", id, {
+      afterSequenceNumber: seq[1],
+    });
+    assert.deepEqual(p2.records.map((r) => r.sequenceNumber), [seq[2], seq[3]]);
+    const p3 = await log.streams.readShard("s", id, {
+      afterSequenceNumber: seq[3],
+    });
+    assert.deepEqual(p3, { records: [], shardEnded: false });
+    await assert.rejects(
+      log.streams.readShard("s", "shardId-000000000009"),
+      ShardNotFoundError,
+    );
+    await assert.rejects(
+      log.streams.readShard("s", id, { afterSequenceNumber: "abc" }),
+      InvalidArgumentError,
+    );
+    await assert.rejects(
+      log.streams.readShard("none", id),
+      StreamNotFoundError,
+    );
+  });
+});
+
+Deno.test("streams: invalid records fail alone in the results; unknown stream throws", async () => {
+  await withLog(async (log) => {
+    await log.streams.createStream("s");
+    const res = await log.streams.putRecords("s", [
+      { data: enc.encode("ok"), partitionKey: "p" },
+      { data: enc.encode("no key"), partitionKey: "" },
+      { data: enc.encode("long"), partitionKey: "x".repeat(257) },
+      { data: enc.encode("ok2"), partitionKey: "q" },
+    ]);
+    assert.deepEqual(
+      res.map((r) => ("errorCode" in r ? r.errorCode : r.sequenceNumber)),
+      [
+        "000000000000000000000",
+        "InvalidArgumentException",
+        "InvalidArgumentException",
+        "000000000000000000001",
+      ],
+    );
+    const page = await log.streams.readShard("s", "shardId-000000000000");
+    assert.deepEqual(page.records.map((r) => dec.decode(r.data)), [
+      "ok",
+      "ok2",
+    ]);
+    await assert.rejects(
+      log.streams.putRecords("nope", [{
+        data: enc.encode("x"),
+        partitionKey: "p",
+      }]),
+      StreamNotFoundError,
+    );
+  });
+});
+
+Deno.test("streams: deleteStream removes the stream and its records", async () => {
+  await withLog(async (log) => {
+    await log.streams.createStream("s", { shardCount: 2 });
+    await log.streams.createStream("keep");
+    const put = (stream: string, v: string) =>
+      log.streams.putRecords(stream, [{
+        data: enc.encode(v),
+        partitionKey: v,
+      }]);
+    await put("s", "old");
+    await put("keep", "kept");
+    await log.streams.deleteStream("s");
+    assert.deepEqual(await log.streams.listStreams(), ["keep"]);
+    await assert.rejects(log.streams.describeStream("s"), StreamNotFoundError);
+    await assert.rejects(log.streams.deleteStream("s"), StreamNotFoundError);
+    await log.streams.createStream("s", { shardCount: 2 });
+    for (const id of ["shardId-000000000000", "shardId-000000000001"]) {
+      assert.deepEqual(await log.streams.readShard("s", id), {
+        records: [],
+        shardEnded: false,
+      });
+    }
+    const [r] = await put("s", "new");
+    assert.ok(
+      "sequenceNumber" in r && r.sequenceNumber === "000000000000000000000",
+    );
+    const kept = await log.streams.readShard("keep", "shardId-000000000000");
+    assert.deepEqual(kept.records.map((x) => dec.decode(x.data)), ["kept"]);
+  });
+});
+
+Deno.test("streams: splitShard closes the parent and routes later puts to the children", async () => {
+  await withLog(async (log) => {
+    await log.streams.createStream("s");
+    const half = String(1n << 127n);
+    await log.streams.putRecords("s", [{
+      data: enc.encode("before"),
+      partitionKey: "k",
+    }]);
+    await log.streams.splitShard("s", "shardId-000000000000", half);
+    const { shards } = await log.streams.describeStream("s");
+    assert.deepEqual(
+      shards.map((s) => [s.shardId, s.parentShardId, s.hashKeyRange.start]),
+      [
+        ["shardId-000000000000", undefined, "0"],
+        ["shardId-000000000001", "shardId-000000000000", "0"],
+        ["shardId-000000000002", "shardId-000000000000", half],
+      ],
+    );
+    assert.equal(shards[0].endingSequenceNumber, "000000000000000000001");
+    assert.equal(shards[1].hashKeyRange.end, String((1n << 127n) - 1n));
+    const [r] = await log.streams.putRecords("s", [{
+      data: enc.encode("after"),
+      partitionKey: "k",
+    }]);
+    assert.ok("shardId" in r);
+    assert.equal(
+      r.shardId,
+      expectedShard("k", 2) === "shardId-000000000000"
+        ? shards[1].shardId
+        : shards[2].shardId,
+    );
+    assert.equal(r.sequenceNumber, "000000000000000000002");
+    const parent = await log.streams.readShard("s", "shardId-000000000000");
+    assert.deepEqual(parent.records.map((x) => dec.decode(x.data)), ["before"]);
+    assert.equal(parent.shardEnded, true);
+    await assert.rejects(
+      log.streams.splitShard("s", "shardId-000000000000", half),
+      InvalidArgumentError,
+    );
+    await log.streams.mergeShards(
+      "s",
+      "shardId-000000000001",
+      "shardId-000000000002",
+    );
+    const merged = (await log.streams.describeStream("s")).shards[3];
+    assert.deepEqual(
+      [merged.parentShardId, merged.adjacentParentShardId, merged.hashKeyRange],
+      ["shardId-000000000001", "shardId-000000000002", {
+        start: "0",
+        end: String(TOP),
+      }],
+    );
+  });
+});

@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import { TopicNotFoundError } from "../errors.ts";
+import { type EmbeddedLog, openEmbeddedLog } from "./embedded_log.ts";
+import { InvalidPartitionError } from "./errors.ts";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+async function tempLog(): Promise<
+  { log: EmbeddedLog; path: string; dir: string }
+> {
+  const dir = await Deno.makeTempDir({ prefix: "topic_consumer_test_" });
+  const path = `${dir}/log.db`;
+  return { log: await openEmbeddedLog(path, { fsync: false }), path, dir };
+}
+
+async function fill(
+  log: EmbeddedLog,
+  topic: string,
+  values: string[],
+): Promise<void> {
+  await log.topics.append(
+    topic,
+    values.map((v) => ({ value: enc.encode(v), partition: 0 })),
+  );
+}
+
+Deno.test("consumer: polls in offset order, respects maxRecords, resumes from committed offsets", async () => {
+  const { log, path, dir } = await tempLog();
+  await log.topics.createTopic("t");
+  await fill(log, "t", ["a", "b", "c", "d", "e"]);
+  const c1 = await log.topics.consumer("g", ["t"]);
+  assert.equal(await c1.committed("t", 0), null);
+  const first = await c1.poll({ maxRecords: 2, timeoutMs: 0 });
+  assert.deepEqual(first.map((r) => [r.offset, dec.decode(r.value)]), [
+    [0, "a"],
+    [1, "b"],
+  ]);
+  await c1.commit([{ topic: "t", partition: 0, offset: 2 }]);
+  assert.equal(await c1.committed("t", 0), 2);
+  const more = await c1.poll({ maxRecords: 10, timeoutMs: 0 });
+  assert.deepEqual(more.map((r) => r.offset), [2, 3, 4]);
+  await c1.close();
+  await log.close();
+
+  const again = await openEmbeddedLog(path, { fsync: false });
+  const c2 = await again.topics.consumer("g", ["t"]);
+  assert.equal(await c2.committed("t", 0), 2);
+  assert.deepEqual((await c2.poll({ timeoutMs: 0 })).map((r) => r.offset), [
+    2,
+    3,
+    4,
+  ]);
+  const other = await again.topics.consumer("other", ["t"]);
+  assert.deepEqual((await other.poll({ timeoutMs: 0 })).map((r) => r.offset), [
+    0,
+    1,
+    2,
+    3,
+    4,
+  ]);
+  assert.equal(await other.committed("t", 0), null);
+  await again.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("consumer: seek moves the position of one partition", async () => {
+  const { log, dir } = await tempLog();
+  await log.topics.createTopic("t", { partitions: 2 });
+  await fill(log, "t", ["a", "b", "c"]);
+  await log.topics.append("t", [{ value: enc.encode("x"), partition: 1 }]);
+  const c = await log.topics.consumer("g", ["t"]);
+  assert.equal((await c.poll({ timeoutMs: 0 })).length, 4);
+  await c.seek({ topic: "t", partition: 0, offset: 1 });
+  assert.deepEqual(
+    (await c.poll({ timeoutMs: 0 })).map((
+      r,
+    ) => [r.partition, r.offset, dec.decode(r.value)]),
+    [[0, 1, "b"], [0, 2, "c"]],
+  );
+  await assert.rejects(
+    c.seek({ topic: "t", partition: 5, offset: 0 }),
+    InvalidPartitionError,
+  );
+  await assert.rejects(
+    c.seek({ topic: "u", partition: 0, offset: 0 }),
+    TopicNotFoundError,
+  );
+  await log.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("consumer: poll with nothing to read returns [] within the timeout bound", async () => {
+  const { log, dir } = await tempLog();
+  await log.topics.createTopic("t");
+  const c = await log.topics.consumer("g", ["t"]);
+  for (const timeoutMs of [0, 150]) {
+    const start = performance.now();
+    assert.deepEqual(await c.poll({ timeoutMs }), []);
+    const took = performance.now() - start;
+    assert.ok(
+      took >= timeoutMs - 2 && took < timeoutMs + 100,
+      `took ${took} ms`,
+    );
+  }
+  await log.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("consumer: a waiting poll wakes up when a record is appended", async () => {
+  const { log, dir } = await tempLog();
+  await log.topics.createTopic("t");
+  const c = await log.topics.consumer("g", ["t"]);
+  const start = performance.now();
+  const polled = c.poll({ timeoutMs: 5000 });
+  setTimeout(() => log.topics.append("t", [{ value: enc.encode("late") }]), 50);
+  const records = await polled;
+  assert.deepEqual(records.map((r) => dec.decode(r.value)), ["late"]);
+  assert.ok(performance.now() - start < 1000);
+  await log.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("consumer: unknown topic -> TopicNotFoundError; close ends a waiting poll with []", async () => {
+  const { log, dir } = await tempLog();
+  await log.topics.createTopic("t");
+  await assert.rejects(
+    log.topics.consumer("g", ["t", "nope"]),
+    TopicNotFoundError,
+  );
+  const c = await log.topics.consumer("g", ["t"]);
+  const polled = c.poll({ timeoutMs: 10_000 });
+  const start = performance.now();
+  await log.close();
+  assert.deepEqual(await polled, []);
+  assert.ok(performance.now() - start < 1000);
+  await Deno.remove(dir, { recursive: true });
+});
