@@ -54,5 +54,5 @@ export function stackFrames(
 ): DataFrame | undefined {
   if (frames.length === 0) return undefined;
   if (frames.length === 1) return frames[0];
-  return pl.concat([...frames], { rechunk: true });
+  return pl.concat([...frames], { rechunk: true, how: "vertical" });
 }

@@ -55,7 +55,7 @@ export function parseFloatText(text: Expr): Expr {
  * import { pl } from "./polars.ts";
  * import { parseIntText } from "./exprs.ts";
  * const df = pl.DataFrame({ x: ["25", "25.0", "25.5", "abc"] });
- * console.log(df.select(parseIntText(pl.col("x"))).getColumn("x").toArray()); // [25n, 25n, null, null]
+ * console.log(df.select(parseIntText(pl.col("x"))).getColumn("x").toArray()); // [25, 25, null, null]
  * ```
  */
 export function parseIntText(text: Expr): Expr {

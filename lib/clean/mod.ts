@@ -42,6 +42,7 @@ export {
 export {
   type CleanOptions,
   type CleanResult,
+  rawFrame,
   splitClean,
   withRawColumns,
 } from "./split.ts";

@@ -38,7 +38,7 @@ function text(col: string): Expr {
  * import { parseFollowerCount } from "./pin.ts";
  * const df = pl.DataFrame({ f: ["812", "12k", "1M", "12x"] });
  * console.log(df.select(parseFollowerCount(pl.col("f")).alias("f")).getColumn("f").toArray());
- * // [812n, 12000n, 1000000n, null]
+ * // [812, 12000, 1000000, null]
  * ```
  */
 export function parseFollowerCount(raw: Expr): Expr {
@@ -67,7 +67,7 @@ export function parseFollowerCount(raw: Expr): Expr {
  * const raw = pl.DataFrame({ index: ["7"], follower_count: ["12k"], downloaded: ["1"],
  *   save_location: ["Local save in /data/art"], title: ["No Title Data Available"] });
  * const { clean, quarantine } = cleanPin(raw);
- * console.log(clean.toRecords()[0].follower_count, clean.toRecords()[0].save_location); // 12000n "/data/art"
+ * console.log(clean.toRecords()[0].follower_count, clean.toRecords()[0].save_location); // 12000 "/data/art"
  * console.log(quarantine.length); // 0
  * ```
  */

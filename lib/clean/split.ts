@@ -52,6 +52,28 @@ export function withRawColumns(df: DataFrame, table: CleanTable): DataFrame {
 }
 
 /**
+ * Builds a raw frame of `table` from records of text (missing fields are null): the shape
+ * `parseRawRecords` produces, without `_line`. Handy for tests and hand-made inputs.
+ *
+ * @example
+ * ```ts
+ * import { rawFrame } from "./split.ts";
+ * const df = rawFrame("geo", [{ ind: "1", country: "Chad" }]);
+ * console.log(df.columns); // ["ind", "timestamp", "latitude", "longitude", "country"]
+ * ```
+ */
+export function rawFrame(
+  table: CleanTable,
+  records: readonly Record<string, string | null | undefined>[],
+): DataFrame {
+  return pl.DataFrame(
+    RAW_COLUMNS[table].map((c) =>
+      pl.Series(c, records.map((r) => r[c] ?? null), pl.Utf8)
+    ),
+  );
+}
+
+/**
  * Evaluates `columns` (already aliased to the clean names, in order) and `reason` over `df`,
  * and splits the rows on whether `reason` is null.
  *
