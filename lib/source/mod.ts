@@ -59,8 +59,17 @@ export {
   seedSqlite,
   type SeedSummary,
 } from "./sqlite_source.ts";
+export { openMysqlSource, seedMysql } from "./mysql_source.ts";
+export {
+  isMysqlUrl,
+  MARIADB_DEFAULT_URL,
+  type MysqlUrlParts,
+  parseMysqlUrl,
+  redactMysqlUrl,
+} from "./mysql_url.ts";
 export {
   SourceAccessError,
   SourceNotFoundError,
   SourceOffsetError,
+  wrapMysqlError,
 } from "./errors.ts";

@@ -9,6 +9,18 @@
 
 import { ConfigError } from "../errors.ts";
 
+/**
+ * The source URL of the local MariaDB that `deno task services up` starts (port 3306).
+ *
+ * @example
+ * ```ts
+ * import { MARIADB_DEFAULT_URL, redactMysqlUrl } from "./mysql_url.ts";
+ * console.log(redactMysqlUrl(MARIADB_DEFAULT_URL)); // mysql://pinterest@127.0.0.1:3306/pinterest
+ * ```
+ */
+export const MARIADB_DEFAULT_URL =
+  "mysql://pinterest:pinterest@127.0.0.1:3306/pinterest";
+
 /** The parts of a MySQL source URL. */
 export interface MysqlUrlParts {
   host: string;

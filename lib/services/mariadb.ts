@@ -1,0 +1,222 @@
+/**
+ * A local MariaDB server (the course's RDS stand-in) run as a plain process on 127.0.0.1, with
+ * its own data directory under `{stateDir}/mariadb/`, a database `pinterest` and a user
+ * `pinterest`/`pinterest` with a real password, seeded with the generated course tables.
+ *
+ * Needs the Debian package `mariadb-server` (`apt-get install -y mariadb-server`).
+ *
+ * @module
+ */
+
+import { BackendError } from "../errors.ts";
+import { openMysqlSource, seedMysql } from "../source/mysql_source.ts";
+import { redactMysqlUrl } from "../source/mysql_url.ts";
+import {
+  BOOTSTRAP_SQL,
+  initDataDir,
+  logTail,
+  mariadbdArgs,
+  requireMariadbProgram,
+  runProgram,
+} from "./mariadb_setup.ts";
+import {
+  canConnect,
+  isAlive,
+  sleep,
+  spawnDetached,
+  stopPid,
+} from "./process.ts";
+import {
+  readPidFile,
+  removePidFile,
+  type Service,
+  serviceDir,
+  type ServiceHandle,
+  type ServiceStartOptions,
+  type ServiceStateOptions,
+  type ServiceStatus,
+  writePidFile,
+} from "./service.ts";
+
+export { MARIADB_DEFAULT_URL } from "../source/mysql_url.ts";
+
+/** Default port of the local MariaDB. */
+export const MARIADB_DEFAULT_PORT = 3306;
+const NAME = "mariadb";
+
+/**
+ * The URL of the local `pinterest` database on a port.
+ *
+ * @example
+ * ```ts
+ * import { mariadbUrl } from "./mariadb.ts";
+ * console.log(mariadbUrl(3306)); // mysql://pinterest:pinterest@127.0.0.1:3306/pinterest
+ * ```
+ */
+export function mariadbUrl(port: number): string {
+  return `mysql://pinterest:pinterest@127.0.0.1:${port}/pinterest`;
+}
+
+/** Options of {@linkcode startMariadb}. */
+export interface MariadbStartOptions extends ServiceStartOptions {
+  /** Rows to seed when the tables are absent or empty (default 11,000; 0 skips seeding). */
+  seedRows?: number;
+  /** Generator seed for the seeding (default 42). */
+  seed?: number;
+  /** Longest wait for the server to answer (default 60,000 ms). */
+  timeoutMs?: number;
+}
+
+async function rowsPresent(url: string): Promise<number> {
+  try {
+    const source = await openMysqlSource(url);
+    const n = await source.rowCount();
+    await source.close();
+    return n;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Starts MariaDB on 127.0.0.1 (or reuses the one of the same state dir), waits until it answers,
+ * creates the `pinterest` database and user, and seeds the course tables when they are absent.
+ *
+ * @example
+ * ```ts
+ * import { startMariadb, stopMariadb } from "./mariadb.ts";
+ * const stateDir = await Deno.makeTempDir();
+ * const { endpoint } = await startMariadb({ stateDir, port: 3307, seedRows: 1000 });
+ * console.log(endpoint); // mysql://pinterest:pinterest@127.0.0.1:3307/pinterest
+ * await stopMariadb({ stateDir });
+ * ```
+ */
+export async function startMariadb(
+  options: MariadbStartOptions,
+): Promise<ServiceHandle> {
+  const { stateDir, logger: log } = options;
+  const running = await readPidFile(stateDir, NAME);
+  if (running && (await isAlive(running.pid, running.marker))) {
+    log?.info("mariadb already running", { pid: running.pid });
+    return { endpoint: running.endpoint, pid: running.pid };
+  }
+  await Deno.mkdir(serviceDir(stateDir, NAME), { recursive: true });
+  const dir = await Deno.realPath(serviceDir(stateDir, NAME));
+  const paths = {
+    dataDir: `${dir}/data`,
+    socket: `${dir}/mariadb.sock`,
+    pidFile: `${dir}/mariadbd.pid`,
+  };
+  const logFile = `${dir}/mariadb.log`;
+  const port = options.port ?? MARIADB_DEFAULT_PORT;
+  const endpoint = mariadbUrl(port);
+  const [server, installDb, client] = await Promise.all(
+    ["mariadbd", "mariadb-install-db", "mariadb"].map(requireMariadbProgram),
+  );
+  if (await canConnect("127.0.0.1", port)) {
+    throw new BackendError(
+      NAME,
+      `port ${port} on 127.0.0.1 is already in use; stop what listens there or choose another port`,
+    );
+  }
+  if (await initDataDir(installDb, paths.dataDir)) {
+    log?.info("mariadb data directory initialised", { dir: paths.dataDir });
+  }
+  const pid = spawnDetached(server, mariadbdArgs(paths, port), { logFile });
+  await writePidFile(stateDir, NAME, { pid, endpoint, marker: paths.dataDir });
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
+  const bootstrap = [
+    "--no-defaults",
+    `--socket=${paths.socket}`,
+    "-uroot",
+    "-e",
+    BOOTSTRAP_SQL,
+  ];
+  while (true) {
+    if (!(await isAlive(pid))) {
+      await removePidFile(stateDir, NAME);
+      throw new BackendError(
+        NAME,
+        `mariadbd exited while starting; ${logFile} ends with:\n${await logTail(
+          logFile,
+        )}`,
+      );
+    }
+    if (Date.now() > deadline) {
+      await stopMariadb({ stateDir });
+      throw new BackendError(
+        NAME,
+        `mariadbd did not answer on 127.0.0.1:${port} within ${timeoutMs} ms; see ${logFile}`,
+      );
+    }
+    if (
+      (await canConnect("127.0.0.1", port)) &&
+      (await runProgram(client, bootstrap, 10_000).then(
+        () => true,
+        () => false,
+      ))
+    ) break;
+    await sleep(200);
+  }
+  log?.info("mariadb answering", { url: redactMysqlUrl(endpoint), pid });
+  const rows = options.seedRows ?? 11_000;
+  if (rows > 0 && (await rowsPresent(endpoint)) === 0) {
+    const summary = await seedMysql(endpoint, { rows, seed: options.seed });
+    log?.info("mariadb seeded", { rows, ms: Math.round(summary.elapsedMs) });
+  }
+  return { endpoint, pid };
+}
+
+/**
+ * Stops the MariaDB started with this state dir (only the PID of its PID file).
+ *
+ * @example
+ * ```ts
+ * import { stopMariadb } from "./mariadb.ts";
+ * await stopMariadb({ stateDir: ".cache/services" });
+ * ```
+ */
+export async function stopMariadb(options: ServiceStateOptions): Promise<void> {
+  const record = await readPidFile(options.stateDir, NAME);
+  if (!record) return;
+  await stopPid(record.pid, { marker: record.marker, timeoutMs: 30_000 });
+  await removePidFile(options.stateDir, NAME);
+}
+
+/**
+ * Whether the MariaDB of this state dir runs, and its URL.
+ *
+ * @example
+ * ```ts
+ * import { mariadbStatus } from "./mariadb.ts";
+ * console.log((await mariadbStatus({ stateDir: ".cache/services" })).running);
+ * ```
+ */
+export async function mariadbStatus(
+  options: ServiceStateOptions,
+): Promise<ServiceStatus> {
+  const record = await readPidFile(options.stateDir, NAME);
+  if (!record || !(await isAlive(record.pid, record.marker))) {
+    return { running: false };
+  }
+  return { running: true, endpoint: record.endpoint, pid: record.pid };
+}
+
+/**
+ * The MariaDB service for `deno task services up|down|status`; `env` gives `SOURCE_URL`.
+ *
+ * @example
+ * ```ts
+ * import { mariadbService } from "./mariadb.ts";
+ * const handle = await mariadbService.start({ stateDir: ".cache/services" });
+ * console.log(mariadbService.env?.(handle.endpoint)); // { SOURCE_URL: "mysql://..." }
+ * ```
+ */
+export const mariadbService: Service = {
+  name: NAME,
+  start: startMariadb,
+  stop: stopMariadb,
+  status: mariadbStatus,
+  env: (endpoint) => ({ SOURCE_URL: endpoint }),
+};

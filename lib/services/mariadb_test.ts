@@ -1,0 +1,119 @@
+/**
+ * Starts a real MariaDB in a temp state dir on a free port, reads the seeded tables through the
+ * MySQL source, and stops it. Skipped (with how to install) when `mariadbd` is missing, except
+ * under `CI=true`, where a missing MariaDB fails.
+ */
+import assert from "node:assert/strict";
+import { BackendError } from "../errors.ts";
+import { openMysqlSource } from "../source/mysql_source.ts";
+import { createGenerator, SourceAccessError } from "../source/mod.ts";
+import {
+  mariadbService,
+  mariadbStatus,
+  mariadbUrl,
+  startMariadb,
+  stopMariadb,
+} from "./mariadb.ts";
+import { findMariadbProgram } from "./mariadb_setup.ts";
+import { canConnect, freePort, isAlive } from "./process.ts";
+import { readPidFile } from "./service.ts";
+
+const installed = (await findMariadbProgram("mariadbd")) !== undefined &&
+  (await findMariadbProgram("mariadb-install-db")) !== undefined;
+const IN_CI = Deno.env.get("CI") === "true";
+const HOW = "mariadbd is not installed: `apt-get install -y mariadb-server`";
+if (!installed && !IN_CI) console.warn(`mariadb_test skipped: ${HOW}`);
+
+Deno.test({
+  name:
+    "mariadb: starts on 127.0.0.1 with its own datadir, seeds, reuses, and stops its PID",
+  ignore: !installed && !IN_CI,
+  async fn() {
+    if (!installed) throw new Error(HOW);
+    const stateDir = await Deno.makeTempDir({ prefix: "mariadb_test_" });
+    const port = freePort();
+    try {
+      const handle = await startMariadb({
+        stateDir,
+        port,
+        seedRows: 300,
+        seed: 3,
+      });
+      assert.equal(handle.endpoint, mariadbUrl(port));
+      assert.equal(
+        handle.endpoint,
+        `mysql://pinterest:pinterest@127.0.0.1:${port}/pinterest`,
+      );
+      assert.ok(await isAlive(handle.pid));
+      const cmdline = await Deno.readTextFile(`/proc/${handle.pid}/cmdline`);
+      assert.ok(cmdline.includes("--bind-address=127.0.0.1"));
+      assert.ok(
+        cmdline.includes(`${await Deno.realPath(stateDir)}/mariadb/data`),
+      );
+      assert.deepEqual(await mariadbStatus({ stateDir }), {
+        running: true,
+        endpoint: handle.endpoint,
+        pid: handle.pid,
+      });
+      assert.equal((await readPidFile(stateDir, "mariadb"))?.pid, handle.pid);
+      assert.deepEqual(mariadbService.env?.(handle.endpoint), {
+        SOURCE_URL: handle.endpoint,
+      });
+
+      const again = await mariadbService.start({ stateDir, port });
+      assert.equal(again.pid, handle.pid);
+
+      const source = await openMysqlSource(handle.endpoint);
+      try {
+        assert.equal(await source.rowCount(), 300);
+        const gen = createGenerator({ rows: 300, seed: 3 });
+        for (const offset of [0, 150, 299]) {
+          assert.deepEqual(await source.readPost(offset), gen.post(offset));
+        }
+      } finally {
+        await source.close();
+      }
+      const u = new URL(handle.endpoint);
+      u.password = "not-the-password";
+      await assert.rejects(openMysqlSource(u.toString()), SourceAccessError);
+
+      await stopMariadb({ stateDir });
+      assert.equal(await isAlive(handle.pid), false);
+      assert.equal(await canConnect("127.0.0.1", port), false);
+      assert.deepEqual(await mariadbStatus({ stateDir }), { running: false });
+      assert.equal(await readPidFile(stateDir, "mariadb"), null);
+      await stopMariadb({ stateDir });
+    } finally {
+      await stopMariadb({ stateDir });
+      await Deno.remove(stateDir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "mariadb: a port already in use is a BackendError and starts nothing",
+  ignore: !installed && !IN_CI,
+  async fn() {
+    if (!installed) throw new Error(HOW);
+    const stateDir = await Deno.makeTempDir({ prefix: "mariadb_test_" });
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as Deno.NetAddr).port;
+    try {
+      await assert.rejects(
+        startMariadb({ stateDir, port, seedRows: 0 }),
+        (err) => {
+          assert.ok(err instanceof BackendError);
+          assert.match(
+            err.message,
+            new RegExp(`port ${port} on 127.0.0.1 is already in use`),
+          );
+          return true;
+        },
+      );
+      assert.equal(await readPidFile(stateDir, "mariadb"), null);
+    } finally {
+      listener.close();
+      await Deno.remove(stateDir, { recursive: true });
+    }
+  },
+});

@@ -1,0 +1,123 @@
+/**
+ * Integration test of the MySQL source against a real MariaDB/MySQL server: `SOURCE_URL` when it
+ * is a mysql:// URL on this machine, else the local stack's `MARIADB_DEFAULT_URL`. Under
+ * `CI=true` a missing server fails the test; elsewhere it is skipped with the command to start it.
+ */
+import assert from "node:assert/strict";
+import {
+  createGenerator,
+  DEFAULT_ROWS,
+  DEFAULT_SEED,
+  SourceAccessError,
+  SourceOffsetError,
+} from "./mod.ts";
+import { openMysqlSource, seedMysql } from "./mysql_source.ts";
+import {
+  isMysqlUrl,
+  MARIADB_DEFAULT_URL,
+  parseMysqlUrl,
+  redactMysqlUrl,
+} from "./mysql_url.ts";
+
+const fromEnv = Deno.env.get("SOURCE_URL") ?? "";
+const URL_ = isMysqlUrl(fromEnv) &&
+    ["127.0.0.1", "localhost", "::1"].includes(parseMysqlUrl(fromEnv).host)
+  ? fromEnv
+  : MARIADB_DEFAULT_URL;
+const IN_CI = Deno.env.get("CI") === "true";
+
+async function answers(url: string): Promise<boolean> {
+  const { host, port } = parseMysqlUrl(url);
+  try {
+    (await Deno.connect({ hostname: host, port })).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const available = await answers(URL_);
+const missing = `no MySQL/MariaDB answers at ${
+  redactMysqlUrl(URL_)
+}; start it with \`deno task services up\``;
+if (!available && !IN_CI) console.warn(`mysql_source_test skipped: ${missing}`);
+const ignore = !available && !IN_CI;
+const guard = () => {
+  if (!available) throw new Error(missing);
+};
+
+Deno.test({
+  name:
+    "mysql source: seedMysql loads the generated tables and readPost returns them exactly",
+  ignore,
+  sanitizeResources: false,
+  async fn() {
+    guard();
+    const progress: number[] = [];
+    // The default rows and seed: the same tables `deno task services up` loads, so other users
+    // of the local stack see unchanged data.
+    const summary = await seedMysql(URL_, {
+      rows: DEFAULT_ROWS,
+      seed: DEFAULT_SEED,
+      progressEvery: 2_500,
+      onProgress: (p) => progress.push(p.rows),
+    });
+    assert.deepEqual(progress, [2_500, 5_000, 7_500, 10_000, 11_000]);
+    assert.equal(summary.rows, 11_000);
+    const { user, host, port, database } = parseMysqlUrl(URL_);
+    assert.equal(
+      summary.location,
+      `mysql://${user}@${host}:${port}/${database}`,
+    );
+    const source = await openMysqlSource(URL_);
+    try {
+      assert.equal(await source.rowCount(), 11_000);
+      const gen = createGenerator({ rows: DEFAULT_ROWS, seed: DEFAULT_SEED });
+      for (const offset of [0, 1, 2_718, 5_000, 10_998, 10_999]) {
+        assert.deepEqual(await source.readPost(offset), gen.post(offset));
+      }
+      const many = await Promise.all(
+        [3, 33, 333, 3_333].map((o) => source.readPost(o)),
+      );
+      assert.deepEqual(many, [3, 33, 333, 3_333].map((o) => gen.post(o)));
+      for (const bad of [-1, 11_000, 0.5]) {
+        await assert.rejects(source.readPost(bad), SourceOffsetError);
+      }
+    } finally {
+      await source.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "mysql source: a wrong password is a SourceAccessError that does not print the password",
+  ignore,
+  sanitizeResources: false,
+  async fn() {
+    guard();
+    const u = new URL(URL_);
+    u.password = "definitely-Wrong-pw";
+    await assert.rejects(openMysqlSource(u.toString()), (err) => {
+      assert.ok(err instanceof SourceAccessError);
+      assert.equal(err.code, "SOURCE_ACCESS_ERROR");
+      assert.match(err.message, /Access denied/);
+      assert.ok(!err.message.includes("definitely-Wrong-pw"));
+      assert.equal(err.context.location, redactMysqlUrl(u.toString()));
+      return true;
+    });
+  },
+});
+
+Deno.test("mysql source: a closed port is a SourceAccessError naming `deno task services up`", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const url = `mysql://pinterest:s3cret@127.0.0.1:${port}/pinterest`;
+  await assert.rejects(openMysqlSource(url), (err) => {
+    assert.ok(err instanceof SourceAccessError);
+    assert.match(err.message, /ECONNREFUSED.*deno task services up/);
+    assert.ok(!err.message.includes("s3cret"));
+    return true;
+  });
+});
