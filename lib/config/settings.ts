@@ -67,7 +67,7 @@ export const LOCAL_ENDPOINTS = {
   kafka: "127.0.0.1:9092",
   kinesis: "http://127.0.0.1:4567",
   s3: "http://127.0.0.1:4569",
-  mysql: "mysql://pinterest:pinterest@127.0.0.1:3307/pinterest",
+  mysql: "mysql://pinterest:pinterest@127.0.0.1:3306/pinterest",
 } as const;
 
 /**

@@ -26,7 +26,7 @@ Deno.test("local profile points at the local stack", () => {
   assert.equal(config.s3Bucket, "pinterest-lake");
   assert.equal(
     config.sourceUrl,
-    "mysql://pinterest:pinterest@127.0.0.1:3307/pinterest",
+    "mysql://pinterest:pinterest@127.0.0.1:3306/pinterest",
   );
 });
 
