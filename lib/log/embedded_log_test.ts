@@ -1,0 +1,172 @@
+import assert from "node:assert/strict";
+import { openEmbeddedLog } from "./embedded_log.ts";
+import type { TopicRecord } from "./types.ts";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const WRITER = new URL("./testdata/crash_writer.ts", import.meta.url).pathname;
+
+Deno.test("embedded log: two handles on one file append densely and read each other's records", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "embedded_log_test_" });
+  const path = `${dir}/log.db`;
+  const a = await openEmbeddedLog(path, { pollIntervalMs: 10 });
+  const b = await openEmbeddedLog(path, { pollIntervalMs: 10 });
+  await a.topics.createTopic("t");
+  await b.streams.createStream("s");
+  const reader = await b.topics.consumer("g", ["t"]);
+  const start = performance.now();
+  const polled = reader.poll({ timeoutMs: 5000 });
+  await a.topics.append("t", [{ value: enc.encode("from a") }]);
+  assert.deepEqual((await polled).map((r) => dec.decode(r.value)), ["from a"]);
+  assert.ok(performance.now() - start < 2000);
+  const writes = Array.from(
+    { length: 40 },
+    (_, i) =>
+      (i % 2 === 0 ? a : b).topics.append("t", [{
+        value: enc.encode(`w${i}`),
+      }]),
+  );
+  const offsets = (await Promise.all(writes)).map(([r]) => r.offset);
+  assert.deepEqual(
+    offsets.sort((x, y) => x - y),
+    Array.from({ length: 40 }, (_, i) => i + 1),
+  );
+  const [put] = await a.streams.putRecords("s", [{
+    data: enc.encode("x"),
+    partitionKey: "k",
+  }]);
+  const page = await b.streams.readShard("s", "shardId-000000000000");
+  assert.deepEqual(page.records.map((r) => r.sequenceNumber), [
+    "sequenceNumber" in put ? put.sequenceNumber : "",
+  ]);
+  await a.close();
+  await b.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+/**
+ * Runs the writer until it acknowledged `want` lines, SIGKILLs it, returns its lines.
+ * `midway` runs once, while the writer is still writing.
+ */
+async function runAndKill(
+  path: string,
+  run: string,
+  want: number,
+  midway: () => Promise<void>,
+): Promise<string[]> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", WRITER, path, run],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  const lines: string[] = [];
+  let buffer = "";
+  let killed = false;
+  let checked = false;
+  const deadline = setTimeout(() => {
+    killed = true;
+    child.kill("SIGKILL");
+  }, 60_000);
+  for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+    buffer += chunk;
+    const parts = buffer.split("\n");
+    buffer = parts.pop()!; // an unterminated last line was not fully acknowledged
+    lines.push(
+      ...parts.filter((l) => l.startsWith("T ") || l.startsWith("S ")),
+    );
+    if (!checked && lines.length >= want / 2) {
+      checked = true;
+      await midway();
+    }
+    if (!killed && lines.length >= want) {
+      killed = true;
+      child.kill("SIGKILL");
+    }
+  }
+  clearTimeout(deadline);
+  const status = await child.status;
+  assert.equal(status.signal, "SIGKILL", await stderr);
+  assert.ok(lines.length >= want, `only ${lines.length} acks: ${await stderr}`);
+  return lines;
+}
+
+Deno.test("embedded log: SIGKILL of the writer keeps every acknowledged record, offsets dense, batches whole", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "embedded_log_crash_" });
+  const path = `${dir}/log.db`;
+  const setup = await openEmbeddedLog(path);
+  await setup.topics.createTopic("crash.t", { partitions: 3 });
+  await setup.streams.createStream("crash-s", { shardCount: 2 });
+  await setup.close();
+
+  // A reader in this process consumes while the writer process appends.
+  const watcher = await openEmbeddedLog(path);
+  const live = await watcher.topics.consumer("live", ["crash.t"]);
+  const seen = [0, 0, 0];
+  const midway = async () => {
+    const records = await live.poll({ maxRecords: 100_000, timeoutMs: 1000 });
+    assert.ok(records.length > 0);
+    for (const r of records) assert.equal(r.offset, seen[r.partition]++);
+  };
+  const acked: string[] = [];
+  for (const run of ["r0", "r1", "r2"]) {
+    acked.push(...await runAndKill(path, run, 600, midway));
+  }
+  await watcher.close();
+
+  const log = await openEmbeddedLog(path);
+  const consumer = await log.topics.consumer("verify", ["crash.t"]);
+  const topic = new Map<string, string>(); // "partition offset" -> value
+  const perPartition: number[][] = [[], [], []];
+  for (
+    let batch: TopicRecord[];
+    (batch = await consumer.poll({ timeoutMs: 0 })).length > 0;
+  ) {
+    for (const r of batch) {
+      topic.set(`${r.partition} ${r.offset}`, dec.decode(r.value));
+      perPartition[r.partition].push(r.offset);
+    }
+  }
+  for (const offsets of perPartition) {
+    assert.deepEqual(
+      offsets,
+      Array.from({ length: offsets.length }, (_, i) => i),
+    );
+  }
+  const stream = new Map<string, string>(); // "shardId seq" -> value
+  for (const shard of (await log.streams.describeStream("crash-s")).shards) {
+    let after: string | undefined;
+    let last = -1n;
+    while (true) {
+      const page = await log.streams.readShard("crash-s", shard.shardId, {
+        afterSequenceNumber: after,
+      });
+      if (page.records.length === 0) break;
+      for (const r of page.records) {
+        assert.ok(BigInt(r.sequenceNumber) > last);
+        last = BigInt(r.sequenceNumber);
+        stream.set(`${shard.shardId} ${r.sequenceNumber}`, dec.decode(r.data));
+      }
+      after = page.records[page.records.length - 1].sequenceNumber;
+    }
+  }
+  let topicAcks = 0;
+  for (const line of acked) {
+    const [kind, where, pos, value] = line.split(" ");
+    const found = (kind === "T" ? topic : stream).get(`${where} ${pos}`);
+    assert.equal(found, value, `acknowledged ${line} is missing`);
+    if (kind === "T") topicAcks++;
+  }
+  assert.ok(topicAcks > 0 && acked.length - topicAcks > 0);
+  // Batches are atomic: every stored batch has all its records.
+  const batches = new Map<string, number>();
+  for (const v of [...topic.values(), ...stream.values()]) {
+    const batch = v.slice(0, v.lastIndexOf("-"));
+    batches.set(batch, (batches.get(batch) ?? 0) + 1);
+  }
+  for (const [batch, n] of batches) {
+    assert.equal(n, batch.includes("-t") ? 3 : 2, `batch ${batch} is partial`);
+  }
+  await log.close();
+  await Deno.remove(dir, { recursive: true });
+});
