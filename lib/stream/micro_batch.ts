@@ -1,0 +1,176 @@
+/**
+ * Cleaning of one micro-batch: stream records (their `data` is the JSON text of the posted
+ * Kinesis `Data`) through the shared cleaners of `lib/clean`, into the rows of the stream
+ * tables. Stream tables are append-only: no dedup, one row per record.
+ *
+ * Every row carries, after the issue's clean columns, `_shard_id` and `_sequence_number`
+ * (text): the log position of the record it came from. They make exactly-once checkable
+ * (each pair appears once across a table) and let a reader join rows back to the log.
+ *
+ * @module
+ */
+
+import type { StreamRecord } from "../log/types.ts";
+import {
+  cleanGeo,
+  cleanPin,
+  type CleanResult,
+  cleanUser,
+  type DataFrame,
+  parseRawRecords,
+  pl,
+  rawFrame,
+} from "../clean/mod.ts";
+import { PipelineError } from "../errors.ts";
+
+/** The three kinds of posted records, one stream each. */
+export type PostKind = "pin" | "geo" | "user";
+
+/** The kinds in processing order. */
+export const POST_KINDS: readonly PostKind[] = ["pin", "geo", "user"];
+
+/** Table name per kind, and the quarantine table. */
+export const STREAM_TABLE_NAMES = {
+  pin: "stream_pin",
+  geo: "stream_geo",
+  user: "stream_user",
+  quarantine: "stream_quarantine",
+} as const;
+
+/** Names of the four stream tables. */
+export type StreamTableName =
+  (typeof STREAM_TABLE_NAMES)[keyof typeof STREAM_TABLE_NAMES];
+
+/** The log-position columns appended to every stream table. */
+export const KEY_COLUMNS = ["_shard_id", "_sequence_number"] as const;
+
+const CLEANERS: Record<PostKind, (df: DataFrame, o: object) => CleanResult> = {
+  pin: cleanPin,
+  geo: cleanGeo,
+  user: cleanUser,
+};
+
+/**
+ * Cleans one micro-batch. Returns a frame per stream table (possibly empty); rows keep the
+ * records' order. Records that cannot be cleaned (not JSON, missing `ind`, bad number or
+ * date, empty) become `stream_quarantine` rows: `table`, `reason`, `raw`, then the keys.
+ *
+ * @example
+ * ```ts
+ * import { cleanMicroBatch } from "./micro_batch.ts";
+ * const rec = (data: string, seq: string) => ({
+ *   stream: "streaming-demo-user", shardId: "shardId-000000000000", sequenceNumber: seq,
+ *   partitionKey: "k", arrivalTimestamp: 0, data: new TextEncoder().encode(data),
+ * });
+ * const out = await cleanMicroBatch({ pin: [], geo: [], user: [
+ *   rec('{"ind":1,"first_name":"Ada","last_name":"L","age":36,"date_joined":"2016-05-01 10:00:00"}', "1"),
+ *   rec("{oops", "2"),
+ * ] });
+ * console.log(out.stream_user.height, out.stream_quarantine.height); // 1 1
+ * ```
+ */
+export async function cleanMicroBatch(
+  records: Record<PostKind, readonly StreamRecord[]>,
+): Promise<Record<StreamTableName, DataFrame>> {
+  const out = {} as Record<StreamTableName, DataFrame>;
+  const quarantine: DataFrame[] = [];
+  for (const kind of POST_KINDS) {
+    const { clean, rejected } = await cleanKind(kind, records[kind]);
+    out[STREAM_TABLE_NAMES[kind]] = clean;
+    quarantine.push(rejected);
+  }
+  out.stream_quarantine = pl.concat(quarantine, { how: "vertical" });
+  return out;
+}
+
+/**
+ * An empty frame with the columns and types of a stream table.
+ *
+ * @example
+ * ```ts
+ * import { emptyStreamTable } from "./micro_batch.ts";
+ * console.log(emptyStreamTable("stream_user").columns);
+ * // ["ind", "user_name", "age", "date_joined", "_shard_id", "_sequence_number"]
+ * ```
+ */
+export function emptyStreamTable(name: StreamTableName): DataFrame {
+  if (name === STREAM_TABLE_NAMES.quarantine) return quarantineFrame([], []);
+  const kind = POST_KINDS.find((k) => STREAM_TABLE_NAMES[k] === name)!;
+  return withKeys(CLEANERS[kind](rawFrame(kind, []), {}).clean, []);
+}
+
+interface Rejected {
+  table: PostKind;
+  reason: string;
+  raw: string;
+  /** Index of the record in the batch. */
+  at: number;
+}
+
+async function cleanKind(kind: PostKind, records: readonly StreamRecord[]) {
+  const decoder = new TextDecoder();
+  const lines = records.map((r) => decoder.decode(r.data));
+  const rejected: Rejected[] = [];
+  // Where each distinct line text occurs, in order: quarantine rows name their record by text.
+  const byText = new Map<string, number[]>();
+  lines.forEach((line, i) => {
+    if (line.trim() === "") {
+      rejected.push({ table: kind, reason: "empty record", raw: line, at: i });
+    } else {
+      const at = byText.get(line);
+      if (at) at.push(i);
+      else byText.set(line, [i]);
+    }
+  });
+  const parsed = await parseRawRecords(kind, lines);
+  const result = CLEANERS[kind](parsed.df, { raw: parsed.raw });
+  const taken = new Set<number>();
+  for (const q of [...parsed.quarantine, ...result.quarantine]) {
+    const i = byText.get(q.raw)?.shift();
+    if (i === undefined) {
+      throw invariant(kind, `quarantined a record not in the batch`);
+    }
+    taken.add(i);
+    rejected.push({ table: kind, reason: q.reason, raw: q.raw, at: i });
+  }
+  const kept = records.filter((_r, i) =>
+    lines[i].trim() !== "" && !taken.has(i)
+  );
+  if (kept.length !== result.clean.height) {
+    throw invariant(
+      kind,
+      `${result.clean.height} clean rows for ${kept.length} records`,
+    );
+  }
+  rejected.sort((a, b) => a.at - b.at);
+  return {
+    clean: withKeys(result.clean, kept),
+    rejected: quarantineFrame(rejected.map((r) => records[r.at]), rejected),
+  };
+}
+
+function withKeys(df: DataFrame, records: readonly StreamRecord[]): DataFrame {
+  return df.withColumns(
+    pl.Series(KEY_COLUMNS[0], records.map((r) => r.shardId), pl.Utf8),
+    pl.Series(KEY_COLUMNS[1], records.map((r) => r.sequenceNumber), pl.Utf8),
+  );
+}
+
+function quarantineFrame(
+  records: readonly StreamRecord[],
+  rows: readonly Omit<Rejected, "at">[],
+): DataFrame {
+  const frame = pl.DataFrame([
+    pl.Series("table", rows.map((r) => r.table), pl.Utf8),
+    pl.Series("reason", rows.map((r) => r.reason), pl.Utf8),
+    pl.Series("raw", rows.map((r) => r.raw), pl.Utf8),
+  ]);
+  return withKeys(frame, records);
+}
+
+function invariant(kind: PostKind, problem: string): PipelineError {
+  return new PipelineError(
+    `stream ${kind}: cleaning ${problem}; this is a bug in lib/clean or lib/stream, please report it`,
+    { code: "STREAM_INVARIANT", context: { kind } },
+  );
+}
