@@ -37,3 +37,9 @@ export {
   sequenceNumberOf,
   shardIdOf,
 } from "./hash_key.ts";
+export {
+  createShardReader,
+  SHARD_END,
+  type ShardReader,
+  type ShardReaderOptions,
+} from "./shard_reader.ts";

@@ -1,0 +1,162 @@
+/**
+ * A reader over all shards of a stream that follows resharding, generic over
+ * {@linkcode StreamLog} (embedded log, Kinesis adapter).
+ *
+ * It reads every open shard from its checkpointed position, reads a child shard only once
+ * all its parents have ended (so the records of one partition key keep their order across
+ * splits and merges), and re-describes the stream now and then to find new shards.
+ *
+ * @module
+ */
+
+import type { ShardInfo, StreamLog, StreamRecord } from "./types.ts";
+
+/** Position marker of a shard that was read to its end; it is not read again. */
+export const SHARD_END = "SHARD_END";
+
+/** Options of {@linkcode createShardReader}. */
+export interface ShardReaderOptions {
+  /**
+   * Where to start: `{ [shardId]: lastSequenceNumberRead | SHARD_END }`, as returned by
+   * `positions()`. Shards not named are read from their start.
+   */
+  positions?: Record<string, string>;
+  /** Most records one `poll()` returns. Default 1000. */
+  batchSize?: number;
+  /** How often the stream is described again to find new shards, in ms. Default 5000. */
+  refreshMs?: number;
+  /** How long `poll()` waits before returning `[]` when nothing was read, in ms. Default 200. */
+  idleMs?: number;
+  /** Ends an idle wait early. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Reads a stream shard by shard; see {@linkcode createShardReader}.
+ *
+ * @example
+ * ```ts
+ * import type { ShardReader } from "./shard_reader.ts";
+ * async function drain(reader: ShardReader) {
+ *   for (let recs; (recs = await reader.poll()).length > 0;) console.log(recs.length);
+ *   return reader.positions();
+ * }
+ * ```
+ */
+export interface ShardReader {
+  /** The next records (at most `batchSize`), in sequence order per shard; `[]` when none. */
+  poll(): Promise<StreamRecord[]>;
+  /** The checkpoint to persist: last sequence number read per shard, or `SHARD_END`. */
+  positions(): Record<string, string>;
+}
+
+/**
+ * Creates a reader over all shards of `stream`.
+ *
+ * Persist `positions()` after the records of a poll are processed; a reader created with
+ * those positions continues exactly after them.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * import { createShardReader } from "./shard_reader.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.streams.createStream("s", { shardCount: 2 });
+ * await log.streams.putRecords("s", [{ data: new Uint8Array([1]), partitionKey: "a" }]);
+ * const reader = createShardReader(log.streams, "s", { idleMs: 0 });
+ * console.log((await reader.poll()).length, reader.positions());
+ * await log.close();
+ * ```
+ */
+export function createShardReader(
+  streams: StreamLog,
+  stream: string,
+  options: ShardReaderOptions = {},
+): ShardReader {
+  const batchSize = options.batchSize ?? 1000;
+  const refreshMs = options.refreshMs ?? 5000;
+  const idleMs = options.idleMs ?? 200;
+  const pos = new Map<string, string>(Object.entries(options.positions ?? {}));
+  let shards = new Map<string, ShardInfo>();
+  let describedAt = -Infinity;
+  let stale = true;
+  let turn = 0;
+
+  async function describe(): Promise<void> {
+    const d = await streams.describeStream(stream);
+    shards = new Map(d.shards.map((s) => [s.shardId, s]));
+    // Markers of shards past retention are dropped; a parent that is gone counts as ended.
+    for (const id of [...pos.keys()]) if (!shards.has(id)) pos.delete(id);
+    describedAt = Date.now();
+    stale = false;
+  }
+
+  const done = (id: string | undefined) =>
+    id === undefined || !shards.has(id) || pos.get(id) === SHARD_END;
+
+  function readable(): ShardInfo[] {
+    return [...shards.values()].filter((s) =>
+      pos.get(s.shardId) !== SHARD_END && done(s.parentShardId) &&
+      done(s.adjacentParentShardId)
+    );
+  }
+
+  /** Reads each readable shard once; returns whether a shard ended. */
+  async function pass(out: StreamRecord[]): Promise<boolean> {
+    const list = readable();
+    let ended = false;
+    for (let i = 0; i < list.length && out.length < batchSize; i++) {
+      const shard = list[(turn + i) % list.length];
+      let page;
+      try {
+        page = await streams.readShard(stream, shard.shardId, {
+          afterSequenceNumber: pos.get(shard.shardId),
+          limit: batchSize - out.length,
+        });
+      } catch (error) {
+        if ((error as { code?: string }).code !== "SHARD_NOT_FOUND") {
+          throw error;
+        }
+        stale = true; // expired or deleted meanwhile: describe again
+        continue;
+      }
+      out.push(...page.records);
+      const last = page.records.at(-1);
+      if (last) pos.set(shard.shardId, last.sequenceNumber);
+      if (page.shardEnded) {
+        pos.set(shard.shardId, SHARD_END);
+        ended = true;
+      }
+    }
+    turn++;
+    return ended;
+  }
+
+  async function poll(): Promise<StreamRecord[]> {
+    const out: StreamRecord[] = [];
+    for (let round = 0; round < 8 && out.length < batchSize; round++) {
+      if (stale || Date.now() - describedAt >= refreshMs) await describe();
+      const ended = await pass(out);
+      if (!ended) break;
+      stale = true; // children of the ended shard may be readable now
+    }
+    if (out.length === 0 && idleMs > 0 && !options.signal?.aborted) {
+      await sleep(idleMs, options.signal);
+    }
+    return out;
+  }
+
+  return { poll, positions: () => Object.fromEntries(pos) };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,171 @@
+import assert from "node:assert/strict";
+import { type EmbeddedLog, openEmbeddedLog } from "./embedded_log.ts";
+import { createShardReader, SHARD_END } from "./shard_reader.ts";
+import type { StreamRecord } from "./types.ts";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+async function withLog(fn: (log: EmbeddedLog) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "shard_reader_test_" });
+  const log = await openEmbeddedLog(`${dir}/log.db`, { fsync: false });
+  try {
+    await fn(log);
+  } finally {
+    await log.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** Puts `key:n` for every key, `rounds` times, in order; returns the values put. */
+async function putRounds(
+  log: EmbeddedLog,
+  keys: string[],
+  from: number,
+  to: number,
+) {
+  for (let n = from; n < to; n++) {
+    await log.streams.putRecords(
+      "s",
+      keys.map((k) => ({ data: enc.encode(`${k}:${n}`), partitionKey: k })),
+    );
+  }
+}
+
+const values = (recs: StreamRecord[]) => recs.map((r) => dec.decode(r.data));
+
+Deno.test("shard reader: resumes from positions exactly once", async () => {
+  await withLog(async (log) => {
+    await log.streams.createStream("s", { shardCount: 3 });
+    const keys = Array.from({ length: 10 }, (_, i) => `k${i}`);
+    await putRounds(log, keys, 0, 5);
+    const first = createShardReader(log.streams, "s", {
+      batchSize: 7,
+      idleMs: 0,
+    });
+    const seen: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const recs = await first.poll();
+      assert.equal(recs.length, 7);
+      seen.push(...values(recs));
+    }
+    const checkpoint = first.positions();
+    assert.equal(Object.keys(checkpoint).length >= 1, true);
+    for (const seq of Object.values(checkpoint)) assert.match(seq, /^\d{21}$/);
+    const second = createShardReader(log.streams, "s", {
+      positions: checkpoint,
+      idleMs: 0,
+    });
+    for (let recs; (recs = await second.poll()).length > 0;) {
+      seen.push(...values(recs));
+    }
+    assert.equal(seen.length, 50);
+    assert.deepEqual(
+      [...seen].sort(),
+      keys.flatMap((k) => [0, 1, 2, 3, 4].map((n) => `${k}:${n}`)).sort(),
+    );
+    await putRounds(log, keys, 5, 6);
+    const more = values(await second.poll());
+    assert.deepEqual(more.sort(), keys.map((k) => `${k}:5`).sort());
+  });
+});
+
+Deno.test("shard reader: reads children only after their parents ended; per-key order holds", async () => {
+  await withLog(async (log) => {
+    await log.streams.createStream("s");
+    const keys = Array.from({ length: 12 }, (_, i) => `key-${i}`);
+    const reader = createShardReader(log.streams, "s", {
+      batchSize: 5,
+      idleMs: 0,
+      refreshMs: 0,
+    });
+    await putRounds(log, keys, 0, 3);
+    const got: StreamRecord[] = [...await reader.poll()];
+    await log.streams.splitShard(
+      "s",
+      "shardId-000000000000",
+      String(1n << 127n),
+    );
+    await putRounds(log, keys, 3, 6);
+    await log.streams.splitShard(
+      "s",
+      "shardId-000000000002",
+      String(3n << 126n),
+    );
+    await putRounds(log, keys, 6, 8);
+    await log.streams.mergeShards(
+      "s",
+      "shardId-000000000003",
+      "shardId-000000000004",
+    );
+    await putRounds(log, keys, 8, 10);
+    for (let recs; (recs = await reader.poll()).length > 0;) got.push(...recs);
+    assert.equal(got.length, 120);
+    for (const k of keys) {
+      const order = values(got.filter((r) => r.partitionKey === k));
+      assert.deepEqual(
+        order,
+        Array.from({ length: 10 }, (_, n) => `${k}:${n}`),
+        k,
+      );
+    }
+    // Every record of a parent comes before any record of its children.
+    const firstIndex = (id: string) => got.findIndex((r) => r.shardId === id);
+    const lastIndex = (id: string) =>
+      got.findLastIndex((r) => r.shardId === id);
+    const { shards } = await log.streams.describeStream("s");
+    for (const s of shards) {
+      for (const parent of [s.parentShardId, s.adjacentParentShardId]) {
+        if (parent && firstIndex(s.shardId) >= 0) {
+          assert.ok(
+            lastIndex(parent) < firstIndex(s.shardId),
+            `${parent} -> ${s.shardId}`,
+          );
+        }
+      }
+    }
+    const positions = reader.positions();
+    assert.deepEqual(
+      Object.entries(positions).filter(([, v]) => v === SHARD_END).map(([k]) =>
+        k
+      ).sort(),
+      [
+        "shardId-000000000000",
+        "shardId-000000000002",
+        "shardId-000000000003",
+        "shardId-000000000004",
+      ],
+    );
+    // A reader resumed from these positions does not read ended parents again.
+    const resumed = createShardReader(log.streams, "s", {
+      positions,
+      idleMs: 0,
+    });
+    assert.deepEqual(await resumed.poll(), []);
+    await putRounds(log, keys, 10, 11);
+    assert.deepEqual(
+      values(await resumed.poll()).sort(),
+      keys.map((k) => `${k}:10`).sort(),
+    );
+  });
+});
+
+Deno.test("shard reader: an idle poll waits idleMs, or less when aborted", async () => {
+  await withLog(async (log) => {
+    await log.streams.createStream("s");
+    const reader = createShardReader(log.streams, "s", { idleMs: 120 });
+    let start = performance.now();
+    assert.deepEqual(await reader.poll(), []);
+    const took = performance.now() - start;
+    assert.ok(took >= 110 && took < 1000, `took ${took}`);
+    const abort = new AbortController();
+    const quick = createShardReader(log.streams, "s", {
+      idleMs: 10_000,
+      signal: abort.signal,
+    });
+    start = performance.now();
+    setTimeout(() => abort.abort(), 30);
+    assert.deepEqual(await quick.poll(), []);
+    assert.ok(performance.now() - start < 1000);
+  });
+});
