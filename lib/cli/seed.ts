@@ -1,0 +1,197 @@
+/**
+ * `deno task seed`: generates the three course tables and writes them to the source, a SQLite
+ * file (default `.data/source.db`) or a MySQL/MariaDB database.
+ *
+ * ```sh
+ * deno task seed [--rows 11000] [--seed 42] [--source .data/source.db | mysql://user:pass@host:3306/db]
+ * ```
+ *
+ * The source is `--source`, else `SOURCE_URL`, else `.data/source.db`. Progress goes to stderr
+ * (a live line on a terminal), the summary to stdout.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { ConfigError, PipelineError } from "../errors.ts";
+import { DEFAULT_ROWS, DEFAULT_SEED } from "../source/generator.ts";
+import { isMysqlUrl, redactMysqlUrl } from "../source/mysql_url.ts";
+import {
+  type SeedOptions,
+  seedSqlite,
+  type SeedSummary,
+} from "../source/sqlite_source.ts";
+
+/** Where `deno task seed` writes when neither `--source` nor `SOURCE_URL` is given. */
+export const DEFAULT_SOURCE_PATH = ".data/source.db";
+
+/** The usage text printed by `--help` and after a bad flag. */
+export const SEED_USAGE = `Usage: deno task seed [options]
+
+Options:
+  --rows N        rows per table (default ${DEFAULT_ROWS})
+  --seed S        generator seed, a 32-bit integer (default ${DEFAULT_SEED})
+  --source WHERE  a SQLite file path or mysql://user:password@host:port/database
+                  (default: $SOURCE_URL, else ${DEFAULT_SOURCE_PATH})
+  -h, --help      show this help`;
+
+/** Settings of `deno task seed`. */
+export interface SeedCliOptions {
+  rows: number;
+  seed: number;
+  /** A SQLite path or a `mysql://` URL. */
+  source: string;
+  help: boolean;
+}
+
+function integer(flag: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!/^-?\d+$/.test(text.trim()) || n < min || n > max) {
+    throw new ConfigError(
+      flag,
+      `must be a whole number from ${min} to ${max}`,
+      text,
+    );
+  }
+  return n;
+}
+
+/**
+ * Parses the command line of `deno task seed`; unknown flags are a `ConfigError` with the usage.
+ *
+ * @example
+ * ```ts
+ * import { parseSeedArgs } from "./seed.ts";
+ * console.log(parseSeedArgs(["--rows", "500"], {})); // { rows: 500, seed: 42, source: ".data/source.db", help: false }
+ * ```
+ */
+export function parseSeedArgs(
+  args: string[],
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): SeedCliOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        rows: { type: "string" },
+        seed: { type: "string" },
+        source: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (cause) {
+    const message = (cause as Error).message;
+    const named = /'([^']+)'/.exec(message)?.[1] ?? "arguments";
+    throw new ConfigError(named, `${message}\n\n${SEED_USAGE}`, undefined, {
+      cause,
+    });
+  }
+  return {
+    rows: values.rows === undefined
+      ? DEFAULT_ROWS
+      : integer("--rows", values.rows, 1, 10_000_000),
+    seed: values.seed === undefined
+      ? DEFAULT_SEED
+      : integer("--seed", values.seed, -(2 ** 31), 2 ** 32 - 1),
+    source: values.source ?? (env.SOURCE_URL || DEFAULT_SOURCE_PATH),
+    help: values.help ?? false,
+  };
+}
+
+/** Options of {@linkcode runSeedCli}. */
+export interface RunSeedOptions {
+  env?: Record<string, string | undefined>;
+  /** Progress lines (default: stderr; a live line when stderr is a terminal). */
+  progress?: (line: string, final: boolean) => void;
+  /** Result lines (default: `console.log`). */
+  print?: (line: string) => void;
+}
+
+function defaultProgress(): (line: string, final: boolean) => void {
+  const live = Deno.stderr.isTerminal();
+  const enc = new TextEncoder();
+  let last = -1;
+  return (line, final) => {
+    if (live) {
+      Deno.stderr.writeSync(enc.encode(`\r${line}${final ? "\n" : ""}`));
+    } else if (final || Date.now() - last >= 1000) {
+      last = Date.now();
+      console.error(line);
+    }
+  };
+}
+
+/**
+ * Runs `deno task seed` with the given arguments and returns the summary (`undefined` for `--help`).
+ *
+ * @example
+ * ```ts
+ * import { runSeedCli } from "./seed.ts";
+ * const path = `${await Deno.makeTempDir()}/source.db`;
+ * const summary = await runSeedCli(["--rows", "1000", "--source", path]);
+ * console.log(summary?.rows); // 1000
+ * ```
+ */
+export async function runSeedCli(
+  args: string[],
+  options: RunSeedOptions = {},
+): Promise<SeedSummary | undefined> {
+  const print = options.print ?? console.log;
+  const cli = parseSeedArgs(args, options.env);
+  if (cli.help) {
+    print(SEED_USAGE);
+    return undefined;
+  }
+  const progress = options.progress ?? defaultProgress();
+  const fmt = (n: number) => n.toLocaleString("en-US");
+  const where = isMysqlUrl(cli.source)
+    ? redactMysqlUrl(cli.source)
+    : cli.source;
+  progress(
+    `Seeding ${fmt(cli.rows)} rows per table (seed ${cli.seed}) into ${where}`,
+    true,
+  );
+  const seedOptions: SeedOptions = {
+    rows: cli.rows,
+    seed: cli.seed,
+    progressEvery: Math.max(1000, Math.ceil(cli.rows / 100)),
+    onProgress: ({ rows, total }) =>
+      progress(
+        `  ${fmt(rows)} / ${fmt(total)} rows (${
+          Math.floor((rows / total) * 100)
+        }%)`,
+        rows === total,
+      ),
+  };
+  const summary = isMysqlUrl(cli.source)
+    ? await (await import("../source/mysql_source.ts")).seedMysql(
+      cli.source,
+      seedOptions,
+    )
+    : await seedSqlite(cli.source, seedOptions);
+  const seconds = summary.elapsedMs / 1000;
+  const rate = fmt(Math.round((summary.rows * 3) / seconds));
+  print(
+    `Seeded pinterest_data, geolocation_data, user_data: ${
+      fmt(summary.rows)
+    } rows each, ` +
+      `seed ${summary.seed}, in ${
+        seconds.toFixed(2)
+      } s (${rate} rows/s in all) -> ` +
+      summary.location,
+  );
+  return summary;
+}
+
+if (import.meta.main) {
+  try {
+    await runSeedCli(Deno.args);
+  } catch (err) {
+    if (!(err instanceof PipelineError)) throw err;
+    console.error(`seed: ${err.message}`);
+    Deno.exit(err instanceof ConfigError ? 2 : 1);
+  }
+}

@@ -1,0 +1,117 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "../errors.ts";
+import { createGenerator, openSqliteSource } from "../source/mod.ts";
+import {
+  DEFAULT_SOURCE_PATH,
+  parseSeedArgs,
+  runSeedCli,
+  SEED_USAGE,
+} from "./seed.ts";
+
+Deno.test("seed cli: defaults, SOURCE_URL, and --source taking precedence", () => {
+  assert.deepEqual(parseSeedArgs([], {}), {
+    rows: 11_000,
+    seed: 42,
+    source: DEFAULT_SOURCE_PATH,
+    help: false,
+  });
+  const env = { SOURCE_URL: "mysql://u:p@127.0.0.1:3306/db" };
+  assert.equal(parseSeedArgs([], env).source, env.SOURCE_URL);
+  assert.deepEqual(
+    parseSeedArgs(["--rows", "250", "--seed=-7", "--source", "x.db"], env),
+    {
+      rows: 250,
+      seed: -7,
+      source: "x.db",
+      help: false,
+    },
+  );
+  assert.equal(parseSeedArgs(["-h"], {}).help, true);
+});
+
+Deno.test("seed cli: unknown flags and bad numbers are ConfigErrors naming the flag", () => {
+  assert.throws(() => parseSeedArgs(["--rowz", "5"], {}), (err) => {
+    assert.ok(err instanceof ConfigError);
+    assert.equal(err.context.setting, "--rowz");
+    assert.ok(err.message.includes(SEED_USAGE));
+    return true;
+  });
+  assert.throws(
+    () => parseSeedArgs(["extra"], {}),
+    /Unexpected argument 'extra'/,
+  );
+  for (const rows of ["0", "abc", "1.5", "10000001"]) {
+    assert.throws(
+      () => parseSeedArgs(["--rows", rows], {}),
+      /Invalid setting --rows=/,
+    );
+  }
+  assert.throws(
+    () => parseSeedArgs(["--seed", "4294967296"], {}),
+    /Invalid setting --seed=/,
+  );
+});
+
+Deno.test("seed cli: writes the SQLite source with progress and a summary", async () => {
+  const path = `${await Deno.makeTempDir()}/nested/source.db`;
+  const progress: [string, boolean][] = [];
+  const printed: string[] = [];
+  const summary = await runSeedCli([
+    "--rows",
+    "3000",
+    "--seed",
+    "11",
+    "--source",
+    path,
+  ], {
+    env: {},
+    progress: (line, final) => progress.push([line, final]),
+    print: (line) => printed.push(line),
+  });
+  assert.equal(summary?.rows, 3_000);
+  assert.deepEqual(progress.map(([line]) => line), [
+    `Seeding 3,000 rows per table (seed 11) into ${path}`,
+    "  1,000 / 3,000 rows (33%)",
+    "  2,000 / 3,000 rows (66%)",
+    "  3,000 / 3,000 rows (100%)",
+  ]);
+  assert.deepEqual(progress.map(([, final]) => final), [
+    true,
+    false,
+    false,
+    true,
+  ]);
+  assert.equal(printed.length, 1);
+  assert.match(
+    printed[0],
+    new RegExp(
+      `^Seeded pinterest_data, geolocation_data, user_data: 3,000 rows each, seed 11, in \\d+\\.\\d\\d s \\([\\d,]+ rows/s in all\\) -> ${path}$`,
+    ),
+  );
+  const source = await openSqliteSource(path);
+  try {
+    assert.deepEqual(
+      await source.readPost(2_999),
+      createGenerator({ rows: 3_000, seed: 11 }).post(2_999),
+    );
+  } finally {
+    await source.close();
+  }
+});
+
+Deno.test("seed cli: `deno task seed` exits 2 with the usage on an unknown flag", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "seed", "--bogus"],
+    cwd: new URL("../..", import.meta.url).pathname,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 2);
+  assert.match(
+    stderr,
+    /seed: Invalid setting --bogus: Unknown option '--bogus'/,
+  );
+  assert.ok(stderr.includes("Usage: deno task seed [options]"));
+  assert.equal(new TextDecoder().decode(out.stdout), "");
+});
