@@ -1,0 +1,65 @@
+/**
+ * Errors of the batch stage and of readers of its warehouse.
+ *
+ * @module
+ */
+import { PipelineError, type PipelineErrorOptions } from "../errors.ts";
+
+/**
+ * A warehouse table is missing: the batch has not run (or ran elsewhere).
+ *
+ * @example
+ * ```ts
+ * import { WarehouseMissingError } from "./errors.ts";
+ * const err = new WarehouseMissingError(".data/warehouse", ["pin"]);
+ * console.log(err.message); // ... run `deno task batch` first ...
+ * ```
+ */
+export class WarehouseMissingError extends PipelineError {
+  constructor(
+    dir: string,
+    missing: readonly string[],
+    options: PipelineErrorOptions = {},
+  ) {
+    super(
+      `The warehouse in ${dir} has no ${
+        missing.map((t) => `${t}.parquet`).join(", ")
+      }: run \`deno task batch\` first (after \`deno task emulate\` has filled the lake).`,
+      {
+        ...options,
+        code: "WAREHOUSE_MISSING",
+        context: { dir, missing, ...options.context },
+      },
+    );
+  }
+}
+
+/**
+ * Writing the warehouse failed; the previous tables are left as they were.
+ *
+ * @example
+ * ```ts
+ * import { WarehouseWriteError } from "./errors.ts";
+ * const err = new WarehouseWriteError(".data/warehouse", new Error("disk full"));
+ * console.log(err.code); // WAREHOUSE_WRITE
+ * ```
+ */
+export class WarehouseWriteError extends PipelineError {
+  constructor(
+    dir: string,
+    cause: unknown,
+    options: PipelineErrorOptions = {},
+  ) {
+    super(
+      `Could not write the warehouse in ${dir} (${
+        cause instanceof Error ? cause.message : String(cause)
+      }); the previous tables are unchanged. Check free space and permissions, then rerun \`deno task batch\`.`,
+      {
+        ...options,
+        cause,
+        code: "WAREHOUSE_WRITE",
+        context: { dir, ...options.context },
+      },
+    );
+  }
+}

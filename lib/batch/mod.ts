@@ -1,0 +1,38 @@
+/**
+ * The batch stage: lake objects → cleaned Parquet tables in the warehouse.
+ *
+ * @example
+ * ```ts
+ * import { openDirStore } from "../lake/mod.ts";
+ * import { runBatch } from "./mod.ts";
+ * const summary = await runBatch({
+ *   store: openDirStore(".data/lake"),
+ *   warehouseDir: ".data/warehouse",
+ * });
+ * console.log(summary.tables.pin.rows);
+ * ```
+ *
+ * @module
+ */
+export {
+  type BatchSummary,
+  runBatch,
+  type RunBatchOptions,
+  type TableSummary,
+} from "./run.ts";
+export {
+  groupBySize,
+  listTopicObjects,
+  type ListTopicObjectsOptions,
+  parseObjectKey,
+  type TopicObject,
+} from "./objects.ts";
+export {
+  quarantineFrame,
+  readWarehouse,
+  tablePath,
+  WAREHOUSE_TABLES,
+  type WarehouseTable,
+  writeWarehouse,
+} from "./warehouse.ts";
+export { WarehouseMissingError, WarehouseWriteError } from "./errors.ts";

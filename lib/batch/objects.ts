@@ -1,0 +1,107 @@
+/**
+ * Finding and reading the raw objects the sink wrote for a topic, in arrival order.
+ *
+ * The sink names objects `topics/{topic}/partition={p}/{topic}+{p}+{startOffset:10}.json`
+ * (the Confluent S3 sink layout). Arrival order is partition, then start offset, compared as
+ * numbers (a plain key sort would put `partition=10` before `partition=2`).
+ *
+ * @module
+ */
+import type { ObjectStore } from "../lake/types.ts";
+
+/** One raw object of a topic. */
+export interface TopicObject {
+  key: string;
+  partition: number;
+  startOffset: number;
+  size: number;
+}
+
+/**
+ * Reads the partition and start offset from an object key of `topic`; undefined for keys of
+ * another shape (they are not the sink's).
+ *
+ * @example
+ * ```ts
+ * import { parseObjectKey } from "./objects.ts";
+ * const o = parseObjectKey("p.pin", "topics/p.pin/partition=2/p.pin+2+0000000500.json", 10);
+ * console.log(o?.partition, o?.startOffset); // 2 500
+ * ```
+ */
+export function parseObjectKey(
+  topic: string,
+  key: string,
+  size: number,
+): TopicObject | undefined {
+  const dir = `topics/${topic}/partition=`;
+  if (!key.startsWith(dir)) return undefined;
+  const rest = key.slice(dir.length);
+  const m = /^(\d+)\/(.+)\+(\d+)\+(\d+)\.json$/.exec(rest);
+  if (!m || m[2] !== topic || m[1] !== m[3]) return undefined;
+  return { key, partition: Number(m[1]), startOffset: Number(m[4]), size };
+}
+
+/** Options of {@linkcode listTopicObjects}. */
+export interface ListTopicObjectsOptions {
+  /** Called with each key under the topic that is not a sink object (skipped). */
+  onSkip?: (key: string) => void;
+}
+
+/**
+ * The sink objects of `topic`, in arrival order (partition, then start offset).
+ *
+ * @example
+ * ```ts
+ * import { openDirStore } from "../lake/mod.ts";
+ * import { listTopicObjects } from "./objects.ts";
+ * const store = openDirStore(await Deno.makeTempDir());
+ * await store.put("topics/t/partition=0/t+0+0000000002.json", "{}\n");
+ * await store.put("topics/t/partition=0/t+0+0000000000.json", "{}\n{}\n");
+ * console.log((await listTopicObjects(store, "t")).map((o) => o.startOffset)); // [0, 2]
+ * ```
+ */
+export async function listTopicObjects(
+  store: ObjectStore,
+  topic: string,
+  options: ListTopicObjectsOptions = {},
+): Promise<TopicObject[]> {
+  const out: TopicObject[] = [];
+  for (const info of await store.list(`topics/${topic}/`)) {
+    const object = parseObjectKey(topic, info.key, info.size);
+    if (object) out.push(object);
+    else options.onSkip?.(info.key);
+  }
+  return out.sort((a, b) =>
+    a.partition - b.partition || a.startOffset - b.startOffset
+  );
+}
+
+/**
+ * Splits objects, in order, into groups of at most `maxBytes` (a bigger object is alone).
+ *
+ * @example
+ * ```ts
+ * import { groupBySize } from "./objects.ts";
+ * const o = (size: number) => ({ key: "k", partition: 0, startOffset: 0, size });
+ * console.log(groupBySize([o(4), o(4), o(9), o(1)], 8).map((g) => g.length)); // [2, 1, 1]
+ * ```
+ */
+export function groupBySize(
+  objects: readonly TopicObject[],
+  maxBytes: number,
+): TopicObject[][] {
+  const groups: TopicObject[][] = [];
+  let current: TopicObject[] = [];
+  let bytes = 0;
+  for (const o of objects) {
+    if (current.length > 0 && bytes + o.size > maxBytes) {
+      groups.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(o);
+    bytes += o.size;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}

@@ -1,0 +1,150 @@
+/**
+ * `deno task batch`: cleans everything the sink wrote to the lake into the warehouse.
+ *
+ * ```sh
+ * deno task batch [--data-dir .data] [--prefix pinterest]
+ * ```
+ *
+ * Reads `topics/{prefix}.pin|.geo|.user/...` from the lake in `{data-dir}/lake`, writes
+ * `pin`, `geo`, `user` and `quarantine` as Parquet under `{data-dir}/warehouse/` (atomic
+ * replace; a rerun gives the same tables) and prints a summary per table. `DATA_DIR` and
+ * `PIPELINE_PREFIX` are read when the flags are absent.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { type BatchSummary, runBatch } from "../batch/mod.ts";
+import { loadConfig } from "../config/settings.ts";
+import { ConfigError, PipelineError } from "../errors.ts";
+import { openDirStore } from "../lake/mod.ts";
+import type { ObjectStore } from "../lake/types.ts";
+import { consoleLogger, type Logger } from "../logger.ts";
+
+/** Settings of `deno task batch`. */
+export interface BatchCliOptions {
+  dataDir: string;
+  prefix: string;
+}
+
+/**
+ * Parses the command line of `deno task batch` (flags over `DATA_DIR` / `PIPELINE_PREFIX`).
+ *
+ * @example
+ * ```ts
+ * import { parseBatchArgs } from "./batch.ts";
+ * console.log(parseBatchArgs(["--prefix", "demo"], {})); // { dataDir: ".data", prefix: "demo" }
+ * ```
+ */
+export function parseBatchArgs(
+  args: string[],
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): BatchCliOptions {
+  const { values } = parseArgs({
+    args,
+    options: {
+      "data-dir": { type: "string" },
+      prefix: { type: "string" },
+    },
+  });
+  const config = loadConfig(
+    { dataDir: values["data-dir"], prefix: values.prefix, profile: "embedded" },
+    { env },
+  );
+  return { dataDir: config.dataDir, prefix: config.prefix };
+}
+
+/**
+ * The lake the batch reads: the embedded directory store in `{dataDir}/lake`. This is the one
+ * place to swap for a configured runtime (S3 for the local and aws tiers).
+ *
+ * @example
+ * ```ts
+ * import { openBatchLake } from "./batch.ts";
+ * console.log(openBatchLake(".data").location.endsWith("lake")); // true
+ * ```
+ */
+export function openBatchLake(dataDir: string): ObjectStore {
+  return openDirStore(join(dataDir, "lake"));
+}
+
+/**
+ * Formats a batch summary as a small table for people.
+ *
+ * @example
+ * ```ts
+ * import { formatBatchSummary } from "./batch.ts";
+ * const t = { objects: 1, records: 3, quarantined: 1, duplicates: 1, rows: 1, elapsedMs: 5 };
+ * console.log(formatBatchSummary({ tables: { pin: t, geo: t, user: t }, quarantined: 3,
+ *   warehouseDir: ".data/warehouse", elapsedMs: 20 }));
+ * ```
+ */
+export function formatBatchSummary(summary: BatchSummary): string {
+  const head = [
+    "table",
+    "objects",
+    "records",
+    "quarantined",
+    "duplicates",
+    "rows",
+  ];
+  const rows = Object.entries(summary.tables).map(([name, t]) => [
+    name,
+    ...[t.objects, t.records, t.quarantined, t.duplicates, t.rows].map(String),
+  ]);
+  const widths = head.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => r[i].length))
+  );
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join("  ");
+  return [
+    line(head),
+    ...rows.map(line),
+    `quarantine: ${summary.quarantined} rows; tables in ${summary.warehouseDir} (${summary.elapsedMs} ms)`,
+  ].join("\n");
+}
+
+/** Options of {@linkcode runBatchCli}. */
+export interface RunBatchCliOptions {
+  /** Progress lines (default: stderr). */
+  logger?: Logger;
+}
+
+/**
+ * Runs `deno task batch` with `args`; resolves to the summary it printed.
+ *
+ * @example
+ * ```ts
+ * import { runBatchCli } from "./batch.ts";
+ * import { silentLogger } from "../logger.ts";
+ * const summary = await runBatchCli(["--data-dir", await Deno.makeTempDir()], { logger: silentLogger });
+ * console.log(summary.tables.pin.rows); // 0
+ * ```
+ */
+export async function runBatchCli(
+  args: string[],
+  options: RunBatchCliOptions = {},
+): Promise<BatchSummary> {
+  const opts = parseBatchArgs(args);
+  const summary = await runBatch({
+    store: openBatchLake(opts.dataDir),
+    warehouseDir: join(opts.dataDir, "warehouse"),
+    prefix: opts.prefix,
+    logger: options.logger ?? consoleLogger,
+  });
+  console.log(formatBatchSummary(summary));
+  return summary;
+}
+
+if (import.meta.main) {
+  try {
+    await runBatchCli(Deno.args);
+  } catch (err) {
+    if (!(err instanceof PipelineError) && !(err instanceof TypeError)) {
+      throw err;
+    }
+    console.error(`batch: ${err.message}`);
+    Deno.exit(err instanceof ConfigError || err instanceof TypeError ? 2 : 1);
+  }
+}
