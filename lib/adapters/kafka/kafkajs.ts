@@ -16,10 +16,26 @@ import {
   type Producer,
   type SASLOptions,
 } from "kafkajs";
+import process from "node:process";
 import type { Logger } from "../../logger.ts";
 import { silentLogger } from "../../logger.ts";
 
 export { Kafka, logLevel, Partitioners };
+
+// kafkajs 2.2.4's request queue arms a timer with a negative delay whenever it has nothing
+// pending, and Node-compatible runtimes print a TimeoutNegativeWarning for each. The timer
+// is harmless (it fires after 1 ms); drop only that warning and pass every other one on.
+const FILTERED = Symbol.for("pinterest-pipeline.kafkajs-warning-filter");
+const proc = process as unknown as Record<symbol, boolean>;
+if (!proc[FILTERED]) {
+  proc[FILTERED] = true;
+  const original = process.listeners("warning");
+  process.removeAllListeners("warning");
+  process.on("warning", (warning: Error) => {
+    if (warning?.name === "TimeoutNegativeWarning") return;
+    for (const listener of original) listener(warning);
+  });
+}
 export type { Admin, Consumer, KafkaConfig, Producer, SASLOptions };
 
 /** SASL credentials for brokers that need them (MSK with SCRAM, Confluent Cloud). */

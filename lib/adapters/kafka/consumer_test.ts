@@ -1,0 +1,210 @@
+import assert from "node:assert/strict";
+import { TopicNotFoundError } from "../../errors.ts";
+import { InvalidPartitionError } from "../../log/errors.ts";
+import { openKafkaLog } from "./mod.ts";
+import { kafkaTestTarget, pollUntil, uniqueTopic } from "./test_target.ts";
+
+const target = await kafkaTestTarget();
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const opts = {
+  ignore: target.ignore,
+  sanitizeOps: false,
+  sanitizeResources: false,
+};
+const values = (n: number, tag: string) =>
+  Array.from(
+    { length: n },
+    (_, i) => ({ value: enc.encode(`{"${tag}":${i}}`), partition: 0 }),
+  );
+
+Deno.test({
+  name: "kafka consumer: reads exact values, keys, offsets and timestamps",
+  ...opts,
+  fn: async () => {
+    const log = await openKafkaLog({ brokers: target.brokers });
+    try {
+      const topic = uniqueTopic("read");
+      await log.createTopic(topic);
+      const before = Date.now();
+      await log.append(topic, [
+        { key: "k1", value: enc.encode('{"a":1}') },
+        { key: null, value: enc.encode('{"b":"ü"}') },
+        { value: new Uint8Array([0, 255, 10]) },
+      ]);
+      const after = Date.now();
+      const c = await log.consumer(uniqueTopic("g"), [topic]);
+      const got = await pollUntil(c, 3);
+      await c.close();
+      assert.deepEqual(
+        got.map((r) => ({ ...r, timestamp: 0 })),
+        [
+          {
+            topic,
+            partition: 0,
+            offset: 0,
+            key: "k1",
+            value: enc.encode('{"a":1}'),
+            timestamp: 0,
+          },
+          {
+            topic,
+            partition: 0,
+            offset: 1,
+            key: null,
+            value: enc.encode('{"b":"ü"}'),
+            timestamp: 0,
+          },
+          {
+            topic,
+            partition: 0,
+            offset: 2,
+            key: null,
+            value: new Uint8Array([0, 255, 10]),
+            timestamp: 0,
+          },
+        ],
+      );
+      for (const r of got) {
+        assert.ok(r.timestamp >= before - 5 && r.timestamp <= after + 5);
+      }
+      assert.equal(Object.getPrototypeOf(got[0].value), Uint8Array.prototype);
+    } finally {
+      await log.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "kafka consumer: a group resumes from its committed offset; committed() reads it back",
+  ...opts,
+  fn: async () => {
+    const log = await openKafkaLog({ brokers: target.brokers });
+    try {
+      const topic = uniqueTopic("resume");
+      const group = uniqueTopic("g");
+      await log.createTopic(topic);
+      await log.append(topic, values(10, "n"));
+      const a = await log.consumer(group, [topic]);
+      assert.equal(await a.committed(topic, 0), null);
+      const firstFour = await pollUntil(a, 4, { maxRecords: 4 });
+      assert.deepEqual(firstFour.map((r) => r.offset), [0, 1, 2, 3]);
+      await a.commit([{ topic, partition: 0, offset: 4 }]);
+      assert.equal(await a.committed(topic, 0), 4);
+      await a.close();
+      const b = await log.consumer(group, [topic]);
+      const rest = await pollUntil(b, 6);
+      assert.deepEqual(
+        rest.map((r) => dec.decode(r.value)),
+        [4, 5, 6, 7, 8, 9].map((i) => `{"n":${i}}`),
+      );
+      assert.equal(await b.committed(topic, 0), 4);
+      await b.close();
+      const other = await log.consumer(uniqueTopic("g"), [topic]);
+      assert.equal(await other.committed(topic, 0), null);
+      assert.equal((await pollUntil(other, 10)).length, 10);
+      await other.close();
+    } finally {
+      await log.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "kafka consumer: seek moves the read position back and forward",
+  ...opts,
+  fn: async () => {
+    const log = await openKafkaLog({ brokers: target.brokers });
+    try {
+      const topic = uniqueTopic("seek");
+      await log.createTopic(topic, { partitions: 2 });
+      await log.append(topic, values(8, "s"));
+      const c = await log.consumer(uniqueTopic("g"), [topic]);
+      assert.deepEqual((await pollUntil(c, 8)).map((r) => r.offset), [
+        0,
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+      ]);
+      await c.seek({ topic, partition: 0, offset: 2 });
+      assert.deepEqual((await pollUntil(c, 6)).map((r) => r.offset), [
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+      ]);
+      await c.seek({ topic, partition: 0, offset: 6 });
+      const tail = await pollUntil(c, 2);
+      assert.deepEqual(tail.map((r) => dec.decode(r.value)), [
+        '{"s":6}',
+        '{"s":7}',
+      ]);
+      assert.deepEqual(await c.poll({ timeoutMs: 300 }), []);
+      await assert.rejects(
+        () => c.seek({ topic, partition: 2, offset: 0 }),
+        InvalidPartitionError,
+      );
+      await assert.rejects(
+        () => c.seek({ topic: topic + "x", partition: 0, offset: 0 }),
+        TopicNotFoundError,
+      );
+      await c.close();
+    } finally {
+      await log.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "kafka consumer: unknown topic is TopicNotFoundError; a small queue still delivers all in order",
+  ...opts,
+  fn: async () => {
+    const log = await openKafkaLog({
+      brokers: target.brokers,
+      maxQueuedRecords: 50,
+    });
+    try {
+      await assert.rejects(
+        () => log.consumer(uniqueTopic("g"), [uniqueTopic("missing")]),
+        TopicNotFoundError,
+      );
+      const topic = uniqueTopic("queue");
+      await log.createTopic(topic);
+      const pad = "x".repeat(2000); // 2 MB in 10 appends: more than one fetch (1 MiB a partition)
+      for (let i = 0; i < 10; i++) {
+        await log.append(
+          topic,
+          Array.from(
+            { length: 100 },
+            (_, j) => ({
+              value: enc.encode(`{"q":${i * 100 + j},"p":"${pad}"}`),
+            }),
+          ),
+        );
+      }
+      const c = await log.consumer(uniqueTopic("g"), [topic]);
+      const first = await c.poll({ maxRecords: 10, timeoutMs: 10_000 });
+      await new Promise((r) => setTimeout(r, 500)); // let the queue fill past its bound and pause
+      const all = [
+        ...first,
+        ...(await pollUntil(c, 1000 - first.length, { maxRecords: 37 })),
+      ];
+      assert.deepEqual(
+        all.map((r) => r.offset),
+        Array.from({ length: 1000 }, (_, i) => i),
+      );
+      assert.deepEqual(await c.poll({ timeoutMs: 300 }), []);
+      await c.close();
+    } finally {
+      await log.close();
+    }
+  },
+});

@@ -1,0 +1,93 @@
+/**
+ * Where Kafka integration tests find their broker: `KAFKA_BROKERS` (default
+ * `127.0.0.1:9092`, the stack of `deno task services up`). When nothing answers there,
+ * tests are ignored outside CI with a message naming the command that starts the broker;
+ * under `CI=true` they run and fail, as the developers' guide requires.
+ *
+ * @module
+ */
+import type { TopicConsumer, TopicRecord } from "../../log/types.ts";
+import { parseBrokers } from "./open.ts";
+
+/** What {@linkcode kafkaTestTarget} found. */
+export interface KafkaTestTarget {
+  /** Brokers to connect to. */
+  brokers: string[];
+  /** True when the tests should be ignored (no broker, not in CI). */
+  ignore: boolean;
+}
+
+/**
+ * Probes `KAFKA_BROKERS` once; prints why tests are skipped when they are.
+ *
+ * @example
+ * ```ts
+ * import { kafkaTestTarget } from "./test_target.ts";
+ * const target = await kafkaTestTarget();
+ * Deno.test({ name: "kafka round trip", ignore: target.ignore, fn: () => {} });
+ * ```
+ */
+export async function kafkaTestTarget(): Promise<KafkaTestTarget> {
+  const brokers = parseBrokers(
+    Deno.env.get("KAFKA_BROKERS") ?? "127.0.0.1:9092",
+  );
+  const [host, port] = brokers[0].split(":");
+  let up = false;
+  try {
+    const conn = await Deno.connect({ hostname: host, port: Number(port) });
+    conn.close();
+    up = true;
+  } catch {
+    up = false;
+  }
+  const ci = Deno.env.get("CI") === "true";
+  if (!up && !ci) {
+    console.warn(
+      `Kafka tests skipped: no broker at ${brokers.join(",")}. ` +
+        "Start one with `deno task services up` (or set KAFKA_BROKERS).",
+    );
+  }
+  return { brokers, ignore: !up && !ci };
+}
+
+/**
+ * A topic name no other test run uses.
+ *
+ * @example
+ * ```ts
+ * import { uniqueTopic } from "./test_target.ts";
+ * console.log(uniqueTopic("demo").startsWith("test.demo.")); // true
+ * ```
+ */
+export function uniqueTopic(label: string): string {
+  return `test.${label}.${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * Polls until `count` records arrived or `timeoutMs` passed; returns what arrived.
+ *
+ * @example
+ * ```ts
+ * import { pollUntil } from "./test_target.ts";
+ * import type { TopicConsumer } from "../../log/types.ts";
+ * async function firstTen(consumer: TopicConsumer) {
+ *   return await pollUntil(consumer, 10, { timeoutMs: 10_000 });
+ * }
+ * ```
+ */
+export async function pollUntil(
+  consumer: TopicConsumer,
+  count: number,
+  options: { timeoutMs?: number; maxRecords?: number } = {},
+): Promise<TopicRecord[]> {
+  const out: TopicRecord[] = [];
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  while (out.length < count && Date.now() < deadline) {
+    const batch = await consumer.poll({
+      maxRecords: Math.min(options.maxRecords ?? 500, count - out.length),
+      timeoutMs: 200,
+    });
+    out.push(...batch);
+  }
+  return out;
+}

@@ -1,0 +1,168 @@
+import assert from "node:assert/strict";
+import { AlreadyExistsError, TopicNotFoundError } from "../../errors.ts";
+import { InvalidPartitionError } from "../../log/errors.ts";
+import { partitionForKey } from "../../log/partitioner.ts";
+import { openKafkaLog } from "./mod.ts";
+import { kafkaTestTarget, pollUntil, uniqueTopic } from "./test_target.ts";
+
+const target = await kafkaTestTarget();
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const opts = {
+  ignore: target.ignore,
+  sanitizeOps: false,
+  sanitizeResources: false,
+};
+
+Deno.test({
+  name:
+    "kafka: create, describe, list topics; duplicates and unknown names are typed errors",
+  ...opts,
+  fn: async () => {
+    const log = await openKafkaLog({ brokers: target.brokers });
+    try {
+      const name = uniqueTopic("admin");
+      await log.createTopic(name, { partitions: 3, replicationFactor: 1 });
+      assert.deepEqual(await log.describeTopic(name), { name, partitions: 3 });
+      const listed = await log.listTopics();
+      assert.deepEqual(listed.find((t) => t.name === name), {
+        name,
+        partitions: 3,
+      });
+      assert.ok(listed.every((t) => !t.name.startsWith("__")));
+      const names = listed.map((t) => t.name);
+      assert.deepEqual(names, [...names].sort());
+      await assert.rejects(() => log.createTopic(name), AlreadyExistsError);
+      await assert.rejects(
+        () => log.describeTopic(name + ".nope"),
+        TopicNotFoundError,
+      );
+      const began = Date.now();
+      await assert.rejects(
+        () => log.append(name + ".nope", [{ value: enc.encode("{}") }]),
+        TopicNotFoundError,
+      );
+      assert.ok(Date.now() - began < 5000, "an unknown topic fails fast");
+    } finally {
+      await log.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "kafka: append returns exact offsets; explicit, keyed and round-robin placement",
+  ...opts,
+  fn: async () => {
+    const log = await openKafkaLog({ brokers: target.brokers });
+    try {
+      const name = uniqueTopic("append");
+      await log.createTopic(name, { partitions: 3 });
+      const first = await log.append(
+        name,
+        [0, 1, 2, 3].map((i) => ({
+          value: enc.encode(`{"i":${i}}`),
+          partition: 1,
+        })),
+      );
+      assert.deepEqual(
+        first,
+        [0, 1, 2, 3].map((offset) => ({ partition: 1, offset })),
+      );
+      const keyed = await log.append(name, [
+        { key: "user-1", value: enc.encode("a") },
+        { key: "user-2", value: enc.encode("b") },
+        { key: "user-1", value: enc.encode("c") },
+      ]);
+      assert.deepEqual(keyed.map((r) => r.partition), [
+        partitionForKey("user-1", 3),
+        partitionForKey("user-2", 3),
+        partitionForKey("user-1", 3),
+      ]);
+      const rr = await log.append(
+        name,
+        [0, 1, 2].map(() => ({ value: enc.encode("r") })),
+      );
+      assert.deepEqual(rr.map((r) => r.partition).sort(), [0, 1, 2]);
+      await assert.rejects(
+        () => log.append(name, [{ value: enc.encode("x"), partition: 3 }]),
+        InvalidPartitionError,
+      );
+      const c = await log.consumer(uniqueTopic("g"), [name]);
+      const all = await pollUntil(c, 10);
+      await c.close();
+      assert.equal(all.length, 10);
+      const p1 = all.filter((r) => r.partition === 1).map((
+        r,
+      ) => [r.offset, dec.decode(r.value)]);
+      assert.deepEqual(p1.slice(0, 4), [[0, '{"i":0}'], [1, '{"i":1}'], [
+        2,
+        '{"i":2}',
+      ], [3, '{"i":3}']]);
+      const byKey = all.filter((r) => r.key === "user-1").map((r) =>
+        dec.decode(r.value)
+      );
+      assert.deepEqual(byKey, ["a", "c"]);
+    } finally {
+      await log.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "kafka: concurrent appends share produce requests and each record gets its own offset",
+  ...opts,
+  fn: async () => {
+    const log = await openKafkaLog({
+      brokers: target.brokers,
+      maxRequestBytes: 20_000,
+    });
+    try {
+      const name = uniqueTopic("group");
+      await log.createTopic(name, { partitions: 2 });
+      const value = (i: number, j: number) =>
+        enc.encode(`{"req":${i},"n":${j},"pad":"${"x".repeat(200)}"}`);
+      const results = await Promise.all(
+        Array.from(
+          { length: 40 },
+          (_, i) =>
+            log.append(
+              name,
+              Array.from(
+                { length: 10 },
+                (_, j) => ({ value: value(i, j), partition: i % 2 }),
+              ),
+            ),
+        ),
+      );
+      const seen = new Map<string, string>();
+      results.forEach((res, i) =>
+        res.forEach((r, j) =>
+          seen.set(`${r.partition}:${r.offset}`, dec.decode(value(i, j)))
+        )
+      );
+      assert.equal(seen.size, 400);
+      for (const p of [0, 1]) {
+        const offsets = [...seen.keys()].filter((k) => k.startsWith(`${p}:`))
+          .map((k) => Number(k.split(":")[1]));
+        assert.deepEqual(
+          offsets.sort((a, b) => a - b),
+          Array.from({ length: 200 }, (_, i) => i),
+        );
+      }
+      const c = await log.consumer(uniqueTopic("g"), [name]);
+      const all = await pollUntil(c, 400);
+      await c.close();
+      assert.equal(all.length, 400);
+      for (const r of all) {
+        assert.equal(
+          dec.decode(r.value),
+          seen.get(`${r.partition}:${r.offset}`),
+        );
+      }
+    } finally {
+      await log.close();
+    }
+  },
+});

@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import { openKafkaLog } from "../adapters/kafka/mod.ts";
+import { kafkaService } from "./kafka.ts";
+import { freePort, isAlive, spawnDetached, stopPid } from "./process.ts";
+import { readPidFile, writePidFile } from "./service.ts";
+
+const hasJava = await new Deno.Command("java", {
+  args: ["-version"],
+  stderr: "null",
+})
+  .output().then((o) => o.success, () => false);
+const ci = Deno.env.get("CI") === "true";
+if (!hasJava && !ci) {
+  console.warn(
+    "Kafka service test skipped: no java; `apt-get install openjdk-17-jre-headless maven`.",
+  );
+}
+
+Deno.test({
+  name:
+    "kafka service: starts a KRaft broker on free ports, reuses it, stops exactly its PID",
+  ignore: !hasJava && !ci,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const stateDir = await Deno.makeTempDir({ prefix: "kafka-svc-" });
+    const port = freePort();
+    const controllerPort = freePort();
+    try {
+      const began = Date.now();
+      const handle = await kafkaService.start({
+        stateDir,
+        port,
+        controllerPort,
+        heapMb: 384,
+      });
+      console.log(`broker answered after ${(Date.now() - began) / 1000} s`);
+      assert.equal(handle.endpoint, `127.0.0.1:${port}`);
+      assert.deepEqual(await kafkaService.status({ stateDir }), {
+        running: true,
+        endpoint: handle.endpoint,
+        pid: handle.pid,
+      });
+      const props = await Deno.readTextFile(
+        `${stateDir}/kafka/server.properties`,
+      );
+      assert.match(
+        props,
+        new RegExp(
+          `^listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}$`,
+          "m",
+        ),
+      );
+      assert.match(props, /^auto.create.topics.enable=false$/m);
+
+      const log = await openKafkaLog({ brokers: [handle.endpoint] });
+      await log.createTopic("svc.check", { partitions: 2 });
+      assert.deepEqual(await log.listTopics(), [{
+        name: "svc.check",
+        partitions: 2,
+      }]);
+      assert.deepEqual(
+        await log.append("svc.check", [{
+          value: new Uint8Array([1]),
+          partition: 1,
+        }]),
+        [{ partition: 1, offset: 0 }],
+      );
+      await log.close();
+
+      const again = await kafkaService.start({
+        stateDir,
+        port,
+        controllerPort,
+      });
+      assert.deepEqual(again, handle);
+
+      await kafkaService.stop({ stateDir });
+      assert.equal(await isAlive(handle.pid), false);
+      assert.deepEqual(await kafkaService.status({ stateDir }), {
+        running: false,
+      });
+      assert.equal(await readPidFile(stateDir, "kafka"), null);
+      await kafkaService.stop({ stateDir }); // a no-op now
+    } finally {
+      await kafkaService.stop({ stateDir });
+      await Deno.remove(stateDir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "kafka service: stop leaves alone a PID that is not its broker",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const stateDir = await Deno.makeTempDir({ prefix: "kafka-svc-" });
+    const pid = spawnDetached("sleep", ["30"], {
+      logFile: `${stateDir}/sleep.out`,
+    });
+    try {
+      await writePidFile(stateDir, "kafka", {
+        pid,
+        endpoint: "127.0.0.1:1",
+        marker: `${stateDir}/kafka/server.properties`,
+      });
+      assert.deepEqual(await kafkaService.status({ stateDir }), {
+        running: false,
+      });
+      await kafkaService.stop({ stateDir });
+      assert.equal(await isAlive(pid), true);
+    } finally {
+      assert.equal(await stopPid(pid, { timeoutMs: 2000 }), true);
+      assert.equal(await isAlive(pid), false);
+      await Deno.remove(stateDir, { recursive: true });
+    }
+  },
+});
