@@ -52,6 +52,23 @@ Deno.test("readBodyBytes rejects a declared Content-Length over the limit withou
   assert.equal(state.pulled, 0);
 });
 
+Deno.test("readBodyBytes reads a declared-length body and still checks its real size", async () => {
+  const ok = new Request("http://x/", {
+    method: "POST",
+    body: "x".repeat(999),
+  });
+  assert.equal(ok.headers.get("content-length"), null);
+  ok.headers.set("content-length", "999");
+  assert.equal((await readBodyBytes(ok, 999)).length, 999);
+  // An in-process Request may lie about its length; the real size is still refused.
+  const lying = new Request("http://x/", {
+    method: "POST",
+    body: "x".repeat(2000),
+    headers: { "content-length": "10" },
+  });
+  await assert.rejects(readBodyBytes(lying, 999), BodyTooLargeError);
+});
+
 Deno.test("readBodyBytes joins chunks up to exactly the limit", async () => {
   const { stream } = countingBody(5, 100);
   const bytes = await readBodyBytes(

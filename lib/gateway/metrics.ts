@@ -53,6 +53,25 @@ function labels(pairs: Record<string, string | number>): string {
   return `{${parts.join(",")}}`;
 }
 
+/** Counters keyed by a cheap raw key; the label text is built once per series. */
+class Series {
+  #byKey = new Map<string, { labels: string; count: number }>();
+
+  add(key: string, n: number, makeLabels: () => string): void {
+    const entry = this.#byKey.get(key);
+    if (entry) entry.count += n;
+    else this.#byKey.set(key, { labels: makeLabels(), count: n });
+  }
+
+  /** `[labels, count]` pairs sorted by label text. */
+  sorted(): [string, number][] {
+    return [...this.#byKey.values()].map((
+      e,
+    ): [string, number] => [e.labels, e.count])
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+}
+
 /**
  * In-memory counters and histogram of one gateway, rendered by {@linkcode render}.
  *
@@ -66,21 +85,21 @@ function labels(pairs: Record<string, string | number>): string {
  * ```
  */
 export class GatewayMetrics {
-  #requests = new Map<string, number>();
-  #records = new Map<string, number>();
-  #errors = new Map<string, number>();
+  #requests = new Series();
+  #records = new Series();
+  #errors = new Series();
   #bucketCounts = new Array<number>(DURATION_BUCKETS.length).fill(0);
   #durationSum = 0;
   #durationCount = 0;
 
   /** Counts one answered request and its latency. */
   observeRequest(obs: RequestObservation): void {
-    const key = labels({
-      route: obs.route,
-      method: obs.method,
-      status: obs.status,
-    });
-    this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
+    this.#requests.add(
+      `${obs.route} ${obs.method} ${obs.status}`,
+      1,
+      () =>
+        labels({ route: obs.route, method: obs.method, status: obs.status }),
+    );
     for (let i = 0; i < DURATION_BUCKETS.length; i++) {
       if (obs.durationSeconds <= DURATION_BUCKETS[i]) this.#bucketCounts[i]++;
     }
@@ -90,27 +109,25 @@ export class GatewayMetrics {
 
   /** Counts `count` records durably accepted into topic or stream `name`. */
   addRecords(kind: "topic" | "stream", name: string, count: number): void {
-    const key = labels({ kind, name });
-    this.#records.set(key, (this.#records.get(key) ?? 0) + count);
+    this.#records.add(`${kind} ${name}`, count, () => labels({ kind, name }));
   }
 
   /** Counts one error response with REST Proxy code `errorCode`. */
   addError(errorCode: number): void {
-    const key = labels({ error_code: errorCode });
-    this.#errors.set(key, (this.#errors.get(key) ?? 0) + 1);
+    this.#errors.add(
+      String(errorCode),
+      1,
+      () => labels({ error_code: errorCode }),
+    );
   }
 
   /** The Prometheus text exposition of every metric, series sorted by labels. */
   render(): string {
     const lines: string[] = [];
-    const counter = (
-      name: string,
-      help: string,
-      series: Map<string, number>,
-    ) => {
+    const counter = (name: string, help: string, series: Series) => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
-      for (const key of [...series.keys()].sort()) {
-        lines.push(`${name}${key} ${series.get(key)}`);
+      for (const [key, count] of series.sorted()) {
+        lines.push(`${name}${key} ${count}`);
       }
     };
     counter(

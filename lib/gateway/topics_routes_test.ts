@@ -55,6 +55,10 @@ Deno.test("GET /topics lists topic names as a JSON array (REST Proxy v2)", async
       "application/vnd.kafka.v2+json",
     );
     assert.equal(await res.text(), '["pinterest.geo","pinterest.pin"]');
+    const withQuery = await gw.handler(
+      new Request("http://gw:8080/topics/?a=/b#c"),
+    );
+    assert.equal(await withQuery.text(), '["pinterest.geo","pinterest.pin"]');
   } finally {
     await cleanup();
   }

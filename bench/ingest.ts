@@ -1,0 +1,226 @@
+/**
+ * `deno task bench`: ingestion throughput and latency of the gateway over loopback, on
+ * the embedded log with fsync ON (every 200 is answered after the group commit's fsync).
+ *
+ * By default the gateway runs as a subprocess (`lib/cli/gateway.ts` with the permissions of
+ * `deno task gateway`), so the load client and the server do not share a JavaScript
+ * thread, and the server's CPU time per request is read from /proc; `--in-process` serves it from this
+ * process instead (then the group-commit size is printed too), and `--in-process
+ * --no-fsync` shows the same run without fsync, for comparison only.
+ *
+ * ```sh
+ * deno task bench [--seconds 5] [--in-process [--no-fsync]]
+ * ```
+ *
+ * Scenarios (see `bench/ingest_load.ts`): (a) 100-record batches, (b) single records
+ * from 16 concurrent clients (topic and stream), (c) an open-loop offered load of
+ * 1,000 single-record requests/s. Targets (issue 2): (a) >= 100,000 records/s,
+ * (b) >= 10,000 requests/s, (c) p99 < 20 ms.
+ *
+ * @example
+ * ```sh
+ * deno task bench --seconds 3
+ * ```
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { ensureTopology, serveGateway } from "../lib/gateway/mod.ts";
+import { openEmbeddedLog } from "../lib/log/mod.ts";
+import { type LoadResult, measureGateway } from "./ingest_load.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    seconds: { type: "string", default: "5" },
+    "in-process": { type: "boolean", default: false },
+    "no-fsync": { type: "boolean", default: false },
+  },
+});
+const SECONDS = Number(values.seconds);
+const PREFIX = "bench";
+
+async function waitHealthy(url: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      const res = await fetch(`${url}/healthz`);
+      await res.body?.cancel();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`gateway at ${url} not healthy after 30 s`);
+}
+
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** A reader of process `pid`'s CPU time (user + system, seconds) from /proc, if any. */
+function procCpuSeconds(pid: number): (() => number) | undefined {
+  const path = `/proc/${pid}/stat`;
+  const read = () => {
+    // Fields after the ")" that ends the command name: utime is the 12th, stime the 13th.
+    const fields = Deno.readTextFileSync(path).split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+  };
+  try {
+    read();
+    return read;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts the gateway; resolves to its URL and a stop function. */
+async function startGateway(
+  dataDir: string,
+  inProcess: boolean,
+  fsync: boolean,
+) {
+  if (inProcess) {
+    const log = await openEmbeddedLog(`${dataDir}/log.db`, { fsync });
+    await ensureTopology(log.topics, log.streams, { prefix: PREFIX });
+    const server = await serveGateway({
+      topics: log.topics,
+      streams: log.streams,
+    });
+    return {
+      url: server.url,
+      stats: () => log.stats(),
+      cpuSeconds: undefined,
+      stop: async () => {
+        await server.shutdown();
+        await log.close();
+      },
+    };
+  }
+  const port = freePort();
+  // The same program and permissions as `deno task gateway`, spawned directly so that the
+  // child's PID is the server's and its CPU time can be read from /proc.
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      ...["-R", "-W", "-N", "-E", "-S", "--allow-ffi", "--allow-run"],
+      "lib/cli/gateway.ts",
+      ...["--port", String(port), "--data-dir", dataDir, "--prefix", PREFIX],
+    ],
+    cwd: new URL("../", import.meta.url).pathname,
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  const url = `http://127.0.0.1:${port}`;
+  await waitHealthy(url);
+  return {
+    url,
+    stats: () => null,
+    cpuSeconds: procCpuSeconds(child.pid),
+    stop: async () => {
+      child.kill("SIGTERM");
+      await child.status;
+    },
+  };
+}
+
+function table(rows: LoadResult[]): string {
+  const fmt = (n: number, d = 0) =>
+    n.toLocaleString("en-US", {
+      maximumFractionDigits: d,
+      minimumFractionDigits: d,
+    });
+  const head = [
+    "scenario",
+    "requests/s",
+    "records/s",
+    "p50 ms",
+    "p99 ms",
+    "max ms",
+    "failed",
+    "server CPU ms/req",
+  ];
+  const body = rows.map((r) => [
+    r.scenario,
+    fmt(r.requestsPerSecond),
+    fmt(r.recordsPerSecond),
+    fmt(r.p50Ms, 2),
+    fmt(r.p99Ms, 2),
+    fmt(r.maxMs, 2),
+    String(r.failures),
+    r.serverCpuMsPerRequest === undefined
+      ? "n/a"
+      : fmt(r.serverCpuMsPerRequest, 3),
+  ]);
+  const widths = head.map((h, i) =>
+    Math.max(h.length, ...body.map((row) => row[i].length))
+  );
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join("  ");
+  return [
+    line(head),
+    widths.map((w) => "-".repeat(w)).join("  "),
+    ...body.map(line),
+  ].join("\n");
+}
+
+function verdicts(rows: LoadResult[]): string[] {
+  const [batch, single, , open] = rows;
+  const mark = (ok: boolean) => (ok ? "met" : "NOT met");
+  return [
+    `(a) batched >= 100,000 records/s: ${
+      mark(batch.recordsPerSecond >= 100_000)
+    }`,
+    `(b) single-record >= 10,000 requests/s: ${
+      mark(single.requestsPerSecond >= 10_000)
+    }`,
+    `(c) p99 < 20 ms at 1,000 req/s: ${
+      mark(open.p99Ms < 20 && open.failures === 0)
+    }`,
+  ];
+}
+
+if (import.meta.main) {
+  const dataDir = await Deno.makeTempDir({ prefix: "bench_ingest_" });
+  const inProcess = values["in-process"];
+  const fsync = !values["no-fsync"];
+  if (!fsync && !inProcess) throw new Error("--no-fsync needs --in-process");
+  const gw = await startGateway(dataDir, inProcess, fsync);
+  try {
+    console.log(
+      `Gateway ${
+        inProcess ? "in this process" : "in a subprocess (lib/cli/gateway.ts)"
+      } at ${gw.url}; ` +
+        `embedded log ${dataDir}/log.db, fsync ${
+          fsync ? "on" : "OFF"
+        }; ${SECONDS} s per scenario after 1 s warm-up; ` +
+        `${navigator.hardwareConcurrency} CPUs (shared).`,
+    );
+    const rows = await measureGateway(gw.url, {
+      topic: `${PREFIX}.pin`,
+      stream: `streaming-${PREFIX}-pin`,
+      seconds: SECONDS,
+      serverCpuSeconds: gw.cpuSeconds,
+    });
+    console.log();
+    console.log(table(rows));
+    console.log();
+    for (const v of verdicts(rows)) console.log(v);
+    const stats = gw.stats();
+    if (stats) {
+      console.log(
+        `group commit: ${stats.jobs} writes in ${stats.commits} commits (${
+          (stats.jobs / stats.commits).toFixed(1)
+        } per fsync)`,
+      );
+    }
+  } finally {
+    await gw.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+}

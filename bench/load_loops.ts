@@ -1,0 +1,144 @@
+/**
+ * Closed-loop and open-loop load drivers and their latency summary, used by
+ * `bench/ingest_load.ts`.
+ *
+ * @module
+ */
+
+/** Latencies (ms) and failures of one run. */
+export interface LoadRun {
+  latencies: number[];
+  failures: number;
+  seconds: number;
+}
+
+/** What one scenario measured. */
+export interface LoadResult {
+  scenario: string;
+  requests: number;
+  records: number;
+  /** Requests answered with a non-200 status or failed on the network. */
+  failures: number;
+  seconds: number;
+  requestsPerSecond: number;
+  recordsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Server CPU time per request, when the server's CPU time could be read. */
+  serverCpuMsPerRequest?: number;
+}
+
+/** A request maker: sends one request, resolves to whether it was answered 200. */
+export type Send = () => Promise<boolean>;
+
+/**
+ * Summarizes a run: throughput and latency percentiles.
+ *
+ * @example
+ * ```ts
+ * import { summarize } from "./load_loops.ts";
+ * const r = summarize("x", [1, 2, 3], { failures: 0, seconds: 1, recordsPerRequest: 10 });
+ * console.log(r.recordsPerSecond, r.p50Ms); // 30 2
+ * ```
+ */
+export function summarize(
+  scenario: string,
+  latencies: number[],
+  info: { failures: number; seconds: number; recordsPerRequest: number },
+): LoadResult {
+  const sorted = Float64Array.from(latencies).sort();
+  const at = (q: number) =>
+    sorted.length === 0
+      ? NaN
+      : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const requests = latencies.length;
+  return {
+    scenario,
+    requests,
+    records: requests * info.recordsPerRequest,
+    failures: info.failures,
+    seconds: info.seconds,
+    requestsPerSecond: requests / info.seconds,
+    recordsPerSecond: (requests * info.recordsPerRequest) / info.seconds,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    maxMs: sorted.length === 0 ? NaN : sorted[sorted.length - 1],
+  };
+}
+
+/**
+ * Runs `clients` loops that each send, wait for the answer, and send again, for `seconds`
+ * (after an unmeasured warm-up). Returns per-request latencies in ms.
+ *
+ * @example
+ * ```ts
+ * import { closedLoop } from "./load_loops.ts";
+ * const run = await closedLoop(() => Promise.resolve(true), { clients: 2, seconds: 0.1 });
+ * console.log(run.latencies.length > 0);
+ * ```
+ */
+export async function closedLoop(
+  send: Send,
+  options: { clients: number; seconds: number; warmupSeconds?: number },
+): Promise<LoadRun> {
+  const warmEnd = performance.now() + (options.warmupSeconds ?? 0) * 1000;
+  const start = warmEnd;
+  const end = start + options.seconds * 1000;
+  const latencies: number[] = [];
+  let failures = 0;
+  await Promise.all(Array.from({ length: options.clients }, async () => {
+    while (true) {
+      const t0 = performance.now();
+      if (t0 >= end) return;
+      const ok = await send().catch(() => false);
+      const t1 = performance.now();
+      if (t0 < start) continue;
+      latencies.push(t1 - t0);
+      if (!ok) failures++;
+    }
+  }));
+  return { latencies, failures, seconds: options.seconds };
+}
+
+/**
+ * Sends at a fixed offered `rate` (requests/s) for `seconds`, whether or not earlier
+ * requests were answered; latency counts from each request's scheduled time.
+ *
+ * @example
+ * ```ts
+ * import { openLoop } from "./load_loops.ts";
+ * const run = await openLoop(() => Promise.resolve(true), { rate: 100, seconds: 0.1 });
+ * console.log(run.latencies.length); // 10
+ * ```
+ */
+export async function openLoop(
+  send: Send,
+  options: { rate: number; seconds: number },
+): Promise<LoadRun> {
+  const total = Math.round(options.rate * options.seconds);
+  const interval = 1000 / options.rate;
+  const start = performance.now() + 10;
+  const latencies: number[] = [];
+  let failures = 0;
+  const inflight: Promise<void>[] = [];
+  let next = 0;
+  while (next < total) {
+    const wait = start + next * interval - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    // Timers fire late by up to a millisecond or so: send every request now due.
+    const now = performance.now();
+    while (next < total && start + next * interval <= now) {
+      const scheduled = start + next * interval;
+      next++;
+      inflight.push(
+        send().catch(() => false).then((ok) => {
+          latencies.push(performance.now() - scheduled);
+          if (!ok) failures++;
+        }),
+      );
+    }
+  }
+  await Promise.all(inflight);
+  return { latencies, failures, seconds: (performance.now() - start) / 1000 };
+}
