@@ -30,8 +30,8 @@ import type { Post, SourceReader, TableName } from "./types.ts";
 
 /** Rows per multi-row INSERT when seeding (12 columns x 500 = 6,000 bound values). */
 const INSERT_BATCH = 500;
-const SEED_SUFFIX = "__seed";
-const OLD_SUFFIX = "__old";
+/** Named lock serialising the final table swap of concurrent seeds. */
+const SWAP_LOCK = "pinterest_source_seed";
 
 function connectionConfig(url: string) {
   const p = parseMysqlUrl(url);
@@ -161,12 +161,12 @@ export async function seedMysql(
       throw wrapMysqlError(url, err, "connecting");
     },
   );
-  const staged = (t: TableName) => `\`${t}${SEED_SUFFIX}\``;
+  // Unique staging names: concurrent seeds never touch each other's tables.
+  const tag = crypto.randomUUID().slice(0, 8);
+  const staged = (t: TableName) => `\`${t}__seed_${tag}\``;
+  const old = (t: TableName) => `\`${t}__old_${tag}\``;
   try {
     for (const t of TABLES) {
-      await conn.query(
-        `DROP TABLE IF EXISTS ${staged(t)}, \`${t}${OLD_SUFFIX}\``,
-      );
       await conn.query(
         createTableSql("mysql", t).replace(`\`${t}\``, staged(t)),
       );
@@ -199,22 +199,27 @@ export async function seedMysql(
       }
     }
     await conn.commit();
-    const [existing] = await conn.query<mysql.RowDataPacket[]>(
-      "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE()",
-    );
-    const names = new Set(existing.map((r) => String(r.t)));
-    const renames = TABLES.flatMap((t) =>
-      names.has(t)
-        ? [`\`${t}\` TO \`${t}${OLD_SUFFIX}\``, `${staged(t)} TO \`${t}\``]
-        : [`${staged(t)} TO \`${t}\``]
-    );
-    await conn.query(`RENAME TABLE ${renames.join(", ")}`);
+    await conn.query("SELECT GET_LOCK(?, 60)", [SWAP_LOCK]);
+    try {
+      const [existing] = await conn.query<mysql.RowDataPacket[]>(
+        "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE()",
+      );
+      const names = new Set(existing.map((r) => String(r.t)));
+      const renames = TABLES.flatMap((t) =>
+        names.has(t)
+          ? [`\`${t}\` TO ${old(t)}`, `${staged(t)} TO \`${t}\``]
+          : [`${staged(t)} TO \`${t}\``]
+      );
+      await conn.query(`RENAME TABLE ${renames.join(", ")}`);
+    } finally {
+      await conn.query("SELECT RELEASE_LOCK(?)", [SWAP_LOCK]);
+    }
     await conn.query(
-      `DROP TABLE IF EXISTS ${
-        TABLES.map((t) => `\`${t}${OLD_SUFFIX}\``).join(", ")
-      }`,
+      `DROP TABLE IF EXISTS ${TABLES.map(old).join(", ")}`,
     );
   } catch (err) {
+    await conn.query(`DROP TABLE IF EXISTS ${TABLES.map(staged).join(", ")}`)
+      .catch(() => {});
     throw wrapMysqlError(url, err, "seeding");
   } finally {
     await conn.end().catch(() => {});
