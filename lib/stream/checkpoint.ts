@@ -9,11 +9,15 @@
 
 import { writeFileAtomic, type WriteFileAtomicOptions } from "./atomic_file.ts";
 import { StreamCheckpointError } from "./errors.ts";
+import { SHARD_END } from "../log/mod.ts";
 
 /** Name of the checkpoint file inside the output directory. */
 export const CHECKPOINT_FILE = "_checkpoint.json";
 
-/** Per stream, per shard: the last sequence number included in committed output. */
+/**
+ * Per stream, per shard: the last sequence number included in committed output, or
+ * `SHARD_END` for a closed shard read to its end (as the shard reader reports it).
+ */
 export type StreamPositions = Record<string, Record<string, string>>;
 
 /** What the checkpoint file holds. */
@@ -117,7 +121,9 @@ function validate(path: string, value: unknown): Checkpoint {
     }
     positions[stream] = {};
     for (const [shard, seq] of Object.entries(shards)) {
-      if (typeof seq !== "string" || !/^\d+$/.test(seq)) {
+      if (
+        typeof seq !== "string" || !(/^\d+$/.test(seq) || seq === SHARD_END)
+      ) {
         throw bad(`has invalid sequence number for ${stream}/${shard}`);
       }
       positions[stream][shard] = seq;

@@ -1,0 +1,194 @@
+/**
+ * The stream processor: consumes `streaming-{prefix}-pin|geo|user`, cleans each
+ * micro-batch with the shared cleaning functions and appends the rows to the tables
+ * `stream_pin`, `stream_geo`, `stream_user` (rejected rows to `stream_quarantine`) under
+ * `outDir`, exactly once across crashes. The commit protocol is described in
+ * `table_store.ts`; the session (reader positions + commit) in `session.ts`.
+ *
+ * Triggers follow Spark's processing-time trigger: a micro-batch starts every
+ * `triggerIntervalMs`; when one takes longer, the next starts right after it.
+ *
+ * @module
+ */
+
+import type { StreamLog } from "../log/types.ts";
+import { type Logger, silentLogger } from "../logger.ts";
+import type { TableStoreOptions } from "./table_store.ts";
+import { type BatchCommit, openSession, type Session } from "./session.ts";
+import { POST_KINDS, type PostKind } from "./micro_batch.ts";
+import { StreamBatchError } from "./errors.ts";
+
+/** Options of {@linkcode createStreamProcessor}. */
+export interface StreamProcessorOptions {
+  /** Where the records come from. */
+  streams: StreamLog;
+  /** Stream name prefix (default `pinterest`: `streaming-pinterest-pin`, ...). */
+  prefix?: string;
+  /** Output directory of the tables and the checkpoint (default `.data/stream`). */
+  outDir?: string;
+  /** Time between micro-batch starts in `run` (default 1000 ms). */
+  triggerIntervalMs?: number;
+  /** Most records one micro-batch takes from one stream (default 10,000). */
+  maxBatchRecords?: number;
+  /** `run` gives up after this many failed batches in a row (default 5). */
+  maxConsecutiveFailures?: number;
+  /** Progress and problems (default: silent). */
+  logger?: Logger;
+  /** Called after every committed batch (e.g. by the latency bench). */
+  onCommit?: (commit: BatchCommit) => void;
+  /** Fault-injection hook at each commit step (tests). */
+  onCommitStep?: TableStoreOptions["onCommitStep"];
+}
+
+/** Counters of a processor since it was created. */
+export interface StreamProcessorStats {
+  /** Committed micro-batches. */
+  batches: number;
+  /** Stream records consumed by committed batches. */
+  records: number;
+  /** Rows appended per table. */
+  rows: Record<string, number>;
+  /** Failed micro-batches (each retried from the last checkpoint). */
+  failures: number;
+  /** The last committed batch id (from the checkpoint; 0 before any). */
+  lastBatchId: number;
+}
+
+/** A running or runnable stream processor. */
+export interface StreamProcessor {
+  /** Processes micro-batches every trigger interval until `signal` aborts. */
+  run(signal?: AbortSignal): Promise<void>;
+  /** Processes everything available now, in as many batches as needed, then returns. */
+  runOnce(): Promise<StreamProcessorStats>;
+  /** Live counters. */
+  readonly stats: StreamProcessorStats;
+}
+
+/**
+ * Creates a stream processor. Nothing is opened until `run` or `runOnce`; each call
+ * takes the output directory's lock, recovers from its checkpoint and releases it at
+ * the end, so a call is exactly one "process lifetime".
+ *
+ * @example
+ * ```ts
+ * import { createStreamProcessor } from "./processor.ts";
+ * import { openEmbeddedLog } from "../log/mod.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * const processor = createStreamProcessor({
+ *   streams: log.streams,
+ *   outDir: await Deno.makeTempDir(),
+ * });
+ * console.log((await processor.runOnce()).records); // 0: the streams do not exist yet
+ * await log.close();
+ * ```
+ */
+export function createStreamProcessor(
+  options: StreamProcessorOptions,
+): StreamProcessor {
+  const prefix = options.prefix ?? "pinterest";
+  const outDir = options.outDir ?? ".data/stream";
+  const interval = options.triggerIntervalMs ?? 1000;
+  const logger = options.logger ?? silentLogger;
+  const maxFailures = options.maxConsecutiveFailures ?? 5;
+  const streamNames = Object.fromEntries(
+    POST_KINDS.map((k) => [k, `streaming-${prefix}-${k}`]),
+  ) as Record<PostKind, string>;
+  const stats: StreamProcessorStats = {
+    batches: 0,
+    records: 0,
+    rows: {},
+    failures: 0,
+    lastBatchId: 0,
+  };
+
+  const open = async () => {
+    const session = await openSession(outDir, {
+      streams: options.streams,
+      streamNames,
+      logger,
+      maxBatchRecords: options.maxBatchRecords ?? 10_000,
+      onCommitStep: options.onCommitStep,
+    });
+    stats.lastBatchId = session.checkpoint().batchId;
+    return session;
+  };
+
+  /** One batch; returns whether records were processed. Throws StreamBatchError. */
+  const step = async (session: Session): Promise<boolean> => {
+    let commit: BatchCommit | null;
+    const batchId = session.checkpoint().batchId + 1;
+    try {
+      commit = await session.step();
+    } catch (e) {
+      stats.failures++;
+      throw new StreamBatchError(batchId, e, {
+        context: { outDir },
+      });
+    }
+    if (commit === null) return false;
+    stats.batches++;
+    stats.records += commit.records.length;
+    stats.lastBatchId = commit.batchId;
+    for (const [table, n] of Object.entries(commit.rows)) {
+      stats.rows[table] = (stats.rows[table] ?? 0) + n;
+    }
+    logger.info("stream: committed micro-batch", {
+      batch: commit.batchId,
+      records: commit.records.length,
+      rows: commit.rows,
+      ms: commit.committedAt - commit.startedAt,
+    });
+    options.onCommit?.(commit);
+    return true;
+  };
+
+  return {
+    stats,
+    async runOnce() {
+      const session = await open();
+      try {
+        while (await step(session));
+      } finally {
+        await session.close();
+      }
+      return stats;
+    },
+    async run(signal) {
+      const session = await open();
+      let failuresInRow = 0;
+      let next = performance.now();
+      try {
+        while (!signal?.aborted) {
+          try {
+            await step(session);
+            failuresInRow = 0;
+          } catch (e) {
+            logger.error((e as Error).message, {
+              cause: String((e as Error).cause),
+            });
+            if (++failuresInRow >= maxFailures) throw e;
+            await session.reset();
+            next += interval * (2 ** failuresInRow - 1); // back off before retrying
+          }
+          next = Math.max(next + interval, performance.now());
+          await sleep(next - performance.now(), signal);
+        }
+      } finally {
+        await session.close();
+      }
+    },
+  };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted || ms <= 0) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,189 @@
+import assert from "node:assert/strict";
+import { openEmbeddedLog } from "../log/mod.ts";
+import { createGenerator } from "../source/mod.ts";
+import type { Post } from "../source/types.ts";
+import { StreamBatchError, StreamLockedError } from "./errors.ts";
+import {
+  emptyPostedKeys,
+  exactlyOnceProblems,
+  type PostedKeys,
+  putPosts,
+  storedKeys,
+} from "./exactly_once_check.ts";
+import { countStreamTables } from "./read_table.ts";
+import { createStreamProcessor } from "./processor.ts";
+import type { CommitStep } from "./table_store.ts";
+
+const PREFIX = "t";
+const gen = createGenerator({ rows: 500, seed: 11 });
+const posts = (from: number, n: number): Post[] =>
+  Array.from({ length: n }, (_, i) => gen.post(from + i));
+
+async function setup() {
+  const dir = await Deno.makeTempDir();
+  const log = await openEmbeddedLog(`${dir}/log.db`);
+  await log.streams.createStream(`streaming-${PREFIX}-pin`, { shardCount: 2 });
+  await log.streams.createStream(`streaming-${PREFIX}-geo`);
+  await log.streams.createStream(`streaming-${PREFIX}-user`);
+  return { log, outDir: `${dir}/stream`, posted: emptyPostedKeys() };
+}
+
+async function assertExactlyOnce(
+  outDir: string,
+  posted: PostedKeys,
+  total: number,
+) {
+  assert.deepEqual(exactlyOnceProblems(posted, await storedKeys(outDir)), []);
+  assert.equal(posted.pin.size, total);
+  assert.deepEqual(await countStreamTables(outDir), {
+    stream_pin: total,
+    stream_geo: total,
+    stream_user: total,
+    stream_quarantine: 0,
+  });
+}
+
+Deno.test("processor: catch-up appends every record once; the next catch-up only new ones", async () => {
+  const { log, outDir, posted } = await setup();
+  await putPosts(log.streams, posts(0, 30), { prefix: PREFIX, into: posted });
+  // The pin stream has two shards.
+  assert.deepEqual(
+    new Set([...posted.pin.keys()].map((k) => k.split("/")[0])),
+    new Set(["shardId-000000000000", "shardId-000000000001"]),
+  );
+  const options = {
+    streams: log.streams,
+    prefix: PREFIX,
+    outDir,
+    maxBatchRecords: 8,
+  };
+  const first = await createStreamProcessor(options).runOnce();
+  assert.equal(first.records, 90);
+  assert.deepEqual(first.rows, {
+    stream_pin: 30,
+    stream_geo: 30,
+    stream_user: 30,
+  });
+  assert.ok(first.batches >= 4, `batches: ${first.batches}`);
+  await assertExactlyOnce(outDir, posted, 30);
+
+  await putPosts(log.streams, posts(30, 12), { prefix: PREFIX, into: posted });
+  const second = await createStreamProcessor(options).runOnce();
+  assert.equal(second.records, 36);
+  assert.equal(second.lastBatchId, first.lastBatchId + second.batches);
+  await assertExactlyOnce(outDir, posted, 42);
+
+  const third = await createStreamProcessor(options).runOnce();
+  assert.equal(third.batches, 0);
+  assert.equal(third.lastBatchId, second.lastBatchId);
+  await assertExactlyOnce(outDir, posted, 42);
+  await log.close();
+});
+
+const STEPS: CommitStep[] = [
+  "part-temp",
+  "part",
+  "parts",
+  "checkpoint-temp",
+  "checkpoint",
+];
+
+for (const step of STEPS) {
+  Deno.test(`processor: a crash at "${step}" of a batch, then a restart, gives exactly once`, async () => {
+    const { log, outDir, posted } = await setup();
+    await putPosts(log.streams, posts(0, 20), { prefix: PREFIX, into: posted });
+    let calls = 0;
+    const crashing = createStreamProcessor({
+      streams: log.streams,
+      prefix: PREFIX,
+      outDir,
+      maxBatchRecords: 5,
+      onCommitStep: async (s, info) => {
+        if (s !== step || info.batchId !== 2) return;
+        if (++calls > 1) return;
+        if (info.tempPath) await Deno.truncate(info.tempPath, 7); // torn temp file
+        throw new Error(`injected crash at ${s}`);
+      },
+    });
+    await assert.rejects(crashing.runOnce(), (e: unknown) => {
+      assert.ok(e instanceof StreamBatchError);
+      assert.equal(e.context.batchId, 2);
+      assert.match(String((e.cause as Error).message), /injected crash/);
+      return true;
+    });
+    assert.equal(crashing.stats.batches, 1);
+    // More records arrive while the processor is down.
+    await putPosts(log.streams, posts(20, 7), { prefix: PREFIX, into: posted });
+    const restarted = createStreamProcessor({
+      streams: log.streams,
+      prefix: PREFIX,
+      outDir,
+    });
+    const stats = await restarted.runOnce();
+    const committedBefore = step === "checkpoint" ? 2 : 1;
+    assert.equal(stats.lastBatchId, committedBefore + stats.batches);
+    await assertExactlyOnce(outDir, posted, 27);
+    await log.close();
+  });
+}
+
+Deno.test("processor: run() triggers micro-batches until aborted; a second writer is refused", async () => {
+  const { log, outDir, posted } = await setup();
+  const commits: number[] = [];
+  const processor = createStreamProcessor({
+    streams: log.streams,
+    prefix: PREFIX,
+    outDir,
+    triggerIntervalMs: 40,
+    onCommit: (c) => commits.push(c.records.length),
+  });
+  const stop = new AbortController();
+  const running = processor.run(stop.signal);
+  for (let round = 0; round < 3; round++) {
+    await putPosts(log.streams, posts(round * 10, 10), {
+      prefix: PREFIX,
+      into: posted,
+    });
+    const target = (round + 1) * 30;
+    for (let i = 0; i < 200 && processor.stats.records < target; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(processor.stats.records, target);
+    if (round > 0) continue;
+    // The running processor holds the output directory.
+    await assert.rejects(
+      createStreamProcessor({ streams: log.streams, prefix: PREFIX, outDir })
+        .runOnce(),
+      StreamLockedError,
+    );
+  }
+  stop.abort();
+  await running;
+  assert.ok(commits.length >= 3, `commits: ${commits}`);
+  assert.equal(commits.reduce((a, b) => a + b, 0), 90);
+  await assertExactlyOnce(outDir, posted, 30);
+  await log.close();
+});
+
+Deno.test("processor: streams that do not exist yet read as empty", async () => {
+  const dir = await Deno.makeTempDir();
+  const log = await openEmbeddedLog(`${dir}/log.db`);
+  const warnings: string[] = [];
+  const stats = await createStreamProcessor({
+    streams: log.streams,
+    prefix: "absent",
+    outDir: `${dir}/stream`,
+    logger: {
+      info() {},
+      error() {},
+      warn: (m, c) => warnings.push(`${m} ${c?.stream}`),
+    },
+  }).runOnce();
+  assert.equal(stats.batches, 0);
+  assert.deepEqual(warnings, [
+    "stream: waiting for a stream that does not exist yet streaming-absent-pin",
+    "stream: waiting for a stream that does not exist yet streaming-absent-geo",
+    "stream: waiting for a stream that does not exist yet streaming-absent-user",
+  ]);
+  await log.close();
+});

@@ -1,0 +1,185 @@
+/**
+ * One writing session of the stream processor: the locked output directory, one shard
+ * reader per stream resuming at the checkpoint, and the micro-batch step that reads,
+ * cleans and commits. A failed step leaves nothing visible; {@linkcode Session.reset}
+ * then rebuilds everything from the files on disk, exactly as a restart would.
+ *
+ * @module
+ */
+
+import { createShardReader, type ShardReader } from "../log/mod.ts";
+import type { StreamLog, StreamRecord } from "../log/types.ts";
+import { StreamNotFoundError } from "../errors.ts";
+import type { Logger } from "../logger.ts";
+import type { Checkpoint, StreamPositions } from "./checkpoint.ts";
+import {
+  cleanMicroBatch,
+  type PostKind,
+  STREAM_TABLE_NAMES,
+} from "./micro_batch.ts";
+import {
+  openTableStore,
+  type TableStore,
+  type TableStoreOptions,
+} from "./table_store.ts";
+
+/** One record of a committed batch, as the log named it. */
+export interface RecordKey {
+  stream: string;
+  shardId: string;
+  sequenceNumber: string;
+}
+
+/** What a committed micro-batch contained, given to `onCommit`. */
+export interface BatchCommit {
+  batchId: number;
+  /** When the batch started reading, epoch ms. */
+  startedAt: number;
+  /** When its checkpoint was durable (the rows became readable), epoch ms. */
+  committedAt: number;
+  /** Rows added per table (tables without rows are absent). */
+  rows: Record<string, number>;
+  /** Every stream record the batch consumed. */
+  records: RecordKey[];
+}
+
+/** Options of {@linkcode openSession}. */
+export interface SessionOptions {
+  streams: StreamLog;
+  /** Stream name per post kind. */
+  streamNames: Record<PostKind, string>;
+  logger: Logger;
+  /** Most records one batch takes from one stream. */
+  maxBatchRecords: number;
+  onCommitStep?: TableStoreOptions["onCommitStep"];
+}
+
+/** An open session; see the module doc. */
+export interface Session {
+  /** Runs one micro-batch; resolves to its commit, or `null` when no record was waiting. */
+  step(): Promise<BatchCommit | null>;
+  /** Drops in-memory state and recovers from disk (after a failed step). */
+  reset(): Promise<void>;
+  checkpoint(): Checkpoint;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a session on `outDir`: takes the lock, recovers and positions the readers.
+ *
+ * @example
+ * ```ts ignore
+ * import { openSession } from "./session.ts";
+ * import { consoleLogger } from "../logger.ts";
+ * declare const streams: import("../log/types.ts").StreamLog;
+ * const s = await openSession(".data/stream", {
+ *   streams, logger: consoleLogger, maxBatchRecords: 10_000,
+ *   streamNames: { pin: "streaming-pinterest-pin", geo: "streaming-pinterest-geo", user: "streaming-pinterest-user" },
+ * });
+ * console.log(await s.step());
+ * await s.close();
+ * ```
+ */
+export async function openSession(
+  outDir: string,
+  options: SessionOptions,
+): Promise<Session> {
+  const kinds = Object.keys(options.streamNames) as PostKind[];
+  let store: TableStore;
+  let readers: Partial<Record<PostKind, ShardReader>>;
+  const missing = new Set<string>();
+
+  const start = async () => {
+    store = await openTableStore(outDir, {
+      tables: Object.values(STREAM_TABLE_NAMES),
+      onCommitStep: options.onCommitStep,
+    });
+    readers = {};
+    if (store.recovered.length > 0) {
+      options.logger.warn(
+        "stream: removed the leftovers of an uncommitted batch",
+        {
+          files: store.recovered,
+        },
+      );
+    }
+  };
+
+  const readerOf = (kind: PostKind): ShardReader => {
+    const stream = options.streamNames[kind];
+    return readers[kind] ??= createShardReader(options.streams, stream, {
+      positions: store.checkpoint().positions[stream] ?? {},
+      batchSize: Math.min(options.maxBatchRecords, 1000),
+      idleMs: 0, // the processor's trigger does the waiting
+    });
+  };
+
+  const pollStream = async (kind: PostKind): Promise<StreamRecord[]> => {
+    const stream = options.streamNames[kind];
+    const out: StreamRecord[] = [];
+    try {
+      while (out.length < options.maxBatchRecords) {
+        const got = await readerOf(kind).poll();
+        if (got.length === 0) break;
+        out.push(...got);
+      }
+      missing.delete(stream);
+    } catch (e) {
+      if (!(e instanceof StreamNotFoundError) || out.length > 0) throw e;
+      delete readers[kind];
+      if (!missing.has(stream)) {
+        options.logger.warn(
+          "stream: waiting for a stream that does not exist yet",
+          { stream },
+        );
+        missing.add(stream);
+      }
+    }
+    return out;
+  };
+
+  await start();
+  return {
+    checkpoint: () => store.checkpoint(),
+    async step() {
+      const startedAt = Date.now();
+      const polled = {} as Record<PostKind, StreamRecord[]>;
+      for (const kind of kinds) polled[kind] = await pollStream(kind);
+      const total = kinds.reduce((n, k) => n + polled[k].length, 0);
+      if (total === 0) return null;
+      const positions: StreamPositions = { ...store.checkpoint().positions };
+      for (const kind of kinds) {
+        const reader = readers[kind];
+        if (reader) positions[options.streamNames[kind]] = reader.positions();
+      }
+      const tables = await cleanMicroBatch(polled);
+      const parts: Record<string, Uint8Array> = {};
+      const rows: Record<string, number> = {};
+      for (const [table, df] of Object.entries(tables)) {
+        if (df.height === 0) continue;
+        parts[table] = new Uint8Array(df.writeParquet());
+        rows[table] = df.height;
+      }
+      const cp = await store.commit({ parts, positions });
+      const records = kinds.flatMap((k) =>
+        polled[k].map((r) => ({
+          stream: r.stream,
+          shardId: r.shardId,
+          sequenceNumber: r.sequenceNumber,
+        }))
+      );
+      return {
+        batchId: cp.batchId,
+        startedAt,
+        committedAt: cp.committedAt,
+        rows,
+        records,
+      };
+    },
+    async reset() {
+      await store.close();
+      await start();
+    },
+    close: () => store.close(),
+  };
+}
