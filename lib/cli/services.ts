@@ -1,0 +1,200 @@
+/**
+ * `deno task services up|down|status`: the local stack of the `local` profile — a real
+ * Kafka broker (KRaft), MariaDB, kinesis-mock and s3rver — every server on 127.0.0.1, its
+ * state and PID file under `.cache/services/{name}/`.
+ *
+ * ```sh
+ * deno task services up                 # start all, wait until each answers, print endpoints
+ * deno task services up --only kafka,s3 # a subset
+ * deno task services status
+ * deno task services down               # stop only what `up` started (PID files)
+ * ```
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { ConfigError } from "../errors.ts";
+import { consoleLogger, type Logger, silentLogger } from "../logger.ts";
+import { kafkaService, mariadbService, type Service } from "../services/mod.ts";
+
+/** Every service `deno task services` manages, in start order. */
+export const ALL_SERVICES: readonly Service[] = [kafkaService, mariadbService];
+
+/** Variables a pipeline sets for a service that does not name them itself. */
+const FALLBACK_ENV: Record<
+  string,
+  (endpoint: string) => Record<string, string>
+> = {
+  kafka: (e) => ({ KAFKA_BROKERS: e }),
+  kinesis: (e) => ({ KINESIS_ENDPOINT: e }),
+  s3: (e) => ({ S3_ENDPOINT: e }),
+  mariadb: (e) => ({ SOURCE_URL: e }),
+};
+
+/** Parsed command line of `deno task services`. */
+export interface ServicesCliOptions {
+  command: "up" | "down" | "status";
+  /** Selected services, in start order. */
+  services: Service[];
+  stateDir: string;
+  quiet: boolean;
+}
+
+/**
+ * Parses `up|down|status [--only a,b] [--state-dir DIR] [--quiet]`.
+ *
+ * @example
+ * ```ts
+ * import { parseServicesArgs } from "./services.ts";
+ * const o = parseServicesArgs(["up", "--only", "kafka"]);
+ * console.log(o.command, o.services.map((s) => s.name)); // up ["kafka"]
+ * ```
+ */
+export function parseServicesArgs(
+  args: string[],
+  available: readonly Service[] = ALL_SERVICES,
+): ServicesCliOptions {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      only: { type: "string" },
+      "state-dir": { type: "string", default: ".cache/services" },
+      quiet: { type: "boolean", default: false },
+    },
+  });
+  const command = positionals[0];
+  if (command !== "up" && command !== "down" && command !== "status") {
+    throw new ConfigError(
+      "command",
+      "use `deno task services up|down|status`",
+      command,
+    );
+  }
+  const names = available.map((s) => s.name);
+  const wanted = values.only?.split(",").map((s) => s.trim()).filter(Boolean) ??
+    names;
+  for (const name of wanted) {
+    if (!names.includes(name)) {
+      throw new ConfigError(
+        "--only",
+        `unknown service; choose among ${names.join(", ")}`,
+        name,
+      );
+    }
+  }
+  const services = available.filter((s) => wanted.includes(s.name));
+  return {
+    command,
+    services,
+    stateDir: values["state-dir"]!,
+    quiet: values.quiet!,
+  };
+}
+
+/** One line of the report: a service and where it runs, or why not. */
+export interface ServiceReport {
+  name: string;
+  running: boolean;
+  endpoint?: string;
+  pid?: number;
+  error?: string;
+}
+
+/**
+ * Runs one command over the selected services; `up` starts them one after the other (the
+ * machine may have 2 cores) and keeps going past a failure so every problem is reported.
+ *
+ * @example
+ * ```ts
+ * import { parseServicesArgs, runServices } from "./services.ts";
+ * const reports = await runServices(parseServicesArgs(["status"]));
+ * for (const r of reports) console.log(r.name, r.running);
+ * ```
+ */
+export async function runServices(
+  options: ServicesCliOptions,
+  logger: Logger = silentLogger,
+): Promise<ServiceReport[]> {
+  const { stateDir } = options;
+  const reports: ServiceReport[] = [];
+  for (const service of options.services) {
+    try {
+      if (options.command === "up") {
+        const began = Date.now();
+        const { endpoint, pid } = await service.start({ stateDir, logger });
+        logger.info(`${service.name} up`, {
+          endpoint,
+          seconds: (Date.now() - began) / 1000,
+        });
+        reports.push({ name: service.name, running: true, endpoint, pid });
+      } else {
+        if (options.command === "down") await service.stop({ stateDir });
+        reports.push({
+          name: service.name,
+          ...(await service.status({ stateDir })),
+        });
+      }
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      reports.push({ name: service.name, running: false, error });
+    }
+  }
+  return reports;
+}
+
+/**
+ * The report as text: a table of services, then the `export` lines to use them.
+ *
+ * @example
+ * ```ts
+ * import { formatReports } from "./services.ts";
+ * console.log(formatReports([{ name: "kafka", running: true, endpoint: "127.0.0.1:9092", pid: 7 }]));
+ * ```
+ */
+export function formatReports(
+  reports: ServiceReport[],
+  services: readonly Service[] = ALL_SERVICES,
+): string {
+  const lines = reports.map((r) =>
+    `${r.name.padEnd(8)} ${r.running ? "running" : "stopped"}  ${
+      r.endpoint ?? "-"
+    }${r.pid ? `  (pid ${r.pid})` : ""}${
+      r.error ? `\n         error: ${r.error}` : ""
+    }`
+  );
+  const env: Record<string, string> = {};
+  for (const r of reports.filter((r) => r.running && r.endpoint)) {
+    const service = services.find((s) => s.name === r.name);
+    const vars = service?.env?.(r.endpoint!) ??
+      FALLBACK_ENV[r.name]?.(r.endpoint!) ?? {};
+    Object.assign(env, vars);
+  }
+  if (Object.keys(env).length > 0) {
+    lines.push(
+      "",
+      "Use them with the local profile:",
+      "  export PIPELINE_PROFILE=local",
+    );
+    for (const [k, v] of Object.entries(env)) lines.push(`  export ${k}=${v}`);
+  }
+  return lines.join("\n");
+}
+
+if (import.meta.main) {
+  try {
+    const options = parseServicesArgs(Deno.args);
+    const reports = await runServices(
+      options,
+      options.quiet ? silentLogger : consoleLogger,
+    );
+    console.log(formatReports(reports, options.services));
+    const failed = options.command === "up"
+      ? reports.some((r) => !r.running)
+      : reports.some((r) => r.error);
+    Deno.exit(failed ? 1 : 0);
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : e);
+    Deno.exit(2);
+  }
+}

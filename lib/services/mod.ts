@@ -1,0 +1,58 @@
+/**
+ * Local servers of the `local` profile (`deno task services up|down|status`): a real Kafka
+ * broker (KRaft), MariaDB, and — as they land — kinesis-mock and s3rver, each a
+ * {@linkcode Service} with PID files under a state dir.
+ *
+ * @example
+ * ```ts
+ * import { kafkaService } from "./mod.ts";
+ * console.log(await kafkaService.status({ stateDir: ".cache/services" }));
+ * ```
+ *
+ * @module
+ */
+
+export type {
+  PidRecord,
+  Service,
+  ServiceHandle,
+  ServiceStartOptions,
+  ServiceStateOptions,
+  ServiceStatus,
+} from "./service.ts";
+export {
+  readPidFile,
+  removePidFile,
+  serviceDir,
+  writePidFile,
+} from "./service.ts";
+export {
+  canConnect,
+  freePort,
+  isAlive,
+  sleep,
+  spawnDetached,
+  type SpawnDetachedOptions,
+  stopPid,
+  type StopPidOptions,
+} from "./process.ts";
+export {
+  KAFKA_DEFAULT_PORT,
+  kafkaService,
+  type KafkaStartOptions,
+} from "./kafka.ts";
+export {
+  DEFAULT_KAFKA_CACHE_DIR,
+  ensureKafkaJars,
+  type EnsureKafkaJarsOptions,
+  KAFKA_SCALA_VERSION,
+  KAFKA_VERSION,
+  kafkaPom,
+} from "./kafka_jars.ts";
+export {
+  MARIADB_DEFAULT_PORT,
+  MARIADB_DEFAULT_URL,
+  mariadbService,
+  type MariadbStartOptions,
+  mariadbUrl,
+} from "./mariadb.ts";
