@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "../errors.ts";
+import { openEmbeddedLog } from "../log/mod.ts";
+import {
+  DEFAULT_GATEWAY_PORT,
+  parseGatewayArgs,
+  runGatewayCli,
+} from "./gateway.ts";
+
+Deno.test("parseGatewayArgs: defaults, flags and GATEWAY_API_KEYS", () => {
+  assert.deepEqual(parseGatewayArgs([], {}), {
+    port: 8080,
+    hostname: "127.0.0.1",
+    prefix: "pinterest",
+    dataDir: ".data",
+    apiKeys: [],
+  });
+  assert.equal(DEFAULT_GATEWAY_PORT, 8080);
+  const opts = parseGatewayArgs(
+    [
+      "--port",
+      "0",
+      "--hostname",
+      "0.0.0.0",
+      "--prefix",
+      "demo",
+      "--data-dir",
+      "/tmp/x",
+    ],
+    { GATEWAY_API_KEYS: " k1, ,k2 " },
+  );
+  assert.deepEqual(opts, {
+    port: 0,
+    hostname: "0.0.0.0",
+    prefix: "demo",
+    dataDir: "/tmp/x",
+    apiKeys: ["k1", "k2"],
+  });
+});
+
+Deno.test("parseGatewayArgs: a bad port or prefix names the setting", () => {
+  for (const port of ["-1", "65536", "http", "80.5"]) {
+    assert.throws(() => parseGatewayArgs([`--port=${port}`], {}), (err) => {
+      assert.ok(err instanceof ConfigError);
+      assert.equal(err.context.setting, "--port");
+      return true;
+    });
+  }
+  assert.throws(() => parseGatewayArgs(["--prefix", "a.b"], {}), /--prefix/);
+  assert.throws(() => parseGatewayArgs(["--nope"], {}), TypeError);
+});
+
+Deno.test("runGatewayCli creates the topology, serves, and stops on abort", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "gateway_cli_" });
+  const stop = new AbortController();
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => lines.push(args.join(" "));
+  try {
+    const done = runGatewayCli([
+      "--port",
+      "0",
+      "--data-dir",
+      dir,
+      "--prefix",
+      "clitest",
+    ], {
+      signal: stop.signal,
+      env: { GATEWAY_API_KEYS: "secret" },
+    });
+    for (
+      let i = 0;
+      i < 100 && !lines.some((l) => l.startsWith("Gateway listening"));
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const url = lines[0].replace("Gateway listening on ", "");
+    const denied = await fetch(`${url}/topics`);
+    assert.equal(denied.status, 403);
+    await denied.body?.cancel();
+    const res = await fetch(`${url}/topics`, {
+      headers: { "x-api-key": "secret" },
+    });
+    assert.deepEqual(await res.json(), [
+      "clitest.geo",
+      "clitest.pin",
+      "clitest.user",
+    ]);
+    stop.abort();
+    await done;
+  } finally {
+    console.log = log;
+  }
+  assert.equal(lines.at(-1), "Gateway stopped.");
+  const reopened = await openEmbeddedLog(`${dir}/log.db`);
+  assert.deepEqual(await reopened.streams.listStreams(), [
+    "streaming-clitest-geo",
+    "streaming-clitest-pin",
+    "streaming-clitest-user",
+  ]);
+  await reopened.close();
+  await Deno.remove(dir, { recursive: true });
+});
