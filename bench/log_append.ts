@@ -26,9 +26,11 @@ const VALUE = new TextEncoder().encode(JSON.stringify({
     "You checked out Fun and Easy Thanksgiving Crafts for Kids and more on Pinterest, save them to your board and craft with your kids this holiday season.",
   poster_name: "Crafty Morning",
   follower_count: "124k",
-  tag_list: "Thanksgiving Crafts For Toddlers,Thanksgiving Kids,Fall Crafts,Holiday Crafts",
+  tag_list:
+    "Thanksgiving Crafts For Toddlers,Thanksgiving Kids,Fall Crafts,Holiday Crafts",
   is_image_or_video: "image",
-  image_src: "https://i.pinimg.com/originals/69/2c/0b/692c0b9cbd9c4d7cd7a7d3b2b5d6b2e5.png",
+  image_src:
+    "https://i.pinimg.com/originals/69/2c/0b/692c0b9cbd9c4d7cd7a7d3b2b5d6b2e5.png",
   downloaded: 1,
   save_location: "Local save in /data/diy-and-crafts",
   category: "diy-and-crafts",
@@ -95,18 +97,25 @@ const shapes = [
 console.log(
   `embedded log append throughput (${SECONDS}s per scenario, value ${VALUE.length} bytes)`,
 );
-for (const [kind, write] of [["topic", topicWriter], ["stream", streamWriter]] as const) {
+for (
+  const [kind, write] of [["topic", topicWriter], [
+    "stream",
+    streamWriter,
+  ]] as const
+) {
   for (const fsync of [true, false]) {
     for (const shape of shapes) {
       const r = await scenario(fsync, write, shape);
       const rate = Math.round(r.records / r.seconds);
-      const group = (r.records / shape.batch / Math.max(1, r.commits)).toFixed(1);
+      const group = (r.records / shape.batch / Math.max(1, r.commits)).toFixed(
+        1,
+      );
       console.log(
-        `${kind.padEnd(6)} fsync=${fsync ? "on " : "off"} ${shape.name.padEnd(30)} ${
-          String(rate).padStart(8)
-        } records/s  ${String(Math.round(r.commits / r.seconds)).padStart(6)} commits/s  ${
-          group.padStart(5)
-        } writes/commit`,
+        `${kind.padEnd(6)} fsync=${fsync ? "on " : "off"} ${
+          shape.name.padEnd(30)
+        } ${String(rate).padStart(8)} records/s  ${
+          String(Math.round(r.commits / r.seconds)).padStart(6)
+        } commits/s  ${group.padStart(5)} writes/commit`,
       );
     }
   }

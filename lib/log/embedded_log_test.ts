@@ -44,6 +44,34 @@ Deno.test("embedded log: two handles on one file append densely and read each ot
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("embedded log: a handle notices appends of another handle before its next append", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "embedded_log_test_" });
+  const path = `${dir}/log.db`;
+  const a = await openEmbeddedLog(path, { fsync: false });
+  const b = await openEmbeddedLog(path, { fsync: false });
+  await a.topics.createTopic("t", { partitions: 2 });
+  const order: [string, number, number][] = [];
+  for (let i = 0; i < 6; i++) {
+    const log = i % 3 === 0 ? b : a;
+    const [r] = await log.topics.append("t", [{
+      value: enc.encode(`${i}`),
+      partition: 1,
+    }]);
+    order.push([log === a ? "a" : "b", r.partition, r.offset]);
+  }
+  assert.deepEqual(order, [
+    ["b", 1, 0],
+    ["a", 1, 1],
+    ["a", 1, 2],
+    ["b", 1, 3],
+    ["a", 1, 4],
+    ["a", 1, 5],
+  ]);
+  await a.close();
+  await b.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
 /**
  * Runs the writer until it acknowledged `want` lines, SIGKILLs it, returns its lines.
  * `midway` runs once, while the writer is still writing.

@@ -23,6 +23,19 @@ export interface GroupCommitterOptions {
   onCommit?: () => void;
 }
 
+/**
+ * Callbacks around each group transaction, for writers that cache state (next offsets,
+ * counters) across transactions.
+ */
+export interface TransactionHooks {
+  /** After BEGIN IMMEDIATE: the write lock is held. */
+  begin?(): void;
+  /** Before COMMIT, after every job ran: write back what was cached. */
+  beforeCommit?(): void;
+  /** After a ROLLBACK of the whole transaction: drop what was cached. */
+  abort?(): void;
+}
+
 interface Job {
   // deno-lint-ignore no-explicit-any
   work: (db: DatabaseSync) => any;
@@ -59,6 +72,7 @@ export class GroupCommitter {
   #timer: ReturnType<typeof setImmediate> | undefined;
   #closed = false;
   #idle: (() => void)[] = [];
+  #hooks: TransactionHooks[] = [];
   #stmts: Record<
     "begin" | "commit" | "rollback" | "save" | "undo" | "release",
     StatementSync
@@ -96,6 +110,11 @@ export class GroupCommitter {
     });
   }
 
+  /** Registers callbacks run around every group transaction. */
+  addHooks(hooks: TransactionHooks): void {
+    this.#hooks.push(hooks);
+  }
+
   /** Commits what is queued, then refuses new jobs. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -129,6 +148,7 @@ export class GroupCommitter {
       return this.#failAll(jobs, cause, "could not start a write transaction");
     }
     try {
+      for (const h of this.#hooks) h.begin?.();
       for (const job of jobs) {
         s.save.run();
         try {
@@ -140,11 +160,13 @@ export class GroupCommitter {
           outcomes.push({ ok: false, value: error });
         }
       }
+      for (const h of this.#hooks) h.beforeCommit?.();
       s.commit.run();
     } catch (cause) {
       try {
         s.rollback.run();
       } catch { /* the transaction may already be gone */ }
+      for (const h of this.#hooks) h.abort?.();
       return this.#failAll(jobs, cause, "the write transaction failed");
     }
     this.commits++;

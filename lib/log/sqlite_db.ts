@@ -21,7 +21,7 @@ export interface LogDatabaseOptions {
 }
 
 /** Version of the schema below, kept in `PRAGMA user_version`. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * Records are keyed by one packed integer, `slot * 2^37 + offset` (topics) or
@@ -44,7 +44,6 @@ CREATE TABLE IF NOT EXISTS topic_partitions (
   slot INTEGER PRIMARY KEY,
   topic_id INTEGER NOT NULL,
   partition INTEGER NOT NULL,
-  next_offset INTEGER NOT NULL,
   UNIQUE (topic_id, partition)
 );
 CREATE TABLE IF NOT EXISTS topic_records (
@@ -125,7 +124,10 @@ export function openLogDatabase(
     const tables = (db.prepare(
       "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'",
     ).get() as { n: number }).n;
-    if (tables > 0 && version !== SCHEMA_VERSION) {
+    if (tables > 0 && version === 2) {
+      // v2 kept next offsets in a column; v3 derives them from the records.
+      db.exec("ALTER TABLE topic_partitions DROP COLUMN next_offset");
+    } else if (tables > 0 && version !== SCHEMA_VERSION) {
       db.exec("ROLLBACK");
       throw new Error(`schema version ${version}, expected ${SCHEMA_VERSION}`);
     }

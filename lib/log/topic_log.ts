@@ -6,7 +6,6 @@
  */
 
 import type { StatementSync } from "node:sqlite";
-import { AlreadyExistsError, TopicNotFoundError } from "../errors.ts";
 import type {
   AppendResult,
   CreateTopicOptions,
@@ -15,18 +14,12 @@ import type {
   TopicLog,
   TopicRecordInput,
 } from "./types.ts";
-import { InvalidArgumentError, InvalidPartitionError } from "./errors.ts";
+import { InvalidArgumentError } from "./errors.ts";
 import type { LogCore } from "./log_core.ts";
-import { partitionForKey, RoundRobin } from "./partitioner.ts";
 import { EmbeddedTopicConsumer } from "./topic_consumer.ts";
-import { MAX_SLOTS, POSITION_BITS } from "./sqlite_db.ts";
+import { TopicWriter } from "./topic_writes.ts";
 
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
-
-interface TopicRow {
-  id: number;
-  partitions: number;
-}
 
 /**
  * `TopicLog` on the embedded SQLite file. Create it through `openEmbeddedLog`.
@@ -44,18 +37,8 @@ interface TopicRow {
 export class EmbeddedTopicLog implements TopicLog {
   #core: LogCore;
   #onClose: () => Promise<void>;
-  #rr = new RoundRobin();
-  #sql: Record<
-    | "list"
-    | "get"
-    | "insTopic"
-    | "insPart"
-    | "next"
-    | "setNext"
-    | "slots"
-    | "insRec",
-    StatementSync
-  >;
+  #writer: TopicWriter;
+  #list: StatementSync;
 
   /** `onClose` runs on `close()`; the embedded log closes the file when both halves closed. */
   constructor(
@@ -64,34 +47,16 @@ export class EmbeddedTopicLog implements TopicLog {
   ) {
     this.#core = core;
     this.#onClose = onClose;
-    const db = core.db;
-    this.#sql = {
-      list: db.prepare("SELECT name, partitions FROM topics ORDER BY name"),
-      get: db.prepare("SELECT id, partitions FROM topics WHERE name = ?"),
-      insTopic: db.prepare(
-        "INSERT INTO topics (name, partitions, created_at) VALUES (?, ?, ?)",
-      ),
-      insPart: db.prepare(
-        "INSERT INTO topic_partitions (topic_id, partition, next_offset) VALUES (?, ?, 0)",
-      ),
-      next: db.prepare(
-        "SELECT slot, next_offset FROM topic_partitions WHERE topic_id = ? AND partition = ?",
-      ),
-      setNext: db.prepare(
-        "UPDATE topic_partitions SET next_offset = ? WHERE slot = ?",
-      ),
-      slots: db.prepare(
-        "SELECT partition, slot FROM topic_partitions WHERE topic_id = ? ORDER BY partition",
-      ),
-      insRec: db.prepare(
-        "INSERT INTO topic_records (pos, key, value, ts) VALUES (?, ?, ?, ?)",
-      ),
-    };
+    this.#writer = new TopicWriter(core.db);
+    core.committer.addHooks(this.#writer);
+    this.#list = core.db.prepare(
+      "SELECT name, partitions FROM topics ORDER BY name",
+    );
   }
 
   async listTopics(): Promise<TopicInfo[]> {
     this.#core.assertOpen();
-    const rows = this.#sql.list.all() as unknown as TopicInfo[];
+    const rows = this.#list.all() as unknown as TopicInfo[];
     return await Promise.resolve(
       rows.map((r) => ({ name: r.name, partitions: r.partitions })),
     );
@@ -99,8 +64,8 @@ export class EmbeddedTopicLog implements TopicLog {
 
   async describeTopic(name: string): Promise<TopicInfo> {
     this.#core.assertOpen();
-    const row = this.#topic(name);
-    return await Promise.resolve({ name, partitions: row.partitions });
+    const { partitions } = this.#writer.topic(name);
+    return await Promise.resolve({ name, partitions });
   }
 
   async createTopic(
@@ -125,22 +90,9 @@ export class EmbeddedTopicLog implements TopicLog {
         partitions,
       );
     }
-    await this.#core.committer.submit(() => {
-      if (this.#sql.get.get(name)) throw new AlreadyExistsError("topic", name);
-      const res = this.#sql.insTopic.run(name, partitions, Date.now());
-      for (let p = 0; p < partitions; p++) {
-        const slot = Number(
-          this.#sql.insPart.run(res.lastInsertRowid, p).lastInsertRowid,
-        );
-        if (slot >= MAX_SLOTS) {
-          throw new InvalidArgumentError(
-            "partitions",
-            `the log holds at most ${MAX_SLOTS} partitions and shards in all; use another file`,
-            partitions,
-          );
-        }
-      }
-    });
+    await this.#core.committer.submit(() =>
+      this.#writer.createTopic(name, partitions)
+    );
   }
 
   async append(
@@ -157,53 +109,8 @@ export class EmbeddedTopicLog implements TopicLog {
     }
     records.forEach(checkRecord);
     return await this.#core.committer.submit(() =>
-      this.#appendNow(topic, records)
+      this.#writer.append(topic, records)
     );
-  }
-
-  /** Runs inside the group transaction; throws before writing anything. */
-  #appendNow(topic: string, records: TopicRecordInput[]): AppendResult[] {
-    const { id, partitions } = this.#topic(topic);
-    const targets = records.map((r) => {
-      if (r.partition !== undefined && r.partition !== null) {
-        if (
-          !Number.isInteger(r.partition) || r.partition < 0 ||
-          r.partition >= partitions
-        ) throw new InvalidPartitionError(topic, r.partition, partitions);
-        return r.partition;
-      }
-      if (r.key !== undefined && r.key !== null) {
-        return partitionForKey(r.key, partitions);
-      }
-      return this.#rr.next(topic, partitions);
-    });
-    const next = new Map<number, { slot: number; offset: number }>();
-    for (const p of targets) {
-      if (next.has(p)) continue;
-      const row = this.#sql.next.get(id, p) as {
-        slot: number;
-        next_offset: number;
-      };
-      next.set(p, { slot: row.slot, offset: row.next_offset });
-    }
-    const ts = Date.now();
-    const results = records.map((r, i) => {
-      const partition = targets[i];
-      const at = next.get(partition)!;
-      const offset = at.offset++;
-      if (offset >= POSITION_BITS) {
-        throw new InvalidPartitionError(topic, partition, partitions);
-      }
-      this.#sql.insRec.run(
-        at.slot * POSITION_BITS + offset,
-        r.key ?? null,
-        r.value,
-        ts,
-      );
-      return { partition, offset };
-    });
-    for (const at of next.values()) this.#sql.setNext.run(at.offset, at.slot);
-    return results;
   }
 
   async consumer(group: string, topics: string[]): Promise<TopicConsumer> {
@@ -215,11 +122,10 @@ export class EmbeddedTopicLog implements TopicLog {
         group,
       );
     }
-    const assigned = topics.map((name) => {
-      const { id, partitions } = this.#topic(name);
-      const rows = this.#sql.slots.all(id) as { slot: number }[];
-      return { name, id, partitions, slots: rows.map((r) => r.slot) };
-    });
+    const assigned = topics.map((name) => ({
+      name,
+      ...this.#writer.topic(name),
+    }));
     return await Promise.resolve(
       new EmbeddedTopicConsumer(this.#core, group, assigned),
     );
@@ -227,12 +133,6 @@ export class EmbeddedTopicLog implements TopicLog {
 
   close(): Promise<void> {
     return this.#onClose();
-  }
-
-  #topic(name: string): TopicRow {
-    const row = this.#sql.get.get(name) as TopicRow | undefined;
-    if (!row) throw new TopicNotFoundError(name);
-    return row;
   }
 }
 
