@@ -63,3 +63,25 @@ export class WarehouseWriteError extends PipelineError {
     );
   }
 }
+
+/**
+ * The warehouse tables exist but hold no rows: the lake was empty when the batch ran.
+ *
+ * @example
+ * ```ts
+ * import { WarehouseEmptyError } from "./errors.ts";
+ * console.log(new WarehouseEmptyError(".data/warehouse").code); // WAREHOUSE_EMPTY
+ * ```
+ */
+export class WarehouseEmptyError extends PipelineError {
+  constructor(dir: string, options: PipelineErrorOptions = {}) {
+    super(
+      `The warehouse in ${dir} has no rows: post some data with \`deno task emulate\`, then run \`deno task batch\` first.`,
+      {
+        ...options,
+        code: "WAREHOUSE_EMPTY",
+        context: { dir, ...options.context },
+      },
+    );
+  }
+}

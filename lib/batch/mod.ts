@@ -35,4 +35,8 @@ export {
   type WarehouseTable,
   writeWarehouse,
 } from "./warehouse.ts";
-export { WarehouseMissingError, WarehouseWriteError } from "./errors.ts";
+export {
+  WarehouseEmptyError,
+  WarehouseMissingError,
+  WarehouseWriteError,
+} from "./errors.ts";

@@ -1,0 +1,124 @@
+/**
+ * `deno task metrics`: the nine course answers from the batch tables.
+ *
+ * ```sh
+ * deno task metrics            # readable tables
+ * deno task metrics --json     # one JSON object { "<name>": [ {row}, ... ], ... } on stdout
+ * deno task metrics --data-dir .data
+ * ```
+ *
+ * Reads `pin`, `geo`, `user` from `{data-dir}/warehouse/` (written by `deno task batch`); says
+ * to run the batch first when they are missing or empty. `DATA_DIR` is read when the flag is
+ * absent.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { readWarehouse, WarehouseEmptyError } from "../batch/mod.ts";
+import { loadConfig } from "../config/settings.ts";
+import { ConfigError, PipelineError } from "../errors.ts";
+import {
+  formatResults,
+  type MetricResults,
+  runMetrics,
+} from "../metrics/mod.ts";
+
+/** Settings of `deno task metrics`. */
+export interface MetricsCliOptions {
+  dataDir: string;
+  json: boolean;
+}
+
+/**
+ * Parses the command line of `deno task metrics`.
+ *
+ * @example
+ * ```ts
+ * import { parseMetricsArgs } from "./metrics.ts";
+ * console.log(parseMetricsArgs(["--json"], {})); // { dataDir: ".data", json: true }
+ * ```
+ */
+export function parseMetricsArgs(
+  args: string[],
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): MetricsCliOptions {
+  const { values } = parseArgs({
+    args,
+    options: {
+      "data-dir": { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const config = loadConfig({
+    dataDir: values["data-dir"],
+    profile: "embedded",
+  }, { env });
+  return { dataDir: config.dataDir, json: values.json };
+}
+
+/**
+ * Reads the warehouse of `dataDir` and computes the nine metrics. Throws
+ * `WarehouseMissingError` / `WarehouseEmptyError` (both say to run the batch first).
+ *
+ * @example
+ * ```ts
+ * import { computeMetrics } from "./metrics.ts";
+ * try {
+ *   await computeMetrics(await Deno.makeTempDir());
+ * } catch (e) {
+ *   console.log((e as Error).message); // ... run `deno task batch` first ...
+ * }
+ * ```
+ */
+export async function computeMetrics(dataDir: string): Promise<MetricResults> {
+  const dir = join(dataDir, "warehouse");
+  const tables = await readWarehouse(dir, ["pin", "geo", "user"] as const);
+  if (
+    tables.pin.height === 0 && tables.geo.height === 0 &&
+    tables.user.height === 0
+  ) {
+    throw new WarehouseEmptyError(dir);
+  }
+  return await runMetrics({ tables });
+}
+
+/** Options of {@linkcode runMetricsCli}. */
+export interface RunMetricsCliOptions {
+  /** Where the output goes (default: `console.log`). */
+  write?: (text: string) => void;
+}
+
+/**
+ * Runs `deno task metrics` with `args`: prints the tables, or the JSON object with `--json`.
+ *
+ * @example
+ * ```ts
+ * import { runMetricsCli } from "./metrics.ts";
+ * const out: string[] = [];
+ * await runMetricsCli(["--json", "--data-dir", ".data"], { write: (t) => out.push(t) });
+ * console.log(Object.keys(JSON.parse(out[0])).length); // 9
+ * ```
+ */
+export async function runMetricsCli(
+  args: string[],
+  options: RunMetricsCliOptions = {},
+): Promise<MetricResults> {
+  const opts = parseMetricsArgs(args);
+  const write = options.write ?? ((text: string) => console.log(text));
+  const results = await computeMetrics(opts.dataDir);
+  write(opts.json ? JSON.stringify(results) : formatResults(results));
+  return results;
+}
+
+if (import.meta.main) {
+  try {
+    await runMetricsCli(Deno.args);
+  } catch (err) {
+    if (!(err instanceof PipelineError) && !(err instanceof TypeError)) {
+      throw err;
+    }
+    console.error(`metrics: ${err.message}`);
+    Deno.exit(err instanceof ConfigError || err instanceof TypeError ? 2 : 1);
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The nine course metrics: their names (fixed), SQL files, output columns and the question
+ * each one answers.
+ *
+ * @module
+ */
+
+/** One metric of the course. */
+export interface MetricDef {
+  /** Fixed name, the key in `deno task metrics --json`. */
+  name: string;
+  /** SQL file under `lib/metrics/sql/`. */
+  file: string;
+  /** Output columns, in order. */
+  columns: readonly string[];
+  /** The question, for people. */
+  title: string;
+}
+
+function def(
+  n: number,
+  name: string,
+  columns: string[],
+  title: string,
+): MetricDef {
+  return {
+    name,
+    file: `${String(n).padStart(2, "0")}_${name}.sql`,
+    columns,
+    title,
+  };
+}
+
+/**
+ * The nine metrics, in the course's order.
+ *
+ * @example
+ * ```ts
+ * import { METRICS } from "./catalog.ts";
+ * console.log(METRICS.length, METRICS[0].file); // 9 "01_popular_category_by_country.sql"
+ * ```
+ */
+export const METRICS: readonly MetricDef[] = [
+  def(1, "popular_category_by_country", [
+    "country",
+    "category",
+    "category_count",
+  ], "Most popular category in each country"),
+  def(2, "popular_category_by_year", [
+    "post_year",
+    "category",
+    "category_count",
+  ], "Most popular category each year, 2018-2022"),
+  def(3, "top_user_by_country", [
+    "country",
+    "poster_name",
+    "follower_count",
+  ], "User with the most followers in each country"),
+  def(4, "country_with_top_user", [
+    "country",
+    "follower_count",
+  ], "Country whose top user has the most followers"),
+  def(5, "popular_category_by_age_group", [
+    "age_group",
+    "category",
+    "category_count",
+  ], "Most popular category for each age group"),
+  def(6, "median_followers_by_age_group", [
+    "age_group",
+    "median_follower_count",
+  ], "Median follower count for each age group"),
+  def(7, "users_joined_by_year", [
+    "post_year",
+    "number_users_joined",
+  ], "Users joined each year, 2015-2020"),
+  def(8, "median_followers_by_join_year", [
+    "post_year",
+    "median_follower_count",
+  ], "Median follower count of users by join year, 2015-2020"),
+  def(9, "median_followers_by_join_year_and_age_group", [
+    "age_group",
+    "post_year",
+    "median_follower_count",
+  ], "Median follower count by join year and age group, 2015-2020"),
+];
+
+/** Names of the nine metrics, in order. */
+export const METRIC_NAMES: readonly string[] = METRICS.map((m) => m.name);
+
+/**
+ * Finds a metric by name.
+ *
+ * @example
+ * ```ts
+ * import { metricByName } from "./catalog.ts";
+ * console.log(metricByName("users_joined_by_year")?.columns); // ["post_year", "number_users_joined"]
+ * ```
+ */
+export function metricByName(name: string): MetricDef | undefined {
+  return METRICS.find((m) => m.name === name);
+}

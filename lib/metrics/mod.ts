@@ -1,0 +1,30 @@
+/**
+ * The nine course metrics as SQL files (`lib/metrics/sql/`), run with polars SQL over the
+ * batch tables; the same text runs on Spark SQL.
+ *
+ * @example
+ * ```ts
+ * import { readWarehouse } from "../batch/mod.ts";
+ * import { formatResults, runMetrics } from "./mod.ts";
+ * const tables = await readWarehouse(".data/warehouse", ["pin", "geo", "user"]);
+ * console.log(formatResults(await runMetrics({ tables })));
+ * ```
+ *
+ * @module
+ */
+export {
+  METRIC_NAMES,
+  metricByName,
+  type MetricDef,
+  METRICS,
+} from "./catalog.ts";
+export {
+  loadMetricSql,
+  type MetricResults,
+  type MetricRow,
+  type MetricTables,
+  runMetrics,
+  type RunMetricsOptions,
+  toMetricRows,
+} from "./run.ts";
+export { formatCell, formatResults, formatTable } from "./format.ts";

@@ -1,0 +1,102 @@
+/**
+ * Running the nine metric queries over the batch tables with polars SQL.
+ *
+ * The SQL text lives in `lib/metrics/sql/*.sql` and is written to run unchanged on Spark SQL
+ * (Databricks), so the same files serve both engines.
+ *
+ * @module
+ */
+import { type DataFrame, runSql } from "../clean/mod.ts";
+import { type MetricDef, METRICS } from "./catalog.ts";
+
+/** A result row: column → JSON-safe value (string, number or null). */
+export type MetricRow = Record<string, string | number | null>;
+
+/** Every metric's rows, keyed by metric name, in {@linkcode METRICS} order. */
+export type MetricResults = Record<string, MetricRow[]>;
+
+/** The batch tables the queries read. */
+export interface MetricTables {
+  pin: DataFrame;
+  geo: DataFrame;
+  user: DataFrame;
+}
+
+/** Options of {@linkcode runMetrics}. */
+export interface RunMetricsOptions {
+  /** The batch tables `pin`, `geo`, `user`. */
+  tables: MetricTables;
+  /** Only these metrics (default: all nine). */
+  metrics?: readonly MetricDef[];
+}
+
+/**
+ * Reads a metric's SQL text from `lib/metrics/sql/`.
+ *
+ * @example
+ * ```ts
+ * import { loadMetricSql } from "./run.ts";
+ * import { METRICS } from "./catalog.ts";
+ * console.log((await loadMetricSql(METRICS[0])).includes("ROW_NUMBER()")); // true
+ * ```
+ */
+export async function loadMetricSql(metric: MetricDef): Promise<string> {
+  return await Deno.readTextFile(
+    new URL(`./sql/${metric.file}`, import.meta.url),
+  );
+}
+
+/**
+ * Turns a result frame into plain rows with JSON-safe values, in the metric's column order.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "../clean/mod.ts";
+ * import { toMetricRows } from "./run.ts";
+ * console.log(toMetricRows(pl.DataFrame({ b: [1], a: ["x"] }), ["a", "b"])); // [{ a: "x", b: 1 }]
+ * ```
+ */
+export function toMetricRows(
+  df: DataFrame,
+  columns: readonly string[],
+): MetricRow[] {
+  return df.toRecords().map((record) => {
+    const row: MetricRow = {};
+    for (const c of columns) row[c] = jsonSafe(record[c]);
+    return row;
+  });
+}
+
+function jsonSafe(value: unknown): string | number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "bigint") return Number(value);
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  return String(value);
+}
+
+/**
+ * Runs the metric queries and returns `{ "<name>": [ {row}, ... ] }`.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "../clean/mod.ts";
+ * import { runMetrics } from "./run.ts";
+ * const pin = pl.DataFrame({ ind: [1], category: ["art"], follower_count: [5], poster_name: ["Ada"] });
+ * const geo = pl.DataFrame({ ind: [1], country: ["Chad"], timestamp: [new Date("2019-01-01")] });
+ * const user = pl.DataFrame({ ind: [1], age: [30], date_joined: [new Date("2016-01-01")] });
+ * const out = await runMetrics({ tables: { pin, geo, user } });
+ * console.log(out.popular_category_by_country); // [{ country: "Chad", category: "art", category_count: 1 }]
+ * ```
+ */
+export async function runMetrics(
+  options: RunMetricsOptions,
+): Promise<MetricResults> {
+  const { pin, geo, user } = options.tables;
+  const out: MetricResults = {};
+  for (const metric of options.metrics ?? METRICS) {
+    const sql = await loadMetricSql(metric);
+    const df = runSql({ pin, geo, user }, sql);
+    out[metric.name] = toMetricRows(df, metric.columns);
+  }
+  return out;
+}
