@@ -11,7 +11,15 @@
  * @module
  */
 
-/** A sample Pinterest post row as the course posts it (about 600 bytes of JSON). */
+/**
+ * A sample Pinterest post row as the course posts it (about 600 bytes of JSON).
+ *
+ * @example
+ * ```ts
+ * import { SAMPLE_PIN } from "./ingest_load.ts";
+ * console.log(SAMPLE_PIN.category); // diy-and-crafts
+ * ```
+ */
 export const SAMPLE_PIN = {
   index: 7528,
   unique_id: "fbe53c66-3442-4773-b19e-d3ec6f19f3f8",

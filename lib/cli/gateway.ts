@@ -21,7 +21,15 @@ import { ensureTopology, serveGateway } from "../gateway/mod.ts";
 import type { StreamLog, TopicLog } from "../log/types.ts";
 import { openEmbeddedLog } from "../log/mod.ts";
 
-/** Default port of `deno task gateway`. */
+/**
+ * Default port of `deno task gateway`.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_GATEWAY_PORT } from "./gateway.ts";
+ * console.log(DEFAULT_GATEWAY_PORT); // 8080
+ * ```
+ */
 export const DEFAULT_GATEWAY_PORT = 8080;
 
 /** Settings of `deno task gateway`. */

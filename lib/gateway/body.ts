@@ -16,13 +16,29 @@ import {
   UnsupportedMediaTypeError,
 } from "./errors.ts";
 
-/** Content types accepted by `POST /topics/{topic}` (REST Proxy v2 JSON embedded format). */
+/**
+ * Content types accepted by `POST /topics/{topic}` (REST Proxy v2 JSON embedded format).
+ *
+ * @example
+ * ```ts
+ * import { TOPIC_CONTENT_TYPES } from "./body.ts";
+ * console.log(TOPIC_CONTENT_TYPES.includes("application/json")); // true
+ * ```
+ */
 export const TOPIC_CONTENT_TYPES = [
   "application/vnd.kafka.json.v2+json",
   "application/json",
 ];
 
-/** Content types accepted by the Kinesis routes. */
+/**
+ * Content types accepted by the Kinesis routes.
+ *
+ * @example
+ * ```ts
+ * import { STREAM_CONTENT_TYPES } from "./body.ts";
+ * console.log(STREAM_CONTENT_TYPES[0]); // application/json
+ * ```
+ */
 export const STREAM_CONTENT_TYPES = [
   "application/json",
   "application/x-amz-json-1.1",

@@ -50,7 +50,15 @@ const METHODS = new Set([
   "OPTIONS",
 ]);
 
-/** Default body limit: 10 MB. */
+/**
+ * Default body limit: 10 MB.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_BODY_BYTES } from "./gateway.ts";
+ * console.log(DEFAULT_MAX_BODY_BYTES); // 10485760
+ * ```
+ */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 function keyChecker(keys: string[]): (req: Request) => boolean {

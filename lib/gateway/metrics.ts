@@ -12,7 +12,15 @@
  * @module
  */
 
-/** Upper bounds (seconds) of the latency histogram buckets; `+Inf` is added. */
+/**
+ * Upper bounds (seconds) of the latency histogram buckets; `+Inf` is added.
+ *
+ * @example
+ * ```ts
+ * import { DURATION_BUCKETS } from "./metrics.ts";
+ * console.log(DURATION_BUCKETS[0]); // 0.001
+ * ```
+ */
 export const DURATION_BUCKETS = [
   0.001,
   0.0025,

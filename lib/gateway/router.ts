@@ -8,7 +8,15 @@
 import type { StreamLog, TopicLog } from "../log/types.ts";
 import type { GatewayMetrics } from "./metrics.ts";
 
-/** Media type of REST Proxy v2 responses. */
+/**
+ * Media type of REST Proxy v2 responses.
+ *
+ * @example
+ * ```ts
+ * import { KAFKA_V2_JSON } from "./router.ts";
+ * console.log(KAFKA_V2_JSON); // application/vnd.kafka.v2+json
+ * ```
+ */
 export const KAFKA_V2_JSON = "application/vnd.kafka.v2+json";
 
 /** What a route handler receives. */

@@ -11,7 +11,15 @@
 import { AlreadyExistsError } from "../errors.ts";
 import type { StreamLog, TopicLog } from "../log/types.ts";
 
-/** The three tables a post is made of, in posting order. */
+/**
+ * The three tables a post is made of, in posting order.
+ *
+ * @example
+ * ```ts
+ * import { POST_KINDS } from "./topology.ts";
+ * console.log(POST_KINDS.join("|")); // pin|geo|user
+ * ```
+ */
 export const POST_KINDS = ["pin", "geo", "user"] as const;
 
 /** Topic and stream names of one prefix. */

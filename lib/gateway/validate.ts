@@ -15,7 +15,15 @@ import { InvalidBodyError } from "./errors.ts";
 
 const encoder = new TextEncoder();
 
-/** Kinesis limits: records per PutRecords, partition key length, bytes per record. */
+/**
+ * Kinesis limits: records per PutRecords, partition key length, bytes per record.
+ *
+ * @example
+ * ```ts
+ * import { KINESIS_LIMITS } from "./validate.ts";
+ * console.log(KINESIS_LIMITS.records); // 500
+ * ```
+ */
 export const KINESIS_LIMITS = {
   records: 500,
   partitionKey: 256,

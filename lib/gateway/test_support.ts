@@ -1,0 +1,146 @@
+/**
+ * Shared helpers of the gateway's error and validation tests: a gateway over a fresh
+ * embedded log in a temp dir, request builders, and a count of what was stored.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { openEmbeddedLog } from "../log/mod.ts";
+import { createGateway, type GatewayOptions } from "./gateway.ts";
+
+/** The test topic (2 partitions). */
+export const TOPIC = "pinterest.pin";
+/** The test stream (1 shard). */
+export const STREAM = "streaming-pinterest-pin";
+/** The REST Proxy v2 JSON request content type. */
+export const KAFKA_JSON = "application/vnd.kafka.json.v2+json";
+
+/** The embedded log type. */
+export type Log = Awaited<ReturnType<typeof openEmbeddedLog>>;
+
+/**
+ * Runs `fn` with a gateway over a fresh embedded log holding topic {@linkcode TOPIC}
+ * (2 partitions) and stream {@linkcode STREAM} (1 shard); removes the log afterwards.
+ *
+ * @example
+ * ```ts
+ * import { withGateway } from "./test_support.ts";
+ * await withGateway(async (gw) => {
+ *   console.log((await gw.handler(new Request("http://gw/healthz"))).status); // 200
+ * });
+ * ```
+ */
+export async function withGateway(
+  fn: (gw: ReturnType<typeof createGateway>, log: Log) => Promise<void>,
+  options: Partial<GatewayOptions> = {},
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "gateway_errors_" });
+  const log = await openEmbeddedLog(`${dir}/log.db`);
+  try {
+    await log.topics.createTopic(TOPIC, { partitions: 2 });
+    await log.streams.createStream(STREAM);
+    const gw = createGateway({
+      topics: log.topics,
+      streams: log.streams,
+      ...options,
+    });
+    await fn(gw, log);
+  } finally {
+    await log.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/**
+ * Counts every record in the test topic and stream.
+ *
+ * @example
+ * ```ts
+ * import { stored, withGateway } from "./test_support.ts";
+ * await withGateway(async (_gw, log) => console.log(await stored(log))); // { topic: 0, stream: 0 }
+ * ```
+ */
+export async function stored(
+  log: Log,
+): Promise<{ topic: number; stream: number }> {
+  const consumer = await log.topics.consumer(`check-${crypto.randomUUID()}`, [
+    TOPIC,
+  ]);
+  const records = await consumer.poll({ maxRecords: 1000, timeoutMs: 10 });
+  await consumer.close();
+  const page = await log.streams.readShard(STREAM, "shardId-000000000000");
+  return { topic: records.length, stream: page.records.length };
+}
+
+/**
+ * Asserts an error answer's status and `error_code`; resolves to its message.
+ *
+ * @example
+ * ```ts
+ * import { expectError } from "./test_support.ts";
+ * const res = Response.json({ error_code: 404, message: "no" }, { status: 404 });
+ * console.log(await expectError(res, 404, 404)); // no
+ * ```
+ */
+export async function expectError(
+  res: Response,
+  status: number,
+  errorCode: number,
+): Promise<string> {
+  const body = await res.json();
+  assert.equal(res.status, status, JSON.stringify(body));
+  assert.equal(body.error_code, errorCode);
+  assert.equal(typeof body.message, "string");
+  return body.message;
+}
+
+/**
+ * A POST request to the gateway (REST Proxy content type unless given; `null`: none).
+ *
+ * @example
+ * ```ts
+ * import { post } from "./test_support.ts";
+ * console.log(post("/topics/t", { records: [] }).method); // POST
+ * ```
+ */
+export function post(
+  path: string,
+  body: string | unknown,
+  contentType: string | null = KAFKA_JSON,
+) {
+  return new Request(`http://gw${path}`, {
+    method: "POST",
+    headers: contentType === null ? {} : { "content-type": contentType },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+/**
+ * A PUT request to the gateway with a JSON body.
+ *
+ * @example
+ * ```ts
+ * import { put } from "./test_support.ts";
+ * console.log(put("/streams/s/record", {}).method); // PUT
+ * ```
+ */
+export function put(
+  path: string,
+  body: string | unknown,
+  contentType = "application/json",
+) {
+  return new Request(`http://gw${path}`, {
+    method: "PUT",
+    headers: { "content-type": contentType },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+/** A valid produce body and a valid PutRecord body. */
+export const GOOD_TOPIC_BODY = { records: [{ value: { a: 1 } }] };
+export const GOOD_STREAM_BODY = {
+  StreamName: STREAM,
+  Data: { a: 1 },
+  PartitionKey: "p",
+};

@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import {
+  expectError,
+  GOOD_STREAM_BODY,
+  GOOD_TOPIC_BODY,
+  KAFKA_JSON,
+  post,
+  put,
+  stored,
+  STREAM,
+  TOPIC,
+  withGateway,
+} from "./test_support.ts";
+
+Deno.test("unsupported content type: 415 41501, nothing appended", async () => {
+  await withGateway(async (gw, log) => {
+    const body = JSON.stringify(GOOD_TOPIC_BODY);
+    for (
+      const ct of ["text/plain", "application/vnd.kafka.avro.v2+json", null]
+    ) {
+      await expectError(
+        await gw.handler(post(`/topics/${TOPIC}`, body, ct)),
+        415,
+        41501,
+      );
+    }
+    const streamReq = put(
+      `/streams/${STREAM}/record`,
+      GOOD_STREAM_BODY,
+      "text/plain",
+    );
+    await expectError(await gw.handler(streamReq), 415, 41501);
+    assert.deepEqual(await stored(log), { topic: 0, stream: 0 });
+  });
+});
+
+Deno.test("malformed JSON: 422 42201, nothing appended", async () => {
+  await withGateway(async (gw, log) => {
+    const bad = '{"records":[{"value":{"a":1}}]';
+    await expectError(
+      await gw.handler(post(`/topics/${TOPIC}`, bad)),
+      422,
+      42201,
+    );
+    await expectError(
+      await gw.handler(put(`/streams/${STREAM}/record`, bad)),
+      422,
+      42201,
+    );
+    const badUtf8 = new Request(`http://gw/topics/${TOPIC}`, {
+      method: "POST",
+      headers: { "content-type": KAFKA_JSON },
+      body: new Uint8Array([0x7b, 0xff, 0x7d]),
+    });
+    await expectError(await gw.handler(badUtf8), 422, 42201);
+    assert.deepEqual(await stored(log), { topic: 0, stream: 0 });
+  });
+});
+
+Deno.test("invalid produce body: 422 42202 for each shape error, nothing appended", async () => {
+  await withGateway(async (gw, log) => {
+    const cases: [unknown, RegExp][] = [
+      [{ value: 1 }, /"records" array/],
+      [[GOOD_TOPIC_BODY], /"records" array/],
+      [{ records: [] }, /at least one record/],
+      [
+        { records: [{ value: 1 }, { key: "k" }] },
+        /records\[1\] has no "value"/,
+      ],
+      [{ records: [{ value: null }] }, /records\[0\] has no "value"/],
+      [{ records: [{ value: 1 }, 5] }, /records\[1\] must be an object/],
+      [
+        { records: [{ value: 1, partition: "1" }] },
+        /partition must be a non-negative integer/,
+      ],
+      [
+        { records: [{ value: 1, partition: -1 }] },
+        /partition must be a non-negative integer/,
+      ],
+      [
+        { records: [{ value: 1, partition: 0.5 }] },
+        /partition must be a non-negative integer/,
+      ],
+    ];
+    for (const [body, message] of cases) {
+      const res = await gw.handler(post(`/topics/${TOPIC}`, body));
+      assert.match(await expectError(res, 422, 42202), message);
+    }
+    assert.deepEqual(await stored(log), { topic: 0, stream: 0 });
+  });
+});
+
+Deno.test("invalid stream bodies: 422 42202 for each shape error, nothing appended", async () => {
+  await withGateway(async (gw, log) => {
+    const record: [unknown, RegExp][] = [
+      [
+        { StreamName: STREAM, Data: { a: 1 } },
+        /non-empty string "PartitionKey"/,
+      ],
+      [{ Data: { a: 1 }, PartitionKey: "" }, /non-empty string "PartitionKey"/],
+      [{ Data: { a: 1 }, PartitionKey: 7 }, /non-empty string "PartitionKey"/],
+      [{ Data: 1, PartitionKey: "x".repeat(257) }, /longer than 256/],
+      [{ StreamName: STREAM, PartitionKey: "p" }, /has no "Data"/],
+      [[GOOD_STREAM_BODY], /must be an object/],
+    ];
+    for (const [body, message] of record) {
+      const res = await gw.handler(put(`/streams/${STREAM}/record`, body));
+      assert.match(await expectError(res, 422, 42202), message);
+    }
+    const ok = { Data: "x", PartitionKey: "p" };
+    const records: [unknown, RegExp][] = [
+      [{ StreamName: STREAM }, /"Records" array/],
+      [{ Records: [] }, /1 to 500 records, got 0/],
+      [{ Records: Array(501).fill(ok) }, /1 to 500 records, got 501/],
+      [
+        { Records: [ok, ok, { Data: "x" }] },
+        /Records\[2\] needs a non-empty string/,
+      ],
+    ];
+    for (const [body, message] of records) {
+      const res = await gw.handler(put(`/streams/${STREAM}/records`, body));
+      assert.match(await expectError(res, 422, 42202), message);
+    }
+    const shards = { ShardCount: 0 };
+    await expectError(
+      await gw.handler(post("/streams/new", shards, "application/json")),
+      422,
+      42202,
+    );
+    await expectError(
+      await gw.handler(post("/streams/bad%20name", {}, "application/json")),
+      422,
+      42202,
+    );
+    assert.deepEqual(await stored(log), { topic: 0, stream: 0 });
+    assert.deepEqual(await log.streams.listStreams(), [STREAM]);
+  });
+});
