@@ -25,7 +25,11 @@ import {
 import type { LogCore } from "./log_core.ts";
 import { StreamSql } from "./stream_sql.ts";
 import { POSITION_BITS } from "./sqlite_db.ts";
-import { mergeShardsNow, splitShardNow } from "./stream_resharding.ts";
+import {
+  mergeShardsNow,
+  splitShardNow,
+  toShardInfo,
+} from "./stream_resharding.ts";
 
 const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
 const MAX_DATA_BYTES = 1024 * 1024;
@@ -70,7 +74,7 @@ export class EmbeddedStreamLog implements StreamLog {
     return await Promise.resolve({
       name,
       status: "ACTIVE" as const,
-      shards: this.#sql.shards(stream.id),
+      shards: this.#sql.shards(stream.id).map(toShardInfo),
       createdAt: stream.created_at,
       retentionHours: 24,
     });

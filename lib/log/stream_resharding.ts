@@ -1,5 +1,5 @@
 /**
- * Kinesis resharding on the embedded log: split one shard in two, merge two adjacent
+ * Shard lifecycle on the embedded log: describing shards, and Kinesis resharding: split one shard in two, merge two adjacent
  * shards in one. Parents close (they get an ending sequence number) and children take
  * over their hash-key ranges, so readers that finish a parent before its children keep
  * the order of every partition key.
@@ -8,7 +8,9 @@
  */
 
 import { InvalidArgumentError } from "./errors.ts";
-import type { StreamSql } from "./stream_sql.ts";
+import type { ShardRow, StreamSql } from "./stream_sql.ts";
+import { sequenceNumberOf, shardIdOf } from "./hash_key.ts";
+import type { ShardInfo } from "./types.ts";
 
 /** Closes shard `no` by consuming one sequence number; returns the next free one. */
 function closeParent(
@@ -123,4 +125,33 @@ export function mergeShardsNow(
   sql.insertShard(s.id, s.next_shard, range, seq, [a.shard_no, b.shard_no]);
   sql.setNextSeq(s.id, seq);
   sql.setNextShard(s.id, s.next_shard + 1);
+}
+
+/**
+ * The `ShardInfo` of a shard row: Kinesis ids, decimal hash keys and sequence numbers.
+ *
+ * @example
+ * ```ts
+ * import { toShardInfo } from "./stream_resharding.ts";
+ * const info = toShardInfo({
+ *   slot: 1, shard_no: 2, parent_no: 0, adjacent_parent_no: null,
+ *   hash_start: "0", hash_end: "9", starting_seq: 5, ending_seq: null,
+ * });
+ * console.log(info.shardId, info.parentShardId); // shardId-000000000002 shardId-000000000000
+ * ```
+ */
+export function toShardInfo(r: ShardRow): ShardInfo {
+  const info: ShardInfo = {
+    shardId: shardIdOf(r.shard_no),
+    hashKeyRange: { start: r.hash_start, end: r.hash_end },
+    startingSequenceNumber: sequenceNumberOf(r.starting_seq),
+  };
+  if (r.parent_no !== null) info.parentShardId = shardIdOf(r.parent_no);
+  if (r.adjacent_parent_no !== null) {
+    info.adjacentParentShardId = shardIdOf(r.adjacent_parent_no);
+  }
+  if (r.ending_seq !== null) {
+    info.endingSequenceNumber = sequenceNumberOf(r.ending_seq);
+  }
+  return info;
 }

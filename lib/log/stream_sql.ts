@@ -8,8 +8,7 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { StreamNotFoundError } from "../errors.ts";
 import { InvalidArgumentError, ShardNotFoundError } from "./errors.ts";
 import { MAX_SLOTS, POSITION_BITS } from "./sqlite_db.ts";
-import { sequenceNumberOf, shardIdOf, shardNumberOf } from "./hash_key.ts";
-import type { ShardInfo } from "./types.ts";
+import { shardNumberOf } from "./hash_key.ts";
 
 /** A row of the `streams` table. */
 export interface StreamRow {
@@ -150,11 +149,9 @@ export class StreamSql {
     }
   }
 
-  /** All shards of a stream as `ShardInfo`, by shard number. */
-  shards(streamId: number): ShardInfo[] {
-    return (this.#s.shards.all(streamId) as unknown as ShardRow[]).map(
-      toShardInfo,
-    );
+  /** All shards of a stream, by shard number. */
+  shards(streamId: number): ShardRow[] {
+    return this.#s.shards.all(streamId) as unknown as ShardRow[];
   }
 
   /** The row of `shardId`; throws `ShardNotFoundError`. */
@@ -241,20 +238,4 @@ export class StreamSql {
     this.#s.delShards.run(streamId);
     this.#s.delStream.run(streamId);
   }
-}
-
-function toShardInfo(r: ShardRow): ShardInfo {
-  const info: ShardInfo = {
-    shardId: shardIdOf(r.shard_no),
-    hashKeyRange: { start: r.hash_start, end: r.hash_end },
-    startingSequenceNumber: sequenceNumberOf(r.starting_seq),
-  };
-  if (r.parent_no !== null) info.parentShardId = shardIdOf(r.parent_no);
-  if (r.adjacent_parent_no !== null) {
-    info.adjacentParentShardId = shardIdOf(r.adjacent_parent_no);
-  }
-  if (r.ending_seq !== null) {
-    info.endingSequenceNumber = sequenceNumberOf(r.ending_seq);
-  }
-  return info;
 }
