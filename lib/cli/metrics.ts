@@ -15,13 +15,12 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { readWarehouse, WarehouseEmptyError } from "../batch/mod.ts";
 import { loadConfig } from "../config/settings.ts";
 import { ConfigError, PipelineError } from "../errors.ts";
 import {
   formatResults,
   type MetricResults,
-  runMetrics,
+  metricsFromWarehouse,
 } from "../metrics/mod.ts";
 
 /** Settings of `deno task metrics`. */
@@ -57,32 +56,6 @@ export function parseMetricsArgs(
   return { dataDir: config.dataDir, json: values.json };
 }
 
-/**
- * Reads the warehouse of `dataDir` and computes the nine metrics. Throws
- * `WarehouseMissingError` / `WarehouseEmptyError` (both say to run the batch first).
- *
- * @example
- * ```ts
- * import { computeMetrics } from "./metrics.ts";
- * try {
- *   await computeMetrics(await Deno.makeTempDir());
- * } catch (e) {
- *   console.log((e as Error).message); // ... run `deno task batch` first ...
- * }
- * ```
- */
-export async function computeMetrics(dataDir: string): Promise<MetricResults> {
-  const dir = join(dataDir, "warehouse");
-  const tables = await readWarehouse(dir, ["pin", "geo", "user"] as const);
-  if (
-    tables.pin.height === 0 && tables.geo.height === 0 &&
-    tables.user.height === 0
-  ) {
-    throw new WarehouseEmptyError(dir);
-  }
-  return await runMetrics({ tables });
-}
-
 /** Options of {@linkcode runMetricsCli}. */
 export interface RunMetricsCliOptions {
   /** Where the output goes (default: `console.log`). */
@@ -106,7 +79,9 @@ export async function runMetricsCli(
 ): Promise<MetricResults> {
   const opts = parseMetricsArgs(args);
   const write = options.write ?? ((text: string) => console.log(text));
-  const results = await computeMetrics(opts.dataDir);
+  const { results } = await metricsFromWarehouse(
+    join(opts.dataDir, "warehouse"),
+  );
   write(opts.json ? JSON.stringify(results) : formatResults(results));
   return results;
 }

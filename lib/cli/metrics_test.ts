@@ -2,9 +2,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runBatch } from "../batch/mod.ts";
 import { openDirStore } from "../lake/mod.ts";
-import { METRIC_NAMES } from "../metrics/mod.ts";
+import { METRIC_NAMES, metricsFromWarehouse } from "../metrics/mod.ts";
 import { generatePosts, toCourseJson } from "../source/mod.ts";
-import { computeMetrics } from "./metrics.ts";
 
 const CLI = new URL("./metrics.ts", import.meta.url).pathname;
 
@@ -66,7 +65,10 @@ Deno.test("metrics CLI: --json prints one JSON object with the nine metrics, equ
   assert.equal(code, 0, stderr);
   const parsed = JSON.parse(stdout);
   assert.deepEqual(Object.keys(parsed), [...METRIC_NAMES]);
-  assert.deepEqual(parsed, await computeMetrics(dataDir));
+  assert.deepEqual(
+    parsed,
+    (await metricsFromWarehouse(join(dataDir, "warehouse"))).results,
+  );
   for (const name of METRIC_NAMES) assert.ok(Array.isArray(parsed[name]), name);
   assert.equal(parsed.country_with_top_user.length, 1);
   assert.equal(parsed.median_followers_by_age_group.length, 4);

@@ -22,9 +22,11 @@ export {
   loadMetricSql,
   type MetricResults,
   type MetricRow,
+  metricsFromWarehouse,
   type MetricTables,
   runMetrics,
   type RunMetricsOptions,
   toMetricRows,
+  type WarehouseMetrics,
 } from "./run.ts";
 export { formatCell, formatResults, formatTable } from "./format.ts";

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { readWarehouse, WarehouseEmptyError } from "../batch/mod.ts";
 import { type DataFrame, runSql } from "../clean/mod.ts";
 import { type MetricDef, METRICS } from "./catalog.ts";
 
@@ -99,4 +100,44 @@ export async function runMetrics(
     out[metric.name] = toMetricRows(df, metric.columns);
   }
   return out;
+}
+
+/** The metrics and the sizes of the tables they were computed from. */
+export interface WarehouseMetrics {
+  results: MetricResults;
+  /** Rows of `pin`, `geo`, `user`. */
+  rows: { pin: number; geo: number; user: number };
+}
+
+/**
+ * Reads `pin`, `geo`, `user` from `warehouseDir` and computes the nine metrics. Throws
+ * `WarehouseMissingError` when a table is absent and `WarehouseEmptyError` when all are
+ * empty; both messages say to run `deno task batch` first.
+ *
+ * @example
+ * ```ts
+ * import { metricsFromWarehouse } from "./run.ts";
+ * try {
+ *   await metricsFromWarehouse(await Deno.makeTempDir());
+ * } catch (e) {
+ *   console.log((e as Error).message); // ... run `deno task batch` first ...
+ * }
+ * ```
+ */
+export async function metricsFromWarehouse(
+  warehouseDir: string,
+): Promise<WarehouseMetrics> {
+  const tables = await readWarehouse(
+    warehouseDir,
+    ["pin", "geo", "user"] as const,
+  );
+  const rows = {
+    pin: tables.pin.height,
+    geo: tables.geo.height,
+    user: tables.user.height,
+  };
+  if (rows.pin === 0 && rows.geo === 0 && rows.user === 0) {
+    throw new WarehouseEmptyError(warehouseDir);
+  }
+  return { results: await runMetrics({ tables }), rows };
 }
