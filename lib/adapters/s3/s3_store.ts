@@ -1,0 +1,192 @@
+/**
+ * The lake on an S3 bucket (`@aws-sdk/client-s3`): the only module that imports the S3 SDK.
+ * Path-style addressing for local endpoints (s3rver), virtual-hosted style on AWS.
+ *
+ * @module
+ */
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { BackendError } from "../../errors.ts";
+import { ObjectNotFoundError, validateKey } from "../../lake/errors.ts";
+import type { ObjectInfo, ObjectStore } from "../../lake/types.ts";
+import { awsClientConfig, type AwsClientOptions } from "../aws_client.ts";
+
+/** Options of {@linkcode openS3Store}. */
+export interface S3StoreOptions extends AwsClientOptions {
+  /** The bucket holding the lake. */
+  bucket: string;
+  /** Key prefix inside the bucket (default none), e.g. `lake/`. */
+  prefix?: string;
+  /** Path-style URLs (`endpoint/bucket/key`); needed by local servers. Default: when `endpoint` is set. */
+  forcePathStyle?: boolean;
+  /** Create the bucket when it does not exist (default false: a missing bucket is an error). */
+  createBucket?: boolean;
+}
+
+function errorName(e: unknown): string {
+  return (e as { name?: string })?.name ?? "";
+}
+
+function status(e: unknown): number | undefined {
+  return (e as { $metadata?: { httpStatusCode?: number } })?.$metadata
+    ?.httpStatusCode;
+}
+
+class S3Store implements ObjectStore {
+  readonly location: string;
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+    private readonly prefix: string,
+    private readonly endpoint: string | undefined,
+  ) {
+    this.location = `s3://${bucket}/${prefix}`;
+  }
+
+  async put(key: string, body: Uint8Array | string): Promise<void> {
+    validateKey(key);
+    await this.call(
+      "put",
+      key,
+      () =>
+        this.client.send(
+          new PutObjectCommand({
+            Bucket: this.bucket,
+            Key: this.prefix + key,
+            Body: body,
+          }),
+        ),
+    );
+  }
+
+  async get(key: string): Promise<Uint8Array> {
+    validateKey(key);
+    try {
+      const out = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }),
+      );
+      return await out.Body!.transformToByteArray();
+    } catch (e) {
+      if (errorName(e) === "NoSuchKey" || status(e) === 404) {
+        throw new ObjectNotFoundError(key, this.location, { cause: e });
+      }
+      throw this.fail("get", key, e);
+    }
+  }
+
+  async list(prefix: string): Promise<ObjectInfo[]> {
+    validateKey(prefix, { prefix: true });
+    const found: ObjectInfo[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.call("list", prefix, () =>
+        this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: this.prefix + prefix,
+            ContinuationToken: token,
+          }),
+        ));
+      for (const o of page.Contents ?? []) {
+        found.push({
+          key: o.Key!.slice(this.prefix.length),
+          size: o.Size ?? 0,
+        });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  async delete(key: string): Promise<void> {
+    validateKey(key);
+    await this.call(
+      "delete",
+      key,
+      () =>
+        this.client.send(
+          new DeleteObjectCommand({
+            Bucket: this.bucket,
+            Key: this.prefix + key,
+          }),
+        ),
+    );
+  }
+
+  private async call<T>(
+    op: string,
+    key: string,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await run();
+    } catch (e) {
+      throw this.fail(op, key, e);
+    }
+  }
+
+  private fail(op: string, key: string, cause: unknown): BackendError {
+    const where = this.endpoint ?? "AWS";
+    return new BackendError(
+      "s3",
+      `${op} ${this.location}${key} failed at ${where}: ${
+        (cause as Error).message
+      }`,
+      {
+        cause,
+        context: { op, bucket: this.bucket, key, endpoint: this.endpoint },
+      },
+    );
+  }
+}
+
+/**
+ * Opens the lake on `options.bucket`, checking the bucket answers (and creating it when asked).
+ *
+ * @example
+ * ```ts
+ * import { openS3Store } from "./s3_store.ts";
+ * const lake = await openS3Store({ endpoint: "http://127.0.0.1:4569", bucket: "pinterest-lake" });
+ * console.log((await lake.list("topics/")).length);
+ * ```
+ */
+export async function openS3Store(
+  options: S3StoreOptions,
+): Promise<ObjectStore> {
+  const client = new S3Client({
+    ...awsClientConfig(options),
+    forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
+  });
+  const prefix = options.prefix ?? "";
+  validateKey(prefix, { prefix: true });
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: options.bucket }));
+  } catch (e) {
+    const missing = errorName(e) === "NotFound" || status(e) === 404;
+    if (missing && options.createBucket) {
+      await client.send(new CreateBucketCommand({ Bucket: options.bucket }));
+    } else {
+      const where = options.endpoint ??
+        `AWS (${options.region ?? "default region"})`;
+      const hint = missing
+        ? "create it (Terraform in infra/, or `deno task services up` for the local stack)"
+        : "check S3_ENDPOINT, the credentials and that the server runs (`deno task services up`)";
+      throw new BackendError(
+        "s3",
+        `bucket "${options.bucket}" at ${where} is not usable: ${hint}`,
+        {
+          cause: e,
+          context: { bucket: options.bucket, endpoint: options.endpoint },
+        },
+      );
+    }
+  }
+  return new S3Store(client, options.bucket, prefix, options.endpoint);
+}

@@ -1,0 +1,167 @@
+import assert from "node:assert/strict";
+import { BackendError } from "../../errors.ts";
+import { InvalidKeyError, ObjectNotFoundError } from "../../lake/errors.ts";
+import { freePort } from "../../services/process.ts";
+import { s3Service } from "../../services/s3.ts";
+import { openS3Store } from "./s3_store.ts";
+
+/** Runs `fn` against a real s3rver process on a free port, stopped afterwards by its PID. */
+async function withServer(
+  fn: (endpoint: string) => Promise<void>,
+): Promise<void> {
+  const stateDir = await Deno.makeTempDir();
+  const { endpoint } = await s3Service.start({
+    stateDir,
+    port: freePort(),
+    buckets: ["lake"],
+  });
+  try {
+    await fn(endpoint);
+  } finally {
+    await s3Service.stop({ stateDir });
+    assert.equal((await s3Service.status({ stateDir })).running, false);
+    await Deno.remove(stateDir, { recursive: true });
+  }
+}
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+Deno.test("S3 store against s3rver: put, get, list, delete, errors", async (t) => {
+  await withServer(async (endpoint) => {
+    const lake = await openS3Store({ endpoint, bucket: "lake" });
+    assert.equal(lake.location, "s3://lake/");
+
+    await t.step("put and get round-trip bytes and text", async () => {
+      await lake.put(
+        "topics/a.pin/partition=0/a.pin+0+0000000000.json",
+        '{"n":1}\n{"n":2}\n',
+      );
+      await lake.put(
+        "topics/a.pin/partition=0/a.pin+0+0000000002.json",
+        new Uint8Array([123, 125, 10]),
+      );
+      await lake.put(
+        "topics/a.geo/partition=0/a.geo+0+0000000000.json",
+        "{}\n",
+      );
+      assert.equal(
+        text(
+          await lake.get("topics/a.pin/partition=0/a.pin+0+0000000000.json"),
+        ),
+        '{"n":1}\n{"n":2}\n',
+      );
+      assert.equal(
+        text(
+          await lake.get("topics/a.pin/partition=0/a.pin+0+0000000002.json"),
+        ),
+        "{}\n",
+      );
+    });
+
+    await t.step("list is sorted, filtered by prefix, with sizes", async () => {
+      assert.deepEqual(await lake.list("topics/a.pin/"), [
+        { key: "topics/a.pin/partition=0/a.pin+0+0000000000.json", size: 16 },
+        { key: "topics/a.pin/partition=0/a.pin+0+0000000002.json", size: 3 },
+      ]);
+      assert.deepEqual((await lake.list("")).map((o) => o.key), [
+        "topics/a.geo/partition=0/a.geo+0+0000000000.json",
+        "topics/a.pin/partition=0/a.pin+0+0000000000.json",
+        "topics/a.pin/partition=0/a.pin+0+0000000002.json",
+      ]);
+      assert.deepEqual(await lake.list("nothing/"), []);
+    });
+
+    await t.step("a put replaces the object whole", async () => {
+      await lake.put(
+        "topics/a.geo/partition=0/a.geo+0+0000000000.json",
+        "[1]\n",
+      );
+      assert.equal(
+        text(
+          await lake.get("topics/a.geo/partition=0/a.geo+0+0000000000.json"),
+        ),
+        "[1]\n",
+      );
+    });
+
+    await t.step(
+      "delete removes; deleting again is fine; get of a missing key is typed",
+      async () => {
+        await lake.delete("topics/a.geo/partition=0/a.geo+0+0000000000.json");
+        await lake.delete("topics/a.geo/partition=0/a.geo+0+0000000000.json");
+        await assert.rejects(
+          () => lake.get("topics/a.geo/partition=0/a.geo+0+0000000000.json"),
+          (e) =>
+            e instanceof ObjectNotFoundError &&
+            e.context.location === "s3://lake/",
+        );
+      },
+    );
+
+    await t.step("bad keys are refused before any request", async () => {
+      await assert.rejects(() => lake.put("../x", "1"), InvalidKeyError);
+      await assert.rejects(() => lake.list("/abs"), InvalidKeyError);
+    });
+
+    await t.step(
+      "list follows continuation tokens past 1,000 keys",
+      async () => {
+        const keys = Array.from(
+          { length: 1005 },
+          (_, i) => `many/k${String(i).padStart(4, "0")}`,
+        );
+        for (let i = 0; i < keys.length; i += 50) {
+          await Promise.all(
+            keys.slice(i, i + 50).map((k) => lake.put(k, "x")),
+          );
+        }
+        const listed = await lake.list("many/");
+        assert.equal(listed.length, 1005);
+        assert.deepEqual(listed.map((o) => o.key), keys);
+      },
+    );
+
+    await t.step("a prefix keeps the lake inside the bucket", async () => {
+      const sub = await openS3Store({
+        endpoint,
+        bucket: "lake",
+        prefix: "env/dev/",
+      });
+      await sub.put("k.json", "1");
+      assert.deepEqual(await sub.list(""), [{ key: "k.json", size: 1 }]);
+      assert.equal(text(await lake.get("env/dev/k.json")), "1");
+    });
+  });
+});
+
+Deno.test("S3 store: a missing bucket is an error naming it, or is created on request", async () => {
+  await withServer(async (endpoint) => {
+    await assert.rejects(
+      () => openS3Store({ endpoint, bucket: "absent-bucket" }),
+      (e) =>
+        e instanceof BackendError &&
+        /bucket "absent-bucket" at http:\/\/127\.0\.0\.1:\d+ is not usable/
+          .test(e.message),
+    );
+    const made = await openS3Store({
+      endpoint,
+      bucket: "made-bucket",
+      createBucket: true,
+    });
+    await made.put("a", "1");
+    assert.deepEqual(await made.list(""), [{ key: "a", size: 1 }]);
+  });
+});
+
+Deno.test("S3 store: an endpoint where nothing listens fails with a hint", async () => {
+  await assert.rejects(
+    () =>
+      openS3Store({
+        endpoint: `http://127.0.0.1:${freePort()}`,
+        bucket: "lake",
+        requestTimeoutMs: 2000,
+      }),
+    (e) =>
+      e instanceof BackendError && e.message.includes("deno task services up"),
+  );
+});

@@ -1,0 +1,166 @@
+/**
+ * The local stack's S3-compatible server as a {@linkcode Service}: s3rver (the pinned npm
+ * package, installed by `deno install`) run by Node.js, objects under `{stateDir}/s3/data`,
+ * the lake bucket created at start, 127.0.0.1 only.
+ *
+ * Why Node and not in-process Deno: s3rver encrypts ListObjectsV2 continuation tokens with the
+ * legacy `des` cipher, which Deno's crypto lacks; Node runs it with `--openssl-legacy-provider`.
+ * Without it, listing a prefix of more than 1,000 objects fails.
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+import { BackendError } from "../errors.ts";
+import { silentLogger } from "../logger.ts";
+import {
+  canConnect,
+  isAlive,
+  sleep,
+  spawnDetached,
+  stopPid,
+} from "./process.ts";
+import {
+  readPidFile,
+  removePidFile,
+  type Service,
+  serviceDir,
+  type ServiceHandle,
+  type ServiceStartOptions,
+  type ServiceStateOptions,
+  type ServiceStatus,
+  writePidFile,
+} from "./service.ts";
+
+/** Default port (`S3_ENDPOINT=http://127.0.0.1:4569`). */
+export const S3_DEFAULT_PORT = 4569;
+/** The bucket the local profile's lake uses. */
+export const S3_DEFAULT_BUCKET = "pinterest-lake";
+
+const NAME = "s3";
+const SERVER_SCRIPT = fileURLToPath(
+  new URL("../../node_modules/s3rver/bin/s3rver.js", import.meta.url),
+);
+
+/** Options of {@linkcode s3Service}'s `start`. */
+export interface S3StartOptions extends ServiceStartOptions {
+  /** Buckets to create (default `pinterest-lake`). */
+  buckets?: string[];
+  /** How long to wait for the server to answer, ms (default 30,000). */
+  readyTimeoutMs?: number;
+}
+
+async function start(options: S3StartOptions): Promise<ServiceHandle> {
+  const logger = options.logger ?? silentLogger;
+  const current = await status(options);
+  if (current.running && current.endpoint && current.pid) {
+    logger.info("s3 already running", {
+      endpoint: current.endpoint,
+      pid: current.pid,
+    });
+    return { endpoint: current.endpoint, pid: current.pid };
+  }
+  const port = options.port ?? S3_DEFAULT_PORT;
+  if (await canConnect("127.0.0.1", port)) {
+    throw new BackendError(
+      "s3",
+      `port ${port} on 127.0.0.1 is taken by another process; stop it or pass another port`,
+      {
+        context: { port },
+      },
+    );
+  }
+  const dir = serviceDir(options.stateDir, NAME);
+  await Deno.mkdir(`${dir}/data`, { recursive: true });
+  if (!(await Deno.stat(SERVER_SCRIPT).then(() => true, () => false))) {
+    throw new BackendError(
+      "s3",
+      `s3rver is not installed at ${SERVER_SCRIPT}; run \`deno install\``,
+    );
+  }
+  const buckets = (options.buckets ?? [S3_DEFAULT_BUCKET]).flatMap((
+    b,
+  ) => ["--configure-bucket", b]);
+  const args = [
+    "--openssl-legacy-provider",
+    SERVER_SCRIPT,
+    "--silent",
+    "--address",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--directory",
+    `${dir}/data`,
+    ...buckets,
+  ];
+  const pid = spawnDetached("node", args, { logFile: `${dir}/s3.out` });
+  const endpoint = `http://127.0.0.1:${port}`;
+  await writePidFile(options.stateDir, NAME, {
+    pid,
+    endpoint,
+    marker: SERVER_SCRIPT,
+  });
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
+  while (!(await answers(endpoint))) {
+    if (!(await isAlive(pid)) || Date.now() > deadline) {
+      await stopPid(pid, { timeoutMs: 2000 });
+      const log = await Deno.readTextFile(`${dir}/s3.out`).catch(() => "");
+      throw new BackendError(
+        "s3",
+        `s3rver did not answer at ${endpoint}; see ${dir}/s3.out`,
+        {
+          context: { tail: log.slice(-800) },
+        },
+      );
+    }
+    await sleep(200);
+  }
+  logger.info("s3 ready", { endpoint, pid });
+  return { endpoint, pid };
+}
+
+async function answers(endpoint: string): Promise<boolean> {
+  try {
+    const res = await fetch(endpoint, { signal: AbortSignal.timeout(1000) });
+    await res.body?.cancel();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+async function stop(options: ServiceStateOptions): Promise<void> {
+  const record = await readPidFile(options.stateDir, NAME);
+  if (!record) return;
+  await stopPid(record.pid, { marker: record.marker, timeoutMs: 10_000 });
+  await removePidFile(options.stateDir, NAME);
+}
+
+async function status(options: ServiceStateOptions): Promise<ServiceStatus> {
+  const record = await readPidFile(options.stateDir, NAME);
+  if (!record || !(await isAlive(record.pid, record.marker))) {
+    return { running: false };
+  }
+  return { running: true, endpoint: record.endpoint, pid: record.pid };
+}
+
+/**
+ * s3rver as a {@linkcode Service}.
+ *
+ * @example
+ * ```ts
+ * import { s3Service } from "./s3.ts";
+ * const stateDir = await Deno.makeTempDir();
+ * const { endpoint } = await s3Service.start({ stateDir, port: 14569 });
+ * console.log(endpoint); // http://127.0.0.1:14569
+ * await s3Service.stop({ stateDir });
+ * ```
+ */
+export const s3Service: Service & {
+  start(options: S3StartOptions): Promise<ServiceHandle>;
+} = {
+  name: NAME,
+  start,
+  stop,
+  status,
+  env: (endpoint) => ({ S3_ENDPOINT: endpoint, S3_BUCKET: S3_DEFAULT_BUCKET }),
+};
