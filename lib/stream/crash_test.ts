@@ -1,0 +1,130 @@
+/**
+ * Acceptance crash test of the streaming job: `deno task stream` runs as a subprocess and is
+ * SIGKILLed at random moments of its run, five times, while records keep arriving; then a
+ * `--once` catch-up runs. Every posted record must then be in its table exactly once.
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath as fromFileUrl } from "node:url";
+import { openEmbeddedLog } from "../log/mod.ts";
+import { createGenerator } from "../source/mod.ts";
+import { readCheckpoint } from "./checkpoint.ts";
+import {
+  emptyPostedKeys,
+  exactlyOnceProblems,
+  putPosts,
+  storedKeys,
+} from "./exactly_once_check.ts";
+import { countStreamTables } from "./read_table.ts";
+
+const REPO = fromFileUrl(new URL("../../", import.meta.url));
+const CLI = fromFileUrl(new URL("../cli/stream.ts", import.meta.url));
+const PREFIX = "crash";
+const KILLS = 5;
+
+function spawnStream(dataDir: string, extra: string[]) {
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      CLI,
+      "--data-dir",
+      dataDir,
+      "--prefix",
+      PREFIX,
+      ...extra,
+    ],
+    cwd: REPO,
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits (at most 60 s) until the checkpoint passes `batchId`; false on timeout or exit. */
+async function waitForCommitAfter(
+  outDir: string,
+  batchId: number,
+  exited: () => boolean,
+): Promise<boolean> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && !exited()) {
+    if ((await readCheckpoint(outDir)).batchId > batchId) return true;
+    await sleep(20);
+  }
+  return false;
+}
+
+Deno.test("stream crash test: SIGKILLed 5 times mid-run, restarted, every record exactly once", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const outDir = `${dataDir}/stream`;
+  const log = await openEmbeddedLog(`${dataDir}/log.db`);
+  await log.streams.createStream(`streaming-${PREFIX}-pin`, { shardCount: 2 });
+  await log.streams.createStream(`streaming-${PREFIX}-geo`);
+  await log.streams.createStream(`streaming-${PREFIX}-user`);
+  const gen = createGenerator({ rows: 5_000, seed: 3 });
+  const posted = emptyPostedKeys();
+
+  // Records keep arriving during the whole test: 4 posts (12 records) every 10 ms.
+  let producing = true;
+  let next = 0;
+  const producer = (async () => {
+    while (producing && next + 4 <= gen.rows) {
+      const batch = [0, 1, 2, 3].map((i) => gen.post(next + i));
+      next += 4;
+      await putPosts(log.streams, batch, { prefix: PREFIX, into: posted });
+      await sleep(10);
+    }
+  })();
+
+  let killed = 0;
+  let recoveries = 0;
+  try {
+    while (killed < KILLS) {
+      const before = (await readCheckpoint(outDir)).batchId;
+      const child = spawnStream(dataDir, ["--trigger-interval-ms", "30"]);
+      let exited = false;
+      const status = child.status.then((s) => {
+        exited = true;
+        return s;
+      });
+      const stderr = new Response(child.stderr).text();
+      const progressed = await waitForCommitAfter(outDir, before, () => exited);
+      // A random moment of the run: during the first batches or well after.
+      if (progressed) await sleep(Math.random() * 1500);
+      if (!exited) child.kill("SIGKILL");
+      const s = await status;
+      const text = await stderr;
+      assert.ok(progressed, `the stream job made no progress:\n${text}`);
+      assert.equal(s.signal, "SIGKILL", `it exited by itself:\n${text}`);
+      if (text.includes("removed the leftovers")) recoveries++;
+      killed++;
+    }
+  } finally {
+    producing = false;
+    await producer;
+  }
+
+  const final = await spawnStream(dataDir, ["--once"]).output();
+  const finalErr = new TextDecoder().decode(final.stderr);
+  assert.equal(final.code, 0, finalErr);
+  if (finalErr.includes("removed the leftovers")) recoveries++;
+
+  const total = posted.pin.size;
+  assert.ok(total >= 100, `only ${total} posts went through`);
+  assert.equal(posted.geo.size, total);
+  assert.equal(posted.user.size, total);
+  assert.deepEqual(exactlyOnceProblems(posted, await storedKeys(outDir)), []);
+  assert.deepEqual(await countStreamTables(outDir), {
+    stream_pin: total,
+    stream_geo: total,
+    stream_user: total,
+    stream_quarantine: 0,
+  });
+  console.log(
+    `  ${KILLS} SIGKILLs, ${total} posts (${3 * total} records), ` +
+      `${(await readCheckpoint(outDir)).batchId} batches, ` +
+      `${recoveries} restarts found an uncommitted batch to remove`,
+  );
+  await log.close();
+});
