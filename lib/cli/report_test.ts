@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { runBatch } from "../batch/mod.ts";
+import { openDirStore } from "../lake/mod.ts";
+import { generatePosts, toCourseJson } from "../source/mod.ts";
+
+const CLI = new URL("./report.ts", import.meta.url).pathname;
+
+async function runCli(args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI, ...args],
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const dec = new TextDecoder();
+  return {
+    code: out.code,
+    stdout: dec.decode(out.stdout),
+    stderr: dec.decode(out.stderr),
+  };
+}
+
+Deno.test("report CLI: writes data-dir/report.html with nine charts and tables from the warehouse", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const store = openDirStore(join(dataDir, "lake"));
+  const posts = [...generatePosts({ rows: 400, seed: 3 })];
+  for (const table of ["pin", "geo", "user"] as const) {
+    const topic = `pinterest.${table}`;
+    const lines = posts.map((p) => JSON.stringify(toCourseJson(p[table])));
+    await store.put(
+      `topics/${topic}/partition=0/${topic}+0+0000000000.json`,
+      lines.join("\n"),
+    );
+  }
+  await runBatch({ store, warehouseDir: join(dataDir, "warehouse") });
+  const { code, stdout, stderr } = await runCli(["--data-dir", dataDir]);
+  assert.equal(code, 0, stderr);
+  const path = join(dataDir, "report.html");
+  assert.equal(stdout.trim(), `report: wrote ${path}`);
+  const html = await Deno.readTextFile(path);
+  assert.equal(html.split('class="marks"').length - 1, 9);
+  assert.equal(html.split("<table>").length - 1, 9);
+  assert.match(html, /<b>400<\/b><span>pin rows<\/span>/);
+  await Deno.remove(dataDir, { recursive: true });
+});
+
+Deno.test("report CLI: without a warehouse it exits 1 and says to run the batch first", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const { code, stderr } = await runCli(["--data-dir", dataDir]);
+  assert.equal(code, 1);
+  assert.match(stderr, /run `deno task batch` first/);
+  assert.equal(
+    await Deno.stat(join(dataDir, "report.html")).catch(() => null),
+    null,
+  );
+  await Deno.remove(dataDir, { recursive: true });
+});

@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { METRIC_NAMES, type MetricResults } from "../metrics/mod.ts";
+import { buildReport, writeReport } from "./build.ts";
+
+const RESULTS: MetricResults = {
+  popular_category_by_country: [
+    { country: "Chad", category: "art", category_count: 4 },
+    { country: "Peru <&>", category: "diy", category_count: 2 },
+  ],
+  popular_category_by_year: [{
+    post_year: 2018,
+    category: "travel",
+    category_count: 7,
+  }],
+  top_user_by_country: [{
+    country: "Chad",
+    poster_name: "Ada",
+    follower_count: 12000,
+  }],
+  country_with_top_user: [{ country: "Chad", follower_count: 12000 }],
+  popular_category_by_age_group: [
+    { age_group: "+50", category: "quotes", category_count: 2 },
+    { age_group: "18-24", category: "beauty", category_count: 3 },
+  ],
+  median_followers_by_age_group: [{
+    age_group: "25-35",
+    median_follower_count: 6.5,
+  }],
+  users_joined_by_year: [{ post_year: 2015, number_users_joined: 2 }],
+  median_followers_by_join_year: [{
+    post_year: 2016,
+    median_follower_count: 2,
+  }],
+  median_followers_by_join_year_and_age_group: [
+    { age_group: "18-24", post_year: 2015, median_follower_count: 4 },
+    { age_group: "+50", post_year: 2015, median_follower_count: 200 },
+  ],
+};
+
+const count = (text: string, needle: string) => text.split(needle).length - 1;
+
+Deno.test("report: nine Vega SVG charts and nine tables, one section per metric, in order", async () => {
+  const html = await buildReport(RESULTS, {
+    generatedAt: new Date("2024-05-06T07:08:09Z"),
+    tableRows: { pin: 10, geo: 10, user: 9 },
+  });
+  assert.equal(count(html, '<svg xmlns="http://www.w3.org/2000/svg"'), 9);
+  assert.equal(count(html, 'class="marks"'), 9);
+  assert.equal(count(html, "<table>"), 9);
+  const ids = [...html.matchAll(/<section id="([^"]+)">/g)].map((m) => m[1]);
+  assert.deepEqual(ids, [...METRIC_NAMES]);
+  assert.match(html, /Generated 2024-05-06 07:08:09 UTC/);
+  assert.match(html, /<b>10<\/b><span>pin rows<\/span>/);
+  assert.match(html, /<td class="num">6\.5<\/td>/);
+  assert.match(html, /<td>Peru &lt;&amp;&gt;<\/td>/);
+  assert.doesNotMatch(html, /<td>Peru <&>/);
+});
+
+Deno.test("report: the charts carry the data (labels in the SVG text)", async () => {
+  const html = await buildReport(RESULTS);
+  const svgs = html.match(/<svg xmlns[\s\S]*?<\/svg>/g) ?? [];
+  assert.equal(svgs.length, 9);
+  assert.match(svgs[0], />Chad</);
+  assert.match(svgs[0], />art</);
+  assert.match(svgs[2], />Ada</);
+  assert.match(svgs[6], />2015</);
+  // age groups in natural order on the axis: 18-24 before +50
+  assert.ok(svgs[4].indexOf(">18-24<") < svgs[4].indexOf(">+50<"));
+});
+
+Deno.test("report: self-contained (no scripts, no external resources)", async () => {
+  const html = await buildReport(RESULTS);
+  assert.doesNotMatch(html, /<script/i);
+  assert.doesNotMatch(html, /<link /i);
+  const urls = [...html.matchAll(/(?:href|src)="(https?:[^"]+)"/g)].map((m) =>
+    m[1]
+  );
+  assert.deepEqual(urls, []);
+});
+
+Deno.test("report: empty answers still render nine charts and 'No rows.' tables", async () => {
+  const empty = Object.fromEntries(METRIC_NAMES.map((n) => [n, []]));
+  const html = await buildReport(empty);
+  assert.equal(count(html, 'class="marks"'), 9);
+  assert.equal(count(html, "No rows."), 9);
+});
+
+Deno.test("report: per-country charts show the top N and say so", async () => {
+  const many = Array.from({ length: 30 }, (_, i) => ({
+    country: `C${String(i).padStart(2, "0")}`,
+    category: "art",
+    category_count: i + 1,
+  }));
+  const html = await buildReport({ popular_category_by_country: many }, {
+    topN: 5,
+  });
+  assert.match(html, /the top 5 of 30 countries/);
+  const svg = html.match(/<svg xmlns[\s\S]*?<\/svg>/)![0];
+  assert.match(svg, />C29</);
+  assert.doesNotMatch(svg, />C24</);
+  assert.equal(count(html, "<tr>"), 31);
+});
+
+Deno.test("report: writeReport replaces the file and leaves no temp file", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "sub", "report.html");
+  await writeReport(path, "one");
+  await writeReport(path, "two");
+  assert.equal(await Deno.readTextFile(path), "two");
+  assert.deepEqual([...Deno.readDirSync(join(dir, "sub"))].map((e) => e.name), [
+    "report.html",
+  ]);
+  await Deno.remove(dir, { recursive: true });
+});

@@ -1,0 +1,71 @@
+/**
+ * The one adapter over `vega` and `vega-lite`: compiles a Vega-Lite spec and renders it to an
+ * SVG string server-side (no browser, no canvas), so the report is self-contained.
+ *
+ * @module
+ */
+import * as vega from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+
+export type { TopLevelSpec };
+
+/** Options of {@linkcode renderSvg}. */
+export interface RenderSvgOptions {
+  /** Scale factor applied to width and height (default 1). */
+  scale?: number;
+}
+
+/**
+ * Renders a Vega-Lite spec to SVG markup.
+ *
+ * @example
+ * ```ts
+ * import { renderSvg } from "./svg.ts";
+ * const svg = await renderSvg({
+ *   data: { values: [{ a: "x", n: 3 }] },
+ *   mark: "bar",
+ *   encoding: { x: { field: "a", type: "nominal" }, y: { field: "n", type: "quantitative" } },
+ * });
+ * console.log(svg.startsWith("<svg")); // true
+ * ```
+ */
+export async function renderSvg(
+  spec: TopLevelSpec,
+  options: RenderSvgOptions = {},
+): Promise<string> {
+  const compiled = compile(spec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  try {
+    return await view.toSVG(options.scale ?? 1);
+  } finally {
+    view.finalize();
+  }
+}
+
+/**
+ * Shared look of every chart: fonts, colours, no chart border.
+ *
+ * @example
+ * ```ts
+ * import { CHART_CONFIG } from "./svg.ts";
+ * console.log(CHART_CONFIG.font); // system-ui, ...
+ * ```
+ */
+export const CHART_CONFIG = {
+  font:
+    "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif",
+  background: "#ffffff",
+  view: { stroke: null },
+  axis: {
+    labelColor: "#3c4257",
+    titleColor: "#3c4257",
+    gridColor: "#e8eaf0",
+    domainColor: "#c5cad6",
+    tickColor: "#c5cad6",
+    labelFontSize: 11,
+    titleFontSize: 12,
+    titleFontWeight: 600,
+  },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelColor: "#3c4257" },
+  range: { category: { scheme: "tableau20" } },
+} as const;
