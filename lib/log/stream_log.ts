@@ -137,6 +137,7 @@ export class EmbeddedStreamLog implements StreamLog {
       const open = this.#sql.openShards(s.id, s.next_shard);
       let seq = s.next_seq;
       const ts = Date.now();
+      const rows: [number, number, string, Uint8Array, number][] = [];
       const results = records.map((r, i): PutRecordResult => {
         if (problems[i]) {
           return {
@@ -146,12 +147,13 @@ export class EmbeddedStreamLog implements StreamLog {
         }
         const hash = hashKeyOf(r.partitionKey);
         const shard = open.find((sh) => sh.start <= hash && hash <= sh.end)!;
-        this.#sql.insertRecord(shard.slot, seq, r.partitionKey, r.data, ts);
+        rows.push([shard.slot, seq, r.partitionKey, r.data, ts]);
         return {
           shardId: shardIdOf(shard.no),
           sequenceNumber: sequenceNumberOf(seq++),
         };
       });
+      this.#sql.insertRecords(rows);
       if (seq !== s.next_seq) this.#sql.setNextSeq(s.id, seq);
       return results;
     });

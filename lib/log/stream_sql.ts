@@ -9,6 +9,7 @@ import { StreamNotFoundError } from "../errors.ts";
 import { InvalidArgumentError, ShardNotFoundError } from "./errors.ts";
 import { MAX_SLOTS, POSITION_BITS } from "./sqlite_db.ts";
 import { shardNumberOf } from "./hash_key.ts";
+import { BulkInsert } from "./bulk_insert.ts";
 
 /** A row of the `streams` table. */
 export interface StreamRow {
@@ -64,8 +65,15 @@ export interface OpenShard {
 export class StreamSql {
   #s: Record<string, StatementSync>;
   #openCache = new Map<string, OpenShard[]>();
+  #insert: BulkInsert;
 
   constructor(db: DatabaseSync) {
+    this.#insert = new BulkInsert(db, "stream_records", [
+      "pos",
+      "partition_key",
+      "data",
+      "ts",
+    ]);
     const p = (sql: string) => db.prepare(sql);
     this.#s = {
       names: p("SELECT name FROM streams ORDER BY name"),
@@ -86,9 +94,6 @@ export class StreamSql {
       ),
       setNextShard: p("UPDATE streams SET next_shard = ? WHERE id = ?"),
       setNextSeq: p("UPDATE streams SET next_seq = ? WHERE id = ?"),
-      insRec: p(
-        "INSERT INTO stream_records (pos, partition_key, data, ts) VALUES (?, ?, ?, ?)",
-      ),
       read: p(
         "SELECT pos, partition_key, data, ts FROM stream_records WHERE pos > ? AND pos < ? ORDER BY pos LIMIT ?",
       ),
@@ -198,15 +203,16 @@ export class StreamSql {
     this.#s.setNextSeq.run(next, streamId);
   }
 
-  /** Inserts one record into the shard stored in `slot`. */
-  insertRecord(
-    slot: number,
-    seq: number,
-    partitionKey: string,
-    data: Uint8Array,
-    ts: number,
-  ): void {
-    this.#s.insRec.run(slot * POSITION_BITS + seq, partitionKey, data, ts);
+  /** Inserts records, each `[slot, seq, partitionKey, data, ts]`, in order. */
+  insertRecords(rows: [number, number, string, Uint8Array, number][]): void {
+    this.#insert.insert(
+      rows.map(([slot, seq, key, data, ts]) => [
+        slot * POSITION_BITS + seq,
+        key,
+        data,
+        ts,
+      ]),
+    );
   }
 
   /** Records of the shard in `slot` after `afterSeq` (-1: from the start), at most `limit`. */

@@ -9,7 +9,8 @@
  * @module
  */
 
-import type { DatabaseSync, StatementSync } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
+import { BulkInsert } from "./bulk_insert.ts";
 import { AlreadyExistsError, TopicNotFoundError } from "../errors.ts";
 import type { AppendResult, TopicRecordInput } from "./types.ts";
 import { InvalidArgumentError, InvalidPartitionError } from "./errors.ts";
@@ -45,15 +46,22 @@ export interface TopicMeta {
  */
 export class TopicWriter implements TransactionHooks {
   #s: Record<
-    "get" | "slots" | "insTopic" | "insPart" | "max" | "insRec" | "version",
+    "get" | "slots" | "insTopic" | "insPart" | "max" | "version",
     StatementSync
   >;
   #topics = new Map<string, TopicMeta>();
   #next = new Map<number, number>();
   #version = -1;
   #rr = new RoundRobin();
+  #insert: BulkInsert;
 
   constructor(db: DatabaseSync) {
+    this.#insert = new BulkInsert(db, "topic_records", [
+      "pos",
+      "key",
+      "value",
+      "ts",
+    ]);
     const p = (sql: string) => db.prepare(sql);
     this.#s = {
       get: p("SELECT id, partitions FROM topics WHERE name = ?"),
@@ -68,9 +76,6 @@ export class TopicWriter implements TransactionHooks {
       ),
       max: p(
         "SELECT max(pos) AS m FROM topic_records WHERE pos >= ? AND pos < ?",
-      ),
-      insRec: p(
-        "INSERT INTO topic_records (pos, key, value, ts) VALUES (?, ?, ?, ?)",
       ),
       version: p("PRAGMA data_version"),
     };
@@ -157,19 +162,16 @@ export class TopicWriter implements TransactionHooks {
       }
     }
     const ts = Date.now();
+    const rows: SQLInputValue[][] = new Array(records.length);
     const results = records.map((r, i) => {
       const partition = targets[i];
       const slot = meta.slots[partition];
       const offset = local.get(slot)!;
       local.set(slot, offset + 1);
-      this.#s.insRec.run(
-        slot * POSITION_BITS + offset,
-        r.key ?? null,
-        r.value,
-        ts,
-      );
+      rows[i] = [slot * POSITION_BITS + offset, r.key ?? null, r.value, ts];
       return { partition, offset };
     });
+    this.#insert.insert(rows);
     for (const [slot, next] of local) this.#next.set(slot, next);
     return results;
   }
