@@ -1,0 +1,85 @@
+/**
+ * Typed errors of the sink.
+ *
+ * @module
+ */
+import { PipelineError, type PipelineErrorOptions } from "../errors.ts";
+
+/**
+ * The lake does not hold what the sink wrote: an unexpected object name, a partial object,
+ * or a gap or overlap between the offsets of consecutive objects of one partition.
+ * The sink refuses to start rather than write records twice or skip some.
+ *
+ * @example
+ * ```ts
+ * import { LakeCorruptionError } from "./errors.ts";
+ * const err = new LakeCorruptionError("offsets 7..9 are missing", {
+ *   context: { topic: "demo.pin", partition: 0 },
+ * });
+ * console.log(err.code); // LAKE_CORRUPTION
+ * ```
+ */
+export class LakeCorruptionError extends PipelineError {
+  constructor(problem: string, options: PipelineErrorOptions = {}) {
+    super(
+      `The lake is inconsistent: ${problem}. Inspect the named objects; remove foreign or ` +
+        `broken ones (and every later object of that partition) so the sink rewrites them ` +
+        `from the log.`,
+      { ...options, code: "LAKE_CORRUPTION" },
+    );
+  }
+}
+
+/**
+ * A partition skipped offsets: the sink expected `expected` and was handed `actual`.
+ * The sink needs contiguous offsets (no compaction, no transactional markers, no records
+ * expired by retention before they reached the lake).
+ *
+ * @example
+ * ```ts
+ * import { OffsetGapError } from "./errors.ts";
+ * const err = new OffsetGapError("demo.pin", 0, 10, 15);
+ * console.log(err.context); // { topic: "demo.pin", partition: 0, expected: 10, actual: 15 }
+ * ```
+ */
+export class OffsetGapError extends PipelineError {
+  constructor(
+    topic: string,
+    partition: number,
+    expected: number,
+    actual: number,
+    options: PipelineErrorOptions = {},
+  ) {
+    super(
+      `Partition ${partition} of topic "${topic}" jumped from offset ${expected} to ${actual}; ` +
+        `records ${expected}..${
+          actual - 1
+        } are not in the log (retention, compaction or ` +
+        `transactions). Use a plain topic with enough retention, or clear the lake of this ` +
+        `partition to start over.`,
+      {
+        ...options,
+        code: "OFFSET_GAP",
+        context: { topic, partition, expected, actual, ...options.context },
+      },
+    );
+  }
+}
+
+/**
+ * `run` or `drain` was called on a sink that is already running.
+ *
+ * @example
+ * ```ts
+ * import { SinkRunningError } from "./errors.ts";
+ * console.log(new SinkRunningError().code); // SINK_RUNNING
+ * ```
+ */
+export class SinkRunningError extends PipelineError {
+  constructor(options: PipelineErrorOptions = {}) {
+    super(
+      "This sink is already running; call stop() (or wait for drain) before running it again.",
+      { ...options, code: "SINK_RUNNING" },
+    );
+  }
+}

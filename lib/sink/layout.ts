@@ -1,0 +1,140 @@
+/**
+ * The Confluent S3 sink layout of the lake and the NDJSON encoding of its objects.
+ *
+ * An object `topics/{topic}/partition={p}/{topic}+{p}+{startOffset}.json` (start offset
+ * zero-padded to 10 digits) holds the records `[startOffset, startOffset + n)` of one
+ * partition, one JSON value per line, each line ending in `\n`.
+ *
+ * @module
+ */
+
+/** A parsed object name. */
+export interface ObjectName {
+  topic: string;
+  partition: number;
+  startOffset: number;
+}
+
+/**
+ * The key prefix of one partition's objects, ending in `/`.
+ *
+ * @example
+ * ```ts
+ * import { partitionPrefix } from "./layout.ts";
+ * console.log(partitionPrefix("demo.pin", 0)); // topics/demo.pin/partition=0/
+ * ```
+ */
+export function partitionPrefix(topic: string, partition: number): string {
+  return `topics/${topic}/partition=${partition}/`;
+}
+
+/**
+ * The key of the object whose first record has `startOffset`.
+ *
+ * @example
+ * ```ts
+ * import { objectKey } from "./layout.ts";
+ * console.log(objectKey("demo.pin", 0, 3));
+ * // topics/demo.pin/partition=0/demo.pin+0+0000000003.json
+ * ```
+ */
+export function objectKey(
+  topic: string,
+  partition: number,
+  startOffset: number,
+): string {
+  const start = String(startOffset).padStart(10, "0");
+  return `${
+    partitionPrefix(topic, partition)
+  }${topic}+${partition}+${start}.json`;
+}
+
+const NAME =
+  /^topics\/([^/]+)\/partition=(0|[1-9]\d*)\/\1\+\2\+(\d{10,})\.json$/;
+
+/**
+ * Parses a key written by {@linkcode objectKey}; `null` for any other key.
+ *
+ * @example
+ * ```ts
+ * import { parseObjectKey } from "./layout.ts";
+ * console.log(parseObjectKey("topics/d.pin/partition=1/d.pin+1+0000000500.json"));
+ * // { topic: "d.pin", partition: 1, startOffset: 500 }
+ * ```
+ */
+export function parseObjectKey(key: string): ObjectName | null {
+  const m = NAME.exec(key);
+  if (!m) return null;
+  const startOffset = Number(m[3]);
+  if (!Number.isSafeInteger(startOffset)) return null;
+  if (String(startOffset).padStart(10, "0") !== m[3]) return null;
+  return { topic: m[1], partition: Number(m[2]), startOffset };
+}
+
+const NL = 0x0a;
+const CR = 0x0d;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * One NDJSON line (without its `\n`) for a record value: the value text itself, `null` for
+ * an empty value, and for a value spanning lines its JSON re-serialised on one line (or,
+ * when it is not JSON, the text as a JSON string), so one record is always one line.
+ *
+ * @example
+ * ```ts
+ * import { encodeLine } from "./layout.ts";
+ * const line = encodeLine(new TextEncoder().encode('{\n "a": 1\n}'));
+ * console.log(new TextDecoder().decode(line)); // {"a":1}
+ * ```
+ */
+export function encodeLine(value: Uint8Array): Uint8Array {
+  if (value.length === 0) return encoder.encode("null");
+  if (!value.includes(NL) && !value.includes(CR)) return value;
+  const text = decoder.decode(value);
+  try {
+    return encoder.encode(JSON.stringify(JSON.parse(text)));
+  } catch {
+    return encoder.encode(JSON.stringify(text));
+  }
+}
+
+/**
+ * The body of an object: each line followed by `\n`.
+ *
+ * @example
+ * ```ts
+ * import { joinLines } from "./layout.ts";
+ * const e = new TextEncoder();
+ * console.log(new TextDecoder().decode(joinLines([e.encode("1"), e.encode("2")]))); // "1\n2\n"
+ * ```
+ */
+export function joinLines(lines: Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const l of lines) size += l.length + 1;
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const l of lines) {
+    body.set(l, at);
+    at += l.length;
+    body[at++] = NL;
+  }
+  return body;
+}
+
+/**
+ * The number of records in an object body, or `null` when the body is not whole NDJSON
+ * (empty, or its last line lacks the final `\n`).
+ *
+ * @example
+ * ```ts
+ * import { countLines } from "./layout.ts";
+ * console.log(countLines(new TextEncoder().encode("1\n2\n"))); // 2
+ * ```
+ */
+export function countLines(body: Uint8Array): number | null {
+  if (body.length === 0 || body[body.length - 1] !== NL) return null;
+  let n = 0;
+  for (let i = 0; i < body.length; i++) if (body[i] === NL) n++;
+  return n;
+}

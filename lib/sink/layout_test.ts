@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import {
+  countLines,
+  encodeLine,
+  joinLines,
+  objectKey,
+  parseObjectKey,
+  partitionPrefix,
+} from "./layout.ts";
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+
+Deno.test("layout: Confluent object keys, padded to 10 digits", () => {
+  assert.equal(
+    partitionPrefix("pinterest.pin", 0),
+    "topics/pinterest.pin/partition=0/",
+  );
+  assert.equal(
+    objectKey("pinterest.pin", 0, 0),
+    "topics/pinterest.pin/partition=0/pinterest.pin+0+0000000000.json",
+  );
+  assert.equal(
+    objectKey("pinterest.geo", 12, 1234567),
+    "topics/pinterest.geo/partition=12/pinterest.geo+12+0001234567.json",
+  );
+  assert.equal(
+    objectKey("t", 1, 12345678901),
+    "topics/t/partition=1/t+1+12345678901.json",
+  );
+});
+
+Deno.test("layout: parseObjectKey inverts objectKey and rejects other keys", () => {
+  for (
+    const [t, p, o] of [["a.pin", 0, 0], ["x-y_z", 3, 500], [
+      "t",
+      1,
+      12345678901,
+    ]] as const
+  ) {
+    assert.deepEqual(parseObjectKey(objectKey(t, p, o)), {
+      topic: t,
+      partition: p,
+      startOffset: o,
+    });
+  }
+  for (
+    const key of [
+      "topics/a/partition=0/a+0+000000000.json", // 9 digits
+      "topics/a/partition=0/a+0+00000000001.json", // 11 digits with a leading zero
+      "topics/a/partition=0/b+0+0000000000.json", // other topic
+      "topics/a/partition=0/a+1+0000000000.json", // other partition
+      "topics/a/partition=01/a+01+0000000000.json", // non-canonical partition
+      "topics/a/partition=0/a+0+0000000000.json.tmp",
+      "topics/a/partition=0/sub/a+0+0000000000.json",
+      "other/a/partition=0/a+0+0000000000.json",
+    ]
+  ) {
+    assert.equal(parseObjectKey(key), null, key);
+  }
+});
+
+Deno.test("layout: encodeLine keeps one-line values and puts every value on one line", () => {
+  assert.equal(dec(encodeLine(enc('{"a":1,"b":"x y"}'))), '{"a":1,"b":"x y"}');
+  assert.equal(dec(encodeLine(enc(""))), "null");
+  assert.equal(dec(encodeLine(enc('{\n  "a": [1,\r\n 2]\n}'))), '{"a":[1,2]}');
+  assert.equal(dec(encodeLine(enc("not\njson"))), '"not\\njson"');
+  const same = enc('{"s":"tab\\tand\\nescaped"}');
+  assert.equal(encodeLine(same), same);
+});
+
+Deno.test("layout: joinLines and countLines", () => {
+  const body = joinLines([enc("1"), enc('{"a":2}'), enc("null")]);
+  assert.equal(dec(body), '1\n{"a":2}\nnull\n');
+  assert.equal(countLines(body), 3);
+  assert.equal(dec(joinLines([])), "");
+  assert.equal(countLines(enc("")), null);
+  assert.equal(countLines(enc("1\n2")), null);
+  assert.equal(countLines(enc("\n")), 1);
+});

@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import { openDirStore } from "../lake/dir_store.ts";
+import type { ObjectStore } from "../lake/types.ts";
+import { objectKey } from "./layout.ts";
+import { recoverPartition } from "./recover.ts";
+import { LakeCorruptionError } from "./errors.ts";
+
+async function withStore(fn: (store: ObjectStore) => Promise<void>) {
+  const dir = await Deno.makeTempDir();
+  try {
+    await fn(openDirStore(dir));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const lines = (n: number) =>
+  Array.from({ length: n }, (_, i) => `{"i":${i}}\n`).join("");
+
+Deno.test("recover: an empty partition has no position", () =>
+  withStore(async (store) => {
+    await store.put(objectKey("t", 1, 0), lines(2));
+    assert.deepEqual(await recoverPartition(store, "t", 0), {
+      topic: "t",
+      partition: 0,
+      firstOffset: null,
+      nextOffset: null,
+      objects: 0,
+    });
+  }));
+
+Deno.test("recover: next offset = last start + its lines; partition=1 is not partition=10", () =>
+  withStore(async (store) => {
+    await store.put(objectKey("t", 1, 0), lines(3));
+    await store.put(objectKey("t", 1, 3), lines(2));
+    await store.put(objectKey("t", 1, 5), lines(4));
+    await store.put(objectKey("t", 10, 0), lines(50));
+    for (const verify of ["all", "last"] as const) {
+      assert.deepEqual(await recoverPartition(store, "t", 1, { verify }), {
+        topic: "t",
+        partition: 1,
+        firstOffset: 0,
+        nextOffset: 9,
+        objects: 3,
+      });
+    }
+  }));
+
+Deno.test("recover: sorts numerically past 10 digits", () =>
+  withStore(async (store) => {
+    await store.put(objectKey("t", 0, 9999999999), lines(1));
+    await store.put(objectKey("t", 0, 10000000000), lines(2));
+    const r = await recoverPartition(store, "t", 0);
+    assert.equal(r.firstOffset, 9999999999);
+    assert.equal(r.nextOffset, 10000000002);
+  }));
+
+Deno.test("recover: gaps, overlaps, partial and foreign objects are corruption", async () => {
+  const cases: [string, [string, string][], string][] = [
+    [
+      "gap",
+      [[objectKey("t", 0, 0), lines(3)], [objectKey("t", 0, 4), lines(1)]],
+      "offsets 3..3 are missing between topics/t/partition=0/t+0+0000000000.json and " +
+      "topics/t/partition=0/t+0+0000000004.json",
+    ],
+    [
+      "overlap",
+      [[objectKey("t", 0, 0), lines(3)], [objectKey("t", 0, 1), lines(5)]],
+      "offsets 1..2 are written twice between topics/t/partition=0/t+0+0000000000.json and " +
+      "topics/t/partition=0/t+0+0000000001.json",
+    ],
+    [
+      "partial",
+      [[objectKey("t", 0, 0), '{"i":0}\n{"i"']],
+      "object topics/t/partition=0/t+0+0000000000.json is empty or does not end with a newline",
+    ],
+    [
+      "empty",
+      [[objectKey("t", 0, 0), lines(2)], [objectKey("t", 0, 2), ""]],
+      "object topics/t/partition=0/t+0+0000000002.json is empty or does not end with a newline",
+    ],
+    [
+      "foreign",
+      [[objectKey("t", 0, 0), lines(2)], [
+        "topics/t/partition=0/notes.txt",
+        "hi",
+      ]],
+      "object topics/t/partition=0/notes.txt does not follow the layout " +
+      "topics/{topic}/partition={p}/{topic}+{p}+{startOffset:10 digits}.json",
+    ],
+  ];
+  for (const [name, objects, problem] of cases) {
+    await withStore(async (store) => {
+      for (const [k, v] of objects) await store.put(k, v);
+      await assert.rejects(recoverPartition(store, "t", 0), (e) => {
+        assert.ok(e instanceof LakeCorruptionError, name);
+        assert.equal(e.code, "LAKE_CORRUPTION");
+        assert.ok(
+          e.message.startsWith(`The lake is inconsistent: ${problem}. `),
+          e.message,
+        );
+        assert.equal(e.context.topic, "t");
+        return true;
+      });
+    });
+  }
+});
+
+Deno.test("recover: verify 'last' does not read earlier objects", () =>
+  withStore(async (store) => {
+    await store.put(objectKey("t", 0, 0), lines(3));
+    await store.put(objectKey("t", 0, 4), lines(1)); // gap 3..3, only "all" sees it
+    assert.equal(
+      (await recoverPartition(store, "t", 0, { verify: "last" })).nextOffset,
+      5,
+    );
+    await assert.rejects(recoverPartition(store, "t", 0), LakeCorruptionError);
+  }));

@@ -1,0 +1,158 @@
+import assert from "node:assert/strict";
+import { createSink, type SinkOptions } from "./sink.ts";
+import { LakeCorruptionError } from "./errors.ts";
+import { ndjson, sinkFixture, values } from "./test_util.ts";
+
+const K = (o: string) => `topics/t.pin/partition=0/t.pin+0+${o}.json`;
+
+async function setGroupOffset(
+  fx: Awaited<ReturnType<typeof sinkFixture>>,
+  group: string,
+  offset: number,
+) {
+  const c = await fx.log.topics.consumer(group, ["t.pin"]);
+  await c.commit([{ topic: "t.pin", partition: 0, offset }]);
+  await c.close();
+}
+
+function sinkOf(
+  fx: Awaited<ReturnType<typeof sinkFixture>>,
+  extra: Partial<SinkOptions> = {},
+) {
+  return createSink({
+    log: fx.log.topics,
+    store: fx.store,
+    topics: ["t.pin"],
+    flushSize: 3,
+    ...extra,
+  });
+}
+
+Deno.test("sink restart: resumes after the last object without duplicates", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    await fx.append("t.pin", values(5));
+    await sinkOf(fx).drain({ idleMs: 150 });
+    await fx.append("t.pin", values(4, 5));
+    const second = sinkOf(fx);
+    await second.drain({ idleMs: 150 });
+    assert.deepEqual(await fx.lake(), {
+      [K("0000000000")]: ndjson(3, 0),
+      [K("0000000003")]: ndjson(2, 3),
+      [K("0000000005")]: ndjson(3, 5),
+      [K("0000000008")]: ndjson(1, 8),
+    });
+    assert.equal(second.stats.recordsWritten, 4);
+    assert.equal(second.stats.duplicatesDropped, 0);
+    assert.equal(await fx.committed("t.pin", 0), 9);
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("sink restart: a commit lost after the write (crash) is recovered from the lake", async () => {
+  const cases: [string, number | null][] = [["fresh-group", null], [
+    "s3-sink",
+    0,
+  ], ["s3-sink", 3]];
+  for (const [group, lostTo] of cases) {
+    const fx = await sinkFixture({ "t.pin": 1 });
+    try {
+      await fx.append("t.pin", values(5));
+      await sinkOf(fx).drain({ idleMs: 150 });
+      if (lostTo !== null) await setGroupOffset(fx, group, lostTo);
+      await fx.append("t.pin", values(2, 5));
+      const sink = sinkOf(fx, { group });
+      await sink.drain({ idleMs: 150 });
+      assert.deepEqual(await fx.lake(), {
+        [K("0000000000")]: ndjson(3, 0),
+        [K("0000000003")]: ndjson(2, 3),
+        [K("0000000005")]: ndjson(2, 5),
+      }, `${group} lost to ${lostTo}`);
+      assert.equal(sink.stats.rewinds, 0);
+      assert.equal(sink.stats.recordsWritten, 2);
+      assert.equal(await fx.committed("t.pin", 0, group), 7);
+    } finally {
+      await fx.cleanup();
+    }
+  }
+});
+
+Deno.test("sink restart: a committed offset ahead of the lake rewinds and rewrites", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    await fx.append("t.pin", values(5));
+    await sinkOf(fx).drain({ idleMs: 150 });
+    await fx.store.delete(K("0000000003"));
+    const sink = sinkOf(fx);
+    await sink.drain({ idleMs: 150 });
+    assert.equal(sink.stats.rewinds, 1);
+    assert.deepEqual(await fx.lake(), {
+      [K("0000000000")]: ndjson(3, 0),
+      [K("0000000003")]: ndjson(2, 3),
+    });
+    await fx.store.delete(K("0000000000"));
+    await fx.store.delete(K("0000000003"));
+    const again = sinkOf(fx, { flushSize: 10 });
+    await again.drain({ idleMs: 150 });
+    assert.equal(again.stats.rewinds, 1);
+    assert.deepEqual(await fx.lake(), { [K("0000000000")]: ndjson(5, 0) });
+    assert.equal(await fx.committed("t.pin", 0), 5);
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("sink restart: a corrupt lake stops the sink before it writes", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    await fx.append("t.pin", values(8));
+    await fx.store.put(K("0000000000"), ndjson(3, 0));
+    await fx.store.put(K("0000000004"), ndjson(2, 4));
+    await assert.rejects(
+      sinkOf(fx).drain({ idleMs: 150 }),
+      LakeCorruptionError,
+    );
+    assert.deepEqual(Object.keys(await fx.lake()), [
+      K("0000000000"),
+      K("0000000004"),
+    ]);
+    assert.equal(await fx.committed("t.pin", 0), null);
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("sink: flushAll while running, stop() flushes the rest", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    const sink = sinkOf(fx, {
+      flushSize: 100,
+      rotateIntervalMs: Infinity,
+      pollTimeoutMs: 50,
+    });
+    const running = sink.run();
+    await assert.rejects(sink.drain(), /already running/);
+    const buffered = async (n: number) => {
+      for (let i = 0; sink.stats.partitions[0]?.buffered !== n; i++) {
+        assert.ok(i < 200, `buffer never reached ${n}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    await fx.append("t.pin", values(2));
+    await buffered(2);
+    await sink.flushAll();
+    assert.deepEqual(await fx.lake(), { [K("0000000000")]: ndjson(2, 0) });
+    await fx.append("t.pin", ['{\n  "n": 2\n}', ""]);
+    await buffered(2);
+    await sink.stop();
+    await running;
+    assert.deepEqual(await fx.lake(), {
+      [K("0000000000")]: ndjson(2, 0),
+      [K("0000000002")]: '{"n":2}\nnull\n',
+    });
+    assert.equal(await fx.committed("t.pin", 0), 4);
+  } finally {
+    await fx.cleanup();
+  }
+});

@@ -1,0 +1,227 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "../errors.ts";
+import type { ObjectStore } from "../lake/types.ts";
+import { createSink } from "./sink.ts";
+import { ndjson, sinkFixture, values } from "./test_util.ts";
+
+const P = (t: string, p: number, o: string) =>
+  `topics/${t}/partition=${p}/${t}+${p}+${o}.json`;
+
+Deno.test("sink: flushSize 3 with 7 records writes +0, +3 and +6 with exact contents", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    assert.deepEqual(await fx.append("t.pin", values(7)), [
+      0,
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+    ]);
+    const sink = createSink({
+      log: fx.log.topics,
+      store: fx.store,
+      topics: ["t.pin"],
+      flushSize: 3,
+    });
+    await sink.drain({ idleMs: 200 });
+    assert.deepEqual(await fx.lake(), {
+      [P("t.pin", 0, "0000000000")]: ndjson(3, 0),
+      [P("t.pin", 0, "0000000003")]: ndjson(3, 3),
+      [P("t.pin", 0, "0000000006")]: ndjson(1, 6),
+    });
+    assert.equal(await fx.committed("t.pin", 0), 7);
+    assert.deepEqual(sink.stats, {
+      recordsWritten: 7,
+      objectsWritten: 3,
+      duplicatesDropped: 0,
+      rewinds: 0,
+      partitions: [{
+        topic: "t.pin",
+        partition: 0,
+        nextOffset: 7,
+        buffered: 0,
+      }],
+    });
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("sink: the offset is committed only after its object is written", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    await fx.append("t.pin", values(5));
+    const seen: [string, number | null, boolean][] = [];
+    const watched: ObjectStore = {
+      ...fx.store,
+      location: fx.store.location,
+      async put(key, body) {
+        seen.push([
+          key,
+          await fx.committed("t.pin", 0),
+          (await fx.lake())[key] !== undefined,
+        ]);
+        await fx.store.put(key, body);
+      },
+    };
+    const sink = createSink({
+      log: fx.log.topics,
+      store: watched,
+      topics: ["t.pin"],
+      flushSize: 2,
+    });
+    await sink.drain({ idleMs: 200 });
+    assert.deepEqual(seen, [
+      [P("t.pin", 0, "0000000000"), null, false],
+      [P("t.pin", 0, "0000000002"), 2, false],
+      [P("t.pin", 0, "0000000004"), 4, false],
+    ]);
+    assert.equal(await fx.committed("t.pin", 0), 5);
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("sink: a failed write commits nothing; the next sink writes every record once", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    await fx.append("t.pin", values(7));
+    let puts = 0;
+    const failing: ObjectStore = {
+      ...fx.store,
+      location: fx.store.location,
+      async put(key, body) {
+        if (++puts === 2) throw new Error("disk full");
+        await fx.store.put(key, body);
+      },
+    };
+    const broken = createSink({
+      log: fx.log.topics,
+      store: failing,
+      topics: ["t.pin"],
+      flushSize: 3,
+    });
+    await assert.rejects(broken.drain({ idleMs: 200 }), /disk full/);
+    assert.deepEqual(Object.keys(await fx.lake()), [
+      P("t.pin", 0, "0000000000"),
+    ]);
+    assert.equal(await fx.committed("t.pin", 0), 3);
+    const sink = createSink({
+      log: fx.log.topics,
+      store: fx.store,
+      topics: ["t.pin"],
+      flushSize: 3,
+    });
+    await sink.drain({ idleMs: 200 });
+    assert.deepEqual(await fx.lake(), {
+      [P("t.pin", 0, "0000000000")]: ndjson(3, 0),
+      [P("t.pin", 0, "0000000003")]: ndjson(3, 3),
+      [P("t.pin", 0, "0000000006")]: ndjson(1, 6),
+    });
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("sink: rotation by time writes a partial buffer while no record arrives", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    const sink = createSink({
+      log: fx.log.topics,
+      store: fx.store,
+      topics: ["t.pin"],
+      flushSize: 100,
+      rotateIntervalMs: 300,
+      pollTimeoutMs: 1000,
+    });
+    const controller = new AbortController();
+    const running = sink.run(controller.signal);
+    const waitFor = async (n: number) => {
+      const t0 = Date.now();
+      while (Object.keys(await fx.lake()).length < n) {
+        assert.ok(
+          Date.now() - t0 < 5000,
+          `no rotation within 5 s (want ${n} objects)`,
+        );
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return Date.now() - t0;
+    };
+    const t0 = Date.now();
+    await fx.append("t.pin", values(2));
+    await waitFor(1);
+    const first = Date.now() - t0;
+    assert.ok(first >= 300 && first < 1500, `rotated after ${first} ms`);
+    await fx.append("t.pin", values(1, 2));
+    await waitFor(2);
+    assert.equal(await fx.committed("t.pin", 0), 3);
+    controller.abort();
+    await running;
+    assert.deepEqual(await fx.lake(), {
+      [P("t.pin", 0, "0000000000")]: ndjson(2, 0),
+      [P("t.pin", 0, "0000000002")]: ndjson(1, 2),
+    });
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("sink: several topics and partitions, each with its own objects", async () => {
+  const fx = await sinkFixture({ "m.pin": 3, "m.geo": 1 });
+  try {
+    await fx.append("m.pin", values(4, 0), 0);
+    await fx.append("m.pin", values(2, 10), 2);
+    await fx.append("m.geo", values(5, 20));
+    await fx.append("m.pin", values(1, 4), 0);
+    const sink = createSink({
+      log: fx.log.topics,
+      store: fx.store,
+      topics: ["m.pin", "m.geo"],
+      flushSize: 4,
+    });
+    await sink.drain({ idleMs: 200 });
+    assert.deepEqual(await fx.lake(), {
+      [P("m.geo", 0, "0000000000")]: ndjson(4, 20),
+      [P("m.geo", 0, "0000000004")]: ndjson(1, 24),
+      [P("m.pin", 0, "0000000000")]: ndjson(4, 0),
+      [P("m.pin", 0, "0000000004")]: ndjson(1, 4),
+      [P("m.pin", 2, "0000000000")]: ndjson(2, 10),
+    });
+    assert.deepEqual(sink.stats.partitions, [
+      { topic: "m.geo", partition: 0, nextOffset: 5, buffered: 0 },
+      { topic: "m.pin", partition: 0, nextOffset: 5, buffered: 0 },
+      { topic: "m.pin", partition: 1, nextOffset: null, buffered: 0 },
+      { topic: "m.pin", partition: 2, nextOffset: 2, buffered: 0 },
+    ]);
+    assert.equal(await fx.committed("m.pin", 1), null);
+    assert.equal(await fx.committed("m.pin", 2), 2);
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("sink: options are validated with ConfigError naming the setting", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    const base = { log: fx.log.topics, store: fx.store, topics: ["t.pin"] };
+    for (
+      const [opts, setting] of [
+        [{ flushSize: 0 }, "flushSize"],
+        [{ flushSize: 2.5 }, "flushSize"],
+        [{ rotateIntervalMs: -1 }, "rotateIntervalMs"],
+        [{ pollTimeoutMs: 0 }, "pollTimeoutMs"],
+        [{ topics: [] }, "topics"],
+      ] as const
+    ) {
+      assert.throws(() => createSink({ ...base, ...opts }), (e) => {
+        assert.ok(e instanceof ConfigError);
+        assert.equal(e.context.setting, setting);
+        return true;
+      });
+    }
+  } finally {
+    await fx.cleanup();
+  }
+});

@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import type { TopicRecord } from "../log/types.ts";
+import { silentLogger } from "../logger.ts";
+import { PartitionWriter } from "./writer.ts";
+import { OffsetGapError } from "./errors.ts";
+import { ndjson, sinkFixture, values } from "./test_util.ts";
+
+const K = (o: string) => `topics/t.pin/partition=0/t.pin+0+${o}.json`;
+const rec = (offset: number): TopicRecord => ({
+  topic: "t.pin",
+  partition: 0,
+  offset,
+  key: null,
+  value: new TextEncoder().encode(`{"n":${offset}}`),
+  timestamp: 0,
+});
+
+async function writerAt(
+  fx: Awaited<ReturnType<typeof sinkFixture>>,
+  flushSize: number,
+) {
+  const consumer = await fx.log.topics.consumer("s3-sink", ["t.pin"]);
+  const writer = new PartitionWriter({
+    store: fx.store,
+    consumer,
+    flushSize,
+    rotateIntervalMs: 1000,
+    verify: "all",
+    logger: silentLogger,
+  });
+  return { consumer, writer };
+}
+
+Deno.test("writer: re-delivered records below the lake's position are dropped", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    await fx.append("t.pin", values(8));
+    await fx.store.put(K("0000000000"), ndjson(3, 0));
+    await fx.store.put(K("0000000003"), ndjson(2, 3));
+    const { consumer, writer } = await writerAt(fx, 3);
+    assert.equal(await writer.recover("t.pin", 0), true);
+    assert.equal(await fx.committed("t.pin", 0), 5);
+    const [first] = await consumer.poll({ timeoutMs: 100 });
+    assert.equal(first.offset, 5);
+    await writer.accept([
+      rec(2),
+      rec(3),
+      rec(4),
+      rec(5),
+      rec(6),
+      rec(3),
+      rec(7),
+    ], 0);
+    assert.deepEqual(writer.counters, {
+      recordsWritten: 3,
+      objectsWritten: 1,
+      duplicatesDropped: 4,
+      rewinds: 0,
+    });
+    assert.deepEqual(writer.partitions(), [
+      { topic: "t.pin", partition: 0, nextOffset: 8, buffered: 0 },
+    ]);
+    assert.equal(await fx.committed("t.pin", 0), 8);
+    assert.equal(
+      new TextDecoder().decode(await fx.store.get(K("0000000005"))),
+      ndjson(3, 5),
+    );
+    await consumer.close();
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("writer: an offset gap is an OffsetGapError, nothing of it is written", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    const { consumer, writer } = await writerAt(fx, 10);
+    assert.equal(await writer.recover("t.pin", 0), false);
+    await assert.rejects(writer.accept([rec(0), rec(1), rec(3)], 0), (e) => {
+      assert.ok(e instanceof OffsetGapError);
+      assert.deepEqual(e.context, {
+        topic: "t.pin",
+        partition: 0,
+        expected: 2,
+        actual: 3,
+      });
+      return true;
+    });
+    assert.deepEqual(writer.partitions()[0], {
+      topic: "t.pin",
+      partition: 0,
+      nextOffset: null,
+      buffered: 2,
+    });
+    await writer.flushAll();
+    assert.deepEqual(await fx.store.list(""), [{
+      key: K("0000000000"),
+      size: 16,
+    }]);
+    await consumer.close();
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("writer: rotation is due rotateIntervalMs after the first buffered record", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    const { consumer, writer } = await writerAt(fx, 10);
+    await writer.recover("t.pin", 0);
+    assert.equal(writer.msUntilDue(5000), Infinity);
+    await writer.accept([rec(0)], 5000);
+    await writer.accept([rec(1)], 5600);
+    assert.equal(writer.msUntilDue(5700), 300);
+    await writer.flushDue(5999);
+    assert.deepEqual(await fx.store.list(""), []);
+    await writer.flushDue(6000);
+    assert.deepEqual((await fx.store.list("")).map((o) => o.key), [
+      K("0000000000"),
+    ]);
+    assert.equal(writer.msUntilDue(6000), Infinity);
+    await consumer.close();
+  } finally {
+    await fx.cleanup();
+  }
+});
