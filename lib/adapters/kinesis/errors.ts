@@ -1,0 +1,126 @@
+/**
+ * Turns Kinesis SDK failures into the pipeline's typed errors: an unknown stream becomes
+ * `StreamNotFoundError`, an unknown shard `ShardNotFoundError`, creating an existing stream
+ * `AlreadyExistsError`, a rejected argument `InvalidArgumentError`, everything else a
+ * `BackendError` naming the endpoint, the operation and what to do.
+ *
+ * @module
+ */
+import {
+  AlreadyExistsError,
+  BackendError,
+  PipelineError,
+  StreamNotFoundError,
+} from "../../errors.ts";
+import { InvalidArgumentError, ShardNotFoundError } from "../../log/errors.ts";
+import { awsErrorName } from "./sdk.ts";
+
+/** What was being done when a Kinesis call failed. */
+export interface KinesisErrorContext {
+  /** The operation, e.g. `putRecords`, `createStream`, `readShard`. */
+  op: string;
+  /** The endpoint called; `undefined` means AWS itself. */
+  endpoint?: string;
+  /** The stream involved, if one. */
+  stream?: string;
+  /** The shard involved, if one. */
+  shardId?: string;
+}
+
+const CONNECTION =
+  /ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|socket hang up|connect|TimeoutError|timed? ?out/i;
+
+/**
+ * Where the adapter talks to, for messages: the endpoint, or `AWS (region)`.
+ *
+ * @example
+ * ```ts
+ * import { describeEndpoint } from "./errors.ts";
+ * console.log(describeEndpoint("http://127.0.0.1:4567")); // http://127.0.0.1:4567
+ * ```
+ */
+export function describeEndpoint(endpoint?: string, region?: string): string {
+  return endpoint ?? `AWS Kinesis (${region ?? "default region"})`;
+}
+
+/**
+ * Maps a Kinesis SDK failure to a `PipelineError` (pipeline errors pass through unchanged).
+ *
+ * @example
+ * ```ts
+ * import { toKinesisError } from "./errors.ts";
+ * const err = toKinesisError(
+ *   { name: "ResourceNotFoundException", message: "Stream s not found" },
+ *   { op: "putRecords", endpoint: "http://127.0.0.1:4567", stream: "s" },
+ * );
+ * console.log(err.code); // STREAM_NOT_FOUND
+ * ```
+ */
+export function toKinesisError(
+  err: unknown,
+  ctx: KinesisErrorContext,
+): PipelineError {
+  if (err instanceof PipelineError) return err;
+  const name = awsErrorName(err);
+  const message = String((err as Error)?.message ?? err);
+  const context = {
+    op: ctx.op,
+    endpoint: ctx.endpoint,
+    awsError: name || undefined,
+  };
+  if (name === "ResourceNotFoundException" && ctx.stream !== undefined) {
+    if (ctx.shardId !== undefined && /shard/i.test(message)) {
+      return new ShardNotFoundError(ctx.stream, ctx.shardId, {
+        cause: err,
+        context,
+      });
+    }
+    return new StreamNotFoundError(ctx.stream, { cause: err, context });
+  }
+  if (
+    name === "ResourceInUseException" && ctx.op === "createStream" &&
+    ctx.stream !== undefined
+  ) {
+    return new AlreadyExistsError("stream", ctx.stream, {
+      cause: err,
+      context,
+    });
+  }
+  if (name === "InvalidArgumentException" || name === "ValidationException") {
+    return new InvalidArgumentError(ctx.op, message, undefined, {
+      cause: err,
+      context: { ...context, stream: ctx.stream, shardId: ctx.shardId },
+    });
+  }
+  const where = describeEndpoint(ctx.endpoint);
+  const hint = ctx.endpoint === undefined
+    ? "check the AWS credentials, AWS_REGION and the IAM permissions"
+    : CONNECTION.test(`${name} ${message}`)
+    ? "is kinesis-mock running? Start it with `deno task services up` (or set KINESIS_ENDPOINT)"
+    : "check KINESIS_ENDPOINT and the server's log (`deno task services status`)";
+  const subject = ctx.stream === undefined ? "" : ` on stream "${ctx.stream}"`;
+  return new BackendError(
+    "kinesis",
+    `${ctx.op}${subject} failed at ${where}: ${
+      name ? `${name}: ` : ""
+    }${message}; ${hint}`,
+    {
+      cause: err,
+      context: { ...context, stream: ctx.stream, shardId: ctx.shardId },
+    },
+  );
+}
+
+/**
+ * True for the AWS error names that mean "this iterator can no longer be used".
+ *
+ * @example
+ * ```ts
+ * import { isExpiredIterator } from "./errors.ts";
+ * console.log(isExpiredIterator({ name: "ExpiredIteratorException" })); // true
+ * ```
+ */
+export function isExpiredIterator(err: unknown): boolean {
+  const name = awsErrorName(err);
+  return name === "ExpiredIteratorException";
+}

@@ -1,0 +1,201 @@
+/**
+ * Reading one shard with GetShardIterator + GetRecords ({@linkcode ShardPager}), and a cache of the
+ * `NextShardIterator` each read hands back, keyed by (stream, shard, position). A reader
+ * polling a shard from where it stopped reuses that iterator, so a poll costs one
+ * GetRecords call instead of two calls (GetShardIterator is limited to 5 calls per second
+ * per shard on AWS). Iterators expire after 5 minutes; cached ones are dropped after 4, and
+ * an `ExpiredIteratorException` falls back to a fresh iterator once.
+ *
+ * @module
+ */
+import type { ShardPage, StreamRecord } from "../../log/types.ts";
+import { InvalidArgumentError } from "../../log/errors.ts";
+import { isExpiredIterator } from "./errors.ts";
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type KinesisClient,
+} from "./sdk.ts";
+
+/** Options of {@linkcode IteratorCache}. */
+export interface IteratorCacheOptions {
+  /** Most iterators kept; the oldest go first (default 10,000). */
+  maxEntries?: number;
+  /** Age after which a cached iterator is not used, ms (default 240,000). */
+  maxAgeMs?: number;
+}
+
+/**
+ * Shard iterators by (stream, shard, last sequence number read).
+ *
+ * @example
+ * ```ts
+ * import { IteratorCache } from "./shard_iterators.ts";
+ * const cache = new IteratorCache();
+ * cache.put("s", "shardId-000000000000", "42", "AAAA");
+ * console.log(cache.take("s", "shardId-000000000000", "42")); // AAAA
+ * console.log(cache.take("s", "shardId-000000000000", "42")); // undefined
+ * ```
+ */
+export class IteratorCache {
+  #entries = new Map<string, { iterator: string; at: number }>();
+  #max: number;
+  #maxAge: number;
+
+  constructor(options: IteratorCacheOptions = {}) {
+    this.#max = options.maxEntries ?? 10_000;
+    this.#maxAge = options.maxAgeMs ?? 240_000;
+  }
+
+  /** Removes and returns the fresh iterator stored for this position, if any. */
+  take(stream: string, shardId: string, after?: string): string | undefined {
+    const key = keyOf(stream, shardId, after);
+    const hit = this.#entries.get(key);
+    this.#entries.delete(key);
+    return hit && Date.now() - hit.at < this.#maxAge ? hit.iterator : undefined;
+  }
+
+  /** Stores the iterator that continues after `after` (the shard start when absent). */
+  put(stream: string, shardId: string, after: string | undefined, it: string) {
+    const key = keyOf(stream, shardId, after);
+    this.#entries.delete(key);
+    this.#entries.set(key, { iterator: it, at: Date.now() });
+    while (this.#entries.size > this.#max) {
+      this.#entries.delete(this.#entries.keys().next().value!);
+    }
+  }
+
+  /** Forgets every iterator of `stream` (after it is deleted), or all when absent. */
+  clear(stream?: string): void {
+    if (stream === undefined) return this.#entries.clear();
+    for (const key of [...this.#entries.keys()]) {
+      if (key.startsWith(`${stream}\0`)) this.#entries.delete(key);
+    }
+  }
+
+  /** How many iterators are stored. */
+  get size(): number {
+    return this.#entries.size;
+  }
+}
+
+function keyOf(stream: string, shardId: string, after?: string): string {
+  return `${stream}\0${shardId}\0${after ?? ""}`;
+}
+
+/** Options of {@linkcode ShardPager.read}. */
+export interface ReadShardPageOptions {
+  /** Read records after this sequence number; from the shard's start when absent. */
+  afterSequenceNumber?: string;
+  /** Most records returned (default 1000; Kinesis caps one call at 10,000). */
+  limit?: number;
+}
+
+/**
+ * Reads pages of one shard at a time through an {@linkcode IteratorCache}.
+ *
+ * @example
+ * ```ts
+ * import { ShardPager } from "./shard_iterators.ts";
+ * import { createKinesisClient } from "./sdk.ts";
+ * const pager = new ShardPager(createKinesisClient({ endpoint: "http://127.0.0.1:4567" }));
+ * const page = await pager.read("s", "shardId-000000000000", { limit: 100 });
+ * console.log(page.records.length, page.shardEnded);
+ * ```
+ */
+export class ShardPager {
+  /** The iterators handed back by earlier reads. */
+  readonly cache: IteratorCache;
+  #client: KinesisClient;
+
+  constructor(client: KinesisClient, options: IteratorCacheOptions = {}) {
+    this.#client = client;
+    this.cache = new IteratorCache(options);
+  }
+
+  /**
+   * Reads up to `limit` records of one shard after `afterSequenceNumber` (from the shard's
+   * start when absent). `shardEnded` is true once Kinesis hands back no next iterator. SDK
+   * errors are thrown as they are; the adapter maps them.
+   */
+  async read(
+    stream: string,
+    shardId: string,
+    options: ReadShardPageOptions = {},
+  ): Promise<ShardPage> {
+    const limit = options.limit ?? 1000;
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new InvalidArgumentError(
+        "limit",
+        "must be a positive integer",
+        limit,
+      );
+    }
+    const after = options.afterSequenceNumber;
+    if (after !== undefined && !/^\d{1,128}$/.test(String(after))) {
+      throw new InvalidArgumentError(
+        "afterSequenceNumber",
+        "must be a decimal sequence number returned by this stream",
+        after,
+      );
+    }
+    const cached = this.cache.take(stream, shardId, after);
+    let out;
+    try {
+      out = await this.#records(
+        cached ?? await this.#iterator(stream, shardId, after),
+        limit,
+      );
+    } catch (e) {
+      if (cached === undefined || !isExpiredIterator(e)) throw e;
+      out = await this.#records(
+        await this.#iterator(stream, shardId, after),
+        limit,
+      );
+    }
+    const records: StreamRecord[] = (out.Records ?? []).map((r) => ({
+      stream,
+      shardId,
+      sequenceNumber: r.SequenceNumber!,
+      partitionKey: r.PartitionKey!,
+      data: plainBytes(r.Data!),
+      arrivalTimestamp: r.ApproximateArrivalTimestamp?.getTime() ?? 0,
+    }));
+    const next = out.NextShardIterator;
+    if (next) {
+      const at = records.at(-1)?.sequenceNumber ?? after;
+      this.cache.put(stream, shardId, at, next);
+    }
+    return { records, shardEnded: !next };
+  }
+
+  async #iterator(stream: string, shardId: string, after?: string) {
+    const out = await this.#client.send(
+      new GetShardIteratorCommand({
+        StreamName: stream,
+        ShardId: shardId,
+        ShardIteratorType: after === undefined
+          ? "TRIM_HORIZON"
+          : "AFTER_SEQUENCE_NUMBER",
+        StartingSequenceNumber: after,
+      }),
+    );
+    return out.ShardIterator!;
+  }
+
+  #records(iterator: string, limit: number) {
+    return this.#client.send(
+      new GetRecordsCommand({
+        ShardIterator: iterator,
+        Limit: Math.min(limit, 10_000),
+      }),
+    );
+  }
+}
+
+/** The SDK may hand back Node `Buffer`s; callers get plain `Uint8Array` views. */
+function plainBytes(data: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(data) === Uint8Array.prototype
+    ? data
+    : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}

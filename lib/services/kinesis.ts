@@ -1,0 +1,265 @@
+/**
+ * kinesis-mock (`npm:kinesis-local`) for the local stack: the Scala.js build of the mock run
+ * with `node` from its package folder, plain HTTP on `port` (default 4567, the local
+ * `KINESIS_ENDPOINT`), its TLS listener on another free port, data in memory only, and short
+ * create/delete/resharding delays so tests are fast.
+ *
+ * kinesis-mock always listens on 0.0.0.0 (its host is not configurable), so `start` preloads
+ * a tiny script (`--require {stateDir}/kinesis/loopback.cjs`) that binds every listener of
+ * the process to 127.0.0.1. The script's path is also the PID file's command-line marker.
+ *
+ * @module
+ */
+import { BackendError } from "../errors.ts";
+import { openKinesisLog } from "../adapters/kinesis/mod.ts";
+import { silentLogger } from "../logger.ts";
+import {
+  canConnect,
+  freePort,
+  isAlive,
+  sleep,
+  spawnDetached,
+  stopPid,
+} from "./process.ts";
+import {
+  readPidFile,
+  removePidFile,
+  type Service,
+  serviceDir,
+  type ServiceHandle,
+  type ServiceStartOptions,
+  type ServiceStateOptions,
+  type ServiceStatus,
+  writePidFile,
+} from "./service.ts";
+
+/** Default plain-HTTP port (`KINESIS_ENDPOINT=http://127.0.0.1:4567`). */
+export const KINESIS_DEFAULT_PORT = 4567;
+
+/** Options of {@linkcode kinesisService}'s `start`. */
+export interface KinesisStartOptions extends ServiceStartOptions {
+  /** Port of the TLS listener (default: a free port). */
+  tlsPort?: number;
+  /** Streams created at start, kinesis-mock syntax `name:shards,...` (default none). */
+  initializeStreams?: string;
+  /** Delay of CreateStream, DeleteStream and resharding calls (default `100ms`). */
+  operationDuration?: string;
+  /** How long to wait until ListStreams answers, ms (default 60,000). */
+  readyTimeoutMs?: number;
+  /** kinesis-mock's `LOG_LEVEL` (default `WARN`). */
+  logLevel?: string;
+}
+
+const NAME = "kinesis";
+
+/** Binds every listener of the node process to 127.0.0.1 (kinesis-mock uses 0.0.0.0). */
+const LOOPBACK_CJS = `"use strict";
+const net = require("node:net");
+const listen = net.Server.prototype.listen;
+net.Server.prototype.listen = function (...args) {
+  if (args[0] !== null && typeof args[0] === "object") {
+    if (args[0].path === undefined) args[0] = { ...args[0], host: "127.0.0.1" };
+  } else if (typeof args[0] === "number" || /^\\d+$/.test(String(args[0]))) {
+    if (typeof args[1] === "string" || args[1] == null) args[1] = "127.0.0.1";
+    else args.splice(1, 0, "127.0.0.1");
+  }
+  return listen.apply(this, args);
+};
+`;
+
+/**
+ * The folder of the installed `kinesis-local` package (holding `main.js`, `server.json`).
+ *
+ * @example
+ * ```ts
+ * import { kinesisMockDir } from "./kinesis.ts";
+ * console.log(await kinesisMockDir()); // .../node_modules/.deno/kinesis-local@0.6.2/...
+ * ```
+ */
+export async function kinesisMockDir(): Promise<string> {
+  const main = new URL(import.meta.resolve("kinesis-local")).pathname;
+  const dir = main.slice(0, main.lastIndexOf("/"));
+  if (!(await Deno.stat(main).then((s) => s.isFile, () => false))) {
+    throw new BackendError(
+      "kinesis",
+      `kinesis-mock is not installed (no ${main}); run \`deno install\` in the repository`,
+      { context: { main } },
+    );
+  }
+  return dir;
+}
+
+/**
+ * The environment kinesis-mock gets: ports, no persistence, short operation delays.
+ *
+ * @example
+ * ```ts
+ * import { kinesisMockEnv } from "./kinesis.ts";
+ * console.log(kinesisMockEnv({ port: 4567, tlsPort: 4568 }).KINESIS_MOCK_PLAIN_PORT); // 4567
+ * ```
+ */
+export function kinesisMockEnv(
+  options: {
+    port: number;
+    tlsPort: number;
+    duration?: string;
+    initializeStreams?: string;
+    logLevel?: string;
+  },
+): Record<string, string> {
+  const d = options.duration ?? "100ms";
+  const env: Record<string, string> = {
+    KINESIS_MOCK_PLAIN_PORT: String(options.port),
+    KINESIS_MOCK_TLS_PORT: String(options.tlsPort),
+    SHOULD_PERSIST_DATA: "false",
+    LOAD_DATA_IF_EXISTS: "false",
+    LOG_LEVEL: options.logLevel ?? "WARN",
+    SHARD_LIMIT: "500",
+  };
+  for (
+    const op of [
+      "CREATE_STREAM",
+      "DELETE_STREAM",
+      "MERGE_SHARDS",
+      "SPLIT_SHARD",
+      "UPDATE_SHARD_COUNT",
+      "UPDATE_STREAM_MODE",
+      "REGISTER_STREAM_CONSUMER",
+      "DEREGISTER_STREAM_CONSUMER",
+      "START_STREAM_ENCRYPTION",
+      "STOP_STREAM_ENCRYPTION",
+    ]
+  ) env[`${op}_DURATION`] = d;
+  if (options.initializeStreams) {
+    env.INITIALIZE_STREAMS = options.initializeStreams;
+  }
+  return env;
+}
+
+async function start(options: KinesisStartOptions): Promise<ServiceHandle> {
+  const logger = options.logger ?? silentLogger;
+  const dir = serviceDir(options.stateDir, NAME);
+  await Deno.mkdir(dir, { recursive: true });
+  const abs = await Deno.realPath(dir);
+  const current = await status(options);
+  if (current.running && current.endpoint && current.pid) {
+    logger.info("kinesis already running", {
+      endpoint: current.endpoint,
+      pid: current.pid,
+    });
+    return { endpoint: current.endpoint, pid: current.pid };
+  }
+  const port = options.port ?? KINESIS_DEFAULT_PORT;
+  const tlsPort = options.tlsPort ?? freePort();
+  for (const p of [port, tlsPort]) {
+    if (await canConnect("127.0.0.1", p)) {
+      throw new BackendError(
+        "kinesis",
+        `port ${p} on 127.0.0.1 is taken by another process; stop it or pass another port`,
+        { context: { port: p } },
+      );
+    }
+  }
+  const pkg = await kinesisMockDir();
+  const loopback = `${abs}/loopback.cjs`;
+  await Deno.writeTextFile(loopback, LOOPBACK_CJS);
+  const began = Date.now();
+  const pid = spawnDetached("node", ["--require", loopback, "main.js"], {
+    cwd: pkg,
+    logFile: `${abs}/kinesis.out`,
+    env: kinesisMockEnv({
+      port,
+      tlsPort,
+      duration: options.operationDuration,
+      initializeStreams: options.initializeStreams,
+      logLevel: options.logLevel,
+    }),
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  await writePidFile(options.stateDir, NAME, {
+    pid,
+    endpoint,
+    marker: loopback,
+  });
+  logger.info("kinesis starting", { endpoint, pid, logs: abs });
+  await waitReady(pid, endpoint, abs, options.readyTimeoutMs ?? 60_000);
+  logger.info("kinesis ready", {
+    endpoint,
+    seconds: (Date.now() - began) / 1000,
+  });
+  return { endpoint, pid };
+}
+
+async function waitReady(
+  pid: number,
+  endpoint: string,
+  dir: string,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const port = Number(new URL(endpoint).port);
+  while (Date.now() < deadline) {
+    if (!(await isAlive(pid))) {
+      const tail = await Deno.readTextFile(`${dir}/kinesis.out`).then(
+        (t) => t.slice(-800),
+        () => "",
+      );
+      throw new BackendError(
+        "kinesis",
+        `kinesis-mock exited during start (is node installed?); see ${dir}/kinesis.out`,
+        { context: { tail } },
+      );
+    }
+    if (await canConnect("127.0.0.1", port)) {
+      try {
+        const log = await openKinesisLog({ endpoint, maxAttempts: 1 });
+        await log.close();
+        return;
+      } catch { /* not answering yet */ }
+    }
+    await sleep(200);
+  }
+  await stopPid(pid, { timeoutMs: 5000 });
+  throw new BackendError(
+    "kinesis",
+    `no answer at ${endpoint} within ${timeoutMs} ms; see ${dir}/kinesis.out`,
+  );
+}
+
+async function stop(options: ServiceStateOptions): Promise<void> {
+  const record = await readPidFile(options.stateDir, NAME);
+  if (!record) return;
+  await stopPid(record.pid, { marker: record.marker, timeoutMs: 10_000 });
+  await removePidFile(options.stateDir, NAME);
+}
+
+async function status(options: ServiceStateOptions): Promise<ServiceStatus> {
+  const record = await readPidFile(options.stateDir, NAME);
+  if (!record || !(await isAlive(record.pid, record.marker))) {
+    return { running: false };
+  }
+  return { running: true, endpoint: record.endpoint, pid: record.pid };
+}
+
+/**
+ * kinesis-mock as a {@linkcode Service}: `start` runs it on 127.0.0.1 and waits until
+ * ListStreams answers; `stop` ends only the PID of its PID file.
+ *
+ * @example
+ * ```ts
+ * import { kinesisService } from "./kinesis.ts";
+ * const stateDir = await Deno.makeTempDir();
+ * const { endpoint } = await kinesisService.start({ stateDir, port: 14567 });
+ * console.log(endpoint); // http://127.0.0.1:14567
+ * await kinesisService.stop({ stateDir });
+ * ```
+ */
+export const kinesisService: Service & {
+  start(options: KinesisStartOptions): Promise<ServiceHandle>;
+} = {
+  name: NAME,
+  start,
+  stop,
+  status,
+  env: (endpoint) => ({ KINESIS_ENDPOINT: endpoint }),
+};
