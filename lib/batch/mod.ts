@@ -14,12 +14,13 @@
  *
  * @module
  */
+export { type BatchSummary, runBatch, type RunBatchOptions } from "./run.ts";
 export {
-  type BatchSummary,
-  runBatch,
-  type RunBatchOptions,
+  cleanTopic,
+  type CleanTopicOptions,
+  type CleanTopicResult,
   type TableSummary,
-} from "./run.ts";
+} from "./topic.ts";
 export {
   groupBySize,
   listTopicObjects,

@@ -10,23 +10,10 @@
  * @module
  */
 import { join } from "node:path";
-import {
-  cleanGeo,
-  type CleanOptions,
-  cleanPin,
-  type CleanResult,
-  type CleanTable,
-  cleanUser,
-  type DataFrame,
-  dedupFirst,
-  parseRawNdjson,
-  type QuarantineRow,
-  rawFrame,
-  stackFrames,
-} from "../clean/mod.ts";
+import type { CleanTable, DataFrame, QuarantineRow } from "../clean/mod.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import { type Logger, silentLogger } from "../logger.ts";
-import { groupBySize, listTopicObjects } from "./objects.ts";
+import { cleanTopic, type TableSummary } from "./topic.ts";
 import { quarantineFrame, writeWarehouse } from "./warehouse.ts";
 
 /** Options of {@linkcode runBatch}. */
@@ -43,22 +30,6 @@ export interface RunBatchOptions {
   chunkBytes?: number;
 }
 
-/** What happened to one table. */
-export interface TableSummary {
-  /** Lake objects read. */
-  objects: number;
-  /** Raw records read (non-blank lines). */
-  records: number;
-  /** Records set aside in the quarantine table. */
-  quarantined: number;
-  /** Clean records dropped because their `ind` arrived before. */
-  duplicates: number;
-  /** Rows written. */
-  rows: number;
-  /** Time spent reading, cleaning and deduplicating, in ms (not writing). */
-  elapsedMs: number;
-}
-
 /** The result of {@linkcode runBatch}. */
 export interface BatchSummary {
   tables: Record<CleanTable, TableSummary>;
@@ -67,11 +38,6 @@ export interface BatchSummary {
   warehouseDir: string;
   elapsedMs: number;
 }
-
-const CLEANERS: Record<
-  CleanTable,
-  (df: DataFrame, o: CleanOptions) => CleanResult
-> = { pin: cleanPin, geo: cleanGeo, user: cleanUser };
 
 /**
  * Runs the batch once over everything in the lake.
@@ -101,10 +67,11 @@ export async function runBatch(
     const tables = {} as Record<CleanTable, TableSummary>;
     const quarantine: QuarantineRow[] = [];
     for (const table of ["pin", "geo", "user"] as const) {
-      const done = await batchTable(table, `${prefix}.${table}`, {
-        ...options,
+      const done = await cleanTopic(options.store, table, {
+        topic: `${prefix}.${table}`,
         logger,
-        scratch,
+        tempDir: scratch,
+        chunkBytes: options.chunkBytes,
       });
       frames[table] = done.clean;
       quarantine.push(...done.quarantine);
@@ -130,44 +97,4 @@ export async function runBatch(
   } finally {
     await Deno.remove(scratch, { recursive: true }).catch(() => {});
   }
-}
-
-async function batchTable(
-  table: CleanTable,
-  topic: string,
-  options: RunBatchOptions & { logger: Logger; scratch: string },
-): Promise<
-  { clean: DataFrame; quarantine: QuarantineRow[]; summary: TableSummary }
-> {
-  const started = performance.now();
-  const objects = await listTopicObjects(options.store, topic, {
-    onSkip: (key) => options.logger.warn("not a sink object, skipped", { key }),
-  });
-  const cleaned: DataFrame[] = [];
-  const quarantine: QuarantineRow[] = [];
-  let records = 0;
-  for (const group of groupBySize(objects, options.chunkBytes ?? 64 << 20)) {
-    const bodies = await Promise.all(
-      group.map((o) => options.store.get(o.key)),
-    );
-    const parsed = await parseRawNdjson(table, bodies, {
-      tempDir: options.scratch,
-    });
-    const result = CLEANERS[table](parsed.df, { raw: parsed.raw });
-    records += parsed.df.height + parsed.quarantine.length;
-    quarantine.push(...parsed.quarantine, ...result.quarantine);
-    cleaned.push(result.clean);
-  }
-  const all = stackFrames(cleaned) ??
-    CLEANERS[table](rawFrame(table, []), {}).clean;
-  const clean = dedupFirst(all);
-  const summary: TableSummary = {
-    objects: objects.length,
-    records,
-    quarantined: quarantine.length,
-    duplicates: all.height - clean.height,
-    rows: clean.height,
-    elapsedMs: Math.round(performance.now() - started),
-  };
-  return { clean, quarantine, summary };
 }
