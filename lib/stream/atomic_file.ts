@@ -38,6 +38,40 @@ export async function syncDir(dir: string): Promise<void> {
 }
 
 /**
+ * Writes `bytes` to `path + ".tmp"` and fsyncs it; resolves to the temp path. Renaming it
+ * to `path` (then fsyncing the directory) publishes it; see {@linkcode writeFileAtomic}.
+ *
+ * @example
+ * ```ts
+ * import { writeTempFile } from "./atomic_file.ts";
+ * const dir = await Deno.makeTempDir();
+ * const temp = await writeTempFile(`${dir}/a.parquet`, new Uint8Array([1, 2]));
+ * await Deno.rename(temp, `${dir}/a.parquet`);
+ * ```
+ */
+export async function writeTempFile(
+  path: string,
+  bytes: Uint8Array,
+): Promise<string> {
+  const tempPath = path + TEMP_SUFFIX;
+  const file = await Deno.open(tempPath, {
+    write: true,
+    create: true,
+    truncate: true,
+  });
+  try {
+    let written = 0;
+    while (written < bytes.length) {
+      written += await file.write(bytes.subarray(written));
+    }
+    await file.sync();
+  } finally {
+    file.close();
+  }
+  return tempPath;
+}
+
+/**
  * Writes `bytes` to `path` atomically and durably: the bytes go to `path + ".tmp"`, which
  * is fsynced and then renamed over `path`; the directory is fsynced last. Readers see the
  * old file or the new one, never a partial one.
@@ -55,21 +89,7 @@ export async function writeFileAtomic(
   bytes: Uint8Array,
   options: WriteFileAtomicOptions = {},
 ): Promise<void> {
-  const tempPath = path + TEMP_SUFFIX;
-  const file = await Deno.open(tempPath, {
-    write: true,
-    create: true,
-    truncate: true,
-  });
-  try {
-    let written = 0;
-    while (written < bytes.length) {
-      written += await file.write(bytes.subarray(written));
-    }
-    await file.sync();
-  } finally {
-    file.close();
-  }
+  const tempPath = await writeTempFile(path, bytes);
   await options.beforeRename?.(tempPath);
   await Deno.rename(tempPath, path);
   await syncDir(parentDir(path));

@@ -8,8 +8,8 @@
  * - `_lock`: held (flock) by the one processor writing `dir`.
  *
  * Committing batch `B = C + 1`:
- * 1. each part is written to `part-B.parquet.tmp`, fsynced and renamed to `part-B.parquet`;
- *    the table directory is fsynced;
+ * 1. each part is written to `part-B.parquet.tmp` and fsynced, then renamed to
+ *    `part-B.parquet`; the table directories are fsynced;
  * 2. then the checkpoint `{ batchId: B, positions }` is written to a temp file, fsynced,
  *    renamed over `_checkpoint.json`, and the directory is fsynced.
  *
@@ -29,7 +29,7 @@ import {
   removeIfExists,
   syncDir,
   TEMP_SUFFIX,
-  writeFileAtomic,
+  writeTempFile,
 } from "./atomic_file.ts";
 import {
   type Checkpoint,
@@ -140,17 +140,24 @@ export async function openTableStore(
       checkpoint: () => current,
       async commit(batch) {
         const batchId = current.batchId + 1;
-        const dirs = new Set<string>();
-        for (const [table, bytes] of Object.entries(batch.parts)) {
-          await Deno.mkdir(`${dir}/${table}`, { recursive: true });
-          await writeFileAtomic(`${dir}/${table}/${partName(batchId)}`, bytes, {
-            beforeRename: (tempPath) =>
-              hook("part-temp", { batchId, table, tempPath }),
-          });
-          dirs.add(`${dir}/${table}`);
+        const parts = Object.entries(batch.parts).map(([table, bytes]) => ({
+          table,
+          bytes,
+          path: `${dir}/${table}/${partName(batchId)}`,
+        }));
+        // All temp files are written and fsynced concurrently, then published in order.
+        const temps = await Promise.all(parts.map(async (p) => {
+          await Deno.mkdir(`${dir}/${p.table}`, { recursive: true });
+          return await writeTempFile(p.path, p.bytes);
+        }));
+        for (const [i, { table }] of parts.entries()) {
+          await hook("part-temp", { batchId, table, tempPath: temps[i] });
+        }
+        for (const [i, { table, path }] of parts.entries()) {
+          await Deno.rename(temps[i], path);
           await hook("part", { batchId, table });
         }
-        for (const d of dirs) await syncDir(d);
+        await Promise.all(parts.map((p) => syncDir(`${dir}/${p.table}`)));
         await hook("parts", { batchId });
         const next: Checkpoint = {
           version: 1,

@@ -127,7 +127,7 @@ for (const step of STEPS) {
     const expectedRemoved: Record<CommitStep, string[]> = {
       "part-temp": [
         `stream_geo/${partName(2)}.tmp`,
-        `stream_pin/${partName(2)}`,
+        `stream_pin/${partName(2)}.tmp`,
       ],
       "part": [`stream_geo/${partName(2)}`, `stream_pin/${partName(2)}`],
       "parts": [`stream_geo/${partName(2)}`, `stream_pin/${partName(2)}`],
