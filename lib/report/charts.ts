@@ -43,29 +43,45 @@ function base(values: Row[], width: number, height: number) {
   };
 }
 
-/** Horizontal bars of `value` per `label`, coloured by `color` (optional), with a text mark. */
-function hbars(
-  values: Row[],
-  o: { y: string; x: string; text: string; color?: string; title: string },
-  c: ChartOptions,
-): TopLevelSpec {
-  const width = c.width ?? 520;
-  const color = o.color
+/** Colour encoding: by category (shared domain, no legend: bars are labelled) or plain. */
+function colorBy(field: string | undefined, c: ChartOptions) {
+  return field
     ? {
-      field: o.color,
+      field,
       type: "nominal",
       scale: { domain: [...c.categories] },
       legend: null,
     }
     : { value: "#4c78a8" };
+}
+
+/** Text encoding: numbers with thousands separators, text as is. */
+function label(field: string, numeric: boolean) {
+  return numeric
+    ? { field, type: "quantitative", format: ",~r" }
+    : { field, type: "nominal" };
+}
+
+interface HBars {
+  y: string;
+  x: string;
+  text: string;
+  numericText?: boolean;
+  color?: string;
+  title: string;
+}
+
+/** Horizontal bars of `x` per `y` (sorted, largest first), each labelled with `text`. */
+function hbars(values: Row[], o: HBars, c: ChartOptions): TopLevelSpec {
   return {
-    ...base(values, width, Math.max(40, values.length * 22)),
+    ...base(values, c.width ?? 520, Math.max(40, values.length * 22)),
     encoding: {
       y: {
         field: o.y,
         type: "nominal",
         sort: { field: o.x, op: "max", order: "descending" },
         title: null,
+        axis: { labelLimit: 220 },
       },
       x: {
         field: o.x,
@@ -75,7 +91,10 @@ function hbars(
       },
     },
     layer: [
-      { mark: { type: "bar", cornerRadiusEnd: 3 }, encoding: { color } },
+      {
+        mark: { type: "bar", cornerRadiusEnd: 3 },
+        encoding: { color: colorBy(o.color, c) },
+      },
       {
         mark: {
           type: "text",
@@ -84,33 +103,25 @@ function hbars(
           fontSize: 10,
           color: "#3c4257",
         },
-        encoding: { text: { field: o.text } },
+        encoding: { text: label(o.text, o.numericText ?? false) },
       },
     ],
   } as TopLevelSpec;
 }
 
-/** Vertical bars of `y` per ordinal `x`, labelled above each bar with `label`. */
-function vbars(
-  values: Row[],
-  o: {
-    x: string;
-    y: string;
-    label: string;
-    sort?: string[];
-    color?: string;
-    format?: string;
-  },
-  c: ChartOptions,
-): TopLevelSpec {
-  const color = o.color
-    ? {
-      field: o.color,
-      type: "nominal",
-      scale: { domain: [...c.categories] },
-      title: o.color,
-    }
-    : { value: "#4c78a8" };
+interface VBars {
+  x: string;
+  y: string;
+  xTitle: string;
+  yTitle: string;
+  text: string;
+  numericText?: boolean;
+  sort?: string[];
+  color?: string;
+}
+
+/** Vertical bars of `y` per ordinal `x`, each labelled above with `text`. */
+function vbars(values: Row[], o: VBars, c: ChartOptions): TopLevelSpec {
   return {
     ...base(values, c.width ?? 520, 260),
     encoding: {
@@ -118,22 +129,24 @@ function vbars(
         field: o.x,
         type: "ordinal",
         sort: o.sort ?? "ascending",
+        title: o.xTitle,
         axis: { labelAngle: 0 },
       },
       y: {
         field: o.y,
         type: "quantitative",
-        axis: { format: o.format ?? "~s" },
+        title: o.yTitle,
+        axis: { format: "~s" },
       },
     },
     layer: [
       {
         mark: { type: "bar", cornerRadiusEnd: 3, width: { band: 0.7 } },
-        encoding: { color },
+        encoding: { color: colorBy(o.color, c) },
       },
       {
         mark: { type: "text", dy: -6, fontSize: 11, color: "#3c4257" },
-        encoding: { text: { field: o.label } },
+        encoding: { text: label(o.text, o.numericText ?? false) },
       },
     ],
   } as TopLevelSpec;
@@ -158,75 +171,74 @@ export function chartSpec(
   const all = [...rows];
   switch (metric) {
     case "popular_category_by_country":
-      return hbars(
-        top(all, "category_count", n),
-        {
-          y: "country",
-          x: "category_count",
-          text: "category",
-          color: "category",
-          title: "posts",
-        },
-        options,
-      );
+      return hbars(top(all, "category_count", n), {
+        y: "country",
+        x: "category_count",
+        text: "category",
+        color: "category",
+        title: "posts in the top category",
+      }, options);
     case "popular_category_by_year":
       return vbars(all, {
         x: "post_year",
         y: "category_count",
-        label: "category",
+        xTitle: "year posted",
+        yTitle: "posts in the top category",
+        text: "category",
+        color: "category",
       }, options);
     case "top_user_by_country":
-      return hbars(
-        top(all, "follower_count", n),
-        {
-          y: "country",
-          x: "follower_count",
-          text: "poster_name",
-          title: "followers",
-        },
-        options,
-      );
+      return hbars(top(all, "follower_count", n), {
+        y: "country",
+        x: "follower_count",
+        text: "poster_name",
+        title: "followers of the top user",
+      }, options);
     case "country_with_top_user":
-      return hbars(
-        all,
-        {
-          y: "country",
-          x: "follower_count",
-          text: "follower_count",
-          title: "followers",
-        },
-        options,
-      );
+      return hbars(all, {
+        y: "country",
+        x: "follower_count",
+        text: "follower_count",
+        numericText: true,
+        title: "followers of the top user",
+      }, options);
     case "popular_category_by_age_group":
-      return vbars(
-        all,
-        {
-          x: "age_group",
-          y: "category_count",
-          label: "category",
-          sort: AGE_GROUPS,
-        },
-        options,
-      );
+      return vbars(all, {
+        x: "age_group",
+        y: "category_count",
+        xTitle: "age group",
+        yTitle: "posts in the top category",
+        text: "category",
+        color: "category",
+        sort: AGE_GROUPS,
+      }, options);
     case "median_followers_by_age_group":
       return vbars(all, {
         x: "age_group",
         y: "median_follower_count",
-        label: "median_follower_count",
+        xTitle: "age group",
+        yTitle: "median followers",
+        text: "median_follower_count",
+        numericText: true,
         sort: AGE_GROUPS,
       }, options);
     case "users_joined_by_year":
       return vbars(all, {
         x: "post_year",
         y: "number_users_joined",
-        label: "number_users_joined",
-        format: "d",
+        xTitle: "year joined",
+        yTitle: "users joined",
+        text: "number_users_joined",
+        numericText: true,
       }, options);
     case "median_followers_by_join_year":
       return vbars(all, {
         x: "post_year",
         y: "median_follower_count",
-        label: "median_follower_count",
+        xTitle: "year joined",
+        yTitle: "median followers",
+        text: "median_follower_count",
+        numericText: true,
       }, options);
     default:
       return groupedByAge(all, options);
@@ -239,11 +251,17 @@ function groupedByAge(values: Row[], c: ChartOptions): TopLevelSpec {
     ...base(values, c.width ?? 520, 260),
     mark: { type: "bar", cornerRadiusEnd: 2 },
     encoding: {
-      x: { field: "post_year", type: "ordinal", axis: { labelAngle: 0 } },
+      x: {
+        field: "post_year",
+        type: "ordinal",
+        title: "year joined",
+        axis: { labelAngle: 0 },
+      },
       xOffset: { field: "age_group", sort: AGE_GROUPS },
       y: {
         field: "median_follower_count",
         type: "quantitative",
+        title: "median followers",
         axis: { format: "~s" },
       },
       color: {

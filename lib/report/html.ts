@@ -66,7 +66,8 @@ section h2 small { color: var(--muted); font-weight: 400; font-size: 12px; margi
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th { position: sticky; top: 0; background: #f6f8fa; text-align: left; font-weight: 600;
   border-bottom: 1px solid var(--line); }
-th, td { padding: 6px 10px; white-space: nowrap; }
+th, td { padding: 6px 10px; vertical-align: top; }
+th, td.num { white-space: nowrap; }
 tr:nth-child(even) td { background: #fafbfc; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .empty { color: var(--muted); padding: 12px; }
