@@ -56,23 +56,15 @@ Deno.test("runGatewayCli creates the topology, serves, and stops on abort", asyn
   const lines: string[] = [];
   const log = console.log;
   console.log = (...args: unknown[]) => lines.push(args.join(" "));
+  const args = ["--port", "0", "--data-dir", dir, "--prefix", "clitest"];
+  const done = runGatewayCli(args, {
+    signal: stop.signal,
+    env: { GATEWAY_API_KEYS: "secret" },
+  });
   try {
-    const done = runGatewayCli([
-      "--port",
-      "0",
-      "--data-dir",
-      dir,
-      "--prefix",
-      "clitest",
-    ], {
-      signal: stop.signal,
-      env: { GATEWAY_API_KEYS: "secret" },
-    });
-    for (
-      let i = 0;
-      i < 100 && !lines.some((l) => l.startsWith("Gateway listening"));
-      i++
-    ) {
+    const listening = () =>
+      lines.some((l) => l.startsWith("Gateway listening"));
+    for (let i = 0; i < 250 && !listening(); i++) {
       await new Promise((r) => setTimeout(r, 20));
     }
     const url = lines[0].replace("Gateway listening on ", "");
@@ -87,18 +79,20 @@ Deno.test("runGatewayCli creates the topology, serves, and stops on abort", asyn
       "clitest.pin",
       "clitest.user",
     ]);
-    stop.abort();
-    await done;
   } finally {
-    console.log = log;
+    stop.abort();
+    await done.finally(() => console.log = log);
   }
-  assert.equal(lines.at(-1), "Gateway stopped.");
-  const reopened = await openEmbeddedLog(`${dir}/log.db`);
-  assert.deepEqual(await reopened.streams.listStreams(), [
-    "streaming-clitest-geo",
-    "streaming-clitest-pin",
-    "streaming-clitest-user",
-  ]);
-  await reopened.close();
-  await Deno.remove(dir, { recursive: true });
+  try {
+    assert.equal(lines.at(-1), "Gateway stopped.");
+    const reopened = await openEmbeddedLog(`${dir}/log.db`);
+    assert.deepEqual(await reopened.streams.listStreams(), [
+      "streaming-clitest-geo",
+      "streaming-clitest-pin",
+      "streaming-clitest-user",
+    ]);
+    await reopened.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

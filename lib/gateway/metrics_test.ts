@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { openEmbeddedLog } from "../log/mod.ts";
 import { createGateway } from "./gateway.ts";
 import { GatewayMetrics } from "./metrics.ts";
+import { openTempLog } from "./test_support.ts";
 
 Deno.test("GatewayMetrics renders counters and a cumulative histogram", () => {
   const m = new GatewayMetrics();
@@ -48,8 +48,7 @@ Deno.test("GatewayMetrics renders counters and a cumulative histogram", () => {
 });
 
 Deno.test("GET /metrics counts requests, records and errors exactly", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "gateway_metrics_" });
-  const log = await openEmbeddedLog(`${dir}/log.db`);
+  const { log, cleanup } = await openTempLog("gateway_metrics_");
   try {
     await log.topics.createTopic("pinterest.pin");
     await log.streams.createStream("streaming-pinterest-pin");
@@ -131,7 +130,6 @@ Deno.test("GET /metrics counts requests, records and errors exactly", async () =
     );
     assert.ok(series.includes("gateway_request_duration_seconds_count 10"));
   } finally {
-    await log.close();
-    await Deno.remove(dir, { recursive: true });
+    await cleanup();
   }
 });

@@ -1,23 +1,27 @@
 import assert from "node:assert/strict";
-import { openEmbeddedLog } from "../log/mod.ts";
 import { serveGateway } from "./server.ts";
+import { openTempLog } from "./test_support.ts";
 import { ensureTopology, pipelineNames } from "./topology.ts";
 
 async function setup(options: { maxBodyBytes?: number } = {}) {
-  const dir = await Deno.makeTempDir({ prefix: "gateway_server_" });
-  const log = await openEmbeddedLog(`${dir}/log.db`);
-  await ensureTopology(log.topics, log.streams, { prefix: "pinterest" });
-  const server = await serveGateway({
-    topics: log.topics,
-    streams: log.streams,
-    ...options,
-  });
-  const cleanup = async () => {
-    await server.shutdown();
-    await log.close();
-    await Deno.remove(dir, { recursive: true });
-  };
-  return { log, server, cleanup };
+  const temp = await openTempLog("gateway_server_");
+  const { log } = temp;
+  try {
+    await ensureTopology(log.topics, log.streams, { prefix: "pinterest" });
+    const server = await serveGateway({
+      topics: log.topics,
+      streams: log.streams,
+      ...options,
+    });
+    const cleanup = async () => {
+      await server.shutdown();
+      await temp.cleanup();
+    };
+    return { log, server, cleanup };
+  } catch (err) {
+    await temp.cleanup();
+    throw err;
+  }
 }
 
 const KAFKA_JSON = { "content-type": "application/vnd.kafka.json.v2+json" };
@@ -142,8 +146,7 @@ Deno.test("shutdown stops the server: later connections are refused", async () =
 });
 
 Deno.test("ensureTopology creates the prefix's topics and streams once", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "gateway_topology_" });
-  const log = await openEmbeddedLog(`${dir}/log.db`);
+  const { log, cleanup } = await openTempLog("gateway_topology_");
   try {
     await log.topics.createTopic("demo.pin", { partitions: 4 });
     const names = await ensureTopology(log.topics, log.streams, {
@@ -169,7 +172,6 @@ Deno.test("ensureTopology creates the prefix's topics and streams once", async (
       "streaming-demo-user",
     ]);
   } finally {
-    await log.close();
-    await Deno.remove(dir, { recursive: true });
+    await cleanup();
   }
 });

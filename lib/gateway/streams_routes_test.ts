@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { openEmbeddedLog } from "../log/mod.ts";
 import { createGateway } from "./gateway.ts";
+import { openTempLog } from "./test_support.ts";
 
 const MAX_HASH = "340282366920938463463374607431768211455";
 const HALF = "170141183460469231731687303715884105728";
@@ -8,15 +8,15 @@ const seq = (n: number) => String(n).padStart(21, "0");
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
 async function setup() {
-  const dir = await Deno.makeTempDir({ prefix: "gateway_streams_" });
-  const log = await openEmbeddedLog(`${dir}/log.db`);
-  await log.streams.createStream("streaming-pinterest-pin");
-  const gw = createGateway({ topics: log.topics, streams: log.streams });
-  const cleanup = async () => {
-    await log.close();
-    await Deno.remove(dir, { recursive: true });
-  };
-  return { log, gw, cleanup };
+  const { log, cleanup } = await openTempLog("gateway_streams_");
+  try {
+    await log.streams.createStream("streaming-pinterest-pin");
+    const gw = createGateway({ topics: log.topics, streams: log.streams });
+    return { log, gw, cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
 }
 
 function req(method: string, path: string, body?: unknown): Request {

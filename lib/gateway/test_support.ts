@@ -19,6 +19,44 @@ export const KAFKA_JSON = "application/vnd.kafka.json.v2+json";
 /** The embedded log type. */
 export type Log = Awaited<ReturnType<typeof openEmbeddedLog>>;
 
+/** A log in a fresh temp dir and how to close and remove it. */
+export interface TempLog {
+  log: Log;
+  dir: string;
+  /** Closes the log and removes the dir. */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Opens an embedded log in a fresh temp dir; the dir is removed again if opening fails.
+ *
+ * @example
+ * ```ts
+ * import { openTempLog } from "./test_support.ts";
+ * const { log, cleanup } = await openTempLog("demo_");
+ * console.log(await log.topics.listTopics()); // []
+ * await cleanup();
+ * ```
+ */
+export async function openTempLog(prefix: string): Promise<TempLog> {
+  const dir = await Deno.makeTempDir({ prefix });
+  let log: Log;
+  try {
+    log = await openEmbeddedLog(`${dir}/log.db`);
+  } catch (err) {
+    await Deno.remove(dir, { recursive: true });
+    throw err;
+  }
+  return {
+    log,
+    dir,
+    async cleanup() {
+      await log.close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
 /**
  * Runs `fn` with a gateway over a fresh embedded log holding topic {@linkcode TOPIC}
  * (2 partitions) and stream {@linkcode STREAM} (1 shard); removes the log afterwards.
@@ -35,8 +73,7 @@ export async function withGateway(
   fn: (gw: ReturnType<typeof createGateway>, log: Log) => Promise<void>,
   options: Partial<GatewayOptions> = {},
 ): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "gateway_errors_" });
-  const log = await openEmbeddedLog(`${dir}/log.db`);
+  const { log, cleanup } = await openTempLog("gateway_errors_");
   try {
     await log.topics.createTopic(TOPIC, { partitions: 2 });
     await log.streams.createStream(STREAM);
@@ -47,8 +84,7 @@ export async function withGateway(
     });
     await fn(gw, log);
   } finally {
-    await log.close();
-    await Deno.remove(dir, { recursive: true });
+    await cleanup();
   }
 }
 

@@ -1,21 +1,21 @@
 import assert from "node:assert/strict";
-import { openEmbeddedLog } from "../log/mod.ts";
 import type { TopicRecord } from "../log/types.ts";
 import { createGateway } from "./gateway.ts";
+import { type Log, openTempLog } from "./test_support.ts";
 
 const KAFKA_JSON = "application/vnd.kafka.json.v2+json";
 
 async function setup() {
-  const dir = await Deno.makeTempDir({ prefix: "gateway_topics_" });
-  const log = await openEmbeddedLog(`${dir}/log.db`);
-  await log.topics.createTopic("pinterest.pin");
-  await log.topics.createTopic("pinterest.geo", { partitions: 3 });
-  const gw = createGateway({ topics: log.topics, streams: log.streams });
-  const cleanup = async () => {
-    await log.close();
-    await Deno.remove(dir, { recursive: true });
-  };
-  return { log, gw, cleanup };
+  const { log, cleanup } = await openTempLog("gateway_topics_");
+  try {
+    await log.topics.createTopic("pinterest.pin");
+    await log.topics.createTopic("pinterest.geo", { partitions: 3 });
+    const gw = createGateway({ topics: log.topics, streams: log.streams });
+    return { log, gw, cleanup };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
 }
 
 function post(path: string, body: unknown, contentType = KAFKA_JSON): Request {
@@ -27,7 +27,7 @@ function post(path: string, body: unknown, contentType = KAFKA_JSON): Request {
 }
 
 async function readAll(
-  log: Awaited<ReturnType<typeof openEmbeddedLog>>,
+  log: Log,
   topic: string,
 ): Promise<TopicRecord[]> {
   const consumer = await log.topics.consumer(`check-${crypto.randomUUID()}`, [
