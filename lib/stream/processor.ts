@@ -137,6 +137,7 @@ export function createStreamProcessor(
       records: commit.records.length,
       rows: commit.rows,
       ms: commit.committedAt - commit.startedAt,
+      phases: commit.phases,
     });
     options.onCommit?.(commit);
     return true;

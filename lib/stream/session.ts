@@ -41,6 +41,8 @@ export interface BatchCommit {
   rows: Record<string, number>;
   /** Every stream record the batch consumed. */
   records: RecordKey[];
+  /** Milliseconds spent reading the streams, cleaning, encoding Parquet and committing. */
+  phases: { read: number; clean: number; encode: number; commit: number };
 }
 
 /** Options of {@linkcode openSession}. */
@@ -143,6 +145,13 @@ export async function openSession(
     checkpoint: () => store.checkpoint(),
     async step() {
       const startedAt = Date.now();
+      let mark = performance.now();
+      const lap = () => {
+        const now = performance.now();
+        const ms = Math.round(now - mark);
+        mark = now;
+        return ms;
+      };
       const polled = {} as Record<PostKind, StreamRecord[]>;
       for (const kind of kinds) polled[kind] = await pollStream(kind);
       const total = kinds.reduce((n, k) => n + polled[k].length, 0);
@@ -152,15 +161,19 @@ export async function openSession(
         const reader = readers[kind];
         if (reader) positions[options.streamNames[kind]] = reader.positions();
       }
+      const read = lap();
       const tables = await cleanMicroBatch(polled);
+      const clean = lap();
       const parts: Record<string, Uint8Array> = {};
       const rows: Record<string, number> = {};
       for (const [table, df] of Object.entries(tables)) {
         if (df.height === 0) continue;
-        parts[table] = new Uint8Array(df.writeParquet());
+        parts[table] = new Uint8Array(df.writeParquet({ compression: "zstd" }));
         rows[table] = df.height;
       }
+      const encode = lap();
       const cp = await store.commit({ parts, positions });
+      const commit = lap();
       const records = kinds.flatMap((k) =>
         polled[k].map((r) => ({
           stream: r.stream,
@@ -171,9 +184,10 @@ export async function openSession(
       return {
         batchId: cp.batchId,
         startedAt,
-        committedAt: cp.committedAt,
+        committedAt: Date.now(),
         rows,
         records,
+        phases: { read, clean, encode, commit },
       };
     },
     async reset() {
