@@ -15,10 +15,21 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "../errors.ts";
 import { consoleLogger, type Logger, silentLogger } from "../logger.ts";
-import { kafkaService, mariadbService, type Service } from "../services/mod.ts";
+import {
+  kafkaService,
+  kinesisService,
+  mariadbService,
+  s3Service,
+  type Service,
+} from "../services/mod.ts";
 
 /** Every service `deno task services` manages, in start order. */
-export const ALL_SERVICES: readonly Service[] = [kafkaService, mariadbService];
+export const ALL_SERVICES: readonly Service[] = [
+  kafkaService,
+  kinesisService,
+  s3Service,
+  mariadbService,
+];
 
 /** Variables a pipeline sets for a service that does not name them itself. */
 const FALLBACK_ENV: Record<

@@ -5,7 +5,12 @@ import { formatReports, parseServicesArgs, runServices } from "./services.ts";
 Deno.test("services cli: parses commands, --only and --state-dir; rejects unknown names", () => {
   const all = parseServicesArgs(["status"]);
   assert.equal(all.command, "status");
-  assert.deepEqual(all.services.map((s) => s.name), ["kafka", "mariadb"]);
+  assert.deepEqual(all.services.map((s) => s.name), [
+    "kafka",
+    "kinesis",
+    "s3",
+    "mariadb",
+  ]);
   assert.equal(all.stateDir, ".cache/services");
   const some = parseServicesArgs([
     "up",
@@ -20,7 +25,7 @@ Deno.test("services cli: parses commands, --only and --state-dir; rejects unknow
   assert.throws(() => parseServicesArgs([]), ConfigError);
   assert.throws(
     () => parseServicesArgs(["up", "--only", "zookeeper"]),
-    /choose among kafka, mariadb/,
+    /choose among kafka, kinesis, s3, mariadb/,
   );
 });
 
@@ -42,6 +47,7 @@ Deno.test("services cli: the report lists endpoints and the variables to export"
       "  export PIPELINE_PROFILE=local",
       "  export KAFKA_BROKERS=127.0.0.1:9092",
       "  export S3_ENDPOINT=http://127.0.0.1:4569",
+      "  export S3_BUCKET=pinterest-lake",
     ].join("\n"),
   );
 });
@@ -55,6 +61,8 @@ Deno.test("services cli: status and down on an empty state dir touch nothing and
       );
       assert.deepEqual(reports, [
         { name: "kafka", running: false },
+        { name: "kinesis", running: false },
+        { name: "s3", running: false },
         { name: "mariadb", running: false },
       ]);
     }

@@ -1,6 +1,6 @@
 /**
  * Local servers of the `local` profile (`deno task services up|down|status`): a real Kafka
- * broker (KRaft), MariaDB, and — as they land — kinesis-mock and s3rver, each a
+ * broker (KRaft), kinesis-mock, s3rver and MariaDB, each a
  * {@linkcode Service} with PID files under a state dir.
  *
  * @example
@@ -49,6 +49,19 @@ export {
   KAFKA_VERSION,
   kafkaPom,
 } from "./kafka_jars.ts";
+export {
+  KINESIS_DEFAULT_PORT,
+  kinesisMockDir,
+  kinesisMockEnv,
+  kinesisService,
+  type KinesisStartOptions,
+} from "./kinesis.ts";
+export {
+  S3_DEFAULT_BUCKET,
+  S3_DEFAULT_PORT,
+  s3Service,
+  type S3StartOptions,
+} from "./s3.ts";
 export {
   MARIADB_DEFAULT_PORT,
   MARIADB_DEFAULT_URL,
