@@ -27,9 +27,13 @@ import {
 
 /** Settings of `deno task stream`. */
 export interface StreamCliOptions {
+  /** `--data-dir`: root of the log (`log.db`) and the tables (`stream/`); default `.data`. */
   dataDir: string;
+  /** `--prefix`: streams `streaming-{prefix}-pin|geo|user`; default `pinterest`. */
   prefix: string;
+  /** `--trigger-interval-ms`: time between micro-batch starts; default 1000. */
   triggerIntervalMs: number;
+  /** `--once`: catch up with everything available, then exit. */
   once: boolean;
 }
 
@@ -78,7 +82,9 @@ export function parseStreamArgs(args: string[]): StreamCliOptions {
 
 /** The stream log the job reads and how to close it. */
 export interface OpenedStreams {
+  /** The streams to consume. */
   streams: StreamLog;
+  /** Closes the log. */
   close(): Promise<void>;
 }
 

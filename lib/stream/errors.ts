@@ -19,6 +19,7 @@ import { PipelineError, type PipelineErrorOptions } from "../errors.ts";
  * ```
  */
 export class StreamCheckpointError extends PipelineError {
+  /** `path`: the checkpoint file; `problem`: what is wrong with it. */
   constructor(
     path: string,
     problem: string,
@@ -47,6 +48,7 @@ export class StreamCheckpointError extends PipelineError {
  * ```
  */
 export class StreamLockedError extends PipelineError {
+  /** `dir`: the output directory another processor holds. */
   constructor(dir: string, options: PipelineErrorOptions = {}) {
     super(
       `Another stream processor is writing to ${dir}. Stop it first (only one ` +
@@ -72,6 +74,7 @@ export class StreamLockedError extends PipelineError {
  * ```
  */
 export class StreamBatchError extends PipelineError {
+  /** `batchId`: the batch that failed; `cause`: why. */
   constructor(
     batchId: number,
     cause: unknown,

@@ -25,13 +25,17 @@ import {
 
 /** One record of a committed batch, as the log named it. */
 export interface RecordKey {
+  /** Stream name. */
   stream: string;
+  /** Shard the record was read from. */
   shardId: string;
+  /** Its sequence number in that shard (decimal string). */
   sequenceNumber: string;
 }
 
 /** What a committed micro-batch contained, given to `onCommit`. */
 export interface BatchCommit {
+  /** The committed batch id (the checkpoint's). */
   batchId: number;
   /** When the batch started reading, epoch ms. */
   startedAt: number;
@@ -47,12 +51,15 @@ export interface BatchCommit {
 
 /** Options of {@linkcode openSession}. */
 export interface SessionOptions {
+  /** Where the records come from. */
   streams: StreamLog;
   /** Stream name per post kind. */
   streamNames: Record<PostKind, string>;
+  /** Recovery and missing-stream warnings. */
   logger: Logger;
   /** Most records one batch takes from one stream. */
   maxBatchRecords: number;
+  /** Fault-injection hook at each commit step (tests). */
   onCommitStep?: TableStoreOptions["onCommitStep"];
 }
 
@@ -62,7 +69,9 @@ export interface Session {
   step(): Promise<BatchCommit | null>;
   /** Drops in-memory state and recovers from disk (after a failed step). */
   reset(): Promise<void>;
+  /** The last committed checkpoint. */
   checkpoint(): Checkpoint;
+  /** Releases the output directory's lock. */
   close(): Promise<void>;
 }
 

@@ -49,6 +49,7 @@ export type CommitStep =
 
 /** What a commit step hook is told. */
 export interface CommitStepInfo {
+  /** The batch being committed. */
   batchId: number;
   /** The table of a `part-temp` / `part` step. */
   table?: string;
@@ -77,6 +78,7 @@ export interface BatchOutput {
 
 /** An open, locked output directory. */
 export interface TableStore {
+  /** The output directory. */
   readonly dir: string;
   /** The last committed checkpoint. */
   checkpoint(): Checkpoint;
