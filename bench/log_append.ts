@@ -1,7 +1,8 @@
 /**
  * Append throughput of the embedded log, without HTTP: 100-record batches from one and
  * from four clients, and single-record appends from 16 concurrent clients, with fsync on
- * and off, for topics and streams. Prints records/s and the mean group-commit size.
+ * and off, for topics and streams. Prints records/s, the mean group-commit size and the
+ * CPU time per record (a figure that holds on a busy machine, unlike records/s).
  *
  * Run: `deno run -A bench/log_append.ts [--seconds 3]`
  *
@@ -13,6 +14,7 @@
  * @module
  */
 
+import process from "node:process";
 import { type EmbeddedLog, openEmbeddedLog } from "../lib/log/mod.ts";
 
 const secondsArg = Deno.args.indexOf("--seconds");
@@ -41,6 +43,8 @@ interface Result {
   records: number;
   seconds: number;
   commits: number;
+  /** CPU time of this process (user + system), in seconds. */
+  cpuSeconds: number;
 }
 
 type Writer = (log: EmbeddedLog, n: number, client: number) => Promise<unknown>;
@@ -70,6 +74,7 @@ async function scenario(
   await log.topics.createTopic("bench.pin");
   await log.streams.createStream("streaming-bench-pin");
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const until = start + SECONDS * 1000;
   let records = 0;
   const before = log.stats().commits;
@@ -82,10 +87,16 @@ async function scenario(
     }),
   );
   const seconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
   const commits = log.stats().commits - before;
   await log.close();
   await Deno.remove(dir, { recursive: true });
-  return { records, seconds, commits };
+  return {
+    records,
+    seconds,
+    commits,
+    cpuSeconds: (used.user + used.system) / 1e6,
+  };
 }
 
 const shapes = [
@@ -95,7 +106,12 @@ const shapes = [
 ];
 
 console.log(
-  `embedded log append throughput (${SECONDS}s per scenario, value ${VALUE.length} bytes)`,
+  `embedded log append throughput (${SECONDS}s per scenario, value ${VALUE.length} bytes, load average ${
+    Deno.loadavg().map((l) => l.toFixed(1)).join(" ")
+  }, ${navigator.hardwareConcurrency} CPUs)`,
+);
+console.log(
+  "CPU us/record is this process's CPU time per record: it does not depend on how busy the machine is.",
 );
 for (
   const [kind, write] of [["topic", topicWriter], [
@@ -115,7 +131,9 @@ for (
           shape.name.padEnd(30)
         } ${String(rate).padStart(8)} records/s  ${
           String(Math.round(r.commits / r.seconds)).padStart(6)
-        } commits/s  ${group.padStart(5)} writes/commit`,
+        } commits/s  ${group.padStart(5)} writes/commit  ${
+          (r.cpuSeconds / r.records * 1e6).toFixed(1).padStart(6)
+        } CPU us/record`,
       );
     }
   }

@@ -8,7 +8,16 @@ import { createLogCore, type LogCoreOptions } from "./log_core.ts";
 import { EmbeddedStreamLog } from "./stream_log.ts";
 import { EmbeddedTopicLog } from "./topic_log.ts";
 
-/** Options of {@linkcode openEmbeddedLog}. */
+/**
+ * Options of {@linkcode openEmbeddedLog}.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile(), { fsync: false, pollIntervalMs: 10 });
+ * await log.close();
+ * ```
+ */
 export interface EmbeddedLogOptions extends LogCoreOptions {
   /**
    * fsync every commit (SQLite `synchronous=FULL`): an acknowledged record survives a
@@ -18,7 +27,18 @@ export interface EmbeddedLogOptions extends LogCoreOptions {
   fsync?: boolean;
 }
 
-/** Counters of the group committer, for metrics and benchmarks. */
+/**
+ * Counters of the group committer, for metrics and benchmarks.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile());
+ * const { commits, jobs } = log.stats();
+ * console.log(commits ? jobs / commits : 0); // mean group size
+ * await log.close();
+ * ```
+ */
 export interface EmbeddedLogStats {
   /** Transactions committed (each one fsync when `fsync` is on). */
   commits: number;
@@ -26,7 +46,18 @@ export interface EmbeddedLogStats {
   jobs: number;
 }
 
-/** An open embedded log: its topic and stream halves share one file and one committer. */
+/**
+ * An open embedded log: its topic and stream halves share one file and one committer.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile());
+ * await log.topics.createTopic("t");
+ * await log.streams.createStream("s");
+ * await log.close();
+ * ```
+ */
 export interface EmbeddedLog {
   /** Kafka-shaped topics. `topics.close()` releases this half only. */
   topics: EmbeddedTopicLog;

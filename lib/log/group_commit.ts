@@ -15,7 +15,20 @@ import { setImmediate } from "node:timers";
 import { BackendError } from "../errors.ts";
 import { LogClosedError } from "./errors.ts";
 
-/** Options of {@linkcode GroupCommitter}. */
+/**
+ * Options of {@linkcode GroupCommitter}.
+ *
+ * @example
+ * ```ts
+ * import { openLogDatabase } from "./sqlite_db.ts";
+ * import { GroupCommitter } from "./group_commit.ts";
+ * const db = openLogDatabase(await Deno.makeTempFile());
+ * const gc = new GroupCommitter(db, { path: "demo", onCommit: () => console.log("committed") });
+ * await gc.submit(() => 1);
+ * await gc.close();
+ * db.close();
+ * ```
+ */
 export interface GroupCommitterOptions {
   /** Path of the database, for messages. */
   path?: string;
@@ -26,6 +39,20 @@ export interface GroupCommitterOptions {
 /**
  * Callbacks around each group transaction, for writers that cache state (next offsets,
  * counters) across transactions.
+ *
+ * @example
+ * ```ts
+ * import { openLogDatabase } from "./sqlite_db.ts";
+ * import { GroupCommitter } from "./group_commit.ts";
+ * const db = openLogDatabase(await Deno.makeTempFile());
+ * const gc = new GroupCommitter(db);
+ * let open = 0;
+ * gc.addHooks({ begin: () => open++, abort: () => console.log("rolled back") });
+ * await gc.submit(() => 1);
+ * console.log(open); // 1
+ * await gc.close();
+ * db.close();
+ * ```
  */
 export interface TransactionHooks {
   /** After BEGIN IMMEDIATE: the write lock is held. */

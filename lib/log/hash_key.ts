@@ -6,7 +6,15 @@
 
 import { createHash } from "node:crypto";
 
-/** 2^128 - 1, the largest hash key. */
+/**
+ * 2^128 - 1, the largest hash key.
+ *
+ * @example
+ * ```ts
+ * import { MAX_HASH_KEY } from "./hash_key.ts";
+ * console.log(MAX_HASH_KEY === 2n ** 128n - 1n); // true
+ * ```
+ */
 export const MAX_HASH_KEY: bigint = (1n << 128n) - 1n;
 
 /**

@@ -10,7 +10,16 @@ import { GroupCommitter } from "./group_commit.ts";
 import { LogClosedError } from "./errors.ts";
 import { type LogDatabaseOptions, openLogDatabase } from "./sqlite_db.ts";
 
-/** Options of {@linkcode createLogCore}. */
+/**
+ * Options of {@linkcode createLogCore}.
+ *
+ * @example
+ * ```ts
+ * import { createLogCore } from "./log_core.ts";
+ * const core = createLogCore(await Deno.makeTempFile(), { fsync: true, pollIntervalMs: 50 });
+ * await core.close();
+ * ```
+ */
 export interface LogCoreOptions extends LogDatabaseOptions {
   /**
    * How often a waiting reader re-reads the file for records written by another process,

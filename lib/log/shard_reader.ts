@@ -11,10 +11,31 @@
 
 import type { ShardInfo, StreamLog, StreamRecord } from "./types.ts";
 
-/** Position marker of a shard that was read to its end; it is not read again. */
+/**
+ * Position marker of a shard that was read to its end; it is not read again.
+ *
+ * @example
+ * ```ts
+ * import { SHARD_END } from "./shard_reader.ts";
+ * const checkpoint = { "shardId-000000000000": SHARD_END, "shardId-000000000001": "000000000000000000042" };
+ * console.log(Object.values(checkpoint).filter((p) => p !== SHARD_END)); // one open position
+ * ```
+ */
 export const SHARD_END = "SHARD_END";
 
-/** Options of {@linkcode createShardReader}. */
+/**
+ * Options of {@linkcode createShardReader}.
+ *
+ * @example
+ * ```ts
+ * import { createShardReader, type ShardReaderOptions } from "./shard_reader.ts";
+ * import type { StreamLog } from "./types.ts";
+ * function reader(streams: StreamLog, saved: Record<string, string>, signal: AbortSignal) {
+ *   const options: ShardReaderOptions = { positions: saved, batchSize: 500, idleMs: 100, signal };
+ *   return createShardReader(streams, "streaming-pinterest-pin", options);
+ * }
+ * ```
+ */
 export interface ShardReaderOptions {
   /**
    * Where to start: `{ [shardId]: lastSequenceNumberRead | SHARD_END }`, as returned by

@@ -12,7 +12,16 @@
 import { DatabaseSync } from "node:sqlite";
 import { BackendError } from "../errors.ts";
 
-/** Options of {@linkcode openLogDatabase}. */
+/**
+ * Options of {@linkcode openLogDatabase}.
+ *
+ * @example
+ * ```ts
+ * import { openLogDatabase } from "./sqlite_db.ts";
+ * const db = openLogDatabase(await Deno.makeTempFile(), { fsync: false, busyTimeoutMs: 1000 });
+ * db.close();
+ * ```
+ */
 export interface LogDatabaseOptions {
   /** fsync every commit (`synchronous=FULL`); `false` gives `synchronous=OFF`. Default true. */
   fsync?: boolean;
@@ -20,17 +29,43 @@ export interface LogDatabaseOptions {
   busyTimeoutMs?: number;
 }
 
-/** Version of the schema below, kept in `PRAGMA user_version`. */
+/**
+ * Version of the schema below, kept in `PRAGMA user_version`.
+ *
+ * @example
+ * ```ts
+ * import { openLogDatabase, SCHEMA_VERSION } from "./sqlite_db.ts";
+ * const db = openLogDatabase(await Deno.makeTempFile());
+ * console.log(db.prepare("PRAGMA user_version").get(), SCHEMA_VERSION);
+ * db.close();
+ * ```
+ */
 export const SCHEMA_VERSION = 3;
 
 /**
  * Records are keyed by one packed integer, `slot * 2^37 + offset` (topics) or
  * `shard * 2^37 + sequence` (streams), so each table is a single B-tree that appends at
  * the end of a slot's range: about twice as fast as a table plus a secondary index.
+ *
+ * @example
+ * ```ts
+ * import { POSITION_BITS } from "./sqlite_db.ts";
+ * const slot = 3, offset = 41;
+ * const pos = slot * POSITION_BITS + offset;
+ * console.log(Math.floor(pos / POSITION_BITS), pos % POSITION_BITS); // 3 41
+ * ```
  */
 export const POSITION_BITS = 2 ** 37;
 
-/** Slots (topic partitions, shards) are numbered below this, so positions stay < 2^53. */
+/**
+ * Slots (topic partitions, shards) are numbered below this, so positions stay < 2^53.
+ *
+ * @example
+ * ```ts
+ * import { MAX_SLOTS, POSITION_BITS } from "./sqlite_db.ts";
+ * console.log(MAX_SLOTS * POSITION_BITS <= Number.MAX_SAFE_INTEGER + 1); // true
+ * ```
+ */
 export const MAX_SLOTS = 2 ** 16;
 
 const SCHEMA = `

@@ -11,7 +11,16 @@ import { MAX_SLOTS, POSITION_BITS } from "./sqlite_db.ts";
 import { shardNumberOf } from "./hash_key.ts";
 import { BulkInsert } from "./bulk_insert.ts";
 
-/** A row of the `streams` table. */
+/**
+ * A row of the `streams` table.
+ *
+ * @example
+ * ```ts
+ * import type { StreamRow } from "./stream_sql.ts";
+ * const row: StreamRow = { id: 1, created_at: Date.now(), next_seq: 0, next_shard: 1 };
+ * console.log(row.next_seq);
+ * ```
+ */
 export interface StreamRow {
   id: number;
   created_at: number;
@@ -19,7 +28,19 @@ export interface StreamRow {
   next_shard: number;
 }
 
-/** A row of the `shards` table. */
+/**
+ * A row of the `shards` table.
+ *
+ * @example
+ * ```ts
+ * import type { ShardRow } from "./stream_sql.ts";
+ * const row: ShardRow = {
+ *   slot: 1, shard_no: 0, parent_no: null, adjacent_parent_no: null,
+ *   hash_start: "0", hash_end: "9", starting_seq: 0, ending_seq: null,
+ * };
+ * console.log(row.ending_seq === null); // open
+ * ```
+ */
 export interface ShardRow {
   slot: number;
   shard_no: number;
@@ -31,7 +52,16 @@ export interface ShardRow {
   ending_seq: number | null;
 }
 
-/** A row of the `stream_records` table. */
+/**
+ * A row of the `stream_records` table.
+ *
+ * @example
+ * ```ts
+ * import type { StreamRecordRow } from "./stream_sql.ts";
+ * const row: StreamRecordRow = { seq: 7, partition_key: "k", data: new Uint8Array(), ts: 0 };
+ * console.log(row.seq);
+ * ```
+ */
 export interface StreamRecordRow {
   seq: number;
   partition_key: string;
@@ -39,7 +69,16 @@ export interface StreamRecordRow {
   ts: number;
 }
 
-/** An open shard with its hash-key range as numbers, for routing. */
+/**
+ * An open shard with its hash-key range as numbers, for routing.
+ *
+ * @example
+ * ```ts
+ * import type { OpenShard } from "./stream_sql.ts";
+ * const shard: OpenShard = { no: 0, slot: 1, start: 0n, end: 2n ** 128n - 1n };
+ * console.log(shard.start <= 5n && 5n <= shard.end); // true
+ * ```
+ */
 export interface OpenShard {
   no: number;
   slot: number;
@@ -58,7 +97,7 @@ export interface OpenShard {
  * const sql = new StreamSql(db);
  * const id = sql.insertStream("s", 1);
  * sql.insertShard(id, 0, { start: 0n, end: (1n << 128n) - 1n }, 0);
- * console.log(sql.listNames(), sql.shards(id)[0].shardId); // [ "s" ] shardId-000000000000
+ * console.log(sql.listNames(), sql.shards(id)[0].shard_no); // [ "s" ] 0
  * db.close();
  * ```
  */

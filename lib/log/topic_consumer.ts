@@ -20,7 +20,16 @@ import { TopicNotFoundError } from "../errors.ts";
 import type { LogCore } from "./log_core.ts";
 import { POSITION_BITS } from "./sqlite_db.ts";
 
-/** A topic the consumer reads, as resolved when it joined. */
+/**
+ * A topic the consumer reads, as resolved when it joined.
+ *
+ * @example
+ * ```ts
+ * import type { AssignedTopic } from "./topic_consumer.ts";
+ * const t: AssignedTopic = { name: "pinterest.pin", id: 1, partitions: 2, slots: [1, 2] };
+ * console.log(t.slots[1]); // storage slot of partition 1
+ * ```
+ */
 export interface AssignedTopic {
   name: string;
   id: number;

@@ -18,7 +18,16 @@ import { partitionForKey, RoundRobin } from "./partitioner.ts";
 import { MAX_SLOTS, POSITION_BITS } from "./sqlite_db.ts";
 import type { TransactionHooks } from "./group_commit.ts";
 
-/** A topic as the writer and consumers see it. */
+/**
+ * A topic as the writer and consumers see it.
+ *
+ * @example
+ * ```ts
+ * import type { TopicMeta } from "./topic_writes.ts";
+ * const meta: TopicMeta = { id: 1, partitions: 1, slots: [1] };
+ * console.log(meta.partitions);
+ * ```
+ */
 export interface TopicMeta {
   id: number;
   partitions: number;
