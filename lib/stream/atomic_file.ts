@@ -29,6 +29,8 @@ export interface WriteFileAtomicOptions {
  * ```
  */
 export async function syncDir(dir: string): Promise<void> {
+  // Windows cannot open a directory as a file; NTFS renames are journaled instead.
+  if (Deno.build.os === "windows") return;
   const handle = await Deno.open(dir, { read: true });
   try {
     await handle.sync();

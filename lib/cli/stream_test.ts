@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "../errors.ts";
+import { openEmbeddedLog } from "../log/mod.ts";
+import { silentLogger } from "../logger.ts";
+import { createGenerator } from "../source/mod.ts";
+import { emptyPostedKeys, putPosts } from "../stream/exactly_once_check.ts";
+import { countStreamTables } from "../stream/mod.ts";
+import { parseStreamArgs, runStreamCli } from "./stream.ts";
+
+Deno.test("stream cli: defaults and flags", () => {
+  assert.deepEqual(parseStreamArgs([]), {
+    dataDir: ".data",
+    prefix: "pinterest",
+    triggerIntervalMs: 1000,
+    once: false,
+  });
+  assert.deepEqual(
+    parseStreamArgs([
+      "--data-dir",
+      "/x",
+      "--prefix",
+      "p_1",
+      "--trigger-interval-ms",
+      "250",
+      "--once",
+    ]),
+    { dataDir: "/x", prefix: "p_1", triggerIntervalMs: 250, once: true },
+  );
+});
+
+Deno.test("stream cli: invalid settings name the flag", () => {
+  for (const bad of ["0", "1.5", "soon"]) {
+    assert.throws(
+      () => parseStreamArgs(["--trigger-interval-ms", bad]),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.context.setting === "--trigger-interval-ms" &&
+        e.context.value === bad,
+    );
+  }
+  assert.throws(() => parseStreamArgs(["--prefix", "a b"]), ConfigError);
+  assert.throws(() => parseStreamArgs(["--bogus"]), TypeError);
+});
+
+Deno.test("stream cli: --once catches up from {data-dir}/log.db into {data-dir}/stream", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const log = await openEmbeddedLog(`${dataDir}/log.db`);
+  for (const kind of ["pin", "geo", "user"]) {
+    await log.streams.createStream(`streaming-cli-${kind}`);
+  }
+  const gen = createGenerator({ rows: 20, seed: 9 });
+  const posts = Array.from({ length: 20 }, (_, i) => gen.post(i));
+  await putPosts(log.streams, posts, {
+    prefix: "cli",
+    into: emptyPostedKeys(),
+  });
+  await log.close();
+  const args = ["--once", "--data-dir", dataDir, "--prefix", "cli"];
+  const stats = await runStreamCli(args, { logger: silentLogger });
+  assert.equal(stats.records, 60);
+  assert.equal(stats.batches, 1);
+  assert.deepEqual(await countStreamTables(`${dataDir}/stream`), {
+    stream_pin: 20,
+    stream_geo: 20,
+    stream_user: 20,
+    stream_quarantine: 0,
+  });
+  const again = await runStreamCli(args, { logger: silentLogger });
+  assert.equal(again.records, 0);
+  assert.equal(again.lastBatchId, 1);
+});
+
+Deno.test("stream cli: a continuous run stops when its signal aborts", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const stop = new AbortController();
+  const done = runStreamCli([
+    "--data-dir",
+    dataDir,
+    "--trigger-interval-ms",
+    "20",
+  ], {
+    signal: stop.signal,
+    logger: silentLogger,
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  stop.abort();
+  const stats = await done;
+  assert.equal(stats.batches, 0);
+  assert.equal(stats.failures, 0);
+});
