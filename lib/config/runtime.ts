@@ -1,0 +1,129 @@
+/**
+ * Opens the backends of a profile behind the shared interfaces: one table maps each profile
+ * to its opener, so stages never branch on the tier.
+ *
+ * - `embedded`: one SQLite log file (`{dataDir}/log.db`) for topics and streams, the lake in
+ *   `{dataDir}/lake`.
+ * - `local` and `aws`: Kafka (kafkajs), Kinesis and S3 adapters; only the endpoints differ.
+ *
+ * SDK modules are imported on demand, so the embedded tier never loads kafkajs or the AWS SDK.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import type { ObjectStore } from "../lake/types.ts";
+import type { StreamLog, TopicLog } from "../log/types.ts";
+import type { SourceReader } from "../source/types.ts";
+import type { PipelineConfig, Profile } from "./settings.ts";
+
+/** The opened backends of one profile. */
+export interface Runtime {
+  config: PipelineConfig;
+  topics: TopicLog;
+  streams: StreamLog;
+  lake: ObjectStore;
+  /** Closes every backend; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Where embedded data lives below `dataDir`. */
+export function embeddedPaths(dataDir: string): { log: string; lake: string } {
+  return { log: join(dataDir, "log.db"), lake: join(dataDir, "lake") };
+}
+
+type Opener = (config: PipelineConfig) => Promise<Runtime>;
+
+async function openEmbedded(config: PipelineConfig): Promise<Runtime> {
+  const { openEmbeddedLog } = await import("../log/mod.ts");
+  const { openDirStore } = await import("../lake/mod.ts");
+  const paths = embeddedPaths(config.dataDir);
+  await Deno.mkdir(config.dataDir, { recursive: true });
+  const log = await openEmbeddedLog(paths.log);
+  return {
+    config,
+    topics: log.topics,
+    streams: log.streams,
+    lake: openDirStore(paths.lake),
+    close: once(() => log.close()),
+  };
+}
+
+async function openServices(config: PipelineConfig): Promise<Runtime> {
+  const { openKafkaLog } = await import("../adapters/kafka/mod.ts");
+  const { openKinesisLog } = await import("../adapters/kinesis/mod.ts");
+  const { openS3Store } = await import("../adapters/s3/mod.ts");
+  const topics = await openKafkaLog({ brokers: config.kafkaBrokers });
+  try {
+    const streams = await openKinesisLog({
+      region: config.awsRegion,
+      endpoint: config.kinesisEndpoint || undefined,
+    });
+    const lake = await openS3Store({
+      region: config.awsRegion,
+      endpoint: config.s3Endpoint || undefined,
+      bucket: config.s3Bucket,
+      forcePathStyle: config.s3Endpoint !== "",
+    });
+    return {
+      config,
+      topics,
+      streams,
+      lake,
+      close: once(async () => {
+        await Promise.allSettled([topics.close(), streams.close()]);
+      }),
+    };
+  } catch (e) {
+    await topics.close();
+    throw e;
+  }
+}
+
+const OPENERS: Record<Profile, Opener> = {
+  embedded: openEmbedded,
+  local: openServices,
+  aws: openServices,
+};
+
+/**
+ * Opens the topics, streams and lake of `config.profile`.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig, openRuntime } from "./mod.ts";
+ * const runtime = await openRuntime(loadConfig({ dataDir: await Deno.makeTempDir() }));
+ * console.log(runtime.lake.location);
+ * await runtime.close();
+ * ```
+ */
+export function openRuntime(config: PipelineConfig): Promise<Runtime> {
+  return OPENERS[config.profile](config);
+}
+
+/**
+ * Opens the source rows named by `config.sourceUrl`: a `mysql://` URL or a SQLite path.
+ * A missing SQLite file is an error here; `deno task seed` (or `emulate`) writes it.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig, openSource } from "./mod.ts";
+ * const source = await openSource(loadConfig());
+ * console.log(await source.rowCount());
+ * await source.close();
+ * ```
+ */
+export async function openSource(
+  config: PipelineConfig,
+): Promise<SourceReader> {
+  const { isMysqlUrl, openMysqlSource, openSqliteSource } = await import(
+    "../source/mod.ts"
+  );
+  return isMysqlUrl(config.sourceUrl)
+    ? await openMysqlSource(config.sourceUrl)
+    : await openSqliteSource(config.sourceUrl);
+}
+
+function once(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= close());
+}
