@@ -26,7 +26,15 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** Where embedded data lives below `dataDir`. */
+/**
+ * Where embedded data lives below `dataDir`.
+ *
+ * @example
+ * ```ts
+ * import { embeddedPaths } from "./runtime.ts";
+ * console.log(embeddedPaths(".data").lake); // .data/lake
+ * ```
+ */
 export function embeddedPaths(dataDir: string): { log: string; lake: string } {
   return { log: join(dataDir, "log.db"), lake: join(dataDir, "lake") };
 }
