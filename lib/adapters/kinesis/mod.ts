@@ -19,6 +19,7 @@ export {
 } from "./kinesis_log.ts";
 export {
   chunkIndexes,
+  PUT_RECORDS_LIMITS,
   type PutBatch,
   type PutRetryOptions,
   putWithRetry,

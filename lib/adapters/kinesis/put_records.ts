@@ -39,6 +39,19 @@ export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
   "KMSThrottlingException",
 ]);
 
+/**
+ * The Kinesis PutRecords limits: 500 records and 5 MiB (data plus partition keys) per call.
+ *
+ * @example
+ * ```ts
+ * import { PUT_RECORDS_LIMITS } from "./put_records.ts";
+ * console.log(PUT_RECORDS_LIMITS.maxRecords); // 500
+ * ```
+ */
+export const PUT_RECORDS_LIMITS: Readonly<
+  { maxRecords: number; maxBytes: number }
+> = Object.freeze({ maxRecords: 500, maxBytes: 5 * 1024 * 1024 });
+
 const enc = new TextEncoder();
 
 /** Why Kinesis would reject the whole request for this record, or `null`. */
@@ -114,8 +127,8 @@ export async function putWithRetry(
   const sleep = options.sleep ??
     ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const limits = {
-    maxRecords: options.maxRecords ?? 500,
-    maxBytes: options.maxBytes ?? 5 * 1024 * 1024,
+    maxRecords: options.maxRecords ?? PUT_RECORDS_LIMITS.maxRecords,
+    maxBytes: options.maxBytes ?? PUT_RECORDS_LIMITS.maxBytes,
   };
   const results: (PutRecordResult | undefined)[] = records.map((r) => {
     const problem = recordProblem(r);

@@ -1,0 +1,132 @@
+import assert from "node:assert/strict";
+import { openKinesisLog } from "./mod.ts";
+import { createKinesisClient } from "./sdk.ts";
+import { IteratorCache, ShardPager } from "./shard_iterators.ts";
+import { kinesisTestTarget, uniqueStream, withKinesis } from "./test_target.ts";
+
+const target = await kinesisTestTarget();
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+Deno.test("IteratorCache: one use per entry, keyed by position, oldest evicted, stale ignored", () => {
+  const cache = new IteratorCache({ maxEntries: 2 });
+  cache.put("s", "shardId-000000000000", undefined, "it-start");
+  cache.put("s", "shardId-000000000000", "7", "it-7");
+  assert.equal(cache.take("s", "shardId-000000000000", "8"), undefined);
+  assert.equal(cache.take("s", "shardId-000000000001", "7"), undefined);
+  assert.equal(cache.take("s", "shardId-000000000000", "7"), "it-7");
+  assert.equal(cache.take("s", "shardId-000000000000", "7"), undefined);
+  cache.put("s", "shardId-000000000000", "9", "it-9");
+  cache.put("t", "shardId-000000000000", "9", "t-9");
+  assert.equal(cache.size, 2);
+  assert.equal(cache.take("s", "shardId-000000000000"), undefined); // evicted
+  cache.clear("s");
+  assert.equal(cache.size, 1);
+  assert.equal(cache.take("t", "shardId-000000000000", "9"), "t-9");
+
+  const stale = new IteratorCache({ maxAgeMs: 0 });
+  stale.put("s", "shardId-000000000000", "1", "old");
+  assert.equal(stale.take("s", "shardId-000000000000", "1"), undefined);
+  assert.equal(stale.size, 0);
+});
+
+Deno.test({
+  name: "ShardPager against kinesis-mock",
+  ignore: target.ignore,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: (t) =>
+    withKinesis(target, async (endpoint) => {
+      const log = await openKinesisLog({ endpoint });
+      const client = createKinesisClient({ endpoint });
+      const calls: string[] = [];
+      client.middlewareStack.add(
+        (next, context) => (args) => {
+          calls.push(String(context.commandName));
+          return next(args);
+        },
+        { step: "initialize", name: "countCommands" },
+      );
+      const stream = uniqueStream("pager");
+      try {
+        await log.createStream(stream);
+        await log.putRecords(
+          stream,
+          ["a", "b", "c", "d", "e"].map((v) => ({
+            data: enc.encode(v),
+            partitionKey: v,
+          })),
+        );
+        const pager = new ShardPager(client);
+        const shard = "shardId-000000000000";
+
+        await t.step(
+          "polling from where it stopped costs one GetRecords per call",
+          async () => {
+            const seen: string[] = [];
+            let after: string | undefined;
+            for (let i = 0; i < 5; i++) {
+              const page = await pager.read(stream, shard, {
+                afterSequenceNumber: after,
+                limit: 2,
+              });
+              assert.equal(page.shardEnded, false);
+              seen.push(...page.records.map((r) => dec.decode(r.data)));
+              after = page.records.at(-1)?.sequenceNumber ?? after;
+            }
+            assert.deepEqual(seen, ["a", "b", "c", "d", "e"]);
+            assert.deepEqual(calls, [
+              "GetShardIteratorCommand",
+              ...Array(5).fill("GetRecordsCommand"),
+            ]);
+            assert.equal(pager.cache.size, 1);
+            await log.putRecords(stream, [{
+              data: enc.encode("f"),
+              partitionKey: "f",
+            }]);
+            const next = await pager.read(stream, shard, {
+              afterSequenceNumber: after,
+            });
+            assert.deepEqual(next.records.map((r) => dec.decode(r.data)), [
+              "f",
+            ]);
+            assert.equal(calls.at(-1), "GetRecordsCommand");
+            assert.equal(calls.length, 7);
+          },
+        );
+
+        await t.step(
+          "a position without a cached iterator asks for one",
+          async () => {
+            const first = await pager.read(stream, shard, { limit: 1 });
+            calls.length = 0;
+            const page = await pager.read(stream, shard, {
+              afterSequenceNumber: first.records[0].sequenceNumber,
+              limit: 100,
+            });
+            assert.deepEqual(
+              page.records.map((r) => dec.decode(r.data)),
+              ["b", "c", "d", "e", "f"],
+            );
+            assert.deepEqual(calls, ["GetRecordsCommand"]); // cached by the read above
+            calls.length = 0;
+            const again = await pager.read(stream, shard, {
+              afterSequenceNumber: first.records[0].sequenceNumber,
+              limit: 1,
+            });
+            assert.deepEqual(again.records.map((r) => dec.decode(r.data)), [
+              "b",
+            ]);
+            assert.deepEqual(calls, [
+              "GetShardIteratorCommand",
+              "GetRecordsCommand",
+            ]);
+          },
+        );
+      } finally {
+        await log.deleteStream(stream).catch(() => {});
+        client.destroy();
+        await log.close();
+      }
+    }),
+});
