@@ -167,11 +167,15 @@ export function createSink(options: SinkOptions): Sink {
           waitCap(),
           w.msUntilDue(Date.now()),
         );
+        const polledAt = Date.now();
         const records = await consumer.poll({
           maxRecords: Math.max(flushSize, 500),
           timeoutMs,
         });
         got = records.length > 0;
+        // An empty poll that came back early (e.g. a closed log) must not spin the loop.
+        const early = timeoutMs - (Date.now() - polledAt);
+        if (!got && early > 0) await new Promise((r) => setTimeout(r, early));
         await locked(() => w.accept(records, Date.now()));
       }
       await locked(() => w.flushAll());

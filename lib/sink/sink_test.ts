@@ -138,27 +138,30 @@ Deno.test("sink: rotation by time writes a partial buffer while no record arrive
     });
     const controller = new AbortController();
     const running = sink.run(controller.signal);
-    const waitFor = async (n: number) => {
+    try {
+      const waitFor = async (n: number) => {
+        const t0 = Date.now();
+        while (Object.keys(await fx.lake()).length < n) {
+          assert.ok(
+            Date.now() - t0 < 5000,
+            `no rotation within 5 s (want ${n} objects)`,
+          );
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        return Date.now() - t0;
+      };
       const t0 = Date.now();
-      while (Object.keys(await fx.lake()).length < n) {
-        assert.ok(
-          Date.now() - t0 < 5000,
-          `no rotation within 5 s (want ${n} objects)`,
-        );
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      return Date.now() - t0;
-    };
-    const t0 = Date.now();
-    await fx.append("t.pin", values(2));
-    await waitFor(1);
-    const first = Date.now() - t0;
-    assert.ok(first >= 300 && first < 1500, `rotated after ${first} ms`);
-    await fx.append("t.pin", values(1, 2));
-    await waitFor(2);
+      await fx.append("t.pin", values(2));
+      await waitFor(1);
+      const first = Date.now() - t0;
+      assert.ok(first >= 300 && first < 1500, `rotated after ${first} ms`);
+      await fx.append("t.pin", values(1, 2));
+      await waitFor(2);
+    } finally {
+      controller.abort();
+      await running;
+    }
     assert.equal(await fx.committed("t.pin", 0), 3);
-    controller.abort();
-    await running;
     assert.deepEqual(await fx.lake(), {
       [P("t.pin", 0, "0000000000")]: ndjson(2, 0),
       [P("t.pin", 0, "0000000002")]: ndjson(1, 2),
