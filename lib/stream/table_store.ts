@@ -20,7 +20,11 @@
  * rewritten. Readers ({@linkcode listCommittedParts}) only ever list parts ≤ `C`, so they
  * see whole batches even while a batch is being written. Hence, after a crash at any
  * moment, the committed parts hold exactly the records before the checkpoint positions,
- * each once.
+ * each once (by induction: batch `B` holds exactly the records between the positions of
+ * checkpoints `B - 1` and `B`). Recovery fsyncs its deletions before anything new is
+ * committed, so a deleted part cannot come back after a power loss and count as committed
+ * later; a checkpoint rename lost to a power loss only reverts to checkpoint `B - 1`, whose
+ * recovery deletes part `B` and reprocesses it. The lock keeps a second writer out.
  *
  * @module
  */
@@ -86,7 +90,7 @@ export interface TableStore {
   readonly recovered: string[];
   /** Commits the next batch (id = checkpoint + 1) and returns the new checkpoint. */
   commit(batch: BatchOutput): Promise<Checkpoint>;
-  /** Releases the lock. */
+  /** Releases the lock (a second call does nothing). */
   close(): Promise<void>;
 }
 
@@ -134,6 +138,7 @@ export async function openTableStore(
       await Deno.mkdir(`${dir}/${table}`, { recursive: true });
     }
     let current = await readCheckpoint(dir);
+    let closed = false;
     const recovered = await recover(dir, current.batchId);
     const hook = options.onCommitStep ?? (() => {});
     return {
@@ -176,6 +181,8 @@ export async function openTableStore(
         return next;
       },
       async close() {
+        if (closed) return; // idempotent: a failed reset may close twice
+        closed = true;
         await lock.unlock();
         lock.close();
       },
