@@ -13,7 +13,7 @@ import {
   STREAM_TABLE_NAMES,
   type StreamTableName,
 } from "./micro_batch.ts";
-import { listCommittedParts } from "./table_store.ts";
+import { parsePartName } from "./table_store.ts";
 import { ConfigError } from "../errors.ts";
 
 /**
@@ -80,4 +80,34 @@ export async function countStreamTables(
     out[name] = (await readStreamTable(outDir, name)).height;
   }
   return out;
+}
+
+/**
+ * The committed parts of `table` in `dir`, oldest first: those with a batch id ≤ `batchId`
+ * (the checkpoint's). Parts of an uncommitted batch are never listed.
+ *
+ * @example
+ * ```ts
+ * import { listCommittedParts } from "./read_table.ts";
+ * const dir = await Deno.makeTempDir();
+ * console.log(await listCommittedParts(dir, "stream_pin", 0)); // []
+ * ```
+ */
+export async function listCommittedParts(
+  dir: string,
+  table: string,
+  batchId: number,
+): Promise<string[]> {
+  const found: [number, string][] = [];
+  try {
+    for await (const entry of Deno.readDir(`${dir}/${table}`)) {
+      const id = entry.isFile ? parsePartName(entry.name) : null;
+      if (id !== null && id <= batchId) found.push([id, entry.name]);
+    }
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw e;
+  }
+  found.sort((a, b) => a[0] - b[0]);
+  return found.map(([, name]) => `${dir}/${table}/${name}`);
 }

@@ -17,7 +17,7 @@
  * if its batch id is ≤ the checkpoint's. On open, every `*.tmp` file and every part with a
  * batch id > `C` is deleted (leftovers of a batch that crashed before its commit point);
  * the reader then resumes from the checkpoint positions, so that batch is read again and
- * rewritten. Readers ({@linkcode listCommittedParts}) only ever list parts ≤ `C`, so they
+ * rewritten. Readers (`listCommittedParts` in `read_table.ts`) only list parts ≤ `C`, so they
  * see whole batches even while a batch is being written. Hence, after a crash at any
  * moment, the committed parts hold exactly the records before the checkpoint positions,
  * each once (by induction: batch `B` holds exactly the records between the positions of
@@ -110,6 +110,20 @@ export function partName(batchId: number): string {
 }
 
 /**
+ * The batch id of a part file name, or `null` when `name` is not a part.
+ *
+ * @example
+ * ```ts
+ * import { parsePartName } from "./table_store.ts";
+ * console.log(parsePartName("part-000000000007.parquet"), parsePartName("x.tmp")); // 7 null
+ * ```
+ */
+export function parsePartName(name: string): number | null {
+  const m = PART_RE.exec(name);
+  return m ? Number(m[1]) : null;
+}
+
+/**
  * Opens `dir` for writing: takes its lock (or throws {@linkcode StreamLockedError}), reads
  * the checkpoint and deletes whatever an interrupted commit left behind.
  *
@@ -193,36 +207,6 @@ export async function openTableStore(
   }
 }
 
-/**
- * The committed parts of `table` in `dir`, oldest first: those with a batch id ≤ `batchId`
- * (the checkpoint's). Parts of an uncommitted batch are never listed.
- *
- * @example
- * ```ts
- * import { listCommittedParts } from "./table_store.ts";
- * const dir = await Deno.makeTempDir();
- * console.log(await listCommittedParts(dir, "stream_pin", 0)); // []
- * ```
- */
-export async function listCommittedParts(
-  dir: string,
-  table: string,
-  batchId: number,
-): Promise<string[]> {
-  const found: [number, string][] = [];
-  try {
-    for await (const entry of Deno.readDir(`${dir}/${table}`)) {
-      const m = entry.isFile ? PART_RE.exec(entry.name) : null;
-      if (m && Number(m[1]) <= batchId) found.push([Number(m[1]), entry.name]);
-    }
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return [];
-    throw e;
-  }
-  found.sort((a, b) => a[0] - b[0]);
-  return found.map(([, name]) => `${dir}/${table}/${name}`);
-}
-
 async function recover(dir: string, batchId: number): Promise<string[]> {
   const removed: string[] = [];
   const touched = new Set<string>();
@@ -238,8 +222,8 @@ async function recover(dir: string, batchId: number): Promise<string[]> {
     }
     if (!entry.isDirectory) continue;
     for await (const file of Deno.readDir(`${dir}/${entry.name}`)) {
-      const m = PART_RE.exec(file.name);
-      if (file.name.endsWith(TEMP_SUFFIX) || (m && Number(m[1]) > batchId)) {
+      const id = parsePartName(file.name);
+      if (file.name.endsWith(TEMP_SUFFIX) || (id !== null && id > batchId)) {
         await drop(`${dir}/${entry.name}`, file.name);
       }
     }

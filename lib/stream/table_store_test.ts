@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { CHECKPOINT_FILE, readCheckpoint } from "./checkpoint.ts";
 import { StreamCheckpointError, StreamLockedError } from "./errors.ts";
+import { listCommittedParts } from "./read_table.ts";
 import {
   type CommitStep,
-  listCommittedParts,
   openTableStore,
+  parsePartName,
   partName,
 } from "./table_store.ts";
 
@@ -53,6 +54,8 @@ Deno.test("table store: commits number batches 1, 2, 3 and checkpoint positions"
   ]);
   assert.deepEqual(await names(dir, "stream_geo", 3), [partName(2)]);
   assert.deepEqual(await names(dir, "stream_pin", 1), [partName(1)]);
+  assert.equal(parsePartName(partName(2)), 2);
+  assert.equal(parsePartName(`${partName(2)}.tmp`), null);
   assert.equal(
     await Deno.readTextFile(`${dir}/stream_pin/${partName(2)}`),
     "b",
