@@ -229,7 +229,10 @@ async function waitReady(
 async function stop(options: ServiceStateOptions): Promise<void> {
   const record = await readPidFile(options.stateDir, NAME);
   if (!record) return;
-  await stopPid(record.pid, { marker: record.marker, timeoutMs: 10_000 });
+  // Data lives in memory only, so there is nothing to flush; and kinesis-mock's graceful
+  // shutdown waits for half-open connections (e.g. a bare TCP probe of its TLS port) for
+  // many seconds, so SIGKILL follows SIGTERM soon.
+  await stopPid(record.pid, { marker: record.marker, timeoutMs: 3_000 });
   await removePidFile(options.stateDir, NAME);
 }
 
