@@ -15,6 +15,7 @@ import {
   storedKeys,
 } from "./exactly_once_check.ts";
 import { countStreamTables } from "./read_table.ts";
+import { parsePartName } from "./table_store.ts";
 
 const REPO = fromFileUrl(new URL("../../", import.meta.url));
 const CLI = fromFileUrl(new URL("../cli/stream.ts", import.meta.url));
@@ -55,6 +56,26 @@ async function waitForCommitAfter(
   return false;
 }
 
+/**
+ * Waits (at most 10 s) until a commit is in flight: a part temp file, or a part newer than
+ * the checkpoint, exists in `stream_pin`. True when one was seen.
+ */
+async function waitForCommitInFlight(
+  outDir: string,
+  exited: () => boolean,
+): Promise<boolean> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && !exited()) {
+    const { batchId } = await readCheckpoint(outDir);
+    for await (const e of Deno.readDir(`${outDir}/stream_pin`)) {
+      const id = parsePartName(e.name);
+      if (e.name.endsWith(".tmp") || (id !== null && id > batchId)) return true;
+    }
+    await sleep(0);
+  }
+  return false;
+}
+
 Deno.test("stream crash test: SIGKILLed 5 times mid-run, restarted, every record exactly once", async () => {
   const dataDir = await Deno.makeTempDir();
   const outDir = `${dataDir}/stream`;
@@ -79,6 +100,7 @@ Deno.test("stream crash test: SIGKILLed 5 times mid-run, restarted, every record
 
   let killed = 0;
   let recoveries = 0;
+  let inCommit = 0;
   try {
     while (killed < KILLS) {
       const before = (await readCheckpoint(outDir)).batchId;
@@ -90,8 +112,11 @@ Deno.test("stream crash test: SIGKILLed 5 times mid-run, restarted, every record
       });
       const stderr = new Response(child.stderr).text();
       const progressed = await waitForCommitAfter(outDir, before, () => exited);
-      // A random moment of the run: during the first batches or well after.
-      if (progressed) await sleep(Math.random() * 1500);
+      // Odd kills: a random moment of the run. Even kills: while a commit is in flight.
+      if (progressed && killed % 2 === 0) await sleep(Math.random() * 1500);
+      if (progressed && killed % 2 === 1) {
+        if (await waitForCommitInFlight(outDir, () => exited)) inCommit++;
+      }
       if (!exited) child.kill("SIGKILL");
       const s = await status;
       const text = await stderr;
@@ -122,7 +147,8 @@ Deno.test("stream crash test: SIGKILLed 5 times mid-run, restarted, every record
     stream_quarantine: 0,
   });
   console.log(
-    `  ${KILLS} SIGKILLs, ${total} posts (${3 * total} records), ` +
+    `  ${KILLS} SIGKILLs (${inCommit} while a commit was in flight), ` +
+      `${total} posts (${3 * total} records), ` +
       `${(await readCheckpoint(outDir)).batchId} batches, ` +
       `${recoveries} restarts found an uncommitted batch to remove`,
   );
