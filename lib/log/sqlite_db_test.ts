@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { BackendError } from "../errors.ts";
+import { openEmbeddedLog } from "./embedded_log.ts";
+import { openLogDatabase, SCHEMA_VERSION } from "./sqlite_db.ts";
+
+Deno.test("log database: WAL mode, synchronous FULL with fsync and OFF without, busy timeout", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sqlite_db_test_" });
+  for (const [fsync, level] of [[true, 2], [false, 0]] as const) {
+    const db = openLogDatabase(`${dir}/log-${fsync}.db`, {
+      fsync,
+      busyTimeoutMs: 1234,
+    });
+    assert.deepEqual({ ...db.prepare("PRAGMA journal_mode").get() }, {
+      journal_mode: "wal",
+    });
+    assert.deepEqual({ ...db.prepare("PRAGMA synchronous").get() }, {
+      synchronous: level,
+    });
+    assert.deepEqual({ ...db.prepare("PRAGMA busy_timeout").get() }, {
+      timeout: 1234,
+    });
+    assert.deepEqual({ ...db.prepare("PRAGMA user_version").get() }, {
+      user_version: SCHEMA_VERSION,
+    });
+    db.close();
+  }
+  const defaults = openLogDatabase(`${dir}/log-default.db`);
+  assert.deepEqual({ ...defaults.prepare("PRAGMA synchronous").get() }, {
+    synchronous: 2,
+  });
+  assert.deepEqual({ ...defaults.prepare("PRAGMA busy_timeout").get() }, {
+    timeout: 5000,
+  });
+  defaults.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("log database: a version-2 file is migrated; an unknown version is refused", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sqlite_db_test_" });
+  const path = `${dir}/log.db`;
+  const log = await openEmbeddedLog(path);
+  await log.topics.createTopic("t");
+  await log.topics.append("t", [{ value: new Uint8Array([1]) }]);
+  await log.close();
+  // Make it look like a version-2 file, which kept next offsets in a column.
+  const raw = new DatabaseSync(path);
+  raw.exec(
+    "ALTER TABLE topic_partitions ADD COLUMN next_offset INTEGER NOT NULL DEFAULT 0",
+  );
+  raw.exec("PRAGMA user_version = 2");
+  raw.close();
+  const again = await openEmbeddedLog(path);
+  assert.deepEqual(
+    await again.topics.append("t", [{ value: new Uint8Array([2]) }]),
+    [
+      { partition: 0, offset: 1 },
+    ],
+  );
+  await again.close();
+  const check = new DatabaseSync(path);
+  const cols = check.prepare("PRAGMA table_info(topic_partitions)").all();
+  check.close();
+  assert.deepEqual(cols.map((c) => c.name), ["slot", "topic_id", "partition"]);
+
+  const other = new DatabaseSync(path);
+  other.exec("PRAGMA user_version = 99");
+  other.close();
+  assert.throws(
+    () => openLogDatabase(path),
+    (e: unknown) => e instanceof BackendError && /Delete it/.test(e.message),
+  );
+  await Deno.remove(dir, { recursive: true });
+});
