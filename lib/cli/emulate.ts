@@ -1,0 +1,224 @@
+/**
+ * `deno task emulate`: the whole pipeline on one command.
+ *
+ * ```sh
+ * deno task emulate [--count 500] [--duration S] [--rate R] [--concurrency 4] [--mode both]
+ *                   [--api URL] [--api-key K] [--prefix pinterest] [--profile embedded]
+ *                   [--data-dir .data] [--source PATH|mysql://...] [--seed N]
+ * ```
+ *
+ * Ctrl-C stops posting; what was acknowledged is still drained into the lake. A second
+ * Ctrl-C exits at once.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { loadConfig } from "../config/settings.ts";
+import {
+  createProgressLine,
+  formatSummary,
+  parseMode,
+} from "../emulator/mod.ts";
+import { ConfigError, PipelineError } from "../errors.ts";
+import { consoleLogger } from "../logger.ts";
+import {
+  type EmulateJobOptions,
+  type EmulateJobResult,
+  runEmulateJob,
+} from "../pipeline/emulate.ts";
+
+const USAGE = `Usage: deno task emulate [options]
+  --count N         posts to make (default 500)
+  --duration S      stop after S seconds instead of a count
+  --rate R          posts per second (default: as fast as the API answers)
+  --concurrency C   posts in flight (default 4)
+  --mode M          batch | stream | both (default both)
+  --api URL         post to this API instead of the in-process gateway
+  --api-key K       sent as x-api-key
+  --seed N          seed of the random row picks (default: random)
+  --prefix P        topics P.pin|.geo|.user, streams streaming-P-* (default pinterest)
+  --profile P       embedded | local | aws (default embedded)
+  --data-dir D      generated data root (default .data)
+  --source S        SQLite path or mysql:// URL of the source tables`;
+
+/** Parsed command line of `deno task emulate`. */
+export interface EmulateArgs {
+  flags: {
+    profile?: string;
+    dataDir?: string;
+    prefix?: string;
+    source?: string;
+  };
+  job: EmulateJobOptions;
+}
+
+function numberFlag(
+  name: string,
+  text: string | undefined,
+  check: (n: number) => boolean,
+  rule: string,
+) {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === "" || !check(value)) {
+    throw new ConfigError(`--${name}`, rule, text);
+  }
+  return value;
+}
+
+/**
+ * Parses `deno task emulate` arguments; throws `ConfigError` naming the bad flag.
+ *
+ * @example
+ * ```ts
+ * import { parseEmulateArgs } from "./emulate.ts";
+ * const { job } = parseEmulateArgs(["--count", "200", "--mode", "batch"]);
+ * console.log(job.count, job.mode); // 200 batch
+ * ```
+ */
+export function parseEmulateArgs(args: string[]): EmulateArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      options: Object.fromEntries(
+        [
+          "count",
+          "duration",
+          "rate",
+          "concurrency",
+          "mode",
+          "api",
+          "api-key",
+          "seed",
+          "prefix",
+          "profile",
+          "data-dir",
+          "source",
+        ]
+          .map((name) => [name, { type: "string" as const }]),
+      ),
+    }));
+  } catch (cause) {
+    throw new ConfigError(
+      "arguments",
+      `${(cause as Error).message}\n${USAGE}`,
+      args.join(" "),
+      { cause },
+    );
+  }
+  const v = values as Record<string, string | undefined>;
+  const integer = (n: number) => Number.isInteger(n) && n >= 0;
+  const positive = (n: number) => Number.isFinite(n) && n > 0;
+  const duration = numberFlag(
+    "duration",
+    v.duration,
+    positive,
+    "must be seconds > 0",
+  );
+  return {
+    flags: {
+      profile: v.profile,
+      dataDir: v["data-dir"],
+      prefix: v.prefix,
+      source: v.source,
+    },
+    job: {
+      count: numberFlag(
+        "count",
+        v.count,
+        integer,
+        "must be a whole number >= 0",
+      ),
+      duration: duration === undefined ? undefined : duration * 1000,
+      rate: numberFlag(
+        "rate",
+        v.rate,
+        positive,
+        "must be posts per second > 0",
+      ),
+      concurrency: numberFlag(
+        "concurrency",
+        v.concurrency,
+        (n) => integer(n) && n >= 1,
+        "must be a whole number >= 1",
+      ),
+      mode: v.mode === undefined ? undefined : parseMode(v.mode, "--mode"),
+      api: v.api,
+      apiKey: v["api-key"],
+      randomSeed: numberFlag(
+        "seed",
+        v.seed,
+        integer,
+        "must be a whole number >= 0",
+      ),
+    },
+  };
+}
+
+/**
+ * Readable end-of-run report: the emulation summary, the sink's counts and where the data is.
+ *
+ * @example
+ * ```ts
+ * import { formatEmulateResult } from "./emulate.ts";
+ * // console.log(formatEmulateResult(await runEmulateJob(config)));
+ * ```
+ */
+export function formatEmulateResult(result: EmulateJobResult): string {
+  const lines = [formatSummary(result.emulation), ""];
+  if (result.sink) {
+    lines.push(
+      `Sink: ${result.sink.recordsWritten} records in ${result.sink.objectsWritten} objects`,
+    );
+  }
+  lines.push(
+    "Where the data is:",
+    `  source: ${result.locations.source}${
+      result.seededRows ? ` (seeded ${result.seededRows} rows per table)` : ""
+    }`,
+    `  api:    ${result.locations.api}`,
+    `  lake:   ${result.locations.lake}`,
+  );
+  return lines.join("\n");
+}
+
+async function main(args: string[]): Promise<number> {
+  const parsed = parseEmulateArgs(args);
+  const config = loadConfig(parsed.flags);
+  const stop = new AbortController();
+  let interrupts = 0;
+  const onInterrupt = () => {
+    if (++interrupts > 1) Deno.exit(130);
+    console.error(
+      "\nStopping: posts in flight finish, the sink drains. Ctrl-C again to exit at once.",
+    );
+    stop.abort();
+  };
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  const progress = createProgressLine({ stream: Deno.stderr });
+  try {
+    const result = await runEmulateJob(config, {
+      ...parsed.job,
+      onProgress: progress.update,
+      signal: stop.signal,
+      logger: consoleLogger,
+    });
+    progress.done();
+    console.log(formatEmulateResult(result));
+    return result.emulation.recordsFailed > 0 ? 1 : 0;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+  }
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exit(await main(Deno.args));
+  } catch (e) {
+    if (!(e instanceof PipelineError)) throw e;
+    console.error(`emulate: ${e.message}`);
+    Deno.exit(2);
+  }
+}
