@@ -20,6 +20,7 @@ import {
   parseMode,
 } from "../emulator/mod.ts";
 import { ConfigError, PipelineError } from "../errors.ts";
+import { formatResults } from "../metrics/mod.ts";
 import { consoleLogger } from "../logger.ts";
 import {
   type EmulateJobOptions,
@@ -173,6 +174,19 @@ export function formatEmulateResult(result: EmulateJobResult): string {
       `Sink: ${result.sink.recordsWritten} records in ${result.sink.objectsWritten} objects`,
     );
   }
+  const p = result.processing;
+  if (p) {
+    const tables = Object.entries(p.batch.tables).map(([name, t]) =>
+      `${name} ${t.rows}`
+    ).join(", ");
+    const streams = Object.entries(p.streamTables).map(([name, n]) =>
+      `${name} ${n}`
+    ).join(", ");
+    lines.push(
+      `Batch: ${tables} rows (unique on ind); ${p.batch.quarantined} quarantined`,
+      `Stream: ${p.stream.records} records in ${p.stream.batches} micro-batches; tables: ${streams}`,
+    );
+  }
   lines.push(
     "Where the data is:",
     `  source: ${result.locations.source}${
@@ -181,6 +195,15 @@ export function formatEmulateResult(result: EmulateJobResult): string {
     `  api:    ${result.locations.api}`,
     `  lake:   ${result.locations.lake}`,
   );
+  if (p) {
+    lines.push(
+      `  warehouse: ${p.paths.warehouse}`,
+      `  stream tables: ${p.paths.stream}`,
+    );
+  }
+  if (p?.metrics) {
+    lines.push("", "The nine metrics:", "", formatResults(p.metrics.results));
+  }
   return lines.join("\n");
 }
 

@@ -23,7 +23,8 @@ export {
   SETTINGS_TABLE,
 } from "./settings.ts";
 export {
-  embeddedPaths,
+  type DataPaths,
+  dataPaths,
   openRuntime,
   openSource,
   type Runtime,

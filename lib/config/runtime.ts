@@ -26,17 +26,40 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/** Where each stage keeps its files below `dataDir`. */
+export interface DataPaths {
+  /** The embedded source tables (SQLite). */
+  source: string;
+  /** The embedded log (SQLite) of topics and streams. */
+  log: string;
+  /** The embedded lake (a directory object store). */
+  lake: string;
+  /** The batch tables (Parquet). */
+  warehouse: string;
+  /** The stream tables and their checkpoint (Parquet + JSON). */
+  stream: string;
+  /** The HTML report. */
+  report: string;
+}
+
 /**
- * Where embedded data lives below `dataDir`.
+ * The files and folders of every stage below `dataDir`; the single place that names them.
  *
  * @example
  * ```ts
- * import { embeddedPaths } from "./runtime.ts";
- * console.log(embeddedPaths(".data").lake); // .data/lake
+ * import { dataPaths } from "./runtime.ts";
+ * console.log(dataPaths(".data").warehouse); // .data/warehouse
  * ```
  */
-export function embeddedPaths(dataDir: string): { log: string; lake: string } {
-  return { log: join(dataDir, "log.db"), lake: join(dataDir, "lake") };
+export function dataPaths(dataDir: string): DataPaths {
+  return {
+    source: join(dataDir, "source.db"),
+    log: join(dataDir, "log.db"),
+    lake: join(dataDir, "lake"),
+    warehouse: join(dataDir, "warehouse"),
+    stream: join(dataDir, "stream"),
+    report: join(dataDir, "report.html"),
+  };
 }
 
 type Opener = (config: PipelineConfig) => Promise<Runtime>;
@@ -44,7 +67,7 @@ type Opener = (config: PipelineConfig) => Promise<Runtime>;
 async function openEmbedded(config: PipelineConfig): Promise<Runtime> {
   const { openEmbeddedLog } = await import("../log/mod.ts");
   const { openDirStore } = await import("../lake/mod.ts");
-  const paths = embeddedPaths(config.dataDir);
+  const paths = dataPaths(config.dataDir);
   await Deno.mkdir(config.dataDir, { recursive: true });
   const log = await openEmbeddedLog(paths.log);
   return {

@@ -1,7 +1,8 @@
 /**
  * The `deno task emulate` job as a function: make sure the source exists, open the profile's
  * backends, serve the ingestion API in-process (unless another API is given), run the sink,
- * post, then drain the sink so every acknowledged topic record is in the lake.
+ * post, drain the sink so every acknowledged topic record is in the lake, then clean
+ * (batch and streaming catch-up) and compute the metrics.
  *
  * @module
  */
@@ -20,6 +21,7 @@ import {
 } from "../gateway/mod.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { createSink, type SinkStats } from "../sink/mod.ts";
+import { type ProcessingResult, runProcessing } from "./process.ts";
 import { isMysqlUrl, seedSqlite } from "../source/mod.ts";
 
 /** Options of {@linkcode runEmulateJob}. */
@@ -42,6 +44,8 @@ export interface EmulateJobOptions {
   randomSeed?: number;
   /** Snapshots while posting. */
   onProgress?: (snapshot: EmulationSummary) => void;
+  /** Run batch cleaning, the streaming catch-up and the metrics after posting (default true). */
+  process?: boolean;
   /** Stops posting; the sink still drains what was acknowledged. */
   signal?: AbortSignal;
   logger?: Logger;
@@ -54,6 +58,8 @@ export interface EmulateJobResult {
   sink?: SinkStats;
   /** Where the source rows, the log and the lake are. */
   locations: { source: string; lake: string; api: string };
+  /** Batch, stream and metrics results, unless `process` was false. */
+  processing?: ProcessingResult;
   /** Rows written to a freshly seeded source, when it had to be seeded. */
   seededRows?: number;
 }
@@ -121,11 +127,12 @@ export async function runEmulateJob(
       });
     }
     const api = options.api ?? server!.url;
+    // Per-object lines would break the progress line; the sink's warnings still show.
     const sink = createSink({
       log: runtime.topics,
       store: runtime.lake,
       topics: names.topics,
-      logger,
+      logger: { ...logger, info: () => {} },
     });
     const sinkDone = sink.run();
     let emulation: EmulationSummary;
@@ -155,9 +162,13 @@ export async function runEmulateJob(
       records: sink.stats.recordsWritten,
       objects: sink.stats.objectsWritten,
     });
+    const processing = options.process === false
+      ? undefined
+      : await runProcessing(runtime, { logger });
     return {
       emulation,
       sink: sink.stats,
+      processing,
       locations: { source: source.location, lake: runtime.lake.location, api },
       seededRows,
     };
