@@ -1,9 +1,10 @@
 /**
  * `deno task gateway`: runs the ingestion API (API Gateway + Kafka REST Proxy v2 stand-in)
- * alone, over the embedded log in `{data-dir}/log.db`.
+ * alone, over the profile's topics and streams (embedded: the log in `{data-dir}/log.db`).
  *
  * ```sh
  * deno task gateway [--port 8080] [--hostname 127.0.0.1] [--prefix pinterest] [--data-dir .data]
+ *                   [--profile embedded|local|aws]
  * GATEWAY_API_KEYS=k1,k2 deno task gateway   # require x-api-key
  * ```
  *
@@ -14,32 +15,20 @@
  * @module
  */
 
-import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError } from "../errors.ts";
+import { loadConfig, openRuntime, type PipelineConfig } from "../config/mod.ts";
+import { ConfigError, PipelineError } from "../errors.ts";
 import { ensureTopology, serveGateway } from "../gateway/mod.ts";
-import type { StreamLog, TopicLog } from "../log/types.ts";
-import { openEmbeddedLog } from "../log/mod.ts";
 
-/**
- * Default port of `deno task gateway`.
- *
- * @example
- * ```ts
- * import { DEFAULT_GATEWAY_PORT } from "./gateway.ts";
- * console.log(DEFAULT_GATEWAY_PORT); // 8080
- * ```
- */
+/** Default port of `deno task gateway`. */
 export const DEFAULT_GATEWAY_PORT = 8080;
 
 /** Settings of `deno task gateway`. */
 export interface GatewayCliOptions {
   port: number;
   hostname: string;
-  prefix: string;
-  dataDir: string;
-  /** From `GATEWAY_API_KEYS` (comma-separated); empty = no key required. */
-  apiKeys: string[];
+  /** Profile, data dir, prefix and API keys (`GATEWAY_API_KEYS`), as `loadConfig` resolved them. */
+  config: PipelineConfig;
 }
 
 /**
@@ -49,7 +38,7 @@ export interface GatewayCliOptions {
  * ```ts
  * import { parseGatewayArgs } from "./gateway.ts";
  * const opts = parseGatewayArgs(["--port", "9000"], { GATEWAY_API_KEYS: "a,b" });
- * console.log(opts.port, opts.apiKeys); // 9000 ["a", "b"]
+ * console.log(opts.port, opts.config.apiKeys); // 9000 ["a", "b"]
  * ```
  */
 export function parseGatewayArgs(
@@ -61,8 +50,9 @@ export function parseGatewayArgs(
     options: {
       port: { type: "string", default: String(DEFAULT_GATEWAY_PORT) },
       hostname: { type: "string", default: "127.0.0.1" },
-      prefix: { type: "string", default: "pinterest" },
-      "data-dir": { type: "string", default: ".data" },
+      prefix: { type: "string" },
+      "data-dir": { type: "string" },
+      profile: { type: "string" },
     },
   });
   const port = Number(values.port);
@@ -73,45 +63,12 @@ export function parseGatewayArgs(
       values.port,
     );
   }
-  if (!/^[A-Za-z0-9_-]+$/.test(values.prefix)) {
-    throw new ConfigError(
-      "--prefix",
-      "use letters, digits, '_' or '-'",
-      values.prefix,
-    );
-  }
-  const apiKeys = (env.GATEWAY_API_KEYS ?? "").split(",").map((k) => k.trim())
-    .filter((k) => k !== "");
-  return {
-    port,
-    hostname: values.hostname,
-    prefix: values.prefix,
+  const config = loadConfig({
+    profile: values.profile,
     dataDir: values["data-dir"],
-    apiKeys,
-  };
-}
-
-/** The log the CLI serves: topics, streams and how to close them. */
-export interface OpenedLog {
-  topics: TopicLog;
-  streams: StreamLog;
-  close(): Promise<void>;
-}
-
-/**
- * Opens the log the gateway serves: the embedded log at `{dataDir}/log.db`. This is the one
- * place to swap for a configured runtime (local services, AWS).
- *
- * @example
- * ```ts
- * import { openGatewayLog } from "./gateway.ts";
- * const log = await openGatewayLog(await Deno.makeTempDir());
- * await log.close();
- * ```
- */
-export async function openGatewayLog(dataDir: string): Promise<OpenedLog> {
-  await Deno.mkdir(dataDir, { recursive: true });
-  return await openEmbeddedLog(join(dataDir, "log.db"));
+    prefix: values.prefix,
+  }, { env });
+  return { port, hostname: values.hostname, config };
 }
 
 /**
@@ -134,24 +91,25 @@ export async function runGatewayCli(
     {},
 ): Promise<void> {
   const opts = parseGatewayArgs(args, options.env);
-  const log = await openGatewayLog(opts.dataDir);
+  const { config } = opts;
+  const log = await openRuntime(config);
   const names = await ensureTopology(log.topics, log.streams, {
-    prefix: opts.prefix,
+    prefix: config.prefix,
   });
   const server = await serveGateway({
     topics: log.topics,
     streams: log.streams,
-    apiKeys: opts.apiKeys,
+    apiKeys: config.apiKeys,
     port: opts.port,
     hostname: opts.hostname,
   });
   console.log(`Gateway listening on ${server.url}`);
   console.log(`  topics:  ${names.topics.join(", ")}`);
   console.log(`  streams: ${names.streams.join(", ")}`);
-  console.log(`  log:     ${join(opts.dataDir, "log.db")}`);
+  console.log(`  profile: ${config.profile} (data in ${config.dataDir})`);
   console.log(
     `  api key: ${
-      opts.apiKeys.length > 0 ? "required (x-api-key)" : "not required"
+      config.apiKeys.length > 0 ? "required (x-api-key)" : "not required"
     }`,
   );
   const { promise: stopped, resolve } = Promise.withResolvers<string>();
@@ -177,7 +135,9 @@ if (import.meta.main) {
   try {
     await runGatewayCli(Deno.args);
   } catch (err) {
-    if (!(err instanceof ConfigError) && !(err instanceof TypeError)) throw err;
+    if (!(err instanceof PipelineError) && !(err instanceof TypeError)) {
+      throw err;
+    }
     console.error(`gateway: ${err.message}`);
     Deno.exit(2);
   }

@@ -8,13 +8,15 @@ import {
 } from "./gateway.ts";
 
 Deno.test("parseGatewayArgs: defaults, flags and GATEWAY_API_KEYS", () => {
-  assert.deepEqual(parseGatewayArgs([], {}), {
-    port: 8080,
-    hostname: "127.0.0.1",
-    prefix: "pinterest",
-    dataDir: ".data",
-    apiKeys: [],
-  });
+  const defaults = parseGatewayArgs([], {});
+  assert.deepEqual(
+    [defaults.port, defaults.hostname, defaults.config.profile],
+    [8080, "127.0.0.1", "embedded"],
+  );
+  assert.deepEqual(
+    [defaults.config.prefix, defaults.config.dataDir, defaults.config.apiKeys],
+    ["pinterest", ".data", []],
+  );
   assert.equal(DEFAULT_GATEWAY_PORT, 8080);
   const opts = parseGatewayArgs(
     [
@@ -29,13 +31,11 @@ Deno.test("parseGatewayArgs: defaults, flags and GATEWAY_API_KEYS", () => {
     ],
     { GATEWAY_API_KEYS: " k1, ,k2 " },
   );
-  assert.deepEqual(opts, {
-    port: 0,
-    hostname: "0.0.0.0",
-    prefix: "demo",
-    dataDir: "/tmp/x",
-    apiKeys: ["k1", "k2"],
-  });
+  assert.deepEqual([opts.port, opts.hostname], [0, "0.0.0.0"]);
+  assert.deepEqual(
+    [opts.config.prefix, opts.config.dataDir, opts.config.apiKeys],
+    ["demo", "/tmp/x", ["k1", "k2"]],
+  );
 });
 
 Deno.test("parseGatewayArgs: a bad port or prefix names the setting", () => {
@@ -47,6 +47,10 @@ Deno.test("parseGatewayArgs: a bad port or prefix names the setting", () => {
     });
   }
   assert.throws(() => parseGatewayArgs(["--prefix", "a.b"], {}), /--prefix/);
+  assert.throws(
+    () => parseGatewayArgs(["--profile", "cloudy"], {}),
+    /PIPELINE_PROFILE \(--profile\)="cloudy"/,
+  );
   assert.throws(() => parseGatewayArgs(["--nope"], {}), TypeError);
 });
 
