@@ -5,6 +5,7 @@
  */
 
 import { createHash } from "node:crypto";
+import { InvalidArgumentError } from "./errors.ts";
 
 /**
  * 2^128 - 1, the largest hash key.
@@ -96,4 +97,53 @@ export function shardNumberOf(shardId: string): number | null {
  */
 export function sequenceNumberOf(counter: number | bigint): string {
   return String(counter).padStart(21, "0");
+}
+
+/**
+ * The shard among `shards` (open shards, with ranges covering the key space) whose
+ * hash-key range holds `partitionKey`'s hash key.
+ *
+ * @example
+ * ```ts
+ * import { evenHashRanges, shardForKey } from "./hash_key.ts";
+ * const shards = evenHashRanges(2).map((r, no) => ({ no, ...r }));
+ * console.log(shardForKey(shards, "a").no); // 0 (MD5 of "a" starts with 0x0c)
+ * ```
+ */
+export function shardForKey<T extends { start: bigint; end: bigint }>(
+  shards: T[],
+  partitionKey: string,
+): T {
+  const hash = hashKeyOf(partitionKey);
+  const shard = shards.find((s) => s.start <= hash && hash <= s.end);
+  if (!shard) throw new RangeError(`no shard holds hash key ${hash}`);
+  return shard;
+}
+
+/**
+ * The counter behind a sequence number made by {@linkcode sequenceNumberOf}; throws
+ * `InvalidArgumentError` when it is not a decimal below `limit`.
+ *
+ * @example
+ * ```ts
+ * import { sequenceCounterOf } from "./hash_key.ts";
+ * console.log(sequenceCounterOf("000000000000000000007", 2 ** 37)); // 7
+ * ```
+ */
+export function sequenceCounterOf(
+  sequenceNumber: string,
+  limit: number,
+): number {
+  const n =
+    typeof sequenceNumber === "string" && /^\d{1,21}$/.test(sequenceNumber)
+      ? Number(sequenceNumber)
+      : NaN;
+  if (!(n < limit)) {
+    throw new InvalidArgumentError(
+      "afterSequenceNumber",
+      "must be a decimal sequence number returned by this stream",
+      sequenceNumber,
+    );
+  }
+  return n;
 }

@@ -18,8 +18,9 @@ import type {
 import { InvalidArgumentError } from "./errors.ts";
 import {
   evenHashRanges,
-  hashKeyOf,
+  sequenceCounterOf,
   sequenceNumberOf,
+  shardForKey,
   shardIdOf,
 } from "./hash_key.ts";
 import type { LogCore } from "./log_core.ts";
@@ -145,8 +146,10 @@ export class EmbeddedStreamLog implements StreamLog {
             errorMessage: problems[i]!,
           };
         }
-        const hash = hashKeyOf(r.partitionKey);
-        const shard = open.find((sh) => sh.start <= hash && hash <= sh.end)!;
+        // One open shard (the default) takes every key: no need to hash.
+        const shard = open.length === 1
+          ? open[0]
+          : shardForKey(open, r.partitionKey);
         rows.push([shard.slot, seq, r.partitionKey, r.data, ts]);
         return {
           shardId: shardIdOf(shard.no),
@@ -174,20 +177,9 @@ export class EmbeddedStreamLog implements StreamLog {
       );
     }
     const after = options.afterSequenceNumber;
-    let afterSeq = -1;
-    if (after !== undefined) {
-      if (
-        typeof after !== "string" || !/^\d{1,21}$/.test(after) ||
-        Number(after) >= POSITION_BITS
-      ) {
-        throw new InvalidArgumentError(
-          "afterSequenceNumber",
-          "must be a decimal sequence number returned by this stream",
-          after,
-        );
-      }
-      afterSeq = Number(after);
-    }
+    const afterSeq = after === undefined
+      ? -1
+      : sequenceCounterOf(after, POSITION_BITS);
     const s = this.#sql.stream(stream);
     const shard = this.#sql.shard(s.id, stream, shardId);
     const rows = this.#sql.readRecords(shard.slot, afterSeq, limit + 1);
