@@ -1,0 +1,209 @@
+/**
+ * `deno task sink`: the S3-sink stage alone. Consumes `{prefix}.pin|.geo|.user` and writes
+ * NDJSON objects `topics/{topic}/partition={p}/{topic}+{p}+{startOffset}.json` to the lake,
+ * exactly once across crashes (see `lib/sink/sink.ts`).
+ *
+ * ```sh
+ * deno task sink [--data-dir .data] [--prefix pinterest] [--flush-size 500] [--rotate-interval-ms 10000]
+ * deno task sink --once [--idle-ms 1000]   # drain what is in the topics, flush, exit
+ * deno task sink --profile local           # Kafka + S3 from the configuration
+ * ```
+ *
+ * Without `--once` it runs until SIGINT or SIGTERM, then flushes its buffers and exits.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import {
+  AlreadyExistsError,
+  ConfigError,
+  PipelineError,
+  TopicNotFoundError,
+} from "../errors.ts";
+import { loadConfig, openRuntime } from "../config/mod.ts";
+import type { TopicLog } from "../log/types.ts";
+import type { ObjectStore } from "../lake/types.ts";
+import { consoleLogger, type Logger } from "../logger.ts";
+import { createSink, type SinkStats } from "../sink/mod.ts";
+
+/** Settings of `deno task sink`. */
+export interface SinkCliOptions {
+  /** `--profile` (default from `PIPELINE_PROFILE`, else `embedded`). */
+  profile?: string;
+  /** `--data-dir`: root of `log.db` and `lake/` in the embedded profile (default `.data`). */
+  dataDir: string;
+  /** `--prefix`: topics `{prefix}.pin|.geo|.user` (default `pinterest`). */
+  prefix: string;
+  /** `--flush-size`: most records per object (default 500). */
+  flushSize: number;
+  /** `--rotate-interval-ms`: write a partial object after this long (default 10000). */
+  rotateIntervalMs: number;
+  /** `--once`: drain what is there, flush, exit. */
+  once: boolean;
+  /** `--idle-ms`: with `--once`, how long without records means drained (default 1000). */
+  idleMs: number;
+  /** `--group`: consumer group (default `s3-sink`). */
+  group: string;
+}
+
+function positiveInt(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new ConfigError(flag, "must be a positive integer", text);
+  }
+  return n;
+}
+
+/**
+ * Parses the command line of `deno task sink`.
+ *
+ * @example
+ * ```ts
+ * import { parseSinkArgs } from "./sink.ts";
+ * const o = parseSinkArgs(["--once", "--flush-size", "3"]);
+ * console.log(o.once, o.flushSize, o.dataDir, o.prefix); // true 3 .data pinterest
+ * ```
+ */
+export function parseSinkArgs(args: string[]): SinkCliOptions {
+  const { values } = parseArgs({
+    args,
+    options: {
+      profile: { type: "string" },
+      "data-dir": { type: "string", default: ".data" },
+      prefix: { type: "string", default: "pinterest" },
+      "flush-size": { type: "string", default: "500" },
+      "rotate-interval-ms": { type: "string", default: "10000" },
+      once: { type: "boolean", default: false },
+      "idle-ms": { type: "string", default: "1000" },
+      group: { type: "string", default: "s3-sink" },
+    },
+  });
+  return {
+    profile: values.profile,
+    dataDir: values["data-dir"],
+    prefix: values.prefix,
+    flushSize: positiveInt("--flush-size", values["flush-size"]),
+    rotateIntervalMs: positiveInt(
+      "--rotate-interval-ms",
+      values["rotate-interval-ms"],
+    ),
+    once: values.once,
+    idleMs: positiveInt("--idle-ms", values["idle-ms"]),
+    group: values.group,
+  };
+}
+
+/** The backends the sink uses and how to close them. */
+export interface SinkBackends {
+  topics: TopicLog;
+  lake: ObjectStore;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the topics and the lake of the configured profile (embedded: `{dataDir}/log.db`
+ * and `{dataDir}/lake`). The one place where the sink's backends are chosen.
+ *
+ * @example
+ * ```ts
+ * import { openSinkBackends } from "./sink.ts";
+ * const b = await openSinkBackends({ profile: "embedded", dataDir: await Deno.makeTempDir() });
+ * console.log(b.lake.location);
+ * await b.close();
+ * ```
+ */
+export async function openSinkBackends(
+  flags: { profile?: string; dataDir: string; prefix?: string },
+): Promise<SinkBackends> {
+  const runtime = await openRuntime(loadConfig(flags));
+  return {
+    topics: runtime.topics,
+    lake: runtime.lake,
+    close: () => runtime.close(),
+  };
+}
+
+async function ensureTopic(topics: TopicLog, name: string): Promise<void> {
+  try {
+    await topics.describeTopic(name);
+  } catch (e) {
+    if (!(e instanceof TopicNotFoundError)) throw e;
+    await topics.createTopic(name).catch((err) => {
+      if (!(err instanceof AlreadyExistsError)) throw err;
+    });
+  }
+}
+
+/** Options of {@linkcode runSinkCli}. */
+export interface RunSinkCliOptions {
+  /** Stops a continuous run, like SIGINT does. */
+  signal?: AbortSignal;
+  /** Progress lines (default: stderr). */
+  logger?: Logger;
+}
+
+/**
+ * Runs the sink: a drain with `--once`, otherwise until SIGINT/SIGTERM (or `signal`).
+ * Creates the three topics when missing. Resolves to the sink's counters.
+ *
+ * @example
+ * ```ts
+ * import { runSinkCli } from "./sink.ts";
+ * import { silentLogger } from "../logger.ts";
+ * const dir = await Deno.makeTempDir();
+ * const stats = await runSinkCli(["--once", "--idle-ms", "100", "--data-dir", dir], {
+ *   logger: silentLogger,
+ * });
+ * console.log(stats.recordsWritten); // 0
+ * ```
+ */
+export async function runSinkCli(
+  args: string[],
+  options: RunSinkCliOptions = {},
+): Promise<SinkStats> {
+  const opts = parseSinkArgs(args);
+  const logger = options.logger ?? consoleLogger;
+  const backends = await openSinkBackends(opts);
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  const signals = opts.once ? [] : (["SIGINT", "SIGTERM"] as const);
+  for (const sig of signals) Deno.addSignalListener(sig, onSignal);
+  options.signal?.addEventListener("abort", onSignal, { once: true });
+  try {
+    const topics = ["pin", "geo", "user"].map((t) => `${opts.prefix}.${t}`);
+    for (const t of topics) await ensureTopic(backends.topics, t);
+    const sink = createSink({
+      log: backends.topics,
+      store: backends.lake,
+      topics,
+      group: opts.group,
+      flushSize: opts.flushSize,
+      rotateIntervalMs: opts.rotateIntervalMs,
+      logger,
+    });
+    logger.info(opts.once ? "sink: draining" : "sink: running", {
+      lake: backends.lake.location,
+      topics,
+    });
+    if (opts.once) await sink.drain({ idleMs: opts.idleMs });
+    else await sink.run(stop.signal);
+    const { partitions: _, ...totals } = sink.stats;
+    logger.info("sink: done", { lake: backends.lake.location, ...totals });
+    return sink.stats;
+  } finally {
+    for (const sig of signals) Deno.removeSignalListener(sig, onSignal);
+    await backends.close();
+  }
+}
+
+if (import.meta.main) {
+  try {
+    await runSinkCli(Deno.args);
+  } catch (err) {
+    if (!(err instanceof PipelineError) && !(err instanceof TypeError)) {
+      throw err;
+    }
+    console.error(`sink: ${err.message}`);
+    Deno.exit(err instanceof ConfigError || err instanceof TypeError ? 2 : 1);
+  }
+}

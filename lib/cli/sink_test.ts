@@ -1,0 +1,176 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ConfigError } from "../errors.ts";
+import { openEmbeddedLog } from "../log/mod.ts";
+import { openDirStore } from "../lake/dir_store.ts";
+import { silentLogger } from "../logger.ts";
+import { parseSinkArgs, runSinkCli } from "./sink.ts";
+
+Deno.test("sink cli: defaults and flags", () => {
+  assert.deepEqual(parseSinkArgs([]), {
+    profile: undefined,
+    dataDir: ".data",
+    prefix: "pinterest",
+    flushSize: 500,
+    rotateIntervalMs: 10000,
+    once: false,
+    idleMs: 1000,
+    group: "s3-sink",
+  });
+  assert.deepEqual(
+    parseSinkArgs([
+      "--profile=embedded",
+      "--data-dir",
+      "/tmp/x",
+      "--prefix",
+      "demo",
+      "--flush-size",
+      "3",
+      "--rotate-interval-ms",
+      "250",
+      "--once",
+      "--idle-ms",
+      "100",
+      "--group",
+      "g",
+    ]),
+    {
+      profile: "embedded",
+      dataDir: "/tmp/x",
+      prefix: "demo",
+      flushSize: 3,
+      rotateIntervalMs: 250,
+      once: true,
+      idleMs: 100,
+      group: "g",
+    },
+  );
+  for (
+    const [flag, value] of [["--flush-size", "0"], [
+      "--rotate-interval-ms",
+      "1.5",
+    ], ["--idle-ms", "x"]]
+  ) {
+    assert.throws(() => parseSinkArgs([flag, value]), (e) => {
+      assert.ok(e instanceof ConfigError);
+      assert.equal(e.context.setting, flag);
+      return true;
+    });
+  }
+  assert.throws(() => parseSinkArgs(["--bogus"]), TypeError);
+});
+
+Deno.test("sink cli: --once drains the three topics into the lake, exactly", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const log = await openEmbeddedLog(join(dir, "log.db"), { fsync: false });
+    const enc = new TextEncoder();
+    await log.topics.createTopic("demo.pin");
+    await log.topics.append(
+      "demo.pin",
+      [1, 2, 3, 4].map((n) => ({ value: enc.encode(`{"i":${n}}`) })),
+    );
+    await log.close();
+    const args = [
+      "--once",
+      "--idle-ms",
+      "100",
+      "--data-dir",
+      dir,
+      "--prefix",
+      "demo",
+    ];
+    const stats = await runSinkCli([
+      ...args,
+      "--flush-size",
+      "3",
+      "--profile",
+      "embedded",
+    ], {
+      logger: silentLogger,
+    });
+    assert.equal(stats.recordsWritten, 4);
+    assert.deepEqual(stats.partitions.map((p) => [p.topic, p.nextOffset]), [
+      ["demo.geo", null],
+      ["demo.pin", 4],
+      ["demo.user", null],
+    ]);
+    const lake = openDirStore(join(dir, "lake"));
+    const dec = new TextDecoder();
+    const objects: Record<string, string> = {};
+    for (const { key } of await lake.list("")) {
+      objects[key] = dec.decode(await lake.get(key));
+    }
+    assert.deepEqual(objects, {
+      "topics/demo.pin/partition=0/demo.pin+0+0000000000.json":
+        '{"i":1}\n{"i":2}\n{"i":3}\n',
+      "topics/demo.pin/partition=0/demo.pin+0+0000000003.json": '{"i":4}\n',
+    });
+    const again = await runSinkCli([...args, "--profile", "embedded"], {
+      logger: silentLogger,
+    });
+    assert.equal(again.recordsWritten, 0);
+    const reopened = await openEmbeddedLog(join(dir, "log.db"), {
+      fsync: false,
+    });
+    assert.deepEqual((await reopened.topics.listTopics()).map((t) => t.name), [
+      "demo.geo",
+      "demo.pin",
+      "demo.user",
+    ]);
+    await reopened.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("sink cli: a continuous run writes by rotation and stops on abort", async () => {
+  const dir = await Deno.makeTempDir();
+  const stop = new AbortController();
+  let running: ReturnType<typeof runSinkCli> | null = null;
+  try {
+    running = runSinkCli(
+      [
+        "--data-dir",
+        dir,
+        "--prefix",
+        "demo",
+        "--profile",
+        "embedded",
+        "--rotate-interval-ms",
+        "100",
+      ],
+      { signal: stop.signal, logger: silentLogger },
+    );
+    const log = await openEmbeddedLog(join(dir, "log.db"), { fsync: false });
+    for (
+      let i = 0;
+      !(await log.topics.listTopics()).some((t) => t.name === "demo.geo");
+      i++
+    ) {
+      assert.ok(i < 500, "the sink never created its topics");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await log.topics.append("demo.geo", [{
+      value: new TextEncoder().encode('{"g":1}'),
+    }]);
+    const lake = openDirStore(join(dir, "lake"));
+    for (let i = 0; (await lake.list("topics/")).length === 0; i++) {
+      assert.ok(i < 500, "the sink never wrote the object");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    stop.abort();
+    const stats = await running;
+    await log.close();
+    assert.equal(stats.recordsWritten, 1);
+    const key = "topics/demo.geo/partition=0/demo.geo+0+0000000000.json";
+    assert.equal(
+      new TextDecoder().decode(await openDirStore(join(dir, "lake")).get(key)),
+      '{"g":1}\n',
+    );
+  } finally {
+    stop.abort();
+    await running?.catch(() => {});
+    await Deno.remove(dir, { recursive: true });
+  }
+});
