@@ -1,11 +1,12 @@
 /**
  * `deno task stream`: the streaming job. Consumes `streaming-{prefix}-pin|geo|user` from the
- * embedded log in `{data-dir}/log.db`, cleans each micro-batch and appends it to the tables
+ * profile's streams (embedded: the log in `{data-dir}/log.db`), cleans each micro-batch and appends it to the tables
  * `stream_pin`, `stream_geo`, `stream_user` (and `stream_quarantine`) under
  * `{data-dir}/stream/`, exactly once across crashes.
  *
  * ```sh
- * deno task stream [--data-dir .data] [--prefix pinterest] [--trigger-interval-ms 1000]
+ * deno task stream [--data-dir .data] [--prefix pinterest] [--profile embedded|local|aws]
+ *                  [--trigger-interval-ms 1000]
  * deno task stream --once   # catch up with everything posted so far, then exit
  * ```
  *
@@ -14,11 +15,14 @@
  * @module
  */
 
-import { join } from "node:path";
 import { parseArgs } from "node:util";
+import {
+  dataPaths,
+  loadConfig,
+  openRuntime,
+  type PipelineConfig,
+} from "../config/mod.ts";
 import { ConfigError, PipelineError } from "../errors.ts";
-import { openEmbeddedLog } from "../log/mod.ts";
-import type { StreamLog } from "../log/types.ts";
 import { consoleLogger, type Logger } from "../logger.ts";
 import {
   createStreamProcessor,
@@ -27,10 +31,8 @@ import {
 
 /** Settings of `deno task stream`. */
 export interface StreamCliOptions {
-  /** `--data-dir`: root of the log (`log.db`) and the tables (`stream/`); default `.data`. */
-  dataDir: string;
-  /** `--prefix`: streams `streaming-{prefix}-pin|geo|user`; default `pinterest`. */
-  prefix: string;
+  /** Profile, data dir (tables in `{dataDir}/stream/`) and prefix, as `loadConfig` resolved them. */
+  config: PipelineConfig;
   /** `--trigger-interval-ms`: time between micro-batch starts; default 1000. */
   triggerIntervalMs: number;
   /** `--once`: catch up with everything available, then exit. */
@@ -38,21 +40,25 @@ export interface StreamCliOptions {
 }
 
 /**
- * Parses the command line of `deno task stream`.
+ * Parses the command line (and environment) of `deno task stream`.
  *
  * @example
  * ```ts
  * import { parseStreamArgs } from "./stream.ts";
- * const opts = parseStreamArgs(["--once", "--trigger-interval-ms", "500"]);
- * console.log(opts.once, opts.triggerIntervalMs, opts.dataDir); // true 500 .data
+ * const opts = parseStreamArgs(["--once", "--trigger-interval-ms", "500"], {});
+ * console.log(opts.once, opts.triggerIntervalMs, opts.config.dataDir); // true 500 .data
  * ```
  */
-export function parseStreamArgs(args: string[]): StreamCliOptions {
+export function parseStreamArgs(
+  args: string[],
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): StreamCliOptions {
   const { values } = parseArgs({
     args,
     options: {
-      "data-dir": { type: "string", default: ".data" },
-      prefix: { type: "string", default: "pinterest" },
+      "data-dir": { type: "string" },
+      prefix: { type: "string" },
+      profile: { type: "string" },
       "trigger-interval-ms": { type: "string", default: "1000" },
       once: { type: "boolean", default: false },
     },
@@ -65,46 +71,12 @@ export function parseStreamArgs(args: string[]): StreamCliOptions {
       values["trigger-interval-ms"],
     );
   }
-  if (!/^[A-Za-z0-9_-]+$/.test(values.prefix)) {
-    throw new ConfigError(
-      "--prefix",
-      "use letters, digits, '_' or '-'",
-      values.prefix,
-    );
-  }
-  return {
+  const config = loadConfig({
+    profile: values.profile,
     dataDir: values["data-dir"],
     prefix: values.prefix,
-    triggerIntervalMs: interval,
-    once: values.once,
-  };
-}
-
-/** The stream log the job reads and how to close it. */
-export interface OpenedStreams {
-  /** The streams to consume. */
-  streams: StreamLog;
-  /** Closes the log. */
-  close(): Promise<void>;
-}
-
-/**
- * Opens the streams the job consumes: the embedded log at `{dataDir}/log.db`. This is the
- * one place to swap for a configured runtime (local services, AWS).
- *
- * @example
- * ```ts
- * import { openStreamSource } from "./stream.ts";
- * const log = await openStreamSource(await Deno.makeTempDir());
- * console.log(await log.streams.listStreams()); // []
- * await log.close();
- * ```
- */
-export async function openStreamSource(
-  dataDir: string,
-): Promise<OpenedStreams> {
-  await Deno.mkdir(dataDir, { recursive: true });
-  return await openEmbeddedLog(join(dataDir, "log.db"));
+  }, { env });
+  return { config, triggerIntervalMs: interval, once: values.once };
 }
 
 /** Options of {@linkcode runStreamCli}. */
@@ -134,12 +106,13 @@ export async function runStreamCli(
   options: RunStreamCliOptions = {},
 ): Promise<StreamProcessorStats> {
   const opts = parseStreamArgs(args);
+  const { prefix } = opts.config;
   const logger = options.logger ?? consoleLogger;
-  const outDir = join(opts.dataDir, "stream");
-  const log = await openStreamSource(opts.dataDir);
+  const outDir = dataPaths(opts.config.dataDir).stream;
+  const log = await openRuntime(opts.config);
   const processor = createStreamProcessor({
     streams: log.streams,
-    prefix: opts.prefix,
+    prefix,
     outDir,
     triggerIntervalMs: opts.triggerIntervalMs,
     logger,
@@ -153,7 +126,7 @@ export async function runStreamCli(
     if (opts.once) {
       await processor.runOnce();
     } else {
-      logger.info("stream: running", { outDir, prefix: opts.prefix });
+      logger.info("stream: running", { outDir, prefix });
       await processor.run(stop.signal);
     }
   } finally {

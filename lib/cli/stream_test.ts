@@ -8,38 +8,43 @@ import { countStreamTables } from "../stream/mod.ts";
 import { parseStreamArgs, runStreamCli } from "./stream.ts";
 
 Deno.test("stream cli: defaults and flags", () => {
-  assert.deepEqual(parseStreamArgs([]), {
-    dataDir: ".data",
-    prefix: "pinterest",
-    triggerIntervalMs: 1000,
-    once: false,
-  });
+  const defaults = parseStreamArgs([], {});
   assert.deepEqual(
-    parseStreamArgs([
-      "--data-dir",
-      "/x",
-      "--prefix",
-      "p_1",
-      "--trigger-interval-ms",
-      "250",
-      "--once",
-    ]),
-    { dataDir: "/x", prefix: "p_1", triggerIntervalMs: 250, once: true },
+    [
+      defaults.config.dataDir,
+      defaults.config.prefix,
+      defaults.triggerIntervalMs,
+      defaults.once,
+    ],
+    [".data", "pinterest", 1000, false],
+  );
+  const set = parseStreamArgs([
+    "--data-dir",
+    "/x",
+    "--prefix",
+    "p_1",
+    "--trigger-interval-ms",
+    "250",
+    "--once",
+  ], {});
+  assert.deepEqual(
+    [set.config.dataDir, set.config.prefix, set.triggerIntervalMs, set.once],
+    ["/x", "p_1", 250, true],
   );
 });
 
 Deno.test("stream cli: invalid settings name the flag", () => {
   for (const bad of ["0", "1.5", "soon"]) {
     assert.throws(
-      () => parseStreamArgs(["--trigger-interval-ms", bad]),
+      () => parseStreamArgs(["--trigger-interval-ms", bad], {}),
       (e: unknown) =>
         e instanceof ConfigError &&
         e.context.setting === "--trigger-interval-ms" &&
         e.context.value === bad,
     );
   }
-  assert.throws(() => parseStreamArgs(["--prefix", "a b"]), ConfigError);
-  assert.throws(() => parseStreamArgs(["--bogus"]), TypeError);
+  assert.throws(() => parseStreamArgs(["--prefix", "a b"], {}), ConfigError);
+  assert.throws(() => parseStreamArgs(["--bogus"], {}), TypeError);
 });
 
 Deno.test("stream cli: --once catches up from {data-dir}/log.db into {data-dir}/stream", async () => {
