@@ -32,7 +32,58 @@ export function nullIfPlaceholder(
 }
 
 /**
- * Parses text as a finite float (surrounding spaces allowed); null when it cannot.
+ * Text to Float64, spaces trimmed; unreadable text gives null, `NaN`/`inf` stay (see
+ * {@linkcode finiteOrNull}). Cleaners compute this once into a column, then refer to it.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { toFloat } from "./exprs.ts";
+ * const df = pl.DataFrame({ x: [" 1.5", "x"] });
+ * console.log(df.select(toFloat(pl.col("x")).alias("x")).getColumn("x").toArray()); // [1.5, null]
+ * ```
+ */
+export function toFloat(text: Expr): Expr {
+  return text.str.strip().cast(pl.Float64, false);
+}
+
+/**
+ * `f` where it is finite, else null (Float64).
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { finiteOrNull } from "./exprs.ts";
+ * const df = pl.DataFrame({ f: [1.5, NaN, Infinity] });
+ * console.log(df.select(finiteOrNull(pl.col("f")).alias("f")).getColumn("f").toArray()); // [1.5, null, null]
+ * ```
+ */
+export function finiteOrNull(f: Expr): Expr {
+  return pl.when(f.isFinite()).then(f).otherwise(pl.lit(null).cast(pl.Float64));
+}
+
+/**
+ * `f` as Int64 where it is a whole number (and safely below 2^53), else null.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { wholeOrNull } from "./exprs.ts";
+ * const df = pl.DataFrame({ f: [25, 25.5, NaN] });
+ * console.log(df.select(wholeOrNull(pl.col("f")).alias("f")).getColumn("f").toArray()); // [25, null, null]
+ * ```
+ */
+export function wholeOrNull(f: Expr): Expr {
+  const ok = f.isFinite().and(f.floor().eq(f)).and(f.abs().lt(2 ** 53));
+  return pl.when(ok).then(f.cast(pl.Int64)).otherwise(
+    pl.lit(null).cast(pl.Int64),
+  );
+}
+
+/**
+ * Parses text as a finite float (surrounding spaces allowed); null when it cannot. A
+ * convenience over {@linkcode toFloat} + {@linkcode finiteOrNull} (which evaluates the cast
+ * twice; the cleaners stage it instead).
  *
  * @example
  * ```ts
@@ -43,8 +94,7 @@ export function nullIfPlaceholder(
  * ```
  */
 export function parseFloatText(text: Expr): Expr {
-  const f = text.str.strip().cast(pl.Float64, false);
-  return pl.when(f.isFinite()).then(f).otherwise(pl.lit(null).cast(pl.Float64));
+  return finiteOrNull(toFloat(text));
 }
 
 /**
@@ -59,18 +109,16 @@ export function parseFloatText(text: Expr): Expr {
  * ```
  */
 export function parseIntText(text: Expr): Expr {
-  const f = parseFloatText(text);
-  return pl.when(f.floor().eq(f).and(f.abs().lt(2 ** 53)))
-    .then(f.cast(pl.Int64))
-    .otherwise(pl.lit(null).cast(pl.Int64));
+  return wholeOrNull(toFloat(text));
 }
 
 const DATETIME_SHAPE =
   "^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z?$";
 
 /**
- * Parses `YYYY-MM-DD HH:MM:SS` (also ISO `T` and fractional seconds, which are dropped) into a
- * datetime (µs, no time zone); null for anything else, including impossible dates.
+ * Parses trimmed text `YYYY-MM-DD HH:MM:SS` (also ISO `T` and fractional seconds, which are
+ * dropped) into a datetime (µs, no time zone); null for anything else, including impossible
+ * dates.
  *
  * @example
  * ```ts
@@ -81,9 +129,8 @@ const DATETIME_SHAPE =
  * ```
  */
 export function parseDatetimeText(text: Expr): Expr {
-  const t = text.str.strip();
-  const head = t.str.slice(0, 19).str.replace("T", " ", true);
-  return pl.when(t.str.contains(DATETIME_SHAPE))
+  const head = text.str.slice(0, 19).str.replace("T", " ", true);
+  return pl.when(text.str.contains(DATETIME_SHAPE))
     .then(head.str.strptime(pl.Datetime("ms"), "%Y-%m-%d %H:%M:%S"))
     .otherwise(pl.lit(null).cast(pl.Datetime("us")));
 }
@@ -121,26 +168,27 @@ export function failureReason(
 }
 
 /**
- * The reason a row has no usable `ind` (`missing ind`, `unparseable ind`, `wrong type: ...`),
- * or null. `col` is the raw name
- * of the key: `index` for pins, `ind` for geo and user.
+ * The reason a row has no usable key, or null: `missing ind` when the trimmed raw key
+ * `trimmed` is null or empty, else the {@linkcode failureReason} of `parsed` (the key as
+ * Int64). `col` is the raw name of the key: `index` for pins, `ind` for geo and user.
  *
  * @example
  * ```ts
  * import { pl } from "./polars.ts";
- * import { indReason } from "./exprs.ts";
+ * import { indReason, parseIntText } from "./exprs.ts";
  * const df = pl.DataFrame({ ind: ["1", " ", "x"] });
- * console.log(df.select(indReason("ind").alias("r")).getColumn("r").toArray()); // [null, "missing ind", "unparseable ind"]
+ * const t = pl.col("ind").str.strip();
+ * console.log(df.select(indReason(t, parseIntText(t), "ind").alias("r")).getColumn("r").toArray());
+ * // [null, "missing ind", "unparseable ind"]
  * ```
  */
-export function indReason(col: string): Expr {
-  const raw = pl.col(col);
-  const missing = pl.when(raw.isNull().or(raw.str.strip().eq(pl.lit(""))))
+export function indReason(trimmed: Expr, parsed: Expr, col: string): Expr {
+  const missing = pl.when(trimmed.isNull().or(trimmed.eq(pl.lit(""))))
     .then(pl.lit("missing ind"))
     .otherwise(pl.lit(null).cast(pl.Utf8));
   return firstReason([
     missing,
-    failureReason(raw, parseIntText(raw), col, "a whole number"),
+    failureReason(trimmed, parsed, col, "a whole number"),
   ]);
 }
 

@@ -5,25 +5,22 @@
  */
 import {
   failureReason,
+  finiteOrNull,
   firstReason,
   indReason,
   nullIfPlaceholder,
   parseDatetimeText,
-  parseFloatText,
-  parseIntText,
+  toFloat,
+  wholeOrNull,
 } from "./exprs.ts";
-import { type DataFrame, type Expr, pl } from "./polars.ts";
+import { type DataFrame, pl } from "./polars.ts";
+import { RAW_COLUMNS } from "./schema.ts";
 import {
   type CleanOptions,
   type CleanResult,
   splitClean,
   withRawColumns,
 } from "./split.ts";
-
-/** A raw column with empty strings turned into null. */
-function text(col: string): Expr {
-  return nullIfPlaceholder(pl.col(col), [""]);
-}
 
 /**
  * Cleans raw geolocation rows: `coordinates` = [latitude, longitude] (a list of Float64, the
@@ -44,21 +41,38 @@ export function cleanGeo(
   df: DataFrame,
   options: CleanOptions = {},
 ): CleanResult {
-  const src = withRawColumns(df, "geo");
-  const latitude = parseFloatText(text("latitude"));
-  const longitude = parseFloatText(text("longitude"));
-  const timestamp = parseDatetimeText(text("timestamp"));
+  const c = pl.col;
+  const stages = [
+    RAW_COLUMNS.geo.map((n) =>
+      nullIfPlaceholder(c(n).str.strip(), [""]).alias(`__${n}`)
+    ),
+    [
+      toFloat(c("__ind")).alias("__ind_f"),
+      toFloat(c("__latitude")).alias("__lat_f"),
+      toFloat(c("__longitude")).alias("__lon_f"),
+      parseDatetimeText(c("__timestamp")).alias("__ts"),
+    ],
+    [
+      wholeOrNull(c("__ind_f")).alias("__ind_i"),
+      finiteOrNull(c("__lat_f")).alias("__lat"),
+      finiteOrNull(c("__lon_f")).alias("__lon"),
+    ],
+  ];
   const reason = firstReason([
-    indReason("ind"),
-    failureReason(text("latitude"), latitude, "latitude", "a number"),
-    failureReason(text("longitude"), longitude, "longitude", "a number"),
-    failureReason(text("timestamp"), timestamp, "timestamp", "a datetime"),
+    indReason(c("__ind"), c("__ind_i"), "ind"),
+    failureReason(c("__latitude"), c("__lat"), "latitude", "a number"),
+    failureReason(c("__longitude"), c("__lon"), "longitude", "a number"),
+    failureReason(c("__timestamp"), c("__ts"), "timestamp", "a datetime"),
   ]);
   const columns = [
-    parseIntText(pl.col("ind")).alias("ind"),
-    text("country").alias("country"),
-    pl.concatList([latitude, longitude]).alias("coordinates"),
-    timestamp.alias("timestamp"),
+    c("__ind_i").alias("ind"),
+    nullIfPlaceholder(c("country"), [""]).alias("country"),
+    pl.concatList([c("__lat"), c("__lon")]).alias("coordinates"),
+    c("__ts").alias("timestamp"),
   ];
-  return splitClean("geo", src, columns, reason, options);
+  return splitClean("geo", withRawColumns(df, "geo"), {
+    stages,
+    columns,
+    reason,
+  }, options);
 }

@@ -5,14 +5,15 @@
  */
 import {
   failureReason,
+  finiteOrNull,
   firstReason,
   indReason,
   nullIfPlaceholder,
-  parseFloatText,
-  parseIntText,
+  toFloat,
+  wholeOrNull,
 } from "./exprs.ts";
 import { type DataFrame, type Expr, pl } from "./polars.ts";
-import { PLACEHOLDERS } from "./schema.ts";
+import { PLACEHOLDERS, RAW_COLUMNS } from "./schema.ts";
 import {
   type CleanOptions,
   type CleanResult,
@@ -21,12 +22,12 @@ import {
 } from "./split.ts";
 
 const FOLLOWERS = "^([0-9]+(?:\\.[0-9]+)?)\\s*([kKmM]?)$";
-const SAVE_PREFIX = "^Local save in ";
+const SAVE_PREFIX = "Local save in ";
 
-/** A pin text column with placeholders turned into null. */
-function text(col: string): Expr {
-  return nullIfPlaceholder(pl.col(col), PLACEHOLDERS);
-}
+/** Pin columns that hold text (everything but the two numbers). */
+const TEXT_COLUMNS = RAW_COLUMNS.pin.filter((c) =>
+  c !== "index" && c !== "downloaded"
+);
 
 /**
  * Parses a follower count: digits (`812`), thousands (`12k`) or millions (`1M`, `1.5M`) into
@@ -43,12 +44,18 @@ function text(col: string): Expr {
  */
 export function parseFollowerCount(raw: Expr): Expr {
   const t = raw.str.strip();
-  const number = parseFloatText(t.str.extract(FOLLOWERS, 1));
-  const suffix = t.str.extract(FOLLOWERS, 2).str.toLowerCase();
-  const scale = pl.when(suffix.eq(pl.lit("k"))).then(pl.lit(1_000))
-    .when(suffix.eq(pl.lit("m"))).then(pl.lit(1_000_000))
+  return scaleFollowers(
+    t.str.extract(FOLLOWERS, 1).cast(pl.Float64, false),
+    t.str.extract(FOLLOWERS, 2),
+  );
+}
+
+/** `number` × 1000 for a `k` suffix, × 1000000 for `M`, as Int64. */
+function scaleFollowers(number: Expr, suffix: Expr): Expr {
+  const scale = pl.when(suffix.isIn(["k", "K"])).then(pl.lit(1_000))
+    .when(suffix.isIn(["m", "M"])).then(pl.lit(1_000_000))
     .otherwise(pl.lit(1));
-  return number.mul(scale).round(0).cast(pl.Int64);
+  return finiteOrNull(number).mul(scale).round(0).cast(pl.Int64);
 }
 
 /**
@@ -75,36 +82,64 @@ export function cleanPin(
   df: DataFrame,
   options: CleanOptions = {},
 ): CleanResult {
-  const src = withRawColumns(df, "pin");
-  const ind = parseIntText(pl.col("index"));
-  const followers = parseFollowerCount(text("follower_count"));
-  const downloaded = parseIntText(text("downloaded"));
-  const save = nullIfPlaceholder(
-    text("save_location").str.replace(SAVE_PREFIX, ""),
-    [""],
-  );
+  const c = pl.col;
+  const stages = [
+    [
+      ...TEXT_COLUMNS.map((n) =>
+        nullIfPlaceholder(c(n), PLACEHOLDERS).alias(n)
+      ),
+      nullIfPlaceholder(c("downloaded"), PLACEHOLDERS).alias("downloaded"),
+      c("index").str.strip().alias("__index"),
+    ],
+    [
+      toFloat(c("__index")).alias("__index_f"),
+      toFloat(c("downloaded")).alias("__downloaded_f"),
+      c("follower_count").str.strip().alias("__fc"),
+    ],
+    [
+      wholeOrNull(c("__index_f")).alias("__ind"),
+      wholeOrNull(c("__downloaded_f")).alias("__downloaded"),
+      c("__fc").str.extract(FOLLOWERS, 1).cast(pl.Float64, false).alias(
+        "__fc_n",
+      ),
+      c("__fc").str.extract(FOLLOWERS, 2).alias("__fc_s"),
+    ],
+    [
+      scaleFollowers(c("__fc_n"), c("__fc_s")).alias("__followers"),
+      nullIfPlaceholder(
+        pl.when(c("save_location").str.startsWith(SAVE_PREFIX))
+          .then(c("save_location").str.slice(SAVE_PREFIX.length))
+          .otherwise(c("save_location")),
+        [""],
+      ).alias("save_location"),
+    ],
+  ];
   const reason = firstReason([
-    indReason("index"),
+    indReason(c("__index"), c("__ind"), "index"),
     failureReason(
-      text("follower_count"),
-      followers,
+      c("follower_count"),
+      c("__followers"),
       "follower_count",
       "a follower count",
     ),
-    failureReason(text("downloaded"), downloaded, "downloaded", "0 or 1"),
+    failureReason(c("downloaded"), c("__downloaded"), "downloaded", "0 or 1"),
   ]);
   const columns = [
-    ind.alias("ind"),
-    text("unique_id").alias("unique_id"),
-    text("title").alias("title"),
-    text("description").alias("description"),
-    followers.alias("follower_count"),
-    text("poster_name").alias("poster_name"),
-    text("tag_list").alias("tag_list"),
-    text("is_image_or_video").alias("is_image_or_video"),
-    text("image_src").alias("image_src"),
-    save.alias("save_location"),
-    text("category").alias("category"),
+    c("__ind").alias("ind"),
+    c("unique_id"),
+    c("title"),
+    c("description"),
+    c("__followers").alias("follower_count"),
+    c("poster_name"),
+    c("tag_list"),
+    c("is_image_or_video"),
+    c("image_src"),
+    c("save_location"),
+    c("category"),
   ];
-  return splitClean("pin", src, columns, reason, options);
+  return splitClean("pin", withRawColumns(df, "pin"), {
+    stages,
+    columns,
+    reason,
+  }, options);
 }

@@ -49,7 +49,7 @@ export function scanNdjsonAsText(
 
 /** Options of {@linkcode writeParquetFile}. */
 export interface WriteParquetFileOptions {
-  /** Parquet compression codec; default `zstd`. */
+  /** Parquet compression codec; default `snappy` (Spark's default, and fast). */
   compression?: "uncompressed" | "snappy" | "zstd" | "lz4" | "gzip";
 }
 
@@ -69,7 +69,7 @@ export function writeParquetFile(
   path: string,
   options: WriteParquetFileOptions = {},
 ): void {
-  df.writeParquet(path, { compression: options.compression ?? "zstd" });
+  df.writeParquet(path, { compression: options.compression ?? "snappy" });
 }
 
 /**

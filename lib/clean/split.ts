@@ -74,8 +74,19 @@ export function rawFrame(
 }
 
 /**
- * Evaluates `columns` (already aliased to the clean names, in order) and `reason` over `df`,
- * and splits the rows on whether `reason` is null.
+ * How a cleaner computes its output: `stages` of helper columns (each stage may refer to the
+ * columns of earlier ones, so every intermediate value is computed once), then the clean
+ * `columns` (aliased to their clean names, in order) and the per-row `reason` (null = clean).
+ */
+export interface CleanPlan {
+  stages?: Expr[][];
+  columns: Expr[];
+  reason: Expr;
+}
+
+/**
+ * Runs a {@linkcode CleanPlan} over `df` (lazily, in one pass per stage) and splits the rows on
+ * whether the reason is null.
  *
  * @example
  * ```ts
@@ -83,18 +94,20 @@ export function rawFrame(
  * import { splitClean } from "./split.ts";
  * const df = pl.DataFrame({ ind: ["1", null] });
  * const reason = pl.when(pl.col("ind").isNull()).then(pl.lit("missing ind")).otherwise(pl.lit(null));
- * const out = splitClean("geo", df, [pl.col("ind").cast(pl.Int64)], reason);
+ * const out = splitClean("geo", df, { columns: [pl.col("ind").cast(pl.Int64)], reason });
  * console.log(out.clean.height, out.quarantine[0].reason); // 1 "missing ind"
  * ```
  */
 export function splitClean(
   table: CleanTable,
   df: DataFrame,
-  columns: Expr[],
-  reason: Expr,
+  plan: CleanPlan,
   options: CleanOptions = {},
 ): CleanResult {
-  const staged = df.select(...columns, reason.alias(REASON));
+  let lazy = df.lazy();
+  for (const stage of plan.stages ?? []) lazy = lazy.withColumns(...stage);
+  const staged = lazy.select(...plan.columns, plan.reason.alias(REASON))
+    .collectSync();
   const reasons = staged.getColumn(REASON);
   if (reasons.nullCount() === staged.height) {
     return { clean: staged.drop(REASON), quarantine: [] };

@@ -9,7 +9,8 @@ import {
   indReason,
   nullIfPlaceholder,
   parseDatetimeText,
-  parseIntText,
+  toFloat,
+  wholeOrNull,
 } from "./exprs.ts";
 import { type DataFrame, type Expr, pl } from "./polars.ts";
 import {
@@ -18,11 +19,6 @@ import {
   splitClean,
   withRawColumns,
 } from "./split.ts";
-
-/** A raw column with empty strings turned into null. */
-function text(col: string): Expr {
-  return nullIfPlaceholder(pl.col(col), [""]);
-}
 
 /**
  * `first + " " + last`, null when either part is null (Spark's `concat` semantics, as in the
@@ -61,19 +57,44 @@ export function cleanUser(
   df: DataFrame,
   options: CleanOptions = {},
 ): CleanResult {
-  const src = withRawColumns(df, "user");
-  const age = parseIntText(text("age"));
-  const joined = parseDatetimeText(text("date_joined"));
+  const c = pl.col;
+  const stages = [
+    [
+      ...["ind", "age", "date_joined"].map((n) =>
+        nullIfPlaceholder(c(n).str.strip(), [""]).alias(`__${n}`)
+      ),
+      nullIfPlaceholder(c("first_name"), [""]).alias("__first"),
+      nullIfPlaceholder(c("last_name"), [""]).alias("__last"),
+    ],
+    [
+      toFloat(c("__ind")).alias("__ind_f"),
+      toFloat(c("__age")).alias("__age_f"),
+      parseDatetimeText(c("__date_joined")).alias("__joined"),
+    ],
+    [
+      wholeOrNull(c("__ind_f")).alias("__ind_i"),
+      wholeOrNull(c("__age_f")).alias("__age_i"),
+    ],
+  ];
   const reason = firstReason([
-    indReason("ind"),
-    failureReason(text("age"), age, "age", "a whole number"),
-    failureReason(text("date_joined"), joined, "date_joined", "a datetime"),
+    indReason(c("__ind"), c("__ind_i"), "ind"),
+    failureReason(c("__age"), c("__age_i"), "age", "a whole number"),
+    failureReason(
+      c("__date_joined"),
+      c("__joined"),
+      "date_joined",
+      "a datetime",
+    ),
   ]);
   const columns = [
-    parseIntText(pl.col("ind")).alias("ind"),
-    fullName(text("first_name"), text("last_name")).alias("user_name"),
-    age.alias("age"),
-    joined.alias("date_joined"),
+    c("__ind_i").alias("ind"),
+    fullName(c("__first"), c("__last")).alias("user_name"),
+    c("__age_i").alias("age"),
+    c("__joined").alias("date_joined"),
   ];
-  return splitClean("user", src, columns, reason, options);
+  return splitClean("user", withRawColumns(df, "user"), {
+    stages,
+    columns,
+    reason,
+  }, options);
 }
