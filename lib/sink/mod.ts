@@ -23,8 +23,14 @@ export {
   type Sink,
   type SinkOptions,
   type SinkStats,
+  type StopOptions,
 } from "./sink.ts";
 export type { PartitionStats } from "./writer.ts";
+export {
+  consumeLoop,
+  type ConsumeLoopOptions,
+  type LoopControl,
+} from "./loop.ts";
 export {
   countLines,
   encodeLine,

@@ -10,12 +10,13 @@
  *
  * @module
  */
-import type { TopicConsumer, TopicLog } from "../log/types.ts";
+import type { TopicLog } from "../log/types.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { ConfigError } from "../errors.ts";
 import { SinkRunningError } from "./errors.ts";
-import { type PartitionStats, PartitionWriter } from "./writer.ts";
+import type { PartitionStats, PartitionWriter } from "./writer.ts";
+import { consumeLoop, type LoopControl } from "./loop.ts";
 
 /** Options of {@linkcode createSink}. */
 export interface SinkOptions {
@@ -49,6 +50,17 @@ export interface DrainOptions {
   idleMs?: number;
 }
 
+/** Options of {@linkcode Sink.stop}. */
+export interface StopOptions {
+  /**
+   * First read what is in the topics: keep consuming until no record arrived for
+   * `idleMs`, then flush and end (default false: end after the poll in flight).
+   */
+  drain?: boolean;
+  /** With `drain`, how long without records means caught up, in ms (default 1000). */
+  idleMs?: number;
+}
+
 /** Totals and per-partition progress of a sink. */
 export interface SinkStats {
   recordsWritten: number;
@@ -68,8 +80,11 @@ export interface Sink {
   drain(options?: DrainOptions): Promise<void>;
   /** Writes every buffered record now (safe while `run` is going). */
   flushAll(): Promise<void>;
-  /** Ends `run` (it flushes) and resolves when it has. */
-  stop(): Promise<void>;
+  /**
+   * Ends `run` or `drain` (buffers are flushed) and resolves when it has. Records still in
+   * the topics stay there for the next run unless `{ drain: true }` is given.
+   */
+  stop(options?: StopOptions): Promise<void>;
   /** A snapshot of the progress. */
   readonly stats: SinkStats;
 }
@@ -130,96 +145,68 @@ export function createSink(options: SinkOptions): Sink {
   let writer: PartitionWriter | null = null;
   let lastPartitions: PartitionStats[] = [];
   let running: Promise<void> | null = null;
-  let stopper = new AbortController();
+  let hardStop = new AbortController();
+  /** Set while draining: stop once no record arrived for `ms` since `since`. */
+  let idle: { ms: number; since: number } | null = null;
   let chain: Promise<unknown> = Promise.resolve();
   const locked = <T>(fn: () => Promise<T>): Promise<T> => {
     const p = chain.then(fn);
     chain = p.catch(() => {});
     return p;
   };
+  const control = (signal?: AbortSignal): LoopControl => ({
+    keepGoing(got) {
+      if (signal?.aborted || hardStop.signal.aborted) return false;
+      if (!idle) return true;
+      if (got) idle.since = Date.now();
+      return Date.now() - idle.since < idle.ms;
+    },
+    waitCap: () =>
+      idle ? Math.max(0, idle.ms - (Date.now() - idle.since)) : Infinity,
+  });
 
-  /** `keepGoing(gotRecords)` ends the loop; `waitCap()` bounds one poll's wait. */
-  async function consume(
-    keepGoing: (gotRecords: boolean) => boolean,
-    waitCap: () => number,
+  function start(
+    signal: AbortSignal | undefined,
+    idleMs: number | null,
   ): Promise<void> {
-    const consumer: TopicConsumer = await log.consumer(group, [...topics]);
-    const w = new PartitionWriter({
+    if (running) return Promise.reject(new SinkRunningError());
+    hardStop = new AbortController();
+    idle = idleMs === null ? null : { ms: idleMs, since: Date.now() };
+    const loop = consumeLoop({
+      log,
+      group,
+      topics,
+      pollTimeoutMs,
       store,
-      consumer,
       flushSize,
       rotateIntervalMs,
       verify: options.verify ?? "all",
       logger,
-    });
-    let ok = false;
-    try {
-      for (const topic of topics) {
-        const { partitions } = await log.describeTopic(topic);
-        for (let p = 0; p < partitions; p++) await w.recover(topic, p);
+      locked,
+      onWriter: (w) => (writer = w),
+    }, control(signal));
+    running = loop.finally(() => {
+      const w = writer;
+      if (w) {
+        for (const k of Object.keys(totals) as (keyof typeof totals)[]) {
+          totals[k] += w.counters[k];
+        }
+        lastPartitions = w.partitions();
       }
-      writer = w;
-      let got = true;
-      while (keepGoing(got)) {
-        await locked(() => w.flushDue(Date.now()));
-        const timeoutMs = Math.min(
-          pollTimeoutMs,
-          waitCap(),
-          w.msUntilDue(Date.now()),
-        );
-        const polledAt = Date.now();
-        const records = await consumer.poll({
-          maxRecords: Math.max(flushSize, 500),
-          timeoutMs,
-        });
-        got = records.length > 0;
-        // An empty poll that came back early (e.g. a closed log) must not spin the loop.
-        const early = timeoutMs - (Date.now() - polledAt);
-        if (!got && early > 0) await new Promise((r) => setTimeout(r, early));
-        await locked(() => w.accept(records, Date.now()));
-      }
-      await locked(() => w.flushAll());
-      ok = true;
-    } finally {
-      for (const k of Object.keys(totals) as (keyof typeof totals)[]) {
-        totals[k] += w.counters[k];
-      }
-      lastPartitions = w.partitions();
       writer = null;
-      await consumer.close().catch((e) => {
-        if (ok) throw e;
-      });
-    }
-  }
-
-  function start(
-    keepGoing: (got: boolean) => boolean,
-    waitCap: () => number = () => Infinity,
-  ): Promise<void> {
-    if (running) {
-      return Promise.reject(new SinkRunningError());
-    }
-    stopper = new AbortController();
-    running = consume(keepGoing, waitCap).finally(() => (running = null));
+      idle = null;
+      running = null;
+    });
     return running;
   }
 
   return {
-    run(signal) {
-      return start(() => !signal?.aborted && !stopper.signal.aborted);
-    },
-    drain(drainOptions = {}) {
-      const idleMs = drainOptions.idleMs ?? 1000;
-      let lastRecordAt = Date.now();
-      const left = () => idleMs - (Date.now() - lastRecordAt);
-      return start((got) => {
-        if (got) lastRecordAt = Date.now();
-        return !stopper.signal.aborted && left() > 0;
-      }, () => Math.max(0, left()));
-    },
+    run: (signal) => start(signal, null),
+    drain: (drainOptions = {}) => start(undefined, drainOptions.idleMs ?? 1000),
     flushAll: () => locked(() => writer?.flushAll() ?? Promise.resolve()),
-    async stop() {
-      stopper.abort();
+    async stop(stopOptions = {}) {
+      if (!stopOptions.drain) hardStop.abort();
+      else idle ??= { ms: stopOptions.idleMs ?? 1000, since: Date.now() };
       await running?.catch(() => {});
     },
     get stats(): SinkStats {

@@ -156,3 +156,28 @@ Deno.test("sink: flushAll while running, stop() flushes the rest", async () => {
     await fx.cleanup();
   }
 });
+
+Deno.test("sink: stop({ drain: true }) first writes what is still in the topic", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    const sink = sinkOf(fx, { flushSize: 4, rotateIntervalMs: Infinity });
+    const running = sink.run();
+    await fx.append("t.pin", values(10));
+    await sink.stop({ drain: true, idleMs: 300 });
+    await running;
+    assert.deepEqual(await fx.lake(), {
+      [K("0000000000")]: ndjson(4, 0),
+      [K("0000000004")]: ndjson(4, 4),
+      [K("0000000008")]: ndjson(2, 8),
+    });
+    assert.equal(sink.stats.recordsWritten, 10);
+    await fx.append("t.pin", values(1, 10));
+    const stopped = sinkOf(fx);
+    const again = stopped.run();
+    await stopped.stop();
+    await again;
+    assert.equal(await fx.committed("t.pin", 0), 10);
+  } finally {
+    await fx.cleanup();
+  }
+});

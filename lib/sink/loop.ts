@@ -1,0 +1,95 @@
+/**
+ * The consume loop of the sink: recover every partition from the lake, then poll, buffer,
+ * rotate and flush until told to stop, then flush what is buffered and close the consumer.
+ *
+ * @module
+ */
+import type { TopicLog } from "../log/types.ts";
+import { PartitionWriter, type PartitionWriterOptions } from "./writer.ts";
+
+/** Decides when the loop ends and how long one poll may wait. */
+export interface LoopControl {
+  /** Called before each poll with whether the last poll had records; false ends the loop. */
+  keepGoing(gotRecords: boolean): boolean;
+  /** Upper bound of the next poll's wait, in ms. */
+  waitCap(): number;
+}
+
+/** Options of {@linkcode consumeLoop}. */
+export interface ConsumeLoopOptions
+  extends Omit<PartitionWriterOptions, "consumer"> {
+  log: TopicLog;
+  group: string;
+  topics: readonly string[];
+  /** Longest wait of one poll, in ms. */
+  pollTimeoutMs: number;
+  /** Runs writer calls one at a time with flushes requested from outside the loop. */
+  locked<T>(fn: () => Promise<T>): Promise<T>;
+  /** Receives the writer as soon as it exists (for progress and outside flushes). */
+  onWriter(writer: PartitionWriter): void;
+}
+
+/**
+ * Joins the group, recovers every partition of `topics` from the lake, and consumes until
+ * `control.keepGoing` says stop; flushes every buffer before it resolves.
+ *
+ * @example
+ * ```ts
+ * import { consumeLoop } from "./loop.ts";
+ * import { openDirStore } from "../lake/dir_store.ts";
+ * import { openEmbeddedLog } from "../log/mod.ts";
+ * import { silentLogger } from "../logger.ts";
+ * const dir = await Deno.makeTempDir();
+ * const log = await openEmbeddedLog(`${dir}/log.db`);
+ * await log.topics.createTopic("t");
+ * let polls = 0;
+ * await consumeLoop({
+ *   log: log.topics, group: "g", topics: ["t"], pollTimeoutMs: 50,
+ *   store: openDirStore(`${dir}/lake`), flushSize: 10, rotateIntervalMs: 1000,
+ *   verify: "all", logger: silentLogger,
+ *   locked: (fn) => fn(), onWriter: () => {},
+ * }, { keepGoing: () => polls++ < 3, waitCap: () => Infinity });
+ * await log.close();
+ * ```
+ */
+export async function consumeLoop(
+  options: ConsumeLoopOptions,
+  control: LoopControl,
+): Promise<void> {
+  const { log, locked, pollTimeoutMs } = options;
+  const consumer = await log.consumer(options.group, [...options.topics]);
+  const w = new PartitionWriter({ ...options, consumer });
+  options.onWriter(w);
+  let ok = false;
+  try {
+    for (const topic of options.topics) {
+      const { partitions } = await log.describeTopic(topic);
+      for (let p = 0; p < partitions; p++) await w.recover(topic, p);
+    }
+    let got = true;
+    while (control.keepGoing(got)) {
+      await locked(() => w.flushDue(Date.now()));
+      const timeoutMs = Math.min(
+        pollTimeoutMs,
+        control.waitCap(),
+        w.msUntilDue(Date.now()),
+      );
+      const polledAt = Date.now();
+      const records = await consumer.poll({
+        maxRecords: Math.max(options.flushSize, 500),
+        timeoutMs,
+      });
+      got = records.length > 0;
+      // An empty poll that came back early (e.g. a closed log) must not spin the loop.
+      const early = timeoutMs - (Date.now() - polledAt);
+      if (!got && early > 0) await new Promise((r) => setTimeout(r, early));
+      await locked(() => w.accept(records, Date.now()));
+    }
+    await locked(() => w.flushAll());
+    ok = true;
+  } finally {
+    await consumer.close().catch((e) => {
+      if (ok) throw e;
+    });
+  }
+}
