@@ -91,10 +91,18 @@ export async function cleanTopic(
   const cleaned: DataFrame[] = [];
   const quarantine: QuarantineRow[] = [];
   let records = 0;
-  for (const group of groupBySize(objects, options.chunkBytes ?? 64 << 20)) {
-    const bodies = await Promise.all(
-      group.map((o) => store.get(o.key)),
-    );
+  const groups = groupBySize(objects, options.chunkBytes ?? 64 << 20);
+  const fetch = (i: number) => {
+    if (i >= groups.length) return undefined;
+    const bodies = Promise.all(groups[i].map((o) => store.get(o.key)));
+    bodies.catch(() => {}); // surfaced when awaited; never an unhandled rejection
+    return bodies;
+  };
+  // The next group is read while polars parses the current one.
+  let next = fetch(0);
+  for (let i = 0; next !== undefined; i++) {
+    const bodies = await next;
+    next = fetch(i + 1);
     const parsed = await parseRawNdjson(table, bodies, {
       tempDir: options.tempDir,
     });

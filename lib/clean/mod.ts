@@ -20,6 +20,7 @@ export {
   readParquetFile,
   runSql,
   scanNdjsonAsText,
+  scanNdjsonAsTextAsync,
   writeParquetFile,
 } from "./polars.ts";
 export type {

@@ -11,7 +11,12 @@
  *
  * @module
  */
-import { type DataFrame, LINE_COLUMN, pl, scanNdjsonAsText } from "./polars.ts";
+import {
+  type DataFrame,
+  LINE_COLUMN,
+  pl,
+  scanNdjsonAsTextAsync,
+} from "./polars.ts";
 import { type CleanTable, type QuarantineRow, RAW_COLUMNS } from "./schema.ts";
 
 /** Options of {@linkcode parseRawRecords} and {@linkcode parseRawNdjson}. */
@@ -99,7 +104,7 @@ export async function parseRawNdjson(
   const fast = await withScratch(options, async (path) => {
     await writeChunks(path, chunks);
     try {
-      return scanNdjsonAsText(path, RAW_COLUMNS[table]);
+      return await scanNdjsonAsTextAsync(path, RAW_COLUMNS[table]);
     } catch {
       return undefined;
     }
@@ -132,7 +137,7 @@ async function scanLines(
   await Deno.writeTextFile(path, indices.length === 0 ? "" : body);
   const columns = RAW_COLUMNS[table];
   if (indices.length === 0) return emptyRaw(columns);
-  const df = scanNdjsonAsText(path, columns);
+  const df = await scanNdjsonAsTextAsync(path, columns);
   const lines = pl.Series(LINE_COLUMN, [...indices], pl.UInt32);
   return df.withColumns(lines);
 }

@@ -47,6 +47,28 @@ export function scanNdjsonAsText(
     .collectSync();
 }
 
+/**
+ * {@linkcode scanNdjsonAsText} on polars' thread pool: the JavaScript thread stays free (to
+ * read the next chunk) while polars parses.
+ *
+ * @example
+ * ```ts
+ * import { scanNdjsonAsTextAsync } from "./polars.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a.ndjson`, '{"ind": 1}\n');
+ * console.log((await scanNdjsonAsTextAsync(`${dir}/a.ndjson`, ["ind"])).height); // 1
+ * ```
+ */
+export async function scanNdjsonAsTextAsync(
+  path: string,
+  columns: readonly string[],
+): Promise<DataFrame> {
+  const schema = Object.fromEntries(columns.map((c) => [c, pl.Utf8]));
+  return await pl.scanJson(path, { schema, rowIndexName: LINE_COLUMN })
+    .select(LINE_COLUMN, ...columns)
+    .collect();
+}
+
 /** Options of {@linkcode writeParquetFile}. */
 export interface WriteParquetFileOptions {
   /** Parquet compression codec; default `snappy` (Spark's default, and fast). */
