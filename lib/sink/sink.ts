@@ -67,6 +67,8 @@ export interface SinkStats {
   objectsWritten: number;
   /** Re-delivered records below the lake's position, dropped. */
   duplicatesDropped: number;
+  /** Records beyond a sought offset, fetched before the seek took effect, dropped. */
+  staleDropped: number;
   /** Partitions whose committed offset was ahead of the lake and was rewound. */
   rewinds: number;
   partitions: PartitionStats[];
@@ -140,6 +142,7 @@ export function createSink(options: SinkOptions): Sink {
     recordsWritten: 0,
     objectsWritten: 0,
     duplicatesDropped: 0,
+    staleDropped: 0,
     rewinds: 0,
   };
   let writer: PartitionWriter | null = null;
@@ -216,6 +219,7 @@ export function createSink(options: SinkOptions): Sink {
         recordsWritten: sum("recordsWritten"),
         objectsWritten: sum("objectsWritten"),
         duplicatesDropped: sum("duplicatesDropped"),
+        staleDropped: sum("staleDropped"),
         rewinds: sum("rewinds"),
         partitions: writer?.partitions() ?? lastPartitions,
       };

@@ -36,6 +36,7 @@ Deno.test("sink: flushSize 3 with 7 records writes +0, +3 and +6 with exact cont
       recordsWritten: 7,
       objectsWritten: 3,
       duplicatesDropped: 0,
+      staleDropped: 0,
       rewinds: 0,
       partitions: [{
         topic: "t.pin",

@@ -39,7 +39,8 @@ interface State {
   start: number;
   lines: Uint8Array[];
   firstAt: number;
-  skipBatch: boolean;
+  /** Sought to `expected` and not yet handed it: later offsets are stale fetches. */
+  sought: boolean;
 }
 
 /**
@@ -65,6 +66,7 @@ export class PartitionWriter {
     recordsWritten: 0,
     objectsWritten: 0,
     duplicatesDropped: 0,
+    staleDropped: 0,
     rewinds: 0,
   };
   #states = new Map<string, State>();
@@ -106,33 +108,50 @@ export class PartitionWriter {
       topic,
       partition,
       written: lake.nextOffset,
-      expected: lake.nextOffset,
+      expected: target,
       start: 0,
       lines: [],
       firstAt: 0,
-      skipBatch: target !== null,
+      sought: target !== null,
     });
     logger.info("sink partition recovered from the lake", ctx);
     return target !== null;
   }
 
-  /** Takes polled records: drops re-deliveries, buffers the rest, flushes full buffers. */
+  /**
+   * Takes polled records: drops re-deliveries below the expected offset, and records
+   * beyond it that were fetched before a seek took effect; buffers the rest; flushes full
+   * buffers. Throws `OffsetGapError` when a partition skips offsets otherwise.
+   */
   async accept(records: TopicRecord[], now: number): Promise<void> {
-    for (const s of this.#states.values()) s.skipBatch = false;
     for (const r of records) {
       let s = this.#states.get(`${r.topic}\0${r.partition}`);
       if (!s) {
         await this.recover(r.topic, r.partition);
         s = this.#states.get(`${r.topic}\0${r.partition}`)!;
       }
-      if (s.skipBatch) continue;
       if (s.expected !== null && r.offset < s.expected) {
         this.counters.duplicatesDropped++;
         continue;
       }
       if (s.expected !== null && r.offset > s.expected) {
-        throw new OffsetGapError(r.topic, r.partition, s.expected, r.offset);
+        if (!s.sought) {
+          throw new OffsetGapError(r.topic, r.partition, s.expected, r.offset);
+        }
+        if (this.counters.staleDropped++ % 1000 === 0) {
+          this.#o.logger.warn(
+            "sink waits for the offset it sought; dropping a later one",
+            {
+              topic: r.topic,
+              partition: r.partition,
+              expected: s.expected,
+              offset: r.offset,
+            },
+          );
+        }
+        continue;
       }
+      s.sought = false;
       if (s.lines.length === 0) {
         s.start = r.offset;
         s.firstAt = now;

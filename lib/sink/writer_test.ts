@@ -55,6 +55,7 @@ Deno.test("writer: re-delivered records below the lake's position are dropped", 
       recordsWritten: 3,
       objectsWritten: 1,
       duplicatesDropped: 4,
+      staleDropped: 0,
       rewinds: 0,
     });
     assert.deepEqual(writer.partitions(), [
@@ -119,6 +120,25 @@ Deno.test("writer: rotation is due rotateIntervalMs after the first buffered rec
       K("0000000000"),
     ]);
     assert.equal(writer.msUntilDue(6000), Infinity);
+    await consumer.close();
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("writer: after a seek, later offsets are stale until the sought one comes", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    await fx.store.put(K("0000000000"), ndjson(5, 0));
+    const { consumer, writer } = await writerAt(fx, 10);
+    assert.equal(await writer.recover("t.pin", 0), true);
+    await writer.accept([rec(8), rec(9)], 0);
+    assert.equal(writer.counters.staleDropped, 2);
+    assert.equal(writer.partitions()[0].buffered, 0);
+    await writer.accept([rec(4), rec(5), rec(6)], 0);
+    assert.equal(writer.counters.duplicatesDropped, 1);
+    assert.equal(writer.partitions()[0].buffered, 2);
+    await assert.rejects(writer.accept([rec(8)], 0), OffsetGapError);
     await consumer.close();
   } finally {
     await fx.cleanup();
