@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { openKafkaLog } from "../../lib/adapters/kafka/mod.ts";
 import { ensureTopology, serveGateway } from "../../lib/gateway/mod.ts";
 import { openEmbeddedLog } from "../../lib/log/mod.ts";
-import { createSink } from "../../lib/sink/sink.ts";
+import { createSink } from "../../lib/sink/mod.ts";
 import { byOffset, kafkaStack, openTestLake, readLake } from "./kafka_stack.ts";
 
 const stack = await kafkaStack();
