@@ -11,6 +11,7 @@
  * @module
  */
 import { join } from "node:path";
+import { ConfigError } from "../errors.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import type { StreamLog, TopicLog } from "../log/types.ts";
 import type { SourceReader } from "../source/types.ts";
@@ -133,7 +134,8 @@ export function openRuntime(config: PipelineConfig): Promise<Runtime> {
 
 /**
  * Opens the source rows named by `config.sourceUrl`: a `mysql://` URL or a SQLite path.
- * A missing SQLite file is an error here; `deno task seed` (or `emulate`) writes it.
+ * A missing SQLite file is an error here; `deno task seed` (or `emulate`) writes it. An unset
+ * source (the aws profile has no default) is a `ConfigError` naming `SOURCE_URL`.
  *
  * @example
  * ```ts
@@ -146,6 +148,13 @@ export function openRuntime(config: PipelineConfig): Promise<Runtime> {
 export async function openSource(
   config: PipelineConfig,
 ): Promise<SourceReader> {
+  if (config.sourceUrl === "") {
+    throw new ConfigError(
+      "SOURCE_URL (--source)",
+      `required for the ${config.profile} profile: mysql://user:pass@host:3306/db`,
+      "",
+    );
+  }
   const { isMysqlUrl, openMysqlSource, openSqliteSource } = await import(
     "../source/mod.ts"
   );

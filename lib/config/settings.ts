@@ -23,7 +23,7 @@ export interface PipelineConfig {
   dataDir: string;
   /** Topic and stream prefix (`PIPELINE_PREFIX`): topics `{prefix}.pin`, streams `streaming-{prefix}-pin`. */
   prefix: string;
-  /** Source rows: a SQLite path or a `mysql://` URL (`SOURCE_URL`). */
+  /** Source rows: a SQLite path or a `mysql://` URL (`SOURCE_URL`); empty when unset (aws). */
   sourceUrl: string;
   /** Kafka bootstrap brokers (`KAFKA_BROKERS`); used by `local` and `aws`. */
   kafkaBrokers: string[];
@@ -248,13 +248,6 @@ export function loadConfig(
 }
 
 function validate(config: PipelineConfig): void {
-  if (config.sourceUrl === "") {
-    throw new ConfigError(
-      "SOURCE_URL (--source)",
-      "required for the aws profile: mysql://user:pass@host:3306/db",
-      "",
-    );
-  }
   if (config.sourceUrl.includes("://")) {
     checkUrl("SOURCE_URL (--source)", config.sourceUrl, ["mysql:"]);
   }

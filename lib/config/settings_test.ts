@@ -55,16 +55,7 @@ Deno.test("errors name the bad setting", () => {
       /PIPELINE_PROFILE \(--profile\)="cloudy": must be one of embedded, local, aws/,
     ],
     [{ prefix: "a b" }, {}, /PIPELINE_PREFIX \(--prefix\)="a b"/],
-    [
-      { profile: "aws" },
-      {},
-      /SOURCE_URL \(--source\)="": required for the aws profile/,
-    ],
-    [
-      { profile: "aws", source: "mysql://u:p@h:3306/d" },
-      {},
-      /KAFKA_BROKERS="": required for the aws profile/,
-    ],
+    [{ profile: "aws" }, {}, /KAFKA_BROKERS="": required for the aws profile/],
     [
       { profile: "local" },
       { KAFKA_BROKERS: "b1:9092,nohost" },

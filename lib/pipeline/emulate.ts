@@ -155,7 +155,7 @@ export async function runEmulateJob(
         signal: options.signal,
       });
     } finally {
-      await sink.stop();
+      await sink.stop({ drain: true });
       await sinkDone;
     }
     logger.info("sink drained", {

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ConfigError } from "../errors.ts";
+import { SourceNotFoundError } from "../source/mod.ts";
+import { dataPaths, openRuntime, openSource } from "./runtime.ts";
+import { loadConfig } from "./settings.ts";
+
+Deno.test("embedded runtime: one log file for topics and streams, the lake in a folder", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    const runtime = await openRuntime(loadConfig({ dataDir }, { env: {} }));
+    await runtime.topics.createTopic("t.pin");
+    await runtime.streams.createStream("s-pin");
+    await runtime.lake.put("topics/t.pin/x.json", "{}\n");
+    assert.deepEqual(await runtime.topics.listTopics(), [{
+      name: "t.pin",
+      partitions: 1,
+    }]);
+    assert.deepEqual(await runtime.streams.listStreams(), ["s-pin"]);
+    assert.equal(runtime.lake.location, join(dataDir, "lake"));
+    await runtime.close();
+    await runtime.close();
+    assert.equal((await Deno.stat(join(dataDir, "log.db"))).isFile, true);
+    assert.equal(
+      await Deno.readTextFile(join(dataDir, "lake", "topics/t.pin/x.json")),
+      "{}\n",
+    );
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("dataPaths names every stage's files below the data dir", () => {
+  assert.deepEqual(dataPaths("/d"), {
+    source: "/d/source.db",
+    log: "/d/log.db",
+    lake: "/d/lake",
+    warehouse: "/d/warehouse",
+    stream: "/d/stream",
+    report: "/d/report.html",
+  });
+});
+
+Deno.test("openSource: the aws profile needs SOURCE_URL; a missing SQLite file is typed", async () => {
+  const aws = loadConfig({ profile: "aws" }, {
+    env: { KAFKA_BROKERS: "b:9092", S3_BUCKET: "lake-bucket" },
+  });
+  await assert.rejects(
+    () => openSource(aws),
+    (e) =>
+      e instanceof ConfigError &&
+      /SOURCE_URL \(--source\)="": required for the aws profile/.test(
+        e.message,
+      ),
+  );
+  const dataDir = await Deno.makeTempDir();
+  try {
+    await assert.rejects(
+      () => openSource(loadConfig({ dataDir }, { env: {} })),
+      SourceNotFoundError,
+    );
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
