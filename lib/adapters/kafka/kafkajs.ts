@@ -110,3 +110,16 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
   if (options.sasl) config.sasl = options.sasl as SASLOptions;
   return new Kafka(config);
 }
+
+/**
+ * Splits a `KAFKA_BROKERS` value (`host:port,host:port`) into a broker list.
+ *
+ * @example
+ * ```ts
+ * import { parseBrokers } from "./kafkajs.ts";
+ * console.log(parseBrokers(" 127.0.0.1:9092, 127.0.0.1:9094 ")); // ["127.0.0.1:9092", "127.0.0.1:9094"]
+ * ```
+ */
+export function parseBrokers(value: string): string[] {
+  return value.split(",").map((b) => b.trim()).filter((b) => b.length > 0);
+}

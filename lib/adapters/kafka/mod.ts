@@ -14,8 +14,12 @@
  * @module
  */
 
-export { type KafkaLogOptions, openKafkaLog, parseBrokers } from "./open.ts";
-export { KafkaTopicLog, type KafkaTopicLogOptions } from "./topic_log.ts";
+export {
+  type KafkaLogOptions,
+  KafkaTopicLog,
+  type KafkaTopicLogOptions,
+  openKafkaLog,
+} from "./topic_log.ts";
 export { type KafkaConsumerOptions, KafkaTopicConsumer } from "./consumer.ts";
 export { type KafkaGroupOptions } from "./group.ts";
 export {
@@ -29,4 +33,5 @@ export {
   type KafkaClientOptions,
   kafkaLogCreator,
   type KafkaSasl,
+  parseBrokers,
 } from "./kafkajs.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 import type { TopicConsumer, TopicRecord } from "../../log/types.ts";
-import { parseBrokers } from "./open.ts";
+import { parseBrokers } from "./kafkajs.ts";
 
 /** What {@linkcode kafkaTestTarget} found. */
 export interface KafkaTestTarget {

@@ -18,8 +18,8 @@ import type {
   TopicRecordInput,
 } from "../../log/types.ts";
 import { type KafkaErrorContext, mapKafkaErrors } from "./errors.ts";
-import type { Admin, Kafka, Producer } from "./kafkajs.ts";
-import { Partitioners } from "./kafkajs.ts";
+import type { Admin, Kafka, KafkaClientOptions, Producer } from "./kafkajs.ts";
+import { createKafkaClient, Partitioners } from "./kafkajs.ts";
 import { joinGroup, type KafkaGroupOptions } from "./group.ts";
 import { GroupProducer } from "./producer.ts";
 import { checkRecords, partitionsOf, placeRecords } from "./topics.ts";
@@ -208,4 +208,32 @@ export class KafkaTopicLog implements TopicLog {
   #ctx(op: string, topic?: string): KafkaErrorContext {
     return { op, brokers: this.#brokers, topic };
   }
+}
+
+/** Options of {@linkcode openKafkaLog}: where the brokers are, and tuning. */
+export interface KafkaLogOptions
+  extends KafkaClientOptions, KafkaTopicLogOptions {}
+
+/**
+ * Connects an admin client to the brokers (so a missing broker fails here, with a
+ * `BackendError` saying how to start one) and returns a `TopicLog` on them.
+ *
+ * @example
+ * ```ts
+ * import { openKafkaLog } from "./topic_log.ts";
+ * const log = await openKafkaLog({ brokers: ["127.0.0.1:9092"] });
+ * console.log(await log.listTopics());
+ * await log.close();
+ * ```
+ */
+export async function openKafkaLog(
+  options: KafkaLogOptions,
+): Promise<KafkaTopicLog> {
+  const kafka = createKafkaClient(options);
+  const admin = kafka.admin();
+  await mapKafkaErrors(
+    { op: "connect", brokers: options.brokers },
+    () => admin.connect(),
+  );
+  return new KafkaTopicLog(kafka, admin, options.brokers, options);
 }
