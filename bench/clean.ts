@@ -1,0 +1,272 @@
+/**
+ * `deno task bench:clean`: batch cleaning throughput.
+ *
+ * Generates N posts (default 1,000,000) with the source generator and writes them, as the
+ * emulator would post them, into a lake of NDJSON objects (`topics/pinterest.pin|geo|user`,
+ * `--object-records` records per object). That happens in a subprocess and is not timed.
+ * Then, per table, it times the batch path exactly as `runBatch` runs it: read the objects,
+ * parse, clean, dedup (`cleanTopic`), and write the Parquet table. It prints rows/s and CPU
+ * seconds per table, the load average (the machine may be shared), and the peak memory of
+ * the cleaning process (`Deno.memoryUsage().rss`, sampled every 50 ms and between steps).
+ *
+ * ```sh
+ * deno task bench:clean [--posts 1000000] [--object-records 5000] [--dir .data/bench/clean] [--keep]
+ * ```
+ *
+ * @module
+ */
+import { join } from "node:path";
+import process from "node:process";
+import { parseArgs } from "node:util";
+import { cleanTopic } from "../lib/batch/mod.ts";
+import { type CleanTable, writeParquetFile } from "../lib/clean/mod.ts";
+import { openDirStore } from "../lib/lake/mod.ts";
+import { generatePosts, toCourseJson } from "../lib/source/mod.ts";
+
+const TABLES: readonly CleanTable[] = ["pin", "geo", "user"];
+
+/** Settings of the benchmark. */
+export interface BenchCleanOptions {
+  posts: number;
+  objectRecords: number;
+  dir: string;
+  keep: boolean;
+}
+
+/**
+ * Parses the benchmark's command line.
+ *
+ * @example
+ * ```ts
+ * import { parseBenchArgs } from "./clean.ts";
+ * console.log(parseBenchArgs(["--posts", "1000"]).posts); // 1000
+ * ```
+ */
+export function parseBenchArgs(
+  args: string[],
+): BenchCleanOptions & { phase: string } {
+  const { values } = parseArgs({
+    args,
+    options: {
+      posts: { type: "string", default: "1000000" },
+      "object-records": { type: "string", default: "5000" },
+      dir: { type: "string", default: join(".data", "bench", "clean") },
+      keep: { type: "boolean", default: false },
+      phase: { type: "string", default: "all" },
+    },
+  });
+  const posts = Number(values.posts);
+  const objectRecords = Number(values["object-records"]);
+  if (
+    !Number.isInteger(posts) || posts < 1 || !Number.isInteger(objectRecords) ||
+    objectRecords < 1
+  ) {
+    throw new TypeError(
+      "--posts and --object-records must be positive integers",
+    );
+  }
+  return {
+    posts,
+    objectRecords,
+    dir: values.dir,
+    keep: values.keep,
+    phase: values.phase,
+  };
+}
+
+/**
+ * Writes `posts` generated posts into a lake under `dir/lake`, as the sink lays them out.
+ *
+ * @example
+ * ```ts
+ * import { generateLake } from "./clean.ts";
+ * const bytes = await generateLake({ posts: 10, objectRecords: 5, dir: await Deno.makeTempDir(), keep: false });
+ * console.log(bytes.pin > 0); // true
+ * ```
+ */
+export async function generateLake(
+  options: BenchCleanOptions,
+): Promise<Record<CleanTable, number>> {
+  const store = openDirStore(join(options.dir, "lake"));
+  const bytes: Record<CleanTable, number> = { pin: 0, geo: 0, user: 0 };
+  const batch: Record<CleanTable, string[]> = { pin: [], geo: [], user: [] };
+  let offset = 0;
+  const flush = async () => {
+    for (const t of TABLES) {
+      const topic = `pinterest.${t}`;
+      const body = batch[t].join("\n") + "\n";
+      const name = `${topic}+0+${String(offset).padStart(10, "0")}.json`;
+      await store.put(`topics/${topic}/partition=0/${name}`, body);
+      bytes[t] += body.length;
+      batch[t] = [];
+    }
+  };
+  let n = 0;
+  for (const post of generatePosts({ rows: options.posts, seed: 2024 })) {
+    for (const t of TABLES) {
+      batch[t].push(JSON.stringify(toCourseJson(post[t])));
+    }
+    if (++n % options.objectRecords === 0) {
+      await flush();
+      offset = n;
+    }
+  }
+  if (batch.pin.length > 0) await flush();
+  return bytes;
+}
+
+/** Result of one table. */
+export interface TableFigure {
+  table: CleanTable;
+  records: number;
+  rows: number;
+  cleanMs: number;
+  writeMs: number;
+  /** Input records per wall-clock second, read to Parquet written. */
+  rowsPerSecond: number;
+  /** CPU seconds (user + system, all threads) the table took. */
+  cpuSeconds: number;
+}
+
+/**
+ * Times the batch path per table over the lake in `dir/lake`; returns the figures and the
+ * peak RSS in bytes.
+ *
+ * @example
+ * ```ts
+ * import { generateLake, measureCleaning } from "./clean.ts";
+ * const options = { posts: 20, objectRecords: 10, dir: await Deno.makeTempDir(), keep: false };
+ * await generateLake(options);
+ * const { figures } = await measureCleaning(options);
+ * console.log(figures.map((f) => f.rows)); // [20, 20, 20]
+ * ```
+ */
+export async function measureCleaning(
+  options: BenchCleanOptions,
+): Promise<{ figures: TableFigure[]; peakRss: number }> {
+  const store = openDirStore(join(options.dir, "lake"));
+  const out = join(options.dir, "warehouse");
+  const scratch = join(options.dir, "scratch");
+  await Deno.mkdir(out, { recursive: true });
+  await Deno.mkdir(scratch, { recursive: true });
+  let sampledRss = Deno.memoryUsage().rss;
+  const sample =
+    () => (sampledRss = Math.max(sampledRss, Deno.memoryUsage().rss));
+  const timer = setInterval(sample, 50);
+  const figures: TableFigure[] = [];
+  try {
+    for (const table of TABLES) {
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      const { clean, summary } = await cleanTopic(store, table, {
+        tempDir: scratch,
+      });
+      sample();
+      const t1 = performance.now();
+      writeParquetFile(clean, join(out, `${table}.parquet`));
+      const t2 = performance.now();
+      const cpu = process.cpuUsage(cpu0);
+      sample();
+      figures.push({
+        table,
+        records: summary.records,
+        rows: clean.height,
+        cleanMs: t1 - t0,
+        writeMs: t2 - t1,
+        rowsPerSecond: summary.records / ((t2 - t0) / 1000),
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      });
+    }
+  } finally {
+    clearInterval(timer);
+  }
+  return { figures, peakRss: sampledRss };
+}
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+function loadAverage(): string {
+  try {
+    return Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
+  } catch {
+    return "n/a";
+  }
+}
+
+/**
+ * The figures as a table: wall time split into read+parse+clean+dedup and Parquet writing,
+ * rows/s over the whole, and CPU seconds (all threads), with the machine's load average.
+ *
+ * @example
+ * ```ts
+ * import { formatFigures } from "./clean.ts";
+ * console.log(formatFigures([{ table: "geo", records: 10, rows: 10, cleanMs: 5, writeMs: 1,
+ *   rowsPerSecond: 1666, cpuSeconds: 0.01 }], { pin: 0, geo: 1000, user: 0 }));
+ * ```
+ */
+export function formatFigures(
+  figures: readonly TableFigure[],
+  bytes: Record<CleanTable, number>,
+): string {
+  const lines = [
+    `cores: ${navigator.hardwareConcurrency}, load average: ${loadAverage()}`,
+    "table    records   raw NDJSON  read+clean+dedup  parquet     rows/s  CPU s",
+  ];
+  for (const f of figures) {
+    lines.push([
+      f.table.padEnd(5),
+      String(f.records).padStart(10),
+      mb(bytes[f.table]).padStart(12),
+      `${(f.cleanMs / 1000).toFixed(2)} s`.padStart(17),
+      `${(f.writeMs / 1000).toFixed(2)} s`.padStart(8),
+      Math.round(f.rowsPerSecond).toLocaleString("en-US").padStart(10),
+      f.cpuSeconds.toFixed(1).padStart(6),
+    ].join("  "));
+  }
+  return lines.join("\n");
+}
+
+async function main(args: string[]) {
+  const options = parseBenchArgs(args);
+  if (options.phase === "generate") {
+    const bytes = await generateLake(options);
+    console.log(JSON.stringify(bytes));
+    return;
+  }
+  await Deno.remove(options.dir, { recursive: true }).catch(() => {});
+  console.log(
+    `generating ${options.posts.toLocaleString("en-US")} posts (not timed) ...`,
+  );
+  const gen = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-R",
+      "-W",
+      "-E",
+      "-S",
+      "--allow-ffi",
+      new URL(import.meta.url).pathname,
+      ...args,
+      "--phase",
+      "generate",
+    ],
+    stderr: "inherit",
+  }).output();
+  if (!gen.success) throw new Error("generating the lake failed");
+  const bytes = JSON.parse(new TextDecoder().decode(gen.stdout)) as Record<
+    CleanTable,
+    number
+  >;
+  const { figures, peakRss } = await measureCleaning(options);
+  console.log(formatFigures(figures, bytes));
+  console.log(
+    `peak RSS of the cleaning process: ${
+      mb(peakRss)
+    } (Deno.memoryUsage().rss sampled every 50 ms and between steps)`,
+  );
+  if (!options.keep) {
+    await Deno.remove(options.dir, { recursive: true }).catch(() => {});
+  }
+}
+
+if (import.meta.main) await main(Deno.args);
