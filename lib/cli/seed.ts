@@ -6,13 +6,15 @@
  * deno task seed [--rows 11000] [--seed 42] [--source .data/source.db | mysql://user:pass@host:3306/db]
  * ```
  *
- * The source is `--source`, else `SOURCE_URL`, else `.data/source.db`. Progress goes to stderr
+ * The source is `--source`, else `SOURCE_URL`, else the profile's default (`.data/source.db`
+ * for embedded, the local MariaDB for `--profile local`). Progress goes to stderr
  * (a live line on a terminal), the summary to stdout.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
+import { dataPaths, loadConfig } from "../config/mod.ts";
 import { ConfigError, PipelineError } from "../errors.ts";
 import { DEFAULT_ROWS, DEFAULT_SEED } from "../source/generator.ts";
 import { isMysqlUrl, redactMysqlUrl } from "../source/mysql_url.ts";
@@ -22,8 +24,8 @@ import {
   type SeedSummary,
 } from "../source/sqlite_source.ts";
 
-/** Where `deno task seed` writes when neither `--source` nor `SOURCE_URL` is given. */
-export const DEFAULT_SOURCE_PATH = ".data/source.db";
+/** Where `deno task seed` writes when neither `--source` nor `SOURCE_URL` is given (embedded). */
+export const DEFAULT_SOURCE_PATH = dataPaths(".data").source;
 
 /** The usage text printed by `--help` and after a bad flag. */
 export const SEED_USAGE = `Usage: deno task seed [options]
@@ -32,7 +34,10 @@ Options:
   --rows N        rows per table (default ${DEFAULT_ROWS})
   --seed S        generator seed, a 32-bit integer (default ${DEFAULT_SEED})
   --source WHERE  a SQLite file path or mysql://user:password@host:port/database
-                  (default: $SOURCE_URL, else ${DEFAULT_SOURCE_PATH})
+                  (default: $SOURCE_URL, else the profile's: ${DEFAULT_SOURCE_PATH} for
+                  embedded, the local MariaDB for local)
+  --profile P     embedded | local | aws (default: $PIPELINE_PROFILE, else embedded)
+  --data-dir D    data root of the embedded source (default .data)
   -h, --help      show this help`;
 
 /** Settings of `deno task seed`. */
@@ -79,6 +84,8 @@ export function parseSeedArgs(
         rows: { type: "string" },
         seed: { type: "string" },
         source: { type: "string" },
+        profile: { type: "string" },
+        "data-dir": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -89,6 +96,18 @@ export function parseSeedArgs(
       cause,
     });
   }
+  const { sourceUrl } = loadConfig({
+    profile: values.profile,
+    dataDir: values["data-dir"],
+    source: values.source,
+  }, { env });
+  if (sourceUrl === "") {
+    throw new ConfigError(
+      "SOURCE_URL (--source)",
+      "required for the aws profile: mysql://user:pass@host:3306/db",
+      "",
+    );
+  }
   return {
     rows: values.rows === undefined
       ? DEFAULT_ROWS
@@ -96,7 +115,7 @@ export function parseSeedArgs(
     seed: values.seed === undefined
       ? DEFAULT_SEED
       : integer("--seed", values.seed, -(2 ** 31), 2 ** 32 - 1),
-    source: values.source ?? (env.SOURCE_URL || DEFAULT_SOURCE_PATH),
+    source: sourceUrl,
     help: values.help ?? false,
   };
 }

@@ -27,6 +27,19 @@ Deno.test("seed cli: defaults, SOURCE_URL, and --source taking precedence", () =
     },
   );
   assert.equal(parseSeedArgs(["-h"], {}).help, true);
+  assert.equal(
+    parseSeedArgs(["--profile", "local"], {}).source,
+    "mysql://pinterest:pinterest@127.0.0.1:3306/pinterest",
+  );
+  assert.equal(parseSeedArgs(["--data-dir", "/d"], {}).source, "/d/source.db");
+  assert.throws(
+    () =>
+      parseSeedArgs(["--profile", "aws"], {
+        KAFKA_BROKERS: "b:9092",
+        S3_BUCKET: "lake-b",
+      }),
+    /SOURCE_URL \(--source\)="": required for the aws profile/,
+  );
 });
 
 Deno.test("seed cli: unknown flags and bad numbers are ConfigErrors naming the flag", () => {
