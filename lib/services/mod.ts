@@ -51,8 +51,6 @@ export {
 } from "./kafka_jars.ts";
 export {
   KINESIS_DEFAULT_PORT,
-  kinesisMockDir,
-  kinesisMockEnv,
   kinesisService,
   type KinesisStartOptions,
 } from "./kinesis.ts";
