@@ -21,15 +21,17 @@ import { parseArgs } from "node:util";
 import { cleanTopic } from "../lib/batch/mod.ts";
 import { type CleanTable, writeParquetFile } from "../lib/clean/mod.ts";
 import { openDirStore } from "../lib/lake/mod.ts";
-import { generatePosts, toCourseJson } from "../lib/source/mod.ts";
-
-const TABLES: readonly CleanTable[] = ["pin", "geo", "user"];
+import {
+  formatFigures,
+  generateLake,
+  type LakeOptions,
+  mb,
+  type TableFigure,
+  TABLES,
+} from "./clean_support.ts";
 
 /** Settings of the benchmark. */
-export interface BenchCleanOptions {
-  posts: number;
-  objectRecords: number;
-  dir: string;
+export interface BenchCleanOptions extends LakeOptions {
   keep: boolean;
 }
 
@@ -75,66 +77,13 @@ export function parseBenchArgs(
 }
 
 /**
- * Writes `posts` generated posts into a lake under `dir/lake`, as the sink lays them out.
- *
- * @example
- * ```ts
- * import { generateLake } from "./clean.ts";
- * const bytes = await generateLake({ posts: 10, objectRecords: 5, dir: await Deno.makeTempDir(), keep: false });
- * console.log(bytes.pin > 0); // true
- * ```
- */
-export async function generateLake(
-  options: BenchCleanOptions,
-): Promise<Record<CleanTable, number>> {
-  const store = openDirStore(join(options.dir, "lake"));
-  const bytes: Record<CleanTable, number> = { pin: 0, geo: 0, user: 0 };
-  const batch: Record<CleanTable, string[]> = { pin: [], geo: [], user: [] };
-  let offset = 0;
-  const flush = async () => {
-    for (const t of TABLES) {
-      const topic = `pinterest.${t}`;
-      const body = batch[t].join("\n") + "\n";
-      const name = `${topic}+0+${String(offset).padStart(10, "0")}.json`;
-      await store.put(`topics/${topic}/partition=0/${name}`, body);
-      bytes[t] += body.length;
-      batch[t] = [];
-    }
-  };
-  let n = 0;
-  for (const post of generatePosts({ rows: options.posts, seed: 2024 })) {
-    for (const t of TABLES) {
-      batch[t].push(JSON.stringify(toCourseJson(post[t])));
-    }
-    if (++n % options.objectRecords === 0) {
-      await flush();
-      offset = n;
-    }
-  }
-  if (batch.pin.length > 0) await flush();
-  return bytes;
-}
-
-/** Result of one table. */
-export interface TableFigure {
-  table: CleanTable;
-  records: number;
-  rows: number;
-  cleanMs: number;
-  writeMs: number;
-  /** Input records per wall-clock second, read to Parquet written. */
-  rowsPerSecond: number;
-  /** CPU seconds (user + system, all threads) the table took. */
-  cpuSeconds: number;
-}
-
-/**
  * Times the batch path per table over the lake in `dir/lake`; returns the figures and the
  * peak RSS in bytes.
  *
  * @example
  * ```ts
- * import { generateLake, measureCleaning } from "./clean.ts";
+ * import { measureCleaning } from "./clean.ts";
+ * import { generateLake } from "./clean_support.ts";
  * const options = { posts: 20, objectRecords: 10, dir: await Deno.makeTempDir(), keep: false };
  * await generateLake(options);
  * const { figures } = await measureCleaning(options);
@@ -181,49 +130,6 @@ export async function measureCleaning(
     clearInterval(timer);
   }
   return { figures, peakRss: sampledRss };
-}
-
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
-
-function loadAverage(): string {
-  try {
-    return Deno.loadavg().map((x) => x.toFixed(2)).join(" ");
-  } catch {
-    return "n/a";
-  }
-}
-
-/**
- * The figures as a table: wall time split into read+parse+clean+dedup and Parquet writing,
- * rows/s over the whole, and CPU seconds (all threads), with the machine's load average.
- *
- * @example
- * ```ts
- * import { formatFigures } from "./clean.ts";
- * console.log(formatFigures([{ table: "geo", records: 10, rows: 10, cleanMs: 5, writeMs: 1,
- *   rowsPerSecond: 1666, cpuSeconds: 0.01 }], { pin: 0, geo: 1000, user: 0 }));
- * ```
- */
-export function formatFigures(
-  figures: readonly TableFigure[],
-  bytes: Record<CleanTable, number>,
-): string {
-  const lines = [
-    `cores: ${navigator.hardwareConcurrency}, load average: ${loadAverage()}`,
-    "table    records   raw NDJSON  read+clean+dedup  parquet     rows/s  CPU s",
-  ];
-  for (const f of figures) {
-    lines.push([
-      f.table.padEnd(5),
-      String(f.records).padStart(10),
-      mb(bytes[f.table]).padStart(12),
-      `${(f.cleanMs / 1000).toFixed(2)} s`.padStart(17),
-      `${(f.writeMs / 1000).toFixed(2)} s`.padStart(8),
-      Math.round(f.rowsPerSecond).toLocaleString("en-US").padStart(10),
-      f.cpuSeconds.toFixed(1).padStart(6),
-    ].join("  "));
-  }
-  return lines.join("\n");
 }
 
 async function main(args: string[]) {

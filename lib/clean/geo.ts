@@ -15,12 +15,8 @@ import {
 } from "./exprs.ts";
 import { type DataFrame, pl } from "./polars.ts";
 import { RAW_COLUMNS } from "./schema.ts";
-import {
-  type CleanOptions,
-  type CleanResult,
-  splitClean,
-  withRawColumns,
-} from "./split.ts";
+import { withRawColumns } from "./frames.ts";
+import { type CleanOptions, type CleanResult, splitClean } from "./split.ts";
 
 /**
  * Cleans raw geolocation rows: `coordinates` = [latitude, longitude] (a list of Float64, the

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { cleanGeo } from "./geo.ts";
 import { pl } from "./polars.ts";
-import { rawFrame } from "./split.ts";
+import { rawFrame } from "./frames.ts";
 
 function geo(over: Record<string, string | null> = {}) {
   return {

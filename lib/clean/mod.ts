@@ -42,10 +42,9 @@ export {
 } from "./schema.ts";
 export {
   type CleanOptions,
+  type CleanPlan,
   type CleanResult,
-  rawFrame,
   splitClean,
-  withRawColumns,
 } from "./split.ts";
 export { cleanPin, parseFollowerCount } from "./pin.ts";
 export { cleanGeo } from "./geo.ts";
@@ -56,7 +55,13 @@ export {
   parseRawNdjson,
   parseRawRecords,
 } from "./parse.ts";
-export { dedupFirst, type DedupOptions, stackFrames } from "./dedup.ts";
+export {
+  dedupFirst,
+  type DedupOptions,
+  rawFrame,
+  stackFrames,
+  withRawColumns,
+} from "./frames.ts";
 export {
   failureReason,
   firstReason,

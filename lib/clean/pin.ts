@@ -14,12 +14,8 @@ import {
 } from "./exprs.ts";
 import { type DataFrame, type Expr, pl } from "./polars.ts";
 import { PLACEHOLDERS, RAW_COLUMNS } from "./schema.ts";
-import {
-  type CleanOptions,
-  type CleanResult,
-  splitClean,
-  withRawColumns,
-} from "./split.ts";
+import { withRawColumns } from "./frames.ts";
+import { type CleanOptions, type CleanResult, splitClean } from "./split.ts";
 
 const FOLLOWERS = "^([0-9]+(?:\\.[0-9]+)?)\\s*([kKmM]?)$";
 const SAVE_PREFIX = "Local save in ";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { cleanPin } from "./pin.ts";
 import { pl } from "./polars.ts";
 import { CLEAN_COLUMNS } from "./schema.ts";
-import { rawFrame } from "./split.ts";
+import { rawFrame } from "./frames.ts";
 
 /** A raw pin as the emulator posts it (all text), with `over` replacing fields. */
 function pin(over: Record<string, string | null> = {}) {

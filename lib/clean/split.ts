@@ -28,52 +28,6 @@ export interface CleanResult {
 const REASON = "__reason";
 
 /**
- * Makes sure every raw column of `table` exists as text: missing columns become all-null text
- * columns, typed columns (e.g. numbers) are cast to text. Extra columns are kept.
- *
- * @example
- * ```ts
- * import { pl } from "./polars.ts";
- * import { withRawColumns } from "./split.ts";
- * const df = withRawColumns(pl.DataFrame({ ind: [1] }), "user");
- * console.log(df.columns); // ["ind", "first_name", "last_name", "age", "date_joined"]
- * ```
- */
-export function withRawColumns(df: DataFrame, table: CleanTable): DataFrame {
-  const exprs: Expr[] = [];
-  for (const c of RAW_COLUMNS[table]) {
-    if (!df.columns.includes(c)) {
-      exprs.push(pl.lit(null).cast(pl.Utf8).alias(c));
-    } else if (!df.getColumn(c).dtype.equals(pl.Utf8)) {
-      exprs.push(pl.col(c).cast(pl.Utf8).alias(c));
-    }
-  }
-  return exprs.length === 0 ? df : df.withColumns(...exprs);
-}
-
-/**
- * Builds a raw frame of `table` from records of text (missing fields are null): the shape
- * `parseRawRecords` produces, without `_line`. Handy for tests and hand-made inputs.
- *
- * @example
- * ```ts
- * import { rawFrame } from "./split.ts";
- * const df = rawFrame("geo", [{ ind: "1", country: "Chad" }]);
- * console.log(df.columns); // ["ind", "timestamp", "latitude", "longitude", "country"]
- * ```
- */
-export function rawFrame(
-  table: CleanTable,
-  records: readonly Record<string, string | null | undefined>[],
-): DataFrame {
-  return pl.DataFrame(
-    RAW_COLUMNS[table].map((c) =>
-      pl.Series(c, records.map((r) => r[c] ?? null), pl.Utf8)
-    ),
-  );
-}
-
-/**
  * How a cleaner computes its output: `stages` of helper columns (each stage may refer to the
  * columns of earlier ones, so every intermediate value is computed once), then the clean
  * `columns` (aliased to their clean names, in order) and the per-row `reason` (null = clean).

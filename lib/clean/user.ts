@@ -13,12 +13,8 @@ import {
   wholeOrNull,
 } from "./exprs.ts";
 import { type DataFrame, type Expr, pl } from "./polars.ts";
-import {
-  type CleanOptions,
-  type CleanResult,
-  splitClean,
-  withRawColumns,
-} from "./split.ts";
+import { withRawColumns } from "./frames.ts";
+import { type CleanOptions, type CleanResult, splitClean } from "./split.ts";
 
 /**
  * `first + " " + last`, null when either part is null (Spark's `concat` semantics, as in the

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { pl } from "./polars.ts";
-import { rawFrame } from "./split.ts";
+import { rawFrame } from "./frames.ts";
 import { cleanUser } from "./user.ts";
 
 function user(over: Record<string, string | null> = {}) {

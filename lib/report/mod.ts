@@ -12,7 +12,18 @@
  * @module
  */
 export { buildReport, type BuildReportOptions, writeReport } from "./build.ts";
-export { AGE_GROUPS, type ChartOptions, chartSpec } from "./charts.ts";
+export { chartSpec } from "./charts.ts";
+export {
+  AGE_GROUPS,
+  type ChartOptions,
+  groupedByAge,
+  type HBars,
+  hbars,
+  type Row,
+  top,
+  type VBars,
+  vbars,
+} from "./chart_marks.ts";
 export {
   escapeHtml,
   renderReportHtml,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { dedupFirst, stackFrames } from "./dedup.ts";
+import { dedupFirst, rawFrame, stackFrames, withRawColumns } from "./frames.ts";
 import { pl } from "./polars.ts";
 
 Deno.test("dedup: first arrival of each ind kept, input order preserved", () => {
@@ -32,4 +32,40 @@ Deno.test("stackFrames: concatenates in order; none gives undefined", () => {
   ]);
   assert.deepEqual(out?.getColumn("ind").toArray(), [1, 2, 3]);
   assert.equal(stackFrames([]), undefined);
+});
+
+Deno.test("rawFrame: text columns in raw order, missing fields null", () => {
+  const df = rawFrame("geo", [{ ind: "1", country: "Chad" }, { ind: "2" }]);
+  assert.deepEqual(df.columns, [
+    "ind",
+    "timestamp",
+    "latitude",
+    "longitude",
+    "country",
+  ]);
+  assert.ok(df.dtypes.every((t) => t.equals(pl.String)));
+  assert.deepEqual(df.getColumn("country").toArray(), ["Chad", null]);
+});
+
+Deno.test("withRawColumns: adds missing columns as null text, casts numbers to text, keeps extras", () => {
+  const df = withRawColumns(
+    pl.DataFrame({ extra: ["x"], age: pl.Series("age", [36], pl.Int64) }),
+    "user",
+  );
+  assert.deepEqual(df.columns, [
+    "extra",
+    "age",
+    "ind",
+    "first_name",
+    "last_name",
+    "date_joined",
+  ]);
+  assert.deepEqual(df.toRecords(), [{
+    extra: "x",
+    age: "36",
+    ind: null,
+    first_name: null,
+    last_name: null,
+    date_joined: null,
+  }]);
 });

@@ -1,0 +1,106 @@
+/**
+ * Frame helpers around the cleaners: raw frames of text (`rawFrame`, `withRawColumns`), and
+ * for the batch tables, stacking cleaned chunks and keeping one row per source record.
+ *
+ * The emulator samples source rows with replacement and delivery is at-least-once, so one
+ * source row can arrive many times. Arrival order is the order of the input frame (topic,
+ * partition, offset); the first arrival wins.
+ *
+ * @module
+ */
+import { type DataFrame, type Expr, pl } from "./polars.ts";
+import { type CleanTable, RAW_COLUMNS } from "./schema.ts";
+
+/**
+ * Makes sure every raw column of `table` exists as text: missing columns become all-null text
+ * columns, typed columns (e.g. numbers) are cast to text. Extra columns are kept.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { withRawColumns } from "./frames.ts";
+ * const df = withRawColumns(pl.DataFrame({ ind: [1] }), "user");
+ * console.log(df.columns); // ["ind", "first_name", "last_name", "age", "date_joined"]
+ * ```
+ */
+export function withRawColumns(df: DataFrame, table: CleanTable): DataFrame {
+  const exprs: Expr[] = [];
+  for (const c of RAW_COLUMNS[table]) {
+    if (!df.columns.includes(c)) {
+      exprs.push(pl.lit(null).cast(pl.Utf8).alias(c));
+    } else if (!df.getColumn(c).dtype.equals(pl.Utf8)) {
+      exprs.push(pl.col(c).cast(pl.Utf8).alias(c));
+    }
+  }
+  return exprs.length === 0 ? df : df.withColumns(...exprs);
+}
+
+/**
+ * Builds a raw frame of `table` from records of text (missing fields are null): the shape
+ * `parseRawRecords` produces, without `_line`. Handy for tests and hand-made inputs.
+ *
+ * @example
+ * ```ts
+ * import { rawFrame } from "./frames.ts";
+ * const df = rawFrame("geo", [{ ind: "1", country: "Chad" }]);
+ * console.log(df.columns); // ["ind", "timestamp", "latitude", "longitude", "country"]
+ * ```
+ */
+export function rawFrame(
+  table: CleanTable,
+  records: readonly Record<string, string | null | undefined>[],
+): DataFrame {
+  return pl.DataFrame(
+    RAW_COLUMNS[table].map((c) =>
+      pl.Series(c, records.map((r) => r[c] ?? null), pl.Utf8)
+    ),
+  );
+}
+
+/** Options of {@linkcode dedupFirst}. */
+export interface DedupOptions {
+  /** The key column; default `ind`. */
+  key?: string;
+}
+
+/**
+ * Keeps the first row of each key value, in input order. Rows with a null key are kept as they
+ * are (the cleaners never produce a null `ind`).
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { dedupFirst } from "./frames.ts";
+ * const df = pl.DataFrame({ ind: [3, 1, 3, 2, 1], v: ["a", "b", "c", "d", "e"] });
+ * console.log(dedupFirst(df).getColumn("v").toArray()); // ["a", "b", "d"]
+ * ```
+ */
+export function dedupFirst(
+  df: DataFrame,
+  options: DedupOptions = {},
+): DataFrame {
+  const key = options.key ?? "ind";
+  if (df.height === 0) return df;
+  return df.filter(
+    pl.col(key).isFirstDistinct().or(pl.col(key).isNull()),
+  );
+}
+
+/**
+ * Stacks frames of the same columns in order (an empty list gives `undefined`).
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { stackFrames } from "./frames.ts";
+ * const out = stackFrames([pl.DataFrame({ ind: [1] }), pl.DataFrame({ ind: [2] })]);
+ * console.log(out?.getColumn("ind").toArray()); // [1, 2]
+ * ```
+ */
+export function stackFrames(
+  frames: readonly DataFrame[],
+): DataFrame | undefined {
+  if (frames.length === 0) return undefined;
+  if (frames.length === 1) return frames[0];
+  return pl.concat([...frames], { rechunk: true, how: "vertical" });
+}

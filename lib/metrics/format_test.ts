@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { formatCell, formatResults, formatTable } from "./format.ts";
+
+Deno.test("format: cells show integers plainly, fractions with up to two decimals, null as -", () => {
+  assert.equal(formatCell(12000), "12000");
+  assert.equal(formatCell(6.5), "6.5");
+  assert.equal(formatCell(2.25), "2.25");
+  assert.equal(formatCell(1 / 3), "0.33");
+  assert.equal(formatCell(null), "-");
+  assert.equal(formatCell("+50"), "+50");
+});
+
+Deno.test("format: tables align text left and numbers right under a rule", () => {
+  const text = formatTable(["country", "follower_count"], [
+    { country: "Chad", follower_count: 5 },
+    { country: "United Kingdom", follower_count: 29000000 },
+  ]);
+  assert.equal(
+    text,
+    [
+      "country         follower_count",
+      "--------------  --------------",
+      "Chad                         5",
+      "United Kingdom        29000000",
+    ].join("\n"),
+  );
+  assert.equal(formatTable(["a"], []), "a\n-\n(no rows)");
+});
+
+Deno.test("format: results are numbered by the course order and titled", () => {
+  const text = formatResults({
+    users_joined_by_year: [{ post_year: 2015, number_users_joined: 2 }],
+    popular_category_by_country: [],
+  });
+  assert.equal(
+    text,
+    [
+      "1. Most popular category in each country (popular_category_by_country)",
+      "country  category  category_count",
+      "-------  --------  --------------",
+      "(no rows)",
+      "",
+      "7. Users joined each year, 2015-2020 (users_joined_by_year)",
+      "post_year  number_users_joined",
+      "---------  -------------------",
+      "     2015                    2",
+    ].join("\n"),
+  );
+});

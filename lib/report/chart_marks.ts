@@ -1,0 +1,223 @@
+/**
+ * The chart shapes the report uses, as Vega-Lite specs: labelled horizontal bars, labelled
+ * vertical bars, and bars grouped by age group.
+ *
+ * @module
+ */
+import type { MetricRow } from "../metrics/mod.ts";
+import { CHART_CONFIG, type TopLevelSpec } from "./svg.ts";
+
+/** Age groups in their natural order (not text order, where `+50` sorts first). */
+export const AGE_GROUPS = ["18-24", "25-35", "36-50", "+50"];
+
+/** A result row. */
+export type Row = MetricRow;
+
+/** Options of `chartSpec` and the builders here. */
+export interface ChartOptions {
+  /** Every category that appears in the report, for one shared colour per category. */
+  categories: readonly string[];
+  /** Bars shown for per-country answers (default 20). */
+  topN?: number;
+  /** Plot width in pixels (default 520). */
+  width?: number;
+}
+
+const AGE_COLORS = ["#4c78a8", "#f58518", "#54a24b", "#b279a2"];
+
+/**
+ * The `n` rows with the largest `field`, largest first.
+ *
+ * @example
+ * ```ts
+ * import { top } from "./chart_marks.ts";
+ * console.log(top([{ n: 1 }, { n: 3 }, { n: 2 }], "n", 2)); // [{ n: 3 }, { n: 2 }]
+ * ```
+ */
+export function top(rows: readonly Row[], field: string, n: number): Row[] {
+  return [...rows].sort((a, b) => Number(b[field]) - Number(a[field])).slice(
+    0,
+    n,
+  );
+}
+
+function base(values: Row[], width: number, height: number) {
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    config: CHART_CONFIG,
+    data: { values },
+    width,
+    height,
+  };
+}
+
+/** Colour encoding: by category (shared domain, no legend: bars are labelled) or plain. */
+function colorBy(field: string | undefined, c: ChartOptions) {
+  return field
+    ? {
+      field,
+      type: "nominal",
+      scale: { domain: [...c.categories] },
+      legend: null,
+    }
+    : { value: "#4c78a8" };
+}
+
+/** Text encoding: numbers with thousands separators, text as is. */
+function label(field: string, numeric: boolean) {
+  return numeric
+    ? { field, type: "quantitative", format: ",~r" }
+    : { field, type: "nominal" };
+}
+
+/** What {@linkcode hbars} draws. */
+export interface HBars {
+  y: string;
+  x: string;
+  text: string;
+  numericText?: boolean;
+  color?: string;
+  title: string;
+}
+
+/**
+ * Horizontal bars of `x` per `y` (sorted, largest first), each labelled with `text`.
+ *
+ * @example
+ * ```ts
+ * import { hbars } from "./chart_marks.ts";
+ * const spec = hbars([{ country: "Chad", n: 3 }], { y: "country", x: "n", text: "n", title: "posts" },
+ *   { categories: [] });
+ * console.log(JSON.stringify(spec).includes("\"width\":520")); // true
+ * ```
+ */
+export function hbars(values: Row[], o: HBars, c: ChartOptions): TopLevelSpec {
+  return {
+    ...base(values, c.width ?? 520, Math.max(40, values.length * 22)),
+    encoding: {
+      y: {
+        field: o.y,
+        type: "nominal",
+        sort: { field: o.x, op: "max", order: "descending" },
+        title: null,
+        axis: { labelLimit: 220 },
+      },
+      x: {
+        field: o.x,
+        type: "quantitative",
+        title: o.title,
+        axis: { format: "~s" },
+      },
+    },
+    layer: [
+      {
+        mark: { type: "bar", cornerRadiusEnd: 3 },
+        encoding: { color: colorBy(o.color, c) },
+      },
+      {
+        mark: {
+          type: "text",
+          align: "left",
+          dx: 4,
+          fontSize: 10,
+          color: "#3c4257",
+        },
+        encoding: { text: label(o.text, o.numericText ?? false) },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+/** What {@linkcode vbars} draws. */
+export interface VBars {
+  x: string;
+  y: string;
+  xTitle: string;
+  yTitle: string;
+  text: string;
+  numericText?: boolean;
+  sort?: string[];
+  color?: string;
+}
+
+/**
+ * Vertical bars of `y` per ordinal `x`, each labelled above with `text`.
+ *
+ * @example
+ * ```ts
+ * import { vbars } from "./chart_marks.ts";
+ * const spec = vbars([{ year: 2015, n: 2 }], { x: "year", y: "n", xTitle: "year", yTitle: "users",
+ *   text: "n", numericText: true }, { categories: [] });
+ * console.log(JSON.stringify(spec).includes("\"height\":260")); // true
+ * ```
+ */
+export function vbars(values: Row[], o: VBars, c: ChartOptions): TopLevelSpec {
+  return {
+    ...base(values, c.width ?? 520, 260),
+    encoding: {
+      x: {
+        field: o.x,
+        type: "ordinal",
+        sort: o.sort ?? "ascending",
+        title: o.xTitle,
+        axis: { labelAngle: 0 },
+      },
+      y: {
+        field: o.y,
+        type: "quantitative",
+        title: o.yTitle,
+        axis: { format: "~s" },
+      },
+    },
+    layer: [
+      {
+        mark: { type: "bar", cornerRadiusEnd: 3, width: { band: 0.7 } },
+        encoding: { color: colorBy(o.color, c) },
+      },
+      {
+        mark: { type: "text", dy: -6, fontSize: 11, color: "#3c4257" },
+        encoding: { text: label(o.text, o.numericText ?? false) },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+/**
+ * Bars per join year, one per age group side by side (metric 9).
+ *
+ * @example
+ * ```ts
+ * import { groupedByAge } from "./chart_marks.ts";
+ * const spec = groupedByAge([{ age_group: "18-24", post_year: 2015, median_follower_count: 4 }],
+ *   { categories: [] });
+ * console.log(JSON.stringify(spec).includes("\"height\":260")); // true
+ * ```
+ */
+export function groupedByAge(values: Row[], c: ChartOptions): TopLevelSpec {
+  return {
+    ...base(values, c.width ?? 520, 260),
+    mark: { type: "bar", cornerRadiusEnd: 2 },
+    encoding: {
+      x: {
+        field: "post_year",
+        type: "ordinal",
+        title: "year joined",
+        axis: { labelAngle: 0 },
+      },
+      xOffset: { field: "age_group", sort: AGE_GROUPS },
+      y: {
+        field: "median_follower_count",
+        type: "quantitative",
+        title: "median followers",
+        axis: { format: "~s" },
+      },
+      color: {
+        field: "age_group",
+        type: "nominal",
+        sort: AGE_GROUPS,
+        scale: { domain: AGE_GROUPS, range: AGE_COLORS },
+        title: "age group",
+      },
+    },
+  } as TopLevelSpec;
+}
