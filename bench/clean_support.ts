@@ -8,7 +8,15 @@ import type { CleanTable } from "../lib/clean/mod.ts";
 import { openDirStore } from "../lib/lake/mod.ts";
 import { generatePosts, toCourseJson } from "../lib/source/mod.ts";
 
-/** The three tables, in the order they are cleaned. */
+/**
+ * The three tables, in the order they are cleaned.
+ *
+ * @example
+ * ```ts
+ * import { TABLES } from "./clean_support.ts";
+ * console.log(TABLES.length); // 3
+ * ```
+ */
 export const TABLES: readonly CleanTable[] = ["pin", "geo", "user"];
 
 /** Where and how much to generate. */
@@ -72,7 +80,15 @@ export async function generateLake(
   return bytes;
 }
 
-/** Bytes as whole MiB. */
+/**
+ * Bytes as whole MiB.
+ *
+ * @example
+ * ```ts
+ * import { mb } from "./clean_support.ts";
+ * console.log(mb(3 * 2 ** 20)); // 3 MiB
+ * ```
+ */
 export const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 function loadAverage(): string {

@@ -17,7 +17,15 @@ import {
 } from "../clean/mod.ts";
 import { WarehouseMissingError, WarehouseWriteError } from "./errors.ts";
 
-/** Tables the batch writes: the three clean tables and the quarantine. */
+/**
+ * Tables the batch writes: the three clean tables and the quarantine.
+ *
+ * @example
+ * ```ts
+ * import { WAREHOUSE_TABLES } from "./warehouse.ts";
+ * console.log(WAREHOUSE_TABLES.length); // 4
+ * ```
+ */
 export const WAREHOUSE_TABLES = ["pin", "geo", "user", "quarantine"] as const;
 
 /** A table of the warehouse. */

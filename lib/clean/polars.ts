@@ -20,7 +20,15 @@ export type {
   Series,
 } from "nodejs-polars";
 
-/** Name of the row-number column {@linkcode scanNdjsonAsText} adds (0-based, per file). */
+/**
+ * Name of the row-number column {@linkcode scanNdjsonAsText} adds (0-based, per file).
+ *
+ * @example
+ * ```ts
+ * import { LINE_COLUMN } from "./polars.ts";
+ * console.log(LINE_COLUMN); // _line
+ * ```
+ */
 export const LINE_COLUMN = "_line";
 
 /**

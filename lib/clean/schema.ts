@@ -8,7 +8,15 @@
 /** The three cleaned tables. */
 export type CleanTable = "pin" | "geo" | "user";
 
-/** Every cleaned table, in the order batch and stream process them. */
+/**
+ * Every cleaned table, in the order batch and stream process them.
+ *
+ * @example
+ * ```ts
+ * import { CLEAN_TABLES } from "./schema.ts";
+ * console.log(CLEAN_TABLES.join(",")); // pin,geo,user
+ * ```
+ */
 export const CLEAN_TABLES: readonly CleanTable[] = ["pin", "geo", "user"];
 
 /**

@@ -84,7 +84,15 @@ export const METRICS: readonly MetricDef[] = [
   ], "Median follower count by join year and age group, 2015-2020"),
 ];
 
-/** Names of the nine metrics, in order. */
+/**
+ * Names of the nine metrics, in order.
+ *
+ * @example
+ * ```ts
+ * import { METRIC_NAMES } from "./catalog.ts";
+ * console.log(METRIC_NAMES[3]); // country_with_top_user
+ * ```
+ */
 export const METRIC_NAMES: readonly string[] = METRICS.map((m) => m.name);
 
 /**

@@ -7,7 +7,15 @@
 import type { MetricRow } from "../metrics/mod.ts";
 import { CHART_CONFIG, type TopLevelSpec } from "./svg.ts";
 
-/** Age groups in their natural order (not text order, where `+50` sorts first). */
+/**
+ * Age groups in their natural order (not text order, where `+50` sorts first).
+ *
+ * @example
+ * ```ts
+ * import { AGE_GROUPS } from "./chart_marks.ts";
+ * console.log(AGE_GROUPS.at(-1)); // +50
+ * ```
+ */
 export const AGE_GROUPS = ["18-24", "25-35", "36-50", "+50"];
 
 /** A result row. */
