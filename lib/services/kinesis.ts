@@ -4,9 +4,9 @@
  * `KINESIS_ENDPOINT`), its TLS listener on another free port, data in memory only, and short
  * create/delete/resharding delays so tests are fast.
  *
- * kinesis-mock always listens on 0.0.0.0 (its host is not configurable), so `start` preloads
- * a tiny script (`--require {stateDir}/kinesis/loopback.cjs`) that binds every listener of
- * the process to 127.0.0.1. The script's path is also the PID file's command-line marker.
+ * kinesis-mock always listens on 0.0.0.0, so `start` preloads `{stateDir}/kinesis/loopback.cjs`
+ * (see `kinesis_mock.ts`), which binds its listeners to 127.0.0.1; that path is also the PID
+ * file's command-line marker.
  *
  * @module
  */
@@ -32,6 +32,11 @@ import {
   type ServiceStatus,
   writePidFile,
 } from "./service.ts";
+import {
+  kinesisMockDir,
+  kinesisMockEnv,
+  LOOPBACK_CJS,
+} from "./kinesis_mock.ts";
 
 /** Default plain-HTTP port (`KINESIS_ENDPOINT=http://127.0.0.1:4567`). */
 export const KINESIS_DEFAULT_PORT = 4567;
@@ -51,90 +56,6 @@ export interface KinesisStartOptions extends ServiceStartOptions {
 }
 
 const NAME = "kinesis";
-
-/** Binds every listener of the node process to 127.0.0.1 (kinesis-mock uses 0.0.0.0). */
-const LOOPBACK_CJS = `"use strict";
-const net = require("node:net");
-const listen = net.Server.prototype.listen;
-net.Server.prototype.listen = function (...args) {
-  if (args[0] !== null && typeof args[0] === "object") {
-    if (args[0].path === undefined) args[0] = { ...args[0], host: "127.0.0.1" };
-  } else if (typeof args[0] === "number" || /^\\d+$/.test(String(args[0]))) {
-    if (typeof args[1] === "string" || args[1] == null) args[1] = "127.0.0.1";
-    else args.splice(1, 0, "127.0.0.1");
-  }
-  return listen.apply(this, args);
-};
-`;
-
-/**
- * The folder of the installed `kinesis-local` package (holding `main.js`, `server.json`).
- *
- * @example
- * ```ts
- * import { kinesisMockDir } from "./kinesis.ts";
- * console.log(await kinesisMockDir()); // .../node_modules/.deno/kinesis-local@0.6.2/...
- * ```
- */
-export async function kinesisMockDir(): Promise<string> {
-  const main = new URL(import.meta.resolve("kinesis-local")).pathname;
-  const dir = main.slice(0, main.lastIndexOf("/"));
-  if (!(await Deno.stat(main).then((s) => s.isFile, () => false))) {
-    throw new BackendError(
-      "kinesis",
-      `kinesis-mock is not installed (no ${main}); run \`deno install\` in the repository`,
-      { context: { main } },
-    );
-  }
-  return dir;
-}
-
-/**
- * The environment kinesis-mock gets: ports, no persistence, short operation delays.
- *
- * @example
- * ```ts
- * import { kinesisMockEnv } from "./kinesis.ts";
- * console.log(kinesisMockEnv({ port: 4567, tlsPort: 4568 }).KINESIS_MOCK_PLAIN_PORT); // 4567
- * ```
- */
-export function kinesisMockEnv(
-  options: {
-    port: number;
-    tlsPort: number;
-    duration?: string;
-    initializeStreams?: string;
-    logLevel?: string;
-  },
-): Record<string, string> {
-  const d = options.duration ?? "100ms";
-  const env: Record<string, string> = {
-    KINESIS_MOCK_PLAIN_PORT: String(options.port),
-    KINESIS_MOCK_TLS_PORT: String(options.tlsPort),
-    SHOULD_PERSIST_DATA: "false",
-    LOAD_DATA_IF_EXISTS: "false",
-    LOG_LEVEL: options.logLevel ?? "WARN",
-    SHARD_LIMIT: "500",
-  };
-  for (
-    const op of [
-      "CREATE_STREAM",
-      "DELETE_STREAM",
-      "MERGE_SHARDS",
-      "SPLIT_SHARD",
-      "UPDATE_SHARD_COUNT",
-      "UPDATE_STREAM_MODE",
-      "REGISTER_STREAM_CONSUMER",
-      "DEREGISTER_STREAM_CONSUMER",
-      "START_STREAM_ENCRYPTION",
-      "STOP_STREAM_ENCRYPTION",
-    ]
-  ) env[`${op}_DURATION`] = d;
-  if (options.initializeStreams) {
-    env.INITIALIZE_STREAMS = options.initializeStreams;
-  }
-  return env;
-}
 
 async function start(options: KinesisStartOptions): Promise<ServiceHandle> {
   const logger = options.logger ?? silentLogger;

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { BackendError } from "../errors.ts";
 import { openKinesisLog } from "../adapters/kinesis/mod.ts";
-import { kinesisMockDir, kinesisMockEnv, kinesisService } from "./kinesis.ts";
+import { kinesisService } from "./kinesis.ts";
+import { kinesisMockDir, kinesisMockEnv } from "./kinesis_mock.ts";
 import {
   canConnect,
   freePort,

@@ -124,3 +124,24 @@ export function isExpiredIterator(err: unknown): boolean {
   const name = awsErrorName(err);
   return name === "ExpiredIteratorException";
 }
+
+/**
+ * Runs `run`, turning whatever it throws into a typed error with {@linkcode toKinesisError}.
+ *
+ * @example
+ * ```ts
+ * import { withKinesisErrors } from "./errors.ts";
+ * const n = await withKinesisErrors({ op: "demo" }, () => Promise.resolve(42));
+ * console.log(n); // 42
+ * ```
+ */
+export async function withKinesisErrors<T>(
+  ctx: KinesisErrorContext,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    throw toKinesisError(e, ctx);
+  }
+}

@@ -19,7 +19,7 @@ import {
   listStreamNames,
   waitForStream,
 } from "./describe.ts";
-import { toKinesisError } from "./errors.ts";
+import { withKinesisErrors } from "./errors.ts";
 import { type PutRetryOptions, putWithRetry } from "./put_records.ts";
 import {
   createKinesisClient,
@@ -51,7 +51,7 @@ export interface KinesisLogOptions extends KinesisClientOptions {
  * ```ts
  * import { openKinesisLog } from "./kinesis_log.ts";
  * const log = await openKinesisLog({ endpoint: "http://127.0.0.1:4567" });
- * await log.createStream("demo", { shardCount: 1 });
+ * await log.createStream("demo");
  * await log.splitShard("demo", "shardId-000000000000", String(1n << 127n));
  * console.log((await log.describeStream("demo")).shards.length); // 3
  * await log.close();
@@ -86,35 +86,31 @@ export class KinesisLog implements StreamLog {
     );
   }
 
-  async createStream(
-    name: string,
-    options: CreateStreamOptions = {},
-  ): Promise<void> {
-    await this.#call({ op: "createStream", stream: name }, async () => {
-      await this.#client.send(
-        new CreateStreamCommand({
-          StreamName: name,
-          ShardCount: options.shardCount ?? 1,
-          StreamModeDetails: { StreamMode: "PROVISIONED" },
-        }),
-      );
-    });
-    await this.#wait("createStream", name, "ACTIVE");
+  createStream(name: string, options: CreateStreamOptions = {}): Promise<void> {
+    return this.#change(
+      { op: "createStream", stream: name },
+      "ACTIVE",
+      new CreateStreamCommand({
+        StreamName: name,
+        ShardCount: options.shardCount ?? 1,
+        StreamModeDetails: { StreamMode: "PROVISIONED" },
+      }),
+    );
   }
 
+  /** Deletes `name`, waiting until it is gone. A missing stream fails before DeleteStream is
+   * sent: kinesis-mock 0.6.2 would still remove a stream re-created under that name. */
   async deleteStream(name: string): Promise<void> {
-    await this.#call(
-      { op: "deleteStream", stream: name },
-      () =>
-        this.#client.send(
-          new DeleteStreamCommand({
-            StreamName: name,
-            EnforceConsumerDeletion: true,
-          }),
-        ),
-    );
     this.#pager.cache.clear(name);
-    await this.#wait("deleteStream", name, "DELETED");
+    await this.describeStream(name);
+    return await this.#change(
+      { op: "deleteStream", stream: name },
+      "DELETED",
+      new DeleteStreamCommand({
+        StreamName: name,
+        EnforceConsumerDeletion: true,
+      }),
+    );
   }
 
   putRecords(
@@ -152,81 +148,74 @@ export class KinesisLog implements StreamLog {
    * Splits open shard `shardId` at `newStartingHashKey` (decimal): the parent closes, two
    * children take `[start, key - 1]` and `[key, end]`. Resolves once the stream is ACTIVE.
    */
-  async splitShard(
+  splitShard(
     stream: string,
     shardId: string,
     newStartingHashKey: string,
   ): Promise<void> {
-    await this.#call(
+    return this.#change(
       { op: "splitShard", stream, shardId },
-      () =>
-        this.#client.send(
-          new SplitShardCommand({
-            StreamName: stream,
-            ShardToSplit: shardId,
-            NewStartingHashKey: newStartingHashKey,
-          }),
-        ),
+      "ACTIVE",
+      new SplitShardCommand({
+        StreamName: stream,
+        ShardToSplit: shardId,
+        NewStartingHashKey: newStartingHashKey,
+      }),
     );
-    await this.#wait("splitShard", stream, "ACTIVE");
   }
 
   /** Merges two open shards with adjacent hash-key ranges; resolves once ACTIVE again. */
-  async mergeShards(
+  mergeShards(
     stream: string,
     shardId: string,
     adjacentShardId: string,
   ): Promise<void> {
-    await this.#call(
+    return this.#change(
       { op: "mergeShards", stream, shardId },
-      () =>
-        this.#client.send(
-          new MergeShardsCommand({
-            StreamName: stream,
-            ShardToMerge: shardId,
-            AdjacentShardToMerge: adjacentShardId,
-          }),
-        ),
+      "ACTIVE",
+      new MergeShardsCommand({
+        StreamName: stream,
+        ShardToMerge: shardId,
+        AdjacentShardToMerge: adjacentShardId,
+      }),
     );
-    await this.#wait("mergeShards", stream, "ACTIVE");
   }
 
   close(): Promise<void> {
-    if (!this.#closed) {
-      this.#closed = true;
-      this.#pager.cache.clear();
-      this.#client.destroy();
-    }
+    if (!this.#closed) this.#client.destroy();
+    this.#closed = true;
     return Promise.resolve();
   }
 
-  #wait(op: string, stream: string, until: "ACTIVE" | "DELETED") {
-    return this.#call(
-      { op, stream },
-      () =>
-        waitForStream(this.#client, stream, {
-          until,
-          timeoutMs: this.#options.statusTimeoutMs,
-        }),
-    );
+  /** Sends a stream change, then waits (bounded) until the stream is `until`. */
+  async #change(
+    ctx: { op: string; stream: string; shardId?: string },
+    until: "ACTIVE" | "DELETED",
+    command:
+      | CreateStreamCommand
+      | DeleteStreamCommand
+      | SplitShardCommand
+      | MergeShardsCommand,
+  ): Promise<void> {
+    // `send` is overloaded per command class; the output is not used here.
+    await this.#call(ctx, () => this.#client.send(command as never));
+    await this.#call(ctx, () =>
+      waitForStream(this.#client, ctx.stream, {
+        until,
+        timeoutMs: this.#options.statusTimeoutMs,
+      }));
   }
 
-  async #call<T>(
+  #call<T>(
     ctx: { op: string; stream?: string; shardId?: string },
     run: () => Promise<T>,
   ): Promise<T> {
     if (this.#closed) {
-      throw new BackendError(
-        "kinesis",
-        `${ctx.op} after close(); open the log again with openKinesisLog()`,
-        { context: { op: ctx.op, endpoint: this.endpoint } },
-      );
+      const msg =
+        `${ctx.op} after close(); open the log again with openKinesisLog()`;
+      return Promise.reject(new BackendError("kinesis", msg, { context: ctx }));
     }
-    try {
-      return await run();
-    } catch (e) {
-      throw toKinesisError(e, { ...ctx, endpoint: this.endpoint });
-    }
+    return withKinesisErrors({ ...ctx, endpoint: this.endpoint }, run);
   }
 }
 
@@ -249,12 +238,13 @@ export async function openKinesisLog(
   const client = createKinesisClient(options);
   const log = new KinesisLog(client, options);
   if (options.check ?? true) {
-    try {
-      await client.send(new ListStreamsCommand({ Limit: 1 }));
-    } catch (e) {
+    await withKinesisErrors(
+      { op: "open", endpoint: options.endpoint },
+      () => client.send(new ListStreamsCommand({ Limit: 1 })),
+    ).catch((e) => {
       client.destroy();
-      throw toKinesisError(e, { op: "open", endpoint: options.endpoint });
-    }
+      throw e;
+    });
   }
   return log;
 }

@@ -1,13 +1,8 @@
 import assert from "node:assert/strict";
-import {
-  AlreadyExistsError,
-  BackendError,
-  StreamNotFoundError,
-} from "../../errors.ts";
+import { AlreadyExistsError, StreamNotFoundError } from "../../errors.ts";
 import { InvalidArgumentError, ShardNotFoundError } from "../../log/errors.ts";
 import { hashKeyOf, MAX_HASH_KEY } from "../../log/hash_key.ts";
 import type { ShardInfo, StreamRecordInput } from "../../log/types.ts";
-import { freePort } from "../../services/process.ts";
 import { openKinesisLog } from "./mod.ts";
 import { kinesisTestTarget, uniqueStream, withKinesis } from "./test_target.ts";
 
@@ -250,17 +245,4 @@ Deno.test({
       }
       await assert.rejects(log.listStreams(), /after close\(\)/);
     }),
-});
-
-Deno.test("openKinesisLog: no server names the endpoint and `deno task services up`", async () => {
-  const endpoint = `http://127.0.0.1:${freePort()}`;
-  const err = await openKinesisLog({ endpoint, maxAttempts: 1 }).then(
-    () => null,
-    (e) => e,
-  );
-  assert.ok(err instanceof BackendError, String(err));
-  assert.equal(err.code, "BACKEND_ERROR");
-  assert.ok(err.message.includes(endpoint), err.message);
-  assert.ok(err.message.includes("`deno task services up`"), err.message);
-  assert.equal(err.context.endpoint, endpoint);
 });

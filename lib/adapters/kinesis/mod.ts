@@ -42,5 +42,6 @@ export {
   isExpiredIterator,
   type KinesisErrorContext,
   toKinesisError,
+  withKinesisErrors,
 } from "./errors.ts";
 export { createKinesisClient, type KinesisClientOptions } from "./sdk.ts";

@@ -21,7 +21,6 @@ import {
   type PutRecordsResultEntry,
   type Shard,
   SplitShardCommand,
-  UpdateMaxRecordSizeCommand,
 } from "@aws-sdk/client-kinesis";
 import { awsClientConfig, type AwsClientOptions } from "../aws_client.ts";
 
@@ -37,7 +36,6 @@ export {
   MergeShardsCommand,
   PutRecordsCommand,
   SplitShardCommand,
-  UpdateMaxRecordSizeCommand,
 };
 export type {
   GetRecordsCommandOutput,

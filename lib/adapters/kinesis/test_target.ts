@@ -8,7 +8,8 @@
  * @module
  */
 import { canConnect, freePort } from "../../services/process.ts";
-import { kinesisMockDir, kinesisService } from "../../services/kinesis.ts";
+import { kinesisService } from "../../services/kinesis.ts";
+import { kinesisMockDir } from "../../services/kinesis_mock.ts";
 
 /** What {@linkcode kinesisTestTarget} found. */
 export interface KinesisTestTarget {
