@@ -2,30 +2,30 @@
  * `deno task batch`: cleans everything the sink wrote to the lake into the warehouse.
  *
  * ```sh
- * deno task batch [--data-dir .data] [--prefix pinterest]
+ * deno task batch [--data-dir .data] [--prefix pinterest] [--profile embedded|local|aws]
  * ```
  *
- * Reads `topics/{prefix}.pin|.geo|.user/...` from the lake in `{data-dir}/lake`, writes
+ * Reads `topics/{prefix}.pin|.geo|.user/...` from the profile's lake (embedded:
+ * `{data-dir}/lake`; local and aws: the S3 bucket), writes
  * `pin`, `geo`, `user` and `quarantine` as Parquet under `{data-dir}/warehouse/` (atomic
  * replace; a rerun gives the same tables) and prints a summary per table. `DATA_DIR` and
  * `PIPELINE_PREFIX` are read when the flags are absent.
  *
  * @module
  */
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type BatchSummary, runBatch } from "../batch/mod.ts";
-import { loadConfig } from "../config/settings.ts";
+import {
+  dataPaths,
+  loadConfig,
+  openLake,
+  type PipelineConfig,
+} from "../config/mod.ts";
 import { ConfigError, PipelineError } from "../errors.ts";
-import { openDirStore } from "../lake/mod.ts";
-import type { ObjectStore } from "../lake/types.ts";
 import { consoleLogger, type Logger } from "../logger.ts";
 
-/** Settings of `deno task batch`. */
-export interface BatchCliOptions {
-  dataDir: string;
-  prefix: string;
-}
+/** Settings of `deno task batch`: the resolved configuration. */
+export type BatchCliOptions = PipelineConfig;
 
 /**
  * Parses the command line of `deno task batch` (flags over `DATA_DIR` / `PIPELINE_PREFIX`).
@@ -33,7 +33,8 @@ export interface BatchCliOptions {
  * @example
  * ```ts
  * import { parseBatchArgs } from "./batch.ts";
- * console.log(parseBatchArgs(["--prefix", "demo"], {})); // { dataDir: ".data", prefix: "demo" }
+ * const config = parseBatchArgs(["--prefix", "demo"], {});
+ * console.log(config.dataDir, config.prefix); // .data demo
  * ```
  */
 export function parseBatchArgs(
@@ -45,27 +46,17 @@ export function parseBatchArgs(
     options: {
       "data-dir": { type: "string" },
       prefix: { type: "string" },
+      profile: { type: "string" },
     },
   });
-  const config = loadConfig(
-    { dataDir: values["data-dir"], prefix: values.prefix, profile: "embedded" },
+  return loadConfig(
+    {
+      dataDir: values["data-dir"],
+      prefix: values.prefix,
+      profile: values.profile,
+    },
     { env },
   );
-  return { dataDir: config.dataDir, prefix: config.prefix };
-}
-
-/**
- * The lake the batch reads: the embedded directory store in `{dataDir}/lake`. This is the one
- * place to swap for a configured runtime (S3 for the local and aws tiers).
- *
- * @example
- * ```ts
- * import { openBatchLake } from "./batch.ts";
- * console.log(openBatchLake(".data").location.endsWith("lake")); // true
- * ```
- */
-export function openBatchLake(dataDir: string): ObjectStore {
-  return openDirStore(join(dataDir, "lake"));
 }
 
 /**
@@ -128,8 +119,8 @@ export async function runBatchCli(
 ): Promise<BatchSummary> {
   const opts = parseBatchArgs(args);
   const summary = await runBatch({
-    store: openBatchLake(opts.dataDir),
-    warehouseDir: join(opts.dataDir, "warehouse"),
+    store: await openLake(opts),
+    warehouseDir: dataPaths(opts.dataDir).warehouse,
     prefix: opts.prefix,
     logger: options.logger ?? consoleLogger,
   });

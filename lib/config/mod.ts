@@ -25,6 +25,7 @@ export {
 export {
   type DataPaths,
   dataPaths,
+  openLake,
   openRuntime,
   openSource,
   type Runtime,

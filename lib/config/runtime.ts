@@ -67,15 +67,13 @@ type Opener = (config: PipelineConfig) => Promise<Runtime>;
 
 async function openEmbedded(config: PipelineConfig): Promise<Runtime> {
   const { openEmbeddedLog } = await import("../log/mod.ts");
-  const { openDirStore } = await import("../lake/mod.ts");
-  const paths = dataPaths(config.dataDir);
   await Deno.mkdir(config.dataDir, { recursive: true });
-  const log = await openEmbeddedLog(paths.log);
+  const log = await openEmbeddedLog(dataPaths(config.dataDir).log);
   return {
     config,
     topics: log.topics,
     streams: log.streams,
-    lake: openDirStore(paths.lake),
+    lake: await openLake(config),
     close: once(() => log.close()),
   };
 }
@@ -83,19 +81,13 @@ async function openEmbedded(config: PipelineConfig): Promise<Runtime> {
 async function openServices(config: PipelineConfig): Promise<Runtime> {
   const { openKafkaLog } = await import("../adapters/kafka/mod.ts");
   const { openKinesisLog } = await import("../adapters/kinesis/mod.ts");
-  const { openS3Store } = await import("../adapters/s3/mod.ts");
   const topics = await openKafkaLog({ brokers: config.kafkaBrokers });
   try {
     const streams = await openKinesisLog({
       region: config.awsRegion,
       endpoint: config.kinesisEndpoint || undefined,
     });
-    const lake = await openS3Store({
-      region: config.awsRegion,
-      endpoint: config.s3Endpoint || undefined,
-      bucket: config.s3Bucket,
-      forcePathStyle: config.s3Endpoint !== "",
-    });
+    const lake = await openLake(config);
     return {
       config,
       topics,
@@ -109,6 +101,45 @@ async function openServices(config: PipelineConfig): Promise<Runtime> {
     await topics.close();
     throw e;
   }
+}
+
+async function openS3Lake(config: PipelineConfig): Promise<ObjectStore> {
+  const { openS3Store } = await import("../adapters/s3/mod.ts");
+  return await openS3Store({
+    region: config.awsRegion,
+    endpoint: config.s3Endpoint || undefined,
+    bucket: config.s3Bucket,
+    forcePathStyle: config.s3Endpoint !== "",
+  });
+}
+
+async function openDirLake(config: PipelineConfig): Promise<ObjectStore> {
+  const { openDirStore } = await import("../lake/mod.ts");
+  return openDirStore(dataPaths(config.dataDir).lake);
+}
+
+const LAKE_OPENERS: Record<
+  Profile,
+  (config: PipelineConfig) => Promise<ObjectStore>
+> = {
+  embedded: openDirLake,
+  local: openS3Lake,
+  aws: openS3Lake,
+};
+
+/**
+ * Opens only the lake of `config.profile` (a directory, or an S3 bucket), for stages that
+ * need nothing else, such as the batch job.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig, openLake } from "./mod.ts";
+ * const lake = await openLake(loadConfig({ dataDir: await Deno.makeTempDir() }));
+ * console.log(lake.location.endsWith("lake")); // true
+ * ```
+ */
+export function openLake(config: PipelineConfig): Promise<ObjectStore> {
+  return LAKE_OPENERS[config.profile](config);
 }
 
 const OPENERS: Record<Profile, Opener> = {
