@@ -65,6 +65,7 @@ export class KinesisLog implements StreamLog {
   #options: KinesisLogOptions;
   #closed = false;
 
+  /** Wraps `client`; {@linkcode openKinesisLog} builds both from options. */
   constructor(client: KinesisClient, options: KinesisLogOptions = {}) {
     this.#client = client;
     this.#pager = new ShardPager(client);
@@ -197,7 +198,6 @@ export class KinesisLog implements StreamLog {
       | SplitShardCommand
       | MergeShardsCommand,
   ): Promise<void> {
-    // `send` is overloaded per command class; the output is not used here.
     await this.#call(ctx, () => this.#client.send(command as never));
     await this.#call(ctx, () =>
       waitForStream(this.#client, ctx.stream, {

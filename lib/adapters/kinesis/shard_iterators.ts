@@ -42,6 +42,7 @@ export class IteratorCache {
   #max: number;
   #maxAge: number;
 
+  /** An empty cache. */
   constructor(options: IteratorCacheOptions = {}) {
     this.#max = options.maxEntries ?? 10_000;
     this.#maxAge = options.maxAgeMs ?? 240_000;
@@ -108,6 +109,7 @@ export class ShardPager {
   readonly cache: IteratorCache;
   #client: KinesisClient;
 
+  /** Reads through `client`; `options` size the iterator cache. */
   constructor(client: KinesisClient, options: IteratorCacheOptions = {}) {
     this.#client = client;
     this.cache = new IteratorCache(options);
