@@ -5,7 +5,9 @@
  *
  * Why Node and not in-process Deno: s3rver encrypts ListObjectsV2 continuation tokens with the
  * legacy `des` cipher, which Deno's crypto lacks; Node runs it with `--openssl-legacy-provider`.
- * Without it, listing a prefix of more than 1,000 objects fails.
+ * Without it, listing a prefix of more than 1,000 objects fails. s3rver runs through
+ * `s3rver_atomic.cjs`, which makes object writes atomic as on real S3 (s3rver alone stores
+ * the part of an upload that a killed client had sent).
  *
  * @module
  */
@@ -37,8 +39,12 @@ export const S3_DEFAULT_PORT = 4569;
 export const S3_DEFAULT_BUCKET = "pinterest-lake";
 
 const NAME = "s3";
-const SERVER_SCRIPT = fileURLToPath(
+const S3RVER_CLI = fileURLToPath(
   new URL("../../node_modules/s3rver/bin/s3rver.js", import.meta.url),
+);
+/** s3rver's CLI with atomic object writes (see the script's header). */
+const SERVER_SCRIPT = fileURLToPath(
+  new URL("./s3rver_atomic.cjs", import.meta.url),
 );
 
 /** Options of {@linkcode s3Service}'s `start`. */
@@ -71,10 +77,10 @@ async function start(options: S3StartOptions): Promise<ServiceHandle> {
   }
   const dir = serviceDir(options.stateDir, NAME);
   await Deno.mkdir(`${dir}/data`, { recursive: true });
-  if (!(await Deno.stat(SERVER_SCRIPT).then(() => true, () => false))) {
+  if (!(await Deno.stat(S3RVER_CLI).then(() => true, () => false))) {
     throw new BackendError(
       "s3",
-      `s3rver is not installed at ${SERVER_SCRIPT}; run \`deno install\``,
+      `s3rver is not installed at ${S3RVER_CLI}; run \`deno install\``,
     );
   }
   const buckets = (options.buckets ?? [S3_DEFAULT_BUCKET]).flatMap((

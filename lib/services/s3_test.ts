@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { freePort, sleep } from "./process.ts";
+import { s3Service } from "./s3.ts";
+
+/** An AWS signature-V2 header (dated by `x-amz-date`) for s3rver's local credentials. */
+function authorize(method: string, resource: string, date: string): string {
+  const toSign = `${method}\n\n\n\nx-amz-date:${date}\n${resource}`;
+  const signature = createHmac("sha1", "S3RVER").update(toSign).digest(
+    "base64",
+  );
+  return `AWS S3RVER:${signature}`;
+}
+
+async function request(
+  endpoint: string,
+  method: string,
+  resource: string,
+  body?: string,
+): Promise<Response> {
+  const date = new Date().toUTCString();
+  return await fetch(endpoint + resource, {
+    method,
+    body: body === undefined ? undefined : new TextEncoder().encode(body),
+    headers: {
+      "x-amz-date": date,
+      Authorization: authorize(method, resource.split("?")[0], date),
+    },
+  });
+}
+
+/** Sends a PUT whose body stops halfway, then drops the connection, as a killed client would. */
+async function truncatedPut(port: number, resource: string): Promise<void> {
+  const date = new Date().toUTCString();
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const head =
+    `PUT ${resource} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nx-amz-date: ${date}\r\n` +
+    `Authorization: ${
+      authorize("PUT", resource, date)
+    }\r\nContent-Length: 100\r\n\r\n`;
+  await conn.write(new TextEncoder().encode(head + "x".repeat(50)));
+  await sleep(300);
+  conn.close();
+  await sleep(300);
+}
+
+Deno.test("s3 service: starts s3rver on 127.0.0.1 with the bucket, writes whole objects only, stops by PID", async () => {
+  const stateDir = await Deno.makeTempDir();
+  const port = freePort();
+  try {
+    const handle = await s3Service.start({ stateDir, port, buckets: ["lake"] });
+    assert.equal(handle.endpoint, `http://127.0.0.1:${port}`);
+    assert.deepEqual(await s3Service.status({ stateDir }), {
+      running: true,
+      endpoint: handle.endpoint,
+      pid: handle.pid,
+    });
+    assert.deepEqual(s3Service.env?.(handle.endpoint), {
+      S3_ENDPOINT: handle.endpoint,
+      S3_BUCKET: "pinterest-lake",
+    });
+
+    const put = await request(
+      handle.endpoint,
+      "PUT",
+      "/lake/whole.json",
+      '{"n":1}\n',
+    );
+    assert.equal(put.status, 200);
+    await put.body?.cancel();
+
+    await truncatedPut(port, "/lake/partial.json");
+    const partial = await request(handle.endpoint, "GET", "/lake/partial.json");
+    assert.equal(partial.status, 404, "a cut-short upload must store nothing");
+    await partial.body?.cancel();
+
+    const list =
+      await (await request(handle.endpoint, "GET", "/lake?list-type=2")).text();
+    assert.deepEqual(
+      [...list.matchAll(/<Key>([^<]+)<\/Key>/g)].map((m) => m[1]),
+      ["whole.json"],
+    );
+    assert.equal(
+      await (await request(handle.endpoint, "GET", "/lake/whole.json")).text(),
+      '{"n":1}\n',
+    );
+  } finally {
+    await s3Service.stop({ stateDir });
+    assert.deepEqual(await s3Service.status({ stateDir }), { running: false });
+    await Deno.remove(stateDir, { recursive: true });
+  }
+});
