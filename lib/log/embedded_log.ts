@@ -20,9 +20,12 @@ import { EmbeddedTopicLog } from "./topic_log.ts";
  */
 export interface EmbeddedLogOptions extends LogCoreOptions {
   /**
-   * fsync every commit (SQLite `synchronous=FULL`): an acknowledged record survives a
-   * crash or power loss. `false` (`synchronous=OFF`) is faster but only survives a crash
-   * of the process, not of the machine. Default true.
+   * Acknowledge a write only once it is on disk: an acknowledged record survives a crash
+   * of the process or the machine. Commits do not fsync (`synchronous=NORMAL`); an
+   * asynchronous `fdatasync` of the `-wal` file after them, shared by every commit made
+   * before it started, does. `false` (`synchronous=OFF`, no sync at all) survives only a
+   * crash of the process. Every process sharing a file must use the same setting.
+   * Default true.
    */
   fsync?: boolean;
 }
@@ -34,16 +37,20 @@ export interface EmbeddedLogOptions extends LogCoreOptions {
  * ```ts
  * import { openEmbeddedLog } from "./embedded_log.ts";
  * const log = await openEmbeddedLog(await Deno.makeTempFile());
- * const { commits, jobs } = log.stats();
- * console.log(commits ? jobs / commits : 0); // mean group size
+ * const { commits, jobs, syncs } = log.stats();
+ * console.log(commits ? jobs / commits : 0, syncs); // mean group size, WAL syncs
  * await log.close();
  * ```
  */
 export interface EmbeddedLogStats {
-  /** Transactions committed (each one fsync when `fsync` is on). */
+  /** Transactions committed (none of them fsyncs itself). */
   commits: number;
   /** Appends, puts and other writes committed; `jobs / commits` is the mean group size. */
   jobs: number;
+  /** WAL syncs finished (0 with `fsync: false`); each covers one or more commits. */
+  syncs: number;
+  /** Commits known durable: those made before the start of the last finished sync. */
+  durableCommits: number;
 }
 
 /**
@@ -74,9 +81,10 @@ export interface EmbeddedLog {
 /**
  * Opens (creating when absent) the embedded log at `path`.
  *
- * Writes from concurrent callers are group-committed: one transaction and one fsync for
- * all writes queued while the previous commit ran; every promise resolves after that
- * commit. Several processes may open the same file (one writer, any number of readers:
+ * Writes from concurrent callers are group-committed: one transaction for all writes
+ * queued while the previous commit ran. With fsync on, every promise resolves only after
+ * an `fdatasync` of the `-wal` file that started after its commit has finished; commits
+ * go on while a sync runs, and the next sync covers all of them. Several processes may open the same file (one writer, any number of readers:
  * WAL mode, busy timeout). The file is closed when `close()` is called or when both
  * `topics.close()` and `streams.close()` were called.
  *
@@ -121,6 +129,8 @@ export async function openEmbeddedLog(
     stats: () => ({
       commits: core.committer.commits,
       jobs: core.committer.jobs,
+      syncs: core.committer.pipeline?.syncs ?? 0,
+      durableCommits: core.committer.pipeline?.durable ?? 0,
     }),
     close: () => core.close(),
   });

@@ -5,7 +5,14 @@
  * meanwhile queue up in the OS and, once the loop turns, their writes are queued here and
  * run together in the next transaction. Each job runs inside its own SAVEPOINT: a job that
  * throws (an unknown topic, say) is rolled back and rejected alone, the others commit.
- * Every promise settles only after the COMMIT (and its fsync) returned.
+ *
+ * Durability: the COMMIT itself does not fsync (WAL, `synchronous=NORMAL`, see
+ * `sqlite_db.ts`). With a `sync` option, commits are numbered and handed to a
+ * {@linkcode SyncPipeline}: a committed job's promise resolves only after a sync (an
+ * asynchronous `fdatasync` of the `-wal` file, `wal_sync.ts`) that started after its
+ * COMMIT returned has finished. New groups keep committing while a sync runs; the next
+ * sync covers them all. A job rolled back to its savepoint rejects at once (nothing of it
+ * was written). Without `sync` (fsync off) a promise settles right after the COMMIT.
  *
  * @module
  */
@@ -14,6 +21,7 @@ import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { setImmediate } from "node:timers";
 import { BackendError } from "../errors.ts";
 import { LogClosedError } from "./errors.ts";
+import { SyncPipeline } from "./sync_pipeline.ts";
 
 /**
  * Options of {@linkcode GroupCommitter}.
@@ -32,8 +40,17 @@ import { LogClosedError } from "./errors.ts";
 export interface GroupCommitterOptions {
   /** Path of the database, for messages. */
   path?: string;
-  /** Called after each successful commit (to wake up waiting consumers). */
+  /**
+   * Called after each successful commit, before it is synced (to wake up waiting
+   * consumers: readers see a commit as soon as it is in the WAL).
+   */
   onCommit?: () => void;
+  /**
+   * Makes everything committed before the call durable (`WalSync.sync`). When given,
+   * promises resolve only after a sync that started after their commit; when absent,
+   * right after the commit.
+   */
+  sync?: () => Promise<void>;
 }
 
 /**
@@ -93,6 +110,8 @@ export class GroupCommitter {
   commits = 0;
   /** Number of jobs committed so far. */
   jobs = 0;
+  /** Its sync counters, with the `sync` option. */
+  readonly pipeline: SyncPipeline | undefined;
   #db: DatabaseSync;
   #options: GroupCommitterOptions;
   #queue: Job[] = [];
@@ -108,6 +127,7 @@ export class GroupCommitter {
   constructor(db: DatabaseSync, options: GroupCommitterOptions = {}) {
     this.#db = db;
     this.#options = options;
+    this.pipeline = options.sync ? new SyncPipeline(options.sync) : undefined;
     this.#stmts = {
       begin: db.prepare("BEGIN IMMEDIATE"),
       commit: db.prepare("COMMIT"),
@@ -119,7 +139,8 @@ export class GroupCommitter {
   }
 
   /**
-   * Runs `work` inside the next group transaction; resolves with its result once committed.
+   * Runs `work` inside the next group transaction; resolves with its result once committed
+   * and, with the `sync` option, synced.
    * `work` must be synchronous. If it throws, its writes are rolled back and the promise
    * rejects with that error; other jobs of the group are unaffected.
    */
@@ -142,11 +163,13 @@ export class GroupCommitter {
     this.#hooks.push(hooks);
   }
 
-  /** Commits what is queued, then refuses new jobs. */
+  /** Commits and syncs what is queued, then refuses new jobs. */
   async close(): Promise<void> {
     this.#closed = true;
-    if (this.#queue.length === 0 && this.#timer === undefined) return;
-    await new Promise<void>((resolve) => this.#idle.push(resolve));
+    if (this.#queue.length > 0 || this.#timer !== undefined) {
+      await new Promise<void>((resolve) => this.#idle.push(resolve));
+    }
+    await this.pipeline?.whenIdle();
   }
 
   #schedule(): void {
@@ -198,11 +221,19 @@ export class GroupCommitter {
     }
     this.commits++;
     this.jobs += jobs.length;
+    const done: [Job, unknown][] = [];
     jobs.forEach((job, i) => {
-      const o = outcomes[i];
-      if (o.ok) job.resolve(o.value);
-      else job.reject(o.value);
+      if (outcomes[i].ok) done.push([job, outcomes[i].value]);
+      else job.reject(outcomes[i].value); // rolled back: nothing to sync
     });
+    const ack = () => done.forEach(([job, value]) => job.resolve(value));
+    if (!this.pipeline) ack();
+    else {
+      this.pipeline.afterCommit(this.commits).then(
+        ack,
+        (error) => done.forEach(([job]) => job.reject(error)),
+      );
+    }
     this.#options.onCommit?.();
   }
 

@@ -1,6 +1,7 @@
 /**
  * The state shared by the topic and stream halves of one embedded log: the database
- * handle, the group committer and the wake-up list of waiting readers.
+ * handle, the group committer (with its WAL sync when fsync is on) and the wake-up list
+ * of waiting readers.
  *
  * @module
  */
@@ -9,6 +10,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { GroupCommitter } from "./group_commit.ts";
 import { LogClosedError } from "./errors.ts";
 import { type LogDatabaseOptions, openLogDatabase } from "./sqlite_db.ts";
+import { WalSync } from "./wal_sync.ts";
 
 /**
  * Options of {@linkcode createLogCore}.
@@ -50,12 +52,14 @@ export interface LogCore {
   readonly closed: boolean;
   /** Resolves after the next commit of this process, after `ms`, or on close. */
   waitForChange(ms: number): Promise<void>;
-  /** Commits what is queued, wakes every waiting reader and closes the file. */
+  /** Commits and syncs what is queued, wakes every waiting reader, closes the file. */
   close(): Promise<void>;
 }
 
 /**
- * Opens the log file at `path` and wires its group committer to wake waiting readers.
+ * Opens the log file at `path` and wires its group committer to wake waiting readers
+ * after each commit and, unless `fsync: false`, to acknowledge writes only after an
+ * asynchronous sync of the `-wal` file that started after their commit.
  *
  * @example
  * ```ts
@@ -74,7 +78,12 @@ export function createLogCore(
   const wakeAll = () => {
     for (const wake of [...waiters]) wake();
   };
-  const committer = new GroupCommitter(db, { path, onCommit: wakeAll });
+  const wal = options.fsync === false ? undefined : new WalSync(path);
+  const committer = new GroupCommitter(db, {
+    path,
+    onCommit: wakeAll,
+    sync: wal && (() => wal.sync()),
+  });
   let closed = false;
   let closing: Promise<void> | undefined;
   return {
@@ -105,6 +114,7 @@ export function createLogCore(
         closed = true;
         await committer.close();
         wakeAll();
+        wal?.close();
         db.close();
       })();
       return closing;

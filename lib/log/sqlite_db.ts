@@ -2,9 +2,25 @@
  * Opens the SQLite file of the embedded log and creates its schema.
  *
  * One file holds topics, consumer-group offsets and streams. WAL mode lets reader
- * processes (sink, stream processor) read while one writer (the gateway) appends;
- * `synchronous=FULL` fsyncs the WAL on every commit so an acknowledged record survives
- * a crash or power loss.
+ * processes (sink, stream processor) read while one writer (the gateway) appends.
+ *
+ * Durability (fsync on, the default) is `synchronous=NORMAL` plus an asynchronous
+ * `fdatasync` of the `-wal` file after commits (`wal_sync.ts`, `sync_pipeline.ts`):
+ * - a COMMIT only `write()`s its frames to the WAL, so it never blocks the event loop
+ *   on the disk; the log acknowledges a write once a WAL sync that started after its
+ *   COMMIT has finished. A WAL is recovered up to its last valid commit frame, so
+ *   after a power loss every acknowledged commit is there and the file is consistent;
+ * - SQLite rewrites WAL frames only in two cases: frames of the still-open transaction,
+ *   and the WAL restart (a writer starts over at the head of the WAL). A restart happens
+ *   only when every frame was checkpointed, and with NORMAL a checkpoint syncs the WAL
+ *   before copying frames into the database file and syncs the database file before it
+ *   records the copy as complete (`nBackfill = mxFrame`; SQLite's `walCheckpoint`), and
+ *   the new WAL header is synced before new frames follow it. So when a synced frame is
+ *   overwritten, its pages are already durable in the database file. SQLite's automatic
+ *   checkpoints (every 1000 pages) and the checkpoint at close stay on;
+ * - a process that opens the same file with fsync off (`synchronous=OFF`) checkpoints
+ *   without those syncs, which would void this argument: every process that shares a
+ *   file must use the same fsync setting (they all take the default unless told).
  *
  * @module
  */
@@ -23,7 +39,11 @@ import { BackendError } from "../errors.ts";
  * ```
  */
 export interface LogDatabaseOptions {
-  /** fsync every commit (`synchronous=FULL`); `false` gives `synchronous=OFF`. Default true. */
+  /**
+   * Durable commits: `synchronous=NORMAL`, checkpoints sync (the caller syncs the WAL
+   * after commits, see `wal_sync.ts`); `false` gives `synchronous=OFF`, no sync at all.
+   * Default true.
+   */
   fsync?: boolean;
   /** How long a statement waits for another process's write lock, in ms. Default 5000. */
   busyTimeoutMs?: number;
@@ -150,7 +170,7 @@ export function openLogDatabase(
     db.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     db.exec("PRAGMA journal_mode = WAL");
     db.exec(
-      `PRAGMA synchronous = ${options.fsync === false ? "OFF" : "FULL"}`,
+      `PRAGMA synchronous = ${options.fsync === false ? "OFF" : "NORMAL"}`,
     );
     db.exec("BEGIN IMMEDIATE");
     const version = (db.prepare("PRAGMA user_version").get() as {
