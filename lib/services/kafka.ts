@@ -22,14 +22,15 @@ import {
   log4jProperties,
 } from "./kafka_config.ts";
 import {
-  readPidFile,
-  removePidFile,
+  assertPortsFree,
+  pidFileStatus,
   type Service,
   serviceDir,
   type ServiceHandle,
   type ServiceStartOptions,
   type ServiceStateOptions,
   type ServiceStatus,
+  stopByPidFile,
   writePidFile,
 } from "./service.ts";
 
@@ -65,15 +66,8 @@ async function start(options: KafkaStartOptions): Promise<ServiceHandle> {
   }
   const port = options.port ?? KAFKA_DEFAULT_PORT;
   const controllerPort = options.controllerPort ?? port + 1;
-  for (const p of [port, controllerPort]) {
-    if (await canConnect("127.0.0.1", p)) {
-      throw new BackendError(
-        "kafka",
-        `port ${p} on 127.0.0.1 is taken by another process; stop it or pass another port`,
-        { context: { port: p } },
-      );
-    }
-  }
+  await assertPortsFree(NAME, [port, controllerPort]);
+
   const libs = await ensureKafkaJars({
     cacheDir: options.jarsCacheDir,
     logger,
@@ -178,19 +172,12 @@ async function waitReady(
   );
 }
 
-async function stop(options: ServiceStateOptions): Promise<void> {
-  const record = await readPidFile(options.stateDir, NAME);
-  if (!record) return;
-  await stopPid(record.pid, { marker: record.marker, timeoutMs: 20_000 });
-  await removePidFile(options.stateDir, NAME);
+function stop(options: ServiceStateOptions): Promise<void> {
+  return stopByPidFile(options.stateDir, NAME, { timeoutMs: 20_000 });
 }
 
-async function status(options: ServiceStateOptions): Promise<ServiceStatus> {
-  const record = await readPidFile(options.stateDir, NAME);
-  if (!record || !(await isAlive(record.pid, record.marker))) {
-    return { running: false };
-  }
-  return { running: true, endpoint: record.endpoint, pid: record.pid };
+function status(options: ServiceStateOptions): Promise<ServiceStatus> {
+  return pidFileStatus(options.stateDir, NAME);
 }
 
 /**

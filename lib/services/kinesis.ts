@@ -22,14 +22,15 @@ import {
   stopPid,
 } from "./process.ts";
 import {
-  readPidFile,
-  removePidFile,
+  assertPortsFree,
+  pidFileStatus,
   type Service,
   serviceDir,
   type ServiceHandle,
   type ServiceStartOptions,
   type ServiceStateOptions,
   type ServiceStatus,
+  stopByPidFile,
   writePidFile,
 } from "./service.ts";
 import {
@@ -72,15 +73,8 @@ async function start(options: KinesisStartOptions): Promise<ServiceHandle> {
   }
   const port = options.port ?? KINESIS_DEFAULT_PORT;
   const tlsPort = options.tlsPort ?? freePort();
-  for (const p of [port, tlsPort]) {
-    if (await canConnect("127.0.0.1", p)) {
-      throw new BackendError(
-        "kinesis",
-        `port ${p} on 127.0.0.1 is taken by another process; stop it or pass another port`,
-        { context: { port: p } },
-      );
-    }
-  }
+  await assertPortsFree(NAME, [port, tlsPort]);
+
   const pkg = await kinesisMockDir();
   const loopback = `${abs}/loopback.cjs`;
   await Deno.writeTextFile(loopback, LOOPBACK_CJS);
@@ -147,22 +141,15 @@ async function waitReady(
   );
 }
 
-async function stop(options: ServiceStateOptions): Promise<void> {
-  const record = await readPidFile(options.stateDir, NAME);
-  if (!record) return;
+function stop(options: ServiceStateOptions): Promise<void> {
   // Data lives in memory only, so there is nothing to flush; and kinesis-mock's graceful
   // shutdown waits for half-open connections (e.g. a bare TCP probe of its TLS port) for
   // many seconds, so SIGKILL follows SIGTERM soon.
-  await stopPid(record.pid, { marker: record.marker, timeoutMs: 3_000 });
-  await removePidFile(options.stateDir, NAME);
+  return stopByPidFile(options.stateDir, NAME, { timeoutMs: 3_000 });
 }
 
-async function status(options: ServiceStateOptions): Promise<ServiceStatus> {
-  const record = await readPidFile(options.stateDir, NAME);
-  if (!record || !(await isAlive(record.pid, record.marker))) {
-    return { running: false };
-  }
-  return { running: true, endpoint: record.endpoint, pid: record.pid };
+function status(options: ServiceStateOptions): Promise<ServiceStatus> {
+  return pidFileStatus(options.stateDir, NAME);
 }
 
 /**

@@ -19,14 +19,10 @@ import {
   requireMariadbProgram,
   runProgram,
 } from "./mariadb_setup.ts";
+import { canConnect, isAlive, sleep, spawnDetached } from "./process.ts";
 import {
-  canConnect,
-  isAlive,
-  sleep,
-  spawnDetached,
-  stopPid,
-} from "./process.ts";
-import {
+  assertPortsFree,
+  pidFileStatus,
   readPidFile,
   removePidFile,
   type Service,
@@ -35,6 +31,7 @@ import {
   type ServiceStartOptions,
   type ServiceStateOptions,
   type ServiceStatus,
+  stopByPidFile,
   writePidFile,
 } from "./service.ts";
 
@@ -113,12 +110,8 @@ export async function startMariadb(
   const [server, installDb, client] = await Promise.all(
     ["mariadbd", "mariadb-install-db", "mariadb"].map(requireMariadbProgram),
   );
-  if (await canConnect("127.0.0.1", port)) {
-    throw new BackendError(
-      NAME,
-      `port ${port} on 127.0.0.1 is already in use; stop what listens there or choose another port`,
-    );
-  }
+  await assertPortsFree(NAME, [port]);
+
   if (await initDataDir(installDb, paths.dataDir)) {
     log?.info("mariadb data directory initialised", { dir: paths.dataDir });
   }
@@ -177,11 +170,8 @@ export async function startMariadb(
  * await stopMariadb({ stateDir: ".cache/services" });
  * ```
  */
-export async function stopMariadb(options: ServiceStateOptions): Promise<void> {
-  const record = await readPidFile(options.stateDir, NAME);
-  if (!record) return;
-  await stopPid(record.pid, { marker: record.marker, timeoutMs: 30_000 });
-  await removePidFile(options.stateDir, NAME);
+export function stopMariadb(options: ServiceStateOptions): Promise<void> {
+  return stopByPidFile(options.stateDir, NAME, { timeoutMs: 30_000 });
 }
 
 /**
@@ -193,14 +183,10 @@ export async function stopMariadb(options: ServiceStateOptions): Promise<void> {
  * console.log((await mariadbStatus({ stateDir: ".cache/services" })).running);
  * ```
  */
-export async function mariadbStatus(
+export function mariadbStatus(
   options: ServiceStateOptions,
 ): Promise<ServiceStatus> {
-  const record = await readPidFile(options.stateDir, NAME);
-  if (!record || !(await isAlive(record.pid, record.marker))) {
-    return { running: false };
-  }
-  return { running: true, endpoint: record.endpoint, pid: record.pid };
+  return pidFileStatus(options.stateDir, NAME);
 }
 
 /**

@@ -105,7 +105,7 @@ Deno.test({
           assert.ok(err instanceof BackendError);
           assert.match(
             err.message,
-            new RegExp(`port ${port} on 127.0.0.1 is already in use`),
+            new RegExp(`port ${port} on 127.0.0.1 is taken by another process`),
           );
           return true;
         },

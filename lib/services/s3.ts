@@ -14,22 +14,17 @@
 import { fileURLToPath } from "node:url";
 import { BackendError } from "../errors.ts";
 import { silentLogger } from "../logger.ts";
+import { isAlive, sleep, spawnDetached, stopPid } from "./process.ts";
 import {
-  canConnect,
-  isAlive,
-  sleep,
-  spawnDetached,
-  stopPid,
-} from "./process.ts";
-import {
-  readPidFile,
-  removePidFile,
+  assertPortsFree,
+  pidFileStatus,
   type Service,
   serviceDir,
   type ServiceHandle,
   type ServiceStartOptions,
   type ServiceStateOptions,
   type ServiceStatus,
+  stopByPidFile,
   writePidFile,
 } from "./service.ts";
 
@@ -66,15 +61,8 @@ async function start(options: S3StartOptions): Promise<ServiceHandle> {
     return { endpoint: current.endpoint, pid: current.pid };
   }
   const port = options.port ?? S3_DEFAULT_PORT;
-  if (await canConnect("127.0.0.1", port)) {
-    throw new BackendError(
-      "s3",
-      `port ${port} on 127.0.0.1 is taken by another process; stop it or pass another port`,
-      {
-        context: { port },
-      },
-    );
-  }
+  await assertPortsFree(NAME, [port]);
+
   const dir = serviceDir(options.stateDir, NAME);
   await Deno.mkdir(`${dir}/data`, { recursive: true });
   if (!(await Deno.stat(S3RVER_CLI).then(() => true, () => false))) {
@@ -134,19 +122,12 @@ async function answers(endpoint: string): Promise<boolean> {
   }
 }
 
-async function stop(options: ServiceStateOptions): Promise<void> {
-  const record = await readPidFile(options.stateDir, NAME);
-  if (!record) return;
-  await stopPid(record.pid, { marker: record.marker, timeoutMs: 10_000 });
-  await removePidFile(options.stateDir, NAME);
+function stop(options: ServiceStateOptions): Promise<void> {
+  return stopByPidFile(options.stateDir, NAME, { timeoutMs: 10_000 });
 }
 
-async function status(options: ServiceStateOptions): Promise<ServiceStatus> {
-  const record = await readPidFile(options.stateDir, NAME);
-  if (!record || !(await isAlive(record.pid, record.marker))) {
-    return { running: false };
-  }
-  return { running: true, endpoint: record.endpoint, pid: record.pid };
+function status(options: ServiceStateOptions): Promise<ServiceStatus> {
+  return pidFileStatus(options.stateDir, NAME);
 }
 
 /**

@@ -6,7 +6,9 @@
  *
  * @module
  */
+import { BackendError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
+import { canConnect, isAlive, stopPid } from "./process.ts";
 
 /** Options of {@linkcode Service.start}. */
 export interface ServiceStartOptions {
@@ -146,4 +148,74 @@ export async function removePidFile(
   await Deno.remove(`${serviceDir(stateDir, name)}/${name}.pid`).catch(
     () => {},
   );
+}
+
+/**
+ * Whether the process of `name`'s PID file runs (checked with its command-line marker), and
+ * where it listens.
+ *
+ * @example
+ * ```ts
+ * import { pidFileStatus } from "./service.ts";
+ * console.log(await pidFileStatus(await Deno.makeTempDir(), "kafka")); // { running: false }
+ * ```
+ */
+export async function pidFileStatus(
+  stateDir: string,
+  name: string,
+): Promise<ServiceStatus> {
+  const record = await readPidFile(stateDir, name);
+  if (!record || !(await isAlive(record.pid, record.marker))) {
+    return { running: false };
+  }
+  return { running: true, endpoint: record.endpoint, pid: record.pid };
+}
+
+/**
+ * Stops the process of `name`'s PID file — SIGTERM, then SIGKILL after `timeoutMs` — and
+ * removes the file. Only that PID is signalled, and only while its command line still holds
+ * the marker; without a PID file nothing happens.
+ *
+ * @example
+ * ```ts
+ * import { stopByPidFile } from "./service.ts";
+ * await stopByPidFile(await Deno.makeTempDir(), "kafka", { timeoutMs: 5000 });
+ * ```
+ */
+export async function stopByPidFile(
+  stateDir: string,
+  name: string,
+  options: { timeoutMs: number },
+): Promise<void> {
+  const record = await readPidFile(stateDir, name);
+  if (!record) return;
+  await stopPid(record.pid, {
+    marker: record.marker,
+    timeoutMs: options.timeoutMs,
+  });
+  await removePidFile(stateDir, name);
+}
+
+/**
+ * Throws a `BackendError` naming the first of `ports` on 127.0.0.1 that another process holds.
+ *
+ * @example
+ * ```ts
+ * import { assertPortsFree } from "./service.ts";
+ * await assertPortsFree("kafka", [19092, 19093]);
+ * ```
+ */
+export async function assertPortsFree(
+  name: string,
+  ports: number[],
+): Promise<void> {
+  for (const port of ports) {
+    if (await canConnect("127.0.0.1", port)) {
+      throw new BackendError(
+        name,
+        `port ${port} on 127.0.0.1 is taken by another process; stop it or pass another port`,
+        { context: { port } },
+      );
+    }
+  }
 }
