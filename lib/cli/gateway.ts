@@ -19,6 +19,7 @@ import { parseArgs } from "node:util";
 import { loadConfig, openRuntime, type PipelineConfig } from "../config/mod.ts";
 import { ConfigError, PipelineError } from "../errors.ts";
 import { ensureTopology, serveGateway } from "../gateway/mod.ts";
+import { stopOnSignals } from "./stop_signal.ts";
 
 /** Default port of `deno task gateway`. */
 export const DEFAULT_GATEWAY_PORT = 8080;
@@ -112,19 +113,14 @@ export async function runGatewayCli(
       config.apiKeys.length > 0 ? "required (x-api-key)" : "not required"
     }`,
   );
-  const { promise: stopped, resolve } = Promise.withResolvers<string>();
-  const onSignal = (name: string) => () => resolve(name);
-  const handlers = (["SIGINT", "SIGTERM"] as const).map((sig) => {
-    const fn = onSignal(sig);
-    Deno.addSignalListener(sig, fn);
-    return [sig, fn] as const;
-  });
-  options.signal?.addEventListener("abort", () => resolve("abort"), {
-    once: true,
-  });
-  if (options.signal?.aborted) resolve("abort");
-  const why = await stopped;
-  for (const [sig, fn] of handlers) Deno.removeSignalListener(sig, fn);
+  const stop = stopOnSignals({ signal: options.signal });
+  if (!stop.signal.aborted) {
+    await new Promise((resolve) =>
+      stop.signal.addEventListener("abort", resolve, { once: true })
+    );
+  }
+  const why = stop.reason;
+  stop.dispose();
   console.log(`Gateway stopping (${why})...`);
   await server.shutdown();
   await log.close();

@@ -14,16 +14,13 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import {
-  AlreadyExistsError,
-  ConfigError,
-  PipelineError,
-  TopicNotFoundError,
-} from "../errors.ts";
+import { ConfigError, PipelineError } from "../errors.ts";
 import { loadConfig, openRuntime } from "../config/mod.ts";
 import type { TopicLog } from "../log/types.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import { consoleLogger, type Logger } from "../logger.ts";
+import { ensureTopics, pipelineNames } from "../gateway/mod.ts";
+import { stopOnSignals } from "./stop_signal.ts";
 import { createSink, type SinkStats } from "../sink/mod.ts";
 
 /** Settings of `deno task sink`. */
@@ -123,17 +120,6 @@ export async function openSinkBackends(
   };
 }
 
-async function ensureTopic(topics: TopicLog, name: string): Promise<void> {
-  try {
-    await topics.describeTopic(name);
-  } catch (e) {
-    if (!(e instanceof TopicNotFoundError)) throw e;
-    await topics.createTopic(name).catch((err) => {
-      if (!(err instanceof AlreadyExistsError)) throw err;
-    });
-  }
-}
-
 /** Options of {@linkcode runSinkCli}. */
 export interface RunSinkCliOptions {
   /** Stops a continuous run, like SIGINT does. */
@@ -164,14 +150,10 @@ export async function runSinkCli(
   const opts = parseSinkArgs(args);
   const logger = options.logger ?? consoleLogger;
   const backends = await openSinkBackends(opts);
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  const signals = opts.once ? [] : (["SIGINT", "SIGTERM"] as const);
-  for (const sig of signals) Deno.addSignalListener(sig, onSignal);
-  options.signal?.addEventListener("abort", onSignal, { once: true });
+  const stop = stopOnSignals({ listen: !opts.once, signal: options.signal });
   try {
-    const topics = ["pin", "geo", "user"].map((t) => `${opts.prefix}.${t}`);
-    for (const t of topics) await ensureTopic(backends.topics, t);
+    const { topics } = pipelineNames(opts.prefix);
+    await ensureTopics(backends.topics, topics);
     const sink = createSink({
       log: backends.topics,
       store: backends.lake,
@@ -191,7 +173,7 @@ export async function runSinkCli(
     logger.info("sink: done", { lake: backends.lake.location, ...totals });
     return sink.stats;
   } finally {
-    for (const sig of signals) Deno.removeSignalListener(sig, onSignal);
+    stop.dispose();
     await backends.close();
   }
 }

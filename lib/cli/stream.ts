@@ -24,6 +24,7 @@ import {
 } from "../config/mod.ts";
 import { ConfigError, PipelineError } from "../errors.ts";
 import { consoleLogger, type Logger } from "../logger.ts";
+import { stopOnSignals } from "./stop_signal.ts";
 import {
   createStreamProcessor,
   type StreamProcessorStats,
@@ -117,11 +118,7 @@ export async function runStreamCli(
     triggerIntervalMs: opts.triggerIntervalMs,
     logger,
   });
-  const stop = new AbortController();
-  const onSignal = () => stop.abort();
-  const signals = opts.once ? [] : (["SIGINT", "SIGTERM"] as const);
-  for (const sig of signals) Deno.addSignalListener(sig, onSignal);
-  options.signal?.addEventListener("abort", onSignal, { once: true });
+  const stop = stopOnSignals({ listen: !opts.once, signal: options.signal });
   try {
     if (opts.once) {
       await processor.runOnce();
@@ -130,7 +127,7 @@ export async function runStreamCli(
       await processor.run(stop.signal);
     }
   } finally {
-    for (const sig of signals) Deno.removeSignalListener(sig, onSignal);
+    stop.dispose();
     await log.close();
   }
   const s = processor.stats;

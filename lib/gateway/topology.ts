@@ -74,22 +74,43 @@ export async function ensureTopology(
   options: EnsureTopologyOptions = {},
 ): Promise<PipelineNames> {
   const names = pipelineNames(options.prefix ?? "pinterest");
-  const existingTopics = new Set(
-    (await topics.listTopics()).map((t) => t.name),
-  );
+  await ensureTopics(topics, names.topics, options);
   const existingStreams = new Set(await streams.listStreams());
-  const ignoreExists = (err: unknown) => {
-    if (!(err instanceof AlreadyExistsError)) throw err;
-  };
-  for (const name of names.topics) {
-    if (existingTopics.has(name)) continue;
-    await topics.createTopic(name, { partitions: options.partitions ?? 1 })
-      .catch(ignoreExists);
-  }
   for (const name of names.streams) {
     if (existingStreams.has(name)) continue;
     await streams.createStream(name, { shardCount: options.shardCount ?? 1 })
       .catch(ignoreExists);
   }
   return names;
+}
+
+/**
+ * Creates whichever of `names` are not topics yet (`partitions` each, default 1); another
+ * process creating one at the same moment is fine.
+ *
+ * @example
+ * ```ts
+ * import { ensureTopics, pipelineNames } from "./topology.ts";
+ * import { openEmbeddedLog } from "../log/mod.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await ensureTopics(log.topics, pipelineNames("demo").topics);
+ * console.log((await log.topics.listTopics()).length); // 3
+ * await log.close();
+ * ```
+ */
+export async function ensureTopics(
+  topics: TopicLog,
+  names: readonly string[],
+  options: { partitions?: number } = {},
+): Promise<void> {
+  const existing = new Set((await topics.listTopics()).map((t) => t.name));
+  for (const name of names) {
+    if (existing.has(name)) continue;
+    await topics.createTopic(name, { partitions: options.partitions ?? 1 })
+      .catch(ignoreExists);
+  }
+}
+
+function ignoreExists(err: unknown): void {
+  if (!(err instanceof AlreadyExistsError)) throw err;
 }
