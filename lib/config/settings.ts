@@ -3,8 +3,8 @@
  * command-line flags and environment variables, validated at start.
  *
  * Precedence: flag > environment variable > profile default. Every setting, its variable and
- * its default is listed in {@linkcode SETTINGS_TABLE} (the README's configuration table is
- * generated from the same facts).
+ * its defaults are listed in {@linkcode SETTINGS_TABLE}; a test checks that the README's
+ * configuration table says the same.
  *
  * @module
  */
