@@ -51,6 +51,8 @@ export interface EmbeddedLogStats {
   syncs: number;
   /** Commits known durable: those made before the start of the last finished sync. */
   durableCommits: number;
+  /** Checkpoints run by the worker thread (none until the WAL reaches 4 MiB). */
+  checkpoints: number;
 }
 
 /**
@@ -131,6 +133,7 @@ export async function openEmbeddedLog(
       jobs: core.committer.jobs,
       syncs: core.committer.pipeline?.syncs ?? 0,
       durableCommits: core.committer.pipeline?.durable ?? 0,
+      checkpoints: core.checkpointer.checkpoints,
     }),
     close: () => core.close(),
   });

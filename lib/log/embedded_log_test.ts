@@ -82,8 +82,10 @@ async function runAndKill(
   want: number,
   midway: () => Promise<void>,
 ): Promise<string[]> {
+  // Runs r1 and r2 checkpoint (and restart the WAL) all the time.
+  const mode = run === "r0" ? [] : ["checkpoints"];
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", WRITER, path, run],
+    args: ["run", "-A", WRITER, path, run, ...mode],
     stdout: "piped",
     stderr: "piped",
   }).spawn();

@@ -1,12 +1,13 @@
 /**
  * The state shared by the topic and stream halves of one embedded log: the database
- * handle, the group committer (with its WAL sync when fsync is on) and the wake-up list
- * of waiting readers.
+ * handle, the group committer (with its WAL sync when fsync is on), the checkpointer and
+ * the wake-up list of waiting readers.
  *
  * @module
  */
 
 import type { DatabaseSync } from "node:sqlite";
+import { Checkpointer, type CheckpointerOptions } from "./checkpointer.ts";
 import { GroupCommitter } from "./group_commit.ts";
 import { LogClosedError } from "./errors.ts";
 import { type LogDatabaseOptions, openLogDatabase } from "./sqlite_db.ts";
@@ -28,6 +29,8 @@ export interface LogCoreOptions extends LogDatabaseOptions {
    * in ms. Writes of this process wake readers at once. Default 25.
    */
   pollIntervalMs?: number;
+  /** When checkpoints run (`fsync` is taken from above). Defaults suit production. */
+  checkpoint?: Omit<CheckpointerOptions, "fsync">;
 }
 
 /**
@@ -44,6 +47,7 @@ export interface LogCoreOptions extends LogDatabaseOptions {
 export interface LogCore {
   readonly db: DatabaseSync;
   readonly committer: GroupCommitter;
+  readonly checkpointer: Checkpointer;
   readonly path: string;
   readonly pollIntervalMs: number;
   /** Throws `LogClosedError` when the log is closed. */
@@ -79,9 +83,16 @@ export function createLogCore(
     for (const wake of [...waiters]) wake();
   };
   const wal = options.fsync === false ? undefined : new WalSync(path);
+  const checkpointer = new Checkpointer(db, path, {
+    ...options.checkpoint,
+    fsync: options.fsync !== false,
+  });
   const committer = new GroupCommitter(db, {
     path,
-    onCommit: wakeAll,
+    onCommit: () => {
+      wakeAll();
+      checkpointer.afterCommit();
+    },
     sync: wal && (() => wal.sync()),
   });
   let closed = false;
@@ -89,6 +100,7 @@ export function createLogCore(
   return {
     db,
     committer,
+    checkpointer,
     path,
     pollIntervalMs: options.pollIntervalMs ?? 25,
     get closed() {
@@ -113,6 +125,7 @@ export function createLogCore(
       closing ??= (async () => {
         closed = true;
         await committer.close();
+        await checkpointer.close();
         wakeAll();
         wal?.close();
         db.close();

@@ -16,8 +16,11 @@
  *   before copying frames into the database file and syncs the database file before it
  *   records the copy as complete (`nBackfill = mxFrame`; SQLite's `walCheckpoint`), and
  *   the new WAL header is synced before new frames follow it. So when a synced frame is
- *   overwritten, its pages are already durable in the database file. SQLite's automatic
- *   checkpoints (every 1000 pages) and the checkpoint at close stay on;
+ *   overwritten, its pages are already durable in the database file;
+ * - checkpoints run with these syncs whoever runs them: the automatic checkpoint is off
+ *   (`wal_autocheckpoint=0`: it would block the event loop on two fsyncs every 1000
+ *   pages) and `checkpointer.ts` checkpoints from a worker thread with its own
+ *   `synchronous=NORMAL` connection; SQLite's checkpoint at close stays on;
  * - a process that opens the same file with fsync off (`synchronous=OFF`) checkpoints
  *   without those syncs, which would void this argument: every process that shares a
  *   file must use the same fsync setting (they all take the default unless told).
@@ -172,6 +175,7 @@ export function openLogDatabase(
     db.exec(
       `PRAGMA synchronous = ${options.fsync === false ? "OFF" : "NORMAL"}`,
     );
+    db.exec("PRAGMA wal_autocheckpoint = 0");
     db.exec("BEGIN IMMEDIATE");
     const version = (db.prepare("PRAGMA user_version").get() as {
       user_version: number;

@@ -4,7 +4,7 @@ import { BackendError } from "../errors.ts";
 import { openEmbeddedLog } from "./embedded_log.ts";
 import { openLogDatabase, SCHEMA_VERSION } from "./sqlite_db.ts";
 
-Deno.test("log database: WAL mode, synchronous NORMAL with fsync and OFF without, busy timeout", async () => {
+Deno.test("log database: WAL mode, synchronous NORMAL with fsync and OFF without, no auto-checkpoint, busy timeout", async () => {
   const dir = await Deno.makeTempDir({ prefix: "sqlite_db_test_" });
   for (const [fsync, level] of [[true, 1], [false, 0]] as const) {
     const db = openLogDatabase(`${dir}/log-${fsync}.db`, {
@@ -19,6 +19,9 @@ Deno.test("log database: WAL mode, synchronous NORMAL with fsync and OFF without
     });
     assert.deepEqual({ ...db.prepare("PRAGMA busy_timeout").get() }, {
       timeout: 1234,
+    });
+    assert.deepEqual({ ...db.prepare("PRAGMA wal_autocheckpoint").get() }, {
+      wal_autocheckpoint: 0,
     });
     assert.deepEqual({ ...db.prepare("PRAGMA user_version").get() }, {
       user_version: SCHEMA_VERSION,

@@ -99,6 +99,7 @@ Deno.test("durability: each acknowledged append is covered by a finished sync (s
     jobs: 2,
     syncs: 0,
     durableCommits: 0,
+    checkpoints: 0,
   });
   await off.close();
   await Deno.remove(dir, { recursive: true });

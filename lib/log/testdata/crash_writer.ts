@@ -3,11 +3,12 @@
  * `crash-s` (2 shards) of the embedded log at `Deno.args[0]` from 4 concurrent loops,
  * and prints one line per acknowledged record:
  * `T <partition> <offset> <value>` or `S <shardId> <sequenceNumber> <value>`.
- * It runs until killed.
+ * It runs until killed. With a third argument `checkpoints`, the worker checkpoints after
+ * every commit and the writer completes one (and the WAL restarts) every 16 frames.
  *
  * @example
  * ```sh
- * deno run -A lib/log/testdata/crash_writer.ts /tmp/log.db run1
+ * deno run -A lib/log/testdata/crash_writer.ts /tmp/log.db run1 [checkpoints]
  * ```
  *
  * @module
@@ -15,8 +16,13 @@
 
 import { openEmbeddedLog } from "../embedded_log.ts";
 
-const [path, run] = Deno.args;
-const log = await openEmbeddedLog(path);
+const [path, run, mode] = Deno.args;
+const log = await openEmbeddedLog(
+  path,
+  mode === "checkpoints"
+    ? { checkpoint: { startBytes: 0, intervalMs: 0, restartFrames: 16 } }
+    : {},
+);
 const enc = new TextEncoder();
 const out = Deno.stdout;
 
