@@ -131,6 +131,13 @@ export function createTally(
 const fmt = (n: number, digits = 1) =>
   n.toLocaleString("en-US", { maximumFractionDigits: digits });
 
+const STOP_WORDS: Record<StopReason, string> = {
+  count: "reached its count",
+  duration: "reached its duration",
+  aborted: "was interrupted",
+  running: "is running",
+};
+
 /**
  * The summary as text for people, one fact per line.
  *
@@ -148,7 +155,7 @@ export function formatSummary(summary: EmulationSummary): string {
     ? ""
     : ` of ${fmt(summary.count)} requested`;
   lines.push(
-    `Emulation (${summary.mode}) stopped by ${summary.stopped} after ${
+    `Emulation (${summary.mode}) ${STOP_WORDS[summary.stopped]} after ${
       fmt(summary.elapsedMs / 1000, 2)
     } s`,
     `  posts: ${fmt(summary.posts)}${requested}, ${fmt(summary.postsOk)} ok, ${

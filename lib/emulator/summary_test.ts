@@ -82,7 +82,7 @@ Deno.test("formatSummary prints every figure and the failure samples", () => {
   assert.equal(
     formatSummary(tally.snapshot(2000, "count")),
     [
-      "Emulation (both) stopped by count after 2 s",
+      "Emulation (both) reached its count after 2 s",
       "  posts: 4 of 4 requested, 3 ok, 1 with failures",
       "  records: 23 accepted, 1 failed, 4 retries",
       "  throughput: 2 posts/s, 11.5 records/s",
@@ -110,7 +110,7 @@ Deno.test("formatSummary without failures has no failure section", () => {
   assert.equal(
     formatSummary(tally.snapshot(1234.5, "duration")),
     [
-      "Emulation (batch) stopped by duration after 1.23 s",
+      "Emulation (batch) reached its duration after 1.23 s",
       "  posts: 1,500, 1,500 ok, 0 with failures",
       "  records: 4,500 accepted, 0 failed, 0 retries",
       "  throughput: 1,215.1 posts/s, 3,645.2 records/s",
