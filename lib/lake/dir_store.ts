@@ -74,7 +74,8 @@ async function walk(
  * folders of a key are created by the first `put` under them.
  *
  * Throws `InvalidKeyError` for keys that are empty, absolute or contain `.`/`..`/empty
- * segments; `get` throws `ObjectNotFoundError` for a missing object.
+ * segments; `get` throws `ObjectNotFoundError` for a missing object. `localPath(key)` is
+ * `{dir}/{key}` (absolute), so readers such as polars can open objects in place.
  *
  * @example
  * ```ts
@@ -92,6 +93,7 @@ export function openDirStore(dir: string): ObjectStore {
   };
   return {
     location,
+    localPath: pathOf,
     async put(key, body) {
       const path = pathOf(key);
       const parent = dirname(path);

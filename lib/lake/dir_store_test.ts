@@ -27,6 +27,20 @@ Deno.test("dir store: location is absolute even for a relative dir", () => {
   assert.equal(store.location, join(Deno.cwd(), "some", "rel"));
 });
 
+Deno.test("dir store: localPath is the object's file; invalid keys throw", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const store = openDirStore(dir);
+    await store.put("topics/t/a.json", '{"n":1}\n');
+    const path = store.localPath?.("topics/t/a.json");
+    assert.equal(path, join(dir, "topics", "t", "a.json"));
+    assert.equal(await Deno.readTextFile(path!), '{"n":1}\n');
+    assert.throws(() => store.localPath?.("../x"), InvalidKeyError);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("dir store: get of a missing key throws ObjectNotFoundError", async () => {
   const dir = await Deno.makeTempDir();
   try {

@@ -34,4 +34,10 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
   /** Where the objects are, for people: a path or an `s3://bucket/prefix` URL. */
   readonly location: string;
+  /**
+   * Optional: the local file holding the object `key`, for readers that can open files in
+   * place (polars scans NDJSON from files). Stores without local files leave it out. The
+   * path is valid while the object is not replaced or deleted; it is not checked to exist.
+   */
+  localPath?(key: string): string | undefined;
 }
