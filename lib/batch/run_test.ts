@@ -182,6 +182,22 @@ Deno.test("batch: a rerun writes byte-identical tables and leaves no temp files"
   await Deno.remove(root, { recursive: true });
 });
 
+Deno.test("batch: a store without local files (read into memory) writes the same tables", async () => {
+  const root = await Deno.makeTempDir();
+  const dir = openDirStore(join(root, "lake"));
+  await fillLake(dir);
+  const { localPath: _, ...remote } = dir; // as an S3 store: get/list only
+  const bytes = async (store: ObjectStore, name: string) => {
+    const warehouseDir = join(root, name);
+    await runBatch({ store, warehouseDir, prefix: "demo", chunkBytes: 200 });
+    return WAREHOUSE_TABLES.map((t) =>
+      Deno.readFileSync(join(warehouseDir, `${t}.parquet`))
+    );
+  };
+  assert.deepEqual(await bytes(remote, "remote"), await bytes(dir, "local"));
+  await Deno.remove(root, { recursive: true });
+});
+
 Deno.test("batch: an empty lake writes empty tables with the clean columns", async () => {
   const root = await Deno.makeTempDir();
   const warehouseDir = join(root, "warehouse");

@@ -13,6 +13,8 @@ import {
   cleanUser,
   type DataFrame,
   dedupFirst,
+  type ParsedRecords,
+  parseNdjsonFiles,
   parseRawNdjson,
   type QuarantineRow,
   rawFrame,
@@ -20,7 +22,7 @@ import {
 } from "../clean/mod.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import { type Logger, silentLogger } from "../logger.ts";
-import { groupBySize, listTopicObjects } from "./objects.ts";
+import { groupBySize, listTopicObjects, type TopicObject } from "./objects.ts";
 
 /** What happened to one table. */
 export interface TableSummary {
@@ -92,20 +94,12 @@ export async function cleanTopic(
   const quarantine: QuarantineRow[] = [];
   let records = 0;
   const groups = groupBySize(objects, options.chunkBytes ?? 64 << 20);
-  const fetch = (i: number) => {
-    if (i >= groups.length) return undefined;
-    const bodies = Promise.all(groups[i].map((o) => store.get(o.key)));
-    bodies.catch(() => {}); // surfaced when awaited; never an unhandled rejection
-    return bodies;
-  };
-  // The next group is read while polars parses the current one.
-  let next = fetch(0);
+  const parse = groupParser(store, table, groups, options.tempDir);
+  // The next group is parsed (on polars' threads) while the current one is cleaned.
+  let next = parse(0);
   for (let i = 0; next !== undefined; i++) {
-    const bodies = await next;
-    next = fetch(i + 1);
-    const parsed = await parseRawNdjson(table, bodies, {
-      tempDir: options.tempDir,
-    });
+    const parsed = await next;
+    next = parse(i + 1);
     const result = CLEANERS[table](parsed.df, { raw: parsed.raw });
     records += parsed.df.height + parsed.quarantine.length;
     quarantine.push(...parsed.quarantine, ...result.quarantine);
@@ -123,4 +117,31 @@ export async function cleanTopic(
     elapsedMs: Math.round(performance.now() - started),
   };
   return { clean, quarantine, summary };
+}
+
+/**
+ * Returns `parse(i)`: group `i` parsed (undefined past the end). A store with local files
+ * (`localPath`) has its objects scanned in place by polars; any other store's objects are
+ * read into memory first.
+ */
+function groupParser(
+  store: ObjectStore,
+  table: CleanTable,
+  groups: readonly TopicObject[][],
+  tempDir: string | undefined,
+): (i: number) => Promise<ParsedRecords> | undefined {
+  const paths = groups.map((g) =>
+    g.filter((o) => o.size > 0).map((o) => store.localPath?.(o.key))
+  );
+  const inPlace = paths.every((g) => g.every((p) => p !== undefined));
+  return (i) => {
+    if (i >= groups.length) return undefined;
+    const parsed = inPlace
+      ? parseNdjsonFiles(table, paths[i] as string[], { tempDir })
+      : Promise.all(groups[i].map((o) => store.get(o.key))).then((bodies) =>
+        parseRawNdjson(table, bodies, { tempDir })
+      );
+    parsed.catch(() => {}); // surfaced when awaited; never an unhandled rejection
+    return parsed;
+  };
 }

@@ -13,7 +13,7 @@ import {
   pl,
   type QuarantineRow,
   readParquetFile,
-  writeParquetFile,
+  sinkParquetFile,
 } from "../clean/mod.ts";
 import { WarehouseMissingError, WarehouseWriteError } from "./errors.ts";
 
@@ -83,7 +83,7 @@ export async function writeWarehouse(
     await Deno.mkdir(staging, { recursive: true });
     for (const [name, df] of Object.entries(tables)) {
       const path = tablePath(staging, name);
-      writeParquetFile(df, path);
+      await sinkParquetFile(df, path);
       using file = await Deno.open(path, { read: true, write: true });
       await file.sync();
     }

@@ -1,7 +1,8 @@
 /**
  * Cleaning of the three course tables with polars, shared by the batch and streaming stages:
- * raw NDJSON → text frame (`parseRawRecords`, `parseRawNdjson`) → clean frame + quarantine
- * (`cleanPin`, `cleanGeo`, `cleanUser`) → one row per `ind` for batch tables (`dedupFirst`).
+ * raw NDJSON → text frame (`parseRawRecords`, `parseRawNdjson`, `parseNdjsonFiles`) → clean
+ * frame + quarantine (`cleanPin`, `cleanGeo`, `cleanUser`) → one row per `ind` for batch
+ * tables (`dedupFirst`).
  *
  * @example
  * ```ts
@@ -21,6 +22,9 @@ export {
   runSql,
   scanNdjsonAsText,
   scanNdjsonAsTextAsync,
+  scanNdjsonFilesAsText,
+  sinkParquetFile,
+  strptimeExact,
   writeParquetFile,
 } from "./polars.ts";
 export type {
@@ -50,11 +54,12 @@ export { cleanPin, parseFollowerCount } from "./pin.ts";
 export { cleanGeo } from "./geo.ts";
 export { cleanUser, fullName } from "./user.ts";
 export {
+  isBlankLine,
   type ParsedRecords,
   type ParseOptions,
-  parseRawNdjson,
   parseRawRecords,
-} from "./parse.ts";
+} from "./parse_lines.ts";
+export { parseNdjsonFiles, parseRawNdjson, splitNdjsonLines } from "./parse.ts";
 export {
   dedupFirst,
   type DedupOptions,

@@ -1,83 +1,25 @@
 /**
- * Raw NDJSON (the records the emulator posts) to a frame of text columns plus quarantine.
+ * Raw NDJSON in bulk (lake objects) to a frame of text columns plus quarantine: from bytes in
+ * memory (`parseRawNdjson`, via a scratch file, as polars 0.25.2 reads NDJSON only from files)
+ * or from files polars reads in place (`parseNdjsonFiles`, no copy).
  *
- * Every field is read as text, as Spark's JSON reader does with a string schema: numbers keep
- * their digits, booleans become `true`/`false`, objects and arrays their JSON text. The cleaners
- * then parse numbers and dates and quarantine what does not parse. Lines that are not JSON
- * objects are quarantined here with reason `malformed JSON`. Blank lines are skipped.
- *
- * Polars reads the lines (fast, native); when it rejects a chunk, the lines are checked one by
- * one so that only the bad ones are set aside.
+ * Both try polars on everything at once (fast, native, parallel); when polars rejects the
+ * input, they fall back to `parseRawRecords`, which checks the lines one by one so that only
+ * the bad ones are set aside. `_line` counts non-blank lines across all inputs from 0, and
+ * `raw(line)` returns that line (split from the input only when first asked, which the
+ * cleaners do only for quarantined rows).
  *
  * @module
  */
+import { scanNdjsonAsTextAsync, scanNdjsonFilesAsText } from "./polars.ts";
+import { type CleanTable, RAW_COLUMNS } from "./schema.ts";
 import {
-  type DataFrame,
-  LINE_COLUMN,
-  pl,
-  scanNdjsonAsTextAsync,
-} from "./polars.ts";
-import { type CleanTable, type QuarantineRow, RAW_COLUMNS } from "./schema.ts";
-
-/** Options of {@linkcode parseRawRecords} and {@linkcode parseRawNdjson}. */
-export interface ParseOptions {
-  /** Directory for the scratch NDJSON file polars reads; default a fresh temp dir. */
-  tempDir?: string;
-}
-
-/** Raw records as a frame of text columns, the lines that were not JSON, and the raw lines. */
-export interface ParsedRecords {
-  /** `_line` (UInt32, the line number) then the table's raw columns, all text. */
-  df: DataFrame;
-  /** Lines that are not JSON objects. */
-  quarantine: QuarantineRow[];
-  /** The raw line numbered `line`; pass it to the cleaners as `raw`. */
-  raw: (line: number) => string | undefined;
-}
-
-const BLANK = /^[ \t\r]*$/;
-
-/**
- * Parses NDJSON lines for `table`. `_line` in the result is the index into `lines`.
- *
- * @example
- * ```ts
- * import { parseRawRecords } from "./parse.ts";
- * import { cleanGeo } from "./geo.ts";
- * const lines = ['{"ind":1,"timestamp":"2020-01-02 03:04:05","latitude":1.5,"longitude":2,"country":"Chad"}', "{oops"];
- * const parsed = await parseRawRecords("geo", lines);
- * console.log(parsed.df.height, parsed.quarantine[0].reason); // 1 "malformed JSON"
- * const { clean } = cleanGeo(parsed.df, { raw: parsed.raw });
- * console.log(clean.height); // 1
- * ```
- */
-export async function parseRawRecords(
-  table: CleanTable,
-  lines: readonly string[],
-  options: ParseOptions = {},
-): Promise<ParsedRecords> {
-  const raw = (line: number) => lines[line];
-  const keep: number[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    if (!BLANK.test(lines[i])) keep.push(i);
-  }
-  const quarantine: QuarantineRow[] = [];
-  const df = await withScratch(options, async (path) => {
-    const text = (i: number) => lines[i].replace(/[\r\n]+/g, " ");
-    try {
-      return await scanLines(path, table, keep, text);
-    } catch {
-      const good: number[] = [];
-      for (const i of keep) {
-        const why = jsonProblem(lines[i]);
-        if (why === undefined) good.push(i);
-        else quarantine.push({ table, reason: why, raw: lines[i] });
-      }
-      return await bisect(path, table, good, text, quarantine, raw);
-    }
-  });
-  return { df, quarantine, raw };
-}
+  isBlankLine,
+  type ParsedRecords,
+  type ParseOptions,
+  parseRawRecords,
+  withScratch,
+} from "./parse_lines.ts";
 
 /**
  * Parses raw NDJSON bytes (for example lake objects, concatenated in arrival order) for
@@ -97,10 +39,7 @@ export async function parseRawNdjson(
   options: ParseOptions = {},
 ): Promise<ParsedRecords> {
   let lines: string[] | undefined;
-  const allLines = () => {
-    lines ??= splitLines(chunks);
-    return lines;
-  };
+  const allLines = () => (lines ??= splitNdjsonLines(chunks));
   const fast = await withScratch(options, async (path) => {
     await writeChunks(path, chunks);
     try {
@@ -113,96 +52,69 @@ export async function parseRawNdjson(
   return await parseRawRecords(table, allLines(), options);
 }
 
-/** Why `line` is not a JSON object, or undefined when it is one. */
-function jsonProblem(line: string): string | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return "malformed JSON";
-  }
-  const isObject = typeof value === "object" && value !== null &&
-    !Array.isArray(value);
-  return isObject ? undefined : "malformed JSON: not an object";
-}
-
-/** Scans `indices` of the lines; rows get their original line numbers in `_line`. */
-async function scanLines(
-  path: string,
+/**
+ * Parses NDJSON files (for example lake objects, in arrival order) for `table`, read by polars
+ * in place, in parallel. The result is the same as {@linkcode parseRawNdjson} over the files'
+ * bytes: `_line` counts non-blank lines across all files from 0. The files must stay as they
+ * are while `raw` may be called (lake objects are never rewritten).
+ *
+ * @example
+ * ```ts
+ * import { parseNdjsonFiles } from "./parse.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a.json`, '{"ind":1,"age":20}\n');
+ * await Deno.writeTextFile(`${dir}/b.json`, '{"ind":2,"age":30}\n');
+ * const parsed = await parseNdjsonFiles("user", [`${dir}/a.json`, `${dir}/b.json`]);
+ * console.log(parsed.df.getColumn("_line").toArray(), parsed.raw(1)); // [0, 1] '{"ind":2,"age":30}'
+ * ```
+ */
+export async function parseNdjsonFiles(
   table: CleanTable,
-  indices: readonly number[],
-  text: (i: number) => string,
-): Promise<DataFrame> {
-  const body = indices.map(text).join("\n") + "\n";
-  await Deno.writeTextFile(path, indices.length === 0 ? "" : body);
-  const columns = RAW_COLUMNS[table];
-  if (indices.length === 0) return emptyRaw(columns);
-  const df = await scanNdjsonAsTextAsync(path, columns);
-  const lines = pl.Series(LINE_COLUMN, [...indices], pl.UInt32);
-  return df.withColumns(lines);
-}
-
-/** Scans `indices`, splitting in halves around lines polars rejects (which are quarantined). */
-async function bisect(
-  path: string,
-  table: CleanTable,
-  indices: readonly number[],
-  text: (i: number) => string,
-  quarantine: QuarantineRow[],
-  raw: (i: number) => string | undefined,
-): Promise<DataFrame> {
-  try {
-    return await scanLines(path, table, indices, text);
-  } catch (error) {
-    if (indices.length === 1) {
-      const why = error instanceof Error ? error.message : String(error);
-      quarantine.push({
-        table,
-        reason: `malformed JSON: ${why}`,
-        raw: raw(indices[0]) ?? "",
-      });
-      return emptyRaw(RAW_COLUMNS[table]);
+  paths: readonly string[],
+  options: ParseOptions = {},
+): Promise<ParsedRecords> {
+  if (paths.length > 0) {
+    let lines: string[] | undefined;
+    const allLines = () => (lines ??= splitNdjsonLines(paths.map((p) =>
+      Deno.readFileSync(p)
+    )));
+    try {
+      const df = await scanNdjsonFilesAsText(paths, RAW_COLUMNS[table]);
+      return {
+        df,
+        quarantine: [],
+        raw: (i) =>
+          allLines()[i],
+      };
+    } catch {
+      // polars rejected a line: fall back to the line-by-line path below
     }
-    const mid = indices.length >> 1;
-    const left = await bisect(
-      path,
-      table,
-      indices.slice(0, mid),
-      text,
-      quarantine,
-      raw,
-    );
-    const right = await bisect(
-      path,
-      table,
-      indices.slice(mid),
-      text,
-      quarantine,
-      raw,
-    );
-    return pl.concat([left, right]);
   }
+  const chunks = await Promise.all(paths.map((p) => Deno.readFile(p)));
+  return await parseRawRecords(table, splitNdjsonLines(chunks), options);
 }
 
-function emptyRaw(columns: readonly string[]): DataFrame {
-  return pl.DataFrame([
-    pl.Series(LINE_COLUMN, [], pl.UInt32),
-    ...columns.map((c) => pl.Series(c, [], pl.Utf8)),
-  ]);
-}
-
-async function withScratch<T>(
-  options: ParseOptions,
-  body: (path: string) => Promise<T>,
-): Promise<T> {
-  const dir = options.tempDir ?? await Deno.makeTempDir({ prefix: "clean-" });
-  const path = `${dir}/raw-${crypto.randomUUID()}.ndjson`;
-  try {
-    return await body(path);
-  } finally {
-    await Deno.remove(path).catch(() => {});
-    if (options.tempDir === undefined) await Deno.remove(dir).catch(() => {});
+/**
+ * The non-blank lines of NDJSON chunks, in order (a chunk's last line ends the line even
+ * without a trailing newline).
+ *
+ * @example
+ * ```ts
+ * import { splitNdjsonLines } from "./parse.ts";
+ * const enc = (s: string) => new TextEncoder().encode(s);
+ * console.log(splitNdjsonLines([enc('{"a":1}\n\n{"a":2}'), enc('{"a":3}\n')]));
+ * // ['{"a":1}', '{"a":2}', '{"a":3}']
+ * ```
+ */
+export function splitNdjsonLines(chunks: readonly Uint8Array[]): string[] {
+  const decoder = new TextDecoder();
+  const out: string[] = [];
+  for (const chunk of chunks) {
+    for (const line of decoder.decode(chunk).split("\n")) {
+      if (!isBlankLine(line)) out.push(line);
+    }
   }
+  return out;
 }
 
 async function writeChunks(path: string, chunks: readonly Uint8Array[]) {
@@ -224,15 +136,4 @@ async function writeAll(file: Deno.FsFile, bytes: Uint8Array) {
   for (let off = 0; off < bytes.length;) {
     off += await file.write(bytes.subarray(off));
   }
-}
-
-function splitLines(chunks: readonly Uint8Array[]): string[] {
-  const decoder = new TextDecoder();
-  const out: string[] = [];
-  for (const chunk of chunks) {
-    for (const line of decoder.decode(chunk).split("\n")) {
-      if (!BLANK.test(line)) out.push(line);
-    }
-  }
-  return out;
 }

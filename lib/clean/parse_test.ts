@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { parseRawNdjson, parseRawRecords } from "./parse.ts";
+import { parseNdjsonFiles, parseRawNdjson } from "./parse.ts";
+import { parseRawRecords } from "./parse_lines.ts";
+import { RAW_COLUMNS } from "./schema.ts";
 import { cleanPin } from "./pin.ts";
 import { cleanUser } from "./user.ts";
 
@@ -141,4 +143,48 @@ Deno.test("parse: the scratch file goes away; a given tempDir is kept", async ()
   await parseRawNdjson("geo", [enc('{"ind": 1}\n')], { tempDir: dir });
   assert.deepEqual([...Deno.readDirSync(dir)], []);
   await Deno.remove(dir);
+});
+
+Deno.test("parse files: read in place, numbered across files like their concatenation", async () => {
+  const dir = await Deno.makeTempDir();
+  const a = `${dir}/a.json`, b = `${dir}/b.json`;
+  await Deno.writeTextFile(a, '{"ind":1}\n\n{"ind":2}');
+  await Deno.writeTextFile(b, '{"ind":3,"country":"Chad"}\n');
+  const parsed = await parseNdjsonFiles("geo", [a, b]);
+  assert.deepEqual(parsed.quarantine, []);
+  assert.deepEqual(parsed.df.columns[0], "_line");
+  assert.deepEqual(parsed.df.getColumn("_line").toArray(), [0, 1, 2]);
+  assert.deepEqual(parsed.df.getColumn("ind").toArray(), ["1", "2", "3"]);
+  assert.deepEqual(parsed.df.getColumn("country").toArray(), [
+    null,
+    null,
+    "Chad",
+  ]);
+  assert.equal(parsed.raw(2), '{"ind":3,"country":"Chad"}');
+  const bytes = await parseRawNdjson("geo", [
+    await Deno.readFile(a),
+    await Deno.readFile(b),
+  ]);
+  assert.deepEqual(parsed.df.toRecords(), bytes.df.toRecords());
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("parse files: a malformed line falls back line by line; no files give no rows", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/a.json`, '{"ind":1}\n{bad\n');
+  await Deno.writeTextFile(`${dir}/b.json`, '{"ind":3}\n');
+  const parsed = await parseNdjsonFiles("geo", [
+    `${dir}/a.json`,
+    `${dir}/b.json`,
+  ], { tempDir: dir });
+  assert.deepEqual(parsed.df.getColumn("_line").toArray(), [0, 2]);
+  assert.deepEqual(parsed.df.getColumn("ind").toArray(), ["1", "3"]);
+  assert.deepEqual(parsed.quarantine, [
+    { table: "geo", reason: "malformed JSON", raw: "{bad" },
+  ]);
+  assert.equal(parsed.raw(2), '{"ind":3}');
+  const none = await parseNdjsonFiles("user", []);
+  assert.equal(none.df.height, 0);
+  assert.deepEqual(none.df.columns, ["_line", ...RAW_COLUMNS.user]);
+  await Deno.remove(dir, { recursive: true });
 });

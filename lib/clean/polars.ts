@@ -9,7 +9,7 @@
  * @module
  */
 import pl from "nodejs-polars";
-import type { DataFrame } from "nodejs-polars";
+import type { DataFrame, Expr } from "nodejs-polars";
 
 export { pl };
 export type {
@@ -77,10 +77,75 @@ export async function scanNdjsonAsTextAsync(
     .collect();
 }
 
-/** Options of {@linkcode writeParquetFile}. */
+/**
+ * Reads several NDJSON files as one frame, in the order given, with every named column as
+ * text (as {@linkcode scanNdjsonAsText}). `_line` numbers the rows across all files from 0:
+ * the same numbering as scanning the files concatenated into one. Polars parses the files in
+ * parallel, in place (nothing is copied first). Throws on a malformed line.
+ *
+ * @example
+ * ```ts
+ * import { scanNdjsonFilesAsText } from "./polars.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a.json`, '{"ind": 1}\n{"ind": 2}\n');
+ * await Deno.writeTextFile(`${dir}/b.json`, '{"ind": 3}\n');
+ * const df = await scanNdjsonFilesAsText([`${dir}/a.json`, `${dir}/b.json`], ["ind"]);
+ * console.log(df.toRecords()); // [{ _line: 0, ind: "1" }, { _line: 1, ind: "2" }, { _line: 2, ind: "3" }]
+ * ```
+ */
+export async function scanNdjsonFilesAsText(
+  paths: readonly string[],
+  columns: readonly string[],
+): Promise<DataFrame> {
+  const schema = Object.fromEntries(columns.map((c) => [c, pl.Utf8]));
+  const scans = paths.map((p) => pl.scanJson(p, { schema }).select(...columns));
+  const all = scans.length === 1
+    ? scans[0]
+    : pl.concat(scans, { how: "vertical", rechunk: false });
+  return await all.withRowIndex(LINE_COLUMN).collect();
+}
+
+/**
+ * Parses text with a strptime `format` into a Datetime("us") (no time zone); null where the
+ * whole text does not match the format or names an impossible date. Unlike
+ * `expr.str.strptime` of nodejs-polars 0.25.2, which always searches for the format anywhere
+ * in the text (`exact: false`, about 5x slower), the match here is exact.
+ *
+ * @example
+ * ```ts
+ * import { pl, strptimeExact } from "./polars.ts";
+ * const df = pl.DataFrame({ t: ["2020-01-02 03:04:05", "2019-02-29 00:00:00", "x"] });
+ * const out = df.select(strptimeExact(pl.col("t"), "%Y-%m-%d %H:%M:%S").alias("t"));
+ * console.log(out.getColumn("t").toArray()); // [2020-01-02T03:04:05.000Z, null, null]
+ * ```
+ */
+export function strptimeExact(text: Expr, format: string): Expr {
+  // The binding's arguments: format, time unit, time zone, strict, exact, cache, ambiguous.
+  const inner = (text as unknown as { inner(): NativeExpr }).inner();
+  const parsed = inner.strToDatetime(
+    format,
+    undefined,
+    undefined,
+    false,
+    true,
+    false,
+    undefined,
+  );
+  return (pl.Expr as unknown as (e: NativeExpr) => Expr)(parsed).cast(
+    pl.Datetime("us"),
+  );
+}
+
+interface NativeExpr {
+  strToDatetime(...args: unknown[]): NativeExpr;
+}
+
+/** Options of {@linkcode writeParquetFile} and {@linkcode sinkParquetFile}. */
 export interface WriteParquetFileOptions {
   /** Parquet compression codec; default `snappy` (Spark's default, and fast). */
   compression?: "uncompressed" | "snappy" | "zstd" | "lz4" | "gzip";
+  /** Rows per row group ({@linkcode sinkParquetFile} only); default 65,536. */
+  rowGroupSize?: number;
 }
 
 /**
@@ -100,6 +165,32 @@ export function writeParquetFile(
   options: WriteParquetFileOptions = {},
 ): void {
   df.writeParquet(path, { compression: options.compression ?? "snappy" });
+}
+
+/**
+ * Writes a DataFrame to a Parquet file on polars' thread pool (the JavaScript thread stays
+ * free), encoding row groups of `rowGroupSize` rows in parallel; the same table as
+ * {@linkcode writeParquetFile}, written about twice as fast on two cores. Not atomic: write
+ * to a temp path and rename.
+ *
+ * @example
+ * ```ts
+ * import { pl, readParquetFile, sinkParquetFile } from "./polars.ts";
+ * const dir = await Deno.makeTempDir();
+ * await sinkParquetFile(pl.DataFrame({ ind: [1, 2] }), `${dir}/t.parquet`);
+ * console.log(readParquetFile(`${dir}/t.parquet`).height); // 2
+ * ```
+ */
+export async function sinkParquetFile(
+  df: DataFrame,
+  path: string,
+  options: WriteParquetFileOptions = {},
+): Promise<void> {
+  await df.lazy().sinkParquet(path, {
+    compression: options.compression ?? "snappy",
+    rowGroupSize: options.rowGroupSize ?? 65_536,
+    maintainOrder: true,
+  }).collect();
 }
 
 /**

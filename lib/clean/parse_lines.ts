@@ -1,0 +1,188 @@
+/**
+ * Raw NDJSON lines (the records the emulator posts) to a frame of text columns plus quarantine.
+ *
+ * Every field is read as text, as Spark's JSON reader does with a string schema: numbers keep
+ * their digits, booleans become `true`/`false`, objects and arrays their JSON text. The cleaners
+ * then parse numbers and dates and quarantine what does not parse. Lines that are not JSON
+ * objects are quarantined here with reason `malformed JSON`. Blank lines are skipped.
+ *
+ * Polars reads the lines (fast, native); when it rejects them, the lines are checked one by
+ * one so that only the bad ones are set aside.
+ *
+ * @module
+ */
+import {
+  type DataFrame,
+  LINE_COLUMN,
+  pl,
+  scanNdjsonAsTextAsync,
+} from "./polars.ts";
+import { type CleanTable, type QuarantineRow, RAW_COLUMNS } from "./schema.ts";
+
+/** Options of the NDJSON parsers (`parseRawRecords`, `parseRawNdjson`, `parseNdjsonFiles`). */
+export interface ParseOptions {
+  /** Directory for the scratch NDJSON file polars reads; default a fresh temp dir. */
+  tempDir?: string;
+}
+
+/** Raw records as a frame of text columns, the lines that were not JSON, and the raw lines. */
+export interface ParsedRecords {
+  /** `_line` (UInt32, the line number) then the table's raw columns, all text. */
+  df: DataFrame;
+  /** Lines that are not JSON objects. */
+  quarantine: QuarantineRow[];
+  /** The raw line numbered `line`; pass it to the cleaners as `raw`. */
+  raw: (line: number) => string | undefined;
+}
+
+const BLANK = /^[ \t\r]*$/;
+
+/**
+ * Whether an NDJSON line is blank (only spaces, tabs and `\r`): blank lines are no records.
+ *
+ * @example
+ * ```ts
+ * import { isBlankLine } from "./parse_lines.ts";
+ * console.log(isBlankLine(" \r"), isBlankLine("{}")); // true false
+ * ```
+ */
+export function isBlankLine(line: string): boolean {
+  return BLANK.test(line);
+}
+
+/**
+ * Parses NDJSON lines for `table`. `_line` in the result is the index into `lines`.
+ *
+ * @example
+ * ```ts
+ * import { parseRawRecords } from "./parse_lines.ts";
+ * import { cleanGeo } from "./geo.ts";
+ * const lines = ['{"ind":1,"timestamp":"2020-01-02 03:04:05","latitude":1.5,"longitude":2,"country":"Chad"}', "{oops"];
+ * const parsed = await parseRawRecords("geo", lines);
+ * console.log(parsed.df.height, parsed.quarantine[0].reason); // 1 "malformed JSON"
+ * const { clean } = cleanGeo(parsed.df, { raw: parsed.raw });
+ * console.log(clean.height); // 1
+ * ```
+ */
+export async function parseRawRecords(
+  table: CleanTable,
+  lines: readonly string[],
+  options: ParseOptions = {},
+): Promise<ParsedRecords> {
+  const raw = (line: number) => lines[line];
+  const keep: number[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!isBlankLine(lines[i])) keep.push(i);
+  }
+  const quarantine: QuarantineRow[] = [];
+  const df = await withScratch(options, async (path) => {
+    const text = (i: number) => lines[i].replace(/[\r\n]+/g, " ");
+    try {
+      return await scanLines(path, table, keep, text);
+    } catch {
+      const good: number[] = [];
+      for (const i of keep) {
+        const why = jsonProblem(lines[i]);
+        if (why === undefined) good.push(i);
+        else quarantine.push({ table, reason: why, raw: lines[i] });
+      }
+      return await bisect(path, table, good, text, quarantine, raw);
+    }
+  });
+  return { df, quarantine, raw };
+}
+
+/**
+ * Runs `body` with the path of a scratch file (removed afterwards) in `options.tempDir`, or in
+ * a fresh temp dir that is removed too.
+ *
+ * @example
+ * ```ts
+ * import { withScratch } from "./parse_lines.ts";
+ * const n = await withScratch({}, async (path) => {
+ *   await Deno.writeTextFile(path, "{}\n");
+ *   return (await Deno.readTextFile(path)).length;
+ * });
+ * console.log(n); // 3
+ * ```
+ */
+export async function withScratch<T>(
+  options: ParseOptions,
+  body: (path: string) => Promise<T>,
+): Promise<T> {
+  const dir = options.tempDir ?? await Deno.makeTempDir({ prefix: "clean-" });
+  const path = `${dir}/raw-${crypto.randomUUID()}.ndjson`;
+  try {
+    return await body(path);
+  } finally {
+    await Deno.remove(path).catch(() => {});
+    if (options.tempDir === undefined) await Deno.remove(dir).catch(() => {});
+  }
+}
+
+/** Why `line` is not a JSON object, or undefined when it is one. */
+function jsonProblem(line: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return "malformed JSON";
+  }
+  const isObject = typeof value === "object" && value !== null &&
+    !Array.isArray(value);
+  return isObject ? undefined : "malformed JSON: not an object";
+}
+
+/** Scans `indices` of the lines; rows get their original line numbers in `_line`. */
+async function scanLines(
+  path: string,
+  table: CleanTable,
+  indices: readonly number[],
+  text: (i: number) => string,
+): Promise<DataFrame> {
+  const body = indices.map(text).join("\n") + "\n";
+  await Deno.writeTextFile(path, indices.length === 0 ? "" : body);
+  const columns = RAW_COLUMNS[table];
+  if (indices.length === 0) return emptyRaw(columns);
+  const df = await scanNdjsonAsTextAsync(path, columns);
+  const lines = pl.Series(LINE_COLUMN, [...indices], pl.UInt32);
+  return df.withColumns(lines);
+}
+
+/** Scans `indices`, splitting in halves around lines polars rejects (which are quarantined). */
+async function bisect(
+  path: string,
+  table: CleanTable,
+  indices: readonly number[],
+  text: (i: number) => string,
+  quarantine: QuarantineRow[],
+  raw: (i: number) => string | undefined,
+): Promise<DataFrame> {
+  try {
+    return await scanLines(path, table, indices, text);
+  } catch (error) {
+    if (indices.length === 1) {
+      const why = error instanceof Error ? error.message : String(error);
+      quarantine.push({
+        table,
+        reason: `malformed JSON: ${why}`,
+        raw: raw(indices[0]) ?? "",
+      });
+      return emptyRaw(RAW_COLUMNS[table]);
+    }
+    const mid = indices.length >> 1;
+    const halves = [indices.slice(0, mid), indices.slice(mid)];
+    const parts: DataFrame[] = [];
+    for (const half of halves) {
+      parts.push(await bisect(path, table, half, text, quarantine, raw));
+    }
+    return pl.concat(parts);
+  }
+}
+
+function emptyRaw(columns: readonly string[]): DataFrame {
+  return pl.DataFrame([
+    pl.Series(LINE_COLUMN, [], pl.UInt32),
+    ...columns.map((c) => pl.Series(c, [], pl.Utf8)),
+  ]);
+}
