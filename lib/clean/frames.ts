@@ -81,9 +81,10 @@ export function dedupFirst(
 ): DataFrame {
   const key = options.key ?? "ind";
   if (df.height === 0) return df;
-  return df.filter(
-    pl.col(key).isFirstDistinct().or(pl.col(key).isNull()),
-  );
+  const first = df.select(
+    pl.col(key).isFirstDistinct().or(pl.col(key).isNull()).alias("first"),
+  ).getColumn("first");
+  return first.all() ? df : df.filter(first);
 }
 
 /**

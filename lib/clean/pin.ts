@@ -4,6 +4,7 @@
  * @module
  */
 import {
+  failedParse,
   failureReason,
   finiteOrNull,
   firstReason,
@@ -88,7 +89,7 @@ export function cleanPin(
       c("index").str.strip().alias("__index"),
     ],
     [
-      toFloat(c("__index")).alias("__index_f"),
+      c("__index").cast(pl.Float64, false).alias("__index_f"), // trimmed already
       toFloat(c("downloaded")).alias("__downloaded_f"),
       c("follower_count").str.strip().alias("__fc"),
     ],
@@ -120,6 +121,9 @@ export function cleanPin(
     ),
     failureReason(c("downloaded"), c("__downloaded"), "downloaded", "0 or 1"),
   ]);
+  const flag = failedParse(c("__index"), c("__ind"), true)
+    .or(failedParse(c("follower_count"), c("__followers")))
+    .or(failedParse(c("downloaded"), c("__downloaded")));
   const columns = [
     c("__ind").alias("ind"),
     c("unique_id"),
@@ -137,5 +141,6 @@ export function cleanPin(
     stages,
     columns,
     reason,
+    flag,
   }, options);
 }

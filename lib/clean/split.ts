@@ -26,16 +26,22 @@ export interface CleanResult {
 }
 
 const REASON = "__reason";
+const FLAG = "__flag";
 
 /**
  * How a cleaner computes its output: `stages` of helper columns (each stage may refer to the
  * columns of earlier ones, so every intermediate value is computed once), then the clean
  * `columns` (aliased to their clean names, in order) and the per-row `reason` (null = clean).
+ *
+ * `flag`, when given, is a cheap boolean that is true on every row whose `reason` is not null
+ * (it may be true on more). The reason texts are then computed only for flagged rows, not for
+ * the whole frame; the rows kept and the reasons are the same as without it.
  */
 export interface CleanPlan {
   stages?: Expr[][];
   columns: Expr[];
   reason: Expr;
+  flag?: Expr;
 }
 
 /**
@@ -60,14 +66,26 @@ export function splitClean(
 ): CleanResult {
   let lazy = df.lazy();
   for (const stage of plan.stages ?? []) lazy = lazy.withColumns(...stage);
-  const staged = lazy.select(...plan.columns, plan.reason.alias(REASON))
+  const flag = plan.flag ?? plan.reason.isNotNull();
+  const staged = lazy.withColumns(flag.fillNull(true).alias(FLAG))
     .collectSync();
-  const reasons = staged.getColumn(REASON);
-  if (reasons.nullCount() === staged.height) {
-    return { clean: staged.drop(REASON), quarantine: [] };
+  const flags = staged.getColumn(FLAG);
+  if (!flags.any()) {
+    return { clean: staged.select(...plan.columns), quarantine: [] };
   }
-  const clean = staged.filter(pl.col(REASON).isNull()).drop(REASON);
-  const bad = df.withColumns(reasons).filter(pl.col(REASON).isNotNull());
+  const flagged = staged.filter(pl.col(FLAG)).select(plan.reason.alias(REASON));
+  // The flag may be wider than the reason: then decide on the reason itself.
+  const exact = flagged.getColumn(REASON).nullCount() === 0;
+  const rejected = exact
+    ? flags
+    : staged.select(plan.reason.isNotNull().alias(FLAG)).getColumn(FLAG);
+  const reasons = exact
+    ? flagged.getColumn(REASON)
+    : staged.filter(rejected).select(plan.reason.alias(REASON)).getColumn(
+      REASON,
+    );
+  const clean = staged.filter(rejected.not()).select(...plan.columns);
+  const bad = df.filter(rejected).withColumns(reasons);
   return { clean, quarantine: quarantineRows(table, bad, options) };
 }
 

@@ -4,12 +4,12 @@
  * @module
  */
 import {
+  failedParse,
   failureReason,
   firstReason,
   indReason,
   nullIfPlaceholder,
   parseDatetimeText,
-  toFloat,
   wholeOrNull,
 } from "./exprs.ts";
 import { type DataFrame, type Expr, pl } from "./polars.ts";
@@ -63,8 +63,9 @@ export function cleanUser(
       nullIfPlaceholder(c("last_name"), [""]).alias("__last"),
     ],
     [
-      toFloat(c("__ind")).alias("__ind_f"),
-      toFloat(c("__age")).alias("__age_f"),
+      // The `__` columns are trimmed already: cast without `toFloat`'s second strip.
+      c("__ind").cast(pl.Float64, false).alias("__ind_f"),
+      c("__age").cast(pl.Float64, false).alias("__age_f"),
       parseDatetimeText(c("__date_joined")).alias("__joined"),
     ],
     [
@@ -82,6 +83,9 @@ export function cleanUser(
       "a datetime",
     ),
   ]);
+  const flag = failedParse(c("__ind"), c("__ind_i"), true)
+    .or(failedParse(c("__age"), c("__age_i")))
+    .or(failedParse(c("__date_joined"), c("__joined")));
   const columns = [
     c("__ind_i").alias("ind"),
     fullName(c("__first"), c("__last")).alias("user_name"),
@@ -92,5 +96,6 @@ export function cleanUser(
     stages,
     columns,
     reason,
+    flag,
   }, options);
 }
