@@ -37,6 +37,8 @@ export interface TableFigure {
   rowsPerSecond: number;
   /** CPU seconds (user + system, all threads) the table took. */
   cpuSeconds: number;
+  /** Size of the Parquet file written. */
+  parquetBytes: number;
 }
 
 /**
@@ -107,7 +109,7 @@ function loadAverage(): string {
  * ```ts
  * import { formatFigures } from "./clean_support.ts";
  * console.log(formatFigures([{ table: "geo", records: 10, rows: 10, cleanMs: 5, writeMs: 1,
- *   rowsPerSecond: 1666, cpuSeconds: 0.01 }], { pin: 0, geo: 1000, user: 0 }));
+ *   rowsPerSecond: 1666, cpuSeconds: 0.01, parquetBytes: 500 }], { pin: 0, geo: 1000, user: 0 }));
  * ```
  */
 export function formatFigures(
@@ -116,7 +118,7 @@ export function formatFigures(
 ): string {
   const lines = [
     `cores: ${navigator.hardwareConcurrency}, load average: ${loadAverage()}`,
-    "table    records   raw NDJSON  read+clean+dedup  parquet     rows/s  CPU s",
+    "table    records   raw NDJSON  read+clean+dedup  parquet     rows/s  CPU s  parquet size",
   ];
   for (const f of figures) {
     lines.push([
@@ -127,6 +129,7 @@ export function formatFigures(
       `${(f.writeMs / 1000).toFixed(2)} s`.padStart(8),
       Math.round(f.rowsPerSecond).toLocaleString("en-US").padStart(10),
       f.cpuSeconds.toFixed(1).padStart(6),
+      mb(f.parquetBytes).padStart(12),
     ].join("  "));
   }
   return lines.join("\n");

@@ -103,5 +103,6 @@ export function stackFrames(
 ): DataFrame | undefined {
   if (frames.length === 0) return undefined;
   if (frames.length === 1) return frames[0];
-  return pl.concat([...frames], { rechunk: true, how: "vertical" });
+  // No rechunk: a copy of every column that the consumers (dedup, Parquet sink) do not need.
+  return pl.concat([...frames], { rechunk: false, how: "vertical" });
 }
