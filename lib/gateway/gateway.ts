@@ -13,7 +13,13 @@ import { timingSafeEqual } from "node:crypto";
 import type { StreamLog, TopicLog } from "../log/types.ts";
 import { ForbiddenError, GatewayError, toGatewayError } from "./errors.ts";
 import { GatewayMetrics } from "./metrics.ts";
-import { defineRoute, jsonResponse, matchRoute, type Route } from "./router.ts";
+import {
+  defineRoute,
+  jsonResponse,
+  matchRoute,
+  type Route,
+  type RouteMatch,
+} from "./router.ts";
 import { streamRoutes } from "./streams_routes.ts";
 import { topicRoutes } from "./topics_routes.ts";
 
@@ -127,11 +133,23 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...streamRoutes(),
   ];
   const { topics, streams } = options;
+  // Requests hit a handful of paths: remember their matches (bounded; params frozen).
+  const matches = new Map<string, RouteMatch | null>();
+  const matchPath = (path: string): RouteMatch | null => {
+    let match = matches.get(path);
+    if (match === undefined) {
+      match = matchRoute(routes, path);
+      if (match) Object.freeze(match.params);
+      if (matches.size >= 1024) matches.clear();
+      matches.set(path, match);
+    }
+    return match;
+  };
 
   async function handler(req: Request): Promise<Response> {
     const started = performance.now();
     const path = pathOf(req.url);
-    const match = matchRoute(routes, path);
+    const match = matchPath(path);
     let response: Response;
     try {
       if (match === null) {
