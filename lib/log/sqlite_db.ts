@@ -20,10 +20,14 @@
  * - checkpoints run with these syncs whoever runs them: the automatic checkpoint is off
  *   (`wal_autocheckpoint=0`: it would block the event loop on two fsyncs every 1000
  *   pages) and `checkpointer.ts` checkpoints from a worker thread with its own
- *   `synchronous=NORMAL` connection; SQLite's checkpoint at close stays on;
+ *   `synchronous=NORMAL` connection, the writer's (also NORMAL) completing one every
+ *   1024 frames; SQLite's checkpoint at close stays on;
  * - a process that opens the same file with fsync off (`synchronous=OFF`) checkpoints
  *   without those syncs, which would void this argument: every process that shares a
- *   file must use the same fsync setting (they all take the default unless told).
+ *   file must use the same fsync setting (they all take the default unless told);
+ * - readers (of this process and others) see a commit as soon as it is in the WAL,
+ *   before its sync ends: after a power loss, a record that a reader saw but whose
+ *   writer was not yet acknowledged may be gone. An acknowledged record never is.
  *
  * @module
  */
