@@ -10,7 +10,11 @@
  *
  * ```sh
  * deno task bench [--seconds 5] [--rate 1000] [--client raw|fetch] [--in-process [--no-fsync]]
+ * deno task bench --kafka   # then also gateway -> Kafka next to a direct kafkajs producer
  * ```
+ *
+ * `--kafka` needs a broker (`deno task services up`; `KAFKA_BROKERS`, default 127.0.0.1:9092)
+ * and prints the gateway/direct ratio of batched records/s (target, issue 4: >= 0.7).
  *
  * The load client is `raw` by default (`raw_http.ts`: keep-alive HTTP/1.1 on plain TCP
  * connections, one per concurrent client), which costs a fraction of `fetch`'s CPU per
@@ -33,6 +37,7 @@
 import { parseArgs } from "node:util";
 import { ensureTopology, serveGateway } from "../lib/gateway/mod.ts";
 import { openEmbeddedLog } from "../lib/log/mod.ts";
+import { formatKafkaReport, measureKafkaIngest } from "./ingest_kafka.ts";
 import { type LoadResult, measureGateway } from "./ingest_load.ts";
 
 const { values } = parseArgs({
@@ -43,6 +48,7 @@ const { values } = parseArgs({
     "no-fsync": { type: "boolean", default: false },
     rate: { type: "string", default: "1000" },
     client: { type: "string", default: "raw" },
+    kafka: { type: "boolean", default: false },
   },
 });
 if (values.client !== "raw" && values.client !== "fetch") {
@@ -244,5 +250,13 @@ if (import.meta.main) {
   } finally {
     await gw.stop();
     await Deno.remove(dataDir, { recursive: true });
+  }
+  if (values.kafka) {
+    console.log(
+      "\nKafka: gateway -> Kafka adapter next to a direct kafkajs producer",
+    );
+    console.log(
+      formatKafkaReport(await measureKafkaIngest({ seconds: SECONDS })),
+    );
   }
 }
