@@ -8,13 +8,7 @@
 import { BackendError } from "../errors.ts";
 import { openKafkaLog } from "../adapters/kafka/mod.ts";
 import { silentLogger } from "../logger.ts";
-import {
-  canConnect,
-  isAlive,
-  sleep,
-  spawnDetached,
-  stopPid,
-} from "./process.ts";
+import { canConnect, spawnDetached } from "./process.ts";
 import { ensureKafkaJars } from "./kafka_jars.ts";
 import {
   brokerProperties,
@@ -31,6 +25,7 @@ import {
   type ServiceStateOptions,
   type ServiceStatus,
   stopByPidFile,
+  waitUntilReady,
   writePidFile,
 } from "./service.ts";
 
@@ -123,7 +118,16 @@ async function start(options: KafkaStartOptions): Promise<ServiceHandle> {
   const endpoint = `127.0.0.1:${port}`;
   await writePidFile(options.stateDir, NAME, { pid, endpoint, marker: props });
   logger.info("kafka starting", { endpoint, pid, logs: dir });
-  await waitReady(pid, endpoint, dir, options.readyTimeoutMs ?? 90_000);
+  await waitUntilReady({
+    name: NAME,
+    stateDir: options.stateDir,
+    pid,
+    endpoint,
+    logFile,
+    timeoutMs: options.readyTimeoutMs ?? 90_000,
+    intervalMs: 250,
+    probe: () => brokerAnswers(endpoint, port),
+  });
   logger.info("kafka ready", {
     endpoint,
     seconds: (Date.now() - began) / 1000,
@@ -131,45 +135,18 @@ async function start(options: KafkaStartOptions): Promise<ServiceHandle> {
   return { endpoint, pid };
 }
 
-async function waitReady(
-  pid: number,
-  endpoint: string,
-  dir: string,
-  timeoutMs: number,
-) {
-  const deadline = Date.now() + timeoutMs;
-  const port = Number(endpoint.split(":")[1]);
-  while (Date.now() < deadline) {
-    if (!(await isAlive(pid))) {
-      throw new BackendError(
-        "kafka",
-        `the broker exited during start; see ${dir}/server.log`,
-        {
-          context: { tail: await tail(`${dir}/kafka.out`) },
-        },
-      );
-    }
-    if (await canConnect("127.0.0.1", port)) {
-      try {
-        const log = await openKafkaLog({
-          brokers: [endpoint],
-          connectionTimeoutMs: 1000,
-        });
-        try {
-          await log.listTopics();
-          return;
-        } finally {
-          await log.close();
-        }
-      } catch { /* not answering yet */ }
-    }
-    await sleep(250);
+async function brokerAnswers(endpoint: string, port: number): Promise<boolean> {
+  if (!(await canConnect("127.0.0.1", port))) return false;
+  const log = await openKafkaLog({
+    brokers: [endpoint],
+    connectionTimeoutMs: 1000,
+  });
+  try {
+    await log.listTopics();
+    return true;
+  } finally {
+    await log.close();
   }
-  await stopPid(pid, { timeoutMs: 5000 });
-  throw new BackendError(
-    "kafka",
-    `no answer at ${endpoint} within ${timeoutMs} ms; see ${dir}/server.log`,
-  );
 }
 
 function stop(options: ServiceStateOptions): Promise<void> {
@@ -215,8 +192,4 @@ async function exists(path: string): Promise<boolean> {
 function text(out: Deno.CommandOutput): string {
   const d = new TextDecoder();
   return (d.decode(out.stdout) + d.decode(out.stderr)).slice(-800);
-}
-
-async function tail(path: string): Promise<string> {
-  return await Deno.readTextFile(path).then((t) => t.slice(-800), () => "");
 }

@@ -10,17 +10,9 @@
  *
  * @module
  */
-import { BackendError } from "../errors.ts";
 import { openKinesisLog } from "../adapters/kinesis/mod.ts";
 import { silentLogger } from "../logger.ts";
-import {
-  canConnect,
-  freePort,
-  isAlive,
-  sleep,
-  spawnDetached,
-  stopPid,
-} from "./process.ts";
+import { canConnect, freePort, spawnDetached } from "./process.ts";
 import {
   assertPortsFree,
   pidFileStatus,
@@ -31,6 +23,7 @@ import {
   type ServiceStateOptions,
   type ServiceStatus,
   stopByPidFile,
+  waitUntilReady,
   writePidFile,
 } from "./service.ts";
 import {
@@ -97,7 +90,15 @@ async function start(options: KinesisStartOptions): Promise<ServiceHandle> {
     marker: loopback,
   });
   logger.info("kinesis starting", { endpoint, pid, logs: abs });
-  await waitReady(pid, endpoint, abs, options.readyTimeoutMs ?? 60_000);
+  await waitUntilReady({
+    name: NAME,
+    stateDir: options.stateDir,
+    pid,
+    endpoint,
+    logFile: `${abs}/kinesis.out`,
+    timeoutMs: options.readyTimeoutMs ?? 60_000,
+    probe: () => mockAnswers(endpoint, port),
+  });
   logger.info("kinesis ready", {
     endpoint,
     seconds: (Date.now() - began) / 1000,
@@ -105,40 +106,11 @@ async function start(options: KinesisStartOptions): Promise<ServiceHandle> {
   return { endpoint, pid };
 }
 
-async function waitReady(
-  pid: number,
-  endpoint: string,
-  dir: string,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const port = Number(new URL(endpoint).port);
-  while (Date.now() < deadline) {
-    if (!(await isAlive(pid))) {
-      const tail = await Deno.readTextFile(`${dir}/kinesis.out`).then(
-        (t) => t.slice(-800),
-        () => "",
-      );
-      throw new BackendError(
-        "kinesis",
-        `kinesis-mock exited during start (is node installed?); see ${dir}/kinesis.out`,
-        { context: { tail } },
-      );
-    }
-    if (await canConnect("127.0.0.1", port)) {
-      try {
-        const log = await openKinesisLog({ endpoint, maxAttempts: 1 });
-        await log.close();
-        return;
-      } catch { /* not answering yet */ }
-    }
-    await sleep(200);
-  }
-  await stopPid(pid, { timeoutMs: 5000 });
-  throw new BackendError(
-    "kinesis",
-    `no answer at ${endpoint} within ${timeoutMs} ms; see ${dir}/kinesis.out`,
-  );
+async function mockAnswers(endpoint: string, port: number): Promise<boolean> {
+  if (!(await canConnect("127.0.0.1", port))) return false;
+  const log = await openKinesisLog({ endpoint, maxAttempts: 1 });
+  await log.close();
+  return true;
 }
 
 function stop(options: ServiceStateOptions): Promise<void> {

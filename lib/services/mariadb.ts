@@ -8,23 +8,20 @@
  * @module
  */
 
-import { BackendError } from "../errors.ts";
 import { openMysqlSource, seedMysql } from "../source/mysql_source.ts";
 import { redactMysqlUrl } from "../source/mysql_url.ts";
 import {
   BOOTSTRAP_SQL,
   initDataDir,
-  logTail,
   mariadbdArgs,
   requireMariadbProgram,
   runProgram,
 } from "./mariadb_setup.ts";
-import { canConnect, isAlive, sleep, spawnDetached } from "./process.ts";
+import { canConnect, isAlive, spawnDetached } from "./process.ts";
 import {
   assertPortsFree,
   pidFileStatus,
   readPidFile,
-  removePidFile,
   type Service,
   serviceDir,
   type ServiceHandle,
@@ -32,6 +29,7 @@ import {
   type ServiceStateOptions,
   type ServiceStatus,
   stopByPidFile,
+  waitUntilReady,
   writePidFile,
 } from "./service.ts";
 
@@ -118,7 +116,6 @@ export async function startMariadb(
   const pid = spawnDetached(server, mariadbdArgs(paths, port), { logFile });
   await writePidFile(stateDir, NAME, { pid, endpoint, marker: paths.dataDir });
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const deadline = Date.now() + timeoutMs;
   const bootstrap = [
     "--no-defaults",
     `--socket=${paths.socket}`,
@@ -126,32 +123,17 @@ export async function startMariadb(
     "-e",
     BOOTSTRAP_SQL,
   ];
-  while (true) {
-    if (!(await isAlive(pid))) {
-      await removePidFile(stateDir, NAME);
-      throw new BackendError(
-        NAME,
-        `mariadbd exited while starting; ${logFile} ends with:\n${await logTail(
-          logFile,
-        )}`,
-      );
-    }
-    if (Date.now() > deadline) {
-      await stopMariadb({ stateDir });
-      throw new BackendError(
-        NAME,
-        `mariadbd did not answer on 127.0.0.1:${port} within ${timeoutMs} ms; see ${logFile}`,
-      );
-    }
-    if (
+  await waitUntilReady({
+    name: NAME,
+    stateDir,
+    pid,
+    endpoint: `127.0.0.1:${port}`,
+    logFile,
+    timeoutMs,
+    probe: async () =>
       (await canConnect("127.0.0.1", port)) &&
-      (await runProgram(client, bootstrap, 10_000).then(
-        () => true,
-        () => false,
-      ))
-    ) break;
-    await sleep(200);
-  }
+      (await runProgram(client, bootstrap, 10_000).then(() => true)),
+  });
   log?.info("mariadb answering", { url: redactMysqlUrl(endpoint), pid });
   const rows = options.seedRows ?? 11_000;
   if (rows > 0 && (await rowsPresent(endpoint)) === 0) {

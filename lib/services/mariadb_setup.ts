@@ -81,20 +81,6 @@ export async function runProgram(
 }
 
 /**
- * The last lines of a log file (empty when it cannot be read), for error messages.
- *
- * @example
- * ```ts
- * import { logTail } from "./mariadb_setup.ts";
- * console.log(await logTail("/nonexistent.log")); // ""
- * ```
- */
-export async function logTail(file: string, lines = 8): Promise<string> {
-  const text = await Deno.readTextFile(file).catch(() => "");
-  return text.trim().split("\n").slice(-lines).join("\n");
-}
-
-/**
  * SQL run as root over the socket once the server answers: the `pinterest` database and the
  * `pinterest`/`pinterest` user (idempotent).
  *

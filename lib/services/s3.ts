@@ -14,7 +14,7 @@
 import { fileURLToPath } from "node:url";
 import { BackendError } from "../errors.ts";
 import { silentLogger } from "../logger.ts";
-import { isAlive, sleep, spawnDetached, stopPid } from "./process.ts";
+import { spawnDetached } from "./process.ts";
 import {
   assertPortsFree,
   pidFileStatus,
@@ -25,6 +25,7 @@ import {
   type ServiceStateOptions,
   type ServiceStatus,
   stopByPidFile,
+  waitUntilReady,
   writePidFile,
 } from "./service.ts";
 
@@ -93,21 +94,15 @@ async function start(options: S3StartOptions): Promise<ServiceHandle> {
     endpoint,
     marker: SERVER_SCRIPT,
   });
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
-  while (!(await answers(endpoint))) {
-    if (!(await isAlive(pid)) || Date.now() > deadline) {
-      await stopPid(pid, { timeoutMs: 2000 });
-      const log = await Deno.readTextFile(`${dir}/s3.out`).catch(() => "");
-      throw new BackendError(
-        "s3",
-        `s3rver did not answer at ${endpoint}; see ${dir}/s3.out`,
-        {
-          context: { tail: log.slice(-800) },
-        },
-      );
-    }
-    await sleep(200);
-  }
+  await waitUntilReady({
+    name: NAME,
+    stateDir: options.stateDir,
+    pid,
+    endpoint,
+    logFile: `${dir}/s3.out`,
+    timeoutMs: options.readyTimeoutMs ?? 30_000,
+    probe: () => answers(endpoint),
+  });
   logger.info("s3 ready", { endpoint, pid });
   return { endpoint, pid };
 }

@@ -219,3 +219,62 @@ export async function assertPortsFree(
     }
   }
 }
+
+/** Options of {@linkcode waitUntilReady}. */
+export interface WaitUntilReadyOptions {
+  /** The service name, for errors and the PID file. */
+  name: string;
+  /** The shared state root (its PID file is removed when start fails). */
+  stateDir: string;
+  /** The server process. */
+  pid: number;
+  /** Where clients connect, for messages. */
+  endpoint: string;
+  /** True once the server answers a real request; exceptions count as "not yet". */
+  probe: () => Promise<boolean>;
+  /** How long to wait. */
+  timeoutMs: number;
+  /** The server's output file, whose tail goes into the error. */
+  logFile: string;
+  /** Pause between probes (default 200 ms). */
+  intervalMs?: number;
+}
+
+/**
+ * Waits until `probe` succeeds. When the process exits first, or the time runs out, the
+ * process is stopped, the PID file removed, and a `BackendError` says where the log is and
+ * carries its tail.
+ *
+ * @example
+ * ```ts
+ * import { waitUntilReady } from "./service.ts";
+ * // await waitUntilReady({ name: "s3", stateDir, pid, endpoint, timeoutMs: 30_000,
+ * //   logFile, probe: () => fetch(endpoint).then((r) => r.ok, () => false) });
+ * ```
+ */
+export async function waitUntilReady(
+  options: WaitUntilReadyOptions,
+): Promise<void> {
+  const { name, pid, endpoint, logFile, timeoutMs } = options;
+  const deadline = Date.now() + timeoutMs;
+  let problem = `no answer at ${endpoint} within ${timeoutMs} ms`;
+  while (Date.now() < deadline) {
+    if (!(await isAlive(pid))) {
+      problem = "the server exited during start";
+      break;
+    }
+    if (await options.probe().catch(() => false)) return;
+    await new Promise((resolve) =>
+      setTimeout(resolve, options.intervalMs ?? 200)
+    );
+  }
+  await stopPid(pid, { timeoutMs: 5_000 });
+  await removePidFile(options.stateDir, name);
+  const tail = await Deno.readTextFile(logFile).then(
+    (t) => t.slice(-800),
+    () => "",
+  );
+  throw new BackendError(name, `${problem}; see ${logFile}`, {
+    context: { endpoint, tail },
+  });
+}

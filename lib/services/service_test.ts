@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { BackendError } from "../errors.ts";
+import { spawnDetached } from "./process.ts";
+import {
+  pidFileStatus,
+  readPidFile,
+  stopByPidFile,
+  waitUntilReady,
+  writePidFile,
+} from "./service.ts";
+
+Deno.test("waitUntilReady: a server that exits during start is reported with its log tail, PID file removed", async () => {
+  const stateDir = await Deno.makeTempDir();
+  const logFile = `${stateDir}/demo.out`;
+  try {
+    const pid = spawnDetached("sh", ["-c", "echo boom: bad config; exit 3"], {
+      logFile,
+    });
+    await writePidFile(stateDir, "demo", {
+      pid,
+      endpoint: "127.0.0.1:1",
+      marker: "exit 3",
+    });
+    await assert.rejects(
+      () =>
+        waitUntilReady({
+          name: "demo",
+          stateDir,
+          pid,
+          endpoint: "127.0.0.1:1",
+          logFile,
+          timeoutMs: 10_000,
+          probe: () => Promise.resolve(false),
+        }),
+      (e) =>
+        e instanceof BackendError &&
+        e.message === `demo: the server exited during start; see ${logFile}` &&
+        e.context.tail === "boom: bad config\n",
+    );
+    assert.equal(await readPidFile(stateDir, "demo"), null);
+  } finally {
+    await Deno.remove(stateDir, { recursive: true });
+  }
+});
+
+Deno.test("waitUntilReady: resolves once the probe answers; a silent server times out and is stopped", async () => {
+  const stateDir = await Deno.makeTempDir();
+  const logFile = `${stateDir}/demo.out`;
+  try {
+    const pid = spawnDetached("sleep", ["30"], { logFile });
+    await writePidFile(stateDir, "demo", {
+      pid,
+      endpoint: "e",
+      marker: "sleep",
+    });
+    let probes = 0;
+    await waitUntilReady({
+      name: "demo",
+      stateDir,
+      pid,
+      endpoint: "e",
+      logFile,
+      timeoutMs: 10_000,
+      intervalMs: 10,
+      probe: () => Promise.resolve(++probes === 3),
+    });
+    assert.equal(probes, 3);
+    assert.deepEqual(await pidFileStatus(stateDir, "demo"), {
+      running: true,
+      endpoint: "e",
+      pid,
+    });
+    await assert.rejects(
+      () =>
+        waitUntilReady({
+          name: "demo",
+          stateDir,
+          pid,
+          endpoint: "e",
+          logFile,
+          timeoutMs: 100,
+          probe: () => Promise.reject(new Error("refused")),
+        }),
+      (e) =>
+        e instanceof BackendError &&
+        e.message === `demo: no answer at e within 100 ms; see ${logFile}`,
+    );
+    assert.deepEqual(await pidFileStatus(stateDir, "demo"), { running: false });
+    await stopByPidFile(stateDir, "demo", { timeoutMs: 1000 });
+  } finally {
+    await Deno.remove(stateDir, { recursive: true });
+  }
+});
