@@ -22,27 +22,12 @@
 
 import process from "node:process";
 import { type EmbeddedLog, openEmbeddedLog } from "../lib/log/mod.ts";
+import { SAMPLE_PIN } from "./ingest_load.ts";
 
 const secondsArg = Deno.args.indexOf("--seconds");
 const SECONDS = secondsArg >= 0 ? Number(Deno.args[secondsArg + 1]) : 3;
 
-const VALUE = new TextEncoder().encode(JSON.stringify({
-  index: 7528,
-  unique_id: "fbe53c66-3442-4773-b19e-d3ec6f19f3f8",
-  title: "Fun and Easy Thanksgiving Crafts for Kids - Crafty Morning",
-  description:
-    "You checked out Fun and Easy Thanksgiving Crafts for Kids and more on Pinterest, save them to your board and craft with your kids this holiday season.",
-  poster_name: "Crafty Morning",
-  follower_count: "124k",
-  tag_list:
-    "Thanksgiving Crafts For Toddlers,Thanksgiving Kids,Fall Crafts,Holiday Crafts",
-  is_image_or_video: "image",
-  image_src:
-    "https://i.pinimg.com/originals/69/2c/0b/692c0b9cbd9c4d7cd7a7d3b2b5d6b2e5.png",
-  downloaded: 1,
-  save_location: "Local save in /data/diy-and-crafts",
-  category: "diy-and-crafts",
-}));
+const VALUE = new TextEncoder().encode(JSON.stringify(SAMPLE_PIN));
 
 /** What one scenario measured. */
 interface Result {
