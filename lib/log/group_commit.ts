@@ -3,8 +3,13 @@
  *
  * `node:sqlite` is synchronous, so a commit blocks the event loop. Requests that arrive
  * meanwhile queue up in the OS and, once the loop turns, their writes are queued here and
- * run together in the next transaction. Each job runs inside its own SAVEPOINT: a job that
- * throws (an unknown topic, say) is rolled back and rejected alone, the others commit.
+ * run together in the next transaction. A job that throws (an unknown topic, say) is
+ * rejected alone, the others commit: each job runs inside its own SAVEPOINT, rolled back
+ * when it throws, except jobs submitted with `validatesFirst`, which throw a
+ * `PipelineError` only before their first write and so need no SAVEPOINT (two statement
+ * steps saved per job, a large share of a single-record append). Should such a job throw
+ * anything else (a SQLite error midway, say), the group's transaction is rolled back and
+ * the whole group runs again with a SAVEPOINT per job.
  *
  * Durability: the COMMIT itself does not fsync (WAL, `synchronous=NORMAL`, see
  * `sqlite_db.ts`). With a `sync` option, commits are numbered and handed to a
@@ -19,7 +24,7 @@
 
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { setImmediate } from "node:timers";
-import { BackendError } from "../errors.ts";
+import { BackendError, PipelineError } from "../errors.ts";
 import { LogClosedError } from "./errors.ts";
 import { SyncPipeline } from "./sync_pipeline.ts";
 
@@ -78,11 +83,35 @@ export interface TransactionHooks {
   beforeCommit?(): void;
   /** After a ROLLBACK of the whole transaction: drop what was cached. */
   abort?(): void;
+  /** After one job was rolled back to its SAVEPOINT: drop what it may have cached. */
+  rollbackJob?(): void;
 }
+
+/**
+ * Options of {@linkcode GroupCommitter.submit}.
+ *
+ * @example
+ * ```ts
+ * import type { SubmitOptions } from "./group_commit.ts";
+ * const options: SubmitOptions = { validatesFirst: true };
+ * console.log(options.validatesFirst); // true
+ * ```
+ */
+export interface SubmitOptions {
+  /**
+   * The job throws a `PipelineError` only before its first write (it validates first), so
+   * it runs without a SAVEPOINT of its own. Default false.
+   */
+  validatesFirst?: boolean;
+}
+
+/** Thrown inside a group when a job without SAVEPOINT failed midway. */
+class RerunWithSavepoints extends Error {}
 
 interface Job {
   // deno-lint-ignore no-explicit-any
   work: (db: DatabaseSync) => any;
+  validatesFirst: boolean;
   resolve: (value: unknown) => void;
   reject: (reason: unknown) => void;
 }
@@ -144,13 +173,17 @@ export class GroupCommitter {
    * `work` must be synchronous. If it throws, its writes are rolled back and the promise
    * rejects with that error; other jobs of the group are unaffected.
    */
-  submit<T>(work: (db: DatabaseSync) => T): Promise<T> {
+  submit<T>(
+    work: (db: DatabaseSync) => T,
+    options: SubmitOptions = {},
+  ): Promise<T> {
     if (this.#closed) {
       return Promise.reject(new LogClosedError(this.#options.path ?? ""));
     }
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({
         work,
+        validatesFirst: options.validatesFirst === true,
         resolve: resolve as (v: unknown) => void,
         reject,
       });
@@ -189,9 +222,9 @@ export class GroupCommitter {
     else for (const resolve of this.#idle.splice(0)) resolve();
   }
 
-  #runGroup(jobs: Job[]): void {
+  #runGroup(jobs: Job[], savepoints = false): void {
     const s = this.#stmts;
-    const outcomes: { ok: boolean; value: unknown }[] = [];
+    let outcomes: { ok: boolean; value: unknown }[];
     try {
       s.begin.run();
     } catch (cause) {
@@ -199,17 +232,7 @@ export class GroupCommitter {
     }
     try {
       for (const h of this.#hooks) h.begin?.();
-      for (const job of jobs) {
-        s.save.run();
-        try {
-          outcomes.push({ ok: true, value: job.work(this.#db) });
-          s.release.run();
-        } catch (error) {
-          s.undo.run();
-          s.release.run();
-          outcomes.push({ ok: false, value: error });
-        }
-      }
+      outcomes = jobs.map((job) => this.#runJob(job, savepoints));
       for (const h of this.#hooks) h.beforeCommit?.();
       s.commit.run();
     } catch (cause) {
@@ -217,6 +240,9 @@ export class GroupCommitter {
         s.rollback.run();
       } catch { /* the transaction may already be gone */ }
       for (const h of this.#hooks) h.abort?.();
+      if (cause instanceof RerunWithSavepoints) {
+        return this.#runGroup(jobs, true);
+      }
       return this.#failAll(jobs, cause, "the write transaction failed");
     }
     this.commits++;
@@ -235,6 +261,30 @@ export class GroupCommitter {
       );
     }
     this.#options.onCommit?.();
+  }
+
+  /** Runs one job of the open transaction; what it threw is its outcome. */
+  #runJob(job: Job, savepoints: boolean): { ok: boolean; value: unknown } {
+    const s = this.#stmts;
+    if (job.validatesFirst && !savepoints) {
+      try {
+        return { ok: true, value: job.work(this.#db) };
+      } catch (error) {
+        if (error instanceof PipelineError) return { ok: false, value: error };
+        throw new RerunWithSavepoints("a job failed midway", { cause: error });
+      }
+    }
+    s.save.run();
+    try {
+      const value = job.work(this.#db);
+      s.release.run();
+      return { ok: true, value };
+    } catch (error) {
+      s.undo.run();
+      s.release.run();
+      for (const h of this.#hooks) h.rollbackJob?.();
+      return { ok: false, value: error };
+    }
   }
 
   #failAll(jobs: Job[], cause: unknown, what: string): void {

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
-import { StreamNotFoundError, TopicNotFoundError } from "../errors.ts";
+import {
+  PipelineError,
+  StreamNotFoundError,
+  TopicNotFoundError,
+} from "../errors.ts";
 import { openEmbeddedLog } from "./embedded_log.ts";
 import { InvalidPartitionError } from "./errors.ts";
+import { GroupCommitter } from "./group_commit.ts";
+import { openLogDatabase } from "./sqlite_db.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -95,5 +101,56 @@ Deno.test("group commit: appends arriving while a commit runs join the next one"
     Array.from({ length: 320 }, (_, i) => i),
   );
   await log.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("group commit: a validatesFirst job failing midway reruns the group with savepoints", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "group_commit_test_" });
+  const db = openLogDatabase(`${dir}/log.db`);
+  db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)");
+  db.exec("INSERT INTO t VALUES (1, 'old')");
+  const gc = new GroupCommitter(db);
+  const calls = { begin: 0, abort: 0, rollbackJob: 0 };
+  gc.addHooks({
+    begin: () => calls.begin++,
+    abort: () => calls.abort++,
+    rollbackJob: () => calls.rollbackJob++,
+  });
+  const insert = db.prepare("INSERT INTO t VALUES (?, ?)");
+  const fast = { validatesFirst: true };
+  const outcomes = await Promise.allSettled([
+    gc.submit(() => insert.run(2, "a"), fast),
+    // Writes row 3, then hits the primary key of row 1: a SQLite error midway.
+    gc.submit(() => {
+      insert.run(3, "half");
+      insert.run(1, "clash");
+    }, fast),
+    gc.submit(() => {
+      throw new PipelineError("refused before writing");
+    }, fast),
+    gc.submit(() => insert.run(4, "c")),
+  ]);
+  assert.deepEqual(outcomes.map((o) => o.status), [
+    "fulfilled",
+    "rejected",
+    "rejected",
+    "fulfilled",
+  ]);
+  const reason = (i: number) => (outcomes[i] as PromiseRejectedResult).reason;
+  assert.match(String(reason(1)), /UNIQUE constraint failed: t.id/);
+  assert.equal(reason(2).message, "refused before writing");
+  // First try rolled back whole, second try with a savepoint per job; one commit.
+  assert.deepEqual(calls, { begin: 2, abort: 1, rollbackJob: 2 });
+  assert.equal(gc.commits, 1);
+  assert.deepEqual(
+    db.prepare("SELECT id, v FROM t ORDER BY id").all(),
+    [
+      { id: 1, v: "old" },
+      { id: 2, v: "a" },
+      { id: 4, v: "c" },
+    ].map((r) => ({ __proto__: null, ...r })),
+  );
+  await gc.close();
+  db.close();
   await Deno.remove(dir, { recursive: true });
 });

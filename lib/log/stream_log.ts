@@ -61,6 +61,7 @@ export class EmbeddedStreamLog implements StreamLog {
   ) {
     this.#core = core;
     this.#sql = new StreamSql(core.db);
+    core.committer.addHooks(this.#sql);
     this.#onClose = onClose;
   }
 
@@ -159,7 +160,7 @@ export class EmbeddedStreamLog implements StreamLog {
       this.#sql.insertRecords(rows);
       if (seq !== s.next_seq) this.#sql.setNextSeq(s.id, seq);
       return results;
-    });
+    }, { validatesFirst: true });
   }
 
   async readShard(

@@ -206,3 +206,37 @@ Deno.test("streams: deleteStream removes the stream and its records", async () =
     assert.deepEqual(kept.records.map((x) => dec.decode(x.data)), ["kept"]);
   });
 });
+
+Deno.test("streams: puts from two connections, and a split in the same group, never reuse a sequence number", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "stream_log_test_" });
+  const a = await openEmbeddedLog(`${dir}/log.db`, { fsync: false });
+  const b = await openEmbeddedLog(`${dir}/log.db`, { fsync: false });
+  await a.streams.createStream("s", { shardCount: 2 });
+  // Keys of different shards: a stale counter would not clash on the primary key.
+  const keys = Array.from({ length: 20 }, (_, i) => `k${i}`);
+  const k0 = keys.find((k) => expectedShard(k, 2).endsWith("0"))!;
+  const k1 = keys.find((k) => expectedShard(k, 2).endsWith("1"))!;
+  const put = (log: EmbeddedLog, key: string) =>
+    log.streams.putRecords("s", [{ data: enc.encode(key), partitionKey: key }]);
+  const seqs: string[] = [];
+  const keep = (rs: Awaited<ReturnType<typeof put>>) =>
+    rs.forEach((r) => "sequenceNumber" in r && seqs.push(r.sequenceNumber));
+  keep(await put(a, k0)); // a caches the stream row...
+  keep(await put(b, k1)); // ...b advances the counter in the file...
+  keep(await put(a, k0)); // ...so a must read it again.
+  // One group on a: a put, a split (which reads the counter), a put after it.
+  const [p1, , p2] = await Promise.all([
+    put(a, k1),
+    a.streams.splitShard("s", "shardId-000000000000", "1000"),
+    put(a, k1),
+  ]);
+  keep(p1);
+  keep(p2);
+  keep(await put(b, k0));
+  assert.deepEqual(seqs.map(Number), [0, 1, 2, 3, 5, 6]);
+  const shards = (await a.streams.describeStream("s")).shards;
+  assert.equal(shards[0].endingSequenceNumber, "000000000000000000004");
+  await a.close();
+  await b.close();
+  await Deno.remove(dir, { recursive: true });
+});

@@ -10,6 +10,7 @@ import { InvalidArgumentError, ShardNotFoundError } from "./errors.ts";
 import { MAX_SLOTS, POSITION_BITS } from "./sqlite_db.ts";
 import { shardNumberOf } from "./hash_key.ts";
 import { BulkInsert } from "./bulk_insert.ts";
+import type { TransactionHooks } from "./group_commit.ts";
 
 /**
  * A row of the `streams` table.
@@ -101,9 +102,13 @@ export interface OpenShard {
  * db.close();
  * ```
  */
-export class StreamSql {
+export class StreamSql implements TransactionHooks {
   #s: Record<string, StatementSync>;
   #openCache = new Map<string, OpenShard[]>();
+  /** Stream rows read inside the open group transaction (writes go through to them). */
+  #rows = new Map<string, StreamRow>();
+  #inTransaction = false;
+  #version = -1;
   #insert: BulkInsert;
 
   constructor(db: DatabaseSync) {
@@ -133,6 +138,7 @@ export class StreamSql {
       ),
       setNextShard: p("UPDATE streams SET next_shard = ? WHERE id = ?"),
       setNextSeq: p("UPDATE streams SET next_seq = ? WHERE id = ?"),
+      version: p("PRAGMA data_version"),
       read: p(
         "SELECT pos, partition_key, data, ts FROM stream_records WHERE pos > ? AND pos < ? ORDER BY pos LIMIT ?",
       ),
@@ -152,11 +158,47 @@ export class StreamSql {
     return this.#s.stream.get(name) as StreamRow | undefined;
   }
 
-  /** The stream row; throws `StreamNotFoundError`. */
+  /**
+   * The stream row; throws `StreamNotFoundError`. Inside a group transaction the row is
+   * read once and then served from memory (every write of this class updates it too), so
+   * a single-record put costs no SELECT.
+   */
   stream(name: string): StreamRow {
-    const row = this.findStream(name);
+    let row = this.#inTransaction ? this.#rows.get(name) : undefined;
+    if (row) return row;
+    row = this.findStream(name);
     if (!row) throw new StreamNotFoundError(name);
+    if (this.#inTransaction) this.#rows.set(name, row);
     return row;
+  }
+
+  /** A group transaction began: keep the cached rows unless another connection wrote. */
+  begin(): void {
+    const v = (this.#s.version.get() as { data_version: number }).data_version;
+    if (v !== this.#version) this.#rows.clear();
+    this.#version = v;
+    this.#inTransaction = true;
+  }
+
+  /** The transaction committed: the cached rows equal the file. */
+  beforeCommit(): void {
+    this.#inTransaction = false;
+  }
+
+  /** The transaction rolled back: the cached rows may be ahead of the file. */
+  abort(): void {
+    this.#rows.clear();
+    this.#inTransaction = false;
+  }
+
+  /** A job rolled back to its savepoint: its writes to cached rows are undone in the file. */
+  rollbackJob(): void {
+    this.#rows.clear();
+  }
+
+  #cached(streamId: number): StreamRow | undefined {
+    for (const row of this.#rows.values()) if (row.id === streamId) return row;
+    return undefined;
   }
 
   /** Inserts a stream whose first `shardCount` shard numbers are taken; returns its id. */
@@ -235,11 +277,15 @@ export class StreamSql {
   /** Sets the next free shard number (also the version of the open-shard cache). */
   setNextShard(streamId: number, next: number): void {
     this.#s.setNextShard.run(next, streamId);
+    const row = this.#cached(streamId);
+    if (row) row.next_shard = next;
   }
 
   /** Sets the next sequence counter. */
   setNextSeq(streamId: number, next: number): void {
     this.#s.setNextSeq.run(next, streamId);
+    const row = this.#cached(streamId);
+    if (row) row.next_seq = next;
   }
 
   /** Inserts records, each `[slot, seq, partitionKey, data, ts]`, in order. */
@@ -282,5 +328,6 @@ export class StreamSql {
     }
     this.#s.delShards.run(streamId);
     this.#s.delStream.run(streamId);
+    this.#rows.clear();
   }
 }

@@ -108,8 +108,9 @@ export class EmbeddedTopicLog implements TopicLog {
       );
     }
     records.forEach(checkRecord);
-    return await this.#core.committer.submit(() =>
-      this.#writer.append(topic, records)
+    return await this.#core.committer.submit(
+      () => this.#writer.append(topic, records),
+      { validatesFirst: true },
     );
   }
 
