@@ -122,9 +122,31 @@ export async function readBodyBytes(
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /**
- * Reads the body (bounded by `maxBytes`) and parses it as JSON; malformed UTF-8 or JSON
- * throws {@linkcode InvalidBodyError} with error code 42201. An empty body parses to
- * `undefined`.
+ * Parses a body's bytes as JSON; malformed UTF-8 or JSON throws
+ * {@linkcode InvalidBodyError} with error code 42201. No bytes parse to `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { parseJsonBytes } from "./body.ts";
+ * console.log(parseJsonBytes(new TextEncoder().encode('{"a":1}'))); // { a: 1 }
+ * ```
+ */
+export function parseJsonBytes(bytes: Uint8Array): unknown {
+  if (bytes.byteLength === 0) return undefined;
+  try {
+    return JSON.parse(decoder.decode(bytes));
+  } catch (err) {
+    throw new InvalidBodyError(
+      `Request body is not valid JSON (${
+        (err as Error).message
+      }); send a UTF-8 JSON object.`,
+      { errorCode: 42201, cause: err },
+    );
+  }
+}
+
+/**
+ * Reads the body (bounded by `maxBytes`) and parses it as JSON ({@linkcode parseJsonBytes}).
  *
  * @example
  * ```ts
@@ -137,16 +159,5 @@ export async function readJsonBody(
   req: Request,
   maxBytes: number,
 ): Promise<unknown> {
-  const bytes = await readBodyBytes(req, maxBytes);
-  if (bytes.byteLength === 0) return undefined;
-  try {
-    return JSON.parse(decoder.decode(bytes));
-  } catch (err) {
-    throw new InvalidBodyError(
-      `Request body is not valid JSON (${
-        (err as Error).message
-      }); send a UTF-8 JSON object.`,
-      { errorCode: 42201, cause: err },
-    );
-  }
+  return parseJsonBytes(await readBodyBytes(req, maxBytes));
 }

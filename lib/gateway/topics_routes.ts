@@ -6,7 +6,13 @@
  */
 
 import type { TopicLog } from "../log/types.ts";
-import { checkContentType, readJsonBody, TOPIC_CONTENT_TYPES } from "./body.ts";
+import {
+  checkContentType,
+  parseJsonBytes,
+  readBodyBytes,
+  TOPIC_CONTENT_TYPES,
+} from "./body.ts";
+import { scanTopicRecords } from "./produce_bytes.ts";
 import { GatewayError } from "./errors.ts";
 import {
   defineRoute,
@@ -70,8 +76,10 @@ async function checkPartitions(
 
 async function produce(ctx: RouteContext): Promise<Response> {
   checkContentType(ctx.req, TOPIC_CONTENT_TYPES);
-  const body = await readJsonBody(ctx.req, ctx.maxBodyBytes);
-  const records = parseTopicRecords(body);
+  const bytes = await readBodyBytes(ctx.req, ctx.maxBodyBytes);
+  // The common shape straight from the bytes; anything else parsed in full.
+  const records = scanTopicRecords(bytes) ??
+    parseTopicRecords(parseJsonBytes(bytes));
   const topic = ctx.params.topic;
   const explicit = records.flatMap((r) =>
     r.partition === undefined ? [] : [r.partition]

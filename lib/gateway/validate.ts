@@ -3,7 +3,8 @@
  * is appended, so a rejected request appends nothing.
  *
  * Values are stored as the UTF-8 JSON text of the REST Proxy `value` (re-serialised with
- * `JSON.stringify`, so whitespace is normalised). Kinesis `Data` is stored as the JSON text
+ * `JSON.stringify`, so whitespace is normalised); the gateway's fast path
+ * (`produce_bytes.ts`) keeps compact values as the client's own bytes instead. Kinesis `Data` is stored as the JSON text
  * of `Data`, as the course's mapping template `$util.base64Encode($input.json('$.Data'))`
  * does, except that a string `Data` is stored as the string itself.
  *
