@@ -10,9 +10,12 @@
 import type { PutRecordResult, ShardInfo } from "../log/types.ts";
 import {
   checkContentType,
+  parseJsonBytes,
+  readBodyBytes,
   readJsonBody,
   STREAM_CONTENT_TYPES,
 } from "./body.ts";
+import { scanStreamRecord, scanStreamRecords } from "./stream_bytes.ts";
 import { GatewayError } from "./errors.ts";
 import {
   defineRoute,
@@ -98,9 +101,10 @@ async function deleteStream(ctx: RouteContext): Promise<Response> {
 
 async function putRecord(ctx: RouteContext): Promise<Response> {
   checkContentType(ctx.req, STREAM_CONTENT_TYPES);
-  const record = parseStreamRecord(
-    await readJsonBody(ctx.req, ctx.maxBodyBytes),
-  );
+  const bytes = await readBodyBytes(ctx.req, ctx.maxBodyBytes);
+  // The common shape straight from the bytes; anything else parsed in full.
+  const record = scanStreamRecord(bytes) ??
+    parseStreamRecord(parseJsonBytes(bytes));
   const stream = ctx.params.stream;
   const [result] = await ctx.streams.putRecords(stream, [record]);
   if ("errorCode" in result) {
@@ -124,9 +128,9 @@ function toKinesisResult(r: PutRecordResult) {
 
 async function putRecords(ctx: RouteContext): Promise<Response> {
   checkContentType(ctx.req, STREAM_CONTENT_TYPES);
-  const records = parseStreamRecords(
-    await readJsonBody(ctx.req, ctx.maxBodyBytes),
-  );
+  const bytes = await readBodyBytes(ctx.req, ctx.maxBodyBytes);
+  const records = scanStreamRecords(bytes) ??
+    parseStreamRecords(parseJsonBytes(bytes));
   const stream = ctx.params.stream;
   const results = await ctx.streams.putRecords(stream, records);
   const failed = results.filter((r) => "errorCode" in r).length;
