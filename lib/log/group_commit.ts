@@ -83,6 +83,8 @@ export interface TransactionHooks {
   beforeCommit?(): void;
   /** After a ROLLBACK of the whole transaction: drop what was cached. */
   abort?(): void;
+  /** Before a job's SAVEPOINT: write back what must not be rolled back with it. */
+  beforeSavepoint?(): void;
   /** After one job was rolled back to its SAVEPOINT: drop what it may have cached. */
   rollbackJob?(): void;
 }
@@ -274,6 +276,7 @@ export class GroupCommitter {
         throw new RerunWithSavepoints("a job failed midway", { cause: error });
       }
     }
+    for (const h of this.#hooks) h.beforeSavepoint?.();
     s.save.run();
     try {
       const value = job.work(this.#db);

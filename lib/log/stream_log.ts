@@ -158,7 +158,7 @@ export class EmbeddedStreamLog implements StreamLog {
         };
       });
       this.#sql.insertRecords(rows);
-      if (seq !== s.next_seq) this.#sql.setNextSeq(s.id, seq);
+      if (seq !== s.next_seq) this.#sql.advanceSeq(s, seq);
       return results;
     }, { validatesFirst: true });
   }

@@ -107,6 +107,7 @@ export class StreamSql implements TransactionHooks {
   #openCache = new Map<string, OpenShard[]>();
   /** Stream rows read inside the open group transaction (writes go through to them). */
   #rows = new Map<string, StreamRow>();
+  #dirty = new Set<StreamRow>();
   #inTransaction = false;
   #version = -1;
   #insert: BulkInsert;
@@ -161,7 +162,8 @@ export class StreamSql implements TransactionHooks {
   /**
    * The stream row; throws `StreamNotFoundError`. Inside a group transaction the row is
    * read once and then served from memory (every write of this class updates it too), so
-   * a single-record put costs no SELECT.
+   * a single-record put costs no SELECT; puts advance its sequence counter in memory
+   * ({@linkcode StreamSql.advanceSeq}), written back once before the COMMIT.
    */
   stream(name: string): StreamRow {
     let row = this.#inTransaction ? this.#rows.get(name) : undefined;
@@ -180,20 +182,48 @@ export class StreamSql implements TransactionHooks {
     this.#inTransaction = true;
   }
 
-  /** The transaction committed: the cached rows equal the file. */
+  /** Writes back the counters puts advanced: the cached rows now equal the file. */
   beforeCommit(): void {
+    this.#writeBack();
     this.#inTransaction = false;
+  }
+
+  /**
+   * A job with a savepoint of its own comes: write back first, so that rolling it back
+   * cannot undo the counters of the puts before it.
+   */
+  beforeSavepoint(): void {
+    this.#writeBack();
   }
 
   /** The transaction rolled back: the cached rows may be ahead of the file. */
   abort(): void {
     this.#rows.clear();
+    this.#dirty.clear();
     this.#inTransaction = false;
   }
 
-  /** A job rolled back to its savepoint: its writes to cached rows are undone in the file. */
+  /**
+   * A job rolled back to its savepoint: what it wrote to cached rows is undone in the file
+   * (and what came before was written back when its savepoint began).
+   */
   rollbackJob(): void {
     this.#rows.clear();
+    this.#dirty.clear();
+  }
+
+  /**
+   * Advances the sequence counter of a row read with {@linkcode StreamSql.stream} inside a
+   * group transaction, in memory only: for jobs that fail only before writing anything.
+   */
+  advanceSeq(row: StreamRow, next: number): void {
+    row.next_seq = next;
+    this.#dirty.add(row);
+  }
+
+  #writeBack(): void {
+    for (const row of this.#dirty) this.#s.setNextSeq.run(row.next_seq, row.id);
+    this.#dirty.clear();
   }
 
   #cached(streamId: number): StreamRow | undefined {
@@ -329,5 +359,8 @@ export class StreamSql implements TransactionHooks {
     this.#s.delShards.run(streamId);
     this.#s.delStream.run(streamId);
     this.#rows.clear();
+    for (const row of this.#dirty) {
+      if (row.id === streamId) this.#dirty.delete(row);
+    }
   }
 }
