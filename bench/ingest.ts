@@ -21,8 +21,8 @@
  * request, so that on a 2-core machine the figures are the server's rather than the
  * client's; `--client fetch` uses Deno's `fetch`.
  *
- * Scenarios (see `bench/ingest_load.ts`): (a) 100-record batches, (b) single records
- * from 16 concurrent clients (topic and stream), (c) an open-loop offered load of
+ * Scenarios (see `bench/ingest_load.ts`): (a) 100-record batches and (b) single records
+ * (topic and stream), each from 16 concurrent clients, (c) an open-loop offered load of
  * 1,000 single-record requests/s. Targets (issue 2): (a) >= 100,000 records/s,
  * (b) >= 10,000 requests/s, (c) p99 < 20 ms.
  *

@@ -59,7 +59,7 @@ export interface MeasureGatewayOptions {
   /** Seconds per scenario (default 5), after `warmupSeconds` (default 1) unmeasured. */
   seconds?: number;
   warmupSeconds?: number;
-  /** Records per batch request (default 100) and batch clients (default 4). */
+  /** Records per batch request (default 100) and batch clients (default 16, as singles). */
   batchSize?: number;
   batchClients?: number;
   /** Clients of the single-record scenarios (default 16). */
@@ -109,8 +109,25 @@ export interface Scenario {
 }
 
 /**
+ * Waits (at most `maxSeconds`) until the server spends under 5% of a core over 0.5 s: the
+ * checkpoints a write-heavy scenario leaves behind are done before the next one starts.
+ */
+async function serverSettled(
+  serverCpuSeconds: () => number,
+  maxSeconds = 15,
+): Promise<void> {
+  const end = performance.now() + maxSeconds * 1000;
+  while (performance.now() < end) {
+    const cpu0 = serverCpuSeconds();
+    await new Promise((r) => setTimeout(r, 500));
+    if (serverCpuSeconds() - cpu0 < 0.025) return;
+  }
+}
+
+/**
  * Runs scenarios one after the other; when `serverCpuSeconds` is given (a reader of the
- * server's CPU time), each result carries the server CPU time per request.
+ * server's CPU time), each result carries the server CPU time per request, and each
+ * scenario starts once the server has settled after the previous one.
  *
  * @example
  * ```ts
@@ -128,6 +145,9 @@ export async function runScenarios(
 ): Promise<LoadResult[]> {
   const results: LoadResult[] = [];
   for (const sc of scenarios) {
+    if (serverCpuSeconds && results.length > 0) {
+      await serverSettled(serverCpuSeconds);
+    }
     let cpu0 = serverCpuSeconds?.() ?? 0;
     const timer = setTimeout(
       () => cpu0 = serverCpuSeconds?.() ?? 0,
@@ -187,13 +207,13 @@ export async function measureGateway(
   const loop = { seconds, warmupSeconds };
   const scenarios: Scenario[] = [{
     name: `topic, ${batchSize}-record batches, ${
-      options.batchClients ?? 4
+      options.batchClients ?? 16
     } clients`,
     recordsPerRequest: batchSize,
     warmupSeconds,
     run: () =>
       closedLoop(poster(topicUrl, batch, kafka), {
-        clients: options.batchClients ?? 4,
+        clients: options.batchClients ?? 16,
         ...loop,
       }),
   }, {
