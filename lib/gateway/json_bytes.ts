@@ -44,6 +44,12 @@ const WORDS = [[0x74, 0x72, 0x75, 0x65], [0x66, 0x61, 0x6c, 0x73, 0x65], [
  */
 export const NOT_FAST: Error = new Error("not JSON this reader takes");
 
+/** Bytes a string may hold as they are (printable ASCII but `"` and `\\`): 1. */
+const PLAIN = new Uint8Array(256);
+for (let c = 0x20; c < 0x80; c++) {
+  PLAIN[c] = c === QUOTE || c === BACKSLASH ? 0 : 1;
+}
+
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
@@ -120,6 +126,7 @@ export class JsonBytes {
     this.escaped = false;
     i++;
     while (true) {
+      while (PLAIN[b[i]] === 1) i++;
       const c = b[i];
       if (c === QUOTE) return i + 1;
       if (c === BACKSLASH) {
