@@ -253,3 +253,79 @@ export class JsonBytes {
     return i;
   }
 }
+
+/**
+ * Reads a whole document that must be an object with `read(json, at)` (which returns what
+ * it read and where the object ends); `undefined` when the bytes are not JSON this reader
+ * takes, not an object, or `read` gave up.
+ *
+ * @example
+ * ```ts
+ * import { readDocument } from "./json_bytes.ts";
+ * const bytes = new TextEncoder().encode(' {"a":1} ');
+ * const n = readDocument(bytes, (json, at) => {
+ *   let count = 0;
+ *   const end = json.members(at, (_k0, _k1, v) => (count++, json.value(v)));
+ *   return [count, end];
+ * });
+ * console.log(n); // 1
+ * ```
+ */
+export function readDocument<T>(
+  bytes: Uint8Array,
+  read: (json: JsonBytes, at: number) => [T, number],
+): T | undefined {
+  const json = new JsonBytes(bytes);
+  try {
+    const start = json.space(0);
+    if (bytes[start] !== OPEN_OBJECT) return undefined;
+    const [result, end] = read(json, start);
+    return json.space(end) === bytes.length ? result : undefined;
+  } catch (error) {
+    if (error === NOT_FAST) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Reads a document `{..., "<name>": [{...}, ...], ...}`: the objects of its array member
+ * `name` (the last one, as `JSON.parse` keeps), each read by `item`. `undefined` as
+ * {@linkcode readDocument}, and when a member name is escaped, `name` is missing or not
+ * an array, or an element is not an object.
+ *
+ * @example
+ * ```ts
+ * import { readObjectList } from "./json_bytes.ts";
+ * const bytes = new TextEncoder().encode('{"items":[{"a":1},{}]}');
+ * const ends = readObjectList(bytes, "items", (json, at) => {
+ *   const end = json.members(at, (_k0, _k1, v) => json.value(v));
+ *   return [end, end];
+ * });
+ * console.log(ends); // [ 17, 20 ]
+ * ```
+ */
+export function readObjectList<T>(
+  bytes: Uint8Array,
+  name: string,
+  item: (json: JsonBytes, at: number) => [T, number],
+): T[] | undefined {
+  return readDocument(bytes, (json, at) => {
+    let items: T[] | undefined;
+    const end = json.members(at, (k0, k1, v) => {
+      if (json.escaped) throw NOT_FAST;
+      if (!json.keyIs(k0, k1, name)) return json.value(v);
+      if (bytes[v] !== OPEN_ARRAY) throw NOT_FAST;
+      const found: T[] = [];
+      const e = json.elements(v, (el) => {
+        if (bytes[el] !== OPEN_OBJECT) throw NOT_FAST;
+        const [value, valueEnd] = item(json, el);
+        found.push(value);
+        return valueEnd;
+      });
+      items = found;
+      return e;
+    });
+    if (items === undefined) throw NOT_FAST;
+    return [items, end];
+  });
+}

@@ -15,7 +15,7 @@
  */
 
 import type { TopicRecordInput } from "../log/types.ts";
-import { JsonBytes, NOT_FAST } from "./json_bytes.ts";
+import { type JsonBytes, NOT_FAST, readObjectList } from "./json_bytes.ts";
 
 const decoder = new TextDecoder();
 
@@ -26,7 +26,7 @@ interface RecordSpans {
   partition?: [number, number];
 }
 
-function readRecord(json: JsonBytes, at: number, out: TopicRecordInput[]) {
+function readRecord(json: JsonBytes, at: number): [TopicRecordInput, number] {
   const spans: RecordSpans = {};
   const end = json.members(at, (k0, k1, v) => {
     if (json.escaped) throw NOT_FAST;
@@ -67,8 +67,7 @@ function readRecord(json: JsonBytes, at: number, out: TopicRecordInput[]) {
       rec.partition = Number(text);
     }
   }
-  out.push(rec);
-  return end;
+  return [rec, end];
 }
 
 /**
@@ -86,27 +85,6 @@ function readRecord(json: JsonBytes, at: number, out: TopicRecordInput[]) {
 export function scanTopicRecords(
   bytes: Uint8Array,
 ): TopicRecordInput[] | undefined {
-  const json = new JsonBytes(bytes);
-  let records: TopicRecordInput[] | undefined;
-  try {
-    const start = json.space(0);
-    if (bytes[start] !== 0x7b) return undefined;
-    const end = json.members(start, (k0, k1, v) => {
-      if (json.escaped) throw NOT_FAST;
-      if (!json.keyIs(k0, k1, "records")) return json.value(v);
-      if (bytes[v] !== 0x5b) throw NOT_FAST;
-      const found: TopicRecordInput[] = [];
-      const e = json.elements(v, (at) => {
-        if (bytes[at] !== 0x7b) throw NOT_FAST;
-        return readRecord(json, at, found);
-      });
-      records = found;
-      return e;
-    });
-    if (json.space(end) !== bytes.length) return undefined;
-  } catch (error) {
-    if (error === NOT_FAST) return undefined;
-    throw error;
-  }
+  const records = readObjectList(bytes, "records", readRecord);
   return records !== undefined && records.length > 0 ? records : undefined;
 }

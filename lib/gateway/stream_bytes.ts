@@ -15,7 +15,12 @@
  */
 
 import type { StreamRecordInput } from "../log/types.ts";
-import { JsonBytes, NOT_FAST } from "./json_bytes.ts";
+import {
+  type JsonBytes,
+  NOT_FAST,
+  readDocument,
+  readObjectList,
+} from "./json_bytes.ts";
 import { KINESIS_LIMITS } from "./validate.ts";
 
 const decoder = new TextDecoder();
@@ -55,22 +60,6 @@ function readStreamRecord(
   return [{ data: value, partitionKey }, end];
 }
 
-function scan<T>(
-  bytes: Uint8Array,
-  read: (json: JsonBytes, at: number) => [T, number],
-): T | undefined {
-  const json = new JsonBytes(bytes);
-  try {
-    const start = json.space(0);
-    if (bytes[start] !== 0x7b) return undefined;
-    const [result, end] = read(json, start);
-    return json.space(end) === bytes.length ? result : undefined;
-  } catch (error) {
-    if (error === NOT_FAST) return undefined;
-    throw error;
-  }
-}
-
 /**
  * The record of a PutRecord body read from its bytes, or `undefined` when the body is not
  * of the common shape and must be parsed in full.
@@ -86,7 +75,7 @@ function scan<T>(
 export function scanStreamRecord(
   bytes: Uint8Array,
 ): StreamRecordInput | undefined {
-  return scan(bytes, readStreamRecord);
+  return readDocument(bytes, readStreamRecord);
 }
 
 /**
@@ -103,24 +92,7 @@ export function scanStreamRecord(
 export function scanStreamRecords(
   bytes: Uint8Array,
 ): StreamRecordInput[] | undefined {
-  return scan(bytes, (json, at) => {
-    let records: StreamRecordInput[] | undefined;
-    const end = json.members(at, (k0, k1, v) => {
-      if (json.escaped) throw NOT_FAST;
-      if (!json.keyIs(k0, k1, "Records")) return json.value(v);
-      if (bytes[v] !== 0x5b) throw NOT_FAST;
-      const found: StreamRecordInput[] = [];
-      const e = json.elements(v, (el) => {
-        if (bytes[el] !== 0x7b) throw NOT_FAST;
-        const [rec, recEnd] = readStreamRecord(json, el);
-        found.push(rec);
-        return recEnd;
-      });
-      records = found;
-      return e;
-    });
-    const n = records?.length ?? 0;
-    if (n === 0 || n > KINESIS_LIMITS.records) throw NOT_FAST;
-    return [records!, end];
-  });
+  const records = readObjectList(bytes, "Records", readStreamRecord);
+  const n = records?.length ?? 0;
+  return n > 0 && n <= KINESIS_LIMITS.records ? records : undefined;
 }
