@@ -32,6 +32,7 @@ export type {
   DataType,
   Expr,
   LazyDataFrame,
+  ScanNdjsonFilesOptions,
   Series,
   WriteParquetFileOptions,
 } from "./polars.ts";

@@ -79,7 +79,9 @@ export async function parseNdjsonFiles(
       Deno.readFileSync(p)
     )));
     try {
-      const df = await scanNdjsonFilesAsText(paths, RAW_COLUMNS[table]);
+      const df = await scanNdjsonFilesAsText(paths, RAW_COLUMNS[table], {
+        tempDir: options.tempDir,
+      });
       return {
         df,
         quarantine: [],

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { dirname, join } from "node:path";
 import { parseNdjsonFiles, parseRawNdjson } from "./parse.ts";
+import { scanNdjsonFilesAsText } from "./polars.ts";
 import { parseRawRecords } from "./parse_lines.ts";
 import { RAW_COLUMNS } from "./schema.ts";
 import { cleanPin } from "./pin.ts";
@@ -187,4 +189,29 @@ Deno.test("parse files: a malformed line falls back line by line; no files give 
   assert.equal(none.df.height, 0);
   assert.deepEqual(none.df.columns, ["_line", ...RAW_COLUMNS.user]);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("parse files: kept in the order given (not by name), also past 10 files and in a folder named with glob characters", async () => {
+  const dir = join(await Deno.makeTempDir(), "a[b]*?c");
+  await Deno.mkdir(dir);
+  const paths: string[] = [];
+  for (let i = 11; i >= 0; i--) {
+    const path = join(dir, `f${i}.json`);
+    await Deno.writeTextFile(path, `{"ind":${i}}\n{"ind":${i + 100}}`);
+    paths.push(path);
+  }
+  // polars itself (no line-by-line fallback): it throws if it cannot read the files
+  const df = await scanNdjsonFilesAsText(paths, ["ind"], { tempDir: dir });
+  const expected = [11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0].flatMap((i) => [
+    String(i),
+    String(i + 100),
+  ]);
+  assert.deepEqual(df.getColumn("ind").toArray(), expected);
+  assert.deepEqual(df.getColumn("_line").toArray(), expected.map((_, i) => i));
+  // The scan's folder of links is gone.
+  assert.deepEqual(
+    [...Deno.readDirSync(dir)].filter((e) => !e.name.endsWith(".json")),
+    [],
+  );
+  await Deno.remove(dirname(dir), { recursive: true });
 });
