@@ -107,9 +107,10 @@ export async function scanNdjsonFilesAsText(
   options: ScanNdjsonFilesOptions = {},
 ): Promise<DataFrame> {
   const schema = Object.fromEntries(columns.map((c) => [c, pl.Utf8]));
-  // One glob scan over links named in the wanted order: about 40% less CPU than one scan per
-  // file concatenated, and it yields one chunk per column, over which the cleaning
-  // expressions run about twice as fast as over the reader's many small chunks.
+  // One glob scan over links named in the wanted order parses 612 MiB of pins about 15%
+  // faster (5-10% less CPU) than one scan per file concatenated. `rechunk` leaves one chunk
+  // per column: the cleaning expressions run about twice as fast as over the reader's many
+  // small chunks (~600 rows each), which more than pays for the copy.
   const dir = await Deno.makeTempDir({ dir: options.tempDir, prefix: "scan-" });
   try {
     const width = String(paths.length).length;
