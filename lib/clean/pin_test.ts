@@ -97,6 +97,8 @@ const FOLLOWER_CASES: [string, number][] = [
   ["1.5k", 1_500],
   ["2.5M", 2_500_000],
   [" 45k ", 45_000],
+  ["12 k", 12_000],
+  ["3m", 3_000_000],
 ];
 
 for (const [text, value] of FOLLOWER_CASES) {
@@ -141,6 +143,9 @@ const QUARANTINE_CASES: [Record<string, string | null>, string][] = [
   [{ follower_count: "12x" }, "unparseable follower_count"],
   [{ follower_count: "k" }, "unparseable follower_count"],
   [{ follower_count: "-5" }, "unparseable follower_count"],
+  [{ follower_count: "12kk" }, "unparseable follower_count"],
+  [{ follower_count: "1e3" }, "unparseable follower_count"],
+  [{ follower_count: "1.5.2k" }, "unparseable follower_count"],
   [{ downloaded: "yes" }, "unparseable downloaded"],
   [{ downloaded: "[1]" }, "wrong type: downloaded must be 0 or 1"],
 ];
