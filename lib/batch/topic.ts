@@ -18,6 +18,7 @@ import {
   parseRawNdjson,
   type QuarantineRow,
   rawFrame,
+  type Series,
   stackFrames,
 } from "../clean/mod.ts";
 import type { ObjectStore } from "../lake/types.ts";
@@ -93,6 +94,8 @@ export async function cleanTopic(
   const cleaned: DataFrame[] = [];
   const quarantine: QuarantineRow[] = [];
   let records = 0;
+  let cleanRows = 0;
+  let seen: Series | undefined;
   const groups = groupBySize(objects, options.chunkBytes ?? 64 << 20);
   const parse = groupParser(store, table, groups, options.tempDir);
   // The next group is parsed (on polars' threads) while the current one is cleaned.
@@ -103,16 +106,20 @@ export async function cleanTopic(
     const result = CLEANERS[table](parsed.df, { raw: parsed.raw });
     records += parsed.df.height + parsed.quarantine.length;
     quarantine.push(...parsed.quarantine, ...result.quarantine);
-    cleaned.push(result.clean);
+    cleanRows += result.clean.height;
+    // Deduplicated group by group, while the next group is parsed.
+    const fresh = dedupFirst(result.clean, { seen });
+    const inds = fresh.getColumn("ind");
+    seen = seen === undefined ? inds : seen.concat(inds);
+    cleaned.push(fresh);
   }
-  const all = stackFrames(cleaned) ??
+  const clean = stackFrames(cleaned) ??
     CLEANERS[table](rawFrame(table, []), {}).clean;
-  const clean = dedupFirst(all);
   const summary: TableSummary = {
     objects: objects.length,
     records,
     quarantined: quarantine.length,
-    duplicates: all.height - clean.height,
+    duplicates: cleanRows - clean.height,
     rows: clean.height,
     elapsedMs: Math.round(performance.now() - started),
   };

@@ -1,6 +1,7 @@
 /**
  * Frame helpers around the cleaners: raw frames of text (`rawFrame`, `withRawColumns`), and
- * for the batch tables, stacking cleaned chunks and keeping one row per source record.
+ * for the batch tables, keeping one row per source record (chunk by chunk) and stacking the
+ * cleaned chunks.
  *
  * The emulator samples source rows with replacement and delivery is at-least-once, so one
  * source row can arrive many times. Arrival order is the order of the input frame (topic,
@@ -8,7 +9,7 @@
  *
  * @module
  */
-import { type DataFrame, type Expr, pl } from "./polars.ts";
+import { type DataFrame, type Expr, pl, type Series } from "./polars.ts";
 import { type CleanTable, RAW_COLUMNS } from "./schema.ts";
 
 /**
@@ -61,6 +62,11 @@ export function rawFrame(
 export interface DedupOptions {
   /** The key column; default `ind`. */
   key?: string;
+  /**
+   * Keys that arrived before `df` (in earlier chunks of the same table): their rows are
+   * dropped too, so that chunk by chunk the first arrival over the whole table is kept.
+   */
+  seen?: Series;
 }
 
 /**
@@ -73,6 +79,8 @@ export interface DedupOptions {
  * import { dedupFirst } from "./frames.ts";
  * const df = pl.DataFrame({ ind: [3, 1, 3, 2, 1], v: ["a", "b", "c", "d", "e"] });
  * console.log(dedupFirst(df).getColumn("v").toArray()); // ["a", "b", "d"]
+ * const seen = pl.Series("ind", [2]);
+ * console.log(dedupFirst(df, { seen }).getColumn("v").toArray()); // ["a", "b"]
  * ```
  */
 export function dedupFirst(
@@ -81,10 +89,19 @@ export function dedupFirst(
 ): DataFrame {
   const key = options.key ?? "ind";
   if (df.height === 0) return df;
-  const first = df.select(
-    pl.col(key).isFirstDistinct().or(pl.col(key).isNull()).alias("first"),
-  ).getColumn("first");
-  return first.all() ? df : df.filter(first);
+  let first = pl.col(key).isFirstDistinct();
+  if (options.seen !== undefined && options.seen.length > 0) {
+    const keys = df.getColumn(key);
+    // Hash this chunk's keys and probe the (many more) seen ones, not the other way round.
+    const seen = pl.DataFrame([options.seen.cast(keys.dtype).alias(key)]);
+    const again = seen.filter(pl.col(key).isIn(pl.lit(keys))).getColumn(key);
+    if (again.length > 0) {
+      first = first.and(pl.col(key).isIn(pl.lit(again)).not());
+    }
+  }
+  const keep = df.select(first.or(pl.col(key).isNull()).alias("first"))
+    .getColumn("first");
+  return keep.all() ? df : df.filter(keep);
 }
 
 /**

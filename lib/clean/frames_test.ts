@@ -25,6 +25,21 @@ Deno.test("dedup: another key column, and an empty frame", () => {
   assert.equal(dedupFirst(empty).height, 0);
 });
 
+Deno.test("dedup: keys seen in earlier chunks are dropped too; nulls kept", () => {
+  const df = pl.DataFrame({
+    ind: pl.Series("ind", [4, 2, 9, 4, null, 7, 2], pl.Int64),
+    v: ["a", "b", "c", "d", "e", "f", "g"],
+  });
+  const seen = pl.Series("ind", [1, 2, 3, 7], pl.Int64);
+  assert.deepEqual(dedupFirst(df, { seen }).getColumn("v").toArray(), [
+    "a",
+    "c",
+    "e",
+  ]);
+  const none = pl.Series("ind", [], pl.Int64);
+  assert.equal(dedupFirst(df, { seen: none }).height, 5);
+});
+
 Deno.test("stackFrames: concatenates in order; none gives undefined", () => {
   const out = stackFrames([
     pl.DataFrame({ ind: [1, 2] }),
