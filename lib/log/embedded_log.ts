@@ -22,8 +22,8 @@ export interface EmbeddedLogOptions extends LogCoreOptions {
   /**
    * Acknowledge a write only once it is on disk: an acknowledged record survives a crash
    * of the process or the machine. Commits do not fsync (`synchronous=NORMAL`); an
-   * asynchronous `fdatasync` of the `-wal` file after them, shared by every commit made
-   * before it started, does. `false` (`synchronous=OFF`, no sync at all) survives only a
+   * `fdatasync` of the `-wal` file after them (inline while the disk syncs fast, else on
+   * a thread, see `sync_mode.ts`), shared by every commit made before it started, does. `false` (`synchronous=OFF`, no sync at all) survives only a
    * crash of the process. Every process sharing a file must use the same setting.
    * Default true.
    */

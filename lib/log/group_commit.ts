@@ -14,9 +14,9 @@
  * Durability: the COMMIT itself does not fsync (WAL, `synchronous=NORMAL`, see
  * `sqlite_db.ts`). With a `sync` option, commits are numbered and handed to a
  * {@linkcode SyncPipeline}: a committed job's promise resolves only after a sync (an
- * asynchronous `fdatasync` of the `-wal` file, `wal_sync.ts`) that started after its
- * COMMIT returned has finished. New groups keep committing while a sync runs; the next
- * sync covers them all. A job rolled back to its savepoint rejects at once (nothing of it
+ * `fdatasync` of the `-wal` file, `wal_sync.ts`) that started after its COMMIT returned
+ * has finished. While syncs run on a thread (a slow disk), new groups keep committing;
+ * the next sync covers them all. A job rolled back to its savepoint rejects at once (nothing of it
  * was written). Without `sync` (fsync off) a promise settles right after the COMMIT.
  *
  * @module

@@ -63,7 +63,7 @@ export interface LogCore {
 /**
  * Opens the log file at `path` and wires its group committer to wake waiting readers
  * after each commit and, unless `fsync: false`, to acknowledge writes only after an
- * asynchronous sync of the `-wal` file that started after their commit.
+ * sync of the `-wal` file that started after their commit.
  *
  * @example
  * ```ts

@@ -4,10 +4,9 @@
  * One file holds topics, consumer-group offsets and streams. WAL mode lets reader
  * processes (sink, stream processor) read while one writer (the gateway) appends.
  *
- * Durability (fsync on, the default) is `synchronous=NORMAL` plus an asynchronous
- * `fdatasync` of the `-wal` file after commits (`wal_sync.ts`, `sync_pipeline.ts`):
- * - a COMMIT only `write()`s its frames to the WAL, so it never blocks the event loop
- *   on the disk; the log acknowledges a write once a WAL sync that started after its
+ * Durability (fsync on, the default) is `synchronous=NORMAL` plus an `fdatasync` of the
+ * `-wal` file after commits (`wal_sync.ts`, `sync_pipeline.ts`, `sync_mode.ts`):
+ * - a COMMIT only `write()`s its frames to the WAL, so it never waits for the disk; the log acknowledges a write once a WAL sync that started after its
  *   COMMIT has finished. A WAL is recovered up to its last valid commit frame, so
  *   after a power loss every acknowledged commit is there and the file is consistent;
  * - SQLite rewrites WAL frames only in two cases: frames of the still-open transaction,

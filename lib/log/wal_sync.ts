@@ -1,6 +1,7 @@
 /**
- * Makes committed WAL frames durable: `fdatasync` of the log's `-wal` file, run on
- * Deno's blocking thread pool so the event loop keeps serving while the disk flushes.
+ * Makes committed WAL frames durable: `fdatasync` of the log's `-wal` file, inline while
+ * the disk syncs fast and on Deno's blocking thread pool (the event loop keeps serving
+ * while the disk flushes) once it is slow; see `sync_mode.ts`.
  *
  * The database runs in WAL mode with `synchronous=NORMAL`: a COMMIT writes its frames
  * into `{path}-wal` (the OS page cache) and returns without syncing. One `fdatasync` of
@@ -17,6 +18,7 @@
 
 import { dirname } from "node:path";
 import { BackendError } from "../errors.ts";
+import { SyncMode, type SyncModeOptions } from "./sync_mode.ts";
 
 /**
  * Syncs the `-wal` file of the log database at `path`. One sync at a time: callers
@@ -38,11 +40,14 @@ import { BackendError } from "../errors.ts";
 export class WalSync {
   /** The synced file: `{path}-wal`. */
   readonly walPath: string;
+  /** Where the syncs run, from their measured times. */
+  readonly mode: SyncMode;
   #file: Deno.FsFile | undefined;
   #closed = false;
 
-  constructor(path: string) {
+  constructor(path: string, options: SyncModeOptions = {}) {
     this.walPath = `${path}-wal`;
+    this.mode = new SyncMode(options);
   }
 
   /**
@@ -62,7 +67,10 @@ export class WalSync {
           dir.close();
         }
       }
-      await this.#file.syncData();
+      const started = performance.now();
+      if (this.mode.inline) this.#file.syncDataSync();
+      else await this.#file.syncData();
+      this.mode.note(performance.now() - started);
     } catch (cause) {
       throw new BackendError(
         "sqlite",
