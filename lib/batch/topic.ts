@@ -98,16 +98,19 @@ export async function cleanTopic(
   let seen: Series | undefined;
   const groups = groupBySize(objects, options.chunkBytes ?? 64 << 20);
   const parse = groupParser(store, table, groups, options.tempDir);
-  // The next group is parsed (on polars' threads) while the current one is cleaned.
-  let next = parse(0);
-  for (let i = 0; next !== undefined; i++) {
-    const parsed = await next;
-    next = parse(i + 1);
+  // The next two groups are parsed (on polars' threads) while the current one is cleaned:
+  // with two parses queued the threads never wait for the cleaning to hand them work (pin,
+  // 1M rows: about 0.4 s less than with one, for the same CPU time).
+  const ahead = [parse(0), parse(1)];
+  for (let i = 0; ahead[0] !== undefined; i++) {
+    const parsed = await ahead[0];
+    ahead.shift();
+    ahead.push(parse(i + 2));
     const result = CLEANERS[table](parsed.df, { raw: parsed.raw });
     records += parsed.df.height + parsed.quarantine.length;
     quarantine.push(...parsed.quarantine, ...result.quarantine);
     cleanRows += result.clean.height;
-    // Deduplicated group by group, while the next group is parsed.
+    // Deduplicated group by group, while the next groups are parsed.
     const fresh = dedupFirst(result.clean, { seen });
     const inds = fresh.getColumn("ind");
     seen = seen === undefined ? inds : seen.concat(inds);
