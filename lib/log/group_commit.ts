@@ -77,8 +77,12 @@ export interface GroupCommitterOptions {
  * ```
  */
 export interface TransactionHooks {
-  /** After BEGIN IMMEDIATE: the write lock is held. */
-  begin?(): void;
+  /**
+   * After BEGIN IMMEDIATE: the write lock is held. `othersWrote`: another connection
+   * committed since the last group (`PRAGMA data_version` changed, read once per group
+   * for every hook), so what was cached from the file may be stale.
+   */
+  begin?(othersWrote: boolean): void;
   /** Before COMMIT, after every job ran: write back what was cached. */
   beforeCommit?(): void;
   /** After a ROLLBACK of the whole transaction: drop what was cached. */
@@ -150,8 +154,15 @@ export class GroupCommitter {
   #closed = false;
   #idle: (() => void)[] = [];
   #hooks: TransactionHooks[] = [];
+  #version = -1;
   #stmts: Record<
-    "begin" | "commit" | "rollback" | "save" | "undo" | "release",
+    | "begin"
+    | "commit"
+    | "rollback"
+    | "save"
+    | "undo"
+    | "release"
+    | "version",
     StatementSync
   >;
 
@@ -161,6 +172,7 @@ export class GroupCommitter {
     this.pipeline = options.sync ? new SyncPipeline(options.sync) : undefined;
     this.#stmts = {
       begin: db.prepare("BEGIN IMMEDIATE"),
+      version: db.prepare("PRAGMA data_version"),
       commit: db.prepare("COMMIT"),
       rollback: db.prepare("ROLLBACK"),
       save: db.prepare("SAVEPOINT job"),
@@ -233,7 +245,11 @@ export class GroupCommitter {
       return this.#failAll(jobs, cause, "could not start a write transaction");
     }
     try {
-      for (const h of this.#hooks) h.begin?.();
+      const version =
+        (s.version.get() as { data_version: number }).data_version;
+      const othersWrote = version !== this.#version;
+      this.#version = version;
+      for (const h of this.#hooks) h.begin?.(othersWrote);
       outcomes = jobs.map((job) => this.#runJob(job, savepoints));
       for (const h of this.#hooks) h.beforeCommit?.();
       s.commit.run();

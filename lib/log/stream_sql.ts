@@ -109,7 +109,6 @@ export class StreamSql implements TransactionHooks {
   #rows = new Map<string, StreamRow>();
   #dirty = new Set<StreamRow>();
   #inTransaction = false;
-  #version = -1;
   #insert: BulkInsert;
 
   constructor(db: DatabaseSync) {
@@ -139,7 +138,6 @@ export class StreamSql implements TransactionHooks {
       ),
       setNextShard: p("UPDATE streams SET next_shard = ? WHERE id = ?"),
       setNextSeq: p("UPDATE streams SET next_seq = ? WHERE id = ?"),
-      version: p("PRAGMA data_version"),
       read: p(
         "SELECT pos, partition_key, data, ts FROM stream_records WHERE pos > ? AND pos < ? ORDER BY pos LIMIT ?",
       ),
@@ -175,10 +173,8 @@ export class StreamSql implements TransactionHooks {
   }
 
   /** A group transaction began: keep the cached rows unless another connection wrote. */
-  begin(): void {
-    const v = (this.#s.version.get() as { data_version: number }).data_version;
-    if (v !== this.#version) this.#rows.clear();
-    this.#version = v;
+  begin(othersWrote = true): void {
+    if (othersWrote) this.#rows.clear();
     this.#inTransaction = true;
   }
 

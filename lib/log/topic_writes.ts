@@ -55,12 +55,11 @@ export interface TopicMeta {
  */
 export class TopicWriter implements TransactionHooks {
   #s: Record<
-    "get" | "slots" | "insTopic" | "insPart" | "max" | "version",
+    "get" | "slots" | "insTopic" | "insPart" | "max",
     StatementSync
   >;
   #topics = new Map<string, TopicMeta>();
   #next = new Map<number, number>();
-  #version = -1;
   #rr = new RoundRobin();
   #insert: BulkInsert;
 
@@ -86,7 +85,6 @@ export class TopicWriter implements TransactionHooks {
       max: p(
         "SELECT max(pos) AS m FROM topic_records WHERE pos >= ? AND pos < ?",
       ),
-      version: p("PRAGMA data_version"),
     };
   }
 
@@ -107,10 +105,8 @@ export class TopicWriter implements TransactionHooks {
   }
 
   /** Drops cached next offsets when another connection committed meanwhile. */
-  begin(): void {
-    const v = (this.#s.version.get() as { data_version: number }).data_version;
-    if (v !== this.#version) this.#next.clear();
-    this.#version = v;
+  begin(othersWrote = true): void {
+    if (othersWrote) this.#next.clear();
   }
 
   /** The whole transaction rolled back: cached offsets may be ahead of the file. */
