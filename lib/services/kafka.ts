@@ -17,14 +17,10 @@ import {
 } from "./kafka_config.ts";
 import {
   assertPortsFree,
-  pidFileStatus,
-  type Service,
+  pidFileService,
   serviceDir,
   type ServiceHandle,
   type ServiceStartOptions,
-  type ServiceStateOptions,
-  type ServiceStatus,
-  stopByPidFile,
   waitUntilReady,
   writePidFile,
 } from "./service.ts";
@@ -51,14 +47,6 @@ async function start(options: KafkaStartOptions): Promise<ServiceHandle> {
   const dir = await Deno.realPath(
     await mkdirp(serviceDir(options.stateDir, NAME)),
   );
-  const current = await status(options);
-  if (current.running && current.endpoint && current.pid) {
-    logger.info("kafka already running", {
-      endpoint: current.endpoint,
-      pid: current.pid,
-    });
-    return { endpoint: current.endpoint, pid: current.pid };
-  }
   const port = options.port ?? KAFKA_DEFAULT_PORT;
   const controllerPort = options.controllerPort ?? port + 1;
   await assertPortsFree(NAME, [port, controllerPort]);
@@ -149,14 +137,6 @@ async function brokerAnswers(endpoint: string, port: number): Promise<boolean> {
   }
 }
 
-function stop(options: ServiceStateOptions): Promise<void> {
-  return stopByPidFile(options.stateDir, NAME, { timeoutMs: 20_000 });
-}
-
-function status(options: ServiceStateOptions): Promise<ServiceStatus> {
-  return pidFileStatus(options.stateDir, NAME);
-}
-
 /**
  * The local Kafka broker as a {@linkcode Service}: `start` fetches the jars when missing,
  * formats the storage on first use and waits until the broker answers a metadata request.
@@ -170,15 +150,12 @@ function status(options: ServiceStateOptions): Promise<ServiceStatus> {
  * await kafkaService.stop({ stateDir });
  * ```
  */
-export const kafkaService: Service & {
-  start(options: KafkaStartOptions): Promise<ServiceHandle>;
-} = {
+export const kafkaService = pidFileService({
   name: NAME,
   start,
-  stop,
-  status,
+  stopTimeoutMs: 20_000,
   env: (endpoint) => ({ KAFKA_BROKERS: endpoint }),
-};
+});
 
 async function mkdirp(dir: string): Promise<string> {
   await Deno.mkdir(dir, { recursive: true });

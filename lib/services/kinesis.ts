@@ -15,14 +15,10 @@ import { silentLogger } from "../logger.ts";
 import { canConnect, freePort, spawnDetached } from "./process.ts";
 import {
   assertPortsFree,
-  pidFileStatus,
-  type Service,
+  pidFileService,
   serviceDir,
   type ServiceHandle,
   type ServiceStartOptions,
-  type ServiceStateOptions,
-  type ServiceStatus,
-  stopByPidFile,
   waitUntilReady,
   writePidFile,
 } from "./service.ts";
@@ -56,14 +52,6 @@ async function start(options: KinesisStartOptions): Promise<ServiceHandle> {
   const dir = serviceDir(options.stateDir, NAME);
   await Deno.mkdir(dir, { recursive: true });
   const abs = await Deno.realPath(dir);
-  const current = await status(options);
-  if (current.running && current.endpoint && current.pid) {
-    logger.info("kinesis already running", {
-      endpoint: current.endpoint,
-      pid: current.pid,
-    });
-    return { endpoint: current.endpoint, pid: current.pid };
-  }
   const port = options.port ?? KINESIS_DEFAULT_PORT;
   const tlsPort = options.tlsPort ?? freePort();
   await assertPortsFree(NAME, [port, tlsPort]);
@@ -113,17 +101,6 @@ async function mockAnswers(endpoint: string, port: number): Promise<boolean> {
   return true;
 }
 
-function stop(options: ServiceStateOptions): Promise<void> {
-  // Data lives in memory only, so there is nothing to flush; and kinesis-mock's graceful
-  // shutdown waits for half-open connections (e.g. a bare TCP probe of its TLS port) for
-  // many seconds, so SIGKILL follows SIGTERM soon.
-  return stopByPidFile(options.stateDir, NAME, { timeoutMs: 3_000 });
-}
-
-function status(options: ServiceStateOptions): Promise<ServiceStatus> {
-  return pidFileStatus(options.stateDir, NAME);
-}
-
 /**
  * kinesis-mock as a {@linkcode Service}: `start` runs it on 127.0.0.1 and waits until
  * ListStreams answers; `stop` ends only the PID of its PID file.
@@ -137,12 +114,12 @@ function status(options: ServiceStateOptions): Promise<ServiceStatus> {
  * await kinesisService.stop({ stateDir });
  * ```
  */
-export const kinesisService: Service & {
-  start(options: KinesisStartOptions): Promise<ServiceHandle>;
-} = {
+export const kinesisService = pidFileService({
   name: NAME,
   start,
-  stop,
-  status,
+  // Data lives in memory only, so there is nothing to flush; and kinesis-mock's graceful
+  // shutdown waits for half-open connections (e.g. a bare TCP probe of its TLS port) for
+  // many seconds, so SIGKILL follows SIGTERM soon.
+  stopTimeoutMs: 3_000,
   env: (endpoint) => ({ KINESIS_ENDPOINT: endpoint }),
-};
+});

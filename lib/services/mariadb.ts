@@ -17,18 +17,13 @@ import {
   requireMariadbProgram,
   runProgram,
 } from "./mariadb_setup.ts";
-import { canConnect, isAlive, spawnDetached } from "./process.ts";
+import { canConnect, spawnDetached } from "./process.ts";
 import {
   assertPortsFree,
-  pidFileStatus,
-  readPidFile,
-  type Service,
+  pidFileService,
   serviceDir,
   type ServiceHandle,
   type ServiceStartOptions,
-  type ServiceStateOptions,
-  type ServiceStatus,
-  stopByPidFile,
   waitUntilReady,
   writePidFile,
 } from "./service.ts";
@@ -52,7 +47,7 @@ export function mariadbUrl(port: number): string {
   return `mysql://pinterest:pinterest@127.0.0.1:${port}/pinterest`;
 }
 
-/** Options of {@linkcode startMariadb}. */
+/** Options of `mariadbService.start`. */
 export interface MariadbStartOptions extends ServiceStartOptions {
   /** Rows to seed when the tables are absent or empty (default 11,000; 0 skips seeding). */
   seedRows?: number;
@@ -74,27 +69,14 @@ async function rowsPresent(url: string): Promise<number> {
 }
 
 /**
- * Starts MariaDB on 127.0.0.1 (or reuses the one of the same state dir), waits until it answers,
- * creates the `pinterest` database and user, and seeds the course tables when they are absent.
- *
- * @example
- * ```ts
- * import { startMariadb, stopMariadb } from "./mariadb.ts";
- * const stateDir = await Deno.makeTempDir();
- * const { endpoint } = await startMariadb({ stateDir, port: 3307, seedRows: 1000 });
- * console.log(endpoint); // mysql://pinterest:pinterest@127.0.0.1:3307/pinterest
- * await stopMariadb({ stateDir });
- * ```
+ * Starts MariaDB on 127.0.0.1, waits until it answers, creates the `pinterest` database and
+ * user, and seeds the course tables when they are absent (`mariadbService.start` first reuses
+ * a running server of the same state dir).
  */
-export async function startMariadb(
+async function start(
   options: MariadbStartOptions,
 ): Promise<ServiceHandle> {
   const { stateDir, logger: log } = options;
-  const running = await readPidFile(stateDir, NAME);
-  if (running && (await isAlive(running.pid, running.marker))) {
-    log?.info("mariadb already running", { pid: running.pid });
-    return { endpoint: running.endpoint, pid: running.pid };
-  }
   await Deno.mkdir(serviceDir(stateDir, NAME), { recursive: true });
   const dir = await Deno.realPath(serviceDir(stateDir, NAME));
   const paths = {
@@ -144,47 +126,21 @@ export async function startMariadb(
 }
 
 /**
- * Stops the MariaDB started with this state dir (only the PID of its PID file).
- *
- * @example
- * ```ts
- * import { stopMariadb } from "./mariadb.ts";
- * await stopMariadb({ stateDir: ".cache/services" });
- * ```
- */
-export function stopMariadb(options: ServiceStateOptions): Promise<void> {
-  return stopByPidFile(options.stateDir, NAME, { timeoutMs: 30_000 });
-}
-
-/**
- * Whether the MariaDB of this state dir runs, and its URL.
- *
- * @example
- * ```ts
- * import { mariadbStatus } from "./mariadb.ts";
- * console.log((await mariadbStatus({ stateDir: ".cache/services" })).running);
- * ```
- */
-export function mariadbStatus(
-  options: ServiceStateOptions,
-): Promise<ServiceStatus> {
-  return pidFileStatus(options.stateDir, NAME);
-}
-
-/**
- * The MariaDB service for `deno task services up|down|status`; `env` gives `SOURCE_URL`.
+ * The MariaDB service for `deno task services up|down|status`: `start` runs MariaDB on
+ * 127.0.0.1 (or reuses the one of the same state dir) and seeds it; `env` gives `SOURCE_URL`.
  *
  * @example
  * ```ts
  * import { mariadbService } from "./mariadb.ts";
- * const handle = await mariadbService.start({ stateDir: ".cache/services" });
+ * const stateDir = await Deno.makeTempDir();
+ * const handle = await mariadbService.start({ stateDir, port: 3307, seedRows: 1000 });
  * console.log(mariadbService.env?.(handle.endpoint)); // { SOURCE_URL: "mysql://..." }
+ * await mariadbService.stop({ stateDir });
  * ```
  */
-export const mariadbService: Service = {
+export const mariadbService = pidFileService({
   name: NAME,
-  start: startMariadb,
-  stop: stopMariadb,
-  status: mariadbStatus,
+  start,
+  stopTimeoutMs: 30_000,
   env: (endpoint) => ({ SOURCE_URL: endpoint }),
-};
+});

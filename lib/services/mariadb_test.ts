@@ -7,13 +7,7 @@ import assert from "node:assert/strict";
 import { BackendError } from "../errors.ts";
 import { openMysqlSource } from "../source/mysql_source.ts";
 import { createGenerator, SourceAccessError } from "../source/mod.ts";
-import {
-  mariadbService,
-  mariadbStatus,
-  mariadbUrl,
-  startMariadb,
-  stopMariadb,
-} from "./mariadb.ts";
+import { mariadbService, mariadbUrl } from "./mariadb.ts";
 import { findMariadbProgram } from "./mariadb_setup.ts";
 import { canConnect, freePort, isAlive } from "./process.ts";
 import { readPidFile } from "./service.ts";
@@ -33,7 +27,7 @@ Deno.test({
     const stateDir = await Deno.makeTempDir({ prefix: "mariadb_test_" });
     const port = freePort();
     try {
-      const handle = await startMariadb({
+      const handle = await mariadbService.start({
         stateDir,
         port,
         seedRows: 300,
@@ -50,7 +44,7 @@ Deno.test({
       assert.ok(
         cmdline.includes(`${await Deno.realPath(stateDir)}/mariadb/data`),
       );
-      assert.deepEqual(await mariadbStatus({ stateDir }), {
+      assert.deepEqual(await mariadbService.status({ stateDir }), {
         running: true,
         endpoint: handle.endpoint,
         pid: handle.pid,
@@ -77,14 +71,16 @@ Deno.test({
       u.password = "not-the-password";
       await assert.rejects(openMysqlSource(u.toString()), SourceAccessError);
 
-      await stopMariadb({ stateDir });
+      await mariadbService.stop({ stateDir });
       assert.equal(await isAlive(handle.pid), false);
       assert.equal(await canConnect("127.0.0.1", port), false);
-      assert.deepEqual(await mariadbStatus({ stateDir }), { running: false });
+      assert.deepEqual(await mariadbService.status({ stateDir }), {
+        running: false,
+      });
       assert.equal(await readPidFile(stateDir, "mariadb"), null);
-      await stopMariadb({ stateDir });
+      await mariadbService.stop({ stateDir });
     } finally {
-      await stopMariadb({ stateDir });
+      await mariadbService.stop({ stateDir });
       await Deno.remove(stateDir, { recursive: true });
     }
   },
@@ -100,7 +96,7 @@ Deno.test({
     const port = (listener.addr as Deno.NetAddr).port;
     try {
       await assert.rejects(
-        startMariadb({ stateDir, port, seedRows: 0 }),
+        mariadbService.start({ stateDir, port, seedRows: 0 }),
         (err) => {
           assert.ok(err instanceof BackendError);
           assert.match(

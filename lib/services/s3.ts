@@ -17,14 +17,10 @@ import { silentLogger } from "../logger.ts";
 import { spawnDetached } from "./process.ts";
 import {
   assertPortsFree,
-  pidFileStatus,
-  type Service,
+  pidFileService,
   serviceDir,
   type ServiceHandle,
   type ServiceStartOptions,
-  type ServiceStateOptions,
-  type ServiceStatus,
-  stopByPidFile,
   waitUntilReady,
   writePidFile,
 } from "./service.ts";
@@ -53,14 +49,6 @@ export interface S3StartOptions extends ServiceStartOptions {
 
 async function start(options: S3StartOptions): Promise<ServiceHandle> {
   const logger = options.logger ?? silentLogger;
-  const current = await status(options);
-  if (current.running && current.endpoint && current.pid) {
-    logger.info("s3 already running", {
-      endpoint: current.endpoint,
-      pid: current.pid,
-    });
-    return { endpoint: current.endpoint, pid: current.pid };
-  }
   const port = options.port ?? S3_DEFAULT_PORT;
   await assertPortsFree(NAME, [port]);
 
@@ -117,14 +105,6 @@ async function answers(endpoint: string): Promise<boolean> {
   }
 }
 
-function stop(options: ServiceStateOptions): Promise<void> {
-  return stopByPidFile(options.stateDir, NAME, { timeoutMs: 10_000 });
-}
-
-function status(options: ServiceStateOptions): Promise<ServiceStatus> {
-  return pidFileStatus(options.stateDir, NAME);
-}
-
 /**
  * s3rver as a {@linkcode Service}.
  *
@@ -137,12 +117,9 @@ function status(options: ServiceStateOptions): Promise<ServiceStatus> {
  * await s3Service.stop({ stateDir });
  * ```
  */
-export const s3Service: Service & {
-  start(options: S3StartOptions): Promise<ServiceHandle>;
-} = {
+export const s3Service = pidFileService({
   name: NAME,
   start,
-  stop,
-  status,
+  stopTimeoutMs: 10_000,
   env: (endpoint) => ({ S3_ENDPOINT: endpoint, S3_BUCKET: S3_DEFAULT_BUCKET }),
-};
+});

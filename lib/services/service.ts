@@ -196,6 +196,58 @@ export async function stopByPidFile(
   await removePidFile(stateDir, name);
 }
 
+/** Options of {@linkcode pidFileService}. */
+export interface PidFileServiceOptions<S extends ServiceStartOptions> {
+  /** The service's short name (its state folder and PID file). */
+  name: string;
+  /** Starts the server; it must write the PID file (see {@linkcode writePidFile}). */
+  start(options: S): Promise<ServiceHandle>;
+  /** How long `stop` waits after SIGTERM before SIGKILL, in ms. */
+  stopTimeoutMs: number;
+  /** Environment variables a pipeline sets to use the server. */
+  env(endpoint: string): Record<string, string>;
+}
+
+/**
+ * A {@linkcode Service} whose process is known by its PID file: `start` returns the running
+ * server of the PID file when there is one (else calls `options.start`), `stop` is
+ * {@linkcode stopByPidFile} with the given timeout and `status` is {@linkcode pidFileStatus}.
+ *
+ * @example
+ * ```ts
+ * import { pidFileService } from "./service.ts";
+ * const demo = pidFileService({
+ *   name: "demo",
+ *   start: () => Promise.reject(new Error("not in this example")),
+ *   stopTimeoutMs: 1_000,
+ *   env: (endpoint) => ({ DEMO_URL: endpoint }),
+ * });
+ * console.log(await demo.status({ stateDir: await Deno.makeTempDir() })); // { running: false }
+ * ```
+ */
+export function pidFileService<S extends ServiceStartOptions>(
+  options: PidFileServiceOptions<S>,
+): Service & { start(options: S): Promise<ServiceHandle> } {
+  const { name, stopTimeoutMs } = options;
+  return {
+    name,
+    async start(o: S) {
+      const current = await pidFileStatus(o.stateDir, name);
+      if (current.running && current.endpoint && current.pid) {
+        o.logger?.info(`${name} already running`, {
+          endpoint: current.endpoint,
+          pid: current.pid,
+        });
+        return { endpoint: current.endpoint, pid: current.pid };
+      }
+      return await options.start(o);
+    },
+    stop: (o) => stopByPidFile(o.stateDir, name, { timeoutMs: stopTimeoutMs }),
+    status: (o) => pidFileStatus(o.stateDir, name),
+    env: options.env,
+  };
+}
+
 /**
  * Throws a `BackendError` naming the first of `ports` on 127.0.0.1 that another process holds.
  *

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { BackendError } from "../errors.ts";
 import { spawnDetached } from "./process.ts";
 import {
+  pidFileService,
   pidFileStatus,
   readPidFile,
   stopByPidFile,
@@ -88,6 +89,46 @@ Deno.test("waitUntilReady: resolves once the probe answers; a silent server time
     assert.deepEqual(await pidFileStatus(stateDir, "demo"), { running: false });
     await stopByPidFile(stateDir, "demo", { timeoutMs: 1000 });
   } finally {
+    await Deno.remove(stateDir, { recursive: true });
+  }
+});
+
+Deno.test("pidFileService: start runs the server once, then returns the running one; stop ends it", async () => {
+  const stateDir = await Deno.makeTempDir();
+  const logFile = `${stateDir}/demo.out`;
+  const starts: number[] = [];
+  const demo = pidFileService({
+    name: "demo",
+    async start(options) {
+      const pid = spawnDetached("sleep", ["30"], { logFile });
+      await writePidFile(options.stateDir, "demo", {
+        pid,
+        endpoint: "127.0.0.1:7",
+        marker: "sleep",
+      });
+      starts.push(pid);
+      return { endpoint: "127.0.0.1:7", pid };
+    },
+    stopTimeoutMs: 1_000,
+    env: (endpoint) => ({ DEMO_URL: endpoint }),
+  });
+  try {
+    assert.deepEqual(await demo.status({ stateDir }), { running: false });
+    const first = await demo.start({ stateDir });
+    const again = await demo.start({ stateDir });
+    assert.deepEqual(again, first);
+    assert.deepEqual(starts, [first.pid]);
+    assert.deepEqual(await demo.status({ stateDir }), {
+      running: true,
+      endpoint: "127.0.0.1:7",
+      pid: first.pid,
+    });
+    assert.deepEqual(demo.env?.(first.endpoint), { DEMO_URL: "127.0.0.1:7" });
+    await demo.stop({ stateDir });
+    assert.deepEqual(await demo.status({ stateDir }), { running: false });
+    assert.equal(await readPidFile(stateDir, "demo"), null);
+  } finally {
+    await demo.stop({ stateDir });
     await Deno.remove(stateDir, { recursive: true });
   }
 });
