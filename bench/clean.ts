@@ -9,7 +9,8 @@
  * clean, dedup (`cleanTopic`), and write the Parquet table (`sinkParquetFile`, as the
  * warehouse does, without its fsync and rename). It prints rows/s and CPU seconds per table,
  * the load average (the machine may be shared), and the peak memory of the cleaning process
- * (`Deno.memoryUsage().rss`, sampled every 50 ms and between steps).
+ * (`Deno.memoryUsage().rss`, sampled every 50 ms and between steps), and the host's steal
+ * share per table (this is a shared virtual machine; see `host_steal.ts`).
  *
  * ```sh
  * deno task bench:clean [--posts 1000000] [--object-records 5000] [--dir .data/bench/clean] [--keep]
@@ -32,6 +33,7 @@ import {
   type TableFigure,
   TABLES,
 } from "./clean_support.ts";
+import { cpuTimesReader, stealPercent } from "./host_steal.ts";
 
 /** Parquet codecs the benchmark accepts. */
 const CODECS = ["snappy", "lz4", "zstd", "uncompressed"] as const;
@@ -117,8 +119,10 @@ export async function measureCleaning(
     () => (sampledRss = Math.max(sampledRss, Deno.memoryUsage().rss));
   const timer = setInterval(sample, 50);
   const figures: TableFigure[] = [];
+  const hostCpu = cpuTimesReader();
   try {
     for (const table of TABLES) {
+      const host0 = hostCpu?.();
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const { clean, summary } = await cleanTopic(store, table, {
@@ -131,6 +135,7 @@ export async function measureCleaning(
       });
       const t2 = performance.now();
       const cpu = process.cpuUsage(cpu0);
+      const host1 = hostCpu?.();
       const { size } = await Deno.stat(join(out, `${table}.parquet`));
       sample();
       figures.push({
@@ -142,6 +147,9 @@ export async function measureCleaning(
         rowsPerSecond: summary.records / ((t2 - t0) / 1000),
         cpuSeconds: (cpu.user + cpu.system) / 1e6,
         parquetBytes: size,
+        hostStealPercent: host0 && host1
+          ? stealPercent(host0, host1)
+          : undefined,
       });
     }
   } finally {

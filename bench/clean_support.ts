@@ -39,6 +39,8 @@ export interface TableFigure {
   cpuSeconds: number;
   /** Size of the Parquet file written. */
   parquetBytes: number;
+  /** Share of the machine's CPU time the hypervisor gave to other guests meanwhile, %. */
+  hostStealPercent?: number;
 }
 
 /**
@@ -103,7 +105,8 @@ function loadAverage(): string {
 
 /**
  * The figures as a table: wall time split into read+parse+clean+dedup and Parquet writing,
- * rows/s over the whole, and CPU seconds (all threads), with the machine's load average.
+ * rows/s over the whole, CPU seconds (all threads) and the host's steal share, with the
+ * machine's load average.
  *
  * @example
  * ```ts
@@ -118,7 +121,7 @@ export function formatFigures(
 ): string {
   const lines = [
     `cores: ${navigator.hardwareConcurrency}, load average: ${loadAverage()}`,
-    "table    records   raw NDJSON  read+clean+dedup  parquet     rows/s  CPU s  parquet size",
+    "table    records   raw NDJSON  read+clean+dedup  parquet     rows/s  CPU s  parquet size  host steal %",
   ];
   for (const f of figures) {
     lines.push([
@@ -130,6 +133,8 @@ export function formatFigures(
       Math.round(f.rowsPerSecond).toLocaleString("en-US").padStart(10),
       f.cpuSeconds.toFixed(1).padStart(6),
       mb(f.parquetBytes).padStart(12),
+      (f.hostStealPercent === undefined ? "n/a" : f.hostStealPercent.toFixed(1))
+        .padStart(12),
     ].join("  "));
   }
   return lines.join("\n");

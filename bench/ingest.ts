@@ -38,6 +38,7 @@ import { parseArgs } from "node:util";
 import { ensureTopology, serveGateway } from "../lib/gateway/mod.ts";
 import { openEmbeddedLog } from "../lib/log/mod.ts";
 import { formatKafkaReport, measureKafkaIngest } from "./ingest_kafka.ts";
+import { cpuTimesReader } from "./host_steal.ts";
 import { type LoadResult, measureGateway } from "./ingest_load.ts";
 
 const { values } = parseArgs({
@@ -165,6 +166,7 @@ function table(rows: LoadResult[]): string {
     "max ms",
     "failed",
     "server CPU ms/req",
+    "host steal %",
   ];
   const body = rows.map((r) => [
     r.scenario,
@@ -177,6 +179,7 @@ function table(rows: LoadResult[]): string {
     r.serverCpuMsPerRequest === undefined
       ? "n/a"
       : fmt(r.serverCpuMsPerRequest, 3),
+    r.hostStealPercent === undefined ? "n/a" : fmt(r.hostStealPercent, 1),
   ]);
   const widths = head.map((h, i) =>
     Math.max(h.length, ...body.map((row) => row[i].length))
@@ -231,6 +234,7 @@ if (import.meta.main) {
       seconds: SECONDS,
       rate: Number(values.rate),
       serverCpuSeconds: gw.cpuSeconds,
+      hostCpu: cpuTimesReader(),
       client: CLIENT,
     });
     console.log();

@@ -38,6 +38,7 @@ export const SAMPLE_PIN = {
   category: "diy-and-crafts",
 };
 
+import { type CpuTimes, stealPercent } from "./host_steal.ts";
 import { RawHttpSender } from "./raw_http.ts";
 import {
   closedLoop,
@@ -70,6 +71,8 @@ export interface MeasureGatewayOptions {
   apiKey?: string;
   /** Reads the server's CPU time in seconds; adds `serverCpuMsPerRequest` to results. */
   serverCpuSeconds?: () => number;
+  /** Reads the machine's CPU time counters; adds `hostStealPercent` to results. */
+  hostCpu?: () => CpuTimes;
   /**
    * HTTP client: `fetch` (default) or `raw`, a minimal keep-alive HTTP/1.1 client
    * (`raw_http.ts`) that leaves more of a small machine's CPU to the server.
@@ -124,10 +127,19 @@ async function serverSettled(
   }
 }
 
+/** Options of {@linkcode runScenarios}. */
+export interface RunScenariosOptions {
+  /** Reads the server's CPU time in seconds. */
+  serverCpuSeconds?: () => number;
+  /** Reads the machine's CPU time counters (`cpuTimesReader()` of `host_steal.ts`). */
+  hostCpu?: () => CpuTimes;
+}
+
 /**
  * Runs scenarios one after the other; when `serverCpuSeconds` is given (a reader of the
  * server's CPU time), each result carries the server CPU time per request, and each
- * scenario starts once the server has settled after the previous one.
+ * scenario starts once the server has settled after the previous one; with `hostCpu`, each
+ * carries the host's steal share over its measured seconds.
  *
  * @example
  * ```ts
@@ -141,18 +153,20 @@ async function serverSettled(
  */
 export async function runScenarios(
   scenarios: Scenario[],
-  serverCpuSeconds?: () => number,
+  options: RunScenariosOptions = {},
 ): Promise<LoadResult[]> {
+  const { serverCpuSeconds, hostCpu } = options;
   const results: LoadResult[] = [];
   for (const sc of scenarios) {
     if (serverCpuSeconds && results.length > 0) {
       await serverSettled(serverCpuSeconds);
     }
     let cpu0 = serverCpuSeconds?.() ?? 0;
-    const timer = setTimeout(
-      () => cpu0 = serverCpuSeconds?.() ?? 0,
-      sc.warmupSeconds * 1000,
-    );
+    let host0 = hostCpu?.();
+    const timer = setTimeout(() => {
+      cpu0 = serverCpuSeconds?.() ?? 0;
+      host0 = hostCpu?.();
+    }, sc.warmupSeconds * 1000);
     const run = await sc.run();
     clearTimeout(timer);
     const result = summarize(sc.name, run.latencies, {
@@ -162,6 +176,9 @@ export async function runScenarios(
     if (serverCpuSeconds) {
       result.serverCpuMsPerRequest = ((serverCpuSeconds() - cpu0) * 1000) /
         result.requests;
+    }
+    if (hostCpu && host0) {
+      result.hostStealPercent = stealPercent(host0, hostCpu());
     }
     results.push(result);
   }
@@ -248,5 +265,8 @@ export async function measureGateway(
     warmupSeconds: 0,
     run: () => openLoop(single, { rate, seconds }),
   });
-  return await runScenarios(scenarios, options.serverCpuSeconds);
+  return await runScenarios(scenarios, {
+    serverCpuSeconds: options.serverCpuSeconds,
+    hostCpu: options.hostCpu,
+  });
 }

@@ -27,6 +27,8 @@ export interface LoadResult {
   maxMs: number;
   /** Server CPU time per request, when the server's CPU time could be read. */
   serverCpuMsPerRequest?: number;
+  /** Share of the machine's CPU time the hypervisor gave to other guests meanwhile, %. */
+  hostStealPercent?: number;
 }
 
 /** A request maker: sends one request, resolves to whether it was answered 200. */
