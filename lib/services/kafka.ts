@@ -28,14 +28,12 @@ import {
 /** Default client port (`KAFKA_BROKERS=127.0.0.1:9092`); the controller uses the next one. */
 export const KAFKA_DEFAULT_PORT = 9092;
 
-/** Options of {@linkcode kafkaService}'s `start`. */
+/** Options of {@linkcode kafkaService}'s `start` (`readyTimeoutMs` default: 90,000). */
 export interface KafkaStartOptions extends ServiceStartOptions {
   /** KRaft controller port (default `port + 1`). */
   controllerPort?: number;
   /** JVM heap limit in MiB (default 512). */
   heapMb?: number;
-  /** How long to wait for the broker to answer, ms (default 90000). */
-  readyTimeoutMs?: number;
   /** Where the jars are cached (default `.cache/kafka` of the repository). */
   jarsCacheDir?: string;
 }

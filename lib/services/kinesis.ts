@@ -31,7 +31,7 @@ import {
 /** Default plain-HTTP port (`KINESIS_ENDPOINT=http://127.0.0.1:4567`). */
 export const KINESIS_DEFAULT_PORT = 4567;
 
-/** Options of {@linkcode kinesisService}'s `start`. */
+/** Options of {@linkcode kinesisService}'s `start` (`readyTimeoutMs` default: 60,000). */
 export interface KinesisStartOptions extends ServiceStartOptions {
   /** Port of the TLS listener (default: a free port). */
   tlsPort?: number;
@@ -39,8 +39,6 @@ export interface KinesisStartOptions extends ServiceStartOptions {
   initializeStreams?: string;
   /** Delay of CreateStream, DeleteStream and resharding calls (default `100ms`). */
   operationDuration?: string;
-  /** How long to wait until ListStreams answers, ms (default 60,000). */
-  readyTimeoutMs?: number;
   /** kinesis-mock's `LOG_LEVEL` (default `WARN`). */
   logLevel?: string;
 }

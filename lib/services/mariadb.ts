@@ -47,14 +47,12 @@ export function mariadbUrl(port: number): string {
   return `mysql://pinterest:pinterest@127.0.0.1:${port}/pinterest`;
 }
 
-/** Options of `mariadbService.start`. */
+/** Options of `mariadbService.start` (`readyTimeoutMs` default: 60,000). */
 export interface MariadbStartOptions extends ServiceStartOptions {
   /** Rows to seed when the tables are absent or empty (default 11,000; 0 skips seeding). */
   seedRows?: number;
   /** Generator seed for the seeding (default 42). */
   seed?: number;
-  /** Longest wait for the server to answer (default 60,000 ms). */
-  timeoutMs?: number;
 }
 
 async function rowsPresent(url: string): Promise<number> {
@@ -97,7 +95,7 @@ async function start(
   }
   const pid = spawnDetached(server, mariadbdArgs(paths, port), { logFile });
   await writePidFile(stateDir, NAME, { pid, endpoint, marker: paths.dataDir });
-  const timeoutMs = options.timeoutMs ?? 60_000;
+  const timeoutMs = options.readyTimeoutMs ?? 60_000;
   const bootstrap = [
     "--no-defaults",
     `--socket=${paths.socket}`,

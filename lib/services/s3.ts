@@ -39,12 +39,10 @@ const SERVER_SCRIPT = fileURLToPath(
   new URL("./s3rver_atomic.cjs", import.meta.url),
 );
 
-/** Options of {@linkcode s3Service}'s `start`. */
+/** Options of {@linkcode s3Service}'s `start` (`readyTimeoutMs` default: 30,000). */
 export interface S3StartOptions extends ServiceStartOptions {
   /** Buckets to create (default `pinterest-lake`). */
   buckets?: string[];
-  /** How long to wait for the server to answer, ms (default 30,000). */
-  readyTimeoutMs?: number;
 }
 
 async function start(options: S3StartOptions): Promise<ServiceHandle> {

@@ -18,6 +18,8 @@ export interface ServiceStartOptions {
   port?: number;
   /** Progress messages (default: silent). */
   logger?: Logger;
+  /** How long to wait for the server to answer, ms; each service has its documented default. */
+  readyTimeoutMs?: number;
 }
 
 /** Options of {@linkcode Service.stop} and {@linkcode Service.status}. */
