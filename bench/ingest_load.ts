@@ -265,8 +265,5 @@ export async function measureGateway(
     warmupSeconds: 0,
     run: () => openLoop(single, { rate, seconds }),
   });
-  return await runScenarios(scenarios, {
-    serverCpuSeconds: options.serverCpuSeconds,
-    hostCpu: options.hostCpu,
-  });
+  return await runScenarios(scenarios, options);
 }
