@@ -1,5 +1,6 @@
 /**
- * How much CPU time the hypervisor gave to other guests while a benchmark ran ("steal").
+ * How much CPU time the hypervisor gave to other guests while a benchmark ran ("steal"),
+ * and the `/proc` reader the benchmarks share.
  *
  * This machine is a virtual machine on a shared host: the same code measures very
  * differently when neighbours are busy. The benchmarks print the steal share of each
@@ -55,8 +56,7 @@ export function stealPercent(before: CpuTimes, after: CpuTimes): number {
 
 /**
  * A reader of this machine's CPU time counters, or undefined where `/proc/stat` cannot be
- * read. It runs `cat` (the benchmarks have `--allow-run`; Deno asks for `--allow-all` to
- * read `/proc` directly).
+ * read (see {@linkcode readProcText}).
  *
  * @example
  * ```ts
@@ -70,15 +70,8 @@ export function stealPercent(before: CpuTimes, after: CpuTimes): number {
  */
 export function cpuTimesReader(): (() => CpuTimes) | undefined {
   const read = () => {
-    const out = new Deno.Command("cat", {
-      args: ["/proc/stat"],
-      stderr: "null",
-    })
-      .outputSync();
-    const times = parseCpuTimes(new TextDecoder().decode(out.stdout));
-    if (!out.success || times === undefined) {
-      throw new Error("no cpu line in /proc/stat");
-    }
+    const times = parseCpuTimes(readProcText("/proc/stat"));
+    if (times === undefined) throw new Error("no cpu line in /proc/stat");
     return times;
   };
   try {
@@ -87,4 +80,21 @@ export function cpuTimesReader(): (() => CpuTimes) | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The text of a `/proc` file, read with `cat`: the benchmarks have `--allow-run`, while Deno
+ * asks for `--allow-all` to read `/proc` directly. Throws when `cat` fails.
+ *
+ * @example
+ * ```ts
+ * import { readProcText } from "./host_steal.ts";
+ * if (Deno.build.os === "linux") console.log(readProcText("/proc/loadavg").length > 0); // true
+ * ```
+ */
+export function readProcText(path: string): string {
+  const out = new Deno.Command("cat", { args: [path], stderr: "null" })
+    .outputSync();
+  if (!out.success) throw new Error(`cannot read ${path}`);
+  return new TextDecoder().decode(out.stdout);
 }

@@ -38,7 +38,7 @@ import { parseArgs } from "node:util";
 import { ensureTopology, serveGateway } from "../lib/gateway/mod.ts";
 import { openEmbeddedLog } from "../lib/log/mod.ts";
 import { formatKafkaReport, measureKafkaIngest } from "./ingest_kafka.ts";
-import { cpuTimesReader } from "./host_steal.ts";
+import { cpuTimesReader, readProcText } from "./host_steal.ts";
 import { type LoadResult, measureGateway } from "./ingest_load.ts";
 
 const { values } = parseArgs({
@@ -85,12 +85,7 @@ function procCpuSeconds(pid: number): (() => number) | undefined {
   const path = `/proc/${pid}/stat`;
   const read = () => {
     // Fields after the ")" that ends the command name: utime is the 12th, stime the 13th.
-    // Deno asks for --allow-all to read /proc directly; `cat` needs only --allow-run.
-    const out = new Deno.Command("cat", { args: [path], stderr: "null" })
-      .outputSync();
-    const fields = new TextDecoder().decode(out.stdout).split(") ")[1].split(
-      " ",
-    );
+    const fields = readProcText(path).split(") ")[1].split(" ");
     return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
   };
   try {
