@@ -171,40 +171,58 @@ export function formatEmulateResult(result: EmulateJobResult): string {
   const lines = [formatSummary(result.emulation), ""];
   if (result.sink) {
     lines.push(
-      `Sink: ${result.sink.recordsWritten} records in ${result.sink.objectsWritten} objects`,
+      `Sink: ${count(result.sink.recordsWritten, "record")} in ${
+        count(result.sink.objectsWritten, "object")
+      }`,
     );
   }
   const p = result.processing;
   if (p) {
     const tables = Object.entries(p.batch.tables).map(([name, t]) =>
-      `${name} ${t.rows}`
+      `${name} ${t.rows.toLocaleString("en-US")}`
     ).join(", ");
     const streams = Object.entries(p.streamTables).map(([name, n]) =>
-      `${name} ${n}`
+      `${name} ${n.toLocaleString("en-US")}`
     ).join(", ");
     lines.push(
-      `Batch: ${tables} rows (unique on ind); ${p.batch.quarantined} quarantined`,
-      `Stream: ${p.stream.records} records in ${p.stream.batches} micro-batches; tables: ${streams}`,
+      `Batch: ${tables} rows (unique on ind); ${
+        p.batch.quarantined.toLocaleString("en-US")
+      } quarantined`,
+      `Stream: ${count(p.stream.records, "record")} in ${
+        count(p.stream.batches, "micro-batch", "micro-batches")
+      }; tables: ${streams}`,
     );
   }
+  const seeded = result.seededRows === undefined
+    ? ""
+    : ` (seeded ${count(result.seededRows, "row")} per table)`;
+  const places: [string, string][] = [
+    ["source", `${result.locations.source}${seeded}`],
+    ["api", result.locations.api],
+    ["lake", result.locations.lake],
+  ];
+  if (p) {
+    places.push(["warehouse", p.paths.warehouse], [
+      "stream tables",
+      p.paths.stream,
+    ]);
+  }
+  const width = Math.max(...places.map(([label]) => label.length)) + 1;
   lines.push(
     "Where the data is:",
-    `  source: ${result.locations.source}${
-      result.seededRows ? ` (seeded ${result.seededRows} rows per table)` : ""
-    }`,
-    `  api:    ${result.locations.api}`,
-    `  lake:   ${result.locations.lake}`,
+    ...places.map(([label, where]) =>
+      `  ${`${label}:`.padEnd(width)} ${where}`
+    ),
   );
-  if (p) {
-    lines.push(
-      `  warehouse: ${p.paths.warehouse}`,
-      `  stream tables: ${p.paths.stream}`,
-    );
-  }
   if (p?.metrics) {
     lines.push("", "The nine metrics:", "", formatResults(p.metrics.results));
   }
   return lines.join("\n");
+}
+
+/** `n` with thousands separators and the noun in the right number: "1 object", "3 objects". */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 }
 
 async function main(args: string[]): Promise<number> {

@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import type { EmulationSummary } from "../emulator/mod.ts";
+import type { TableSummary } from "../batch/mod.ts";
+import { formatEmulateResult } from "./emulate.ts";
+
+const emulation: EmulationSummary = {
+  mode: "both",
+  posts: 1,
+  postsOk: 1,
+  postsFailed: 0,
+  count: 1,
+  topics: { "pinterest.pin": 1 },
+  streams: {},
+  recordsAccepted: 1,
+  recordsFailed: 0,
+  failures: {},
+  retries: 0,
+  elapsedMs: 1000,
+  postsPerSecond: 1,
+  recordsPerSecond: 1,
+  stopped: "count",
+};
+
+function table(rows: number): TableSummary {
+  return {
+    objects: 1,
+    records: rows,
+    quarantined: 0,
+    duplicates: 0,
+    rows,
+    elapsedMs: 1,
+  };
+}
+
+/** The lines of `text` from the first one that starts with `from`. */
+function linesFrom(text: string, from: string): string[] {
+  const lines = text.split("\n");
+  return lines.slice(lines.findIndex((l) => l.startsWith(from)));
+}
+
+Deno.test("formatEmulateResult: counts with separators and number, aligned places", () => {
+  const text = formatEmulateResult({
+    emulation,
+    sink: {
+      recordsWritten: 12_000,
+      objectsWritten: 1,
+      duplicatesDropped: 0,
+      staleDropped: 0,
+      rewinds: 0,
+      partitions: [],
+    },
+    locations: { source: "src.db", lake: "/lake", api: "http://h:1" },
+    seededRows: 11_000,
+    processing: {
+      batch: {
+        tables: { pin: table(4_000), geo: table(4_000), user: table(3_999) },
+        quarantined: 1_001,
+        warehouseDir: "wh",
+        elapsedMs: 1,
+      },
+      stream: {
+        batches: 1,
+        records: 1_500,
+        rows: {},
+        failures: 0,
+        lastBatchId: 1,
+      },
+      streamTables: { stream_pin: 1_500 },
+      paths: { warehouse: "wh", stream: "st" },
+    },
+  });
+  assert.deepEqual(linesFrom(text, "Sink:"), [
+    "Sink: 12,000 records in 1 object",
+    "Batch: pin 4,000, geo 4,000, user 3,999 rows (unique on ind); 1,001 quarantined",
+    "Stream: 1,500 records in 1 micro-batch; tables: stream_pin 1,500",
+    "Where the data is:",
+    "  source:        src.db (seeded 11,000 rows per table)",
+    "  api:           http://h:1",
+    "  lake:          /lake",
+    "  warehouse:     wh",
+    "  stream tables: st",
+  ]);
+});
+
+Deno.test("formatEmulateResult: without processing or seeding, three places and plurals", () => {
+  const text = formatEmulateResult({
+    emulation,
+    sink: {
+      recordsWritten: 1,
+      objectsWritten: 2,
+      duplicatesDropped: 0,
+      staleDropped: 0,
+      rewinds: 0,
+      partitions: [],
+    },
+    locations: { source: "src.db", lake: "/lake", api: "http://h:1" },
+  });
+  assert.deepEqual(linesFrom(text, "Sink:"), [
+    "Sink: 1 record in 2 objects",
+    "Where the data is:",
+    "  source: src.db",
+    "  api:    http://h:1",
+    "  lake:   /lake",
+  ]);
+});
