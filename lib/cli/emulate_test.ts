@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { EmulationSummary } from "../emulator/mod.ts";
 import type { TableSummary } from "../batch/mod.ts";
+import type { SinkStats } from "../sink/mod.ts";
 import { formatEmulateResult } from "./emulate.ts";
 
 const emulation: EmulationSummary = {
@@ -32,6 +33,17 @@ function table(rows: number): TableSummary {
   };
 }
 
+function sink(recordsWritten: number, objectsWritten: number): SinkStats {
+  return {
+    recordsWritten,
+    objectsWritten,
+    duplicatesDropped: 0,
+    staleDropped: 0,
+    rewinds: 0,
+    partitions: [],
+  };
+}
+
 /** The lines of `text` from the first one that starts with `from`. */
 function linesFrom(text: string, from: string): string[] {
   const lines = text.split("\n");
@@ -41,14 +53,7 @@ function linesFrom(text: string, from: string): string[] {
 Deno.test("formatEmulateResult: counts with separators and number, aligned places", () => {
   const text = formatEmulateResult({
     emulation,
-    sink: {
-      recordsWritten: 12_000,
-      objectsWritten: 1,
-      duplicatesDropped: 0,
-      staleDropped: 0,
-      rewinds: 0,
-      partitions: [],
-    },
+    sink: sink(12_000, 1),
     locations: { source: "src.db", lake: "/lake", api: "http://h:1" },
     seededRows: 11_000,
     processing: {
@@ -85,14 +90,7 @@ Deno.test("formatEmulateResult: counts with separators and number, aligned place
 Deno.test("formatEmulateResult: without processing or seeding, three places and plurals", () => {
   const text = formatEmulateResult({
     emulation,
-    sink: {
-      recordsWritten: 1,
-      objectsWritten: 2,
-      duplicatesDropped: 0,
-      staleDropped: 0,
-      rewinds: 0,
-      partitions: [],
-    },
+    sink: sink(1, 2),
     locations: { source: "src.db", lake: "/lake", api: "http://h:1" },
   });
   assert.deepEqual(linesFrom(text, "Sink:"), [
