@@ -80,7 +80,7 @@ export async function runBatch(
     }
     if (Object.values(tables).every((t) => t.objects === 0)) {
       logger.warn(
-        `the lake has no objects under topics/${prefix}.*: run \`deno task emulate\` first`,
+        `the lake has no objects under topics/${prefix}.*: no batch-mode post has reached it yet (\`deno task emulate\` posts in both modes by default; \`--mode stream\` posts to the streams only)`,
         { lake: options.store.location },
       );
     }

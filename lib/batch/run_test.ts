@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openDirStore } from "../lake/mod.ts";
 import type { ObjectStore } from "../lake/types.ts";
+import { silentLogger } from "../logger.ts";
 import { runBatch } from "./run.ts";
 import { readWarehouse, WAREHOUSE_TABLES } from "./warehouse.ts";
 
@@ -198,14 +199,19 @@ Deno.test("batch: a store without local files (read into memory) writes the same
   await Deno.remove(root, { recursive: true });
 });
 
-Deno.test("batch: an empty lake writes empty tables with the clean columns", async () => {
+Deno.test("batch: an empty lake writes empty tables with the clean columns and warns why", async () => {
   const root = await Deno.makeTempDir();
   const warehouseDir = join(root, "warehouse");
+  const warnings: string[] = [];
   const summary = await runBatch({
     store: openDirStore(join(root, "lake")),
     warehouseDir,
+    logger: { ...silentLogger, warn: (m) => warnings.push(m) },
   });
   assert.equal(summary.tables.pin.rows, 0);
+  assert.deepEqual(warnings, [
+    "the lake has no objects under topics/pinterest.*: no batch-mode post has reached it yet (`deno task emulate` posts in both modes by default; `--mode stream` posts to the streams only)",
+  ]);
   const w = await readWarehouse(warehouseDir, WAREHOUSE_TABLES);
   assert.deepEqual(w.geo.columns, [
     "ind",

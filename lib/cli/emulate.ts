@@ -216,6 +216,11 @@ export function formatEmulateResult(result: EmulateJobResult): string {
   );
   if (p?.metrics) {
     lines.push("", "The nine metrics:", "", formatResults(p.metrics.results));
+  } else if (p && Object.values(p.batch.tables).every((t) => t.rows === 0)) {
+    lines.push(
+      "",
+      "The nine metrics: not computed, the batch tables are empty. They are cleaned from the lake, which only batch-mode posts fill (--mode batch or both).",
+    );
   }
   return lines.join("\n");
 }

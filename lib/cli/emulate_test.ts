@@ -101,3 +101,39 @@ Deno.test("formatEmulateResult: without processing or seeding, three places and 
     "  lake:   /lake",
   ]);
 });
+
+Deno.test("formatEmulateResult: stream-only processing says why the metrics are missing", () => {
+  const text = formatEmulateResult({
+    emulation,
+    sink: sink(0, 0),
+    locations: { source: "src.db", lake: "/lake", api: "http://h:1" },
+    processing: {
+      batch: {
+        tables: { pin: table(0), geo: table(0), user: table(0) },
+        quarantined: 0,
+        warehouseDir: "wh",
+        elapsedMs: 1,
+      },
+      stream: {
+        batches: 2,
+        records: 30,
+        rows: {},
+        failures: 0,
+        lastBatchId: 2,
+      },
+      streamTables: { stream_pin: 10 },
+      paths: { warehouse: "wh", stream: "st" },
+    },
+  });
+  assert.deepEqual(linesFrom(text, "Stream:"), [
+    "Stream: 30 records in 2 micro-batches; tables: stream_pin 10",
+    "Where the data is:",
+    "  source:        src.db",
+    "  api:           http://h:1",
+    "  lake:          /lake",
+    "  warehouse:     wh",
+    "  stream tables: st",
+    "",
+    "The nine metrics: not computed, the batch tables are empty. They are cleaned from the lake, which only batch-mode posts fill (--mode batch or both).",
+  ]);
+});
