@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { EmulationSummary } from "../emulator/mod.ts";
 import type { TableSummary } from "../batch/mod.ts";
+import type { ProcessingResult } from "../pipeline/mod.ts";
 import type { SinkStats } from "../sink/mod.ts";
 import { formatEmulateResult } from "./emulate.ts";
 
@@ -44,6 +45,36 @@ function sink(recordsWritten: number, objectsWritten: number): SinkStats {
   };
 }
 
+/** Processing results: batch tables of `rows` rows each, `streamRecords` in `batches`. */
+function processing(
+  rows: [number, number, number],
+  quarantined: number,
+  streamRecords: number,
+  batches: number,
+): ProcessingResult {
+  return {
+    batch: {
+      tables: {
+        pin: table(rows[0]),
+        geo: table(rows[1]),
+        user: table(rows[2]),
+      },
+      quarantined,
+      warehouseDir: "wh",
+      elapsedMs: 1,
+    },
+    stream: {
+      batches,
+      records: streamRecords,
+      rows: {},
+      failures: 0,
+      lastBatchId: batches,
+    },
+    streamTables: { stream_pin: streamRecords },
+    paths: { warehouse: "wh", stream: "st" },
+  };
+}
+
 /** The lines of `text` from the first one that starts with `from`. */
 function linesFrom(text: string, from: string): string[] {
   const lines = text.split("\n");
@@ -56,23 +87,7 @@ Deno.test("formatEmulateResult: counts with separators and number, aligned place
     sink: sink(12_000, 1),
     locations: { source: "src.db", lake: "/lake", api: "http://h:1" },
     seededRows: 11_000,
-    processing: {
-      batch: {
-        tables: { pin: table(4_000), geo: table(4_000), user: table(3_999) },
-        quarantined: 1_001,
-        warehouseDir: "wh",
-        elapsedMs: 1,
-      },
-      stream: {
-        batches: 1,
-        records: 1_500,
-        rows: {},
-        failures: 0,
-        lastBatchId: 1,
-      },
-      streamTables: { stream_pin: 1_500 },
-      paths: { warehouse: "wh", stream: "st" },
-    },
+    processing: processing([4_000, 4_000, 3_999], 1_001, 1_500, 1),
   });
   assert.deepEqual(linesFrom(text, "Sink:"), [
     "Sink: 12,000 records in 1 object",
@@ -107,26 +122,10 @@ Deno.test("formatEmulateResult: stream-only processing says why the metrics are 
     emulation,
     sink: sink(0, 0),
     locations: { source: "src.db", lake: "/lake", api: "http://h:1" },
-    processing: {
-      batch: {
-        tables: { pin: table(0), geo: table(0), user: table(0) },
-        quarantined: 0,
-        warehouseDir: "wh",
-        elapsedMs: 1,
-      },
-      stream: {
-        batches: 2,
-        records: 30,
-        rows: {},
-        failures: 0,
-        lastBatchId: 2,
-      },
-      streamTables: { stream_pin: 10 },
-      paths: { warehouse: "wh", stream: "st" },
-    },
+    processing: processing([0, 0, 0], 0, 30, 2),
   });
   assert.deepEqual(linesFrom(text, "Stream:"), [
-    "Stream: 30 records in 2 micro-batches; tables: stream_pin 10",
+    "Stream: 30 records in 2 micro-batches; tables: stream_pin 30",
     "Where the data is:",
     "  source:        src.db",
     "  api:           http://h:1",
