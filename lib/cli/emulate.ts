@@ -26,7 +26,7 @@ import {
   type EmulateJobOptions,
   type EmulateJobResult,
   runEmulateJob,
-} from "../pipeline/emulate.ts";
+} from "../pipeline/mod.ts";
 
 const USAGE = `Usage: deno task emulate [options]
   --count N         posts to make (default 500)
