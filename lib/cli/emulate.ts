@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { isAbsolute, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config/settings.ts";
 import {
@@ -158,6 +159,15 @@ export function parseEmulateArgs(args: string[]): EmulateArgs {
   };
 }
 
+/** `path` relative to the working directory when it lies inside it; URLs stay as they are. */
+function shownPath(path: string): string {
+  if (!isAbsolute(path)) return path;
+  const inside = relative(Deno.cwd(), path);
+  return inside === "" || inside.startsWith("..") || isAbsolute(inside)
+    ? path
+    : inside;
+}
+
 /**
  * Readable end-of-run report: the emulation summary, the sink's counts and where the data is.
  *
@@ -169,13 +179,11 @@ export function parseEmulateArgs(args: string[]): EmulateArgs {
  */
 export function formatEmulateResult(result: EmulateJobResult): string {
   const lines = [formatSummary(result.emulation), ""];
-  if (result.sink) {
-    lines.push(
-      `Sink: ${count(result.sink.recordsWritten, "record")} in ${
-        count(result.sink.objectsWritten, "object")
-      }`,
-    );
-  }
+  lines.push(
+    `Sink: ${count(result.sink.recordsWritten, "record")} in ${
+      count(result.sink.objectsWritten, "object")
+    }`,
+  );
   const p = result.processing;
   if (p) {
     const tables = Object.entries(p.batch.tables).map(([name, t]) =>
@@ -196,15 +204,21 @@ export function formatEmulateResult(result: EmulateJobResult): string {
   const seeded = result.seededRows === undefined
     ? ""
     : ` (seeded ${count(result.seededRows, "row")} per table)`;
+  const { locations } = result;
   const places: [string, string][] = [
-    ["source", `${result.locations.source}${seeded}`],
-    ["api", result.locations.api],
-    ["lake", result.locations.lake],
+    ["source", `${shownPath(locations.source)}${seeded}`],
+    [
+      "api",
+      `${locations.api}${
+        locations.inProcess ? " (in-process gateway, stopped at the end)" : ""
+      }`,
+    ],
+    ["lake", shownPath(locations.lake)],
   ];
   if (p) {
-    places.push(["warehouse", p.paths.warehouse], [
+    places.push(["warehouse", shownPath(p.paths.warehouse)], [
       "stream tables",
-      p.paths.stream,
+      shownPath(p.paths.stream),
     ]);
   }
   const width = Math.max(...places.map(([label]) => label.length)) + 1;

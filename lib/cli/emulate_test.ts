@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import type { EmulationSummary } from "../emulator/mod.ts";
 import type { TableSummary } from "../batch/mod.ts";
 import type { ProcessingResult } from "../pipeline/mod.ts";
@@ -85,7 +86,12 @@ Deno.test("formatEmulateResult: counts with separators and number, aligned place
   const text = formatEmulateResult({
     emulation,
     sink: sink(12_000, 1),
-    locations: { source: "src.db", lake: "/lake", api: "http://h:1" },
+    locations: {
+      source: "src.db",
+      lake: join(Deno.cwd(), ".data", "lake"),
+      api: "http://h:1",
+      inProcess: true,
+    },
     seededRows: 11_000,
     processing: processing([4_000, 4_000, 3_999], 1_001, 1_500, 1),
   });
@@ -95,8 +101,8 @@ Deno.test("formatEmulateResult: counts with separators and number, aligned place
     "Stream: 1,500 records in 1 micro-batch; tables: stream_pin 1,500",
     "Where the data is:",
     "  source:        src.db (seeded 11,000 rows per table)",
-    "  api:           http://h:1",
-    "  lake:          /lake",
+    "  api:           http://h:1 (in-process gateway, stopped at the end)",
+    `  lake:          ${join(".data", "lake")}`,
     "  warehouse:     wh",
     "  stream tables: st",
   ]);
@@ -106,7 +112,12 @@ Deno.test("formatEmulateResult: without processing or seeding, three places and 
   const text = formatEmulateResult({
     emulation,
     sink: sink(1, 2),
-    locations: { source: "src.db", lake: "/lake", api: "http://h:1" },
+    locations: {
+      source: "src.db",
+      lake: "/lake",
+      api: "http://h:1",
+      inProcess: false,
+    },
   });
   assert.deepEqual(linesFrom(text, "Sink:"), [
     "Sink: 1 record in 2 objects",
@@ -121,7 +132,12 @@ Deno.test("formatEmulateResult: stream-only processing says why the metrics are 
   const text = formatEmulateResult({
     emulation,
     sink: sink(0, 0),
-    locations: { source: "src.db", lake: "/lake", api: "http://h:1" },
+    locations: {
+      source: "src.db",
+      lake: "/lake",
+      api: "http://h:1",
+      inProcess: false,
+    },
     processing: processing([0, 0, 0], 0, 30, 2),
   });
   assert.deepEqual(linesFrom(text, "Stream:"), [

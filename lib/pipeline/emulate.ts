@@ -54,10 +54,16 @@ export interface EmulateJobOptions {
 /** What the job did. */
 export interface EmulateJobResult {
   emulation: EmulationSummary;
-  /** The in-process sink's counts; absent when posting to another API. */
-  sink?: SinkStats;
-  /** Where the source rows, the log and the lake are. */
-  locations: { source: string; lake: string; api: string };
+  /**
+   * The in-process sink's counts: it moves the profile's topics into the lake, whichever API
+   * the posts went to.
+   */
+  sink: SinkStats;
+  /**
+   * Where the source rows and the lake are, and the API the posts went to (`inProcess`: the
+   * job's own gateway, stopped when the job ends).
+   */
+  locations: { source: string; lake: string; api: string; inProcess: boolean };
   /** Batch, stream and metrics results, unless `process` was false. */
   processing?: ProcessingResult;
   /** Rows written to a freshly seeded source, when it had to be seeded. */
@@ -169,7 +175,12 @@ export async function runEmulateJob(
       emulation,
       sink: sink.stats,
       processing,
-      locations: { source: source.location, lake: runtime.lake.location, api },
+      locations: {
+        source: source.location,
+        lake: runtime.lake.location,
+        api,
+        inProcess: server !== undefined,
+      },
       seededRows,
     };
   } finally {
