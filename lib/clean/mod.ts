@@ -21,11 +21,9 @@ export {
   readParquetFile,
   runSql,
   scanNdjsonAsText,
-  scanNdjsonAsTextAsync,
   scanNdjsonFilesAsText,
   sinkParquetFile,
   strptimeExact,
-  writeParquetFile,
 } from "./polars.ts";
 export type {
   DataFrame,
@@ -34,7 +32,7 @@ export type {
   LazyDataFrame,
   ScanNdjsonFilesOptions,
   Series,
-  WriteParquetFileOptions,
+  SinkParquetFileOptions,
 } from "./polars.ts";
 export {
   CLEAN_COLUMNS,

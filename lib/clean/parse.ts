@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { scanNdjsonAsTextAsync, scanNdjsonFilesAsText } from "./polars.ts";
+import { scanNdjsonAsText, scanNdjsonFilesAsText } from "./polars.ts";
 import { type CleanTable, RAW_COLUMNS } from "./schema.ts";
 import {
   isBlankLine,
@@ -43,7 +43,7 @@ export async function parseRawNdjson(
   const fast = await withScratch(options, async (path) => {
     await writeChunks(path, chunks);
     try {
-      return await scanNdjsonAsTextAsync(path, RAW_COLUMNS[table]);
+      return await scanNdjsonAsText(path, RAW_COLUMNS[table]);
     } catch {
       return undefined;
     }

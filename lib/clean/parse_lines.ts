@@ -11,12 +11,7 @@
  *
  * @module
  */
-import {
-  type DataFrame,
-  LINE_COLUMN,
-  pl,
-  scanNdjsonAsTextAsync,
-} from "./polars.ts";
+import { type DataFrame, LINE_COLUMN, pl, scanNdjsonAsText } from "./polars.ts";
 import { type CleanTable, type QuarantineRow, RAW_COLUMNS } from "./schema.ts";
 
 /** Options of the NDJSON parsers (`parseRawRecords`, `parseRawNdjson`, `parseNdjsonFiles`). */
@@ -144,7 +139,7 @@ async function scanLines(
   await Deno.writeTextFile(path, indices.length === 0 ? "" : body);
   const columns = RAW_COLUMNS[table];
   if (indices.length === 0) return emptyRaw(columns);
-  const df = await scanNdjsonAsTextAsync(path, columns);
+  const df = await scanNdjsonAsText(path, columns);
   const lines = pl.Series(LINE_COLUMN, [...indices], pl.UInt32);
   return df.withColumns(lines);
 }

@@ -34,41 +34,21 @@ export const LINE_COLUMN = "_line";
 
 /**
  * Reads an NDJSON file with every named column as text (numbers, booleans and nested values
- * become their JSON text, as Spark's JSON reader does with a string schema). Adds `_line`, the
- * 0-based number of the non-blank line each row came from. Throws on a malformed line.
+ * become their JSON text, as Spark's JSON reader does with a string schema), on polars'
+ * thread pool: the JavaScript thread stays free (to read the next chunk) while polars parses.
+ * Adds `_line`, the 0-based number of the non-blank line each row came from. Throws on a
+ * malformed line.
  *
  * @example
  * ```ts
  * import { scanNdjsonAsText } from "./polars.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/a.ndjson`, '{"ind": 1, "country": "Chad"}\n');
- * const df = scanNdjsonAsText(`${dir}/a.ndjson`, ["ind", "country"]);
+ * const df = await scanNdjsonAsText(`${dir}/a.ndjson`, ["ind", "country"]);
  * console.log(df.toRecords()); // [{ _line: 0, ind: "1", country: "Chad" }]
  * ```
  */
-export function scanNdjsonAsText(
-  path: string,
-  columns: readonly string[],
-): DataFrame {
-  const schema = Object.fromEntries(columns.map((c) => [c, pl.Utf8]));
-  return pl.scanJson(path, { schema, rowIndexName: LINE_COLUMN })
-    .select(LINE_COLUMN, ...columns)
-    .collectSync();
-}
-
-/**
- * {@linkcode scanNdjsonAsText} on polars' thread pool: the JavaScript thread stays free (to
- * read the next chunk) while polars parses.
- *
- * @example
- * ```ts
- * import { scanNdjsonAsTextAsync } from "./polars.ts";
- * const dir = await Deno.makeTempDir();
- * await Deno.writeTextFile(`${dir}/a.ndjson`, '{"ind": 1}\n');
- * console.log((await scanNdjsonAsTextAsync(`${dir}/a.ndjson`, ["ind"])).height); // 1
- * ```
- */
-export async function scanNdjsonAsTextAsync(
+export async function scanNdjsonAsText(
   path: string,
   columns: readonly string[],
 ): Promise<DataFrame> {
@@ -173,38 +153,19 @@ interface NativeExpr {
   strToDatetime(...args: unknown[]): NativeExpr;
 }
 
-/** Options of {@linkcode writeParquetFile} and {@linkcode sinkParquetFile}. */
-export interface WriteParquetFileOptions {
+/** Options of {@linkcode sinkParquetFile}. */
+export interface SinkParquetFileOptions {
   /** Parquet compression codec; default `snappy` (Spark's default, and fast). */
   compression?: "uncompressed" | "snappy" | "zstd" | "lz4" | "gzip";
-  /** Rows per row group ({@linkcode sinkParquetFile} only); default 65,536. */
+  /** Rows per row group; default 65,536. */
   rowGroupSize?: number;
 }
 
 /**
- * Writes a DataFrame to a Parquet file (not atomically: write to a temp path and rename).
- *
- * @example
- * ```ts
- * import { pl, readParquetFile, writeParquetFile } from "./polars.ts";
- * const dir = await Deno.makeTempDir();
- * writeParquetFile(pl.DataFrame({ ind: [1, 2] }), `${dir}/t.parquet`);
- * console.log(readParquetFile(`${dir}/t.parquet`).height); // 2
- * ```
- */
-export function writeParquetFile(
-  df: DataFrame,
-  path: string,
-  options: WriteParquetFileOptions = {},
-): void {
-  df.writeParquet(path, { compression: options.compression ?? "snappy" });
-}
-
-/**
  * Writes a DataFrame to a Parquet file on polars' thread pool (the JavaScript thread stays
- * free), encoding row groups of `rowGroupSize` rows in parallel; the same table as
- * {@linkcode writeParquetFile}, written about twice as fast on two cores. Not atomic: write
- * to a temp path and rename.
+ * free), encoding row groups of `rowGroupSize` rows in parallel: the same table as polars'
+ * eager `writeParquet`, written about twice as fast on two cores. Not atomic: write to a temp
+ * path and rename.
  *
  * @example
  * ```ts
@@ -217,7 +178,7 @@ export function writeParquetFile(
 export async function sinkParquetFile(
   df: DataFrame,
   path: string,
-  options: WriteParquetFileOptions = {},
+  options: SinkParquetFileOptions = {},
 ): Promise<void> {
   await df.lazy().sinkParquet(path, {
     compression: options.compression ?? "snappy",
@@ -231,9 +192,9 @@ export async function sinkParquetFile(
  *
  * @example
  * ```ts
- * import { pl, readParquetFile, writeParquetFile } from "./polars.ts";
+ * import { pl, readParquetFile, sinkParquetFile } from "./polars.ts";
  * const dir = await Deno.makeTempDir();
- * writeParquetFile(pl.DataFrame({ a: ["x"] }), `${dir}/t.parquet`);
+ * await sinkParquetFile(pl.DataFrame({ a: ["x"] }), `${dir}/t.parquet`);
  * console.log(readParquetFile(`${dir}/t.parquet`).columns); // ["a"]
  * ```
  */
