@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { METRIC_NAMES, METRICS } from "./catalog.ts";
-import { runMetrics } from "./run.ts";
+import { metricsFromWarehouse, runMetrics } from "./run.ts";
+import { WarehouseEmptyError, writeWarehouse } from "../batch/mod.ts";
+import { pl } from "../clean/mod.ts";
 import { many, metric, type Post, tables } from "./test_util.ts";
 
 Deno.test("metrics: popular_category_by_country (ties by category, null keys and unjoined pins left out)", async () => {
@@ -83,4 +85,24 @@ Deno.test("metrics: all nine run on empty tables and give empty lists, keyed in 
   const out = await runMetrics({ tables: tables([]) });
   assert.deepEqual(Object.keys(out), [...METRIC_NAMES]);
   for (const m of METRICS) assert.deepEqual(out[m.name], [], m.name);
+});
+
+Deno.test("metrics: a warehouse whose tables are all empty asks for data first", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const empty = pl.DataFrame({ ind: pl.Series("ind", [], pl.Int64) });
+    await writeWarehouse(dir, { pin: empty, geo: empty, user: empty });
+    const error = await metricsFromWarehouse(dir).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof WarehouseEmptyError, String(error));
+    assert.equal(error.code, "WAREHOUSE_EMPTY");
+    assert.equal(
+      error.message,
+      `The warehouse in ${dir} has no rows: post some data with \`deno task emulate\`, then run \`deno task batch\` first.`,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

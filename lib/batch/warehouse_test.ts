@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { pl } from "../clean/mod.ts";
+import { WarehouseWriteError } from "./errors.ts";
+import { quarantineFrame, readWarehouse, writeWarehouse } from "./warehouse.ts";
+
+async function names(dir: string): Promise<string[]> {
+  return (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
+}
+
+Deno.test("warehouse: tables written are read back as written, and no staging folder is left", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeWarehouse(dir, {
+      geo: pl.DataFrame({ ind: [2, 1], country: ["Chad", null] }),
+      quarantine: quarantineFrame([
+        { table: "pin", reason: "missing ind", raw: "{}" },
+      ]),
+    });
+    assert.deepEqual(await names(dir), ["geo.parquet", "quarantine.parquet"]);
+    const back = await readWarehouse(dir, ["geo", "quarantine"]);
+    assert.deepEqual(back.geo.toRecords(), [
+      { ind: 2, country: "Chad" },
+      { ind: 1, country: null },
+    ]);
+    assert.deepEqual(back.quarantine.toRecords(), [
+      { table: "pin", reason: "missing ind", raw: "{}" },
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("warehouse: a failed write leaves every previous table as it was, and says so", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeWarehouse(dir, { geo: pl.DataFrame({ ind: [1] }) });
+    const next = pl.DataFrame({ ind: [7, 8] });
+    // `geo` is written first into the staging folder; the second table cannot be (its name
+    // names a folder that does not exist), so nothing may be renamed into place.
+    const error = await writeWarehouse(dir, { geo: next, "no/such": next })
+      .then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof WarehouseWriteError, String(error));
+    assert.equal(error.code, "WAREHOUSE_WRITE");
+    assert.deepEqual(error.context, { dir });
+    assert.match(
+      error.message,
+      /^Could not write the warehouse in .+ \(.+\); the previous tables are unchanged\. Check free space and permissions, then rerun `deno task batch`\.$/,
+    );
+    assert.deepEqual(await names(dir), ["geo.parquet"]);
+    const { geo } = await readWarehouse(dir, ["geo"]);
+    assert.deepEqual(geo.getColumn("ind").toArray(), [1]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("warehouse: a warehouse path under a file cannot be written", async () => {
+  const parent = await Deno.makeTempDir();
+  try {
+    const file = join(parent, "file");
+    await Deno.writeTextFile(file, "x");
+    const error = await writeWarehouse(join(file, "wh"), {
+      geo: pl.DataFrame({ ind: [1] }),
+    }).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof WarehouseWriteError, String(error));
+    assert.ok(
+      error.cause instanceof Deno.errors.NotADirectory,
+      String(error.cause),
+    );
+  } finally {
+    await Deno.remove(parent, { recursive: true });
+  }
+});
