@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import {
+  type Checkpoint,
+  CHECKPOINT_FILE,
+  readCheckpoint,
+  writeCheckpoint,
+} from "./checkpoint.ts";
+import { StreamCheckpointError } from "./errors.ts";
+import { SHARD_END } from "../log/mod.ts";
+
+const GOOD: Checkpoint = {
+  version: 1,
+  batchId: 3,
+  committedAt: 1_700_000_000_000,
+  positions: {
+    "streaming-p-pin": { "shardId-000000000000": "42" },
+    "streaming-p-geo": { "shardId-000000000001": SHARD_END },
+  },
+};
+
+Deno.test("checkpoint: written then read gives the same checkpoint; none yet gives batch 0", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    assert.deepEqual(await readCheckpoint(dir), {
+      version: 1,
+      batchId: 0,
+      positions: {},
+      committedAt: 0,
+    });
+    await writeCheckpoint(dir, GOOD);
+    assert.deepEqual(await readCheckpoint(dir), GOOD);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("checkpoint: a damaged file is refused with what is wrong with it", async () => {
+  const cases: [string, string][] = [
+    ["{", "is not valid JSON"],
+    ["[]", "has unknown version undefined"],
+    ["null", "is not an object"],
+    [JSON.stringify({ ...GOOD, version: 2 }), "has unknown version 2"],
+    [JSON.stringify({ ...GOOD, batchId: -1 }), "has no valid batchId"],
+    [JSON.stringify({ ...GOOD, batchId: 1.5 }), "has no valid batchId"],
+    [JSON.stringify({ ...GOOD, committedAt: "now" }), "has no committedAt"],
+    [JSON.stringify({ ...GOOD, positions: null }), "has no positions"],
+    [
+      JSON.stringify({ ...GOOD, positions: { s: 1 } }),
+      "has invalid positions for s",
+    ],
+    [
+      JSON.stringify({ ...GOOD, positions: { s: { "shard-1": "4x" } } }),
+      "has invalid sequence number for s/shard-1",
+    ],
+    [
+      JSON.stringify({ ...GOOD, positions: { s: { "shard-1": 4 } } }),
+      "has invalid sequence number for s/shard-1",
+    ],
+  ];
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/${CHECKPOINT_FILE}`;
+  try {
+    for (const [text, problem] of cases) {
+      await Deno.writeTextFile(path, text);
+      const error = await readCheckpoint(dir).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof StreamCheckpointError, text);
+      assert.equal(error.code, "STREAM_CHECKPOINT");
+      assert.deepEqual(error.context, { path });
+      assert.equal(
+        error.message,
+        `Stream checkpoint ${path}: ${problem}. Point the processor at another output ` +
+          `directory (--data-dir) or delete that directory to start over from the streams' start.`,
+        text,
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("checkpoint: a checkpoint path that cannot be read is an error, not a fresh start", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/${CHECKPOINT_FILE}`);
+    const error = await readCheckpoint(dir).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof StreamCheckpointError, String(error));
+    assert.match(error.message, /_checkpoint\.json: cannot be read\./);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
