@@ -164,6 +164,41 @@ Deno.test("topics: invalid partition -> InvalidPartitionError and nothing of tha
   });
 });
 
+Deno.test("topics: malformed appends and an empty group name are refused, naming the argument; nothing is written", async () => {
+  await withLog(async (log) => {
+    await log.topics.createTopic("t");
+    const ok = { value: enc.encode("ok") };
+    const cases: [unknown, string][] = [
+      [ok, 'Invalid records "object": must be an array'],
+      [
+        [ok, { value: "text" }],
+        "Invalid records[1].value: must be a Uint8Array (the JSON text of the value)",
+      ],
+      [
+        [ok, null],
+        "Invalid records[1].value: must be a Uint8Array (the JSON text of the value)",
+      ],
+      [[{ ...ok, key: 7 }], "Invalid records[0].key: must be a string or null"],
+    ];
+    for (const [records, message] of cases) {
+      await assert.rejects(
+        // deno-lint-ignore no-explicit-any
+        log.topics.append("t", records as any),
+        (e: unknown) =>
+          e instanceof InvalidArgumentError && e.message === message &&
+          e.code === "INVALID_ARGUMENT",
+      );
+    }
+    assert.deepEqual(await readAll(log, "t"), []);
+    await assert.rejects(
+      log.topics.consumer("", ["t"]),
+      (e: unknown) =>
+        e instanceof InvalidArgumentError &&
+        e.message === 'Invalid group "": must be a non-empty string',
+    );
+  });
+});
+
 Deno.test("topics: offsets continue densely after reopening the file", async () => {
   const dir = await Deno.makeTempDir({ prefix: "topic_log_test_" });
   const path = `${dir}/log.db`;
