@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "../errors.ts";
+import { isMysqlUrl, parseMysqlUrl, redactMysqlUrl } from "./mysql_url.ts";
+
+Deno.test("mysql url: mysql:// and mariadb:// name a database; paths do not", () => {
+  assert.equal(isMysqlUrl("mysql://u:p@h/db"), true);
+  assert.equal(isMysqlUrl("MariaDB://u@h/db"), true);
+  assert.equal(isMysqlUrl(".data/source.db"), false);
+  assert.equal(isMysqlUrl("/tmp/mysql://x"), false);
+});
+
+Deno.test("mysql url: parts, with the default port, IPv6 hosts and percent-encoded names", () => {
+  assert.deepEqual(parseMysqlUrl("mysql://pinterest:pw@127.0.0.1/pinterest"), {
+    host: "127.0.0.1",
+    port: 3306,
+    user: "pinterest",
+    password: "pw",
+    database: "pinterest",
+  });
+  assert.deepEqual(
+    parseMysqlUrl("mariadb://a%40b:p%2Fw%3A@[::1]:3307/my%20db"),
+    {
+      host: "::1",
+      port: 3307,
+      user: "a@b",
+      password: "p/w:",
+      database: "my db",
+    },
+  );
+  assert.deepEqual(parseMysqlUrl("mysql://root@db.internal/x"), {
+    host: "db.internal",
+    port: 3306,
+    user: "root",
+    password: "",
+    database: "x",
+  });
+});
+
+Deno.test("mysql url: the password never appears in messages", () => {
+  assert.equal(
+    redactMysqlUrl("mysql://pinterest:secret@127.0.0.1:3306/pinterest"),
+    "mysql://pinterest@127.0.0.1:3306/pinterest",
+  );
+  // Not a parsable URL: the password is cut out of the text all the same.
+  assert.equal(
+    redactMysqlUrl("mysql://me:secret@bad host/db"),
+    "mysql://me@bad host/db",
+  );
+});
+
+Deno.test("mysql url: malformed URLs are a ConfigError naming SOURCE_URL, without the password", () => {
+  const cases: [string, string][] = [
+    [
+      "mysql://me:secret@bad host/db",
+      'Invalid setting SOURCE_URL="mysql://me@bad host/db": is not a URL; expected mysql://user:password@host:port/database',
+    ],
+    [
+      "mysql://me:secret@host",
+      'Invalid setting SOURCE_URL="mysql://me@host": expected mysql://user:password@host:port/database',
+    ],
+    [
+      "mysql://me:secret@host/a/b",
+      'Invalid setting SOURCE_URL="mysql://me@host/a/b": expected mysql://user:password@host:port/database',
+    ],
+    [
+      "postgres://me:secret@host/db",
+      'Invalid setting SOURCE_URL="postgres://me@host/db": expected mysql://user:password@host:port/database',
+    ],
+  ];
+  for (const [url, message] of cases) {
+    assert.throws(
+      () => parseMysqlUrl(url),
+      (e: unknown) =>
+        e instanceof ConfigError && e.message === message &&
+        e.context.setting === "SOURCE_URL",
+      url,
+    );
+  }
+});
