@@ -16,6 +16,7 @@ import type {
 } from "./types.ts";
 import { InvalidArgumentError } from "./errors.ts";
 import type { LogCore } from "./log_core.ts";
+import { checkTopicRecords } from "./record_checks.ts";
 import { EmbeddedTopicConsumer } from "./topic_consumer.ts";
 import { TopicWriter } from "./topic_writes.ts";
 
@@ -100,14 +101,7 @@ export class EmbeddedTopicLog implements TopicLog {
     records: TopicRecordInput[],
   ): Promise<AppendResult[]> {
     this.#core.assertOpen();
-    if (!Array.isArray(records)) {
-      throw new InvalidArgumentError(
-        "records",
-        "must be an array",
-        typeof records,
-      );
-    }
-    records.forEach(checkRecord);
+    checkTopicRecords(records);
     return await this.#core.committer.submit(
       () => this.#writer.append(topic, records),
       { validatesFirst: true },
@@ -134,20 +128,5 @@ export class EmbeddedTopicLog implements TopicLog {
 
   close(): Promise<void> {
     return this.#onClose();
-  }
-}
-
-function checkRecord(r: TopicRecordInput, i: number): void {
-  if (!r || !(r.value instanceof Uint8Array)) {
-    throw new InvalidArgumentError(
-      `records[${i}].value`,
-      "must be a Uint8Array (the JSON text of the value)",
-    );
-  }
-  if (r.key !== undefined && r.key !== null && typeof r.key !== "string") {
-    throw new InvalidArgumentError(
-      `records[${i}].key`,
-      "must be a string or null",
-    );
   }
 }

@@ -22,7 +22,8 @@ import type { Admin, Kafka, KafkaClientOptions, Producer } from "./kafkajs.ts";
 import { createKafkaClient, Partitioners } from "./kafkajs.ts";
 import { joinGroup, type KafkaGroupOptions } from "./group.ts";
 import { GroupProducer } from "./producer.ts";
-import { checkRecords, partitionsOf, placeRecords } from "./topics.ts";
+import { checkTopicRecords } from "../../log/record_checks.ts";
+import { partitionsOf, placeRecords } from "./topics.ts";
 
 /** Tuning of {@linkcode KafkaTopicLog}. */
 export interface KafkaTopicLogOptions extends KafkaGroupOptions {
@@ -123,7 +124,7 @@ export class KafkaTopicLog implements TopicLog {
     topic: string,
     records: TopicRecordInput[],
   ): Promise<AppendResult[]> {
-    checkRecords(records);
+    checkTopicRecords(records);
     const partitions = await this.#partitions(topic, false);
     const placed = placeRecords(
       topic,

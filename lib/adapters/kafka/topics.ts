@@ -1,51 +1,14 @@
 /**
- * Checks and placement shared by the Kafka adapter's append path: the same record checks
- * and partition choice as the embedded log (explicit partition, else the key's murmur2
+ * Placement for the Kafka adapter's append path: the same partition choice as the embedded
+ * log (explicit partition, else the key's murmur2
  * hash, else round robin), so a record lands in the same partition on either tier.
  *
  * @module
  */
 import { TopicNotFoundError } from "../../errors.ts";
-import {
-  InvalidArgumentError,
-  InvalidPartitionError,
-} from "../../log/errors.ts";
+import { InvalidPartitionError } from "../../log/errors.ts";
 import type { TopicRecordInput } from "../../log/types.ts";
 import type { PlacedRecord } from "./producer.ts";
-
-/**
- * Throws `InvalidArgumentError` unless every record has a `Uint8Array` value and a string
- * (or absent) key.
- *
- * @example
- * ```ts
- * import { checkRecords } from "./topics.ts";
- * checkRecords([{ value: new Uint8Array([123, 125]) }]); // fine
- * ```
- */
-export function checkRecords(records: TopicRecordInput[]): void {
-  if (!Array.isArray(records)) {
-    throw new InvalidArgumentError(
-      "records",
-      "must be an array",
-      typeof records,
-    );
-  }
-  records.forEach((r, i) => {
-    if (!r || !(r.value instanceof Uint8Array)) {
-      throw new InvalidArgumentError(
-        `records[${i}].value`,
-        "must be a Uint8Array (the JSON text of the value)",
-      );
-    }
-    if (r.key !== undefined && r.key !== null && typeof r.key !== "string") {
-      throw new InvalidArgumentError(
-        `records[${i}].key`,
-        "must be a string or null",
-      );
-    }
-  });
-}
 
 /**
  * The partition count of `topic` in `known`, or `TopicNotFoundError`.
