@@ -15,7 +15,7 @@
  */
 import { parseArgs } from "node:util";
 import { ConfigError, PipelineError } from "../errors.ts";
-import { loadConfig, openRuntime } from "../config/mod.ts";
+import { loadConfig, openRuntime, type PipelineConfig } from "../config/mod.ts";
 import type { TopicLog } from "../log/types.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import { consoleLogger, type Logger } from "../logger.ts";
@@ -25,12 +25,11 @@ import { createSink, type SinkStats } from "../sink/mod.ts";
 
 /** Settings of `deno task sink`. */
 export interface SinkCliOptions {
-  /** `--profile` (default from `PIPELINE_PROFILE`, else `embedded`). */
-  profile?: string;
-  /** `--data-dir`: root of `log.db` and `lake/` in the embedded profile (default `.data`). */
-  dataDir: string;
-  /** `--prefix`: topics `{prefix}.pin|.geo|.user` (default `pinterest`). */
-  prefix: string;
+  /**
+   * Profile, data dir (embedded: `log.db` and `lake/` under it) and prefix (topics
+   * `{prefix}.pin|.geo|.user`), flags over `PIPELINE_PROFILE`, `DATA_DIR`, `PIPELINE_PREFIX`.
+   */
+  config: PipelineConfig;
   /** `--flush-size`: most records per object (default 500). */
   flushSize: number;
   /** `--rotate-interval-ms`: write a partial object after this long (default 10000). */
@@ -52,22 +51,25 @@ function positiveInt(flag: string, text: string): number {
 }
 
 /**
- * Parses the command line of `deno task sink`.
+ * Parses the command line (and environment) of `deno task sink`.
  *
  * @example
  * ```ts
  * import { parseSinkArgs } from "./sink.ts";
- * const o = parseSinkArgs(["--once", "--flush-size", "3"]);
- * console.log(o.once, o.flushSize, o.dataDir, o.prefix); // true 3 .data pinterest
+ * const o = parseSinkArgs(["--once", "--flush-size", "3"], {});
+ * console.log(o.once, o.flushSize, o.config.dataDir, o.config.prefix); // true 3 .data pinterest
  * ```
  */
-export function parseSinkArgs(args: string[]): SinkCliOptions {
+export function parseSinkArgs(
+  args: string[],
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+): SinkCliOptions {
   const { values } = parseArgs({
     args,
     options: {
       profile: { type: "string" },
-      "data-dir": { type: "string", default: ".data" },
-      prefix: { type: "string", default: "pinterest" },
+      "data-dir": { type: "string" },
+      prefix: { type: "string" },
       "flush-size": { type: "string", default: "500" },
       "rotate-interval-ms": { type: "string", default: "10000" },
       once: { type: "boolean", default: false },
@@ -76,9 +78,11 @@ export function parseSinkArgs(args: string[]): SinkCliOptions {
     },
   });
   return {
-    profile: values.profile,
-    dataDir: values["data-dir"],
-    prefix: values.prefix,
+    config: loadConfig({
+      profile: values.profile,
+      dataDir: values["data-dir"],
+      prefix: values.prefix,
+    }, { env }),
     flushSize: positiveInt("--flush-size", values["flush-size"]),
     rotateIntervalMs: positiveInt(
       "--rotate-interval-ms",
@@ -104,15 +108,17 @@ export interface SinkBackends {
  * @example
  * ```ts
  * import { openSinkBackends } from "./sink.ts";
- * const b = await openSinkBackends({ profile: "embedded", dataDir: await Deno.makeTempDir() });
+ * import { loadConfig } from "../config/mod.ts";
+ * const config = loadConfig({ dataDir: await Deno.makeTempDir() }, { env: {} });
+ * const b = await openSinkBackends(config);
  * console.log(b.lake.location);
  * await b.close();
  * ```
  */
 export async function openSinkBackends(
-  flags: { profile?: string; dataDir: string; prefix?: string },
+  config: PipelineConfig,
 ): Promise<SinkBackends> {
-  const runtime = await openRuntime(loadConfig(flags));
+  const runtime = await openRuntime(config);
   return {
     topics: runtime.topics,
     lake: runtime.lake,
@@ -149,10 +155,10 @@ export async function runSinkCli(
 ): Promise<SinkStats> {
   const opts = parseSinkArgs(args);
   const logger = options.logger ?? consoleLogger;
-  const backends = await openSinkBackends(opts);
+  const backends = await openSinkBackends(opts.config);
   const stop = stopOnSignals({ listen: !opts.once, signal: options.signal });
   try {
-    const { topics } = pipelineNames(opts.prefix);
+    const { topics } = pipelineNames(opts.config.prefix);
     await ensureTopics(backends.topics, topics);
     const sink = createSink({
       log: backends.topics,

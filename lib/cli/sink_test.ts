@@ -7,57 +7,64 @@ import { silentLogger } from "../logger.ts";
 import { parseSinkArgs, runSinkCli } from "./sink.ts";
 
 Deno.test("sink cli: defaults and flags", () => {
-  assert.deepEqual(parseSinkArgs([]), {
-    profile: undefined,
-    dataDir: ".data",
-    prefix: "pinterest",
+  const { config, ...rest } = parseSinkArgs([], {});
+  assert.equal(config.profile, "embedded");
+  assert.equal(config.dataDir, ".data");
+  assert.equal(config.prefix, "pinterest");
+  assert.deepEqual(rest, {
     flushSize: 500,
     rotateIntervalMs: 10000,
     once: false,
     idleMs: 1000,
     group: "s3-sink",
   });
-  assert.deepEqual(
-    parseSinkArgs([
-      "--profile=embedded",
-      "--data-dir",
-      "/tmp/x",
-      "--prefix",
-      "demo",
-      "--flush-size",
-      "3",
-      "--rotate-interval-ms",
-      "250",
-      "--once",
-      "--idle-ms",
-      "100",
-      "--group",
-      "g",
-    ]),
-    {
-      profile: "embedded",
-      dataDir: "/tmp/x",
-      prefix: "demo",
-      flushSize: 3,
-      rotateIntervalMs: 250,
-      once: true,
-      idleMs: 100,
-      group: "g",
-    },
-  );
+  const { config: flaggedConfig, ...flagged } = parseSinkArgs([
+    "--profile=embedded",
+    "--data-dir",
+    "/tmp/x",
+    "--prefix",
+    "demo",
+    "--flush-size",
+    "3",
+    "--rotate-interval-ms",
+    "250",
+    "--once",
+    "--idle-ms",
+    "100",
+    "--group",
+    "g",
+  ], { DATA_DIR: "/env/dir", PIPELINE_PREFIX: "env" });
+  assert.equal(flaggedConfig.dataDir, "/tmp/x");
+  assert.equal(flaggedConfig.prefix, "demo");
+  assert.deepEqual(flagged, {
+    flushSize: 3,
+    rotateIntervalMs: 250,
+    once: true,
+    idleMs: 100,
+    group: "g",
+  });
   for (
     const [flag, value] of [["--flush-size", "0"], [
       "--rotate-interval-ms",
       "1.5",
     ], ["--idle-ms", "x"]]
   ) {
-    assert.throws(() => parseSinkArgs([flag, value]), (e) => {
+    assert.throws(() => parseSinkArgs([flag, value], {}), (e) => {
       assert.ok(e instanceof ConfigError);
       assert.equal(e.context.setting, flag);
       return true;
     });
   }
-  assert.throws(() => parseSinkArgs(["--bogus"]), TypeError);
+  assert.throws(() => parseSinkArgs(["--bogus"], {}), TypeError);
+});
+
+Deno.test("sink cli: DATA_DIR and PIPELINE_PREFIX apply when the flags are absent, as for every stage", () => {
+  const { config } = parseSinkArgs([], {
+    DATA_DIR: "/env/dir",
+    PIPELINE_PREFIX: "env",
+  });
+  assert.equal(config.dataDir, "/env/dir");
+  assert.equal(config.prefix, "env");
 });
 
 Deno.test("sink cli: --once drains the three topics into the lake, exactly", async () => {
