@@ -21,8 +21,13 @@ import {
   openLake,
   type PipelineConfig,
 } from "../config/mod.ts";
-import { ConfigError, PipelineError } from "../errors.ts";
 import { consoleLogger, type Logger } from "../logger.ts";
+import {
+  type CliProgram,
+  COMMON_FLAGS,
+  formatUsage,
+  runCli,
+} from "./program.ts";
 
 /** Settings of `deno task batch`: the resolved configuration. */
 export type BatchCliOptions = PipelineConfig;
@@ -128,14 +133,29 @@ export async function runBatchCli(
   return summary;
 }
 
-if (import.meta.main) {
-  try {
-    await runBatchCli(Deno.args);
-  } catch (err) {
-    if (!(err instanceof PipelineError) && !(err instanceof TypeError)) {
-      throw err;
-    }
-    console.error(`batch: ${err.message}`);
-    Deno.exit(err instanceof ConfigError || err instanceof TypeError ? 2 : 1);
-  }
-}
+/** The usage text `deno task batch --help` prints. */
+export const BATCH_USAGE: string = formatUsage(
+  "batch [options]",
+  "Cleans every object the sink wrote to the lake into the warehouse: pin, geo, user and\nquarantine as Parquet under {data-dir}/warehouse/ (atomic replace; a rerun gives the same tables).",
+  [COMMON_FLAGS.dataDir, COMMON_FLAGS.prefix, COMMON_FLAGS.profile],
+);
+
+/**
+ * `deno task batch` as a program: `--help`, error messages and exit codes as every task has
+ * them (see `program.ts`).
+ *
+ * @example
+ * ```ts
+ * import { batchProgram } from "./batch.ts";
+ * console.log(batchProgram.usage.split("\n")[0]); // Usage: deno task batch [options]
+ * ```
+ */
+export const batchProgram: CliProgram = {
+  name: "batch",
+  usage: BATCH_USAGE,
+  run: async (args) => {
+    await runBatchCli(args);
+  },
+};
+
+if (import.meta.main) Deno.exit(await runCli(batchProgram, Deno.args));

@@ -20,7 +20,7 @@ import {
   formatSummary,
   parseMode,
 } from "../emulator/mod.ts";
-import { ConfigError, PipelineError } from "../errors.ts";
+import { ConfigError } from "../errors.ts";
 import { formatResults } from "../metrics/mod.ts";
 import { consoleLogger } from "../logger.ts";
 import {
@@ -28,20 +28,32 @@ import {
   type EmulateJobResult,
   runEmulateJob,
 } from "../pipeline/mod.ts";
+import {
+  type CliProgram,
+  COMMON_FLAGS,
+  formatUsage,
+  runCli,
+} from "./program.ts";
 
-const USAGE = `Usage: deno task emulate [options]
-  --count N         posts to make (default 500)
-  --duration S      stop after S seconds instead of a count
-  --rate R          posts per second (default: as fast as the API answers)
-  --concurrency C   posts in flight (default 4)
-  --mode M          batch | stream | both (default both)
-  --api URL         post to this API instead of the in-process gateway
-  --api-key K       sent as x-api-key
-  --seed N          seed of the random row picks (default: random)
-  --prefix P        topics P.pin|.geo|.user, streams streaming-P-* (default pinterest)
-  --profile P       embedded | local | aws (default embedded)
-  --data-dir D      generated data root (default .data)
-  --source S        SQLite path or mysql:// URL of the source tables`;
+/** The usage text `deno task emulate --help` prints. */
+export const EMULATE_USAGE: string = formatUsage(
+  "emulate [options]",
+  "The whole pipeline on one command: seeds the source when absent, posts random rows through\nthe gateway like users posting, sinks the topics into the lake, cleans the lake into the\nwarehouse, catches the stream tables up and prints the nine metrics. Ctrl-C stops posting;\nwhat was acknowledged is still processed.",
+  [
+    ["--count N", "posts to make (default 500)"],
+    ["--duration S", "stop after S seconds instead of a count"],
+    ["--rate R", "posts per second (default: as fast as the API answers)"],
+    ["--concurrency C", "posts in flight (default 4)"],
+    ["--mode M", "batch | stream | both (default both)"],
+    ["--api URL", "post to this API instead of the in-process gateway"],
+    ["--api-key K", "sent as x-api-key"],
+    ["--seed N", "seed of the random row picks (default: random)"],
+    ["--source S", "SQLite path or mysql:// URL of the source tables"],
+    COMMON_FLAGS.dataDir,
+    COMMON_FLAGS.prefix,
+    COMMON_FLAGS.profile,
+  ],
+);
 
 /** Parsed command line of `deno task emulate`. */
 export interface EmulateArgs {
@@ -69,7 +81,8 @@ function numberFlag(
 }
 
 /**
- * Parses `deno task emulate` arguments; throws `ConfigError` naming the bad flag.
+ * Parses `deno task emulate` arguments; throws `ConfigError` naming a flag with a bad value
+ * (and `parseArgs`' `TypeError` for an unknown flag).
  *
  * @example
  * ```ts
@@ -79,37 +92,27 @@ function numberFlag(
  * ```
  */
 export function parseEmulateArgs(args: string[]): EmulateArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      options: Object.fromEntries(
-        [
-          "count",
-          "duration",
-          "rate",
-          "concurrency",
-          "mode",
-          "api",
-          "api-key",
-          "seed",
-          "prefix",
-          "profile",
-          "data-dir",
-          "source",
-        ]
-          .map((name) => [name, { type: "string" as const }]),
-      ),
-    }));
-  } catch (cause) {
-    throw new ConfigError(
-      "arguments",
-      `${(cause as Error).message}\n${USAGE}`,
-      args.join(" "),
-      { cause },
-    );
-  }
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: Object.fromEntries(
+      [
+        "count",
+        "duration",
+        "rate",
+        "concurrency",
+        "mode",
+        "api",
+        "api-key",
+        "seed",
+        "prefix",
+        "profile",
+        "data-dir",
+        "source",
+      ]
+        .map((name) => [name, { type: "string" as const }]),
+    ),
+  });
   const v = values as Record<string, string | undefined>;
   const integer = (n: number) => Number.isInteger(n) && n >= 0;
   const positive = (n: number) => Number.isFinite(n) && n > 0;
@@ -273,12 +276,20 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-if (import.meta.main) {
-  try {
-    Deno.exit(await main(Deno.args));
-  } catch (e) {
-    if (!(e instanceof PipelineError)) throw e;
-    console.error(`emulate: ${e.message}`);
-    Deno.exit(2);
-  }
-}
+/**
+ * `deno task emulate` as a program: `--help`, error messages and exit codes as every task
+ * has them (see `program.ts`); exit code 1 when a record could not be posted.
+ *
+ * @example
+ * ```ts
+ * import { emulateProgram } from "./emulate.ts";
+ * console.log(emulateProgram.usage.split("\n")[0]); // Usage: deno task emulate [options]
+ * ```
+ */
+export const emulateProgram: CliProgram = {
+  name: "emulate",
+  usage: EMULATE_USAGE,
+  run: main,
+};
+
+if (import.meta.main) Deno.exit(await runCli(emulateProgram, Deno.args));

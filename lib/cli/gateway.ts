@@ -17,9 +17,15 @@
 
 import { parseArgs } from "node:util";
 import { loadConfig, openRuntime, type PipelineConfig } from "../config/mod.ts";
-import { ConfigError, PipelineError } from "../errors.ts";
+import { ConfigError } from "../errors.ts";
 import { ensureTopology, serveGateway } from "../gateway/mod.ts";
 import { stopOnSignals } from "./stop_signal.ts";
+import {
+  type CliProgram,
+  COMMON_FLAGS,
+  formatUsage,
+  runCli,
+} from "./program.ts";
 
 /** Default port of `deno task gateway`. */
 export const DEFAULT_GATEWAY_PORT = 8080;
@@ -127,14 +133,35 @@ export async function runGatewayCli(
   console.log("Gateway stopped.");
 }
 
-if (import.meta.main) {
-  try {
-    await runGatewayCli(Deno.args);
-  } catch (err) {
-    if (!(err instanceof PipelineError) && !(err instanceof TypeError)) {
-      throw err;
-    }
-    console.error(`gateway: ${err.message}`);
-    Deno.exit(2);
-  }
-}
+/** The usage text `deno task gateway --help` prints. */
+export const GATEWAY_USAGE: string = formatUsage(
+  "gateway [options]",
+  "Runs the ingestion API alone (Kafka REST Proxy v2 /topics and API Gateway /streams routes)\nover the profile's topics and streams, until Ctrl-C. GATEWAY_API_KEYS=k1,k2 requires x-api-key.",
+  [
+    ["--port N", "port to listen on (default 8080; 0 picks a free one)"],
+    ["--hostname H", "address to listen on (default 127.0.0.1)"],
+    COMMON_FLAGS.dataDir,
+    COMMON_FLAGS.prefix,
+    COMMON_FLAGS.profile,
+  ],
+);
+
+/**
+ * `deno task gateway` as a program: `--help`, error messages and exit codes as every task has
+ * them (see `program.ts`).
+ *
+ * @example
+ * ```ts
+ * import { gatewayProgram } from "./gateway.ts";
+ * console.log(gatewayProgram.usage.split("\n")[0]); // Usage: deno task gateway [options]
+ * ```
+ */
+export const gatewayProgram: CliProgram = {
+  name: "gateway",
+  usage: GATEWAY_USAGE,
+  run: async (args) => {
+    await runGatewayCli(args);
+  },
+};
+
+if (import.meta.main) Deno.exit(await runCli(gatewayProgram, Deno.args));

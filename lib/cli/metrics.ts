@@ -16,12 +16,17 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config/settings.ts";
-import { ConfigError, PipelineError } from "../errors.ts";
 import {
   formatResults,
   type MetricResults,
   metricsFromWarehouse,
 } from "../metrics/mod.ts";
+import {
+  type CliProgram,
+  COMMON_FLAGS,
+  formatUsage,
+  runCli,
+} from "./program.ts";
 
 /** Settings of `deno task metrics`. */
 export interface MetricsCliOptions {
@@ -86,14 +91,32 @@ export async function runMetricsCli(
   return results;
 }
 
-if (import.meta.main) {
-  try {
-    await runMetricsCli(Deno.args);
-  } catch (err) {
-    if (!(err instanceof PipelineError) && !(err instanceof TypeError)) {
-      throw err;
-    }
-    console.error(`metrics: ${err.message}`);
-    Deno.exit(err instanceof ConfigError || err instanceof TypeError ? 2 : 1);
-  }
-}
+/** The usage text `deno task metrics --help` prints. */
+export const METRICS_USAGE: string = formatUsage(
+  "metrics [options]",
+  "Prints the nine course answers computed from the batch tables in {data-dir}/warehouse/\n(written by `deno task batch`).",
+  [
+    ["--json", 'one JSON object { "<name>": [ {row}, ... ], ... } on stdout'],
+    COMMON_FLAGS.dataDir,
+  ],
+);
+
+/**
+ * `deno task metrics` as a program: `--help`, error messages and exit codes as every task has
+ * them (see `program.ts`).
+ *
+ * @example
+ * ```ts
+ * import { metricsProgram } from "./metrics.ts";
+ * console.log(metricsProgram.usage.split("\n")[0]); // Usage: deno task metrics [options]
+ * ```
+ */
+export const metricsProgram: CliProgram = {
+  name: "metrics",
+  usage: METRICS_USAGE,
+  run: async (args) => {
+    await runMetricsCli(args);
+  },
+};
+
+if (import.meta.main) Deno.exit(await runCli(metricsProgram, Deno.args));

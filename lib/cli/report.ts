@@ -14,9 +14,14 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config/settings.ts";
-import { ConfigError, PipelineError } from "../errors.ts";
 import { metricsFromWarehouse } from "../metrics/mod.ts";
 import { buildReport, writeReport } from "../report/mod.ts";
+import {
+  type CliProgram,
+  COMMON_FLAGS,
+  formatUsage,
+  runCli,
+} from "./program.ts";
 
 /** Settings of `deno task report`. */
 export interface ReportCliOptions {
@@ -71,15 +76,32 @@ export async function runReportCli(args: string[]): Promise<string> {
   return opts.out;
 }
 
-if (import.meta.main) {
-  try {
-    const path = await runReportCli(Deno.args);
-    console.log(`report: wrote ${path}`);
-  } catch (err) {
-    if (!(err instanceof PipelineError) && !(err instanceof TypeError)) {
-      throw err;
-    }
-    console.error(`report: ${err.message}`);
-    Deno.exit(err instanceof ConfigError || err instanceof TypeError ? 2 : 1);
-  }
-}
+/** The usage text `deno task report --help` prints. */
+export const REPORT_USAGE: string = formatUsage(
+  "report [options]",
+  "Writes an HTML page with the nine answers as tables and Vega-Lite charts, from the batch\ntables in {data-dir}/warehouse/ (written by `deno task batch`).",
+  [
+    ["--out FILE", "where to write the page (default {data-dir}/report.html)"],
+    COMMON_FLAGS.dataDir,
+  ],
+);
+
+/**
+ * `deno task report` as a program: `--help`, error messages and exit codes as every task has
+ * them (see `program.ts`).
+ *
+ * @example
+ * ```ts
+ * import { reportProgram } from "./report.ts";
+ * console.log(reportProgram.usage.split("\n")[0]); // Usage: deno task report [options]
+ * ```
+ */
+export const reportProgram: CliProgram = {
+  name: "report",
+  usage: REPORT_USAGE,
+  run: async (args) => {
+    console.log(`report: wrote ${await runReportCli(args)}`);
+  },
+};
+
+if (import.meta.main) Deno.exit(await runCli(reportProgram, Deno.args));

@@ -15,7 +15,7 @@
 
 import { parseArgs } from "node:util";
 import { dataPaths, loadConfig } from "../config/mod.ts";
-import { ConfigError, PipelineError } from "../errors.ts";
+import { ConfigError } from "../errors.ts";
 import { DEFAULT_ROWS, DEFAULT_SEED } from "../source/generator.ts";
 import { isMysqlUrl, redactMysqlUrl } from "../source/mysql_url.ts";
 import {
@@ -23,22 +23,34 @@ import {
   seedSqlite,
   type SeedSummary,
 } from "../source/sqlite_source.ts";
+import {
+  type CliProgram,
+  COMMON_FLAGS,
+  formatUsage,
+  runCli,
+} from "./program.ts";
 
 /** Where `deno task seed` writes when neither `--source` nor `SOURCE_URL` is given (embedded). */
 export const DEFAULT_SOURCE_PATH = dataPaths(".data").source;
 
 /** The usage text printed by `--help` and after a bad flag. */
-export const SEED_USAGE = `Usage: deno task seed [options]
-
-Options:
-  --rows N        rows per table (default ${DEFAULT_ROWS})
-  --seed S        generator seed, a 32-bit integer (default ${DEFAULT_SEED})
-  --source WHERE  a SQLite file path or mysql://user:password@host:port/database
-                  (default: $SOURCE_URL, else the profile's: ${DEFAULT_SOURCE_PATH} for
-                  embedded, the local MariaDB for local)
-  --profile P     embedded | local | aws (default: $PIPELINE_PROFILE, else embedded)
-  --data-dir D    data root of the embedded source (default .data)
-  -h, --help      show this help`;
+export const SEED_USAGE: string = formatUsage(
+  "seed [options]",
+  "Writes the generated source tables pinterest_data, geolocation_data and user_data (the same\nrows for the same --rows and --seed) into a SQLite file or a MySQL/MariaDB database.",
+  [
+    ["--rows N", `rows per table (default ${DEFAULT_ROWS})`],
+    ["--seed S", `generator seed, a 32-bit integer (default ${DEFAULT_SEED})`],
+    [
+      "--source WHERE",
+      `a SQLite path or a mysql:// URL (default $SOURCE_URL, else ${DEFAULT_SOURCE_PATH} or, for local, the MariaDB)`,
+    ],
+    COMMON_FLAGS.profile,
+    [
+      "--data-dir D",
+      "data root of the embedded source (default $DATA_DIR, else .data)",
+    ],
+  ],
+);
 
 /** Settings of `deno task seed`. */
 export interface SeedCliOptions {
@@ -46,7 +58,6 @@ export interface SeedCliOptions {
   seed: number;
   /** A SQLite path or a `mysql://` URL. */
   source: string;
-  help: boolean;
 }
 
 function integer(flag: string, text: string, min: number, max: number): number {
@@ -67,7 +78,7 @@ function integer(flag: string, text: string, min: number, max: number): number {
  * @example
  * ```ts
  * import { parseSeedArgs } from "./seed.ts";
- * console.log(parseSeedArgs(["--rows", "500"], {})); // { rows: 500, seed: 42, source: ".data/source.db", help: false }
+ * console.log(parseSeedArgs(["--rows", "500"], {})); // { rows: 500, seed: 42, source: ".data/source.db" }
  * ```
  */
 export function parseSeedArgs(
@@ -86,7 +97,6 @@ export function parseSeedArgs(
         source: { type: "string" },
         profile: { type: "string" },
         "data-dir": { type: "string" },
-        help: { type: "boolean", short: "h" },
       },
     }));
   } catch (cause) {
@@ -116,7 +126,6 @@ export function parseSeedArgs(
       ? DEFAULT_SEED
       : integer("--seed", values.seed, -(2 ** 31), 2 ** 32 - 1),
     source: sourceUrl,
-    help: values.help ?? false,
   };
 }
 
@@ -144,26 +153,21 @@ function defaultProgress(): (line: string, final: boolean) => void {
 }
 
 /**
- * Runs `deno task seed` with the given arguments and returns the summary (`undefined` for `--help`).
+ * Runs `deno task seed` with the given arguments and returns the summary.
  *
  * @example
  * ```ts
  * import { runSeedCli } from "./seed.ts";
  * const path = `${await Deno.makeTempDir()}/source.db`;
  * const summary = await runSeedCli(["--rows", "1000", "--source", path]);
- * console.log(summary?.rows); // 1000
+ * console.log(summary.rows); // 1000
  * ```
  */
 export async function runSeedCli(
   args: string[],
   options: RunSeedOptions = {},
-): Promise<SeedSummary | undefined> {
-  const print = options.print ?? console.log;
+): Promise<SeedSummary> {
   const cli = parseSeedArgs(args, options.env);
-  if (cli.help) {
-    print(SEED_USAGE);
-    return undefined;
-  }
   const progress = options.progress ?? defaultProgress();
   const fmt = (n: number) => n.toLocaleString("en-US");
   const where = isMysqlUrl(cli.source)
@@ -193,7 +197,7 @@ export async function runSeedCli(
     : await seedSqlite(cli.source, seedOptions);
   const seconds = summary.elapsedMs / 1000;
   const rate = fmt(Math.round((summary.rows * 3) / seconds));
-  print(
+  (options.print ?? console.log)(
     `Seeded pinterest_data, geolocation_data, user_data: ${
       fmt(summary.rows)
     } rows each, ` +
@@ -205,12 +209,22 @@ export async function runSeedCli(
   return summary;
 }
 
-if (import.meta.main) {
-  try {
-    await runSeedCli(Deno.args);
-  } catch (err) {
-    if (!(err instanceof PipelineError)) throw err;
-    console.error(`seed: ${err.message}`);
-    Deno.exit(err instanceof ConfigError ? 2 : 1);
-  }
-}
+/**
+ * `deno task seed` as a program: `--help`, error messages and exit codes as every task has
+ * them (see `program.ts`).
+ *
+ * @example
+ * ```ts
+ * import { seedProgram } from "./seed.ts";
+ * console.log(seedProgram.usage.split("\n")[0]); // Usage: deno task seed [options]
+ * ```
+ */
+export const seedProgram: CliProgram = {
+  name: "seed",
+  usage: SEED_USAGE,
+  run: async (args) => {
+    await runSeedCli(args);
+  },
+};
+
+if (import.meta.main) Deno.exit(await runCli(seedProgram, Deno.args));

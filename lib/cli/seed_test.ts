@@ -13,7 +13,6 @@ Deno.test("seed cli: defaults, SOURCE_URL, and --source taking precedence", () =
     rows: 11_000,
     seed: 42,
     source: DEFAULT_SOURCE_PATH,
-    help: false,
   });
   const env = { SOURCE_URL: "mysql://u:p@127.0.0.1:3306/db" };
   assert.equal(parseSeedArgs([], env).source, env.SOURCE_URL);
@@ -23,10 +22,8 @@ Deno.test("seed cli: defaults, SOURCE_URL, and --source taking precedence", () =
       rows: 250,
       seed: -7,
       source: "x.db",
-      help: false,
     },
   );
-  assert.equal(parseSeedArgs(["-h"], {}).help, true);
   assert.equal(
     parseSeedArgs(["--profile", "local"], {}).source,
     "mysql://pinterest:pinterest@127.0.0.1:3306/pinterest",

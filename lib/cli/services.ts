@@ -15,6 +15,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "../errors.ts";
 import { consoleLogger, type Logger, silentLogger } from "../logger.ts";
+import { type CliProgram, formatUsage, runCli } from "./program.ts";
 import {
   kafkaService,
   kinesisService,
@@ -192,9 +193,33 @@ export function formatReports(
   return lines.join("\n");
 }
 
-if (import.meta.main) {
-  try {
-    const options = parseServicesArgs(Deno.args);
+/** The usage text `deno task services --help` prints. */
+export const SERVICES_USAGE: string = formatUsage(
+  "services up|down|status [options]",
+  "The local stack of the `local` profile: a Kafka broker (KRaft), kinesis-mock, s3rver and\nMariaDB, each on 127.0.0.1. `up` starts them and waits until each answers, `down` stops\nonly what `up` started (by PID file), `status` shows what runs.",
+  [
+    ["--only a,b", "a subset of kafka, kinesis, s3, mariadb (default all)"],
+    ["--state-dir D", "data and PID files (default .cache/services)"],
+    ["--quiet", "no progress lines"],
+  ],
+);
+
+/**
+ * `deno task services` as a program: `--help`, error messages and exit codes as every task
+ * has them (see `program.ts`); exit code 1 when a service did not come up (or failed to stop).
+ *
+ * @example
+ * ```ts
+ * import { servicesProgram } from "./services.ts";
+ * console.log(servicesProgram.usage.split("\n")[0]);
+ * // Usage: deno task services up|down|status [options]
+ * ```
+ */
+export const servicesProgram: CliProgram = {
+  name: "services",
+  usage: SERVICES_USAGE,
+  run: async (args) => {
+    const options = parseServicesArgs(args);
     const reports = await runServices(
       options,
       options.quiet ? silentLogger : consoleLogger,
@@ -203,9 +228,8 @@ if (import.meta.main) {
     const failed = options.command === "up"
       ? reports.some((r) => !r.running)
       : reports.some((r) => r.error);
-    Deno.exit(failed ? 1 : 0);
-  } catch (e) {
-    console.error(e instanceof Error ? e.message : e);
-    Deno.exit(2);
-  }
-}
+    return failed ? 1 : 0;
+  },
+};
+
+if (import.meta.main) Deno.exit(await runCli(servicesProgram, Deno.args));

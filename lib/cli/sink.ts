@@ -14,7 +14,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ConfigError, PipelineError } from "../errors.ts";
+import { ConfigError } from "../errors.ts";
 import { loadConfig, openRuntime, type PipelineConfig } from "../config/mod.ts";
 import type { TopicLog } from "../log/types.ts";
 import type { ObjectStore } from "../lake/types.ts";
@@ -22,6 +22,12 @@ import { consoleLogger, type Logger } from "../logger.ts";
 import { ensureTopics, pipelineNames } from "../gateway/mod.ts";
 import { stopOnSignals } from "./stop_signal.ts";
 import { createSink, type SinkStats } from "../sink/mod.ts";
+import {
+  type CliProgram,
+  COMMON_FLAGS,
+  formatUsage,
+  runCli,
+} from "./program.ts";
 
 /** Settings of `deno task sink`. */
 export interface SinkCliOptions {
@@ -184,14 +190,44 @@ export async function runSinkCli(
   }
 }
 
-if (import.meta.main) {
-  try {
-    await runSinkCli(Deno.args);
-  } catch (err) {
-    if (!(err instanceof PipelineError) && !(err instanceof TypeError)) {
-      throw err;
-    }
-    console.error(`sink: ${err.message}`);
-    Deno.exit(err instanceof ConfigError || err instanceof TypeError ? 2 : 1);
-  }
-}
+/** The usage text `deno task sink --help` prints. */
+export const SINK_USAGE: string = formatUsage(
+  "sink [options]",
+  "Moves the topics into the lake as NDJSON objects\n(topics/{topic}/partition={p}/{topic}+{p}+{startOffset}.json), exactly once across crashes.\nRuns until Ctrl-C (its buffers are flushed) unless --once.",
+  [
+    ["--once", "drain what is in the topics, flush, exit"],
+    [
+      "--idle-ms N",
+      "with --once: this long without records means drained (default 1000)",
+    ],
+    ["--flush-size N", "most records per object (default 500)"],
+    [
+      "--rotate-interval-ms N",
+      "write a partial object after this long (default 10000)",
+    ],
+    ["--group G", "consumer group (default s3-sink)"],
+    COMMON_FLAGS.dataDir,
+    COMMON_FLAGS.prefix,
+    COMMON_FLAGS.profile,
+  ],
+);
+
+/**
+ * `deno task sink` as a program: `--help`, error messages and exit codes as every task has
+ * them (see `program.ts`).
+ *
+ * @example
+ * ```ts
+ * import { sinkProgram } from "./sink.ts";
+ * console.log(sinkProgram.usage.split("\n")[0]); // Usage: deno task sink [options]
+ * ```
+ */
+export const sinkProgram: CliProgram = {
+  name: "sink",
+  usage: SINK_USAGE,
+  run: async (args) => {
+    await runSinkCli(args);
+  },
+};
+
+if (import.meta.main) Deno.exit(await runCli(sinkProgram, Deno.args));

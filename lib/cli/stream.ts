@@ -22,13 +22,19 @@ import {
   openRuntime,
   type PipelineConfig,
 } from "../config/mod.ts";
-import { ConfigError, PipelineError } from "../errors.ts";
+import { ConfigError } from "../errors.ts";
 import { consoleLogger, type Logger } from "../logger.ts";
 import { stopOnSignals } from "./stop_signal.ts";
 import {
   createStreamProcessor,
   type StreamProcessorStats,
 } from "../stream/mod.ts";
+import {
+  type CliProgram,
+  COMMON_FLAGS,
+  formatUsage,
+  runCli,
+} from "./program.ts";
 
 /** Settings of `deno task stream`. */
 export interface StreamCliOptions {
@@ -141,14 +147,38 @@ export async function runStreamCli(
   return s;
 }
 
-if (import.meta.main) {
-  try {
-    await runStreamCli(Deno.args);
-  } catch (err) {
-    if (!(err instanceof PipelineError) && !(err instanceof TypeError)) {
-      throw err;
-    }
-    console.error(`stream: ${err.message}`);
-    Deno.exit(err instanceof ConfigError || err instanceof TypeError ? 2 : 1);
-  }
-}
+/** The usage text `deno task stream --help` prints. */
+export const STREAM_USAGE: string = formatUsage(
+  "stream [options]",
+  "Cleans the streams micro-batch by micro-batch into stream_pin, stream_geo, stream_user and\nstream_quarantine under {data-dir}/stream/, exactly once across crashes. Runs until Ctrl-C\n(the micro-batch in flight finishes) unless --once.",
+  [
+    ["--once", "catch up with everything posted so far, then exit"],
+    [
+      "--trigger-interval-ms N",
+      "time between micro-batch starts (default 1000)",
+    ],
+    COMMON_FLAGS.dataDir,
+    COMMON_FLAGS.prefix,
+    COMMON_FLAGS.profile,
+  ],
+);
+
+/**
+ * `deno task stream` as a program: `--help`, error messages and exit codes as every task has
+ * them (see `program.ts`).
+ *
+ * @example
+ * ```ts
+ * import { streamProgram } from "./stream.ts";
+ * console.log(streamProgram.usage.split("\n")[0]); // Usage: deno task stream [options]
+ * ```
+ */
+export const streamProgram: CliProgram = {
+  name: "stream",
+  usage: STREAM_USAGE,
+  run: async (args) => {
+    await runStreamCli(args);
+  },
+};
+
+if (import.meta.main) Deno.exit(await runCli(streamProgram, Deno.args));

@@ -1,0 +1,147 @@
+/**
+ * What every `deno task` command shares at its outer edge: `-h`/`--help` prints the usage;
+ * a malformed command line prints the problem and the usage; a `PipelineError` prints
+ * `{name}: {message}`; and each ends with a fixed exit code. Anything else is a bug and is
+ * rethrown, so its stack trace shows.
+ *
+ * | outcome                                  | printed on | exit code |
+ * | ---------------------------------------- | ---------- | --------- |
+ * | `-h` / `--help` (before any `--`)        | stdout     | 0         |
+ * | the command's own result                 | —          | its value, else 0 |
+ * | malformed flags (`node:util` parseArgs)  | stderr     | 2         |
+ * | `ConfigError` (a bad setting)            | stderr     | 2         |
+ * | any other `PipelineError`                | stderr     | 1         |
+ *
+ * @module
+ */
+import { ConfigError, PipelineError } from "../errors.ts";
+
+/** A command line program: its name in messages, its usage text and its body. */
+export interface CliProgram {
+  /** Prefix of error lines, e.g. `batch` gives `batch: ...`. */
+  name: string;
+  /** The text `--help` prints, starting `Usage: deno task ...`. */
+  usage: string;
+  /** Runs the command; resolves to the exit code (nothing means 0). */
+  run(args: string[]): Promise<number | void>;
+}
+
+/** Options of {@linkcode runCli}. */
+export interface RunCliOptions {
+  /** Where the usage goes for `--help`; default `console.log`. */
+  out?: (text: string) => void;
+  /** Where errors go; default `console.error`. */
+  err?: (text: string) => void;
+}
+
+/**
+ * True when `args` ask for help: `-h` or `--help` before any `--`.
+ *
+ * @example
+ * ```ts
+ * import { wantsHelp } from "./program.ts";
+ * console.log(wantsHelp(["--once", "-h"]), wantsHelp(["--", "--help"])); // true false
+ * ```
+ */
+export function wantsHelp(args: readonly string[]): boolean {
+  const end = args.indexOf("--");
+  return (end === -1 ? args : args.slice(0, end)).some((a) =>
+    a === "-h" || a === "--help"
+  );
+}
+
+/**
+ * A usage text: `Usage: deno task {command}`, what the command does, then one aligned line
+ * per flag (`-h, --help` is added last).
+ *
+ * @example
+ * ```ts
+ * import { formatUsage } from "./program.ts";
+ * console.log(formatUsage("demo [options]", "Does the demo.", [["--fast", "go fast"]]));
+ * // Usage: deno task demo [options]
+ * //
+ * // Does the demo.
+ * //
+ * //   --fast      go fast
+ * //   -h, --help  show this help
+ * ```
+ */
+export function formatUsage(
+  command: string,
+  summary: string,
+  flags: readonly (readonly [string, string])[],
+): string {
+  const all = [...flags, ["-h, --help", "show this help"] as const];
+  const width = Math.max(...all.map(([flag]) => flag.length));
+  return [
+    `Usage: deno task ${command}`,
+    "",
+    summary,
+    "",
+    ...all.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`),
+  ].join("\n");
+}
+
+/**
+ * Flag lines every stage shares, for {@linkcode formatUsage}.
+ *
+ * @example
+ * ```ts
+ * import { COMMON_FLAGS, formatUsage } from "./program.ts";
+ * console.log(formatUsage("demo", "Does the demo.", [COMMON_FLAGS.dataDir]).split("\n")[4]);
+ * //   --data-dir D  data root (default $DATA_DIR, else .data)
+ * ```
+ */
+export const COMMON_FLAGS = {
+  profile: [
+    "--profile P",
+    "embedded | local | aws (default $PIPELINE_PROFILE, else embedded)",
+  ],
+  dataDir: ["--data-dir D", "data root (default $DATA_DIR, else .data)"],
+  prefix: [
+    "--prefix P",
+    "topics P.pin|.geo|.user, streams streaming-P-* (default $PIPELINE_PREFIX, else pinterest)",
+  ],
+} as const;
+
+/** An error `node:util`'s `parseArgs` throws for a malformed command line. */
+function isArgsError(e: unknown): e is Error {
+  return e instanceof TypeError &&
+    String((e as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS_");
+}
+
+/**
+ * Runs `program` on `args` and returns the exit code (see the module table); the caller
+ * exits with it.
+ *
+ * @example
+ * ```ts
+ * import { runCli } from "./program.ts";
+ * const program = { name: "demo", usage: "Usage: deno task demo", run: () => Promise.resolve(3) };
+ * console.log(await runCli(program, [])); // 3
+ * console.log(await runCli(program, ["--help"])); // prints the usage, then 0
+ * ```
+ */
+export async function runCli(
+  program: CliProgram,
+  args: string[],
+  options: RunCliOptions = {},
+): Promise<number> {
+  const out = options.out ?? console.log;
+  const err = options.err ?? console.error;
+  if (wantsHelp(args)) {
+    out(program.usage);
+    return 0;
+  }
+  try {
+    return (await program.run(args)) ?? 0;
+  } catch (e) {
+    if (isArgsError(e)) {
+      err(`${program.name}: ${e.message}\n\n${program.usage}`);
+      return 2;
+    }
+    if (!(e instanceof PipelineError)) throw e;
+    err(`${program.name}: ${e.message}`);
+    return e instanceof ConfigError ? 2 : 1;
+  }
+}

@@ -1,0 +1,140 @@
+import assert from "node:assert/strict";
+import { parseArgs } from "node:util";
+import { BackendError, ConfigError } from "../errors.ts";
+import { batchProgram } from "./batch.ts";
+import { emulateProgram } from "./emulate.ts";
+import { gatewayProgram } from "./gateway.ts";
+import { metricsProgram } from "./metrics.ts";
+import { type CliProgram, formatUsage, runCli, wantsHelp } from "./program.ts";
+import { reportProgram } from "./report.ts";
+import { seedProgram } from "./seed.ts";
+import { servicesProgram } from "./services.ts";
+import { sinkProgram } from "./sink.ts";
+import { streamProgram } from "./stream.ts";
+
+/** Runs `program` on `args`, collecting what it prints. */
+async function outcome(program: CliProgram, args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(program, args, {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+  });
+  return { code, out, err };
+}
+
+/** A program whose body does `body` and records that it ran. */
+function demo(body: (args: string[]) => Promise<number | void>) {
+  const calls: string[][] = [];
+  const program: CliProgram = {
+    name: "demo",
+    usage: "Usage: deno task demo",
+    run: (args) => {
+      calls.push(args);
+      return body(args);
+    },
+  };
+  return { program, calls };
+}
+
+Deno.test("cli program: --help and -h print the usage and skip the command; after -- they are arguments", async () => {
+  const { program, calls } = demo(() => Promise.resolve());
+  for (const args of [["--help"], ["--once", "-h"]]) {
+    assert.deepEqual(await outcome(program, args), {
+      code: 0,
+      out: ["Usage: deno task demo"],
+      err: [],
+    });
+  }
+  assert.deepEqual(calls, []);
+  assert.equal(wantsHelp(["--", "--help"]), false);
+  assert.equal((await outcome(program, ["--", "-h"])).code, 0);
+  assert.deepEqual(calls, [["--", "-h"]]);
+});
+
+Deno.test("cli program: exit codes for the command's result and for each kind of failure", async () => {
+  const run = (body: () => Promise<number | void>) =>
+    outcome(demo(body).program, []);
+  assert.deepEqual(await run(() => Promise.resolve()), {
+    code: 0,
+    out: [],
+    err: [],
+  });
+  assert.equal((await run(() => Promise.resolve(1))).code, 1);
+  const unknownFlag = () =>
+    Promise.resolve(
+      parseArgs({ args: ["--x"], options: {} }) && undefined,
+    );
+  assert.deepEqual(await run(unknownFlag), {
+    code: 2,
+    out: [],
+    err: ["demo: Unknown option '--x'\n\nUsage: deno task demo"],
+  });
+  assert.deepEqual(
+    await run(() => Promise.reject(new ConfigError("--n", "must be > 0", "0"))),
+    { code: 2, out: [], err: ['demo: Invalid setting --n="0": must be > 0'] },
+  );
+  assert.deepEqual(
+    await run(() =>
+      Promise.reject(new BackendError("kafka", "connection refused"))
+    ),
+    { code: 1, out: [], err: ["demo: kafka: connection refused"] },
+  );
+  await assert.rejects(
+    run(() => Promise.reject(new RangeError("a bug"))),
+    RangeError,
+  );
+});
+
+Deno.test("cli program: formatUsage aligns the flags and adds -h, --help", () => {
+  assert.equal(
+    formatUsage("demo [options]", "Does it.", [
+      ["--a N", "first"],
+      ["--long-flag", "second"],
+    ]),
+    [
+      "Usage: deno task demo [options]",
+      "",
+      "Does it.",
+      "",
+      "  --a N        first",
+      "  --long-flag  second",
+      "  -h, --help   show this help",
+    ].join("\n"),
+  );
+});
+
+Deno.test("cli program: every task answers --help with its usage and an unknown flag with exit code 2", async () => {
+  const programs = [
+    batchProgram,
+    emulateProgram,
+    gatewayProgram,
+    metricsProgram,
+    reportProgram,
+    seedProgram,
+    servicesProgram,
+    sinkProgram,
+    streamProgram,
+  ];
+  for (const program of programs) {
+    const help = await outcome(program, ["--help"]);
+    assert.equal(help.code, 0, program.name);
+    assert.equal(help.out.length, 1, program.name);
+    assert.ok(
+      help.out[0].startsWith(`Usage: deno task ${program.name} `),
+      help.out[0],
+    );
+    assert.match(
+      help.out[0].split("\n").at(-1)!,
+      /^  -h, --help +show this help$/,
+      program.name,
+    );
+    const args = program === servicesProgram
+      ? ["status", "--no-such-flag"]
+      : ["--no-such-flag"];
+    const bad = await outcome(program, args);
+    assert.equal(bad.code, 2, program.name);
+    assert.match(bad.err[0], new RegExp(`^${program.name}: .*--no-such-flag`));
+    assert.ok(bad.err[0].includes(program.usage), program.name);
+  }
+});
