@@ -22,6 +22,8 @@
 import { join } from "node:path";
 import process from "node:process";
 import { parseArgs } from "node:util";
+import { formatUsage, runCli } from "../lib/cli/program.ts";
+import { ConfigError } from "../lib/errors.ts";
 import { cleanTopic } from "../lib/batch/mod.ts";
 import { type CleanTable, sinkParquetFile } from "../lib/clean/mod.ts";
 import { openDirStore } from "../lib/lake/mod.ts";
@@ -70,21 +72,22 @@ export function parseBenchArgs(
   });
   const compression = CODECS.find((c) => c === values.compression);
   if (compression === undefined) {
-    throw new TypeError(`--compression must be one of ${CODECS.join(", ")}`);
-  }
-  const posts = Number(values.posts);
-  const objectRecords = Number(values["object-records"]);
-  if (
-    !Number.isInteger(posts) || posts < 1 || !Number.isInteger(objectRecords) ||
-    objectRecords < 1
-  ) {
-    throw new TypeError(
-      "--posts and --object-records must be positive integers",
+    throw new ConfigError(
+      "--compression",
+      `must be one of ${CODECS.join(", ")}`,
+      values.compression,
     );
   }
+  const count = (flag: string, text: string) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) {
+      throw new ConfigError(flag, "must be a whole number >= 1", text);
+    }
+    return n;
+  };
   return {
-    posts,
-    objectRecords,
+    posts: count("--posts", values.posts),
+    objectRecords: count("--object-records", values["object-records"]),
     dir: values.dir,
     keep: values.keep,
     phase: values.phase,
@@ -206,4 +209,27 @@ async function main(args: string[]) {
   }
 }
 
-if (import.meta.main) await main(Deno.args);
+/** The usage text `deno task bench:clean --help` prints. */
+export const BENCH_CLEAN_USAGE: string = formatUsage(
+  "bench:clean [options]",
+  "Batch cleaning throughput: generates N posts into a lake of NDJSON objects (not timed), then\ntimes read + clean + dedup + Parquet write per table; prints rows/s, CPU s and peak memory.",
+  [
+    ["--posts N", "posts to generate (default 1000000)"],
+    ["--object-records N", "records per lake object (default 5000)"],
+    ["--dir D", "scratch folder (default .data/bench/clean; emptied first)"],
+    ["--keep", "keep the lake and the tables afterwards"],
+    [
+      "--compression C",
+      `Parquet codec: ${CODECS.join(" | ")} (default snappy)`,
+    ],
+  ],
+);
+
+if (import.meta.main) {
+  Deno.exit(
+    await runCli(
+      { name: "bench:clean", usage: BENCH_CLEAN_USAGE, run: main },
+      Deno.args,
+    ),
+  );
+}

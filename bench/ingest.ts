@@ -35,28 +35,70 @@
  */
 
 import { parseArgs } from "node:util";
+import { ConfigError } from "../lib/errors.ts";
+import { formatUsage, runCli } from "../lib/cli/program.ts";
 import { ensureTopology, serveGateway } from "../lib/gateway/mod.ts";
 import { openEmbeddedLog } from "../lib/log/mod.ts";
 import { formatKafkaReport, measureKafkaIngest } from "./ingest_kafka.ts";
 import { cpuTimesReader, readProcText } from "./host_steal.ts";
 import { type LoadResult, measureGateway } from "./ingest_load.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    seconds: { type: "string", default: "5" },
-    "in-process": { type: "boolean", default: false },
-    "no-fsync": { type: "boolean", default: false },
-    rate: { type: "string", default: "1000" },
-    client: { type: "string", default: "raw" },
-    kafka: { type: "boolean", default: false },
-  },
-});
-if (values.client !== "raw" && values.client !== "fetch") {
-  throw new Error(`--client must be raw or fetch, got ${values.client}`);
+/** Settings of `deno task bench`. */
+export interface BenchIngestOptions {
+  seconds: number;
+  inProcess: boolean;
+  fsync: boolean;
+  /** Offered load of scenario (c), requests/s. */
+  rate: number;
+  client: "raw" | "fetch";
+  kafka: boolean;
 }
-const CLIENT = values.client;
-const SECONDS = Number(values.seconds);
+
+/**
+ * Parses the command line of `deno task bench`.
+ *
+ * @example
+ * ```ts
+ * import { parseIngestArgs } from "./ingest.ts";
+ * console.log(parseIngestArgs(["--seconds", "2"]).seconds); // 2
+ * ```
+ */
+export function parseIngestArgs(args: string[]): BenchIngestOptions {
+  const { values } = parseArgs({
+    args,
+    options: {
+      seconds: { type: "string", default: "5" },
+      "in-process": { type: "boolean", default: false },
+      "no-fsync": { type: "boolean", default: false },
+      rate: { type: "string", default: "1000" },
+      client: { type: "string", default: "raw" },
+      kafka: { type: "boolean", default: false },
+    },
+  });
+  const { client } = values;
+  if (client !== "raw" && client !== "fetch") {
+    throw new ConfigError("--client", "must be raw or fetch", client);
+  }
+  const positive = (flag: string, text: string) => {
+    const n = Number(text);
+    if (!(n > 0) || !Number.isFinite(n)) {
+      throw new ConfigError(flag, "must be a number > 0", text);
+    }
+    return n;
+  };
+  if (values["no-fsync"] && !values["in-process"]) {
+    throw new ConfigError("--no-fsync", "needs --in-process");
+  }
+  return {
+    seconds: positive("--seconds", values.seconds),
+    inProcess: values["in-process"],
+    fsync: !values["no-fsync"],
+    rate: positive("--rate", values.rate),
+    client,
+    kafka: values.kafka,
+  };
+}
+
 const PREFIX = "bench";
 
 async function waitHealthy(url: string): Promise<void> {
@@ -205,11 +247,10 @@ function verdicts(rows: LoadResult[]): string[] {
   ];
 }
 
-if (import.meta.main) {
+async function main(args: string[]): Promise<void> {
+  const options = parseIngestArgs(args);
+  const { seconds, inProcess, fsync, client } = options;
   const dataDir = await Deno.makeTempDir({ prefix: "bench_ingest_" });
-  const inProcess = values["in-process"];
-  const fsync = !values["no-fsync"];
-  if (!fsync && !inProcess) throw new Error("--no-fsync needs --in-process");
   const gw = await startGateway(dataDir, inProcess, fsync);
   try {
     console.log(
@@ -218,19 +259,19 @@ if (import.meta.main) {
       } at ${gw.url}; ` +
         `embedded log ${dataDir}/log.db, fsync ${
           fsync ? "on" : "OFF"
-        }; ${SECONDS} s per scenario after 1 s warm-up; ` +
+        }; ${seconds} s per scenario after 1 s warm-up; ` +
         `${navigator.hardwareConcurrency} CPUs (shared), load average ${
           Deno.loadavg().map((l) => l.toFixed(1)).join(" ")
-        }; client ${CLIENT}.`,
+        }; client ${client}.`,
     );
     const rows = await measureGateway(gw.url, {
       topic: `${PREFIX}.pin`,
       stream: `streaming-${PREFIX}-pin`,
-      seconds: SECONDS,
-      rate: Number(values.rate),
+      seconds,
+      rate: options.rate,
       serverCpuSeconds: gw.cpuSeconds,
       hostCpu: cpuTimesReader(),
-      client: CLIENT,
+      client,
     });
     console.log();
     console.log(table(rows));
@@ -250,12 +291,38 @@ if (import.meta.main) {
     await gw.stop();
     await Deno.remove(dataDir, { recursive: true });
   }
-  if (values.kafka) {
+  if (options.kafka) {
     console.log(
       "\nKafka: gateway -> Kafka adapter next to a direct kafkajs producer",
     );
     console.log(
-      formatKafkaReport(await measureKafkaIngest({ seconds: SECONDS })),
+      formatKafkaReport(await measureKafkaIngest({ seconds })),
     );
   }
+}
+
+/** The usage text `deno task bench --help` prints. */
+export const BENCH_USAGE: string = formatUsage(
+  "bench [options]",
+  "Ingestion throughput and latency of the gateway over loopback, embedded log with fsync on:\n(a) 100-record batches and (b) single records from 16 clients, (c) p99 at an offered load.",
+  [
+    ["--seconds N", "per scenario, after 1 s of warm-up (default 5)"],
+    ["--rate R", "offered load of scenario (c), requests/s (default 1000)"],
+    [
+      "--client C",
+      "raw (keep-alive HTTP/1.1 on TCP, cheap) | fetch (default raw)",
+    ],
+    ["--in-process", "serve the gateway from this process, not a subprocess"],
+    ["--no-fsync", "with --in-process: no WAL fsync, for comparison only"],
+    [
+      "--kafka",
+      "also gateway -> Kafka next to a direct kafkajs producer (needs a broker)",
+    ],
+  ],
+);
+
+if (import.meta.main) {
+  Deno.exit(
+    await runCli({ name: "bench", usage: BENCH_USAGE, run: main }, Deno.args),
+  );
 }
