@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import { pl, sinkParquetFile } from "../clean/mod.ts";
+import { ConfigError } from "../errors.ts";
+import { writeCheckpoint } from "./checkpoint.ts";
+import {
+  countStreamTables,
+  listCommittedParts,
+  readStreamTable,
+} from "./read_table.ts";
+import { partName } from "./table_store.ts";
+
+/** A stream output dir whose checkpoint is at batch 2, with stream_pin parts 1, 2 and 3. */
+async function outputWithParts(): Promise<string> {
+  const dir = await Deno.makeTempDir();
+  await Deno.mkdir(`${dir}/stream_pin`);
+  // Written out of order; part 3 belongs to a batch the checkpoint does not cover yet.
+  for (const batch of [3, 1, 2]) {
+    await sinkParquetFile(
+      pl.DataFrame({ ind: [batch * 10, batch * 10 + 1] }),
+      `${dir}/stream_pin/${partName(batch)}`,
+    );
+  }
+  await Deno.writeTextFile(`${dir}/stream_pin/${partName(4)}.tmp`, "partial");
+  await writeCheckpoint(dir, {
+    version: 1,
+    batchId: 2,
+    positions: {},
+    committedAt: 1,
+  });
+  return dir;
+}
+
+Deno.test("stream tables: only parts the checkpoint covers are read, in batch order", async () => {
+  const dir = await outputWithParts();
+  try {
+    assert.deepEqual(await listCommittedParts(dir, "stream_pin", 2), [
+      `${dir}/stream_pin/${partName(1)}`,
+      `${dir}/stream_pin/${partName(2)}`,
+    ]);
+    const pin = await readStreamTable(dir, "stream_pin");
+    assert.deepEqual(pin.getColumn("ind").toArray(), [10, 11, 20, 21]);
+    assert.deepEqual(await countStreamTables(dir), {
+      stream_pin: 4,
+      stream_geo: 0,
+      stream_user: 0,
+      stream_quarantine: 0,
+    });
+    const geo = await readStreamTable(dir, "stream_geo");
+    assert.deepEqual(geo.columns, [
+      "ind",
+      "country",
+      "coordinates",
+      "timestamp",
+      "_shard_id",
+      "_sequence_number",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("stream tables: a name that is not a stream table is refused with the valid names", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await assert.rejects(
+      // deno-lint-ignore no-explicit-any
+      readStreamTable(dir, "pin" as any),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message ===
+          'Invalid setting stream table="pin": must be one of stream_pin, stream_geo, stream_user, stream_quarantine',
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
