@@ -126,7 +126,7 @@ Deno.test("cli program: every task answers --help with its usage and an unknown 
     );
     assert.match(
       help.out[0].split("\n").at(-1)!,
-      /^  -h, --help +show this help$/,
+      /^ {2}-h, --help +show this help$/,
       program.name,
     );
     const args = program === servicesProgram
