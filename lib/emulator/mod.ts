@@ -59,7 +59,6 @@ export {
   DEFAULT_RETRY,
   type RetryOptions,
   type RetryResult,
-  sleep,
   withRetry,
   type WithRetryOptions,
 } from "./retry.ts";

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { sleep } from "./retry.ts";
+import { sleep } from "../sleep.ts";
 
 /** Options of {@linkcode createPacer}. */
 export interface PacerOptions {

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { sleep } from "../sleep.ts";
 
 /** Retry policy. */
 export interface RetryOptions {
@@ -56,32 +57,6 @@ export function backoffDelay(
     policy.baseDelayMs * 2 ** Math.max(0, retry - 1),
   );
   return ceiling / 2 + random() * (ceiling / 2);
-}
-
-/**
- * Waits `ms` milliseconds; resolves `false` early when `signal` aborts, `true` otherwise.
- *
- * @example
- * ```ts
- * import { sleep } from "./retry.ts";
- * const finished = await sleep(10);
- * console.log(finished); // true
- * ```
- */
-export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  if (ms <= 0) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /** The outcome of {@linkcode withRetry}. */

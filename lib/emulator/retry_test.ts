@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { backoffDelay, sleep, withRetry } from "./retry.ts";
+import { backoffDelay, withRetry } from "./retry.ts";
 
 const policy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 2000 };
 
@@ -80,13 +80,4 @@ Deno.test("withRetry starts no retry after the signal aborts and returns the las
     performance.now() - start < 30_000,
     "the long backoff was cut short",
   );
-});
-
-Deno.test("sleep resolves true when done and false when aborted", async () => {
-  assert.equal(await sleep(5), true);
-  const controller = new AbortController();
-  const pending = sleep(60_000, controller.signal);
-  controller.abort();
-  assert.equal(await pending, false);
-  assert.equal(await sleep(10, controller.signal), false);
 });

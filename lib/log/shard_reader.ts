@@ -10,6 +10,7 @@
  */
 
 import type { ShardInfo, StreamLog, StreamRecord } from "./types.ts";
+import { sleep } from "../sleep.ts";
 
 /**
  * Position marker of a shard that was read to its end; it is not read again.
@@ -168,16 +169,4 @@ export function createShardReader(
   }
 
   return { poll, positions: () => Object.fromEntries(pos) };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }

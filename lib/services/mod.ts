@@ -30,7 +30,6 @@ export {
   canConnect,
   freePort,
   isAlive,
-  sleep,
   spawnDetached,
   type SpawnDetachedOptions,
   stopPid,

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { sleep } from "../sleep.ts";
 
 /** Options of {@linkcode spawnDetached}. */
 export interface SpawnDetachedOptions {
@@ -135,19 +136,6 @@ function signal(pid: number, sig: Deno.Signal): void {
   } catch (e) {
     if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
-}
-
-/**
- * Resolves after `ms` milliseconds.
- *
- * @example
- * ```ts
- * import { sleep } from "./service.ts";
- * await sleep(10);
- * ```
- */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**

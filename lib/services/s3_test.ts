@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { freePort, sleep } from "./process.ts";
+import { sleep } from "../sleep.ts";
+import { freePort } from "./process.ts";
 import { s3Service } from "./s3.ts";
 
 /** An AWS signature-V2 header (dated by `x-amz-date`) for s3rver's local credentials. */

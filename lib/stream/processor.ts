@@ -17,6 +17,7 @@ import type { TableStoreOptions } from "./table_store.ts";
 import { type BatchCommit, openSession, type Session } from "./session.ts";
 import { POST_KINDS, type PostKind } from "./micro_batch.ts";
 import { StreamBatchError } from "./errors.ts";
+import { sleep } from "../sleep.ts";
 
 /** Options of {@linkcode createStreamProcessor}. */
 export interface StreamProcessorOptions {
@@ -179,17 +180,4 @@ export function createStreamProcessor(
       }
     },
   };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted || ms <= 0) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }
