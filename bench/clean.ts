@@ -210,7 +210,7 @@ async function main(args: string[]) {
 }
 
 /** The usage text `deno task bench:clean --help` prints. */
-export const BENCH_CLEAN_USAGE: string = formatUsage(
+const BENCH_CLEAN_USAGE = formatUsage(
   "bench:clean [options]",
   "Batch cleaning throughput: generates N posts into a lake of NDJSON objects (not timed), then\ntimes read + clean + dedup + Parquet write per table; prints rows/s, CPU s and peak memory.",
   [

@@ -302,7 +302,7 @@ async function main(args: string[]): Promise<void> {
 }
 
 /** The usage text `deno task bench --help` prints. */
-export const BENCH_USAGE: string = formatUsage(
+const BENCH_USAGE = formatUsage(
   "bench [options]",
   "Ingestion throughput and latency of the gateway over loopback, embedded log with fsync on:\n(a) 100-record batches and (b) single records from 16 clients, (c) p99 at an offered load.",
   [

@@ -271,7 +271,7 @@ async function main(args: string[]): Promise<void> {
 }
 
 /** The usage text `deno task bench:stream --help` prints. */
-export const BENCH_STREAM_USAGE: string = formatUsage(
+const BENCH_STREAM_USAGE = formatUsage(
   "bench:stream [options]",
   "Latency of the streaming path: from the gateway's acknowledgement of a record to its row\nbeing readable in its stream table; prints p50 and p99.",
   [

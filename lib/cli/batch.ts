@@ -134,7 +134,7 @@ export async function runBatchCli(
 }
 
 /** The usage text `deno task batch --help` prints. */
-export const BATCH_USAGE: string = formatUsage(
+const BATCH_USAGE = formatUsage(
   "batch [options]",
   "Cleans every object the sink wrote to the lake into the warehouse: pin, geo, user and\nquarantine as Parquet under {data-dir}/warehouse/ (atomic replace; a rerun gives the same tables).",
   [COMMON_FLAGS.dataDir, COMMON_FLAGS.prefix, COMMON_FLAGS.profile],

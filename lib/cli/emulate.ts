@@ -36,7 +36,7 @@ import {
 } from "./program.ts";
 
 /** The usage text `deno task emulate --help` prints. */
-export const EMULATE_USAGE: string = formatUsage(
+const EMULATE_USAGE = formatUsage(
   "emulate [options]",
   "The whole pipeline on one command: seeds the source when absent, posts random rows through\nthe gateway like users posting, sinks the topics into the lake, cleans the lake into the\nwarehouse, catches the stream tables up and prints the nine metrics. Ctrl-C stops posting;\nwhat was acknowledged is still processed.",
   [

@@ -134,7 +134,7 @@ export async function runGatewayCli(
 }
 
 /** The usage text `deno task gateway --help` prints. */
-export const GATEWAY_USAGE: string = formatUsage(
+const GATEWAY_USAGE = formatUsage(
   "gateway [options]",
   "Runs the ingestion API alone (Kafka REST Proxy v2 /topics and API Gateway /streams routes)\nover the profile's topics and streams, until Ctrl-C. GATEWAY_API_KEYS=k1,k2 requires x-api-key.",
   [

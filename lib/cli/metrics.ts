@@ -92,7 +92,7 @@ export async function runMetricsCli(
 }
 
 /** The usage text `deno task metrics --help` prints. */
-export const METRICS_USAGE: string = formatUsage(
+const METRICS_USAGE = formatUsage(
   "metrics [options]",
   "Prints the nine course answers computed from the batch tables in {data-dir}/warehouse/\n(written by `deno task batch`).",
   [

@@ -77,7 +77,7 @@ export async function runReportCli(args: string[]): Promise<string> {
 }
 
 /** The usage text `deno task report --help` prints. */
-export const REPORT_USAGE: string = formatUsage(
+const REPORT_USAGE = formatUsage(
   "report [options]",
   "Writes an HTML page with the nine answers as tables and Vega-Lite charts, from the batch\ntables in {data-dir}/warehouse/ (written by `deno task batch`).",
   [

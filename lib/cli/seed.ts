@@ -33,7 +33,15 @@ import {
 /** Where `deno task seed` writes when neither `--source` nor `SOURCE_URL` is given (embedded). */
 export const DEFAULT_SOURCE_PATH = dataPaths(".data").source;
 
-/** The usage text printed by `--help` and after a bad flag. */
+/**
+ * The usage text printed by `--help` and after a bad flag.
+ *
+ * @example
+ * ```ts
+ * import { SEED_USAGE } from "./seed.ts";
+ * console.log(SEED_USAGE.split("\n")[0]); // Usage: deno task seed [options]
+ * ```
+ */
 export const SEED_USAGE: string = formatUsage(
   "seed [options]",
   "Writes the generated source tables pinterest_data, geolocation_data and user_data (the same\nrows for the same --rows and --seed) into a SQLite file or a MySQL/MariaDB database.",

@@ -194,7 +194,7 @@ export function formatReports(
 }
 
 /** The usage text `deno task services --help` prints. */
-export const SERVICES_USAGE: string = formatUsage(
+const SERVICES_USAGE = formatUsage(
   "services up|down|status [options]",
   "The local stack of the `local` profile: a Kafka broker (KRaft), kinesis-mock, s3rver and\nMariaDB, each on 127.0.0.1. `up` starts them and waits until each answers, `down` stops\nonly what `up` started (by PID file), `status` shows what runs.",
   [

@@ -191,7 +191,7 @@ export async function runSinkCli(
 }
 
 /** The usage text `deno task sink --help` prints. */
-export const SINK_USAGE: string = formatUsage(
+const SINK_USAGE = formatUsage(
   "sink [options]",
   "Moves the topics into the lake as NDJSON objects\n(topics/{topic}/partition={p}/{topic}+{p}+{startOffset}.json), exactly once across crashes.\nRuns until Ctrl-C (its buffers are flushed) unless --once.",
   [

@@ -148,7 +148,7 @@ export async function runStreamCli(
 }
 
 /** The usage text `deno task stream --help` prints. */
-export const STREAM_USAGE: string = formatUsage(
+const STREAM_USAGE = formatUsage(
   "stream [options]",
   "Cleans the streams micro-batch by micro-batch into stream_pin, stream_geo, stream_user and\nstream_quarantine under {data-dir}/stream/, exactly once across crashes. Runs until Ctrl-C\n(the micro-batch in flight finishes) unless --once.",
   [
