@@ -29,11 +29,13 @@ export {
   type TopicObject,
 } from "./objects.ts";
 export {
+  beginWarehouseWrite,
   quarantineFrame,
   readWarehouse,
   tablePath,
   WAREHOUSE_TABLES,
   type WarehouseTable,
+  type WarehouseWrite,
   writeWarehouse,
 } from "./warehouse.ts";
 export {

@@ -10,11 +10,11 @@
  * @module
  */
 import { join } from "node:path";
-import type { CleanTable, DataFrame, QuarantineRow } from "../clean/mod.ts";
+import type { CleanTable, QuarantineRow } from "../clean/mod.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { cleanTopic, type TableSummary } from "./topic.ts";
-import { quarantineFrame, writeWarehouse } from "./warehouse.ts";
+import { beginWarehouseWrite, quarantineFrame } from "./warehouse.ts";
 
 /** Options of {@linkcode runBatch}. */
 export interface RunBatchOptions {
@@ -59,11 +59,10 @@ export async function runBatch(
   const started = performance.now();
   const logger = options.logger ?? silentLogger;
   const prefix = options.prefix ?? "pinterest";
-  await Deno.mkdir(options.warehouseDir, { recursive: true });
+  const write = await beginWarehouseWrite(options.warehouseDir);
   const scratch = join(options.warehouseDir, `.tmp-${crypto.randomUUID()}`);
-  await Deno.mkdir(scratch);
   try {
-    const frames: Record<string, DataFrame> = {};
+    await Deno.mkdir(scratch);
     const tables = {} as Record<CleanTable, TableSummary>;
     const quarantine: QuarantineRow[] = [];
     for (const table of ["pin", "geo", "user"] as const) {
@@ -73,7 +72,8 @@ export async function runBatch(
         tempDir: scratch,
         chunkBytes: options.chunkBytes,
       });
-      frames[table] = done.clean;
+      // Written while the next table is cleaned; renamed into place with the others.
+      write.stage(table, done.clean);
       quarantine.push(...done.quarantine);
       tables[table] = done.summary;
       logger.info(`batch ${table}`, { ...done.summary });
@@ -84,8 +84,8 @@ export async function runBatch(
         { lake: options.store.location },
       );
     }
-    frames.quarantine = quarantineFrame(quarantine);
-    await writeWarehouse(options.warehouseDir, frames);
+    write.stage("quarantine", quarantineFrame(quarantine));
+    await write.commit();
     const elapsedMs = Math.round(performance.now() - started);
     logger.info("batch written", { dir: options.warehouseDir, elapsedMs });
     return {
@@ -94,6 +94,9 @@ export async function runBatch(
       warehouseDir: options.warehouseDir,
       elapsedMs,
     };
+  } catch (e) {
+    await write.abort();
+    throw e;
   } finally {
     await Deno.remove(scratch, { recursive: true }).catch(() => {});
   }

@@ -2,8 +2,10 @@
  * The warehouse: one Parquet file per table (`{dir}/{table}.parquet`), replaced atomically.
  *
  * All tables of a run are first written into a temp folder inside the warehouse, fsynced, and
- * then renamed over the old files one by one, so each file is always either the old or the
- * new table, never a partial one.
+ * then, once every one of them is written, renamed over the old files one by one, so each
+ * file is always either the old or the new table, never a partial one. A run can stage each
+ * table as soon as it is cleaned ({@linkcode beginWarehouseWrite}), so that a table's write
+ * overlaps the next table's cleaning and its frame can be dropped.
  *
  * @module
  */
@@ -63,6 +65,93 @@ export function quarantineFrame(rows: readonly QuarantineRow[]): DataFrame {
 }
 
 /**
+ * A warehouse write in progress: tables are staged one by one (each written and fsynced in a
+ * staging folder inside the warehouse, on polars' threads, while the caller goes on), then
+ * {@linkcode WarehouseWrite.commit} renames them all over the old files. Until then, and
+ * whatever fails, the old tables stay as they were.
+ */
+export interface WarehouseWrite {
+  /**
+   * Starts writing table `name` into the staging folder and returns at once; a failure is
+   * reported by {@linkcode WarehouseWrite.commit}. The frame may be dropped by the caller.
+   */
+  stage(name: string, df: DataFrame): void;
+  /**
+   * Waits for every staged table, renames each over its old file and removes the staging
+   * folder. Throws {@linkcode WarehouseWriteError} (nothing renamed) when a table failed.
+   */
+  commit(): Promise<void>;
+  /** Waits for the staged writes to settle and removes the staging folder; renames nothing. */
+  abort(): Promise<void>;
+}
+
+/**
+ * Begins a write into `dir` (created if needed). Call `commit()` once every table is staged,
+ * or `abort()`.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "../clean/mod.ts";
+ * import { beginWarehouseWrite, readWarehouse } from "./warehouse.ts";
+ * const dir = await Deno.makeTempDir();
+ * const write = await beginWarehouseWrite(dir);
+ * write.stage("geo", pl.DataFrame({ ind: [1] }));
+ * await write.commit();
+ * console.log((await readWarehouse(dir, ["geo"])).geo.height); // 1
+ * ```
+ */
+export async function beginWarehouseWrite(
+  dir: string,
+): Promise<WarehouseWrite> {
+  const staging = join(dir, `.tmp-${crypto.randomUUID()}`);
+  try {
+    await Deno.mkdir(staging, { recursive: true });
+  } catch (e) {
+    throw new WarehouseWriteError(dir, e);
+  }
+  const names: string[] = [];
+  const writes: Promise<void>[] = [];
+  let failure: { error: unknown } | undefined;
+  const settle = async () => {
+    await Promise.all(writes);
+    if (failure) throw failure.error;
+  };
+  const removeStaging = () =>
+    Deno.remove(staging, { recursive: true }).catch(() => {});
+  return {
+    stage(name, df) {
+      names.push(name);
+      writes.push(
+        (async () => {
+          const path = tablePath(staging, name);
+          await sinkParquetFile(df, path);
+          using file = await Deno.open(path, { read: true, write: true });
+          await file.sync();
+        })().catch((error) => {
+          failure ??= { error };
+        }),
+      );
+    },
+    async commit() {
+      try {
+        await settle();
+        for (const name of names) {
+          await Deno.rename(tablePath(staging, name), tablePath(dir, name));
+        }
+      } catch (e) {
+        throw new WarehouseWriteError(dir, e);
+      } finally {
+        await removeStaging();
+      }
+    },
+    async abort() {
+      await Promise.all(writes);
+      await removeStaging();
+    },
+  };
+}
+
+/**
  * Writes `tables` into `dir` (created if needed), replacing each file atomically.
  *
  * @example
@@ -78,23 +167,9 @@ export async function writeWarehouse(
   dir: string,
   tables: Readonly<Record<string, DataFrame>>,
 ): Promise<void> {
-  const staging = join(dir, `.tmp-${crypto.randomUUID()}`);
-  try {
-    await Deno.mkdir(staging, { recursive: true });
-    for (const [name, df] of Object.entries(tables)) {
-      const path = tablePath(staging, name);
-      await sinkParquetFile(df, path);
-      using file = await Deno.open(path, { read: true, write: true });
-      await file.sync();
-    }
-    for (const name of Object.keys(tables)) {
-      await Deno.rename(tablePath(staging, name), tablePath(dir, name));
-    }
-  } catch (e) {
-    throw new WarehouseWriteError(dir, e);
-  } finally {
-    await Deno.remove(staging, { recursive: true }).catch(() => {});
-  }
+  const write = await beginWarehouseWrite(dir);
+  for (const [name, df] of Object.entries(tables)) write.stage(name, df);
+  await write.commit();
 }
 
 /**

@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pl } from "../clean/mod.ts";
 import { WarehouseWriteError } from "./errors.ts";
-import { quarantineFrame, readWarehouse, writeWarehouse } from "./warehouse.ts";
+import {
+  beginWarehouseWrite,
+  quarantineFrame,
+  readWarehouse,
+  writeWarehouse,
+} from "./warehouse.ts";
 
 async function names(dir: string): Promise<string[]> {
   return (await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name).sort();
@@ -70,5 +75,37 @@ Deno.test("warehouse: a warehouse path under a file cannot be written", async ()
     );
   } finally {
     await Deno.remove(parent, { recursive: true });
+  }
+});
+
+Deno.test("warehouse: staged tables appear only at commit; an aborted write leaves the old ones", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeWarehouse(dir, { geo: pl.DataFrame({ ind: [1] }) });
+    const aborted = await beginWarehouseWrite(dir);
+    aborted.stage("geo", pl.DataFrame({ ind: [2] }));
+    aborted.stage("user", pl.DataFrame({ ind: [3] }));
+    await aborted.abort();
+    assert.deepEqual(await names(dir), ["geo.parquet"]);
+    assert.deepEqual(
+      (await readWarehouse(dir, ["geo"])).geo.getColumn("ind").toArray(),
+      [1],
+    );
+
+    const write = await beginWarehouseWrite(dir);
+    write.stage("geo", pl.DataFrame({ ind: [4, 5] }));
+    // Staged but not committed: the old table is still the one read.
+    assert.deepEqual(
+      (await readWarehouse(dir, ["geo"])).geo.getColumn("ind").toArray(),
+      [1],
+    );
+    write.stage("user", pl.DataFrame({ ind: [6] }));
+    await write.commit();
+    assert.deepEqual(await names(dir), ["geo.parquet", "user.parquet"]);
+    const back = await readWarehouse(dir, ["geo", "user"]);
+    assert.deepEqual(back.geo.getColumn("ind").toArray(), [4, 5]);
+    assert.deepEqual(back.user.getColumn("ind").toArray(), [6]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
