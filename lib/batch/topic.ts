@@ -45,8 +45,13 @@ export interface TableSummary {
 export interface CleanTopicOptions {
   /** The topic to read; default `pinterest.{table}`. */
   topic?: string;
-  /** Warnings about stray keys; default silent. */
+  /** Warnings about stray keys, and progress on long tables; default silent. */
   logger?: Logger;
+  /**
+   * Least time between two progress lines (`batch {table}: ...`), in ms; default 2,000, so
+   * a table cleaned in less time logs none.
+   */
+  progressIntervalMs?: number;
   /** Scratch directory for the NDJSON polars reads; default a fresh temp dir per step. */
   tempDir?: string;
   /** Raw bytes parsed per step; default 64 MiB. */
@@ -102,6 +107,8 @@ export async function cleanTopic(
   // with two parses queued the threads never wait for the cleaning to hand them work (pin,
   // 1M rows: about 0.4 s less than with one, for the same CPU time).
   const ahead = [parse(0), parse(1)];
+  const progressMs = options.progressIntervalMs ?? 2_000;
+  let lastProgress = started;
   for (let i = 0; ahead[0] !== undefined; i++) {
     const parsed = await ahead[0];
     ahead.shift();
@@ -115,6 +122,15 @@ export async function cleanTopic(
     const inds = fresh.getColumn("ind");
     seen = seen === undefined ? inds : seen.concat(inds);
     cleaned.push(fresh);
+    const now = performance.now();
+    if (i + 1 < groups.length && now - lastProgress >= progressMs) {
+      lastProgress = now;
+      logger.info(`batch ${table}: cleaning`, {
+        groups: `${i + 1}/${groups.length}`,
+        records,
+        seconds: Math.round((now - started) / 1000),
+      });
+    }
   }
   const clean = stackFrames(cleaned) ??
     CLEANERS[table](rawFrame(table, []), {}).clean;

@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { openDirStore } from "../lake/mod.ts";
+import type { LogContext, Logger } from "../logger.ts";
+import { cleanTopic } from "./topic.ts";
+
+/** A logger that keeps its info lines. */
+function recorder(): Logger & { lines: [string, LogContext | undefined][] } {
+  const lines: [string, LogContext | undefined][] = [];
+  return {
+    lines,
+    info: (message, context) => lines.push([message, context]),
+    warn: () => {},
+    error: () => {},
+  };
+}
+
+/** A lake with three user objects of `perObject` records each. */
+async function userLake(perObject: number) {
+  const store = openDirStore(await Deno.makeTempDir());
+  for (let o = 0; o < 3; o++) {
+    const start = o * perObject;
+    const lines = Array.from({ length: perObject }, (_, i) =>
+      JSON.stringify({
+        ind: start + i,
+        first_name: "A",
+        last_name: "B",
+        age: 30,
+        date_joined: "2016-01-01 00:00:00",
+      }));
+    await store.put(
+      `topics/pinterest.user/partition=0/pinterest.user+0+${
+        String(start).padStart(10, "0")
+      }.json`,
+      lines.join("\n") + "\n",
+    );
+  }
+  return store;
+}
+
+Deno.test("cleanTopic: a long table logs its progress between groups, never after the last", async () => {
+  const store = await userLake(4);
+  const logger = recorder();
+  // One object per group (1-byte groups), and a progress line whenever one is due.
+  const { summary } = await cleanTopic(store, "user", {
+    logger,
+    chunkBytes: 1,
+    progressIntervalMs: 0,
+  });
+  assert.equal(summary.records, 12);
+  assert.equal(summary.rows, 12);
+  assert.deepEqual(
+    logger.lines.map(([m, c]) => [m, { ...c, seconds: 0 }]),
+    [
+      ["batch user: cleaning", { groups: "1/3", records: 4, seconds: 0 }],
+      ["batch user: cleaning", { groups: "2/3", records: 8, seconds: 0 }],
+    ],
+  );
+});
+
+Deno.test("cleanTopic: no progress line before the interval has passed", async () => {
+  const store = await userLake(2);
+  const logger = recorder();
+  await cleanTopic(store, "user", {
+    logger,
+    chunkBytes: 1,
+    progressIntervalMs: 60_000,
+  });
+  assert.deepEqual(logger.lines, []);
+});
