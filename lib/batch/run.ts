@@ -3,9 +3,10 @@
  *
  * For each of `pin`, `geo`, `user` it reads the sink's objects of `{prefix}.{table}` in arrival
  * order (in groups of about `chunkBytes`), parses and cleans them with `lib/clean`, keeps the
- * first arrival of each `ind`, and finally writes `pin`, `geo`, `user` and `quarantine` into the
- * warehouse at once. The result depends only on the lake's content: a rerun writes the same
- * tables.
+ * first arrival of each `ind`, and stages the table into the warehouse (its Parquet write runs
+ * while the next table is cleaned). Once `pin`, `geo`, `user` and `quarantine` are all written,
+ * they replace the old tables together; on any failure the old tables stay. The result depends
+ * only on the lake's content: a rerun writes the same tables.
  *
  * @module
  */
