@@ -5,8 +5,8 @@
  * order (in groups of about `chunkBytes`), parses and cleans them with `lib/clean`, keeps the
  * first arrival of each `ind`, and stages the table into the warehouse (its Parquet write runs
  * while the next table is cleaned). Once `pin`, `geo`, `user` and `quarantine` are all written,
- * each is renamed over its old file; on any failure before that, the old tables stay. The result depends
- * only on the lake's content: a rerun writes the same tables.
+ * each is renamed over its old file; on any failure before that, the old tables stay. The
+ * result depends only on the lake's content: a rerun writes the same tables.
  *
  * @module
  */
