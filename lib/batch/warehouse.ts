@@ -112,10 +112,6 @@ export async function beginWarehouseWrite(
   const names: string[] = [];
   const writes: Promise<void>[] = [];
   let failure: { error: unknown } | undefined;
-  const settle = async () => {
-    await Promise.all(writes);
-    if (failure) throw failure.error;
-  };
   const removeStaging = () =>
     Deno.remove(staging, { recursive: true }).catch(() => {});
   return {
@@ -134,7 +130,8 @@ export async function beginWarehouseWrite(
     },
     async commit() {
       try {
-        await settle();
+        await Promise.all(writes);
+        if (failure) throw failure.error;
         for (const name of names) {
           await Deno.rename(tablePath(staging, name), tablePath(dir, name));
         }
