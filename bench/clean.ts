@@ -24,7 +24,7 @@
 import { join } from "node:path";
 import process from "node:process";
 import { parseArgs } from "node:util";
-import { formatUsage, runCli } from "../lib/cli/program.ts";
+import { formatUsage, positiveFlag, runCli } from "../lib/cli/program.ts";
 import { ConfigError } from "../lib/errors.ts";
 import { cleanTopic, runBatch } from "../lib/batch/mod.ts";
 import { type CleanTable, sinkParquetFile } from "../lib/clean/mod.ts";
@@ -80,16 +80,13 @@ export function parseBenchArgs(
       values.compression,
     );
   }
-  const count = (flag: string, text: string) => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 1) {
-      throw new ConfigError(flag, "must be a whole number >= 1", text);
-    }
-    return n;
-  };
   return {
-    posts: count("--posts", values.posts),
-    objectRecords: count("--object-records", values["object-records"]),
+    posts: positiveFlag("--posts", values.posts, true),
+    objectRecords: positiveFlag(
+      "--object-records",
+      values["object-records"],
+      true,
+    ),
     dir: values.dir,
     keep: values.keep,
     phase: values.phase,

@@ -36,7 +36,7 @@
 
 import { parseArgs } from "node:util";
 import { ConfigError } from "../lib/errors.ts";
-import { formatUsage, runCli } from "../lib/cli/program.ts";
+import { formatUsage, positiveFlag, runCli } from "../lib/cli/program.ts";
 import { ensureTopology, serveGateway } from "../lib/gateway/mod.ts";
 import { openEmbeddedLog } from "../lib/log/mod.ts";
 import { formatKafkaReport, measureKafkaIngest } from "./ingest_kafka.ts";
@@ -79,21 +79,14 @@ export function parseIngestArgs(args: string[]): BenchIngestOptions {
   if (client !== "raw" && client !== "fetch") {
     throw new ConfigError("--client", "must be raw or fetch", client);
   }
-  const positive = (flag: string, text: string) => {
-    const n = Number(text);
-    if (!(n > 0) || !Number.isFinite(n)) {
-      throw new ConfigError(flag, "must be a number > 0", text);
-    }
-    return n;
-  };
   if (values["no-fsync"] && !values["in-process"]) {
     throw new ConfigError("--no-fsync", "needs --in-process");
   }
   return {
-    seconds: positive("--seconds", values.seconds),
+    seconds: positiveFlag("--seconds", values.seconds),
     inProcess: values["in-process"],
     fsync: !values["no-fsync"],
-    rate: positive("--rate", values.rate),
+    rate: positiveFlag("--rate", values.rate),
     client,
     kafka: values.kafka,
   };

@@ -25,8 +25,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { formatUsage, runCli } from "../lib/cli/program.ts";
-import { ConfigError } from "../lib/errors.ts";
+import { formatUsage, positiveFlag, runCli } from "../lib/cli/program.ts";
 import { fileURLToPath } from "node:url";
 import { readParquetFile } from "../lib/clean/mod.ts";
 import { ensureTopology, serveGateway } from "../lib/gateway/mod.ts";
@@ -65,21 +64,10 @@ export function parseStreamBenchArgs(args: string[]): StreamBenchOptions {
       "trigger-ms": { type: "string", default: "1000" },
     },
   });
-  const positive = (flag: string, text: string, whole: boolean) => {
-    const n = Number(text);
-    if (!(n > 0) || !Number.isFinite(n) || (whole && !Number.isInteger(n))) {
-      throw new ConfigError(
-        flag,
-        whole ? "must be a whole number >= 1" : "must be a number > 0",
-        text,
-      );
-    }
-    return n;
-  };
   return {
-    posts: positive("--posts", values.posts, true),
-    rate: positive("--rate", values.rate, false),
-    triggerMs: positive("--trigger-ms", values["trigger-ms"], true),
+    posts: positiveFlag("--posts", values.posts, true),
+    rate: positiveFlag("--rate", values.rate),
+    triggerMs: positiveFlag("--trigger-ms", values["trigger-ms"], true),
   };
 }
 

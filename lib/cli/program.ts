@@ -104,6 +104,32 @@ export const COMMON_FLAGS = {
   ],
 } as const;
 
+/**
+ * The number a flag's text gives, which must be > 0 (and whole with `whole`); otherwise a
+ * `ConfigError` naming the flag: `must be a number > 0` or `must be a whole number >= 1`.
+ *
+ * @example
+ * ```ts
+ * import { positiveFlag } from "./program.ts";
+ * console.log(positiveFlag("--rate", "2.5"), positiveFlag("--posts", "10", true)); // 2.5 10
+ * ```
+ */
+export function positiveFlag(
+  flag: string,
+  text: string,
+  whole = false,
+): number {
+  const n = Number(text);
+  if (!(n > 0) || !Number.isFinite(n) || (whole && !Number.isInteger(n))) {
+    throw new ConfigError(
+      flag,
+      whole ? "must be a whole number >= 1" : "must be a number > 0",
+      text,
+    );
+  }
+  return n;
+}
+
 /** An error `node:util`'s `parseArgs` throws for a malformed command line. */
 function isArgsError(e: unknown): e is Error {
   return e instanceof TypeError &&

@@ -5,7 +5,13 @@ import { batchProgram } from "./batch.ts";
 import { emulateProgram } from "./emulate.ts";
 import { gatewayProgram } from "./gateway.ts";
 import { metricsProgram } from "./metrics.ts";
-import { type CliProgram, formatUsage, runCli, wantsHelp } from "./program.ts";
+import {
+  type CliProgram,
+  formatUsage,
+  positiveFlag,
+  runCli,
+  wantsHelp,
+} from "./program.ts";
 import { reportProgram } from "./report.ts";
 import { seedProgram } from "./seed.ts";
 import { servicesProgram } from "./services.ts";
@@ -137,4 +143,27 @@ Deno.test("cli program: every task answers --help with its usage and an unknown 
     assert.match(bad.err[0], new RegExp(`^${program.name}: .*--no-such-flag`));
     assert.ok(bad.err[0].includes(program.usage), program.name);
   }
+});
+
+Deno.test("cli program: positiveFlag takes numbers > 0 (whole ones with whole) and names the flag otherwise", () => {
+  assert.equal(positiveFlag("--rate", "2.5"), 2.5);
+  assert.equal(positiveFlag("--posts", "10", true), 10);
+  for (const text of ["0", "-1", "", "x", "Infinity"]) {
+    assert.throws(
+      () => positiveFlag("--rate", text),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message ===
+          `Invalid setting --rate=${
+            JSON.stringify(text)
+          }: must be a number > 0`,
+    );
+  }
+  assert.throws(
+    () => positiveFlag("--posts", "1.5", true),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.message ===
+        'Invalid setting --posts="1.5": must be a whole number >= 1',
+  );
 });
