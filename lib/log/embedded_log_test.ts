@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { openEmbeddedLog } from "./embedded_log.ts";
+import { LogClosedError } from "./errors.ts";
 import type { TopicRecord } from "./types.ts";
 
 const enc = new TextEncoder();
@@ -41,6 +42,40 @@ Deno.test("embedded log: two handles on one file append densely and read each ot
   ]);
   await a.close();
   await b.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("embedded log: the file closes once both halves closed, a half closed twice counts once", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "embedded_log_test_" });
+  const path = `${dir}/log.db`;
+  const log = await openEmbeddedLog(path, { fsync: false });
+  await log.topics.createTopic("t");
+  await log.streams.createStream("s");
+  await log.topics.close();
+  await log.topics.close();
+  // The streams half still holds the file open: both halves keep working.
+  const [put] = await log.streams.putRecords("s", [{
+    data: enc.encode("x"),
+    partitionKey: "k",
+  }]);
+  assert.equal("sequenceNumber" in put, true);
+  assert.deepEqual(await log.topics.append("t", [{ value: enc.encode("v") }]), [
+    { partition: 0, offset: 0 },
+  ]);
+  assert.equal((await Deno.stat(`${path}-wal`)).isFile, true);
+  await log.streams.close();
+  // Last half closed: the file is closed (SQLite removes the WAL with the last connection).
+  await assert.rejects(
+    log.topics.append("t", [{ value: enc.encode("w") }]),
+    LogClosedError,
+  );
+  await assert.rejects(Deno.stat(`${path}-wal`), Deno.errors.NotFound);
+  await log.close();
+  const reopened = await openEmbeddedLog(path, { fsync: false });
+  const reader = await reopened.topics.consumer("g", ["t"]);
+  const records = await reader.poll({ timeoutMs: 1000 });
+  assert.deepEqual(records.map((r) => dec.decode(r.value)), ["v"]);
+  await reopened.close();
   await Deno.remove(dir, { recursive: true });
 });
 
