@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import {
+  BackendError,
   PipelineError,
   StreamNotFoundError,
   TopicNotFoundError,
 } from "../errors.ts";
 import { openEmbeddedLog } from "./embedded_log.ts";
-import { InvalidPartitionError } from "./errors.ts";
+import { InvalidPartitionError, LogClosedError } from "./errors.ts";
 import { GroupCommitter } from "./group_commit.ts";
 import { openLogDatabase } from "./sqlite_db.ts";
 
@@ -150,6 +151,78 @@ Deno.test("group commit: a validatesFirst job failing midway reruns the group wi
       { id: 4, v: "c" },
     ].map((r) => ({ __proto__: null, ...r })),
   );
+  await gc.close();
+  db.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("group commit: close() commits what is queued, then refuses new jobs", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "group_commit_test_" });
+  const db = openLogDatabase(`${dir}/log.db`, { fsync: false });
+  db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY)");
+  const gc = new GroupCommitter(db, { path: `${dir}/log.db` });
+  const insert = db.prepare("INSERT INTO t VALUES (?)");
+  const queued = [1, 2, 3].map((id) => gc.submit(() => insert.run(id)));
+  await gc.close(); // called before the group ran
+  assert.equal((await Promise.all(queued)).length, 3);
+  assert.deepEqual([gc.commits, gc.jobs], [1, 3]);
+  assert.deepEqual(db.prepare("SELECT count(*) AS n FROM t").get(), {
+    __proto__: null,
+    n: 3,
+  });
+  await assert.rejects(gc.submit(() => insert.run(4)), LogClosedError);
+  db.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("group commit: a group that cannot begin or commit fails whole with BackendError; the next group commits", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "group_commit_test_" });
+  const path = `${dir}/log.db`;
+  const db = openLogDatabase(path, { fsync: false, busyTimeoutMs: 0 });
+  db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY)");
+  const gc = new GroupCommitter(db, { path });
+  const insert = db.prepare("INSERT INTO t VALUES (?)");
+  const count = () =>
+    (db.prepare("SELECT count(*) AS n FROM t").get() as { n: number }).n;
+  // Another connection holds the write lock: BEGIN IMMEDIATE fails at once.
+  const other = openLogDatabase(path, { fsync: false });
+  other.exec("BEGIN IMMEDIATE");
+  const locked = await Promise.allSettled(
+    [1, 2].map((id) => gc.submit(() => insert.run(id))),
+  );
+  for (const outcome of locked) {
+    const reason = (outcome as PromiseRejectedResult).reason;
+    assert.ok(reason instanceof BackendError);
+    assert.equal(
+      reason.message,
+      `sqlite: could not start a write transaction on ${path}; nothing of it was written (disk full or file locked?)`,
+    );
+    assert.match(String(reason.cause), /database is locked/);
+  }
+  other.exec("ROLLBACK");
+  other.close();
+  // A hook failing before COMMIT rolls the whole group back.
+  let abort = 0;
+  let failCommit = true;
+  gc.addHooks({
+    beforeCommit: () => {
+      if (failCommit) throw new Error("cache write-back failed");
+    },
+    abort: () => abort++,
+  });
+  const failed = await Promise.allSettled(
+    [3, 4].map((id) => gc.submit(() => insert.run(id))),
+  );
+  assert.deepEqual(
+    failed.map((o) => (o as PromiseRejectedResult).reason.message),
+    Array(2).fill(
+      `sqlite: the write transaction failed on ${path}; nothing of it was written (disk full or file locked?)`,
+    ),
+  );
+  assert.deepEqual([abort, count(), gc.commits], [1, 0, 0]);
+  failCommit = false;
+  await gc.submit(() => insert.run(5));
+  assert.deepEqual([count(), gc.commits], [1, 1]);
   await gc.close();
   db.close();
   await Deno.remove(dir, { recursive: true });

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { AlreadyExistsError, StreamNotFoundError } from "../errors.ts";
 import { type EmbeddedLog, openEmbeddedLog } from "./embedded_log.ts";
 import { InvalidArgumentError, ShardNotFoundError } from "./errors.ts";
+import type { StreamRecordInput } from "./types.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -173,6 +174,40 @@ Deno.test("streams: invalid records fail alone in the results; unknown stream th
       }]),
       StreamNotFoundError,
     );
+  });
+});
+
+Deno.test("streams: each record problem has its own message; bad arguments throw InvalidArgumentError", async () => {
+  await withLog(async (log) => {
+    await log.streams.createStream("s");
+    const records = [
+      { data: enc.encode("x"), partitionKey: 7 },
+      { data: "text", partitionKey: "p" },
+      { data: new Uint8Array(1024 * 1024 + 1), partitionKey: "p" },
+      { data: new Uint8Array(1024 * 1024), partitionKey: "p" },
+    ] as unknown as StreamRecordInput[];
+    const res = await log.streams.putRecords("s", records);
+    assert.deepEqual(
+      res.map((r) => "errorMessage" in r ? r.errorMessage : r.sequenceNumber),
+      [
+        "PartitionKey must be a string",
+        "Data must be bytes",
+        "Data is larger than 1 MiB",
+        "000000000000000000000",
+      ],
+    );
+    await assert.rejects(
+      log.streams.putRecords("s", "x" as unknown as StreamRecordInput[]),
+      InvalidArgumentError,
+    );
+    for (const limit of [0, 1.5]) {
+      await assert.rejects(
+        log.streams.readShard("s", "shardId-000000000000", { limit }),
+        InvalidArgumentError,
+      );
+    }
+    const page = await log.streams.readShard("s", "shardId-000000000000");
+    assert.deepEqual(page.records.map((r) => r.data.length), [1024 * 1024]);
   });
 });
 
