@@ -84,38 +84,6 @@ export function wholeOrNull(f: Expr): Expr {
   );
 }
 
-/**
- * Parses text as a finite float (surrounding spaces allowed); null when it cannot. A
- * convenience over {@linkcode toFloat} + {@linkcode finiteOrNull} (which evaluates the cast
- * twice; the cleaners stage it instead).
- *
- * @example
- * ```ts
- * import { pl } from "./polars.ts";
- * import { parseFloatText } from "./exprs.ts";
- * const df = pl.DataFrame({ x: [" 1.5", "1e3", "NaN", "x"] });
- * console.log(df.select(parseFloatText(pl.col("x"))).getColumn("x").toArray()); // [1.5, 1000, null, null]
- * ```
- */
-export function parseFloatText(text: Expr): Expr {
-  return finiteOrNull(toFloat(text));
-}
-
-/**
- * Parses text as a whole number into Int64 (`"25"`, `"25.0"`, `"1e3"`); null when it cannot.
- *
- * @example
- * ```ts
- * import { pl } from "./polars.ts";
- * import { parseIntText } from "./exprs.ts";
- * const df = pl.DataFrame({ x: ["25", "25.0", "25.5", "abc"] });
- * console.log(df.select(parseIntText(pl.col("x"))).getColumn("x").toArray()); // [25, 25, null, null]
- * ```
- */
-export function parseIntText(text: Expr): Expr {
-  return wholeOrNull(toFloat(text));
-}
-
 const DATETIME_SHAPE =
   "^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z?$";
 
@@ -149,9 +117,9 @@ const NON_SCALAR = "^\\s*([\\[{]|true$|false$)";
  * @example
  * ```ts
  * import { pl } from "./polars.ts";
- * import { failureReason, parseIntText } from "./exprs.ts";
+ * import { failureReason, toFloat, wholeOrNull } from "./exprs.ts";
  * const df = pl.DataFrame({ age: ["20", "x", "true", null] });
- * const why = failureReason(pl.col("age"), parseIntText(pl.col("age")), "age", "a number");
+ * const why = failureReason(pl.col("age"), wholeOrNull(toFloat(pl.col("age"))), "age", "a number");
  * console.log(df.select(why.alias("r")).getColumn("r").toArray());
  * // [null, "unparseable age", "wrong type: age must be a number", null]
  * ```
@@ -179,10 +147,10 @@ export function failureReason(
  * @example
  * ```ts
  * import { pl } from "./polars.ts";
- * import { indReason, parseIntText } from "./exprs.ts";
+ * import { indReason, toFloat, wholeOrNull } from "./exprs.ts";
  * const df = pl.DataFrame({ ind: ["1", " ", "x"] });
  * const t = pl.col("ind").str.strip();
- * console.log(df.select(indReason(t, parseIntText(t), "ind").alias("r")).getColumn("r").toArray());
+ * console.log(df.select(indReason(t, wholeOrNull(toFloat(t)), "ind").alias("r")).getColumn("r").toArray());
  * // [null, "missing ind", "unparseable ind"]
  * ```
  */
@@ -204,9 +172,9 @@ export function indReason(trimmed: Expr, parsed: Expr, col: string): Expr {
  * @example
  * ```ts
  * import { pl } from "./polars.ts";
- * import { failedParse, parseIntText } from "./exprs.ts";
+ * import { failedParse, toFloat, wholeOrNull } from "./exprs.ts";
  * const df = pl.DataFrame({ age: ["20", "x", null] });
- * console.log(df.select(failedParse(pl.col("age"), parseIntText(pl.col("age"))).alias("f")).getColumn("f").toArray());
+ * console.log(df.select(failedParse(pl.col("age"), wholeOrNull(toFloat(pl.col("age")))).alias("f")).getColumn("f").toArray());
  * // [false, true, false]
  * ```
  */

@@ -49,7 +49,7 @@ export {
   type CleanResult,
   splitClean,
 } from "./split.ts";
-export { cleanPin, parseFollowerCount } from "./pin.ts";
+export { cleanPin } from "./pin.ts";
 export { cleanGeo } from "./geo.ts";
 export { cleanUser, fullName } from "./user.ts";
 export {
@@ -72,6 +72,4 @@ export {
   indReason,
   nullIfPlaceholder,
   parseDatetimeText,
-  parseFloatText,
-  parseIntText,
 } from "./exprs.ts";

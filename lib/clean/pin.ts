@@ -28,23 +28,6 @@ const TEXT_COLUMNS = RAW_COLUMNS.pin.filter((c) =>
 );
 
 /**
- * Parses a follower count: digits (`812`), thousands (`12k`) or millions (`1M`, `1.5M`) into
- * Int64; null when the text is null or has another shape.
- *
- * @example
- * ```ts
- * import { pl } from "./polars.ts";
- * import { parseFollowerCount } from "./pin.ts";
- * const df = pl.DataFrame({ f: ["812", "12k", "1M", "12x"] });
- * console.log(df.select(parseFollowerCount(pl.col("f")).alias("f")).getColumn("f").toArray());
- * // [812, 12000, 1000000, null]
- * ```
- */
-export function parseFollowerCount(raw: Expr): Expr {
-  return followers(raw.str.strip());
-}
-
-/**
  * A trimmed follower count to Int64 (null when it has another shape). One regex test, then
  * cheap string operations: about half the CPU of extracting the number and the suffix with
  * two capturing regexes.

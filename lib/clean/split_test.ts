@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { failedParse, parseIntText } from "./exprs.ts";
+import { failedParse, toFloat, wholeOrNull } from "./exprs.ts";
 import { pairList } from "./geo.ts";
 import { pl, strptimeExact } from "./polars.ts";
 import { splitClean } from "./split.ts";
@@ -10,7 +10,7 @@ const raw = () =>
     _line: pl.Series("_line", [0, 1, 2, 3], pl.UInt32),
     ind: ["1", "x", null, "4"],
   });
-const parsed = parseIntText(c("ind"));
+const parsed = wholeOrNull(toFloat(c("ind")));
 const reason = pl.when(c("ind").isNotNull().and(parsed.isNull()))
   .then(pl.lit("unparseable ind"))
   .otherwise(pl.lit(null).cast(pl.Utf8));
