@@ -74,7 +74,11 @@ class S3Store implements ObjectStore {
       );
       return await out.Body!.transformToByteArray();
     } catch (e) {
-      if (errorName(e) === "NoSuchKey" || status(e) === 404) {
+      // A 404 is a missing object, unless S3 says the bucket itself is missing.
+      const name = errorName(e);
+      if (
+        name === "NoSuchKey" || (status(e) === 404 && name !== "NoSuchBucket")
+      ) {
         throw new ObjectNotFoundError(key, this.location, { cause: e });
       }
       throw this.fail("get", key, e);

@@ -165,3 +165,34 @@ Deno.test("S3 store: an endpoint where nothing listens fails with a hint", async
       e instanceof BackendError && e.message.includes("deno task services up"),
   );
 });
+
+Deno.test("S3 store: a bucket removed under an open store fails every call with BackendError naming the call", async () => {
+  await withServer(async (endpoint) => {
+    const lake = await openS3Store({
+      endpoint,
+      bucket: "gone",
+      createBucket: true,
+    });
+    const removed = await fetch(`${endpoint}/gone`, { method: "DELETE" });
+    await removed.body?.cancel();
+    assert.equal(removed.status, 204);
+    const calls: [string, () => Promise<unknown>][] = [
+      ["put", () => lake.put("k", "1")],
+      ["get", () => lake.get("k")],
+      ["list", () => lake.list("")],
+      ["delete", () => lake.delete("k")],
+    ];
+    for (const [op, call] of calls) {
+      await assert.rejects(call, (e) => {
+        assert.ok(e instanceof BackendError, `${op}: ${e}`);
+        assert.equal(
+          e.message,
+          `s3: ${op} s3://gone/${
+            op === "list" ? "" : "k"
+          } failed at ${endpoint}: The specified bucket does not exist`,
+        );
+        return true;
+      });
+    }
+  });
+});
