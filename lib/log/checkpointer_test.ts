@@ -101,3 +101,44 @@ Deno.test("checkpointer: a small WAL is left alone (no worker); the log's stats 
   await again.close();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("checkpointer: when the worker cannot checkpoint, the writer does, and lastError says why", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "checkpointer_test_" });
+  const path = `${dir}/log.db`;
+  const db = openLogDatabase(path, { fsync: false });
+  // The worker opens its own connection at this path, which cannot exist.
+  const checkpointer = new Checkpointer(db, `${dir}/absent/log.db`, {
+    fsync: false,
+    intervalMs: 0,
+    startBytes: 0,
+  });
+  db.exec("CREATE TABLE t (x)");
+  for (let i = 0; i < 4; i++) {
+    db.exec(`INSERT INTO t VALUES (${i})`);
+    checkpointer.afterCommit();
+    await checkpointer.whenIdle();
+  }
+  assert.deepEqual(
+    [
+      checkpointer.checkpoints,
+      checkpointer.completions,
+      checkpointer.walFrames,
+    ],
+    [0, 4, 1], // each restarted WAL holds the one insert
+  );
+  assert.match(
+    checkpointer.lastError ?? "",
+    /^Error: cannot open .*\/absent\/log\.db: .*unable to open database file/,
+  );
+  // The writer's checkpoints copied every row into the database file itself.
+  await Deno.copyFile(path, `${dir}/copy.db`);
+  const copy = new DatabaseSync(`${dir}/copy.db`);
+  assert.deepEqual(copy.prepare("SELECT count(*) AS n FROM t").get(), {
+    __proto__: null,
+    n: 4,
+  });
+  copy.close();
+  await checkpointer.close();
+  db.close();
+  await Deno.remove(dir, { recursive: true });
+});
