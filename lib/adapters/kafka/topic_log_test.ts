@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
-import { AlreadyExistsError, TopicNotFoundError } from "../../errors.ts";
+import {
+  AlreadyExistsError,
+  BackendError,
+  TopicNotFoundError,
+} from "../../errors.ts";
 import { InvalidPartitionError } from "../../log/errors.ts";
 import { partitionForKey } from "../../log/partitioner.ts";
 import { openKafkaLog } from "./mod.ts";
@@ -161,6 +165,44 @@ Deno.test({
           seen.get(`${r.partition}:${r.offset}`),
         );
       }
+    } finally {
+      await log.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "kafka: a record over the broker's size limit fails alone with BackendError; concurrent appends land",
+  ...opts,
+  fn: async () => {
+    const log = await openKafkaLog({ brokers: target.brokers });
+    try {
+      const name = uniqueTopic("large");
+      await log.createTopic(name, { partitions: 1 });
+      // The broker's default message.max.bytes is 1 MiB (plus batch overhead).
+      const big = new Uint8Array(1_200_000).fill(0x61);
+      const [small1, large, small2] = await Promise.allSettled([
+        log.append(name, [{ value: enc.encode("s1") }]),
+        log.append(name, [{ value: big }]),
+        log.append(name, [{ value: enc.encode("s2") }]),
+      ]);
+      assert.equal(small1.status, "fulfilled");
+      assert.equal(small2.status, "fulfilled");
+      const reason = (large as PromiseRejectedResult).reason;
+      assert.ok(reason instanceof BackendError, String(reason));
+      assert.match(
+        reason.message,
+        /^kafka: append failed: the broker at .* refused it \(.*MESSAGE_TOO_LARGE.*\)/,
+      );
+      assert.equal(reason.context.topic, name);
+      const c = await log.consumer(uniqueTopic("g"), [name]);
+      const all = await pollUntil(c, 2);
+      await c.close();
+      assert.deepEqual(all.map((r) => dec.decode(r.value)).sort(), [
+        "s1",
+        "s2",
+      ]);
     } finally {
       await log.close();
     }
