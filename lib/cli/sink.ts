@@ -14,7 +14,6 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ConfigError } from "../errors.ts";
 import { loadConfig, openRuntime, type PipelineConfig } from "../config/mod.ts";
 import type { TopicLog } from "../log/types.ts";
 import type { ObjectStore } from "../lake/types.ts";
@@ -26,6 +25,7 @@ import {
   type CliProgram,
   COMMON_FLAGS,
   formatUsage,
+  positiveFlag,
   runCli,
 } from "./program.ts";
 
@@ -46,14 +46,6 @@ export interface SinkCliOptions {
   idleMs: number;
   /** `--group`: consumer group (default `s3-sink`). */
   group: string;
-}
-
-function positiveInt(flag: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new ConfigError(flag, "must be a positive integer", text);
-  }
-  return n;
 }
 
 /**
@@ -89,13 +81,14 @@ export function parseSinkArgs(
       dataDir: values["data-dir"],
       prefix: values.prefix,
     }, { env }),
-    flushSize: positiveInt("--flush-size", values["flush-size"]),
-    rotateIntervalMs: positiveInt(
+    flushSize: positiveFlag("--flush-size", values["flush-size"], true),
+    rotateIntervalMs: positiveFlag(
       "--rotate-interval-ms",
       values["rotate-interval-ms"],
+      true,
     ),
     once: values.once,
-    idleMs: positiveInt("--idle-ms", values["idle-ms"]),
+    idleMs: positiveFlag("--idle-ms", values["idle-ms"], true),
     group: values.group,
   };
 }

@@ -52,6 +52,7 @@ Deno.test("sink cli: defaults and flags", () => {
     assert.throws(() => parseSinkArgs([flag, value], {}), (e) => {
       assert.ok(e instanceof ConfigError);
       assert.equal(e.context.setting, flag);
+      assert.match(e.message, /must be a whole number >= 1/);
       return true;
     });
   }
