@@ -4,7 +4,8 @@
  * Every field is read as text, as Spark's JSON reader does with a string schema: numbers keep
  * their digits, booleans become `true`/`false`, objects and arrays their JSON text. The cleaners
  * then parse numbers and dates and quarantine what does not parse. Lines that are not JSON
- * objects are quarantined here with reason `malformed JSON`. Blank lines are skipped.
+ * objects are quarantined here with reason `malformed JSON`, and so are lines nested deeper
+ * than 1,000 levels (`lib/json_depth.ts`), before polars sees them. Blank lines are skipped.
  *
  * Polars reads the lines (fast, native); when it rejects them, the lines are checked one by
  * one so that only the bad ones are set aside.
@@ -12,6 +13,7 @@
  * @module
  */
 import { type DataFrame, LINE_COLUMN, pl, scanNdjsonAsText } from "./polars.ts";
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from "../json_depth.ts";
 import { type CleanTable, type QuarantineRow, RAW_COLUMNS } from "./schema.ts";
 
 /** Options of the NDJSON parsers (`parseRawRecords`, `parseRawNdjson`, `parseNdjsonFiles`). */
@@ -31,6 +33,7 @@ export interface ParsedRecords {
 }
 
 const BLANK = /^[ \t\r]*$/;
+const TOO_DEEP = `malformed JSON: nested deeper than ${MAX_JSON_DEPTH} levels`;
 
 /**
  * Whether an NDJSON line is blank (only spaces, tabs and `\r`): blank lines are no records.
@@ -66,10 +69,14 @@ export async function parseRawRecords(
 ): Promise<ParsedRecords> {
   const raw = (line: number) => lines[line];
   const keep: number[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    if (!isBlankLine(lines[i])) keep.push(i);
-  }
   const quarantine: QuarantineRow[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (isBlankLine(lines[i])) continue;
+    // Never handed to polars, whose reader would overflow its stack on it.
+    if (jsonDepthExceeds(lines[i])) {
+      quarantine.push({ table, reason: TOO_DEEP, raw: lines[i] });
+    } else keep.push(i);
+  }
   const df = await withScratch(options, async (path) => {
     const text = (i: number) => lines[i].replace(/[\r\n]+/g, " ");
     try {

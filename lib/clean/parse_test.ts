@@ -72,6 +72,18 @@ Deno.test("parse: malformed and non-object lines are quarantined; others keep th
   assert.equal(parsed.raw(7), '{"ind": 2}');
 });
 
+Deno.test("parse: lines nested deeper than 1,000 levels are quarantined before polars, which would crash on them", async () => {
+  const deep = (n: number) => `{"ind":${"[".repeat(n)}${"]".repeat(n)}}`;
+  // 20,000 levels overflowed polars' stack: a segmentation fault of the whole process.
+  const lines = ['{"ind": 1}', deep(20_000), deep(999), deep(1000)];
+  const parsed = await parseRawRecords("geo", lines);
+  assert.deepEqual(parsed.df.getColumn("_line").toArray(), [0, 2]);
+  assert.deepEqual(parsed.quarantine.map((q) => [q.reason, q.raw]), [
+    ["malformed JSON: nested deeper than 1000 levels", lines[1]],
+    ["malformed JSON: nested deeper than 1000 levels", lines[3]],
+  ]);
+});
+
 Deno.test("parse: a line JSON.parse accepts but polars rejects (1e400) is isolated by bisection", async () => {
   const lines = ['{"ind": 1}', '{"ind": 2}', '{"ind": 1e400}', '{"ind": 4}'];
   const parsed = await parseRawRecords("user", lines);

@@ -18,7 +18,7 @@
  * | 413 | 41301 | body over the size limit |
  * | 415 | 41501 | unsupported content type |
  * | 422 | 42201 | malformed JSON |
- * | 422 | 42202 | well-formed JSON but not a valid request body |
+ * | 422 | 42202 | well-formed JSON but not a valid request body (also: a value nested deeper than 1,000 levels) |
  * | 500 | 50002 | the log failed (backend error) |
  *
  * @module

@@ -6,14 +6,16 @@
  * It takes only the common shape: `{"Data":...,"PartitionKey":"..."}` (any other members,
  * such as `StreamName`, are skipped) or `{"Records":[{"Data":...,"PartitionKey":"..."},
  * ...]}` with 1 to 500 records, where `Data` is compact JSON (no whitespace outside
- * strings) or a string without escapes, and `PartitionKey` a string without escapes of 1
- * to 256 characters, within the 1 MiB record limit. For anything else it answers
- * `undefined` and the gateway takes the general path (`JSON.parse` and
+ * strings) or a string without escapes of at most 1,000 bytes (a longer one may hold JSON
+ * text nested too deep, which the general path refuses), and `PartitionKey` a string
+ * without escapes of 1 to 256 characters, within the 1 MiB record limit. For anything else
+ * it answers `undefined` and the gateway takes the general path (`JSON.parse` and
  * `parseStreamRecord(s)`), which gives the same records or the error the client must see.
  *
  * @module
  */
 
+import { MAX_JSON_DEPTH } from "../json_depth.ts";
 import type { StreamRecordInput } from "../log/types.ts";
 import {
   type JsonBytes,
@@ -46,6 +48,8 @@ function readStreamRecord(
   const [d0, d1, dataEscaped] = data;
   const [p0, p1, keyEscaped] = key;
   if (bytes[d0] === 0x6e || (bytes[d0] === 0x22 && dataEscaped)) throw NOT_FAST;
+  // A string Data long enough to nest too deep as JSON text: the general path checks it.
+  if (bytes[d0] === 0x22 && d1 - d0 - 2 > MAX_JSON_DEPTH) throw NOT_FAST;
   if (bytes[p0] !== 0x22 || keyEscaped) throw NOT_FAST;
   // A string Data is stored as the string itself, anything else as its JSON text.
   const value = bytes[d0] === 0x22

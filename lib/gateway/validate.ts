@@ -2,15 +2,18 @@
  * Validation of request bodies into log inputs. A whole body is validated before anything
  * is appended, so a rejected request appends nothing.
  *
- * Values are stored as the UTF-8 JSON text of the REST Proxy `value` (re-serialised with
- * `JSON.stringify`, so whitespace is normalised); the gateway's fast path
- * (`produce_bytes.ts`) keeps compact values as the client's own bytes instead. Kinesis `Data` is stored as the JSON text
- * of `Data`, as the course's mapping template `$util.base64Encode($input.json('$.Data'))`
- * does, except that a string `Data` is stored as the string itself.
+ * Values nested deeper than 1,000 levels are refused (deeper ones would crash the cleaners'
+ * JSON reader, see `lib/json_depth.ts`). Values are stored as the UTF-8 JSON text of the REST
+ * Proxy `value` (re-serialised with `JSON.stringify`, so whitespace is normalised); the
+ * gateway's fast path (`produce_bytes.ts`) keeps compact values as the client's own bytes
+ * instead. Kinesis `Data` is stored as the JSON text of `Data`, as the course's mapping
+ * template `$util.base64Encode($input.json('$.Data'))` does, except that a string `Data` is
+ * stored as the string itself.
  *
  * @module
  */
 
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from "../json_depth.ts";
 import type { StreamRecordInput, TopicRecordInput } from "../log/types.ts";
 import { InvalidBodyError } from "./errors.ts";
 
@@ -39,6 +42,16 @@ function fail(message: string): never {
   throw new InvalidBodyError(message, { errorCode: 42202 });
 }
 
+/** `text`, unless it nests deeper than the cleaners can parse (see `lib/json_depth.ts`). */
+function checkedDepth(text: string, where: string): string {
+  if (jsonDepthExceeds(text)) {
+    fail(
+      `${where} is nested deeper than ${MAX_JSON_DEPTH} levels; flatten it (a Pinterest post nests one level).`,
+    );
+  }
+  return text;
+}
+
 /**
  * Turns a REST Proxy v2 produce body `{"records":[{"key"?, "value", "partition"?}]}` into
  * log records. A string key is kept as is; any other JSON key is stored as its JSON text.
@@ -65,7 +78,9 @@ export function parseTopicRecords(body: unknown): TopicRecordInput[] {
       fail(`records[${i}] has no "value"; every record needs a JSON value.`);
     }
     const out: TopicRecordInput = {
-      value: encoder.encode(JSON.stringify(rec.value)),
+      value: encoder.encode(
+        checkedDepth(JSON.stringify(rec.value), `records[${i}].value`),
+      ),
     };
     if (rec.key !== undefined && rec.key !== null) {
       out.key = typeof rec.key === "string" ? rec.key : JSON.stringify(rec.key);
@@ -104,7 +119,7 @@ function streamRecord(rec: unknown, where: string): StreamRecordInput {
   const text = typeof rec.Data === "string"
     ? rec.Data
     : JSON.stringify(rec.Data);
-  const data = encoder.encode(text);
+  const data = encoder.encode(checkedDepth(text, `${where}.Data`));
   if (
     data.byteLength + encoder.encode(key).byteLength >
       KINESIS_LIMITS.recordBytes

@@ -136,3 +136,65 @@ Deno.test("invalid stream bodies: 422 42202 for each shape error, nothing append
     assert.deepEqual(await log.streams.listStreams(), [STREAM]);
   });
 });
+
+Deno.test("values nested deeper than 1,000 levels: 422 42202 on every route, nothing appended; 1,000 levels are taken", async () => {
+  await withGateway(async (gw, log) => {
+    const nested = (n: number) => "[".repeat(n) + "]".repeat(n);
+    const tooDeep = nested(1001);
+    const bodies: [Request, RegExp][] = [
+      [
+        post(`/topics/${TOPIC}`, `{"records":[{"value":${tooDeep}}]}`),
+        /^records\[0\]\.value is nested deeper than 1000 levels/,
+      ],
+      [
+        put(
+          `/streams/${STREAM}/record`,
+          `{"Data":${tooDeep},"PartitionKey":"p"}`,
+        ),
+        /^Body\.Data is nested deeper than 1000 levels/,
+      ],
+      // A string Data is stored as it is, and the stream cleaner parses it as JSON.
+      [
+        put(`/streams/${STREAM}/record`, { Data: tooDeep, PartitionKey: "p" }),
+        /^Body\.Data is nested deeper than 1000 levels/,
+      ],
+      [
+        put(`/streams/${STREAM}/records`, {
+          Records: [{ Data: 1, PartitionKey: "p" }, {
+            Data: JSON.parse(tooDeep),
+            PartitionKey: "p",
+          }],
+        }),
+        /^Records\[1\]\.Data is nested deeper than 1000 levels/,
+      ],
+    ];
+    for (const [req, message] of bodies) {
+      assert.match(
+        await expectError(await gw.handler(req), 422, 42202),
+        message,
+      );
+    }
+    assert.deepEqual(await stored(log), { topic: 0, stream: 0 });
+    const deepest = nested(1000);
+    const topic = await gw.handler(
+      post(`/topics/${TOPIC}`, `{"records":[{"value":${deepest}}]}`),
+    );
+    assert.equal(topic.status, 200);
+    await topic.body?.cancel();
+    // A long string Data without brackets is stored as it is.
+    const long = "x".repeat(5000);
+    for (const Data of [deepest, long]) {
+      const res = await gw.handler(
+        put(`/streams/${STREAM}/record`, { Data, PartitionKey: "p" }),
+      );
+      assert.equal(res.status, 200);
+      await res.body?.cancel();
+    }
+    const page = await log.streams.readShard(STREAM, "shardId-000000000000");
+    assert.deepEqual(
+      page.records.map((r) => new TextDecoder().decode(r.data)),
+      [deepest, long],
+    );
+    assert.deepEqual(await stored(log), { topic: 1, stream: 2 });
+  });
+});

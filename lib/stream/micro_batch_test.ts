@@ -158,6 +158,26 @@ Deno.test("micro-batch: rejects go to stream_quarantine with reason, raw record 
   assert.match(String(q[4].reason), /date_joined/);
 });
 
+Deno.test("micro-batch: a record nested too deep for polars is quarantined, the others cleaned", async () => {
+  const deep = "[".repeat(20_000) + "]".repeat(20_000);
+  const out = await cleanMicroBatch({
+    pin: [],
+    geo: [rec("geo", "1", deep), rec("geo", "2", GEO)],
+    user: [],
+  });
+  assert.deepEqual(out.stream_geo.getColumn("_sequence_number").toArray(), [
+    "2",
+  ]);
+  assert.deepEqual(
+    out.stream_quarantine.toRecords().map((r) => [
+      r._sequence_number,
+      r.reason,
+      r.raw,
+    ]),
+    [["1", "malformed JSON: nested deeper than 1000 levels", deep]],
+  );
+});
+
 Deno.test("micro-batch: empty tables have the stream tables' columns and types", () => {
   const geo = emptyStreamTable("stream_geo");
   assert.equal(geo.height, 0);
