@@ -18,7 +18,7 @@
  * | 413 | 41301 | body over the size limit |
  * | 415 | 41501 | unsupported content type |
  * | 422 | 42201 | malformed JSON |
- * | 422 | 42202 | well-formed JSON but not a valid request body (also: a value nested deeper than 1,000 levels) |
+ * | 422 | 42202 | well-formed JSON but not a valid request body (also: a value nested deeper than 1,000 levels, a topic record over 1,000,000 bytes) |
  * | 500 | 50002 | the log failed (backend error) |
  *
  * @module

@@ -198,3 +198,18 @@ Deno.test("values nested deeper than 1,000 levels: 422 42202 on every route, not
     assert.deepEqual(await stored(log), { topic: 1, stream: 2 });
   });
 });
+
+Deno.test("a topic record over 1,000,000 bytes: 422 42202 naming it, nothing of the request appended", async () => {
+  await withGateway(async (gw, log) => {
+    // The JSON text of this value is the string plus its two quotes: 1,000,001 bytes.
+    const body = {
+      records: [{ value: { a: 1 } }, { value: "x".repeat(999_999) }],
+    };
+    const res = await gw.handler(post(`/topics/${TOPIC}`, body));
+    assert.equal(
+      await expectError(res, 422, 42202),
+      "Invalid records[1]: holds 1000001 bytes (value + key); a topic record holds at most 1000000, as a Kafka broker takes by default",
+    );
+    assert.deepEqual(await stored(log), { topic: 0, stream: 0 });
+  });
+});

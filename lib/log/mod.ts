@@ -30,7 +30,7 @@ export {
   ShardNotFoundError,
 } from "./errors.ts";
 export { murmur2, partitionForKey } from "./partitioner.ts";
-export { checkTopicRecords } from "./record_checks.ts";
+export { checkTopicRecords, MAX_TOPIC_RECORD_BYTES } from "./record_checks.ts";
 export {
   evenHashRanges,
   hashKeyOf,

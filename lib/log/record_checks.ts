@@ -8,8 +8,24 @@ import { InvalidArgumentError } from "./errors.ts";
 import type { TopicRecordInput } from "./types.ts";
 
 /**
+ * The most bytes one topic record may hold, value plus key (UTF-8): 1,000,000. A Kafka broker
+ * takes record batches of at most 1,048,588 bytes by default (`message.max.bytes`), framing
+ * included, so every tier refuses a larger record alike, before writing anything.
+ *
+ * @example
+ * ```ts
+ * import { MAX_TOPIC_RECORD_BYTES } from "./record_checks.ts";
+ * console.log(MAX_TOPIC_RECORD_BYTES); // 1000000
+ * ```
+ */
+export const MAX_TOPIC_RECORD_BYTES = 1_000_000;
+
+const encoder = new TextEncoder();
+
+/**
  * Throws `InvalidArgumentError` unless `records` is an array whose every record has a
- * `Uint8Array` value and a string (or absent, or null) key.
+ * `Uint8Array` value and a string (or absent, or null) key, together at most
+ * {@linkcode MAX_TOPIC_RECORD_BYTES}.
  *
  * @example
  * ```ts
@@ -43,6 +59,18 @@ export function checkTopicRecords(records: TopicRecordInput[]): void {
         `records[${i}].key`,
         "must be a string or null",
       );
+    }
+    // A UTF-16 unit takes at most 3 UTF-8 bytes: most keys need no encoding to pass.
+    const keyMax = (r.key?.length ?? 0) * 3;
+    if (r.value.byteLength + keyMax > MAX_TOPIC_RECORD_BYTES) {
+      const bytes = r.value.byteLength +
+        (r.key ? encoder.encode(r.key).byteLength : 0);
+      if (bytes > MAX_TOPIC_RECORD_BYTES) {
+        throw new InvalidArgumentError(
+          `records[${i}]`,
+          `holds ${bytes} bytes (value + key); a topic record holds at most ${MAX_TOPIC_RECORD_BYTES}, as a Kafka broker takes by default`,
+        );
+      }
     }
   });
 }

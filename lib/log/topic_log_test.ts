@@ -179,6 +179,10 @@ Deno.test("topics: malformed appends and an empty group name are refused, naming
         "Invalid records[1].value: must be a Uint8Array (the JSON text of the value)",
       ],
       [[{ ...ok, key: 7 }], "Invalid records[0].key: must be a string or null"],
+      [
+        [ok, { value: new Uint8Array(999_999), key: "é" }],
+        "Invalid records[1]: holds 1000001 bytes (value + key); a topic record holds at most 1000000, as a Kafka broker takes by default",
+      ],
     ];
     for (const [records, message] of cases) {
       await assert.rejects(
@@ -190,6 +194,12 @@ Deno.test("topics: malformed appends and an empty group name are refused, naming
       );
     }
     assert.deepEqual(await readAll(log, "t"), []);
+    // Exactly the limit is taken (a 2-byte key of 1 UTF-16 unit).
+    await log.topics.append("t", [{
+      value: new Uint8Array(999_998),
+      key: "é",
+    }]);
+    assert.equal((await readAll(log, "t"))[0].value.byteLength, 999_998);
     await assert.rejects(
       log.topics.consumer("", ["t"]),
       (e: unknown) =>

@@ -4,7 +4,10 @@ import {
   BackendError,
   TopicNotFoundError,
 } from "../../errors.ts";
-import { InvalidPartitionError } from "../../log/errors.ts";
+import {
+  InvalidArgumentError,
+  InvalidPartitionError,
+} from "../../log/errors.ts";
 import { partitionForKey } from "../../log/partitioner.ts";
 import { openKafkaLog } from "./mod.ts";
 import { kafkaTestTarget, pollUntil, uniqueTopic } from "./test_target.ts";
@@ -173,23 +176,38 @@ Deno.test({
 
 Deno.test({
   name:
-    "kafka: a record over the broker's size limit fails alone with BackendError; concurrent appends land",
+    "kafka: a record over 1,000,000 bytes is refused before sending; a produce request the broker refuses fails with BackendError",
   ...opts,
   fn: async () => {
-    const log = await openKafkaLog({ brokers: target.brokers });
+    // Requests of up to 4 MB: more than the broker takes in one record batch (1 MiB).
+    const log = await openKafkaLog({
+      brokers: target.brokers,
+      maxRequestBytes: 4_000_000,
+    });
     try {
       const name = uniqueTopic("large");
       await log.createTopic(name, { partitions: 1 });
-      // The broker's default message.max.bytes is 1 MiB (plus batch overhead).
-      const big = new Uint8Array(1_200_000).fill(0x61);
       const [small1, large, small2] = await Promise.allSettled([
         log.append(name, [{ value: enc.encode("s1") }]),
-        log.append(name, [{ value: big }]),
+        log.append(name, [{ value: new Uint8Array(1_000_001).fill(0x61) }]),
         log.append(name, [{ value: enc.encode("s2") }]),
       ]);
       assert.equal(small1.status, "fulfilled");
       assert.equal(small2.status, "fulfilled");
-      const reason = (large as PromiseRejectedResult).reason;
+      const refused = (large as PromiseRejectedResult).reason;
+      assert.ok(refused instanceof InvalidArgumentError, String(refused));
+      assert.equal(
+        refused.message,
+        "Invalid records[0]: holds 1000001 bytes (value + key); a topic record holds at most 1000000, as a Kafka broker takes by default",
+      );
+      // 1,200 records of 1,000 bytes go out in one 1.2 MB record batch.
+      const many = Array.from({ length: 1200 }, () => ({
+        value: new Uint8Array(1000).fill(0x62),
+      }));
+      const reason = await log.append(name, many).then(
+        () => assert.fail("the broker took a batch over its limit"),
+        (e) => e,
+      );
       assert.ok(reason instanceof BackendError, String(reason));
       assert.match(
         reason.message,
