@@ -4,7 +4,7 @@
  *
  * ```sh
  * deno task gateway [--port 8080] [--hostname 127.0.0.1] [--prefix pinterest] [--data-dir .data]
- *                   [--profile embedded|local|aws]
+ *                   [--profile embedded|local|aws] [--max-body-bytes 10485760]
  * GATEWAY_API_KEYS=k1,k2 deno task gateway   # require x-api-key
  * ```
  *
@@ -18,12 +18,17 @@
 import { parseArgs } from "node:util";
 import { loadConfig, openRuntime, type PipelineConfig } from "../config/mod.ts";
 import { ConfigError } from "../errors.ts";
-import { ensureTopology, serveGateway } from "../gateway/mod.ts";
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  ensureTopology,
+  serveGateway,
+} from "../gateway/mod.ts";
 import { stopOnSignals } from "./stop_signal.ts";
 import {
   type CliProgram,
   COMMON_FLAGS,
   formatUsage,
+  positiveFlag,
   runCli,
 } from "./program.ts";
 
@@ -34,6 +39,8 @@ export const DEFAULT_GATEWAY_PORT = 8080;
 export interface GatewayCliOptions {
   port: number;
   hostname: string;
+  /** Largest request body taken, in bytes (larger: 413); default 10 MiB. */
+  maxBodyBytes: number;
   /** Profile, data dir, prefix and API keys (`GATEWAY_API_KEYS`), as `loadConfig` resolved them. */
   config: PipelineConfig;
 }
@@ -60,6 +67,10 @@ export function parseGatewayArgs(
       prefix: { type: "string" },
       "data-dir": { type: "string" },
       profile: { type: "string" },
+      "max-body-bytes": {
+        type: "string",
+        default: String(DEFAULT_MAX_BODY_BYTES),
+      },
     },
   });
   const port = Number(values.port);
@@ -75,7 +86,12 @@ export function parseGatewayArgs(
     dataDir: values["data-dir"],
     prefix: values.prefix,
   }, { env });
-  return { port, hostname: values.hostname, config };
+  const maxBodyBytes = positiveFlag(
+    "--max-body-bytes",
+    values["max-body-bytes"],
+    true,
+  );
+  return { port, hostname: values.hostname, maxBodyBytes, config };
 }
 
 /**
@@ -109,6 +125,7 @@ export async function runGatewayCli(
     apiKeys: config.apiKeys,
     port: opts.port,
     hostname: opts.hostname,
+    maxBodyBytes: opts.maxBodyBytes,
   });
   console.log(`Gateway listening on ${server.url}`);
   console.log(`  topics:  ${names.topics.join(", ")}`);
@@ -140,6 +157,10 @@ const GATEWAY_USAGE = formatUsage(
   [
     ["--port N", "port to listen on (default 8080; 0 picks a free one)"],
     ["--hostname H", "address to listen on (default 127.0.0.1)"],
+    [
+      "--max-body-bytes B",
+      "largest request body taken; larger ones get 413 (default 10485760)",
+    ],
     COMMON_FLAGS.dataDir,
     COMMON_FLAGS.prefix,
     COMMON_FLAGS.profile,

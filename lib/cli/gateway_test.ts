@@ -10,8 +10,13 @@ import {
 Deno.test("parseGatewayArgs: defaults, flags and GATEWAY_API_KEYS", () => {
   const defaults = parseGatewayArgs([], {});
   assert.deepEqual(
-    [defaults.port, defaults.hostname, defaults.config.profile],
-    [8080, "127.0.0.1", "embedded"],
+    [
+      defaults.port,
+      defaults.hostname,
+      defaults.config.profile,
+      defaults.maxBodyBytes,
+    ],
+    [8080, "127.0.0.1", "embedded", 10 * 1024 * 1024],
   );
   assert.deepEqual(
     [defaults.config.prefix, defaults.config.dataDir, defaults.config.apiKeys],
@@ -28,10 +33,16 @@ Deno.test("parseGatewayArgs: defaults, flags and GATEWAY_API_KEYS", () => {
       "demo",
       "--data-dir",
       "/tmp/x",
+      "--max-body-bytes",
+      "2048",
     ],
     { GATEWAY_API_KEYS: " k1, ,k2 " },
   );
-  assert.deepEqual([opts.port, opts.hostname], [0, "0.0.0.0"]);
+  assert.deepEqual([opts.port, opts.hostname, opts.maxBodyBytes], [
+    0,
+    "0.0.0.0",
+    2048,
+  ]);
   assert.deepEqual(
     [opts.config.prefix, opts.config.dataDir, opts.config.apiKeys],
     ["demo", "/tmp/x", ["k1", "k2"]],
@@ -45,6 +56,16 @@ Deno.test("parseGatewayArgs: a bad port or prefix names the setting", () => {
       assert.equal(err.context.setting, "--port");
       return true;
     });
+  }
+  for (const bytes of ["0", "1.5", "lots"]) {
+    assert.throws(
+      () => parseGatewayArgs(["--max-body-bytes", bytes], {}),
+      (err) => {
+        assert.ok(err instanceof ConfigError);
+        assert.equal(err.context.setting, "--max-body-bytes");
+        return true;
+      },
+    );
   }
   assert.throws(() => parseGatewayArgs(["--prefix", "a.b"], {}), /--prefix/);
   assert.throws(
@@ -60,7 +81,10 @@ Deno.test("runGatewayCli creates the topology, serves, and stops on abort", asyn
   const lines: string[] = [];
   const log = console.log;
   console.log = (...args: unknown[]) => lines.push(args.join(" "));
-  const args = ["--port", "0", "--data-dir", dir, "--prefix", "clitest"];
+  const args = [
+    ...["--port", "0", "--data-dir", dir, "--prefix", "clitest"],
+    ...["--max-body-bytes", "100"],
+  ];
   const done = runGatewayCli(args, {
     signal: stop.signal,
     env: { GATEWAY_API_KEYS: "secret" },
@@ -83,6 +107,18 @@ Deno.test("runGatewayCli creates the topology, serves, and stops on abort", asyn
       "clitest.pin",
       "clitest.user",
     ]);
+    const post = (body: string) =>
+      fetch(`${url}/topics/clitest.pin`, {
+        method: "POST",
+        headers: { "x-api-key": "secret", "content-type": "application/json" },
+        body,
+      });
+    const small = await post('{"records":[{"value":1}]}');
+    assert.equal(small.status, 200);
+    await small.body?.cancel();
+    const big = await post(`{"records":[{"value":"${"x".repeat(100)}"}]}`);
+    assert.equal(big.status, 413);
+    await big.body?.cancel();
   } finally {
     stop.abort();
     await done.finally(() => console.log = log);
