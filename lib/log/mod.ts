@@ -39,8 +39,10 @@ export {
   shardIdOf,
 } from "./hash_key.ts";
 export {
+  CREATED_AT_KEY,
   createShardReader,
   SHARD_END,
   type ShardReader,
   type ShardReaderOptions,
+  type StreamRecreated,
 } from "./shard_reader.ts";

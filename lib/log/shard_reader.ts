@@ -6,6 +6,12 @@
  * all its parents have ended (so the records of one partition key keep their order across
  * splits and merges), and re-describes the stream now and then to find new shards.
  *
+ * Its positions also hold the creation time of the stream they belong to: a stream deleted
+ * and created again under the same name is another stream, whose sequence numbers start
+ * over, so positions of the old one would skip the new one's first records. When the
+ * creation time differs, the reader drops the positions and reads every shard from its
+ * start.
+ *
  * @module
  */
 
@@ -25,6 +31,28 @@ import { sleep } from "../sleep.ts";
 export const SHARD_END = "SHARD_END";
 
 /**
+ * Key of the positions that holds the creation time (epoch ms, as text) of the stream they
+ * belong to. Shard IDs all start with `shardId-`, so it names no shard.
+ *
+ * @example
+ * ```ts
+ * import { CREATED_AT_KEY } from "./shard_reader.ts";
+ * const checkpoint = { [CREATED_AT_KEY]: "1790000000000", "shardId-000000000000": "42" };
+ * console.log(Object.keys(checkpoint)); // ["streamCreatedAt", "shardId-000000000000"]
+ * ```
+ */
+export const CREATED_AT_KEY = "streamCreatedAt";
+
+/** What {@linkcode ShardReaderOptions.onRecreated} is told. */
+export interface StreamRecreated {
+  stream: string;
+  /** Creation time in the positions the reader started from, epoch ms. */
+  was: number;
+  /** Creation time of the stream found, epoch ms. */
+  now: number;
+}
+
+/**
  * Options of {@linkcode createShardReader}.
  *
  * @example
@@ -39,10 +67,13 @@ export const SHARD_END = "SHARD_END";
  */
 export interface ShardReaderOptions {
   /**
-   * Where to start: `{ [shardId]: lastSequenceNumberRead | SHARD_END }`, as returned by
-   * `positions()`. Shards not named are read from their start.
+   * Where to start: `{ [shardId]: lastSequenceNumberRead | SHARD_END }` plus the stream's
+   * creation time under {@linkcode CREATED_AT_KEY}, as returned by `positions()`. Shards not
+   * named are read from their start; all are when the stream's creation time differs.
    */
   positions?: Record<string, string>;
+  /** Called when the positions were of an earlier stream of the same name (then dropped). */
+  onRecreated?: (info: StreamRecreated) => void;
   /** Most records one `poll()` returns. Default 1000. */
   batchSize?: number;
   /** How often the stream is described again to find new shards, in ms. Default 5000. */
@@ -68,7 +99,10 @@ export interface ShardReaderOptions {
 export interface ShardReader {
   /** The next records (at most `batchSize`), in sequence order per shard; `[]` when none. */
   poll(): Promise<StreamRecord[]>;
-  /** The checkpoint to persist: last sequence number read per shard, or `SHARD_END`. */
+  /**
+   * The checkpoint to persist: last sequence number read per shard, or `SHARD_END`, and the
+   * stream's creation time under {@linkcode CREATED_AT_KEY} once it was described.
+   */
   positions(): Record<string, string>;
 }
 
@@ -106,9 +140,18 @@ export function createShardReader(
 
   async function describe(): Promise<void> {
     const d = await streams.describeStream(stream);
+    const created = String(d.createdAt);
+    const was = pos.get(CREATED_AT_KEY);
+    if (was !== undefined && was !== created) {
+      pos.clear(); // another stream of the same name: read it all
+      options.onRecreated?.({ stream, was: Number(was), now: d.createdAt });
+    }
+    pos.set(CREATED_AT_KEY, created);
     shards = new Map(d.shards.map((s) => [s.shardId, s]));
     // Markers of shards past retention are dropped; a parent that is gone counts as ended.
-    for (const id of [...pos.keys()]) if (!shards.has(id)) pos.delete(id);
+    for (const id of [...pos.keys()]) {
+      if (id !== CREATED_AT_KEY && !shards.has(id)) pos.delete(id);
+    }
     describedAt = Date.now();
     stale = false;
   }

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { type EmbeddedLog, openEmbeddedLog } from "./embedded_log.ts";
-import { createShardReader, SHARD_END } from "./shard_reader.ts";
+import {
+  CREATED_AT_KEY,
+  createShardReader,
+  SHARD_END,
+  type StreamRecreated,
+} from "./shard_reader.ts";
 import type { StreamRecord } from "./types.ts";
 
 const enc = new TextEncoder();
@@ -49,7 +54,9 @@ Deno.test("shard reader: resumes from positions exactly once", async () => {
       assert.equal(recs.length, 7);
       seen.push(...values(recs));
     }
-    const checkpoint = first.positions();
+    const { [CREATED_AT_KEY]: createdAt, ...checkpoint } = first.positions();
+    const { createdAt: created } = await log.streams.describeStream("s");
+    assert.equal(createdAt, String(created));
     assert.equal(Object.keys(checkpoint).length >= 1, true);
     for (const seq of Object.values(checkpoint)) assert.match(seq, /^\d{21}$/);
     const second = createShardReader(log.streams, "s", {
@@ -167,5 +174,42 @@ Deno.test("shard reader: an idle poll waits idleMs, or less when aborted", async
     setTimeout(() => abort.abort(), 30);
     assert.deepEqual(await quick.poll(), []);
     assert.ok(performance.now() - start < 1000);
+  });
+});
+
+Deno.test("shard reader: positions of a stream deleted and created again are dropped; the new one is read from its start", async () => {
+  await withLog(async (log) => {
+    await log.streams.createStream("s");
+    await putRounds(log, ["a"], 0, 3);
+    const first = createShardReader(log.streams, "s", { idleMs: 0 });
+    assert.deepEqual(values(await first.poll()), ["a:0", "a:1", "a:2"]);
+    const saved = first.positions();
+    await log.streams.deleteStream("s");
+    await new Promise((r) => setTimeout(r, 5)); // a later creation time
+    await log.streams.createStream("s");
+    await putRounds(log, ["b"], 0, 2); // sequence numbers start over
+    const told: StreamRecreated[] = [];
+    const second = createShardReader(log.streams, "s", {
+      positions: saved,
+      idleMs: 0,
+      onRecreated: (info) => told.push(info),
+    });
+    assert.deepEqual(values(await second.poll()), ["b:0", "b:1"]);
+    const { createdAt } = await log.streams.describeStream("s");
+    assert.deepEqual(told, [{
+      stream: "s",
+      was: Number(saved[CREATED_AT_KEY]),
+      now: createdAt,
+    }]);
+    assert.equal(second.positions()[CREATED_AT_KEY], String(createdAt));
+    // Positions without a creation time (written before it was kept) are taken as they are.
+    const { [CREATED_AT_KEY]: _, ...old } = second.positions();
+    const third = createShardReader(log.streams, "s", {
+      positions: old,
+      idleMs: 0,
+      onRecreated: (info) => told.push(info),
+    });
+    assert.deepEqual(await third.poll(), []);
+    assert.equal(told.length, 1);
   });
 });

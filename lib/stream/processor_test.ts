@@ -187,3 +187,39 @@ Deno.test("processor: streams that do not exist yet read as empty", async () => 
   ]);
   await log.close();
 });
+
+Deno.test("processor: a stream deleted and created again is read from its start, once, after a restart", async () => {
+  const { log, outDir, posted } = await setup();
+  const warnings: string[] = [];
+  const options = {
+    streams: log.streams,
+    prefix: PREFIX,
+    outDir,
+    logger: {
+      info() {},
+      error() {},
+      warn: (m: string, c?: Record<string, unknown>) =>
+        warnings.push(`${m} ${c?.stream}`),
+    },
+  };
+  await putPosts(log.streams, posts(0, 6), { prefix: PREFIX, into: posted });
+  assert.equal((await createStreamProcessor(options).runOnce()).records, 18);
+  await log.streams.deleteStream(`streaming-${PREFIX}-geo`);
+  await new Promise((r) => setTimeout(r, 5)); // a later creation time
+  await log.streams.createStream(`streaming-${PREFIX}-geo`);
+  // The new geo stream's sequence numbers start over, below the checkpointed one.
+  await putPosts(log.streams, posts(6, 4), { prefix: PREFIX, into: posted });
+  assert.equal((await createStreamProcessor(options).runOnce()).records, 12);
+  assert.deepEqual(warnings, [
+    `stream: the stream was deleted and created again since the checkpoint; reading the new one from its start streaming-${PREFIX}-geo`,
+  ]);
+  assert.deepEqual(await countStreamTables(outDir), {
+    stream_pin: 10,
+    stream_geo: 10,
+    stream_user: 10,
+    stream_quarantine: 0,
+  });
+  assert.equal((await createStreamProcessor(options).runOnce()).batches, 0);
+  assert.equal(warnings.length, 1);
+  await log.close();
+});

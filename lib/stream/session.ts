@@ -122,6 +122,15 @@ export async function openSession(
       positions: store.checkpoint().positions[stream] ?? {},
       batchSize: Math.min(options.maxBatchRecords, 1000),
       idleMs: 0, // the processor's trigger does the waiting
+      onRecreated: ({ was, now }) =>
+        options.logger.warn(
+          "stream: the stream was deleted and created again since the checkpoint; reading the new one from its start",
+          {
+            stream,
+            checkpointed: new Date(was).toISOString(),
+            created: new Date(now).toISOString(),
+          },
+        ),
     });
   };
 

@@ -14,6 +14,7 @@ import {
 } from "../../lib/adapters/kinesis/test_target.ts";
 import { serveGateway } from "../../lib/gateway/mod.ts";
 import {
+  CREATED_AT_KEY,
   createShardReader,
   openEmbeddedLog,
   type ShardReader,
@@ -152,10 +153,14 @@ Deno.test({
           );
         }
         const checkpoint = reader.positions();
-        assert.deepEqual(
-          Object.keys(checkpoint).sort(),
-          ["shardId-000000000000", "shardId-000000000001"],
-        );
+        const { createdAt } = await streams.describeStream(stream);
+        assert.deepEqual(Object.keys(checkpoint).sort(), [
+          "shardId-000000000000",
+          "shardId-000000000001",
+          CREATED_AT_KEY,
+        ]);
+        assert.equal(checkpoint[CREATED_AT_KEY], String(createdAt));
+        assert.ok(createdAt > Date.UTC(2020, 0, 1), String(createdAt));
         assert.deepEqual(await reader.poll(), []);
 
         const late = await call("PUT", `/streams/${stream}/record`, {
