@@ -37,7 +37,9 @@ export const DEFAULT_GATEWAY_PORT = 8080;
 
 /** Settings of `deno task gateway`. */
 export interface GatewayCliOptions {
+  /** `--port`: port to listen on (0 picks a free one). */
   port: number;
+  /** `--hostname`: address to listen on. */
   hostname: string;
   /** Largest request body taken, in bytes (larger: 413); default 10 MiB. */
   maxBodyBytes: number;

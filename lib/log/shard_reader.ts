@@ -45,6 +45,7 @@ export const CREATED_AT_KEY = "streamCreatedAt";
 
 /** What {@linkcode ShardReaderOptions.onRecreated} is told. */
 export interface StreamRecreated {
+  /** The stream's name. */
   stream: string;
   /** Creation time in the positions the reader started from, epoch ms. */
   was: number;
