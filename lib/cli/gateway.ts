@@ -16,7 +16,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { loadConfig, openRuntime, type PipelineConfig } from "../config/mod.ts";
+import { loadConfig, openLogs, type PipelineConfig } from "../config/mod.ts";
 import { ConfigError } from "../errors.ts";
 import {
   DEFAULT_MAX_BODY_BYTES,
@@ -117,7 +117,7 @@ export async function runGatewayCli(
 ): Promise<void> {
   const opts = parseGatewayArgs(args, options.env);
   const { config } = opts;
-  const log = await openRuntime(config);
+  const log = await openLogs(config);
   const names = await ensureTopology(log.topics, log.streams, {
     prefix: config.prefix,
   });

@@ -14,7 +14,12 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { loadConfig, openRuntime, type PipelineConfig } from "../config/mod.ts";
+import {
+  loadConfig,
+  openLake,
+  openTopicLog,
+  type PipelineConfig,
+} from "../config/mod.ts";
 import type { TopicLog } from "../log/types.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import { consoleLogger, type Logger } from "../logger.ts";
@@ -117,12 +122,17 @@ export interface SinkBackends {
 export async function openSinkBackends(
   config: PipelineConfig,
 ): Promise<SinkBackends> {
-  const runtime = await openRuntime(config);
-  return {
-    topics: runtime.topics,
-    lake: runtime.lake,
-    close: () => runtime.close(),
-  };
+  const topics = await openTopicLog(config);
+  try {
+    return {
+      topics,
+      lake: await openLake(config),
+      close: () => topics.close(),
+    };
+  } catch (e) {
+    await topics.close();
+    throw e;
+  }
 }
 
 /** Options of {@linkcode runSinkCli}. */

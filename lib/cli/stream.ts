@@ -19,7 +19,7 @@ import { parseArgs } from "node:util";
 import {
   dataPaths,
   loadConfig,
-  openRuntime,
+  openStreamLog,
   type PipelineConfig,
 } from "../config/mod.ts";
 import { ConfigError } from "../errors.ts";
@@ -116,9 +116,9 @@ export async function runStreamCli(
   const { prefix } = opts.config;
   const logger = options.logger ?? consoleLogger;
   const outDir = dataPaths(opts.config.dataDir).stream;
-  const log = await openRuntime(opts.config);
+  const streams = await openStreamLog(opts.config);
   const processor = createStreamProcessor({
-    streams: log.streams,
+    streams,
     prefix,
     outDir,
     triggerIntervalMs: opts.triggerIntervalMs,
@@ -134,7 +134,7 @@ export async function runStreamCli(
     }
   } finally {
     stop.dispose();
-    await log.close();
+    await streams.close();
   }
   const s = processor.stats;
   logger.info("stream: done", {

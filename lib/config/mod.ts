@@ -25,8 +25,12 @@ export {
 export {
   type DataPaths,
   dataPaths,
+  type Logs,
   openLake,
+  openLogs,
   openRuntime,
   openSource,
+  openStreamLog,
+  openTopicLog,
   type Runtime,
 } from "./runtime.ts";

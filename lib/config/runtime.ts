@@ -6,6 +6,11 @@
  *   `{dataDir}/lake`.
  * - `local` and `aws`: Kafka (kafkajs), Kinesis and S3 adapters; only the endpoints differ.
  *
+ * Each stage opens only the backends it uses (the sink: topics and lake; the stream processor:
+ * streams; the batch: the lake; the gateway: topics and streams; `emulate`: all), so it runs
+ * while the others are down or unset. A setting a backend needs that the profile leaves unset
+ * (`KAFKA_BROKERS` and `S3_BUCKET` on aws) is refused, by name, when that backend is opened.
+ *
  * SDK modules are imported on demand, so the embedded tier never loads kafkajs or the AWS SDK.
  *
  * @module
@@ -63,47 +68,99 @@ export function dataPaths(dataDir: string): DataPaths {
   };
 }
 
-type Opener = (config: PipelineConfig) => Promise<Runtime>;
-
-async function openEmbedded(config: PipelineConfig): Promise<Runtime> {
-  const { openEmbeddedLog } = await import("../log/mod.ts");
-  await Deno.mkdir(config.dataDir, { recursive: true });
-  const log = await openEmbeddedLog(dataPaths(config.dataDir).log);
-  return {
-    config,
-    topics: log.topics,
-    streams: log.streams,
-    lake: await openLake(config),
-    close: once(() => log.close()),
-  };
+/** The topic and stream logs of one profile, opened together (one file when embedded). */
+export interface Logs {
+  topics: TopicLog;
+  streams: StreamLog;
+  /** Closes both; safe to call twice. */
+  close(): Promise<void>;
 }
 
-async function openServices(config: PipelineConfig): Promise<Runtime> {
-  const { openKafkaLog } = await import("../adapters/kafka/mod.ts");
-  const { openKinesisLog } = await import("../adapters/kinesis/mod.ts");
-  const topics = await openKafkaLog({ brokers: config.kafkaBrokers });
-  try {
-    const streams = await openKinesisLog({
-      region: config.awsRegion,
-      endpoint: config.kinesisEndpoint || undefined,
-    });
-    const lake = await openLake(config);
+interface LogOpeners {
+  topics(config: PipelineConfig): Promise<TopicLog>;
+  streams(config: PipelineConfig): Promise<StreamLog>;
+  both(config: PipelineConfig): Promise<Logs>;
+}
+
+async function openEmbeddedFile(config: PipelineConfig) {
+  const { openEmbeddedLog } = await import("../log/mod.ts");
+  await Deno.mkdir(config.dataDir, { recursive: true });
+  return await openEmbeddedLog(dataPaths(config.dataDir).log);
+}
+
+/** One half of the embedded log: the other half is released, so closing this one closes the file. */
+const EMBEDDED: LogOpeners = {
+  async topics(config) {
+    const log = await openEmbeddedFile(config);
+    await log.streams.close();
+    return log.topics;
+  },
+  async streams(config) {
+    const log = await openEmbeddedFile(config);
+    await log.topics.close();
+    return log.streams;
+  },
+  async both(config) {
+    const log = await openEmbeddedFile(config);
     return {
-      config,
-      topics,
-      streams,
-      lake,
-      close: once(async () => {
-        await Promise.allSettled([topics.close(), streams.close()]);
-      }),
+      topics: log.topics,
+      streams: log.streams,
+      close: once(() => log.close()),
     };
-  } catch (e) {
-    await topics.close();
-    throw e;
+  },
+};
+
+/** A setting the profile leaves unset but the backend being opened needs. */
+function required(config: PipelineConfig, setting: string, value: unknown) {
+  if (value === "" || (Array.isArray(value) && value.length === 0)) {
+    const shape = setting === "KAFKA_BROKERS" ? ": host:port[,host:port]" : "";
+    throw new ConfigError(
+      setting,
+      `required for the ${config.profile} profile${shape}`,
+      "",
+    );
   }
 }
 
+const SERVICES: LogOpeners = {
+  async topics(config) {
+    required(config, "KAFKA_BROKERS", config.kafkaBrokers);
+    const { openKafkaLog } = await import("../adapters/kafka/mod.ts");
+    return await openKafkaLog({ brokers: config.kafkaBrokers });
+  },
+  async streams(config) {
+    const { openKinesisLog } = await import("../adapters/kinesis/mod.ts");
+    return await openKinesisLog({
+      region: config.awsRegion,
+      endpoint: config.kinesisEndpoint || undefined,
+    });
+  },
+  async both(config) {
+    const topics = await SERVICES.topics(config);
+    try {
+      const streams = await SERVICES.streams(config);
+      return {
+        topics,
+        streams,
+        close: once(async () => {
+          await Promise.allSettled([topics.close(), streams.close()]);
+        }),
+      };
+    } catch (e) {
+      await topics.close();
+      throw e;
+    }
+  },
+};
+
+const LOG_OPENERS: Record<Profile, LogOpeners> = {
+  embedded: EMBEDDED,
+  local: SERVICES,
+  aws: SERVICES,
+};
+
 async function openS3Lake(config: PipelineConfig): Promise<ObjectStore> {
+  required(config, "S3_BUCKET", config.s3Bucket);
   const { openS3Store } = await import("../adapters/s3/mod.ts");
   return await openS3Store({
     region: config.awsRegion,
@@ -142,14 +199,59 @@ export function openLake(config: PipelineConfig): Promise<ObjectStore> {
   return LAKE_OPENERS[config.profile](config);
 }
 
-const OPENERS: Record<Profile, Opener> = {
-  embedded: openEmbedded,
-  local: openServices,
-  aws: openServices,
-};
+/**
+ * Opens only the topics of `config.profile` (the embedded log file, or Kafka), for stages
+ * that read or write nothing else, such as the sink. `close()` releases it.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig, openTopicLog } from "./mod.ts";
+ * const topics = await openTopicLog(loadConfig({ dataDir: await Deno.makeTempDir() }));
+ * console.log(await topics.listTopics()); // []
+ * await topics.close();
+ * ```
+ */
+export function openTopicLog(config: PipelineConfig): Promise<TopicLog> {
+  return LOG_OPENERS[config.profile].topics(config);
+}
 
 /**
- * Opens the topics, streams and lake of `config.profile`.
+ * Opens only the streams of `config.profile` (the embedded log file, or Kinesis), for stages
+ * that read or write nothing else, such as the stream processor. `close()` releases it.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig, openStreamLog } from "./mod.ts";
+ * const streams = await openStreamLog(loadConfig({ dataDir: await Deno.makeTempDir() }));
+ * console.log(await streams.listStreams()); // []
+ * await streams.close();
+ * ```
+ */
+export function openStreamLog(config: PipelineConfig): Promise<StreamLog> {
+  return LOG_OPENERS[config.profile].streams(config);
+}
+
+/**
+ * Opens the topics and the streams of `config.profile` together (the embedded tier shares
+ * one log file and one group commit between them), for the gateway.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig, openLogs } from "./mod.ts";
+ * const logs = await openLogs(loadConfig({ dataDir: await Deno.makeTempDir() }));
+ * console.log(await logs.streams.listStreams()); // []
+ * await logs.close();
+ * ```
+ */
+export function openLogs(config: PipelineConfig): Promise<Logs> {
+  return LOG_OPENERS[config.profile].both(config);
+}
+
+/**
+ * Opens the topics, streams and lake of `config.profile`, for the whole pipeline
+ * (`deno task emulate`). A stage that needs fewer backends opens only those
+ * ({@linkcode openTopicLog}, {@linkcode openStreamLog}, {@linkcode openLogs},
+ * {@linkcode openLake}), so it runs while the others are down.
  *
  * @example
  * ```ts
@@ -159,8 +261,15 @@ const OPENERS: Record<Profile, Opener> = {
  * await runtime.close();
  * ```
  */
-export function openRuntime(config: PipelineConfig): Promise<Runtime> {
-  return OPENERS[config.profile](config);
+export async function openRuntime(config: PipelineConfig): Promise<Runtime> {
+  const logs = await openLogs(config);
+  try {
+    const lake = await openLake(config);
+    return { config, ...logs, lake };
+  } catch (e) {
+    await logs.close();
+    throw e;
+  }
 }
 
 /**

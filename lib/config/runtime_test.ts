@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { SourceNotFoundError } from "../source/mod.ts";
-import { dataPaths, openRuntime, openSource } from "./runtime.ts";
+import {
+  dataPaths,
+  openLake,
+  openLogs,
+  openRuntime,
+  openSource,
+  openStreamLog,
+  openTopicLog,
+} from "./runtime.ts";
 import { loadConfig } from "./settings.ts";
 
 Deno.test("embedded runtime: one log file for topics and streams, the lake in a folder", async () => {
@@ -62,4 +70,42 @@ Deno.test("openSource: the aws profile needs SOURCE_URL; a missing SQLite file i
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }
+});
+
+Deno.test("embedded: topics or streams alone; closing the one opened closes the log file", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const config = loadConfig({ dataDir }, { env: {} });
+  const wal = join(dataDir, "log.db-wal");
+  try {
+    const logs = await openLogs(config);
+    await logs.topics.createTopic("t.pin");
+    await logs.streams.createStream("s-pin");
+    await logs.close();
+    await logs.close();
+    const topics = await openTopicLog(config);
+    assert.deepEqual(await topics.listTopics(), [{
+      name: "t.pin",
+      partitions: 1,
+    }]);
+    assert.equal((await Deno.stat(wal)).isFile, true);
+    await topics.close();
+    await assert.rejects(Deno.stat(wal), Deno.errors.NotFound);
+    const streams = await openStreamLog(config);
+    assert.deepEqual(await streams.listStreams(), ["s-pin"]);
+    await streams.close();
+    await assert.rejects(Deno.stat(wal), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("aws: a backend whose setting is unset refuses to open, naming it; the others do not need it", async () => {
+  const aws = loadConfig({ profile: "aws" }, { env: {} });
+  const named = (setting: string) => (e: unknown) =>
+    e instanceof ConfigError && e.context.setting === setting &&
+    e.message.includes("required for the aws profile");
+  await assert.rejects(() => openTopicLog(aws), named("KAFKA_BROKERS"));
+  await assert.rejects(() => openLogs(aws), named("KAFKA_BROKERS"));
+  await assert.rejects(() => openRuntime(aws), named("KAFKA_BROKERS"));
+  await assert.rejects(() => openLake(aws), named("S3_BUCKET"));
 });

@@ -55,7 +55,6 @@ Deno.test("errors name the bad setting", () => {
       /PIPELINE_PROFILE \(--profile\)="cloudy": must be one of embedded, local, aws/,
     ],
     [{ prefix: "a b" }, {}, /PIPELINE_PREFIX \(--prefix\)="a b"/],
-    [{ profile: "aws" }, {}, /KAFKA_BROKERS="": required for the aws profile/],
     [
       { profile: "local" },
       { KAFKA_BROKERS: "b1:9092,nohost" },
@@ -83,4 +82,17 @@ Deno.test("errors name the bad setting", () => {
       (e: unknown) => e instanceof ConfigError && message.test(e.message),
     );
   }
+});
+
+Deno.test("the aws profile loads with settings unset: the backend that needs one refuses to open", () => {
+  const config = loadConfig({ profile: "aws" }, { env: {} });
+  assert.deepEqual(
+    [config.kafkaBrokers, config.s3Bucket, config.sourceUrl],
+    [[], "", ""],
+  );
+  // The embedded profile does not read Kafka or S3 settings, so it does not check them.
+  const embedded = loadConfig({}, {
+    env: { KAFKA_BROKERS: "nohost", S3_BUCKET: "Bad_Bucket" },
+  });
+  assert.equal(embedded.profile, "embedded");
 });

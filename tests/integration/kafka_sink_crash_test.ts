@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { openKafkaLog } from "../../lib/adapters/kafka/mod.ts";
 import { openS3Store } from "../../lib/adapters/s3/mod.ts";
 import type { ObjectStore } from "../../lib/lake/types.ts";
+import { freePort } from "../../lib/services/process.ts";
 import { runCrashTest } from "../../lib/sink/crash_harness.ts";
 import { kafkaStack } from "./kafka_stack.ts";
 
@@ -40,6 +41,7 @@ Deno.test({
   sanitizeResources: false,
   fn: async () => {
     const prefix = `crash${crypto.randomUUID().slice(0, 8)}`;
+    const deadPort = freePort();
     const topics = ["pin", "geo", "user"].map((k) => `${prefix}.${k}`);
     const log = await openKafkaLog({
       brokers: stack.brokers,
@@ -76,6 +78,8 @@ Deno.test({
             KAFKA_BROKERS: stack.brokers.join(","),
             S3_ENDPOINT: stack.s3Endpoint,
             S3_BUCKET: stack.s3Bucket,
+            // Nothing listens there: the sink needs topics and the lake only.
+            KINESIS_ENDPOINT: `http://127.0.0.1:${deadPort}`,
           },
         }),
         append: (topic, values) =>
