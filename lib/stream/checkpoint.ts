@@ -30,6 +30,11 @@ export interface Checkpoint {
   positions: StreamPositions;
   /** When the batch was committed, epoch milliseconds (0 before the first commit). */
   committedAt: number;
+  /**
+   * Rows each table holds up to this batch, so that a reader can tell when a part file went
+   * missing. Absent in checkpoints of tables begun before it was kept: those are not checked.
+   */
+  rows?: Record<string, number>;
 }
 
 /**
@@ -42,7 +47,7 @@ export interface Checkpoint {
  * ```
  */
 export function emptyCheckpoint(): Checkpoint {
-  return { version: 1, batchId: 0, positions: {}, committedAt: 0 };
+  return { version: 1, batchId: 0, positions: {}, committedAt: 0, rows: {} };
 }
 
 /**
@@ -129,10 +134,26 @@ function validate(path: string, value: unknown): Checkpoint {
       positions[stream][shard] = seq;
     }
   }
-  return {
+  const checkpoint: Checkpoint = {
     version: 1,
     batchId: v.batchId as number,
     positions,
     committedAt: v.committedAt,
   };
+  if (v.rows !== undefined) {
+    if (
+      typeof v.rows !== "object" || v.rows === null || Array.isArray(v.rows)
+    ) {
+      throw bad("has invalid rows");
+    }
+    const rows: Record<string, number> = {};
+    for (const [table, n] of Object.entries(v.rows)) {
+      if (!Number.isSafeInteger(n) || (n as number) < 0) {
+        throw bad(`has an invalid row count for ${table}`);
+      }
+      rows[table] = n as number;
+    }
+    checkpoint.rows = rows;
+  }
+  return checkpoint;
 }

@@ -26,9 +26,14 @@ Deno.test("checkpoint: written then read gives the same checkpoint; none yet giv
       batchId: 0,
       positions: {},
       committedAt: 0,
+      rows: {},
     });
     await writeCheckpoint(dir, GOOD);
     assert.deepEqual(await readCheckpoint(dir), GOOD);
+    // Row counts are kept when present (checkpoints written before them have none).
+    const counted = { ...GOOD, rows: { stream_pin: 7, stream_geo: 0 } };
+    await writeCheckpoint(dir, counted);
+    assert.deepEqual(await readCheckpoint(dir), counted);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -55,6 +60,12 @@ Deno.test("checkpoint: a damaged file is refused with what is wrong with it", as
     [
       JSON.stringify({ ...GOOD, positions: { s: { "shard-1": 4 } } }),
       "has invalid sequence number for s/shard-1",
+    ],
+    [JSON.stringify({ ...GOOD, rows: [] }), "has invalid rows"],
+    [JSON.stringify({ ...GOOD, rows: null }), "has invalid rows"],
+    [
+      JSON.stringify({ ...GOOD, rows: { stream_pin: -1 } }),
+      "has an invalid row count for stream_pin",
     ],
   ];
   const dir = await Deno.makeTempDir();

@@ -1,6 +1,7 @@
 /**
  * Errors of the stream processor: a checkpoint that cannot be used, an output directory
- * held by another processor, and a failure injected at a commit step (tests only).
+ * held by another processor, a stream table missing rows its checkpoint counts, and a
+ * failure injected at a commit step (tests only).
  *
  * @module
  */
@@ -32,6 +33,41 @@ export class StreamCheckpointError extends PipelineError {
         ...options,
         code: "STREAM_CHECKPOINT",
         context: { path, ...options.context },
+      },
+    );
+  }
+}
+
+/**
+ * A stream table holds fewer (or more) rows than its checkpoint counts: a part file was
+ * removed or replaced after it was committed.
+ *
+ * @example
+ * ```ts
+ * import { StreamTableError } from "./errors.ts";
+ * const err = new StreamTableError(".data/stream", "stream_geo", 3, 18);
+ * console.log(err.code); // STREAM_TABLE
+ * ```
+ */
+export class StreamTableError extends PipelineError {
+  /** `dir`: the output directory; `rows`: what its parts hold; `expected`: the checkpoint's count. */
+  constructor(
+    dir: string,
+    table: string,
+    rows: number,
+    expected: number,
+    options: PipelineErrorOptions = {},
+  ) {
+    super(
+      `Stream table ${table} in ${dir} holds ${rows} row${
+        rows === 1 ? "" : "s"
+      }, but its checkpoint counts ${expected}: ` +
+        `a part file was removed or replaced. Restore it, or delete ${dir} to rebuild the tables ` +
+        `from the streams (records past the streams' retention cannot come back).`,
+      {
+        ...options,
+        code: "STREAM_TABLE",
+        context: { dir, table, rows, expected, ...options.context },
       },
     );
   }

@@ -1,7 +1,9 @@
 /**
  * Reading the stream tables: a table is the concatenation of its committed parts, in batch
  * order. Only parts the checkpoint covers are read, so a reader running next to the
- * processor sees whole micro-batches, never half of one.
+ * processor sees whole micro-batches, never half of one. The checkpoint also counts each
+ * table's rows: a table whose parts hold another number (a part file was removed or
+ * replaced) is an error, not a silently shorter table.
  *
  * @module
  */
@@ -15,6 +17,7 @@ import {
 } from "./micro_batch.ts";
 import { parsePartName } from "./table_store.ts";
 import { ConfigError } from "../errors.ts";
+import { StreamTableError } from "./errors.ts";
 
 /**
  * Checks a stream table name coming from outside.
@@ -32,7 +35,8 @@ export function isStreamTableName(name: string): name is StreamTableName {
 /**
  * Reads the committed rows of stream table `name` under `outDir` (e.g. `.data/stream`), in
  * the order they were appended. A table nothing was committed to yet reads as an empty
- * frame with the table's columns.
+ * frame with the table's columns. Throws {@linkcode StreamTableError} when its parts hold
+ * another number of rows than the checkpoint counts.
  *
  * @example
  * ```ts
@@ -53,13 +57,19 @@ export async function readStreamTable(
       name,
     );
   }
-  const { batchId } = await readCheckpoint(outDir);
+  const { batchId, rows } = await readCheckpoint(outDir);
   const parts = await listCommittedParts(outDir, name, batchId);
-  if (parts.length === 0) return emptyStreamTable(name);
   const frames = parts.map((path) => readParquetFile(path));
-  return frames.length === 1
+  const table = frames.length === 0
+    ? emptyStreamTable(name)
+    : frames.length === 1
     ? frames[0]
     : pl.concat(frames, { how: "vertical" });
+  const expected = rows === undefined ? undefined : rows[name] ?? 0;
+  if (expected !== undefined && table.height !== expected) {
+    throw new StreamTableError(outDir, name, table.height, expected);
+  }
+  return table;
 }
 
 /**

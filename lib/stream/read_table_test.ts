@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { pl, sinkParquetFile } from "../clean/mod.ts";
 import { ConfigError } from "../errors.ts";
 import { writeCheckpoint } from "./checkpoint.ts";
+import { StreamTableError } from "./errors.ts";
 import {
   countStreamTables,
   listCommittedParts,
@@ -70,6 +71,46 @@ Deno.test("stream tables: a name that is not a stream table is refused with the 
         e.message ===
           'Invalid setting stream table="pin": must be one of stream_pin, stream_geo, stream_user, stream_quarantine',
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("stream tables: a table whose parts hold other than the checkpoint's row count is an error", async () => {
+  const dir = await outputWithParts();
+  const counted = (rows: Record<string, number>) =>
+    writeCheckpoint(dir, {
+      version: 1,
+      batchId: 2,
+      positions: {},
+      committedAt: 1,
+      rows,
+    });
+  try {
+    await counted({ stream_pin: 4 });
+    assert.equal((await readStreamTable(dir, "stream_pin")).height, 4);
+    assert.equal((await readStreamTable(dir, "stream_geo")).height, 0);
+    await Deno.remove(`${dir}/stream_pin/${partName(1)}`);
+    await counted({ stream_pin: 4, stream_geo: 2 });
+    for (
+      const [table, rows, expected] of [["stream_pin", 2, 4], [
+        "stream_geo",
+        0,
+        2,
+      ]] as const
+    ) {
+      await assert.rejects(readStreamTable(dir, table), (e: unknown) => {
+        assert.ok(e instanceof StreamTableError);
+        assert.equal(
+          e.message,
+          `Stream table ${table} in ${dir} holds ${rows} rows, but its checkpoint counts ${expected}: ` +
+            `a part file was removed or replaced. Restore it, or delete ${dir} to rebuild the tables ` +
+            `from the streams (records past the streams' retention cannot come back).`,
+        );
+        return true;
+      });
+    }
+    await assert.rejects(countStreamTables(dir), StreamTableError);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -190,7 +190,7 @@ export async function openSession(
         rows[table] = df.height;
       }
       const encode = lap();
-      const cp = await store.commit({ parts, positions });
+      const cp = await store.commit({ parts, rows, positions });
       const commit = lap();
       const records = kinds.flatMap((k) =>
         polled[k].map((r) => ({

@@ -76,6 +76,8 @@ export interface TableStoreOptions {
 export interface BatchOutput {
   /** Parquet bytes per table; tables the batch added no rows to are left out. */
   parts: Record<string, Uint8Array>;
+  /** Rows each part holds, per table (added up in the checkpoint's `rows`). */
+  rows: Record<string, number>;
   /** Reader positions after the batch. */
   positions: StreamPositions;
 }
@@ -132,7 +134,11 @@ export function parsePartName(name: string): number | null {
  * import { openTableStore } from "./table_store.ts";
  * const dir = await Deno.makeTempDir();
  * const store = await openTableStore(dir, { tables: ["stream_pin"] });
- * const cp = await store.commit({ parts: { stream_pin: new Uint8Array([1]) }, positions: {} });
+ * const cp = await store.commit({
+ *   parts: { stream_pin: new Uint8Array([1]) },
+ *   rows: { stream_pin: 1 },
+ *   positions: {},
+ * });
  * console.log(cp.batchId); // 1
  * await store.close();
  * ```
@@ -186,6 +192,14 @@ export async function openTableStore(
           positions: batch.positions,
           committedAt: Date.now(),
         };
+        // Kept from the first batch on (tables begun before it was kept stay uncounted).
+        if (current.rows !== undefined) {
+          next.rows = { ...current.rows };
+          for (const { table } of parts) {
+            next.rows[table] = (next.rows[table] ?? 0) +
+              (batch.rows[table] ?? 0);
+          }
+        }
         await writeCheckpoint(dir, next, {
           beforeRename: (tempPath) =>
             hook("checkpoint-temp", { batchId, tempPath }),

@@ -36,17 +36,20 @@ Deno.test("table store: commits number batches 1, 2, 3 and checkpoint positions"
   assert.equal(store.checkpoint().batchId, 0);
   await store.commit({
     parts: { stream_pin: bytes("a") },
+    rows: { stream_pin: 4 },
     positions: pos("10"),
   });
   await store.commit({
     parts: { stream_pin: bytes("b"), stream_geo: bytes("c") },
+    rows: { stream_pin: 2, stream_geo: 3 },
     positions: pos("20"),
   });
-  const cp = await store.commit({ parts: {}, positions: pos("30") });
+  const cp = await store.commit({ parts: {}, rows: {}, positions: pos("30") });
   await store.close();
   assert.equal(cp.batchId, 3);
   const onDisk = await readCheckpoint(dir);
   assert.deepEqual(onDisk.positions, pos("30"));
+  assert.deepEqual(onDisk.rows, { stream_pin: 6, stream_geo: 3 });
   assert.equal(onDisk.batchId, 3);
   assert.deepEqual(await names(dir, "stream_pin", 3), [
     partName(1),
@@ -96,6 +99,7 @@ for (const step of STEPS) {
     const ok = await openTableStore(dir, { tables: TABLES });
     await ok.commit({
       parts: { stream_pin: bytes("one") },
+      rows: { stream_pin: 1 },
       positions: pos("1"),
     });
     await ok.close();
@@ -114,6 +118,7 @@ for (const step of STEPS) {
     await assert.rejects(
       crashing.commit({
         parts: { stream_pin: bytes("two"), stream_geo: bytes("geo") },
+        rows: { stream_pin: 1, stream_geo: 1 },
         positions: pos("2"),
       }),
       { message: `crash at ${step}` },
@@ -153,6 +158,7 @@ for (const step of STEPS) {
     // The retried batch gets the next id and only it is visible with the new checkpoint.
     const cp = await restarted.commit({
       parts: { stream_geo: bytes("retry") },
+      rows: { stream_geo: 1 },
       positions: pos("3"),
     });
     await restarted.close();
