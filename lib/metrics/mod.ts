@@ -1,6 +1,7 @@
 /**
  * The nine course metrics as SQL files (`lib/metrics/sql/`), run with polars SQL over the
- * batch tables; the same text runs on Spark SQL.
+ * batch tables; the same text runs on Spark SQL, with the same rows
+ * (`tests/integration/spark_metrics_test.ts` checks it on a real Spark).
  *
  * @example
  * ```ts
