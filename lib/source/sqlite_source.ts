@@ -105,7 +105,8 @@ export async function seedSqlite(
 /**
  * Opens a seeded SQLite file as a {@linkcode SourceReader} (read-only).
  *
- * @throws {SourceNotFoundError} when the file or one of the tables is missing.
+ * @throws {SourceNotFoundError} when the file or one of the tables is missing, or the file
+ * is not a SQLite database.
  * @example
  * ```ts
  * import { openSqliteSource, seedSqlite } from "./sqlite_source.ts";
@@ -123,11 +124,24 @@ export async function openSqliteSource(path: string): Promise<SourceReader> {
   } catch (cause) {
     throw new SourceNotFoundError(path, "the file does not exist", { cause });
   }
-  const db = new DatabaseSync(path, { readOnly: true });
-  const present = new Set(
-    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()
-      .map((r) => String(r.name)),
-  );
+  let db: DatabaseSync | undefined;
+  let present: Set<string>;
+  try {
+    db = new DatabaseSync(path, { readOnly: true });
+    present = new Set(
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()
+        .map((r) => String(r.name)),
+    );
+  } catch (cause) {
+    if (db?.isOpen) db.close();
+    throw new SourceNotFoundError(
+      path,
+      `the file is not a readable SQLite database (${
+        (cause as Error).message
+      }); seeding replaces it`,
+      { cause },
+    );
+  }
   const missing = TABLES.filter((t) => !present.has(t));
   if (missing.length > 0) {
     db.close();

@@ -123,4 +123,21 @@ Deno.test("sqlite source: a missing file or missing tables name the seed command
     );
     return true;
   });
+  // A file that is not SQLite at all: typed too, and seeding replaces it.
+  const garbage = `${dir}/garbage.db`;
+  await Deno.writeTextFile(garbage, "not a database, not even close\n");
+  await assert.rejects(openSqliteSource(garbage), (err) => {
+    assert.ok(err instanceof SourceNotFoundError);
+    assert.equal(
+      err.message,
+      `Source ${garbage}: the file is not a readable SQLite database (file is not a database); seeding replaces it. ` +
+        `Create it with \`deno task seed\` (or \`deno task seed --source ${garbage}\`).`,
+    );
+    return true;
+  });
+  await seedSqlite(garbage, { rows: 3 });
+  const source = await openSqliteSource(garbage);
+  assert.equal(await source.rowCount(), 3);
+  await source.close();
+  await Deno.remove(dir, { recursive: true });
 });
