@@ -85,3 +85,35 @@ export class WarehouseEmptyError extends PipelineError {
     );
   }
 }
+
+/**
+ * A warehouse table file exists but cannot be read: it was damaged after the batch wrote it.
+ *
+ * @example
+ * ```ts
+ * import { WarehouseDamagedError } from "./errors.ts";
+ * const err = new WarehouseDamagedError(".data/warehouse", "pin", new Error("file out of specification"));
+ * console.log(err.code); // WAREHOUSE_DAMAGED
+ * ```
+ */
+export class WarehouseDamagedError extends PipelineError {
+  /** `dir`: the warehouse; `table`: the table whose file failed; `cause`: the reader's error. */
+  constructor(
+    dir: string,
+    table: string,
+    cause: unknown,
+    options: PipelineErrorOptions = {},
+  ) {
+    super(
+      `The warehouse table ${dir}/${table}.parquet cannot be read (${
+        cause instanceof Error ? cause.message : String(cause)
+      }): the file is damaged. Run \`deno task batch\` again: it rewrites every table from the lake.`,
+      {
+        ...options,
+        cause,
+        code: "WAREHOUSE_DAMAGED",
+        context: { dir, table, ...options.context },
+      },
+    );
+  }
+}

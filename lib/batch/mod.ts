@@ -39,6 +39,7 @@ export {
   writeWarehouse,
 } from "./warehouse.ts";
 export {
+  WarehouseDamagedError,
   WarehouseEmptyError,
   WarehouseMissingError,
   WarehouseWriteError,

@@ -17,7 +17,11 @@ import {
   readParquetFile,
   sinkParquetFile,
 } from "../clean/mod.ts";
-import { WarehouseMissingError, WarehouseWriteError } from "./errors.ts";
+import {
+  WarehouseDamagedError,
+  WarehouseMissingError,
+  WarehouseWriteError,
+} from "./errors.ts";
 
 /**
  * Tables the batch writes: the three clean tables and the quarantine.
@@ -170,7 +174,8 @@ export async function writeWarehouse(
 }
 
 /**
- * Reads the named tables; throws {@linkcode WarehouseMissingError} listing any that are absent.
+ * Reads the named tables; throws {@linkcode WarehouseMissingError} listing any that are absent,
+ * and {@linkcode WarehouseDamagedError} for a file that cannot be read.
  *
  * @example
  * ```ts
@@ -196,6 +201,12 @@ export async function readWarehouse<T extends string>(
   }
   if (missing.length > 0) throw new WarehouseMissingError(dir, missing);
   const out = {} as Record<T, DataFrame>;
-  for (const t of tables) out[t] = readParquetFile(tablePath(dir, t));
+  for (const t of tables) {
+    try {
+      out[t] = readParquetFile(tablePath(dir, t));
+    } catch (cause) {
+      throw new WarehouseDamagedError(dir, t, cause);
+    }
+  }
   return out;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pl } from "../clean/mod.ts";
-import { WarehouseWriteError } from "./errors.ts";
+import { WarehouseDamagedError, WarehouseWriteError } from "./errors.ts";
 import {
   beginWarehouseWrite,
   quarantineFrame,
@@ -105,6 +105,31 @@ Deno.test("warehouse: staged tables appear only at commit; an aborted write leav
     const back = await readWarehouse(dir, ["geo", "user"]);
     assert.deepEqual(back.geo.getColumn("ind").toArray(), [4, 5]);
     assert.deepEqual(back.user.getColumn("ind").toArray(), [6]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("warehouse: a table file that cannot be read is a WarehouseDamagedError saying to rerun the batch", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await writeWarehouse(dir, {
+      pin: pl.DataFrame({ ind: [1] }),
+      geo: pl.DataFrame({ ind: [1] }),
+    });
+    await Deno.writeTextFile(join(dir, "geo.parquet"), "not parquet\n");
+    await assert.rejects(readWarehouse(dir, ["pin", "geo"]), (e: unknown) => {
+      assert.ok(e instanceof WarehouseDamagedError);
+      assert.equal(e.code, "WAREHOUSE_DAMAGED");
+      assert.deepEqual(e.context, { dir, table: "geo" });
+      assert.match(
+        e.message,
+        new RegExp(
+          `^The warehouse table ${dir}/geo\\.parquet cannot be read \\(.+\\): the file is damaged\\. Run \`deno task batch\` again: it rewrites every table from the lake\\.$`,
+        ),
+      );
+      return true;
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,7 +1,7 @@
 /**
  * Errors of the stream processor: a checkpoint that cannot be used, an output directory
- * held by another processor, a stream table missing rows its checkpoint counts, and a
- * failure injected at a commit step (tests only).
+ * held by another processor, a stream table missing rows its checkpoint counts or with a
+ * part that cannot be read, and a failure injected at a commit step (tests only).
  *
  * @module
  */
@@ -62,8 +62,7 @@ export class StreamTableError extends PipelineError {
       `Stream table ${table} in ${dir} holds ${rows} row${
         rows === 1 ? "" : "s"
       }, but its checkpoint counts ${expected}: ` +
-        `a part file was removed or replaced. Restore it, or delete ${dir} to rebuild the tables ` +
-        `from the streams (records past the streams' retention cannot come back).`,
+        `a part file was removed or replaced. ${rebuild(dir)}`,
       {
         ...options,
         code: "STREAM_TABLE",
@@ -71,6 +70,43 @@ export class StreamTableError extends PipelineError {
       },
     );
   }
+}
+
+/**
+ * A committed part file of a stream table cannot be read: it was damaged after the commit.
+ *
+ * @example
+ * ```ts
+ * import { StreamPartError } from "./errors.ts";
+ * const err = new StreamPartError(".data/stream", ".data/stream/stream_geo/part-000000000001.parquet", new Error("out of specification"));
+ * console.log(err.code); // STREAM_PART
+ * ```
+ */
+export class StreamPartError extends PipelineError {
+  /** `dir`: the output directory; `path`: the part file; `cause`: the reader's error. */
+  constructor(
+    dir: string,
+    path: string,
+    cause: unknown,
+    options: PipelineErrorOptions = {},
+  ) {
+    super(
+      `Stream table part ${path} cannot be read (${
+        cause instanceof Error ? cause.message : String(cause)
+      }): the file is damaged. ${rebuild(dir)}`,
+      {
+        ...options,
+        cause,
+        code: "STREAM_PART",
+        context: { dir, path, ...options.context },
+      },
+    );
+  }
+}
+
+/** What to do about a damaged stream output directory. */
+function rebuild(dir: string): string {
+  return `Restore it, or delete ${dir} to rebuild the tables from the streams (records past the streams' retention cannot come back).`;
 }
 
 /**

@@ -17,7 +17,7 @@ import {
 } from "./micro_batch.ts";
 import { parsePartName } from "./table_store.ts";
 import { ConfigError } from "../errors.ts";
-import { StreamTableError } from "./errors.ts";
+import { StreamPartError, StreamTableError } from "./errors.ts";
 
 /**
  * Checks a stream table name coming from outside.
@@ -36,7 +36,8 @@ export function isStreamTableName(name: string): name is StreamTableName {
  * Reads the committed rows of stream table `name` under `outDir` (e.g. `.data/stream`), in
  * the order they were appended. A table nothing was committed to yet reads as an empty
  * frame with the table's columns. Throws {@linkcode StreamTableError} when its parts hold
- * another number of rows than the checkpoint counts.
+ * another number of rows than the checkpoint counts, {@linkcode StreamPartError} when a part
+ * cannot be read.
  *
  * @example
  * ```ts
@@ -59,7 +60,13 @@ export async function readStreamTable(
   }
   const { batchId, rows } = await readCheckpoint(outDir);
   const parts = await listCommittedParts(outDir, name, batchId);
-  const frames = parts.map((path) => readParquetFile(path));
+  const frames = parts.map((path) => {
+    try {
+      return readParquetFile(path);
+    } catch (cause) {
+      throw new StreamPartError(outDir, path, cause);
+    }
+  });
   const table = frames.length === 0
     ? emptyStreamTable(name)
     : frames.length === 1

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { pl, sinkParquetFile } from "../clean/mod.ts";
 import { ConfigError } from "../errors.ts";
 import { writeCheckpoint } from "./checkpoint.ts";
-import { StreamTableError } from "./errors.ts";
+import { StreamPartError, StreamTableError } from "./errors.ts";
 import {
   countStreamTables,
   listCommittedParts,
@@ -111,6 +111,27 @@ Deno.test("stream tables: a table whose parts hold other than the checkpoint's r
       });
     }
     await assert.rejects(countStreamTables(dir), StreamTableError);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("stream tables: a part that cannot be read is a StreamPartError naming it", async () => {
+  const dir = await outputWithParts();
+  const part = `${dir}/stream_pin/${partName(2)}`;
+  try {
+    await Deno.writeTextFile(part, "not parquet\n");
+    await assert.rejects(readStreamTable(dir, "stream_pin"), (e: unknown) => {
+      assert.ok(e instanceof StreamPartError);
+      assert.deepEqual(e.context, { dir, path: part });
+      assert.match(
+        e.message,
+        new RegExp(
+          `^Stream table part ${part} cannot be read \\(.+\\): the file is damaged\\. Restore it, or delete ${dir} to rebuild`,
+        ),
+      );
+      return true;
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
