@@ -7,7 +7,12 @@
  * @module
  */
 import { existsSync } from "node:fs";
-import { openRuntime, openSource, type Runtime } from "../config/runtime.ts";
+import {
+  dataPaths,
+  openRuntime,
+  openSource,
+  type Runtime,
+} from "../config/runtime.ts";
 import type { PipelineConfig } from "../config/settings.ts";
 import {
   type EmulationSummary,
@@ -23,6 +28,7 @@ import { type Logger, silentLogger } from "../logger.ts";
 import { createSink, type SinkStats } from "../sink/mod.ts";
 import { type ProcessingResult, runProcessing } from "./process.ts";
 import { isMysqlUrl, seedSqlite } from "../source/mod.ts";
+import { checkStreamOutput } from "../stream/mod.ts";
 
 /** Options of {@linkcode runEmulateJob}. */
 export interface EmulateJobOptions {
@@ -115,6 +121,10 @@ export async function runEmulateJob(
   options: EmulateJobOptions = {},
 ): Promise<EmulateJobResult> {
   const logger = options.logger ?? silentLogger;
+  if (options.process !== false) {
+    // Stream tables of another prefix would refuse this run's records: say so before posting.
+    await checkStreamOutput(dataPaths(config.dataDir).stream, config.prefix);
+  }
   const seededRows = await ensureSource(config, logger);
   const source = await openSource(config);
   let runtime: Runtime | undefined;

@@ -157,3 +157,30 @@ function validate(path: string, value: unknown): Checkpoint {
   }
   return checkpoint;
 }
+
+/**
+ * The error for a checkpoint in `dir` that holds positions of streams other than `streams`
+ * (the tables hold another prefix's records), or `undefined` when it holds none.
+ *
+ * @example
+ * ```ts
+ * import { emptyCheckpoint, foreignStreamsError } from "./checkpoint.ts";
+ * const cp = { ...emptyCheckpoint(), positions: { "streaming-a-pin": {} } };
+ * console.log(foreignStreamsError(".data/stream", cp, ["streaming-b-pin"])?.code); // STREAM_CHECKPOINT
+ * ```
+ */
+export function foreignStreamsError(
+  dir: string,
+  checkpoint: Checkpoint,
+  streams: readonly string[],
+): StreamCheckpointError | undefined {
+  const foreign = Object.keys(checkpoint.positions)
+    .filter((s) => !streams.includes(s));
+  if (foreign.length === 0) return undefined;
+  return new StreamCheckpointError(
+    `${dir}/${CHECKPOINT_FILE}`,
+    `holds the positions of ${foreign.join(", ")}, and this processor reads ${
+      streams.join(", ")
+    }: the tables hold another prefix's records`,
+  );
+}

@@ -17,6 +17,7 @@ import type { TableStoreOptions } from "./table_store.ts";
 import { type BatchCommit, openSession, type Session } from "./session.ts";
 import { POST_KINDS, type PostKind } from "./micro_batch.ts";
 import { StreamBatchError } from "./errors.ts";
+import { foreignStreamsError, readCheckpoint } from "./checkpoint.ts";
 import { sleep } from "../sleep.ts";
 
 /** Options of {@linkcode createStreamProcessor}. */
@@ -91,9 +92,7 @@ export function createStreamProcessor(
   const interval = options.triggerIntervalMs ?? 1000;
   const logger = options.logger ?? silentLogger;
   const maxFailures = options.maxConsecutiveFailures ?? 5;
-  const streamNames = Object.fromEntries(
-    POST_KINDS.map((k) => [k, `streaming-${prefix}-${k}`]),
-  ) as Record<PostKind, string>;
+  const streamNames = streamNamesOf(prefix);
   const stats: StreamProcessorStats = {
     batches: 0,
     records: 0,
@@ -180,4 +179,34 @@ export function createStreamProcessor(
       }
     },
   };
+}
+
+function streamNamesOf(prefix: string): Record<PostKind, string> {
+  return Object.fromEntries(
+    POST_KINDS.map((k) => [k, `streaming-${prefix}-${k}`]),
+  ) as Record<PostKind, string>;
+}
+
+/**
+ * Throws `StreamCheckpointError` when the stream tables in `outDir` were written from the
+ * streams of another prefix than `prefix`, as a processor opening them would: a job can
+ * call it before doing any work.
+ *
+ * @example
+ * ```ts
+ * import { checkStreamOutput } from "./processor.ts";
+ * await checkStreamOutput(await Deno.makeTempDir(), "pinterest"); // no tables yet: fine
+ * ```
+ */
+export async function checkStreamOutput(
+  outDir: string,
+  prefix: string,
+): Promise<void> {
+  const names = Object.values(streamNamesOf(prefix));
+  const foreign = foreignStreamsError(
+    outDir,
+    await readCheckpoint(outDir),
+    names,
+  );
+  if (foreign) throw foreign;
 }

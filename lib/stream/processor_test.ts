@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { openEmbeddedLog } from "../log/mod.ts";
 import { createGenerator } from "../source/mod.ts";
 import type { Post } from "../source/types.ts";
-import { StreamBatchError, StreamLockedError } from "./errors.ts";
+import {
+  StreamBatchError,
+  StreamCheckpointError,
+  StreamLockedError,
+} from "./errors.ts";
 import {
   emptyPostedKeys,
   exactlyOnceProblems,
@@ -11,7 +15,7 @@ import {
   storedKeys,
 } from "./exactly_once_check.ts";
 import { countStreamTables } from "./read_table.ts";
-import { createStreamProcessor } from "./processor.ts";
+import { checkStreamOutput, createStreamProcessor } from "./processor.ts";
 import type { CommitStep } from "./table_store.ts";
 
 const PREFIX = "t";
@@ -221,5 +225,36 @@ Deno.test("processor: a stream deleted and created again is read from its start,
   });
   assert.equal((await createStreamProcessor(options).runOnce()).batches, 0);
   assert.equal(warnings.length, 1);
+  await log.close();
+});
+
+Deno.test("processor: tables written from another prefix's streams are refused, before and at open", async () => {
+  const { log, outDir, posted } = await setup();
+  await putPosts(log.streams, posts(0, 3), { prefix: PREFIX, into: posted });
+  await createStreamProcessor({ streams: log.streams, prefix: PREFIX, outDir })
+    .runOnce();
+  await checkStreamOutput(outDir, PREFIX);
+  const message =
+    `Stream checkpoint ${outDir}/_checkpoint.json: holds the positions of ` +
+    `streaming-${PREFIX}-pin, streaming-${PREFIX}-geo, streaming-${PREFIX}-user, and this processor reads ` +
+    "streaming-other-pin, streaming-other-geo, streaming-other-user: the tables hold another prefix's records. " +
+    "Point the processor at another output directory (--data-dir) or delete that directory to start over from the streams' start.";
+  const refused = (e: unknown) =>
+    e instanceof StreamCheckpointError && e.message === message;
+  await assert.rejects(checkStreamOutput(outDir, "other"), refused);
+  await assert.rejects(
+    createStreamProcessor({ streams: log.streams, prefix: "other", outDir })
+      .runOnce(),
+    refused,
+  );
+  // Refused without touching the tables, and the lock is released.
+  assert.deepEqual((await countStreamTables(outDir)).stream_pin, 3);
+  const again = await createStreamProcessor({
+    streams: log.streams,
+    prefix: PREFIX,
+    outDir,
+  }).runOnce();
+  assert.equal(again.batches, 0);
+  await checkStreamOutput(`${outDir}-absent`, "other");
   await log.close();
 });

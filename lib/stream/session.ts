@@ -11,7 +11,11 @@ import { createShardReader, type ShardReader } from "../log/mod.ts";
 import type { StreamLog, StreamRecord } from "../log/types.ts";
 import { StreamNotFoundError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import type { Checkpoint, StreamPositions } from "./checkpoint.ts";
+import {
+  type Checkpoint,
+  foreignStreamsError,
+  type StreamPositions,
+} from "./checkpoint.ts";
 import {
   cleanMicroBatch,
   type PostKind,
@@ -105,6 +109,16 @@ export async function openSession(
       tables: Object.values(STREAM_TABLE_NAMES),
       onCommitStep: options.onCommitStep,
     });
+    // Tables of other streams (another --prefix) must not get these streams' rows mixed in.
+    const foreign = foreignStreamsError(
+      outDir,
+      store.checkpoint(),
+      Object.values(options.streamNames),
+    );
+    if (foreign) {
+      await store.close();
+      throw foreign;
+    }
     readers = {};
     if (store.recovered.length > 0) {
       options.logger.warn(
