@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { BackendError } from "../errors.ts";
-import { spawnDetached } from "./process.ts";
+import { isAlive, spawnDetached } from "./process.ts";
 import {
   pidFileService,
   pidFileStatus,
@@ -101,6 +101,11 @@ Deno.test("pidFileService: start runs the server once, then returns the running 
     name: "demo",
     async start(options) {
       const pid = spawnDetached("sleep", ["30"], { logFile });
+      // As a real service waits until it answers: right after the fork the child still has
+      // the parent's command line, without the marker the status check looks for.
+      for (let i = 0; i < 200 && !(await isAlive(pid, "sleep")); i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
       await writePidFile(options.stateDir, "demo", {
         pid,
         endpoint: "127.0.0.1:7",
