@@ -111,9 +111,13 @@ const EMBEDDED: LogOpeners = {
 };
 
 /** A setting the profile leaves unset but the backend being opened needs. */
-function required(config: PipelineConfig, setting: string, value: unknown) {
-  if (value === "" || (Array.isArray(value) && value.length === 0)) {
-    const shape = setting === "KAFKA_BROKERS" ? ": host:port[,host:port]" : "";
+function required(
+  config: PipelineConfig,
+  setting: string,
+  value: string | readonly string[],
+  shape = "",
+) {
+  if (value.length === 0) {
     throw new ConfigError(
       setting,
       `required for the ${config.profile} profile${shape}`,
@@ -124,7 +128,12 @@ function required(config: PipelineConfig, setting: string, value: unknown) {
 
 const SERVICES: LogOpeners = {
   async topics(config) {
-    required(config, "KAFKA_BROKERS", config.kafkaBrokers);
+    required(
+      config,
+      "KAFKA_BROKERS",
+      config.kafkaBrokers,
+      ": host:port[,host:port]",
+    );
     const { openKafkaLog } = await import("../adapters/kafka/mod.ts");
     return await openKafkaLog({ brokers: config.kafkaBrokers });
   },
