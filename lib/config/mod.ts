@@ -25,6 +25,7 @@ export {
 export {
   type DataPaths,
   dataPaths,
+  ensureDataDir,
   type Logs,
   openLake,
   openLogs,

@@ -68,6 +68,29 @@ export function dataPaths(dataDir: string): DataPaths {
   };
 }
 
+/**
+ * Creates the data root when absent; a path that cannot be a folder (a file, say) is a
+ * `ConfigError` naming `DATA_DIR (--data-dir)`.
+ *
+ * @example
+ * ```ts
+ * import { ensureDataDir } from "./runtime.ts";
+ * await ensureDataDir(`${await Deno.makeTempDir()}/data`);
+ * ```
+ */
+export async function ensureDataDir(dataDir: string): Promise<void> {
+  try {
+    await Deno.mkdir(dataDir, { recursive: true });
+  } catch (cause) {
+    throw new ConfigError(
+      "DATA_DIR (--data-dir)",
+      `cannot be used as a folder (${(cause as Error).message})`,
+      dataDir,
+      { cause },
+    );
+  }
+}
+
 /** The topic and stream logs of one profile, opened together (one file when embedded). */
 export interface Logs {
   topics: TopicLog;
@@ -84,7 +107,7 @@ interface LogOpeners {
 
 async function openEmbeddedFile(config: PipelineConfig) {
   const { openEmbeddedLog } = await import("../log/mod.ts");
-  await Deno.mkdir(config.dataDir, { recursive: true });
+  await ensureDataDir(config.dataDir);
   return await openEmbeddedLog(dataPaths(config.dataDir).log);
 }
 

@@ -4,6 +4,7 @@ import { ConfigError } from "../errors.ts";
 import { SourceNotFoundError } from "../source/mod.ts";
 import {
   dataPaths,
+  ensureDataDir,
   openLake,
   openLogs,
   openRuntime,
@@ -108,4 +109,28 @@ Deno.test("aws: a backend whose setting is unset refuses to open, naming it; the
   await assert.rejects(() => openLogs(aws), named("KAFKA_BROKERS"));
   await assert.rejects(() => openRuntime(aws), named("KAFKA_BROKERS"));
   await assert.rejects(() => openLake(aws), named("S3_BUCKET"));
+});
+
+Deno.test("a data root that cannot be a folder is a ConfigError naming DATA_DIR", async () => {
+  const file = await Deno.makeTempFile();
+  const config = loadConfig({ dataDir: file }, { env: {} });
+  try {
+    for (
+      const open of [() => ensureDataDir(file), () => openTopicLog(config)]
+    ) {
+      await assert.rejects(open, (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.equal(e.context.setting, "DATA_DIR (--data-dir)");
+        assert.match(
+          e.message,
+          new RegExp(
+            `^Invalid setting DATA_DIR \\(--data-dir\\)="${file}": cannot be used as a folder \\(`,
+          ),
+        );
+        return true;
+      });
+    }
+  } finally {
+    await Deno.remove(file);
+  }
 });

@@ -9,6 +9,7 @@
 import { existsSync } from "node:fs";
 import {
   dataPaths,
+  ensureDataDir,
   openRuntime,
   openSource,
   type Runtime,
@@ -121,6 +122,7 @@ export async function runEmulateJob(
   options: EmulateJobOptions = {},
 ): Promise<EmulateJobResult> {
   const logger = options.logger ?? silentLogger;
+  await ensureDataDir(config.dataDir);
   if (options.process !== false) {
     // Stream tables of another prefix would refuse this run's records: say so before posting.
     await checkStreamOutput(dataPaths(config.dataDir).stream, config.prefix);

@@ -10,6 +10,7 @@
 
 import { DatabaseSync } from "node:sqlite";
 import { dirname } from "node:path";
+import { BackendError } from "../errors.ts";
 import { SourceNotFoundError, SourceOffsetError } from "./errors.ts";
 import { createGenerator, type GenerateOptions } from "./generator.ts";
 import {
@@ -65,9 +66,20 @@ export async function seedSqlite(
   const started = performance.now();
   const gen = createGenerator(options);
   const every = options.progressEvery ?? 1000;
-  await Deno.mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${Deno.pid}-${Date.now()}`;
-  const db = new DatabaseSync(tmp);
+  let db: DatabaseSync;
+  try {
+    await Deno.mkdir(dirname(path), { recursive: true });
+    db = new DatabaseSync(tmp);
+  } catch (cause) {
+    throw new BackendError(
+      "sqlite",
+      `cannot write the source file ${path} (${
+        (cause as Error).message
+      }); check that its folder can be created and written, or pass another --source`,
+      { cause, context: { path } },
+    );
+  }
   try {
     db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;");
     db.exec("BEGIN");

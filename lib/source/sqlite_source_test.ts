@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
+import { BackendError } from "../errors.ts";
 import {
   createGenerator,
   openSqliteSource,
@@ -135,6 +136,20 @@ Deno.test("sqlite source: a missing file or missing tables name the seed command
     );
     return true;
   });
+  // A path below a file cannot be written: a BackendError naming it.
+  await assert.rejects(
+    seedSqlite(`${garbage}/source.db`, { rows: 3 }),
+    (err) => {
+      assert.ok(err instanceof BackendError);
+      assert.match(
+        err.message,
+        new RegExp(
+          `^sqlite: cannot write the source file ${garbage}/source\\.db \\(.+\\); check that its folder can be created and written, or pass another --source$`,
+        ),
+      );
+      return true;
+    },
+  );
   await seedSqlite(garbage, { rows: 3 });
   const source = await openSqliteSource(garbage);
   assert.equal(await source.rowCount(), 3);
