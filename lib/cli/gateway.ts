@@ -21,6 +21,7 @@ import { ConfigError } from "../errors.ts";
 import {
   DEFAULT_MAX_BODY_BYTES,
   ensureTopology,
+  type GatewayServer,
   serveGateway,
 } from "../gateway/mod.ts";
 import { stopOnSignals } from "./stop_signal.ts";
@@ -118,17 +119,24 @@ export async function runGatewayCli(
   const opts = parseGatewayArgs(args, options.env);
   const { config } = opts;
   const log = await openLogs(config);
-  const names = await ensureTopology(log.topics, log.streams, {
-    prefix: config.prefix,
-  });
-  const server = await serveGateway({
-    topics: log.topics,
-    streams: log.streams,
-    apiKeys: config.apiKeys,
-    port: opts.port,
-    hostname: opts.hostname,
-    maxBodyBytes: opts.maxBodyBytes,
-  });
+  let names: Awaited<ReturnType<typeof ensureTopology>>;
+  let server: GatewayServer;
+  try {
+    names = await ensureTopology(log.topics, log.streams, {
+      prefix: config.prefix,
+    });
+    server = await serveGateway({
+      topics: log.topics,
+      streams: log.streams,
+      apiKeys: config.apiKeys,
+      port: opts.port,
+      hostname: opts.hostname,
+      maxBodyBytes: opts.maxBodyBytes,
+    });
+  } catch (e) {
+    await log.close();
+    throw listenError(e, opts);
+  }
   console.log(`Gateway listening on ${server.url}`);
   console.log(`  topics:  ${names.topics.join(", ")}`);
   console.log(`  streams: ${names.streams.join(", ")}`);
@@ -150,6 +158,27 @@ export async function runGatewayCli(
   await server.shutdown();
   await log.close();
   console.log("Gateway stopped.");
+}
+
+/** A port taken or an address not on this machine, as the flag to change; else `e`. */
+function listenError(e: unknown, opts: GatewayCliOptions): unknown {
+  if (e instanceof Deno.errors.AddrInUse) {
+    return new ConfigError(
+      "--port",
+      `is taken on ${opts.hostname} by another process; stop it or pick another port (0 picks a free one)`,
+      opts.port,
+      { cause: e },
+    );
+  }
+  if (e instanceof Deno.errors.AddrNotAvailable) {
+    return new ConfigError(
+      "--hostname",
+      "is not an address of this machine (127.0.0.1 for this machine only, 0.0.0.0 for all)",
+      opts.hostname,
+      { cause: e },
+    );
+  }
+  return e;
 }
 
 /** The usage text `deno task gateway --help` prints. */

@@ -136,3 +136,27 @@ Deno.test("runGatewayCli creates the topology, serves, and stops on abort", asyn
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("runGatewayCli: a port in use is a ConfigError naming --port; the log is closed", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "gateway_cli_" });
+  const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (taken.addr as Deno.NetAddr).port;
+  try {
+    await assert.rejects(
+      runGatewayCli(["--port", String(port), "--data-dir", dir], { env: {} }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.equal(
+          e.message,
+          `Invalid setting --port=${port}: is taken on 127.0.0.1 by another process; stop it or pick another port (0 picks a free one)`,
+        );
+        return true;
+      },
+    );
+    // The log was closed: SQLite removed its WAL with the last connection.
+    await assert.rejects(Deno.stat(`${dir}/log.db-wal`), Deno.errors.NotFound);
+  } finally {
+    taken.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
