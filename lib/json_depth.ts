@@ -11,11 +11,13 @@
  *
  * - the gateway answers 422 for a topic value or a stream `Data` nested deeper;
  * - the stream cleaner quarantines such a record (its lines pass through JavaScript anyway);
- * - the batch cleaner reads lake objects with polars directly, with no JavaScript pass over
- *   their lines (such a pass, only to find long lines, measured 0.7-0.9 CPU s per million
- *   pins: over a tenth of the batch), so it relies on the gateway: a record nested some
- *   6,000 levels deep that reached a topic another way (a client producing to Kafka
- *   directly) still crashes it.
+ * - the sink stores such a record (produced to Kafka by another client, past the gateway)
+ *   as a JSON string of its text, and the batch cleaner quarantines that string with the
+ *   same reason. The batch reads lake objects with polars directly, with no JavaScript pass
+ *   over their lines (such a pass, only to find long lines, measured 0.7-0.9 CPU s per
+ *   million pins: over a tenth of the batch), so it relies on the lake's writer: this
+ *   pipeline's sink, or Confluent's S3 sink, whose JSON converter (Jackson) refuses such
+ *   records. A lake object written by other means with such a line still crashes it.
  *
  * @module
  */

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { openDirStore } from "../lake/mod.ts";
 import type { LogContext, Logger } from "../logger.ts";
+import { createSink } from "../sink/mod.ts";
+import { sinkFixture } from "../sink/test_util.ts";
 import { cleanTopic } from "./topic.ts";
 
 /** A logger that keeps its info lines. */
@@ -66,4 +68,37 @@ Deno.test("cleanTopic: no progress line before the interval has passed", async (
     progressIntervalMs: 60_000,
   });
   assert.deepEqual(logger.lines, []);
+});
+
+Deno.test("cleanTopic: a record nested too deep for polars, produced past the gateway, is quarantined, not a crash", async () => {
+  const fx = await sinkFixture({ "pinterest.geo": 1 });
+  try {
+    const geo = (ind: number) =>
+      JSON.stringify({
+        ind,
+        timestamp: "2020-01-02 03:04:05",
+        latitude: 1.5,
+        longitude: 2,
+        country: "Chad",
+      });
+    // 20,000 levels: read by polars as they are, a segmentation fault of the whole process.
+    const deep = `{"ind":${"[".repeat(20_000)}${"]".repeat(20_000)}}`;
+    await fx.append("pinterest.geo", [geo(1), deep, geo(3)]);
+    const sink = createSink({
+      log: fx.log.topics,
+      store: fx.store,
+      topics: ["pinterest.geo"],
+    });
+    await sink.drain({ idleMs: 100 });
+    const { clean, quarantine, summary } = await cleanTopic(fx.store, "geo");
+    assert.deepEqual(clean.getColumn("ind").toArray(), [1, 3]);
+    assert.deepEqual(quarantine, [{
+      table: "geo",
+      reason: "malformed JSON: nested deeper than 1000 levels",
+      raw: JSON.stringify(deep),
+    }]);
+    assert.equal(summary.records, 3);
+  } finally {
+    await fx.cleanup();
+  }
 });

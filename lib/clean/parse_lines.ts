@@ -132,7 +132,10 @@ function jsonProblem(line: string): string | undefined {
   }
   const isObject = typeof value === "object" && value !== null &&
     !Array.isArray(value);
-  return isObject ? undefined : "malformed JSON: not an object";
+  if (isObject) return undefined;
+  // The sink stores a value nested too deep for polars as a JSON string of its text.
+  if (typeof value === "string" && jsonDepthExceeds(value)) return TOO_DEEP;
+  return "malformed JSON: not an object";
 }
 
 /** Scans `indices` of the lines; rows get their original line numbers in `_line`. */

@@ -84,6 +84,25 @@ Deno.test("parse: lines nested deeper than 1,000 levels are quarantined before p
   ]);
 });
 
+Deno.test("parse: a JSON string holding text nested deeper than 1,000 levels (how the sink stores such a value) gets the depth reason", async () => {
+  const deep = "[".repeat(1001) + "]".repeat(1001);
+  const lines = ['{"ind": 1}', JSON.stringify(deep), JSON.stringify("[[1]]")];
+  // Line by line, and in bulk (polars rejects the string lines, then the lines are checked).
+  const body = enc(lines.join("\n") + "\n");
+  for (
+    const parsed of [
+      await parseRawRecords("geo", lines),
+      await parseRawNdjson("geo", [body]),
+    ]
+  ) {
+    assert.deepEqual(parsed.df.getColumn("_line").toArray(), [0]);
+    assert.deepEqual(parsed.quarantine.map((q) => [q.reason, q.raw]), [
+      ["malformed JSON: nested deeper than 1000 levels", lines[1]],
+      ["malformed JSON: not an object", lines[2]],
+    ]);
+  }
+});
+
 Deno.test("parse: a line JSON.parse accepts but polars rejects (1e400) is isolated by bisection", async () => {
   const lines = ['{"ind": 1}', '{"ind": 2}', '{"ind": 1e400}', '{"ind": 4}'];
   const parsed = await parseRawRecords("user", lines);

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from "../json_depth.ts";
 
 /** A parsed object name. */
 export interface ObjectName {
@@ -81,17 +82,32 @@ const decoder = new TextDecoder();
  * an empty value, and for a value spanning lines its JSON re-serialised on one line (or,
  * when it is not JSON, the text as a JSON string), so one record is always one line.
  *
+ * A value nested deeper than {@linkcode MAX_JSON_DEPTH} levels is stored as a JSON string of
+ * its text: the batch's JSON reader (polars) would overflow its stack on the value itself
+ * and kill the process, while the string is one level deep. The batch quarantines such a
+ * line with the reason the stream path gives. Values that deep never pass the gateway; they
+ * come from clients that produce to Kafka directly. (Confluent's S3 sink refuses them too:
+ * its JSON converter, Jackson, stops at 1,000 levels.)
+ *
  * @example
  * ```ts
  * import { encodeLine } from "./layout.ts";
  * const line = encodeLine(new TextEncoder().encode('{\n "a": 1\n}'));
  * console.log(new TextDecoder().decode(line)); // {"a":1}
+ * const deep = "[".repeat(1001) + "]".repeat(1001);
+ * console.log(new TextDecoder().decode(encodeLine(new TextEncoder().encode(deep))) === JSON.stringify(deep)); // true
  * ```
  */
 export function encodeLine(value: Uint8Array): Uint8Array {
   if (value.length === 0) return encoder.encode("null");
+  // A text of at most MAX_JSON_DEPTH bytes cannot nest deeper: only longer ones are decoded.
+  let text: string | undefined;
+  if (value.length > MAX_JSON_DEPTH) {
+    text = decoder.decode(value);
+    if (jsonDepthExceeds(text)) return encoder.encode(JSON.stringify(text));
+  }
   if (!value.includes(NL) && !value.includes(CR)) return value;
-  const text = decoder.decode(value);
+  text ??= decoder.decode(value);
   try {
     return encoder.encode(JSON.stringify(JSON.parse(text)));
   } catch {

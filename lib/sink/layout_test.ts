@@ -69,6 +69,20 @@ Deno.test("layout: encodeLine keeps one-line values and puts every value on one 
   assert.equal(encodeLine(same), same);
 });
 
+Deno.test("layout: encodeLine stores a value nested deeper than 1,000 levels as a JSON string of its text", () => {
+  const nest = (n: number) => `{"ind":${"[".repeat(n)}${"]".repeat(n)}}`;
+  // 1,000 levels in all (the object and 999 arrays): kept as it is.
+  const atLimit = enc(nest(999));
+  assert.equal(encodeLine(atLimit), atLimit);
+  assert.equal(dec(encodeLine(enc(nest(1000)))), JSON.stringify(nest(1000)));
+  // On several lines too: the string keeps the text, line breaks included.
+  const spread = `${nest(1000)}\n`;
+  assert.equal(dec(encodeLine(enc(spread))), JSON.stringify(spread));
+  // Brackets inside strings do not nest.
+  const text = enc(JSON.stringify({ s: "[".repeat(5000) }));
+  assert.equal(encodeLine(text), text);
+});
+
 Deno.test("layout: joinLines and countLines", () => {
   const body = joinLines([enc("1"), enc('{"a":2}'), enc("null")]);
   assert.equal(dec(body), '1\n{"a":2}\nnull\n');
