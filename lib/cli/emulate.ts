@@ -231,9 +231,21 @@ export function formatEmulateResult(result: EmulateJobResult): string {
       `  ${`${label}:`.padEnd(width)} ${where}`
     ),
   );
+  const { unseen } = result;
+  if (unseen.topics + unseen.streams > 0) {
+    lines.push(
+      "",
+      `Not found downstream: ${count(unseen.topics, "topic record")} and ${
+        count(unseen.streams, "stream record")
+      } the API accepted are not in this job's topics and streams, so they never reach its lake and tables. --api must be a gateway writing to the same backends: \`deno task gateway\` with the same data dir (embedded profile), or the same Kafka and Kinesis (local, aws).`,
+    );
+  }
   if (p?.metrics) {
     lines.push("", "The nine metrics:", "", formatResults(p.metrics.results));
-  } else if (p && Object.values(p.batch.tables).every((t) => t.rows === 0)) {
+  } else if (
+    p && unseen.topics === 0 &&
+    Object.values(p.batch.tables).every((t) => t.rows === 0)
+  ) {
     lines.push(
       "",
       "The nine metrics: not computed, the batch tables are empty. They are cleaned from the lake, which only batch-mode posts fill (--mode batch or both).",
@@ -270,7 +282,10 @@ async function main(args: string[]): Promise<number> {
     });
     progress.done();
     console.log(formatEmulateResult(result));
-    return result.emulation.recordsFailed > 0 ? 1 : 0;
+    const { unseen } = result;
+    const failed = result.emulation.recordsFailed + unseen.topics +
+      unseen.streams;
+    return failed > 0 ? 1 : 0;
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);
   }
@@ -278,7 +293,8 @@ async function main(args: string[]): Promise<number> {
 
 /**
  * `deno task emulate` as a program: `--help`, error messages and exit codes as every task
- * has them (see `program.ts`); exit code 1 when a record could not be posted.
+ * has them (see `program.ts`); exit code 1 when a record could not be posted, or was
+ * accepted by an `--api` that writes to other backends than the job reads.
  *
  * @example
  * ```ts

@@ -92,6 +92,7 @@ Deno.test("formatEmulateResult: counts with separators and number, aligned place
       api: "http://h:1",
       inProcess: true,
     },
+    unseen: { topics: 0, streams: 0 },
     seededRows: 11_000,
     processing: processing([4_000, 4_000, 3_999], 1_001, 1_500, 1),
   });
@@ -118,6 +119,7 @@ Deno.test("formatEmulateResult: without processing or seeding, three places and 
       api: "http://h:1",
       inProcess: false,
     },
+    unseen: { topics: 0, streams: 0 },
   });
   assert.deepEqual(linesFrom(text, "Sink:"), [
     "Sink: 1 record in 2 objects",
@@ -138,6 +140,7 @@ Deno.test("formatEmulateResult: stream-only processing says why the metrics are 
       api: "http://h:1",
       inProcess: false,
     },
+    unseen: { topics: 0, streams: 0 },
     processing: processing([0, 0, 0], 0, 30, 2),
   });
   assert.deepEqual(linesFrom(text, "Stream:"), [
@@ -150,5 +153,25 @@ Deno.test("formatEmulateResult: stream-only processing says why the metrics are 
     "  stream tables: st",
     "",
     "The nine metrics: not computed, the batch tables are empty. They are cleaned from the lake, which only batch-mode posts fill (--mode batch or both).",
+  ]);
+});
+
+Deno.test("formatEmulateResult: records accepted by an API that writes elsewhere are named, not taken for stream-only posts", () => {
+  const text = formatEmulateResult({
+    emulation,
+    sink: sink(0, 0),
+    locations: {
+      source: "src.db",
+      lake: "/lake",
+      api: "http://h:1",
+      inProcess: false,
+    },
+    unseen: { topics: 9, streams: 1 },
+    processing: processing([0, 0, 0], 0, 0, 0),
+  });
+  assert.deepEqual(linesFrom(text, "  stream tables:"), [
+    "  stream tables: st",
+    "",
+    "Not found downstream: 9 topic records and 1 stream record the API accepted are not in this job's topics and streams, so they never reach its lake and tables. --api must be a gateway writing to the same backends: `deno task gateway` with the same data dir (embedded profile), or the same Kafka and Kinesis (local, aws).",
   ]);
 });

@@ -73,6 +73,14 @@ export interface EmulateJobResult {
   locations: { source: string; lake: string; api: string; inProcess: boolean };
   /** Batch, stream and metrics results, unless `process` was false. */
   processing?: ProcessingResult;
+  /**
+   * Records the API accepted that this job did not find downstream: topic records beyond
+   * what the sink wrote, and (when processing ran) stream records beyond what the stream
+   * catch-up read. Nonzero when `api` is a gateway that writes to other backends than the
+   * profile's (another data dir, other servers): the posts then never reach this job's lake
+   * or tables.
+   */
+  unseen: { topics: number; streams: number };
   /** Rows written to a freshly seeded source, when it had to be seeded. */
   seededRows?: number;
 }
@@ -103,6 +111,12 @@ async function ensureSource(
     ms: Math.round(summary.elapsedMs),
   });
   return summary.rows;
+}
+
+/** How many of the records accepted per target exceed `found` (0 when none do). */
+function shortfall(accepted: Record<string, number>, found: number): number {
+  const total = Object.values(accepted).reduce((a, b) => a + b, 0);
+  return Math.max(0, total - found);
 }
 
 /**
@@ -183,10 +197,23 @@ export async function runEmulateJob(
     const processing = options.process === false
       ? undefined
       : await runProcessing(runtime, { logger });
+    const unseen = {
+      topics: shortfall(emulation.topics, sink.stats.recordsWritten),
+      streams: processing === undefined
+        ? 0
+        : shortfall(emulation.streams, processing.stream.records),
+    };
+    if (unseen.topics + unseen.streams > 0) {
+      logger.warn(
+        "records the API accepted are not in this job's topics or streams: the API writes elsewhere",
+        { api, ...unseen },
+      );
+    }
     return {
       emulation,
       sink: sink.stats,
       processing,
+      unseen,
       locations: {
         source: source.location,
         lake: runtime.lake.location,

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
 import { readWarehouse } from "../batch/mod.ts";
-import { loadConfig } from "../config/mod.ts";
+import { loadConfig, openRuntime } from "../config/mod.ts";
+import { ensureTopology, serveGateway } from "../gateway/mod.ts";
 import type { DataFrame } from "../clean/mod.ts";
 import { METRIC_NAMES } from "../metrics/mod.ts";
 import { DEFAULT_ROWS, seedSqlite } from "../source/mod.ts";
@@ -66,6 +67,7 @@ Deno.test("emulate job: a first run seeds, posts in both modes, cleans, and comp
     assert.equal(result.emulation.recordsAccepted, 240);
     assert.equal(result.emulation.recordsFailed, 0);
     assert.equal(result.sink.recordsWritten, 120);
+    assert.deepEqual(result.unseen, { topics: 0, streams: 0 });
     assert.equal(result.locations.inProcess, true);
     assert.equal(result.locations.lake, resolve(dataDir, "lake"));
     const p = result.processing!;
@@ -119,6 +121,7 @@ Deno.test("emulate job: repeated rows are one batch row each; a stream-only reru
     assert.equal(again.emulation.recordsAccepted, 45);
     assert.equal(again.sink.recordsWritten, 0);
     assert.equal(again.processing!.stream.records, 45);
+    assert.deepEqual(again.unseen, { topics: 0, streams: 0 });
     const quarantined = await streamQuarantine(dataDir);
     for (const kind of KINDS) {
       assert.deepEqual(
@@ -137,5 +140,47 @@ Deno.test("emulate job: repeated rows are one batch row each; a stream-only reru
     }
   } finally {
     await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("emulate job: an --api gateway on another data dir: its records are counted unseen, in the log they went to", async () => {
+  const [dataDir, otherDir] = [
+    await Deno.makeTempDir(),
+    await Deno.makeTempDir(),
+  ];
+  const other = await openRuntime(
+    loadConfig({ dataDir: otherDir }, { env: {} }),
+  );
+  try {
+    await ensureTopology(other.topics, other.streams, { prefix: "pinterest" });
+    const server = await serveGateway({
+      topics: other.topics,
+      streams: other.streams,
+      port: 0,
+    });
+    try {
+      const result = await runEmulateJob(loadConfig({ dataDir }, { env: {} }), {
+        count: 4,
+        randomSeed: 3,
+        api: server.url,
+      });
+      assert.equal(result.emulation.recordsAccepted, 24);
+      assert.equal(result.sink.recordsWritten, 0);
+      assert.equal(result.processing!.stream.records, 0);
+      assert.deepEqual(result.unseen, { topics: 12, streams: 12 });
+      // The records are in the gateway's own log, not lost.
+      const consumer = await other.topics.consumer("check", [
+        "pinterest.pin",
+      ]);
+      const records = await consumer.poll({ timeoutMs: 100 });
+      await consumer.close();
+      assert.deepEqual(records.map((r) => r.offset), [0, 1, 2, 3]);
+    } finally {
+      await server.shutdown();
+    }
+  } finally {
+    await other.close();
+    await Deno.remove(dataDir, { recursive: true });
+    await Deno.remove(otherDir, { recursive: true });
   }
 });
