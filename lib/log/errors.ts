@@ -115,3 +115,35 @@ export class LogClosedError extends PipelineError {
     );
   }
 }
+
+/**
+ * A consumer group of the embedded log already has a member. The embedded log does not
+ * split partitions between members as Kafka does: a group has one member at a time, so two
+ * sinks can never write the same partition's objects with different boundaries (which
+ * would put records in the lake twice).
+ *
+ * @example
+ * ```ts
+ * import { GroupBusyError } from "./errors.ts";
+ * console.log(new GroupBusyError("s3-sink", ".data/log.db").code); // GROUP_BUSY
+ * ```
+ */
+export class GroupBusyError extends PipelineError {
+  constructor(
+    group: string,
+    path: string,
+    options: PipelineErrorOptions = {},
+  ) {
+    super(
+      `Consumer group "${group}" of the embedded log ${path} already has a member: ` +
+        `another sink (\`deno task sink\`, or the one \`deno task emulate\` runs) is ` +
+        `reading these topics. Stop it first; one sink per data dir moves the topics ` +
+        `into the lake.`,
+      {
+        ...options,
+        code: "GROUP_BUSY",
+        context: { group, path, ...options.context },
+      },
+    );
+  }
+}

@@ -22,8 +22,13 @@ export {
 } from "./embedded_log.ts";
 export { EmbeddedTopicLog } from "./topic_log.ts";
 export { EmbeddedStreamLog } from "./stream_log.ts";
-export { EmbeddedTopicConsumer } from "./topic_consumer.ts";
 export {
+  EmbeddedTopicConsumer,
+  type EmbeddedTopicConsumerOptions,
+} from "./topic_consumer.ts";
+export { groupLockPath, lockGroup } from "./group_lock.ts";
+export {
+  GroupBusyError,
   InvalidArgumentError,
   InvalidPartitionError,
   LogClosedError,

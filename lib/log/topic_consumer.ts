@@ -1,8 +1,9 @@
 /**
  * A consumer-group member of the embedded log.
  *
- * The embedded log has no rebalancing: every member of a group reads every partition
- * of its topics (run one sink per group). Positions start at the group's committed
+ * The embedded log has no rebalancing: a group has one member at a time, which reads
+ * every partition of its topics (a second member is refused with `GroupBusyError` until
+ * the first closes; see `group_lock.ts`). Positions start at the group's committed
  * offsets, or at offset 0 when the group has none, and advance as records are polled.
  *
  * @module
@@ -36,6 +37,16 @@ export interface AssignedTopic {
   partitions: number;
   /** The storage slot of each partition, by partition number. */
   slots: number[];
+}
+
+/** Options of {@linkcode EmbeddedTopicConsumer}. */
+export interface EmbeddedTopicConsumerOptions {
+  /** The consumer group. */
+  group: string;
+  /** The topics it reads. */
+  topics: AssignedTopic[];
+  /** The group's membership lock, released by `close()`. */
+  lock?: Deno.FsFile;
 }
 
 interface Slot {
@@ -74,13 +85,16 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
   #slots: Slot[] = [];
   #next = 0;
   #closed = false;
+  #lock: Deno.FsFile | undefined;
   #read: StatementSync;
   #committed: StatementSync;
   #upsert: StatementSync;
 
-  constructor(core: LogCore, group: string, topics: AssignedTopic[]) {
+  constructor(core: LogCore, options: EmbeddedTopicConsumerOptions) {
+    const { group, topics } = options;
     this.#core = core;
     this.#group = group;
+    this.#lock = options.lock;
     const db = core.db;
     this.#read = db.prepare(
       "SELECT pos, key, value, ts FROM topic_records WHERE pos >= ? AND pos < ? ORDER BY pos LIMIT ?",
@@ -164,6 +178,7 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
   }
 
   async close(): Promise<void> {
+    if (!this.#closed) this.#lock?.close();
     this.#closed = true;
     await Promise.resolve();
   }

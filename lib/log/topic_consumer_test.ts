@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { TopicNotFoundError } from "../errors.ts";
 import { type EmbeddedLog, openEmbeddedLog } from "./embedded_log.ts";
-import { InvalidPartitionError } from "./errors.ts";
+import { GroupBusyError, InvalidPartitionError } from "./errors.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -134,5 +134,30 @@ Deno.test("consumer: unknown topic -> TopicNotFoundError; close ends a waiting p
   await log.close();
   assert.deepEqual(await polled, []);
   assert.ok(performance.now() - start < 1000);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("consumer: a group has one member at a time (GroupBusyError); other groups join; close frees it", async () => {
+  const { log, path, dir } = await tempLog();
+  await log.topics.createTopic("t");
+  await fill(log, "t", ["a"]);
+  const member = await log.topics.consumer("g", ["t"]);
+  const err = await log.topics.consumer("g", ["t"]).catch((e) => e);
+  assert.ok(err instanceof GroupBusyError);
+  assert.equal(err.code, "GROUP_BUSY");
+  assert.deepEqual(err.context, { group: "g", path });
+  // Also from another handle on the same file, as another process would have.
+  const again = await openEmbeddedLog(path, { fsync: false });
+  await assert.rejects(again.topics.consumer("g", ["t"]), GroupBusyError);
+  const other = await again.topics.consumer("other", ["t"]);
+  assert.equal((await other.poll({ timeoutMs: 0 })).length, 1);
+  await other.close();
+  await member.close();
+  await member.close(); // twice is harmless
+  const next = await again.topics.consumer("g", ["t"]);
+  assert.equal((await next.poll({ timeoutMs: 0 })).length, 1);
+  await next.close();
+  await again.close();
+  await log.close();
   await Deno.remove(dir, { recursive: true });
 });

@@ -15,6 +15,7 @@ import type {
   TopicRecordInput,
 } from "./types.ts";
 import { InvalidArgumentError } from "./errors.ts";
+import { lockGroup } from "./group_lock.ts";
 import type { LogCore } from "./log_core.ts";
 import { checkTopicRecords } from "./record_checks.ts";
 import { EmbeddedTopicConsumer } from "./topic_consumer.ts";
@@ -121,9 +122,13 @@ export class EmbeddedTopicLog implements TopicLog {
       name,
       ...this.#writer.topic(name),
     }));
-    return await Promise.resolve(
-      new EmbeddedTopicConsumer(this.#core, group, assigned),
-    );
+    // One member per group (the consumer releases the lock when it closes).
+    const lock = await lockGroup(this.#core.path, group);
+    return new EmbeddedTopicConsumer(this.#core, {
+      group,
+      topics: assigned,
+      lock,
+    });
   }
 
   close(): Promise<void> {

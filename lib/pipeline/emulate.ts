@@ -138,7 +138,8 @@ export async function runEmulateJob(
   const logger = options.logger ?? silentLogger;
   await ensureDataDir(config.dataDir);
   if (options.process !== false) {
-    // Stream tables of another prefix would refuse this run's records: say so before posting.
+    // Stream tables of another prefix, or held by a running stream processor, would
+    // refuse this run's catch-up: say so before posting.
     await checkStreamOutput(dataPaths(config.dataDir).stream, config.prefix);
   }
   const seededRows = await ensureSource(config, logger);
@@ -169,6 +170,9 @@ export async function runEmulateJob(
     const sinkDone = sink.run();
     let emulation: EmulationSummary;
     try {
+      // Another sink on these topics (say `deno task sink` on the same data dir) is
+      // refused here, before anything is posted.
+      await sink.ready();
       emulation = await runEmulation({
         source,
         api,

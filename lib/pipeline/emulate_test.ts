@@ -3,10 +3,15 @@ import { join, resolve } from "node:path";
 import { readWarehouse } from "../batch/mod.ts";
 import { loadConfig, openRuntime } from "../config/mod.ts";
 import { ensureTopology, serveGateway } from "../gateway/mod.ts";
+import { GroupBusyError, openEmbeddedLog } from "../log/mod.ts";
 import type { DataFrame } from "../clean/mod.ts";
 import { METRIC_NAMES } from "../metrics/mod.ts";
 import { DEFAULT_ROWS, seedSqlite } from "../source/mod.ts";
-import { readStreamTable } from "../stream/mod.ts";
+import {
+  openTableStore,
+  readStreamTable,
+  StreamLockedError,
+} from "../stream/mod.ts";
 import { runEmulateJob } from "./emulate.ts";
 import type { ProcessingResult } from "./process.ts";
 
@@ -182,5 +187,39 @@ Deno.test("emulate job: an --api gateway on another data dir: its records are co
     await other.close();
     await Deno.remove(dataDir, { recursive: true });
     await Deno.remove(otherDir, { recursive: true });
+  }
+});
+
+Deno.test("emulate job: a sink or stream processor already running on the data dir is refused before anything is posted", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    const config = loadConfig({ dataDir }, { env: {} });
+    await seedSqlite(config.sourceUrl, { rows: 5 });
+    // Another process's sink holds the group: here, a consumer on its own handle of the log.
+    const log = await openEmbeddedLog(join(dataDir, "log.db"));
+    await ensureTopology(log.topics, log.streams, { prefix: "pinterest" });
+    const held = await log.topics.consumer("s3-sink", ["pinterest.pin"]);
+    await assert.rejects(runEmulateJob(config, { count: 3 }), GroupBusyError);
+    await held.close();
+    const stream = await openTableStore(join(dataDir, "stream"), {
+      tables: ["stream_pin"],
+    });
+    await assert.rejects(
+      runEmulateJob(config, { count: 3 }),
+      StreamLockedError,
+    );
+    await stream.close();
+    // Nothing was posted by the refused runs.
+    const check = await log.topics.consumer("check", ["pinterest.pin"]);
+    assert.deepEqual(await check.poll({ timeoutMs: 0 }), []);
+    await check.close();
+    const page = await log.streams.readShard(
+      "streaming-pinterest-pin",
+      "shardId-000000000000",
+    );
+    assert.deepEqual(page.records, []);
+    await log.close();
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
   }
 });

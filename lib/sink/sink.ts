@@ -80,6 +80,12 @@ export interface Sink {
   run(signal?: AbortSignal): Promise<void>;
   /** Consumes until idle for `idleMs`, flushes, closes: the `--once` mode. */
   drain(options?: DrainOptions): Promise<void>;
+  /**
+   * Resolves once the started `run` or `drain` has joined its consumer group; rejects with
+   * the error that ended it before that (for example `GroupBusyError`: another sink is
+   * the embedded group's member). Resolves at once when the sink was never started.
+   */
+  ready(): Promise<void>;
   /** Writes every buffered record now (safe while `run` is going). */
   flushAll(): Promise<void>;
   /**
@@ -148,6 +154,7 @@ export function createSink(options: SinkOptions): Sink {
   let writer: PartitionWriter | null = null;
   let lastPartitions: PartitionStats[] = [];
   let running: Promise<void> | null = null;
+  let joined: Promise<void> = Promise.resolve();
   let hardStop = new AbortController();
   /** Set while draining: stop once no record arrived for `ms` since `since`. */
   let idle: { ms: number; since: number } | null = null;
@@ -175,6 +182,7 @@ export function createSink(options: SinkOptions): Sink {
     if (running) return Promise.reject(new SinkRunningError());
     hardStop = new AbortController();
     idle = idleMs === null ? null : { ms: idleMs, since: Date.now() };
+    const join = Promise.withResolvers<void>();
     const loop = consumeLoop({
       log,
       group,
@@ -186,8 +194,13 @@ export function createSink(options: SinkOptions): Sink {
       verify: options.verify ?? "all",
       logger,
       locked,
-      onWriter: (w) => (writer = w),
+      onWriter: (w) => {
+        writer = w;
+        join.resolve();
+      },
     }, control(signal));
+    joined = Promise.race([join.promise, loop]);
+    joined.catch(() => {}); // the run's own promise reports the failure too
     running = loop.finally(() => {
       const w = writer;
       if (w) {
@@ -206,6 +219,7 @@ export function createSink(options: SinkOptions): Sink {
   return {
     run: (signal) => start(signal, null),
     drain: (drainOptions = {}) => start(undefined, drainOptions.idleMs ?? 1000),
+    ready: () => joined,
     flushAll: () => locked(() => writer?.flushAll() ?? Promise.resolve()),
     async stop(stopOptions = {}) {
       if (!stopOptions.drain) hardStop.abort();

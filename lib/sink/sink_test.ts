@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../errors.ts";
+import { GroupBusyError } from "../log/mod.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import { createSink } from "./sink.ts";
 import { ndjson, sinkFixture, values } from "./test_util.ts";
@@ -225,6 +226,40 @@ Deno.test("sink: options are validated with ConfigError naming the setting", asy
         return true;
       });
     }
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("sink: a second sink on the same group is refused at ready(), so objects are never written twice", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    const options = {
+      log: fx.log.topics,
+      store: fx.store,
+      topics: ["t.pin"],
+      flushSize: 2,
+    };
+    const first = createSink(options);
+    await first.ready(); // never started: nothing to wait for
+    const firstDone = first.run();
+    await first.ready();
+    const second = createSink(options);
+    const secondDone = second.run();
+    await assert.rejects(second.ready(), GroupBusyError);
+    await assert.rejects(secondDone, GroupBusyError);
+    await fx.append("t.pin", values(5));
+    await first.stop({ drain: true, idleMs: 200 });
+    await firstDone;
+    assert.deepEqual(await fx.lake(), {
+      [P("t.pin", 0, "0000000000")]: ndjson(2, 0),
+      [P("t.pin", 0, "0000000002")]: ndjson(2, 2),
+      [P("t.pin", 0, "0000000004")]: ndjson(1, 4),
+    });
+    // Once the first has stopped, the group is free again.
+    const third = createSink(options);
+    await third.drain({ idleMs: 100 });
+    assert.equal(third.stats.recordsWritten, 0);
   } finally {
     await fx.cleanup();
   }

@@ -37,6 +37,7 @@ export {
   type StreamPositions,
 } from "./checkpoint.ts";
 export {
+  assertTableStoreFree,
   type BatchOutput,
   type CommitStep,
   type CommitStepInfo,

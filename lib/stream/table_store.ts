@@ -126,6 +126,35 @@ export function parsePartName(name: string): number | null {
 }
 
 /**
+ * Throws {@linkcode StreamLockedError} when a processor holds `dir`'s lock now (a job can
+ * check before doing work that ends in opening `dir`). A `dir` without a lock file is free.
+ *
+ * @example
+ * ```ts
+ * import { assertTableStoreFree, openTableStore } from "./table_store.ts";
+ * const dir = await Deno.makeTempDir();
+ * await assertTableStoreFree(dir); // free
+ * const store = await openTableStore(dir, { tables: ["stream_pin"] });
+ * console.log(await assertTableStoreFree(dir).catch((e) => e.code)); // STREAM_LOCKED
+ * await store.close();
+ * ```
+ */
+export async function assertTableStoreFree(dir: string): Promise<void> {
+  let lock: Deno.FsFile;
+  try {
+    lock = await Deno.open(`${dir}/_lock`, { write: true });
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
+    throw e;
+  }
+  try {
+    if (!(await lock.tryLock(true))) throw new StreamLockedError(dir);
+  } finally {
+    lock.close(); // releases the probe's own lock too
+  }
+}
+
+/**
  * Opens `dir` for writing: takes its lock (or throws {@linkcode StreamLockedError}), reads
  * the checkpoint and deletes whatever an interrupted commit left behind.
  *

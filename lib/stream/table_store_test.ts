@@ -3,6 +3,7 @@ import { CHECKPOINT_FILE, readCheckpoint } from "./checkpoint.ts";
 import { StreamCheckpointError, StreamLockedError } from "./errors.ts";
 import { listCommittedParts } from "./read_table.ts";
 import {
+  assertTableStoreFree,
   type CommitStep,
   openTableStore,
   parsePartName,
@@ -83,6 +84,18 @@ Deno.test("table store: a second writer on the same directory is refused", async
   const second = await openTableStore(dir, { tables: TABLES });
   assert.equal(second.checkpoint().batchId, 0);
   await second.close();
+});
+
+Deno.test("table store: assertTableStoreFree refuses a held directory only, and leaves it free", async () => {
+  const dir = await Deno.makeTempDir();
+  await assertTableStoreFree(`${dir}/never-opened`);
+  const held = await openTableStore(dir, { tables: TABLES });
+  await assert.rejects(assertTableStoreFree(dir), StreamLockedError);
+  await held.close();
+  await assertTableStoreFree(dir);
+  // The probe released what it took: a writer opens the directory.
+  const next = await openTableStore(dir, { tables: TABLES });
+  await next.close();
 });
 
 const STEPS: CommitStep[] = [
