@@ -11,6 +11,7 @@
 
 import type { StatementSync } from "node:sqlite";
 import type {
+  Membership,
   PollOptions,
   TopicConsumer,
   TopicPosition,
@@ -175,6 +176,18 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
     this.#core.assertOpen();
     this.#slot(topic, partition);
     return await Promise.resolve(this.#committedNow(topic, partition));
+  }
+
+  /** A group here has one member, which owns every partition of its topics, for good. */
+  membership(): Membership {
+    return {
+      generation: 0,
+      rebalancing: false,
+      owns: (topic, partition) =>
+        this.#slots.some((s) =>
+          s.topic.name === topic && s.partition === partition
+        ),
+    };
   }
 
   async close(): Promise<void> {

@@ -78,8 +78,28 @@ export interface TopicConsumer {
   commit(positions: TopicPosition[]): Promise<void>;
   /** The group's committed position of one partition, or `null` when none. */
   committed(topic: string, partition: number): Promise<number | null>;
+  /**
+   * Which partitions this member reads now. A group of several members (Kafka) moves
+   * partitions between them in rebalances: a writer that buffers records must not write
+   * a partition while a rebalance is under way or after it moved away, and must read each
+   * partition's state afresh after any change.
+   */
+  membership(): Membership;
   /** Leaves the group and frees resources. */
   close(): Promise<void>;
+}
+
+/** What {@linkcode TopicConsumer.membership} tells. */
+export interface Membership {
+  /**
+   * Counts the assignments this member received; it changes with every rebalance (it
+   * stays 0 where a group has one member at a time, as on the embedded log).
+   */
+  generation: number;
+  /** True from the moment a rebalance began until this member has its new assignment. */
+  rebalancing: boolean;
+  /** Whether `partition` of `topic` is assigned to this member now. */
+  owns(topic: string, partition: number): boolean;
 }
 
 /**

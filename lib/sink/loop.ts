@@ -64,7 +64,11 @@ export async function consumeLoop(
   try {
     for (const topic of options.topics) {
       const { partitions } = await log.describeTopic(topic);
-      for (let p = 0; p < partitions; p++) await w.recover(topic, p);
+      // Partitions of other members (a Kafka group of several sinks) are theirs to recover.
+      const membership = consumer.membership();
+      for (let p = 0; p < partitions; p++) {
+        if (membership.owns(topic, p)) await w.recover(topic, p);
+      }
     }
     let got = true;
     while (control.keepGoing(got)) {

@@ -4,7 +4,11 @@
  *
  * @module
  */
-import type { TopicConsumer, TopicRecord } from "../log/types.ts";
+import type {
+  TopicConsumer,
+  TopicPosition,
+  TopicRecord,
+} from "../log/types.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import type { Logger } from "../logger.ts";
 import { encodeLine, joinLines, objectKey } from "./layout.ts";
@@ -71,12 +75,17 @@ export class PartitionWriter {
   };
   #states = new Map<string, State>();
   #o: PartitionWriterOptions;
+  #generation: number;
 
   constructor(options: PartitionWriterOptions) {
     this.#o = options;
+    this.#generation = options.consumer.membership().generation;
   }
 
-  /** Reads the lake for a partition and seeks the consumer there; true when it sought. */
+  /**
+   * Reads the lake for a partition and seeks the consumer there; true when it sought. False
+   * also when a group rebalance refused its commit: then it keeps no state of the partition.
+   */
   async recover(topic: string, partition: number): Promise<boolean> {
     const { store, consumer, logger, verify } = this.#o;
     const lake = await recoverPartition(store, topic, partition, { verify });
@@ -100,9 +109,10 @@ export class PartitionWriter {
     }
     if (target !== null) {
       await consumer.seek({ topic, partition, offset: target });
-      if (committed !== target) {
-        await consumer.commit([{ topic, partition, offset: target }]);
-      }
+      if (
+        committed !== target &&
+        !await this.#commit({ topic, partition, offset: target })
+      ) return false;
     }
     this.#states.set(`${topic}\0${partition}`, {
       topic,
@@ -124,10 +134,25 @@ export class PartitionWriter {
    * buffers. Throws `OffsetGapError` when a partition skips offsets otherwise.
    */
   async accept(records: TopicRecord[], now: number): Promise<void> {
+    // During a rebalance nothing is taken: the records are not committed, so their
+    // partitions' owners fetch them again once it is over.
+    if (!this.#settled()) {
+      this.counters.staleDropped += records.length;
+      return;
+    }
+    const generation = this.#generation;
+    const membership = this.#o.consumer.membership();
     for (const r of records) {
+      // A rebalance during a flush below: the rest of the batch may belong to another member.
+      if (this.#generation !== generation) return;
+      if (!membership.owns(r.topic, r.partition)) {
+        this.counters.staleDropped++;
+        continue;
+      }
       let s = this.#states.get(`${r.topic}\0${r.partition}`);
       if (!s) {
         await this.recover(r.topic, r.partition);
+        if (this.#generation !== generation) return;
         s = this.#states.get(`${r.topic}\0${r.partition}`)!;
       }
       if (s.expected !== null && r.offset < s.expected) {
@@ -162,18 +187,67 @@ export class PartitionWriter {
     }
   }
 
-  /** Flushes every buffer whose first record waited `rotateIntervalMs` or longer. */
+  /**
+   * Flushes every buffer whose first record waited `rotateIntervalMs` or longer (none while
+   * the group rebalances).
+   */
   async flushDue(now: number): Promise<void> {
-    for (const s of this.#states.values()) {
+    if (!this.#settled()) return;
+    for (const s of [...this.#states.values()]) {
       if (s.lines.length > 0 && now - s.firstAt >= this.#o.rotateIntervalMs) {
         await this.#flush(s);
       }
     }
   }
 
-  /** Flushes every non-empty buffer. */
+  /**
+   * Flushes every non-empty buffer; none while the group rebalances (they are not
+   * committed, so the partitions' owners read them again).
+   */
   async flushAll(): Promise<void> {
-    for (const s of this.#states.values()) await this.#flush(s);
+    if (!this.#settled()) return;
+    for (const s of [...this.#states.values()]) await this.#flush(s);
+  }
+
+  /**
+   * Commits one position; false (instead of the error) when the coordinator refused it
+   * because the group is rebalancing. Then every partition's state is dropped: whatever
+   * this member is assigned next is recovered from the lake again.
+   */
+  async #commit(position: TopicPosition): Promise<boolean> {
+    try {
+      await this.#o.consumer.commit([position]);
+      return true;
+    } catch (e) {
+      if (!this.#o.consumer.membership().rebalancing) throw e;
+      this.#o.logger.warn(
+        "sink: offset commit refused during a group rebalance",
+        { ...position, error: e instanceof Error ? e.message : String(e) },
+      );
+      this.#generation = -1;
+      return false;
+    }
+  }
+
+  /**
+   * Whether this member may write now: false while its group rebalances. After a
+   * rebalance every partition's state is dropped, buffers included (nothing of them was
+   * committed): a partition is recovered from the lake again when its next record comes,
+   * since another member may have written it meanwhile.
+   */
+  #settled(): boolean {
+    const m = this.#o.consumer.membership();
+    if (m.generation !== this.#generation) {
+      let dropped = 0;
+      for (const s of this.#states.values()) dropped += s.lines.length;
+      this.#states.clear();
+      this.#generation = m.generation;
+      this.#o.logger.info(
+        "sink: the group rebalanced; partitions are recovered from the lake again",
+        { generation: m.generation, bufferedRecordsDropped: dropped },
+      );
+    }
+    return !m.rebalancing;
   }
 
   /** Milliseconds until the next buffer is due for rotation (`Infinity` when none). */
@@ -214,11 +288,17 @@ export class PartitionWriter {
     s.lines = [];
     this.counters.objectsWritten++;
     this.counters.recordsWritten += n;
-    await this.#o.consumer.commit([{
-      topic: s.topic,
-      partition: s.partition,
-      offset: s.written,
-    }]);
+    // Refused during a rebalance: the object is in the lake, where the partition's next
+    // owner recovers from.
+    if (
+      !await this.#commit({
+        topic: s.topic,
+        partition: s.partition,
+        offset: s.written,
+      })
+    ) {
+      return;
+    }
     this.#o.logger.info("sink wrote object", {
       key,
       records: n,

@@ -11,6 +11,7 @@ import {
   InvalidPartitionError,
 } from "../../log/errors.ts";
 import type {
+  Membership,
   PollOptions,
   TopicConsumer,
   TopicPosition,
@@ -19,10 +20,18 @@ import type {
 import { TopicNotFoundError } from "../../errors.ts";
 import {
   type KafkaErrorContext,
+  kafkaErrorTypes,
   mapKafkaErrors,
   toKafkaError,
 } from "./errors.ts";
 import type { Admin, Consumer } from "./kafkajs.ts";
+
+/** Commit errors that mean this member's assignment is (being) replaced. */
+const LOST_GENERATION = new Set([
+  "REBALANCE_IN_PROGRESS",
+  "ILLEGAL_GENERATION",
+  "UNKNOWN_MEMBER_ID",
+]);
 
 /** Tuning of {@linkcode KafkaTopicConsumer}. */
 export interface KafkaConsumerOptions {
@@ -61,6 +70,9 @@ export class KafkaTopicConsumer implements TopicConsumer {
   #failure: unknown = null;
   #max: number;
   #brokers: string[];
+  #owned = new Set<string>();
+  #generation = 0;
+  #rebalancing = false;
 
   constructor(
     consumer: Consumer,
@@ -77,9 +89,15 @@ export class KafkaTopicConsumer implements TopicConsumer {
     this.#brokers = options.brokers;
   }
 
-  /** Called from kafkajs' `eachBatch`: queues the batch unless a seek made it stale. */
+  /**
+   * Called from kafkajs' `eachBatch`: queues the batch unless a seek made it stale or its
+   * partition is no longer this member's.
+   */
   push(records: TopicRecord[], stale: boolean): void {
     if (this.#closed || stale || records.length === 0) return;
+    if (!this.#owned.has(`${records[0].topic}\0${records[0].partition}`)) {
+      return;
+    }
     for (const r of records) this.#queue.push(r);
     if (this.#queue.length >= this.#max && !this.#paused) {
       this.#paused = true;
@@ -97,12 +115,37 @@ export class KafkaTopicConsumer implements TopicConsumer {
   }
 
   /**
-   * Called on every group join: kafkajs restarts each assigned partition from the group's
-   * committed offset after a (re)join, so records queued before it are dropped to keep
-   * offset order (they will be fetched again).
+   * Called when kafkajs learns that the group is rebalancing, before it rejoins: from now
+   * until the next assignment, `membership().rebalancing` is true.
    */
-  assigned(_assignment: Record<string, number[]>): void {
+  rebalanceStarted(): void {
+    this.#rebalancing = true;
+  }
+
+  /**
+   * Called on every group join with this member's assignment. kafkajs restarts each
+   * assigned partition from the group's committed offset after a (re)join, so records
+   * queued before it are dropped to keep offset order (they will be fetched again, by
+   * whichever member owns their partition now).
+   */
+  assigned(assignment: Record<string, number[]>): void {
     this.#queue = [];
+    this.#owned = new Set(
+      Object.entries(assignment).flatMap(([topic, partitions]) =>
+        partitions.map((p) => `${topic}\0${p}`)
+      ),
+    );
+    this.#generation++;
+    this.#rebalancing = false;
+  }
+
+  membership(): Membership {
+    const owned = this.#owned;
+    return {
+      generation: this.#generation,
+      rebalancing: this.#rebalancing,
+      owns: (topic, partition) => owned.has(`${topic}\0${partition}`),
+    };
   }
 
   async poll(options: PollOptions = {}): Promise<TopicRecord[]> {
@@ -161,10 +204,15 @@ export class KafkaTopicConsumer implements TopicConsumer {
       partition: p.partition,
       offset: String(p.offset),
     }));
-    await mapKafkaErrors(
-      this.#ctx("commit", positions[0].topic),
-      () => this.#consumer.commitOffsets(offsets),
-    );
+    try {
+      await this.#consumer.commitOffsets(offsets);
+    } catch (e) {
+      // The coordinator refused the commit because the group moved on: kafkajs rejoins.
+      if (kafkaErrorTypes(e).some((t) => LOST_GENERATION.has(t))) {
+        this.#rebalancing = true;
+      }
+      throw toKafkaError(e, this.#ctx("commit", positions[0].topic));
+    }
   }
 
   async committed(topic: string, partition: number): Promise<number | null> {

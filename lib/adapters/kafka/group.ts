@@ -65,6 +65,7 @@ export async function joinGroup(
   });
   let joined: () => void = () => {};
   const firstJoin = new Promise<void>((resolve) => (joined = resolve));
+  raw.on(raw.events.REBALANCING, () => consumer.rebalanceStarted());
   raw.on(raw.events.GROUP_JOIN, (e) => {
     consumer.assigned(e.payload.memberAssignment);
     joined();
