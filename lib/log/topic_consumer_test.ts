@@ -142,6 +142,14 @@ Deno.test("consumer: a group has one member at a time (GroupBusyError); other gr
   await log.topics.createTopic("t");
   await fill(log, "t", ["a"]);
   const member = await log.topics.consumer("g", ["t"]);
+  // The one member owns every partition of its topics, with no rebalances.
+  const m = member.membership();
+  assert.deepEqual([m.generation, m.rebalancing], [0, false]);
+  assert.deepEqual([m.owns("t", 0), m.owns("t", 1), m.owns("u", 0)], [
+    true,
+    false,
+    false,
+  ]);
   const err = await log.topics.consumer("g", ["t"]).catch((e) => e);
   assert.ok(err instanceof GroupBusyError);
   assert.equal(err.code, "GROUP_BUSY");
