@@ -13,9 +13,39 @@ import { InvalidArgumentError } from "../../log/errors.ts";
 import { isExpiredIterator } from "./errors.ts";
 import {
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   type KinesisClient,
 } from "./sdk.ts";
+import { sleep } from "../../sleep.ts";
+
+/** Most GetRecords calls that follow an empty answer in one read. */
+const MAX_EMPTY_HOPS = 10;
+
+/**
+ * Whether a GetRecords answer with no records is behind the shard's tip, so its next
+ * iterator leads to more records (Kinesis returns such answers; a caller that stopped at
+ * them would take the shard for read to its end).
+ *
+ * @example
+ * ```ts
+ * import { readOn } from "./shard_iterators.ts";
+ * console.log(readOn({ Records: [], NextShardIterator: "AAA", MillisBehindLatest: 5000 })); // true
+ * console.log(readOn({ Records: [], NextShardIterator: "AAA", MillisBehindLatest: 0 })); // false
+ * ```
+ */
+export function readOn(
+  out: Partial<
+    Pick<
+      GetRecordsCommandOutput,
+      "Records" | "NextShardIterator" | "MillisBehindLatest"
+    >
+  >,
+): boolean {
+  return (out.Records?.length ?? 0) === 0 &&
+    out.NextShardIterator !== undefined &&
+    (out.MillisBehindLatest ?? 0) > 0;
+}
 
 /** Options of {@linkcode IteratorCache}. */
 export interface IteratorCacheOptions {
@@ -154,6 +184,13 @@ export class ShardPager {
         await this.#iterator(stream, shardId, after),
         limit,
       );
+    }
+    // Kinesis may answer no records while the shard holds later ones (its iterator walks
+    // the shard's time range): follow the next iterator a few times, at most 5 calls per
+    // second as a shard allows, so an empty page means caught up.
+    for (let hop = 0; hop < MAX_EMPTY_HOPS && readOn(out); hop++) {
+      await sleep(200);
+      out = await this.#records(out.NextShardIterator!, limit);
     }
     const records: StreamRecord[] = (out.Records ?? []).map((r) => ({
       stream,

@@ -1,12 +1,37 @@
 import assert from "node:assert/strict";
 import { openKinesisLog } from "./mod.ts";
 import { createKinesisClient } from "./sdk.ts";
-import { IteratorCache, ShardPager } from "./shard_iterators.ts";
+import { IteratorCache, readOn, ShardPager } from "./shard_iterators.ts";
 import { kinesisTestTarget, uniqueStream, withKinesis } from "./test_target.ts";
 
 const target = await kinesisTestTarget();
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+
+Deno.test("readOn: an empty answer behind the tip is followed; records, the tip or a closed shard stop", () => {
+  const record = {
+    SequenceNumber: "1",
+    PartitionKey: "k",
+    Data: new Uint8Array([1]),
+  };
+  const cases: [Parameters<typeof readOn>[0], boolean][] = [
+    [
+      { Records: [], NextShardIterator: "A", MillisBehindLatest: 86_400_000 },
+      true,
+    ],
+    [{ NextShardIterator: "A", MillisBehindLatest: 1 }, true],
+    [{ Records: [], NextShardIterator: "A", MillisBehindLatest: 0 }, false],
+    [{ Records: [], NextShardIterator: "A" }, false],
+    [{ Records: [], MillisBehindLatest: 5000 }, false], // closed shard: no next iterator
+    [
+      { Records: [record], NextShardIterator: "A", MillisBehindLatest: 5000 },
+      false,
+    ],
+  ];
+  for (const [out, expected] of cases) {
+    assert.equal(readOn(out), expected, JSON.stringify(out));
+  }
+});
 
 Deno.test("IteratorCache: one use per entry, keyed by position, oldest evicted, stale ignored", () => {
   const cache = new IteratorCache({ maxEntries: 2 });
