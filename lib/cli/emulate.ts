@@ -235,9 +235,11 @@ export function formatEmulateResult(result: EmulateJobResult): string {
   if (unseen.topics + unseen.streams > 0) {
     lines.push(
       "",
-      `Not found downstream: ${count(unseen.topics, "topic record")} and ${
+      `Not found downstream: ${
+        count(unseen.topics, "topic record")
+      } the API accepted were not written to the lake by this job's sink, and ${
         count(unseen.streams, "stream record")
-      } the API accepted are not in this job's topics and streams, so they never reach its lake and tables. --api must be a gateway writing to the same backends: \`deno task gateway\` with the same data dir (embedded profile), or the same Kafka and Kinesis (local, aws).`,
+      } not read by its stream catch-up. Either the API writes to other backends than this job reads (--api must be a gateway on the same data dir for the embedded profile, or on the same Kafka and Kinesis for local and aws), or, on Kafka, another sink of the group holds some partitions and writes them on its own schedule.`,
     );
   }
   if (p?.metrics) {

@@ -78,7 +78,8 @@ export interface EmulateJobResult {
    * what the sink wrote, and (when processing ran) stream records beyond what the stream
    * catch-up read. Nonzero when `api` is a gateway that writes to other backends than the
    * profile's (another data dir, other servers): the posts then never reach this job's lake
-   * or tables.
+   * or tables; or, on Kafka, when another sink of the group holds some partitions (it
+   * writes them on its own schedule).
    */
   unseen: { topics: number; streams: number };
   /** Rows written to a freshly seeded source, when it had to be seeded. */
@@ -209,7 +210,7 @@ export async function runEmulateJob(
     };
     if (unseen.topics + unseen.streams > 0) {
       logger.warn(
-        "records the API accepted are not in this job's topics or streams: the API writes elsewhere",
+        "records the API accepted were not found by this job's sink or stream catch-up (see the summary)",
         { api, ...unseen },
       );
     }
