@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { EmulationSummary } from "../emulator/mod.ts";
 import type { TableSummary } from "../batch/mod.ts";
-import type { ProcessingResult } from "../pipeline/mod.ts";
+import type { EmulateJobResult, ProcessingResult } from "../pipeline/mod.ts";
 import type { SinkStats } from "../sink/mod.ts";
 import { formatEmulateResult } from "./emulate.ts";
 
@@ -77,6 +77,22 @@ function processing(
 }
 
 /** The lines of `text` from the first one that starts with `from`. */
+/** A result of posts to another API, without seeding; `fields` replace its own. */
+function remote(fields: Partial<EmulateJobResult>): EmulateJobResult {
+  return {
+    emulation,
+    sink: sink(0, 0),
+    locations: {
+      source: "src.db",
+      lake: "/lake",
+      api: "http://h:1",
+      inProcess: false,
+    },
+    unseen: { topics: 0, streams: 0 },
+    ...fields,
+  };
+}
+
 function linesFrom(text: string, from: string): string[] {
   const lines = text.split("\n");
   return lines.slice(lines.findIndex((l) => l.startsWith(from)));
@@ -110,17 +126,7 @@ Deno.test("formatEmulateResult: counts with separators and number, aligned place
 });
 
 Deno.test("formatEmulateResult: without processing or seeding, three places and plurals", () => {
-  const text = formatEmulateResult({
-    emulation,
-    sink: sink(1, 2),
-    locations: {
-      source: "src.db",
-      lake: "/lake",
-      api: "http://h:1",
-      inProcess: false,
-    },
-    unseen: { topics: 0, streams: 0 },
-  });
+  const text = formatEmulateResult(remote({ sink: sink(1, 2) }));
   assert.deepEqual(linesFrom(text, "Sink:"), [
     "Sink: 1 record in 2 objects",
     "Where the data is:",
@@ -131,18 +137,9 @@ Deno.test("formatEmulateResult: without processing or seeding, three places and 
 });
 
 Deno.test("formatEmulateResult: stream-only processing says why the metrics are missing", () => {
-  const text = formatEmulateResult({
-    emulation,
-    sink: sink(0, 0),
-    locations: {
-      source: "src.db",
-      lake: "/lake",
-      api: "http://h:1",
-      inProcess: false,
-    },
-    unseen: { topics: 0, streams: 0 },
-    processing: processing([0, 0, 0], 0, 30, 2),
-  });
+  const text = formatEmulateResult(
+    remote({ processing: processing([0, 0, 0], 0, 30, 2) }),
+  );
   assert.deepEqual(linesFrom(text, "Stream:"), [
     "Stream: 30 records in 2 micro-batches; tables: stream_pin 30",
     "Where the data is:",
@@ -157,18 +154,10 @@ Deno.test("formatEmulateResult: stream-only processing says why the metrics are 
 });
 
 Deno.test("formatEmulateResult: records accepted by an API that writes elsewhere are named, not taken for stream-only posts", () => {
-  const text = formatEmulateResult({
-    emulation,
-    sink: sink(0, 0),
-    locations: {
-      source: "src.db",
-      lake: "/lake",
-      api: "http://h:1",
-      inProcess: false,
-    },
+  const text = formatEmulateResult(remote({
     unseen: { topics: 9, streams: 1 },
     processing: processing([0, 0, 0], 0, 0, 0),
-  });
+  }));
   assert.deepEqual(linesFrom(text, "  stream tables:"), [
     "  stream tables: st",
     "",
