@@ -53,6 +53,8 @@ export { cleanPin } from "./pin.ts";
 export { cleanGeo } from "./geo.ts";
 export { cleanUser, fullName } from "./user.ts";
 export {
+  type DecodedTexts,
+  decodeUtf8,
   isBlankLine,
   type ParsedRecords,
   type ParseOptions,

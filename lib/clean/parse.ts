@@ -14,6 +14,8 @@
 import { scanNdjsonAsText, scanNdjsonFilesAsText } from "./polars.ts";
 import { type CleanTable, RAW_COLUMNS } from "./schema.ts";
 import {
+  type DecodedTexts,
+  decodeUtf8,
   isBlankLine,
   type ParsedRecords,
   type ParseOptions,
@@ -38,7 +40,7 @@ export async function parseRawNdjson(
   chunks: readonly Uint8Array[],
   options: ParseOptions = {},
 ): Promise<ParsedRecords> {
-  let lines: string[] | undefined;
+  let lines: DecodedTexts | undefined;
   const allLines = () => (lines ??= splitNdjsonLines(chunks));
   const fast = await withScratch(options, async (path) => {
     await writeChunks(path, chunks);
@@ -48,8 +50,26 @@ export async function parseRawNdjson(
       return undefined;
     }
   });
-  if (fast) return { df: fast, quarantine: [], raw: (i) => allLines()[i] };
-  return await parseRawRecords(table, allLines(), options);
+  if (fast) {
+    return {
+      df: fast,
+      quarantine: [],
+      raw: (i) => allLines().texts[i],
+    };
+  }
+  return await parseDecoded(table, allLines(), options);
+}
+
+/** `parseRawRecords` over decoded lines, the ones that were not UTF-8 marked as such. */
+function parseDecoded(
+  table: CleanTable,
+  lines: DecodedTexts,
+  options: ParseOptions,
+): Promise<ParsedRecords> {
+  return parseRawRecords(table, lines.texts, {
+    ...options,
+    invalidUtf8: lines.invalidUtf8,
+  });
 }
 
 /**
@@ -74,7 +94,7 @@ export async function parseNdjsonFiles(
   options: ParseOptions = {},
 ): Promise<ParsedRecords> {
   if (paths.length > 0) {
-    let lines: string[] | undefined;
+    let lines: DecodedTexts | undefined;
     const allLines = () => (lines ??= splitNdjsonLines(paths.map((p) =>
       Deno.readFileSync(p)
     )));
@@ -86,37 +106,55 @@ export async function parseNdjsonFiles(
         df,
         quarantine: [],
         raw: (i) =>
-          allLines()[i],
+          allLines().texts[i],
       };
     } catch {
       // polars rejected a line: fall back to the line-by-line path below
     }
   }
   const chunks = await Promise.all(paths.map((p) => Deno.readFile(p)));
-  return await parseRawRecords(table, splitNdjsonLines(chunks), options);
+  return await parseDecoded(table, splitNdjsonLines(chunks), options);
 }
 
 /**
  * The non-blank lines of NDJSON chunks, in order (a chunk's last line ends the line even
- * without a trailing newline).
+ * without a trailing newline), and which of them were not valid UTF-8 (`texts` indices).
  *
  * @example
  * ```ts
  * import { splitNdjsonLines } from "./parse.ts";
  * const enc = (s: string) => new TextEncoder().encode(s);
- * console.log(splitNdjsonLines([enc('{"a":1}\n\n{"a":2}'), enc('{"a":3}\n')]));
+ * console.log(splitNdjsonLines([enc('{"a":1}\n\n{"a":2}'), enc('{"a":3}\n')]).texts);
  * // ['{"a":1}', '{"a":2}', '{"a":3}']
  * ```
  */
-export function splitNdjsonLines(chunks: readonly Uint8Array[]): string[] {
-  const decoder = new TextDecoder();
-  const out: string[] = [];
+export function splitNdjsonLines(chunks: readonly Uint8Array[]): DecodedTexts {
+  const out: DecodedTexts = { texts: [], invalidUtf8: new Set() };
   for (const chunk of chunks) {
-    for (const line of decoder.decode(chunk).split("\n")) {
-      if (!isBlankLine(line)) out.push(line);
-    }
+    // One decode per chunk; line by line only when the chunk is not all UTF-8.
+    const whole = decodeUtf8([chunk]);
+    const lines = whole.invalidUtf8.size === 0
+      ? { texts: whole.texts[0].split("\n"), invalidUtf8: whole.invalidUtf8 }
+      : decodeUtf8(byteLines(chunk));
+    lines.texts.forEach((text, i) => {
+      if (lines.invalidUtf8.has(i)) out.invalidUtf8.add(out.texts.length);
+      else if (isBlankLine(text)) return;
+      out.texts.push(text);
+    });
   }
   return out;
+}
+
+/** The lines of `chunk` (split at `\n`), as views of its bytes. */
+function byteLines(chunk: Uint8Array): Uint8Array[] {
+  const lines: Uint8Array[] = [];
+  for (let start = 0; start <= chunk.length;) {
+    const nl = chunk.indexOf(0x0a, start);
+    const end = nl === -1 ? chunk.length : nl;
+    lines.push(chunk.subarray(start, end));
+    start = end + 1;
+  }
+  return lines;
 }
 
 async function writeChunks(path: string, chunks: readonly Uint8Array[]) {

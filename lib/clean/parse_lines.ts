@@ -5,7 +5,8 @@
  * their digits, booleans become `true`/`false`, objects and arrays their JSON text. The cleaners
  * then parse numbers and dates and quarantine what does not parse. Lines that are not JSON
  * objects are quarantined here with reason `malformed JSON`, and so are lines nested deeper
- * than 1,000 levels (`lib/json_depth.ts`), before polars sees them. Blank lines are skipped.
+ * than 1,000 levels (`lib/json_depth.ts`) and lines whose bytes were not UTF-8, before polars
+ * sees them. Blank lines are skipped.
  *
  * Polars reads the lines (fast, native); when it rejects them, the lines are checked one by
  * one so that only the bad ones are set aside.
@@ -20,6 +21,48 @@ import { type CleanTable, type QuarantineRow, RAW_COLUMNS } from "./schema.ts";
 export interface ParseOptions {
   /** Directory for the scratch NDJSON file polars reads; default a fresh temp dir. */
   tempDir?: string;
+  /**
+   * For `parseRawRecords`: indices of `lines` whose bytes were not valid UTF-8 (see
+   * {@linkcode decodeUtf8}); they are quarantined as `malformed UTF-8`, never parsed.
+   */
+  invalidUtf8?: ReadonlySet<number>;
+}
+
+/** Texts decoded from bytes, and which of them were not valid UTF-8. */
+export interface DecodedTexts {
+  /** One text per input; bytes that are not UTF-8 became U+FFFD. */
+  texts: string[];
+  /** Indices of the texts whose bytes were not valid UTF-8. */
+  invalidUtf8: Set<number>;
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+const lossyUtf8 = new TextDecoder();
+
+/**
+ * Decodes each byte array as UTF-8. A text that is not valid UTF-8 is decoded with U+FFFD
+ * in place of the bad bytes and its index noted: it must be quarantined, not cleaned, since
+ * its text is not what was posted (the gateway refuses such bodies; a client writing to
+ * Kafka or Kinesis directly is not checked).
+ *
+ * @example
+ * ```ts
+ * import { decodeUtf8 } from "./parse_lines.ts";
+ * const { texts, invalidUtf8 } = decodeUtf8([new Uint8Array([0x7b, 0x7d]), new Uint8Array([0xff])]);
+ * console.log(texts, [...invalidUtf8]); // ["{}", "\ufffd"] [1]
+ * ```
+ */
+export function decodeUtf8(bytes: readonly Uint8Array[]): DecodedTexts {
+  const invalidUtf8 = new Set<number>();
+  const texts = bytes.map((b, i) => {
+    try {
+      return strictUtf8.decode(b);
+    } catch {
+      invalidUtf8.add(i);
+      return lossyUtf8.decode(b);
+    }
+  });
+  return { texts, invalidUtf8 };
 }
 
 /** Raw records as a frame of text columns, the lines that were not JSON, and the raw lines. */
@@ -71,11 +114,17 @@ export async function parseRawRecords(
   const keep: number[] = [];
   const quarantine: QuarantineRow[] = [];
   for (let i = 0; i < lines.length; i++) {
-    if (isBlankLine(lines[i])) continue;
-    // Never handed to polars, whose reader would overflow its stack on it.
-    if (jsonDepthExceeds(lines[i])) {
-      quarantine.push({ table, reason: TOO_DEEP, raw: lines[i] });
-    } else keep.push(i);
+    // Never handed to polars: text that is not what was posted, or nesting that would
+    // overflow its reader's stack.
+    const reason = options.invalidUtf8?.has(i)
+      ? "malformed UTF-8"
+      : isBlankLine(lines[i])
+      ? null
+      : jsonDepthExceeds(lines[i])
+      ? TOO_DEEP
+      : undefined;
+    if (reason) quarantine.push({ table, reason, raw: lines[i] });
+    else if (reason === undefined) keep.push(i);
   }
   const df = await withScratch(options, async (path) => {
     const text = (i: number) => lines[i].replace(/[\r\n]+/g, " ");

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { parseNdjsonFiles, parseRawNdjson } from "./parse.ts";
 import { scanNdjsonFilesAsText } from "./polars.ts";
-import { parseRawRecords } from "./parse_lines.ts";
+import { decodeUtf8, parseRawRecords } from "./parse_lines.ts";
 import { RAW_COLUMNS } from "./schema.ts";
 import { cleanPin } from "./pin.ts";
 import { cleanUser } from "./user.ts";
@@ -138,6 +138,52 @@ Deno.test("parse: bytes with a malformed line fall back line by line with the sa
     { table: "geo", reason: "malformed JSON", raw: "{bad" },
   ]);
   assert.equal(parsed.raw(2), '{"ind":3}');
+});
+
+Deno.test("parse: a line that is not UTF-8 is quarantined, not cleaned with U+FFFD in its text", async () => {
+  // Bytes 0xff 0xfe inside a string: polars refuses the whole input, then the lines are
+  // checked one by one (and the other chunk, valid UTF-8, is decoded in one go).
+  const bad = new Uint8Array([
+    ...enc('{"ind":2,"country":"bad '),
+    0xff,
+    0xfe,
+    ...enc('"}'),
+  ]);
+  const chunks = [
+    new Uint8Array([...enc('{"ind":1,"country":"ok"}\n'), ...bad, 0x0a]),
+    enc('\n{"ind":3,"country":"fine"}\n'),
+  ];
+  const dir = await Deno.makeTempDir();
+  const paths = chunks.map((_, i) => join(dir, `${i}.json`));
+  chunks.forEach((c, i) => Deno.writeFileSync(paths[i], c));
+  for (
+    const parsed of [
+      await parseRawNdjson("geo", chunks),
+      await parseNdjsonFiles("geo", paths),
+    ]
+  ) {
+    assert.deepEqual(parsed.df.select("_line", "country").toRecords(), [
+      { _line: 0, country: "ok" },
+      { _line: 2, country: "fine" },
+    ]);
+    assert.deepEqual(parsed.quarantine, [{
+      table: "geo",
+      reason: "malformed UTF-8",
+      raw: '{"ind":2,"country":"bad \ufffd\ufffd"}',
+    }]);
+  }
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("decodeUtf8: strict per text, U+FFFD and the index where bytes are not UTF-8", () => {
+  const { texts, invalidUtf8 } = decodeUtf8([
+    enc("é"),
+    new Uint8Array([0xc3]), // a truncated two-byte sequence
+    new Uint8Array([]),
+    new Uint8Array([0xed, 0xa0, 0x80]), // an encoded surrogate
+  ]);
+  assert.deepEqual(texts, ["é", "\ufffd", "", "\ufffd\ufffd\ufffd"]);
+  assert.deepEqual([...invalidUtf8], [1, 3]);
 });
 
 Deno.test("parse then clean: quarantine rows carry the original line", async () => {

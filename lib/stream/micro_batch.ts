@@ -17,6 +17,7 @@ import {
   type CleanResult,
   cleanUser,
   type DataFrame,
+  decodeUtf8,
   parseRawRecords,
   pl,
   rawFrame,
@@ -108,8 +109,7 @@ interface Rejected {
 }
 
 async function cleanKind(kind: PostKind, records: readonly StreamRecord[]) {
-  const decoder = new TextDecoder();
-  const lines = records.map((r) => decoder.decode(r.data));
+  const { texts: lines, invalidUtf8 } = decodeUtf8(records.map((r) => r.data));
   const rejected: Rejected[] = [];
   // Where each distinct line text occurs, in order: quarantine rows name their record by text.
   const byText = new Map<string, number[]>();
@@ -122,7 +122,7 @@ async function cleanKind(kind: PostKind, records: readonly StreamRecord[]) {
       else byText.set(line, [i]);
     }
   });
-  const parsed = await parseRawRecords(kind, lines);
+  const parsed = await parseRawRecords(kind, lines, { invalidUtf8 });
   const result = CLEANERS[kind](parsed.df, { raw: parsed.raw });
   const taken = new Set<number>();
   for (const q of [...parsed.quarantine, ...result.quarantine]) {

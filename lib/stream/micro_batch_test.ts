@@ -178,6 +178,33 @@ Deno.test("micro-batch: a record nested too deep for polars is quarantined, the 
   );
 });
 
+Deno.test("micro-batch: a record whose data is not UTF-8 is quarantined, the others cleaned", async () => {
+  // Valid JSON but for one byte 0xff inside a string: decoded leniently, it would be
+  // cleaned with U+FFFD in its country.
+  const bad = rec("geo", "1", { ...GEO, country: "Chad~" });
+  bad.data = bad.data.map((b) => b === 0x7e ? 0xff : b);
+  const out = await cleanMicroBatch({
+    pin: [],
+    geo: [bad, rec("geo", "2", GEO)],
+    user: [],
+  });
+  assert.deepEqual(out.stream_geo.getColumn("_sequence_number").toArray(), [
+    "2",
+  ]);
+  assert.deepEqual(
+    out.stream_quarantine.toRecords().map((r) => [
+      r._sequence_number,
+      r.reason,
+      r.raw,
+    ]),
+    [[
+      "1",
+      "malformed UTF-8",
+      JSON.stringify({ ...GEO, country: "Chad\ufffd" }),
+    ]],
+  );
+});
+
 Deno.test("micro-batch: empty tables have the stream tables' columns and types", () => {
   const geo = emptyStreamTable("stream_geo");
   assert.equal(geo.height, 0);
