@@ -75,12 +75,15 @@ export function parseObjectKey(key: string): ObjectName | null {
 const NL = 0x0a;
 const CR = 0x0d;
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+const SPACE = 0x20;
+const strictDecoder = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * One NDJSON line (without its `\n`) for a record value: the value text itself, `null` for
  * an empty value, and for a value spanning lines its JSON re-serialised on one line (or,
- * when it is not JSON, the text as a JSON string), so one record is always one line.
+ * when it is not JSON, the text as a JSON string), so one record is always one line. A
+ * value that is not UTF-8 keeps its bytes (line breaks become spaces): the batch then
+ * quarantines it as it was produced.
  *
  * A value nested deeper than {@linkcode MAX_JSON_DEPTH} levels is stored as a JSON string of
  * its text: the batch's JSON reader (polars) would overflow its stack on the value itself
@@ -100,14 +103,20 @@ const decoder = new TextDecoder();
  */
 export function encodeLine(value: Uint8Array): Uint8Array {
   if (value.length === 0) return encoder.encode("null");
+  const multiLine = value.includes(NL) || value.includes(CR);
   // A text of at most MAX_JSON_DEPTH bytes cannot nest deeper: only longer ones are decoded.
-  let text: string | undefined;
-  if (value.length > MAX_JSON_DEPTH) {
-    text = decoder.decode(value);
-    if (jsonDepthExceeds(text)) return encoder.encode(JSON.stringify(text));
+  if (!multiLine && value.length <= MAX_JSON_DEPTH) return value;
+  let text: string;
+  try {
+    text = strictDecoder.decode(value);
+  } catch {
+    // Not UTF-8: kept byte for byte, on one line, for the batch to quarantine as it is.
+    return multiLine
+      ? value.map((b) => b === NL || b === CR ? SPACE : b)
+      : value;
   }
-  if (!value.includes(NL) && !value.includes(CR)) return value;
-  text ??= decoder.decode(value);
+  if (jsonDepthExceeds(text)) return encoder.encode(JSON.stringify(text));
+  if (!multiLine) return value;
   try {
     return encoder.encode(JSON.stringify(JSON.parse(text)));
   } catch {

@@ -69,6 +69,22 @@ Deno.test("layout: encodeLine keeps one-line values and puts every value on one 
   assert.equal(encodeLine(same), same);
 });
 
+Deno.test("layout: encodeLine keeps a value that is not UTF-8 byte for byte, its line breaks as spaces", () => {
+  const bad = new Uint8Array([...enc('{"a":\n"x'), 0xff, ...enc('"}')]);
+  assert.deepEqual(
+    encodeLine(bad),
+    new Uint8Array([...enc('{"a": "x'), 0xff, ...enc('"}')]),
+  );
+  for (const size of [1, 2000]) {
+    const oneLine = new Uint8Array([
+      ...enc(`{"a":"${"x".repeat(size)}`),
+      0xc3,
+      ...enc('"}'),
+    ]);
+    assert.equal(encodeLine(oneLine), oneLine);
+  }
+});
+
 Deno.test("layout: encodeLine stores a value nested deeper than 1,000 levels as a JSON string of its text", () => {
   const nest = (n: number) => `{"ind":${"[".repeat(n)}${"]".repeat(n)}}`;
   // 1,000 levels in all (the object and 999 arrays): kept as it is.
