@@ -143,8 +143,6 @@ export class PartitionWriter {
     const generation = this.#generation;
     const membership = this.#o.consumer.membership();
     for (const r of records) {
-      // A rebalance during a flush below: the rest of the batch may belong to another member.
-      if (this.#generation !== generation) return;
       if (!membership.owns(r.topic, r.partition)) {
         this.counters.staleDropped++;
         continue;
@@ -152,7 +150,8 @@ export class PartitionWriter {
       let s = this.#states.get(`${r.topic}\0${r.partition}`);
       if (!s) {
         await this.recover(r.topic, r.partition);
-        if (this.#generation !== generation) return;
+        // A rebalance meanwhile: the rest of the batch may be another member's.
+        if (!this.#unchanged(generation)) return;
         s = this.#states.get(`${r.topic}\0${r.partition}`)!;
       }
       if (s.expected !== null && r.offset < s.expected) {
@@ -183,7 +182,10 @@ export class PartitionWriter {
       }
       s.lines.push(encodeLine(r.value));
       s.expected = r.offset + 1;
-      if (s.lines.length >= this.#o.flushSize) await this.#flush(s);
+      if (s.lines.length >= this.#o.flushSize) {
+        await this.#flush(s);
+        if (!this.#unchanged(generation)) return;
+      }
     }
   }
 
@@ -193,7 +195,9 @@ export class PartitionWriter {
    */
   async flushDue(now: number): Promise<void> {
     if (!this.#settled()) return;
+    const generation = this.#generation;
     for (const s of [...this.#states.values()]) {
+      if (!this.#unchanged(generation)) return;
       if (s.lines.length > 0 && now - s.firstAt >= this.#o.rotateIntervalMs) {
         await this.#flush(s);
       }
@@ -206,7 +210,22 @@ export class PartitionWriter {
    */
   async flushAll(): Promise<void> {
     if (!this.#settled()) return;
-    for (const s of [...this.#states.values()]) await this.#flush(s);
+    const generation = this.#generation;
+    for (const s of [...this.#states.values()]) {
+      if (!this.#unchanged(generation)) return;
+      await this.#flush(s);
+    }
+  }
+
+  /**
+   * Whether this member may go on writing what it took in `generation`: no rebalance began
+   * or ended since, and no commit was refused. (Checked after every await: the group's
+   * events arrive only then.)
+   */
+  #unchanged(generation: number): boolean {
+    const m = this.#o.consumer.membership();
+    return this.#generation === generation && m.generation === generation &&
+      !m.rebalancing;
   }
 
   /**
