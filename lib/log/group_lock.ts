@@ -8,17 +8,36 @@
 import { GroupBusyError } from "./errors.ts";
 
 /**
- * The path of `group`'s lock file for the log at `logPath`.
+ * The path of `group`'s lock file for the log at `logPath`: the group's name, URI-encoded,
+ * or for a name that would make the file name too long, its SHA-256.
  *
  * @example
  * ```ts
  * import { groupLockPath } from "./group_lock.ts";
- * console.log(groupLockPath(".data/log.db", "s3-sink")); // .data/log.db.group-s3-sink.lock
+ * console.log(await groupLockPath(".data/log.db", "s3-sink")); // .data/log.db.group-s3-sink.lock
+ * console.log((await groupLockPath("log.db", "g".repeat(300))).length); // 89
  * ```
  */
-export function groupLockPath(logPath: string, group: string): string {
-  return `${logPath}.group-${encodeURIComponent(group)}.lock`;
+export async function groupLockPath(
+  logPath: string,
+  group: string,
+): Promise<string> {
+  let name = encodeURIComponent(group);
+  if (name.length > MAX_PLAIN_NAME) {
+    const digest = await crypto.subtle.digest(
+      "SHA-256",
+      new TextEncoder().encode(group),
+    );
+    name = `sha256-${
+      Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0"))
+        .join("")
+    }`;
+  }
+  return `${logPath}.group-${name}.lock`;
 }
+
+/** Longest encoded group name kept readable in a lock file's name (limit: 255 bytes). */
+const MAX_PLAIN_NAME = 100;
 
 /**
  * Takes `group`'s lock, or throws {@linkcode GroupBusyError} when another consumer (in
@@ -38,7 +57,7 @@ export async function lockGroup(
   logPath: string,
   group: string,
 ): Promise<Deno.FsFile> {
-  const file = await Deno.open(groupLockPath(logPath, group), {
+  const file = await Deno.open(await groupLockPath(logPath, group), {
     create: true,
     write: true,
   });
