@@ -84,6 +84,15 @@ export function parseServicesArgs(
     );
   }
   const names = available.map((s) => s.name);
+  const extra = positionals.slice(1);
+  if (extra.length > 0) {
+    // `up s3` would otherwise start every service.
+    throw new ConfigError(
+      "arguments",
+      `only one command is taken; pick services with --only ${extra.join(",")}`,
+      extra.join(" "),
+    );
+  }
   const wanted = values.only?.split(",").map((s) => s.trim()).filter(Boolean) ??
     names;
   for (const name of wanted) {

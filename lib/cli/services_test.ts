@@ -24,6 +24,10 @@ Deno.test("services cli: parses commands, --only and --state-dir; rejects unknow
   assert.throws(() => parseServicesArgs(["start"]), ConfigError);
   assert.throws(() => parseServicesArgs([]), ConfigError);
   assert.throws(
+    () => parseServicesArgs(["up", "s3", "kafka"]),
+    /Invalid setting arguments="s3 kafka": only one command is taken; pick services with --only s3,kafka/,
+  );
+  assert.throws(
     () => parseServicesArgs(["up", "--only", "zookeeper"]),
     /choose among kafka, kinesis, s3, mariadb/,
   );
