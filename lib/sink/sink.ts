@@ -6,7 +6,9 @@
  * atomically, and the offset is committed only after the write. On start the sink reads
  * each partition's objects from the lake (the source of truth; rotation by time makes
  * boundaries non-deterministic, so committed offsets alone cannot be trusted) and seeks to
- * the offset after the last stored record; re-delivered records below it are dropped.
+ * the offset after the last stored record; re-delivered records below it are dropped. The
+ * same recovery runs for a partition a rebalance hands over, and nothing is written while a
+ * rebalance is under way, so two members never write one partition's objects.
  *
  * @module
  */
@@ -109,7 +111,10 @@ function positive(name: string, value: number, integer: boolean): number {
 }
 
 /**
- * Makes a sink. Run one sink per consumer group: it recovers every partition of its topics.
+ * Makes a sink. Sinks of one consumer group share its partitions where the log splits them
+ * between members (Kafka): each recovers and writes only the partitions it owns, and reads
+ * them from the lake again after every rebalance. The embedded log gives a group one member
+ * at a time: a second sink's `run` (and `ready`) fails with `GroupBusyError`.
  *
  * @example
  * ```ts
