@@ -199,8 +199,12 @@ export function formatEmulateResult(result: EmulateJobResult): string {
       `Batch: ${tables} rows (unique on ind); ${
         p.batch.quarantined.toLocaleString("en-US")
       } quarantined`,
-      `Stream: ${count(p.stream.records, "record")} in ${
-        count(p.stream.batches, "micro-batch", "micro-batches")
+      `Stream: ${
+        p.stream
+          ? `${count(p.stream.records, "record")} in ${
+            count(p.stream.batches, "micro-batch", "micro-batches")
+          }`
+          : "processed by the running stream processor (deno task stream)"
       }; tables: ${streams}`,
     );
   }

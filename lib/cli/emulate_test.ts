@@ -164,3 +164,12 @@ Deno.test("formatEmulateResult: records accepted by an API that writes elsewhere
     "Not found downstream: 9 topic records the API accepted were not written to the lake by this job's sink, and 1 stream record not read by its stream catch-up. Either the API writes to other backends than this job reads (--api must be a gateway on the same data dir for the embedded profile, or on the same Kafka and Kinesis for local and aws), or, on Kafka, another sink of the group holds some partitions and writes them on its own schedule.",
   ]);
 });
+
+Deno.test("formatEmulateResult: a catch-up left to the running stream processor says so", () => {
+  const p = processing([1, 1, 1], 0, 0, 0);
+  delete p.stream;
+  const text = formatEmulateResult(remote({ processing: p }));
+  assert.deepEqual(linesFrom(text, "Stream:").slice(0, 1), [
+    "Stream: processed by the running stream processor (deno task stream); tables: stream_pin 0",
+  ]);
+});

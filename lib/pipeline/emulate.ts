@@ -29,7 +29,7 @@ import { type Logger, silentLogger } from "../logger.ts";
 import { createSink, type SinkStats } from "../sink/mod.ts";
 import { type ProcessingResult, runProcessing } from "./process.ts";
 import { isMysqlUrl, seedSqlite } from "../source/mod.ts";
-import { checkStreamOutput } from "../stream/mod.ts";
+import { checkStreamOutput, tableStoreHeld } from "../stream/mod.ts";
 
 /** Options of {@linkcode runEmulateJob}. */
 export interface EmulateJobOptions {
@@ -139,8 +139,7 @@ export async function runEmulateJob(
   const logger = options.logger ?? silentLogger;
   await ensureDataDir(config.dataDir);
   if (options.process !== false) {
-    // Stream tables of another prefix, or held by a running stream processor, would
-    // refuse this run's catch-up: say so before posting.
+    // Stream tables of another prefix would refuse this run's catch-up: say so before posting.
     await checkStreamOutput(dataPaths(config.dataDir).stream, config.prefix);
   }
   const seededRows = await ensureSource(config, logger);
@@ -161,6 +160,16 @@ export async function runEmulateJob(
       });
     }
     const api = options.api ?? server!.url;
+    // A running `deno task stream` owns the stream tables and processes the streams:
+    // this job leaves the catch-up to it.
+    const streamProcessorRunning = options.process !== false &&
+      await tableStoreHeld(dataPaths(config.dataDir).stream);
+    if (streamProcessorRunning) {
+      logger.info(
+        "a stream processor is running on this data dir: it processes the streams, this job skips its catch-up",
+        { out: dataPaths(config.dataDir).stream },
+      );
+    }
     // Per-object lines would break the progress line; the sink's warnings still show.
     const sink = createSink({
       log: runtime.topics,
@@ -201,10 +210,13 @@ export async function runEmulateJob(
     });
     const processing = options.process === false
       ? undefined
-      : await runProcessing(runtime, { logger });
+      : await runProcessing(runtime, {
+        logger,
+        streamCatchUp: !streamProcessorRunning,
+      });
     const unseen = {
       topics: shortfall(emulation.topics, sink.stats.recordsWritten),
-      streams: processing === undefined
+      streams: processing?.stream === undefined
         ? 0
         : shortfall(emulation.streams, processing.stream.records),
     };

@@ -17,12 +17,18 @@ import {
 /** Options of {@linkcode runProcessing}. */
 export interface ProcessingOptions {
   logger?: Logger;
+  /**
+   * Catch the stream tables up with the streams (default true). False when another stream
+   * processor (`deno task stream`) owns the tables: it processes the streams itself.
+   */
+  streamCatchUp?: boolean;
 }
 
 /** What processing produced. */
 export interface ProcessingResult {
   batch: BatchSummary;
-  stream: StreamProcessorStats;
+  /** The catch-up's counts; absent when it was skipped (`streamCatchUp: false`). */
+  stream?: StreamProcessorStats;
   /** Rows now in each stream table (all runs so far). */
   streamTables: Record<string, number>;
   /** Absent when the warehouse has no rows (e.g. `--mode stream`). */
@@ -59,14 +65,16 @@ export async function runProcessing(
     prefix,
     logger,
   });
-  logger.info("stream: catching up with the streams", { out: paths.stream });
-  const stream = await createStreamProcessor({
-    streams: runtime.streams,
-    prefix,
-    outDir: paths.stream,
-    logger,
-  })
-    .runOnce();
+  let stream: StreamProcessorStats | undefined;
+  if (options.streamCatchUp ?? true) {
+    logger.info("stream: catching up with the streams", { out: paths.stream });
+    stream = await createStreamProcessor({
+      streams: runtime.streams,
+      prefix,
+      outDir: paths.stream,
+      logger,
+    }).runOnce();
+  }
   const streamTables = await countStreamTables(paths.stream);
   const hasRows = Object.values(batch.tables).some((t) => t.rows > 0);
   const metrics = hasRows

@@ -37,7 +37,6 @@ export {
   type StreamPositions,
 } from "./checkpoint.ts";
 export {
-  assertTableStoreFree,
   type BatchOutput,
   type CommitStep,
   type CommitStepInfo,
@@ -45,5 +44,6 @@ export {
   parsePartName,
   partName,
   type TableStore,
+  tableStoreHeld,
   type TableStoreOptions,
 } from "./table_store.ts";

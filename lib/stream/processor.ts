@@ -13,7 +13,7 @@
 
 import type { StreamLog } from "../log/types.ts";
 import { type Logger, silentLogger } from "../logger.ts";
-import { assertTableStoreFree, type TableStoreOptions } from "./table_store.ts";
+import type { TableStoreOptions } from "./table_store.ts";
 import { type BatchCommit, openSession, type Session } from "./session.ts";
 import { POST_KINDS, type PostKind } from "./micro_batch.ts";
 import { StreamBatchError } from "./errors.ts";
@@ -188,9 +188,9 @@ function streamNamesOf(prefix: string): Record<PostKind, string> {
 }
 
 /**
- * Throws what a processor opening `outDir` for `prefix` would: `StreamLockedError` when
- * another processor is writing there now, `StreamCheckpointError` when its tables were
- * written from the streams of another prefix. A job can call it before doing any work.
+ * Throws `StreamCheckpointError` when the stream tables in `outDir` were written from the
+ * streams of another prefix than `prefix`, as a processor opening them would: a job can
+ * call it before doing any work.
  *
  * @example
  * ```ts
@@ -202,7 +202,6 @@ export async function checkStreamOutput(
   outDir: string,
   prefix: string,
 ): Promise<void> {
-  await assertTableStoreFree(outDir);
   const names = Object.values(streamNamesOf(prefix));
   const foreign = foreignStreamsError(
     outDir,

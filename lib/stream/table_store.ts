@@ -126,29 +126,29 @@ export function parsePartName(name: string): number | null {
 }
 
 /**
- * Throws {@linkcode StreamLockedError} when a processor holds `dir`'s lock now (a job can
- * check before doing work that ends in opening `dir`). A `dir` without a lock file is free.
+ * Whether a processor holds `dir`'s lock now (a job can check before doing work that
+ * would end in opening `dir`). A `dir` without a lock file is free.
  *
  * @example
  * ```ts
- * import { assertTableStoreFree, openTableStore } from "./table_store.ts";
+ * import { openTableStore, tableStoreHeld } from "./table_store.ts";
  * const dir = await Deno.makeTempDir();
- * await assertTableStoreFree(dir); // free
+ * console.log(await tableStoreHeld(dir)); // false
  * const store = await openTableStore(dir, { tables: ["stream_pin"] });
- * console.log(await assertTableStoreFree(dir).catch((e) => e.code)); // STREAM_LOCKED
+ * console.log(await tableStoreHeld(dir)); // true
  * await store.close();
  * ```
  */
-export async function assertTableStoreFree(dir: string): Promise<void> {
+export async function tableStoreHeld(dir: string): Promise<boolean> {
   let lock: Deno.FsFile;
   try {
     lock = await Deno.open(`${dir}/_lock`, { write: true });
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return;
+    if (e instanceof Deno.errors.NotFound) return false;
     throw e;
   }
   try {
-    if (!(await lock.tryLock(true))) throw new StreamLockedError(dir);
+    return !(await lock.tryLock(true));
   } finally {
     lock.close(); // releases the probe's own lock too
   }
