@@ -158,31 +158,15 @@ Deno.test("micro-batch: rejects go to stream_quarantine with reason, raw record 
   assert.match(String(q[4].reason), /date_joined/);
 });
 
-Deno.test("micro-batch: a record nested too deep for polars is quarantined, the others cleaned", async () => {
-  const deep = "[".repeat(20_000) + "]".repeat(20_000);
-  const out = await cleanMicroBatch({
-    pin: [],
-    geo: [rec("geo", "1", deep), rec("geo", "2", GEO)],
-    user: [],
-  });
-  assert.deepEqual(out.stream_geo.getColumn("_sequence_number").toArray(), [
-    "2",
-  ]);
-  assert.deepEqual(
-    out.stream_quarantine.toRecords().map((r) => [
-      r._sequence_number,
-      r.reason,
-      r.raw,
-    ]),
-    [["1", "malformed JSON: nested deeper than 1000 levels", deep]],
-  );
-});
-
-Deno.test("micro-batch: a record whose data is not UTF-8 is quarantined, the others cleaned", async () => {
-  // Valid JSON but for one byte 0xff inside a string: decoded leniently, it would be
-  // cleaned with U+FFFD in its country.
-  const bad = rec("geo", "1", { ...GEO, country: "Chad~" });
-  bad.data = bad.data.map((b) => b === 0x7e ? 0xff : b);
+/**
+ * Cleans `bad` (sequence number 1) before a good geo record (2): only the good one reaches
+ * `stream_geo`, and `bad` is quarantined with `reason` and `raw`.
+ */
+async function assertGeoQuarantined(
+  bad: StreamRecord,
+  reason: string,
+  raw: string,
+) {
   const out = await cleanMicroBatch({
     pin: [],
     geo: [bad, rec("geo", "2", GEO)],
@@ -197,11 +181,28 @@ Deno.test("micro-batch: a record whose data is not UTF-8 is quarantined, the oth
       r.reason,
       r.raw,
     ]),
-    [[
-      "1",
-      "malformed UTF-8",
-      JSON.stringify({ ...GEO, country: "Chad\ufffd" }),
-    ]],
+    [["1", reason, raw]],
+  );
+}
+
+Deno.test("micro-batch: a record nested too deep for polars is quarantined, the others cleaned", async () => {
+  const deep = "[".repeat(20_000) + "]".repeat(20_000);
+  await assertGeoQuarantined(
+    rec("geo", "1", deep),
+    "malformed JSON: nested deeper than 1000 levels",
+    deep,
+  );
+});
+
+Deno.test("micro-batch: a record whose data is not UTF-8 is quarantined, the others cleaned", async () => {
+  // Valid JSON but for one byte 0xff inside a string: decoded leniently, it would be
+  // cleaned with U+FFFD in its country.
+  const bad = rec("geo", "1", { ...GEO, country: "Chad~" });
+  bad.data = bad.data.map((b) => b === 0x7e ? 0xff : b);
+  await assertGeoQuarantined(
+    bad,
+    "malformed UTF-8",
+    JSON.stringify({ ...GEO, country: "Chad\ufffd" }),
   );
 });
 
