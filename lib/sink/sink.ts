@@ -8,7 +8,10 @@
  * boundaries non-deterministic, so committed offsets alone cannot be trusted) and seeks to
  * the offset after the last stored record; re-delivered records below it are dropped. The
  * same recovery runs for a partition a rebalance hands over, and nothing is written while a
- * rebalance is under way, so two members never write one partition's objects.
+ * rebalance is under way, so two members do not write one partition's objects. One window
+ * remains: an object write already in flight when a rebalance begins could land after the
+ * partition's next owner has read the lake. kafkajs has no hook to hold the rejoin until
+ * that write ends (Kafka Connect closes its writers before it rejoins).
  *
  * @module
  */
