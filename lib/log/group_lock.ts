@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { tryLockFile } from "../file_lock.ts";
 import { GroupBusyError } from "./errors.ts";
 
 /**
@@ -57,16 +58,7 @@ export async function lockGroup(
   logPath: string,
   group: string,
 ): Promise<Deno.FsFile> {
-  const file = await Deno.open(await groupLockPath(logPath, group), {
-    create: true,
-    write: true,
-  });
-  let locked = false;
-  try {
-    locked = await file.tryLock(true);
-  } finally {
-    if (!locked) file.close();
-  }
-  if (!locked) throw new GroupBusyError(group, logPath);
-  return file;
+  const lock = await tryLockFile(await groupLockPath(logPath, group));
+  if (lock === null) throw new GroupBusyError(group, logPath);
+  return lock;
 }

@@ -42,6 +42,7 @@ import {
   writeCheckpoint,
 } from "./checkpoint.ts";
 import { StreamLockedError } from "./errors.ts";
+import { tryLockFile } from "../file_lock.ts";
 
 /** Moments of a commit at which {@linkcode TableStoreOptions.onCommitStep} is called. */
 export type CommitStep =
@@ -140,18 +141,16 @@ export function parsePartName(name: string): number | null {
  * ```
  */
 export async function tableStoreHeld(dir: string): Promise<boolean> {
-  let lock: Deno.FsFile;
+  const path = `${dir}/_lock`;
   try {
-    lock = await Deno.open(`${dir}/_lock`, { write: true });
+    await Deno.stat(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return false;
     throw e;
   }
-  try {
-    return !(await lock.tryLock(true));
-  } finally {
-    lock.close(); // releases the probe's own lock too
-  }
+  const probe = await tryLockFile(path);
+  probe?.close(); // the probe's own lock goes at once
+  return probe === null;
 }
 
 /**
@@ -177,11 +176,8 @@ export async function openTableStore(
   options: TableStoreOptions,
 ): Promise<TableStore> {
   await Deno.mkdir(dir, { recursive: true });
-  const lock = await Deno.open(`${dir}/_lock`, { create: true, write: true });
-  if (!(await lock.tryLock(true))) {
-    lock.close();
-    throw new StreamLockedError(dir);
-  }
+  const lock = await tryLockFile(`${dir}/_lock`);
+  if (lock === null) throw new StreamLockedError(dir);
   try {
     for (const table of options.tables) {
       await Deno.mkdir(`${dir}/${table}`, { recursive: true });
