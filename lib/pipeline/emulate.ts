@@ -138,9 +138,10 @@ export async function runEmulateJob(
 ): Promise<EmulateJobResult> {
   const logger = options.logger ?? silentLogger;
   await ensureDataDir(config.dataDir);
+  const streamDir = dataPaths(config.dataDir).stream;
   if (options.process !== false) {
     // Stream tables of another prefix would refuse this run's catch-up: say so before posting.
-    await checkStreamOutput(dataPaths(config.dataDir).stream, config.prefix);
+    await checkStreamOutput(streamDir, config.prefix);
   }
   const seededRows = await ensureSource(config, logger);
   const source = await openSource(config);
@@ -163,11 +164,11 @@ export async function runEmulateJob(
     // A running `deno task stream` owns the stream tables and processes the streams:
     // this job leaves the catch-up to it.
     const streamProcessorRunning = options.process !== false &&
-      await tableStoreHeld(dataPaths(config.dataDir).stream);
+      await tableStoreHeld(streamDir);
     if (streamProcessorRunning) {
       logger.info(
         "a stream processor is running on this data dir: it processes the streams, this job skips its catch-up",
-        { out: dataPaths(config.dataDir).stream },
+        { out: streamDir },
       );
     }
     // Per-object lines would break the progress line; the sink's warnings still show.
