@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
+import { ConfigError } from "../errors.ts";
 import { openDirStore } from "../lake/mod.ts";
-import { groupBySize, listTopicObjects, parseObjectKey } from "./objects.ts";
+import type { ObjectStore } from "../lake/types.ts";
+import {
+  groupBySize,
+  listTopicObjects,
+  parseObjectKey,
+  readObjects,
+} from "./objects.ts";
 
 Deno.test("objects: sink keys parse; other shapes do not", () => {
   assert.deepEqual(
@@ -70,4 +77,69 @@ Deno.test("objects: groups stay in order and under the byte budget", () => {
     [4],
   ]);
   assert.deepEqual(groupBySize([], 10), []);
+});
+
+/** A directory lake of `n` one-record objects of topic `t`, and its listing. */
+async function oneRecordObjects(n: number) {
+  const dir = await Deno.makeTempDir();
+  const store = openDirStore(dir);
+  for (let i = 0; i < n; i++) {
+    await store.put(
+      `topics/t/partition=0/t+0+${String(i).padStart(10, "0")}.json`,
+      `{"n":${i}}\n`,
+    );
+  }
+  return { dir, store, objects: await listTopicObjects(store, "t") };
+}
+
+Deno.test("objects: readObjects returns bodies in order, never more than `concurrency` gets at once", async () => {
+  const { dir, store, objects } = await oneRecordObjects(40);
+  let inFlight = 0;
+  let most = 0;
+  const counting: ObjectStore = {
+    ...store,
+    get: async (key) => {
+      most = Math.max(most, ++inFlight);
+      // Later objects answer sooner, so completion order differs from listing order.
+      await new Promise((r) => setTimeout(r, 40 - Number(key.slice(-8, -5))));
+      inFlight--;
+      return await store.get(key);
+    },
+  };
+  const reads: number[] = [];
+  const bodies = await readObjects(counting, objects, {
+    concurrency: 8,
+    onRead: (n) => reads.push(n),
+  });
+  const text = bodies.map((b) => new TextDecoder().decode(b));
+  assert.deepEqual(text, objects.map((_, i) => `{"n":${i}}\n`));
+  assert.equal(most, 8);
+  assert.deepEqual(reads, Array.from({ length: 40 }, (_, i) => i + 1));
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("objects: readObjects rejects with the first failure and starts no get after it", async () => {
+  const { dir, store, objects } = await oneRecordObjects(20);
+  const asked: string[] = [];
+  const failing: ObjectStore = {
+    ...store,
+    get: (key) => {
+      asked.push(key);
+      return key === objects[5].key
+        ? Promise.reject(new Error("connection reset"))
+        : store.get(key);
+    },
+  };
+  await assert.rejects(
+    readObjects(failing, objects, { concurrency: 2 }),
+    /connection reset/,
+  );
+  // Two workers: the failure at object 5 stops its worker; the other may have asked for
+  // one more meanwhile, never the rest.
+  assert.ok([6, 7].includes(asked.length), `asked ${asked.length}`);
+  await assert.rejects(
+    readObjects(store, objects, { concurrency: 0 }),
+    ConfigError,
+  );
+  await Deno.remove(dir, { recursive: true });
 });

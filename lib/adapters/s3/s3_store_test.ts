@@ -2,32 +2,13 @@ import assert from "node:assert/strict";
 import { BackendError } from "../../errors.ts";
 import { InvalidKeyError, ObjectNotFoundError } from "../../lake/errors.ts";
 import { freePort } from "../../services/process.ts";
-import { s3Service } from "../../services/s3.ts";
 import { openS3Store } from "./s3_store.ts";
-
-/** Runs `fn` against a real s3rver process on a free port, stopped afterwards by its PID. */
-async function withServer(
-  fn: (endpoint: string) => Promise<void>,
-): Promise<void> {
-  const stateDir = await Deno.makeTempDir();
-  const { endpoint } = await s3Service.start({
-    stateDir,
-    port: freePort(),
-    buckets: ["lake"],
-  });
-  try {
-    await fn(endpoint);
-  } finally {
-    await s3Service.stop({ stateDir });
-    assert.equal((await s3Service.status({ stateDir })).running, false);
-    await Deno.remove(stateDir, { recursive: true });
-  }
-}
+import { withS3Server } from "./test_server.ts";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
 Deno.test("S3 store against s3rver: put, get, list, delete, errors", async (t) => {
-  await withServer(async (endpoint) => {
+  await withS3Server(async (endpoint) => {
     const lake = await openS3Store({ endpoint, bucket: "lake" });
     assert.equal(lake.location, "s3://lake/");
 
@@ -135,7 +116,7 @@ Deno.test("S3 store against s3rver: put, get, list, delete, errors", async (t) =
 });
 
 Deno.test("S3 store: a missing bucket is an error naming it, or is created on request", async () => {
-  await withServer(async (endpoint) => {
+  await withS3Server(async (endpoint) => {
     await assert.rejects(
       () => openS3Store({ endpoint, bucket: "absent-bucket" }),
       (e) =>
@@ -167,7 +148,7 @@ Deno.test("S3 store: an endpoint where nothing listens fails with a hint", async
 });
 
 Deno.test("S3 store: a bucket removed under an open store fails every call with BackendError naming the call", async () => {
-  await withServer(async (endpoint) => {
+  await withS3Server(async (endpoint) => {
     const lake = await openS3Store({
       endpoint,
       bucket: "gone",
