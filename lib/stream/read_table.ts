@@ -1,7 +1,8 @@
 /**
  * Reading the stream tables: a table is the concatenation of its committed parts, in batch
  * order. Only parts the checkpoint covers are read, so a reader running next to the
- * processor sees whole micro-batches, never half of one. The checkpoint also counts each
+ * processor sees whole micro-batches, never half of one, and a part its compaction deleted
+ * after listing makes the read list again. The checkpoint also counts each
  * table's rows: a table whose parts hold another number (a part file was removed or
  * replaced) is an error, not a silently shorter table.
  *
@@ -15,7 +16,7 @@ import {
   STREAM_TABLE_NAMES,
   type StreamTableName,
 } from "./micro_batch.ts";
-import { parsePartName } from "./table_store.ts";
+import { sortParts } from "./part_names.ts";
 import { ConfigError } from "../errors.ts";
 import { StreamPartError, StreamTableError } from "./errors.ts";
 
@@ -58,13 +59,47 @@ export async function readStreamTable(
       name,
     );
   }
+  // A compaction by a running processor may delete listed parts before they are read
+  // (after renaming their merged part into place): such a read lists again.
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await readCommitted(outDir, name);
+    } catch (e) {
+      if (!(e instanceof PartGoneError) || attempt === 3) {
+        throw e instanceof PartGoneError ? e.partError : e;
+      }
+    }
+  }
+}
+
+function isGone(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return false;
+  } catch (e) {
+    return e instanceof Deno.errors.NotFound;
+  }
+}
+
+/** A listed part was deleted before it was read. */
+class PartGoneError extends Error {
+  constructor(readonly partError: StreamPartError) {
+    super(partError.message);
+  }
+}
+
+async function readCommitted(
+  outDir: string,
+  name: StreamTableName,
+): Promise<DataFrame> {
   const { batchId, rows } = await readCheckpoint(outDir);
   const parts = await listCommittedParts(outDir, name, batchId);
   const frames = parts.map((path) => {
     try {
       return readParquetFile(path);
     } catch (cause) {
-      throw new StreamPartError(outDir, path, cause);
+      const error = new StreamPartError(outDir, path, cause);
+      throw isGone(path) ? new PartGoneError(error) : error;
     }
   });
   const table = frames.length === 0
@@ -80,7 +115,12 @@ export async function readStreamTable(
 }
 
 /**
- * Row counts of the four stream tables (committed rows only).
+ * Row counts of the four stream tables (committed rows only), as the checkpoint records
+ * them: each commit writes the tables' row counts into the checkpoint with its positions,
+ * so counting costs one small read however many parts a long-running processor has
+ * written (reading every part took ~0.8 ms a part: minutes after a day at a 1 s
+ * trigger). {@linkcode readStreamTable} checks the parts against these counts. A
+ * checkpoint without counts (written before they were kept) has its tables read instead.
  *
  * @example
  * ```ts
@@ -92,16 +132,20 @@ export async function readStreamTable(
 export async function countStreamTables(
   outDir: string,
 ): Promise<Record<StreamTableName, number>> {
+  const { rows } = await readCheckpoint(outDir);
   const out = {} as Record<StreamTableName, number>;
   for (const name of Object.values(STREAM_TABLE_NAMES)) {
-    out[name] = (await readStreamTable(outDir, name)).height;
+    out[name] = rows !== undefined
+      ? rows[name] ?? 0
+      : (await readStreamTable(outDir, name)).height;
   }
   return out;
 }
 
 /**
- * The committed parts of `table` in `dir`, oldest first: those with a batch id ≤ `batchId`
- * (the checkpoint's). Parts of an uncommitted batch are never listed.
+ * The committed parts of `table` in `dir`, oldest first: those whose last batch id is ≤
+ * `batchId` (the checkpoint's). Parts of an uncommitted batch, and parts a merged part
+ * supersedes (`part_names.ts`), are never listed.
  *
  * @example
  * ```ts
@@ -115,16 +159,16 @@ export async function listCommittedParts(
   table: string,
   batchId: number,
 ): Promise<string[]> {
-  const found: [number, string][] = [];
+  const names: string[] = [];
   try {
     for await (const entry of Deno.readDir(`${dir}/${table}`)) {
-      const id = entry.isFile ? parsePartName(entry.name) : null;
-      if (id !== null && id <= batchId) found.push([id, entry.name]);
+      if (entry.isFile) names.push(entry.name);
     }
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return [];
     throw e;
   }
-  found.sort((a, b) => a[0] - b[0]);
-  return found.map(([, name]) => `${dir}/${table}/${name}`);
+  return sortParts(names, batchId).live.map((name) =>
+    `${dir}/${table}/${name}`
+  );
 }
