@@ -6,7 +6,7 @@
  *
  * ```sh
  * deno task stream [--data-dir .data] [--prefix pinterest] [--profile embedded|local|aws]
- *                  [--trigger-interval-ms 1000]
+ *                  [--trigger-interval-ms 1000] [--compact-after 256]
  * deno task stream --once   # catch up with everything posted so far, then exit
  * ```
  *
@@ -44,6 +44,8 @@ export interface StreamCliOptions {
   triggerIntervalMs: number;
   /** `--once`: catch up with everything available, then exit. */
   once: boolean;
+  /** `--compact-after`: micro-batch parts of a table merged into one file; default 256. */
+  compactAfterParts: number;
 }
 
 /**
@@ -67,6 +69,7 @@ export function parseStreamArgs(
       prefix: { type: "string" },
       profile: { type: "string" },
       "trigger-interval-ms": { type: "string", default: "1000" },
+      "compact-after": { type: "string", default: "256" },
       once: { type: "boolean", default: false },
     },
   });
@@ -78,12 +81,25 @@ export function parseStreamArgs(
       values["trigger-interval-ms"],
     );
   }
+  const compactAfter = Number(values["compact-after"]);
+  if (!Number.isInteger(compactAfter) || compactAfter < 2) {
+    throw new ConfigError(
+      "--compact-after",
+      "must be a whole number of parts >= 2",
+      values["compact-after"],
+    );
+  }
   const config = loadConfig({
     profile: values.profile,
     dataDir: values["data-dir"],
     prefix: values.prefix,
   }, { env });
-  return { config, triggerIntervalMs: interval, once: values.once };
+  return {
+    config,
+    triggerIntervalMs: interval,
+    once: values.once,
+    compactAfterParts: compactAfter,
+  };
 }
 
 /** Options of {@linkcode runStreamCli}. */
@@ -122,6 +138,7 @@ export async function runStreamCli(
     prefix,
     outDir,
     triggerIntervalMs: opts.triggerIntervalMs,
+    compactAfterParts: opts.compactAfterParts,
     logger,
   });
   const stop = stopOnSignals({ listen: !opts.once, signal: options.signal });
@@ -156,6 +173,10 @@ const STREAM_USAGE = formatUsage(
     [
       "--trigger-interval-ms N",
       "time between micro-batch starts (default 1000)",
+    ],
+    [
+      "--compact-after N",
+      "merge a table's micro-batch parts into one file every N parts (default 256)",
     ],
     COMMON_FLAGS.dataDir,
     COMMON_FLAGS.prefix,

@@ -15,8 +15,9 @@ Deno.test("stream cli: defaults and flags", () => {
       defaults.config.prefix,
       defaults.triggerIntervalMs,
       defaults.once,
+      defaults.compactAfterParts,
     ],
-    [".data", "pinterest", 1000, false],
+    [".data", "pinterest", 1000, false, 256],
   );
   const set = parseStreamArgs([
     "--data-dir",
@@ -26,10 +27,18 @@ Deno.test("stream cli: defaults and flags", () => {
     "--trigger-interval-ms",
     "250",
     "--once",
+    "--compact-after",
+    "16",
   ], {});
   assert.deepEqual(
-    [set.config.dataDir, set.config.prefix, set.triggerIntervalMs, set.once],
-    ["/x", "p_1", 250, true],
+    [
+      set.config.dataDir,
+      set.config.prefix,
+      set.triggerIntervalMs,
+      set.once,
+      set.compactAfterParts,
+    ],
+    ["/x", "p_1", 250, true, 16],
   );
 });
 
@@ -41,6 +50,15 @@ Deno.test("stream cli: invalid settings name the flag", () => {
         e instanceof ConfigError &&
         e.context.setting === "--trigger-interval-ms" &&
         e.context.value === bad,
+    );
+  }
+  for (const bad of ["1", "2.5", "all"]) {
+    assert.throws(
+      () => parseStreamArgs(["--compact-after", bad], {}),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message ===
+          `Invalid setting --compact-after="${bad}": must be a whole number of parts >= 2`,
     );
   }
   assert.throws(() => parseStreamArgs(["--prefix", "a b"], {}), ConfigError);

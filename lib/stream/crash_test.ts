@@ -1,7 +1,8 @@
 /**
  * Acceptance crash test of the streaming job: `deno task stream` runs as a subprocess and is
- * SIGKILLed at random moments of its run, five times, while records keep arriving; then a
- * `--once` catch-up runs. Every posted record must then be in its table exactly once.
+ * SIGKILLed at random moments of its run, five times, while records keep arriving (parts are
+ * merged every 2 micro-batches, so kills land in merges too); then a `--once` catch-up runs.
+ * Every posted record must then be in its table exactly once.
  */
 import assert from "node:assert/strict";
 import { fileURLToPath as fromFileUrl } from "node:url";
@@ -15,7 +16,7 @@ import {
   storedKeys,
 } from "./exactly_once_check.ts";
 import { countStreamTables } from "./read_table.ts";
-import { parsePartName } from "./table_store.ts";
+import { parsePartName, parsePartRange } from "./part_names.ts";
 
 const REPO = fromFileUrl(new URL("../../", import.meta.url));
 const CLI = fromFileUrl(new URL("../cli/stream.ts", import.meta.url));
@@ -104,7 +105,13 @@ Deno.test("stream crash test: SIGKILLed 5 times mid-run, restarted, every record
   try {
     while (killed < KILLS) {
       const before = (await readCheckpoint(outDir)).batchId;
-      const child = spawnStream(dataDir, ["--trigger-interval-ms", "30"]);
+      // Parts merged every 2: kills land in merges too.
+      const child = spawnStream(dataDir, [
+        "--trigger-interval-ms",
+        "30",
+        "--compact-after",
+        "2",
+      ]);
       let exited = false;
       const status = child.status.then((s) => {
         exited = true;
@@ -130,7 +137,8 @@ Deno.test("stream crash test: SIGKILLed 5 times mid-run, restarted, every record
     await producer;
   }
 
-  const final = await spawnStream(dataDir, ["--once"]).output();
+  const final = await spawnStream(dataDir, ["--once", "--compact-after", "2"])
+    .output();
   const finalErr = new TextDecoder().decode(final.stderr);
   assert.equal(final.code, 0, finalErr);
   if (finalErr.includes("removed the leftovers")) recoveries++;
@@ -146,8 +154,14 @@ Deno.test("stream crash test: SIGKILLed 5 times mid-run, restarted, every record
     stream_user: total,
     stream_quarantine: 0,
   });
+  const merged = [...Deno.readDirSync(`${outDir}/stream_pin`)]
+    .filter((e) =>
+      (parsePartRange(e.name)?.first ?? 0) < (parsePartName(e.name) ?? 0)
+    );
+  assert.ok(merged.length > 0, "no parts were merged");
   console.log(
     `  ${KILLS} SIGKILLs (${inCommit} while a commit was in flight), ` +
+      `${merged.length} merged parts in stream_pin, ` +
       `${total} posts (${3 * total} records), ` +
       `${(await readCheckpoint(outDir)).batchId} batches, ` +
       `${recoveries} restarts found an uncommitted batch to remove`,

@@ -41,9 +41,23 @@ export {
   type CommitStep,
   type CommitStepInfo,
   openTableStore,
-  parsePartName,
-  partName,
   type TableStore,
   tableStoreHeld,
   type TableStoreOptions,
 } from "./table_store.ts";
+export {
+  mergedPartName,
+  parsePartName,
+  parsePartRange,
+  partName,
+  type PartRange,
+  type SortedParts,
+  sortParts,
+} from "./part_names.ts";
+export {
+  type Compaction,
+  type CompactionStep,
+  compactTable,
+  type CompactTableOptions,
+  trailingRun,
+} from "./compaction.ts";

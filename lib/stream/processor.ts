@@ -11,6 +11,7 @@
  * @module
  */
 
+import { ConfigError } from "../errors.ts";
 import type { StreamLog } from "../log/types.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import type { TableStoreOptions } from "./table_store.ts";
@@ -38,6 +39,11 @@ export interface StreamProcessorOptions {
   logger?: Logger;
   /** Called after every committed batch (e.g. by the latency bench). */
   onCommit?: (commit: BatchCommit) => void;
+  /**
+   * Merge a table's micro-batch parts into one file once this many were written since its
+   * last merge (default 256; at least 2), so a long run does not leave a file per batch.
+   */
+  compactAfterParts?: number;
   /** Fault-injection hook at each commit step (tests). */
   onCommitStep?: TableStoreOptions["onCommitStep"];
 }
@@ -92,6 +98,14 @@ export function createStreamProcessor(
   const interval = options.triggerIntervalMs ?? 1000;
   const logger = options.logger ?? silentLogger;
   const maxFailures = options.maxConsecutiveFailures ?? 5;
+  const compactAfterParts = options.compactAfterParts ?? 256;
+  if (!Number.isInteger(compactAfterParts) || compactAfterParts < 2) {
+    throw new ConfigError(
+      "compactAfterParts",
+      "must be a whole number of parts >= 2",
+      compactAfterParts,
+    );
+  }
   const streamNames = streamNamesOf(prefix);
   const stats: StreamProcessorStats = {
     batches: 0,
@@ -107,6 +121,7 @@ export function createStreamProcessor(
       streamNames,
       logger,
       maxBatchRecords: options.maxBatchRecords ?? 10_000,
+      compactAfterParts,
       onCommitStep: options.onCommitStep,
     });
     stats.lastBatchId = session.checkpoint().batchId;

@@ -16,6 +16,7 @@ import {
   foreignStreamsError,
   type StreamPositions,
 } from "./checkpoint.ts";
+import { pl, readParquetFile } from "../clean/mod.ts";
 import {
   cleanMicroBatch,
   type PostKind,
@@ -63,8 +64,17 @@ export interface SessionOptions {
   logger: Logger;
   /** Most records one batch takes from one stream. */
   maxBatchRecords: number;
+  /** Merge a table's micro-batch parts into one file once this many are written (≥ 2). */
+  compactAfterParts: number;
   /** Fault-injection hook at each commit step (tests). */
   onCommitStep?: TableStoreOptions["onCommitStep"];
+}
+
+/** The given Parquet parts, in order, as one Parquet file (compaction's merge). */
+function mergeParquetParts(paths: string[]): Uint8Array {
+  const frames = paths.map(readParquetFile);
+  const all = pl.concat(frames, { how: "vertical" });
+  return new Uint8Array(all.writeParquet({ compression: "zstd" }));
 }
 
 /** An open session; see the module doc. */
@@ -107,6 +117,10 @@ export async function openSession(
   const start = async () => {
     store = await openTableStore(outDir, {
       tables: Object.values(STREAM_TABLE_NAMES),
+      compaction: {
+        minParts: options.compactAfterParts,
+        merge: mergeParquetParts,
+      },
       onCommitStep: options.onCommitStep,
     });
     // Tables of other streams (another --prefix) must not get these streams' rows mixed in.
@@ -172,6 +186,24 @@ export async function openSession(
     return out;
   };
 
+  /** Compacts what is due; a failure is logged, the committed batch stands. */
+  const compact = async () => {
+    const started = performance.now();
+    try {
+      for (const c of await store.compact()) {
+        options.logger.info("stream: merged parts", {
+          ...c,
+          ms: Math.round(performance.now() - started),
+        });
+      }
+    } catch (error) {
+      options.logger.warn(
+        "stream: merging parts failed; they stay as they are, and the next start tidies up",
+        { error: String(error) },
+      );
+    }
+  };
+
   await start();
   return {
     checkpoint: () => store.checkpoint(),
@@ -205,7 +237,9 @@ export async function openSession(
       }
       const encode = lap();
       const cp = await store.commit({ parts, rows, positions });
+      const committedAt = Date.now();
       const commit = lap();
+      await compact();
       const records = kinds.flatMap((k) =>
         polled[k].map((r) => ({
           stream: r.stream,
@@ -216,7 +250,7 @@ export async function openSession(
       return {
         batchId: cp.batchId,
         startedAt,
-        committedAt: Date.now(),
+        committedAt,
         rows,
         records,
         phases: { read, clean, encode, commit },

@@ -43,6 +43,13 @@ import {
 } from "./checkpoint.ts";
 import { StreamLockedError } from "./errors.ts";
 import { tryLockFile } from "../file_lock.ts";
+import {
+  type Compaction,
+  type CompactionStep,
+  compactTable,
+  trailingRun,
+} from "./compaction.ts";
+import { partName, sortParts } from "./part_names.ts";
 
 /** Moments of a commit at which {@linkcode TableStoreOptions.onCommitStep} is called. */
 export type CommitStep =
@@ -50,11 +57,12 @@ export type CommitStep =
   | "part" // a part is renamed into place
   | "parts" // every part is in place and its directory fsynced; no checkpoint yet
   | "checkpoint-temp" // the checkpoint temp file is written, not yet renamed
-  | "checkpoint"; // the checkpoint is renamed into place: the batch is committed
+  | "checkpoint" // the checkpoint is renamed into place: the batch is committed
+  | CompactionStep; // steps of a compaction (`compaction.ts`)
 
 /** What a commit step hook is told. */
 export interface CommitStepInfo {
-  /** The batch being committed. */
+  /** The batch being committed (the checkpoint's, for a compaction step). */
   batchId: number;
   /** The table of a `part-temp` / `part` step. */
   table?: string;
@@ -66,6 +74,15 @@ export interface CommitStepInfo {
 export interface TableStoreOptions {
   /** Table directories to create and recover. */
   tables: string[];
+  /**
+   * Compaction (`compact`): a table's micro-batch parts since its last merged part are
+   * merged once there are `minParts` of them. Without it, `compact` does nothing.
+   */
+  compaction?: {
+    minParts: number;
+    /** Reads part files, in order, and returns them as one Parquet file. */
+    merge: (paths: string[]) => Uint8Array | Promise<Uint8Array>;
+  };
   /** Fault-injection hook called at every {@linkcode CommitStep}; throwing aborts the commit. */
   onCommitStep?: (
     step: CommitStep,
@@ -93,37 +110,14 @@ export interface TableStore {
   readonly recovered: string[];
   /** Commits the next batch (id = checkpoint + 1) and returns the new checkpoint. */
   commit(batch: BatchOutput): Promise<Checkpoint>;
+  /**
+   * Merges the parts of each table whose run of micro-batch parts reached the
+   * `compaction` option's `minParts`; returns the merges done. A failure leaves committed
+   * data as it was (see `compaction.ts`).
+   */
+  compact(): Promise<Compaction[]>;
   /** Releases the lock (a second call does nothing). */
   close(): Promise<void>;
-}
-
-const PART_RE = /^part-(\d{12})\.parquet$/;
-
-/**
- * The file name of the part of batch `batchId`.
- *
- * @example
- * ```ts
- * import { partName } from "./table_store.ts";
- * console.log(partName(7)); // part-000000000007.parquet
- * ```
- */
-export function partName(batchId: number): string {
-  return `part-${String(batchId).padStart(12, "0")}.parquet`;
-}
-
-/**
- * The batch id of a part file name, or `null` when `name` is not a part.
- *
- * @example
- * ```ts
- * import { parsePartName } from "./table_store.ts";
- * console.log(parsePartName("part-000000000007.parquet"), parsePartName("x.tmp")); // 7 null
- * ```
- */
-export function parsePartName(name: string): number | null {
-  const m = PART_RE.exec(name);
-  return m ? Number(m[1]) : null;
 }
 
 /**
@@ -184,7 +178,7 @@ export async function openTableStore(
     }
     let current = await readCheckpoint(dir);
     let closed = false;
-    const recovered = await recover(dir, current.batchId);
+    const { removed: recovered, runs } = await recover(dir, current.batchId);
     const hook = options.onCommitStep ?? (() => {});
     return {
       dir,
@@ -207,6 +201,7 @@ export async function openTableStore(
         }
         for (const [i, { table, path }] of parts.entries()) {
           await Deno.rename(temps[i], path);
+          runs.set(table, (runs.get(table) ?? 0) + 1);
           await hook("part", { batchId, table });
         }
         await Promise.all(parts.map((p) => syncDir(`${dir}/${p.table}`)));
@@ -233,6 +228,24 @@ export async function openTableStore(
         await hook("checkpoint", { batchId });
         return next;
       },
+      async compact() {
+        const done: Compaction[] = [];
+        const compaction = options.compaction;
+        if (compaction === undefined) return done;
+        for (const [table, run] of runs) {
+          if (run < compaction.minParts) continue;
+          const merged = await compactTable(dir, table, {
+            batchId: current.batchId,
+            minParts: compaction.minParts,
+            merge: compaction.merge,
+            onStep: (step, info) =>
+              hook(step, { ...info, batchId: current.batchId }),
+          });
+          runs.set(table, 0);
+          if (merged) done.push(merged);
+        }
+        return done;
+      },
       async close() {
         if (closed) return; // idempotent: a failed reset may close twice
         closed = true;
@@ -246,8 +259,17 @@ export async function openTableStore(
   }
 }
 
-async function recover(dir: string, batchId: number): Promise<string[]> {
+/**
+ * Deletes what interrupted commits and compactions left (temp files, parts past the
+ * checkpoint, parts a merged part supersedes) and counts each table's trailing run of
+ * micro-batch parts.
+ */
+async function recover(
+  dir: string,
+  batchId: number,
+): Promise<{ removed: string[]; runs: Map<string, number> }> {
   const removed: string[] = [];
+  const runs = new Map<string, number>();
   const touched = new Set<string>();
   const drop = async (parent: string, name: string) => {
     if (await removeIfExists(`${parent}/${name}`)) {
@@ -260,15 +282,20 @@ async function recover(dir: string, batchId: number): Promise<string[]> {
       await drop(dir, entry.name);
     }
     if (!entry.isDirectory) continue;
-    for await (const file of Deno.readDir(`${dir}/${entry.name}`)) {
-      const id = parsePartName(file.name);
-      if (file.name.endsWith(TEMP_SUFFIX) || (id !== null && id > batchId)) {
-        await drop(`${dir}/${entry.name}`, file.name);
-      }
+    const tableDir = `${dir}/${entry.name}`;
+    const names: string[] = [];
+    for await (const file of Deno.readDir(tableDir)) {
+      if (file.name.endsWith(TEMP_SUFFIX)) await drop(tableDir, file.name);
+      else names.push(file.name);
     }
+    const parts = sortParts(names, batchId);
+    for (const name of [...parts.uncommitted, ...parts.superseded]) {
+      await drop(tableDir, name);
+    }
+    runs.set(entry.name, trailingRun(parts.live).length);
   }
   // The deletions must be durable before the next commit: a stale part that came back
   // after a power loss would otherwise count as committed once the checkpoint passes it.
   for (const d of touched) await syncDir(d);
-  return removed.sort();
+  return { removed: removed.sort(), runs };
 }

@@ -2,11 +2,10 @@ import assert from "node:assert/strict";
 import { CHECKPOINT_FILE, readCheckpoint } from "./checkpoint.ts";
 import { StreamCheckpointError, StreamLockedError } from "./errors.ts";
 import { listCommittedParts } from "./read_table.ts";
+import { parsePartName, partName } from "./part_names.ts";
 import {
   type CommitStep,
   openTableStore,
-  parsePartName,
-  partName,
   tableStoreHeld,
 } from "./table_store.ts";
 
@@ -98,13 +97,13 @@ Deno.test("table store: tableStoreHeld tells a held directory, and leaves it fre
   await next.close();
 });
 
-const STEPS: CommitStep[] = [
+const STEPS = [
   "part-temp",
   "part",
   "parts",
   "checkpoint-temp",
   "checkpoint",
-];
+] as const satisfies readonly CommitStep[];
 
 for (const step of STEPS) {
   Deno.test(`table store: a crash at step "${step}" leaves whole batches only`, async () => {
@@ -145,7 +144,7 @@ for (const step of STEPS) {
     );
 
     const restarted = await openTableStore(dir, { tables: TABLES });
-    const expectedRemoved: Record<CommitStep, string[]> = {
+    const expectedRemoved: Record<typeof STEPS[number], string[]> = {
       "part-temp": [
         `stream_geo/${partName(2)}.tmp`,
         `stream_pin/${partName(2)}.tmp`,
