@@ -117,3 +117,36 @@ export class WarehouseDamagedError extends PipelineError {
     );
   }
 }
+
+/**
+ * A lake object named `.json.gz` (the connector's `s3.compression.type=gzip`) is not gzip
+ * data. The batch stops rather than leave its records out of the tables.
+ *
+ * @example
+ * ```ts
+ * import { LakeObjectError } from "./errors.ts";
+ * const err = new LakeObjectError("s3://lake/", "topics/p.pin/partition=0/p.pin+0+0000000000.json.gz", new Error("incorrect header check"));
+ * console.log(err.code); // LAKE_OBJECT_UNREADABLE
+ * ```
+ */
+export class LakeObjectError extends PipelineError {
+  /** `location`: the lake; `key`: the object; `cause`: the decompressor's error. */
+  constructor(
+    location: string,
+    key: string,
+    cause: unknown,
+    options: PipelineErrorOptions = {},
+  ) {
+    super(
+      `Lake object ${key} in ${location} is named .json.gz but is not gzip data (${
+        cause instanceof Error ? cause.message : String(cause)
+      }). The batch stops rather than leave its records out: replace the object (or remove it, losing its records), then run the batch again.`,
+      {
+        ...options,
+        cause,
+        code: "LAKE_OBJECT_UNREADABLE",
+        context: { location, key, ...options.context },
+      },
+    );
+  }
+}

@@ -7,7 +7,14 @@
  *
  * @module
  */
+import { promisify } from "node:util";
+import { gunzip } from "node:zlib";
 import { ConfigError } from "../errors.ts";
+import { LakeObjectError } from "./errors.ts";
+
+const gunzipAsync = promisify(gunzip);
+/** How many times larger than its gzip object NDJSON is taken to be, to size groups. */
+const GZIP_RATIO = 8;
 import type { ObjectStore } from "../lake/types.ts";
 
 /** One raw object of a topic. */
@@ -15,7 +22,13 @@ export interface TopicObject {
   key: string;
   partition: number;
   startOffset: number;
+  /** Bytes as stored (compressed, for a gzip object). */
   size: number;
+  /**
+   * Gzip-compressed NDJSON: a `.json.gz` object, as the Confluent connector writes them
+   * with `s3.compression.type=gzip`. Read by {@linkcode readObjects}, which decompresses it.
+   */
+  gzip?: boolean;
 }
 
 /**
@@ -37,9 +50,15 @@ export function parseObjectKey(
   const dir = `topics/${topic}/partition=`;
   if (!key.startsWith(dir)) return undefined;
   const rest = key.slice(dir.length);
-  const m = /^(\d+)\/(.+)\+(\d+)\+(\d+)\.json$/.exec(rest);
+  const m = /^(\d+)\/(.+)\+(\d+)\+(\d+)\.json(\.gz)?$/.exec(rest);
   if (!m || m[2] !== topic || m[1] !== m[3]) return undefined;
-  return { key, partition: Number(m[1]), startOffset: Number(m[4]), size };
+  const object = {
+    key,
+    partition: Number(m[1]),
+    startOffset: Number(m[4]),
+    size,
+  };
+  return m[5] ? { ...object, gzip: true } : object;
 }
 
 /** Options of {@linkcode listTopicObjects}. */
@@ -79,6 +98,7 @@ export async function listTopicObjects(
 
 /**
  * Splits objects, in order, into groups of at most `maxBytes` (a bigger object is alone).
+ * A gzip object counts for 8 times its stored size: about what NDJSON shrinks to.
  *
  * @example
  * ```ts
@@ -95,13 +115,14 @@ export function groupBySize(
   let current: TopicObject[] = [];
   let bytes = 0;
   for (const o of objects) {
-    if (current.length > 0 && bytes + o.size > maxBytes) {
+    const weight = o.gzip ? o.size * GZIP_RATIO : o.size;
+    if (current.length > 0 && bytes + weight > maxBytes) {
       groups.push(current);
       current = [];
       bytes = 0;
     }
     current.push(o);
-    bytes += o.size;
+    bytes += weight;
   }
   if (current.length > 0) groups.push(current);
   return groups;
@@ -155,7 +176,10 @@ export async function readObjects(
     while (!failed && next < objects.length) {
       const i = next++;
       try {
-        bodies[i] = await store.get(objects[i].key);
+        const body = await store.get(objects[i].key);
+        bodies[i] = objects[i].gzip
+          ? await gunzipObject(store, objects[i].key, body)
+          : body;
       } catch (error) {
         failed = true;
         throw error;
@@ -166,4 +190,18 @@ export async function readObjects(
   const workers = Math.min(concurrency, objects.length);
   await Promise.all(Array.from({ length: workers }, worker));
   return bodies;
+}
+
+/** The decompressed body of a gzip object; {@linkcode LakeObjectError} when it is not gzip. */
+async function gunzipObject(
+  store: ObjectStore,
+  key: string,
+  body: Uint8Array,
+): Promise<Uint8Array> {
+  try {
+    const out = await gunzipAsync(body);
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  } catch (cause) {
+    throw new LakeObjectError(store.location, key, cause);
+  }
 }

@@ -77,6 +77,30 @@ Deno.test("objects: groups stay in order and under the byte budget", () => {
     [4],
   ]);
   assert.deepEqual(groupBySize([], 10), []);
+  // A gzip object weighs 8 times its size: 2 bytes stored count as 16.
+  const gz = { ...o(2, 5), gzip: true };
+  assert.deepEqual(
+    groupBySize([o(1, 4), gz, o(1, 6)], 16).map((g) => g.length),
+    [1, 1, 1],
+  );
+});
+
+Deno.test("objects: gzip objects (.json.gz, the connector's s3.compression.type=gzip) are sink objects", () => {
+  const key = "topics/p.pin/partition=1/p.pin+1+0000000042.json.gz";
+  assert.deepEqual(parseObjectKey("p.pin", key, 7), {
+    key,
+    partition: 1,
+    startOffset: 42,
+    size: 7,
+    gzip: true,
+  });
+  for (
+    const other of [
+      "topics/p.pin/partition=1/p.pin+1+0000000042.gz",
+      "topics/p.pin/partition=1/p.pin+1+0000000042.json.gzip",
+      "topics/p.pin/partition=1/p.pin+1+0000000042.json.gz.tmp",
+    ]
+  ) assert.equal(parseObjectKey("p.pin", other, 7), undefined, other);
 });
 
 /** A directory lake of `n` one-record objects of topic `t`, and its listing. */

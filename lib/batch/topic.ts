@@ -177,8 +177,8 @@ const IN_PLACE_MIN_BYTES = 256 << 10;
 /**
  * Returns `parse(i)`: group `i` parsed (undefined past the end). Local files
  * (`localPath`) of a fair size are scanned in place by polars; other objects (small ones,
- * or a store without local files) are read into memory, a bounded number at a time, and
- * parsed as one text.
+ * gzip ones, or a store without local files) are read into memory, a bounded number at a
+ * time, and parsed as one text.
  */
 function groupParser(
   store: ObjectStore,
@@ -188,6 +188,7 @@ function groupParser(
   const { table, tempDir } = options;
   const localPaths = (group: TopicObject[]) => {
     const objects = group.filter((o) => o.size > 0);
+    if (objects.some((o) => o.gzip)) return undefined; // decompressed in memory
     const bytes = objects.reduce((sum, o) => sum + o.size, 0);
     if (bytes < IN_PLACE_MIN_BYTES * objects.length) return undefined;
     const paths = objects.map((o) => store.localPath?.(o.key));

@@ -3,6 +3,8 @@ import { openDirStore } from "../lake/mod.ts";
 import type { LogContext, Logger } from "../logger.ts";
 import { createSink } from "../sink/mod.ts";
 import { sinkFixture } from "../sink/test_util.ts";
+import { gzipSync } from "node:zlib";
+import { LakeObjectError } from "./errors.ts";
 import { cleanTopic } from "./topic.ts";
 
 /** A logger that keeps its info lines. */
@@ -130,4 +132,45 @@ Deno.test("cleanTopic: a record nested too deep for polars, produced past the ga
   } finally {
     await fx.cleanup();
   }
+});
+
+Deno.test("cleanTopic: gzip objects (.json.gz) are decompressed and read in offset order with plain ones", async () => {
+  const store = openDirStore(await Deno.makeTempDir());
+  const key = (offset: number, ext: string) =>
+    `topics/pinterest.user/partition=0/pinterest.user+0+${
+      String(offset).padStart(10, "0")
+    }${ext}`;
+  const users = (from: number, n: number) =>
+    Array.from({ length: n }, (_, i) =>
+      JSON.stringify({
+        ind: from + i,
+        first_name: "Zip",
+        last_name: `N${from + i}`,
+        age: 40,
+        date_joined: "2017-05-06 07:08:09",
+      }) + "\n").join("");
+  const gzip = (text: string) => new Uint8Array(gzipSync(text));
+  await store.put(key(0, ".json.gz"), gzip(users(0, 3)));
+  await store.put(key(3, ".json"), users(3, 2));
+  await store.put(key(5, ".json.gz"), gzip(users(5, 1)));
+  const { clean, summary } = await cleanTopic(store, "user");
+  assert.deepEqual(clean.getColumn("ind").toArray(), [0, 1, 2, 3, 4, 5]);
+  assert.deepEqual(clean.getColumn("user_name").toArray().slice(0, 2), [
+    "Zip N0",
+    "Zip N1",
+  ]);
+  assert.equal(summary.objects, 3);
+  assert.equal(summary.records, 6);
+
+  // An object named .json.gz that is not gzip stops the batch, naming it.
+  await store.put(key(6, ".json.gz"), users(6, 1));
+  await assert.rejects(cleanTopic(store, "user"), (e: unknown) => {
+    assert.ok(e instanceof LakeObjectError);
+    assert.equal(e.context.key, key(6, ".json.gz"));
+    assert.match(
+      e.message,
+      /^Lake object topics\/pinterest\.user\/partition=0\/pinterest\.user\+0\+0000000006\.json\.gz in .+ is named \.json\.gz but is not gzip data \(.+\)\. The batch stops rather than leave its records out/,
+    );
+    return true;
+  });
 });
