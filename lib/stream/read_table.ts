@@ -10,7 +10,7 @@
  */
 
 import { type DataFrame, pl, readParquetFile } from "../clean/mod.ts";
-import { readCheckpoint } from "./checkpoint.ts";
+import { type Checkpoint, readCheckpoint } from "./checkpoint.ts";
 import {
   emptyStreamTable,
   STREAM_TABLE_NAMES,
@@ -59,15 +59,21 @@ export async function readStreamTable(
       name,
     );
   }
-  // A compaction by a running processor may delete listed parts before they are read
-  // (after renaming their merged part into place): such a read lists again.
+  // A running processor may change the files under a read: its compaction deletes parts
+  // once their merged part is in place (a listed part gone), and a merged part reaching
+  // past the checkpoint this read began with is not listed while the parts it replaced
+  // may be gone (too few rows, and a newer checkpoint). Such a read starts again.
   for (let attempt = 1;; attempt++) {
+    const checkpoint = await readCheckpoint(outDir);
     try {
-      return await readCommitted(outDir, name);
+      return await readCommitted(outDir, name, checkpoint);
     } catch (e) {
-      if (!(e instanceof PartGoneError) || attempt === 3) {
-        throw e instanceof PartGoneError ? e.partError : e;
-      }
+      const moved = attempt < 5 && (
+        (e instanceof StreamPartError && isGone(String(e.context.path))) ||
+        (e instanceof StreamTableError &&
+          (await readCheckpoint(outDir)).batchId !== checkpoint.batchId)
+      );
+      if (!moved) throw e;
     }
   }
 }
@@ -81,25 +87,17 @@ function isGone(path: string): boolean {
   }
 }
 
-/** A listed part was deleted before it was read. */
-class PartGoneError extends Error {
-  constructor(readonly partError: StreamPartError) {
-    super(partError.message);
-  }
-}
-
 async function readCommitted(
   outDir: string,
   name: StreamTableName,
+  { batchId, rows }: Checkpoint,
 ): Promise<DataFrame> {
-  const { batchId, rows } = await readCheckpoint(outDir);
   const parts = await listCommittedParts(outDir, name, batchId);
   const frames = parts.map((path) => {
     try {
       return readParquetFile(path);
     } catch (cause) {
-      const error = new StreamPartError(outDir, path, cause);
-      throw isGone(path) ? new PartGoneError(error) : error;
+      throw new StreamPartError(outDir, path, cause);
     }
   });
   const table = frames.length === 0
