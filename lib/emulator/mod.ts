@@ -54,12 +54,5 @@ export {
   targetsFor,
 } from "./targets.ts";
 export { createPacer, type Pacer, type PacerOptions } from "./pacer.ts";
-export {
-  backoffDelay,
-  DEFAULT_RETRY,
-  type RetryOptions,
-  type RetryResult,
-  withRetry,
-  type WithRetryOptions,
-} from "./retry.ts";
+export type { RetryOptions } from "../retry.ts";
 export { PostError, type PostErrorDetails, SourceReadError } from "./errors.ts";

@@ -17,7 +17,7 @@ import type { SourceReader } from "../source/types.ts";
 import { SourceReadError } from "./errors.ts";
 import { createPacer } from "./pacer.ts";
 import { buildRequest, sendRequest } from "./poster.ts";
-import { type RetryOptions, withRetry } from "./retry.ts";
+import { type RetryOptions, withRetry } from "../retry.ts";
 import {
   createTally,
   type EmulationSummary,

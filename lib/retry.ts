@@ -1,8 +1,8 @@
 /**
- * Exponential backoff with jitter for posting records.
+ * Exponential backoff with jitter: the emulator's posts, the sink's lake writes.
  *
- * An attempt that throws an error with `retryable: true` (5xx, 429, network errors,
- * timeouts; see {@linkcode PostError}) is tried again after
+ * An attempt that throws a retryable error (by default one with `retryable: true`: 5xx,
+ * 429, network errors, timeouts; see `PostError` of the emulator) is tried again after
  * `min(maxDelayMs, baseDelayMs * 2^(n-1))`, of which the second half is random ("equal
  * jitter"), or after the server's `Retry-After` when that is longer (still capped by
  * `maxDelayMs`). Any other error ends the loop at once. The loop never throws: it
@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { sleep } from "../sleep.ts";
+import { sleep } from "./sleep.ts";
 
 /** Retry policy. */
 export interface RetryOptions {
@@ -70,6 +70,10 @@ export interface WithRetryOptions extends Partial<RetryOptions> {
   random?: () => number;
   /** When it aborts, no further retry starts; the last error is returned. */
   signal?: AbortSignal;
+  /** Which errors are worth another attempt; default: those with `retryable: true`. */
+  retryable?: (error: unknown) => boolean;
+  /** Called before each wait, with the error, the retry's number (1 = first) and the wait. */
+  onRetry?: (error: unknown, retry: number, waitMs: number) => void;
 }
 
 function retryHints(error: unknown): { retryable: boolean; after?: number } {
@@ -112,7 +116,8 @@ export async function withRetry<T>(
       return { ok: true, value: await attempt(), retries };
     } catch (error) {
       const hints = retryHints(error);
-      if (!hints.retryable || retries + 1 >= policy.attempts) {
+      const retryable = options.retryable?.(error) ?? hints.retryable;
+      if (!retryable || retries + 1 >= policy.attempts) {
         return { ok: false, error, retries };
       }
       const backoff = backoffDelay(retries + 1, policy, options.random);
@@ -120,6 +125,7 @@ export async function withRetry<T>(
         policy.maxDelayMs,
         Math.max(backoff, hints.after ?? 0),
       );
+      options.onRetry?.(error, retries + 1, wait);
       if (!(await sleep(wait, options.signal))) {
         return { ok: false, error, retries };
       }

@@ -81,3 +81,31 @@ Deno.test("withRetry starts no retry after the signal aborts and returns the las
     "the long backoff was cut short",
   );
 });
+
+Deno.test("withRetry: `retryable` decides which errors are retried; `onRetry` hears each wait", async () => {
+  const seen: [string, number, number][] = [];
+  let calls = 0;
+  const result = await withRetry(() => {
+    calls++;
+    return calls < 3
+      ? Promise.reject(new Deno.errors.ConnectionRefused(`refused #${calls}`))
+      : Promise.resolve("written");
+  }, {
+    baseDelayMs: 4,
+    maxDelayMs: 8,
+    random: () => 1,
+    retryable: (e) => e instanceof Deno.errors.ConnectionRefused,
+    onRetry: (e, retry, waitMs) =>
+      seen.push([(e as Error).message, retry, waitMs]),
+  });
+  assert.deepEqual(result, { ok: true, value: "written", retries: 2 });
+  assert.deepEqual(seen, [["refused #1", 1, 4], ["refused #2", 2, 8]]);
+  // Not retryable by that rule, although flagged: one attempt.
+  let flagged = 0;
+  const once = await withRetry(() => {
+    flagged++;
+    return Promise.reject(retryable("503"));
+  }, { retryable: () => false });
+  assert.equal(flagged, 1);
+  assert.equal(once.ok, false);
+});
