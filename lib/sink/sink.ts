@@ -19,8 +19,13 @@ import type { TopicLog } from "../log/types.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { ConfigError } from "../errors.ts";
+import type { RetryOptions } from "../retry.ts";
 import { SinkRunningError } from "./errors.ts";
-import type { PartitionStats, PartitionWriter } from "./writer.ts";
+import {
+  type PartitionStats,
+  type PartitionWriter,
+  SINK_WRITE_RETRY,
+} from "./writer.ts";
 import { consumeLoop, type LoopControl } from "./loop.ts";
 
 /** Options of {@linkcode createSink}. */
@@ -45,6 +50,12 @@ export interface SinkOptions {
   pollTimeoutMs?: number;
   /** How much of the lake to verify on start: `"all"` objects (default) or the `"last"`. */
   verify?: "all" | "last";
+  /**
+   * Retries of a failed lake write, Kafka Connect style: default 16 attempts, waits from
+   * 0.5 s doubling to 10 s (about 1.5 min in all), then the sink fails (nothing of the
+   * object is committed, so the next run writes it).
+   */
+  writeRetry?: Partial<RetryOptions>;
   /** Progress and problems (default silent). */
   logger?: Logger;
 }
@@ -152,6 +163,10 @@ export function createSink(options: SinkOptions): Sink {
     false,
   );
   const logger = options.logger ?? silentLogger;
+  const writeRetry: RetryOptions = {
+    ...SINK_WRITE_RETRY,
+    ...options.writeRetry,
+  };
   const totals = {
     recordsWritten: 0,
     objectsWritten: 0,
@@ -201,6 +216,10 @@ export function createSink(options: SinkOptions): Sink {
       rotateIntervalMs,
       verify: options.verify ?? "all",
       logger,
+      writeRetry,
+      signal: signal
+        ? AbortSignal.any([signal, hardStop.signal])
+        : hardStop.signal,
       locked,
       onWriter: (w) => {
         writer = w;

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
-import { ConfigError } from "../errors.ts";
+import { BackendError, ConfigError } from "../errors.ts";
+import { InvalidKeyError } from "../lake/errors.ts";
 import { GroupBusyError } from "../log/mod.ts";
 import type { ObjectStore } from "../lake/types.ts";
+import { type LogContext, silentLogger } from "../logger.ts";
 import { createSink } from "./sink.ts";
 import { ndjson, sinkFixture, values } from "./test_util.ts";
 
@@ -86,7 +88,7 @@ Deno.test("sink: the offset is committed only after its object is written", asyn
   }
 });
 
-Deno.test("sink: a failed write commits nothing; the next sink writes every record once", async () => {
+Deno.test("sink: a write failing past its retries commits nothing; the next sink writes every record once", async () => {
   const fx = await sinkFixture({ "t.pin": 1 });
   try {
     await fx.append("t.pin", values(7));
@@ -95,7 +97,7 @@ Deno.test("sink: a failed write commits nothing; the next sink writes every reco
       ...fx.store,
       location: fx.store.location,
       async put(key, body) {
-        if (++puts === 2) throw new Error("disk full");
+        if (++puts >= 2) throw new Error("disk full");
         await fx.store.put(key, body);
       },
     };
@@ -104,8 +106,10 @@ Deno.test("sink: a failed write commits nothing; the next sink writes every reco
       store: failing,
       topics: ["t.pin"],
       flushSize: 3,
+      writeRetry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
     });
     await assert.rejects(broken.drain({ idleMs: 200 }), /disk full/);
+    assert.equal(puts, 4); // the first object, then 3 attempts at the second
     assert.deepEqual(Object.keys(await fx.lake()), [
       P("t.pin", 0, "0000000000"),
     ]);
@@ -122,6 +126,78 @@ Deno.test("sink: a failed write commits nothing; the next sink writes every reco
       [P("t.pin", 0, "0000000003")]: ndjson(3, 3),
       [P("t.pin", 0, "0000000006")]: ndjson(1, 6),
     });
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("sink: a lake write that fails for a while is tried again; every record lands once", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    await fx.append("t.pin", values(7));
+    let puts = 0;
+    const flaky: ObjectStore = {
+      ...fx.store,
+      location: fx.store.location,
+      async put(key, body) {
+        puts++;
+        if (puts === 2 || puts === 3) {
+          throw new BackendError("s3", "put failed: connection reset");
+        }
+        await fx.store.put(key, body);
+      },
+    };
+    const warnings: [string, LogContext | undefined][] = [];
+    const sink = createSink({
+      log: fx.log.topics,
+      store: flaky,
+      topics: ["t.pin"],
+      flushSize: 3,
+      writeRetry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 2 },
+      logger: { ...silentLogger, warn: (m, c) => warnings.push([m, c]) },
+    });
+    await sink.drain({ idleMs: 200 });
+    assert.deepEqual(await fx.lake(), {
+      [P("t.pin", 0, "0000000000")]: ndjson(3, 0),
+      [P("t.pin", 0, "0000000003")]: ndjson(3, 3),
+      [P("t.pin", 0, "0000000006")]: ndjson(1, 6),
+    });
+    assert.equal(await fx.committed("t.pin", 0), 7);
+    assert.deepEqual(
+      warnings.map(([m, c]) => [m, c?.key, c?.retry, c?.error]),
+      [1, 2].map((retry) => [
+        "sink: lake write failed; trying again",
+        P("t.pin", 0, "0000000003"),
+        retry,
+        "s3: put failed: connection reset",
+      ]),
+    );
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("sink: a key the store refuses is not tried again", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    await fx.append("t.pin", values(2));
+    let puts = 0;
+    const refusing: ObjectStore = {
+      ...fx.store,
+      location: fx.store.location,
+      put(key) {
+        puts++;
+        return Promise.reject(new InvalidKeyError(key, "refused for the test"));
+      },
+    };
+    const sink = createSink({
+      log: fx.log.topics,
+      store: refusing,
+      topics: ["t.pin"],
+      flushSize: 2,
+    });
+    await assert.rejects(sink.drain({ idleMs: 200 }), InvalidKeyError);
+    assert.equal(puts, 1);
   } finally {
     await fx.cleanup();
   }

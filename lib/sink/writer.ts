@@ -14,6 +14,8 @@ import type { Logger } from "../logger.ts";
 import { encodeLine, joinLines, objectKey } from "./layout.ts";
 import { recoverPartition } from "./recover.ts";
 import { OffsetGapError } from "./errors.ts";
+import { BackendError, PipelineError } from "../errors.ts";
+import { type RetryOptions, withRetry } from "../retry.ts";
 
 /** Options of {@linkcode PartitionWriter}. */
 export interface PartitionWriterOptions {
@@ -23,6 +25,40 @@ export interface PartitionWriterOptions {
   rotateIntervalMs: number;
   verify: "all" | "last";
   logger: Logger;
+  /**
+   * Retries of a lake write that failed (the put is idempotent: same key, same bytes);
+   * default {@linkcode SINK_WRITE_RETRY}.
+   */
+  writeRetry?: RetryOptions;
+  /** Aborting it ends the waits between write retries (the sink is stopping). */
+  signal?: AbortSignal;
+}
+
+/**
+ * The default retries of a failed lake write: 16 attempts, 0.5 s doubling to 10 s.
+ *
+ * @example
+ * ```ts
+ * import { SINK_WRITE_RETRY } from "./writer.ts";
+ * console.log(SINK_WRITE_RETRY.attempts); // 16
+ * ```
+ */
+export const SINK_WRITE_RETRY: Readonly<RetryOptions> = Object.freeze({
+  attempts: 16,
+  baseDelayMs: 500,
+  maxDelayMs: 10_000,
+});
+
+/** The write was given up because the group changed meanwhile (not an error). */
+class WriteAbandoned extends Error {}
+
+/**
+ * Lake writes worth another attempt: I/O and service failures (`BackendError`, system
+ * errors such as a refused connection or a full disk), not a key the store refuses.
+ */
+function retryableWrite(error: unknown): boolean {
+  if (error instanceof WriteAbandoned) return false;
+  return !(error instanceof PipelineError) || error instanceof BackendError;
 }
 
 /** Progress of one partition. */
@@ -302,7 +338,7 @@ export class PartitionWriter {
     if (s.lines.length === 0) return;
     const n = s.lines.length;
     const key = objectKey(s.topic, s.partition, s.start);
-    await this.#o.store.put(key, joinLines(s.lines));
+    if (!await this.#put(key, joinLines(s.lines))) return;
     s.written = s.start + n;
     s.lines = [];
     this.counters.objectsWritten++;
@@ -323,5 +359,32 @@ export class PartitionWriter {
       records: n,
       next: s.written,
     });
+  }
+
+  /**
+   * Puts an object, trying again with backoff while the lake fails (Kafka Connect retries
+   * a failed S3 upload too, rather than lose its task). False when given up because the
+   * group rebalanced meanwhile: the partition's owner reads its records again.
+   */
+  async #put(key: string, body: Uint8Array): Promise<boolean> {
+    const generation = this.#generation;
+    const result = await withRetry(() => {
+      if (!this.#unchanged(generation)) throw new WriteAbandoned();
+      return this.#o.store.put(key, body);
+    }, {
+      ...(this.#o.writeRetry ?? SINK_WRITE_RETRY),
+      signal: this.#o.signal,
+      retryable: retryableWrite,
+      onRetry: (error, retry, waitMs) =>
+        this.#o.logger.warn("sink: lake write failed; trying again", {
+          key,
+          retry,
+          waitMs: Math.round(waitMs),
+          error: error instanceof Error ? error.message : String(error),
+        }),
+    });
+    if (result.ok) return true;
+    if (result.error instanceof WriteAbandoned) return false;
+    throw result.error;
   }
 }
