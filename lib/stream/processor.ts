@@ -33,7 +33,11 @@ export interface StreamProcessorOptions {
   triggerIntervalMs?: number;
   /** Most records one micro-batch takes from one stream (default 10,000). */
   maxBatchRecords?: number;
-  /** `run` gives up after this many failed batches in a row (default 5). */
+  /**
+   * `run` gives up after this many failed batches in a row (default 8). It waits longer
+   * after each, from one trigger interval doubling up to 30 s: about 2 minutes at the 1 s
+   * trigger, time for a stream service to come back.
+   */
   maxConsecutiveFailures?: number;
   /** Progress and problems (default: silent). */
   logger?: Logger;
@@ -97,7 +101,7 @@ export function createStreamProcessor(
   const outDir = options.outDir ?? ".data/stream";
   const interval = options.triggerIntervalMs ?? 1000;
   const logger = options.logger ?? silentLogger;
-  const maxFailures = options.maxConsecutiveFailures ?? 5;
+  const maxFailures = options.maxConsecutiveFailures ?? 8;
   const compactAfterParts = options.compactAfterParts ?? 256;
   if (!Number.isInteger(compactAfterParts) || compactAfterParts < 2) {
     throw new ConfigError(
@@ -184,7 +188,8 @@ export function createStreamProcessor(
             });
             if (++failuresInRow >= maxFailures) throw e;
             await session.reset();
-            next += interval * (2 ** failuresInRow - 1); // back off before retrying
+            // Back off before retrying: 1, 3, 7, 15 intervals..., at most 30 s.
+            next += Math.min(30_000, interval * (2 ** failuresInRow - 1));
           }
           next = Math.max(next + interval, performance.now());
           await sleep(next - performance.now(), signal);

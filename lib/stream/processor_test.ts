@@ -15,7 +15,7 @@ import {
   putPosts,
   storedKeys,
 } from "./exactly_once_check.ts";
-import type { LogContext, Logger } from "../logger.ts";
+import { type LogContext, type Logger, silentLogger } from "../logger.ts";
 import { readCheckpoint } from "./checkpoint.ts";
 import { parsePartRange, sortParts } from "./part_names.ts";
 import { countStreamTables, readStreamTable } from "./read_table.ts";
@@ -170,6 +170,63 @@ Deno.test("processor: run() triggers micro-batches until aborted; a second write
   assert.ok(commits.length >= 3, `commits: ${commits}`);
   assert.equal(commits.reduce((a, b) => a + b, 0), 90);
   await assertExactlyOnce(outDir, posted, 30);
+  await log.close();
+});
+
+Deno.test("processor: run() retries failed batches, then gives up after maxConsecutiveFailures", async () => {
+  const { log, outDir, posted } = await setup();
+  await putPosts(log.streams, posts(0, 5), { prefix: PREFIX, into: posted });
+  const errors: string[] = [];
+  let failing = 2;
+  const attempts: number[] = [];
+  const recovering = createStreamProcessor({
+    streams: log.streams,
+    prefix: PREFIX,
+    outDir,
+    triggerIntervalMs: 20,
+    logger: { ...silentLogger, error: (m) => errors.push(m) },
+    onCommitStep: (s) => {
+      if (s !== "parts") return;
+      attempts.push(failing);
+      if (failing-- > 0) throw new Error("disk unplugged");
+    },
+  });
+  const stop = new AbortController();
+  const running = recovering.run(stop.signal);
+  for (let i = 0; i < 300 && recovering.stats.records < 15; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  stop.abort();
+  await running;
+  assert.equal(recovering.stats.failures, 2);
+  assert.equal(errors.length, 2);
+  assert.deepEqual(
+    errors,
+    [1, 1].map((batch) =>
+      `Stream micro-batch ${batch} failed (disk unplugged); nothing of it was committed and ` +
+      "it will be retried from the last checkpoint. Fix the cause and restart if it persists."
+    ),
+  );
+  assert.equal(attempts.length, 3); // two failures, then the commit
+  await assertExactlyOnce(outDir, posted, 5);
+
+  await putPosts(log.streams, posts(5, 1), { prefix: PREFIX, into: posted });
+  let tries = 0;
+  const broken = createStreamProcessor({
+    streams: log.streams,
+    prefix: PREFIX,
+    outDir,
+    triggerIntervalMs: 1,
+    maxConsecutiveFailures: 3,
+    onCommitStep: (s) => {
+      if (s !== "parts") return;
+      tries++;
+      throw new Error("disk unplugged");
+    },
+  });
+  await assert.rejects(broken.run(), StreamBatchError);
+  assert.equal(tries, 3);
+  assert.equal(broken.stats.failures, 3);
   await log.close();
 });
 
