@@ -3,7 +3,7 @@
  *
  * ```sh
  * deno task emulate [--count 500] [--duration S] [--rate R] [--concurrency 4] [--mode both]
- *                   [--api URL] [--api-key K] [--prefix pinterest] [--profile embedded]
+ *                   [--api URL] [--api-key K] [--post-only] [--prefix pinterest] [--profile embedded]
  *                   [--data-dir .data] [--source PATH|mysql://...] [--seed N]
  * ```
  *
@@ -47,6 +47,10 @@ const EMULATE_USAGE = formatUsage(
     ["--mode M", "batch | stream | both (default both)"],
     ["--api URL", "post to this API instead of the in-process gateway"],
     ["--api-key K", "sent as x-api-key"],
+    [
+      "--post-only",
+      "only post, as the course's script does: no sink, cleaning or metrics (for deno task sink / stream running apart)",
+    ],
     ["--seed N", "seed of the random row picks (default: random)"],
     ["--source S", "SQLite path or mysql:// URL of the source tables"],
     COMMON_FLAGS.dataDir,
@@ -95,25 +99,29 @@ export function parseEmulateArgs(args: string[]): EmulateArgs {
   const { values } = parseArgs({
     args,
     strict: true,
-    options: Object.fromEntries(
-      [
-        "count",
-        "duration",
-        "rate",
-        "concurrency",
-        "mode",
-        "api",
-        "api-key",
-        "seed",
-        "prefix",
-        "profile",
-        "data-dir",
-        "source",
-      ]
-        .map((name) => [name, { type: "string" as const }]),
-    ),
+    options: {
+      ...Object.fromEntries(
+        [
+          "count",
+          "duration",
+          "rate",
+          "concurrency",
+          "mode",
+          "api",
+          "api-key",
+          "seed",
+          "prefix",
+          "profile",
+          "data-dir",
+          "source",
+        ]
+          .map((name) => [name, { type: "string" as const }]),
+      ),
+      "post-only": { type: "boolean" as const, default: false },
+    },
   });
-  const v = values as Record<string, string | undefined>;
+  const { "post-only": postOnly, ...strings } = values;
+  const v = strings as Record<string, string | undefined>;
   const integer = (n: number) => Number.isInteger(n) && n >= 0;
   const positive = (n: number) => Number.isFinite(n) && n > 0;
   const duration = numberFlag(
@@ -152,6 +160,7 @@ export function parseEmulateArgs(args: string[]): EmulateArgs {
       mode: v.mode === undefined ? undefined : parseMode(v.mode, "--mode"),
       api: v.api,
       apiKey: v["api-key"],
+      postOnly,
       randomSeed: numberFlag(
         "seed",
         v.seed,
@@ -183,9 +192,11 @@ function shownPath(path: string): string {
 export function formatEmulateResult(result: EmulateJobResult): string {
   const lines = [formatSummary(result.emulation), ""];
   lines.push(
-    `Sink: ${count(result.sink.recordsWritten, "record")} in ${
-      count(result.sink.objectsWritten, "object")
-    }`,
+    result.sink
+      ? `Sink: ${count(result.sink.recordsWritten, "record")} in ${
+        count(result.sink.objectsWritten, "object")
+      }`
+      : "Posted only (--post-only): the topics and streams are left to the tasks that read them (deno task sink, deno task stream).",
   );
   const p = result.processing;
   if (p) {

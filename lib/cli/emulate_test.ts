@@ -4,7 +4,7 @@ import type { EmulationSummary } from "../emulator/mod.ts";
 import type { TableSummary } from "../batch/mod.ts";
 import type { EmulateJobResult, ProcessingResult } from "../pipeline/mod.ts";
 import type { SinkStats } from "../sink/mod.ts";
-import { formatEmulateResult } from "./emulate.ts";
+import { formatEmulateResult, parseEmulateArgs } from "./emulate.ts";
 
 const emulation: EmulationSummary = {
   mode: "both",
@@ -171,5 +171,44 @@ Deno.test("formatEmulateResult: a catch-up left to the running stream processor 
   const text = formatEmulateResult(remote({ processing: p }));
   assert.deepEqual(linesFrom(text, "Stream:").slice(0, 1), [
     "Stream: processed by the running stream processor (deno task stream); tables: stream_pin 0",
+  ]);
+});
+
+Deno.test("parseEmulateArgs: flags to job options; --post-only is off unless given", () => {
+  const plain = parseEmulateArgs(["--count", "7", "--duration", "2.5"]);
+  assert.deepEqual(plain.job, {
+    count: 7,
+    duration: 2_500,
+    rate: undefined,
+    concurrency: undefined,
+    mode: undefined,
+    api: undefined,
+    apiKey: undefined,
+    postOnly: false,
+    randomSeed: undefined,
+  });
+  const posting = parseEmulateArgs([
+    "--post-only",
+    "--api",
+    "http://127.0.0.1:8080",
+    "--mode",
+    "stream",
+    "--data-dir",
+    "/d",
+  ]);
+  assert.equal(posting.job.postOnly, true);
+  assert.equal(posting.job.mode, "stream");
+  assert.equal(posting.flags.dataDir, "/d");
+  assert.throws(() => parseEmulateArgs(["--post-only=yes"]), TypeError);
+});
+
+Deno.test("formatEmulateResult: a post-only run names the tasks its records are left to", () => {
+  const text = formatEmulateResult(remote({ sink: undefined }));
+  assert.deepEqual(linesFrom(text, "Posted only"), [
+    "Posted only (--post-only): the topics and streams are left to the tasks that read them (deno task sink, deno task stream).",
+    "Where the data is:",
+    "  source: src.db",
+    "  api:    http://h:1",
+    "  lake:   /lake",
   ]);
 });

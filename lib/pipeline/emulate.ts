@@ -2,7 +2,7 @@
  * The `deno task emulate` job as a function: make sure the source exists, open the profile's
  * backends, serve the ingestion API in-process (unless another API is given), run the sink,
  * post, drain the sink so every acknowledged topic record is in the lake, then clean
- * (batch and streaming catch-up) and compute the metrics.
+ * (batch and streaming catch-up) and compute the metrics. With `postOnly`, just post.
  *
  * @module
  */
@@ -51,8 +51,12 @@ export interface EmulateJobOptions {
   randomSeed?: number;
   /** Snapshots while posting. */
   onProgress?: (snapshot: EmulationSummary) => void;
-  /** Run batch cleaning, the streaming catch-up and the metrics after posting (default true). */
-  process?: boolean;
+  /**
+   * Only post, as the course's `user_posting_emulation.py` does: no sink, no cleaning, no
+   * stream catch-up, no metrics (default false). For a pipeline whose stages run as tasks
+   * of their own (`deno task sink`, `deno task stream`).
+   */
+  postOnly?: boolean;
   /** Stops posting; the sink still drains what was acknowledged. */
   signal?: AbortSignal;
   logger?: Logger;
@@ -63,15 +67,15 @@ export interface EmulateJobResult {
   emulation: EmulationSummary;
   /**
    * The in-process sink's counts: it moves the profile's topics into the lake, whichever API
-   * the posts went to.
+   * the posts went to. Absent with `postOnly`.
    */
-  sink: SinkStats;
+  sink?: SinkStats;
   /**
    * Where the source rows and the lake are, and the API the posts went to (`inProcess`: the
    * job's own gateway, stopped when the job ends).
    */
   locations: { source: string; lake: string; api: string; inProcess: boolean };
-  /** Batch, stream and metrics results, unless `process` was false. */
+  /** Batch, stream and metrics results, unless `postOnly`. */
   processing?: ProcessingResult;
   /**
    * Records the API accepted that this job did not find downstream: topic records beyond
@@ -139,7 +143,8 @@ export async function runEmulateJob(
   const logger = options.logger ?? silentLogger;
   await ensureDataDir(config.dataDir);
   const streamDir = dataPaths(config.dataDir).stream;
-  if (options.process !== false) {
+  const postOnly = options.postOnly === true;
+  if (!postOnly) {
     // Stream tables of another prefix would refuse this run's catch-up: say so before posting.
     await checkStreamOutput(streamDir, config.prefix);
   }
@@ -161,10 +166,15 @@ export async function runEmulateJob(
       });
     }
     const api = options.api ?? server!.url;
+    const locations = {
+      source: source.location,
+      lake: runtime.lake.location,
+      api,
+      inProcess: server !== undefined,
+    };
     // A running `deno task stream` owns the stream tables and processes the streams:
     // this job leaves the catch-up to it.
-    const streamProcessorRunning = options.process !== false &&
-      await tableStoreHeld(streamDir);
+    const streamProcessorRunning = !postOnly && await tableStoreHeld(streamDir);
     if (streamProcessorRunning) {
       logger.info(
         "a stream processor is running on this data dir: it processes the streams, this job skips its catch-up",
@@ -172,18 +182,18 @@ export async function runEmulateJob(
       );
     }
     // Per-object lines would break the progress line; the sink's warnings still show.
-    const sink = createSink({
+    const sink = postOnly ? undefined : createSink({
       log: runtime.topics,
       store: runtime.lake,
       topics: names.topics,
       logger: { ...logger, info: () => {} },
     });
-    const sinkDone = sink.run();
+    const sinkDone = sink?.run();
     let emulation: EmulationSummary;
     try {
       // Another sink on these topics (say `deno task sink` on the same data dir) is
       // refused here, before anything is posted.
-      await sink.ready();
+      await sink?.ready();
       emulation = await runEmulation({
         source,
         api,
@@ -202,19 +212,25 @@ export async function runEmulateJob(
         signal: options.signal,
       });
     } finally {
-      await sink.stop({ drain: true });
+      await sink?.stop({ drain: true });
       await sinkDone;
+    }
+    if (sink === undefined) {
+      return {
+        emulation,
+        unseen: { topics: 0, streams: 0 },
+        locations,
+        seededRows,
+      };
     }
     logger.info("sink drained", {
       records: sink.stats.recordsWritten,
       objects: sink.stats.objectsWritten,
     });
-    const processing = options.process === false
-      ? undefined
-      : await runProcessing(runtime, {
-        logger,
-        streamCatchUp: !streamProcessorRunning,
-      });
+    const processing = await runProcessing(runtime, {
+      logger,
+      streamCatchUp: !streamProcessorRunning,
+    });
     const unseen = {
       topics: shortfall(emulation.topics, sink.stats.recordsWritten),
       streams: processing?.stream === undefined
@@ -232,12 +248,7 @@ export async function runEmulateJob(
       sink: sink.stats,
       processing,
       unseen,
-      locations: {
-        source: source.location,
-        lake: runtime.lake.location,
-        api,
-        inProcess: server !== undefined,
-      },
+      locations,
       seededRows,
     };
   } finally {

@@ -3,7 +3,9 @@ import { join, resolve } from "node:path";
 import { readWarehouse } from "../batch/mod.ts";
 import { loadConfig, openRuntime } from "../config/mod.ts";
 import { ensureTopology, serveGateway } from "../gateway/mod.ts";
+import { openDirStore } from "../lake/mod.ts";
 import { GroupBusyError, openEmbeddedLog } from "../log/mod.ts";
+import { createSink } from "../sink/mod.ts";
 import type { DataFrame } from "../clean/mod.ts";
 import { METRIC_NAMES } from "../metrics/mod.ts";
 import { DEFAULT_ROWS, seedSqlite } from "../source/mod.ts";
@@ -71,7 +73,7 @@ Deno.test("emulate job: a first run seeds, posts in both modes, cleans, and comp
     assert.equal(result.emulation.posts, 40);
     assert.equal(result.emulation.recordsAccepted, 240);
     assert.equal(result.emulation.recordsFailed, 0);
-    assert.equal(result.sink.recordsWritten, 120);
+    assert.equal(result.sink?.recordsWritten, 120);
     assert.deepEqual(result.unseen, { topics: 0, streams: 0 });
     assert.equal(result.locations.inProcess, true);
     assert.equal(result.locations.lake, resolve(dataDir, "lake"));
@@ -124,7 +126,7 @@ Deno.test("emulate job: repeated rows are one batch row each; a stream-only reru
       mode: "stream",
     });
     assert.equal(again.emulation.recordsAccepted, 45);
-    assert.equal(again.sink.recordsWritten, 0);
+    assert.equal(again.sink?.recordsWritten, 0);
     assert.equal(again.processing!.stream?.records, 45);
     assert.deepEqual(again.unseen, { topics: 0, streams: 0 });
     const quarantined = await streamQuarantine(dataDir);
@@ -170,7 +172,7 @@ Deno.test("emulate job: an --api gateway on another data dir: its records are co
         api: server.url,
       });
       assert.equal(result.emulation.recordsAccepted, 24);
-      assert.equal(result.sink.recordsWritten, 0);
+      assert.equal(result.sink?.recordsWritten, 0);
       assert.equal(result.processing!.stream?.records, 0);
       assert.deepEqual(result.unseen, { topics: 12, streams: 12 });
       // The records are in the gateway's own log, not lost.
@@ -230,7 +232,7 @@ Deno.test("emulate job: with a stream processor running on the data dir, the job
     const p = result.processing!;
     assert.equal(p.stream, undefined);
     assert.deepEqual(result.unseen, { topics: 0, streams: 0 });
-    assert.equal(result.sink.recordsWritten, 9);
+    assert.equal(result.sink?.recordsWritten, 9);
     assert.deepEqual(
       Object.values(p.batch.tables).map((t) => t.records),
       [3, 3, 3],
@@ -243,6 +245,50 @@ Deno.test("emulate job: with a stream processor running on the data dir, the job
     }).runOnce();
     await log.close();
     assert.equal(processed.records, 9);
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("emulate job: postOnly posts beside a running sink and stream processor and leaves the topics and streams to them", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    const config = loadConfig({ dataDir }, { env: {} });
+    await seedSqlite(config.sourceUrl, { rows: 5 });
+    // The running sink's group membership and the running processor's lock.
+    const log = await openEmbeddedLog(join(dataDir, "log.db"));
+    const names = await ensureTopology(log.topics, log.streams, {
+      prefix: "pinterest",
+    });
+    const held = await log.topics.consumer("s3-sink", names.topics);
+    const running = await openTableStore(join(dataDir, "stream"), {
+      tables: ["stream_pin"],
+    });
+    const result = await runEmulateJob(config, {
+      count: 4,
+      randomSeed: 2,
+      postOnly: true,
+    });
+    await held.close();
+    await running.close();
+    assert.equal(result.emulation.recordsAccepted, 24);
+    assert.equal(result.sink, undefined);
+    assert.equal(result.processing, undefined);
+    assert.deepEqual(result.unseen, { topics: 0, streams: 0 });
+    // Everything posted waits in the log for the sink and the processor.
+    const sink = createSink({
+      log: log.topics,
+      store: openDirStore(join(dataDir, "lake")),
+      topics: names.topics,
+    });
+    await sink.drain({ idleMs: 200 });
+    assert.equal(sink.stats.recordsWritten, 12);
+    const processed = await createStreamProcessor({
+      streams: log.streams,
+      outDir: join(dataDir, "stream"),
+    }).runOnce();
+    assert.equal(processed.records, 12);
+    await log.close();
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }
