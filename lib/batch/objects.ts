@@ -10,12 +10,12 @@
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
 import { ConfigError } from "../errors.ts";
+import type { ObjectStore } from "../lake/types.ts";
 import { LakeObjectError } from "./errors.ts";
 
 const gunzipAsync = promisify(gunzip);
 /** How many times larger than its gzip object NDJSON is taken to be, to size groups. */
 const GZIP_RATIO = 8;
-import type { ObjectStore } from "../lake/types.ts";
 
 /** One raw object of a topic. */
 export interface TopicObject {

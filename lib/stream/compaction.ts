@@ -26,8 +26,12 @@ export type CompactionStep =
 export interface CompactTableOptions {
   /** The checkpoint's batch id: only committed parts are merged. */
   batchId: number;
-  /** Least number of micro-batch parts in the run for a merge to happen. */
-  minParts: number;
+  /**
+   * Micro-batch parts one merge takes: the first `parts` of the trailing run, once it has
+   * that many. (A longer run, left by a processor that did not merge, takes several
+   * merges, one per call, so that no single micro-batch waits for all of them.)
+   */
+  parts: number;
   /** Reads the given part files, in order, and returns them as one Parquet file. */
   merge: (paths: string[]) => Uint8Array | Promise<Uint8Array>;
   /** Called at each step (tests inject crashes here). */
@@ -68,8 +72,8 @@ export function trailingRun(live: readonly string[]): string[] {
 }
 
 /**
- * Merges `table`'s trailing run of micro-batch parts in `dir` into one part when it has at
- * least `minParts` parts; returns what it did, or `null` when the run is shorter.
+ * Merges the first `parts` of `table`'s trailing run of micro-batch parts in `dir` into one
+ * part; returns what it did, or `null` when the run is shorter.
  *
  * @example
  * ```ts
@@ -80,7 +84,7 @@ export function trailingRun(live: readonly string[]): string[] {
  * for (const id of [1, 2]) await Deno.writeTextFile(`${dir}/t/${partName(id)}`, `${id}\n`);
  * const merge = (paths: string[]) =>
  *   new TextEncoder().encode(paths.map((p) => Deno.readTextFileSync(p)).join(""));
- * console.log(await compactTable(dir, "t", { batchId: 2, minParts: 2, merge }));
+ * console.log(await compactTable(dir, "t", { batchId: 2, parts: 2, merge }));
  * // { merged: "part-000000000001-000000000002.parquet", parts: 2 }
  * ```
  */
@@ -94,8 +98,9 @@ export async function compactTable(
   for await (const entry of Deno.readDir(tableDir)) {
     if (entry.isFile) names.push(entry.name);
   }
-  const run = trailingRun(sortParts(names, options.batchId).live);
-  if (run.length < options.minParts || run.length < 2) return null;
+  const trailing = trailingRun(sortParts(names, options.batchId).live);
+  if (trailing.length < options.parts || options.parts < 2) return null;
+  const run = trailing.slice(0, options.parts);
   const first = parsePartRange(run[0])!.first;
   const last = parsePartRange(run[run.length - 1])!.last;
   const merged = mergedPartName(first, last);

@@ -36,7 +36,7 @@ async function open(
 ) {
   const store = await openTableStore(dir, {
     tables: TABLES,
-    compaction: { minParts: 3, merge },
+    compaction: { parts: 3, merge },
     onCommitStep,
   });
   const commit = (text: string) =>
@@ -172,3 +172,35 @@ for (const step of STEPS) {
     await Deno.remove(dir, { recursive: true });
   });
 }
+
+Deno.test("compaction: a long run left by a processor that did not merge is merged 3 parts per call", async () => {
+  const dir = await Deno.makeTempDir();
+  const plain = await openTableStore(dir, { tables: TABLES });
+  for (const text of ["a", "b", "c", "d", "e", "f", "g"]) {
+    await plain.commit({
+      parts: { stream_pin: bytes(text) },
+      rows: { stream_pin: 1 },
+      positions: {},
+    });
+  }
+  assert.deepEqual(await plain.compact(), []); // no compaction option: nothing
+  await plain.close();
+  const { store } = await open(dir);
+  const calls: string[][] = [];
+  for (let i = 0; i < 3; i++) {
+    calls.push((await store.compact()).map((c) => c.merged));
+  }
+  assert.deepEqual(calls, [
+    [mergedPartName(1, 3)],
+    [mergedPartName(4, 6)],
+    [],
+  ]);
+  assert.deepEqual(await names(dir, "stream_pin"), [
+    mergedPartName(1, 3),
+    mergedPartName(4, 6),
+    partName(7),
+  ]);
+  assert.equal(await content(dir, "stream_pin"), "abcdefg");
+  await store.close();
+  await Deno.remove(dir, { recursive: true });
+});

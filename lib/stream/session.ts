@@ -118,7 +118,7 @@ export async function openSession(
     store = await openTableStore(outDir, {
       tables: Object.values(STREAM_TABLE_NAMES),
       compaction: {
-        minParts: options.compactAfterParts,
+        parts: options.compactAfterParts,
         merge: mergeParquetParts,
       },
       onCommitStep: options.onCommitStep,

@@ -76,10 +76,11 @@ export interface TableStoreOptions {
   tables: string[];
   /**
    * Compaction (`compact`): a table's micro-batch parts since its last merged part are
-   * merged once there are `minParts` of them. Without it, `compact` does nothing.
+   * merged, `parts` at a time, once there are that many. Without it, `compact` does
+   * nothing.
    */
   compaction?: {
-    minParts: number;
+    parts: number;
     /** Reads part files, in order, and returns them as one Parquet file. */
     merge: (paths: string[]) => Uint8Array | Promise<Uint8Array>;
   };
@@ -112,7 +113,8 @@ export interface TableStore {
   commit(batch: BatchOutput): Promise<Checkpoint>;
   /**
    * Merges the parts of each table whose run of micro-batch parts reached the
-   * `compaction` option's `minParts`; returns the merges done. A failure leaves committed
+   * `compaction` option's `parts` (one merge per table per call); returns the merges
+   * done. A failure leaves committed
    * data as it was (see `compaction.ts`).
    */
   compact(): Promise<Compaction[]>;
@@ -233,15 +235,15 @@ export async function openTableStore(
         const compaction = options.compaction;
         if (compaction === undefined) return done;
         for (const [table, run] of runs) {
-          if (run < compaction.minParts) continue;
+          if (run < compaction.parts) continue;
           const merged = await compactTable(dir, table, {
             batchId: current.batchId,
-            minParts: compaction.minParts,
+            parts: compaction.parts,
             merge: compaction.merge,
             onStep: (step, info) =>
               hook(step, { ...info, batchId: current.batchId }),
           });
-          runs.set(table, 0);
+          runs.set(table, merged ? run - merged.parts : 0);
           if (merged) done.push(merged);
         }
         return done;
