@@ -4,6 +4,8 @@
  *
  * Layout of the output directory `dir`:
  * - `{table}/part-{batchId, 12 digits}.parquet`: the rows batch `batchId` added to `table`;
+ * - `{table}/part-{first}-{last}.parquet`: a merge of the parts of batches `first..last`
+ *   (`compact`, see `compaction.ts` and `part_names.ts`);
  * - `_checkpoint.json`: last committed batch id `C` and the reader positions after it;
  * - `_lock`: held (flock) by the one processor writing `dir`.
  *
@@ -25,6 +27,9 @@
  * committed, so a deleted part cannot come back after a power loss and count as committed
  * later; a checkpoint rename lost to a power loss only reverts to checkpoint `B - 1`, whose
  * recovery deletes part `B` and reprocesses it. The lock keeps a second writer out.
+ * Merged parts only ever cover committed batches, so for them the rule reads: committed
+ * if and only if their last batch id is ≤ `C`; recovery also deletes the parts a merged
+ * part supersedes.
  *
  * @module
  */
