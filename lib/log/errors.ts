@@ -137,8 +137,8 @@ export class GroupBusyError extends PipelineError {
     super(
       `Consumer group "${group}" of the embedded log ${path} already has a member: ` +
         `another sink (\`deno task sink\`, or the one \`deno task emulate\` runs) is ` +
-        `reading these topics. Stop it first; one sink per data dir moves the topics ` +
-        `into the lake.`,
+        `reading these topics. Stop it first, since one sink per data dir moves the ` +
+        `topics into the lake; or post beside it with \`deno task emulate --post-only\`.`,
       {
         ...options,
         code: "GROUP_BUSY",

@@ -154,6 +154,13 @@ Deno.test("consumer: a group has one member at a time (GroupBusyError); other gr
   assert.ok(err instanceof GroupBusyError);
   assert.equal(err.code, "GROUP_BUSY");
   assert.deepEqual(err.context, { group: "g", path });
+  assert.equal(
+    err.message,
+    `Consumer group "g" of the embedded log ${path} already has a member: another sink ` +
+      "(`deno task sink`, or the one `deno task emulate` runs) is reading these topics. " +
+      "Stop it first, since one sink per data dir moves the topics into the lake; or post " +
+      "beside it with `deno task emulate --post-only`.",
+  );
   // Also from another handle on the same file, as another process would have.
   const again = await openEmbeddedLog(path, { fsync: false });
   await assert.rejects(again.topics.consumer("g", ["t"]), GroupBusyError);
