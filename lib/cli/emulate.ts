@@ -49,7 +49,7 @@ const EMULATE_USAGE = formatUsage(
     ["--api-key K", "sent as x-api-key"],
     [
       "--post-only",
-      "only post, as the course's script does: no sink, cleaning or metrics (for deno task sink / stream running apart)",
+      "only post, as the course's script does: no sink, cleaning or metrics (leave them to deno task sink, stream, batch)",
     ],
     ["--seed N", "seed of the random row picks (default: random)"],
     ["--source S", "SQLite path or mysql:// URL of the source tables"],
