@@ -26,7 +26,8 @@ import { WalSync } from "./wal_sync.ts";
 export interface LogCoreOptions extends LogDatabaseOptions {
   /**
    * How often a waiting reader re-reads the file for records written by another process,
-   * in ms. Writes of this process wake readers at once. Default 25.
+   * in ms; an idle topic consumer doubles it, up to 8 times, until records come. Writes
+   * of this process wake readers at once. Default 25.
    */
   pollIntervalMs?: number;
   /** When checkpoints run (`fsync` is taken from above). Defaults suit production. */
@@ -56,6 +57,12 @@ export interface LogCore {
   readonly closed: boolean;
   /** Resolves after the next commit of this process, after `ms`, or on close. */
   waitForChange(ms: number): Promise<void>;
+  /**
+   * A stamp that changes whenever a commit reached the file, from this process or another
+   * (`PRAGMA data_version` and this process's commit count): a reader that found nothing
+   * need not read again while it stays the same.
+   */
+  changeStamp(): string;
   /** Commits and syncs what is queued, wakes every waiting reader, closes the file. */
   close(): Promise<void>;
 }
@@ -95,6 +102,7 @@ export function createLogCore(
     },
     sync: wal && (() => wal.sync()),
   });
+  const dataVersion = db.prepare("PRAGMA data_version");
   let closed = false;
   let closing: Promise<void> | undefined;
   return {
@@ -108,6 +116,10 @@ export function createLogCore(
     },
     assertOpen() {
       if (closed) throw new LogClosedError(path);
+    },
+    changeStamp(): string {
+      const { data_version } = dataVersion.get() as { data_version: number };
+      return `${data_version}:${committer.commits}`;
     },
     waitForChange(ms: number): Promise<void> {
       if (closed) return Promise.resolve();

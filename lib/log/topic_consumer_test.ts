@@ -121,6 +121,32 @@ Deno.test("consumer: a waiting poll wakes up when a record is appended", async (
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("consumer: an idle consumer sees another process's append within 8 poll intervals", async () => {
+  const { path, dir } = await tempLog();
+  // Two handles on one file, as the sink and the gateway in two processes.
+  const reader = await openEmbeddedLog(path, {
+    fsync: false,
+    pollIntervalMs: 20,
+  });
+  const writer = await openEmbeddedLog(path, { fsync: false });
+  await writer.topics.createTopic("t");
+  const c = await reader.topics.consumer("g", ["t"]);
+  // Idle long enough for the wait to reach its cap (20 ms doubling to 160 ms).
+  assert.deepEqual(await c.poll({ timeoutMs: 600 }), []);
+  for (const text of ["first", "second"]) {
+    const polled = c.poll({ timeoutMs: 5000 });
+    const appended = writer.topics.append("t", [{ value: enc.encode(text) }])
+      .then(() => performance.now());
+    const records = await polled;
+    const seenAfter = performance.now() - await appended;
+    assert.deepEqual(records.map((r) => dec.decode(r.value)), [text]);
+    assert.ok(seenAfter < 160 + 100, `seen ${seenAfter} ms after the append`);
+  }
+  await reader.close();
+  await writer.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("consumer: unknown topic -> TopicNotFoundError; close ends a waiting poll with []", async () => {
   const { log, dir } = await tempLog();
   await log.topics.createTopic("t");
