@@ -26,7 +26,6 @@
 
 import { parseArgs } from "node:util";
 import { formatUsage, positiveFlag, runCli } from "../lib/cli/program.ts";
-import { fileURLToPath } from "node:url";
 import { readParquetFile } from "../lib/clean/mod.ts";
 import { ensureTopology, serveGateway } from "../lib/gateway/mod.ts";
 import { openEmbeddedLog } from "../lib/log/mod.ts";
@@ -35,6 +34,7 @@ import {
   listCommittedParts,
   POST_KINDS,
   readCheckpoint,
+  spawnStreamCli,
 } from "../lib/stream/mod.ts";
 
 /** Settings of `deno task bench:stream`. */
@@ -76,7 +76,6 @@ async function main(args: string[]): Promise<void> {
     args,
   );
   const PREFIX = "bench";
-  const CLI = fileURLToPath(new URL("../lib/cli/stream.ts", import.meta.url));
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   const dataDir = await Deno.makeTempDir({ prefix: "bench-stream-" });
@@ -88,22 +87,10 @@ async function main(args: string[]): Promise<void> {
     streams: log.streams,
     port: 0,
   });
-  const job = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      CLI,
-      "--data-dir",
-      dataDir,
-      "--prefix",
-      PREFIX,
-      "--trigger-interval-ms",
-      String(TRIGGER),
-    ],
-    cwd: fileURLToPath(new URL("..", import.meta.url)),
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
+  const job = spawnStreamCli(dataDir, PREFIX, [
+    "--trigger-interval-ms",
+    String(TRIGGER),
+  ]);
   const jobLog = new Response(job.stderr).text();
 
   /** `"{kind}|{shardId}/{sequenceNumber}"` -> epoch ms. */

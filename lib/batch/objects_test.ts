@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../errors.ts";
 import { openDirStore } from "../lake/mod.ts";
-import type { ObjectStore } from "../lake/types.ts";
+import { storeWith } from "../lake/test_store.ts";
 import {
   groupBySize,
   listTopicObjects,
@@ -120,8 +120,7 @@ Deno.test("objects: readObjects returns bodies in order, never more than `concur
   const { dir, store, objects } = await oneRecordObjects(40);
   let inFlight = 0;
   let most = 0;
-  const counting: ObjectStore = {
-    ...store,
+  const counting = storeWith(store, {
     get: async (key) => {
       most = Math.max(most, ++inFlight);
       // Later objects answer sooner, so completion order differs from listing order.
@@ -129,7 +128,7 @@ Deno.test("objects: readObjects returns bodies in order, never more than `concur
       inFlight--;
       return await store.get(key);
     },
-  };
+  });
   const reads: number[] = [];
   const bodies = await readObjects(counting, objects, {
     concurrency: 8,
@@ -145,15 +144,14 @@ Deno.test("objects: readObjects returns bodies in order, never more than `concur
 Deno.test("objects: readObjects rejects with the first failure and starts no get after it", async () => {
   const { dir, store, objects } = await oneRecordObjects(20);
   const asked: string[] = [];
-  const failing: ObjectStore = {
-    ...store,
+  const failing = storeWith(store, {
     get: (key) => {
       asked.push(key);
       return key === objects[5].key
         ? Promise.reject(new Error("connection reset"))
         : store.get(key);
     },
-  };
+  });
   await assert.rejects(
     readObjects(failing, objects, { concurrency: 2 }),
     /connection reset/,

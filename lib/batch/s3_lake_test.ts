@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { openS3Store } from "../adapters/s3/mod.ts";
 import { withS3Server } from "../adapters/s3/test_server.ts";
-import type { ObjectStore } from "../lake/types.ts";
+import { storeWith } from "../lake/test_store.ts";
 import { cleanTopic } from "./topic.ts";
 
 const user = (ind: number) =>
@@ -31,11 +31,7 @@ Deno.test("batch on S3: a lake of one-record objects (the course's flush.size=1)
     }
     let inFlight = 0;
     let most = 0;
-    const counting: ObjectStore = {
-      location: lake.location,
-      put: (key, body) => lake.put(key, body),
-      list: (prefix) => lake.list(prefix),
-      delete: (key) => lake.delete(key),
+    const counting = storeWith(lake, {
       get: async (key) => {
         most = Math.max(most, ++inFlight);
         try {
@@ -44,7 +40,7 @@ Deno.test("batch on S3: a lake of one-record objects (the course's flush.size=1)
           inFlight--;
         }
       },
-    };
+    });
     const { clean, summary } = await cleanTopic(counting, "user");
     assert.equal(most, 32);
     assert.deepEqual(summary, {

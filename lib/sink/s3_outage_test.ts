@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { openS3Store } from "../adapters/s3/mod.ts";
-import type { ObjectStore } from "../lake/types.ts";
+import { storeWith } from "../lake/test_store.ts";
 import { type LogContext, silentLogger } from "../logger.ts";
 import { freePort } from "../services/process.ts";
 import { s3Service } from "../services/s3.ts";
@@ -25,11 +25,7 @@ Deno.test("sink on S3: the server stops mid-run and restarts; the write is tried
     await fx.append("t.pin", values(9));
     let puts = 0;
     // The second object's first put finds the server stopped; it is back 1.5 s later.
-    const outage: ObjectStore = {
-      location: lake.location,
-      get: (key) => lake.get(key),
-      list: (prefix) => lake.list(prefix),
-      delete: (key) => lake.delete(key),
+    const outage = storeWith(lake, {
       async put(key, body) {
         if (++puts === 2) {
           await s3Service.stop({ stateDir });
@@ -37,7 +33,7 @@ Deno.test("sink on S3: the server stops mid-run and restarts; the write is tried
         }
         await lake.put(key, body);
       },
-    };
+    });
     const warnings: LogContext[] = [];
     const sink = createSink({
       log: fx.log.topics,

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { BackendError, ConfigError } from "../errors.ts";
 import { InvalidKeyError } from "../lake/errors.ts";
+import { storeWith } from "../lake/test_store.ts";
 import { GroupBusyError } from "../log/mod.ts";
-import type { ObjectStore } from "../lake/types.ts";
 import { type LogContext, silentLogger } from "../logger.ts";
 import { createSink } from "./sink.ts";
 import { ndjson, sinkFixture, values } from "./test_util.ts";
@@ -58,9 +58,7 @@ Deno.test("sink: the offset is committed only after its object is written", asyn
   try {
     await fx.append("t.pin", values(5));
     const seen: [string, number | null, boolean][] = [];
-    const watched: ObjectStore = {
-      ...fx.store,
-      location: fx.store.location,
+    const watched = storeWith(fx.store, {
       async put(key, body) {
         seen.push([
           key,
@@ -69,7 +67,7 @@ Deno.test("sink: the offset is committed only after its object is written", asyn
         ]);
         await fx.store.put(key, body);
       },
-    };
+    });
     const sink = createSink({
       log: fx.log.topics,
       store: watched,
@@ -93,14 +91,12 @@ Deno.test("sink: a write failing past its retries commits nothing; the next sink
   try {
     await fx.append("t.pin", values(7));
     let puts = 0;
-    const failing: ObjectStore = {
-      ...fx.store,
-      location: fx.store.location,
+    const failing = storeWith(fx.store, {
       async put(key, body) {
         if (++puts >= 2) throw new Error("disk full");
         await fx.store.put(key, body);
       },
-    };
+    });
     const broken = createSink({
       log: fx.log.topics,
       store: failing,
@@ -136,9 +132,7 @@ Deno.test("sink: a lake write that fails for a while is tried again; every recor
   try {
     await fx.append("t.pin", values(7));
     let puts = 0;
-    const flaky: ObjectStore = {
-      ...fx.store,
-      location: fx.store.location,
+    const flaky = storeWith(fx.store, {
       async put(key, body) {
         puts++;
         if (puts === 2 || puts === 3) {
@@ -146,7 +140,7 @@ Deno.test("sink: a lake write that fails for a while is tried again; every recor
         }
         await fx.store.put(key, body);
       },
-    };
+    });
     const warnings: [string, LogContext | undefined][] = [];
     const sink = createSink({
       log: fx.log.topics,
@@ -182,14 +176,12 @@ Deno.test("sink: a key the store refuses is not tried again", async () => {
   try {
     await fx.append("t.pin", values(2));
     let puts = 0;
-    const refusing: ObjectStore = {
-      ...fx.store,
-      location: fx.store.location,
+    const refusing = storeWith(fx.store, {
       put(key) {
         puts++;
         return Promise.reject(new InvalidKeyError(key, "refused for the test"));
       },
-    };
+    });
     const sink = createSink({
       log: fx.log.topics,
       store: refusing,

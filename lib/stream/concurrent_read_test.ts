@@ -5,16 +5,14 @@
  * the read before, never a part missing because a merge deleted it meanwhile.
  */
 import assert from "node:assert/strict";
-import { fileURLToPath as fromFileUrl } from "node:url";
 import { openEmbeddedLog } from "../log/mod.ts";
 import { createGenerator } from "../source/mod.ts";
 import { readCheckpoint } from "./checkpoint.ts";
 import { emptyPostedKeys, putPosts } from "./exactly_once_check.ts";
 import { parsePartName, parsePartRange } from "./part_names.ts";
 import { readStreamTable } from "./read_table.ts";
+import { spawnStreamCli } from "./spawn_cli.ts";
 
-const REPO = fromFileUrl(new URL("../../", import.meta.url));
-const CLI = fromFileUrl(new URL("../cli/stream.ts", import.meta.url));
 const PREFIX = "reads";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -26,24 +24,12 @@ Deno.test("stream tables: reads next to a processor that commits and merges part
     await log.streams.createStream(`streaming-${PREFIX}-${kind}`);
   }
   const gen = createGenerator({ rows: 3_000, seed: 5 });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      CLI,
-      "--data-dir",
-      dataDir,
-      "--prefix",
-      PREFIX,
-      "--trigger-interval-ms",
-      "5",
-      "--compact-after",
-      "2",
-    ],
-    cwd: REPO,
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
+  const child = spawnStreamCli(dataDir, PREFIX, [
+    "--trigger-interval-ms",
+    "5",
+    "--compact-after",
+    "2",
+  ]);
   const stderr = new Response(child.stderr).text();
   let producing = true;
   const producer = (async () => {

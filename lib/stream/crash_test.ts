@@ -5,7 +5,6 @@
  * Every posted record must then be in its table exactly once.
  */
 import assert from "node:assert/strict";
-import { fileURLToPath as fromFileUrl } from "node:url";
 import { openEmbeddedLog } from "../log/mod.ts";
 import { createGenerator } from "../source/mod.ts";
 import { readCheckpoint } from "./checkpoint.ts";
@@ -17,29 +16,13 @@ import {
 } from "./exactly_once_check.ts";
 import { countStreamTables } from "./read_table.ts";
 import { parsePartName, parsePartRange } from "./part_names.ts";
+import { spawnStreamCli } from "./spawn_cli.ts";
 
-const REPO = fromFileUrl(new URL("../../", import.meta.url));
-const CLI = fromFileUrl(new URL("../cli/stream.ts", import.meta.url));
 const PREFIX = "crash";
 const KILLS = 5;
 
-function spawnStream(dataDir: string, extra: string[]) {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      CLI,
-      "--data-dir",
-      dataDir,
-      "--prefix",
-      PREFIX,
-      ...extra,
-    ],
-    cwd: REPO,
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-}
+const spawnStream = (dataDir: string, extra: string[]) =>
+  spawnStreamCli(dataDir, PREFIX, extra);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -61,3 +61,4 @@ export {
   type CompactTableOptions,
   trailingRun,
 } from "./compaction.ts";
+export { spawnStreamCli } from "./spawn_cli.ts";
