@@ -72,9 +72,16 @@ Deno.test({
       sinks[i].run().catch((e) => {
         failures.push(`sink ${i + 1}: ${e instanceof Error ? e.message : e}`);
       });
+    // A stall (seen once in about 25 runs: every member stopped heartbeating) fails the
+    // test after 2 minutes, naming the phase, instead of holding CI until its timeout.
+    let phase = "the first sink joins";
+    const watchdog = setTimeout(() => {
+      throw new Error(`kafka rebalance test stalled while ${phase}`);
+    }, 120_000);
     try {
       const runs = [run(0)];
       await sinks[0].ready();
+      phase = "records are appended";
       let producing = true;
       const produce = (async () => {
         for (let n = 0; producing; n += 20) {
@@ -93,16 +100,21 @@ Deno.test({
         }
       })();
       await sleep(2500);
+      phase = "the second sink joins";
       runs.push(run(1)); // joins: partitions move to it
       await sinks[1].ready();
       await sleep(4000);
+      phase = "the second sink leaves";
       await sinks[1].stop(); // leaves: its partitions come back to the first
       await sleep(3000);
+      phase = "the third sink joins";
       runs.push(run(2));
       await sinks[2].ready();
       await sleep(3000);
+      phase = "the producer stops";
       producing = false;
       await produce;
+      phase = "the sinks drain and stop";
       await sinks[2].stop({ drain: true, idleMs: 1500 });
       await sinks[0].stop({ drain: true, idleMs: 1500 });
       await Promise.all(runs);
@@ -115,6 +127,7 @@ Deno.test({
       assert.ok(loggers[0].rebalances >= 2, "the first sink saw rebalances");
       assert.deepEqual(byOffset(await readLake(lake)), expected);
     } finally {
+      clearTimeout(watchdog);
       for (const sink of sinks) await sink.stop();
       await producer.close();
       for (const log of logs) await log.close();
