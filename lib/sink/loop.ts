@@ -7,6 +7,9 @@
 import type { TopicLog } from "../log/types.ts";
 import { PartitionWriter, type PartitionWriterOptions } from "./writer.ts";
 
+/** Shortest wait of one turn of the loop without records, in ms. */
+const MIN_WAIT_MS = 10;
+
 /** Decides when the loop ends and how long one poll may wait. */
 export interface LoopControl {
   /** Called before each poll with whether the last poll had records; false ends the loop. */
@@ -73,10 +76,12 @@ export async function consumeLoop(
     let got = true;
     while (control.keepGoing(got)) {
       await locked(() => w.flushDue(Date.now()));
-      const timeoutMs = Math.min(
-        pollTimeoutMs,
-        control.waitCap(),
-        w.msUntilDue(Date.now()),
+      // At least MIN_WAIT_MS: a buffer due while the group rebalances cannot be flushed
+      // and stays due, and Kafka's consumer answers a 0 ms poll at once, so the loop would
+      // run on microtasks alone and starve the event loop, rebalance included.
+      const timeoutMs = Math.max(
+        MIN_WAIT_MS,
+        Math.min(pollTimeoutMs, control.waitCap(), w.msUntilDue(Date.now())),
       );
       const polledAt = Date.now();
       const records = await consumer.poll({

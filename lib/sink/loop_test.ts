@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import type { TopicConsumer, TopicLog } from "../log/types.ts";
+import { silentLogger } from "../logger.ts";
+import { consumeLoop } from "./loop.ts";
+import { sinkFixture, values } from "./test_util.ts";
+
+Deno.test("consume loop: a buffer due while the group rebalances does not starve the event loop", async () => {
+  // Kafka's consumer answers a poll with a 0 ms timeout at once. A buffer due for rotation
+  // while the group rebalances (it cannot be flushed then) made every poll's timeout 0:
+  // the loop ran on microtasks alone, so no timer or socket event ran, the rebalance could
+  // never end and the process spun (a stalled CI run). Here the embedded log's consumer
+  // reports a rebalance from the first records on, as a Kafka member would.
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    await fx.append("t.pin", values(5));
+    let rebalancing = false;
+    let sawRecords = false;
+    const log: TopicLog = {
+      listTopics: () => fx.log.topics.listTopics(),
+      describeTopic: (name) => fx.log.topics.describeTopic(name),
+      createTopic: (name, o) => fx.log.topics.createTopic(name, o),
+      append: (topic, records) => fx.log.topics.append(topic, records),
+      close: () => fx.log.topics.close(),
+      async consumer(group, topics) {
+        const c = await fx.log.topics.consumer(group, topics);
+        const wrapped: TopicConsumer = {
+          async poll(options) {
+            // The poll after the one that brought the records: they are buffered, not
+            // yet due, and a rebalance begins.
+            if (sawRecords) rebalancing = true;
+            const records = await c.poll(options);
+            if (records.length > 0) sawRecords = true;
+            return records;
+          },
+          seek: (p) => c.seek(p),
+          commit: (p) => c.commit(p),
+          committed: (t, p) => c.committed(t, p),
+          membership: () => ({ ...c.membership(), rebalancing }),
+          close: () => c.close(),
+        };
+        return wrapped;
+      },
+    };
+    let timerFired = false;
+    let iterations = 0;
+    setTimeout(() => timerFired = true, 200);
+    await consumeLoop({
+      log,
+      group: "s3-sink",
+      topics: ["t.pin"],
+      pollTimeoutMs: 500,
+      store: fx.store,
+      flushSize: 100,
+      rotateIntervalMs: 50, // due 50 ms after the records came, during the rebalance
+      verify: "all",
+      logger: silentLogger,
+      locked: (fn) => fn(),
+      onWriter: () => {},
+    }, {
+      // Without a yield to the event loop the timer never fires: the loop ends after
+      // 100,000 turns instead, and the assertions below say so.
+      keepGoing: () => !timerFired && ++iterations < 100_000,
+      waitCap: () => Infinity,
+    });
+    assert.ok(rebalancing, "the consumer reported a rebalance");
+    assert.ok(timerFired, `the timer never fired in ${iterations} turns`);
+    assert.ok(iterations < 50, `${iterations} turns in 200 ms`);
+    // Nothing was written during the rebalance.
+    assert.deepEqual(await fx.lake(), {});
+  } finally {
+    await fx.cleanup();
+  }
+});
