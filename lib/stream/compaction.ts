@@ -14,7 +14,11 @@
  * @module
  */
 import { removeIfExists, syncDir, writeTempFile } from "./atomic_file.ts";
-import { mergedPartName, parsePartRange, sortParts } from "./part_names.ts";
+import {
+  mergedPartName,
+  parsePartRange,
+  readTableParts,
+} from "./part_names.ts";
 
 /** Steps of a compaction, for fault injection (see `TableStoreOptions.onCommitStep`). */
 export type CompactionStep =
@@ -94,11 +98,8 @@ export async function compactTable(
   options: CompactTableOptions,
 ): Promise<Compaction | null> {
   const tableDir = `${dir}/${table}`;
-  const names: string[] = [];
-  for await (const entry of Deno.readDir(tableDir)) {
-    if (entry.isFile) names.push(entry.name);
-  }
-  const trailing = trailingRun(sortParts(names, options.batchId).live);
+  const { live } = await readTableParts(tableDir, options.batchId);
+  const trailing = trailingRun(live);
   if (trailing.length < options.parts || options.parts < 2) return null;
   const run = trailing.slice(0, options.parts);
   const first = parsePartRange(run[0])!.first;

@@ -129,3 +129,29 @@ export function sortParts(
   }
   return out;
 }
+
+/**
+ * The part files of one table directory, sorted by {@linkcode sortParts} against the
+ * checkpoint's batch id; all empty when the directory does not exist yet.
+ *
+ * @example
+ * ```ts
+ * import { readTableParts } from "./part_names.ts";
+ * console.log(await readTableParts(await Deno.makeTempDir(), 0));
+ * // { live: [], superseded: [], uncommitted: [] }
+ * ```
+ */
+export async function readTableParts(
+  tableDir: string,
+  batchId: number,
+): Promise<SortedParts> {
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(tableDir)) {
+      if (entry.isFile) names.push(entry.name);
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  return sortParts(names, batchId);
+}

@@ -1,8 +1,8 @@
 /**
  * Reading the stream tables: a table is the concatenation of its committed parts, in batch
  * order. Only parts the checkpoint covers are read, so a reader running next to the
- * processor sees whole micro-batches, never half of one, and a part its compaction deleted
- * after listing makes the read list again. The checkpoint also counts each
+ * processor sees whole micro-batches, never half of one, and a read whose files the
+ * processor's compaction moved meanwhile starts again. The checkpoint also counts each
  * table's rows: a table whose parts hold another number (a part file was removed or
  * replaced) is an error, not a silently shorter table.
  *
@@ -16,7 +16,7 @@ import {
   STREAM_TABLE_NAMES,
   type StreamTableName,
 } from "./micro_batch.ts";
-import { sortParts } from "./part_names.ts";
+import { readTableParts } from "./part_names.ts";
 import { ConfigError } from "../errors.ts";
 import { StreamPartError, StreamTableError } from "./errors.ts";
 
@@ -157,16 +157,6 @@ export async function listCommittedParts(
   table: string,
   batchId: number,
 ): Promise<string[]> {
-  const names: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(`${dir}/${table}`)) {
-      if (entry.isFile) names.push(entry.name);
-    }
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return [];
-    throw e;
-  }
-  return sortParts(names, batchId).live.map((name) =>
-    `${dir}/${table}/${name}`
-  );
+  const { live } = await readTableParts(`${dir}/${table}`, batchId);
+  return live.map((name) => `${dir}/${table}/${name}`);
 }
