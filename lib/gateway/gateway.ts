@@ -11,7 +11,9 @@
 
 import { timingSafeEqual } from "node:crypto";
 import type { StreamLog, TopicLog } from "../log/types.ts";
+import type { Logger } from "../logger.ts";
 import { ForbiddenError, GatewayError, toGatewayError } from "./errors.ts";
+import { FailureLog } from "./failure_log.ts";
 import { GatewayMetrics } from "./metrics.ts";
 import {
   defineRoute,
@@ -23,11 +25,6 @@ import {
 import { streamRoutes } from "./streams_routes.ts";
 import { topicRoutes } from "./topics_routes.ts";
 
-/** Where the gateway reports failures (the `console` fits). */
-export interface GatewayLogger {
-  error(...data: unknown[]): void;
-}
-
 /** Options of {@linkcode createGateway}. */
 export interface GatewayOptions {
   topics: TopicLog;
@@ -36,8 +33,11 @@ export interface GatewayOptions {
   apiKeys?: string[];
   /** Largest accepted request body in bytes (default 10 MB = 10,485,760). */
   maxBodyBytes?: number;
-  /** Receives 5xx failures (default `console`). */
-  logger?: GatewayLogger;
+  /**
+   * Receives 5xx failures, a line per failing route at most every 10 s, and the
+   * recoveries (default: stderr). See {@linkcode FailureLog}.
+   */
+  logger?: Logger;
 }
 
 /** A gateway: a fetch-style handler plus its metrics. */
@@ -123,7 +123,7 @@ function operationalRoutes(metrics: GatewayMetrics): Route[] {
  */
 export function createGateway(options: GatewayOptions): Gateway {
   const metrics = new GatewayMetrics();
-  const logger = options.logger ?? console;
+  const failures = new FailureLog({ logger: options.logger });
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const keys = options.apiKeys?.filter((k) => k !== "") ?? [];
   const keyOk = keys.length > 0 ? keyChecker(keys) : () => true;
@@ -184,8 +184,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       });
     } catch (err) {
       const gwErr = toGatewayError(err);
-      if (gwErr.status >= 500) {
-        logger.error(`gateway: ${req.method} ${path}:`, err);
+      if (gwErr.status >= 500 && match !== null) {
+        failures.failed(`${req.method} ${match.route.template}`, err, gwErr);
       }
       metrics.addError(gwErr.errorCode);
       response = jsonResponse(gwErr.toBody(), {
@@ -199,6 +199,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (req.body !== null && !req.bodyUsed) {
         await req.body.cancel().catch(() => {});
       }
+    }
+    if (failures.open && response.status < 500 && match !== null) {
+      failures.succeeded(`${req.method} ${match.route.template}`);
     }
     metrics.observeRequest({
       route: match?.route.template ?? "unmatched",

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { consoleLogger } from "../logger.ts";
 import { createGateway, type Gateway, type GatewayOptions } from "./gateway.ts";
 
 /** Options of {@linkcode serveGateway}: the gateway's options plus where to listen. */
@@ -61,7 +62,9 @@ export async function serveGateway(
     signal: options.signal,
     onListen: (addr) => resolve(addr as Deno.NetAddr),
     onError: (err) => {
-      (options.logger ?? console).error("gateway: unhandled error:", err);
+      (options.logger ?? consoleLogger).error("gateway: unhandled error", {
+        stack: err instanceof Error ? err.stack : String(err),
+      });
       return Response.json(
         {
           error_code: 50002,

@@ -163,6 +163,7 @@ export async function runEmulateJob(
         streams: runtime.streams,
         apiKeys: config.apiKeys,
         port: 0,
+        logger,
       });
     }
     const api = options.api ?? server!.url;
