@@ -106,7 +106,11 @@ async function ensureSource(
   config: PipelineConfig,
   logger: Logger,
 ): Promise<number | undefined> {
-  if (isMysqlUrl(config.sourceUrl) || existsSync(config.sourceUrl)) {
+  // An unset source (the aws profile has none by default) is refused by openSource.
+  if (
+    config.sourceUrl === "" || isMysqlUrl(config.sourceUrl) ||
+    existsSync(config.sourceUrl)
+  ) {
     return undefined;
   }
   logger.info("seeding the source (first run)", { path: config.sourceUrl });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
 import { readWarehouse } from "../batch/mod.ts";
+import { ConfigError } from "../errors.ts";
 import { loadConfig, openRuntime } from "../config/mod.ts";
 import { ensureTopology, serveGateway } from "../gateway/mod.ts";
 import { openDirStore } from "../lake/mod.ts";
@@ -189,6 +190,25 @@ Deno.test("emulate job: an --api gateway on another data dir: its records are co
     await other.close();
     await Deno.remove(dataDir, { recursive: true });
     await Deno.remove(otherDir, { recursive: true });
+  }
+});
+
+Deno.test("emulate job: the aws profile without a source is refused naming SOURCE_URL, before anything is opened", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    const config = loadConfig({ profile: "aws", dataDir }, { env: {} });
+    assert.equal(config.sourceUrl, "");
+    await assert.rejects(
+      runEmulateJob(config, { count: 3 }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message ===
+          'Invalid setting SOURCE_URL (--source)="": required for the aws profile: mysql://user:pass@host:3306/db',
+    );
+    // Nothing was seeded in place of the missing source.
+    assert.deepEqual([...Deno.readDirSync(dataDir)].map((e) => e.name), []);
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
   }
 });
 
