@@ -56,7 +56,8 @@ export interface LogDatabaseOptions {
 }
 
 /**
- * Version of the schema below, kept in `PRAGMA user_version`.
+ * Version of the schema below, kept in `PRAGMA user_version`. Any change to the schema
+ * bumps it: a log of the current version is opened without running the schema.
  *
  * @example
  * ```ts
@@ -191,18 +192,35 @@ export function openLogDatabase(
       db.exec("ALTER TABLE topic_partitions DROP COLUMN next_offset");
     } else if (tables > 0 && version !== SCHEMA_VERSION) {
       db.exec("ROLLBACK");
-      throw new Error(`schema version ${version}, expected ${SCHEMA_VERSION}`);
+      throw new BackendError(
+        "sqlite",
+        `the log file ${path} has schema version ${version}, this version needs ${SCHEMA_VERSION}: not a log of this version. Delete it (and its -wal, -shm files) to start afresh`,
+        { context: { path, version, expected: SCHEMA_VERSION } },
+      );
     }
-    db.exec(SCHEMA);
-    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    // A current log is opened without a write: it opens on a full disk too.
+    if (tables === 0 || version !== SCHEMA_VERSION) {
+      db.exec(SCHEMA);
+      db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+    }
     db.exec("COMMIT");
   } catch (cause) {
     db.close();
-    throw new BackendError(
-      "sqlite",
-      `cannot prepare the log file ${path}: not a log of this version? Delete it (and its -wal, -shm files) to start afresh`,
-      { cause, context: { path } },
-    );
+    throw prepareError(path, cause);
   }
   return db;
+}
+
+/** Why the log at `path` could not be prepared, with what to do about it. */
+function prepareError(path: string, cause: unknown): BackendError {
+  if (cause instanceof BackendError) return cause;
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  const advice = /not a database/.test(detail)
+    ? "another file has the log's name: move it away, or choose another --data-dir"
+    : "the log is kept as it is; check the free disk space, the file's permissions and that no other program holds it, then start again";
+  return new BackendError(
+    "sqlite",
+    `cannot prepare the log file ${path} (${detail}): ${advice}`,
+    { cause, context: { path } },
+  );
 }

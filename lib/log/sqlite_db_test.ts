@@ -71,7 +71,54 @@ Deno.test("log database: a version-2 file is migrated; an unknown version is ref
   other.close();
   assert.throws(
     () => openLogDatabase(path),
-    (e: unknown) => e instanceof BackendError && /Delete it/.test(e.message),
+    (e: unknown) =>
+      e instanceof BackendError &&
+      e.message ===
+        `sqlite: the log file ${path} has schema version 99, this version needs 3: not a log of this version. Delete it (and its -wal, -shm files) to start afresh`,
   );
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("log database: a log that cannot be prepared for another reason is kept, and the message says why without advising to delete it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sqlite_db_test_" });
+  try {
+    const path = `${dir}/log.db`;
+    const log = await openEmbeddedLog(path);
+    await log.topics.createTopic("t");
+    await log.close();
+    // Another program holds the file (a full disk fails the same way: the cause differs).
+    const holder = new DatabaseSync(path);
+    holder.exec("BEGIN EXCLUSIVE");
+    assert.throws(
+      () => openLogDatabase(path, { busyTimeoutMs: 20 }),
+      (e: unknown) =>
+        e instanceof BackendError &&
+        e.message ===
+          `sqlite: cannot prepare the log file ${path} (database is locked): the log is kept as it is; check the free disk space, the file's permissions and that no other program holds it, then start again` &&
+        (e.cause as Error).message === "database is locked",
+    );
+    holder.exec("ROLLBACK");
+    holder.close();
+    const again = await openEmbeddedLog(path);
+    assert.deepEqual((await again.topics.listTopics()).map((t) => t.name), [
+      "t",
+    ]);
+    await again.close();
+
+    const other = `${dir}/other.db`;
+    await Deno.writeTextFile(other, "notes, not a database ".repeat(10));
+    assert.throws(
+      () => openLogDatabase(other),
+      (e: unknown) =>
+        e instanceof BackendError &&
+        e.message ===
+          `sqlite: cannot prepare the log file ${other} (file is not a database): another file has the log's name: move it away, or choose another --data-dir`,
+    );
+    assert.equal(
+      await Deno.readTextFile(other),
+      "notes, not a database ".repeat(10),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
