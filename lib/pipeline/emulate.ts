@@ -26,6 +26,7 @@ import {
   serveGateway,
 } from "../gateway/mod.ts";
 import { type Logger, silentLogger } from "../logger.ts";
+import type { RetryOptions } from "../retry.ts";
 import { createSink, type SinkStats } from "../sink/mod.ts";
 import { type ProcessingResult, runProcessing } from "./process.ts";
 import { isMysqlUrl, seedSqlite } from "../source/mod.ts";
@@ -59,6 +60,12 @@ export interface EmulateJobOptions {
   postOnly?: boolean;
   /** Stops posting; the sink still drains what was acknowledged. */
   signal?: AbortSignal;
+  /**
+   * Retries of the job's sink when a lake write fails (default `SINK_WRITE_RETRY`: 16
+   * attempts over about 1.5 minutes). Once they run out, posting stops and the job fails
+   * with `LakeWriteError`; what was acknowledged stays in the log for the next run.
+   */
+  sinkWriteRetry?: RetryOptions;
   logger?: Logger;
 }
 
@@ -191,9 +198,22 @@ export async function runEmulateJob(
       log: runtime.topics,
       store: runtime.lake,
       topics: names.topics,
+      writeRetry: options.sinkWriteRetry,
       logger: { ...logger, info: () => {} },
     });
-    const sinkDone = sink?.run();
+    // A sink that fails (its lake unwritable past its retries) stops the posting: the
+    // job cannot end well, and its error is the one to report.
+    const sinkFailed = new AbortController();
+    let sinkError: unknown;
+    const sinkDone = sink?.run().catch((error) => {
+      sinkError = error;
+      sinkFailed.abort();
+    });
+    const signal = sink === undefined
+      ? options.signal
+      : options.signal === undefined
+      ? sinkFailed.signal
+      : AbortSignal.any([options.signal, sinkFailed.signal]);
     let emulation: EmulationSummary;
     try {
       // Another sink on these topics (say `deno task sink` on the same data dir) is
@@ -214,12 +234,13 @@ export async function runEmulateJob(
           ? undefined
           : seededRandom(options.randomSeed),
         onProgress: options.onProgress,
-        signal: options.signal,
+        signal,
       });
     } finally {
       await sink?.stop({ drain: true });
       await sinkDone;
     }
+    if (sinkError !== undefined) throw sinkError;
     if (sink === undefined) {
       return {
         emulation,

@@ -6,7 +6,7 @@ import { loadConfig, openRuntime } from "../config/mod.ts";
 import { ensureTopology, serveGateway } from "../gateway/mod.ts";
 import { openDirStore } from "../lake/mod.ts";
 import { GroupBusyError, openEmbeddedLog } from "../log/mod.ts";
-import { createSink } from "../sink/mod.ts";
+import { createSink, LakeWriteError } from "../sink/mod.ts";
 import type { DataFrame } from "../clean/mod.ts";
 import { METRIC_NAMES } from "../metrics/mod.ts";
 import { DEFAULT_ROWS, seedSqlite } from "../source/mod.ts";
@@ -309,6 +309,59 @@ Deno.test("emulate job: postOnly posts beside a running sink and stream processo
     }).runOnce();
     assert.equal(processed.records, 12);
     await log.close();
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("emulate job: a sink whose lake cannot be written stops the posting and fails the job with LakeWriteError; the posts stay in the log", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    const config = loadConfig({ dataDir }, { env: {} });
+    await seedSqlite(config.sourceUrl, { rows: 50 });
+    // A file where the sink needs the pin topic's folder: every pin object write fails.
+    const blocked = join(dataDir, "lake", "topics", "pinterest.pin");
+    await Deno.mkdir(join(dataDir, "lake", "topics"), { recursive: true });
+    await Deno.writeTextFile(blocked, "in the way");
+    const started = performance.now();
+    await assert.rejects(
+      runEmulateJob(config, {
+        count: 1_000_000, // never reached: the failure stops the posting
+        mode: "batch",
+        sinkWriteRetry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+      }),
+      (e: unknown) => {
+        assert.ok(e instanceof LakeWriteError, String(e));
+        assert.equal(e.context.attempts, 2);
+        assert.match(
+          String(e.context.key),
+          /^topics\/pinterest\.pin\/partition=0\/pinterest\.pin\+0\+0000000000\.json$/,
+        );
+        return true;
+      },
+    );
+    assert.ok(performance.now() - started < 60_000);
+    // Nothing acknowledged is lost: with the folder free, a sink writes every posted pin.
+    await Deno.remove(blocked);
+    const runtime = await openRuntime(config);
+    try {
+      const check = await runtime.topics.consumer("check", ["pinterest.pin"]);
+      let posted = 0;
+      for (let got; (got = await check.poll({ timeoutMs: 0 })).length > 0;) {
+        posted += got.length;
+      }
+      await check.close();
+      const sink = createSink({
+        log: runtime.topics,
+        store: runtime.lake,
+        topics: ["pinterest.pin"],
+      });
+      await sink.drain({ idleMs: 300 });
+      assert.ok(posted > 0);
+      assert.equal(sink.stats.recordsWritten, posted);
+    } finally {
+      await runtime.close();
+    }
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }

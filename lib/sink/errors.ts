@@ -83,3 +83,41 @@ export class SinkRunningError extends PipelineError {
     );
   }
 }
+
+/**
+ * A lake object could not be written, after every attempt the sink's retry policy allows
+ * (S3 unreachable, a full disk). Nothing of the object was committed, so the next run of
+ * the sink reads its records again and writes it.
+ *
+ * @example
+ * ```ts
+ * import { LakeWriteError } from "./errors.ts";
+ * const err = new LakeWriteError("topics/demo.pin/partition=0/demo.pin+0+0000000000.json", 16, {
+ *   cause: new Error("No space left on device (os error 28)"),
+ * });
+ * console.log(err.code, err.context.attempts); // LAKE_WRITE_FAILED 16
+ * ```
+ */
+export class LakeWriteError extends PipelineError {
+  constructor(
+    key: string,
+    attempts: number,
+    options: PipelineErrorOptions = {},
+  ) {
+    const cause = options.cause instanceof Error
+      ? options.cause.message
+      : String(options.cause);
+    super(
+      `The sink could not write ${key} to the lake (${attempts} attempt${
+        attempts === 1 ? "" : "s"
+      }; last error: ${cause}). Nothing of it was committed: fix the lake (free disk space, ` +
+        `start the S3 server, check the credentials), then start the sink again; it writes ` +
+        `the object then.`,
+      {
+        ...options,
+        code: "LAKE_WRITE_FAILED",
+        context: { key, attempts, ...options.context },
+      },
+    );
+  }
+}

@@ -47,6 +47,7 @@ export {
 } from "./recover.ts";
 export {
   LakeCorruptionError,
+  LakeWriteError,
   OffsetGapError,
   SinkRunningError,
 } from "./errors.ts";

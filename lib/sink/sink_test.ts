@@ -4,6 +4,7 @@ import { InvalidKeyError } from "../lake/errors.ts";
 import { storeWith } from "../lake/test_store.ts";
 import { GroupBusyError } from "../log/mod.ts";
 import { type LogContext, silentLogger } from "../logger.ts";
+import { LakeWriteError } from "./errors.ts";
 import { createSink } from "./sink.ts";
 import { ndjson, sinkFixture, values } from "./test_util.ts";
 
@@ -104,7 +105,21 @@ Deno.test("sink: a write failing past its retries commits nothing; the next sink
       flushSize: 3,
       writeRetry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
     });
-    await assert.rejects(broken.drain({ idleMs: 200 }), /disk full/);
+    await assert.rejects(broken.drain({ idleMs: 200 }), (e: unknown) => {
+      assert.ok(e instanceof LakeWriteError);
+      assert.equal(
+        e.message,
+        `The sink could not write ${
+          P("t.pin", 0, "0000000003")
+        } to the lake (3 attempts; last error: disk full). Nothing of it was committed: fix the lake (free disk space, start the S3 server, check the credentials), then start the sink again; it writes the object then.`,
+      );
+      assert.deepEqual(e.context, {
+        key: P("t.pin", 0, "0000000003"),
+        attempts: 3,
+      });
+      assert.equal((e.cause as Error).message, "disk full");
+      return true;
+    });
     assert.equal(puts, 4); // the first object, then 3 attempts at the second
     assert.deepEqual(Object.keys(await fx.lake()), [
       P("t.pin", 0, "0000000000"),

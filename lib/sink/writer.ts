@@ -13,7 +13,7 @@ import type { ObjectStore } from "../lake/types.ts";
 import type { Logger } from "../logger.ts";
 import { encodeLine, joinLines, objectKey } from "./layout.ts";
 import { recoverPartition } from "./recover.ts";
-import { OffsetGapError } from "./errors.ts";
+import { LakeWriteError, OffsetGapError } from "./errors.ts";
 import { BackendError, PipelineError } from "../errors.ts";
 import { type RetryOptions, withRetry } from "../retry.ts";
 
@@ -385,6 +385,7 @@ export class PartitionWriter {
     });
     if (result.ok) return true;
     if (result.error instanceof WriteAbandoned) return false;
-    throw result.error;
+    if (!retryableWrite(result.error)) throw result.error;
+    throw new LakeWriteError(key, result.retries + 1, { cause: result.error });
   }
 }
