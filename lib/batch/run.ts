@@ -14,6 +14,7 @@ import { join } from "node:path";
 import type { CleanTable, QuarantineRow } from "../clean/mod.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import { type Logger, silentLogger } from "../logger.ts";
+import { WarehouseWriteError } from "./errors.ts";
 import { cleanTopic, type TableSummary } from "./topic.ts";
 import { beginWarehouseWrite, quarantineFrame } from "./warehouse.ts";
 
@@ -63,7 +64,9 @@ export async function runBatch(
   const write = await beginWarehouseWrite(options.warehouseDir);
   const scratch = join(options.warehouseDir, `.tmp-${crypto.randomUUID()}`);
   try {
-    await Deno.mkdir(scratch);
+    await Deno.mkdir(scratch).catch((e) => {
+      throw new WarehouseWriteError(options.warehouseDir, e);
+    });
     const tables = {} as Record<CleanTable, TableSummary>;
     const quarantine: QuarantineRow[] = [];
     for (const table of ["pin", "geo", "user"] as const) {

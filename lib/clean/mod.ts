@@ -15,6 +15,7 @@
  *
  * @module
  */
+export { ScratchWriteError } from "./errors.ts";
 export {
   LINE_COLUMN,
   pl,

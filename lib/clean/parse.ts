@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { scratchStep, ScratchWriteError } from "./errors.ts";
 import { scanNdjsonAsText, scanNdjsonFilesAsText } from "./polars.ts";
 import { type CleanTable, RAW_COLUMNS } from "./schema.ts";
 import {
@@ -108,7 +109,8 @@ export async function parseNdjsonFiles(
         raw: (i) =>
           allLines().texts[i],
       };
-    } catch {
+    } catch (e) {
+      if (e instanceof ScratchWriteError) throw e; // the fallback needs scratch space too
       // polars rejected a line: fall back to the line-by-line path below
     }
   }
@@ -171,5 +173,5 @@ async function writeChunks(path: string, chunks: readonly Uint8Array[]) {
     at += chunk.length;
     if (!ends(chunk)) all[at++] = 0x0a;
   }
-  await Deno.writeFile(path, all);
+  await scratchStep(path, () => Deno.writeFile(path, all));
 }

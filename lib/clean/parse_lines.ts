@@ -13,6 +13,8 @@
  *
  * @module
  */
+import { tmpdir } from "node:os";
+import { scratchStep } from "./errors.ts";
 import { type DataFrame, LINE_COLUMN, pl, scanNdjsonAsText } from "./polars.ts";
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from "../json_depth.ts";
 import { type CleanTable, type QuarantineRow, RAW_COLUMNS } from "./schema.ts";
@@ -161,7 +163,11 @@ export async function withScratch<T>(
   options: ParseOptions,
   body: (path: string) => Promise<T>,
 ): Promise<T> {
-  const dir = options.tempDir ?? await Deno.makeTempDir({ prefix: "clean-" });
+  const dir = options.tempDir ??
+    await scratchStep(
+      tmpdir(),
+      () => Deno.makeTempDir({ prefix: "clean-" }),
+    );
   const path = `${dir}/raw-${crypto.randomUUID()}.ndjson`;
   try {
     return await body(path);
@@ -195,7 +201,10 @@ async function scanLines(
   text: (i: number) => string,
 ): Promise<DataFrame> {
   const body = indices.map(text).join("\n") + "\n";
-  await Deno.writeTextFile(path, indices.length === 0 ? "" : body);
+  await scratchStep(
+    path,
+    () => Deno.writeTextFile(path, indices.length === 0 ? "" : body),
+  );
   const columns = RAW_COLUMNS[table];
   if (indices.length === 0) return emptyRaw(columns);
   const df = await scanNdjsonAsText(path, columns);

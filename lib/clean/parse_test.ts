@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
+import { ScratchWriteError } from "./errors.ts";
 import { parseNdjsonFiles, parseRawNdjson } from "./parse.ts";
 import { scanNdjsonFilesAsText } from "./polars.ts";
 import { decodeUtf8, parseRawRecords } from "./parse_lines.ts";
@@ -222,6 +223,39 @@ Deno.test("parse: the scratch file goes away; a given tempDir is kept", async ()
   await parseRawNdjson("geo", [enc('{"ind": 1}\n')], { tempDir: dir });
   assert.deepEqual([...Deno.readDirSync(dir)], []);
   await Deno.remove(dir);
+});
+
+Deno.test("parse: scratch space that cannot be written (a file where its folder should be) is a ScratchWriteError", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const notDir = `${dir}/not-a-folder`;
+    await Deno.writeTextFile(notDir, "x");
+    await assert.rejects(
+      parseRawNdjson("geo", [enc('{"ind": 1}\n')], { tempDir: notDir }),
+      (e: unknown) => {
+        assert.ok(e instanceof ScratchWriteError);
+        assert.match(
+          String(e.context.path),
+          new RegExp(`^${notDir}/raw-[0-9a-f-]{36}\\.ndjson$`),
+        );
+        assert.match(
+          e.message,
+          /^Could not write .*, scratch space for the raw records polars reads \(Not a directory \(os error 20\).*\)\. Free disk space there \(or check its permissions\), then run again\.$/,
+        );
+        return true;
+      },
+    );
+    const lake = `${dir}/a.json`;
+    await Deno.writeTextFile(lake, '{"ind": 1}\n');
+    await assert.rejects(
+      parseNdjsonFiles("geo", [lake], { tempDir: notDir }),
+      (e: unknown) =>
+        e instanceof ScratchWriteError && e.context.path === notDir,
+    );
+    assert.equal(await Deno.readTextFile(notDir), "x");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("parse files: read in place, numbered across files like their concatenation", async () => {

@@ -8,7 +8,9 @@
  *
  * @module
  */
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { scratchStep } from "./errors.ts";
 import pl from "nodejs-polars";
 import type { DataFrame, Expr } from "nodejs-polars";
 
@@ -91,16 +93,23 @@ export async function scanNdjsonFilesAsText(
   // faster (5-10% less CPU) than one scan per file concatenated. `rechunk` leaves one chunk
   // per column: the cleaning expressions run about twice as fast as over the reader's many
   // small chunks (~600 rows each), which more than pays for the copy.
-  const dir = await Deno.makeTempDir({ dir: options.tempDir, prefix: "scan-" });
+  const dir = await scratchStep(
+    options.tempDir ?? tmpdir(),
+    () => Deno.makeTempDir({ dir: options.tempDir, prefix: "scan-" }),
+  );
   try {
     const width = String(paths.length).length;
-    await Promise.all(
-      paths.map((p, i) =>
-        Deno.symlink(
-          resolve(p),
-          join(dir, `${String(i).padStart(width, "0")}.json`),
-        )
-      ),
+    await scratchStep(
+      dir,
+      () =>
+        Promise.all(
+          paths.map((p, i) =>
+            Deno.symlink(
+              resolve(p),
+              join(dir, `${String(i).padStart(width, "0")}.json`),
+            )
+          ),
+        ),
     );
     const pattern = join(escapeGlob(dir), "*.json");
     return await pl.scanJson(pattern, {
