@@ -6,6 +6,7 @@
  */
 import { dirname, join } from "node:path";
 import { type MetricResults, METRICS } from "../metrics/mod.ts";
+import { ReportWriteError } from "./errors.ts";
 import { chartSpec } from "./charts.ts";
 import { renderReportHtml, type ReportSection } from "./html.ts";
 import { renderSvg } from "./svg.ts";
@@ -87,7 +88,8 @@ export async function buildReport(
 }
 
 /**
- * Writes `html` to `path` atomically (temp file in the same folder, then rename).
+ * Writes `html` to `path` atomically (temp file in the same folder, then rename); a failure
+ * is a `ReportWriteError`.
  *
  * @example
  * ```ts
@@ -99,13 +101,13 @@ export async function buildReport(
  */
 export async function writeReport(path: string, html: string): Promise<void> {
   const dir = dirname(path);
-  await Deno.mkdir(dir, { recursive: true });
   const tmp = join(dir, `.tmp-report-${crypto.randomUUID()}.html`);
   try {
+    await Deno.mkdir(dir, { recursive: true });
     await Deno.writeTextFile(tmp, html);
     await Deno.rename(tmp, path);
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});
-    throw e;
+    throw new ReportWriteError(path, e);
   }
 }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { METRIC_NAMES, type MetricResults } from "../metrics/mod.ts";
 import { buildReport, writeReport } from "./build.ts";
+import { ReportWriteError } from "./errors.ts";
 
 const RESULTS: MetricResults = {
   popular_category_by_country: [
@@ -112,4 +113,29 @@ Deno.test("report: writeReport replaces the file and leaves no temp file", async
     "report.html",
   ]);
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("report: a page that cannot be written is a ReportWriteError naming the path; nothing is left behind", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = join(dir, "a-file");
+    await Deno.writeTextFile(file, "x");
+    const path = join(file, "report.html");
+    await assert.rejects(writeReport(path, "<p>hi</p>"), (e: unknown) => {
+      assert.ok(e instanceof ReportWriteError);
+      assert.equal(e.context.path, path);
+      assert.match(
+        e.message,
+        new RegExp(
+          `^Could not write the report ${path} \\(File exists \\(os error 17\\).*\\); check that its folder can be created and written, or pass another --out\\.$`,
+        ),
+      );
+      return true;
+    });
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [
+      "a-file",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -13,6 +13,7 @@
  */
 export { buildReport, type BuildReportOptions, writeReport } from "./build.ts";
 export { chartSpec } from "./charts.ts";
+export { ReportWriteError } from "./errors.ts";
 export {
   AGE_GROUPS,
   type ChartOptions,
