@@ -148,9 +148,17 @@ export async function runGatewayCli(
   );
   const stop = stopOnSignals({ signal: options.signal });
   if (!stop.signal.aborted) {
-    await new Promise((resolve) =>
-      stop.signal.addEventListener("abort", resolve, { once: true })
-    );
+    // Until Ctrl-C, or the server giving up listening (its error ends the task).
+    await Promise.race([
+      new Promise((resolve) =>
+        stop.signal.addEventListener("abort", resolve, { once: true })
+      ),
+      server.finished.catch(async (e) => {
+        stop.dispose();
+        await log.close();
+        throw e;
+      }),
+    ]);
   }
   const why = stop.reason;
   stop.dispose();

@@ -1,10 +1,19 @@
 /**
  * Serving the gateway over HTTP with `Deno.serve`, on 127.0.0.1 by default.
  *
+ * `Deno.serve` stops listening for good when accepting a connection fails: with more
+ * connections than the process may open files (`ulimit -n`; 256 by default on macOS), its
+ * `finished` promise rejects with "Too many open files" and every later connection is
+ * refused. The gateway then listens again on the same address after a pause, as hyper's
+ * `sleep_on_errors` does, and logs why; it gives up (its `finished` rejects) only when the
+ * address cannot be bound again for `relistenAttempts` pauses in a row.
+ *
  * @module
  */
 
-import { consoleLogger } from "../logger.ts";
+import { PipelineError } from "../errors.ts";
+import { consoleLogger, type Logger } from "../logger.ts";
+import { sleep } from "../sleep.ts";
 import { createGateway, type Gateway, type GatewayOptions } from "./gateway.ts";
 
 /** Options of {@linkcode serveGateway}: the gateway's options plus where to listen. */
@@ -15,6 +24,10 @@ export interface ServeGatewayOptions extends GatewayOptions {
   hostname?: string;
   /** Stops the server when aborted. */
   signal?: AbortSignal;
+  /** Pause before listening again after the server stopped accepting, in ms (default 1000). */
+  relistenDelayMs?: number;
+  /** Pauses in a row the address may fail to bind again before giving up (default 30). */
+  relistenAttempts?: number;
 }
 
 /** A running gateway server. */
@@ -27,12 +40,55 @@ export interface GatewayServer {
   gateway: Gateway;
   /** Stops accepting connections and waits for in-flight requests to finish. */
   shutdown(): Promise<void>;
-  /** Resolves when the server has stopped. */
+  /**
+   * Resolves when the server has stopped (shut down or aborted); rejects with a
+   * `PipelineError` when it stopped accepting and could not listen again.
+   */
   finished: Promise<void>;
+  /** How often the server listened again after it stopped accepting connections. */
+  readonly relistens: number;
 }
 
 function urlHost(hostname: string): string {
   return hostname.includes(":") ? `[${hostname}]` : hostname;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** `Deno.serve` on `hostname:port` with the gateway's handler; resolves once it listens. */
+async function listen(
+  gateway: Gateway,
+  hostname: string,
+  port: number,
+  logger: Logger,
+): Promise<{ server: Deno.HttpServer; addr: Deno.NetAddr }> {
+  const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
+  const server = Deno.serve({
+    port,
+    hostname,
+    onListen: (addr) => resolve(addr as Deno.NetAddr),
+    onError: (err) => {
+      logger.error("gateway: unhandled error", {
+        stack: err instanceof Error ? err.stack : String(err),
+      });
+      return Response.json(
+        {
+          error_code: 50002,
+          message: "internal error; check the gateway's log",
+        },
+        { status: 500 },
+      );
+    },
+  }, gateway.handler);
+  // A server that fails before it listens rejects `finished` only.
+  return await Promise.race([
+    listening.then((addr) => ({ server, addr })),
+    server.finished.then(() => {
+      throw new Error("the server stopped before it listened");
+    }),
+  ]);
 }
 
 /**
@@ -54,37 +110,90 @@ export async function serveGateway(
   options: ServeGatewayOptions,
 ): Promise<GatewayServer> {
   const gateway = createGateway(options);
+  const logger = options.logger ?? consoleLogger;
   const hostname = options.hostname ?? "127.0.0.1";
-  const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
-  const server = Deno.serve({
-    port: options.port ?? 0,
+  const delayMs = options.relistenDelayMs ?? 1000;
+  const attempts = options.relistenAttempts ?? 30;
+  let { server, addr } = await listen(
+    gateway,
     hostname,
-    signal: options.signal,
-    onListen: (addr) => resolve(addr as Deno.NetAddr),
-    onError: (err) => {
-      (options.logger ?? consoleLogger).error("gateway: unhandled error", {
-        stack: err instanceof Error ? err.stack : String(err),
-      });
-      return Response.json(
-        {
-          error_code: 50002,
-          message: "internal error; check the gateway's log",
-        },
-        { status: 500 },
-      );
-    },
-  }, gateway.handler);
-  const addr = await listening;
+    options.port ?? 0,
+    logger,
+  );
+  const stopped = new AbortController();
+  const url = () => `http://${urlHost(addr.hostname)}:${addr.port}`;
+  let relistens = 0;
   let stopping: Promise<void> | undefined;
+  const shutdown = () => {
+    stopping ??= (async () => {
+      stopped.abort();
+      await server.shutdown().catch(() => {}); // a server that stopped accepting
+      await finished.catch(() => {});
+    })();
+    return stopping;
+  };
+
+  async function serveUntilStopped(): Promise<void> {
+    for (;;) {
+      try {
+        await server.finished;
+        return;
+      } catch (cause) {
+        if (stopped.signal.aborted) return;
+        logger.error(
+          "gateway: the server stopped accepting connections; listening again",
+          {
+            error: message(cause),
+            inMs: delayMs,
+            hint:
+              "too many connections for the open-file limit? raise `ulimit -n`",
+          },
+        );
+        server = await relisten(cause);
+        relistens++;
+      }
+    }
+  }
+
+  async function relisten(cause: unknown): Promise<Deno.HttpServer> {
+    let last = cause;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      if (!await sleep(delayMs, stopped.signal)) break;
+      try {
+        const again = await listen(gateway, addr.hostname, addr.port, logger);
+        if (stopped.signal.aborted) await again.server.shutdown();
+        logger.info("gateway: listening again", { url: url() });
+        return again.server;
+      } catch (e) {
+        last = e;
+      }
+    }
+    if (stopped.signal.aborted) return server;
+    throw new PipelineError(
+      `The gateway stopped accepting connections on ${url()} (${
+        message(cause)
+      }) and could not listen there again (${
+        message(last)
+      }). Raise the open-file limit (ulimit -n) if it ran out, then restart it.`,
+      { cause: last, context: { url: url(), attempts } },
+    );
+  }
+
+  const finished = serveUntilStopped().finally(() =>
+    options.signal?.removeEventListener("abort", shutdown)
+  );
+  finished.catch(() => {}); // reported to whoever awaits it, never unhandled
+  if (options.signal?.aborted) shutdown();
+  else options.signal?.addEventListener("abort", shutdown, { once: true });
   return {
-    url: `http://${urlHost(addr.hostname)}:${addr.port}`,
+    url: url(),
     port: addr.port,
     hostname: addr.hostname,
     gateway,
-    shutdown() {
-      stopping ??= server.shutdown();
-      return stopping;
+    shutdown,
+    finished,
+    get relistens() {
+      return relistens;
     },
-    finished: server.finished,
   };
 }
