@@ -72,13 +72,7 @@ export async function seedSqlite(
     await Deno.mkdir(dirname(path), { recursive: true });
     db = new DatabaseSync(tmp);
   } catch (cause) {
-    throw new BackendError(
-      "sqlite",
-      `cannot write the source file ${path} (${
-        (cause as Error).message
-      }); check that its folder can be created and written, or pass another --source`,
-      { cause, context: { path } },
-    );
+    throw writeError(path, cause);
   }
   try {
     db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;");
@@ -103,7 +97,8 @@ export async function seedSqlite(
   } catch (err) {
     if (db.isOpen) db.close();
     await Deno.remove(tmp).catch(() => {});
-    throw err;
+    await Deno.remove(`${tmp}-journal`).catch(() => {});
+    throw writeError(path, err);
   }
   options.onProgress?.({ rows: gen.rows, total: gen.rows });
   return {
@@ -112,6 +107,17 @@ export async function seedSqlite(
     seed: gen.seed,
     elapsedMs: performance.now() - started,
   };
+}
+
+/** Why the source file at `path` could not be written (a full disk, a bad folder). */
+function writeError(path: string, cause: unknown): BackendError {
+  return new BackendError(
+    "sqlite",
+    `cannot write the source file ${path} (${
+      cause instanceof Error ? cause.message : String(cause)
+    }); check that its folder can be created and written and has free space, or pass another --source`,
+    { cause, context: { path } },
+  );
 }
 
 /**

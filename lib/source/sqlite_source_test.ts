@@ -144,11 +144,29 @@ Deno.test("sqlite source: a missing file or missing tables name the seed command
       assert.match(
         err.message,
         new RegExp(
-          `^sqlite: cannot write the source file ${garbage}/source\\.db \\(.+\\); check that its folder can be created and written, or pass another --source$`,
+          `^sqlite: cannot write the source file ${garbage}/source\\.db \\(.+\\); check that its folder can be created and written and has free space, or pass another --source$`,
         ),
       );
       return true;
     },
+  );
+  // A failure after the rows were written (here the rename, onto a folder) is typed
+  // too, and leaves no temp file behind.
+  const taken = `${dir}/taken.db`;
+  await Deno.mkdir(`${taken}/inside`, { recursive: true });
+  await assert.rejects(seedSqlite(taken, { rows: 3 }), (err) => {
+    assert.ok(err instanceof BackendError);
+    assert.match(
+      err.message,
+      new RegExp(
+        `^sqlite: cannot write the source file ${taken} \\(.+\\); check that its folder can be created and written and has free space, or pass another --source$`,
+      ),
+    );
+    return true;
+  });
+  assert.deepEqual(
+    [...Deno.readDirSync(dir)].map((e) => e.name).sort(),
+    ["empty.db", "garbage.db", "taken.db"],
   );
   await seedSqlite(garbage, { rows: 3 });
   const source = await openSqliteSource(garbage);
