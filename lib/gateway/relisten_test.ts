@@ -38,7 +38,8 @@ async function healthy(url: string): Promise<boolean> {
   }
 }
 
-Deno.test("gateway: out of file descriptors, it listens again once connections close, and keeps serving", async () => {
+/** `deno task gateway` on a fresh data dir with at most {@linkcode LIMIT} open files. */
+async function lowLimitGateway() {
   const dataDir = await Deno.makeTempDir({ prefix: "gateway_relisten_" });
   const child = new Deno.Command("sh", {
     args: [
@@ -57,55 +58,85 @@ Deno.test("gateway: out of file descriptors, it listens again once connections c
     collect(child.stderr, err),
   ]);
   const conns: Deno.TcpConn[] = [];
-  try {
-    await waitFor(
-      "the gateway to listen",
-      () => /listening on/.test(out.text),
-      30_000,
-    );
-    const url = /Gateway listening on (http:\/\/\S+)/.exec(out.text)![1];
-    const port = Number(new URL(url).port);
-    // More connections than the process may hold files: accepting one fails.
-    for (let i = 0; i < LIMIT * 2; i++) {
-      try {
-        conns.push(await Deno.connect({ hostname: "127.0.0.1", port }));
-      } catch {
-        break; // the listener is gone
+  await waitFor(
+    "the gateway to listen",
+    () => /listening on/.test(out.text),
+    30_000,
+  );
+  const url = /Gateway listening on (http:\/\/\S+)/.exec(out.text)![1];
+  return {
+    child,
+    out,
+    err,
+    conns,
+    url,
+    /** Opens more connections than the process may hold files: accepting one fails. */
+    async exhaust() {
+      const port = Number(new URL(url).port);
+      for (let i = 0; i < LIMIT * 2; i++) {
+        try {
+          conns.push(await Deno.connect({ hostname: "127.0.0.1", port }));
+        } catch {
+          break; // the listener is gone
+        }
       }
-    }
-    await waitFor(
-      "the accept failure to be logged",
-      () => /stopped accepting connections; listening again/.test(err.text),
-      15_000,
-    );
-    for (const c of conns.splice(0)) c.close();
-    await waitFor("the gateway to answer again", () => healthy(url), 20_000);
-    assert.match(err.text, /Too many open files/);
-    assert.match(err.text, /gateway: listening again/);
-    const res = await fetch(`${url}/topics/pinterest.pin`, {
-      method: "POST",
-      headers: { "content-type": "application/vnd.kafka.json.v2+json" },
-      body: JSON.stringify({ records: [{ value: { index: 1 } }] }),
-    });
-    assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), {
-      key_schema_id: null,
-      value_schema_id: null,
-      offsets: [{ partition: 0, offset: 0, error_code: null, error: null }],
-    });
-    child.kill("SIGINT");
-    assert.equal((await child.status).code, 0);
-    await reading;
-    assert.match(out.text, /Gateway stopped\./);
-  } finally {
-    for (const c of conns) c.close();
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // already exited
-    }
-    await child.status;
-    await reading.catch(() => {});
-    await Deno.remove(dataDir, { recursive: true });
-  }
+      await waitFor(
+        "the accept failure to be logged",
+        () => /stopped accepting connections; listening again/.test(err.text),
+        15_000,
+      );
+    },
+    async [Symbol.asyncDispose]() {
+      for (const c of conns.splice(0)) c.close();
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // already exited
+      }
+      await child.status;
+      await reading.catch(() => {});
+      await Deno.remove(dataDir, { recursive: true });
+    },
+    /** Stops it with SIGINT; resolves to its exit code once its output is read. */
+    async interrupt(): Promise<number> {
+      child.kill("SIGINT");
+      const { code } = await child.status;
+      await reading;
+      return code;
+    },
+  };
+}
+
+Deno.test("gateway: out of file descriptors, it listens again once connections close, and keeps serving", async () => {
+  await using gw = await lowLimitGateway();
+  await gw.exhaust();
+  for (const c of gw.conns.splice(0)) c.close();
+  await waitFor("the gateway to answer again", () => healthy(gw.url), 20_000);
+  assert.match(gw.err.text, /Too many open files/);
+  assert.match(gw.err.text, /gateway: listening again/);
+  const res = await fetch(`${gw.url}/topics/pinterest.pin`, {
+    method: "POST",
+    headers: { "content-type": "application/vnd.kafka.json.v2+json" },
+    body: JSON.stringify({ records: [{ value: { index: 1 } }] }),
+  });
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), {
+    key_schema_id: null,
+    value_schema_id: null,
+    offsets: [{ partition: 0, offset: 0, error_code: null, error: null }],
+  });
+  assert.equal(await gw.interrupt(), 0);
+  assert.match(gw.out.text, /Gateway stopped\./);
+});
+
+Deno.test("gateway: Ctrl-C while it waits to listen again stops it at once", async () => {
+  await using gw = await lowLimitGateway();
+  await gw.exhaust(); // Ctrl-C at once: during the pause before it listens again
+  const started = performance.now();
+  assert.equal(await gw.interrupt(), 0);
+  assert.ok(performance.now() - started < 10_000);
+  assert.match(
+    gw.out.text,
+    /Gateway stopping \(SIGINT\)\.\.\.\nGateway stopped\./,
+  );
 });

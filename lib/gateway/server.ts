@@ -149,26 +149,34 @@ export async function serveGateway(
               "too many connections for the open-file limit? raise `ulimit -n`",
           },
         );
-        server = await relisten(cause);
+        const again = await relisten(cause);
+        if (again === undefined) return; // shut down meanwhile
+        server = again;
         relistens++;
       }
     }
   }
 
-  async function relisten(cause: unknown): Promise<Deno.HttpServer> {
+  /** A new server on the same address; undefined when shut down meanwhile. */
+  async function relisten(
+    cause: unknown,
+  ): Promise<Deno.HttpServer | undefined> {
     let last = cause;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (!await sleep(delayMs, stopped.signal)) break;
       try {
         const again = await listen(gateway, addr.hostname, addr.port, logger);
-        if (stopped.signal.aborted) await again.server.shutdown();
+        if (stopped.signal.aborted) {
+          await again.server.shutdown();
+          return undefined;
+        }
         logger.info("gateway: listening again", { url: url() });
         return again.server;
       } catch (e) {
         last = e;
       }
     }
-    if (stopped.signal.aborted) return server;
+    if (stopped.signal.aborted) return undefined;
     throw new PipelineError(
       `The gateway stopped accepting connections on ${url()} (${
         message(cause)
