@@ -10,8 +10,23 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { setImmediate } from "node:timers";
+import { BackendError } from "../errors.ts";
 import type { ObjectInfo, ObjectStore } from "./types.ts";
 import { ObjectNotFoundError, TEMP_PREFIX, validateKey } from "./errors.ts";
+
+/**
+ * A file-system failure of `op` on `path` (a full disk, the open-file limit reached) as a
+ * `BackendError`, as the S3 store reports its failures.
+ */
+function failure(op: string, path: string, cause: unknown): BackendError {
+  return new BackendError(
+    "lake",
+    `${op} ${path} failed: ${
+      cause instanceof Error ? cause.message : String(cause)
+    }`,
+    { cause, context: { op, path } },
+  );
+}
 
 async function syncDir(path: string): Promise<void> {
   const dir = await Deno.open(path, { read: true });
@@ -108,30 +123,11 @@ export function openDirStore(dir: string): ObjectStore {
     localPath: pathOf,
     async put(key, body) {
       const path = pathOf(key);
-      const parent = dirname(path);
-      await ensureDir(parent);
-      const bytes = typeof body === "string"
-        ? new TextEncoder().encode(body)
-        : body;
-      const tmp = join(parent, `${TEMP_PREFIX}${crypto.randomUUID()}`);
       try {
-        const file = await Deno.open(tmp, {
-          write: true,
-          createNew: true,
-          mode: 0o644,
-        });
-        try {
-          await writeAll(file, bytes);
-          await file.sync();
-        } finally {
-          file.close();
-        }
-        await Deno.rename(tmp, path);
+        await putFile(path, body);
       } catch (e) {
-        await Deno.remove(tmp).catch(() => {});
-        throw e;
+        throw failure("put", path, e);
       }
-      await syncDir(parent);
     },
     async get(key) {
       const path = pathOf(key);
@@ -145,7 +141,7 @@ export function openDirStore(dir: string): ObjectStore {
         ) {
           throw new ObjectNotFoundError(key, location, { cause: e });
         }
-        throw e;
+        throw failure("get", path, e);
       }
     },
     async list(prefix) {
@@ -153,7 +149,11 @@ export function openDirStore(dir: string): ObjectStore {
       const slash = prefix.lastIndexOf("/");
       const base = slash < 0 ? "" : prefix.slice(0, slash);
       const out: ObjectInfo[] = [];
-      await walk(location, base, out);
+      try {
+        await walk(location, base, out);
+      } catch (e) {
+        throw failure("list", join(location, prefix), e);
+      }
       return out
         .filter((o) => o.key.startsWith(prefix))
         .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -165,9 +165,41 @@ export function openDirStore(dir: string): ObjectStore {
         await Deno.remove(path);
       } catch (e) {
         if (e instanceof Deno.errors.NotFound) return;
-        throw e;
+        throw failure("delete", path, e);
       }
-      await syncDir(dirname(path));
+      try {
+        await syncDir(dirname(path));
+      } catch (e) {
+        throw failure("delete", path, e);
+      }
     },
   };
+}
+
+/** Writes `body` to `path` atomically and durably (see the module text). */
+async function putFile(path: string, body: string | Uint8Array): Promise<void> {
+  const parent = dirname(path);
+  await ensureDir(parent);
+  const bytes = typeof body === "string"
+    ? new TextEncoder().encode(body)
+    : body;
+  const tmp = join(parent, `${TEMP_PREFIX}${crypto.randomUUID()}`);
+  try {
+    const file = await Deno.open(tmp, {
+      write: true,
+      createNew: true,
+      mode: 0o644,
+    });
+    try {
+      await writeAll(file, bytes);
+      await file.sync();
+    } finally {
+      file.close();
+    }
+    await Deno.rename(tmp, path);
+  } catch (e) {
+    await Deno.remove(tmp).catch(() => {});
+    throw e;
+  }
+  await syncDir(parent);
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { BackendError } from "../errors.ts";
 import { join } from "node:path";
 import { openDirStore } from "./dir_store.ts";
 import { InvalidKeyError, ObjectNotFoundError } from "./errors.ts";
@@ -166,6 +167,42 @@ Deno.test("dir store: invalid keys throw InvalidKeyError and touch nothing", asy
     await assert.rejects(store.list("../"), InvalidKeyError);
     await assert.rejects(store.list("/abs"), InvalidKeyError);
     assert.deepEqual(await Array.fromAsync(Deno.readDir(dir)), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("dir store: a file-system failure is a BackendError naming the operation and the path", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const store = openDirStore(dir);
+    // A file where the store needs a folder: every operation under it fails.
+    await Deno.writeTextFile(`${dir}/topics`, "in the way");
+    const expect = (op: string, path: string) => (e: unknown) => {
+      assert.ok(e instanceof BackendError, String(e));
+      assert.match(
+        e.message,
+        new RegExp(
+          `^lake: ${op} ${
+            path.replaceAll(".", "\\.")
+          } failed: Not a directory \\(os error 20\\)`,
+        ),
+      );
+      assert.deepEqual(e.context, { backend: "lake", op, path });
+      return true;
+    };
+    await assert.rejects(
+      store.put("topics/t/a.json", "x"),
+      expect("put", `${dir}/topics/t/a.json`),
+    );
+    await assert.rejects(
+      store.delete("topics/t/a.json"),
+      expect("delete", `${dir}/topics/t/a.json`),
+    );
+    // Reading through a file is "no such object", as before.
+    await assert.rejects(store.get("topics/t/a.json"), ObjectNotFoundError);
+    assert.deepEqual(await store.list("topics/t/"), []);
+    assert.equal(await Deno.readTextFile(`${dir}/topics`), "in the way");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -61,11 +61,11 @@ export interface EmulateJobOptions {
   /** Stops posting; the sink still drains what was acknowledged. */
   signal?: AbortSignal;
   /**
-   * Retries of the job's sink when a lake write fails (default `SINK_WRITE_RETRY`: 16
+   * Retries of the job's sink when a lake write or read fails (default `SINK_LAKE_RETRY`: 16
    * attempts over about 1.5 minutes). Once they run out, posting stops and the job fails
    * with `LakeWriteError`; what was acknowledged stays in the log for the next run.
    */
-  sinkWriteRetry?: RetryOptions;
+  sinkLakeRetry?: RetryOptions;
   logger?: Logger;
 }
 
@@ -198,7 +198,7 @@ export async function runEmulateJob(
       log: runtime.topics,
       store: runtime.lake,
       topics: names.topics,
-      writeRetry: options.sinkWriteRetry,
+      lakeRetry: options.sinkLakeRetry,
       logger: { ...logger, info: () => {} },
     });
     // A sink that fails (its lake unwritable past its retries) stops the posting: the

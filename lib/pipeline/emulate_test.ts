@@ -328,7 +328,7 @@ Deno.test("emulate job: a sink whose lake cannot be written stops the posting an
       runEmulateJob(config, {
         count: 1_000_000, // never reached: the failure stops the posting
         mode: "batch",
-        sinkWriteRetry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
+        sinkLakeRetry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 },
       }),
       (e: unknown) => {
         assert.ok(e instanceof LakeWriteError, String(e));

@@ -25,7 +25,7 @@ export {
   type SinkStats,
   type StopOptions,
 } from "./sink.ts";
-export { type PartitionStats, SINK_WRITE_RETRY } from "./writer.ts";
+export { type PartitionStats, SINK_LAKE_RETRY } from "./writer.ts";
 export {
   consumeLoop,
   type ConsumeLoopOptions,

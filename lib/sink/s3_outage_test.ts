@@ -40,7 +40,7 @@ Deno.test("sink on S3: the server stops mid-run and restarts; the write is tried
       store: outage,
       topics: ["t.pin"],
       flushSize: 3,
-      writeRetry: { attempts: 20, baseDelayMs: 100, maxDelayMs: 400 },
+      lakeRetry: { attempts: 20, baseDelayMs: 100, maxDelayMs: 400 },
       logger: { ...silentLogger, warn: (_m, c) => warnings.push(c ?? {}) },
     });
     await sink.drain({ idleMs: 300 });

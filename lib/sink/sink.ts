@@ -24,7 +24,7 @@ import { SinkRunningError } from "./errors.ts";
 import {
   type PartitionStats,
   type PartitionWriter,
-  SINK_WRITE_RETRY,
+  SINK_LAKE_RETRY,
 } from "./writer.ts";
 import { consumeLoop, type LoopControl } from "./loop.ts";
 
@@ -51,11 +51,12 @@ export interface SinkOptions {
   /** How much of the lake to verify on start: `"all"` objects (default) or the `"last"`. */
   verify?: "all" | "last";
   /**
-   * Retries of a failed lake write, Kafka Connect style: default 16 attempts, waits from
-   * 0.5 s doubling to 10 s (about 1.5 min in all), then the sink fails (nothing of the
-   * object is committed, so the next run writes it).
+   * Retries of a failed lake write, Kafka Connect style, and of the lake reads that
+   * recover a partition: default 16 attempts, waits from 0.5 s doubling to 10 s (about
+   * 1.5 min in all), then the sink fails (nothing of the object is committed, so the next
+   * run writes it).
    */
-  writeRetry?: Partial<RetryOptions>;
+  lakeRetry?: Partial<RetryOptions>;
   /** Progress and problems (default silent). */
   logger?: Logger;
 }
@@ -163,9 +164,9 @@ export function createSink(options: SinkOptions): Sink {
     false,
   );
   const logger = options.logger ?? silentLogger;
-  const writeRetry: RetryOptions = {
-    ...SINK_WRITE_RETRY,
-    ...options.writeRetry,
+  const lakeRetry: RetryOptions = {
+    ...SINK_LAKE_RETRY,
+    ...options.lakeRetry,
   };
   const totals = {
     recordsWritten: 0,
@@ -216,7 +217,7 @@ export function createSink(options: SinkOptions): Sink {
       rotateIntervalMs,
       verify: options.verify ?? "all",
       logger,
-      writeRetry,
+      lakeRetry,
       signal: signal
         ? AbortSignal.any([signal, hardStop.signal])
         : hardStop.signal,

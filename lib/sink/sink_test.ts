@@ -4,7 +4,7 @@ import { InvalidKeyError } from "../lake/errors.ts";
 import { storeWith } from "../lake/test_store.ts";
 import { GroupBusyError } from "../log/mod.ts";
 import { type LogContext, silentLogger } from "../logger.ts";
-import { LakeWriteError } from "./errors.ts";
+import { LakeCorruptionError, LakeWriteError } from "./errors.ts";
 import { createSink } from "./sink.ts";
 import { ndjson, sinkFixture, values } from "./test_util.ts";
 
@@ -103,7 +103,7 @@ Deno.test("sink: a write failing past its retries commits nothing; the next sink
       store: failing,
       topics: ["t.pin"],
       flushSize: 3,
-      writeRetry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+      lakeRetry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
     });
     await assert.rejects(broken.drain({ idleMs: 200 }), (e: unknown) => {
       assert.ok(e instanceof LakeWriteError);
@@ -162,7 +162,7 @@ Deno.test("sink: a lake write that fails for a while is tried again; every recor
       store: flaky,
       topics: ["t.pin"],
       flushSize: 3,
-      writeRetry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 2 },
+      lakeRetry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 2 },
       logger: { ...silentLogger, warn: (m, c) => warnings.push([m, c]) },
     });
     await sink.drain({ idleMs: 200 });
@@ -181,6 +181,68 @@ Deno.test("sink: a lake write that fails for a while is tried again; every recor
         "s3: put failed: connection reset",
       ]),
     );
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("sink: a lake that cannot be listed for a while is read again when the sink recovers; an inconsistent one is not", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    await fx.append("t.pin", values(4));
+    let lists = 0;
+    const flaky = storeWith(fx.store, {
+      list(prefix) {
+        if (++lists <= 2) {
+          return Promise.reject(
+            new BackendError("s3", "list failed: connection reset"),
+          );
+        }
+        return fx.store.list(prefix);
+      },
+    });
+    const warnings: [string, LogContext | undefined][] = [];
+    const sink = createSink({
+      log: fx.log.topics,
+      store: flaky,
+      topics: ["t.pin"],
+      flushSize: 3,
+      lakeRetry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 2 },
+      logger: { ...silentLogger, warn: (m, c) => warnings.push([m, c]) },
+    });
+    await sink.drain({ idleMs: 200 });
+    assert.deepEqual(await fx.lake(), {
+      [P("t.pin", 0, "0000000000")]: ndjson(3, 0),
+      [P("t.pin", 0, "0000000003")]: ndjson(1, 3),
+    });
+    assert.deepEqual(
+      warnings.map(([m, c]) => [m, c?.topic, c?.partition, c?.retry, c?.error]),
+      [1, 2].map((retry) => [
+        "sink: reading the lake failed; trying again",
+        "t.pin",
+        0,
+        retry,
+        "s3: list failed: connection reset",
+      ]),
+    );
+    // A foreign object in the partition's folder is a LakeCorruptionError at once.
+    await fx.store.put("topics/t.pin/partition=0/notes.txt", "hello");
+    await fx.append("t.pin", values(1));
+    let listed = 0;
+    const counting = storeWith(fx.store, {
+      list(prefix) {
+        listed++;
+        return fx.store.list(prefix);
+      },
+    });
+    const refused = createSink({
+      log: fx.log.topics,
+      store: counting,
+      topics: ["t.pin"],
+      lakeRetry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 2 },
+    });
+    await assert.rejects(refused.drain({ idleMs: 200 }), LakeCorruptionError);
+    assert.equal(listed, 1);
   } finally {
     await fx.cleanup();
   }

@@ -26,24 +26,25 @@ export interface PartitionWriterOptions {
   verify: "all" | "last";
   logger: Logger;
   /**
-   * Retries of a lake write that failed (the put is idempotent: same key, same bytes);
-   * default {@linkcode SINK_WRITE_RETRY}.
+   * Retries of a lake write (the put is idempotent: same key, same bytes) or of the lake
+   * reads of a recovery that failed; default {@linkcode SINK_LAKE_RETRY}.
    */
-  writeRetry?: RetryOptions;
-  /** Aborting it ends the waits between write retries (the sink is stopping). */
+  lakeRetry?: RetryOptions;
+  /** Aborting it ends the waits between lake retries (the sink is stopping). */
   signal?: AbortSignal;
 }
 
 /**
- * The default retries of a failed lake write: 16 attempts, 0.5 s doubling to 10 s.
+ * The default retries of a failed lake write or recovery read: 16 attempts, 0.5 s doubling
+ * to 10 s.
  *
  * @example
  * ```ts
- * import { SINK_WRITE_RETRY } from "./writer.ts";
- * console.log(SINK_WRITE_RETRY.attempts); // 16
+ * import { SINK_LAKE_RETRY } from "./writer.ts";
+ * console.log(SINK_LAKE_RETRY.attempts); // 16
  * ```
  */
-export const SINK_WRITE_RETRY: Readonly<RetryOptions> = Object.freeze({
+export const SINK_LAKE_RETRY: Readonly<RetryOptions> = Object.freeze({
   attempts: 16,
   baseDelayMs: 500,
   maxDelayMs: 10_000,
@@ -53,10 +54,11 @@ export const SINK_WRITE_RETRY: Readonly<RetryOptions> = Object.freeze({
 class WriteAbandoned extends Error {}
 
 /**
- * Lake writes worth another attempt: I/O and service failures (`BackendError`, system
- * errors such as a refused connection or a full disk), not a key the store refuses.
+ * Lake calls worth another attempt: I/O and service failures (`BackendError`, system
+ * errors such as a refused connection or a full disk), not a key the store refuses nor
+ * a lake found inconsistent.
  */
-function retryableWrite(error: unknown): boolean {
+function retryableLake(error: unknown): boolean {
   if (error instanceof WriteAbandoned) return false;
   return !(error instanceof PipelineError) || error instanceof BackendError;
 }
@@ -124,7 +126,24 @@ export class PartitionWriter {
    */
   async recover(topic: string, partition: number): Promise<boolean> {
     const { store, consumer, logger, verify } = this.#o;
-    const lake = await recoverPartition(store, topic, partition, { verify });
+    const read = await withRetry(
+      () => recoverPartition(store, topic, partition, { verify }),
+      {
+        ...(this.#o.lakeRetry ?? SINK_LAKE_RETRY),
+        signal: this.#o.signal,
+        retryable: retryableLake,
+        onRetry: (error, retry, waitMs) =>
+          logger.warn("sink: reading the lake failed; trying again", {
+            topic,
+            partition,
+            retry,
+            waitMs: Math.round(waitMs),
+            error: error instanceof Error ? error.message : String(error),
+          }),
+      },
+    );
+    if (!read.ok) throw read.error;
+    const lake = read.value;
     const committed = await consumer.committed(topic, partition);
     const ctx = {
       topic,
@@ -372,9 +391,9 @@ export class PartitionWriter {
       if (!this.#unchanged(generation)) throw new WriteAbandoned();
       return this.#o.store.put(key, body);
     }, {
-      ...(this.#o.writeRetry ?? SINK_WRITE_RETRY),
+      ...(this.#o.lakeRetry ?? SINK_LAKE_RETRY),
       signal: this.#o.signal,
-      retryable: retryableWrite,
+      retryable: retryableLake,
       onRetry: (error, retry, waitMs) =>
         this.#o.logger.warn("sink: lake write failed; trying again", {
           key,
@@ -385,7 +404,7 @@ export class PartitionWriter {
     });
     if (result.ok) return true;
     if (result.error instanceof WriteAbandoned) return false;
-    if (!retryableWrite(result.error)) throw result.error;
+    if (!retryableLake(result.error)) throw result.error;
     throw new LakeWriteError(key, result.retries + 1, { cause: result.error });
   }
 }
