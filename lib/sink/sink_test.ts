@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { BackendError, ConfigError } from "../errors.ts";
 import { InvalidKeyError } from "../lake/errors.ts";
 import { storeWith } from "../lake/test_store.ts";
+import type { ObjectStore } from "../lake/types.ts";
 import { GroupBusyError } from "../log/mod.ts";
 import { type LogContext, silentLogger } from "../logger.ts";
 import { LakeCorruptionError, LakeWriteError } from "./errors.ts";
@@ -142,6 +143,24 @@ Deno.test("sink: a write failing past its retries commits nothing; the next sink
   }
 });
 
+/** Drains `t.pin` into `store` (3 records an object, 4 quick lake attempts); its warnings. */
+async function drainRetrying(
+  fx: Awaited<ReturnType<typeof sinkFixture>>,
+  store: ObjectStore,
+): Promise<[string, LogContext | undefined][]> {
+  const warnings: [string, LogContext | undefined][] = [];
+  const sink = createSink({
+    log: fx.log.topics,
+    store,
+    topics: ["t.pin"],
+    flushSize: 3,
+    lakeRetry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 2 },
+    logger: { ...silentLogger, warn: (m, c) => warnings.push([m, c]) },
+  });
+  await sink.drain({ idleMs: 200 });
+  return warnings;
+}
+
 Deno.test("sink: a lake write that fails for a while is tried again; every record lands once", async () => {
   const fx = await sinkFixture({ "t.pin": 1 });
   try {
@@ -156,16 +175,7 @@ Deno.test("sink: a lake write that fails for a while is tried again; every recor
         await fx.store.put(key, body);
       },
     });
-    const warnings: [string, LogContext | undefined][] = [];
-    const sink = createSink({
-      log: fx.log.topics,
-      store: flaky,
-      topics: ["t.pin"],
-      flushSize: 3,
-      lakeRetry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 2 },
-      logger: { ...silentLogger, warn: (m, c) => warnings.push([m, c]) },
-    });
-    await sink.drain({ idleMs: 200 });
+    const warnings = await drainRetrying(fx, flaky);
     assert.deepEqual(await fx.lake(), {
       [P("t.pin", 0, "0000000000")]: ndjson(3, 0),
       [P("t.pin", 0, "0000000003")]: ndjson(3, 3),
@@ -201,16 +211,7 @@ Deno.test("sink: a lake that cannot be listed for a while is read again when the
         return fx.store.list(prefix);
       },
     });
-    const warnings: [string, LogContext | undefined][] = [];
-    const sink = createSink({
-      log: fx.log.topics,
-      store: flaky,
-      topics: ["t.pin"],
-      flushSize: 3,
-      lakeRetry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 2 },
-      logger: { ...silentLogger, warn: (m, c) => warnings.push([m, c]) },
-    });
-    await sink.drain({ idleMs: 200 });
+    const warnings = await drainRetrying(fx, flaky);
     assert.deepEqual(await fx.lake(), {
       [P("t.pin", 0, "0000000000")]: ndjson(3, 0),
       [P("t.pin", 0, "0000000003")]: ndjson(1, 3),
