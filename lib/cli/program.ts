@@ -1,8 +1,9 @@
 /**
  * What every `deno task` command shares at its outer edge: `-h`/`--help` prints the usage;
  * a malformed command line prints the problem and the usage; a `PipelineError` prints
- * `{name}: {message}`; and each ends with a fixed exit code. Anything else is a bug and is
- * rethrown, so its stack trace shows.
+ * `{name}: {message}`; an error of SQLite itself (a damaged or full file, not this code)
+ * prints what to do about the file; and each ends with a fixed exit code. Anything else is
+ * a bug and is rethrown, so its stack trace shows.
  *
  * | outcome                                  | printed on | exit code |
  * | ---------------------------------------- | ---------- | --------- |
@@ -11,6 +12,7 @@
  * | malformed flags (`node:util` parseArgs)  | stderr     | 2         |
  * | `ConfigError` (a bad setting)            | stderr     | 2         |
  * | any other `PipelineError`                | stderr     | 1         |
+ * | a `node:sqlite` error                    | stderr     | 1         |
  *
  * @module
  */
@@ -130,6 +132,24 @@ export function positiveFlag(
   return n;
 }
 
+/** What to do about a SQLite file that failed with `message`. */
+function sqliteAdvice(message: string): string {
+  if (/malformed|not a database|corrupt/i.test(message)) {
+    return "a SQLite file of the data dir is damaged (the embedded log log.db, or the source): move it away to start afresh, or restore it from a copy";
+  }
+  if (/full/i.test(message)) return "free disk space, then run again";
+  if (/locked|busy/i.test(message)) {
+    return "another program holds the file; stop it, then run again";
+  }
+  return "check the data dir's files and disk, then run again";
+}
+
+/** An error SQLite raised through `node:sqlite`: about a file, not about this code. */
+function isSqliteError(e: unknown): e is Error {
+  return e instanceof Error &&
+    (e as { code?: unknown }).code === "ERR_SQLITE_ERROR";
+}
+
 /** An error `node:util`'s `parseArgs` throws for a malformed command line. */
 function isArgsError(e: unknown): e is Error {
   return e instanceof TypeError &&
@@ -165,6 +185,10 @@ export async function runCli(
     if (isArgsError(e)) {
       err(`${program.name}: ${e.message}\n\n${program.usage}`);
       return 2;
+    }
+    if (isSqliteError(e)) {
+      err(`${program.name}: SQLite: ${e.message}; ${sqliteAdvice(e.message)}`);
+      return 1;
     }
     if (!(e instanceof PipelineError)) throw e;
     err(`${program.name}: ${e.message}`);

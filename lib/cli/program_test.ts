@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { parseArgs } from "node:util";
 import { BackendError, ConfigError } from "../errors.ts";
 import { batchProgram } from "./batch.ts";
@@ -90,6 +91,52 @@ Deno.test("cli program: exit codes for the command's result and for each kind of
     run(() => Promise.reject(new RangeError("a bug"))),
     RangeError,
   );
+});
+
+Deno.test("cli program: an error of SQLite itself prints what to do about the file, exit 1", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // A real SQLite error: a file that is not a database.
+    const path = `${dir}/log.db`;
+    await Deno.writeTextFile(path, "not a database at all ".repeat(10));
+    const { program } = demo(() => {
+      const db = new DatabaseSync(path);
+      try {
+        db.prepare("SELECT * FROM sqlite_master").all();
+      } finally {
+        db.close();
+      }
+      return Promise.resolve();
+    });
+    assert.deepEqual(await outcome(program, []), {
+      code: 1,
+      out: [],
+      err: [
+        "demo: SQLite: file is not a database; a SQLite file of the data dir is damaged (the embedded log log.db, or the source): move it away to start afresh, or restore it from a copy",
+      ],
+    });
+    // Other SQLite messages get their own advice.
+    const fail = (message: string) =>
+      outcome(
+        demo(() =>
+          Promise.reject(
+            Object.assign(new Error(message), { code: "ERR_SQLITE_ERROR" }),
+          )
+        ).program,
+        [],
+      );
+    assert.deepEqual((await fail("database or disk is full")).err, [
+      "demo: SQLite: database or disk is full; free disk space, then run again",
+    ]);
+    assert.deepEqual((await fail("database is locked")).err, [
+      "demo: SQLite: database is locked; another program holds the file; stop it, then run again",
+    ]);
+    assert.deepEqual((await fail("disk I/O error")).err, [
+      "demo: SQLite: disk I/O error; check the data dir's files and disk, then run again",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("cli program: formatUsage aligns the flags and adds -h, --help", () => {

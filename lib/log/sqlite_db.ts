@@ -217,6 +217,8 @@ function prepareError(path: string, cause: unknown): BackendError {
   const detail = cause instanceof Error ? cause.message : String(cause);
   const advice = /not a database/.test(detail)
     ? "another file has the log's name: move it away, or choose another --data-dir"
+    : /malformed|corrupt/.test(detail)
+    ? "the log is damaged: move it away (with its -wal file) to start afresh, or restore it from a copy"
     : "the log is kept as it is; check the free disk space, the file's permissions and that no other program holds it, then start again";
   return new BackendError(
     "sqlite",

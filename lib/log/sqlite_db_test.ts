@@ -118,6 +118,18 @@ Deno.test("log database: a log that cannot be prepared for another reason is kep
       await Deno.readTextFile(other),
       "notes, not a database ".repeat(10),
     );
+
+    // A damaged log (its schema page overwritten) is named as such.
+    const bytes = await Deno.readFile(path);
+    bytes.fill(0x5a, 100, 4096); // page 1 after the 100-byte file header
+    await Deno.writeFile(path, bytes);
+    assert.throws(
+      () => openLogDatabase(path),
+      (e: unknown) =>
+        e instanceof BackendError &&
+        e.message ===
+          `sqlite: cannot prepare the log file ${path} (database disk image is malformed): the log is damaged: move it away (with its -wal file) to start afresh, or restore it from a copy`,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
