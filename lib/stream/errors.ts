@@ -1,6 +1,6 @@
 /**
  * Errors of the stream processor: a checkpoint that cannot be used, an output directory
- * held by another processor, a stream table missing rows its checkpoint counts or with a
+ * that cannot be prepared or is held by another processor, a stream table missing rows its checkpoint counts or with a
  * part that cannot be read, and a failure injected at a commit step (tests only).
  *
  * @module
@@ -128,6 +128,34 @@ export class StreamLockedError extends PipelineError {
       {
         ...options,
         code: "STREAM_LOCKED",
+        context: { dir, ...options.context },
+      },
+    );
+  }
+}
+
+/**
+ * The output directory of the stream tables (or one of its table folders, or its lock
+ * file) cannot be created: a file in the way, a full disk, no permission.
+ *
+ * @example
+ * ```ts
+ * import { StreamDirError } from "./errors.ts";
+ * const err = new StreamDirError(".data/stream", new Error("Not a directory"));
+ * console.log(err.code); // STREAM_DIR
+ * ```
+ */
+export class StreamDirError extends PipelineError {
+  /** `dir`: the output directory; `cause`: why it could not be prepared. */
+  constructor(dir: string, cause: unknown, options: PipelineErrorOptions = {}) {
+    super(
+      `Could not prepare the stream tables in ${dir} (${
+        cause instanceof Error ? cause.message : String(cause)
+      }); check that the folder can be created and written, or use another --data-dir.`,
+      {
+        ...options,
+        cause,
+        code: "STREAM_DIR",
         context: { dir, ...options.context },
       },
     );

@@ -46,7 +46,7 @@ import {
   type StreamPositions,
   writeCheckpoint,
 } from "./checkpoint.ts";
-import { StreamLockedError } from "./errors.ts";
+import { StreamDirError, StreamLockedError } from "./errors.ts";
 import { tryLockFile } from "../file_lock.ts";
 import {
   type Compaction,
@@ -154,6 +154,12 @@ export async function tableStoreHeld(dir: string): Promise<boolean> {
   return probe === null;
 }
 
+/** Creates `dir` and takes its lock; null when another processor holds it. */
+async function prepareDir(dir: string) {
+  await Deno.mkdir(dir, { recursive: true });
+  return await tryLockFile(`${dir}/_lock`);
+}
+
 /**
  * Opens `dir` for writing: takes its lock (or throws {@linkcode StreamLockedError}), reads
  * the checkpoint and deletes whatever an interrupted commit left behind.
@@ -176,12 +182,15 @@ export async function openTableStore(
   dir: string,
   options: TableStoreOptions,
 ): Promise<TableStore> {
-  await Deno.mkdir(dir, { recursive: true });
-  const lock = await tryLockFile(`${dir}/_lock`);
+  const lock = await prepareDir(dir).catch((e) => {
+    throw new StreamDirError(dir, e);
+  });
   if (lock === null) throw new StreamLockedError(dir);
   try {
     for (const table of options.tables) {
-      await Deno.mkdir(`${dir}/${table}`, { recursive: true });
+      await Deno.mkdir(`${dir}/${table}`, { recursive: true }).catch((e) => {
+        throw new StreamDirError(dir, e);
+      });
     }
     let current = await readCheckpoint(dir);
     let closed = false;

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { CHECKPOINT_FILE, readCheckpoint } from "./checkpoint.ts";
-import { StreamCheckpointError, StreamLockedError } from "./errors.ts";
+import {
+  StreamCheckpointError,
+  StreamDirError,
+  StreamLockedError,
+} from "./errors.ts";
 import { listCommittedParts } from "./read_table.ts";
 import { parsePartName, partName } from "./part_names.ts";
 import {
@@ -83,6 +87,41 @@ Deno.test("table store: a second writer on the same directory is refused", async
   const second = await openTableStore(dir, { tables: TABLES });
   assert.equal(second.checkpoint().batchId, 0);
   await second.close();
+});
+
+Deno.test("table store: an output directory that cannot be prepared is a StreamDirError naming it", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    // A file where the output directory should be, then where a table's folder should be.
+    await Deno.writeTextFile(`${root}/stream`, "x");
+    await assert.rejects(
+      openTableStore(`${root}/stream`, { tables: TABLES }),
+      (e: unknown) => {
+        assert.ok(e instanceof StreamDirError);
+        assert.match(
+          e.message,
+          new RegExp(
+            `^Could not prepare the stream tables in ${root}/stream \\(File exists \\(os error 17\\).*\\); check that the folder can be created and written, or use another --data-dir\\.$`,
+          ),
+        );
+        return true;
+      },
+    );
+    await Deno.mkdir(`${root}/out`);
+    await Deno.writeTextFile(`${root}/out/stream_geo`, "x");
+    await assert.rejects(
+      openTableStore(`${root}/out`, { tables: TABLES }),
+      (e: unknown) =>
+        e instanceof StreamDirError && e.context.dir === `${root}/out`,
+    );
+    // The lock was let go: a processor can open the directory once it is fixed.
+    await Deno.remove(`${root}/out/stream_geo`);
+    const store = await openTableStore(`${root}/out`, { tables: TABLES });
+    assert.equal(store.checkpoint().batchId, 0);
+    await store.close();
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });
 
 Deno.test("table store: tableStoreHeld tells a held directory, and leaves it free", async () => {
