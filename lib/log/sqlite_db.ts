@@ -169,7 +169,9 @@ export function openLogDatabase(
   } catch (cause) {
     throw new BackendError(
       "sqlite",
-      `cannot open the log file ${path}; check that its folder exists and is writable`,
+      `cannot open the log file ${path} (${
+        cause instanceof Error ? cause.message : String(cause)
+      }); check that its folder exists and is writable, and that no folder has the log's name`,
       { cause, context: { path } },
     );
   }

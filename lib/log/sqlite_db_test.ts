@@ -119,6 +119,16 @@ Deno.test("log database: a log that cannot be prepared for another reason is kep
       "notes, not a database ".repeat(10),
     );
 
+    // A folder with the log's name cannot be opened at all.
+    await Deno.mkdir(`${dir}/folder.db`);
+    assert.throws(
+      () => openLogDatabase(`${dir}/folder.db`),
+      (e: unknown) =>
+        e instanceof BackendError &&
+        /^sqlite: cannot open the log file .*\/folder\.db \(.+\); check that its folder exists and is writable, and that no folder has the log's name$/
+          .test(e.message),
+    );
+
     // A damaged log (its schema page overwritten) is named as such.
     const bytes = await Deno.readFile(path);
     bytes.fill(0x5a, 100, 4096); // page 1 after the 100-byte file header
