@@ -42,7 +42,9 @@ export interface ProgressLine {
  * import { progressText } from "./progress.ts";
  * import { createTally } from "./summary.ts";
  * import { targetsFor } from "./targets.ts";
- * const tally = createTally("batch", targetsFor("batch", "pinterest"), 500);
+ * const tally = createTally("batch", targetsFor("batch", "pinterest"), {
+ *   count: 500,
+ * });
  * console.log(progressText(tally.snapshot(1500, "running")));
  * // posts 0/500  records 0  failed 0  retries 0  0.0 posts/s  1.5 s
  * ```

@@ -19,7 +19,7 @@ function recorder(terminal: boolean, chunk = Infinity) {
 
 function snapshot(posts: number, elapsedMs: number) {
   const targets = targetsFor("batch", "pinterest");
-  const tally = createTally("batch", targets, 10);
+  const tally = createTally("batch", targets, { count: 10 });
   for (let i = 0; i < posts; i++) {
     tally.postStarted();
     for (const t of targets) tally.accept(t);

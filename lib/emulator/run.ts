@@ -138,7 +138,12 @@ export async function runEmulation(
   }
 
   const targets = targetsFor(mode, options.prefix ?? "pinterest");
-  const tally = createTally(mode, targets, count);
+  const concurrency = options.concurrency ?? 4;
+  const tally = createTally(mode, targets, {
+    count,
+    rate: options.rate,
+    concurrency,
+  });
   const pacer = createPacer({ rate: options.rate, burst: options.burst });
   const stopper = new AbortController();
   let stopped: StopReason | undefined;
@@ -212,7 +217,7 @@ export async function runEmulation(
   };
 
   try {
-    const workers = Math.min(options.concurrency ?? 4, count ?? Infinity);
+    const workers = Math.min(concurrency, count ?? Infinity);
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
     clearTimeout(timer);

@@ -68,6 +68,7 @@ Deno.test("a 422 is not retried: counted per topic with its error body", async (
       postsOk: 0,
       postsFailed: 2,
       count: 2,
+      concurrency: 4,
       topics: { "pinterest.pin": 2, "pinterest.geo": 0, "pinterest.user": 2 },
       streams: {},
       recordsAccepted: 4,

@@ -31,6 +31,10 @@ export interface EmulationSummary {
   postsFailed: number;
   /** The requested number of posts, when one was given. */
   count?: number;
+  /** The requested posts per second, when one was given. */
+  rate?: number;
+  /** Posts in flight at most. */
+  concurrency?: number;
   /** Records accepted per topic (every topic of the mode, zeros included). */
   topics: Record<string, number>;
   /** Records accepted per stream (every stream of the mode, zeros included). */
@@ -59,6 +63,22 @@ export interface Tally {
 }
 
 /**
+ * What a run was asked for, echoed in its summary: posts, posts per second, posts in flight.
+ *
+ * @example
+ * ```ts
+ * import type { TallyPlan } from "./summary.ts";
+ * const plan: TallyPlan = { count: 500, rate: 50, concurrency: 4 };
+ * console.log(plan.rate); // 50
+ * ```
+ */
+export interface TallyPlan {
+  count?: number;
+  rate?: number;
+  concurrency?: number;
+}
+
+/**
  * Creates an empty tally for the given targets.
  *
  * @example
@@ -76,8 +96,9 @@ export interface Tally {
 export function createTally(
   mode: EmulationSummary["mode"],
   targets: readonly Target[],
-  count?: number,
+  plan: TallyPlan = {},
 ): Tally {
+  const { count, rate: requestedRate, concurrency } = plan;
   const topics: Record<string, number> = {};
   const streams: Record<string, number> = {};
   for (const t of targets) (t.kind === "topic" ? topics : streams)[t.name] = 0;
@@ -113,6 +134,8 @@ export function createTally(
         postsOk,
         postsFailed,
         ...(count === undefined ? {} : { count }),
+        ...(requestedRate === undefined ? {} : { rate: requestedRate }),
+        ...(concurrency === undefined ? {} : { concurrency }),
         topics: { ...topics },
         streams: { ...streams },
         recordsAccepted: accepted,
@@ -126,6 +149,22 @@ export function createTally(
       };
     },
   };
+}
+
+/**
+ * A line when a run that lasted at least a second reached less than 90% of its requested
+ * rate: posts wait for the API's answers, so only more of them in flight go faster.
+ */
+function rateShortfall(summary: EmulationSummary): string | undefined {
+  const { rate, concurrency, postsPerSecond, elapsedMs } = summary;
+  if (rate === undefined || elapsedMs < 1000) return undefined;
+  if (postsPerSecond >= 0.9 * rate) return undefined;
+  const inFlight = concurrency === undefined
+    ? ""
+    : ` for ${fmt(concurrency)} post${concurrency === 1 ? "" : "s"} in flight`;
+  return `  rate: ${fmt(rate)} posts/s requested, ${
+    fmt(postsPerSecond)
+  } reached: the API answered too slowly${inFlight}; raise --concurrency (unless the API is at its limit)`;
 }
 
 const fmt = (n: number, digits = 1) =>
@@ -145,7 +184,7 @@ const STOP_WORDS: Record<StopReason, string> = {
  * ```ts
  * import { createTally, formatSummary } from "./summary.ts";
  * import { targetsFor } from "./targets.ts";
- * const tally = createTally("stream", targetsFor("stream", "pinterest"), 10);
+ * const tally = createTally("stream", targetsFor("stream", "pinterest"), { count: 10 });
  * console.log(formatSummary(tally.snapshot(2000, "count")));
  * ```
  */
@@ -168,6 +207,8 @@ export function formatSummary(summary: EmulationSummary): string {
       fmt(summary.recordsPerSecond)
     } records/s`,
   );
+  const shortfall = rateShortfall(summary);
+  if (shortfall) lines.push(shortfall);
   for (
     const [label, counts] of [["topic", summary.topics], [
       "stream",

@@ -4,7 +4,7 @@ import { createTally, formatSummary } from "./summary.ts";
 
 function sampleTally() {
   const targets = targetsFor("both", "demo");
-  const tally = createTally("both", targets, 4);
+  const tally = createTally("both", targets, { count: 4 });
   for (let i = 0; i < 3; i++) {
     tally.postStarted();
     for (const t of targets) tally.accept(t);
@@ -119,4 +119,25 @@ Deno.test("formatSummary without failures has no failure section", () => {
       "  topic pinterest.user: 1,500 accepted",
     ].join("\n"),
   );
+});
+
+Deno.test("a run short of its requested rate says so and what to change; a run that reached it does not", () => {
+  const targets = targetsFor("batch", "demo");
+  const run = (posts: number, ms: number) => {
+    const tally = createTally("batch", targets, { rate: 500, concurrency: 4 });
+    for (let i = 0; i < posts; i++) {
+      tally.postStarted();
+      for (const t of targets) tally.accept(t);
+      tally.postFinished(true);
+    }
+    return formatSummary(tally.snapshot(ms, "count")).split("\n");
+  };
+  const slow = run(1750, 10_000); // 175 posts/s
+  assert.equal(slow[3], "  throughput: 175 posts/s, 525 records/s");
+  assert.equal(
+    slow[4],
+    "  rate: 500 posts/s requested, 175 reached: the API answered too slowly for 4 posts in flight; raise --concurrency (unless the API is at its limit)",
+  );
+  assert.equal(run(4600, 10_000)[4], "  topic demo.pin: 4,600 accepted"); // 460/s: 92%
+  assert.equal(run(100, 900)[4], "  topic demo.pin: 100 accepted"); // under a second
 });
