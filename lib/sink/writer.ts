@@ -10,12 +10,12 @@ import type {
   TopicRecord,
 } from "../log/types.ts";
 import type { ObjectStore } from "../lake/types.ts";
-import type { Logger } from "../logger.ts";
+import type { LogContext, Logger } from "../logger.ts";
 import { encodeLine, joinLines, objectKey } from "./layout.ts";
 import { recoverPartition } from "./recover.ts";
 import { LakeWriteError, OffsetGapError } from "./errors.ts";
 import { BackendError, PipelineError } from "../errors.ts";
-import { type RetryOptions, withRetry } from "../retry.ts";
+import { type RetryOptions, type RetryResult, withRetry } from "../retry.ts";
 
 /** Options of {@linkcode PartitionWriter}. */
 export interface PartitionWriterOptions {
@@ -126,21 +126,10 @@ export class PartitionWriter {
    */
   async recover(topic: string, partition: number): Promise<boolean> {
     const { store, consumer, logger, verify } = this.#o;
-    const read = await withRetry(
+    const read = await this.#withLakeRetry(
       () => recoverPartition(store, topic, partition, { verify }),
-      {
-        ...(this.#o.lakeRetry ?? SINK_LAKE_RETRY),
-        signal: this.#o.signal,
-        retryable: retryableLake,
-        onRetry: (error, retry, waitMs) =>
-          logger.warn("sink: reading the lake failed; trying again", {
-            topic,
-            partition,
-            retry,
-            waitMs: Math.round(waitMs),
-            error: error instanceof Error ? error.message : String(error),
-          }),
-      },
+      "sink: reading the lake failed; trying again",
+      { topic, partition },
     );
     if (!read.ok) throw read.error;
     const lake = read.value;
@@ -387,24 +376,37 @@ export class PartitionWriter {
    */
   async #put(key: string, body: Uint8Array): Promise<boolean> {
     const generation = this.#generation;
-    const result = await withRetry(() => {
-      if (!this.#unchanged(generation)) throw new WriteAbandoned();
-      return this.#o.store.put(key, body);
-    }, {
+    const result = await this.#withLakeRetry(
+      () => {
+        if (!this.#unchanged(generation)) throw new WriteAbandoned();
+        return this.#o.store.put(key, body);
+      },
+      "sink: lake write failed; trying again",
+      { key },
+    );
+    if (result.ok) return true;
+    if (result.error instanceof WriteAbandoned) return false;
+    if (!retryableLake(result.error)) throw result.error;
+    throw new LakeWriteError(key, result.retries + 1, { cause: result.error });
+  }
+
+  /** Runs a lake call with the sink's lake retries, each retry logged as `warning`. */
+  #withLakeRetry<T>(
+    call: () => Promise<T>,
+    warning: string,
+    context: LogContext,
+  ): Promise<RetryResult<T>> {
+    return withRetry(call, {
       ...(this.#o.lakeRetry ?? SINK_LAKE_RETRY),
       signal: this.#o.signal,
       retryable: retryableLake,
       onRetry: (error, retry, waitMs) =>
-        this.#o.logger.warn("sink: lake write failed; trying again", {
-          key,
+        this.#o.logger.warn(warning, {
+          ...context,
           retry,
           waitMs: Math.round(waitMs),
           error: error instanceof Error ? error.message : String(error),
         }),
     });
-    if (result.ok) return true;
-    if (result.error instanceof WriteAbandoned) return false;
-    if (!retryableLake(result.error)) throw result.error;
-    throw new LakeWriteError(key, result.retries + 1, { cause: result.error });
   }
 }
