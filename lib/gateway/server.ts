@@ -45,8 +45,6 @@ export interface GatewayServer {
    * `PipelineError` when it stopped accepting and could not listen again.
    */
   finished: Promise<void>;
-  /** How often the server listened again after it stopped accepting connections. */
-  readonly relistens: number;
 }
 
 function urlHost(hostname: string): string {
@@ -122,7 +120,6 @@ export async function serveGateway(
   );
   const stopped = new AbortController();
   const url = () => `http://${urlHost(addr.hostname)}:${addr.port}`;
-  let relistens = 0;
   let stopping: Promise<void> | undefined;
   const shutdown = () => {
     stopping ??= (async () => {
@@ -152,7 +149,6 @@ export async function serveGateway(
         const again = await relisten(cause);
         if (again === undefined) return; // shut down meanwhile
         server = again;
-        relistens++;
       }
     }
   }
@@ -200,8 +196,5 @@ export async function serveGateway(
     gateway,
     shutdown,
     finished,
-    get relistens() {
-      return relistens;
-    },
   };
 }
