@@ -326,3 +326,22 @@ Deno.test("parse files: kept in the order given (not by name), also past 10 file
   );
   await Deno.remove(dirname(dir), { recursive: true });
 });
+
+Deno.test("parse: records in a scratch folder named with glob characters are all read (polars took the path as a pattern and read nothing)", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const tempDir = join(root, "my data [2024] *?");
+    await Deno.mkdir(tempDir);
+    const body = enc('{"ind": 1, "age": 20}\n{"ind": 2, "age": 30}\n');
+    const parsed = await parseRawNdjson("user", [body], { tempDir });
+    assert.deepEqual(parsed.df.getColumn("ind").toArray(), ["1", "2"]);
+    assert.deepEqual(parsed.quarantine, []);
+    const lines = await parseRawRecords("user", ['{"ind": 3}', "not json"], {
+      tempDir,
+    });
+    assert.deepEqual(lines.df.getColumn("ind").toArray(), ["3"]);
+    assert.equal(lines.quarantine.length, 1);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

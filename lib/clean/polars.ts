@@ -55,7 +55,11 @@ export async function scanNdjsonAsText(
   columns: readonly string[],
 ): Promise<DataFrame> {
   const schema = Object.fromEntries(columns.map((c) => [c, pl.Utf8]));
-  return await pl.scanJson(path, { schema, rowIndexName: LINE_COLUMN })
+  // polars takes the path as a glob: a folder named `x [1]` would match nothing.
+  return await pl.scanJson(escapeGlob(path), {
+    schema,
+    rowIndexName: LINE_COLUMN,
+  })
     .select(LINE_COLUMN, ...columns)
     .collect();
 }
