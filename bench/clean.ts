@@ -21,6 +21,7 @@
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import process from "node:process";
 import { parseArgs } from "node:util";
@@ -202,7 +203,7 @@ async function runPhase<T>(args: string[], phase: string): Promise<T> {
       "-S",
       "--allow-ffi",
       "--v8-flags=--max-old-space-size=8192",
-      new URL(import.meta.url).pathname,
+      fileURLToPath(import.meta.url),
       ...args,
       "--phase",
       phase,

@@ -34,6 +34,7 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../lib/errors.ts";
 import { formatUsage, positiveFlag, runCli } from "../lib/cli/program.ts";
@@ -164,7 +165,7 @@ async function startGateway(
       "lib/cli/gateway.ts",
       ...["--port", String(port), "--data-dir", dataDir, "--prefix", PREFIX],
     ],
-    cwd: new URL("../", import.meta.url).pathname,
+    cwd: fileURLToPath(new URL("../", import.meta.url)),
     stdout: "null",
     stderr: "inherit",
   }).spawn();

@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import {
   createKafkaClient,
@@ -139,7 +140,7 @@ async function spawnGateway(
     args: [
       "run",
       "-A",
-      new URL(import.meta.url).pathname,
+      fileURLToPath(import.meta.url),
       "--serve",
       "--brokers",
       brokers.join(","),

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import { BackendError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { silentLogger } from "../logger.ts";
@@ -17,7 +18,7 @@ export const KAFKA_VERSION = "3.9.1";
 /** The Scala build of the broker jar. */
 export const KAFKA_SCALA_VERSION = "2.13";
 
-const REPO_ROOT = new URL("../../", import.meta.url).pathname.replace(
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(
   /\/$/,
   "",
 );

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { fileURLToPath } from "node:url";
 import { BackendError } from "../errors.ts";
 
 /** kinesis-mock's delayed operations (`{OP}_DURATION`). */
@@ -50,7 +51,7 @@ net.Server.prototype.listen = function (...args) {
  * ```
  */
 export async function kinesisMockDir(): Promise<string> {
-  const main = new URL(import.meta.resolve("kinesis-local")).pathname;
+  const main = fileURLToPath(import.meta.resolve("kinesis-local"));
   const dir = main.slice(0, main.lastIndexOf("/"));
   if (!(await Deno.stat(main).then((s) => s.isFile, () => false))) {
     throw new BackendError(

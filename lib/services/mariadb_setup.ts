@@ -127,13 +127,30 @@ export async function initDataDir(
   if (await Deno.stat(`${dataDir}/mysql`).then(() => true, () => false)) {
     return false;
   }
-  await runProgram(installDb, [
-    "--no-defaults",
-    `--datadir=${dataDir}`,
-    "--auth-root-authentication-method=normal",
-    "--skip-test-db",
-    ...asRoot(),
-  ], 180_000);
+  // As root (with --user), mariadb-install-db chowns the datadir without quoting it, so a
+  // path with spaces breaks it: it gets a link to the folder from a plain temp path.
+  const plain = /^[\w./+-]+$/.test(dataDir);
+  const linkDir = plain
+    ? undefined
+    : await Deno.makeTempDir({ prefix: "mariadb-" });
+  let target = dataDir;
+  try {
+    if (linkDir !== undefined) {
+      await Deno.mkdir(dataDir, { recursive: true });
+      target = `${linkDir}/data`;
+      await Deno.symlink(dataDir, target);
+    }
+    await runProgram(installDb, [
+      "--no-defaults",
+      `--datadir=${target}`,
+      "--auth-root-authentication-method=normal",
+      "--skip-test-db",
+      ...asRoot(),
+    ], 180_000);
+  } finally {
+    // Removes the link only, not the folder it points to.
+    if (linkDir !== undefined) await Deno.remove(linkDir, { recursive: true });
+  }
   return true;
 }
 

@@ -24,7 +24,8 @@ Deno.test({
   ignore: !installed && !IN_CI,
   async fn() {
     if (!installed) throw new Error(HOW);
-    const stateDir = await Deno.makeTempDir({ prefix: "mariadb_test_" });
+    // A path with a space and brackets: mariadb-install-db does not quote it everywhere.
+    const stateDir = await Deno.makeTempDir({ prefix: "mariadb test [x] " });
     const port = freePort();
     try {
       const handle = await mariadbService.start({
