@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runBatch } from "../batch/mod.ts";
@@ -5,7 +6,7 @@ import { openDirStore } from "../lake/mod.ts";
 import { METRIC_NAMES, metricsFromWarehouse } from "../metrics/mod.ts";
 import { generatePosts, toCourseJson } from "../source/mod.ts";
 
-const CLI = new URL("./metrics.ts", import.meta.url).pathname;
+const CLI = fileURLToPath(new URL("./metrics.ts", import.meta.url));
 
 async function runCli(args: string[]) {
   const out = await new Deno.Command(Deno.execPath(), {

@@ -1,10 +1,11 @@
+import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runBatch } from "../batch/mod.ts";
 import { openDirStore } from "../lake/mod.ts";
 import { generatePosts, toCourseJson } from "../source/mod.ts";
 
-const CLI = new URL("./report.ts", import.meta.url).pathname;
+const CLI = fileURLToPath(new URL("./report.ts", import.meta.url));
 
 async function runCli(args: string[]) {
   const out = await new Deno.Command(Deno.execPath(), {

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { ConfigError } from "../errors.ts";
 import { createGenerator, openSqliteSource } from "../source/mod.ts";
@@ -112,7 +113,7 @@ Deno.test("seed cli: writes the SQLite source with progress and a summary", asyn
 Deno.test("seed cli: `deno task seed` exits 2 with the usage on an unknown flag", async () => {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["task", "seed", "--bogus"],
-    cwd: new URL("../..", import.meta.url).pathname,
+    cwd: fileURLToPath(new URL("../..", import.meta.url)),
     stdout: "piped",
     stderr: "piped",
   }).output();

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { openEmbeddedLog } from "./embedded_log.ts";
 import { LogClosedError } from "./errors.ts";
@@ -5,7 +6,9 @@ import type { TopicRecord } from "./types.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const WRITER = new URL("./testdata/crash_writer.ts", import.meta.url).pathname;
+const WRITER = fileURLToPath(
+  new URL("./testdata/crash_writer.ts", import.meta.url),
+);
 
 Deno.test("embedded log: two handles on one file append densely and read each other's records", async () => {
   const dir = await Deno.makeTempDir({ prefix: "embedded_log_test_" });

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openEmbeddedLog } from "../../lib/log/mod.ts";
@@ -16,8 +17,10 @@ import { openEmbeddedLog } from "../../lib/log/mod.ts";
 const POSTS = 25;
 const PREFIX = "pinterest";
 const KINDS = ["pin", "geo", "user"] as const;
-const SCRIPT = new URL("./user_posting_emulation.py", import.meta.url).pathname;
-const ROOT = new URL("../../", import.meta.url).pathname;
+const SCRIPT = fileURLToPath(
+  new URL("./user_posting_emulation.py", import.meta.url),
+);
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 function hasPython(): boolean {
   try {
