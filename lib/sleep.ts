@@ -5,7 +5,7 @@
  */
 
 /**
- * Waits `ms` milliseconds; resolves `false` early when `signal` aborts (at once when it
+ * Waits at least `ms` milliseconds by `performance.now()`; resolves `false` early when `signal` aborts (at once when it
  * already has), `true` otherwise. It never rejects, and leaves no timer or listener behind.
  *
  * @example
@@ -18,15 +18,23 @@
 export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(false);
   if (ms <= 0) return Promise.resolve(true);
+  // Timers may fire a fraction of a millisecond early; the clock decides when `ms` passed.
+  const deadline = performance.now() + ms;
   return new Promise((resolve) => {
     const onAbort = () => {
       clearTimeout(timer);
       resolve(false);
     };
-    const timer = setTimeout(() => {
+    const onTimer = () => {
+      const left = deadline - performance.now();
+      if (left > 0) {
+        timer = setTimeout(onTimer, left);
+        return;
+      }
       signal?.removeEventListener("abort", onAbort);
       resolve(true);
-    }, ms);
+    };
+    let timer = setTimeout(onTimer, ms);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -12,3 +12,14 @@ Deno.test("sleep resolves true when done and false when aborted", async () => {
   assert.ok(performance.now() - start < 30_000, "the wait was cut short");
   assert.equal(await sleep(10, controller.signal), false);
 });
+
+Deno.test("sleep never returns before its time by performance.now, even for fractions of a millisecond", async () => {
+  let early = 0;
+  for (let i = 0; i < 400; i++) {
+    const ms = 1 + (i % 7) * 0.29;
+    const start = performance.now();
+    await sleep(ms);
+    if (performance.now() - start < ms) early++;
+  }
+  assert.equal(early, 0);
+});

@@ -172,6 +172,11 @@ export async function runEmulation(
     ) {
       claimed++;
       if (!(await pacer.take(stopper.signal))) break;
+      // The duration timer may fire late on a busy host; the clock decides.
+      if (options.duration !== undefined && elapsed() >= options.duration) {
+        stop("duration");
+        break;
+      }
       const offset = Math.min(rows - 1, Math.floor(random() * rows));
       let post;
       try {
