@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../config/settings.ts";
 import {
   createProgressLine,
+  type EmulationSummary,
   formatSummary,
   parseMode,
 } from "../emulator/mod.ts";
@@ -265,10 +266,28 @@ export function formatEmulateResult(result: EmulateJobResult): string {
   ) {
     lines.push(
       "",
-      "The nine metrics: not computed, the batch tables are empty. They are cleaned from the lake, which only batch-mode posts fill (--mode batch or both).",
+      `The nine metrics: not computed, the batch tables are empty. ${
+        emptyBatchReason(result.emulation, p.batch.quarantined)
+      }`,
     );
   }
   return lines.join("\n");
+}
+
+/** Why the batch tables came out empty although every accepted record reached the lake. */
+function emptyBatchReason(
+  emulation: EmulationSummary,
+  quarantined: number,
+): string {
+  if (emulation.mode === "stream") {
+    return "They are cleaned from the lake, which only batch-mode posts fill (--mode batch or both).";
+  }
+  if (quarantined > 0) {
+    return `The lake's ${
+      count(quarantined, "record")
+    } could not be cleaned: see the quarantine table in the warehouse for the reasons.`;
+  }
+  return "The lake holds no records: this run put none on the topics (no post was made, or none was accepted) and earlier runs left none.";
 }
 
 /** `n` with thousands separators and the noun in the right number: "1 object", "3 objects". */

@@ -138,7 +138,10 @@ Deno.test("formatEmulateResult: without processing or seeding, three places and 
 
 Deno.test("formatEmulateResult: stream-only processing says why the metrics are missing", () => {
   const text = formatEmulateResult(
-    remote({ processing: processing([0, 0, 0], 0, 30, 2) }),
+    remote({
+      emulation: { ...emulation, mode: "stream" },
+      processing: processing([0, 0, 0], 0, 30, 2),
+    }),
   );
   assert.deepEqual(linesFrom(text, "Stream:"), [
     "Stream: 30 records in 2 micro-batches; tables: stream_pin 30",
@@ -151,6 +154,24 @@ Deno.test("formatEmulateResult: stream-only processing says why the metrics are 
     "",
     "The nine metrics: not computed, the batch tables are empty. They are cleaned from the lake, which only batch-mode posts fill (--mode batch or both).",
   ]);
+});
+
+Deno.test("formatEmulateResult: empty batch tables after batch posts: nothing posted, or everything quarantined", () => {
+  const none = formatEmulateResult(remote({
+    emulation: { ...emulation, posts: 0, postsOk: 0, recordsAccepted: 0 },
+    processing: processing([0, 0, 0], 0, 0, 0),
+  }));
+  assert.equal(
+    none.split("\n").at(-1),
+    "The nine metrics: not computed, the batch tables are empty. The lake holds no records: this run put none on the topics (no post was made, or none was accepted) and earlier runs left none.",
+  );
+  const bad = formatEmulateResult(
+    remote({ processing: processing([0, 0, 0], 3, 0, 0) }),
+  );
+  assert.equal(
+    bad.split("\n").at(-1),
+    "The nine metrics: not computed, the batch tables are empty. The lake's 3 records could not be cleaned: see the quarantine table in the warehouse for the reasons.",
+  );
 });
 
 Deno.test("formatEmulateResult: records accepted by an API that writes elsewhere are named, not taken for stream-only posts", () => {
