@@ -87,10 +87,9 @@ async function main(args: string[]): Promise<void> {
     streams: log.streams,
     port: 0,
   });
-  const job = spawnStreamCli(dataDir, PREFIX, [
-    "--trigger-interval-ms",
-    String(TRIGGER),
-  ]);
+  const job = spawnStreamCli(dataDir, PREFIX, {
+    args: ["--trigger-interval-ms", String(TRIGGER)],
+  });
   const jobLog = new Response(job.stderr).text();
 
   /** `"{kind}|{shardId}/{sequenceNumber}"` -> epoch ms. */

@@ -6,6 +6,7 @@ import { sinkFixture } from "../sink/test_util.ts";
 import { gzipSync } from "node:zlib";
 import { LakeObjectError } from "./errors.ts";
 import { cleanTopic } from "./topic.ts";
+import { makeTestDir, type TestDir } from "../test_temp_dir.ts";
 
 /** A logger that keeps its info lines. */
 function recorder(): Logger & { lines: [string, LogContext | undefined][] } {
@@ -18,9 +19,9 @@ function recorder(): Logger & { lines: [string, LogContext | undefined][] } {
   };
 }
 
-/** A lake with three user objects of `perObject` records each. */
-async function userLake(perObject: number) {
-  const store = openDirStore(await Deno.makeTempDir());
+/** A lake in `dir` with three user objects of `perObject` records each. */
+async function userLake(dir: TestDir, perObject: number) {
+  const store = openDirStore(dir.path);
   for (let o = 0; o < 3; o++) {
     const start = o * perObject;
     const lines = Array.from({ length: perObject }, (_, i) =>
@@ -42,7 +43,8 @@ async function userLake(perObject: number) {
 }
 
 Deno.test("cleanTopic: a long table logs its progress between groups, never after the last", async () => {
-  const store = await userLake(4);
+  await using dir = await makeTestDir();
+  const store = await userLake(dir, 4);
   const logger = recorder();
   // One object per group (1-byte groups), and a progress line whenever one is due.
   const { summary } = await cleanTopic(store, "user", {
@@ -65,8 +67,10 @@ Deno.test("cleanTopic: a long table logs its progress between groups, never afte
 
 Deno.test("cleanTopic: small objects are read into memory, with progress per object; large ones are scanned in place", async () => {
   // 4 users per object (~360 bytes): read, each read counted in the progress lines.
+  await using smallDir = await makeTestDir();
+  await using largeDir = await makeTestDir();
   const small = recorder();
-  await cleanTopic(await userLake(4), "user", {
+  await cleanTopic(await userLake(smallDir, 4), "user", {
     logger: small,
     progressIntervalMs: 0,
   });
@@ -76,7 +80,7 @@ Deno.test("cleanTopic: small objects are read into memory, with progress per obj
   );
   // 3,000 users per object (~270 KiB, over the 256 KiB average): scanned by polars in place.
   const large = recorder();
-  const { clean } = await cleanTopic(await userLake(3_000), "user", {
+  const { clean } = await cleanTopic(await userLake(largeDir, 3_000), "user", {
     logger: large,
     progressIntervalMs: 0,
   });
@@ -91,7 +95,8 @@ Deno.test("cleanTopic: small objects are read into memory, with progress per obj
 });
 
 Deno.test("cleanTopic: no progress line before the interval has passed", async () => {
-  const store = await userLake(2);
+  await using dir = await makeTestDir();
+  const store = await userLake(dir, 2);
   const logger = recorder();
   await cleanTopic(store, "user", {
     logger,
@@ -135,7 +140,8 @@ Deno.test("cleanTopic: a record nested too deep for polars, produced past the ga
 });
 
 Deno.test("cleanTopic: gzip objects (.json.gz) are decompressed and read in offset order with plain ones", async () => {
-  const store = openDirStore(await Deno.makeTempDir());
+  await using dir = await makeTestDir();
+  const store = openDirStore(dir.path);
   const key = (offset: number, ext: string) =>
     `topics/pinterest.user/partition=0/pinterest.user+0+${
       String(offset).padStart(10, "0")

@@ -21,7 +21,10 @@ import { type CleanTable, type QuarantineRow, RAW_COLUMNS } from "./schema.ts";
 
 /** Options of the NDJSON parsers (`parseRawRecords`, `parseRawNdjson`, `parseNdjsonFiles`). */
 export interface ParseOptions {
-  /** Directory for the scratch NDJSON file polars reads; default a fresh temp dir. */
+  /**
+   * Directory for the scratch NDJSON file polars reads (`raw-{uuid}.ndjson.tmp`, removed
+   * after the read); default a fresh temp dir, removed too.
+   */
   tempDir?: string;
   /**
    * For `parseRawRecords`: indices of `lines` whose bytes were not valid UTF-8 (see
@@ -168,7 +171,9 @@ export async function withScratch<T>(
       tmpdir(),
       () => Deno.makeTempDir({ prefix: "clean-" }),
     );
-  const path = `${dir}/raw-${crypto.randomUUID()}.ndjson`;
+  // `.tmp`: a file the process could not remove (it was killed) reads as scratch to whoever
+  // cleans the folder up (the stream table store removes `*.tmp` files when it opens).
+  const path = `${dir}/raw-${crypto.randomUUID()}.ndjson.tmp`;
   try {
     return await body(path);
   } finally {

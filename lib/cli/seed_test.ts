@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { ConfigError } from "../errors.ts";
 import { createGenerator, openSqliteSource } from "../source/mod.ts";
+import { makeTestDir } from "../test_temp_dir.ts";
 import {
   DEFAULT_SOURCE_PATH,
   parseSeedArgs,
@@ -64,7 +65,8 @@ Deno.test("seed cli: unknown flags and bad numbers are ConfigErrors naming the f
 });
 
 Deno.test("seed cli: writes the SQLite source with progress and a summary", async () => {
-  const path = `${await Deno.makeTempDir()}/nested/source.db`;
+  await using dir = await makeTestDir();
+  const path = `${dir.path}/nested/source.db`;
   const progress: [string, boolean][] = [];
   const printed: string[] = [];
   const summary = await runSeedCli([

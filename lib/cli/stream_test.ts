@@ -6,6 +6,7 @@ import { createGenerator } from "../source/mod.ts";
 import { emptyPostedKeys, putPosts } from "../stream/exactly_once_check.ts";
 import { countStreamTables } from "../stream/mod.ts";
 import { parseStreamArgs, runStreamCli } from "./stream.ts";
+import { makeTestDir } from "../test_temp_dir.ts";
 
 Deno.test("stream cli: defaults and flags", () => {
   const defaults = parseStreamArgs([], {});
@@ -66,7 +67,8 @@ Deno.test("stream cli: invalid settings name the flag", () => {
 });
 
 Deno.test("stream cli: --once catches up from {data-dir}/log.db into {data-dir}/stream", async () => {
-  const dataDir = await Deno.makeTempDir();
+  await using dataDirTmp = await makeTestDir();
+  const dataDir = dataDirTmp.path;
   const log = await openEmbeddedLog(`${dataDir}/log.db`);
   for (const kind of ["pin", "geo", "user"]) {
     await log.streams.createStream(`streaming-cli-${kind}`);
@@ -94,7 +96,8 @@ Deno.test("stream cli: --once catches up from {data-dir}/log.db into {data-dir}/
 });
 
 Deno.test("stream cli: a continuous run stops when its signal aborts", async () => {
-  const dataDir = await Deno.makeTempDir();
+  await using dataDirTmp = await makeTestDir();
+  const dataDir = dataDirTmp.path;
   const stop = new AbortController();
   const done = runStreamCli([
     "--data-dir",

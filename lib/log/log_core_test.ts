@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { createLogCore } from "./log_core.ts";
+import { makeTestDir } from "../test_temp_dir.ts";
 
 Deno.test("log core: the change stamp moves with commits of this connection and of another, not otherwise", async () => {
-  const path = `${await Deno.makeTempDir()}/log.db`;
+  await using tmp = await makeTestDir();
+  const path = `${tmp.path}/log.db`;
   const a = createLogCore(path, { fsync: false });
   const b = createLogCore(path, { fsync: false });
   const write = (core: typeof a) =>

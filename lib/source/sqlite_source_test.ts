@@ -8,9 +8,11 @@ import {
   SourceNotFoundError,
   SourceOffsetError,
 } from "./mod.ts";
+import { makeTestDir, type TestDir } from "../test_temp_dir.ts";
 
-async function seeded(rows: number, seed: number) {
-  const dir = await Deno.makeTempDir();
+/** A source in `tmp` seeded with `rows` rows, and the progress it reported. */
+async function seeded(tmp: TestDir, rows: number, seed: number) {
+  const dir = tmp.path;
   const path = `${dir}/source.db`;
   const progress: number[] = [];
   const summary = await seedSqlite(path, {
@@ -23,7 +25,8 @@ async function seeded(rows: number, seed: number) {
 }
 
 Deno.test("sqlite source: seeded rows read back exactly at each offset", async () => {
-  const { dir, path, progress, summary } = await seeded(1_000, 5);
+  await using tmp = await makeTestDir();
+  const { dir, path, progress, summary } = await seeded(tmp, 1_000, 5);
   assert.deepEqual(progress, [250, 500, 750, 1_000]);
   assert.equal(summary.rows, 1_000);
   assert.equal(summary.seed, 5);
@@ -49,7 +52,8 @@ Deno.test("sqlite source: seeded rows read back exactly at each offset", async (
 });
 
 Deno.test("sqlite source: rowids out of order fall back to LIMIT 1 OFFSET ? with the same rows", async () => {
-  const { path } = await seeded(300, 8);
+  await using tmp = await makeTestDir();
+  const { path } = await seeded(tmp, 300, 8);
   const db = new DatabaseSync(path);
   for (const t of ["pinterest_data", "geolocation_data", "user_data"]) {
     db.exec(`UPDATE "${t}" SET rowid = rowid + 1000`);
@@ -68,7 +72,8 @@ Deno.test("sqlite source: rowids out of order fall back to LIMIT 1 OFFSET ? with
 });
 
 Deno.test("sqlite source: a reseed replaces the file atomically under an open reader", async () => {
-  const { path } = await seeded(200, 1);
+  await using tmp = await makeTestDir();
+  const { path } = await seeded(tmp, 200, 1);
   const before = await openSqliteSource(path);
   await seedSqlite(path, { rows: 300, seed: 2 });
   const after = await openSqliteSource(path);
@@ -89,7 +94,8 @@ Deno.test("sqlite source: a reseed replaces the file atomically under an open re
 });
 
 Deno.test("sqlite source: offsets outside the table are rejected with SourceOffsetError", async () => {
-  const { path } = await seeded(100, 3);
+  await using tmp = await makeTestDir();
+  const { path } = await seeded(tmp, 100, 3);
   const source = await openSqliteSource(path);
   try {
     for (const offset of [-1, 100, 1.5, Number.NaN]) {
@@ -106,7 +112,8 @@ Deno.test("sqlite source: offsets outside the table are rejected with SourceOffs
 });
 
 Deno.test("sqlite source: a missing file or missing tables name the seed command", async () => {
-  const dir = await Deno.makeTempDir();
+  await using dirTmp = await makeTestDir();
+  const dir = dirTmp.path;
   await assert.rejects(openSqliteSource(`${dir}/nope.db`), (err) => {
     assert.ok(err instanceof SourceNotFoundError);
     assert.equal(err.code, "SOURCE_NOT_FOUND");

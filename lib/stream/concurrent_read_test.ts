@@ -24,12 +24,9 @@ Deno.test("stream tables: reads next to a processor that commits and merges part
     await log.streams.createStream(`streaming-${PREFIX}-${kind}`);
   }
   const gen = createGenerator({ rows: 3_000, seed: 5 });
-  const child = spawnStreamCli(dataDir, PREFIX, [
-    "--trigger-interval-ms",
-    "5",
-    "--compact-after",
-    "2",
-  ]);
+  const child = spawnStreamCli(dataDir, PREFIX, {
+    args: ["--trigger-interval-ms", "5", "--compact-after", "2"],
+  });
   const stderr = new Response(child.stderr).text();
   let producing = true;
   const producer = (async () => {

@@ -17,12 +17,14 @@ import {
 import { countStreamTables } from "./read_table.ts";
 import { parsePartName, parsePartRange } from "./part_names.ts";
 import { spawnStreamCli } from "./spawn_cli.ts";
+import { makeTestDir } from "../test_temp_dir.ts";
 
 const PREFIX = "crash";
 const KILLS = 5;
 
-const spawnStream = (dataDir: string, extra: string[]) =>
-  spawnStreamCli(dataDir, PREFIX, extra);
+/** The stream job on `dataDir`, with `tmp` as its system temp dir (`TMPDIR`). */
+const spawnStream = (dataDir: string, tmp: string, args: string[]) =>
+  spawnStreamCli(dataDir, PREFIX, { args, env: { TMPDIR: tmp } });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -60,8 +62,13 @@ async function waitForCommitInFlight(
   return false;
 }
 
-Deno.test("stream crash test: SIGKILLed 5 times mid-run, restarted, every record exactly once", async () => {
-  const dataDir = await Deno.makeTempDir();
+Deno.test("stream crash test: SIGKILLed 5 times mid-run, restarted, every record exactly once, no scratch left", async () => {
+  await using tmp = await makeTestDir();
+  const dataDir = `${tmp.path}/data`;
+  // The jobs' system temp dir does not exist: their scratch lives in the output folder,
+  // where a restart removes what a killed job left.
+  const systemTemp = `${tmp.path}/no-system-temp`;
+  await Deno.mkdir(dataDir);
   const outDir = `${dataDir}/stream`;
   const log = await openEmbeddedLog(`${dataDir}/log.db`);
   await log.streams.createStream(`streaming-${PREFIX}-pin`, { shardCount: 2 });
@@ -89,7 +96,7 @@ Deno.test("stream crash test: SIGKILLed 5 times mid-run, restarted, every record
     while (killed < KILLS) {
       const before = (await readCheckpoint(outDir)).batchId;
       // Parts merged every 2: kills land in merges too.
-      const child = spawnStream(dataDir, [
+      const child = spawnStream(dataDir, systemTemp, [
         "--trigger-interval-ms",
         "30",
         "--compact-after",
@@ -120,8 +127,11 @@ Deno.test("stream crash test: SIGKILLed 5 times mid-run, restarted, every record
     await producer;
   }
 
-  const final = await spawnStream(dataDir, ["--once", "--compact-after", "2"])
-    .output();
+  const final = await spawnStream(dataDir, systemTemp, [
+    "--once",
+    "--compact-after",
+    "2",
+  ]).output();
   const finalErr = new TextDecoder().decode(final.stderr);
   assert.equal(final.code, 0, finalErr);
   if (finalErr.includes("removed the leftovers")) recoveries++;
@@ -137,6 +147,18 @@ Deno.test("stream crash test: SIGKILLed 5 times mid-run, restarted, every record
     stream_user: total,
     stream_quarantine: 0,
   });
+  assert.equal(await Deno.stat(systemTemp).catch(() => "absent"), "absent");
+  assert.deepEqual(
+    [...Deno.readDirSync(outDir)].map((e) => e.name).sort(),
+    [
+      "_checkpoint.json",
+      "_lock",
+      "stream_geo",
+      "stream_pin",
+      "stream_quarantine",
+      "stream_user",
+    ],
+  );
   const merged = [...Deno.readDirSync(`${outDir}/stream_pin`)]
     .filter((e) =>
       (parsePartRange(e.name)?.first ?? 0) < (parsePartName(e.name) ?? 0)

@@ -51,6 +51,15 @@ const CLEANERS: Record<PostKind, (df: DataFrame, o: object) => CleanResult> = {
   user: cleanUser,
 };
 
+/** Options of {@linkcode cleanMicroBatch}. */
+export interface CleanMicroBatchOptions {
+  /**
+   * Directory of the scratch file polars parses each kind's records from; default a fresh
+   * temp dir per kind, removed after.
+   */
+  tempDir?: string;
+}
+
 /**
  * Cleans one micro-batch. Returns a frame per stream table (possibly empty); rows keep the
  * records' order. Records that cannot be cleaned (not JSON, missing `ind`, bad number or
@@ -72,11 +81,12 @@ const CLEANERS: Record<PostKind, (df: DataFrame, o: object) => CleanResult> = {
  */
 export async function cleanMicroBatch(
   records: Record<PostKind, readonly StreamRecord[]>,
+  options: CleanMicroBatchOptions = {},
 ): Promise<Record<StreamTableName, DataFrame>> {
   const out = {} as Record<StreamTableName, DataFrame>;
   const quarantine: DataFrame[] = [];
   for (const kind of POST_KINDS) {
-    const { clean, rejected } = await cleanKind(kind, records[kind]);
+    const { clean, rejected } = await cleanKind(kind, records[kind], options);
     out[STREAM_TABLE_NAMES[kind]] = clean;
     quarantine.push(rejected);
   }
@@ -108,7 +118,11 @@ interface Rejected {
   at: number;
 }
 
-async function cleanKind(kind: PostKind, records: readonly StreamRecord[]) {
+async function cleanKind(
+  kind: PostKind,
+  records: readonly StreamRecord[],
+  options: CleanMicroBatchOptions,
+) {
   const { texts: lines, invalidUtf8 } = decodeUtf8(records.map((r) => r.data));
   const rejected: Rejected[] = [];
   // Where each distinct line text occurs, in order: quarantine rows name their record by text.
@@ -122,7 +136,10 @@ async function cleanKind(kind: PostKind, records: readonly StreamRecord[]) {
       else byText.set(line, [i]);
     }
   });
-  const parsed = await parseRawRecords(kind, lines, { invalidUtf8 });
+  const parsed = await parseRawRecords(kind, lines, {
+    invalidUtf8,
+    tempDir: options.tempDir,
+  });
   const result = CLEANERS[kind](parsed.df, { raw: parsed.raw });
   const taken = new Set<number>();
   for (const q of [...parsed.quarantine, ...result.quarantine]) {

@@ -23,6 +23,7 @@ export * from "./errors.ts";
 export type { BatchCommit, RecordKey } from "./session.ts";
 export {
   cleanMicroBatch,
+  type CleanMicroBatchOptions,
   emptyStreamTable,
   KEY_COLUMNS,
   POST_KINDS,
@@ -61,4 +62,4 @@ export {
   type CompactTableOptions,
   trailingRun,
 } from "./compaction.ts";
-export { spawnStreamCli } from "./spawn_cli.ts";
+export { spawnStreamCli, type SpawnStreamCliOptions } from "./spawn_cli.ts";

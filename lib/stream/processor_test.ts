@@ -21,14 +21,16 @@ import { parsePartRange, sortParts } from "./part_names.ts";
 import { countStreamTables, readStreamTable } from "./read_table.ts";
 import { checkStreamOutput, createStreamProcessor } from "./processor.ts";
 import type { CommitStep } from "./table_store.ts";
+import { makeTestDir, type TestDir } from "../test_temp_dir.ts";
 
 const PREFIX = "t";
 const gen = createGenerator({ rows: 500, seed: 11 });
 const posts = (from: number, n: number): Post[] =>
   Array.from({ length: n }, (_, i) => gen.post(from + i));
 
-async function setup() {
-  const dir = await Deno.makeTempDir();
+/** A log in `tmp` with the three streams (pin on two shards); the tables go to `tmp/stream`. */
+async function setup(tmp: TestDir) {
+  const dir = tmp.path;
   const log = await openEmbeddedLog(`${dir}/log.db`);
   await log.streams.createStream(`streaming-${PREFIX}-pin`, { shardCount: 2 });
   await log.streams.createStream(`streaming-${PREFIX}-geo`);
@@ -52,7 +54,8 @@ async function assertExactlyOnce(
 }
 
 Deno.test("processor: catch-up appends every record once; the next catch-up only new ones", async () => {
-  const { log, outDir, posted } = await setup();
+  await using tmp = await makeTestDir();
+  const { log, outDir, posted } = await setup(tmp);
   await putPosts(log.streams, posts(0, 30), { prefix: PREFIX, into: posted });
   // The pin stream has two shards.
   assert.deepEqual(
@@ -98,7 +101,8 @@ const STEPS: CommitStep[] = [
 
 for (const step of STEPS) {
   Deno.test(`processor: a crash at "${step}" of a batch, then a restart, gives exactly once`, async () => {
-    const { log, outDir, posted } = await setup();
+    await using tmp = await makeTestDir();
+    const { log, outDir, posted } = await setup(tmp);
     await putPosts(log.streams, posts(0, 20), { prefix: PREFIX, into: posted });
     let calls = 0;
     const crashing = createStreamProcessor({
@@ -136,7 +140,8 @@ for (const step of STEPS) {
 }
 
 Deno.test("processor: run() triggers micro-batches until aborted; a second writer is refused", async () => {
-  const { log, outDir, posted } = await setup();
+  await using tmp = await makeTestDir();
+  const { log, outDir, posted } = await setup(tmp);
   const commits: number[] = [];
   const processor = createStreamProcessor({
     streams: log.streams,
@@ -174,7 +179,8 @@ Deno.test("processor: run() triggers micro-batches until aborted; a second write
 });
 
 Deno.test("processor: run() retries failed batches, then gives up after maxConsecutiveFailures", async () => {
-  const { log, outDir, posted } = await setup();
+  await using tmp = await makeTestDir();
+  const { log, outDir, posted } = await setup(tmp);
   await putPosts(log.streams, posts(0, 5), { prefix: PREFIX, into: posted });
   const errors: string[] = [];
   let failing = 2;
@@ -231,7 +237,8 @@ Deno.test("processor: run() retries failed batches, then gives up after maxConse
 });
 
 Deno.test("processor: streams that do not exist yet read as empty", async () => {
-  const dir = await Deno.makeTempDir();
+  await using dirTmp = await makeTestDir();
+  const dir = dirTmp.path;
   const log = await openEmbeddedLog(`${dir}/log.db`);
   const warnings: string[] = [];
   const stats = await createStreamProcessor({
@@ -254,7 +261,8 @@ Deno.test("processor: streams that do not exist yet read as empty", async () => 
 });
 
 Deno.test("processor: a stream deleted and created again is read from its start, once, after a restart", async () => {
-  const { log, outDir, posted } = await setup();
+  await using tmp = await makeTestDir();
+  const { log, outDir, posted } = await setup(tmp);
   const warnings: string[] = [];
   const options = {
     streams: log.streams,
@@ -290,7 +298,8 @@ Deno.test("processor: a stream deleted and created again is read from its start,
 });
 
 Deno.test("processor: tables written from another prefix's streams are refused, before and at open", async () => {
-  const { log, outDir, posted } = await setup();
+  await using tmp = await makeTestDir();
+  const { log, outDir, posted } = await setup(tmp);
   await putPosts(log.streams, posts(0, 3), { prefix: PREFIX, into: posted });
   await createStreamProcessor({ streams: log.streams, prefix: PREFIX, outDir })
     .runOnce();
@@ -335,7 +344,8 @@ function recorder() {
 }
 
 Deno.test("processor: parts are merged every compactAfterParts of a table; the tables read the same", async () => {
-  const { log, outDir, posted } = await setup();
+  await using tmp = await makeTestDir();
+  const { log, outDir, posted } = await setup(tmp);
   const sent = posts(0, 23);
   await putPosts(log.streams, sent, { prefix: PREFIX, into: posted });
   const { lines, logger } = recorder();
@@ -373,7 +383,8 @@ Deno.test("processor: parts are merged every compactAfterParts of a table; the t
 
 for (const step of ["compact-temp", "compact", "compacted"] as const) {
   Deno.test(`processor: a merge failing at "${step}" is logged, the run goes on, nothing is lost or doubled`, async () => {
-    const { log, outDir, posted } = await setup();
+    await using tmp = await makeTestDir();
+    const { log, outDir, posted } = await setup(tmp);
     await putPosts(log.streams, posts(0, 20), { prefix: PREFIX, into: posted });
     const { lines, logger } = recorder();
     let failed = false;

@@ -226,7 +226,9 @@ export async function openSession(
         if (reader) positions[options.streamNames[kind]] = reader.positions();
       }
       const read = lap();
-      const tables = await cleanMicroBatch(polled);
+      // Scratch in the output folder, not the system temp dir: if the process is killed,
+      // the next open of the table store removes it with the batch's other leftovers.
+      const tables = await cleanMicroBatch(polled, { tempDir: outDir });
       const clean = lap();
       const parts: Record<string, Uint8Array> = {};
       const rows: Record<string, number> = {};

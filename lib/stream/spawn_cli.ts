@@ -9,15 +9,22 @@ import { fileURLToPath } from "node:url";
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const CLI = fileURLToPath(new URL("../cli/stream.ts", import.meta.url));
 
+/** Options of {@linkcode spawnStreamCli}. */
+export interface SpawnStreamCliOptions {
+  /** More flags for the stream job, e.g. `["--once"]`. */
+  args?: string[];
+  /** Environment variables added to this process's, e.g. `{ TMPDIR: dir }`. */
+  env?: Record<string, string>;
+}
+
 /**
- * Starts `lib/cli/stream.ts` on `dataDir` and `prefix` with `extra` flags; its stderr is
- * piped (read it, or cancel it), its stdout dropped. The caller stops it (by this child's
- * PID: `child.kill()`).
+ * Starts `lib/cli/stream.ts` on `dataDir` and `prefix`; its stderr is piped (read it, or
+ * cancel it), its stdout dropped. The caller stops it (by this child's PID: `child.kill()`).
  *
  * @example
  * ```ts
  * import { spawnStreamCli } from "./spawn_cli.ts";
- * const child = spawnStreamCli(await Deno.makeTempDir(), "demo", ["--once"]);
+ * const child = spawnStreamCli(await Deno.makeTempDir(), "demo", { args: ["--once"] });
  * await child.stderr.cancel();
  * console.log((await child.status).code); // 0
  * ```
@@ -25,7 +32,7 @@ const CLI = fileURLToPath(new URL("../cli/stream.ts", import.meta.url));
 export function spawnStreamCli(
   dataDir: string,
   prefix: string,
-  extra: string[] = [],
+  options: SpawnStreamCliOptions = {},
 ): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
     args: [
@@ -36,9 +43,10 @@ export function spawnStreamCli(
       dataDir,
       "--prefix",
       prefix,
-      ...extra,
+      ...(options.args ?? []),
     ],
     cwd: REPO,
+    env: options.env,
     stdout: "null",
     stderr: "piped",
   }).spawn();

@@ -7,7 +7,8 @@
  * - `{table}/part-{first}-{last}.parquet`: a merge of the parts of batches `first..last`
  *   (`compact`, see `compaction.ts` and `part_names.ts`);
  * - `_checkpoint.json`: last committed batch id `C` and the reader positions after it;
- * - `_lock`: held (flock) by the one processor writing `dir`.
+ * - `_lock`: held (flock) by the one processor writing `dir`;
+ * - `raw-{uuid}.ndjson.tmp`: scratch of the micro-batch being cleaned (polars reads it).
  *
  * Committing batch `B = C + 1`:
  * 1. each part is written to `part-B.parquet.tmp` and fsynced, then renamed to

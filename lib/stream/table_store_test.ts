@@ -12,6 +12,7 @@ import {
   openTableStore,
   tableStoreHeld,
 } from "./table_store.ts";
+import { makeTestDir } from "../test_temp_dir.ts";
 
 const TABLES = ["stream_pin", "stream_geo"];
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -35,7 +36,8 @@ async function allFiles(dir: string): Promise<string[]> {
 }
 
 Deno.test("table store: commits number batches 1, 2, 3 and checkpoint positions", async () => {
-  const dir = await Deno.makeTempDir();
+  await using dirTmp = await makeTestDir();
+  const dir = dirTmp.path;
   const store = await openTableStore(dir, { tables: TABLES });
   assert.equal(store.checkpoint().batchId, 0);
   await store.commit({
@@ -77,7 +79,8 @@ Deno.test("table store: commits number batches 1, 2, 3 and checkpoint positions"
 });
 
 Deno.test("table store: a second writer on the same directory is refused", async () => {
-  const dir = await Deno.makeTempDir();
+  await using dirTmp = await makeTestDir();
+  const dir = dirTmp.path;
   const first = await openTableStore(dir, { tables: TABLES });
   await assert.rejects(
     openTableStore(dir, { tables: TABLES }),
@@ -90,7 +93,8 @@ Deno.test("table store: a second writer on the same directory is refused", async
 });
 
 Deno.test("table store: an output directory that cannot be prepared is a StreamDirError naming it", async () => {
-  const root = await Deno.makeTempDir();
+  await using rootTmp = await makeTestDir();
+  const root = rootTmp.path;
   try {
     // A file where the output directory should be, then where a table's folder should be.
     await Deno.writeTextFile(`${root}/stream`, "x");
@@ -125,7 +129,8 @@ Deno.test("table store: an output directory that cannot be prepared is a StreamD
 });
 
 Deno.test("table store: tableStoreHeld tells a held directory, and leaves it free", async () => {
-  const dir = await Deno.makeTempDir();
+  await using dirTmp = await makeTestDir();
+  const dir = dirTmp.path;
   assert.equal(await tableStoreHeld(`${dir}/never-opened`), false);
   const held = await openTableStore(dir, { tables: TABLES });
   assert.equal(await tableStoreHeld(dir), true);
@@ -146,7 +151,8 @@ const STEPS = [
 
 for (const step of STEPS) {
   Deno.test(`table store: a crash at step "${step}" leaves whole batches only`, async () => {
-    const dir = await Deno.makeTempDir();
+    await using tmp = await makeTestDir();
+    const dir = tmp.path;
     const ok = await openTableStore(dir, { tables: TABLES });
     await ok.commit({
       parts: { stream_pin: bytes("one") },
@@ -231,7 +237,8 @@ for (const step of STEPS) {
 }
 
 Deno.test("checkpoint: a corrupt or foreign checkpoint file is refused with its path", async () => {
-  const dir = await Deno.makeTempDir();
+  await using dirTmp = await makeTestDir();
+  const dir = dirTmp.path;
   await Deno.writeTextFile(`${dir}/${CHECKPOINT_FILE}`, "{not json");
   await assert.rejects(readCheckpoint(dir), (e: unknown) => {
     assert.ok(e instanceof StreamCheckpointError);
