@@ -10,13 +10,13 @@
  *
  * @module
  */
-import { join } from "node:path";
 import type { CleanTable, QuarantineRow } from "../clean/mod.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { WarehouseWriteError } from "./errors.ts";
 import { cleanTopic, type TableSummary } from "./topic.ts";
 import { beginWarehouseWrite, quarantineFrame } from "./warehouse.ts";
+import { openStagingDir, removeAbandonedStaging } from "./staging.ts";
 
 /** Options of {@linkcode runBatch}. */
 export interface RunBatchOptions {
@@ -61,19 +61,31 @@ export async function runBatch(
   const started = performance.now();
   const logger = options.logger ?? silentLogger;
   const prefix = options.prefix ?? "pinterest";
-  const write = await beginWarehouseWrite(options.warehouseDir);
-  const scratch = join(options.warehouseDir, `.tmp-${crypto.randomUUID()}`);
-  try {
-    await Deno.mkdir(scratch).catch((e) => {
+  const abandoned = await removeAbandonedStaging(options.warehouseDir).catch(
+    (e) => {
       throw new WarehouseWriteError(options.warehouseDir, e);
+    },
+  );
+  if (abandoned.length > 0) {
+    logger.warn("batch: removed what batches that did not finish left", {
+      dirs: abandoned,
     });
+  }
+  const write = await beginWarehouseWrite(options.warehouseDir);
+  const scratch = await openStagingDir(options.warehouseDir).catch(
+    async (e) => {
+      await write.abort();
+      throw new WarehouseWriteError(options.warehouseDir, e);
+    },
+  );
+  try {
     const tables = {} as Record<CleanTable, TableSummary>;
     const quarantine: QuarantineRow[] = [];
     for (const table of ["pin", "geo", "user"] as const) {
       const done = await cleanTopic(options.store, table, {
         topic: `${prefix}.${table}`,
         logger,
-        tempDir: scratch,
+        tempDir: scratch.path,
         chunkBytes: options.chunkBytes,
       });
       // Written while the next table is cleaned; renamed into place with the others.
@@ -102,6 +114,6 @@ export async function runBatch(
     await write.abort();
     throw e;
   } finally {
-    await Deno.remove(scratch, { recursive: true }).catch(() => {});
+    await scratch.release();
   }
 }

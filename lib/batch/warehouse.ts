@@ -22,6 +22,7 @@ import {
   WarehouseMissingError,
   WarehouseWriteError,
 } from "./errors.ts";
+import { openStagingDir, type StagingDir } from "./staging.ts";
 
 /**
  * Tables the batch writes: the three clean tables and the quarantine.
@@ -107,17 +108,18 @@ export interface WarehouseWrite {
 export async function beginWarehouseWrite(
   dir: string,
 ): Promise<WarehouseWrite> {
-  const staging = join(dir, `.tmp-${crypto.randomUUID()}`);
+  let held: StagingDir;
   try {
-    await Deno.mkdir(staging, { recursive: true });
+    await Deno.mkdir(dir, { recursive: true });
+    held = await openStagingDir(dir);
   } catch (e) {
     throw new WarehouseWriteError(dir, e);
   }
+  const staging = held.path;
   const names: string[] = [];
   const writes: Promise<void>[] = [];
   let failure: { error: unknown } | undefined;
-  const removeStaging = () =>
-    Deno.remove(staging, { recursive: true }).catch(() => {});
+  const removeStaging = () => held.release();
   return {
     stage(name, df) {
       names.push(name);

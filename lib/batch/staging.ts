@@ -1,0 +1,130 @@
+/**
+ * Staging folders of the batch in the warehouse directory: `.tmp-{uuid}/`, where a batch
+ * writes its tables (and keeps its cleaning scratch) before renaming them into place.
+ *
+ * A batch that is killed (SIGKILL, out of memory, power loss) cannot remove its folder,
+ * and a folder holds up to the size of the tables (155 MiB for a million pins). Each
+ * folder therefore comes with a lock file, `.tmp-{uuid}.lock`, that its batch holds
+ * (`flock`) while it runs; the kernel drops the lock when the process ends. The next batch
+ * removes every folder whose lock it can take, and leaves alone those of batches still
+ * running on the same warehouse.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { tryLockFile } from "../file_lock.ts";
+
+const PREFIX = ".tmp-";
+const LOCK_SUFFIX = ".lock";
+
+/** A staging folder held by this process. */
+export interface StagingDir {
+  /** Absolute or relative path of the folder. */
+  path: string;
+  /** Removes the folder and its lock file, and releases the lock. */
+  release(): Promise<void>;
+}
+
+/**
+ * Creates a staging folder in `parent` (which must exist) and holds its lock.
+ *
+ * @example
+ * ```ts
+ * import { openStagingDir } from "./staging.ts";
+ * const staging = await openStagingDir(await Deno.makeTempDir());
+ * await Deno.writeTextFile(`${staging.path}/t.parquet`, "...");
+ * await staging.release(); // the folder is gone
+ * ```
+ */
+export async function openStagingDir(parent: string): Promise<StagingDir> {
+  for (;;) {
+    const path = join(parent, `${PREFIX}${crypto.randomUUID()}`);
+    const lockPath = `${path}${LOCK_SUFFIX}`;
+    const lock = await tryLockFile(lockPath);
+    if (lock === null) continue; // another batch's cleanup is looking at this name
+    // A cleanup may have taken the fresh file's lock first and unlinked it; then this lock
+    // holds a file no one else can see: start over with a new name.
+    const same = await Deno.stat(lockPath).then(
+      async (s) => s.ino === (await lock.stat()).ino,
+      () => false,
+    );
+    if (!same) {
+      lock.close();
+      continue;
+    }
+    try {
+      await Deno.mkdir(path);
+    } catch (e) {
+      lock.close();
+      await Deno.remove(lockPath).catch(() => {});
+      throw e;
+    }
+    return {
+      path,
+      async release() {
+        await Deno.remove(path, { recursive: true }).catch(() => {});
+        await Deno.remove(lockPath).catch(() => {});
+        lock.close();
+      },
+    };
+  }
+}
+
+/**
+ * Removes the staging folders in `parent` that no running batch holds: what killed batches
+ * left. Returns the paths removed. A `parent` that does not exist has none.
+ *
+ * @example
+ * ```ts
+ * import { openStagingDir, removeAbandonedStaging } from "./staging.ts";
+ * const dir = await Deno.makeTempDir();
+ * const held = await openStagingDir(dir);
+ * console.log(await removeAbandonedStaging(dir)); // []: this process still holds it
+ * await held.release();
+ * ```
+ */
+export async function removeAbandonedStaging(
+  parent: string,
+): Promise<string[]> {
+  const names = new Set<string>();
+  try {
+    for await (const entry of Deno.readDir(parent)) {
+      if (entry.name.startsWith(PREFIX)) names.add(entry.name);
+    }
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw e;
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (name.endsWith(LOCK_SUFFIX)) continue;
+    const path = join(parent, name);
+    const lockPath = `${path}${LOCK_SUFFIX}`;
+    // A batch makes its lock file before its folder, so a folder without one was left by a
+    // version without locks (or is being removed). Otherwise the lock says if it is in use.
+    const locked = await Deno.stat(lockPath).then(() => true, () => false);
+    const lock = locked ? await tryLockFile(lockPath) : undefined;
+    if (lock === null) continue;
+    try {
+      await Deno.remove(path, { recursive: true });
+      removed.push(path);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    } finally {
+      if (lock) {
+        await Deno.remove(lockPath).catch(() => {});
+        lock.close();
+      }
+    }
+  }
+  // Lock files whose folder is gone (a batch killed between the two removals).
+  for (const name of names) {
+    if (!name.endsWith(LOCK_SUFFIX)) continue;
+    if (names.has(name.slice(0, -LOCK_SUFFIX.length))) continue;
+    const lock = await tryLockFile(join(parent, name));
+    if (lock === null) continue;
+    await Deno.remove(join(parent, name)).catch(() => {});
+    lock.close();
+  }
+  return removed;
+}
