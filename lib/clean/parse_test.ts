@@ -236,7 +236,7 @@ Deno.test("parse: scratch space that cannot be written (a file where its folder 
         assert.ok(e instanceof ScratchWriteError);
         assert.match(
           String(e.context.path),
-          new RegExp(`^${notDir}/raw-[0-9a-f-]{36}\\.ndjson$`),
+          new RegExp(`^${notDir}/raw-[0-9a-f-]{36}\\.ndjson\\.tmp$`),
         );
         assert.match(
           e.message,

@@ -13,6 +13,7 @@ import {
   withKinesis,
 } from "../../lib/adapters/kinesis/test_target.ts";
 import { serveGateway } from "../../lib/gateway/mod.ts";
+import { makeTestDir } from "../../lib/test_temp_dir.ts";
 import {
   CREATED_AT_KEY,
   createShardReader,
@@ -58,10 +59,9 @@ Deno.test({
   sanitizeResources: false,
   fn: () =>
     withKinesis(target, async (endpoint) => {
+      await using tmp = await makeTestDir();
       const streams = await openKinesisLog({ endpoint });
-      const embedded = await openEmbeddedLog(
-        await Deno.makeTempFile({ suffix: ".db" }),
-      );
+      const embedded = await openEmbeddedLog(`${tmp.path}/log.db`);
       const server = await serveGateway({
         topics: embedded.topics,
         streams,
