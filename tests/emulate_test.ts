@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openDirStore } from "../lib/lake/mod.ts";
 import { openEmbeddedLog } from "../lib/log/mod.ts";
+import { makeTestDir } from "../lib/test_temp_dir.ts";
 
 const LAYOUT =
   /^topics\/(pinterest\.(pin|geo|user))\/partition=(\d+)\/\1\+\3\+(\d{10})\.json$/;
@@ -94,4 +95,69 @@ Deno.test("deno task emulate --count 200 lands 200 records per topic in the lake
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }
+});
+
+Deno.test("deno task emulate stops on SIGTERM as on Ctrl-C: what was acknowledged reaches the lake and the tables", async () => {
+  await using tmp = await makeTestDir({ prefix: "emulate-term-" });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "lib/cli/emulate.ts",
+      "--duration",
+      "120",
+      "--rate",
+      "50",
+      "--profile",
+      "embedded",
+      "--data-dir",
+      tmp.path,
+      "--source",
+      join(tmp.path, "source.db"),
+    ],
+    cwd: new URL("..", import.meta.url),
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const stdout = new Response(child.stdout).text();
+  let stderr = "";
+  const errors = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  // Posting has begun once the progress line shows (seeding comes first).
+  for (let i = 0; i < 600 && !/^posts \d+/m.test(stderr); i++) {
+    const { value, done } = await errors.read();
+    if (done) break;
+    stderr += value;
+  }
+  child.kill("SIGTERM");
+  for (;;) {
+    const { value, done } = await errors.read();
+    if (done) break;
+    stderr += value;
+  }
+  const status = await child.status;
+  const out = await stdout;
+  assert.equal(status.code, 0, `${out}\n${stderr}`);
+  assert.match(stderr, /Stopping \(SIGTERM\): posts in flight finish/);
+  assert.match(out, /^Emulation \(both\) was interrupted after /);
+  const accepted = Number(
+    /topic pinterest\.pin: (\d+) accepted/.exec(out)?.[1]?.replace(",", ""),
+  );
+  assert.ok(accepted > 0, out);
+  assert.match(
+    out,
+    new RegExp(`Sink: ${(3 * accepted).toLocaleString("en-US")} records in`),
+  );
+  assert.match(
+    out,
+    new RegExp(`tables: stream_pin ${accepted.toLocaleString("en-US")}, `),
+  );
+  assert.match(out, /The nine metrics:/);
+  const lake = openDirStore(join(tmp.path, "lake"));
+  let pins = 0;
+  for (const { key } of await lake.list("topics/pinterest.pin/")) {
+    pins += new TextDecoder().decode(await lake.get(key)).split("\n")
+      .filter((l) => l !== "").length;
+  }
+  assert.equal(pins, accepted);
 });

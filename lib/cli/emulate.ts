@@ -7,8 +7,8 @@
  *                   [--data-dir .data] [--source PATH|mysql://...] [--seed N]
  * ```
  *
- * Ctrl-C stops posting; what was acknowledged is still drained into the lake. A second
- * Ctrl-C exits at once.
+ * Ctrl-C (or SIGTERM) stops posting; what was acknowledged is still drained into the lake
+ * and processed. A second one exits at once.
  *
  * @module
  */
@@ -39,7 +39,7 @@ import {
 /** The usage text `deno task emulate --help` prints. */
 const EMULATE_USAGE = formatUsage(
   "emulate [options]",
-  "The whole pipeline on one command: seeds the source when absent, posts random rows through\nthe gateway like users posting, sinks the topics into the lake, cleans the lake into the\nwarehouse, catches the stream tables up and prints the nine metrics. Ctrl-C stops posting;\nwhat was acknowledged is still processed.",
+  "The whole pipeline on one command: seeds the source when absent, posts random rows through\nthe gateway like users posting, sinks the topics into the lake, cleans the lake into the\nwarehouse, catches the stream tables up and prints the nine metrics. Ctrl-C (or SIGTERM) stops\nposting; what was acknowledged is still processed.",
   [
     ["--count N", "posts to make (default 500)"],
     ["--duration S", "stop after S seconds instead of a count"],
@@ -300,14 +300,20 @@ async function main(args: string[]): Promise<number> {
   const config = loadConfig(parsed.flags);
   const stop = new AbortController();
   let interrupts = 0;
-  const onInterrupt = () => {
-    if (++interrupts > 1) Deno.exit(130);
-    console.error(
-      "\nStopping: posts in flight finish, the sink drains. Ctrl-C again to exit at once.",
-    );
-    stop.abort();
-  };
-  Deno.addSignalListener("SIGINT", onInterrupt);
+  // SIGTERM (`kill`, `timeout`, a scheduler stopping the task) stops as Ctrl-C does.
+  const handlers = (["SIGINT", "SIGTERM"] as const).map((sig) => {
+    const handler = () => {
+      if (++interrupts > 1) Deno.exit(sig === "SIGINT" ? 130 : 143);
+      console.error(
+        `\nStopping (${sig}): posts in flight finish, the sink drains. ${
+          sig === "SIGINT" ? "Ctrl-C" : "The signal"
+        } again to exit at once.`,
+      );
+      stop.abort();
+    };
+    Deno.addSignalListener(sig, handler);
+    return [sig, handler] as const;
+  });
   const progress = createProgressLine({ stream: Deno.stderr });
   try {
     const result = await runEmulateJob(config, {
@@ -323,7 +329,9 @@ async function main(args: string[]): Promise<number> {
       unseen.streams;
     return failed > 0 ? 1 : 0;
   } finally {
-    Deno.removeSignalListener("SIGINT", onInterrupt);
+    for (const [sig, handler] of handlers) {
+      Deno.removeSignalListener(sig, handler);
+    }
   }
 }
 
