@@ -12,7 +12,7 @@
  * @module
  */
 import { join } from "node:path";
-import { tryLockFile } from "../file_lock.ts";
+import { lockFreshFile, tryLockFile } from "../file_lock.ts";
 
 const PREFIX = ".tmp-";
 const LOCK_SUFFIX = ".lock";
@@ -40,18 +40,8 @@ export async function openStagingDir(parent: string): Promise<StagingDir> {
   for (;;) {
     const path = join(parent, `${PREFIX}${crypto.randomUUID()}`);
     const lockPath = `${path}${LOCK_SUFFIX}`;
-    const lock = await tryLockFile(lockPath);
-    if (lock === null) continue; // another batch's cleanup is looking at this name
-    // A cleanup may have taken the fresh file's lock first and unlinked it; then this lock
-    // holds a file no one else can see: start over with a new name.
-    const same = await Deno.stat(lockPath).then(
-      async (s) => s.ino === (await lock.stat()).ino,
-      () => false,
-    );
-    if (!same) {
-      lock.close();
-      continue;
-    }
+    const lock = await lockFreshFile(lockPath);
+    if (lock === null) continue; // another batch's cleanup got to it: a new name
     try {
       await Deno.mkdir(path);
     } catch (e) {

@@ -9,7 +9,8 @@
  */
 
 import { DatabaseSync } from "node:sqlite";
-import { dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
+import { lockFreshFile, tryLockFile } from "../file_lock.ts";
 import { BackendError } from "../errors.ts";
 import { SourceNotFoundError, SourceOffsetError } from "./errors.ts";
 import { createGenerator, type GenerateOptions } from "./generator.ts";
@@ -48,8 +49,36 @@ export interface SeedSummary {
   elapsedMs: number;
 }
 
+/** Infix of the file a seed writes before renaming it into place. */
+const SEED_TEMP = ".tmp-";
+
 /**
- * Writes the generated tables into a SQLite file, replacing it atomically.
+ * Removes the temp files of seeds of `path` that were killed: those whose lock no running
+ * seed holds (a seed of a million rows leaves about 1 GB).
+ */
+async function removeAbandonedSeeds(path: string): Promise<void> {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}${SEED_TEMP}`;
+  const temps = new Set<string>();
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.isFile && entry.name.startsWith(prefix)) {
+      temps.add(entry.name.replace(/-journal$/, "")); // a journal goes with its file
+    }
+  }
+  for (const name of temps) {
+    const lock = await tryLockFile(join(dir, name));
+    if (lock === null) continue; // a seed running now
+    for (const file of [name, `${name}-journal`]) {
+      await Deno.remove(join(dir, file)).catch(() => {});
+    }
+    lock.close();
+  }
+}
+
+/**
+ * Writes the generated tables into a SQLite file, replacing it atomically: the rows go to
+ * `{path}.tmp-{uuid}` first, which the seed holds a lock on; the temp files of seeds that
+ * were killed are removed by the next seed of the same path.
  *
  * @example
  * ```ts
@@ -66,12 +95,19 @@ export async function seedSqlite(
   const started = performance.now();
   const gen = createGenerator(options);
   const every = options.progressEvery ?? 1000;
-  const tmp = `${path}.tmp-${Deno.pid}-${Date.now()}`;
   let db: DatabaseSync;
+  let tmp: string;
+  let lock: Deno.FsFile | null = null;
   try {
     await Deno.mkdir(dirname(path), { recursive: true });
+    await removeAbandonedSeeds(path);
+    do {
+      tmp = `${path}${SEED_TEMP}${crypto.randomUUID()}`;
+      lock = await lockFreshFile(tmp);
+    } while (lock === null);
     db = new DatabaseSync(tmp);
   } catch (cause) {
+    lock?.close();
     throw writeError(path, cause);
   }
   try {
@@ -99,6 +135,8 @@ export async function seedSqlite(
     await Deno.remove(tmp).catch(() => {});
     await Deno.remove(`${tmp}-journal`).catch(() => {});
     throw writeError(path, err);
+  } finally {
+    lock.close();
   }
   options.onProgress?.({ rows: gen.rows, total: gen.rows });
   return {

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
+import { fileURLToPath } from "node:url";
+import { tryLockFile } from "../file_lock.ts";
 import { BackendError } from "../errors.ts";
 import {
   createGenerator,
@@ -180,4 +182,41 @@ Deno.test("sqlite source: a missing file or missing tables name the seed command
   assert.equal(await source.rowCount(), 3);
   await source.close();
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("sqlite source: a killed seed's temp file is removed by the next seed; a running seed's is not", async () => {
+  await using tmp = await makeTestDir();
+  const path = `${tmp.path}/source.db`;
+  const cli = fileURLToPath(new URL("../cli/seed.ts", import.meta.url));
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", cli, "--rows", "5000000", "--source", path],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const temps = () =>
+    [...Deno.readDirSync(tmp.path)].map((e) => e.name).filter((n) =>
+      n.startsWith("source.db.tmp-")
+    );
+  try {
+    // Killed once its temp file holds some rows.
+    for (let i = 0; i < 600; i++) {
+      const name = temps().find((n) => !n.endsWith("-journal"));
+      if (name && Deno.statSync(`${tmp.path}/${name}`).size > 1 << 20) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    child.kill("SIGKILL");
+    await child.status;
+  }
+  assert.equal(temps().filter((n) => !n.endsWith("-journal")).length, 1);
+  // A seed running now (its lock held) keeps its temp file.
+  const live = await tryLockFile(`${path}.tmp-live`);
+  await seedSqlite(path, { rows: 10, seed: 1 });
+  assert.deepEqual(
+    [...Deno.readDirSync(tmp.path)].map((e) => e.name).sort(),
+    ["source.db", "source.db.tmp-live"],
+  );
+  live?.close();
+  await seedSqlite(path, { rows: 10, seed: 1 });
+  assert.deepEqual(temps(), []);
 });
