@@ -23,7 +23,7 @@ export interface SpawnDetachedOptions {
  *
  * @example
  * ```ts
- * import { spawnDetached, stopPid } from "./service.ts";
+ * import { spawnDetached, stopPid } from "./process.ts";
  * const pid = spawnDetached("sleep", ["30"], { logFile: await Deno.makeTempFile() });
  * await stopPid(pid, { timeoutMs: 2000 });
  * ```
@@ -54,7 +54,7 @@ export function spawnDetached(
  *
  * @example
  * ```ts
- * import { isAlive } from "./service.ts";
+ * import { isAlive } from "./process.ts";
  * console.log(await isAlive(Deno.pid)); // true
  * ```
  */
@@ -109,7 +109,7 @@ export interface StopPidOptions {
  *
  * @example
  * ```ts
- * import { spawnDetached, stopPid } from "./service.ts";
+ * import { spawnDetached, stopPid } from "./process.ts";
  * const pid = spawnDetached("sleep", ["30"], { logFile: await Deno.makeTempFile() });
  * console.log(await stopPid(pid)); // true
  * ```
