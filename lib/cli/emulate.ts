@@ -35,6 +35,7 @@ import {
   formatUsage,
   runCli,
 } from "./program.ts";
+import { stopOnSignals } from "./stop_signal.ts";
 
 /** The usage text `deno task emulate --help` prints. */
 const EMULATE_USAGE = formatUsage(
@@ -298,21 +299,9 @@ function count(n: number, one: string, many = `${one}s`): string {
 async function main(args: string[]): Promise<number> {
   const parsed = parseEmulateArgs(args);
   const config = loadConfig(parsed.flags);
-  const stop = new AbortController();
-  let interrupts = 0;
   // SIGTERM (`kill`, `timeout`, a scheduler stopping the task) stops as Ctrl-C does.
-  const handlers = (["SIGINT", "SIGTERM"] as const).map((sig) => {
-    const handler = () => {
-      if (++interrupts > 1) Deno.exit(sig === "SIGINT" ? 130 : 143);
-      console.error(
-        `\nStopping (${sig}): posts in flight finish, the sink drains. ${
-          sig === "SIGINT" ? "Ctrl-C" : "The signal"
-        } again to exit at once.`,
-      );
-      stop.abort();
-    };
-    Deno.addSignalListener(sig, handler);
-    return [sig, handler] as const;
+  const stop = stopOnSignals({
+    notice: "posts in flight finish, the sink drains",
   });
   const progress = createProgressLine({ stream: Deno.stderr });
   try {
@@ -329,9 +318,7 @@ async function main(args: string[]): Promise<number> {
       unseen.streams;
     return failed > 0 ? 1 : 0;
   } finally {
-    for (const [sig, handler] of handlers) {
-      Deno.removeSignalListener(sig, handler);
-    }
+    stop.dispose();
   }
 }
 

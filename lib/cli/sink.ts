@@ -165,7 +165,11 @@ export async function runSinkCli(
   const opts = parseSinkArgs(args);
   const logger = options.logger ?? consoleLogger;
   const backends = await openSinkBackends(opts.config);
-  const stop = stopOnSignals({ listen: !opts.once, signal: options.signal });
+  const stop = stopOnSignals({
+    listen: !opts.once,
+    signal: options.signal,
+    notice: "the sink flushes its buffers",
+  });
   try {
     const { topics } = pipelineNames(opts.config.prefix);
     await ensureTopics(backends.topics, topics);

@@ -11,6 +11,16 @@ export interface StopOnSignalsOptions {
   listen?: boolean;
   /** A caller's signal that stops the run too (tests use it). */
   signal?: AbortSignal;
+  /**
+   * What the run still does once stopped, printed at the first signal as
+   * `Stopping (SIGINT): {notice}. Ctrl-C again to exit at once.`; nothing is printed
+   * without it.
+   */
+  notice?: string;
+  /** Where the notice goes; default `console.error`. */
+  print?: (line: string) => void;
+  /** How a second signal ends the process; default `Deno.exit` (130 for SIGINT, 143 for SIGTERM). */
+  exit?: (code: number) => void;
 }
 
 /** An abort signal fed by process signals; `dispose` removes the listeners. */
@@ -22,7 +32,9 @@ export interface StopSignal {
 }
 
 /**
- * Aborts on the first SIGINT or SIGTERM, or when `options.signal` aborts.
+ * Aborts on the first SIGINT or SIGTERM, or when `options.signal` aborts. A second SIGINT
+ * or SIGTERM exits at once, for a wind-down that takes too long (a backend that does not
+ * answer): the listeners would otherwise swallow every further Ctrl-C.
  *
  * @example
  * ```ts
@@ -35,11 +47,23 @@ export interface StopSignal {
 export function stopOnSignals(options: StopOnSignalsOptions = {}): StopSignal {
   const controller = new AbortController();
   let reason: string | undefined;
+  let signals = 0;
   const handlers =
     (options.listen ?? true ? (["SIGINT", "SIGTERM"] as const) : []).map(
       (sig) => {
         const handler = () => {
+          if (++signals > 1) {
+            (options.exit ?? Deno.exit)(sig === "SIGINT" ? 130 : 143);
+            return;
+          }
           reason ??= sig;
+          if (options.notice !== undefined) {
+            (options.print ?? console.error)(
+              `\nStopping (${sig}): ${options.notice}. ${
+                sig === "SIGINT" ? "Ctrl-C" : "The signal"
+              } again to exit at once.`,
+            );
+          }
           controller.abort();
         };
         Deno.addSignalListener(sig, handler);

@@ -141,7 +141,11 @@ export async function runStreamCli(
     compactAfterParts: opts.compactAfterParts,
     logger,
   });
-  const stop = stopOnSignals({ listen: !opts.once, signal: options.signal });
+  const stop = stopOnSignals({
+    listen: !opts.once,
+    signal: options.signal,
+    notice: "the micro-batch in flight finishes",
+  });
   try {
     if (opts.once) {
       await processor.runOnce();
