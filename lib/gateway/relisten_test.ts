@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { makeTestDir } from "../test_temp_dir.ts";
 
 const CLI = fileURLToPath(new URL("../cli/gateway.ts", import.meta.url));
 const LIMIT = 64; // open files of the gateway process
@@ -139,4 +140,86 @@ Deno.test("gateway: Ctrl-C while it waits to listen again stops it at once", asy
     gw.out.text,
     /Gateway stopping \(SIGINT\)\.\.\.\nGateway stopped\./,
   );
+});
+
+Deno.test("gateway: when its address cannot be bound again, it gives up after its attempts and finished rejects, naming ulimit -n", async () => {
+  await using tmp = await makeTestDir({ prefix: "gateway_giveup_" });
+  const modules = {
+    gateway: fileURLToPath(new URL("./mod.ts", import.meta.url)),
+    log: fileURLToPath(new URL("../log/mod.ts", import.meta.url)),
+  };
+  const code = `
+    import { serveGateway } from ${JSON.stringify(modules.gateway)};
+    import { openEmbeddedLog } from ${JSON.stringify(modules.log)};
+    // As the CLI does (stopOnSignals), before the descriptors run out: a first signal
+    // listener added while none is left makes Deno 2.9.6 panic.
+    Deno.addSignalListener("SIGINT", () => Deno.exit(130));
+    const log = await openEmbeddedLog(${JSON.stringify(`${tmp.path}/log.db`)});
+    const server = await serveGateway({
+      topics: log.topics, streams: log.streams, port: 0,
+      relistenAttempts: 3, relistenDelayMs: 1500,
+    });
+    console.log("listening on " + server.url);
+    try {
+      await server.finished;
+    } catch (e) {
+      console.log("gave up: " + e.message);
+      Deno.exit(7);
+    }
+  `;
+  const child = new Deno.Command("sh", {
+    args: [
+      "-c",
+      `ulimit -n ${LIMIT} && exec "$0" eval "$1"`,
+      Deno.execPath(),
+      code,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const out = { text: "" }, err = { text: "" };
+  const reading = Promise.all([
+    collect(child.stdout, out),
+    collect(child.stderr, err),
+  ]);
+  const conns: Deno.TcpConn[] = [];
+  let squatter: Deno.Listener | undefined;
+  try {
+    await waitFor("it to listen", () => /listening on/.test(out.text), 30_000);
+    const port = Number(/listening on http:\/\/[^:]+:(\d+)/.exec(out.text)![1]);
+    for (let i = 0; i < LIMIT * 2; i++) {
+      try {
+        conns.push(await Deno.connect({ hostname: "127.0.0.1", port }));
+      } catch {
+        break; // the listener is gone
+      }
+    }
+    await waitFor(
+      "the accept failure",
+      () => /stopped accepting connections; listening again/.test(err.text),
+      15_000,
+    );
+    // Another process takes the address during the pause.
+    squatter = Deno.listen({ hostname: "127.0.0.1", port });
+    const { code: exit } = await child.status;
+    await reading;
+    assert.equal(exit, 7, `${out.text}\n${err.text}`);
+    assert.match(
+      out.text,
+      new RegExp(
+        `gave up: The gateway stopped accepting connections on http://127\\.0\\.0\\.1:${port} \\(.*Too many open files.*\\) and could not listen there again \\(.*Address already in use.*\\)\\. Raise the open-file limit \\(ulimit -n\\) if it ran out, then restart it\\.`,
+      ),
+    );
+    assert.doesNotMatch(err.text, /listening again \{"url"/);
+  } finally {
+    squatter?.close();
+    for (const c of conns) c.close();
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already exited
+    }
+    await child.status;
+    await reading.catch(() => {});
+  }
 });
