@@ -76,18 +76,24 @@ export async function openStagingDir(parent: string): Promise<StagingDir> {
 export async function removeAbandonedStaging(
   parent: string,
 ): Promise<string[]> {
-  const names = new Set<string>();
+  // Only folders and lock files: other `.tmp-` files (a report being written, say) are not
+  // staging folders.
+  const folders = new Set<string>();
+  const locks = new Set<string>();
   try {
     for await (const entry of Deno.readDir(parent)) {
-      if (entry.name.startsWith(PREFIX)) names.add(entry.name);
+      if (!entry.name.startsWith(PREFIX)) continue;
+      if (entry.isDirectory) folders.add(entry.name);
+      else if (entry.isFile && entry.name.endsWith(LOCK_SUFFIX)) {
+        locks.add(entry.name);
+      }
     }
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return [];
     throw e;
   }
   const removed: string[] = [];
-  for (const name of names) {
-    if (name.endsWith(LOCK_SUFFIX)) continue;
+  for (const name of folders) {
     const path = join(parent, name);
     const lockPath = `${path}${LOCK_SUFFIX}`;
     // A batch makes its lock file before its folder, so a folder without one was left by a
@@ -108,9 +114,8 @@ export async function removeAbandonedStaging(
     }
   }
   // Lock files whose folder is gone (a batch killed between the two removals).
-  for (const name of names) {
-    if (!name.endsWith(LOCK_SUFFIX)) continue;
-    if (names.has(name.slice(0, -LOCK_SUFFIX.length))) continue;
+  for (const name of locks) {
+    if (folders.has(name.slice(0, -LOCK_SUFFIX.length))) continue;
     const lock = await tryLockFile(join(parent, name));
     if (lock === null) continue;
     await Deno.remove(join(parent, name)).catch(() => {});

@@ -60,13 +60,22 @@ Deno.test("staging: this process's folder is held until released; folders withou
   await Deno.mkdir(join(tmp.path, ".tmp-old"));
   await Deno.writeTextFile(join(tmp.path, ".tmp-old", "x"), "x");
   await Deno.writeTextFile(join(tmp.path, ".tmp-gone.lock"), "");
+  // A temp file of another writer (a report being written) is not a staging folder.
+  await Deno.writeTextFile(join(tmp.path, ".tmp-report-1.html"), "<html>");
   assert.deepEqual(await removeAbandonedStaging(tmp.path), [
     join(tmp.path, ".tmp-old"),
   ]);
   const name = mine.path.slice(tmp.path.length + 1);
-  assert.deepEqual(names(tmp.path), [name, `${name}.lock`]);
+  assert.deepEqual(
+    names(tmp.path),
+    [
+      name,
+      `${name}.lock`,
+      ".tmp-report-1.html",
+    ].sort(),
+  );
   await mine.release();
-  assert.deepEqual(names(tmp.path), []);
+  assert.deepEqual(names(tmp.path), [".tmp-report-1.html"]);
   assert.deepEqual(await removeAbandonedStaging(join(tmp.path, "none")), []);
 });
 
