@@ -17,9 +17,13 @@ import { ConfigError } from "../errors.ts";
 import { consoleLogger, type Logger, silentLogger } from "../logger.ts";
 import { type CliProgram, formatUsage, runCli } from "./program.ts";
 import {
+  KAFKA_DEFAULT_PORT,
   kafkaService,
+  KINESIS_DEFAULT_PORT,
   kinesisService,
+  MARIADB_DEFAULT_PORT,
   mariadbService,
+  S3_DEFAULT_PORT,
   s3Service,
   type Service,
 } from "../services/mod.ts";
@@ -50,16 +54,18 @@ export interface ServicesCliOptions {
   services: Service[];
   stateDir: string;
   quiet: boolean;
+  /** Ports given with `--port name=N`, by service name; the others use their defaults. */
+  ports: Record<string, number>;
 }
 
 /**
- * Parses `up|down|status [--only a,b] [--state-dir DIR] [--quiet]`.
+ * Parses `up|down|status [--only a,b] [--port name=N]... [--state-dir DIR] [--quiet]`.
  *
  * @example
  * ```ts
  * import { parseServicesArgs } from "./services.ts";
- * const o = parseServicesArgs(["up", "--only", "kafka"]);
- * console.log(o.command, o.services.map((s) => s.name)); // up ["kafka"]
+ * const o = parseServicesArgs(["up", "--only", "kafka", "--port", "kafka=19092"]);
+ * console.log(o.command, o.services.map((s) => s.name), o.ports); // up ["kafka"] { kafka: 19092 }
  * ```
  */
 export function parseServicesArgs(
@@ -71,6 +77,7 @@ export function parseServicesArgs(
     allowPositionals: true,
     options: {
       only: { type: "string" },
+      port: { type: "string", multiple: true },
       "state-dir": { type: "string", default: ".cache/services" },
       quiet: { type: "boolean", default: false },
     },
@@ -110,7 +117,34 @@ export function parseServicesArgs(
     services,
     stateDir: values["state-dir"]!,
     quiet: values.quiet!,
+    ports: parsePorts(values.port ?? [], names),
   };
+}
+
+/** `--port name=N` values (each may list several, comma-separated) by service name. */
+function parsePorts(
+  values: readonly string[],
+  names: readonly string[],
+): Record<string, number> {
+  const ports: Record<string, number> = {};
+  for (const item of values.flatMap((v) => v.split(","))) {
+    const [name, text, ...rest] = item.trim().split("=");
+    const port = Number(text);
+    if (
+      rest.length > 0 || !names.includes(name) || !Number.isInteger(port) ||
+      port < 1 || port > 65_535
+    ) {
+      throw new ConfigError(
+        "--port",
+        `give service=port, the service among ${
+          names.join(", ")
+        } and the port 1-65535 (e.g. --port kafka=19092)`,
+        item,
+      );
+    }
+    ports[name] = port;
+  }
+  return ports;
 }
 
 /** One line of the report: a service and where it runs, or why not. */
@@ -143,7 +177,11 @@ export async function runServices(
     try {
       if (options.command === "up") {
         const began = Date.now();
-        const { endpoint, pid } = await service.start({ stateDir, logger });
+        const { endpoint, pid } = await service.start({
+          stateDir,
+          logger,
+          port: options.ports[service.name],
+        });
         logger.info(`${service.name} up`, {
           endpoint,
           seconds: (Date.now() - began) / 1000,
@@ -208,6 +246,10 @@ const SERVICES_USAGE = formatUsage(
   "The local stack of the `local` profile: a Kafka broker (KRaft), kinesis-mock, s3rver and\nMariaDB, each on 127.0.0.1. `up` starts them and waits until each answers, `down` stops\nonly what `up` started (by PID file), `status` shows what runs.",
   [
     ["--only a,b", "a subset of kafka, kinesis, s3, mariadb (default all)"],
+    [
+      "--port name=N",
+      `with up: start a service on another port (defaults kafka=${KAFKA_DEFAULT_PORT}, kinesis=${KINESIS_DEFAULT_PORT}, s3=${S3_DEFAULT_PORT}, mariadb=${MARIADB_DEFAULT_PORT}); repeatable`,
+    ],
     ["--state-dir D", "data and PID files (default .cache/services)"],
     ["--quiet", "no progress lines"],
   ],

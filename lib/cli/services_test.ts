@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../errors.ts";
+import { freePort } from "../services/mod.ts";
+import { makeTestDir } from "../test_temp_dir.ts";
 import { formatReports, parseServicesArgs, runServices } from "./services.ts";
 
 Deno.test("services cli: parses commands, --only and --state-dir; rejects unknown names", () => {
@@ -31,6 +33,38 @@ Deno.test("services cli: parses commands, --only and --state-dir; rejects unknow
     () => parseServicesArgs(["up", "--only", "zookeeper"]),
     /choose among kafka, kinesis, s3, mariadb/,
   );
+});
+
+Deno.test("services cli: --port name=N, repeated or comma-separated; bad ones name the flag", () => {
+  assert.deepEqual(parseServicesArgs(["up"]).ports, {});
+  const o = parseServicesArgs([
+    "up",
+    "--port",
+    "kafka=19092",
+    "--port",
+    "s3=14569, mariadb=13306",
+  ]);
+  assert.deepEqual(o.ports, { kafka: 19092, s3: 14569, mariadb: 13306 });
+  for (
+    const bad of [
+      "kafka",
+      "kafka=",
+      "kafka=0",
+      "kafka=65536",
+      "kafka=9.5",
+      "redis=6379",
+      "s3=1=2",
+    ]
+  ) {
+    assert.throws(
+      () => parseServicesArgs(["up", "--port", bad]),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message ===
+          `Invalid setting --port="${bad}": give service=port, the service among kafka, kinesis, s3, mariadb and the port 1-65535 (e.g. --port kafka=19092)`,
+      bad,
+    );
+  }
 });
 
 Deno.test("services cli: the report lists endpoints and the variables to export", () => {
@@ -73,5 +107,25 @@ Deno.test("services cli: status and down on an empty state dir touch nothing and
     assert.deepEqual([...Deno.readDirSync(stateDir)], []);
   } finally {
     await Deno.remove(stateDir, { recursive: true });
+  }
+});
+
+Deno.test("services cli: up --port starts the service there, and down stops it", async () => {
+  await using tmp = await makeTestDir({ prefix: "services_port_" });
+  const port = await freePort();
+  const args = ["--only", "s3", "--state-dir", tmp.path];
+  const up = await runServices(
+    parseServicesArgs(["up", ...args, "--port", `s3=${port}`]),
+  );
+  try {
+    assert.equal(up.length, 1);
+    assert.equal(up[0].error, undefined);
+    assert.equal(up[0].endpoint, `http://127.0.0.1:${port}`);
+    const res = await fetch(`http://127.0.0.1:${port}/`);
+    await res.body?.cancel();
+    assert.equal(res.status, 200);
+  } finally {
+    const down = await runServices(parseServicesArgs(["down", ...args]));
+    assert.deepEqual(down, [{ name: "s3", running: false }]);
   }
 });

@@ -267,7 +267,7 @@ export async function assertPortsFree(
     if (await canConnect("127.0.0.1", port)) {
       throw new BackendError(
         name,
-        `port ${port} on 127.0.0.1 is taken by another process; stop it or pass another port`,
+        `port ${port} on 127.0.0.1 is taken by another process; stop it, or start ${name} on another port with \`deno task services up --port ${name}=N\``,
         { context: { port } },
       );
     }
