@@ -31,31 +31,40 @@ export async function tryLockFile(path: string): Promise<Deno.FsFile | null> {
   return locked ? file : null;
 }
 
+/** A file this process created and holds the lock of (close `lock` to release it). */
+export interface LockedFile {
+  path: string;
+  lock: Deno.FsFile;
+}
+
 /**
- * Creates `path` (when absent) and takes its lock, for a scratch file whose leftovers other
- * processes remove when they can take its lock. Such a cleanup may take the lock of the
- * fresh file first and unlink it; the lock then holds a file no one can see, so this
- * returns `null` (as it does when the lock is taken): try again under a new name.
+ * Creates a new file at `pathFor()` (a fresh name per call) and takes its lock, for a
+ * scratch file whose leftovers other processes remove when they can take its lock. Such a
+ * cleanup may take the lock of the fresh file first and unlink it; the lock would then
+ * hold a file no one can see, so that name is dropped and the next one tried (10 at most).
  *
  * @example
  * ```ts
- * import { lockFreshFile } from "./file_lock.ts";
- * const path = `${await Deno.makeTempDir()}/scratch.tmp-1`;
- * const lock = await lockFreshFile(path);
- * console.log(lock !== null); // true
- * lock?.close();
+ * import { lockNewFile } from "./file_lock.ts";
+ * const dir = await Deno.makeTempDir();
+ * const { path, lock } = await lockNewFile(() => `${dir}/scratch.tmp-${crypto.randomUUID()}`);
+ * console.log(path.startsWith(dir)); // true
+ * lock.close();
  * ```
  */
-export async function lockFreshFile(
-  path: string,
-): Promise<Deno.FsFile | null> {
-  const lock = await tryLockFile(path);
-  if (lock === null) return null;
-  const same = await Deno.stat(path).then(
-    async (s) => s.ino === (await lock.stat()).ino,
-    () => false,
+export async function lockNewFile(pathFor: () => string): Promise<LockedFile> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const path = pathFor();
+    const lock = await tryLockFile(path);
+    if (lock === null) continue;
+    const same = await Deno.stat(path).then(
+      async (s) => s.ino === (await lock.stat()).ino,
+      () => false,
+    );
+    if (same) return { path, lock };
+    lock.close();
+  }
+  throw new Error(
+    `could not create and lock a new file like ${pathFor()} in 10 tries (is another process removing them?)`,
   );
-  if (same) return lock;
-  lock.close();
-  return null;
 }

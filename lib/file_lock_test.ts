@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { lockFreshFile, tryLockFile } from "./file_lock.ts";
+import { lockNewFile, tryLockFile } from "./file_lock.ts";
 import { makeTestDir } from "./test_temp_dir.ts";
 
 Deno.test("tryLockFile: one holder at a time, in this process too; closing releases; the file is created", async () => {
@@ -20,12 +20,25 @@ Deno.test("tryLockFile: one holder at a time, in this process too; closing relea
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("lockFreshFile: locks a new file; null while another holder has it", async () => {
+Deno.test("lockNewFile: creates and locks a fresh name; names that are taken are skipped, 10 at most", async () => {
   await using dir = await makeTestDir();
-  const path = `${dir.path}/scratch.tmp-1`;
-  const lock = await lockFreshFile(path);
-  assert.ok(lock !== null);
+  const held = await tryLockFile(`${dir.path}/a`);
+  const names = ["a", "b"];
+  const { path, lock } = await lockNewFile(() =>
+    `${dir.path}/${names.shift()}`
+  );
+  assert.equal(path, `${dir.path}/b`);
   assert.ok((await Deno.stat(path)).isFile);
-  assert.equal(await lockFreshFile(path), null);
+  assert.equal(await tryLockFile(path), null);
+  let tries = 0;
+  await assert.rejects(
+    lockNewFile(() => {
+      tries++;
+      return `${dir.path}/a`;
+    }),
+    /could not create and lock a new file like .*\/a in 10 tries/,
+  );
+  assert.equal(tries, 11); // 10 tries, and the name in the message
   lock.close();
+  held?.close();
 });

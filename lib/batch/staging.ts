@@ -12,7 +12,7 @@
  * @module
  */
 import { join } from "node:path";
-import { lockFreshFile, tryLockFile } from "../file_lock.ts";
+import { lockNewFile, tryLockFile } from "../file_lock.ts";
 
 const PREFIX = ".tmp-";
 const LOCK_SUFFIX = ".lock";
@@ -37,27 +37,25 @@ export interface StagingDir {
  * ```
  */
 export async function openStagingDir(parent: string): Promise<StagingDir> {
-  for (;;) {
-    const path = join(parent, `${PREFIX}${crypto.randomUUID()}`);
-    const lockPath = `${path}${LOCK_SUFFIX}`;
-    const lock = await lockFreshFile(lockPath);
-    if (lock === null) continue; // another batch's cleanup got to it: a new name
-    try {
-      await Deno.mkdir(path);
-    } catch (e) {
-      lock.close();
-      await Deno.remove(lockPath).catch(() => {});
-      throw e;
-    }
-    return {
-      path,
-      async release() {
-        await Deno.remove(path, { recursive: true }).catch(() => {});
-        await Deno.remove(lockPath).catch(() => {});
-        lock.close();
-      },
-    };
+  const { path: lockPath, lock } = await lockNewFile(() =>
+    join(parent, `${PREFIX}${crypto.randomUUID()}${LOCK_SUFFIX}`)
+  );
+  const path = lockPath.slice(0, -LOCK_SUFFIX.length);
+  try {
+    await Deno.mkdir(path);
+  } catch (e) {
+    lock.close();
+    await Deno.remove(lockPath).catch(() => {});
+    throw e;
   }
+  return {
+    path,
+    async release() {
+      await Deno.remove(path, { recursive: true }).catch(() => {});
+      await Deno.remove(lockPath).catch(() => {});
+      lock.close();
+    },
+  };
 }
 
 /**

@@ -10,7 +10,7 @@
 
 import { DatabaseSync } from "node:sqlite";
 import { basename, dirname, join } from "node:path";
-import { lockFreshFile, tryLockFile } from "../file_lock.ts";
+import { lockNewFile, tryLockFile } from "../file_lock.ts";
 import { BackendError } from "../errors.ts";
 import { SourceNotFoundError, SourceOffsetError } from "./errors.ts";
 import { createGenerator, type GenerateOptions } from "./generator.ts";
@@ -97,14 +97,13 @@ export async function seedSqlite(
   const every = options.progressEvery ?? 1000;
   let db: DatabaseSync;
   let tmp: string;
-  let lock: Deno.FsFile | null = null;
+  let lock: Deno.FsFile | undefined;
   try {
     await Deno.mkdir(dirname(path), { recursive: true });
     await removeAbandonedSeeds(path);
-    do {
-      tmp = `${path}${SEED_TEMP}${crypto.randomUUID()}`;
-      lock = await lockFreshFile(tmp);
-    } while (lock === null);
+    ({ path: tmp, lock } = await lockNewFile(() =>
+      `${path}${SEED_TEMP}${crypto.randomUUID()}`
+    ));
     db = new DatabaseSync(tmp);
   } catch (cause) {
     lock?.close();
