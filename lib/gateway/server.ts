@@ -90,6 +90,20 @@ async function listen(
 }
 
 /**
+ * Makes Deno set up its signal handling now, while file descriptors are free. Deno 2.9.6
+ * sets it up on first use, and panics (`ext/signals`, "Too many open files") when that
+ * first use comes while the process is out of descriptors: exactly when the server listens
+ * again after running out. The CLIs listen for Ctrl-C from the start, which does the same;
+ * this covers the gateway run from a library call.
+ */
+function warmSignalDriver(): void {
+  if (Deno.build.os === "windows") return; // no SIGWINCH there, nor this failure
+  const noop = () => {};
+  Deno.addSignalListener("SIGWINCH", noop);
+  Deno.removeSignalListener("SIGWINCH", noop);
+}
+
+/**
  * Starts the gateway on `hostname:port` and resolves once it listens.
  *
  * @example
@@ -107,6 +121,7 @@ async function listen(
 export async function serveGateway(
   options: ServeGatewayOptions,
 ): Promise<GatewayServer> {
+  warmSignalDriver();
   const gateway = createGateway(options);
   const logger = options.logger ?? consoleLogger;
   const hostname = options.hostname ?? "127.0.0.1";
