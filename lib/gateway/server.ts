@@ -97,7 +97,7 @@ async function listen(
  * this covers the gateway run from a library call.
  */
 function warmSignalDriver(): void {
-  if (Deno.build.os === "windows") return; // no SIGWINCH there, nor this failure
+  if (Deno.build.os === "windows") return; // Deno has no SIGWINCH there
   const noop = () => {};
   Deno.addSignalListener("SIGWINCH", noop);
   Deno.removeSignalListener("SIGWINCH", noop);
