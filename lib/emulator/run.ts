@@ -178,6 +178,7 @@ export async function runEmulation(
         break;
       }
       const offset = Math.min(rows - 1, Math.floor(random() * rows));
+      const began = performance.now();
       let post;
       try {
         post = await source.readPost(offset);
@@ -194,6 +195,7 @@ export async function runEmulation(
         break;
       }
       tally.postStarted();
+      const read = performance.now();
       let ok = true;
       for (const target of targets) {
         const request = buildRequest(target, post);
@@ -217,7 +219,10 @@ export async function runEmulation(
           );
         }
       }
-      tally.postFinished(ok);
+      tally.postFinished(ok, {
+        sourceMs: read - began,
+        apiMs: performance.now() - read,
+      });
     }
   };
 

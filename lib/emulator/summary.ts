@@ -49,6 +49,11 @@ export interface EmulationSummary {
   /** Finished posts per second of elapsed time. */
   postsPerSecond: number;
   recordsPerSecond: number;
+  /**
+   * Mean time of a finished post, in ms: reading its row from the source, and its requests
+   * to the API (retries included). Absent until a post finished.
+   */
+  msPerPost?: { source: number; api: number };
   stopped: StopReason;
 }
 
@@ -58,7 +63,8 @@ export interface Tally {
   fail(target: Target, message: string): void;
   retried(n: number): void;
   postStarted(): void;
-  postFinished(ok: boolean): void;
+  /** A post's records are all answered; `sourceMs` and `apiMs` are where its time went. */
+  postFinished(ok: boolean, time?: { sourceMs: number; apiMs: number }): void;
   snapshot(elapsedMs: number, stopped: StopReason): EmulationSummary;
 }
 
@@ -108,7 +114,10 @@ export function createTally(
     postsFailed = 0,
     accepted = 0,
     failed = 0,
-    retries = 0;
+    retries = 0,
+    timed = 0,
+    sourceMs = 0,
+    apiMs = 0;
   return {
     accept(target) {
       (target.kind === "topic" ? topics : streams)[target.name]++;
@@ -124,7 +133,15 @@ export function createTally(
     },
     retried: (n) => void (retries += n),
     postStarted: () => void posts++,
-    postFinished: (ok) => void (ok ? postsOk++ : postsFailed++),
+    postFinished(ok, time) {
+      if (ok) postsOk++;
+      else postsFailed++;
+      if (time) {
+        timed++;
+        sourceMs += time.sourceMs;
+        apiMs += time.apiMs;
+      }
+    },
     snapshot(elapsedMs, stopped) {
       const seconds = elapsedMs / 1000;
       const rate = (n: number) => seconds > 0 ? n / seconds : 0;
@@ -145,6 +162,9 @@ export function createTally(
         elapsedMs,
         postsPerSecond: rate(postsOk + postsFailed),
         recordsPerSecond: rate(accepted),
+        ...(timed === 0
+          ? {}
+          : { msPerPost: { source: sourceMs / timed, api: apiMs / timed } }),
         stopped,
       };
     },
@@ -153,18 +173,32 @@ export function createTally(
 
 /**
  * A line when a run that lasted at least a second reached less than 90% of its requested
- * rate: posts wait for the API's answers, so only more of them in flight go faster.
+ * rate: each post waits for its source row and for the API's answers, so only more of them
+ * in flight go faster. It names the slower of the two.
  */
 function rateShortfall(summary: EmulationSummary): string | undefined {
-  const { rate, concurrency, postsPerSecond, elapsedMs } = summary;
+  const { rate, concurrency, postsPerSecond, elapsedMs, msPerPost } = summary;
   if (rate === undefined || elapsedMs < 1000) return undefined;
   if (postsPerSecond >= 0.9 * rate) return undefined;
   const inFlight = concurrency === undefined
     ? ""
     : ` for ${fmt(concurrency)} post${concurrency === 1 ? "" : "s"} in flight`;
-  return `  rate: ${fmt(rate)} posts/s requested, ${
+  const head = `  rate: ${fmt(rate)} posts/s requested, ${
     fmt(postsPerSecond)
-  } reached: the API answered too slowly${inFlight}; raise --concurrency (unless the API is at its limit)`;
+  } reached`;
+  if (msPerPost && msPerPost.source > msPerPost.api) {
+    return `${head}: the source answered too slowly${inFlight} (a post took ${
+      fmt(msPerPost.source + msPerPost.api)
+    } ms, ${
+      fmt(msPerPost.source)
+    } of them reading its row); raise --concurrency (unless the source is at its limit)`;
+  }
+  const took = msPerPost
+    ? ` (a post took ${fmt(msPerPost.source + msPerPost.api)} ms, ${
+      fmt(msPerPost.api)
+    } of them waiting for the API)`
+    : "";
+  return `${head}: the API answered too slowly${inFlight}${took}; raise --concurrency (unless the API is at its limit)`;
 }
 
 const fmt = (n: number, digits = 1) =>

@@ -141,3 +141,31 @@ Deno.test("a run short of its requested rate says so and what to change; a run t
   assert.equal(run(4600, 10_000)[4], "  topic demo.pin: 4,600 accepted"); // 460/s: 92%
   assert.equal(run(100, 900)[4], "  topic demo.pin: 100 accepted"); // under a second
 });
+
+Deno.test("a run short of its rate names where a post's time went: the API, or reading the source", () => {
+  const targets = targetsFor("batch", "demo");
+  const line = (time: { sourceMs: number; apiMs: number }[]) => {
+    const tally = createTally("batch", targets, { rate: 500, concurrency: 4 });
+    for (const t of time) {
+      tally.postStarted();
+      for (const target of targets) tally.accept(target);
+      tally.postFinished(true, t);
+    }
+    const summary = tally.snapshot(10_000, "count");
+    return [summary.msPerPost, formatSummary(summary).split("\n")[4]];
+  };
+  assert.deepEqual(
+    line([{ sourceMs: 1, apiMs: 20 }, { sourceMs: 3, apiMs: 22 }]),
+    [
+      { source: 2, api: 21 },
+      "  rate: 500 posts/s requested, 0.2 reached: the API answered too slowly for 4 posts in flight (a post took 23 ms, 21 of them waiting for the API); raise --concurrency (unless the API is at its limit)",
+    ],
+  );
+  assert.deepEqual(
+    line([{ sourceMs: 30, apiMs: 8 }, { sourceMs: 31, apiMs: 9 }]),
+    [
+      { source: 30.5, api: 8.5 },
+      "  rate: 500 posts/s requested, 0.2 reached: the source answered too slowly for 4 posts in flight (a post took 39 ms, 30.5 of them reading its row); raise --concurrency (unless the source is at its limit)",
+    ],
+  );
+});

@@ -186,9 +186,17 @@ export function cycle(...values: number[]): () => number {
  */
 export function withoutTiming(
   s: EmulationSummary,
-): Omit<EmulationSummary, "elapsedMs" | "postsPerSecond" | "recordsPerSecond"> {
-  const { elapsedMs, postsPerSecond, recordsPerSecond, ...rest } = s;
+): Omit<
+  EmulationSummary,
+  "elapsedMs" | "postsPerSecond" | "recordsPerSecond" | "msPerPost"
+> {
+  const { elapsedMs, postsPerSecond, recordsPerSecond, msPerPost, ...rest } = s;
   assert.ok(elapsedMs > 0);
+  // Every finished post was timed: its source read and its requests, within the run.
+  if (s.postsOk + s.postsFailed > 0) {
+    assert.ok(msPerPost && msPerPost.source >= 0 && msPerPost.api > 0);
+    assert.ok(msPerPost.source + msPerPost.api <= elapsedMs);
+  } else assert.equal(msPerPost, undefined);
   assert.equal(
     postsPerSecond,
     (s.postsOk + s.postsFailed) / (elapsedMs / 1000),
