@@ -17,10 +17,6 @@ export interface StopOnSignalsOptions {
    * without it.
    */
   notice?: string;
-  /** Where the notice goes; default `console.error`. */
-  print?: (line: string) => void;
-  /** How a second signal ends the process; default `Deno.exit` (130 for SIGINT, 143 for SIGTERM). */
-  exit?: (code: number) => void;
 }
 
 /** An abort signal fed by process signals; `dispose` removes the listeners. */
@@ -33,8 +29,8 @@ export interface StopSignal {
 
 /**
  * Aborts on the first SIGINT or SIGTERM, or when `options.signal` aborts. A second SIGINT
- * or SIGTERM exits at once, for a wind-down that takes too long (a backend that does not
- * answer): the listeners would otherwise swallow every further Ctrl-C.
+ * or SIGTERM exits at once (130 or 143), for a wind-down that takes too long (a backend
+ * that does not answer): the listeners would otherwise swallow every further Ctrl-C.
  *
  * @example
  * ```ts
@@ -53,12 +49,11 @@ export function stopOnSignals(options: StopOnSignalsOptions = {}): StopSignal {
       (sig) => {
         const handler = () => {
           if (++signals > 1) {
-            (options.exit ?? Deno.exit)(sig === "SIGINT" ? 130 : 143);
-            return;
+            Deno.exit(sig === "SIGINT" ? 130 : 143);
           }
           reason ??= sig;
           if (options.notice !== undefined) {
-            (options.print ?? console.error)(
+            console.error(
               `\nStopping (${sig}): ${options.notice}. ${
                 sig === "SIGINT" ? "Ctrl-C" : "The signal"
               } again to exit at once.`,

@@ -19,52 +19,23 @@ Deno.test("stopOnSignals: an already aborted caller's signal stops at once", () 
   stop.dispose();
 });
 
-Deno.test("stopOnSignals: SIGTERM to this process aborts; dispose removes the listeners", async () => {
-  const stop = stopOnSignals();
-  Deno.kill(Deno.pid, "SIGTERM");
-  for (let i = 0; i < 100 && !stop.signal.aborted; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  assert.equal(stop.reason, "SIGTERM");
-  stop.dispose();
-});
+// Signals go to a child process: the test runner runs test files in parallel in one
+// process, where a signal would reach the listeners of other files' tests too.
+const MODULE = fileURLToPath(new URL("./stop_signal.ts", import.meta.url));
 
-Deno.test("stopOnSignals: the first signal prints the notice and aborts; a second one exits at once", async () => {
-  const printed: string[] = [];
-  const exits: number[] = [];
-  const stop = stopOnSignals({
-    notice: "the sink flushes its buffers",
-    print: (line) => printed.push(line),
-    exit: (code) => exits.push(code),
-  });
-  const waitFor = async (done: () => boolean) => {
-    for (let i = 0; i < 100 && !done(); i++) {
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
-  // SIGTERM: the test runner takes SIGINT for itself (the subprocess test below sends it).
-  Deno.kill(Deno.pid, "SIGTERM");
-  await waitFor(() => stop.signal.aborted);
-  assert.equal(stop.reason, "SIGTERM");
-  assert.deepEqual(printed, [
-    "\nStopping (SIGTERM): the sink flushes its buffers. The signal again to exit at once.",
-  ]);
-  assert.deepEqual(exits, []);
-  Deno.kill(Deno.pid, "SIGTERM");
-  await waitFor(() => exits.length > 0);
-  assert.deepEqual(exits, [143]);
-  assert.equal(printed.length, 1);
-  stop.dispose();
-});
-
-Deno.test("stopOnSignals: Ctrl-C twice ends a process whose wind-down hangs, with exit code 130", async () => {
-  const module = fileURLToPath(new URL("./stop_signal.ts", import.meta.url));
+/**
+ * A process that stops on signals with `stopOnSignals` (a notice given), says `stopped by
+ * {reason}` once stopped, and then `hangs` (a wind-down that never ends) or disposes the
+ * listeners and waits.
+ */
+function stopper(after: "hang" | "dispose") {
   const code = `
-    import { stopOnSignals } from ${JSON.stringify(module)};
-    const stop = stopOnSignals({ notice: "a wind-down that never ends" });
+    import { stopOnSignals } from ${JSON.stringify(MODULE)};
+    const stop = stopOnSignals({ notice: "the work in flight finishes" });
     console.log("ready");
     await new Promise((r) => stop.signal.addEventListener("abort", r));
-    console.log("stopping");
+    console.log("stopped by " + stop.reason);
+    ${after === "dispose" ? "stop.dispose(); console.log('disposed');" : ""}
     await new Promise(() => setTimeout(() => {}, 600_000));
   `;
   const child = new Deno.Command(Deno.execPath(), {
@@ -74,23 +45,59 @@ Deno.test("stopOnSignals: Ctrl-C twice ends a process whose wind-down hangs, wit
   }).spawn();
   const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let out = "";
-  const readUntil = async (text: string) => {
-    while (!out.includes(text)) {
-      const { value, done } = await lines.read();
-      if (done) break;
-      out += value;
-    }
+  return {
+    child,
+    /** Reads stdout until `text` shows. */
+    async until(text: string) {
+      while (!out.includes(text)) {
+        const { value, done } = await lines.read();
+        if (done) throw new Error(`no "${text}" in:\n${out}`);
+        out += value;
+      }
+    },
+    /** Waits for the exit; its status and stderr. */
+    async end() {
+      const status = await child.status;
+      await lines.cancel();
+      return { status, stderr: await new Response(child.stderr).text() };
+    },
   };
-  await readUntil("ready");
-  child.kill("SIGINT");
-  await readUntil("stopping");
-  child.kill("SIGINT");
-  const status = await child.status;
-  await lines.cancel();
-  const stderr = await new Response(child.stderr).text();
+}
+
+Deno.test("stopOnSignals: SIGTERM aborts with a notice; a second SIGTERM exits at once with 143", async () => {
+  const p = stopper("hang");
+  await p.until("ready");
+  p.child.kill("SIGTERM");
+  await p.until("stopped by SIGTERM");
+  p.child.kill("SIGTERM");
+  const { status, stderr } = await p.end();
+  assert.equal(status.code, 143);
+  assert.equal(
+    stderr,
+    "\nStopping (SIGTERM): the work in flight finishes. The signal again to exit at once.\n",
+  );
+});
+
+Deno.test("stopOnSignals: Ctrl-C twice ends a process whose wind-down hangs, with exit code 130", async () => {
+  const p = stopper("hang");
+  await p.until("ready");
+  p.child.kill("SIGINT");
+  await p.until("stopped by SIGINT");
+  p.child.kill("SIGINT");
+  const { status, stderr } = await p.end();
   assert.equal(status.code, 130);
   assert.equal(
     stderr,
-    "\nStopping (SIGINT): a wind-down that never ends. Ctrl-C again to exit at once.\n",
+    "\nStopping (SIGINT): the work in flight finishes. Ctrl-C again to exit at once.\n",
   );
+});
+
+Deno.test("stopOnSignals: after dispose a signal has its default effect again", async () => {
+  const p = stopper("dispose");
+  await p.until("ready");
+  p.child.kill("SIGINT");
+  await p.until("disposed");
+  p.child.kill("SIGTERM");
+  const { status } = await p.end();
+  assert.equal(status.signal, "SIGTERM");
 });
