@@ -5,6 +5,17 @@
  *
  * @module
  */
+import { sleep } from "./sleep.ts";
+
+/** Options of {@linkcode tryLockFile}. */
+export interface TryLockFileOptions {
+  /**
+   * How long to keep trying while the lock is held, in ms (default 0: answer at once). A
+   * lock its holder just released can still look held for a moment: a child process being
+   * spawned shares this process's open files until it executes its program.
+   */
+  waitMs?: number;
+}
 
 /**
  * Takes an exclusive lock on `path` (the file is created when absent), or returns `null`
@@ -20,15 +31,23 @@
  * lock?.close();
  * ```
  */
-export async function tryLockFile(path: string): Promise<Deno.FsFile | null> {
-  const file = await Deno.open(path, { create: true, write: true });
-  let locked = false;
-  try {
-    locked = await file.tryLock(true);
-  } finally {
-    if (!locked) file.close();
+export async function tryLockFile(
+  path: string,
+  options: TryLockFileOptions = {},
+): Promise<Deno.FsFile | null> {
+  const until = performance.now() + (options.waitMs ?? 0);
+  for (;;) {
+    const file = await Deno.open(path, { create: true, write: true });
+    let locked = false;
+    try {
+      locked = await file.tryLock(true);
+    } finally {
+      if (!locked) file.close();
+    }
+    if (locked) return file;
+    if (performance.now() >= until) return null;
+    await sleep(20);
   }
-  return locked ? file : null;
 }
 
 /** A file this process created and holds the lock of (close `lock` to release it). */

@@ -42,3 +42,19 @@ Deno.test("lockNewFile: creates and locks a fresh name; names that are taken are
   lock.close();
   held?.close();
 });
+
+Deno.test("tryLockFile: with waitMs it takes a lock released meanwhile, and gives up after it", async () => {
+  await using dir = await makeTestDir();
+  const path = `${dir.path}/_lock`;
+  const held = await tryLockFile(path);
+  assert.ok(held !== null);
+  setTimeout(() => held.close(), 100);
+  const started = performance.now();
+  const waited = await tryLockFile(path, { waitMs: 2000 });
+  assert.ok(waited !== null);
+  assert.ok(performance.now() - started >= 100);
+  const busy = performance.now();
+  assert.equal(await tryLockFile(path, { waitMs: 150 }), null);
+  assert.ok(performance.now() - busy >= 150);
+  waited.close();
+});

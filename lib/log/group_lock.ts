@@ -37,6 +37,9 @@ export async function groupLockPath(
   return `${logPath}.group-${name}.lock`;
 }
 
+/** How long a held group lock is tried again before the group counts as busy. */
+const LOCK_WAIT_MS = 500;
+
 /** Longest encoded group name kept readable in a lock file's name (limit: 255 bytes). */
 const MAX_PLAIN_NAME = 100;
 
@@ -58,7 +61,9 @@ export async function lockGroup(
   logPath: string,
   group: string,
 ): Promise<Deno.FsFile> {
-  const lock = await tryLockFile(await groupLockPath(logPath, group));
+  const lock = await tryLockFile(await groupLockPath(logPath, group), {
+    waitMs: LOCK_WAIT_MS,
+  });
   if (lock === null) throw new GroupBusyError(group, logPath);
   return lock;
 }

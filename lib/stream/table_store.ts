@@ -155,10 +155,10 @@ export async function tableStoreHeld(dir: string): Promise<boolean> {
   return probe === null;
 }
 
-/** Creates `dir` and takes its lock; null when another processor holds it. */
+/** Creates `dir` and takes its lock; null when another processor holds it (for 0.5 s). */
 async function prepareDir(dir: string) {
   await Deno.mkdir(dir, { recursive: true });
-  return await tryLockFile(`${dir}/_lock`);
+  return await tryLockFile(`${dir}/_lock`, { waitMs: 500 });
 }
 
 /**
