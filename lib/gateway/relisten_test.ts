@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { makeTestDir } from "../test_temp_dir.ts";
+import { makeTestDir, type TestDir } from "../test_temp_dir.ts";
 
 const CLI = fileURLToPath(new URL("../cli/gateway.ts", import.meta.url));
 const LIMIT = 64; // open files of the gateway process
@@ -39,16 +39,17 @@ async function healthy(url: string): Promise<boolean> {
   }
 }
 
-/** `deno task gateway` on a fresh data dir with at most {@linkcode LIMIT} open files. */
-async function lowLimitGateway() {
-  const dataDir = await Deno.makeTempDir({ prefix: "gateway_relisten_" });
+/**
+ * `deno {args}` with at most {@linkcode LIMIT} open files, once it printed `listening on
+ * {url}`; disposing it kills it and closes the connections it was sent.
+ */
+async function lowLimitProcess(args: string[]) {
   const child = new Deno.Command("sh", {
     args: [
       "-c",
-      `ulimit -n ${LIMIT} && exec "$0" run -A "$1" --port 0 --data-dir "$2"`,
+      `ulimit -n ${LIMIT} && exec "$0" "$@"`,
       Deno.execPath(),
-      CLI,
-      dataDir,
+      ...args,
     ],
     stdout: "piped",
     stderr: "piped",
@@ -59,24 +60,23 @@ async function lowLimitGateway() {
     collect(child.stderr, err),
   ]);
   const conns: Deno.TcpConn[] = [];
-  await waitFor(
-    "the gateway to listen",
-    () => /listening on/.test(out.text),
-    30_000,
-  );
-  const url = /Gateway listening on (http:\/\/\S+)/.exec(out.text)![1];
+  await waitFor("it to listen", () => /listening on/.test(out.text), 30_000);
+  const url = /listening on (http:\/\/\S+)/.exec(out.text)![1];
   return {
     child,
     out,
     err,
     conns,
     url,
+    port: Number(new URL(url).port),
+    reading,
     /** Opens more connections than the process may hold files: accepting one fails. */
     async exhaust() {
-      const port = Number(new URL(url).port);
       for (let i = 0; i < LIMIT * 2; i++) {
         try {
-          conns.push(await Deno.connect({ hostname: "127.0.0.1", port }));
+          conns.push(
+            await Deno.connect({ hostname: "127.0.0.1", port: this.port }),
+          );
         } catch {
           break; // the listener is gone
         }
@@ -96,7 +96,6 @@ async function lowLimitGateway() {
       }
       await child.status;
       await reading.catch(() => {});
-      await Deno.remove(dataDir, { recursive: true });
     },
     /** Stops it with SIGINT; resolves to its exit code once its output is read. */
     async interrupt(): Promise<number> {
@@ -108,8 +107,22 @@ async function lowLimitGateway() {
   };
 }
 
+/** `deno task gateway` on a fresh data dir in `tmp`, with at most {@linkcode LIMIT} open files. */
+function lowLimitGateway(tmp: TestDir) {
+  return lowLimitProcess([
+    "run",
+    "-A",
+    CLI,
+    "--port",
+    "0",
+    "--data-dir",
+    tmp.path,
+  ]);
+}
+
 Deno.test("gateway: out of file descriptors, it listens again once connections close, and keeps serving", async () => {
-  await using gw = await lowLimitGateway();
+  await using tmp = await makeTestDir({ prefix: "gateway_relisten_" });
+  await using gw = await lowLimitGateway(tmp);
   await gw.exhaust();
   for (const c of gw.conns.splice(0)) c.close();
   await waitFor("the gateway to answer again", () => healthy(gw.url), 20_000);
@@ -131,7 +144,8 @@ Deno.test("gateway: out of file descriptors, it listens again once connections c
 });
 
 Deno.test("gateway: Ctrl-C while it waits to listen again stops it at once", async () => {
-  await using gw = await lowLimitGateway();
+  await using tmp = await makeTestDir({ prefix: "gateway_relisten_" });
+  await using gw = await lowLimitGateway(tmp);
   await gw.exhaust(); // Ctrl-C at once: during the pause before it listens again
   const started = performance.now();
   assert.equal(await gw.interrupt(), 0);
@@ -165,59 +179,23 @@ Deno.test("gateway: when its address cannot be bound again, it gives up after it
       Deno.exit(7);
     }
   `;
-  const child = new Deno.Command("sh", {
-    args: [
-      "-c",
-      `ulimit -n ${LIMIT} && exec "$0" eval "$1"`,
-      Deno.execPath(),
-      code,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const out = { text: "" }, err = { text: "" };
-  const reading = Promise.all([
-    collect(child.stdout, out),
-    collect(child.stderr, err),
-  ]);
-  const conns: Deno.TcpConn[] = [];
+  await using gw = await lowLimitProcess(["eval", code]);
   let squatter: Deno.Listener | undefined;
   try {
-    await waitFor("it to listen", () => /listening on/.test(out.text), 30_000);
-    const port = Number(/listening on http:\/\/[^:]+:(\d+)/.exec(out.text)![1]);
-    for (let i = 0; i < LIMIT * 2; i++) {
-      try {
-        conns.push(await Deno.connect({ hostname: "127.0.0.1", port }));
-      } catch {
-        break; // the listener is gone
-      }
-    }
-    await waitFor(
-      "the accept failure",
-      () => /stopped accepting connections; listening again/.test(err.text),
-      15_000,
-    );
+    await gw.exhaust();
     // Another process takes the address during the pause.
-    squatter = Deno.listen({ hostname: "127.0.0.1", port });
-    const { code: exit } = await child.status;
-    await reading;
-    assert.equal(exit, 7, `${out.text}\n${err.text}`);
+    squatter = Deno.listen({ hostname: "127.0.0.1", port: gw.port });
+    const { code: exit } = await gw.child.status;
+    await gw.reading;
+    assert.equal(exit, 7, `${gw.out.text}\n${gw.err.text}`);
     assert.match(
-      out.text,
+      gw.out.text,
       new RegExp(
-        `gave up: The gateway stopped accepting connections on http://127\\.0\\.0\\.1:${port} \\(.*Too many open files.*\\) and could not listen there again \\(.*Address already in use.*\\)\\. Raise the open-file limit \\(ulimit -n\\) if it ran out, then restart it\\.`,
+        `gave up: The gateway stopped accepting connections on http://127\\.0\\.0\\.1:${gw.port} \\(.*Too many open files.*\\) and could not listen there again \\(.*Address already in use.*\\)\\. Raise the open-file limit \\(ulimit -n\\) if it ran out, then restart it\\.`,
       ),
     );
-    assert.doesNotMatch(err.text, /listening again \{"url"/);
+    assert.doesNotMatch(gw.err.text, /listening again \{"url"/);
   } finally {
     squatter?.close();
-    for (const c of conns) c.close();
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // already exited
-    }
-    await child.status;
-    await reading.catch(() => {});
   }
 });
