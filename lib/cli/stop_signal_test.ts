@@ -64,33 +64,25 @@ function stopper(after: "hang" | "dispose") {
   };
 }
 
-Deno.test("stopOnSignals: SIGTERM aborts with a notice; a second SIGTERM exits at once with 143", async () => {
-  const p = stopper("hang");
-  await p.until("ready");
-  p.child.kill("SIGTERM");
-  await p.until("stopped by SIGTERM");
-  p.child.kill("SIGTERM");
-  const { status, stderr } = await p.end();
-  assert.equal(status.code, 143);
-  assert.equal(
-    stderr,
-    "\nStopping (SIGTERM): the work in flight finishes. The signal again to exit at once.\n",
-  );
-});
-
-Deno.test("stopOnSignals: Ctrl-C twice ends a process whose wind-down hangs, with exit code 130", async () => {
-  const p = stopper("hang");
-  await p.until("ready");
-  p.child.kill("SIGINT");
-  await p.until("stopped by SIGINT");
-  p.child.kill("SIGINT");
-  const { status, stderr } = await p.end();
-  assert.equal(status.code, 130);
-  assert.equal(
-    stderr,
-    "\nStopping (SIGINT): the work in flight finishes. Ctrl-C again to exit at once.\n",
-  );
-});
+const TWICE = [
+  ["SIGTERM", 143, "The signal"],
+  ["SIGINT", 130, "Ctrl-C"],
+] as const;
+for (const [sig, code, again] of TWICE) {
+  Deno.test(`stopOnSignals: ${sig} aborts with a notice; a second ${sig} ends a wind-down that hangs, with exit code ${code}`, async () => {
+    const p = stopper("hang");
+    await p.until("ready");
+    p.child.kill(sig);
+    await p.until(`stopped by ${sig}`);
+    p.child.kill(sig);
+    const { status, stderr } = await p.end();
+    assert.equal(status.code, code);
+    assert.equal(
+      stderr,
+      `\nStopping (${sig}): the work in flight finishes. ${again} again to exit at once.\n`,
+    );
+  });
+}
 
 Deno.test("stopOnSignals: after dispose a signal has its default effect again", async () => {
   const p = stopper("dispose");
