@@ -101,11 +101,14 @@ Deno.test("pidFileService: start runs the server once, then returns the running 
     name: "demo",
     async start(options) {
       const pid = spawnDetached("sleep", ["30"], { logFile });
-      // As a real service waits until it answers: right after the fork the child still has
-      // the parent's command line, without the marker the status check looks for.
-      for (let i = 0; i < 200 && !(await isAlive(pid, "sleep")); i++) {
+      // As a real service waits until it answers: until `sleep` runs (right after the fork
+      // the child has the parent's command line, and while the shell execs `sleep` its
+      // command line can read empty), the status check would not find the marker.
+      const comm = () => Deno.readTextFile(`/proc/${pid}/comm`).catch(() => "");
+      for (let i = 0; i < 500 && (await comm()) !== "sleep\n"; i++) {
         await new Promise((r) => setTimeout(r, 10));
       }
+      assert.ok(await isAlive(pid, "sleep"));
       await writePidFile(options.stateDir, "demo", {
         pid,
         endpoint: "127.0.0.1:7",
