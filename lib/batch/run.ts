@@ -13,10 +13,8 @@
 import type { CleanTable, QuarantineRow } from "../clean/mod.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import { type Logger, silentLogger } from "../logger.ts";
-import { WarehouseWriteError } from "./errors.ts";
 import { cleanTopic, type TableSummary } from "./topic.ts";
 import { beginWarehouseWrite, quarantineFrame } from "./warehouse.ts";
-import { openStagingDir, removeAbandonedStaging } from "./staging.ts";
 
 /** Options of {@linkcode runBatch}. */
 export interface RunBatchOptions {
@@ -61,23 +59,12 @@ export async function runBatch(
   const started = performance.now();
   const logger = options.logger ?? silentLogger;
   const prefix = options.prefix ?? "pinterest";
-  const abandoned = await removeAbandonedStaging(options.warehouseDir).catch(
-    (e) => {
-      throw new WarehouseWriteError(options.warehouseDir, e);
-    },
-  );
-  if (abandoned.length > 0) {
+  const write = await beginWarehouseWrite(options.warehouseDir);
+  if (write.leftovers.length > 0) {
     logger.warn("batch: removed what batches that did not finish left", {
-      dirs: abandoned,
+      dirs: write.leftovers,
     });
   }
-  const write = await beginWarehouseWrite(options.warehouseDir);
-  const scratch = await openStagingDir(options.warehouseDir).catch(
-    async (e) => {
-      await write.abort();
-      throw new WarehouseWriteError(options.warehouseDir, e);
-    },
-  );
   try {
     const tables = {} as Record<CleanTable, TableSummary>;
     const quarantine: QuarantineRow[] = [];
@@ -85,7 +72,7 @@ export async function runBatch(
       const done = await cleanTopic(options.store, table, {
         topic: `${prefix}.${table}`,
         logger,
-        tempDir: scratch.path,
+        tempDir: write.stagingDir, // scratch goes with the staging folder
         chunkBytes: options.chunkBytes,
       });
       // Written while the next table is cleaned; renamed into place with the others.
@@ -113,7 +100,5 @@ export async function runBatch(
   } catch (e) {
     await write.abort();
     throw e;
-  } finally {
-    await scratch.release();
   }
 }

@@ -22,7 +22,11 @@ import {
   WarehouseMissingError,
   WarehouseWriteError,
 } from "./errors.ts";
-import { openStagingDir, type StagingDir } from "./staging.ts";
+import {
+  openStagingDir,
+  removeAbandonedStaging,
+  type StagingDir,
+} from "./staging.ts";
 
 /**
  * Tables the batch writes: the three clean tables and the quarantine.
@@ -76,6 +80,10 @@ export function quarantineFrame(rows: readonly QuarantineRow[]): DataFrame {
  * whatever fails, the old tables stay as they were.
  */
 export interface WarehouseWrite {
+  /** The staging folder; scratch files may go there too, and are removed with it. */
+  readonly stagingDir: string;
+  /** Staging folders of writes that did not finish (killed), removed when this one began. */
+  readonly leftovers: readonly string[];
   /**
    * Starts writing table `name` into the staging folder and returns at once; a failure is
    * reported by {@linkcode WarehouseWrite.commit}. The frame may be dropped by the caller.
@@ -91,7 +99,8 @@ export interface WarehouseWrite {
 }
 
 /**
- * Begins a write into `dir` (created if needed). Call `commit()` once every table is staged,
+ * Begins a write into `dir` (created if needed), after removing the staging folders of
+ * writes that were killed (see `staging.ts`). Call `commit()` once every table is staged,
  * or `abort()`.
  *
  * @example
@@ -109,8 +118,10 @@ export async function beginWarehouseWrite(
   dir: string,
 ): Promise<WarehouseWrite> {
   let held: StagingDir;
+  let leftovers: string[];
   try {
     await Deno.mkdir(dir, { recursive: true });
+    leftovers = await removeAbandonedStaging(dir);
     held = await openStagingDir(dir);
   } catch (e) {
     throw new WarehouseWriteError(dir, e);
@@ -121,6 +132,8 @@ export async function beginWarehouseWrite(
   let failure: { error: unknown } | undefined;
   const removeStaging = () => held.release();
   return {
+    stagingDir: staging,
+    leftovers,
     stage(name, df) {
       names.push(name);
       writes.push(
