@@ -25,7 +25,8 @@ export {
   type SinkStats,
   type StopOptions,
 } from "./sink.ts";
-export { type PartitionStats, SINK_LAKE_RETRY } from "./writer.ts";
+export { type PartitionStats } from "./writer.ts";
+export { SINK_LAKE_RETRY } from "./lake_retry.ts";
 export {
   consumeLoop,
   type ConsumeLoopOptions,

@@ -21,11 +21,8 @@ import { type Logger, silentLogger } from "../logger.ts";
 import { ConfigError } from "../errors.ts";
 import type { RetryOptions } from "../retry.ts";
 import { SinkRunningError } from "./errors.ts";
-import {
-  type PartitionStats,
-  type PartitionWriter,
-  SINK_LAKE_RETRY,
-} from "./writer.ts";
+import type { PartitionStats, PartitionWriter } from "./writer.ts";
+import { SINK_LAKE_RETRY } from "./lake_retry.ts";
 import { consumeLoop, type LoopControl } from "./loop.ts";
 
 /** Options of {@linkcode createSink}. */

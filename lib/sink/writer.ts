@@ -14,8 +14,8 @@ import type { LogContext, Logger } from "../logger.ts";
 import { encodeLine, joinLines, objectKey } from "./layout.ts";
 import { recoverPartition } from "./recover.ts";
 import { LakeWriteError, OffsetGapError } from "./errors.ts";
-import { BackendError, PipelineError } from "../errors.ts";
-import { type RetryOptions, type RetryResult, withRetry } from "../retry.ts";
+import type { RetryOptions, RetryResult } from "../retry.ts";
+import { retryableLake, withLakeRetry, WriteAbandoned } from "./lake_retry.ts";
 
 /** Options of {@linkcode PartitionWriter}. */
 export interface PartitionWriterOptions {
@@ -27,40 +27,11 @@ export interface PartitionWriterOptions {
   logger: Logger;
   /**
    * Retries of a lake write (the put is idempotent: same key, same bytes) or of the lake
-   * reads of a recovery that failed; default {@linkcode SINK_LAKE_RETRY}.
+   * reads of a recovery that failed; default `SINK_LAKE_RETRY`.
    */
   lakeRetry?: RetryOptions;
   /** Aborting it ends the waits between lake retries (the sink is stopping). */
   signal?: AbortSignal;
-}
-
-/**
- * The default retries of a failed lake write or recovery read: 16 attempts, 0.5 s doubling
- * to 10 s.
- *
- * @example
- * ```ts
- * import { SINK_LAKE_RETRY } from "./writer.ts";
- * console.log(SINK_LAKE_RETRY.attempts); // 16
- * ```
- */
-export const SINK_LAKE_RETRY: Readonly<RetryOptions> = Object.freeze({
-  attempts: 16,
-  baseDelayMs: 500,
-  maxDelayMs: 10_000,
-});
-
-/** The write was given up because the group changed meanwhile (not an error). */
-class WriteAbandoned extends Error {}
-
-/**
- * Lake calls worth another attempt: I/O and service failures (`BackendError`, system
- * errors such as a refused connection or a full disk), not a key the store refuses nor
- * a lake found inconsistent.
- */
-function retryableLake(error: unknown): boolean {
-  if (error instanceof WriteAbandoned) return false;
-  return !(error instanceof PipelineError) || error instanceof BackendError;
 }
 
 /** Progress of one partition. */
@@ -396,17 +367,13 @@ export class PartitionWriter {
     warning: string,
     context: LogContext,
   ): Promise<RetryResult<T>> {
-    return withRetry(call, {
-      ...(this.#o.lakeRetry ?? SINK_LAKE_RETRY),
-      signal: this.#o.signal,
-      retryable: retryableLake,
-      onRetry: (error, retry, waitMs) =>
-        this.#o.logger.warn(warning, {
-          ...context,
-          retry,
-          waitMs: Math.round(waitMs),
-          error: error instanceof Error ? error.message : String(error),
-        }),
+    const { logger, lakeRetry, signal } = this.#o;
+    return withLakeRetry(call, {
+      logger,
+      warning,
+      context,
+      retry: lakeRetry,
+      signal,
     });
   }
 }
