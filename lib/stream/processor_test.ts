@@ -1,61 +1,21 @@
 import assert from "node:assert/strict";
 import { openEmbeddedLog } from "../log/mod.ts";
-import { createGenerator } from "../source/mod.ts";
-import type { Post } from "../source/types.ts";
-import { ConfigError } from "../errors.ts";
 import {
   StreamBatchError,
   StreamCheckpointError,
   StreamLockedError,
 } from "./errors.ts";
-import {
-  emptyPostedKeys,
-  exactlyOnceProblems,
-  type PostedKeys,
-  putPosts,
-  storedKeys,
-} from "./exactly_once_check.ts";
-import { type LogContext, type Logger, silentLogger } from "../logger.ts";
-import { readCheckpoint } from "./checkpoint.ts";
-import { parsePartRange, sortParts } from "./part_names.ts";
-import { countStreamTables, readStreamTable } from "./read_table.ts";
+import { putPosts } from "./exactly_once_check.ts";
+import { silentLogger } from "../logger.ts";
+import { countStreamTables } from "./read_table.ts";
 import { checkStreamOutput, createStreamProcessor } from "./processor.ts";
 import type { CommitStep } from "./table_store.ts";
-import { makeTestDir, type TestDir } from "../test_temp_dir.ts";
-
-const PREFIX = "t";
-const gen = createGenerator({ rows: 500, seed: 11 });
-const posts = (from: number, n: number): Post[] =>
-  Array.from({ length: n }, (_, i) => gen.post(from + i));
-
-/** A log in `tmp` with the three streams (pin on two shards); the tables go to `tmp/stream`. */
-async function setup(tmp: TestDir) {
-  const dir = tmp.path;
-  const log = await openEmbeddedLog(`${dir}/log.db`);
-  await log.streams.createStream(`streaming-${PREFIX}-pin`, { shardCount: 2 });
-  await log.streams.createStream(`streaming-${PREFIX}-geo`);
-  await log.streams.createStream(`streaming-${PREFIX}-user`);
-  return { log, outDir: `${dir}/stream`, posted: emptyPostedKeys() };
-}
-
-async function assertExactlyOnce(
-  outDir: string,
-  posted: PostedKeys,
-  total: number,
-) {
-  assert.deepEqual(exactlyOnceProblems(posted, await storedKeys(outDir)), []);
-  assert.equal(posted.pin.size, total);
-  assert.deepEqual(await countStreamTables(outDir), {
-    stream_pin: total,
-    stream_geo: total,
-    stream_user: total,
-    stream_quarantine: 0,
-  });
-}
+import { makeTestDir } from "../test_temp_dir.ts";
+import { assertExactlyOnce, posts, PREFIX, setupStreams } from "./test_util.ts";
 
 Deno.test("processor: catch-up appends every record once; the next catch-up only new ones", async () => {
   await using tmp = await makeTestDir();
-  const { log, outDir, posted } = await setup(tmp);
+  const { log, outDir, posted } = await setupStreams(tmp);
   await putPosts(log.streams, posts(0, 30), { prefix: PREFIX, into: posted });
   // The pin stream has two shards.
   assert.deepEqual(
@@ -102,7 +62,7 @@ const STEPS: CommitStep[] = [
 for (const step of STEPS) {
   Deno.test(`processor: a crash at "${step}" of a batch, then a restart, gives exactly once`, async () => {
     await using tmp = await makeTestDir();
-    const { log, outDir, posted } = await setup(tmp);
+    const { log, outDir, posted } = await setupStreams(tmp);
     await putPosts(log.streams, posts(0, 20), { prefix: PREFIX, into: posted });
     let calls = 0;
     const crashing = createStreamProcessor({
@@ -141,7 +101,7 @@ for (const step of STEPS) {
 
 Deno.test("processor: run() triggers micro-batches until aborted; a second writer is refused", async () => {
   await using tmp = await makeTestDir();
-  const { log, outDir, posted } = await setup(tmp);
+  const { log, outDir, posted } = await setupStreams(tmp);
   const commits: number[] = [];
   const processor = createStreamProcessor({
     streams: log.streams,
@@ -180,7 +140,7 @@ Deno.test("processor: run() triggers micro-batches until aborted; a second write
 
 Deno.test("processor: run() retries failed batches, then gives up after maxConsecutiveFailures", async () => {
   await using tmp = await makeTestDir();
-  const { log, outDir, posted } = await setup(tmp);
+  const { log, outDir, posted } = await setupStreams(tmp);
   await putPosts(log.streams, posts(0, 5), { prefix: PREFIX, into: posted });
   const errors: string[] = [];
   let failing = 2;
@@ -262,7 +222,7 @@ Deno.test("processor: streams that do not exist yet read as empty", async () => 
 
 Deno.test("processor: a stream deleted and created again is read from its start, once, after a restart", async () => {
   await using tmp = await makeTestDir();
-  const { log, outDir, posted } = await setup(tmp);
+  const { log, outDir, posted } = await setupStreams(tmp);
   const warnings: string[] = [];
   const options = {
     streams: log.streams,
@@ -299,7 +259,7 @@ Deno.test("processor: a stream deleted and created again is read from its start,
 
 Deno.test("processor: tables written from another prefix's streams are refused, before and at open", async () => {
   await using tmp = await makeTestDir();
-  const { log, outDir, posted } = await setup(tmp);
+  const { log, outDir, posted } = await setupStreams(tmp);
   await putPosts(log.streams, posts(0, 3), { prefix: PREFIX, into: posted });
   await createStreamProcessor({ streams: log.streams, prefix: PREFIX, outDir })
     .runOnce();
@@ -328,101 +288,3 @@ Deno.test("processor: tables written from another prefix's streams are refused, 
   await checkStreamOutput(`${outDir}-absent`, "other");
   await log.close();
 });
-
-/** A logger keeping its lines, by level. */
-function recorder() {
-  const lines: {
-    info: [string, LogContext?][];
-    warn: [string, LogContext?][];
-  } = { info: [], warn: [] };
-  const logger: Logger = {
-    info: (m, c) => lines.info.push([m, c]),
-    warn: (m, c) => lines.warn.push([m, c]),
-    error: () => {},
-  };
-  return { lines, logger };
-}
-
-Deno.test("processor: parts are merged every compactAfterParts of a table; the tables read the same", async () => {
-  await using tmp = await makeTestDir();
-  const { log, outDir, posted } = await setup(tmp);
-  const sent = posts(0, 23);
-  await putPosts(log.streams, sent, { prefix: PREFIX, into: posted });
-  const { lines, logger } = recorder();
-  const stats = await createStreamProcessor({
-    streams: log.streams,
-    prefix: PREFIX,
-    outDir,
-    maxBatchRecords: 4,
-    compactAfterParts: 3,
-    logger,
-  }).runOnce();
-  assert.ok(stats.batches >= 6, `batches: ${stats.batches}`);
-  // stream_geo (one shard, 23 records, 4 a batch) got 6 parts: two merges of 3.
-  const geoFiles = [...Deno.readDirSync(`${outDir}/stream_geo`)].map((e) =>
-    parsePartRange(e.name)
-  );
-  assert.equal(geoFiles.length, 2);
-  assert.ok(geoFiles.every((r) => r !== null && r.last - r.first >= 2));
-  const merges = lines.info.filter(([m]) => m === "stream: merged parts");
-  assert.equal(
-    merges.filter(([, c]) => /^part-\d+-\d+\.parquet$/.test(String(c?.merged)))
-      .length,
-    merges.length,
-  );
-  assert.ok(merges.length >= 6, `merges: ${merges.length}`); // 2 per table at least
-  await assertExactlyOnce(outDir, posted, 23);
-  const geo = await readStreamTable(outDir, "stream_geo");
-  assert.deepEqual(geo.getColumn("ind").toArray(), sent.map((p) => p.geo.ind));
-  assert.throws(
-    () => createStreamProcessor({ streams: log.streams, compactAfterParts: 1 }),
-    ConfigError,
-  );
-  await log.close();
-});
-
-for (const step of ["compact-temp", "compact", "compacted"] as const) {
-  Deno.test(`processor: a merge failing at "${step}" is logged, the run goes on, nothing is lost or doubled`, async () => {
-    await using tmp = await makeTestDir();
-    const { log, outDir, posted } = await setup(tmp);
-    await putPosts(log.streams, posts(0, 20), { prefix: PREFIX, into: posted });
-    const { lines, logger } = recorder();
-    let failed = false;
-    const stats = await createStreamProcessor({
-      streams: log.streams,
-      prefix: PREFIX,
-      outDir,
-      maxBatchRecords: 5,
-      compactAfterParts: 2,
-      logger,
-      onCommitStep: (s) => {
-        if (s !== step || failed) return;
-        failed = true;
-        throw new Error(`injected failure at ${s}`);
-      },
-    }).runOnce();
-    assert.equal(stats.failures, 0);
-    assert.deepEqual(lines.warn.map(([m, c]) => [m, c?.error]), [[
-      "stream: merging parts failed; they stay as they are, and the next start tidies up",
-      `Error: injected failure at ${step}`,
-    ]]);
-    await assertExactlyOnce(outDir, posted, 20);
-    // The next start deletes what the failed merge left; no part is superseded after it.
-    const again = await createStreamProcessor({
-      streams: log.streams,
-      prefix: PREFIX,
-      outDir,
-    }).runOnce();
-    assert.equal(again.batches, 0);
-    const { batchId } = await readCheckpoint(outDir);
-    for (const table of ["stream_pin", "stream_geo", "stream_user"]) {
-      const names = [...Deno.readDirSync(`${outDir}/${table}`)].map((e) =>
-        e.name
-      );
-      assert.deepEqual(sortParts(names, batchId).superseded, [], table);
-      assert.ok(names.every((n) => !n.endsWith(".tmp")), table);
-    }
-    await assertExactlyOnce(outDir, posted, 20);
-    await log.close();
-  });
-}

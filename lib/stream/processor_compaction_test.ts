@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "../errors.ts";
+import { putPosts } from "./exactly_once_check.ts";
+import type { LogContext, Logger } from "../logger.ts";
+import { readCheckpoint } from "./checkpoint.ts";
+import { parsePartRange, sortParts } from "./part_names.ts";
+import { readStreamTable } from "./read_table.ts";
+import { createStreamProcessor } from "./processor.ts";
+import { makeTestDir } from "../test_temp_dir.ts";
+import { assertExactlyOnce, posts, PREFIX, setupStreams } from "./test_util.ts";
+
+/** A logger keeping its lines, by level. */
+function recorder() {
+  const lines: {
+    info: [string, LogContext?][];
+    warn: [string, LogContext?][];
+  } = { info: [], warn: [] };
+  const logger: Logger = {
+    info: (m, c) => lines.info.push([m, c]),
+    warn: (m, c) => lines.warn.push([m, c]),
+    error: () => {},
+  };
+  return { lines, logger };
+}
+
+Deno.test("processor: parts are merged every compactAfterParts of a table; the tables read the same", async () => {
+  await using tmp = await makeTestDir();
+  const { log, outDir, posted } = await setupStreams(tmp);
+  const sent = posts(0, 23);
+  await putPosts(log.streams, sent, { prefix: PREFIX, into: posted });
+  const { lines, logger } = recorder();
+  const stats = await createStreamProcessor({
+    streams: log.streams,
+    prefix: PREFIX,
+    outDir,
+    maxBatchRecords: 4,
+    compactAfterParts: 3,
+    logger,
+  }).runOnce();
+  assert.ok(stats.batches >= 6, `batches: ${stats.batches}`);
+  // stream_geo (one shard, 23 records, 4 a batch) got 6 parts: two merges of 3.
+  const geoFiles = [...Deno.readDirSync(`${outDir}/stream_geo`)].map((e) =>
+    parsePartRange(e.name)
+  );
+  assert.equal(geoFiles.length, 2);
+  assert.ok(geoFiles.every((r) => r !== null && r.last - r.first >= 2));
+  const merges = lines.info.filter(([m]) => m === "stream: merged parts");
+  assert.equal(
+    merges.filter(([, c]) => /^part-\d+-\d+\.parquet$/.test(String(c?.merged)))
+      .length,
+    merges.length,
+  );
+  assert.ok(merges.length >= 6, `merges: ${merges.length}`); // 2 per table at least
+  await assertExactlyOnce(outDir, posted, 23);
+  const geo = await readStreamTable(outDir, "stream_geo");
+  assert.deepEqual(geo.getColumn("ind").toArray(), sent.map((p) => p.geo.ind));
+  assert.throws(
+    () => createStreamProcessor({ streams: log.streams, compactAfterParts: 1 }),
+    ConfigError,
+  );
+  await log.close();
+});
+
+for (const step of ["compact-temp", "compact", "compacted"] as const) {
+  Deno.test(`processor: a merge failing at "${step}" is logged, the run goes on, nothing is lost or doubled`, async () => {
+    await using tmp = await makeTestDir();
+    const { log, outDir, posted } = await setupStreams(tmp);
+    await putPosts(log.streams, posts(0, 20), { prefix: PREFIX, into: posted });
+    const { lines, logger } = recorder();
+    let failed = false;
+    const stats = await createStreamProcessor({
+      streams: log.streams,
+      prefix: PREFIX,
+      outDir,
+      maxBatchRecords: 5,
+      compactAfterParts: 2,
+      logger,
+      onCommitStep: (s) => {
+        if (s !== step || failed) return;
+        failed = true;
+        throw new Error(`injected failure at ${s}`);
+      },
+    }).runOnce();
+    assert.equal(stats.failures, 0);
+    assert.deepEqual(lines.warn.map(([m, c]) => [m, c?.error]), [[
+      "stream: merging parts failed; they stay as they are, and the next start tidies up",
+      `Error: injected failure at ${step}`,
+    ]]);
+    await assertExactlyOnce(outDir, posted, 20);
+    // The next start deletes what the failed merge left; no part is superseded after it.
+    const again = await createStreamProcessor({
+      streams: log.streams,
+      prefix: PREFIX,
+      outDir,
+    }).runOnce();
+    assert.equal(again.batches, 0);
+    const { batchId } = await readCheckpoint(outDir);
+    for (const table of ["stream_pin", "stream_geo", "stream_user"]) {
+      const names = [...Deno.readDirSync(`${outDir}/${table}`)].map((e) =>
+        e.name
+      );
+      assert.deepEqual(sortParts(names, batchId).superseded, [], table);
+      assert.ok(names.every((n) => !n.endsWith(".tmp")), table);
+    }
+    await assertExactlyOnce(outDir, posted, 20);
+    await log.close();
+  });
+}
