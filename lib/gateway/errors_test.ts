@@ -156,10 +156,37 @@ Deno.test("unknown route: 404 404; wrong method: 405 405 with Allow", async () =
       404,
     );
     const res = await gw.handler(put(`/topics/${TOPIC}`, GOOD_TOPIC_BODY));
-    assert.equal(res.headers.get("allow"), "GET, POST");
+    assert.equal(res.headers.get("allow"), "GET, HEAD, POST");
     await expectError(res, 405, 405);
     const get = new Request(`http://gw/streams/${STREAM}/record`);
     await expectError(await gw.handler(get), 405, 405);
     assert.deepEqual(await stored(log), { topic: 0, stream: 0 });
   });
+});
+
+Deno.test("a method named like an Object.prototype member: 405 405 with Allow, not a 500", async () => {
+  const lines: string[] = [];
+  const logger = {
+    info: (m: string) => lines.push(m),
+    warn: (m: string) => lines.push(m),
+    error: (m: string) => lines.push(m),
+  };
+  await withGateway(async (gw, log) => {
+    for (
+      const method of ["constructor", "toString", "valueOf", "hasOwnProperty"]
+    ) {
+      const req = new Request(`http://gw/topics/${TOPIC}`, {
+        method,
+        headers: { "content-type": "application/vnd.kafka.json.v2+json" },
+      });
+      const res = await gw.handler(req);
+      assert.equal(res.headers.get("allow"), "GET, HEAD, POST", method);
+      assert.equal(
+        await expectError(res, 405, 405),
+        `Method ${method} is not allowed on /topics/{topic}; use GET, HEAD, POST.`,
+      );
+    }
+    assert.deepEqual(lines, []);
+    assert.deepEqual(await stored(log), { topic: 0, stream: 0 });
+  }, { logger });
 });

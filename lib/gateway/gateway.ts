@@ -16,11 +16,13 @@ import { ForbiddenError, GatewayError, toGatewayError } from "./errors.ts";
 import { FailureLog } from "./failure_log.ts";
 import { GatewayMetrics } from "./metrics.ts";
 import {
+  allowedMethods,
   defineRoute,
   jsonResponse,
   matchRoute,
   type Route,
   type RouteMatch,
+  routeMethod,
 } from "./router.ts";
 import { streamRoutes } from "./streams_routes.ts";
 import { topicRoutes } from "./topics_routes.ts";
@@ -161,9 +163,9 @@ export function createGateway(options: GatewayOptions): Gateway {
           },
         );
       }
-      const run = match.route.methods[req.method];
+      const run = routeMethod(match.route, req.method);
       if (run === undefined) {
-        const allowed = Object.keys(match.route.methods).join(", ");
+        const allowed = allowedMethods(match.route).join(", ");
         throw new GatewayError(
           `Method ${req.method} is not allowed on ${match.route.template}; use ${allowed}.`,
           {

@@ -77,6 +77,49 @@ export function defineRoute(
   };
 }
 
+/**
+ * The handler of `method` on `route`, or `undefined` when the route does not take it. Only
+ * the route's own methods count (a request whose method is `toString` or `constructor`
+ * gets no `Object.prototype` member), and `HEAD` runs the `GET` handler: the HTTP server
+ * sends the answer's status and headers without its body (`wget --spider`, `curl -I`).
+ *
+ * @example
+ * ```ts
+ * import { defineRoute, routeMethod } from "./router.ts";
+ * const route = defineRoute("/healthz", { GET: () => new Response("ok") });
+ * console.log(routeMethod(route, "HEAD") === route.methods.GET); // true
+ * console.log(routeMethod(route, "toString")); // undefined
+ * ```
+ */
+export function routeMethod(
+  route: Route,
+  method: string,
+): RouteHandler | undefined {
+  const methods = route.methods;
+  if (Object.hasOwn(methods, method)) return methods[method];
+  if (method === "HEAD" && Object.hasOwn(methods, "GET")) return methods.GET;
+  return undefined;
+}
+
+/**
+ * The methods `route` takes, as its `Allow` header lists them: its own, with `HEAD` after
+ * `GET` (see {@linkcode routeMethod}).
+ *
+ * @example
+ * ```ts
+ * import { allowedMethods, defineRoute } from "./router.ts";
+ * const ok = () => new Response();
+ * console.log(allowedMethods(defineRoute("/topics/{topic}", { GET: ok, POST: ok })));
+ * // ["GET", "HEAD", "POST"]
+ * ```
+ */
+export function allowedMethods(route: Route): string[] {
+  const own = Object.keys(route.methods);
+  return own.flatMap((m) =>
+    m === "GET" && !own.includes("HEAD") ? ["GET", "HEAD"] : [m]
+  );
+}
+
 /** A matched route and its decoded parameters. */
 export interface RouteMatch {
   route: Route;

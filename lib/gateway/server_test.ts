@@ -46,6 +46,34 @@ Deno.test("serveGateway listens on 127.0.0.1 on an ephemeral port", async () => 
   }
 });
 
+Deno.test("HEAD on a GET route answers GET's status and headers without a body", async () => {
+  const { server, cleanup } = await setup();
+  try {
+    const cases: [string, string][] = [
+      ["/healthz", "application/json"],
+      ["/topics/pinterest.pin", "application/vnd.kafka.v2+json"],
+      ["/streams/streaming-pinterest-pin", "application/json"],
+    ];
+    for (const [path, contentType] of cases) {
+      const res = await fetch(`${server.url}${path}`, { method: "HEAD" });
+      assert.equal(res.status, 200, path);
+      assert.equal(res.headers.get("content-type"), contentType, path);
+      assert.equal(await res.text(), "", path);
+    }
+    const put = await fetch(
+      `${server.url}/streams/streaming-pinterest-pin/record`,
+      {
+        method: "HEAD",
+      },
+    );
+    assert.equal(put.status, 405);
+    assert.equal(put.headers.get("allow"), "PUT");
+    await put.body?.cancel();
+  } finally {
+    await cleanup();
+  }
+});
+
 Deno.test("the server keeps serving after every kind of error", async () => {
   const { log, server, cleanup } = await setup({ maxBodyBytes: 4096 });
   try {
