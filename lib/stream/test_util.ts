@@ -15,6 +15,10 @@ import {
   storedKeys,
 } from "./exactly_once_check.ts";
 import { countStreamTables } from "./read_table.ts";
+import {
+  createStreamProcessor,
+  type StreamProcessorStats,
+} from "./processor.ts";
 import type { TestDir } from "../test_temp_dir.ts";
 
 /** The prefix of the test streams: `streaming-t-pin|geo|user`. */
@@ -89,4 +93,21 @@ export async function assertExactlyOnce(
     stream_user: total,
     stream_quarantine: 0,
   });
+}
+
+/**
+ * One catch-up over the test streams by a fresh processor writing to `outDir`.
+ *
+ * @example
+ * ```ts ignore
+ * import { catchUp } from "./test_util.ts";
+ * console.log((await catchUp(log, outDir)).batches); // 0 when nothing new was put
+ * ```
+ */
+export function catchUp(
+  log: EmbeddedLog,
+  outDir: string,
+): Promise<StreamProcessorStats> {
+  return createStreamProcessor({ streams: log.streams, prefix: PREFIX, outDir })
+    .runOnce();
 }
