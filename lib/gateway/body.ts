@@ -11,6 +11,7 @@
  */
 
 import {
+  BodyReadError,
   BodyTooLargeError,
   InvalidBodyError,
   UnsupportedMediaTypeError,
@@ -68,7 +69,8 @@ export function checkContentType(req: Request, accepted: string[]): void {
 
 /**
  * Reads the whole body, failing with {@linkcode BodyTooLargeError} once it passes
- * `maxBytes` (without reading the rest).
+ * `maxBytes` (without reading the rest), and with {@linkcode BodyReadError} when it cannot
+ * be read to its end (the client hung up).
  *
  * @example
  * ```ts
@@ -92,7 +94,9 @@ export async function readBodyBytes(
     // Over HTTP the declared length frames the body, so it is at most `declared` bytes:
     // read it natively in one go (much cheaper than a JS stream reader). The check below
     // only matters for a Request built in-process with a false Content-Length.
-    const bytes = await req.bytes();
+    const bytes = await req.bytes().catch((e) => {
+      throw new BodyReadError(e);
+    });
     if (bytes.byteLength > maxBytes) throw new BodyTooLargeError(maxBytes);
     return bytes;
   }
@@ -100,7 +104,9 @@ export async function readBodyBytes(
   const chunks: Uint8Array[] = [];
   let total = 0;
   while (true) {
-    const { done, value } = await reader.read();
+    const { done, value } = await reader.read().catch((e) => {
+      throw new BodyReadError(e);
+    });
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {

@@ -6,6 +6,7 @@ import {
   TOPIC_CONTENT_TYPES,
 } from "./body.ts";
 import {
+  BodyReadError,
   BodyTooLargeError,
   InvalidBodyError,
   UnsupportedMediaTypeError,
@@ -115,5 +116,28 @@ Deno.test("checkContentType ignores parameters and case, rejects others with 415
         return true;
       },
     );
+  }
+});
+
+Deno.test("readBodyBytes: a body that fails mid-way (the client hung up) is a 400 400, with or without a Content-Length", async () => {
+  const declared: Record<string, string>[] = [{}, { "content-length": "100" }];
+  for (const headers of declared) {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"records"'));
+        controller.error(new Deno.errors.BadResource("connection closed"));
+      },
+    });
+    const req = new Request("http://x/", { method: "POST", body, headers });
+    await assert.rejects(readBodyBytes(req, 1024), (err) => {
+      assert.ok(err instanceof BodyReadError);
+      assert.equal(err.status, 400);
+      assert.equal(err.errorCode, 400);
+      assert.equal(
+        err.message,
+        "The request body could not be read to its end (connection closed); the client closed the connection or sent less than its Content-Length. Nothing was stored: send the request again.",
+      );
+      return true;
+    });
   }
 });

@@ -9,6 +9,7 @@
  *
  * | status | error_code | meaning |
  * |---|---|---|
+ * | 400 | 400 | the body could not be read to its end (the client hung up mid-request) |
  * | 403 | 40301 | missing or wrong `x-api-key` |
  * | 404 | 404 | no such route |
  * | 404 | 40401 | unknown topic or stream |
@@ -114,6 +115,28 @@ export class BodyTooLargeError extends GatewayError {
         errorCode: 41301,
         context: { limit, ...options.context },
       },
+    );
+  }
+}
+
+/**
+ * The request body could not be read to its end (400, 400): the client closed the
+ * connection, or sent less than its `Content-Length`, or a malformed chunked body. A
+ * client's failure, not the log's: it is not logged as one (see `failure_log.ts`).
+ *
+ * @example
+ * ```ts
+ * import { BodyReadError } from "./errors.ts";
+ * const err = new BodyReadError(new Error("connection closed"));
+ * console.log(err.status, err.errorCode); // 400 400
+ * ```
+ */
+export class BodyReadError extends GatewayError {
+  constructor(cause: unknown, options: PipelineErrorOptions = {}) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `The request body could not be read to its end (${detail}); the client closed the connection or sent less than its Content-Length. Nothing was stored: send the request again.`,
+      { ...options, cause, status: 400, errorCode: 400 },
     );
   }
 }

@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
+import type { Logger } from "../logger.ts";
 import { serveGateway } from "./server.ts";
 import { openTempLog } from "./test_support.ts";
 import { ensureTopology, pipelineNames } from "./topology.ts";
 
-async function setup(options: { maxBodyBytes?: number } = {}) {
+async function setup(
+  options: { maxBodyBytes?: number; logger?: Logger } = {},
+) {
   const temp = await openTempLog("gateway_server_");
   const { log } = temp;
   try {
@@ -60,15 +63,52 @@ Deno.test("HEAD on a GET route answers GET's status and headers without a body",
       assert.equal(res.headers.get("content-type"), contentType, path);
       assert.equal(await res.text(), "", path);
     }
-    const put = await fetch(
-      `${server.url}/streams/streaming-pinterest-pin/record`,
-      {
-        method: "HEAD",
-      },
-    );
+    const record = `${server.url}/streams/streaming-pinterest-pin/record`;
+    const put = await fetch(record, { method: "HEAD" });
     assert.equal(put.status, 405);
     assert.equal(put.headers.get("allow"), "PUT");
     await put.body?.cancel();
+  } finally {
+    await cleanup();
+  }
+});
+
+Deno.test("a client that hangs up mid-body is not logged as a failing log (no 50002, no error line)", async () => {
+  const lines: string[] = [];
+  const logger = {
+    info: (m: string) => lines.push(m),
+    warn: (m: string) => lines.push(m),
+    error: (m: string) => lines.push(m),
+  };
+  const { log, server, cleanup } = await setup({ logger });
+  try {
+    const conn = await Deno.connect({
+      hostname: "127.0.0.1",
+      port: server.port,
+    });
+    await conn.write(new TextEncoder().encode(
+      "POST /topics/pinterest.pin HTTP/1.1\r\nHost: gw\r\n" +
+        "Content-Type: application/vnd.kafka.json.v2+json\r\n" +
+        'Content-Length: 100\r\n\r\n{"records":[{"value":',
+    ));
+    // The request is dispatched on its headers; its body read fails when the client goes.
+    await new Promise((r) => setTimeout(r, 50));
+    conn.close();
+    let metrics = "";
+    for (
+      let i = 0;
+      i < 200 && !metrics.includes("gateway_errors_total{");
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 10));
+      metrics = server.gateway.metrics.render();
+    }
+    assert.deepEqual(lines, []);
+    assert.match(metrics, /gateway_errors_total\{error_code="400"\} 1\n/);
+    assert.doesNotMatch(metrics, /error_code="50002"/);
+    const consumer = await log.topics.consumer("check", ["pinterest.pin"]);
+    assert.deepEqual(await consumer.poll({ timeoutMs: 50 }), []);
+    await consumer.close();
   } finally {
     await cleanup();
   }
