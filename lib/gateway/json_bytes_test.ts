@@ -201,3 +201,32 @@ Deno.test("json bytes: loose counts whitespace inside values only; deep nesting 
   assert.equal(parses(deep), true);
   assert.equal(readsWhole(enc.encode("[".repeat(200) + "]".repeat(200))), true);
 });
+
+Deno.test("json bytes: compact drops the whitespace outside strings and keeps every token", () => {
+  let state = 0x2545f491;
+  const next = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return state >>> 0;
+  };
+  const dec = new TextDecoder();
+  for (let n = 0; n < 1000; n++) {
+    const value = { " sp ace ": randomValue(next, 0), t: "a  b" };
+    const pretty = JSON.stringify(value, null, n % 2 ? 2 : "\t");
+    const json = new JsonBytes(enc.encode(pretty));
+    const start = json.space(0);
+    const end = json.value(start);
+    assert.equal(dec.decode(json.compact(start, end)), JSON.stringify(value));
+  }
+  // Python's json.dumps separators; numbers and escapes as written, not as JSON.parse
+  // and JSON.stringify would give them (12345678901234567000, 1, 100, 0, "A").
+  const text =
+    '{"n": 12345678901234567890, "f": [1.0, 1E+2, -0], "s": "a \\u0041 \\" b", "e": {}, "l": [ ]}';
+  const json = new JsonBytes(enc.encode(text));
+  const end = json.value(0);
+  assert.equal(
+    dec.decode(json.compact(0, end)),
+    '{"n":12345678901234567890,"f":[1.0,1E+2,-0],"s":"a \\u0041 \\" b","e":{},"l":[]}',
+  );
+});

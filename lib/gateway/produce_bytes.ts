@@ -3,13 +3,15 @@
  * (`json_bytes.ts`), each record's `value` kept as the client's own bytes.
  *
  * It takes only the common shape, `{"records":[{"value":...,"key"?,"partition"?}, ...]}`
- * with compact values (no whitespace outside strings, as `JSON.stringify` writes them) and
- * plain keys; for anything else (indented values, escaped member names, a `null` or
- * missing value, a partition that is not a plain non-negative integer, invalid JSON) it
- * answers `undefined` and the gateway takes the general path (`JSON.parse` and
- * `parseTopicRecords`), which gives the same records or the error the client must see.
- * The values it keeps are the same JSON as the general path's `JSON.stringify` output
- * (byte for byte when the client wrote them with `JSON.stringify`).
+ * with plain keys; for anything else (escaped member names, a `null` or missing value, a
+ * partition that is not a plain non-negative integer, invalid JSON) it answers `undefined`
+ * and the gateway takes the general path (`JSON.parse` and `parseTopicRecords`), which
+ * gives the same records or the error the client must see. The values it keeps are the
+ * same JSON as the general path's `JSON.stringify` output, in the client's own tokens:
+ * byte for byte when the client wrote them compact (as `JSON.stringify` does), else
+ * without the whitespace outside strings (Python's `json.dumps` writes `{"a": 1}`). So a
+ * number is kept as written, where `JSON.parse` would round an integer beyond 2^53 and
+ * turn `1.0` into `1`.
  *
  * @module
  */
@@ -21,7 +23,8 @@ const decoder = new TextDecoder();
 
 /** The spans of one record's members (last one wins, as in `JSON.parse`). */
 interface RecordSpans {
-  value?: [number, number];
+  /** Start, end, and whether it holds whitespace outside strings. */
+  value?: [number, number, boolean];
   key?: [number, number, boolean];
   partition?: [number, number];
 }
@@ -33,8 +36,7 @@ function readRecord(json: JsonBytes, at: number): [TopicRecordInput, number] {
     if (json.keyIs(k0, k1, "value")) {
       const loose = json.loose;
       const e = json.value(v);
-      if (json.loose !== loose) throw NOT_FAST;
-      spans.value = [v, e];
+      spans.value = [v, e, json.loose !== loose];
       return e;
     }
     const e = json.value(v);
@@ -46,8 +48,9 @@ function readRecord(json: JsonBytes, at: number): [TopicRecordInput, number] {
   if (spans.value === undefined || bytes[spans.value[0]] === 0x6e) {
     throw NOT_FAST; // missing or null: the general path says so
   }
+  const [v0, v1, loose] = spans.value;
   const rec: TopicRecordInput = {
-    value: bytes.subarray(spans.value[0], spans.value[1]),
+    value: loose ? json.compact(v0, v1) : bytes.subarray(v0, v1),
   };
   if (spans.key) {
     const [s, e, escaped] = spans.key;

@@ -132,6 +132,23 @@ Deno.test("POST /topics/{topic} appends the values' JSON text and answers offset
   }
 });
 
+Deno.test("POST /topics/{topic} keeps a json.dumps body's numbers as written, whitespace dropped", async () => {
+  const { log, gw, cleanup } = await setup();
+  try {
+    // As the course's script sends it (Python's json.dumps, ", " and ": ").
+    const body =
+      '{"records": [{"value": {"index": 12345678901234567890, "lat": -89.0, "title": "a b"}}]}';
+    const res = await gw.handler(post("/topics/pinterest.pin", body));
+    assert.equal(res.status, 200);
+    const stored = await readAll(log, "pinterest.pin");
+    assert.deepEqual(stored.map((r) => text(r.value)), [
+      '{"index":12345678901234567890,"lat":-89.0,"title":"a b"}',
+    ]);
+  } finally {
+    await cleanup();
+  }
+});
+
 Deno.test("POST /topics/{topic} accepts application/json and ignores charset", async () => {
   const { log, gw, cleanup } = await setup();
   try {
