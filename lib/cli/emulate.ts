@@ -19,6 +19,7 @@ import {
   createProgressLine,
   type EmulationSummary,
   formatSummary,
+  MAX_CONCURRENCY,
   parseMode,
 } from "../emulator/mod.ts";
 import { ConfigError } from "../errors.ts";
@@ -45,7 +46,10 @@ const EMULATE_USAGE = formatUsage(
     ["--count N", "posts to make (default 500)"],
     ["--duration S", "stop after S seconds instead of a count"],
     ["--rate R", "posts per second (default: as fast as the API answers)"],
-    ["--concurrency C", "posts in flight (default 4)"],
+    [
+      "--concurrency C",
+      `posts in flight, 1 to ${MAX_CONCURRENCY} (default 4)`,
+    ],
     ["--mode M", "batch | stream | both (default both)"],
     ["--api URL", "post to this API instead of the in-process gateway"],
     ["--api-key K", "sent as x-api-key"],
@@ -53,7 +57,10 @@ const EMULATE_USAGE = formatUsage(
       "--post-only",
       "only post, as the course's script does: no sink, cleaning or metrics (leave them to deno task sink, stream, batch)",
     ],
-    ["--seed N", "seed of the random row picks (default: random)"],
+    [
+      "--seed N",
+      "seed of the random row picks, 0 to 4294967295 (default: random)",
+    ],
     ["--source S", "SQLite path or mysql:// URL of the source tables"],
     COMMON_FLAGS.dataDir,
     COMMON_FLAGS.prefix,
@@ -126,6 +133,17 @@ export function parseEmulateArgs(args: string[]): EmulateArgs {
   const v = strings as Record<string, string | undefined>;
   const integer = (n: number) => Number.isInteger(n) && n >= 0;
   const positive = (n: number) => Number.isFinite(n) && n > 0;
+  // Refused here, before the job seeds the source and opens the log.
+  if (
+    v.api !== undefined &&
+    !/^https?:$/.test(URL.parse(v.api)?.protocol ?? "")
+  ) {
+    throw new ConfigError(
+      "--api",
+      "must be an http(s) URL like http://127.0.0.1:8080",
+      v.api,
+    );
+  }
   const duration = numberFlag(
     "duration",
     v.duration,
@@ -156,18 +174,19 @@ export function parseEmulateArgs(args: string[]): EmulateArgs {
       concurrency: numberFlag(
         "concurrency",
         v.concurrency,
-        (n) => integer(n) && n >= 1,
-        "must be a whole number >= 1",
+        (n) => integer(n) && n >= 1 && n <= MAX_CONCURRENCY,
+        `must be a whole number from 1 to ${MAX_CONCURRENCY}`,
       ),
       mode: v.mode === undefined ? undefined : parseMode(v.mode, "--mode"),
       api: v.api,
       apiKey: v["api-key"],
       postOnly,
+      // The row picks use the seed's low 32 bits: a larger seed would repeat a smaller one's.
       randomSeed: numberFlag(
         "seed",
         v.seed,
-        integer,
-        "must be a whole number >= 0",
+        (n) => integer(n) && n <= 2 ** 32 - 1,
+        "must be a whole number from 0 to 4294967295",
       ),
     },
   };

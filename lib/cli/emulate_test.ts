@@ -4,6 +4,7 @@ import type { EmulationSummary } from "../emulator/mod.ts";
 import type { TableSummary } from "../batch/mod.ts";
 import type { EmulateJobResult, ProcessingResult } from "../pipeline/mod.ts";
 import type { SinkStats } from "../sink/mod.ts";
+import { ConfigError } from "../errors.ts";
 import { formatEmulateResult, parseEmulateArgs } from "./emulate.ts";
 
 const emulation: EmulationSummary = {
@@ -231,5 +232,49 @@ Deno.test("formatEmulateResult: a post-only run names the tasks its records are 
     "  source: src.db",
     "  api:    http://h:1",
     "  lake:   /lake",
+  ]);
+});
+
+Deno.test("parseEmulateArgs: a bad --api, a --concurrency past 1000 and a --seed past 32 bits name the flag and what is allowed", () => {
+  const refused = (args: string[], message: string) =>
+    assert.throws(
+      () => parseEmulateArgs(args),
+      (e: unknown) => e instanceof ConfigError && e.message === message,
+    );
+  // Refused here, before the job seeds the source or opens the log.
+  refused(
+    ["--api", "notaurl"],
+    'Invalid setting --api="notaurl": must be an http(s) URL like http://127.0.0.1:8080',
+  );
+  refused(
+    ["--api", "ftp://h/"],
+    'Invalid setting --api="ftp://h/": must be an http(s) URL like http://127.0.0.1:8080',
+  );
+  // One worker per post in flight: a billion of them ran the process out of memory.
+  refused(
+    ["--concurrency", "1001"],
+    'Invalid setting --concurrency="1001": must be a whole number from 1 to 1000',
+  );
+  refused(
+    ["--concurrency", "0"],
+    'Invalid setting --concurrency="0": must be a whole number from 1 to 1000',
+  );
+  // The row picks use the seed's low 32 bits: 4294967296 would repeat seed 0's picks.
+  refused(
+    ["--seed", "4294967296"],
+    'Invalid setting --seed="4294967296": must be a whole number from 0 to 4294967295',
+  );
+  const ok = parseEmulateArgs([
+    "--api",
+    "https://abc.execute-api.us-east-1.amazonaws.com/prod",
+    "--concurrency",
+    "1000",
+    "--seed",
+    "4294967295",
+  ]).job;
+  assert.deepEqual([ok.api, ok.concurrency, ok.randomSeed], [
+    "https://abc.execute-api.us-east-1.amazonaws.com/prod",
+    1000,
+    4294967295,
   ]);
 });

@@ -23,7 +23,7 @@
  * @module
  */
 
-export { type EmulationOptions, runEmulation } from "./run.ts";
+export { type EmulationOptions, MAX_CONCURRENCY, runEmulation } from "./run.ts";
 export {
   createTally,
   type EmulationSummary,

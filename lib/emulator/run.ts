@@ -25,6 +25,18 @@ import {
 } from "./summary.ts";
 import { type Mode, targetsFor } from "./targets.ts";
 
+/**
+ * Most posts in flight at once. Each is a worker of its own, so a huge `concurrency` (a
+ * billion) ran the process out of memory before the first post.
+ *
+ * @example
+ * ```ts
+ * import { MAX_CONCURRENCY } from "./run.ts";
+ * console.log(MAX_CONCURRENCY); // 1000
+ * ```
+ */
+export const MAX_CONCURRENCY = 1000;
+
 /** Options of {@linkcode runEmulation}. */
 export interface EmulationOptions {
   /** Where rows come from. The caller opens and closes it. */
@@ -41,7 +53,7 @@ export interface EmulationOptions {
   rate?: number;
   /** Posts that may start back to back after a pause (token-bucket size). Default 1. */
   burst?: number;
-  /** Posts in flight at once. Default 4. */
+  /** Posts in flight at once, 1 to {@linkcode MAX_CONCURRENCY}. Default 4. */
   concurrency?: number;
   /** Sent as the `x-api-key` header. */
   apiKey?: string;
@@ -75,11 +87,12 @@ function validate(o: EmulationOptions): void {
   }
   if (
     o.concurrency !== undefined &&
-    !(Number.isInteger(o.concurrency) && o.concurrency >= 1)
+    !(Number.isInteger(o.concurrency) && o.concurrency >= 1 &&
+      o.concurrency <= MAX_CONCURRENCY)
   ) {
     throw new ConfigError(
       "concurrency",
-      "must be a whole number >= 1",
+      `must be a whole number from 1 to ${MAX_CONCURRENCY}`,
       o.concurrency,
     );
   }

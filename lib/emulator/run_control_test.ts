@@ -176,6 +176,14 @@ Deno.test("invalid options are ConfigErrors naming the setting", async () => {
     runEmulation({ source, api, count: 1, concurrency: 0 }),
     setting("concurrency"),
   );
+  // A worker per post in flight: a billion of them ran the process out of memory.
+  await assert.rejects(
+    runEmulation({ source, api, duration: 1000, concurrency: 1e9 }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.message ===
+        "Invalid setting concurrency=1000000000: must be a whole number from 1 to 1000",
+  );
   await assert.rejects(
     runEmulation({ source, api, count: 1, rate: -2 }),
     setting("rate"),
