@@ -4,8 +4,12 @@
  * @module
  */
 
+/** The longest delay `setTimeout` holds (2^31 - 1 ms, 24.8 days); a longer one fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
- * Waits at least `ms` milliseconds by `performance.now()`; resolves `false` early when `signal` aborts (at once when it
+ * Waits at least `ms` milliseconds by `performance.now()` (longer than the 24.8 days a timer
+ * holds too); resolves `false` early when `signal` aborts (at once when it
  * already has), `true` otherwise. It never rejects, and leaves no timer or listener behind.
  *
  * @example
@@ -28,13 +32,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
     const onTimer = () => {
       const left = deadline - performance.now();
       if (left > 0) {
-        timer = setTimeout(onTimer, left);
+        timer = setTimeout(onTimer, Math.min(left, MAX_TIMER_MS));
         return;
       }
       signal?.removeEventListener("abort", onAbort);
       resolve(true);
     };
-    let timer = setTimeout(onTimer, ms);
+    let timer = setTimeout(onTimer, Math.min(ms, MAX_TIMER_MS));
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -23,3 +23,28 @@ Deno.test("sleep never returns before its time by performance.now, even for frac
   }
   assert.equal(early, 0);
 });
+
+Deno.test("sleep arms its timer for at most 2^31 - 1 ms, which setTimeout holds, and waits on past it", async () => {
+  const delays: number[] = [];
+  const original = globalThis.setTimeout;
+  // sleep arms its timer synchronously: the spy is back out before anything else runs.
+  globalThis.setTimeout = ((handler: () => void, ms: number) => {
+    delays.push(ms);
+    return original(handler, ms);
+  }) as typeof setTimeout;
+  const controller = new AbortController();
+  let pending: Promise<boolean>;
+  try {
+    pending = sleep(2 ** 31 + 5_000, controller.signal);
+  } finally {
+    globalThis.setTimeout = original;
+  }
+  // A larger delay overflowed: the timer fired after 1 ms, and was armed again every ms.
+  assert.deepEqual(delays, [2 ** 31 - 1]);
+  assert.equal(
+    await Promise.race([pending, sleep(30).then(() => "waiting")]),
+    "waiting",
+  );
+  controller.abort();
+  assert.equal(await pending, false);
+});

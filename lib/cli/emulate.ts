@@ -44,7 +44,10 @@ const EMULATE_USAGE = formatUsage(
   "The whole pipeline on one command: seeds the source when absent, posts random rows through\nthe gateway like users posting, sinks the topics into the lake, cleans the lake into the\nwarehouse, catches the stream tables up and prints the nine metrics. Ctrl-C (or SIGTERM) stops\nposting; what was acknowledged is still processed.",
   [
     ["--count N", "posts to make (default 500)"],
-    ["--duration S", "stop after S seconds instead of a count"],
+    [
+      "--duration S",
+      "stop after S seconds instead of a count (with --count too: whichever comes first)",
+    ],
     ["--rate R", "posts per second (default: as fast as the API answers)"],
     [
       "--concurrency C",

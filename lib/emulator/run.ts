@@ -18,6 +18,7 @@ import { SourceReadError } from "./errors.ts";
 import { createPacer } from "./pacer.ts";
 import { buildRequest, sendRequest } from "./poster.ts";
 import { type RetryOptions, withRetry } from "../retry.ts";
+import { sleep } from "../sleep.ts";
 import {
   createTally,
   type EmulationSummary,
@@ -170,9 +171,14 @@ export async function runEmulation(
   signal?.addEventListener("abort", onAbort, { once: true });
   const start = performance.now();
   const elapsed = () => performance.now() - start;
-  const timer = options.duration === undefined
-    ? undefined
-    : setTimeout(() => stop("duration"), options.duration);
+  // sleep, not setTimeout: a duration past 2^31 ms (24.8 days) overflowed the timer, which
+  // then fired at once.
+  const timer = new AbortController();
+  if (options.duration !== undefined) {
+    sleep(options.duration, timer.signal).then((finished) => {
+      if (finished) stop("duration");
+    });
+  }
   const ticker = options.onProgress === undefined ? undefined : setInterval(
     () => options.onProgress?.(tally.snapshot(elapsed(), "running")),
     options.progressIntervalMs ?? 200,
@@ -243,7 +249,7 @@ export async function runEmulation(
     const workers = Math.min(concurrency, count ?? Infinity);
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
-    clearTimeout(timer);
+    timer.abort();
     clearInterval(ticker);
     signal?.removeEventListener("abort", onAbort);
   }

@@ -117,6 +117,27 @@ Deno.test("duration 0 starts no post: the clock stops the run, not only its time
   }
 });
 
+Deno.test("a duration past the 24.8 days a timer holds does not end the run at once", async () => {
+  const peer = await startPeer();
+  try {
+    // 2^31 ms and more overflowed setTimeout, which then fired after 1 ms.
+    const summary = await runEmulation({
+      source: arraySource(samplePosts()),
+      api: peer.url,
+      mode: "batch",
+      count: 20,
+      duration: 2 ** 31 + 1000,
+      concurrency: 1,
+    });
+    assert.deepEqual(
+      [summary.stopped, summary.posts, peer.requests.length],
+      ["count", 20, 60],
+    );
+  } finally {
+    await peer.close();
+  }
+});
+
 Deno.test("progress snapshots come while running and the last one is the summary", async () => {
   const peer = await startPeer(accept, { delayMs: 5 });
   const snapshots: EmulationSummary[] = [];
