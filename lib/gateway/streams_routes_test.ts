@@ -184,3 +184,26 @@ Deno.test("PUT /streams/{stream}/records answers the PutRecords shape", async ()
     await cleanup();
   }
 });
+
+Deno.test("PUT /streams/{stream}/record on a name no stream can have: 422, as Kinesis' ValidationException", async () => {
+  const { gw, cleanup } = await setup();
+  try {
+    const res = await gw.handler(req("PUT", "/streams/bad%20name/record", {
+      Data: 1,
+      PartitionKey: "k",
+    }));
+    assert.equal(res.status, 422);
+    assert.deepEqual(await res.json(), {
+      error_code: 42202,
+      message:
+        'Invalid stream name "bad name": use 1 to 128 characters among a-z A-Z 0-9 _ . -',
+    });
+    const missing = await gw.handler(req("PUT", "/streams/absent/record", {
+      Data: 1,
+      PartitionKey: "k",
+    }));
+    assert.equal(missing.status, 404);
+  } finally {
+    await cleanup();
+  }
+});

@@ -39,6 +39,30 @@ export class InvalidArgumentError extends PipelineError {
   }
 }
 
+const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
+
+/**
+ * The error for a stream name Kinesis would refuse (1 to 128 characters among
+ * `a-z A-Z 0-9 _ . -`), or `undefined` for a valid one.
+ *
+ * @example
+ * ```ts
+ * import { invalidStreamName } from "./errors.ts";
+ * console.log(invalidStreamName("streaming-demo-pin"), invalidStreamName("a b")?.message);
+ * // undefined Invalid stream name "a b": use 1 to 128 characters among a-z A-Z 0-9 _ . -
+ * ```
+ */
+export function invalidStreamName(
+  name: unknown,
+): InvalidArgumentError | undefined {
+  if (typeof name === "string" && STREAM_NAME.test(name)) return undefined;
+  return new InvalidArgumentError(
+    "stream name",
+    "use 1 to 128 characters among a-z A-Z 0-9 _ . -",
+    name,
+  );
+}
+
 /**
  * A record named a partition the topic does not have. Nothing of that append was written.
  *

@@ -15,7 +15,7 @@ import type {
   StreamLog,
   StreamRecordInput,
 } from "./types.ts";
-import { InvalidArgumentError } from "./errors.ts";
+import { InvalidArgumentError, invalidStreamName } from "./errors.ts";
 import {
   evenHashRanges,
   sequenceCounterOf,
@@ -32,7 +32,6 @@ import {
   toShardInfo,
 } from "./stream_resharding.ts";
 
-const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
 const MAX_DATA_BYTES = 1024 * 1024;
 
 /**
@@ -88,13 +87,8 @@ export class EmbeddedStreamLog implements StreamLog {
   ): Promise<void> {
     this.#core.assertOpen();
     const count = options.shardCount ?? 1;
-    if (typeof name !== "string" || !STREAM_NAME.test(name)) {
-      throw new InvalidArgumentError(
-        "stream name",
-        "use 1 to 128 characters among a-z A-Z 0-9 _ . -",
-        name,
-      );
-    }
+    const badName = invalidStreamName(name);
+    if (badName) throw badName;
     if (!Number.isInteger(count) || count < 1 || count > 1000) {
       throw new InvalidArgumentError(
         "shardCount",

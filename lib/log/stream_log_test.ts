@@ -66,6 +66,23 @@ Deno.test("streams: create, list, describe with even hash-key ranges, duplicate 
       log.streams.createStream("bad/name"),
       InvalidArgumentError,
     );
+    // A name no stream can have is invalid wherever it is named, as Kinesis has it.
+    const badName = (e: unknown) =>
+      e instanceof InvalidArgumentError &&
+      e.message ===
+        'Invalid stream name "bad name": use 1 to 128 characters among a-z A-Z 0-9 _ . -';
+    await assert.rejects(log.streams.describeStream("bad name"), badName);
+    await assert.rejects(
+      log.streams.putRecords("bad name", [{
+        data: new Uint8Array(1),
+        partitionKey: "k",
+      }]),
+      badName,
+    );
+    await assert.rejects(
+      log.streams.readShard("bad name", "shardId-000000000000"),
+      badName,
+    );
     await assert.rejects(
       log.streams.createStream("x", { shardCount: 0 }),
       InvalidArgumentError,

@@ -6,7 +6,11 @@
 
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { StreamNotFoundError } from "../errors.ts";
-import { InvalidArgumentError, ShardNotFoundError } from "./errors.ts";
+import {
+  InvalidArgumentError,
+  invalidStreamName,
+  ShardNotFoundError,
+} from "./errors.ts";
 import { MAX_SLOTS, POSITION_BITS } from "./sqlite_db.ts";
 import { shardNumberOf } from "./hash_key.ts";
 import { BulkInsert } from "./bulk_insert.ts";
@@ -158,7 +162,8 @@ export class StreamSql implements TransactionHooks {
   }
 
   /**
-   * The stream row; throws `StreamNotFoundError`. Inside a group transaction the row is
+   * The stream row; throws `StreamNotFoundError` (`InvalidArgumentError` for a name no
+   * stream can have). Inside a group transaction the row is
    * read once and then served from memory (every write of this class updates it too), so
    * a single-record put costs no SELECT; puts advance its sequence counter in memory
    * ({@linkcode StreamSql.advanceSeq}), written back once before the COMMIT.
@@ -167,7 +172,8 @@ export class StreamSql implements TransactionHooks {
     let row = this.#inTransaction ? this.#rows.get(name) : undefined;
     if (row) return row;
     row = this.findStream(name);
-    if (!row) throw new StreamNotFoundError(name);
+    // A name no stream can have is refused as Kinesis does (ValidationException).
+    if (!row) throw invalidStreamName(name) ?? new StreamNotFoundError(name);
     if (this.#inTransaction) this.#rows.set(name, row);
     return row;
   }
