@@ -168,7 +168,10 @@ export async function runGatewayCli(
   console.log("Gateway stopped.");
 }
 
-/** A port taken or an address not on this machine, as the flag to change; else `e`. */
+/**
+ * A port taken, an address not on this machine, or a host name that is none (`not a host`,
+ * empty) or names no address (`getaddrinfo` failed), as the flag to change; else `e`.
+ */
 function listenError(e: unknown, opts: GatewayCliOptions): unknown {
   if (e instanceof Deno.errors.AddrInUse) {
     return new ConfigError(
@@ -182,6 +185,17 @@ function listenError(e: unknown, opts: GatewayCliOptions): unknown {
     return new ConfigError(
       "--hostname",
       "is not an address of this machine (127.0.0.1 for this machine only, 0.0.0.0 for all)",
+      opts.hostname,
+      { cause: e },
+    );
+  }
+  if (
+    e instanceof URIError ||
+    (e instanceof Error && /failed to lookup address/.test(e.message))
+  ) {
+    return new ConfigError(
+      "--hostname",
+      "is not a host name or IP address of this machine (127.0.0.1 for this machine only, 0.0.0.0 for all)",
       opts.hostname,
       { cause: e },
     );

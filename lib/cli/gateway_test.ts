@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../errors.ts";
 import { openEmbeddedLog } from "../log/mod.ts";
+import { makeTestDir } from "../test_temp_dir.ts";
 import {
   DEFAULT_GATEWAY_PORT,
   parseGatewayArgs,
@@ -159,4 +160,37 @@ Deno.test("runGatewayCli: a port in use is a ConfigError naming --port; the log 
     taken.close();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("runGatewayCli: a --hostname that is no host name, or names no address, is a ConfigError naming it; the log is closed", async () => {
+  await using dir = await makeTestDir({ prefix: "gateway_cli_" });
+  const rule =
+    "is not a host name or IP address of this machine (127.0.0.1 for this machine only, 0.0.0.0 for all)";
+  // These were uncaught errors of Deno.serve: a stack trace and exit code 1.
+  for (const hostname of ["not a host", "", "nonexistent.invalid"]) {
+    await assert.rejects(
+      runGatewayCli([
+        "--hostname",
+        hostname,
+        "--port",
+        "0",
+        "--data-dir",
+        dir.path,
+      ], {
+        env: {},
+      }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError, String(e));
+        assert.equal(
+          e.message,
+          `Invalid setting --hostname=${JSON.stringify(hostname)}: ${rule}`,
+        );
+        return true;
+      },
+    );
+  }
+  await assert.rejects(
+    Deno.stat(`${dir.path}/log.db-wal`),
+    Deno.errors.NotFound,
+  );
 });
