@@ -14,6 +14,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { ConfigError } from "../errors.ts";
 import {
   loadConfig,
   openLake,
@@ -80,6 +81,13 @@ export function parseSinkArgs(
       group: { type: "string", default: "s3-sink" },
     },
   });
+  if (values.group === "") {
+    throw new ConfigError(
+      "--group",
+      "must not be empty (the default is s3-sink)",
+      values.group,
+    );
+  }
   return {
     config: loadConfig({
       profile: values.profile,

@@ -59,6 +59,17 @@ Deno.test("sink cli: defaults and flags", () => {
   assert.throws(() => parseSinkArgs(["--bogus"], {}), TypeError);
 });
 
+Deno.test("sink cli: an empty --group is a ConfigError naming the flag (exit 2), not a failed run", () => {
+  // It was refused only once the sink ran, as 'Invalid group ""' with exit code 1.
+  assert.throws(
+    () => parseSinkArgs(["--group", "", "--once"], {}),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.message ===
+        'Invalid setting --group="": must not be empty (the default is s3-sink)',
+  );
+});
+
 Deno.test("sink cli: DATA_DIR and PIPELINE_PREFIX apply when the flags are absent, as for every stage", () => {
   const { config } = parseSinkArgs([], {
     DATA_DIR: "/env/dir",
