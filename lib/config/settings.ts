@@ -231,6 +231,16 @@ export function loadConfig(
     "{dataDir}",
     dataDir,
   );
+  const sourceDefault = SETTINGS_TABLE.find((s) => s.setting === "sourceUrl")!
+    .defaults[profile].replace("{dataDir}", dataDir);
+  // Set but empty: the aws profile's unset source would be refused later, as required there.
+  if (sourceUrl === "" && sourceDefault !== "") {
+    throw new ConfigError(
+      "SOURCE_URL (--source)",
+      `must not be empty: a SQLite path or a mysql:// URL (unset, the ${profile} profile takes ${sourceDefault})`,
+      sourceUrl,
+    );
+  }
   const config: PipelineConfig = {
     profile,
     dataDir,

@@ -84,6 +84,40 @@ Deno.test("errors name the bad setting", () => {
   }
 });
 
+Deno.test("an empty SOURCE_URL or --source is refused where the profile has a source default, naming the default", () => {
+  // It was taken for the aws profile's unset source: 'required for the embedded profile:
+  // mysql://...', and only once a task opened the source.
+  const refused = (
+    flags: Parameters<typeof loadConfig>[0],
+    env: Record<string, string>,
+    message: string,
+  ) =>
+    assert.throws(
+      () => loadConfig(flags, { env }),
+      (e: unknown) => e instanceof ConfigError && e.message === message,
+    );
+  refused(
+    { source: "" },
+    {},
+    'Invalid setting SOURCE_URL (--source)="": must not be empty: a SQLite path or a mysql:// URL (unset, the embedded profile takes .data/source.db)',
+  );
+  refused(
+    { dataDir: "/d" },
+    { SOURCE_URL: "" },
+    'Invalid setting SOURCE_URL (--source)="": must not be empty: a SQLite path or a mysql:// URL (unset, the embedded profile takes /d/source.db)',
+  );
+  refused(
+    { profile: "local" },
+    { SOURCE_URL: " " },
+    'Invalid setting SOURCE_URL (--source)="": must not be empty: a SQLite path or a mysql:// URL (unset, the local profile takes mysql://pinterest:pinterest@127.0.0.1:3306/pinterest)',
+  );
+  // The aws profile has no default: the source is refused when a task opens it.
+  assert.equal(
+    loadConfig({ profile: "aws" }, { env: { SOURCE_URL: "" } }).sourceUrl,
+    "",
+  );
+});
+
 Deno.test("the aws profile loads with settings unset: the backend that needs one refuses to open", () => {
   const config = loadConfig({ profile: "aws" }, { env: {} });
   assert.deepEqual(
