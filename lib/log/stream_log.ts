@@ -102,7 +102,7 @@ export class EmbeddedStreamLog implements StreamLog {
       }
       const id = this.#sql.insertStream(name, count);
       evenHashRanges(count).forEach((range, n) => {
-        this.#sql.insertShard(id, n, range, 0);
+        this.#sql.insertShard(id, { no: n, range, startingSeq: 0 });
       });
     });
   }

@@ -65,14 +65,19 @@ export function splitShardNow(
   }
   const seq = closeParent(sql, s.id, parent.shard_no, s.next_seq);
   const no = s.next_shard;
-  sql.insertShard(s.id, no, { start, end: key - 1n }, seq, [
-    parent.shard_no,
-    null,
-  ]);
-  sql.insertShard(s.id, no + 1, { start: key, end }, seq, [
-    parent.shard_no,
-    null,
-  ]);
+  const parents: [number, null] = [parent.shard_no, null];
+  sql.insertShard(s.id, {
+    no,
+    range: { start, end: key - 1n },
+    startingSeq: seq,
+    parents,
+  });
+  sql.insertShard(s.id, {
+    no: no + 1,
+    range: { start: key, end },
+    startingSeq: seq,
+    parents,
+  });
   sql.setNextSeq(s.id, seq);
   sql.setNextShard(s.id, no + 2);
 }
@@ -122,7 +127,12 @@ export function mergeShardsNow(
   let seq = closeParent(sql, s.id, a.shard_no, s.next_seq);
   seq = closeParent(sql, s.id, b.shard_no, seq);
   const range = { start: BigInt(lo.hash_start), end: BigInt(hi.hash_end) };
-  sql.insertShard(s.id, s.next_shard, range, seq, [a.shard_no, b.shard_no]);
+  sql.insertShard(s.id, {
+    no: s.next_shard,
+    range,
+    startingSeq: seq,
+    parents: [a.shard_no, b.shard_no],
+  });
   sql.setNextSeq(s.id, seq);
   sql.setNextShard(s.id, s.next_shard + 1);
 }

@@ -16,6 +16,18 @@ import { shardNumberOf } from "./hash_key.ts";
 import { BulkInsert } from "./bulk_insert.ts";
 import type { TransactionHooks } from "./group_commit.ts";
 
+/** A shard to insert ({@linkcode StreamSql.insertShard}). */
+export interface NewShard {
+  /** Its number in the stream (`shardId-{no}`, zero-padded). */
+  no: number;
+  /** Its hash-key range, both ends included. */
+  range: { start: bigint; end: bigint };
+  /** The sequence counter its records start from. */
+  startingSeq: number;
+  /** The shards it was split or merged from; default none. */
+  parents?: [number | null, number | null];
+}
+
 /**
  * A row of the `streams` table.
  *
@@ -101,7 +113,11 @@ export interface OpenShard {
  * const db = openLogDatabase(await Deno.makeTempFile({ suffix: ".db" }));
  * const sql = new StreamSql(db);
  * const id = sql.insertStream("s", 1);
- * sql.insertShard(id, 0, { start: 0n, end: (1n << 128n) - 1n }, 0);
+ * sql.insertShard(id, {
+ *   no: 0,
+ *   range: { start: 0n, end: (1n << 128n) - 1n },
+ *   startingSeq: 0,
+ * });
  * console.log(sql.listNames(), sql.shards(id)[0].shard_no); // [ "s" ] 0
  * db.close();
  * ```
@@ -240,14 +256,9 @@ export class StreamSql implements TransactionHooks {
     );
   }
 
-  /** Inserts shard `no` with its range, first sequence and parents. */
-  insertShard(
-    streamId: number,
-    no: number,
-    range: { start: bigint; end: bigint },
-    startingSeq: number,
-    parents: [number | null, number | null] = [null, null],
-  ): void {
+  /** Inserts a shard of stream `streamId`. */
+  insertShard(streamId: number, shard: NewShard): void {
+    const { no, range, startingSeq, parents = [null, null] } = shard;
     const slot = Number(
       this.#s.insShard.run(
         streamId,

@@ -16,7 +16,11 @@ Deno.test("stream sql: counters advanced in memory are written back once, and su
   gc.addHooks(sql);
   await gc.submit(() => {
     const id = sql.insertStream("s", 1);
-    sql.insertShard(id, 0, { start: 0n, end: (1n << 128n) - 1n }, 0);
+    sql.insertShard(id, {
+      no: 0,
+      range: { start: 0n, end: (1n << 128n) - 1n },
+      startingSeq: 0,
+    });
   });
   const updates: number[] = [];
   const put = (n: number) =>
