@@ -55,7 +55,10 @@ const EMULATE_USAGE = formatUsage(
     ],
     ["--mode M", "batch | stream | both (default both)"],
     ["--api URL", "post to this API instead of the in-process gateway"],
-    ["--api-key K", "sent as x-api-key"],
+    [
+      "--api-key K",
+      "sent as x-api-key (default: the first of $GATEWAY_API_KEYS, else none)",
+    ],
     [
       "--post-only",
       "only post, as the course's script does: no sink, cleaning or metrics (leave them to deno task sink, stream, batch)",
