@@ -55,6 +55,13 @@ export interface IteratorCacheOptions {
   maxAgeMs?: number;
 }
 
+/** A place in a shard: after sequence number `after`, or the shard's start without it. */
+export interface ShardPosition {
+  stream: string;
+  shardId: string;
+  after?: string;
+}
+
 /**
  * Shard iterators by (stream, shard, last sequence number read).
  *
@@ -62,9 +69,10 @@ export interface IteratorCacheOptions {
  * ```ts
  * import { IteratorCache } from "./shard_iterators.ts";
  * const cache = new IteratorCache();
- * cache.put("s", "shardId-000000000000", "42", "AAAA");
- * console.log(cache.take("s", "shardId-000000000000", "42")); // AAAA
- * console.log(cache.take("s", "shardId-000000000000", "42")); // undefined
+ * const at = { stream: "s", shardId: "shardId-000000000000", after: "42" };
+ * cache.put(at, "AAAA");
+ * console.log(cache.take(at)); // AAAA
+ * console.log(cache.take(at)); // undefined
  * ```
  */
 export class IteratorCache {
@@ -79,18 +87,18 @@ export class IteratorCache {
   }
 
   /** Removes and returns the fresh iterator stored for this position, if any. */
-  take(stream: string, shardId: string, after?: string): string | undefined {
-    const key = keyOf(stream, shardId, after);
+  take(position: ShardPosition): string | undefined {
+    const key = keyOf(position);
     const hit = this.#entries.get(key);
     this.#entries.delete(key);
     return hit && Date.now() - hit.at < this.#maxAge ? hit.iterator : undefined;
   }
 
-  /** Stores the iterator that continues after `after` (the shard start when absent). */
-  put(stream: string, shardId: string, after: string | undefined, it: string) {
-    const key = keyOf(stream, shardId, after);
+  /** Stores the iterator that continues at `position`. */
+  put(position: ShardPosition, iterator: string): void {
+    const key = keyOf(position);
     this.#entries.delete(key);
-    this.#entries.set(key, { iterator: it, at: Date.now() });
+    this.#entries.set(key, { iterator, at: Date.now() });
     while (this.#entries.size > this.#max) {
       this.#entries.delete(this.#entries.keys().next().value!);
     }
@@ -110,7 +118,7 @@ export class IteratorCache {
   }
 }
 
-function keyOf(stream: string, shardId: string, after?: string): string {
+function keyOf({ stream, shardId, after }: ShardPosition): string {
   return `${stream}\0${shardId}\0${after ?? ""}`;
 }
 
@@ -171,7 +179,7 @@ export class ShardPager {
         after,
       );
     }
-    const cached = this.cache.take(stream, shardId, after);
+    const cached = this.cache.take({ stream, shardId, after });
     let out;
     try {
       out = await this.#records(
@@ -203,7 +211,7 @@ export class ShardPager {
     const next = out.NextShardIterator;
     if (next) {
       const at = records.at(-1)?.sequenceNumber ?? after;
-      this.cache.put(stream, shardId, at, next);
+      this.cache.put({ stream, shardId, after: at }, next);
     }
     return { records, shardEnded: !next };
   }

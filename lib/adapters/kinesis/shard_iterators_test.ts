@@ -34,24 +34,29 @@ Deno.test("readOn: an empty answer behind the tip is followed; records, the tip 
 });
 
 Deno.test("IteratorCache: one use per entry, keyed by position, oldest evicted, stale ignored", () => {
+  const at = (stream: string, shard: number, after?: string) => ({
+    stream,
+    shardId: `shardId-${String(shard).padStart(12, "0")}`,
+    after,
+  });
   const cache = new IteratorCache({ maxEntries: 2 });
-  cache.put("s", "shardId-000000000000", undefined, "it-start");
-  cache.put("s", "shardId-000000000000", "7", "it-7");
-  assert.equal(cache.take("s", "shardId-000000000000", "8"), undefined);
-  assert.equal(cache.take("s", "shardId-000000000001", "7"), undefined);
-  assert.equal(cache.take("s", "shardId-000000000000", "7"), "it-7");
-  assert.equal(cache.take("s", "shardId-000000000000", "7"), undefined);
-  cache.put("s", "shardId-000000000000", "9", "it-9");
-  cache.put("t", "shardId-000000000000", "9", "t-9");
+  cache.put(at("s", 0), "it-start");
+  cache.put(at("s", 0, "7"), "it-7");
+  assert.equal(cache.take(at("s", 0, "8")), undefined);
+  assert.equal(cache.take(at("s", 1, "7")), undefined);
+  assert.equal(cache.take(at("s", 0, "7")), "it-7");
+  assert.equal(cache.take(at("s", 0, "7")), undefined);
+  cache.put(at("s", 0, "9"), "it-9");
+  cache.put(at("t", 0, "9"), "t-9");
   assert.equal(cache.size, 2);
-  assert.equal(cache.take("s", "shardId-000000000000"), undefined); // evicted
+  assert.equal(cache.take(at("s", 0)), undefined); // evicted
   cache.clear("s");
   assert.equal(cache.size, 1);
-  assert.equal(cache.take("t", "shardId-000000000000", "9"), "t-9");
+  assert.equal(cache.take(at("t", 0, "9")), "t-9");
 
   const stale = new IteratorCache({ maxAgeMs: 0 });
-  stale.put("s", "shardId-000000000000", "1", "old");
-  assert.equal(stale.take("s", "shardId-000000000000", "1"), undefined);
+  stale.put(at("s", 0, "1"), "old");
+  assert.equal(stale.take(at("s", 0, "1")), undefined);
   assert.equal(stale.size, 0);
 });
 
