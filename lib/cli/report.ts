@@ -14,6 +14,7 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config/settings.ts";
+import { ConfigError } from "../errors.ts";
 import { metricsFromWarehouse } from "../metrics/mod.ts";
 import { buildReport, writeReport } from "../report/mod.ts";
 import {
@@ -47,6 +48,13 @@ export function parseReportArgs(
     args,
     options: { "data-dir": { type: "string" }, out: { type: "string" } },
   });
+  if (values.out === "") {
+    throw new ConfigError(
+      "--out",
+      "must not be empty (the default is {data-dir}/report.html)",
+      values.out,
+    );
+  }
   const config = loadConfig({
     dataDir: values["data-dir"],
     profile: "embedded",

@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runBatch } from "../batch/mod.ts";
 import { openDirStore } from "../lake/mod.ts";
+import { ConfigError } from "../errors.ts";
 import { generatePosts, toCourseJson } from "../source/mod.ts";
+import { parseReportArgs } from "./report.ts";
 
 const CLI = fileURLToPath(new URL("./report.ts", import.meta.url));
 
@@ -56,4 +58,16 @@ Deno.test("report CLI: without a warehouse it exits 1 and says to run the batch 
     null,
   );
   await Deno.remove(dataDir, { recursive: true });
+});
+
+Deno.test("report CLI: an empty --out is a ConfigError naming the flag (exit 2), not a failed write", () => {
+  // It was tried as a file: 'Could not write the report  (Empty path is not allowed)', exit 1.
+  assert.throws(
+    () => parseReportArgs(["--out", ""], {}),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.message ===
+        'Invalid setting --out="": must not be empty (the default is {data-dir}/report.html)',
+  );
+  assert.equal(parseReportArgs(["--out", "r.html"], {}).out, "r.html");
 });
