@@ -102,6 +102,22 @@ export function parseServicesArgs(
   }
   const wanted = values.only?.split(",").map((s) => s.trim()).filter(Boolean) ??
     names;
+  if (wanted.length === 0) {
+    throw new ConfigError(
+      "--only",
+      `name at least one service among ${
+        names.join(", ")
+      } (or leave --only out for all)`,
+      values.only,
+    );
+  }
+  if (values["state-dir"]!.trim() === "") {
+    throw new ConfigError(
+      "--state-dir",
+      "must not be empty (the default is .cache/services)",
+      values["state-dir"],
+    );
+  }
   for (const name of wanted) {
     if (!names.includes(name)) {
       throw new ConfigError(

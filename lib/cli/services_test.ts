@@ -35,6 +35,29 @@ Deno.test("services cli: parses commands, --only and --state-dir; rejects unknow
   );
 });
 
+Deno.test("services cli: an empty --only or --state-dir is a ConfigError naming the flag", () => {
+  // `--only ""` selected no service (up started nothing and said nothing), and
+  // `--state-dir ""` put the PID files and the servers' data in the working directory.
+  for (const only of ["", " , "]) {
+    assert.throws(
+      () => parseServicesArgs(["up", "--only", only]),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message ===
+          `Invalid setting --only=${
+            JSON.stringify(only)
+          }: name at least one service among kafka, kinesis, s3, mariadb (or leave --only out for all)`,
+    );
+  }
+  assert.throws(
+    () => parseServicesArgs(["status", "--state-dir", ""]),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.message ===
+        'Invalid setting --state-dir="": must not be empty (the default is .cache/services)',
+  );
+});
+
 Deno.test("services cli: --port name=N, repeated or comma-separated; bad ones name the flag", () => {
   assert.deepEqual(parseServicesArgs(["up"]).ports, {});
   const o = parseServicesArgs([
