@@ -76,7 +76,8 @@ export function parseGatewayArgs(
       },
     },
   });
-  const port = Number(values.port);
+  // Digits only: Number("") is 0, which would pick a random free port.
+  const port = /^\d+$/.test(values.port.trim()) ? Number(values.port) : NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ConfigError(
       "--port",

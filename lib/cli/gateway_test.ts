@@ -76,6 +76,22 @@ Deno.test("parseGatewayArgs: a bad port or prefix names the setting", () => {
   assert.throws(() => parseGatewayArgs(["--nope"], {}), TypeError);
 });
 
+Deno.test('parseGatewayArgs: an empty --port (say --port "$PORT" with PORT unset) is refused, not taken for 0', () => {
+  // Number("") is 0: the gateway listened on a random free port.
+  for (const port of ["", " ", "0x1F90"]) {
+    assert.throws(
+      () => parseGatewayArgs(["--port", port], {}),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message ===
+          `Invalid setting --port=${
+            JSON.stringify(port)
+          }: must be an integer from 0 to 65535`,
+    );
+  }
+  assert.equal(parseGatewayArgs(["--port", " 0 "], {}).port, 0);
+});
+
 Deno.test("runGatewayCli creates the topology, serves, and stops on abort", async () => {
   const dir = await Deno.makeTempDir({ prefix: "gateway_cli_" });
   const stop = new AbortController();
