@@ -84,6 +84,30 @@ Deno.test("errors name the bad setting", () => {
   }
 });
 
+Deno.test("the embedded profile does not check the endpoints it does not use, as it does not check KAFKA_BROKERS", () => {
+  // S3_ENDPOINT=localhost:4566 left in the shell for another tool stopped every embedded task.
+  const env = {
+    S3_ENDPOINT: "localhost:4566",
+    KINESIS_ENDPOINT: "nope",
+    KAFKA_BROKERS: "nohost",
+  };
+  const config = loadConfig({}, { env });
+  assert.deepEqual(
+    [config.profile, config.s3Endpoint, config.kinesisEndpoint],
+    ["embedded", "localhost:4566", "nope"],
+  );
+  assert.throws(
+    () =>
+      loadConfig({ profile: "local" }, {
+        env: { S3_ENDPOINT: "localhost:4566" },
+      }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.message ===
+        'Invalid setting S3_ENDPOINT="localhost:4566": protocol must be one of http:, https:',
+  );
+});
+
 Deno.test("an empty SOURCE_URL or --source is refused where the profile has a source default, naming the default", () => {
   // It was taken for the aws profile's unset source: 'required for the embedded profile:
   // mysql://...', and only once a task opened the source.
