@@ -108,6 +108,18 @@ function offsetError(
 }
 
 /**
+ * What a failed `fetch` says, with why: Deno's `TypeError` says only "fetch failed", and its
+ * cause "error sending request for url (...): client error (Connect): tcp connect error:
+ * Connection refused (os error 111)"; the last part is kept.
+ */
+function networkReason(error: unknown): string {
+  const message = String((error as Error)?.message ?? error);
+  const inner = (error as Error)?.cause;
+  if (!(inner instanceof Error)) return message;
+  return `${message}: ${inner.message.split("): ").pop()}`;
+}
+
+/**
  * Sends one request to the API at `api` (base URL). Resolves when the server accepted
  * the record; throws {@linkcode PostError} otherwise (`retryable` for 5xx, 429, network
  * errors and timeouts). The response body is always read, so keep-alive connections are
@@ -149,7 +161,7 @@ export async function sendRequest(
       cause.name === "TimeoutError";
     const why = timedOut
       ? `no answer within ${timeoutMs} ms`
-      : String((cause as Error)?.message ?? cause);
+      : networkReason(cause);
     throw new PostError(`${label} to ${url} failed: ${why}`, {
       target: request.target.name,
       request: label,

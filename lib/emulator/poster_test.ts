@@ -157,6 +157,14 @@ Deno.test("a closed port is a retryable network error naming the URL", async () 
     true,
     "streaming-pinterest-user",
   ]);
+  // Deno's fetch says only "fetch failed"; why (refused, no such host) is in its cause.
+  assert.equal(
+    e.message.slice(e.message.indexOf(" failed: ")).replace(
+      / \(os error \d+\)$/,
+      "",
+    ),
+    " failed: fetch failed: tcp connect error: Connection refused",
+  );
 });
 
 Deno.test("no answer within timeoutMs is a retryable error", async () => {
