@@ -6,11 +6,9 @@
 import {
   failedParse,
   failureReason,
-  finiteOrNull,
   firstReason,
   indReason,
   nullIfPlaceholder,
-  toFloat,
   wholeOrNull,
 } from "./exprs.ts";
 import { type DataFrame, type Expr, pl } from "./polars.ts";
@@ -22,32 +20,50 @@ import { type CleanOptions, type CleanResult, splitClean } from "./split.ts";
 const FOLLOWERS = "^[0-9]+(?:\\.[0-9]+)?\\s*[kKmM]?$";
 const SAVE_PREFIX = "Local save in ";
 
-/** Pin columns that hold text (everything but the two numbers). */
+/** Pin columns that hold text (everything but the three numbers). */
 const TEXT_COLUMNS = RAW_COLUMNS.pin.filter((c) =>
-  c !== "index" && c !== "downloaded"
+  c !== "index" && c !== "downloaded" && c !== "follower_count"
 );
 
 /**
- * A trimmed follower count to Int64 (null when it has another shape). One regex test, then
- * cheap string operations: about half the CPU of extracting the number and the suffix with
- * two capturing regexes.
+ * The parts of a trimmed follower count, as two columns for a later stage: the number before
+ * an optional k/M suffix (Float64; null when the text has another shape) and the suffix's
+ * scale (1, 1,000 or 1,000,000). One regex test, then cheap string operations: about half the
+ * CPU of extracting the number and the suffix with two capturing regexes.
  */
-function followers(trimmed: Expr): Expr {
+function followerParts(trimmed: Expr, names: [string, string]): Expr[] {
   const number = trimmed.str.stripCharsEnd("kKmM").str.rstrip()
     .cast(pl.Float64, false);
   const suffix = trimmed.str.slice(-1, 1);
   const scale = pl.when(suffix.isIn(["k", "K"])).then(pl.lit(1_000))
     .when(suffix.isIn(["m", "M"])).then(pl.lit(1_000_000))
     .otherwise(pl.lit(1));
-  return pl.when(trimmed.str.contains(FOLLOWERS))
-    .then(finiteOrNull(number).mul(scale).round(0).cast(pl.Int64))
-    .otherwise(pl.lit(null).cast(pl.Int64));
+  return [
+    pl.when(trimmed.str.contains(FOLLOWERS)).then(number)
+      .otherwise(pl.lit(null).cast(pl.Float64)).alias(names[0]),
+    scale.alias(names[1]),
+  ];
 }
 
 /**
- * Cleans raw pin rows (text columns as posted): placeholders and empty strings become null,
- * `follower_count` becomes an integer (`12k` → 12000, `1M` → 1000000), `index` (renamed `ind`)
- * and `downloaded` must be whole numbers, `save_location` keeps only the path. Output columns:
+ * The follower count (Int64) from the parts {@linkcode followerParts} computed. A count with
+ * a k/M suffix is rounded to a whole number of followers; one without must be whole already
+ * (`12.7` is no count), and every count must be below 2^53, where Float64 still holds each
+ * integer exactly (else null).
+ */
+function followers(number: Expr, scale: Expr): Expr {
+  return wholeOrNull(
+    pl.when(scale.eq(pl.lit(1))).then(number)
+      .otherwise(number.mul(scale).round(0)),
+  );
+}
+
+/**
+ * Cleans raw pin rows (text columns as posted): placeholders and empty strings become null
+ * (in `follower_count` and `downloaded` also with spaces around them), `follower_count`
+ * becomes an integer (`12k` → 12000, `1M` → 1000000; without a suffix it must be whole),
+ * `index` (renamed `ind`) and `downloaded` must be whole numbers, `save_location` keeps only
+ * the path. Output columns:
  * ind, unique_id, title, description, follower_count, poster_name, tag_list,
  * is_image_or_video, image_src, save_location, category (`downloaded` is checked, then dropped
  * as in the course). Rows with a missing or unparseable `index`, an unparseable
@@ -74,18 +90,26 @@ export function cleanPin(
       ...TEXT_COLUMNS.map((n) =>
         nullIfPlaceholder(c(n), PLACEHOLDERS).alias(n)
       ),
-      nullIfPlaceholder(c("downloaded"), PLACEHOLDERS).alias("downloaded"),
       c("index").str.strip().alias("__index"),
+      c("downloaded").str.strip().alias("__dl_t"),
+      c("follower_count").str.strip().alias("__fc_t"),
     ],
     [
-      c("__index").cast(pl.Float64, false).alias("__index_f"), // trimmed already
-      toFloat(c("downloaded")).alias("__downloaded_f"),
-      c("follower_count").str.strip().alias("__fc"),
+      // The numbers are trimmed first: a placeholder or an empty value with spaces
+      // around it is null too (as in geo and user), not an unparseable number.
+      nullIfPlaceholder(c("__dl_t"), PLACEHOLDERS).alias("__dl"),
+      nullIfPlaceholder(c("__fc_t"), PLACEHOLDERS).alias("__fc"),
+      // The `__` columns are trimmed already: cast without `toFloat`'s second strip.
+      c("__index").cast(pl.Float64, false).alias("__index_f"),
+    ],
+    [
+      c("__dl").cast(pl.Float64, false).alias("__downloaded_f"),
+      ...followerParts(c("__fc"), ["__fc_n", "__fc_s"]),
     ],
     [
       wholeOrNull(c("__index_f")).alias("__ind"),
       wholeOrNull(c("__downloaded_f")).alias("__downloaded"),
-      followers(c("__fc")).alias("__followers"),
+      followers(c("__fc_n"), c("__fc_s")).alias("__followers"),
       nullIfPlaceholder(
         pl.when(c("save_location").str.startsWith(SAVE_PREFIX))
           .then(c("save_location").str.slice(SAVE_PREFIX.length))
@@ -97,16 +121,16 @@ export function cleanPin(
   const reason = firstReason([
     indReason(c("__index"), c("__ind"), "index"),
     failureReason(
-      c("follower_count"),
+      c("__fc"),
       c("__followers"),
       "follower_count",
       "a follower count",
     ),
-    failureReason(c("downloaded"), c("__downloaded"), "downloaded", "0 or 1"),
+    failureReason(c("__dl"), c("__downloaded"), "downloaded", "0 or 1"),
   ]);
   const flag = failedParse(c("__index"), c("__ind"), true)
-    .or(failedParse(c("follower_count"), c("__followers")))
-    .or(failedParse(c("downloaded"), c("__downloaded")));
+    .or(failedParse(c("__fc"), c("__followers")))
+    .or(failedParse(c("__dl"), c("__downloaded")));
   const columns = [
     c("__ind").alias("ind"),
     c("unique_id"),

@@ -99,6 +99,9 @@ const FOLLOWER_CASES: [string, number][] = [
   [" 45k ", 45_000],
   ["12 k", 12_000],
   ["3m", 3_000_000],
+  ["12000.0", 12_000],
+  ["1.2M", 1_200_000],
+  ["9007199254740991", 9_007_199_254_740_991],
 ];
 
 for (const [text, value] of FOLLOWER_CASES) {
@@ -106,6 +109,14 @@ for (const [text, value] of FOLLOWER_CASES) {
     assert.equal(cleanOne({ follower_count: text }).follower_count, value);
   });
 }
+
+Deno.test("pin: a placeholder or empty value with spaces around it is null in follower_count and downloaded", () => {
+  for (const text of [" User Info Error ", "\tUser Info Error", "  ", "\t"]) {
+    const row = cleanOne({ follower_count: text, downloaded: text });
+    assert.equal(row.follower_count, null, JSON.stringify(text));
+    assert.equal(row.ind, 7);
+  }
+});
 
 Deno.test("pin: index and downloaded given as numbers' text parse, 25.0 is 25", () => {
   assert.equal(cleanOne({ index: "25.0" }).ind, 25);
@@ -146,6 +157,17 @@ const QUARANTINE_CASES: [Record<string, string | null>, string][] = [
   [{ follower_count: "12kk" }, "unparseable follower_count"],
   [{ follower_count: "1e3" }, "unparseable follower_count"],
   [{ follower_count: "1.5.2k" }, "unparseable follower_count"],
+  // Without a suffix a count must be whole: no rounding to 2, 0 or 13.
+  [{ follower_count: "1.5" }, "unparseable follower_count"],
+  [{ follower_count: "0.4" }, "unparseable follower_count"],
+  [{ follower_count: "12.7" }, "unparseable follower_count"],
+  // Past 2^53 a Float64 rounds (this one to 9007199254740992).
+  [{ follower_count: "9007199254740993" }, "unparseable follower_count"],
+  [{ follower_count: "9007199254.740993M" }, "unparseable follower_count"],
+  [
+    { follower_count: "[1]" },
+    "wrong type: follower_count must be a follower count",
+  ],
   [{ downloaded: "yes" }, "unparseable downloaded"],
   [{ downloaded: "[1]" }, "wrong type: downloaded must be 0 or 1"],
 ];
