@@ -33,8 +33,14 @@ const LOST_GENERATION = new Set([
   "UNKNOWN_MEMBER_ID",
 ]);
 
-/** Tuning of {@linkcode KafkaTopicConsumer}. */
+/** What a {@linkcode KafkaTopicConsumer} works with, and its tuning. */
 export interface KafkaConsumerOptions {
+  /** The admin client (committed offsets, commits, seeks). */
+  admin: Admin;
+  /** The consumer group. */
+  group: string;
+  /** The topics read, with their partition counts. */
+  partitions: Map<string, number>;
   /** Records buffered before the partitions are paused (default 10000). */
   maxQueuedRecords?: number;
   /** Bootstrap brokers, for error messages. */
@@ -74,17 +80,11 @@ export class KafkaTopicConsumer implements TopicConsumer {
   #generation = 0;
   #rebalancing = false;
 
-  constructor(
-    consumer: Consumer,
-    admin: Admin,
-    group: string,
-    partitions: Map<string, number>,
-    options: KafkaConsumerOptions,
-  ) {
+  constructor(consumer: Consumer, options: KafkaConsumerOptions) {
     this.#consumer = consumer;
-    this.#admin = admin;
-    this.#group = group;
-    this.#partitions = partitions;
+    this.#admin = options.admin;
+    this.#group = options.group;
+    this.#partitions = options.partitions;
     this.#max = options.maxQueuedRecords ?? 10_000;
     this.#brokers = options.brokers;
   }

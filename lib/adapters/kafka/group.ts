@@ -27,9 +27,21 @@ export interface KafkaGroupOptions {
 
 const decoder = new TextDecoder();
 
+/** Options of {@linkcode joinGroup}: the clients, the topics and the group's tuning. */
+export interface JoinGroupOptions extends KafkaGroupOptions {
+  /** The kafkajs client the consumer is made from. */
+  kafka: Kafka;
+  /** Its admin client, connected. */
+  admin: Admin;
+  /** The topics to read, with their partition counts. */
+  partitions: Map<string, number>;
+  /** Bootstrap brokers, for error messages. */
+  brokers: string[];
+}
+
 /**
- * Starts a kafkajs consumer in `group` on the topics of `partitions` (name -> partition
- * count), from the committed offsets or else the earliest, with auto-commit off.
+ * Starts a kafkajs consumer in `group` on the topics of `options.partitions` (name ->
+ * partition count), from the committed offsets or else the earliest, with auto-commit off.
  *
  * @example
  * ```ts
@@ -38,19 +50,20 @@ const decoder = new TextDecoder();
  * const kafka = createKafkaClient({ brokers: ["127.0.0.1:9092"] });
  * const admin = kafka.admin();
  * await admin.connect();
- * const c = await joinGroup(kafka, admin, "demo", new Map([["demo.pin", 1]]), {
+ * const c = await joinGroup("demo", {
+ *   kafka,
+ *   admin,
+ *   partitions: new Map([["demo.pin", 1]]),
  *   brokers: ["127.0.0.1:9092"],
  * });
  * await c.close();
  * ```
  */
 export async function joinGroup(
-  kafka: Kafka,
-  admin: Admin,
   group: string,
-  partitions: Map<string, number>,
-  options: KafkaGroupOptions & { brokers: string[] },
+  options: JoinGroupOptions,
 ): Promise<KafkaTopicConsumer> {
+  const { kafka, admin, partitions } = options;
   const ctx = { op: "join group", brokers: options.brokers, group };
   const raw = kafka.consumer({
     groupId: group,
@@ -59,7 +72,10 @@ export async function joinGroup(
     maxWaitTimeInMs: options.maxWaitMs ?? 250,
     allowAutoTopicCreation: false,
   });
-  const consumer = new KafkaTopicConsumer(raw, admin, group, partitions, {
+  const consumer = new KafkaTopicConsumer(raw, {
+    admin,
+    group,
+    partitions,
     brokers: options.brokers,
     maxQueuedRecords: options.maxQueuedRecords,
   });

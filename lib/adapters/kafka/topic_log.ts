@@ -126,13 +126,11 @@ export class KafkaTopicLog implements TopicLog {
   ): Promise<AppendResult[]> {
     checkTopicRecords(records);
     const partitions = await this.#partitions(topic, false);
-    const placed = placeRecords(
-      topic,
-      records,
+    const placed = placeRecords(topic, records, {
       partitions,
-      this.#rr,
-      partitionForKey,
-    );
+      roundRobin: this.#rr,
+      hash: partitionForKey,
+    });
     const { group } = await this.#connectProducer();
     return await group.send(topic, placed);
   }
@@ -147,16 +145,13 @@ export class KafkaTopicLog implements TopicLog {
     }
     const partitions = new Map<string, number>();
     for (const t of topics) partitions.set(t, await this.#partitions(t, true));
-    const consumer = await joinGroup(
-      this.#kafka,
-      this.#admin,
-      group,
+    const consumer = await joinGroup(group, {
+      ...this.#options,
+      kafka: this.#kafka,
+      admin: this.#admin,
       partitions,
-      {
-        ...this.#options,
-        brokers: this.#brokers,
-      },
-    );
+      brokers: this.#brokers,
+    });
     this.#consumers.add(consumer);
     const close = consumer.close.bind(consumer);
     consumer.close = async () => {

@@ -30,26 +30,39 @@ export function partitionsOf(
   return n;
 }
 
+/** Options of {@linkcode placeRecords}. */
+export interface PlaceRecordsOptions {
+  /** The topic's partition count. */
+  partitions: number;
+  /** The round-robin counter per topic, kept by the caller from one call to the next. */
+  roundRobin: Map<string, number>;
+  /** The partition of a key (Kafka's default partitioner: murmur2). */
+  hash: (key: string, partitions: number) => number;
+}
+
 /**
  * Chooses each record's partition: explicit (validated), else `hash(key)`, else round robin
- * per topic (the counter lives in `rr`).
+ * per topic (the counter lives in `roundRobin`).
  *
  * @example
  * ```ts
  * import { placeRecords } from "./topics.ts";
  * import { partitionForKey } from "../../log/partitioner.ts";
  * const v = new Uint8Array([123, 125]);
- * const placed = placeRecords("t", [{ value: v }, { value: v }], 2, new Map(), partitionForKey);
+ * const placed = placeRecords("t", [{ value: v }, { value: v }], {
+ *   partitions: 2,
+ *   roundRobin: new Map(),
+ *   hash: partitionForKey,
+ * });
  * console.log(placed.map((p) => p.partition)); // [0, 1]
  * ```
  */
 export function placeRecords(
   topic: string,
   records: TopicRecordInput[],
-  partitions: number,
-  rr: Map<string, number>,
-  hash: (key: string, partitions: number) => number,
+  options: PlaceRecordsOptions,
 ): PlacedRecord[] {
+  const { partitions, roundRobin: rr, hash } = options;
   return records.map((r) => {
     const key = r.key ?? null;
     if (r.partition !== undefined && r.partition !== null) {
