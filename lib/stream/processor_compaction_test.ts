@@ -57,7 +57,7 @@ Deno.test("processor: parts are merged every compactAfterParts of a table; the t
     merges.length,
   );
   assert.ok(merges.length >= 6, `merges: ${merges.length}`); // 2 per table at least
-  await assertExactlyOnce(outDir, posted, 23);
+  await assertExactlyOnce({ outDir, posted }, 23);
   const geo = await readStreamTable(outDir, "stream_geo");
   assert.deepEqual(geo.getColumn("ind").toArray(), sent.map((p) => p.geo.ind));
   assert.throws(
@@ -92,7 +92,7 @@ for (const step of ["compact-temp", "compact", "compacted"] as const) {
       "stream: merging parts failed; they stay as they are, and the next start tidies up",
       `Error: injected failure at ${step}`,
     ]]);
-    await assertExactlyOnce(outDir, posted, 20);
+    await assertExactlyOnce({ outDir, posted }, 20);
     // The next start deletes what the failed merge left; no part is superseded after it.
     assert.equal((await catchUp(log, outDir)).batches, 0);
     const { batchId } = await readCheckpoint(outDir);
@@ -103,7 +103,7 @@ for (const step of ["compact-temp", "compact", "compacted"] as const) {
       assert.deepEqual(sortParts(names, batchId).superseded, [], table);
       assert.ok(names.every((n) => !n.endsWith(".tmp")), table);
     }
-    await assertExactlyOnce(outDir, posted, 20);
+    await assertExactlyOnce({ outDir, posted }, 20);
     await log.close();
   });
 }

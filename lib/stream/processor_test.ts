@@ -42,18 +42,18 @@ Deno.test("processor: catch-up appends every record once; the next catch-up only
     stream_user: 30,
   });
   assert.ok(first.batches >= 4, `batches: ${first.batches}`);
-  await assertExactlyOnce(outDir, posted, 30);
+  await assertExactlyOnce({ outDir, posted }, 30);
 
   await putPosts(log.streams, posts(30, 12), { prefix: PREFIX, into: posted });
   const second = await createStreamProcessor(options).runOnce();
   assert.equal(second.records, 36);
   assert.equal(second.lastBatchId, first.lastBatchId + second.batches);
-  await assertExactlyOnce(outDir, posted, 42);
+  await assertExactlyOnce({ outDir, posted }, 42);
 
   const third = await createStreamProcessor(options).runOnce();
   assert.equal(third.batches, 0);
   assert.equal(third.lastBatchId, second.lastBatchId);
-  await assertExactlyOnce(outDir, posted, 42);
+  await assertExactlyOnce({ outDir, posted }, 42);
   await log.close();
 });
 
@@ -100,7 +100,7 @@ for (const step of STEPS) {
     const stats = await restarted.runOnce();
     const committedBefore = step === "checkpoint" ? 2 : 1;
     assert.equal(stats.lastBatchId, committedBefore + stats.batches);
-    await assertExactlyOnce(outDir, posted, 27);
+    await assertExactlyOnce({ outDir, posted }, 27);
     await log.close();
   });
 }
@@ -140,7 +140,7 @@ Deno.test("processor: run() triggers micro-batches until aborted; a second write
   await running;
   assert.ok(commits.length >= 3, `commits: ${commits}`);
   assert.equal(commits.reduce((a, b) => a + b, 0), 90);
-  await assertExactlyOnce(outDir, posted, 30);
+  await assertExactlyOnce({ outDir, posted }, 30);
   await log.close();
 });
 
@@ -180,7 +180,7 @@ Deno.test("processor: run() retries failed batches, then gives up after maxConse
     ),
   );
   assert.equal(attempts.length, 3); // two failures, then the commit
-  await assertExactlyOnce(outDir, posted, 5);
+  await assertExactlyOnce({ outDir, posted }, 5);
 
   await putPosts(log.streams, posts(5, 1), { prefix: PREFIX, into: posted });
   let tries = 0;

@@ -71,20 +71,20 @@ export async function setupStreams(tmp: TestDir): Promise<StreamFixture> {
 }
 
 /**
- * Asserts that the tables in `outDir` hold each of the `total` posted records exactly once,
- * and nothing quarantined.
+ * Asserts that the tables in `outDir` hold each of the `total` records put (`posted`)
+ * exactly once, and nothing quarantined.
  *
  * @example
  * ```ts ignore
  * import { assertExactlyOnce } from "./test_util.ts";
- * await assertExactlyOnce(outDir, posted, 20);
+ * await assertExactlyOnce({ outDir, posted }, 20);
  * ```
  */
 export async function assertExactlyOnce(
-  outDir: string,
-  posted: PostedKeys,
+  written: { outDir: string; posted: PostedKeys },
   total: number,
 ): Promise<void> {
+  const { outDir, posted } = written;
   assert.deepEqual(exactlyOnceProblems(posted, await storedKeys(outDir)), []);
   assert.equal(posted.pin.size, total);
   assert.deepEqual(await countStreamTables(outDir), {
