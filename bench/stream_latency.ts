@@ -103,7 +103,9 @@ async function main(args: string[]): Promise<void> {
     if (batchId <= seenBatch) return;
     const now = Date.now();
     for (const kind of POST_KINDS) {
-      const parts = await listCommittedParts(outDir, `stream_${kind}`, batchId);
+      const parts = await listCommittedParts(outDir, `stream_${kind}`, {
+        upTo: batchId,
+      });
       for (const path of parts) {
         const id = Number(/part-(\d+)/.exec(path)![1]);
         if (id <= seenBatch) continue;

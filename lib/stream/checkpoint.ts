@@ -158,22 +158,31 @@ function validate(path: string, value: unknown): Checkpoint {
   return checkpoint;
 }
 
+/** Options of {@linkcode foreignStreamsError}. */
+export interface ForeignStreamsOptions {
+  /** The folder of the checkpoint, named in the error. */
+  dir: string;
+  /** The streams the processor reads. */
+  streams: readonly string[];
+}
+
 /**
- * The error for a checkpoint in `dir` that holds positions of streams other than `streams`
- * (the tables hold another prefix's records), or `undefined` when it holds none.
+ * The error for a checkpoint that holds positions of streams other than `streams` (the
+ * tables hold another prefix's records), or `undefined` when it holds none.
  *
  * @example
  * ```ts
  * import { emptyCheckpoint, foreignStreamsError } from "./checkpoint.ts";
  * const cp = { ...emptyCheckpoint(), positions: { "streaming-a-pin": {} } };
- * console.log(foreignStreamsError(".data/stream", cp, ["streaming-b-pin"])?.code); // STREAM_CHECKPOINT
+ * const error = foreignStreamsError(cp, { dir: ".data/stream", streams: ["streaming-b-pin"] });
+ * console.log(error?.code); // STREAM_CHECKPOINT
  * ```
  */
 export function foreignStreamsError(
-  dir: string,
   checkpoint: Checkpoint,
-  streams: readonly string[],
+  options: ForeignStreamsOptions,
 ): StreamCheckpointError | undefined {
+  const { dir, streams } = options;
   const foreign = Object.keys(checkpoint.positions)
     .filter((s) => !streams.includes(s));
   if (foreign.length === 0) return undefined;

@@ -20,7 +20,7 @@ const merge = (paths: string[]) =>
 /** The committed content of `table`: its listed parts, concatenated in order. */
 async function content(dir: string, table: string): Promise<string> {
   const { batchId } = await readCheckpoint(dir);
-  const parts = await listCommittedParts(dir, table, batchId);
+  const parts = await listCommittedParts(dir, table, { upTo: batchId });
   return parts.map((p) => Deno.readTextFileSync(p)).join("");
 }
 

@@ -223,10 +223,9 @@ export async function checkStreamOutput(
   prefix: string,
 ): Promise<void> {
   const names = Object.values(streamNamesOf(prefix));
-  const foreign = foreignStreamsError(
-    outDir,
-    await readCheckpoint(outDir),
-    names,
-  );
+  const foreign = foreignStreamsError(await readCheckpoint(outDir), {
+    dir: outDir,
+    streams: names,
+  });
   if (foreign) throw foreign;
 }

@@ -92,7 +92,7 @@ async function readCommitted(
   name: StreamTableName,
   { batchId, rows }: Checkpoint,
 ): Promise<DataFrame> {
-  const parts = await listCommittedParts(outDir, name, batchId);
+  const parts = await listCommittedParts(outDir, name, { upTo: batchId });
   const frames = parts.map((path) => {
     try {
       return readParquetFile(path);
@@ -140,23 +140,29 @@ export async function countStreamTables(
   return out;
 }
 
+/** Options of {@linkcode listCommittedParts}. */
+export interface ListCommittedPartsOptions {
+  /** The last committed batch id (the checkpoint's). */
+  upTo: number;
+}
+
 /**
  * The committed parts of `table` in `dir`, oldest first: those whose last batch id is ≤
- * `batchId` (the checkpoint's). Parts of an uncommitted batch, and parts a merged part
+ * `upTo` (the checkpoint's). Parts of an uncommitted batch, and parts a merged part
  * supersedes (`part_names.ts`), are never listed.
  *
  * @example
  * ```ts
  * import { listCommittedParts } from "./read_table.ts";
  * const dir = await Deno.makeTempDir();
- * console.log(await listCommittedParts(dir, "stream_pin", 0)); // []
+ * console.log(await listCommittedParts(dir, "stream_pin", { upTo: 0 })); // []
  * ```
  */
 export async function listCommittedParts(
   dir: string,
   table: string,
-  batchId: number,
+  options: ListCommittedPartsOptions,
 ): Promise<string[]> {
-  const { live } = await readTableParts(`${dir}/${table}`, batchId);
+  const { live } = await readTableParts(`${dir}/${table}`, options.upTo);
   return live.map((name) => `${dir}/${table}/${name}`);
 }

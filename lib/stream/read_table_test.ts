@@ -34,7 +34,7 @@ async function outputWithParts(): Promise<string> {
 Deno.test("stream tables: only parts the checkpoint covers are read, in batch order", async () => {
   const dir = await outputWithParts();
   try {
-    assert.deepEqual(await listCommittedParts(dir, "stream_pin", 2), [
+    assert.deepEqual(await listCommittedParts(dir, "stream_pin", { upTo: 2 }), [
       `${dir}/stream_pin/${partName(1)}`,
       `${dir}/stream_pin/${partName(2)}`,
     ]);

@@ -124,11 +124,10 @@ export async function openSession(
       onCommitStep: options.onCommitStep,
     });
     // Tables of other streams (another --prefix) must not get these streams' rows mixed in.
-    const foreign = foreignStreamsError(
-      outDir,
-      store.checkpoint(),
-      Object.values(options.streamNames),
-    );
+    const foreign = foreignStreamsError(store.checkpoint(), {
+      dir: outDir,
+      streams: Object.values(options.streamNames),
+    });
     if (foreign) {
       await store.close();
       throw foreign;

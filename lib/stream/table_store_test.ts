@@ -19,7 +19,7 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 const pos = (seq: string) => ({ "s-pin": { "shardId-000000000000": seq } });
 
 async function names(dir: string, table: string, upTo: number) {
-  const paths = await listCommittedParts(dir, table, upTo);
+  const paths = await listCommittedParts(dir, table, { upTo });
   return paths.map((p) => p.slice(p.lastIndexOf("/") + 1));
 }
 
