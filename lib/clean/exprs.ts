@@ -109,6 +109,14 @@ export function parseDatetimeText(text: Expr): Expr {
 
 const NON_SCALAR = "^\\s*([\\[{]|true$|false$)";
 
+/** Options of {@linkcode failureReason}. */
+export interface FailureReasonOptions {
+  /** The raw column's name, as the reason names it. */
+  column: string;
+  /** What the value must be, for `wrong type: <column> must be <expected>`. */
+  expected: string;
+}
+
 /**
  * The reason text for a value that is present but did not parse: `wrong type: <col> ...` when
  * it was a JSON boolean, object or array, else `unparseable <col>`. Null when it parsed or was
@@ -119,7 +127,10 @@ const NON_SCALAR = "^\\s*([\\[{]|true$|false$)";
  * import { pl } from "./polars.ts";
  * import { failureReason, toFloat, wholeOrNull } from "./exprs.ts";
  * const df = pl.DataFrame({ age: ["20", "x", "true", null] });
- * const why = failureReason(pl.col("age"), wholeOrNull(toFloat(pl.col("age"))), "age", "a number");
+ * const why = failureReason(pl.col("age"), wholeOrNull(toFloat(pl.col("age"))), {
+ *   column: "age",
+ *   expected: "a number",
+ * });
  * console.log(df.select(why.alias("r")).getColumn("r").toArray());
  * // [null, "unparseable age", "wrong type: age must be a number", null]
  * ```
@@ -127,9 +138,9 @@ const NON_SCALAR = "^\\s*([\\[{]|true$|false$)";
 export function failureReason(
   raw: Expr,
   parsed: Expr,
-  col: string,
-  expected: string,
+  options: FailureReasonOptions,
 ): Expr {
+  const { column: col, expected } = options;
   return pl.when(raw.isNotNull().and(parsed.isNull()))
     .then(
       pl.when(raw.str.contains(NON_SCALAR))
@@ -142,7 +153,7 @@ export function failureReason(
 /**
  * The reason a row has no usable key, or null: `missing ind` when the trimmed raw key
  * `trimmed` is null or empty, else the {@linkcode failureReason} of `parsed` (the key as
- * Int64). `col` is the raw name of the key: `index` for pins, `ind` for geo and user.
+ * Int64). `column` is the raw name of the key: `index` for pins, `ind` for geo and user.
  *
  * @example
  * ```ts
@@ -150,22 +161,30 @@ export function failureReason(
  * import { indReason, toFloat, wholeOrNull } from "./exprs.ts";
  * const df = pl.DataFrame({ ind: ["1", " ", "x"] });
  * const t = pl.col("ind").str.strip();
- * console.log(df.select(indReason(t, wholeOrNull(toFloat(t)), "ind").alias("r")).getColumn("r").toArray());
+ * const why = indReason(t, wholeOrNull(toFloat(t)), { column: "ind" });
+ * console.log(df.select(why.alias("r")).getColumn("r").toArray());
  * // [null, "missing ind", "unparseable ind"]
  * ```
  */
-export function indReason(trimmed: Expr, parsed: Expr, col: string): Expr {
+export function indReason(
+  trimmed: Expr,
+  parsed: Expr,
+  options: { column: string },
+): Expr {
   const missing = pl.when(trimmed.isNull().or(trimmed.eq(pl.lit(""))))
     .then(pl.lit("missing ind"))
     .otherwise(pl.lit(null).cast(pl.Utf8));
   return firstReason([
     missing,
-    failureReason(trimmed, parsed, col, "a whole number"),
+    failureReason(trimmed, parsed, {
+      column: options.column,
+      expected: "a whole number",
+    }),
   ]);
 }
 
 /**
- * True where {@linkcode failureReason} (or, with `missing`, {@linkcode indReason}) gives a
+ * True where {@linkcode failureReason} (or, with `missing: true`, {@linkcode indReason}) gives a
  * reason: `raw` present but `parsed` null, or the key missing. A cheap flag for
  * `CleanPlan.flag`, computed without building the reason texts.
  *
@@ -178,9 +197,15 @@ export function indReason(trimmed: Expr, parsed: Expr, col: string): Expr {
  * // [false, true, false]
  * ```
  */
-export function failedParse(raw: Expr, parsed: Expr, missing = false): Expr {
+export function failedParse(
+  raw: Expr,
+  parsed: Expr,
+  options: { missing?: boolean } = {},
+): Expr {
   const failed = raw.isNotNull().and(parsed.isNull());
-  return missing ? failed.or(raw.isNull()).or(raw.eq(pl.lit(""))) : failed;
+  return options.missing
+    ? failed.or(raw.isNull()).or(raw.eq(pl.lit("")))
+    : failed;
 }
 
 /**

@@ -58,12 +58,21 @@ export function cleanGeo(
     ],
   ];
   const reason = firstReason([
-    indReason(c("__ind"), c("__ind_i"), "ind"),
-    failureReason(c("__latitude"), c("__lat"), "latitude", "a number"),
-    failureReason(c("__longitude"), c("__lon"), "longitude", "a number"),
-    failureReason(c("__timestamp"), c("__ts"), "timestamp", "a datetime"),
+    indReason(c("__ind"), c("__ind_i"), { column: "ind" }),
+    failureReason(c("__latitude"), c("__lat"), {
+      column: "latitude",
+      expected: "a number",
+    }),
+    failureReason(c("__longitude"), c("__lon"), {
+      column: "longitude",
+      expected: "a number",
+    }),
+    failureReason(c("__timestamp"), c("__ts"), {
+      column: "timestamp",
+      expected: "a datetime",
+    }),
   ]);
-  const flag = failedParse(c("__ind"), c("__ind_i"), true)
+  const flag = failedParse(c("__ind"), c("__ind_i"), { missing: true })
     .or(failedParse(c("__latitude"), c("__lat")))
     .or(failedParse(c("__longitude"), c("__lon")))
     .or(failedParse(c("__timestamp"), c("__ts")));

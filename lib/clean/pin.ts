@@ -119,16 +119,17 @@ export function cleanPin(
     ],
   ];
   const reason = firstReason([
-    indReason(c("__index"), c("__ind"), "index"),
-    failureReason(
-      c("__fc"),
-      c("__followers"),
-      "follower_count",
-      "a follower count",
-    ),
-    failureReason(c("__dl"), c("__downloaded"), "downloaded", "0 or 1"),
+    indReason(c("__index"), c("__ind"), { column: "index" }),
+    failureReason(c("__fc"), c("__followers"), {
+      column: "follower_count",
+      expected: "a follower count",
+    }),
+    failureReason(c("__dl"), c("__downloaded"), {
+      column: "downloaded",
+      expected: "0 or 1",
+    }),
   ]);
-  const flag = failedParse(c("__index"), c("__ind"), true)
+  const flag = failedParse(c("__index"), c("__ind"), { missing: true })
     .or(failedParse(c("__fc"), c("__followers")))
     .or(failedParse(c("__dl"), c("__downloaded")));
   const columns = [

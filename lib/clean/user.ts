@@ -74,16 +74,17 @@ export function cleanUser(
     ],
   ];
   const reason = firstReason([
-    indReason(c("__ind"), c("__ind_i"), "ind"),
-    failureReason(c("__age"), c("__age_i"), "age", "a whole number"),
-    failureReason(
-      c("__date_joined"),
-      c("__joined"),
-      "date_joined",
-      "a datetime",
-    ),
+    indReason(c("__ind"), c("__ind_i"), { column: "ind" }),
+    failureReason(c("__age"), c("__age_i"), {
+      column: "age",
+      expected: "a whole number",
+    }),
+    failureReason(c("__date_joined"), c("__joined"), {
+      column: "date_joined",
+      expected: "a datetime",
+    }),
   ]);
-  const flag = failedParse(c("__ind"), c("__ind_i"), true)
+  const flag = failedParse(c("__ind"), c("__ind_i"), { missing: true })
     .or(failedParse(c("__age"), c("__age_i")))
     .or(failedParse(c("__date_joined"), c("__joined")));
   const columns = [
