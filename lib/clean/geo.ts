@@ -82,7 +82,8 @@ export function cleanGeo(
     pairList(c("__lat"), c("__lon")).alias("coordinates"),
     c("__ts").alias("timestamp"),
   ];
-  return splitClean("geo", withRawColumns(df, "geo"), {
+  return splitClean(withRawColumns(df, "geo"), {
+    table: "geo",
     stages,
     columns,
     reason,

@@ -145,7 +145,8 @@ export function cleanPin(
     c("save_location"),
     c("category"),
   ];
-  return splitClean("pin", withRawColumns(df, "pin"), {
+  return splitClean(withRawColumns(df, "pin"), {
+    table: "pin",
     stages,
     columns,
     reason,

@@ -29,7 +29,7 @@ const REASON = "__reason";
 const FLAG = "__flag";
 
 /**
- * How a cleaner computes its output: `stages` of helper columns (each stage may refer to the
+ * How a cleaner computes the output of `table`: `stages` of helper columns (each stage may refer to the
  * columns of earlier ones, so every intermediate value is computed once), then the clean
  * `columns` (aliased to their clean names, in order) and the per-row `reason` (null = clean).
  *
@@ -38,6 +38,8 @@ const FLAG = "__flag";
  * the whole frame; the rows kept and the reasons are the same as without it.
  */
 export interface CleanPlan {
+  /** The table cleaned (named in its quarantine rows). */
+  table: CleanTable;
   stages?: Expr[][];
   columns: Expr[];
   reason: Expr;
@@ -54,16 +56,16 @@ export interface CleanPlan {
  * import { splitClean } from "./split.ts";
  * const df = pl.DataFrame({ ind: ["1", null] });
  * const reason = pl.when(pl.col("ind").isNull()).then(pl.lit("missing ind")).otherwise(pl.lit(null));
- * const out = splitClean("geo", df, { columns: [pl.col("ind").cast(pl.Int64)], reason });
+ * const out = splitClean(df, { table: "geo", columns: [pl.col("ind").cast(pl.Int64)], reason });
  * console.log(out.clean.height, out.quarantine[0].reason); // 1 "missing ind"
  * ```
  */
 export function splitClean(
-  table: CleanTable,
   df: DataFrame,
   plan: CleanPlan,
   options: CleanOptions = {},
 ): CleanResult {
+  const { table } = plan;
   let lazy = df.lazy();
   for (const stage of plan.stages ?? []) lazy = lazy.withColumns(...stage);
   const flag = plan.flag ?? plan.reason.isNotNull();

@@ -25,7 +25,8 @@ for (
   ] as const
 ) {
   Deno.test(`split: with ${name}, the same rows are kept and quarantined`, () => {
-    const out = splitClean("geo", raw(), {
+    const out = splitClean(raw(), {
+      table: "geo",
       columns: [parsed.alias("ind")],
       reason,
       flag,
@@ -43,7 +44,8 @@ for (
 
 Deno.test("split: without _line, quarantine keeps the raw fields as posted", () => {
   const df = pl.DataFrame({ ind: [" x "] });
-  const out = splitClean("geo", df, {
+  const out = splitClean(df, {
+    table: "geo",
     stages: [[c("ind").str.strip().alias("ind")]],
     columns: [c("ind")],
     reason: pl.lit("bad"),

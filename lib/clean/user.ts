@@ -93,7 +93,8 @@ export function cleanUser(
     c("__age_i").alias("age"),
     c("__joined").alias("date_joined"),
   ];
-  return splitClean("user", withRawColumns(df, "user"), {
+  return splitClean(withRawColumns(df, "user"), {
+    table: "user",
     stages,
     columns,
     reason,
