@@ -24,6 +24,7 @@ import { joinGroup, type KafkaGroupOptions } from "./group.ts";
 import { GroupProducer } from "./producer.ts";
 import { checkTopicRecords } from "../../log/record_checks.ts";
 import { partitionsOf, placeRecords } from "./topics.ts";
+import { waitForTopicLeaders } from "./topic_leaders.ts";
 
 /** Tuning of {@linkcode KafkaTopicLog}. */
 export interface KafkaTopicLogOptions extends KafkaGroupOptions {
@@ -113,10 +114,15 @@ export class KafkaTopicLog implements TopicLog {
             numPartitions: partitions,
             replicationFactor,
           }],
-          waitForLeaders: true,
+          // kafkajs' wait fails when the broker has not applied the new topic yet.
+          waitForLeaders: false,
         }),
     );
     if (!created) throw new AlreadyExistsError("topic", name);
+    await waitForTopicLeaders(this.#admin, name, {
+      brokers: this.#brokers,
+      partitions,
+    });
     this.#known.set(name, partitions);
   }
 
