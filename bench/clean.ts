@@ -262,17 +262,20 @@ async function main(args: string[]) {
 /** The usage text `deno task bench:clean --help` prints. */
 const BENCH_CLEAN_USAGE = formatUsage(
   "bench:clean [options]",
-  "Batch cleaning throughput: generates N posts into a lake of NDJSON objects (not timed), then\ntimes read + clean + dedup + Parquet write per table; prints rows/s, CPU s and peak memory.",
-  [
-    ["--posts N", "posts to generate (default 1000000)"],
-    ["--object-records N", "records per lake object (default 5000)"],
-    ["--dir D", "scratch folder (default .data/bench/clean; emptied first)"],
-    ["--keep", "keep the lake and the tables afterwards"],
-    [
-      "--compression C",
-      `Parquet codec: ${CODECS.join(" | ")} (default snappy)`,
+  {
+    summary:
+      "Batch cleaning throughput: generates N posts into a lake of NDJSON objects (not timed), then\ntimes read + clean + dedup + Parquet write per table; prints rows/s, CPU s and peak memory.",
+    flags: [
+      ["--posts N", "posts to generate (default 1000000)"],
+      ["--object-records N", "records per lake object (default 5000)"],
+      ["--dir D", "scratch folder (default .data/bench/clean; emptied first)"],
+      ["--keep", "keep the lake and the tables afterwards"],
+      [
+        "--compression C",
+        `Parquet codec: ${CODECS.join(" | ")} (default snappy)`,
+      ],
     ],
-  ],
+  },
 );
 
 if (import.meta.main) {

@@ -298,21 +298,24 @@ async function main(args: string[]): Promise<void> {
 /** The usage text `deno task bench --help` prints. */
 const BENCH_USAGE = formatUsage(
   "bench [options]",
-  "Ingestion throughput and latency of the gateway over loopback, embedded log with fsync on:\n(a) 100-record batches and (b) single records from 16 clients, (c) p99 at an offered load.",
-  [
-    ["--seconds N", "per scenario, after 1 s of warm-up (default 5)"],
-    ["--rate R", "offered load of scenario (c), requests/s (default 1000)"],
-    [
-      "--client C",
-      "raw (keep-alive HTTP/1.1 on TCP, cheap) | fetch (default raw)",
+  {
+    summary:
+      "Ingestion throughput and latency of the gateway over loopback, embedded log with fsync on:\n(a) 100-record batches and (b) single records from 16 clients, (c) p99 at an offered load.",
+    flags: [
+      ["--seconds N", "per scenario, after 1 s of warm-up (default 5)"],
+      ["--rate R", "offered load of scenario (c), requests/s (default 1000)"],
+      [
+        "--client C",
+        "raw (keep-alive HTTP/1.1 on TCP, cheap) | fetch (default raw)",
+      ],
+      ["--in-process", "serve the gateway from this process, not a subprocess"],
+      ["--no-fsync", "with --in-process: no WAL fsync, for comparison only"],
+      [
+        "--kafka",
+        "also gateway -> Kafka next to a direct kafkajs producer (needs a broker)",
+      ],
     ],
-    ["--in-process", "serve the gateway from this process, not a subprocess"],
-    ["--no-fsync", "with --in-process: no WAL fsync, for comparison only"],
-    [
-      "--kafka",
-      "also gateway -> Kafka next to a direct kafkajs producer (needs a broker)",
-    ],
-  ],
+  },
 );
 
 if (import.meta.main) {

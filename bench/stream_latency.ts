@@ -249,12 +249,15 @@ async function main(args: string[]): Promise<void> {
 /** The usage text `deno task bench:stream --help` prints. */
 const BENCH_STREAM_USAGE = formatUsage(
   "bench:stream [options]",
-  "Latency of the streaming path: from the gateway's acknowledgement of a record to its row\nbeing readable in its stream table; prints p50 and p99.",
-  [
-    ["--posts N", "posts to make, 3 records each (default 1000)"],
-    ["--rate R", "posts per second (default 50)"],
-    ["--trigger-ms N", "trigger interval of the stream job (default 1000)"],
-  ],
+  {
+    summary:
+      "Latency of the streaming path: from the gateway's acknowledgement of a record to its row\nbeing readable in its stream table; prints p50 and p99.",
+    flags: [
+      ["--posts N", "posts to make, 3 records each (default 1000)"],
+      ["--rate R", "posts per second (default 50)"],
+      ["--trigger-ms N", "trigger interval of the stream job (default 1000)"],
+    ],
+  },
 );
 
 if (import.meta.main) {

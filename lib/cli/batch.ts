@@ -136,8 +136,11 @@ export async function runBatchCli(
 /** The usage text `deno task batch --help` prints. */
 const BATCH_USAGE = formatUsage(
   "batch [options]",
-  "Cleans every object the sink wrote to the lake into the warehouse: pin, geo, user and\nquarantine as Parquet under {data-dir}/warehouse/ (atomic replace; a rerun gives the same tables).",
-  [COMMON_FLAGS.dataDir, COMMON_FLAGS.prefix, COMMON_FLAGS.profile],
+  {
+    summary:
+      "Cleans every object the sink wrote to the lake into the warehouse: pin, geo, user and\nquarantine as Parquet under {data-dir}/warehouse/ (atomic replace; a rerun gives the same tables).",
+    flags: [COMMON_FLAGS.dataDir, COMMON_FLAGS.prefix, COMMON_FLAGS.profile],
+  },
 );
 
 /**

@@ -41,37 +41,40 @@ import { stopOnSignals } from "./stop_signal.ts";
 /** The usage text `deno task emulate --help` prints. */
 const EMULATE_USAGE = formatUsage(
   "emulate [options]",
-  "The whole pipeline on one command: seeds the source when absent, posts random rows through\nthe gateway like users posting, sinks the topics into the lake, cleans the lake into the\nwarehouse, catches the stream tables up and prints the nine metrics. Ctrl-C (or SIGTERM) stops\nposting; what was acknowledged is still processed.",
-  [
-    ["--count N", "posts to make (default 500)"],
-    [
-      "--duration S",
-      "stop after S seconds instead of a count (with --count too: whichever comes first)",
+  {
+    summary:
+      "The whole pipeline on one command: seeds the source when absent, posts random rows through\nthe gateway like users posting, sinks the topics into the lake, cleans the lake into the\nwarehouse, catches the stream tables up and prints the nine metrics. Ctrl-C (or SIGTERM) stops\nposting; what was acknowledged is still processed.",
+    flags: [
+      ["--count N", "posts to make (default 500)"],
+      [
+        "--duration S",
+        "stop after S seconds instead of a count (with --count too: whichever comes first)",
+      ],
+      ["--rate R", "posts per second (default: as fast as the API answers)"],
+      [
+        "--concurrency C",
+        `posts in flight, 1 to ${MAX_CONCURRENCY} (default 4)`,
+      ],
+      ["--mode M", "batch | stream | both (default both)"],
+      ["--api URL", "post to this API instead of the in-process gateway"],
+      [
+        "--api-key K",
+        "sent as x-api-key (default: the first of $GATEWAY_API_KEYS, else none)",
+      ],
+      [
+        "--post-only",
+        "only post, as the course's script does: no sink, cleaning or metrics (leave them to deno task sink, stream, batch)",
+      ],
+      [
+        "--seed N",
+        "seed of the random row picks, 0 to 4294967295 (default: random)",
+      ],
+      ["--source S", "SQLite path or mysql:// URL of the source tables"],
+      COMMON_FLAGS.dataDir,
+      COMMON_FLAGS.prefix,
+      COMMON_FLAGS.profile,
     ],
-    ["--rate R", "posts per second (default: as fast as the API answers)"],
-    [
-      "--concurrency C",
-      `posts in flight, 1 to ${MAX_CONCURRENCY} (default 4)`,
-    ],
-    ["--mode M", "batch | stream | both (default both)"],
-    ["--api URL", "post to this API instead of the in-process gateway"],
-    [
-      "--api-key K",
-      "sent as x-api-key (default: the first of $GATEWAY_API_KEYS, else none)",
-    ],
-    [
-      "--post-only",
-      "only post, as the course's script does: no sink, cleaning or metrics (leave them to deno task sink, stream, batch)",
-    ],
-    [
-      "--seed N",
-      "seed of the random row picks, 0 to 4294967295 (default: random)",
-    ],
-    ["--source S", "SQLite path or mysql:// URL of the source tables"],
-    COMMON_FLAGS.dataDir,
-    COMMON_FLAGS.prefix,
-    COMMON_FLAGS.profile,
-  ],
+  },
 );
 
 /** Parsed command line of `deno task emulate`. */

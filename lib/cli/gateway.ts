@@ -207,18 +207,21 @@ function listenError(e: unknown, opts: GatewayCliOptions): unknown {
 /** The usage text `deno task gateway --help` prints. */
 const GATEWAY_USAGE = formatUsage(
   "gateway [options]",
-  "Runs the ingestion API alone (Kafka REST Proxy v2 /topics and API Gateway /streams routes)\nover the profile's topics and streams, until Ctrl-C. GATEWAY_API_KEYS=k1,k2 requires x-api-key.",
-  [
-    ["--port N", "port to listen on (default 8080; 0 picks a free one)"],
-    ["--hostname H", "address to listen on (default 127.0.0.1)"],
-    [
-      "--max-body-bytes B",
-      "largest request body taken; larger ones get 413 (default 10485760)",
+  {
+    summary:
+      "Runs the ingestion API alone (Kafka REST Proxy v2 /topics and API Gateway /streams routes)\nover the profile's topics and streams, until Ctrl-C. GATEWAY_API_KEYS=k1,k2 requires x-api-key.",
+    flags: [
+      ["--port N", "port to listen on (default 8080; 0 picks a free one)"],
+      ["--hostname H", "address to listen on (default 127.0.0.1)"],
+      [
+        "--max-body-bytes B",
+        "largest request body taken; larger ones get 413 (default 10485760)",
+      ],
+      COMMON_FLAGS.dataDir,
+      COMMON_FLAGS.prefix,
+      COMMON_FLAGS.profile,
     ],
-    COMMON_FLAGS.dataDir,
-    COMMON_FLAGS.prefix,
-    COMMON_FLAGS.profile,
-  ],
+  },
 );
 
 /**

@@ -94,11 +94,14 @@ export async function runMetricsCli(
 /** The usage text `deno task metrics --help` prints. */
 const METRICS_USAGE = formatUsage(
   "metrics [options]",
-  "Prints the nine course answers computed from the batch tables in {data-dir}/warehouse/\n(written by `deno task batch`).",
-  [
-    ["--json", 'one JSON object { "<name>": [ {row}, ... ], ... } on stdout'],
-    COMMON_FLAGS.dataDir,
-  ],
+  {
+    summary:
+      "Prints the nine course answers computed from the batch tables in {data-dir}/warehouse/\n(written by `deno task batch`).",
+    flags: [
+      ["--json", 'one JSON object { "<name>": [ {row}, ... ], ... } on stdout'],
+      COMMON_FLAGS.dataDir,
+    ],
+  },
 );
 
 /**

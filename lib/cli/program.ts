@@ -53,13 +53,30 @@ export function wantsHelp(args: readonly string[]): boolean {
 }
 
 /**
+ * What {@linkcode formatUsage} puts under the `Usage:` line.
+ *
+ * @example
+ * ```ts
+ * import { type FormatUsageOptions, formatUsage } from "./program.ts";
+ * const options: FormatUsageOptions = { summary: "Does the demo.", flags: [["--fast", "go fast"]] };
+ * console.log(formatUsage("demo", options).split("\n")[2]); // Does the demo.
+ * ```
+ */
+export interface FormatUsageOptions {
+  /** What the command does; may span lines (`\n`). */
+  summary: string;
+  /** One `[flag, text]` pair per flag, in the order shown; `-h, --help` is added last. */
+  flags: readonly (readonly [string, string])[];
+}
+
+/**
  * A usage text: `Usage: deno task {command}`, what the command does, then one aligned line
  * per flag (`-h, --help` is added last).
  *
  * @example
  * ```ts
  * import { formatUsage } from "./program.ts";
- * console.log(formatUsage("demo [options]", "Does the demo.", [["--fast", "go fast"]]));
+ * console.log(formatUsage("demo [options]", { summary: "Does the demo.", flags: [["--fast", "go fast"]] }));
  * // Usage: deno task demo [options]
  * //
  * // Does the demo.
@@ -70,8 +87,7 @@ export function wantsHelp(args: readonly string[]): boolean {
  */
 export function formatUsage(
   command: string,
-  summary: string,
-  flags: readonly (readonly [string, string])[],
+  { summary, flags }: FormatUsageOptions,
 ): string {
   const all = [...flags, ["-h, --help", "show this help"] as const];
   const width = Math.max(...all.map(([flag]) => flag.length));
@@ -90,7 +106,7 @@ export function formatUsage(
  * @example
  * ```ts
  * import { COMMON_FLAGS, formatUsage } from "./program.ts";
- * console.log(formatUsage("demo", "Does the demo.", [COMMON_FLAGS.dataDir]).split("\n")[4]);
+ * console.log(formatUsage("demo", { summary: "Does the demo.", flags: [COMMON_FLAGS.dataDir] }).split("\n")[4]);
  * //   --data-dir D  data root (default $DATA_DIR, else .data)
  * ```
  */

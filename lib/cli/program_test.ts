@@ -141,10 +141,13 @@ Deno.test("cli program: an error of SQLite itself prints what to do about the fi
 
 Deno.test("cli program: formatUsage aligns the flags and adds -h, --help", () => {
   assert.equal(
-    formatUsage("demo [options]", "Does it.", [
-      ["--a N", "first"],
-      ["--long-flag", "second"],
-    ]),
+    formatUsage("demo [options]", {
+      summary: "Does it.",
+      flags: [
+        ["--a N", "first"],
+        ["--long-flag", "second"],
+      ],
+    }),
     [
       "Usage: deno task demo [options]",
       "",

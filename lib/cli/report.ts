@@ -87,11 +87,17 @@ export async function runReportCli(args: string[]): Promise<string> {
 /** The usage text `deno task report --help` prints. */
 const REPORT_USAGE = formatUsage(
   "report [options]",
-  "Writes an HTML page with the nine answers as tables and Vega-Lite charts, from the batch\ntables in {data-dir}/warehouse/ (written by `deno task batch`).",
-  [
-    ["--out FILE", "where to write the page (default {data-dir}/report.html)"],
-    COMMON_FLAGS.dataDir,
-  ],
+  {
+    summary:
+      "Writes an HTML page with the nine answers as tables and Vega-Lite charts, from the batch\ntables in {data-dir}/warehouse/ (written by `deno task batch`).",
+    flags: [
+      [
+        "--out FILE",
+        "where to write the page (default {data-dir}/report.html)",
+      ],
+      COMMON_FLAGS.dataDir,
+    ],
+  },
 );
 
 /**

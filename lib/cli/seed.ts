@@ -44,20 +44,26 @@ export const DEFAULT_SOURCE_PATH = dataPaths(".data").source;
  */
 export const SEED_USAGE: string = formatUsage(
   "seed [options]",
-  "Writes the generated source tables pinterest_data, geolocation_data and user_data (the same\nrows for the same --rows and --seed) into a SQLite file or a MySQL/MariaDB database.",
-  [
-    ["--rows N", `rows per table (default ${DEFAULT_ROWS})`],
-    ["--seed S", `generator seed, a 32-bit integer (default ${DEFAULT_SEED})`],
-    [
-      "--source WHERE",
-      `a SQLite path or a mysql:// URL (default $SOURCE_URL, else ${DEFAULT_SOURCE_PATH} or, for local, the MariaDB)`,
+  {
+    summary:
+      "Writes the generated source tables pinterest_data, geolocation_data and user_data (the same\nrows for the same --rows and --seed) into a SQLite file or a MySQL/MariaDB database.",
+    flags: [
+      ["--rows N", `rows per table (default ${DEFAULT_ROWS})`],
+      [
+        "--seed S",
+        `generator seed, a 32-bit integer (default ${DEFAULT_SEED})`,
+      ],
+      [
+        "--source WHERE",
+        `a SQLite path or a mysql:// URL (default $SOURCE_URL, else ${DEFAULT_SOURCE_PATH} or, for local, the MariaDB)`,
+      ],
+      COMMON_FLAGS.profile,
+      [
+        "--data-dir D",
+        "data root of the embedded source (default $DATA_DIR, else .data)",
+      ],
     ],
-    COMMON_FLAGS.profile,
-    [
-      "--data-dir D",
-      "data root of the embedded source (default $DATA_DIR, else .data)",
-    ],
-  ],
+  },
 );
 
 /** Settings of `deno task seed`. */

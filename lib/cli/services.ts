@@ -259,16 +259,19 @@ export function formatReports(
 /** The usage text `deno task services --help` prints. */
 const SERVICES_USAGE = formatUsage(
   "services up|down|status [options]",
-  "The local stack of the `local` profile: a Kafka broker (KRaft), kinesis-mock, s3rver and\nMariaDB, each on 127.0.0.1. `up` starts them and waits until each answers, `down` stops\nonly what `up` started (by PID file), `status` shows what runs.",
-  [
-    ["--only a,b", "a subset of kafka, kinesis, s3, mariadb (default all)"],
-    [
-      "--port name=N",
-      `with up: start a service on another port (defaults kafka=${KAFKA_DEFAULT_PORT}, kinesis=${KINESIS_DEFAULT_PORT}, s3=${S3_DEFAULT_PORT}, mariadb=${MARIADB_DEFAULT_PORT}); repeatable`,
+  {
+    summary:
+      "The local stack of the `local` profile: a Kafka broker (KRaft), kinesis-mock, s3rver and\nMariaDB, each on 127.0.0.1. `up` starts them and waits until each answers, `down` stops\nonly what `up` started (by PID file), `status` shows what runs.",
+    flags: [
+      ["--only a,b", "a subset of kafka, kinesis, s3, mariadb (default all)"],
+      [
+        "--port name=N",
+        `with up: start a service on another port (defaults kafka=${KAFKA_DEFAULT_PORT}, kinesis=${KINESIS_DEFAULT_PORT}, s3=${S3_DEFAULT_PORT}, mariadb=${MARIADB_DEFAULT_PORT}); repeatable`,
+      ],
+      ["--state-dir D", "data and PID files (default .cache/services)"],
+      ["--quiet", "no progress lines"],
     ],
-    ["--state-dir D", "data and PID files (default .cache/services)"],
-    ["--quiet", "no progress lines"],
-  ],
+  },
 );
 
 /**

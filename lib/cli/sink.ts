@@ -208,23 +208,26 @@ export async function runSinkCli(
 /** The usage text `deno task sink --help` prints. */
 const SINK_USAGE = formatUsage(
   "sink [options]",
-  "Moves the topics into the lake as NDJSON objects\n(topics/{topic}/partition={p}/{topic}+{p}+{startOffset}.json), exactly once across crashes.\nRuns until Ctrl-C (its buffers are flushed) unless --once.",
-  [
-    ["--once", "drain what is in the topics, flush, exit"],
-    [
-      "--idle-ms N",
-      "with --once: this long without records means drained (default 1000)",
+  {
+    summary:
+      "Moves the topics into the lake as NDJSON objects\n(topics/{topic}/partition={p}/{topic}+{p}+{startOffset}.json), exactly once across crashes.\nRuns until Ctrl-C (its buffers are flushed) unless --once.",
+    flags: [
+      ["--once", "drain what is in the topics, flush, exit"],
+      [
+        "--idle-ms N",
+        "with --once: this long without records means drained (default 1000)",
+      ],
+      ["--flush-size N", "most records per object (default 500)"],
+      [
+        "--rotate-interval-ms N",
+        "write a partial object after this long (default 10000)",
+      ],
+      ["--group G", "consumer group (default s3-sink)"],
+      COMMON_FLAGS.dataDir,
+      COMMON_FLAGS.prefix,
+      COMMON_FLAGS.profile,
     ],
-    ["--flush-size N", "most records per object (default 500)"],
-    [
-      "--rotate-interval-ms N",
-      "write a partial object after this long (default 10000)",
-    ],
-    ["--group G", "consumer group (default s3-sink)"],
-    COMMON_FLAGS.dataDir,
-    COMMON_FLAGS.prefix,
-    COMMON_FLAGS.profile,
-  ],
+  },
 );
 
 /**

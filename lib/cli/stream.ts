@@ -171,21 +171,24 @@ export async function runStreamCli(
 /** The usage text `deno task stream --help` prints. */
 const STREAM_USAGE = formatUsage(
   "stream [options]",
-  "Cleans the streams micro-batch by micro-batch into stream_pin, stream_geo, stream_user and\nstream_quarantine under {data-dir}/stream/, exactly once across crashes. Runs until Ctrl-C\n(the micro-batch in flight finishes) unless --once.",
-  [
-    ["--once", "catch up with everything posted so far, then exit"],
-    [
-      "--trigger-interval-ms N",
-      "time between micro-batch starts (default 1000)",
+  {
+    summary:
+      "Cleans the streams micro-batch by micro-batch into stream_pin, stream_geo, stream_user and\nstream_quarantine under {data-dir}/stream/, exactly once across crashes. Runs until Ctrl-C\n(the micro-batch in flight finishes) unless --once.",
+    flags: [
+      ["--once", "catch up with everything posted so far, then exit"],
+      [
+        "--trigger-interval-ms N",
+        "time between micro-batch starts (default 1000)",
+      ],
+      [
+        "--compact-after N",
+        "merge a table's micro-batch parts into one file every N parts (default 256)",
+      ],
+      COMMON_FLAGS.dataDir,
+      COMMON_FLAGS.prefix,
+      COMMON_FLAGS.profile,
     ],
-    [
-      "--compact-after N",
-      "merge a table's micro-batch parts into one file every N parts (default 256)",
-    ],
-    COMMON_FLAGS.dataDir,
-    COMMON_FLAGS.prefix,
-    COMMON_FLAGS.profile,
-  ],
+  },
 );
 
 /**
