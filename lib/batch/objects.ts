@@ -10,7 +10,7 @@
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
 import { ConfigError } from "../errors.ts";
-import type { ObjectStore } from "../lake/types.ts";
+import type { ObjectInfo, ObjectStore } from "../lake/types.ts";
 import { LakeObjectError } from "./errors.ts";
 
 const gunzipAsync = promisify(gunzip);
@@ -32,21 +32,22 @@ export interface TopicObject {
 }
 
 /**
- * Reads the partition and start offset from an object key of `topic`; undefined for keys of
- * another shape (they are not the sink's).
+ * Reads the partition and start offset from the key of a listed object of `topic`;
+ * undefined for keys of another shape (they are not the sink's).
  *
  * @example
  * ```ts
  * import { parseObjectKey } from "./objects.ts";
- * const o = parseObjectKey("p.pin", "topics/p.pin/partition=2/p.pin+2+0000000500.json", 10);
+ * const key = "topics/p.pin/partition=2/p.pin+2+0000000500.json";
+ * const o = parseObjectKey("p.pin", { key, size: 10 });
  * console.log(o?.partition, o?.startOffset); // 2 500
  * ```
  */
 export function parseObjectKey(
   topic: string,
-  key: string,
-  size: number,
+  info: ObjectInfo,
 ): TopicObject | undefined {
+  const { key, size } = info;
   const dir = `topics/${topic}/partition=`;
   if (!key.startsWith(dir)) return undefined;
   const rest = key.slice(dir.length);
@@ -87,7 +88,7 @@ export async function listTopicObjects(
 ): Promise<TopicObject[]> {
   const out: TopicObject[] = [];
   for (const info of await store.list(`topics/${topic}/`)) {
-    const object = parseObjectKey(topic, info.key, info.size);
+    const object = parseObjectKey(topic, info);
     if (object) out.push(object);
     else options.onSkip?.(info.key);
   }

@@ -11,11 +11,10 @@ import {
 
 Deno.test("objects: sink keys parse; other shapes do not", () => {
   assert.deepEqual(
-    parseObjectKey(
-      "p.pin",
-      "topics/p.pin/partition=3/p.pin+3+0000001200.json",
-      5,
-    ),
+    parseObjectKey("p.pin", {
+      key: "topics/p.pin/partition=3/p.pin+3+0000001200.json",
+      size: 5,
+    }),
     {
       key: "topics/p.pin/partition=3/p.pin+3+0000001200.json",
       partition: 3,
@@ -32,7 +31,7 @@ Deno.test("objects: sink keys parse; other shapes do not", () => {
       "topics/p.pinx/partition=0/p.pinx+0+0000000000.json",
     ]
   ) {
-    assert.equal(parseObjectKey("p.pin", key, 1), undefined, key);
+    assert.equal(parseObjectKey("p.pin", { key, size: 1 }), undefined, key);
   }
 });
 
@@ -87,7 +86,7 @@ Deno.test("objects: groups stay in order and under the byte budget", () => {
 
 Deno.test("objects: gzip objects (.json.gz, the connector's s3.compression.type=gzip) are sink objects", () => {
   const key = "topics/p.pin/partition=1/p.pin+1+0000000042.json.gz";
-  assert.deepEqual(parseObjectKey("p.pin", key, 7), {
+  assert.deepEqual(parseObjectKey("p.pin", { key, size: 7 }), {
     key,
     partition: 1,
     startOffset: 42,
@@ -100,7 +99,13 @@ Deno.test("objects: gzip objects (.json.gz, the connector's s3.compression.type=
       "topics/p.pin/partition=1/p.pin+1+0000000042.json.gzip",
       "topics/p.pin/partition=1/p.pin+1+0000000042.json.gz.tmp",
     ]
-  ) assert.equal(parseObjectKey("p.pin", other, 7), undefined, other);
+  ) {
+    assert.equal(
+      parseObjectKey("p.pin", { key: other, size: 7 }),
+      undefined,
+      other,
+    );
+  }
 });
 
 /** A directory lake of `n` one-record objects of topic `t`, and its listing. */

@@ -31,10 +31,22 @@ async function withStore(fn: (store: ObjectStore) => Promise<void>) {
 
 Deno.test("lake check: an exact lake has no problems", () =>
   withStore(async (store) => {
-    await store.put(objectKey("a", 0, 0), body(0, 3));
-    await store.put(objectKey("a", 0, 3), body(3, 4));
-    await store.put(objectKey("a", 1, 0), body(0, 2));
-    await store.put(objectKey("b", 0, 0), body(0, 5));
+    await store.put(
+      objectKey({ topic: "a", partition: 0, startOffset: 0 }),
+      body(0, 3),
+    );
+    await store.put(
+      objectKey({ topic: "a", partition: 0, startOffset: 3 }),
+      body(3, 4),
+    );
+    await store.put(
+      objectKey({ topic: "a", partition: 1, startOffset: 0 }),
+      body(0, 2),
+    );
+    await store.put(
+      objectKey({ topic: "b", partition: 0, startOffset: 0 }),
+      body(0, 5),
+    );
     const acked = [
       ...acks("a", 0, 0, 4),
       ...acks("a", 1, 0, 2),
@@ -64,10 +76,22 @@ Deno.test("lake check: an exact lake has no problems", () =>
 
 Deno.test("lake check: names every missing, doubled, wrong, foreign or unacknowledged record", () =>
   withStore(async (store) => {
-    await store.put(objectKey("a", 0, 0), body(0, 3));
-    await store.put(objectKey("a", 0, 2), body(2, 4)); // overlap: offset 2 twice
-    await store.put(objectKey("a", 0, 6), '{"n":6}\n{"n":"x"}\n'); // gap 4..5, wrong 7
-    await store.put(objectKey("a", 0, 8), body(8, 9)); // offset 8 never acknowledged
+    await store.put(
+      objectKey({ topic: "a", partition: 0, startOffset: 0 }),
+      body(0, 3),
+    );
+    await store.put(
+      objectKey({ topic: "a", partition: 0, startOffset: 2 }),
+      body(2, 4),
+    ); // overlap: offset 2 twice
+    await store.put(
+      objectKey({ topic: "a", partition: 0, startOffset: 6 }),
+      '{"n":6}\n{"n":"x"}\n',
+    ); // gap 4..5, wrong 7
+    await store.put(
+      objectKey({ topic: "a", partition: 0, startOffset: 8 }),
+      body(8, 9),
+    ); // offset 8 never acknowledged
     await store.put("topics/a/partition=0/stray.json", "{}\n");
     const check = await checkLake(store, acks("a", 0, 0, 8));
     assert.deepEqual(check.problems, [
@@ -96,7 +120,10 @@ Deno.test("lake check: names every missing, doubled, wrong, foreign or unacknowl
 
 Deno.test("lake check: a partial last line is reported", () =>
   withStore(async (store) => {
-    await store.put(objectKey("a", 0, 0), '{"n":0}\n{"n":1}');
+    await store.put(
+      objectKey({ topic: "a", partition: 0, startOffset: 0 }),
+      '{"n":0}\n{"n":1}',
+    );
     const check = await checkLake(store, acks("a", 0, 0, 2));
     assert.deepEqual(check.problems, [
       "object topics/a/partition=0/a+0+0000000000.json does not end with a newline",

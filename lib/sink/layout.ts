@@ -30,20 +30,18 @@ export function partitionPrefix(topic: string, partition: number): string {
 }
 
 /**
- * The key of the object whose first record has `startOffset`.
+ * The key of the object of `topic` and `partition` whose first record has `startOffset`
+ * (the inverse of {@linkcode parseObjectKey}).
  *
  * @example
  * ```ts
  * import { objectKey } from "./layout.ts";
- * console.log(objectKey("demo.pin", 0, 3));
+ * console.log(objectKey({ topic: "demo.pin", partition: 0, startOffset: 3 }));
  * // topics/demo.pin/partition=0/demo.pin+0+0000000003.json
  * ```
  */
-export function objectKey(
-  topic: string,
-  partition: number,
-  startOffset: number,
-): string {
+export function objectKey(name: ObjectName): string {
+  const { topic, partition, startOffset } = name;
   const start = String(startOffset).padStart(10, "0");
   return `${
     partitionPrefix(topic, partition)

@@ -17,15 +17,15 @@ Deno.test("layout: Confluent object keys, padded to 10 digits", () => {
     "topics/pinterest.pin/partition=0/",
   );
   assert.equal(
-    objectKey("pinterest.pin", 0, 0),
+    objectKey({ topic: "pinterest.pin", partition: 0, startOffset: 0 }),
     "topics/pinterest.pin/partition=0/pinterest.pin+0+0000000000.json",
   );
   assert.equal(
-    objectKey("pinterest.geo", 12, 1234567),
+    objectKey({ topic: "pinterest.geo", partition: 12, startOffset: 1234567 }),
     "topics/pinterest.geo/partition=12/pinterest.geo+12+0001234567.json",
   );
   assert.equal(
-    objectKey("t", 1, 12345678901),
+    objectKey({ topic: "t", partition: 1, startOffset: 12345678901 }),
     "topics/t/partition=1/t+1+12345678901.json",
   );
 });
@@ -38,11 +38,14 @@ Deno.test("layout: parseObjectKey inverts objectKey and rejects other keys", () 
       12345678901,
     ]] as const
   ) {
-    assert.deepEqual(parseObjectKey(objectKey(t, p, o)), {
-      topic: t,
-      partition: p,
-      startOffset: o,
-    });
+    assert.deepEqual(
+      parseObjectKey(objectKey({ topic: t, partition: p, startOffset: o })),
+      {
+        topic: t,
+        partition: p,
+        startOffset: o,
+      },
+    );
   }
   for (
     const key of [

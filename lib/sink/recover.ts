@@ -62,16 +62,16 @@ async function linesOf(
  * import { recoverPartition } from "./recover.ts";
  * const store = openDirStore(await Deno.makeTempDir());
  * await store.put("topics/d.pin/partition=0/d.pin+0+0000000000.json", "1\n2\n");
- * const r = await recoverPartition(store, "d.pin", 0);
+ * const r = await recoverPartition(store, { topic: "d.pin", partition: 0 });
  * console.log(r.nextOffset); // 2
  * ```
  */
 export async function recoverPartition(
   store: ObjectStore,
-  topic: string,
-  partition: number,
+  where: { topic: string; partition: number },
   options: RecoverOptions = {},
 ): Promise<PartitionRecovery> {
+  const { topic, partition } = where;
   const ctx = { topic, partition, location: store.location };
   const names: (ObjectName & { key: string })[] = [];
   for (const { key } of await store.list(partitionPrefix(topic, partition))) {

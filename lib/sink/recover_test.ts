@@ -19,38 +19,65 @@ const lines = (n: number) =>
 
 Deno.test("recover: an empty partition has no position", () =>
   withStore(async (store) => {
-    await store.put(objectKey("t", 1, 0), lines(2));
-    assert.deepEqual(await recoverPartition(store, "t", 0), {
-      topic: "t",
-      partition: 0,
-      firstOffset: null,
-      nextOffset: null,
-      objects: 0,
-    });
+    await store.put(
+      objectKey({ topic: "t", partition: 1, startOffset: 0 }),
+      lines(2),
+    );
+    assert.deepEqual(
+      await recoverPartition(store, { topic: "t", partition: 0 }),
+      {
+        topic: "t",
+        partition: 0,
+        firstOffset: null,
+        nextOffset: null,
+        objects: 0,
+      },
+    );
   }));
 
 Deno.test("recover: next offset = last start + its lines; partition=1 is not partition=10", () =>
   withStore(async (store) => {
-    await store.put(objectKey("t", 1, 0), lines(3));
-    await store.put(objectKey("t", 1, 3), lines(2));
-    await store.put(objectKey("t", 1, 5), lines(4));
-    await store.put(objectKey("t", 10, 0), lines(50));
+    await store.put(
+      objectKey({ topic: "t", partition: 1, startOffset: 0 }),
+      lines(3),
+    );
+    await store.put(
+      objectKey({ topic: "t", partition: 1, startOffset: 3 }),
+      lines(2),
+    );
+    await store.put(
+      objectKey({ topic: "t", partition: 1, startOffset: 5 }),
+      lines(4),
+    );
+    await store.put(
+      objectKey({ topic: "t", partition: 10, startOffset: 0 }),
+      lines(50),
+    );
     for (const verify of ["all", "last"] as const) {
-      assert.deepEqual(await recoverPartition(store, "t", 1, { verify }), {
-        topic: "t",
-        partition: 1,
-        firstOffset: 0,
-        nextOffset: 9,
-        objects: 3,
-      });
+      assert.deepEqual(
+        await recoverPartition(store, { topic: "t", partition: 1 }, { verify }),
+        {
+          topic: "t",
+          partition: 1,
+          firstOffset: 0,
+          nextOffset: 9,
+          objects: 3,
+        },
+      );
     }
   }));
 
 Deno.test("recover: sorts numerically past 10 digits", () =>
   withStore(async (store) => {
-    await store.put(objectKey("t", 0, 9999999999), lines(1));
-    await store.put(objectKey("t", 0, 10000000000), lines(2));
-    const r = await recoverPartition(store, "t", 0);
+    await store.put(
+      objectKey({ topic: "t", partition: 0, startOffset: 9999999999 }),
+      lines(1),
+    );
+    await store.put(
+      objectKey({ topic: "t", partition: 0, startOffset: 10000000000 }),
+      lines(2),
+    );
+    const r = await recoverPartition(store, { topic: "t", partition: 0 });
     assert.equal(r.firstOffset, 9999999999);
     assert.equal(r.nextOffset, 10000000002);
   }));
@@ -59,29 +86,41 @@ Deno.test("recover: gaps, overlaps, partial and foreign objects are corruption",
   const cases: [string, [string, string][], string][] = [
     [
       "gap",
-      [[objectKey("t", 0, 0), lines(3)], [objectKey("t", 0, 4), lines(1)]],
+      [[objectKey({ topic: "t", partition: 0, startOffset: 0 }), lines(3)], [
+        objectKey({ topic: "t", partition: 0, startOffset: 4 }),
+        lines(1),
+      ]],
       "offsets 3..3 are missing between topics/t/partition=0/t+0+0000000000.json and " +
       "topics/t/partition=0/t+0+0000000004.json",
     ],
     [
       "overlap",
-      [[objectKey("t", 0, 0), lines(3)], [objectKey("t", 0, 1), lines(5)]],
+      [[objectKey({ topic: "t", partition: 0, startOffset: 0 }), lines(3)], [
+        objectKey({ topic: "t", partition: 0, startOffset: 1 }),
+        lines(5),
+      ]],
       "offsets 1..2 are written twice between topics/t/partition=0/t+0+0000000000.json and " +
       "topics/t/partition=0/t+0+0000000001.json",
     ],
     [
       "partial",
-      [[objectKey("t", 0, 0), '{"i":0}\n{"i"']],
+      [[
+        objectKey({ topic: "t", partition: 0, startOffset: 0 }),
+        '{"i":0}\n{"i"',
+      ]],
       "object topics/t/partition=0/t+0+0000000000.json is empty or does not end with a newline",
     ],
     [
       "empty",
-      [[objectKey("t", 0, 0), lines(2)], [objectKey("t", 0, 2), ""]],
+      [[objectKey({ topic: "t", partition: 0, startOffset: 0 }), lines(2)], [
+        objectKey({ topic: "t", partition: 0, startOffset: 2 }),
+        "",
+      ]],
       "object topics/t/partition=0/t+0+0000000002.json is empty or does not end with a newline",
     ],
     [
       "foreign",
-      [[objectKey("t", 0, 0), lines(2)], [
+      [[objectKey({ topic: "t", partition: 0, startOffset: 0 }), lines(2)], [
         "topics/t/partition=0/notes.txt",
         "hi",
       ]],
@@ -92,27 +131,41 @@ Deno.test("recover: gaps, overlaps, partial and foreign objects are corruption",
   for (const [name, objects, problem] of cases) {
     await withStore(async (store) => {
       for (const [k, v] of objects) await store.put(k, v);
-      await assert.rejects(recoverPartition(store, "t", 0), (e) => {
-        assert.ok(e instanceof LakeCorruptionError, name);
-        assert.equal(e.code, "LAKE_CORRUPTION");
-        assert.ok(
-          e.message.startsWith(`The lake is inconsistent: ${problem}. `),
-          e.message,
-        );
-        assert.equal(e.context.topic, "t");
-        return true;
-      });
+      await assert.rejects(
+        recoverPartition(store, { topic: "t", partition: 0 }),
+        (e) => {
+          assert.ok(e instanceof LakeCorruptionError, name);
+          assert.equal(e.code, "LAKE_CORRUPTION");
+          assert.ok(
+            e.message.startsWith(`The lake is inconsistent: ${problem}. `),
+            e.message,
+          );
+          assert.equal(e.context.topic, "t");
+          return true;
+        },
+      );
     });
   }
 });
 
 Deno.test("recover: verify 'last' does not read earlier objects", () =>
   withStore(async (store) => {
-    await store.put(objectKey("t", 0, 0), lines(3));
-    await store.put(objectKey("t", 0, 4), lines(1)); // gap 3..3, only "all" sees it
+    await store.put(
+      objectKey({ topic: "t", partition: 0, startOffset: 0 }),
+      lines(3),
+    );
+    await store.put(
+      objectKey({ topic: "t", partition: 0, startOffset: 4 }),
+      lines(1),
+    ); // gap 3..3, only "all" sees it
     assert.equal(
-      (await recoverPartition(store, "t", 0, { verify: "last" })).nextOffset,
+      (await recoverPartition(store, { topic: "t", partition: 0 }, {
+        verify: "last",
+      })).nextOffset,
       5,
     );
-    await assert.rejects(recoverPartition(store, "t", 0), LakeCorruptionError);
+    await assert.rejects(
+      recoverPartition(store, { topic: "t", partition: 0 }),
+      LakeCorruptionError,
+    );
   }));

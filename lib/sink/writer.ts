@@ -98,7 +98,7 @@ export class PartitionWriter {
   async recover(topic: string, partition: number): Promise<boolean> {
     const { store, consumer, logger, verify } = this.#o;
     const read = await this.#withLakeRetry(
-      () => recoverPartition(store, topic, partition, { verify }),
+      () => recoverPartition(store, { topic, partition }, { verify }),
       "sink: reading the lake failed; trying again",
       { topic, partition },
     );
@@ -316,7 +316,11 @@ export class PartitionWriter {
   async #flush(s: State): Promise<void> {
     if (s.lines.length === 0) return;
     const n = s.lines.length;
-    const key = objectKey(s.topic, s.partition, s.start);
+    const key = objectKey({
+      topic: s.topic,
+      partition: s.partition,
+      startOffset: s.start,
+    });
     if (!await this.#put(key, joinLines(s.lines))) return;
     s.written = s.start + n;
     s.lines = [];
