@@ -102,20 +102,40 @@ const MYSQL_HINTS: Record<string, string> = {
 };
 
 /**
+ * Where and while doing what a MySQL driver error happened, for {@linkcode wrapMysqlError}.
+ *
+ * @example
+ * ```ts
+ * import { type WrapMysqlErrorOptions, wrapMysqlError } from "./errors.ts";
+ * const options: WrapMysqlErrorOptions = { url: "mysql://u@127.0.0.1:3306/db", doing: "seeding" };
+ * console.log(wrapMysqlError({ message: "lost" }, options).message);
+ * // Source mysql://u@127.0.0.1:3306/db: seeding failed: lost
+ * ```
+ */
+export interface WrapMysqlErrorOptions {
+  /** The `mysql://` URL of the source; its password never reaches the error. */
+  url: string;
+  /** What failed, as it starts the message: `"connecting"`, `` `reading row ${offset}` ``. */
+  doing: string;
+}
+
+/**
  * Turns a MySQL driver error into a typed source error naming the URL without its password.
  * Typed source errors pass through unchanged.
  *
  * @example
  * ```ts
  * import { wrapMysqlError } from "./errors.ts";
- * const err = wrapMysqlError("mysql://u:secret@127.0.0.1:3306/db", { code: "ECONNREFUSED", message: "refused" }, "connecting");
+ * const err = wrapMysqlError({ code: "ECONNREFUSED", message: "refused" }, {
+ *   url: "mysql://u:secret@127.0.0.1:3306/db",
+ *   doing: "connecting",
+ * });
  * console.log(err.message.includes("secret")); // false
  * ```
  */
 export function wrapMysqlError(
-  url: string,
   err: unknown,
-  doing: string,
+  { url, doing }: WrapMysqlErrorOptions,
 ): Error {
   if (err instanceof PipelineError) return err;
   const location = redactMysqlUrl(url);

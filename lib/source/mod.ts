@@ -72,4 +72,5 @@ export {
   SourceNotFoundError,
   SourceOffsetError,
   wrapMysqlError,
+  type WrapMysqlErrorOptions,
 } from "./errors.ts";

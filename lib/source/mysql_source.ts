@@ -94,7 +94,7 @@ export async function openMysqlSource(url: string): Promise<SourceReader> {
     rows = Math.min(...await countRows(pool));
   } catch (err) {
     await pool.end().catch(() => {});
-    throw wrapMysqlError(url, err, "opening the source");
+    throw wrapMysqlError(err, { url, doing: "opening the source" });
   }
   const read = async (table: TableName, offset: number) => {
     const [found] = await pool.execute<mysql.RowDataPacket[]>(
@@ -111,7 +111,7 @@ export async function openMysqlSource(url: string): Promise<SourceReader> {
         rows = Math.min(...await countRows(pool));
         return rows;
       } catch (err) {
-        throw wrapMysqlError(url, err, "counting rows");
+        throw wrapMysqlError(err, { url, doing: "counting rows" });
       }
     },
     async readPost(offset: number): Promise<Post> {
@@ -126,7 +126,7 @@ export async function openMysqlSource(url: string): Promise<SourceReader> {
         ]);
         return { pin, geo, user } as unknown as Post;
       } catch (err) {
-        throw wrapMysqlError(url, err, `reading row ${offset}`);
+        throw wrapMysqlError(err, { url, doing: `reading row ${offset}` });
       }
     },
     async close(): Promise<void> {
@@ -158,7 +158,7 @@ export async function seedMysql(
   const every = options.progressEvery ?? 1000;
   const conn = await mysql.createConnection(connectionConfig(url)).catch(
     (err) => {
-      throw wrapMysqlError(url, err, "connecting");
+      throw wrapMysqlError(err, { url, doing: "connecting" });
     },
   );
   // Unique staging names: concurrent seeds never touch each other's tables.
@@ -220,7 +220,7 @@ export async function seedMysql(
   } catch (err) {
     await conn.query(`DROP TABLE IF EXISTS ${TABLES.map(staged).join(", ")}`)
       .catch(() => {});
-    throw wrapMysqlError(url, err, "seeding");
+    throw wrapMysqlError(err, { url, doing: "seeding" });
   } finally {
     await conn.end().catch(() => {});
   }
