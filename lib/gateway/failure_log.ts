@@ -44,6 +44,14 @@ interface Outage {
   reportedAt: number;
 }
 
+/** A 5xx answer, as {@linkcode FailureLog.failed} notes it. */
+export interface RouteFailure {
+  /** What the route threw. */
+  error: unknown;
+  /** The error the client was answered with. */
+  answered: GatewayError;
+}
+
 /**
  * Rate-limited reporting of a gateway's failures, per route (`POST /topics/{topic}`).
  *
@@ -56,8 +64,8 @@ interface Outage {
  *   logger: { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) },
  * });
  * const err = new GatewayError("kafka: append failed", { status: 500, errorCode: 50002 });
- * log.failed("POST /topics/{topic}", err, err);
- * log.failed("POST /topics/{topic}", err, err); // counted, not printed
+ * log.failed("POST /topics/{topic}", { error: err, answered: err });
+ * log.failed("POST /topics/{topic}", { error: err, answered: err }); // counted, not printed
  * log.succeeded("POST /topics/{topic}");
  * console.log(lines.length); // 2: the first failure, then the recovery
  * ```
@@ -79,8 +87,9 @@ export class FailureLog {
     return this.#outages.size > 0;
   }
 
-  /** Notes a 5xx answer on `route`: `err` was thrown, `answered` was sent. */
-  failed(route: string, err: unknown, answered: GatewayError): void {
+  /** Notes a 5xx answer on `route`: `failure.error` was thrown, `failure.answered` sent. */
+  failed(route: string, failure: RouteFailure): void {
+    const { error: err, answered } = failure;
     const now = this.#now();
     let outage = this.#outages.get(route);
     if (outage === undefined) {

@@ -44,14 +44,14 @@ Deno.test("FailureLog: one line for the first failure, the repeats counted every
   let now = 1_000;
   const log = new FailureLog({ logger, now: () => now });
   assert.equal(log.open, false);
-  log.failed(ROUTE, outage, answered);
+  log.failed(ROUTE, { error: outage, answered });
   assert.equal(log.open, true);
   for (let i = 0; i < 40; i++) {
     now += 250; // 40 more failures over 10 s: the last one is due for a line
-    log.failed(ROUTE, outage, answered);
+    log.failed(ROUTE, { error: outage, answered });
   }
   now += 100;
-  log.failed(ROUTE, outage, answered); // within 10 s of that line: counted only
+  log.failed(ROUTE, { error: outage, answered }); // within 10 s of that line: counted only
   now += 400;
   log.succeeded(ROUTE);
   assert.equal(log.open, false);
@@ -88,9 +88,12 @@ Deno.test("FailureLog: routes are reported apart; an unexpected error carries it
   const { logger, lines } = recorder();
   const log = new FailureLog({ logger, now: () => 0 });
   const bug = new TypeError("x is undefined");
-  log.failed("PUT /streams/{stream}/record", bug, toGatewayError(bug));
-  log.failed(ROUTE, outage, answered);
-  log.failed(ROUTE, outage, answered);
+  log.failed("PUT /streams/{stream}/record", {
+    error: bug,
+    answered: toGatewayError(bug),
+  });
+  log.failed(ROUTE, { error: outage, answered });
+  log.failed(ROUTE, { error: outage, answered });
   assert.deepEqual(lines.map((l) => l.message), [
     "gateway: PUT /streams/{stream}/record failed: TypeError: x is undefined",
     "gateway: POST /topics/{topic} failed: BackendError: kafka: append failed: no broker answered",

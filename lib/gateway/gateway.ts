@@ -187,7 +187,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     } catch (err) {
       const gwErr = toGatewayError(err);
       if (gwErr.status >= 500 && match !== null) {
-        failures.failed(`${req.method} ${match.route.template}`, err, gwErr);
+        failures.failed(`${req.method} ${match.route.template}`, {
+          error: err,
+          answered: gwErr,
+        });
       }
       metrics.addError(gwErr.errorCode);
       response = jsonResponse(gwErr.toBody(), {

@@ -315,28 +315,39 @@ export function readDocument<T>(
   }
 }
 
+/** Options of {@linkcode readObjectList}. */
+export interface ReadObjectListOptions<T> {
+  /** The name of the array member to read. */
+  member: string;
+  /** Reads one element (an object at `at`): what it read, and where the object ends. */
+  read: (json: JsonBytes, at: number) => [T, number];
+}
+
 /**
- * Reads a document `{..., "<name>": [{...}, ...], ...}`: the objects of its array member
- * `name` (the last one, as `JSON.parse` keeps), each read by `item`. `undefined` as
- * {@linkcode readDocument}, and when a member name is escaped, `name` is missing or not
+ * Reads a document `{..., "<member>": [{...}, ...], ...}`: the objects of its array member
+ * (the last one of that name, as `JSON.parse` keeps), each read by `read`. `undefined` as
+ * {@linkcode readDocument}, and when a member name is escaped, the member is missing or not
  * an array, or an element is not an object.
  *
  * @example
  * ```ts
  * import { readObjectList } from "./json_bytes.ts";
  * const bytes = new TextEncoder().encode('{"items":[{"a":1},{}]}');
- * const ends = readObjectList(bytes, "items", (json, at) => {
- *   const end = json.members(at, (_k0, _k1, v) => json.value(v));
- *   return [end, end];
+ * const ends = readObjectList(bytes, {
+ *   member: "items",
+ *   read: (json, at) => {
+ *     const end = json.members(at, (_k0, _k1, v) => json.value(v));
+ *     return [end, end];
+ *   },
  * });
  * console.log(ends); // [ 17, 20 ]
  * ```
  */
 export function readObjectList<T>(
   bytes: Uint8Array,
-  name: string,
-  item: (json: JsonBytes, at: number) => [T, number],
+  options: ReadObjectListOptions<T>,
 ): T[] | undefined {
+  const { member: name, read: item } = options;
   return readDocument(bytes, (json, at) => {
     let items: T[] | undefined;
     const end = json.members(at, (k0, k1, v) => {

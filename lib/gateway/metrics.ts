@@ -80,6 +80,12 @@ class Series {
   }
 }
 
+/** Where records were accepted: a topic or a stream, by name. */
+export interface RecordTarget {
+  kind: "topic" | "stream";
+  name: string;
+}
+
 /**
  * In-memory counters and histogram of one gateway, rendered by {@linkcode render}.
  *
@@ -88,7 +94,7 @@ class Series {
  * import { GatewayMetrics } from "./metrics.ts";
  * const m = new GatewayMetrics();
  * m.observeRequest({ route: "/healthz", method: "GET", status: 200, durationSeconds: 0.0004 });
- * m.addRecords("topic", "pinterest.pin", 3);
+ * m.addRecords({ kind: "topic", name: "pinterest.pin" }, 3);
  * console.log(m.render().includes('gateway_records_total{kind="topic",name="pinterest.pin"} 3'));
  * ```
  */
@@ -115,8 +121,9 @@ export class GatewayMetrics {
     this.#durationCount++;
   }
 
-  /** Counts `count` records durably accepted into topic or stream `name`. */
-  addRecords(kind: "topic" | "stream", name: string, count: number): void {
+  /** Counts `count` records durably accepted into a topic or stream. */
+  addRecords(into: RecordTarget, count: number): void {
+    const { kind, name } = into;
     this.#records.add(`${kind} ${name}`, count, () => labels({ kind, name }));
   }
 

@@ -23,7 +23,7 @@ Deno.test("GatewayMetrics renders counters and a cumulative histogram", () => {
     status: 404,
     durationSeconds: 20,
   });
-  m.addRecords("stream", 'we"ird\\name', 2);
+  m.addRecords({ kind: "stream", name: 'we"ird\\name' }, 2);
   m.addError(404);
   const lines = m.render().split("\n");
   for (

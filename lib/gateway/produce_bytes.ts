@@ -88,6 +88,9 @@ function readRecord(json: JsonBytes, at: number): [TopicRecordInput, number] {
 export function scanTopicRecords(
   bytes: Uint8Array,
 ): TopicRecordInput[] | undefined {
-  const records = readObjectList(bytes, "records", readRecord);
+  const records = readObjectList(bytes, {
+    member: "records",
+    read: readRecord,
+  });
   return records !== undefined && records.length > 0 ? records : undefined;
 }

@@ -99,7 +99,10 @@ export function scanStreamRecord(
 export function scanStreamRecords(
   bytes: Uint8Array,
 ): StreamRecordInput[] | undefined {
-  const records = readObjectList(bytes, "Records", readStreamRecord);
+  const records = readObjectList(bytes, {
+    member: "Records",
+    read: readStreamRecord,
+  });
   const n = records?.length ?? 0;
   return n > 0 && n <= KINESIS_LIMITS.records ? records : undefined;
 }

@@ -113,7 +113,7 @@ async function putRecord(ctx: RouteContext): Promise<Response> {
       { status: 500, errorCode: 50003, context: { stream, ...result } },
     );
   }
-  ctx.metrics.addRecords("stream", stream, 1);
+  ctx.metrics.addRecords({ kind: "stream", name: stream }, 1);
   return jsonResponse({
     ShardId: result.shardId,
     SequenceNumber: result.sequenceNumber,
@@ -135,7 +135,10 @@ async function putRecords(ctx: RouteContext): Promise<Response> {
   const results = await ctx.streams.putRecords(stream, records);
   const failed = results.filter((r) => "errorCode" in r).length;
   if (results.length > failed) {
-    ctx.metrics.addRecords("stream", stream, results.length - failed);
+    ctx.metrics.addRecords(
+      { kind: "stream", name: stream },
+      results.length - failed,
+    );
   }
   return jsonResponse({
     FailedRecordCount: failed,

@@ -85,7 +85,7 @@ async function produce(ctx: RouteContext): Promise<Response> {
   );
   if (explicit.length > 0) await checkPartitions(ctx.topics, topic, explicit);
   const results = await ctx.topics.append(topic, records);
-  ctx.metrics.addRecords("topic", topic, results.length);
+  ctx.metrics.addRecords({ kind: "topic", name: topic }, results.length);
   const answer: ProduceResponse = {
     offsets: results.map((r) => ({
       partition: r.partition,
