@@ -118,16 +118,36 @@ function posterName(rng: Rng): string {
 }
 
 /**
+ * How {@linkcode makePin} spoils its row.
+ *
+ * @example
+ * ```ts
+ * import { createRng } from "./prng.ts";
+ * import { makePin, type MakePinOptions } from "./fields.ts";
+ * const options: MakePinOptions = { dirt: { title: "emptyTitle" } };
+ * console.log(makePin(createRng(1), 7528, options).title); // ""
+ * ```
+ */
+export interface MakePinOptions {
+  /** The dirty values of this row (`{}` for a clean one). */
+  dirt: RowDirt;
+}
+
+/**
  * Builds a `pinterest_data` row.
  *
  * @example
  * ```ts
  * import { createRng } from "./prng.ts";
  * import { makePin } from "./fields.ts";
- * console.log(makePin(createRng(1), 7528, {}).category);
+ * console.log(makePin(createRng(1), 7528, { dirt: {} }).category);
  * ```
  */
-export function makePin(rng: Rng, index: number, dirt: RowDirt): PinRecord {
+export function makePin(
+  rng: Rng,
+  index: number,
+  { dirt }: MakePinOptions,
+): PinRecord {
   const cat = pickWeighted(rng, CATEGORY_WEIGHTS);
   const subject = rng.pick(cat.subjects);
   const uniqueId = uuid4(rng);
@@ -211,16 +231,36 @@ export function makeUser(rng: Rng, ind: number): UserRecord {
 }
 
 /**
+ * What {@linkcode makeGeo} needs besides the row's `ind`.
+ *
+ * @example
+ * ```ts
+ * import { createRng } from "./prng.ts";
+ * import { makeGeo, type MakeGeoOptions } from "./fields.ts";
+ * const options: MakeGeoOptions = { joined: new Date("2016-01-01T00:00:00Z") };
+ * console.log(makeGeo(createRng(1), 7528, options).timestamp >= options.joined); // true
+ * ```
+ */
+export interface MakeGeoOptions {
+  /** When the row's user joined (its `date_joined`); the post is timed after it. */
+  joined: Date;
+}
+
+/**
  * Builds a `geolocation_data` row: posted after `joined` and before 2023, near a weighted country.
  *
  * @example
  * ```ts
  * import { createRng } from "./prng.ts";
  * import { makeGeo } from "./fields.ts";
- * console.log(makeGeo(createRng(1), 7528, new Date("2016-01-01T00:00:00Z")).country);
+ * console.log(makeGeo(createRng(1), 7528, { joined: new Date("2016-01-01T00:00:00Z") }).country);
  * ```
  */
-export function makeGeo(rng: Rng, ind: number, joined: Date): GeoRecord {
+export function makeGeo(
+  rng: Rng,
+  ind: number,
+  { joined }: MakeGeoOptions,
+): GeoRecord {
   const [country, , lat, lon] = pickWeighted(rng, COUNTRY_WEIGHTS);
   const spread = () => (rng.next() + rng.next() + rng.next() - 1.5) * 4;
   const latitude = Math.max(-90, Math.min(90, lat + spread()));

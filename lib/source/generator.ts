@@ -91,8 +91,12 @@ export function createGenerator(
       }
       const ind = inds[i];
       const user = makeUser(createRng(seed, i, 0x05e4), ind);
-      const geo = makeGeo(createRng(seed, i, 0x6e0), ind, user.date_joined);
-      const pin = makePin(createRng(seed, i, 0x714), ind, dirtOf(plan, i));
+      const geo = makeGeo(createRng(seed, i, 0x6e0), ind, {
+        joined: user.date_joined,
+      });
+      const pin = makePin(createRng(seed, i, 0x714), ind, {
+        dirt: dirtOf(plan, i),
+      });
       return { pin, geo, user };
     },
   };
