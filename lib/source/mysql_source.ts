@@ -187,7 +187,7 @@ export async function seedMysql(
         values.user_data.push(...toSqlValues("user_data", user));
       }
       for (const t of TABLES) {
-        const sql = insertSql("mysql", t, to - from).replace(
+        const sql = insertSql("mysql", t, { rows: to - from }).replace(
           `\`${t}\``,
           staged(t),
         );

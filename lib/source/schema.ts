@@ -98,18 +98,33 @@ export function createTableSql(dialect: Dialect, table: TableName): string {
 }
 
 /**
+ * How many rows an {@linkcode insertSql} statement inserts.
+ *
+ * @example
+ * ```ts
+ * import { insertSql, type InsertSqlOptions } from "./schema.ts";
+ * const options: InsertSqlOptions = { rows: 3 };
+ * console.log(insertSql("mysql", "user_data", options).split("), (").length); // 3
+ * ```
+ */
+export interface InsertSqlOptions {
+  /** Rows per statement: the number of `(?, ...)` placeholder groups. */
+  rows: number;
+}
+
+/**
  * A multi-row `INSERT` with `rows` groups of `?` placeholders.
  *
  * @example
  * ```ts
  * import { insertSql } from "./schema.ts";
- * console.log(insertSql("sqlite", "user_data", 2));
+ * console.log(insertSql("sqlite", "user_data", { rows: 2 }));
  * ```
  */
 export function insertSql(
   dialect: Dialect,
   table: TableName,
-  rows: number,
+  { rows }: InsertSqlOptions,
 ): string {
   const cols = TABLE_COLUMNS[table];
   const group = `(${cols.map(() => "?").join(", ")})`;

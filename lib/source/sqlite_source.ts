@@ -113,7 +113,9 @@ export async function seedSqlite(
     db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;");
     db.exec("BEGIN");
     for (const table of TABLES) db.exec(createTableSql("sqlite", table));
-    const inserts = TABLES.map((t) => db.prepare(insertSql("sqlite", t, 1)));
+    const inserts = TABLES.map((t) =>
+      db.prepare(insertSql("sqlite", t, { rows: 1 }))
+    );
     for (let i = 0; i < gen.rows; i++) {
       const { pin, geo, user } = gen.post(i);
       inserts[0].run(...toSqlValues("pinterest_data", pin));
