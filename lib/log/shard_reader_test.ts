@@ -88,23 +88,20 @@ Deno.test("shard reader: reads children only after their parents ended; per-key 
     });
     await putRounds(log, keys, 0, 3);
     const got: StreamRecord[] = [...await reader.poll()];
-    await log.streams.splitShard(
-      "s",
-      "shardId-000000000000",
-      String(1n << 127n),
-    );
+    await log.streams.splitShard("s", {
+      shardId: "shardId-000000000000",
+      newStartingHashKey: String(1n << 127n),
+    });
     await putRounds(log, keys, 3, 6);
-    await log.streams.splitShard(
-      "s",
-      "shardId-000000000002",
-      String(3n << 126n),
-    );
+    await log.streams.splitShard("s", {
+      shardId: "shardId-000000000002",
+      newStartingHashKey: String(3n << 126n),
+    });
     await putRounds(log, keys, 6, 8);
-    await log.streams.mergeShards(
-      "s",
-      "shardId-000000000003",
-      "shardId-000000000004",
-    );
+    await log.streams.mergeShards("s", {
+      shardId: "shardId-000000000003",
+      adjacentShardId: "shardId-000000000004",
+    });
     await putRounds(log, keys, 8, 10);
     for (let recs; (recs = await reader.poll()).length > 0;) got.push(...recs);
     assert.equal(got.length, 120);

@@ -8,9 +8,11 @@
 import { AlreadyExistsError } from "../errors.ts";
 import type {
   CreateStreamOptions,
+  MergeShardsOptions,
   PutRecordResult,
   ReadShardOptions,
   ShardPage,
+  SplitShardOptions,
   StreamDescription,
   StreamLog,
   StreamRecordInput,
@@ -194,29 +196,24 @@ export class EmbeddedStreamLog implements StreamLog {
   }
 
   /**
-   * Splits an open shard at `newStartingHashKey` (decimal): the parent closes, two children
+   * Splits open shard `shardId` at `newStartingHashKey` (decimal): the parent closes, two children
    * take `[start, key - 1]` and `[key, end]`; later puts go to the children.
    */
-  async splitShard(
-    stream: string,
-    shardId: string,
-    newStartingHashKey: string,
-  ): Promise<void> {
+  async splitShard(stream: string, options: SplitShardOptions): Promise<void> {
     this.#core.assertOpen();
     await this.#core.committer.submit(() =>
-      splitShardNow(this.#sql, stream, { shardId, newStartingHashKey })
+      splitShardNow(this.#sql, stream, options)
     );
   }
 
   /** Merges two open shards with adjacent hash-key ranges into a new one. */
   async mergeShards(
     stream: string,
-    shardId: string,
-    adjacentShardId: string,
+    options: MergeShardsOptions,
   ): Promise<void> {
     this.#core.assertOpen();
     await this.#core.committer.submit(() =>
-      mergeShardsNow(this.#sql, stream, { shardId, adjacentShardId })
+      mergeShardsNow(this.#sql, stream, options)
     );
   }
 

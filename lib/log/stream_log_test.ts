@@ -279,7 +279,10 @@ Deno.test("streams: puts from two connections, and a split in the same group, ne
   // One group on a: a put, a split (which reads the counter), a put after it.
   const [p1, , p2] = await Promise.all([
     put(a, k1),
-    a.streams.splitShard("s", "shardId-000000000000", "1000"),
+    a.streams.splitShard("s", {
+      shardId: "shardId-000000000000",
+      newStartingHashKey: "1000",
+    }),
     put(a, k1),
   ]);
   keep(p1);

@@ -10,7 +10,11 @@
 import { InvalidArgumentError } from "./errors.ts";
 import type { ShardRow, StreamSql } from "./stream_sql.ts";
 import { sequenceNumberOf, shardIdOf } from "./hash_key.ts";
-import type { ShardInfo } from "./types.ts";
+import type {
+  MergeShardsOptions,
+  ShardInfo,
+  SplitShardOptions,
+} from "./types.ts";
 
 /** Closes shard `no` by consuming one sequence number; returns the next free one. */
 function closeParent(
@@ -32,7 +36,10 @@ function closeParent(
  * import { openEmbeddedLog } from "./embedded_log.ts";
  * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
  * await log.streams.createStream("s");
- * await log.streams.splitShard("s", "shardId-000000000000", String(1n << 127n));
+ * await log.streams.splitShard("s", {
+ *   shardId: "shardId-000000000000",
+ *   newStartingHashKey: String(1n << 127n),
+ * });
  * console.log((await log.streams.describeStream("s")).shards.length); // 3
  * await log.close();
  * ```
@@ -40,7 +47,7 @@ function closeParent(
 export function splitShardNow(
   sql: StreamSql,
   stream: string,
-  options: { shardId: string; newStartingHashKey: string },
+  options: SplitShardOptions,
 ): void {
   const s = sql.stream(stream);
   const parent = sql.shard(s.id, stream, options.shardId);
@@ -91,7 +98,10 @@ export function splitShardNow(
  * import { openEmbeddedLog } from "./embedded_log.ts";
  * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
  * await log.streams.createStream("s", { shardCount: 2 });
- * await log.streams.mergeShards("s", "shardId-000000000000", "shardId-000000000001");
+ * await log.streams.mergeShards("s", {
+ *   shardId: "shardId-000000000000",
+ *   adjacentShardId: "shardId-000000000001",
+ * });
  * const { shards } = await log.streams.describeStream("s");
  * console.log(shards[2].parentShardId, shards[2].adjacentParentShardId);
  * await log.close();
@@ -100,7 +110,7 @@ export function splitShardNow(
 export function mergeShardsNow(
   sql: StreamSql,
   stream: string,
-  options: { shardId: string; adjacentShardId: string },
+  options: MergeShardsOptions,
 ): void {
   const s = sql.stream(stream);
   const a = sql.shard(s.id, stream, options.shardId);

@@ -32,7 +32,10 @@ Deno.test("streams: splitShard closes the parent and routes later puts to the ch
       data: enc.encode("before"),
       partitionKey: "k",
     }]);
-    await log.streams.splitShard("s", "shardId-000000000000", half);
+    await log.streams.splitShard("s", {
+      shardId: "shardId-000000000000",
+      newStartingHashKey: half,
+    });
     const { shards } = await log.streams.describeStream("s");
     assert.deepEqual(
       shards.map((s) => [s.shardId, s.parentShardId, s.hashKeyRange.start]),
@@ -58,14 +61,16 @@ Deno.test("streams: splitShard closes the parent and routes later puts to the ch
     assert.deepEqual(parent.records.map((x) => dec.decode(x.data)), ["before"]);
     assert.equal(parent.shardEnded, true);
     await assert.rejects(
-      log.streams.splitShard("s", "shardId-000000000000", half),
+      log.streams.splitShard("s", {
+        shardId: "shardId-000000000000",
+        newStartingHashKey: half,
+      }),
       InvalidArgumentError,
     );
-    await log.streams.mergeShards(
-      "s",
-      "shardId-000000000001",
-      "shardId-000000000002",
-    );
+    await log.streams.mergeShards("s", {
+      shardId: "shardId-000000000001",
+      adjacentShardId: "shardId-000000000002",
+    });
     const merged = (await log.streams.describeStream("s")).shards[3];
     assert.deepEqual(
       [merged.parentShardId, merged.adjacentParentShardId, merged.hashKeyRange],
@@ -91,11 +96,10 @@ Deno.test("streams: mergeShards closes both parents and routes later puts to the
       assert.ok("shardId" in r);
       assert.equal(r.shardId, `shardId-00000000000${halfOf(keys[i])}`);
     });
-    await log.streams.mergeShards(
-      "s",
-      "shardId-000000000001",
-      "shardId-000000000000",
-    );
+    await log.streams.mergeShards("s", {
+      shardId: "shardId-000000000001",
+      adjacentShardId: "shardId-000000000000",
+    });
     const { shards } = await log.streams.describeStream("s");
     assert.deepEqual(
       shards.map((s) => [s.shardId, s.endingSequenceNumber ?? null]),
@@ -126,11 +130,10 @@ Deno.test("streams: mergeShards closes both parents and routes later puts to the
     );
     assert.equal(merged.shardEnded, false);
     await assert.rejects(
-      log.streams.mergeShards(
-        "s",
-        "shardId-000000000002",
-        "shardId-000000000000",
-      ),
+      log.streams.mergeShards("s", {
+        shardId: "shardId-000000000002",
+        adjacentShardId: "shardId-000000000000",
+      }),
       InvalidArgumentError,
     );
   });

@@ -189,6 +189,22 @@ export interface ReadShardOptions {
   limit?: number;
 }
 
+/** What to split (the `splitShard` of the embedded and the Kinesis log). */
+export interface SplitShardOptions {
+  /** The open shard to split. */
+  shardId: string;
+  /** The first hash key (decimal) of the second child. */
+  newStartingHashKey: string;
+}
+
+/** What to merge (the `mergeShards` of the embedded and the Kinesis log). */
+export interface MergeShardsOptions {
+  /** One of the two open shards. */
+  shardId: string;
+  /** The other, whose hash-key range adjoins the first's. */
+  adjacentShardId: string;
+}
+
 /** A page of records from one shard. */
 export interface ShardPage {
   records: StreamRecord[];

@@ -123,18 +123,16 @@ Deno.test({
         })();
 
         await until(() => total(acked) >= 80, "80 records before the split");
-        await log.splitShard(
-          stream,
-          "shardId-000000000000",
-          String(1n << 127n),
-        );
+        await log.splitShard(stream, {
+          shardId: "shardId-000000000000",
+          newStartingHashKey: String(1n << 127n),
+        });
         const readAtSplit = read.length;
         await until(() => total(acked) >= 200, "200 records before the merge");
-        await log.mergeShards(
-          stream,
-          "shardId-000000000001",
-          "shardId-000000000002",
-        );
+        await log.mergeShards(stream, {
+          shardId: "shardId-000000000001",
+          adjacentShardId: "shardId-000000000002",
+        });
         resharded = true;
         await producer;
         const reader = (await consumer)!;

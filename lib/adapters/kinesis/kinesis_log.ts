@@ -7,9 +7,11 @@
 import { BackendError } from "../../errors.ts";
 import type {
   CreateStreamOptions,
+  MergeShardsOptions,
   PutRecordResult,
   ReadShardOptions,
   ShardPage,
+  SplitShardOptions,
   StreamDescription,
   StreamLog,
   StreamRecordInput,
@@ -52,7 +54,10 @@ export interface KinesisLogOptions extends KinesisClientOptions {
  * import { openKinesisLog } from "./kinesis_log.ts";
  * const log = await openKinesisLog({ endpoint: "http://127.0.0.1:4567" });
  * await log.createStream("demo");
- * await log.splitShard("demo", "shardId-000000000000", String(1n << 127n));
+ * await log.splitShard("demo", {
+ *   shardId: "shardId-000000000000",
+ *   newStartingHashKey: String(1n << 127n),
+ * });
  * console.log((await log.describeStream("demo")).shards.length); // 3
  * await log.close();
  * ```
@@ -149,11 +154,8 @@ export class KinesisLog implements StreamLog {
    * Splits open shard `shardId` at `newStartingHashKey` (decimal): the parent closes, two
    * children take `[start, key - 1]` and `[key, end]`. Resolves once the stream is ACTIVE.
    */
-  splitShard(
-    stream: string,
-    shardId: string,
-    newStartingHashKey: string,
-  ): Promise<void> {
+  splitShard(stream: string, options: SplitShardOptions): Promise<void> {
+    const { shardId, newStartingHashKey } = options;
     return this.#change(
       { op: "splitShard", stream, shardId },
       "ACTIVE",
@@ -166,11 +168,8 @@ export class KinesisLog implements StreamLog {
   }
 
   /** Merges two open shards with adjacent hash-key ranges; resolves once ACTIVE again. */
-  mergeShards(
-    stream: string,
-    shardId: string,
-    adjacentShardId: string,
-  ): Promise<void> {
+  mergeShards(stream: string, options: MergeShardsOptions): Promise<void> {
+    const { shardId, adjacentShardId } = options;
     return this.#change(
       { op: "mergeShards", stream, shardId },
       "ACTIVE",

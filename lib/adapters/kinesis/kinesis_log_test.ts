@@ -147,7 +147,10 @@ Deno.test({
               partitionKey: "a",
             }]);
             assert.ok("shardId" in r1);
-            await log.splitShard(stream, r1.shardId, String(1n << 127n));
+            await log.splitShard(stream, {
+              shardId: r1.shardId,
+              newStartingHashKey: String(1n << 127n),
+            });
             const d = await log.describeStream(stream);
             assert.deepEqual(
               d.shards.map((
@@ -181,11 +184,10 @@ Deno.test({
             assert.ok("shardId" in r2);
             assert.equal(r2.shardId, shardFor(d.shards, "a"));
             assert.ok(BigInt(r2.sequenceNumber) > BigInt(r1.sequenceNumber));
-            await log.mergeShards(
-              stream,
-              "shardId-000000000001",
-              "shardId-000000000002",
-            );
+            await log.mergeShards(stream, {
+              shardId: "shardId-000000000001",
+              adjacentShardId: "shardId-000000000002",
+            });
             const merged = (await log.describeStream(stream)).shards.at(-1)!;
             assert.deepEqual(
               [
