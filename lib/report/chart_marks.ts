@@ -34,18 +34,37 @@ export interface ChartOptions {
 const AGE_COLORS = ["#4c78a8", "#f58518", "#54a24b", "#b279a2"];
 
 /**
- * The `n` rows with the largest `field`, largest first.
+ * How many rows {@linkcode top} keeps.
+ *
+ * @example
+ * ```ts
+ * import { top, type TopOptions } from "./chart_marks.ts";
+ * const options: TopOptions = { count: 1 };
+ * console.log(top([{ n: 1 }, { n: 3 }], "n", options)); // [{ n: 3 }]
+ * ```
+ */
+export interface TopOptions {
+  /** Rows to keep (all of them when there are fewer). */
+  count: number;
+}
+
+/**
+ * The `count` rows with the largest `field`, largest first.
  *
  * @example
  * ```ts
  * import { top } from "./chart_marks.ts";
- * console.log(top([{ n: 1 }, { n: 3 }, { n: 2 }], "n", 2)); // [{ n: 3 }, { n: 2 }]
+ * console.log(top([{ n: 1 }, { n: 3 }, { n: 2 }], "n", { count: 2 })); // [{ n: 3 }, { n: 2 }]
  * ```
  */
-export function top(rows: readonly Row[], field: string, n: number): Row[] {
+export function top(
+  rows: readonly Row[],
+  field: string,
+  { count }: TopOptions,
+): Row[] {
   return [...rows].sort((a, b) => Number(b[field]) - Number(a[field])).slice(
     0,
-    n,
+    count,
   );
 }
 
@@ -60,12 +79,12 @@ function base(values: Row[], width: number, height: number) {
 }
 
 /** Colour encoding: by category (shared domain, no legend: bars are labelled) or plain. */
-function colorBy(field: string | undefined, c: ChartOptions) {
+function colorBy(field: string | undefined, options: ChartOptions) {
   return field
     ? {
       field,
       type: "nominal",
-      scale: { domain: [...c.categories] },
+      scale: { domain: [...options.categories] },
       legend: null,
     }
     : { value: "#4c78a8" };
@@ -78,13 +97,19 @@ function label(field: string, numeric: boolean) {
     : { field, type: "nominal" };
 }
 
-/** What {@linkcode hbars} draws. */
+/** What {@linkcode hbars} draws: the row fields on its axes, labels and colours. */
 export interface HBars {
+  /** Field of the bars' names (vertical axis), one bar per value. */
   y: string;
+  /** Field of the bars' lengths (horizontal axis). */
   x: string;
+  /** Field each bar is labelled with. */
   text: string;
+  /** The label is a number: print it with thousands separators (default false). */
   numericText?: boolean;
+  /** Field that colours the bars, in the shared category colours (default: one colour). */
   color?: string;
+  /** Title of the horizontal axis. */
   title: string;
 }
 
@@ -99,28 +124,32 @@ export interface HBars {
  * console.log(JSON.stringify(spec).includes("\"width\":520")); // true
  * ```
  */
-export function hbars(values: Row[], o: HBars, c: ChartOptions): TopLevelSpec {
+export function hbars(
+  values: Row[],
+  bars: HBars,
+  options: ChartOptions,
+): TopLevelSpec {
   return {
-    ...base(values, c.width ?? 520, Math.max(40, values.length * 22)),
+    ...base(values, options.width ?? 520, Math.max(40, values.length * 22)),
     encoding: {
       y: {
-        field: o.y,
+        field: bars.y,
         type: "nominal",
-        sort: { field: o.x, op: "max", order: "descending" },
+        sort: { field: bars.x, op: "max", order: "descending" },
         title: null,
         axis: { labelLimit: 220 },
       },
       x: {
-        field: o.x,
+        field: bars.x,
         type: "quantitative",
-        title: o.title,
+        title: bars.title,
         axis: { format: "~s" },
       },
     },
     layer: [
       {
         mark: { type: "bar", cornerRadiusEnd: 3 },
-        encoding: { color: colorBy(o.color, c) },
+        encoding: { color: colorBy(bars.color, options) },
       },
       {
         mark: {
@@ -130,21 +159,29 @@ export function hbars(values: Row[], o: HBars, c: ChartOptions): TopLevelSpec {
           fontSize: 10,
           color: "#3c4257",
         },
-        encoding: { text: label(o.text, o.numericText ?? false) },
+        encoding: { text: label(bars.text, bars.numericText ?? false) },
       },
     ],
   } as TopLevelSpec;
 }
 
-/** What {@linkcode vbars} draws. */
+/** What {@linkcode vbars} draws: the row fields on its axes, titles, labels and colours. */
 export interface VBars {
+  /** Field of the bars' names (horizontal axis, ordinal), one bar per value. */
   x: string;
+  /** Field of the bars' heights (vertical axis). */
   y: string;
+  /** Title of the horizontal axis. */
   xTitle: string;
+  /** Title of the vertical axis. */
   yTitle: string;
+  /** Field each bar is labelled with, above the bar. */
   text: string;
+  /** The label is a number: print it with thousands separators (default false). */
   numericText?: boolean;
+  /** Order of the `x` values (default ascending). */
   sort?: string[];
+  /** Field that colours the bars, in the shared category colours (default: one colour). */
   color?: string;
 }
 
@@ -159,32 +196,36 @@ export interface VBars {
  * console.log(JSON.stringify(spec).includes("\"height\":260")); // true
  * ```
  */
-export function vbars(values: Row[], o: VBars, c: ChartOptions): TopLevelSpec {
+export function vbars(
+  values: Row[],
+  bars: VBars,
+  options: ChartOptions,
+): TopLevelSpec {
   return {
-    ...base(values, c.width ?? 520, 260),
+    ...base(values, options.width ?? 520, 260),
     encoding: {
       x: {
-        field: o.x,
+        field: bars.x,
         type: "ordinal",
-        sort: o.sort ?? "ascending",
-        title: o.xTitle,
+        sort: bars.sort ?? "ascending",
+        title: bars.xTitle,
         axis: { labelAngle: 0 },
       },
       y: {
-        field: o.y,
+        field: bars.y,
         type: "quantitative",
-        title: o.yTitle,
+        title: bars.yTitle,
         axis: { format: "~s" },
       },
     },
     layer: [
       {
         mark: { type: "bar", cornerRadiusEnd: 3, width: { band: 0.7 } },
-        encoding: { color: colorBy(o.color, c) },
+        encoding: { color: colorBy(bars.color, options) },
       },
       {
         mark: { type: "text", dy: -6, fontSize: 11, color: "#3c4257" },
-        encoding: { text: label(o.text, o.numericText ?? false) },
+        encoding: { text: label(bars.text, bars.numericText ?? false) },
       },
     ],
   } as TopLevelSpec;
@@ -201,9 +242,12 @@ export function vbars(values: Row[], o: VBars, c: ChartOptions): TopLevelSpec {
  * console.log(JSON.stringify(spec).includes("\"height\":260")); // true
  * ```
  */
-export function groupedByAge(values: Row[], c: ChartOptions): TopLevelSpec {
+export function groupedByAge(
+  values: Row[],
+  options: ChartOptions,
+): TopLevelSpec {
   return {
-    ...base(values, c.width ?? 520, 260),
+    ...base(values, options.width ?? 520, 260),
     mark: { type: "bar", cornerRadiusEnd: 2 },
     encoding: {
       x: {

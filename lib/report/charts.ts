@@ -32,11 +32,11 @@ export function chartSpec(
   rows: readonly Row[],
   options: ChartOptions,
 ): TopLevelSpec {
-  const n = options.topN ?? 20;
+  const topN = options.topN ?? 20;
   const all = [...rows];
   switch (metric) {
     case "popular_category_by_country":
-      return hbars(top(all, "category_count", n), {
+      return hbars(top(all, "category_count", { count: topN }), {
         y: "country",
         x: "category_count",
         text: "category",
@@ -53,7 +53,7 @@ export function chartSpec(
         color: "category",
       }, options);
     case "top_user_by_country":
-      return hbars(top(all, "follower_count", n), {
+      return hbars(top(all, "follower_count", { count: topN }), {
         y: "country",
         x: "follower_count",
         text: "poster_name",

@@ -22,6 +22,7 @@ export {
   hbars,
   type Row,
   top,
+  type TopOptions,
   type VBars,
   vbars,
 } from "./chart_marks.ts";
