@@ -178,8 +178,11 @@ export class EmbeddedStreamLog implements StreamLog {
       ? -1
       : sequenceCounterOf(after, POSITION_BITS);
     const s = this.#sql.stream(stream);
-    const shard = this.#sql.shard(s.id, stream, shardId);
-    const rows = this.#sql.readRecords(shard.slot, afterSeq, limit + 1);
+    const shard = this.#sql.shard({ id: s.id, name: stream }, shardId);
+    const rows = this.#sql.readRecords(shard.slot, {
+      afterSeq,
+      limit: limit + 1,
+    });
     const more = rows.length > limit;
     if (more) rows.pop();
     return await Promise.resolve({

@@ -19,12 +19,10 @@ import type {
 /** Closes shard `no` by consuming one sequence number; returns the next free one. */
 function closeParent(
   sql: StreamSql,
-  streamId: number,
-  no: number,
-  nextSeq: number,
+  at: { streamId: number; no: number; nextSeq: number },
 ): number {
-  sql.closeShard(streamId, no, nextSeq);
-  return nextSeq + 1;
+  sql.closeShard(at.streamId, { no: at.no, endingSeq: at.nextSeq });
+  return at.nextSeq + 1;
 }
 
 /**
@@ -50,7 +48,7 @@ export function splitShardNow(
   options: SplitShardOptions,
 ): void {
   const s = sql.stream(stream);
-  const parent = sql.shard(s.id, stream, options.shardId);
+  const parent = sql.shard({ id: s.id, name: stream }, options.shardId);
   if (parent.ending_seq !== null) {
     throw new InvalidArgumentError(
       "shardId",
@@ -70,7 +68,11 @@ export function splitShardNow(
       options.newStartingHashKey,
     );
   }
-  const seq = closeParent(sql, s.id, parent.shard_no, s.next_seq);
+  const seq = closeParent(sql, {
+    streamId: s.id,
+    no: parent.shard_no,
+    nextSeq: s.next_seq,
+  });
   const no = s.next_shard;
   const parents: [number, null] = [parent.shard_no, null];
   sql.insertShard(s.id, {
@@ -113,8 +115,9 @@ export function mergeShardsNow(
   options: MergeShardsOptions,
 ): void {
   const s = sql.stream(stream);
-  const a = sql.shard(s.id, stream, options.shardId);
-  const b = sql.shard(s.id, stream, options.adjacentShardId);
+  const of = { id: s.id, name: stream };
+  const a = sql.shard(of, options.shardId);
+  const b = sql.shard(of, options.adjacentShardId);
   if (
     a.ending_seq !== null || b.ending_seq !== null || a.shard_no === b.shard_no
   ) {
@@ -134,8 +137,12 @@ export function mergeShardsNow(
       options.adjacentShardId,
     );
   }
-  let seq = closeParent(sql, s.id, a.shard_no, s.next_seq);
-  seq = closeParent(sql, s.id, b.shard_no, seq);
+  let seq = closeParent(sql, {
+    streamId: s.id,
+    no: a.shard_no,
+    nextSeq: s.next_seq,
+  });
+  seq = closeParent(sql, { streamId: s.id, no: b.shard_no, nextSeq: seq });
   const range = { start: BigInt(lo.hash_start), end: BigInt(hi.hash_end) };
   sql.insertShard(s.id, {
     no: s.next_shard,

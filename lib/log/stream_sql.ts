@@ -283,13 +283,13 @@ export class StreamSql implements TransactionHooks {
     return this.#s.shards.all(streamId) as unknown as ShardRow[];
   }
 
-  /** The row of `shardId`; throws `ShardNotFoundError`. */
-  shard(streamId: number, stream: string, shardId: string): ShardRow {
+  /** The row of `shardId` in stream `of`; throws `ShardNotFoundError`. */
+  shard(of: { id: number; name: string }, shardId: string): ShardRow {
     const no = shardNumberOf(shardId);
     const row = no === null
       ? undefined
-      : this.#s.shard.get(streamId, no) as ShardRow | undefined;
-    if (!row) throw new ShardNotFoundError(stream, shardId);
+      : this.#s.shard.get(of.id, no) as ShardRow | undefined;
+    if (!row) throw new ShardNotFoundError(of.name, shardId);
     return row;
   }
 
@@ -312,9 +312,12 @@ export class StreamSql implements TransactionHooks {
     return open;
   }
 
-  /** Closes a shard: no record follows `endingSeq`. */
-  closeShard(streamId: number, no: number, endingSeq: number): void {
-    this.#s.closeShard.run(endingSeq, streamId, no);
+  /** Closes shard `no`: no record follows `endingSeq`. */
+  closeShard(
+    streamId: number,
+    shard: { no: number; endingSeq: number },
+  ): void {
+    this.#s.closeShard.run(shard.endingSeq, streamId, shard.no);
   }
 
   /** Sets the next free shard number (also the version of the open-shard cache). */
@@ -346,9 +349,9 @@ export class StreamSql implements TransactionHooks {
   /** Records of the shard in `slot` after `afterSeq` (-1: from the start), at most `limit`. */
   readRecords(
     slot: number,
-    afterSeq: number,
-    limit: number,
+    page: { afterSeq: number; limit: number },
   ): StreamRecordRow[] {
+    const { afterSeq, limit } = page;
     const base = slot * POSITION_BITS;
     const rows = this.#s.read.all(
       base + afterSeq,
