@@ -169,8 +169,7 @@ export async function runScenarios(
     }, sc.warmupSeconds * 1000);
     const run = await sc.run();
     clearTimeout(timer);
-    const result = summarize(sc.name, run.latencies, {
-      ...run,
+    const result = summarize(sc.name, run, {
       recordsPerRequest: sc.recordsPerRequest,
     });
     if (serverCpuSeconds) {

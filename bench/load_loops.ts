@@ -7,8 +7,11 @@
 
 /** Latencies (ms) and failures of one run. */
 export interface LoadRun {
+  /** One latency per measured request, ms, in completion order. */
   latencies: number[];
+  /** Requests answered with a non-200 status or failed on the network. */
   failures: number;
+  /** Length of the measured part of the run, s. */
   seconds: number;
 }
 
@@ -35,19 +38,35 @@ export interface LoadResult {
 export type Send = () => Promise<boolean>;
 
 /**
+ * What {@linkcode summarize} needs besides the run.
+ *
+ * @example
+ * ```ts
+ * import { summarize, type SummarizeOptions } from "./load_loops.ts";
+ * const options: SummarizeOptions = { recordsPerRequest: 100 };
+ * console.log(summarize("x", { latencies: [5], failures: 0, seconds: 2 }, options).records); // 100
+ * ```
+ */
+export interface SummarizeOptions {
+  /** Records each request carried, for the records and records/s figures. */
+  recordsPerRequest: number;
+}
+
+/**
  * Summarizes a run: throughput and latency percentiles.
  *
  * @example
  * ```ts
  * import { summarize } from "./load_loops.ts";
- * const r = summarize("x", [1, 2, 3], { failures: 0, seconds: 1, recordsPerRequest: 10 });
+ * const run = { latencies: [1, 2, 3], failures: 0, seconds: 1 };
+ * const r = summarize("x", run, { recordsPerRequest: 10 });
  * console.log(r.recordsPerSecond, r.p50Ms); // 30 2
  * ```
  */
 export function summarize(
   scenario: string,
-  latencies: number[],
-  info: { failures: number; seconds: number; recordsPerRequest: number },
+  { latencies, failures, seconds }: LoadRun,
+  { recordsPerRequest }: SummarizeOptions,
 ): LoadResult {
   const sorted = Float64Array.from(latencies).sort();
   const at = (q: number) =>
@@ -58,11 +77,11 @@ export function summarize(
   return {
     scenario,
     requests,
-    records: requests * info.recordsPerRequest,
-    failures: info.failures,
-    seconds: info.seconds,
-    requestsPerSecond: requests / info.seconds,
-    recordsPerSecond: (requests * info.recordsPerRequest) / info.seconds,
+    records: requests * recordsPerRequest,
+    failures,
+    seconds,
+    requestsPerSecond: requests / seconds,
+    recordsPerSecond: (requests * recordsPerRequest) / seconds,
     p50Ms: at(0.5),
     p99Ms: at(0.99),
     maxMs: sorted.length === 0 ? NaN : sorted[sorted.length - 1],
