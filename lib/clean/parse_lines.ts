@@ -132,9 +132,15 @@ export async function parseRawRecords(
     else if (reason === undefined) keep.push(i);
   }
   const df = await withScratch(options, async (path) => {
-    const text = (i: number) => lines[i].replace(/[\r\n]+/g, " ");
+    const scan: LineScan = {
+      path,
+      table,
+      text: (i) => lines[i].replace(/[\r\n]+/g, " "),
+      quarantine,
+      raw,
+    };
     try {
-      return await scanLines(path, table, keep, text);
+      return await scanLines(scan, keep);
     } catch {
       const good: number[] = [];
       for (const i of keep) {
@@ -142,7 +148,7 @@ export async function parseRawRecords(
         if (why === undefined) good.push(i);
         else quarantine.push({ table, reason: why, raw: lines[i] });
       }
-      return await bisect(path, table, good, text, quarantine, raw);
+      return await bisect(scan, good);
     }
   });
   return { df, quarantine, raw };
@@ -198,13 +204,24 @@ function jsonProblem(line: string): string | undefined {
   return "malformed JSON: not an object";
 }
 
+/** How lines are scanned: through scratch file `path`, for `table`. */
+interface LineScan {
+  path: string;
+  table: CleanTable;
+  /** Line `i` as polars gets it (one line). */
+  text: (i: number) => string;
+  /** Where rejected lines go. */
+  quarantine: QuarantineRow[];
+  /** Line `i` as it came, for its quarantine row. */
+  raw: (i: number) => string | undefined;
+}
+
 /** Scans `indices` of the lines; rows get their original line numbers in `_line`. */
 async function scanLines(
-  path: string,
-  table: CleanTable,
+  scan: LineScan,
   indices: readonly number[],
-  text: (i: number) => string,
 ): Promise<DataFrame> {
+  const { path, table, text } = scan;
   const body = indices.map(text).join("\n") + "\n";
   await scratchStep(
     path,
@@ -219,15 +236,12 @@ async function scanLines(
 
 /** Scans `indices`, splitting in halves around lines polars rejects (which are quarantined). */
 async function bisect(
-  path: string,
-  table: CleanTable,
+  scan: LineScan,
   indices: readonly number[],
-  text: (i: number) => string,
-  quarantine: QuarantineRow[],
-  raw: (i: number) => string | undefined,
 ): Promise<DataFrame> {
+  const { table, quarantine, raw } = scan;
   try {
-    return await scanLines(path, table, indices, text);
+    return await scanLines(scan, indices);
   } catch (error) {
     if (indices.length === 1) {
       const why = error instanceof Error ? error.message : String(error);
@@ -242,7 +256,7 @@ async function bisect(
     const halves = [indices.slice(0, mid), indices.slice(mid)];
     const parts: DataFrame[] = [];
     for (const half of halves) {
-      parts.push(await bisect(path, table, half, text, quarantine, raw));
+      parts.push(await bisect(scan, half));
     }
     return pl.concat(parts);
   }
