@@ -19,13 +19,12 @@ Deno.test("unknown topic: 404 40401, nothing appended", async () => {
       "application/vnd.kafka.v2+json",
     );
     assert.match(
-      await expectError(res, 404, 40401),
+      await expectError(res, { status: 404, errorCode: 40401 }),
       /Topic "nope.pin" does not exist/,
     );
     await expectError(
       await gw.handler(new Request("http://gw/topics/nope.pin")),
-      404,
-      40401,
+      { status: 404, errorCode: 40401 },
     );
     assert.deepEqual(await stored(log), { topic: 0, stream: 0 });
     assert.deepEqual((await log.topics.listTopics()).map((t) => t.name), [
@@ -38,22 +37,19 @@ Deno.test("unknown stream: 404 40401 on every stream route, nothing appended", a
   await withGateway(async (gw, log) => {
     await expectError(
       await gw.handler(put("/streams/nope/record", GOOD_STREAM_BODY)),
-      404,
-      40401,
+      { status: 404, errorCode: 40401 },
     );
     const batch = { Records: [{ Data: "x", PartitionKey: "p" }] };
-    await expectError(
-      await gw.handler(put("/streams/nope/records", batch)),
-      404,
-      40401,
-    );
-    await expectError(
-      await gw.handler(new Request("http://gw/streams/nope")),
-      404,
-      40401,
-    );
+    await expectError(await gw.handler(put("/streams/nope/records", batch)), {
+      status: 404,
+      errorCode: 40401,
+    });
+    await expectError(await gw.handler(new Request("http://gw/streams/nope")), {
+      status: 404,
+      errorCode: 40401,
+    });
     const del = new Request("http://gw/streams/nope", { method: "DELETE" });
-    await expectError(await gw.handler(del), 404, 40401);
+    await expectError(await gw.handler(del), { status: 404, errorCode: 40401 });
     assert.deepEqual(await stored(log), { topic: 0, stream: 0 });
     assert.deepEqual(await log.streams.listStreams(), [STREAM]);
   });
@@ -66,8 +62,7 @@ Deno.test("partition not found: 404 40402, the valid records are not appended ei
     };
     const msg = await expectError(
       await gw.handler(post(`/topics/${TOPIC}`, body)),
-      404,
-      40402,
+      { status: 404, errorCode: 40402 },
     );
     assert.match(msg, /Partition 2 not found/);
     assert.deepEqual(await stored(log), { topic: 0, stream: 0 });
@@ -81,9 +76,11 @@ Deno.test("existing stream: 409 40901 and the stream is untouched", async () => 
       partitionKey: "p",
     }]);
     const res = await gw.handler(
-      post(`/streams/${STREAM}`, { ShardCount: 3 }, "application/json"),
+      post(`/streams/${STREAM}`, { ShardCount: 3 }, {
+        contentType: "application/json",
+      }),
     );
-    await expectError(res, 409, 40901);
+    await expectError(res, { status: 409, errorCode: 40901 });
     assert.equal((await log.streams.describeStream(STREAM)).shards.length, 1);
     assert.deepEqual(await stored(log), { topic: 0, stream: 1 });
   });
@@ -97,19 +94,17 @@ Deno.test("body over the limit: 413 41301 one byte over, 200 at exactly the limi
       return head + "x".repeat(n - head.length - tail.length) + tail;
     };
     assert.equal(new TextEncoder().encode(sized(1025)).length, 1025);
-    await expectError(
-      await gw.handler(post(`/topics/${TOPIC}`, sized(1025))),
-      413,
-      41301,
-    );
+    await expectError(await gw.handler(post(`/topics/${TOPIC}`, sized(1025))), {
+      status: 413,
+      errorCode: 41301,
+    });
     const streamBody = JSON.stringify({
       Data: "y".repeat(1100),
       PartitionKey: "p",
     });
     await expectError(
       await gw.handler(put(`/streams/${STREAM}/record`, streamBody)),
-      413,
-      41301,
+      { status: 413, errorCode: 41301 },
     );
     assert.deepEqual(await stored(log), { topic: 0, stream: 0 });
     const ok = await gw.handler(post(`/topics/${TOPIC}`, sized(1024)));
@@ -125,14 +120,22 @@ Deno.test("API keys: 403 40301 without or with a wrong x-api-key, 200 with a rig
       if (key !== undefined) req.headers.set("x-api-key", key);
       return req;
     };
-    await expectError(await gw.handler(withKey()), 403, 40301);
-    await expectError(await gw.handler(withKey("k3")), 403, 40301);
-    await expectError(await gw.handler(withKey("K1")), 403, 40301);
-    await expectError(
-      await gw.handler(new Request("http://gw/streams")),
-      403,
-      40301,
-    );
+    await expectError(await gw.handler(withKey()), {
+      status: 403,
+      errorCode: 40301,
+    });
+    await expectError(await gw.handler(withKey("k3")), {
+      status: 403,
+      errorCode: 40301,
+    });
+    await expectError(await gw.handler(withKey("K1")), {
+      status: 403,
+      errorCode: 40301,
+    });
+    await expectError(await gw.handler(new Request("http://gw/streams")), {
+      status: 403,
+      errorCode: 40301,
+    });
     assert.deepEqual(await stored(log), { topic: 0, stream: 0 });
     assert.equal((await gw.handler(withKey("k2"))).status, 200);
     assert.equal(
@@ -145,21 +148,19 @@ Deno.test("API keys: 403 40301 without or with a wrong x-api-key, 200 with a rig
 
 Deno.test("unknown route: 404 404; wrong method: 405 405 with Allow", async () => {
   await withGateway(async (gw, log) => {
-    await expectError(
-      await gw.handler(new Request("http://gw/nothing/here")),
-      404,
-      404,
-    );
+    await expectError(await gw.handler(new Request("http://gw/nothing/here")), {
+      status: 404,
+      errorCode: 404,
+    });
     await expectError(
       await gw.handler(post("/topics/a/b/c", GOOD_TOPIC_BODY)),
-      404,
-      404,
+      { status: 404, errorCode: 404 },
     );
     const res = await gw.handler(put(`/topics/${TOPIC}`, GOOD_TOPIC_BODY));
     assert.equal(res.headers.get("allow"), "GET, HEAD, POST");
-    await expectError(res, 405, 405);
+    await expectError(res, { status: 405, errorCode: 405 });
     const get = new Request(`http://gw/streams/${STREAM}/record`);
-    await expectError(await gw.handler(get), 405, 405);
+    await expectError(await gw.handler(get), { status: 405, errorCode: 405 });
     assert.deepEqual(await stored(log), { topic: 0, stream: 0 });
   });
 });
@@ -182,7 +183,7 @@ Deno.test("a method named like an Object.prototype member: 405 405 with Allow, n
       const res = await gw.handler(req);
       assert.equal(res.headers.get("allow"), "GET, HEAD, POST", method);
       assert.equal(
-        await expectError(res, 405, 405),
+        await expectError(res, { status: 405, errorCode: 405 }),
         `Method ${method} is not allowed on /topics/{topic}; use GET, HEAD, POST.`,
       );
     }

@@ -125,8 +125,7 @@ Deno.test("gateway: a failing log answers 500 50002 to every request, logs one l
     for (let i = 0; i < 3; i++) {
       const message = await expectError(
         await gw.handler(post(`/topics/${TOPIC}`, GOOD_TOPIC_BODY)),
-        500,
-        50002,
+        { status: 500, errorCode: 50002 },
       );
       assert.equal(
         message,

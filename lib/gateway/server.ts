@@ -58,10 +58,9 @@ function message(e: unknown): string {
 /** `Deno.serve` on `hostname:port` with the gateway's handler; resolves once it listens. */
 async function listen(
   gateway: Gateway,
-  hostname: string,
-  port: number,
-  logger: Logger,
+  at: { hostname: string; port: number; logger: Logger },
 ): Promise<{ server: Deno.HttpServer; addr: Deno.NetAddr }> {
+  const { hostname, port, logger } = at;
   const { promise: listening, resolve } = Promise.withResolvers<Deno.NetAddr>();
   const server = Deno.serve({
     port,
@@ -127,12 +126,11 @@ export async function serveGateway(
   const hostname = options.hostname ?? "127.0.0.1";
   const delayMs = options.relistenDelayMs ?? 1000;
   const attempts = options.relistenAttempts ?? 30;
-  let { server, addr } = await listen(
-    gateway,
+  let { server, addr } = await listen(gateway, {
     hostname,
-    options.port ?? 0,
+    port: options.port ?? 0,
     logger,
-  );
+  });
   const stopped = new AbortController();
   const url = () => `http://${urlHost(addr.hostname)}:${addr.port}`;
   let stopping: Promise<void> | undefined;
@@ -176,7 +174,11 @@ export async function serveGateway(
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (!await sleep(delayMs, stopped.signal)) break;
       try {
-        const again = await listen(gateway, addr.hostname, addr.port, logger);
+        const again = await listen(gateway, {
+          hostname: addr.hostname,
+          port: addr.port,
+          logger,
+        });
         if (stopped.signal.aborted) {
           await again.server.shutdown();
           return undefined;

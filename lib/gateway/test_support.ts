@@ -116,19 +116,25 @@ export async function stored(
  * ```ts
  * import { expectError } from "./test_support.ts";
  * const res = Response.json({ error_code: 404, message: "no" }, { status: 404 });
- * console.log(await expectError(res, 404, 404)); // no
+ * console.log(await expectError(res, { status: 404, errorCode: 404 })); // no
  * ```
  */
 export async function expectError(
   res: Response,
-  status: number,
-  errorCode: number,
+  expected: { status: number; errorCode: number },
 ): Promise<string> {
+  const { status, errorCode } = expected;
   const body = await res.json();
   assert.equal(res.status, status, JSON.stringify(body));
   assert.equal(body.error_code, errorCode);
   assert.equal(typeof body.message, "string");
   return body.message;
+}
+
+/** Options of {@linkcode post} and {@linkcode put}. */
+export interface TestRequestOptions {
+  /** The `content-type` header; `null`: none. Default: REST Proxy's (post), JSON (put). */
+  contentType?: string | null;
 }
 
 /**
@@ -143,8 +149,11 @@ export async function expectError(
 export function post(
   path: string,
   body: string | unknown,
-  contentType: string | null = KAFKA_JSON,
+  options: TestRequestOptions = {},
 ) {
+  const contentType = options.contentType === undefined
+    ? KAFKA_JSON
+    : options.contentType;
   return new Request(`http://gw${path}`, {
     method: "POST",
     headers: contentType === null ? {} : { "content-type": contentType },
@@ -164,11 +173,14 @@ export function post(
 export function put(
   path: string,
   body: string | unknown,
-  contentType = "application/json",
+  options: TestRequestOptions = {},
 ) {
+  const contentType = options.contentType === undefined
+    ? "application/json"
+    : options.contentType;
   return new Request(`http://gw${path}`, {
     method: "PUT",
-    headers: { "content-type": contentType },
+    headers: contentType === null ? {} : { "content-type": contentType },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
 }

@@ -52,13 +52,14 @@ async function describeTopic(ctx: RouteContext): Promise<Response> {
   return jsonResponse({ name: info.name, configs: {}, partitions }, KAFKA);
 }
 
+/** Throws 40402 when one of `wanted` is not a partition of `topic`. */
 async function checkPartitions(
   topics: TopicLog,
-  topic: string,
-  wanted: number[],
+  wanted: { topic: string; partitions: number[] },
 ): Promise<void> {
+  const topic = wanted.topic;
   const { partitions } = await topics.describeTopic(topic);
-  const bad = wanted.find((p) => p >= partitions);
+  const bad = wanted.partitions.find((p) => p >= partitions);
   if (bad !== undefined) {
     throw new GatewayError(
       `Partition ${bad} not found in topic "${topic}" (it has ${partitions}); use 0 to ${
@@ -83,7 +84,9 @@ async function produce(ctx: RouteContext): Promise<Response> {
   const explicit = records.flatMap((r) =>
     r.partition === undefined ? [] : [r.partition]
   );
-  if (explicit.length > 0) await checkPartitions(ctx.topics, topic, explicit);
+  if (explicit.length > 0) {
+    await checkPartitions(ctx.topics, { topic, partitions: explicit });
+  }
   const results = await ctx.topics.append(topic, records);
   ctx.metrics.addRecords({ kind: "topic", name: topic }, results.length);
   const answer: ProduceResponse = {

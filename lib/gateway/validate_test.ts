@@ -19,17 +19,20 @@ Deno.test("unsupported content type: 415 41501, nothing appended", async () => {
       const ct of ["text/plain", "application/vnd.kafka.avro.v2+json", null]
     ) {
       await expectError(
-        await gw.handler(post(`/topics/${TOPIC}`, body, ct)),
-        415,
-        41501,
+        await gw.handler(post(`/topics/${TOPIC}`, body, { contentType: ct })),
+        {
+          status: 415,
+          errorCode: 41501,
+        },
       );
     }
-    const streamReq = put(
-      `/streams/${STREAM}/record`,
-      GOOD_STREAM_BODY,
-      "text/plain",
-    );
-    await expectError(await gw.handler(streamReq), 415, 41501);
+    const streamReq = put(`/streams/${STREAM}/record`, GOOD_STREAM_BODY, {
+      contentType: "text/plain",
+    });
+    await expectError(await gw.handler(streamReq), {
+      status: 415,
+      errorCode: 41501,
+    });
     assert.deepEqual(await stored(log), { topic: 0, stream: 0 });
   });
 });
@@ -37,22 +40,23 @@ Deno.test("unsupported content type: 415 41501, nothing appended", async () => {
 Deno.test("malformed JSON: 422 42201, nothing appended", async () => {
   await withGateway(async (gw, log) => {
     const bad = '{"records":[{"value":{"a":1}}]';
-    await expectError(
-      await gw.handler(post(`/topics/${TOPIC}`, bad)),
-      422,
-      42201,
-    );
-    await expectError(
-      await gw.handler(put(`/streams/${STREAM}/record`, bad)),
-      422,
-      42201,
-    );
+    await expectError(await gw.handler(post(`/topics/${TOPIC}`, bad)), {
+      status: 422,
+      errorCode: 42201,
+    });
+    await expectError(await gw.handler(put(`/streams/${STREAM}/record`, bad)), {
+      status: 422,
+      errorCode: 42201,
+    });
     const badUtf8 = new Request(`http://gw/topics/${TOPIC}`, {
       method: "POST",
       headers: { "content-type": KAFKA_JSON },
       body: new Uint8Array([0x7b, 0xff, 0x7d]),
     });
-    await expectError(await gw.handler(badUtf8), 422, 42201);
+    await expectError(await gw.handler(badUtf8), {
+      status: 422,
+      errorCode: 42201,
+    });
     assert.deepEqual(await stored(log), { topic: 0, stream: 0 });
   });
 });
@@ -84,7 +88,10 @@ Deno.test("invalid produce body: 422 42202 for each shape error, nothing appende
     ];
     for (const [body, message] of cases) {
       const res = await gw.handler(post(`/topics/${TOPIC}`, body));
-      assert.match(await expectError(res, 422, 42202), message);
+      assert.match(
+        await expectError(res, { status: 422, errorCode: 42202 }),
+        message,
+      );
     }
     assert.deepEqual(await stored(log), { topic: 0, stream: 0 });
   });
@@ -105,7 +112,10 @@ Deno.test("invalid stream bodies: 422 42202 for each shape error, nothing append
     ];
     for (const [body, message] of record) {
       const res = await gw.handler(put(`/streams/${STREAM}/record`, body));
-      assert.match(await expectError(res, 422, 42202), message);
+      assert.match(
+        await expectError(res, { status: 422, errorCode: 42202 }),
+        message,
+      );
     }
     const ok = { Data: "x", PartitionKey: "p" };
     const records: [unknown, RegExp][] = [
@@ -119,18 +129,23 @@ Deno.test("invalid stream bodies: 422 42202 for each shape error, nothing append
     ];
     for (const [body, message] of records) {
       const res = await gw.handler(put(`/streams/${STREAM}/records`, body));
-      assert.match(await expectError(res, 422, 42202), message);
+      assert.match(
+        await expectError(res, { status: 422, errorCode: 42202 }),
+        message,
+      );
     }
     const shards = { ShardCount: 0 };
     await expectError(
-      await gw.handler(post("/streams/new", shards, "application/json")),
-      422,
-      42202,
+      await gw.handler(
+        post("/streams/new", shards, { contentType: "application/json" }),
+      ),
+      { status: 422, errorCode: 42202 },
     );
     await expectError(
-      await gw.handler(post("/streams/bad%20name", {}, "application/json")),
-      422,
-      42202,
+      await gw.handler(
+        post("/streams/bad%20name", {}, { contentType: "application/json" }),
+      ),
+      { status: 422, errorCode: 42202 },
     );
     assert.deepEqual(await stored(log), { topic: 0, stream: 0 });
     assert.deepEqual(await log.streams.listStreams(), [STREAM]);
@@ -170,7 +185,10 @@ Deno.test("values nested deeper than 1,000 levels: 422 42202 on every route, not
     ];
     for (const [req, message] of bodies) {
       assert.match(
-        await expectError(await gw.handler(req), 422, 42202),
+        await expectError(await gw.handler(req), {
+          status: 422,
+          errorCode: 42202,
+        }),
         message,
       );
     }
@@ -207,7 +225,7 @@ Deno.test("a topic record over 1,000,000 bytes: 422 42202 naming it, nothing of 
     };
     const res = await gw.handler(post(`/topics/${TOPIC}`, body));
     assert.equal(
-      await expectError(res, 422, 42202),
+      await expectError(res, { status: 422, errorCode: 42202 }),
       "Invalid records[1]: holds 1000001 bytes (value + key); a topic record holds at most 1000000, as a Kafka broker takes by default",
     );
     assert.deepEqual(await stored(log), { topic: 0, stream: 0 });
