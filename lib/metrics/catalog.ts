@@ -17,12 +17,12 @@ export interface MetricDef {
   title: string;
 }
 
+/** Metric number `n`: its SQL file is `NN_<name>.sql`. */
 function def(
   n: number,
-  name: string,
-  columns: string[],
-  title: string,
+  metric: { name: string; columns: string[]; title: string },
 ): MetricDef {
+  const { name, columns, title } = metric;
   return {
     name,
     file: `${String(n).padStart(2, "0")}_${name}.sql`,
@@ -41,47 +41,51 @@ function def(
  * ```
  */
 export const METRICS: readonly MetricDef[] = [
-  def(1, "popular_category_by_country", [
-    "country",
-    "category",
-    "category_count",
-  ], "Most popular category in each country"),
-  def(2, "popular_category_by_year", [
-    "post_year",
-    "category",
-    "category_count",
-  ], "Most popular category each year, 2018-2022"),
-  def(3, "top_user_by_country", [
-    "country",
-    "poster_name",
-    "follower_count",
-  ], "User with the most followers in each country"),
-  def(4, "country_with_top_user", [
-    "country",
-    "follower_count",
-  ], "Country whose top user has the most followers"),
-  def(5, "popular_category_by_age_group", [
-    "age_group",
-    "category",
-    "category_count",
-  ], "Most popular category for each age group"),
-  def(6, "median_followers_by_age_group", [
-    "age_group",
-    "median_follower_count",
-  ], "Median follower count for each age group"),
-  def(7, "users_joined_by_year", [
-    "post_year",
-    "number_users_joined",
-  ], "Users joined each year, 2015-2020"),
-  def(8, "median_followers_by_join_year", [
-    "post_year",
-    "median_follower_count",
-  ], "Median follower count of users by join year, 2015-2020"),
-  def(9, "median_followers_by_join_year_and_age_group", [
-    "age_group",
-    "post_year",
-    "median_follower_count",
-  ], "Median follower count by join year and age group, 2015-2020"),
+  def(1, {
+    name: "popular_category_by_country",
+    columns: ["country", "category", "category_count"],
+    title: "Most popular category in each country",
+  }),
+  def(2, {
+    name: "popular_category_by_year",
+    columns: ["post_year", "category", "category_count"],
+    title: "Most popular category each year, 2018-2022",
+  }),
+  def(3, {
+    name: "top_user_by_country",
+    columns: ["country", "poster_name", "follower_count"],
+    title: "User with the most followers in each country",
+  }),
+  def(4, {
+    name: "country_with_top_user",
+    columns: ["country", "follower_count"],
+    title: "Country whose top user has the most followers",
+  }),
+  def(5, {
+    name: "popular_category_by_age_group",
+    columns: ["age_group", "category", "category_count"],
+    title: "Most popular category for each age group",
+  }),
+  def(6, {
+    name: "median_followers_by_age_group",
+    columns: ["age_group", "median_follower_count"],
+    title: "Median follower count for each age group",
+  }),
+  def(7, {
+    name: "users_joined_by_year",
+    columns: ["post_year", "number_users_joined"],
+    title: "Users joined each year, 2015-2020",
+  }),
+  def(8, {
+    name: "median_followers_by_join_year",
+    columns: ["post_year", "median_follower_count"],
+    title: "Median follower count of users by join year, 2015-2020",
+  }),
+  def(9, {
+    name: "median_followers_by_join_year_and_age_group",
+    columns: ["age_group", "post_year", "median_follower_count"],
+    title: "Median follower count by join year and age group, 2015-2020",
+  }),
 ];
 
 /**
