@@ -242,7 +242,10 @@ export class GroupCommitter {
     try {
       s.begin.run();
     } catch (cause) {
-      return this.#failAll(jobs, cause, "could not start a write transaction");
+      return this.#failAll(jobs, {
+        cause,
+        what: "could not start a write transaction",
+      });
     }
     try {
       const version =
@@ -261,7 +264,10 @@ export class GroupCommitter {
       if (cause instanceof RerunWithSavepoints) {
         return this.#runGroup(jobs, true);
       }
-      return this.#failAll(jobs, cause, "the write transaction failed");
+      return this.#failAll(jobs, {
+        cause,
+        what: "the write transaction failed",
+      });
     }
     this.commits++;
     this.jobs += jobs.length;
@@ -306,7 +312,9 @@ export class GroupCommitter {
     }
   }
 
-  #failAll(jobs: Job[], cause: unknown, what: string): void {
+  /** Rejects every job of a transaction that failed as a whole (`what` says how). */
+  #failAll(jobs: Job[], failure: { cause: unknown; what: string }): void {
+    const { cause, what } = failure;
     const path = this.#options.path ?? "";
     const error = new BackendError(
       "sqlite",

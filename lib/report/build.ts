@@ -38,11 +38,12 @@ function categoriesOf(results: MetricResults): string[] {
   return [...set].sort();
 }
 
+/** The chart's note for metric `name` with `rows` rows, when it shows only the top `topN`. */
 function noteFor(
   name: string,
-  count: number,
-  topN: number,
+  shown: { rows: number; topN: number },
 ): string | undefined {
+  const { rows: count, topN } = shown;
   const perCountry = ["popular_category_by_country", "top_user_by_country"];
   if (perCountry.includes(name) && count > topN) {
     return `Chart: the top ${topN} of ${count} countries; the table lists all of them.`;
@@ -77,7 +78,7 @@ export async function buildReport(
       metric,
       rows,
       svg,
-      note: noteFor(metric.name, rows.length, topN),
+      note: noteFor(metric.name, { rows: rows.length, topN }),
     });
   }
   return renderReportHtml({
