@@ -9,7 +9,8 @@ import { BackendError } from "../../errors.ts";
 import type { TopicRecord } from "../../log/types.ts";
 import { KafkaTopicConsumer } from "./consumer.ts";
 import { mapKafkaErrors } from "./errors.ts";
-import type { Admin, Kafka } from "./kafkajs.ts";
+import { type Admin, type Kafka, PartitionAssigners } from "./kafkajs.ts";
+import { subscriptionRoundRobin } from "./assigner.ts";
 
 /** Consumer-group tuning shared by every consumer of a log. */
 export interface KafkaGroupOptions {
@@ -71,6 +72,12 @@ export async function joinGroup(
     heartbeatInterval: options.heartbeatIntervalMs ?? 1000,
     maxWaitTimeInMs: options.maxWaitMs ?? 250,
     allowAutoTopicCreation: false,
+    // Members reading different topics (two prefixes' sinks in one group) each get theirs;
+    // kafkajs' round robin stays listed for members of older versions.
+    partitionAssigners: [
+      subscriptionRoundRobin(admin),
+      PartitionAssigners.roundRobin,
+    ],
   });
   const consumer = new KafkaTopicConsumer(raw, {
     admin,

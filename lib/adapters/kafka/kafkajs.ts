@@ -7,11 +7,14 @@
  */
 import {
   type Admin,
+  AssignerProtocol,
   type Consumer,
   Kafka,
   type KafkaConfig,
   type LogEntry,
   logLevel,
+  type PartitionAssigner,
+  PartitionAssigners,
   Partitioners,
   type Producer,
   type SASLOptions,
@@ -20,7 +23,7 @@ import process from "node:process";
 import type { Logger } from "../../logger.ts";
 import { silentLogger } from "../../logger.ts";
 
-export { Kafka, logLevel, Partitioners };
+export { AssignerProtocol, Kafka, logLevel, PartitionAssigners, Partitioners };
 
 // kafkajs 2.2.4's request queue arms a timer with a negative delay whenever it has nothing
 // pending, and Node-compatible runtimes print a TimeoutNegativeWarning for each. The timer
@@ -36,7 +39,14 @@ if (!proc[FILTERED]) {
     for (const listener of original) listener(warning);
   });
 }
-export type { Admin, Consumer, KafkaConfig, Producer, SASLOptions };
+export type {
+  Admin,
+  Consumer,
+  KafkaConfig,
+  PartitionAssigner,
+  Producer,
+  SASLOptions,
+};
 
 /** SASL credentials for brokers that need them (MSK with SCRAM, Confluent Cloud). */
 export interface KafkaSasl {
