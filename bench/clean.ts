@@ -78,7 +78,7 @@ export function parseBenchArgs(
     throw new ConfigError(
       "--compression",
       `must be one of ${CODECS.join(", ")}`,
-      values.compression,
+      { value: values.compression },
     );
   }
   return {

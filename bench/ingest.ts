@@ -78,7 +78,9 @@ export function parseIngestArgs(args: string[]): BenchIngestOptions {
   });
   const { client } = values;
   if (client !== "raw" && client !== "fetch") {
-    throw new ConfigError("--client", "must be raw or fetch", client);
+    throw new ConfigError("--client", "must be raw or fetch", {
+      value: client,
+    });
   }
   if (values["no-fsync"] && !values["in-process"]) {
     throw new ConfigError("--no-fsync", "needs --in-process");

@@ -118,30 +118,37 @@ export class AlreadyExistsError extends PipelineError {
   }
 }
 
+/** Options of {@linkcode ConfigError}: the value that was refused, besides the common ones. */
+export interface ConfigErrorOptions extends PipelineErrorOptions {
+  /** The value given for the setting; left out of the message when `undefined`. */
+  value?: unknown;
+}
+
 /**
  * A configuration value is missing or invalid. The message names the setting.
  *
  * @example
  * ```ts
  * import { ConfigError } from "./errors.ts";
- * throw new ConfigError("PROFILE", "must be one of embedded, local, aws", "cloudy");
+ * throw new ConfigError("PROFILE", "must be one of embedded, local, aws", { value: "cloudy" });
  * ```
  */
 export class ConfigError extends PipelineError {
+  /** `setting`: the setting (or flag) named in the message; `problem`: what is wrong with it. */
   constructor(
     setting: string,
     problem: string,
-    value?: unknown,
-    options: PipelineErrorOptions = {},
+    options: ConfigErrorOptions = {},
   ) {
+    const { value, ...rest } = options;
     super(
       `Invalid setting ${setting}${
         value === undefined ? "" : `=${JSON.stringify(value)}`
       }: ${problem}`,
       {
-        ...options,
+        ...rest,
         code: "CONFIG_ERROR",
-        context: { setting, value, ...options.context },
+        context: { setting, value, ...rest.context },
       },
     );
   }

@@ -163,11 +163,9 @@ export async function readObjects(
 ): Promise<Uint8Array[]> {
   const concurrency = options.concurrency ?? 32;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new ConfigError(
-      "concurrency",
-      "must be a whole number >= 1",
-      concurrency,
-    );
+    throw new ConfigError("concurrency", "must be a whole number >= 1", {
+      value: concurrency,
+    });
   }
   const bodies: Uint8Array[] = new Array(objects.length);
   let next = 0;

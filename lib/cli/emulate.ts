@@ -97,7 +97,7 @@ function numberFlag(
   if (text === undefined) return undefined;
   const value = Number(text);
   if (text.trim() === "" || !check(value)) {
-    throw new ConfigError(`--${name}`, rule, text);
+    throw new ConfigError(`--${name}`, rule, { value: text });
   }
   return value;
 }
@@ -150,7 +150,7 @@ export function parseEmulateArgs(args: string[]): EmulateArgs {
     throw new ConfigError(
       "--api",
       "must be an http(s) URL like http://127.0.0.1:8080",
-      v.api,
+      { value: v.api },
     );
   }
   const duration = numberFlag(

@@ -79,11 +79,9 @@ export function parseGatewayArgs(
   // Digits only: Number("") is 0, which would pick a random free port.
   const port = /^\d+$/.test(values.port.trim()) ? Number(values.port) : NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError(
-      "--port",
-      "must be an integer from 0 to 65535",
-      values.port,
-    );
+    throw new ConfigError("--port", "must be an integer from 0 to 65535", {
+      value: values.port,
+    });
   }
   const config = loadConfig({
     profile: values.profile,
@@ -178,16 +176,14 @@ function listenError(e: unknown, opts: GatewayCliOptions): unknown {
     return new ConfigError(
       "--port",
       `is taken on ${opts.hostname} by another process; stop it or pick another port (0 picks a free one)`,
-      opts.port,
-      { cause: e },
+      { value: opts.port, cause: e },
     );
   }
   if (e instanceof Deno.errors.AddrNotAvailable) {
     return new ConfigError(
       "--hostname",
       "is not an address of this machine (127.0.0.1 for this machine only, 0.0.0.0 for all)",
-      opts.hostname,
-      { cause: e },
+      { value: opts.hostname, cause: e },
     );
   }
   if (
@@ -197,8 +193,7 @@ function listenError(e: unknown, opts: GatewayCliOptions): unknown {
     return new ConfigError(
       "--hostname",
       "is not a host name or IP address of this machine (127.0.0.1 for this machine only, 0.0.0.0 for all)",
-      opts.hostname,
-      { cause: e },
+      { value: opts.hostname, cause: e },
     );
   }
   return e;

@@ -142,7 +142,7 @@ export function positiveFlag(
     throw new ConfigError(
       flag,
       whole ? "must be a whole number >= 1" : "must be a number > 0",
-      text,
+      { value: text },
     );
   }
   return n;

@@ -78,7 +78,9 @@ Deno.test("cli program: exit codes for the command's result and for each kind of
     err: ["demo: Unknown option '--x'\n\nUsage: deno task demo"],
   });
   assert.deepEqual(
-    await run(() => Promise.reject(new ConfigError("--n", "must be > 0", "0"))),
+    await run(() =>
+      Promise.reject(new ConfigError("--n", "must be > 0", { value: "0" }))
+    ),
     { code: 2, out: [], err: ['demo: Invalid setting --n="0": must be > 0'] },
   );
   assert.deepEqual(

@@ -52,7 +52,7 @@ export function parseReportArgs(
     throw new ConfigError(
       "--out",
       "must not be empty (the default is {data-dir}/report.html)",
-      values.out,
+      { value: values.out },
     );
   }
   const config = loadConfig({

@@ -80,7 +80,7 @@ function integer(flag: string, text: string, min: number, max: number): number {
     throw new ConfigError(
       flag,
       `must be a whole number from ${min} to ${max}`,
-      text,
+      { value: text },
     );
   }
   return n;
@@ -116,9 +116,7 @@ export function parseSeedArgs(
   } catch (cause) {
     const message = (cause as Error).message;
     const named = /'([^']+)'/.exec(message)?.[1] ?? "arguments";
-    throw new ConfigError(named, `${message}\n\n${SEED_USAGE}`, undefined, {
-      cause,
-    });
+    throw new ConfigError(named, `${message}\n\n${SEED_USAGE}`, { cause });
   }
   const { sourceUrl } = loadConfig({
     profile: values.profile,
@@ -129,7 +127,7 @@ export function parseSeedArgs(
     throw new ConfigError(
       "SOURCE_URL (--source)",
       "required for the aws profile: mysql://user:pass@host:3306/db",
-      "",
+      { value: "" },
     );
   }
   return {

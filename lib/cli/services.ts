@@ -87,7 +87,7 @@ export function parseServicesArgs(
     throw new ConfigError(
       "command",
       "use `deno task services up|down|status`",
-      command,
+      { value: command },
     );
   }
   const names = available.map((s) => s.name);
@@ -97,7 +97,7 @@ export function parseServicesArgs(
     throw new ConfigError(
       "arguments",
       `only one command is taken; pick services with --only ${extra.join(",")}`,
-      extra.join(" "),
+      { value: extra.join(" ") },
     );
   }
   const wanted = values.only?.split(",").map((s) => s.trim()).filter(Boolean) ??
@@ -108,14 +108,14 @@ export function parseServicesArgs(
       `name at least one service among ${
         names.join(", ")
       } (or leave --only out for all)`,
-      values.only,
+      { value: values.only },
     );
   }
   if (values["state-dir"]!.trim() === "") {
     throw new ConfigError(
       "--state-dir",
       "must not be empty (the default is .cache/services)",
-      values["state-dir"],
+      { value: values["state-dir"] },
     );
   }
   for (const name of wanted) {
@@ -123,7 +123,7 @@ export function parseServicesArgs(
       throw new ConfigError(
         "--only",
         `unknown service; choose among ${names.join(", ")}`,
-        name,
+        { value: name },
       );
     }
   }
@@ -155,7 +155,7 @@ function parsePorts(
         `give service=port, the service among ${
           names.join(", ")
         } and the port 1-65535 (e.g. --port kafka=19092)`,
-        item,
+        { value: item },
       );
     }
     ports[name] = port;

@@ -85,7 +85,7 @@ export function parseSinkArgs(
     throw new ConfigError(
       "--group",
       "must not be empty (the default is s3-sink)",
-      values.group,
+      { value: values.group },
     );
   }
   return {

@@ -78,7 +78,7 @@ export function parseStreamArgs(
     throw new ConfigError(
       "--trigger-interval-ms",
       "must be an integer number of milliseconds from 1 to 3600000",
-      values["trigger-interval-ms"],
+      { value: values["trigger-interval-ms"] },
     );
   }
   const compactAfter = Number(values["compact-after"]);
@@ -86,7 +86,7 @@ export function parseStreamArgs(
     throw new ConfigError(
       "--compact-after",
       "must be a whole number of parts >= 2",
-      values["compact-after"],
+      { value: values["compact-after"] },
     );
   }
   const config = loadConfig({

@@ -85,8 +85,7 @@ export async function ensureDataDir(dataDir: string): Promise<void> {
     throw new ConfigError(
       "DATA_DIR (--data-dir)",
       `cannot be used as a folder (${(cause as Error).message})`,
-      dataDir,
-      { cause },
+      { value: dataDir, cause },
     );
   }
 }
@@ -144,7 +143,7 @@ function required(
     throw new ConfigError(
       setting,
       `required for the ${config.profile} profile${shape}`,
-      "",
+      { value: "" },
     );
   }
 }
@@ -324,7 +323,7 @@ export async function openSource(
     throw new ConfigError(
       "SOURCE_URL (--source)",
       `required for the ${config.profile} profile: mysql://user:pass@host:3306/db`,
-      "",
+      { value: "" },
     );
   }
   const { isMysqlUrl, openMysqlSource, openSqliteSource } = await import(

@@ -169,15 +169,14 @@ function checkUrl(setting: string, value: string, protocols: string[]): void {
     throw new ConfigError(
       setting,
       `not a URL; expected e.g. ${protocols[0]}//127.0.0.1:4567`,
-      value,
-      { cause },
+      { value, cause },
     );
   }
   if (!protocols.includes(url.protocol)) {
     throw new ConfigError(
       setting,
       `protocol must be one of ${protocols.join(", ")}`,
-      value,
+      { value },
     );
   }
 }
@@ -202,7 +201,7 @@ export function loadConfig(
     throw new ConfigError(
       "PIPELINE_PROFILE (--profile)",
       `must be one of ${PROFILES.join(", ")}`,
-      profileText,
+      { value: profileText },
     );
   }
   const profile = profileText as Profile;
@@ -213,18 +212,16 @@ export function loadConfig(
   };
   const dataDir = pick("dataDir", flags.dataDir);
   if (dataDir === "") {
-    throw new ConfigError(
-      "DATA_DIR (--data-dir)",
-      "must not be empty",
-      dataDir,
-    );
+    throw new ConfigError("DATA_DIR (--data-dir)", "must not be empty", {
+      value: dataDir,
+    });
   }
   const prefix = pick("prefix", flags.prefix);
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(prefix)) {
     throw new ConfigError(
       "PIPELINE_PREFIX (--prefix)",
       "use 1-100 letters, digits, '_' or '-'",
-      prefix,
+      { value: prefix },
     );
   }
   const sourceUrl = pick("sourceUrl", flags.source).replace(
@@ -238,7 +235,7 @@ export function loadConfig(
     throw new ConfigError(
       "SOURCE_URL (--source)",
       `must not be empty: a SQLite path or a mysql:// URL (unset, the ${profile} profile takes ${sourceDefault})`,
-      sourceUrl,
+      { value: sourceUrl },
     );
   }
   const config: PipelineConfig = {
@@ -268,11 +265,9 @@ function validate(config: PipelineConfig): void {
   // A setting left unset that a backend needs is refused when it is opened (`runtime.ts`).
   for (const broker of config.kafkaBrokers) {
     if (!/^[^\s:/]+:\d{1,5}$/.test(broker)) {
-      throw new ConfigError(
-        "KAFKA_BROKERS",
-        "each broker is host:port",
-        broker,
-      );
+      throw new ConfigError("KAFKA_BROKERS", "each broker is host:port", {
+        value: broker,
+      });
     }
   }
   if (
@@ -282,7 +277,7 @@ function validate(config: PipelineConfig): void {
     throw new ConfigError(
       "S3_BUCKET",
       "3-63 lowercase letters, digits, '.' or '-'",
-      config.s3Bucket,
+      { value: config.s3Bucket },
     );
   }
 }

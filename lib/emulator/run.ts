@@ -78,13 +78,17 @@ function validate(o: EmulationOptions): void {
   const nonNegativeInt = (v: number | undefined) =>
     v === undefined || (Number.isInteger(v) && v >= 0);
   if (!nonNegativeInt(o.count)) {
-    throw new ConfigError("count", "must be a whole number >= 0", o.count);
+    throw new ConfigError("count", "must be a whole number >= 0", {
+      value: o.count,
+    });
   }
   if (o.duration !== undefined && !(o.duration >= 0)) {
-    throw new ConfigError("duration", "must be milliseconds >= 0", o.duration);
+    throw new ConfigError("duration", "must be milliseconds >= 0", {
+      value: o.duration,
+    });
   }
   if (o.rate !== undefined && !(o.rate > 0)) {
-    throw new ConfigError("rate", "must be posts/s > 0", o.rate);
+    throw new ConfigError("rate", "must be posts/s > 0", { value: o.rate });
   }
   if (
     o.concurrency !== undefined &&
@@ -94,7 +98,7 @@ function validate(o: EmulationOptions): void {
     throw new ConfigError(
       "concurrency",
       `must be a whole number from 1 to ${MAX_CONCURRENCY}`,
-      o.concurrency,
+      { value: o.concurrency },
     );
   }
   if (
@@ -109,7 +113,7 @@ function validate(o: EmulationOptions): void {
     throw new ConfigError(
       "api",
       "must be an http(s) URL like http://127.0.0.1:8080",
-      o.api,
+      { value: o.api },
     );
   }
 }

@@ -41,7 +41,9 @@ export const MODES: readonly Mode[] = Object.freeze([
  */
 export function parseMode(text: string, setting = "mode"): Mode {
   if ((MODES as readonly string[]).includes(text)) return text as Mode;
-  throw new ConfigError(setting, `must be one of ${MODES.join(", ")}`, text);
+  throw new ConfigError(setting, `must be one of ${MODES.join(", ")}`, {
+    value: text,
+  });
 }
 
 /** Which of the three records of a post. */

@@ -116,7 +116,7 @@ function positive(name: string, value: number, integer: boolean): number {
     throw new ConfigError(
       name,
       `must be a positive ${integer ? "integer" : "number"}`,
-      value,
+      { value },
     );
   }
   return value;
@@ -146,7 +146,9 @@ function positive(name: string, value: number, integer: boolean): number {
 export function createSink(options: SinkOptions): Sink {
   const { log, store, topics } = options;
   if (topics.length === 0) {
-    throw new ConfigError("topics", "name at least one topic", topics);
+    throw new ConfigError("topics", "name at least one topic", {
+      value: topics,
+    });
   }
   const group = options.group ?? "s3-sink";
   const flushSize = positive("flushSize", options.flushSize ?? 500, true);

@@ -55,11 +55,13 @@ function validate(options: GenerateOptions): { rows: number; seed: number } {
     throw new ConfigError(
       "rows",
       `must be a whole number from 1 to ${MAX_ROWS}`,
-      rows,
+      { value: rows },
     );
   }
   if (!Number.isInteger(seed) || seed < -(2 ** 31) || seed >= 2 ** 32) {
-    throw new ConfigError("seed", "must be a 32-bit whole number", seed);
+    throw new ConfigError("seed", "must be a 32-bit whole number", {
+      value: seed,
+    });
   }
   return { rows, seed: seed >>> 0 };
 }

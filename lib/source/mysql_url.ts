@@ -81,8 +81,7 @@ export function parseMysqlUrl(url: string): MysqlUrlParts {
     throw new ConfigError(
       "SOURCE_URL",
       "is not a URL; expected mysql://user:password@host:port/database",
-      redactMysqlUrl(url),
-      { cause },
+      { value: redactMysqlUrl(url), cause },
     );
   }
   const database = decodeURIComponent(u.pathname.replace(/^\//, ""));
@@ -90,7 +89,7 @@ export function parseMysqlUrl(url: string): MysqlUrlParts {
     throw new ConfigError(
       "SOURCE_URL",
       "expected mysql://user:password@host:port/database",
-      redactMysqlUrl(url),
+      { value: redactMysqlUrl(url) },
     );
   }
   const port = u.port ? Number(u.port) : 3306;

@@ -107,7 +107,7 @@ export function createStreamProcessor(
     throw new ConfigError(
       "compactAfterParts",
       "must be a whole number of parts >= 2",
-      compactAfterParts,
+      { value: compactAfterParts },
     );
   }
   const streamNames = streamNamesOf(prefix);

@@ -56,7 +56,7 @@ export async function readStreamTable(
     throw new ConfigError(
       "stream table",
       `must be one of ${Object.values(STREAM_TABLE_NAMES).join(", ")}`,
-      name,
+      { value: name },
     );
   }
   // A running processor may change the files under a read: its compaction deletes parts
