@@ -94,8 +94,7 @@ export class KinesisLog implements StreamLog {
 
   createStream(name: string, options: CreateStreamOptions = {}): Promise<void> {
     return this.#change(
-      { op: "createStream", stream: name },
-      "ACTIVE",
+      { op: "createStream", stream: name, until: "ACTIVE" },
       new CreateStreamCommand({
         StreamName: name,
         ShardCount: options.shardCount ?? 1,
@@ -110,8 +109,7 @@ export class KinesisLog implements StreamLog {
     this.#pager.cache.clear(name);
     await this.describeStream(name);
     return await this.#change(
-      { op: "deleteStream", stream: name },
-      "DELETED",
+      { op: "deleteStream", stream: name, until: "DELETED" },
       new DeleteStreamCommand({
         StreamName: name,
         EnforceConsumerDeletion: true,
@@ -157,8 +155,7 @@ export class KinesisLog implements StreamLog {
   splitShard(stream: string, options: SplitShardOptions): Promise<void> {
     const { shardId, newStartingHashKey } = options;
     return this.#change(
-      { op: "splitShard", stream, shardId },
-      "ACTIVE",
+      { op: "splitShard", stream, shardId, until: "ACTIVE" },
       new SplitShardCommand({
         StreamName: stream,
         ShardToSplit: shardId,
@@ -171,8 +168,7 @@ export class KinesisLog implements StreamLog {
   mergeShards(stream: string, options: MergeShardsOptions): Promise<void> {
     const { shardId, adjacentShardId } = options;
     return this.#change(
-      { op: "mergeShards", stream, shardId },
-      "ACTIVE",
+      { op: "mergeShards", stream, shardId, until: "ACTIVE" },
       new MergeShardsCommand({
         StreamName: stream,
         ShardToMerge: shardId,
@@ -187,18 +183,23 @@ export class KinesisLog implements StreamLog {
     return Promise.resolve();
   }
 
-  /** Sends a stream change, then waits (bounded) until the stream is `until`. */
+  /** Sends a stream change, then waits (bounded) until the stream is `ctx.until`. */
   async #change(
-    ctx: { op: string; stream: string; shardId?: string },
-    until: "ACTIVE" | "DELETED",
+    ctx: {
+      op: string;
+      stream: string;
+      shardId?: string;
+      until: "ACTIVE" | "DELETED";
+    },
     command:
       | CreateStreamCommand
       | DeleteStreamCommand
       | SplitShardCommand
       | MergeShardsCommand,
   ): Promise<void> {
-    await this.#call(ctx, () => this.#client.send(command as never));
-    await this.#call(ctx, () =>
+    const { until, ...where } = ctx;
+    await this.#call(where, () => this.#client.send(command as never));
+    await this.#call(where, () =>
       waitForStream(this.#client, ctx.stream, {
         until,
         timeoutMs: this.#options.statusTimeoutMs,

@@ -39,22 +39,32 @@ function status(e: unknown): number | undefined {
     ?.httpStatusCode;
 }
 
+/** An S3 operation on a key, for error messages. */
+interface S3Op {
+  op: string;
+  key: string;
+}
+
 class S3Store implements ObjectStore {
   readonly location: string;
+  private readonly bucket: string;
+  private readonly prefix: string;
+  private readonly endpoint: string | undefined;
+
   constructor(
     private readonly client: S3Client,
-    private readonly bucket: string,
-    private readonly prefix: string,
-    private readonly endpoint: string | undefined,
+    where: { bucket: string; prefix: string; endpoint: string | undefined },
   ) {
-    this.location = `s3://${bucket}/${prefix}`;
+    this.bucket = where.bucket;
+    this.prefix = where.prefix;
+    this.endpoint = where.endpoint;
+    this.location = `s3://${where.bucket}/${where.prefix}`;
   }
 
   async put(key: string, body: Uint8Array | string): Promise<void> {
     validateKey(key);
     await this.call(
-      "put",
-      key,
+      { op: "put", key },
       () =>
         this.client.send(
           new PutObjectCommand({
@@ -81,7 +91,7 @@ class S3Store implements ObjectStore {
       ) {
         throw new ObjectNotFoundError(key, this.location, { cause: e });
       }
-      throw this.fail("get", key, e);
+      throw this.fail(e, { op: "get", key });
     }
   }
 
@@ -90,14 +100,17 @@ class S3Store implements ObjectStore {
     const found: ObjectInfo[] = [];
     let token: string | undefined;
     do {
-      const page = await this.call("list", prefix, () =>
-        this.client.send(
-          new ListObjectsV2Command({
-            Bucket: this.bucket,
-            Prefix: this.prefix + prefix,
-            ContinuationToken: token,
-          }),
-        ));
+      const page = await this.call(
+        { op: "list", key: prefix },
+        () =>
+          this.client.send(
+            new ListObjectsV2Command({
+              Bucket: this.bucket,
+              Prefix: this.prefix + prefix,
+              ContinuationToken: token,
+            }),
+          ),
+      );
       for (const o of page.Contents ?? []) {
         found.push({
           key: o.Key!.slice(this.prefix.length),
@@ -112,8 +125,7 @@ class S3Store implements ObjectStore {
   async delete(key: string): Promise<void> {
     validateKey(key);
     await this.call(
-      "delete",
-      key,
+      { op: "delete", key },
       () =>
         this.client.send(
           new DeleteObjectCommand({
@@ -124,19 +136,16 @@ class S3Store implements ObjectStore {
     );
   }
 
-  private async call<T>(
-    op: string,
-    key: string,
-    run: () => Promise<T>,
-  ): Promise<T> {
+  private async call<T>(what: S3Op, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (e) {
-      throw this.fail(op, key, e);
+      throw this.fail(e, what);
     }
   }
 
-  private fail(op: string, key: string, cause: unknown): BackendError {
+  private fail(cause: unknown, what: S3Op): BackendError {
+    const { op, key } = what;
     const where = this.endpoint ?? "AWS";
     return new BackendError(
       "s3",
@@ -192,5 +201,9 @@ export async function openS3Store(
       );
     }
   }
-  return new S3Store(client, options.bucket, prefix, options.endpoint);
+  return new S3Store(client, {
+    bucket: options.bucket,
+    prefix,
+    endpoint: options.endpoint,
+  });
 }
