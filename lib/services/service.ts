@@ -212,7 +212,8 @@ export interface PidFileServiceOptions<S extends ServiceStartOptions> {
 
 /**
  * A {@linkcode Service} whose process is known by its PID file: `start` returns the running
- * server of the PID file when there is one (else calls `options.start`), `stop` is
+ * server of the PID file when there is one (refusing, with a `BackendError`, a `port` other
+ * than the one it listens on), else calls `options.start`; `stop` is
  * {@linkcode stopByPidFile} with the given timeout and `status` is {@linkcode pidFileStatus}.
  *
  * @example
@@ -236,6 +237,15 @@ export function pidFileService<S extends ServiceStartOptions>(
     async start(o: S) {
       const current = await pidFileStatus(o.stateDir, name);
       if (current.running && current.endpoint && current.pid) {
+        const port = endpointPort(current.endpoint);
+        if (o.port !== undefined && port !== undefined && port !== o.port) {
+          // Reusing it would print the old port's `export` lines for a request of another.
+          throw new BackendError(
+            name,
+            `already running at ${current.endpoint} (pid ${current.pid}), not on port ${o.port}; to move it, stop it first: \`deno task services down --only ${name}\` (with the same --state-dir)`,
+            { context: { endpoint: current.endpoint, port: o.port } },
+          );
+        }
         o.logger?.info(`${name} already running`, {
           endpoint: current.endpoint,
           pid: current.pid,
@@ -248,6 +258,21 @@ export function pidFileService<S extends ServiceStartOptions>(
     status: (o) => pidFileStatus(o.stateDir, name),
     env: options.env,
   };
+}
+
+/**
+ * The port of a service endpoint (`127.0.0.1:9092`, `http://127.0.0.1:4567`,
+ * `mysql://u:p@127.0.0.1:3306/db`), or `undefined` when it names none.
+ *
+ * @example
+ * ```ts
+ * import { endpointPort } from "./service.ts";
+ * console.log(endpointPort("mysql://u:p@127.0.0.1:13306/db")); // 13306
+ * ```
+ */
+export function endpointPort(endpoint: string): number | undefined {
+  const match = /:(\d+)(?=\/|$)/.exec(endpoint);
+  return match ? Number(match[1]) : undefined;
 }
 
 /**

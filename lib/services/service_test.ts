@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { BackendError } from "../errors.ts";
 import { isAlive, spawnDetached } from "./process.ts";
 import {
+  endpointPort,
   pidFileService,
   pidFileStatus,
   readPidFile,
@@ -93,7 +94,7 @@ Deno.test("waitUntilReady: resolves once the probe answers; a silent server time
   }
 });
 
-Deno.test("pidFileService: start runs the server once, then returns the running one; stop ends it", async () => {
+Deno.test("pidFileService: start runs the server once, then returns the running one (not for another port); stop ends it", async () => {
   const stateDir = await Deno.makeTempDir();
   const logFile = `${stateDir}/demo.out`;
   const starts: number[] = [];
@@ -125,6 +126,15 @@ Deno.test("pidFileService: start runs the server once, then returns the running 
     const first = await demo.start({ stateDir });
     const again = await demo.start({ stateDir });
     assert.deepEqual(again, first);
+    assert.deepEqual(await demo.start({ stateDir, port: 7 }), first);
+    // Before: the running server on port 7 was returned for a request of port 8.
+    await assert.rejects(
+      () => demo.start({ stateDir, port: 8 }),
+      (e) =>
+        e instanceof BackendError &&
+        e.message ===
+          `demo: already running at 127.0.0.1:7 (pid ${first.pid}), not on port 8; to move it, stop it first: \`deno task services down --only demo\` (with the same --state-dir)`,
+    );
     assert.deepEqual(starts, [first.pid]);
     assert.deepEqual(await demo.status({ stateDir }), {
       running: true,
@@ -139,4 +149,14 @@ Deno.test("pidFileService: start runs the server once, then returns the running 
     await demo.stop({ stateDir });
     await Deno.remove(stateDir, { recursive: true });
   }
+});
+
+Deno.test("endpointPort: the port of each service's endpoint form", () => {
+  assert.equal(endpointPort("127.0.0.1:19092"), 19092);
+  assert.equal(endpointPort("http://127.0.0.1:14567"), 14567);
+  assert.equal(
+    endpointPort("mysql://pinterest:pinterest@127.0.0.1:13306/pinterest"),
+    13306,
+  );
+  assert.equal(endpointPort("e"), undefined);
 });
