@@ -10,22 +10,34 @@
 import { PipelineError, type PipelineErrorOptions } from "../errors.ts";
 
 /**
+ * Options of {@linkcode InvalidArgumentError}: the value that was refused, and the `code`
+ * a subclass gives, besides the common ones.
+ */
+export interface InvalidArgumentErrorOptions extends PipelineErrorOptions {
+  /** The value given for the argument; left out of the message when `undefined`. */
+  value?: unknown;
+  /** The error's `code`, for subclasses; `INVALID_ARGUMENT` when left out. */
+  code?: string;
+}
+
+/**
  * An argument was out of range or malformed (bad name, partition count, sequence number).
  *
  * @example
  * ```ts
  * import { InvalidArgumentError } from "./errors.ts";
- * const err = new InvalidArgumentError("shardCount", "must be an integer from 1 to 1000", 0);
+ * const err = new InvalidArgumentError("shardCount", "must be an integer from 1 to 1000", { value: 0 });
  * console.log(err.code, err.context.argument); // INVALID_ARGUMENT shardCount
  * ```
  */
 export class InvalidArgumentError extends PipelineError {
+  /** `argument`: what was refused, as the message names it; `problem`: what is wrong with it. */
   constructor(
     argument: string,
     problem: string,
-    value?: unknown,
-    options: PipelineErrorOptions & { code?: string } = {},
+    options: InvalidArgumentErrorOptions = {},
   ) {
+    const { value } = options;
     super(
       `Invalid ${argument}${
         value === undefined ? "" : ` ${JSON.stringify(value)}`
@@ -59,8 +71,14 @@ export function invalidStreamName(
   return new InvalidArgumentError(
     "stream name",
     "use 1 to 128 characters among a-z A-Z 0-9 _ . -",
-    name,
+    { value: name },
   );
+}
+
+/** Options of {@linkcode InvalidPartitionError}: how many partitions the topic has. */
+export interface InvalidPartitionErrorOptions extends PipelineErrorOptions {
+  /** The topic's partition count: its partitions are 0 to `partitions - 1`. */
+  partitions: number;
 }
 
 /**
@@ -69,27 +87,28 @@ export function invalidStreamName(
  * @example
  * ```ts
  * import { InvalidPartitionError } from "./errors.ts";
- * const err = new InvalidPartitionError("demo.pin", 3, 1);
+ * const err = new InvalidPartitionError("demo.pin", 3, { partitions: 1 });
  * console.log(err.code, err.context.partitions); // PARTITION_NOT_FOUND 1
  * ```
  */
 export class InvalidPartitionError extends InvalidArgumentError {
+  /** `topic`: the topic appended to; `partition`: the partition the record named. */
   constructor(
     topic: string,
     partition: unknown,
-    partitions: number,
-    options: PipelineErrorOptions = {},
+    options: InvalidPartitionErrorOptions,
   ) {
+    const { partitions, ...rest } = options;
     super(
       "partition",
       `topic "${topic}" has partitions 0 to ${
         partitions - 1
       }; leave "partition" out to let the key pick one`,
-      partition,
       {
-        ...options,
+        ...rest,
+        value: partition,
         code: "PARTITION_NOT_FOUND",
-        context: { topic, partitions, ...options.context },
+        context: { topic, partitions, ...rest.context },
       },
     );
   }

@@ -142,7 +142,7 @@ export function sequenceCounterOf(
     throw new InvalidArgumentError(
       "afterSequenceNumber",
       "must be a decimal sequence number returned by this stream",
-      sequenceNumber,
+      { value: sequenceNumber },
     );
   }
   return n;

@@ -30,7 +30,9 @@ export { groupLockPath, lockGroup } from "./group_lock.ts";
 export {
   GroupBusyError,
   InvalidArgumentError,
+  type InvalidArgumentErrorOptions,
   InvalidPartitionError,
+  type InvalidPartitionErrorOptions,
   LogClosedError,
   ShardNotFoundError,
 } from "./errors.ts";

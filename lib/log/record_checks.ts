@@ -41,11 +41,9 @@ const encoder = new TextEncoder();
  */
 export function checkTopicRecords(records: TopicRecordInput[]): void {
   if (!Array.isArray(records)) {
-    throw new InvalidArgumentError(
-      "records",
-      "must be an array",
-      typeof records,
-    );
+    throw new InvalidArgumentError("records", "must be an array", {
+      value: typeof records,
+    });
   }
   records.forEach((r, i) => {
     if (!r || !(r.value instanceof Uint8Array)) {

@@ -95,7 +95,7 @@ export class EmbeddedStreamLog implements StreamLog {
       throw new InvalidArgumentError(
         "shardCount",
         "must be an integer from 1 to 1000",
-        count,
+        { value: count },
       );
     }
     await this.#core.committer.submit(() => {
@@ -123,11 +123,9 @@ export class EmbeddedStreamLog implements StreamLog {
   ): Promise<PutRecordResult[]> {
     this.#core.assertOpen();
     if (!Array.isArray(records)) {
-      throw new InvalidArgumentError(
-        "records",
-        "must be an array",
-        typeof records,
-      );
+      throw new InvalidArgumentError("records", "must be an array", {
+        value: typeof records,
+      });
     }
     const problems = records.map(recordProblem);
     return await this.#core.committer.submit(() => {
@@ -167,11 +165,9 @@ export class EmbeddedStreamLog implements StreamLog {
     this.#core.assertOpen();
     const limit = options.limit ?? 1000;
     if (!Number.isInteger(limit) || limit < 1) {
-      throw new InvalidArgumentError(
-        "limit",
-        "must be a positive integer",
-        limit,
-      );
+      throw new InvalidArgumentError("limit", "must be a positive integer", {
+        value: limit,
+      });
     }
     const after = options.afterSequenceNumber;
     const afterSeq = after === undefined

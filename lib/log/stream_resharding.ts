@@ -50,11 +50,9 @@ export function splitShardNow(
   const s = sql.stream(stream);
   const parent = sql.shard({ id: s.id, name: stream }, options.shardId);
   if (parent.ending_seq !== null) {
-    throw new InvalidArgumentError(
-      "shardId",
-      "the shard is already closed",
-      options.shardId,
-    );
+    throw new InvalidArgumentError("shardId", "the shard is already closed", {
+      value: options.shardId,
+    });
   }
   const key = /^\d{1,39}$/.test(options.newStartingHashKey)
     ? BigInt(options.newStartingHashKey)
@@ -65,7 +63,7 @@ export function splitShardNow(
     throw new InvalidArgumentError(
       "newStartingHashKey",
       `must be a decimal hash key in (${start}, ${end}]`,
-      options.newStartingHashKey,
+      { value: options.newStartingHashKey },
     );
   }
   const seq = closeParent(sql, {
@@ -124,7 +122,7 @@ export function mergeShardsNow(
     throw new InvalidArgumentError(
       "shardId",
       "both shards must be distinct and open",
-      [options.shardId, options.adjacentShardId],
+      { value: [options.shardId, options.adjacentShardId] },
     );
   }
   const [lo, hi] = BigInt(a.hash_start) < BigInt(b.hash_start)
@@ -134,7 +132,7 @@ export function mergeShardsNow(
     throw new InvalidArgumentError(
       "adjacentShardId",
       "the two shards' hash-key ranges must be adjacent",
-      options.adjacentShardId,
+      { value: options.adjacentShardId },
     );
   }
   let seq = closeParent(sql, {

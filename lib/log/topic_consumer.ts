@@ -127,7 +127,7 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
       throw new InvalidArgumentError(
         "maxRecords",
         "must be a positive integer",
-        maxRecords,
+        { value: maxRecords },
       );
     }
     const deadline = Date.now() + Math.max(0, timeoutMs);
@@ -163,11 +163,9 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
       !Number.isInteger(position.offset) || position.offset < 0 ||
       position.offset >= POSITION_BITS
     ) {
-      throw new InvalidArgumentError(
-        "offset",
-        "must be an integer >= 0",
-        position.offset,
-      );
+      throw new InvalidArgumentError("offset", "must be an integer >= 0", {
+        value: position.offset,
+      });
     }
     slot.position = position.offset;
     await Promise.resolve();
@@ -178,11 +176,9 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
     for (const p of positions) {
       this.#slot(p.topic, p.partition);
       if (!Number.isInteger(p.offset) || p.offset < 0) {
-        throw new InvalidArgumentError(
-          "offset",
-          "must be an integer >= 0",
-          p.offset,
-        );
+        throw new InvalidArgumentError("offset", "must be an integer >= 0", {
+          value: p.offset,
+        });
       }
     }
     await this.#core.committer.submit(() => {
@@ -261,7 +257,11 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
       });
     }
     const slot = slots.find((s) => s.partition === partition);
-    if (!slot) throw new InvalidPartitionError(topic, partition, slots.length);
+    if (!slot) {
+      throw new InvalidPartitionError(topic, partition, {
+        partitions: slots.length,
+      });
+    }
     return slot;
   }
 }

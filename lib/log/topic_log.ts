@@ -80,7 +80,7 @@ export class EmbeddedTopicLog implements TopicLog {
       throw new InvalidArgumentError(
         "topic name",
         "use 1 to 249 characters among a-z A-Z 0-9 . _ -",
-        name,
+        { value: name },
       );
     }
     if (
@@ -89,7 +89,7 @@ export class EmbeddedTopicLog implements TopicLog {
       throw new InvalidArgumentError(
         "partitions",
         "must be an integer from 1 to 10000",
-        partitions,
+        { value: partitions },
       );
     }
     await this.#core.committer.submit(() =>
@@ -112,11 +112,9 @@ export class EmbeddedTopicLog implements TopicLog {
   async consumer(group: string, topics: string[]): Promise<TopicConsumer> {
     this.#core.assertOpen();
     if (typeof group !== "string" || group.length === 0) {
-      throw new InvalidArgumentError(
-        "group",
-        "must be a non-empty string",
-        group,
-      );
+      throw new InvalidArgumentError("group", "must be a non-empty string", {
+        value: group,
+      });
     }
     const assigned = topics.map((name) => ({
       name,

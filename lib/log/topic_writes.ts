@@ -127,7 +127,7 @@ export class TopicWriter implements TransactionHooks {
         throw new InvalidArgumentError(
           "partitions",
           `the log holds at most ${MAX_SLOTS} partitions and shards in all; use another file`,
-          partitions,
+          { value: partitions },
         );
       }
     }
@@ -141,7 +141,7 @@ export class TopicWriter implements TransactionHooks {
       const p = r.partition;
       if (p !== undefined && p !== null) {
         if (!Number.isInteger(p) || p < 0 || p >= n) {
-          throw new InvalidPartitionError(topic, p, n);
+          throw new InvalidPartitionError(topic, p, { partitions: n });
         }
         return p;
       }
@@ -158,7 +158,8 @@ export class TopicWriter implements TransactionHooks {
     for (const [slot, next] of local) {
       if (next + records.length > POSITION_BITS) {
         const p = meta.slots.indexOf(slot);
-        throw new InvalidPartitionError(topic, p, n, {
+        throw new InvalidPartitionError(topic, p, {
+          partitions: n,
           context: {
             full: true,
             hint: "the partition is full; use a new file",

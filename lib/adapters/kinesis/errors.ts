@@ -87,7 +87,7 @@ export function toKinesisError(
     });
   }
   if (name === "InvalidArgumentException" || name === "ValidationException") {
-    return new InvalidArgumentError(ctx.op, message, undefined, {
+    return new InvalidArgumentError(ctx.op, message, {
       cause: err,
       context: { ...context, stream: ctx.stream, shardId: ctx.shardId },
     });

@@ -165,18 +165,16 @@ export class ShardPager {
   ): Promise<ShardPage> {
     const limit = options.limit ?? 1000;
     if (!Number.isInteger(limit) || limit < 1) {
-      throw new InvalidArgumentError(
-        "limit",
-        "must be a positive integer",
-        limit,
-      );
+      throw new InvalidArgumentError("limit", "must be a positive integer", {
+        value: limit,
+      });
     }
     const after = options.afterSequenceNumber;
     if (after !== undefined && !/^\d{1,128}$/.test(String(after))) {
       throw new InvalidArgumentError(
         "afterSequenceNumber",
         "must be a decimal sequence number returned by this stream",
-        after,
+        { value: after },
       );
     }
     const cached = this.cache.take({ stream, shardId, after });
