@@ -37,22 +37,29 @@ export class SourceNotFoundError extends PipelineError {
   }
 }
 
+/** Options of {@linkcode SourceOffsetError}: how many rows the source holds. */
+export interface SourceOffsetErrorOptions extends PipelineErrorOptions {
+  /** The source's row count: valid offsets are 0 to `rowCount - 1`. */
+  rowCount: number;
+}
+
 /**
  * A row offset outside `0 .. rowCount-1`, or not a whole number, was asked for.
  *
  * @example
  * ```ts
  * import { SourceOffsetError } from "./errors.ts";
- * console.log(new SourceOffsetError(".data/source.db", 20_000, 11_000).message);
+ * console.log(new SourceOffsetError(".data/source.db", 20_000, { rowCount: 11_000 }).message);
  * ```
  */
 export class SourceOffsetError extends PipelineError {
+  /** `location`: the source; `offset`: the row offset asked for. */
   constructor(
     location: string,
     offset: unknown,
-    rowCount: number,
-    options: PipelineErrorOptions = {},
+    options: SourceOffsetErrorOptions,
   ) {
+    const { rowCount, ...rest } = options;
     super(
       `Source ${location}: row offset ${
         String(offset)
@@ -60,9 +67,9 @@ export class SourceOffsetError extends PipelineError {
         rowCount - 1
       } (the source holds ${rowCount} rows).`,
       {
-        ...options,
+        ...rest,
         code: "SOURCE_BAD_OFFSET",
-        context: { location, offset, rowCount, ...options.context },
+        context: { location, offset, rowCount, ...rest.context },
       },
     );
   }

@@ -71,6 +71,7 @@ export {
   SourceAccessError,
   SourceNotFoundError,
   SourceOffsetError,
+  type SourceOffsetErrorOptions,
   wrapMysqlError,
   type WrapMysqlErrorOptions,
 } from "./errors.ts";

@@ -101,7 +101,9 @@ export async function openMysqlSource(url: string): Promise<SourceReader> {
       selectRowSql("mysql", table),
       [String(offset)],
     );
-    if (found.length === 0) throw new SourceOffsetError(location, offset, rows);
+    if (found.length === 0) {
+      throw new SourceOffsetError(location, offset, { rowCount: rows });
+    }
     return fromSqlRow(table, found[0]);
   };
   return {
@@ -116,7 +118,7 @@ export async function openMysqlSource(url: string): Promise<SourceReader> {
     },
     async readPost(offset: number): Promise<Post> {
       if (!Number.isInteger(offset) || offset < 0 || offset >= rows) {
-        throw new SourceOffsetError(location, offset, rows);
+        throw new SourceOffsetError(location, offset, { rowCount: rows });
       }
       try {
         const [pin, geo, user] = await Promise.all([

@@ -225,7 +225,7 @@ export async function openSqliteSource(path: string): Promise<SourceReader> {
   const rows = Math.min(...counts);
   const read = (k: number, table: TableName, offset: number) => {
     const row = selects[k].stmt.get(offset);
-    if (!row) throw new SourceOffsetError(path, offset, rows);
+    if (!row) throw new SourceOffsetError(path, offset, { rowCount: rows });
     return fromSqlRow(table, row);
   };
   return {
@@ -233,7 +233,9 @@ export async function openSqliteSource(path: string): Promise<SourceReader> {
     rowCount: () => Promise.resolve(rows),
     readPost(offset: number): Promise<Post> {
       if (!Number.isInteger(offset) || offset < 0 || offset >= rows) {
-        return Promise.reject(new SourceOffsetError(path, offset, rows));
+        return Promise.reject(
+          new SourceOffsetError(path, offset, { rowCount: rows }),
+        );
       }
       try {
         return Promise.resolve({
