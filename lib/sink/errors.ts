@@ -30,6 +30,14 @@ export class LakeCorruptionError extends PipelineError {
   }
 }
 
+/** Options of {@linkcode OffsetGapError}: the offset the sink expected and the one it got. */
+export interface OffsetGapErrorOptions extends PipelineErrorOptions {
+  /** The next offset of the partition, the one the sink expected. */
+  expected: number;
+  /** The offset the sink was handed instead (greater than `expected`). */
+  actual: number;
+}
+
 /**
  * A partition skipped offsets: the sink expected `expected` and was handed `actual`.
  * The sink needs contiguous offsets (no compaction, no transactional markers, no records
@@ -38,18 +46,18 @@ export class LakeCorruptionError extends PipelineError {
  * @example
  * ```ts
  * import { OffsetGapError } from "./errors.ts";
- * const err = new OffsetGapError("demo.pin", 0, 10, 15);
+ * const err = new OffsetGapError("demo.pin", 0, { expected: 10, actual: 15 });
  * console.log(err.context); // { topic: "demo.pin", partition: 0, expected: 10, actual: 15 }
  * ```
  */
 export class OffsetGapError extends PipelineError {
+  /** `topic` and `partition`: the partition that skipped offsets. */
   constructor(
     topic: string,
     partition: number,
-    expected: number,
-    actual: number,
-    options: PipelineErrorOptions = {},
+    options: OffsetGapErrorOptions,
   ) {
+    const { expected, actual, ...rest } = options;
     super(
       `Partition ${partition} of topic "${topic}" jumped from offset ${expected} to ${actual}; ` +
         `records ${expected}..${
@@ -58,9 +66,9 @@ export class OffsetGapError extends PipelineError {
         `transactions). Use a plain topic with enough retention, or clear the lake of this ` +
         `partition to start over.`,
       {
-        ...options,
+        ...rest,
         code: "OFFSET_GAP",
-        context: { topic, partition, expected, actual, ...options.context },
+        context: { topic, partition, expected, actual, ...rest.context },
       },
     );
   }

@@ -50,5 +50,6 @@ export {
   LakeCorruptionError,
   LakeWriteError,
   OffsetGapError,
+  type OffsetGapErrorOptions,
   SinkRunningError,
 } from "./errors.ts";

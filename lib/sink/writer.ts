@@ -175,7 +175,10 @@ export class PartitionWriter {
       }
       if (s.expected !== null && r.offset > s.expected) {
         if (!s.sought) {
-          throw new OffsetGapError(r.topic, r.partition, s.expected, r.offset);
+          throw new OffsetGapError(r.topic, r.partition, {
+            expected: s.expected,
+            actual: r.offset,
+          });
         }
         if (this.counters.staleDropped++ % 1000 === 0) {
           this.#o.logger.warn(
