@@ -38,6 +38,14 @@ export class StreamCheckpointError extends PipelineError {
   }
 }
 
+/** Options of {@linkcode StreamTableError}: the rows its parts hold, the checkpoint's count. */
+export interface StreamTableErrorOptions extends PipelineErrorOptions {
+  /** How many rows the table's committed parts hold. */
+  rows: number;
+  /** How many rows the checkpoint counts for the table. */
+  expected: number;
+}
+
 /**
  * A stream table holds fewer (or more) rows than its checkpoint counts: a part file was
  * removed or replaced after it was committed.
@@ -45,31 +53,36 @@ export class StreamCheckpointError extends PipelineError {
  * @example
  * ```ts
  * import { StreamTableError } from "./errors.ts";
- * const err = new StreamTableError(".data/stream", "stream_geo", 3, 18);
+ * const err = new StreamTableError(".data/stream", "stream_geo", { rows: 3, expected: 18 });
  * console.log(err.code); // STREAM_TABLE
  * ```
  */
 export class StreamTableError extends PipelineError {
-  /** `dir`: the output directory; `rows`: what its parts hold; `expected`: the checkpoint's count. */
+  /** `dir`: the output directory; `table`: the table whose row count is off. */
   constructor(
     dir: string,
     table: string,
-    rows: number,
-    expected: number,
-    options: PipelineErrorOptions = {},
+    options: StreamTableErrorOptions,
   ) {
+    const { rows, expected, ...rest } = options;
     super(
       `Stream table ${table} in ${dir} holds ${rows} row${
         rows === 1 ? "" : "s"
       }, but its checkpoint counts ${expected}: ` +
         `a part file was removed or replaced. ${rebuild(dir)}`,
       {
-        ...options,
+        ...rest,
         code: "STREAM_TABLE",
-        context: { dir, table, rows, expected, ...options.context },
+        context: { dir, table, rows, expected, ...rest.context },
       },
     );
   }
+}
+
+/** Options of {@linkcode StreamPartError}: `cause`, the reader's error, is required. */
+export interface StreamPartErrorOptions extends PipelineErrorOptions {
+  /** The error the parquet reader threw; its message goes into this one's. */
+  cause: unknown;
 }
 
 /**
@@ -78,25 +91,26 @@ export class StreamTableError extends PipelineError {
  * @example
  * ```ts
  * import { StreamPartError } from "./errors.ts";
- * const err = new StreamPartError(".data/stream", ".data/stream/stream_geo/part-000000000001.parquet", new Error("out of specification"));
+ * const err = new StreamPartError(".data/stream", ".data/stream/stream_geo/part-000000000001.parquet", {
+ *   cause: new Error("out of specification"),
+ * });
  * console.log(err.code); // STREAM_PART
  * ```
  */
 export class StreamPartError extends PipelineError {
-  /** `dir`: the output directory; `path`: the part file; `cause`: the reader's error. */
+  /** `dir`: the output directory; `path`: the part file. */
   constructor(
     dir: string,
     path: string,
-    cause: unknown,
-    options: PipelineErrorOptions = {},
+    options: StreamPartErrorOptions,
   ) {
+    const { cause } = options;
     super(
       `Stream table part ${path} cannot be read (${
         cause instanceof Error ? cause.message : String(cause)
       }): the file is damaged. ${rebuild(dir)}`,
       {
         ...options,
-        cause,
         code: "STREAM_PART",
         context: { dir, path, ...options.context },
       },

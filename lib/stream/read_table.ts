@@ -97,7 +97,7 @@ async function readCommitted(
     try {
       return readParquetFile(path);
     } catch (cause) {
-      throw new StreamPartError(outDir, path, cause);
+      throw new StreamPartError(outDir, path, { cause });
     }
   });
   const table = frames.length === 0
@@ -107,7 +107,7 @@ async function readCommitted(
     : pl.concat(frames, { how: "vertical" });
   const expected = rows === undefined ? undefined : rows[name] ?? 0;
   if (expected !== undefined && table.height !== expected) {
-    throw new StreamTableError(outDir, name, table.height, expected);
+    throw new StreamTableError(outDir, name, { rows: table.height, expected });
   }
   return table;
 }
