@@ -86,36 +86,49 @@ export class WarehouseEmptyError extends PipelineError {
   }
 }
 
+/** Options of {@linkcode WarehouseDamagedError}: `cause`, the reader's error, is required. */
+export interface WarehouseDamagedErrorOptions extends PipelineErrorOptions {
+  /** The error the parquet reader threw; its message goes into this one's. */
+  cause: unknown;
+}
+
 /**
  * A warehouse table file exists but cannot be read: it was damaged after the batch wrote it.
  *
  * @example
  * ```ts
  * import { WarehouseDamagedError } from "./errors.ts";
- * const err = new WarehouseDamagedError(".data/warehouse", "pin", new Error("file out of specification"));
+ * const err = new WarehouseDamagedError(".data/warehouse", "pin", {
+ *   cause: new Error("file out of specification"),
+ * });
  * console.log(err.code); // WAREHOUSE_DAMAGED
  * ```
  */
 export class WarehouseDamagedError extends PipelineError {
-  /** `dir`: the warehouse; `table`: the table whose file failed; `cause`: the reader's error. */
+  /** `dir`: the warehouse; `table`: the table whose file failed. */
   constructor(
     dir: string,
     table: string,
-    cause: unknown,
-    options: PipelineErrorOptions = {},
+    options: WarehouseDamagedErrorOptions,
   ) {
+    const { cause } = options;
     super(
       `The warehouse table ${dir}/${table}.parquet cannot be read (${
         cause instanceof Error ? cause.message : String(cause)
       }): the file is damaged. Run \`deno task batch\` again: it rewrites every table from the lake.`,
       {
         ...options,
-        cause,
         code: "WAREHOUSE_DAMAGED",
         context: { dir, table, ...options.context },
       },
     );
   }
+}
+
+/** Options of {@linkcode LakeObjectError}: `cause`, the decompressor's error, is required. */
+export interface LakeObjectErrorOptions extends PipelineErrorOptions {
+  /** The error gunzip threw; its message goes into this one's. */
+  cause: unknown;
 }
 
 /**
@@ -125,25 +138,26 @@ export class WarehouseDamagedError extends PipelineError {
  * @example
  * ```ts
  * import { LakeObjectError } from "./errors.ts";
- * const err = new LakeObjectError("s3://lake/", "topics/p.pin/partition=0/p.pin+0+0000000000.json.gz", new Error("incorrect header check"));
+ * const err = new LakeObjectError("s3://lake/", "topics/p.pin/partition=0/p.pin+0+0000000000.json.gz", {
+ *   cause: new Error("incorrect header check"),
+ * });
  * console.log(err.code); // LAKE_OBJECT_UNREADABLE
  * ```
  */
 export class LakeObjectError extends PipelineError {
-  /** `location`: the lake; `key`: the object; `cause`: the decompressor's error. */
+  /** `location`: the lake; `key`: the object. */
   constructor(
     location: string,
     key: string,
-    cause: unknown,
-    options: PipelineErrorOptions = {},
+    options: LakeObjectErrorOptions,
   ) {
+    const { cause } = options;
     super(
       `Lake object ${key} in ${location} is named .json.gz but is not gzip data (${
         cause instanceof Error ? cause.message : String(cause)
       }). The batch stops rather than leave its records out: replace the object (or remove it, losing its records), then run the batch again.`,
       {
         ...options,
-        cause,
         code: "LAKE_OBJECT_UNREADABLE",
         context: { location, key, ...options.context },
       },

@@ -40,6 +40,7 @@ export {
 } from "./warehouse.ts";
 export {
   WarehouseDamagedError,
+  type WarehouseDamagedErrorOptions,
   WarehouseEmptyError,
   WarehouseMissingError,
   WarehouseWriteError,

@@ -201,6 +201,6 @@ async function gunzipObject(
     const out = await gunzipAsync(body);
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   } catch (cause) {
-    throw new LakeObjectError(store.location, key, cause);
+    throw new LakeObjectError(store.location, key, { cause });
   }
 }

@@ -220,7 +220,7 @@ export async function readWarehouse<T extends string>(
     try {
       out[t] = readParquetFile(tablePath(dir, t));
     } catch (cause) {
-      throw new WarehouseDamagedError(dir, t, cause);
+      throw new WarehouseDamagedError(dir, t, { cause });
     }
   }
   return out;
