@@ -154,7 +154,7 @@ export class KafkaTopicConsumer implements TopicConsumer {
       throw new InvalidArgumentError(
         "maxRecords",
         "must be a positive integer",
-        maxRecords,
+        { value: maxRecords },
       );
     }
     const deadline = Date.now() + Math.max(0, options.timeoutMs ?? 1000);
@@ -250,14 +250,12 @@ export class KafkaTopicConsumer implements TopicConsumer {
       !Number.isInteger(p.partition) || p.partition < 0 ||
       p.partition >= partitions
     ) {
-      throw new InvalidPartitionError(p.topic, p.partition, partitions);
+      throw new InvalidPartitionError(p.topic, p.partition, { partitions });
     }
     if (!Number.isInteger(p.offset) || p.offset < 0) {
-      throw new InvalidArgumentError(
-        "offset",
-        "must be an integer >= 0",
-        p.offset,
-      );
+      throw new InvalidArgumentError("offset", "must be an integer >= 0", {
+        value: p.offset,
+      });
     }
   }
 

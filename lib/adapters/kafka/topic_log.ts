@@ -101,7 +101,7 @@ export class KafkaTopicLog implements TopicLog {
         throw new InvalidArgumentError(
           what,
           "must be an integer from 1 to 10000",
-          n,
+          { value: n },
         );
       }
     }
@@ -143,11 +143,9 @@ export class KafkaTopicLog implements TopicLog {
 
   async consumer(group: string, topics: string[]): Promise<TopicConsumer> {
     if (typeof group !== "string" || group.length === 0) {
-      throw new InvalidArgumentError(
-        "group",
-        "must be a non-empty string",
-        group,
-      );
+      throw new InvalidArgumentError("group", "must be a non-empty string", {
+        value: group,
+      });
     }
     const partitions = new Map<string, number>();
     for (const t of topics) partitions.set(t, await this.#partitions(t, true));

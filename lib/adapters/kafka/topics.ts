@@ -70,7 +70,7 @@ export function placeRecords(
         !Number.isInteger(r.partition) || r.partition < 0 ||
         r.partition >= partitions
       ) {
-        throw new InvalidPartitionError(topic, r.partition, partitions);
+        throw new InvalidPartitionError(topic, r.partition, { partitions });
       }
       return { partition: r.partition, key, value: r.value };
     }
