@@ -22,7 +22,7 @@ const CHUNKS = [32, 8, 1];
  * import { BulkInsert } from "./bulk_insert.ts";
  * const db = new DatabaseSync(":memory:");
  * db.exec("CREATE TABLE t (a INTEGER, b TEXT)");
- * const bulk = new BulkInsert(db, "t", ["a", "b"]);
+ * const bulk = new BulkInsert(db, { table: "t", columns: ["a", "b"] });
  * bulk.insert(Array.from({ length: 41 }, (_, i) => [i, `v${i}`]));
  * console.log(db.prepare("SELECT count(*) AS n FROM t").get()); // { n: 41 }
  * ```
@@ -34,7 +34,11 @@ export class BulkInsert {
   #width: number;
   #stmts = new Map<number, StatementSync>();
 
-  constructor(db: DatabaseSync, table: string, columns: string[]) {
+  constructor(
+    db: DatabaseSync,
+    into: { table: string; columns: string[] },
+  ) {
+    const { table, columns } = into;
     this.#db = db;
     this.#width = columns.length;
     this.#sql = `INSERT INTO ${table} (${columns.join(", ")}) VALUES `;

@@ -7,7 +7,7 @@ Deno.test("bulk insert: every row count is inserted completely and in order", ()
   db.exec(
     "CREATE TABLE t (seq INTEGER PRIMARY KEY AUTOINCREMENT, n INTEGER, b BLOB, s TEXT)",
   );
-  const bulk = new BulkInsert(db, "t", ["n", "b", "s"]);
+  const bulk = new BulkInsert(db, { table: "t", columns: ["n", "b", "s"] });
   let next = 0;
   for (const count of [0, 1, 7, 8, 9, 31, 32, 33, 41, 100]) {
     const rows = Array.from({ length: count }, () => {
@@ -34,7 +34,7 @@ Deno.test("bulk insert: every row count is inserted completely and in order", ()
 Deno.test("bulk insert: a failing row fails its chunk statement as a whole", () => {
   const db = new DatabaseSync(":memory:");
   db.exec("CREATE TABLE t (k INTEGER PRIMARY KEY)");
-  const bulk = new BulkInsert(db, "t", ["k"]);
+  const bulk = new BulkInsert(db, { table: "t", columns: ["k"] });
   bulk.insert([[5]]);
   assert.throws(() => bulk.insert(Array.from({ length: 8 }, (_, i) => [i])));
   assert.deepEqual(db.prepare("SELECT k FROM t").all().map((r) => r.k), [5]);

@@ -132,12 +132,15 @@ export class StreamSql implements TransactionHooks {
   #insert: BulkInsert;
 
   constructor(db: DatabaseSync) {
-    this.#insert = new BulkInsert(db, "stream_records", [
-      "pos",
-      "partition_key",
-      "data",
-      "ts",
-    ]);
+    this.#insert = new BulkInsert(db, {
+      table: "stream_records",
+      columns: [
+        "pos",
+        "partition_key",
+        "data",
+        "ts",
+      ],
+    });
     const p = (sql: string) => db.prepare(sql);
     this.#s = {
       names: p("SELECT name FROM streams ORDER BY name"),

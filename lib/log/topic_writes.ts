@@ -64,12 +64,15 @@ export class TopicWriter implements TransactionHooks {
   #insert: BulkInsert;
 
   constructor(db: DatabaseSync) {
-    this.#insert = new BulkInsert(db, "topic_records", [
-      "pos",
-      "key",
-      "value",
-      "ts",
-    ]);
+    this.#insert = new BulkInsert(db, {
+      table: "topic_records",
+      columns: [
+        "pos",
+        "key",
+        "value",
+        "ts",
+      ],
+    });
     const p = (sql: string) => db.prepare(sql);
     this.#s = {
       get: p("SELECT id, partitions FROM topics WHERE name = ?"),
