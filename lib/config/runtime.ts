@@ -135,13 +135,12 @@ const EMBEDDED: LogOpeners = {
 /** A setting the profile leaves unset but the backend being opened needs. */
 function required(
   config: PipelineConfig,
-  setting: string,
-  value: string | readonly string[],
-  shape = "",
+  setting: { name: string; value: string | readonly string[]; shape?: string },
 ) {
+  const { value, shape = "" } = setting;
   if (value.length === 0) {
     throw new ConfigError(
-      setting,
+      setting.name,
       `required for the ${config.profile} profile${shape}`,
       { value: "" },
     );
@@ -150,12 +149,11 @@ function required(
 
 const SERVICES: LogOpeners = {
   async topics(config) {
-    required(
-      config,
-      "KAFKA_BROKERS",
-      config.kafkaBrokers,
-      ": host:port[,host:port]",
-    );
+    required(config, {
+      name: "KAFKA_BROKERS",
+      value: config.kafkaBrokers,
+      shape: ": host:port[,host:port]",
+    });
     const { openKafkaLog } = await import("../adapters/kafka/mod.ts");
     return await openKafkaLog({ brokers: config.kafkaBrokers });
   },
@@ -191,7 +189,7 @@ const LOG_OPENERS: Record<Profile, LogOpeners> = {
 };
 
 async function openS3Lake(config: PipelineConfig): Promise<ObjectStore> {
-  required(config, "S3_BUCKET", config.s3Bucket);
+  required(config, { name: "S3_BUCKET", value: config.s3Bucket });
   const { openS3Store } = await import("../adapters/s3/mod.ts");
   return await openS3Store({
     region: config.awsRegion,

@@ -80,73 +80,74 @@ export const LOCAL_ENDPOINTS = {
  * ```
  */
 export const SETTINGS_TABLE: readonly SettingRow[] = [
-  row(
-    "profile",
-    "PIPELINE_PROFILE",
-    "--profile",
-    ["embedded", "local", "aws"],
-    "Which tier runs",
-  ),
-  row(
-    "dataDir",
-    "DATA_DIR",
-    "--data-dir",
-    [".data", ".data", ".data"],
-    "Generated data root",
-  ),
-  row("prefix", "PIPELINE_PREFIX", "--prefix", [
-    "pinterest",
-    "pinterest",
-    "pinterest",
-  ], "Topic/stream prefix"),
-  row("sourceUrl", "SOURCE_URL", "--source", [
-    "{dataDir}/source.db",
-    LOCAL_ENDPOINTS.mysql,
-    "",
-  ], "Source rows: SQLite path or mysql:// URL"),
-  row("kafkaBrokers", "KAFKA_BROKERS", undefined, [
-    "",
-    LOCAL_ENDPOINTS.kafka,
-    "",
-  ], "Kafka bootstrap brokers, comma-separated"),
-  row("kinesisEndpoint", "KINESIS_ENDPOINT", undefined, [
-    "",
-    LOCAL_ENDPOINTS.kinesis,
-    "(AWS default)",
-  ], "Kinesis endpoint URL"),
-  row("s3Endpoint", "S3_ENDPOINT", undefined, [
-    "",
-    LOCAL_ENDPOINTS.s3,
-    "(AWS default)",
-  ], "S3 endpoint URL (path-style when set)"),
-  row(
-    "s3Bucket",
-    "S3_BUCKET",
-    undefined,
-    ["", "pinterest-lake", ""],
-    "Bucket of the lake",
-  ),
-  row("awsRegion", "AWS_REGION", undefined, [
-    "us-east-1",
-    "us-east-1",
-    "us-east-1",
-  ], "AWS region"),
-  row(
-    "apiKeys",
-    "GATEWAY_API_KEYS",
-    undefined,
-    ["", "", ""],
-    "Accepted x-api-key values, comma-separated; empty = no key needed",
-  ),
+  row("profile", {
+    env: "PIPELINE_PROFILE",
+    flag: "--profile",
+    defaults: ["embedded", "local", "aws"],
+    description: "Which tier runs",
+  }),
+  row("dataDir", {
+    env: "DATA_DIR",
+    flag: "--data-dir",
+    defaults: [".data", ".data", ".data"],
+    description: "Generated data root",
+  }),
+  row("prefix", {
+    env: "PIPELINE_PREFIX",
+    flag: "--prefix",
+    defaults: ["pinterest", "pinterest", "pinterest"],
+    description: "Topic/stream prefix",
+  }),
+  row("sourceUrl", {
+    env: "SOURCE_URL",
+    flag: "--source",
+    defaults: ["{dataDir}/source.db", LOCAL_ENDPOINTS.mysql, ""],
+    description: "Source rows: SQLite path or mysql:// URL",
+  }),
+  row("kafkaBrokers", {
+    env: "KAFKA_BROKERS",
+    defaults: ["", LOCAL_ENDPOINTS.kafka, ""],
+    description: "Kafka bootstrap brokers, comma-separated",
+  }),
+  row("kinesisEndpoint", {
+    env: "KINESIS_ENDPOINT",
+    defaults: ["", LOCAL_ENDPOINTS.kinesis, "(AWS default)"],
+    description: "Kinesis endpoint URL",
+  }),
+  row("s3Endpoint", {
+    env: "S3_ENDPOINT",
+    defaults: ["", LOCAL_ENDPOINTS.s3, "(AWS default)"],
+    description: "S3 endpoint URL (path-style when set)",
+  }),
+  row("s3Bucket", {
+    env: "S3_BUCKET",
+    defaults: ["", "pinterest-lake", ""],
+    description: "Bucket of the lake",
+  }),
+  row("awsRegion", {
+    env: "AWS_REGION",
+    defaults: ["us-east-1", "us-east-1", "us-east-1"],
+    description: "AWS region",
+  }),
+  row("apiKeys", {
+    env: "GATEWAY_API_KEYS",
+    defaults: ["", "", ""],
+    description:
+      "Accepted x-api-key values, comma-separated; empty = no key needed",
+  }),
 ];
 
+/** A row of the table: the profiles' defaults given in the order embedded, local, aws. */
 function row(
   setting: keyof PipelineConfig,
-  env: string,
-  flag: string | undefined,
-  [embedded, local, aws]: string[],
-  description: string,
+  spec: {
+    env: string;
+    flag?: string;
+    defaults: [string, string, string];
+    description: string;
+  },
 ): SettingRow {
+  const { env, flag, defaults: [embedded, local, aws], description } = spec;
   return {
     setting,
     env,
@@ -160,11 +161,16 @@ function list(text: string): string[] {
   return text.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
-function checkUrl(setting: string, value: string, protocols: string[]): void {
+/** Throws a `ConfigError` naming `setting` unless `value` is empty or a URL of `protocols`. */
+function checkUrl(
+  setting: string,
+  url: { value: string; protocols: string[] },
+): void {
+  const { value, protocols } = url;
   if (value === "") return;
-  let url: URL;
+  let parsed: URL;
   try {
-    url = new URL(value);
+    parsed = new URL(value);
   } catch (cause) {
     throw new ConfigError(
       setting,
@@ -172,7 +178,7 @@ function checkUrl(setting: string, value: string, protocols: string[]): void {
       { value, cause },
     );
   }
-  if (!protocols.includes(url.protocol)) {
+  if (!protocols.includes(parsed.protocol)) {
     throw new ConfigError(
       setting,
       `protocol must be one of ${protocols.join(", ")}`,
@@ -256,12 +262,21 @@ export function loadConfig(
 
 function validate(config: PipelineConfig): void {
   if (config.sourceUrl.includes("://")) {
-    checkUrl("SOURCE_URL (--source)", config.sourceUrl, ["mysql:"]);
+    checkUrl("SOURCE_URL (--source)", {
+      value: config.sourceUrl,
+      protocols: ["mysql:"],
+    });
   }
   // Unused there: a value left in the shell for another tool must not stop the embedded tasks.
   if (config.profile === "embedded") return; // no Kafka, no Kinesis, no S3
-  checkUrl("KINESIS_ENDPOINT", config.kinesisEndpoint, ["http:", "https:"]);
-  checkUrl("S3_ENDPOINT", config.s3Endpoint, ["http:", "https:"]);
+  checkUrl("KINESIS_ENDPOINT", {
+    value: config.kinesisEndpoint,
+    protocols: ["http:", "https:"],
+  });
+  checkUrl("S3_ENDPOINT", {
+    value: config.s3Endpoint,
+    protocols: ["http:", "https:"],
+  });
   // A setting left unset that a backend needs is refused when it is opened (`runtime.ts`).
   for (const broker of config.kafkaBrokers) {
     if (!/^[^\s:/]+:\d{1,5}$/.test(broker)) {
