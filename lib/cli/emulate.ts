@@ -88,12 +88,13 @@ export interface EmulateArgs {
   job: EmulateJobOptions;
 }
 
+/** Flag `--name`'s number, when given: `check` must hold, else a `ConfigError` saying `rule`. */
 function numberFlag(
   name: string,
   text: string | undefined,
-  check: (n: number) => boolean,
-  rule: string,
+  valid: { check: (n: number) => boolean; rule: string },
 ) {
+  const { check, rule } = valid;
   if (text === undefined) return undefined;
   const value = Number(text);
   if (text.trim() === "" || !check(value)) {
@@ -156,8 +157,7 @@ export function parseEmulateArgs(args: string[]): EmulateArgs {
   const duration = numberFlag(
     "duration",
     v.duration,
-    positive,
-    "must be seconds > 0",
+    { check: positive, rule: "must be seconds > 0" },
   );
   return {
     flags: {
@@ -170,21 +170,21 @@ export function parseEmulateArgs(args: string[]): EmulateArgs {
       count: numberFlag(
         "count",
         v.count,
-        integer,
-        "must be a whole number >= 0",
+        { check: integer, rule: "must be a whole number >= 0" },
       ),
       duration: duration === undefined ? undefined : duration * 1000,
       rate: numberFlag(
         "rate",
         v.rate,
-        positive,
-        "must be posts per second > 0",
+        { check: positive, rule: "must be posts per second > 0" },
       ),
       concurrency: numberFlag(
         "concurrency",
         v.concurrency,
-        (n) => integer(n) && n >= 1 && n <= MAX_CONCURRENCY,
-        `must be a whole number from 1 to ${MAX_CONCURRENCY}`,
+        {
+          check: (n) => integer(n) && n >= 1 && n <= MAX_CONCURRENCY,
+          rule: `must be a whole number from 1 to ${MAX_CONCURRENCY}`,
+        },
       ),
       mode: v.mode === undefined ? undefined : parseMode(v.mode, "--mode"),
       api: v.api,
@@ -194,8 +194,10 @@ export function parseEmulateArgs(args: string[]): EmulateArgs {
       randomSeed: numberFlag(
         "seed",
         v.seed,
-        (n) => integer(n) && n <= 2 ** 32 - 1,
-        "must be a whole number from 0 to 4294967295",
+        {
+          check: (n) => integer(n) && n <= 2 ** 32 - 1,
+          rule: "must be a whole number from 0 to 4294967295",
+        },
       ),
     },
   };

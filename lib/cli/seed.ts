@@ -74,7 +74,13 @@ export interface SeedCliOptions {
   source: string;
 }
 
-function integer(flag: string, text: string, min: number, max: number): number {
+/** Flag `flag`'s whole number, within `range`, else a `ConfigError`. */
+function integer(
+  flag: string,
+  text: string,
+  range: { min: number; max: number },
+): number {
+  const { min, max } = range;
   const n = Number(text);
   if (!/^-?\d+$/.test(text.trim()) || n < min || n > max) {
     throw new ConfigError(
@@ -133,10 +139,10 @@ export function parseSeedArgs(
   return {
     rows: values.rows === undefined
       ? DEFAULT_ROWS
-      : integer("--rows", values.rows, 1, 10_000_000),
+      : integer("--rows", values.rows, { min: 1, max: 10_000_000 }),
     seed: values.seed === undefined
       ? DEFAULT_SEED
-      : integer("--seed", values.seed, -(2 ** 31), 2 ** 32 - 1),
+      : integer("--seed", values.seed, { min: -(2 ** 31), max: 2 ** 32 - 1 }),
     source: sourceUrl,
   };
 }
