@@ -82,11 +82,11 @@ export function parseBenchArgs(
     );
   }
   return {
-    posts: positiveFlag("--posts", values.posts, true),
+    posts: positiveFlag("--posts", values.posts, { whole: true }),
     objectRecords: positiveFlag(
       "--object-records",
       values["object-records"],
-      true,
+      { whole: true },
     ),
     dir: values.dir,
     keep: values.keep,

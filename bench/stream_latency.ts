@@ -65,9 +65,11 @@ export function parseStreamBenchArgs(args: string[]): StreamBenchOptions {
     },
   });
   return {
-    posts: positiveFlag("--posts", values.posts, true),
+    posts: positiveFlag("--posts", values.posts, { whole: true }),
     rate: positiveFlag("--rate", values.rate),
-    triggerMs: positiveFlag("--trigger-ms", values["trigger-ms"], true),
+    triggerMs: positiveFlag("--trigger-ms", values["trigger-ms"], {
+      whole: true,
+    }),
   };
 }
 

@@ -37,6 +37,12 @@ export const DEFAULT_RETRY: Readonly<RetryOptions> = Object.freeze({
   maxDelayMs: 2000,
 });
 
+/** Options of {@linkcode backoffDelay}: the policy, and the source of jitter. */
+export interface BackoffOptions extends RetryOptions {
+  /** Source of jitter, `Math.random` by default. */
+  random?: () => number;
+}
+
 /**
  * The delay before retry number `retry` (1 = the first retry).
  *
@@ -44,14 +50,14 @@ export const DEFAULT_RETRY: Readonly<RetryOptions> = Object.freeze({
  * ```ts
  * import { backoffDelay } from "./retry.ts";
  * const policy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 2000 };
- * console.log(backoffDelay(3, policy, () => 0.5)); // 300: 400 ms, half fixed, half random
+ * console.log(backoffDelay(3, { ...policy, random: () => 0.5 })); // 300: 400 ms, half fixed, half random
  * ```
  */
 export function backoffDelay(
   retry: number,
-  policy: RetryOptions,
-  random: () => number = Math.random,
+  policy: BackoffOptions,
 ): number {
+  const random = policy.random ?? Math.random;
   const ceiling = Math.min(
     policy.maxDelayMs,
     policy.baseDelayMs * 2 ** Math.max(0, retry - 1),
@@ -120,7 +126,10 @@ export async function withRetry<T>(
       if (!retryable || retries + 1 >= policy.attempts) {
         return { ok: false, error, retries };
       }
-      const backoff = backoffDelay(retries + 1, policy, options.random);
+      const backoff = backoffDelay(retries + 1, {
+        ...policy,
+        random: options.random,
+      });
       const wait = Math.min(
         policy.maxDelayMs,
         Math.max(backoff, hints.after ?? 0),

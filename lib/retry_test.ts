@@ -8,13 +8,13 @@ function retryable(message: string, retryAfterMs?: number): Error {
 }
 
 Deno.test("backoffDelay doubles from the base, half fixed and half jitter, capped", () => {
-  assert.equal(backoffDelay(1, policy, () => 0), 50);
-  assert.equal(backoffDelay(1, policy, () => 1), 100);
-  assert.equal(backoffDelay(2, policy, () => 0.5), 150);
-  assert.equal(backoffDelay(3, policy, () => 0.5), 300);
-  assert.equal(backoffDelay(5, policy, () => 0), 800);
-  assert.equal(backoffDelay(6, policy, () => 1), 2000);
-  assert.equal(backoffDelay(30, policy, () => 0), 1000);
+  assert.equal(backoffDelay(1, { ...policy, random: () => 0 }), 50);
+  assert.equal(backoffDelay(1, { ...policy, random: () => 1 }), 100);
+  assert.equal(backoffDelay(2, { ...policy, random: () => 0.5 }), 150);
+  assert.equal(backoffDelay(3, { ...policy, random: () => 0.5 }), 300);
+  assert.equal(backoffDelay(5, { ...policy, random: () => 0 }), 800);
+  assert.equal(backoffDelay(6, { ...policy, random: () => 1 }), 2000);
+  assert.equal(backoffDelay(30, { ...policy, random: () => 0 }), 1000);
 });
 
 Deno.test("withRetry retries retryable errors and counts the retries", async () => {

@@ -91,7 +91,7 @@ export function parseGatewayArgs(
   const maxBodyBytes = positiveFlag(
     "--max-body-bytes",
     values["max-body-bytes"],
-    true,
+    { whole: true },
   );
   return { port, hostname: values.hostname, maxBodyBytes, config };
 }

@@ -122,21 +122,28 @@ export const COMMON_FLAGS = {
   ],
 } as const;
 
+/** Options of {@linkcode positiveFlag}. */
+export interface PositiveFlagOptions {
+  /** The number must be whole (default false). */
+  whole?: boolean;
+}
+
 /**
- * The number a flag's text gives, which must be > 0 (and whole with `whole`); otherwise a
+ * The number a flag's text gives, which must be > 0 (and whole with `whole: true`); otherwise a
  * `ConfigError` naming the flag: `must be a number > 0` or `must be a whole number >= 1`.
  *
  * @example
  * ```ts
  * import { positiveFlag } from "./program.ts";
- * console.log(positiveFlag("--rate", "2.5"), positiveFlag("--posts", "10", true)); // 2.5 10
+ * console.log(positiveFlag("--rate", "2.5"), positiveFlag("--posts", "10", { whole: true })); // 2.5 10
  * ```
  */
 export function positiveFlag(
   flag: string,
   text: string,
-  whole = false,
+  options: PositiveFlagOptions = {},
 ): number {
+  const whole = options.whole ?? false;
   const n = Number(text);
   if (!(n > 0) || !Number.isFinite(n) || (whole && !Number.isInteger(n))) {
     throw new ConfigError(

@@ -199,7 +199,7 @@ Deno.test("cli program: every task answers --help with its usage and an unknown 
 
 Deno.test("cli program: positiveFlag takes numbers > 0 (whole ones with whole) and names the flag otherwise", () => {
   assert.equal(positiveFlag("--rate", "2.5"), 2.5);
-  assert.equal(positiveFlag("--posts", "10", true), 10);
+  assert.equal(positiveFlag("--posts", "10", { whole: true }), 10);
   for (const text of ["0", "-1", "", "x", "Infinity"]) {
     assert.throws(
       () => positiveFlag("--rate", text),
@@ -212,7 +212,7 @@ Deno.test("cli program: positiveFlag takes numbers > 0 (whole ones with whole) a
     );
   }
   assert.throws(
-    () => positiveFlag("--posts", "1.5", true),
+    () => positiveFlag("--posts", "1.5", { whole: true }),
     (e: unknown) =>
       e instanceof ConfigError &&
       e.message ===

@@ -94,14 +94,16 @@ export function parseSinkArgs(
       dataDir: values["data-dir"],
       prefix: values.prefix,
     }, { env }),
-    flushSize: positiveFlag("--flush-size", values["flush-size"], true),
+    flushSize: positiveFlag("--flush-size", values["flush-size"], {
+      whole: true,
+    }),
     rotateIntervalMs: positiveFlag(
       "--rotate-interval-ms",
       values["rotate-interval-ms"],
-      true,
+      { whole: true },
     ),
     once: values.once,
-    idleMs: positiveFlag("--idle-ms", values["idle-ms"], true),
+    idleMs: positiveFlag("--idle-ms", values["idle-ms"], { whole: true }),
     group: values.group,
   };
 }
