@@ -144,8 +144,9 @@ function parsePorts(
 ): Record<string, number> {
   const ports: Record<string, number> = {};
   for (const item of values.flatMap((v) => v.split(","))) {
-    const [name, text, ...rest] = item.trim().split("=");
-    const port = Number(text);
+    const [name, text, ...rest] = item.split("=").map((p) => p.trim());
+    // Digits only: Number() would take 0x4c04 or 1e4 as ports.
+    const port = /^\d{1,5}$/.test(text ?? "") ? Number(text) : NaN;
     if (
       rest.length > 0 || !names.includes(name) || !Number.isInteger(port) ||
       port < 1 || port > 65_535
@@ -155,6 +156,14 @@ function parsePorts(
         `give service=port, the service among ${
           names.join(", ")
         } and the port 1-65535 (e.g. --port kafka=19092)`,
+        { value: item },
+      );
+    }
+    if (name === "kafka" && port === 65_535) {
+      // The broker's KRaft controller listens on the next port.
+      throw new ConfigError(
+        "--port",
+        "kafka also listens on the next port (its KRaft controller): give at most 65534",
         { value: item },
       );
     }
@@ -212,7 +221,12 @@ export async function runServices(
       }
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
-      reports.push({ name: service.name, running: false, error });
+      // A start can fail while the service runs (say, on another port than asked for):
+      // the report says where it is rather than "stopped".
+      const status = await Promise.resolve(service.status({ stateDir })).catch(
+        () => ({ running: false }),
+      );
+      reports.push({ name: service.name, ...status, error });
     }
   }
   return reports;
@@ -266,7 +280,7 @@ const SERVICES_USAGE = formatUsage(
       ["--only a,b", "a subset of kafka, kinesis, s3, mariadb (default all)"],
       [
         "--port name=N",
-        `with up: start a service on another port (defaults kafka=${KAFKA_DEFAULT_PORT}, kinesis=${KINESIS_DEFAULT_PORT}, s3=${S3_DEFAULT_PORT}, mariadb=${MARIADB_DEFAULT_PORT}); repeatable`,
+        `with up: start a service on another port (defaults kafka=${KAFKA_DEFAULT_PORT}, kinesis=${KINESIS_DEFAULT_PORT}, s3=${S3_DEFAULT_PORT}, mariadb=${MARIADB_DEFAULT_PORT}; kafka's KRaft controller takes the next port too); repeatable`,
       ],
       ["--state-dir D", "data and PID files (default .cache/services)"],
       ["--quiet", "no progress lines"],
@@ -296,7 +310,7 @@ export const servicesProgram: CliProgram = {
     );
     console.log(formatReports(reports, options.services));
     const failed = options.command === "up"
-      ? reports.some((r) => !r.running)
+      ? reports.some((r) => !r.running || r.error)
       : reports.some((r) => r.error);
     return failed ? 1 : 0;
   },

@@ -75,6 +75,8 @@ Deno.test("services cli: --port name=N, repeated or comma-separated; bad ones na
       "kafka=0",
       "kafka=65536",
       "kafka=9.5",
+      "kafka=0x4c04",
+      "kafka=1e4",
       "redis=6379",
       "s3=1=2",
     ]
@@ -88,6 +90,23 @@ Deno.test("services cli: --port name=N, repeated or comma-separated; bad ones na
       bad,
     );
   }
+});
+
+Deno.test("services cli: --port kafka=65535 is refused, its controller taking the next port", () => {
+  assert.deepEqual(parseServicesArgs(["up", "--port", "kafka=65534"]).ports, {
+    kafka: 65534,
+  });
+  // Before: accepted, and the broker's storage format failed with a Java stack trace.
+  assert.throws(
+    () => parseServicesArgs(["up", "--port", "kafka=65535"]),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.message ===
+        'Invalid setting --port="kafka=65535": kafka also listens on the next port (its KRaft controller): give at most 65534',
+  );
+  assert.deepEqual(parseServicesArgs(["up", "--port", "s3=65535"]).ports, {
+    s3: 65535,
+  });
 });
 
 Deno.test("services cli: the report lists endpoints and the variables to export", () => {
@@ -150,5 +169,32 @@ Deno.test("services cli: up --port starts the service there, and down stops it",
   } finally {
     const down = await runServices(parseServicesArgs(["down", ...args]));
     assert.deepEqual(down, [{ name: "s3", running: false }]);
+  }
+});
+
+Deno.test("services cli: up --port of a service running elsewhere fails and reports where it runs", async () => {
+  await using tmp = await makeTestDir({ prefix: "services_moved_" });
+  const port = await freePort();
+  const other = await freePort();
+  const args = ["--only", "s3", "--state-dir", tmp.path];
+  const up = await runServices(
+    parseServicesArgs(["up", ...args, "--port", `s3=${port}`]),
+  );
+  try {
+    const again = await runServices(
+      parseServicesArgs(["up", ...args, "--port", `s3=${other}`]),
+    );
+    // Before: { name: "s3", running: false, error }, printed as "s3 stopped".
+    assert.deepEqual(again, [{
+      name: "s3",
+      running: true,
+      endpoint: `http://127.0.0.1:${port}`,
+      pid: up[0].pid,
+      error: `s3: already running at http://127.0.0.1:${port} (pid ${
+        up[0].pid
+      }), not on port ${other}; to move it, stop it first: \`deno task services down --only s3\` (with the same --state-dir)`,
+    }]);
+  } finally {
+    await runServices(parseServicesArgs(["down", ...args]));
   }
 });
