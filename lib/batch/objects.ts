@@ -177,7 +177,7 @@ export async function readObjects(
       try {
         const body = await store.get(objects[i].key);
         bodies[i] = objects[i].gzip
-          ? await gunzipObject(store, objects[i].key, body)
+          ? await gunzipObject(store, { key: objects[i].key, body })
           : body;
       } catch (error) {
         failed = true;
@@ -194,9 +194,9 @@ export async function readObjects(
 /** The decompressed body of a gzip object; {@linkcode LakeObjectError} when it is not gzip. */
 async function gunzipObject(
   store: ObjectStore,
-  key: string,
-  body: Uint8Array,
+  object: { key: string; body: Uint8Array },
 ): Promise<Uint8Array> {
+  const { key, body } = object;
   try {
     const out = await gunzipAsync(body);
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);

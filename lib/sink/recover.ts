@@ -36,11 +36,12 @@ export interface PartitionRecovery {
   objects: number;
 }
 
+/** How many records object `key` holds; `LakeCorruptionError` for a partial object. */
 async function linesOf(
   store: ObjectStore,
-  key: string,
-  ctx: Record<string, unknown>,
+  object: { key: string; ctx: Record<string, unknown> },
 ): Promise<number> {
+  const { key, ctx } = object;
   const n = countLines(await store.get(key));
   if (n === null) {
     throw new LakeCorruptionError(
@@ -98,7 +99,7 @@ export async function recoverPartition(
   if (options.verify !== "last") {
     for (let i = 0; i + 1 < names.length; i++) {
       const end = names[i].startOffset +
-        await linesOf(store, names[i].key, ctx);
+        await linesOf(store, { key: names[i].key, ctx });
       const next = names[i + 1];
       if (end !== next.startOffset) {
         const what = end < next.startOffset
@@ -116,7 +117,7 @@ export async function recoverPartition(
     topic,
     partition,
     firstOffset: names[0].startOffset,
-    nextOffset: last.startOffset + await linesOf(store, last.key, ctx),
+    nextOffset: last.startOffset + await linesOf(store, { key: last.key, ctx }),
     objects: names.length,
   };
 }

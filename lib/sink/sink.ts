@@ -111,7 +111,13 @@ export interface Sink {
   readonly stats: SinkStats;
 }
 
-function positive(name: string, value: number, integer: boolean): number {
+/** `value`, which must be > 0 (and whole with `integer`), else a `ConfigError` naming option `name`. */
+function positive(
+  name: string,
+  value: number,
+  options: { integer?: boolean } = {},
+): number {
+  const integer = options.integer ?? false;
   if (!(value > 0) || (integer && !Number.isInteger(value))) {
     throw new ConfigError(
       name,
@@ -151,16 +157,16 @@ export function createSink(options: SinkOptions): Sink {
     });
   }
   const group = options.group ?? "s3-sink";
-  const flushSize = positive("flushSize", options.flushSize ?? 500, true);
+  const flushSize = positive("flushSize", options.flushSize ?? 500, {
+    integer: true,
+  });
   const rotateIntervalMs = positive(
     "rotateIntervalMs",
     options.rotateIntervalMs ?? 10000,
-    false,
   );
   const pollTimeoutMs = positive(
     "pollTimeoutMs",
     options.pollTimeoutMs ?? 500,
-    false,
   );
   const logger = options.logger ?? silentLogger;
   const lakeRetry: RetryOptions = {

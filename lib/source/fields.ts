@@ -72,12 +72,13 @@ export function uuid4(rng: Rng): string {
   }-${h.slice(20, 32)}`;
 }
 
+/** `template` with its placeholders filled: `{s}` is `about.subject`, `{adj}` lowercased with `about.lower`. */
 function fill(
   template: string,
   rng: Rng,
-  subject: string,
-  lower = false,
+  about: { subject: string; lower?: boolean },
 ): string {
+  const { subject, lower = false } = about;
   const adj = rng.pick(ADJECTIVES);
   return template
     .replace("{n}", String(rng.pick([5, 7, 10, 12, 15, 20, 25, 30, 35, 50])))
@@ -151,12 +152,15 @@ export function makePin(
   const cat = pickWeighted(rng, CATEGORY_WEIGHTS);
   const subject = rng.pick(cat.subjects);
   const uniqueId = uuid4(rng);
-  const title = fill(rng.pick(TITLE_TEMPLATES), rng, subject);
+  const title = fill(rng.pick(TITLE_TEMPLATES), rng, { subject });
   const sentences = rng.int(1, 3);
   const description = Array.from(
     { length: sentences },
     () =>
-      fill(rng.pick(DESCRIPTION_SENTENCES), rng, subject.toLowerCase(), true),
+      fill(rng.pick(DESCRIPTION_SENTENCES), rng, {
+        subject: subject.toLowerCase(),
+        lower: true,
+      }),
   ).join(" ");
   const followers = Math.floor(10 ** (1 + 3.25 * (rng.next() + rng.next())));
   const poster = posterName(rng);
