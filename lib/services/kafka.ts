@@ -102,7 +102,10 @@ async function start(options: KafkaStartOptions): Promise<ServiceHandle> {
     logFile,
   });
   const endpoint = `127.0.0.1:${port}`;
-  await writePidFile(options.stateDir, NAME, { pid, endpoint, marker: props });
+  await writePidFile(options.stateDir, {
+    name: NAME,
+    record: { pid, endpoint, marker: props },
+  });
   logger.info("kafka starting", { endpoint, pid, logs: dir });
   await waitUntilReady({
     name: NAME,

@@ -99,10 +99,13 @@ Deno.test({
       logFile: `${stateDir}/sleep.out`,
     });
     try {
-      await writePidFile(stateDir, "kafka", {
-        pid,
-        endpoint: "127.0.0.1:1",
-        marker: `${stateDir}/kafka/server.properties`,
+      await writePidFile(stateDir, {
+        name: "kafka",
+        record: {
+          pid,
+          endpoint: "127.0.0.1:1",
+          marker: `${stateDir}/kafka/server.properties`,
+        },
       });
       assert.deepEqual(await kafkaService.status({ stateDir }), {
         running: false,

@@ -70,10 +70,13 @@ async function start(options: KinesisStartOptions): Promise<ServiceHandle> {
     }),
   });
   const endpoint = `http://127.0.0.1:${port}`;
-  await writePidFile(options.stateDir, NAME, {
-    pid,
-    endpoint,
-    marker: loopback,
+  await writePidFile(options.stateDir, {
+    name: NAME,
+    record: {
+      pid,
+      endpoint,
+      marker: loopback,
+    },
   });
   logger.info("kinesis starting", { endpoint, pid, logs: abs });
   await waitUntilReady({

@@ -134,10 +134,13 @@ Deno.test({
       logFile: `${stateDir}/sleep.out`,
     });
     try {
-      await writePidFile(stateDir, "kinesis", {
-        pid,
-        endpoint: "http://127.0.0.1:1",
-        marker: `${stateDir}/kinesis/loopback.cjs`,
+      await writePidFile(stateDir, {
+        name: "kinesis",
+        record: {
+          pid,
+          endpoint: "http://127.0.0.1:1",
+          marker: `${stateDir}/kinesis/loopback.cjs`,
+        },
       });
       assert.deepEqual(await kinesisService.status({ stateDir }), {
         running: false,

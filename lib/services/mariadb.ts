@@ -94,7 +94,10 @@ async function start(
     log?.info("mariadb data directory initialised", { dir: paths.dataDir });
   }
   const pid = spawnDetached(server, mariadbdArgs(paths, port), { logFile });
-  await writePidFile(stateDir, NAME, { pid, endpoint, marker: paths.dataDir });
+  await writePidFile(stateDir, {
+    name: NAME,
+    record: { pid, endpoint, marker: paths.dataDir },
+  });
   const timeoutMs = options.readyTimeoutMs ?? 60_000;
   const bootstrap = [
     "--no-defaults",
@@ -112,7 +115,9 @@ async function start(
     timeoutMs,
     probe: async () =>
       (await canConnect("127.0.0.1", port)) &&
-      (await runProgram(client, bootstrap, 10_000).then(() => true)),
+      (await runProgram(client, bootstrap, { timeoutMs: 10_000 }).then(() =>
+        true
+      )),
   });
   log?.info("mariadb answering", { url: redactMysqlUrl(endpoint), pid });
   const rows = options.seedRows ?? 11_000;

@@ -49,6 +49,12 @@ export async function requireMariadbProgram(name: string): Promise<string> {
   );
 }
 
+/** Options of {@linkcode runProgram}. */
+export interface RunProgramOptions {
+  /** The program is killed after this long, ms. */
+  timeoutMs: number;
+}
+
 /**
  * Runs a program to completion within `timeoutMs`; throws a `BackendError` with its output
  * when it fails.
@@ -56,14 +62,15 @@ export async function requireMariadbProgram(name: string): Promise<string> {
  * @example
  * ```ts
  * import { runProgram } from "./mariadb_setup.ts";
- * console.log(await runProgram("echo", ["hello"], 5000)); // hello
+ * console.log(await runProgram("echo", ["hello"], { timeoutMs: 5000 })); // hello
  * ```
  */
 export async function runProgram(
   cmd: string,
   args: string[],
-  timeoutMs: number,
+  options: RunProgramOptions,
 ): Promise<string> {
+  const { timeoutMs } = options;
   const out = await new Deno.Command(cmd, {
     args,
     stdin: "null",
@@ -146,7 +153,7 @@ export async function initDataDir(
       "--auth-root-authentication-method=normal",
       "--skip-test-db",
       ...asRoot(),
-    ], 180_000);
+    ], { timeoutMs: 180_000 });
   } finally {
     // Removes the link only, not the folder it points to.
     if (linkDir !== undefined) await Deno.remove(linkDir, { recursive: true });

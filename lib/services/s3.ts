@@ -75,10 +75,13 @@ async function start(options: S3StartOptions): Promise<ServiceHandle> {
   ];
   const pid = spawnDetached("node", args, { logFile: `${dir}/s3.out` });
   const endpoint = `http://127.0.0.1:${port}`;
-  await writePidFile(options.stateDir, NAME, {
-    pid,
-    endpoint,
-    marker: SERVER_SCRIPT,
+  await writePidFile(options.stateDir, {
+    name: NAME,
+    record: {
+      pid,
+      endpoint,
+      marker: SERVER_SCRIPT,
+    },
   });
   await waitUntilReady({
     name: NAME,

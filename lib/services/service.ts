@@ -96,15 +96,15 @@ export function serviceDir(stateDir: string, name: string): string {
  * ```ts
  * import { readPidFile, writePidFile } from "./service.ts";
  * const dir = await Deno.makeTempDir();
- * await writePidFile(dir, "demo", { pid: 42, endpoint: "127.0.0.1:1", marker: "demo" });
+ * await writePidFile(dir, { name: "demo", record: { pid: 42, endpoint: "127.0.0.1:1", marker: "demo" } });
  * console.log((await readPidFile(dir, "demo"))?.pid); // 42
  * ```
  */
 export async function writePidFile(
   stateDir: string,
-  name: string,
-  record: PidRecord,
+  service: { name: string; record: PidRecord },
 ): Promise<void> {
+  const { name, record } = service;
   const dir = serviceDir(stateDir, name);
   await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(`${dir}/${name}.pid`, JSON.stringify(record) + "\n");

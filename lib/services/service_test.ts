@@ -18,10 +18,13 @@ Deno.test("waitUntilReady: a server that exits during start is reported with its
     const pid = spawnDetached("sh", ["-c", "echo boom: bad config; exit 3"], {
       logFile,
     });
-    await writePidFile(stateDir, "demo", {
-      pid,
-      endpoint: "127.0.0.1:1",
-      marker: "exit 3",
+    await writePidFile(stateDir, {
+      name: "demo",
+      record: {
+        pid,
+        endpoint: "127.0.0.1:1",
+        marker: "exit 3",
+      },
     });
     await assert.rejects(
       () =>
@@ -50,10 +53,13 @@ Deno.test("waitUntilReady: resolves once the probe answers; a silent server time
   const logFile = `${stateDir}/demo.out`;
   try {
     const pid = spawnDetached("sleep", ["30"], { logFile });
-    await writePidFile(stateDir, "demo", {
-      pid,
-      endpoint: "e",
-      marker: "sleep",
+    await writePidFile(stateDir, {
+      name: "demo",
+      record: {
+        pid,
+        endpoint: "e",
+        marker: "sleep",
+      },
     });
     let probes = 0;
     await waitUntilReady({
@@ -110,10 +116,13 @@ Deno.test("pidFileService: start runs the server once, then returns the running 
         await new Promise((r) => setTimeout(r, 10));
       }
       assert.ok(await isAlive(pid, "sleep"));
-      await writePidFile(options.stateDir, "demo", {
-        pid,
-        endpoint: "127.0.0.1:7",
-        marker: "sleep",
+      await writePidFile(options.stateDir, {
+        name: "demo",
+        record: {
+          pid,
+          endpoint: "127.0.0.1:7",
+          marker: "sleep",
+        },
       });
       starts.push(pid);
       return { endpoint: "127.0.0.1:7", pid };
