@@ -23,7 +23,12 @@ export interface Logger {
   error(message: string, context?: LogContext): void;
 }
 
-function format(level: string, message: string, context?: LogContext): string {
+/** One log line: time, level, message and the context as JSON. */
+function format(
+  level: string,
+  line: { message: string; context?: LogContext },
+): string {
+  const { message, context } = line;
   const time = new Date().toISOString().slice(11, 23);
   const fields = context && Object.keys(context).length > 0
     ? " " + JSON.stringify(context)
@@ -41,9 +46,9 @@ function format(level: string, message: string, context?: LogContext): string {
  * ```
  */
 export const consoleLogger: Logger = {
-  info: (m, c) => console.error(format("INFO ", m, c)),
-  warn: (m, c) => console.error(format("WARN ", m, c)),
-  error: (m, c) => console.error(format("ERROR", m, c)),
+  info: (m, c) => console.error(format("INFO ", { message: m, context: c })),
+  warn: (m, c) => console.error(format("WARN ", { message: m, context: c })),
+  error: (m, c) => console.error(format("ERROR", { message: m, context: c })),
 };
 
 /**

@@ -245,7 +245,10 @@ export function formatEmulateResult(result: EmulateJobResult): string {
       `Stream: ${
         p.stream
           ? `${count(p.stream.records, "record")} in ${
-            count(p.stream.batches, "micro-batch", "micro-batches")
+            count(p.stream.batches, {
+              one: "micro-batch",
+              many: "micro-batches",
+            })
           }`
           : "processed by the running stream processor (deno task stream)"
       }; tables: ${streams}`,
@@ -322,7 +325,14 @@ function emptyBatchReason(
 }
 
 /** `n` with thousands separators and the noun in the right number: "1 object", "3 objects". */
-function count(n: number, one: string, many = `${one}s`): string {
+/** `n` and the noun: `1 record`, `2 records` (`noun.many` when the plural is not `-s`). */
+function count(
+  n: number,
+  noun: string | { one: string; many: string },
+): string {
+  const { one, many } = typeof noun === "string"
+    ? { one: noun, many: `${noun}s` }
+    : noun;
   return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 }
 

@@ -68,7 +68,9 @@ export function top(
   );
 }
 
-function base(values: Row[], width: number, height: number) {
+/** The parts every chart spec shares: schema, config, data and size. */
+function base(values: Row[], size: { width: number; height: number }) {
+  const { width, height } = size;
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     config: CHART_CONFIG,
@@ -130,7 +132,10 @@ export function hbars(
   options: ChartOptions,
 ): TopLevelSpec {
   return {
-    ...base(values, options.width ?? 520, Math.max(40, values.length * 22)),
+    ...base(values, {
+      width: options.width ?? 520,
+      height: Math.max(40, values.length * 22),
+    }),
     encoding: {
       y: {
         field: bars.y,
@@ -202,7 +207,7 @@ export function vbars(
   options: ChartOptions,
 ): TopLevelSpec {
   return {
-    ...base(values, options.width ?? 520, 260),
+    ...base(values, { width: options.width ?? 520, height: 260 }),
     encoding: {
       x: {
         field: bars.x,
@@ -247,7 +252,7 @@ export function groupedByAge(
   options: ChartOptions,
 ): TopLevelSpec {
   return {
-    ...base(values, options.width ?? 520, 260),
+    ...base(values, { width: options.width ?? 520, height: 260 }),
     mark: { type: "bar", cornerRadiusEnd: 2 },
     encoding: {
       x: {

@@ -99,8 +99,10 @@ export class PartitionWriter {
     const { store, consumer, logger, verify } = this.#o;
     const read = await this.#withLakeRetry(
       () => recoverPartition(store, { topic, partition }, { verify }),
-      "sink: reading the lake failed; trying again",
-      { topic, partition },
+      {
+        warning: "sink: reading the lake failed; trying again",
+        context: { topic, partition },
+      },
     );
     if (!read.ok) throw read.error;
     const lake = read.value;
@@ -359,8 +361,7 @@ export class PartitionWriter {
         if (!this.#unchanged(generation)) throw new WriteAbandoned();
         return this.#o.store.put(key, body);
       },
-      "sink: lake write failed; trying again",
-      { key },
+      { warning: "sink: lake write failed; trying again", context: { key } },
     );
     if (result.ok) return true;
     if (result.error instanceof WriteAbandoned) return false;
@@ -368,17 +369,16 @@ export class PartitionWriter {
     throw new LakeWriteError(key, result.retries + 1, { cause: result.error });
   }
 
-  /** Runs a lake call with the sink's lake retries, each retry logged as `warning`. */
+  /** Runs a lake call with the sink's lake retries, each retry logged as `log.warning`. */
   #withLakeRetry<T>(
     call: () => Promise<T>,
-    warning: string,
-    context: LogContext,
+    log: { warning: string; context: LogContext },
   ): Promise<RetryResult<T>> {
     const { logger, lakeRetry, signal } = this.#o;
     return withLakeRetry(call, {
       logger,
-      warning,
-      context,
+      warning: log.warning,
+      context: log.context,
       retry: lakeRetry,
       signal,
     });

@@ -181,13 +181,13 @@ export class ShardPager {
     let out;
     try {
       out = await this.#records(
-        cached ?? await this.#iterator(stream, shardId, after),
+        cached ?? await this.#iterator({ stream, shardId, after }),
         limit,
       );
     } catch (e) {
       if (cached === undefined || !isExpiredIterator(e)) throw e;
       out = await this.#records(
-        await this.#iterator(stream, shardId, after),
+        await this.#iterator({ stream, shardId, after }),
         limit,
       );
     }
@@ -214,7 +214,9 @@ export class ShardPager {
     return { records, shardEnded: !next };
   }
 
-  async #iterator(stream: string, shardId: string, after?: string) {
+  /** A new iterator at `position` (the shard's start without `after`). */
+  async #iterator(position: ShardPosition) {
+    const { stream, shardId, after } = position;
     const out = await this.#client.send(
       new GetShardIteratorCommand({
         StreamName: stream,
