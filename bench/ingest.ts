@@ -137,9 +137,9 @@ function procCpuSeconds(pid: number): (() => number) | undefined {
 /** Starts the gateway; resolves to its URL and a stop function. */
 async function startGateway(
   dataDir: string,
-  inProcess: boolean,
-  fsync: boolean,
+  how: { inProcess: boolean; fsync: boolean },
 ) {
+  const { inProcess, fsync } = how;
   if (inProcess) {
     const log = await openEmbeddedLog(`${dataDir}/log.db`, { fsync });
     await ensureTopology(log.topics, log.streams, { prefix: PREFIX });
@@ -247,7 +247,7 @@ async function main(args: string[]): Promise<void> {
   const options = parseIngestArgs(args);
   const { seconds, inProcess, fsync, client } = options;
   const dataDir = await Deno.makeTempDir({ prefix: "bench_ingest_" });
-  const gw = await startGateway(dataDir, inProcess, fsync);
+  const gw = await startGateway(dataDir, { inProcess, fsync });
   try {
     console.log(
       `Gateway ${
