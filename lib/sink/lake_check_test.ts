@@ -29,18 +29,22 @@ async function withStore(fn: (store: ObjectStore) => Promise<void>) {
   }
 }
 
+/** The key of the object of topic `a` that starts at `startOffset`. */
+const keyOf = (partition: number, startOffset: number) =>
+  objectKey({ topic: "a", partition, startOffset });
+
 Deno.test("lake check: an exact lake has no problems", () =>
   withStore(async (store) => {
     await store.put(
-      objectKey({ topic: "a", partition: 0, startOffset: 0 }),
+      keyOf(0, 0),
       body(0, 3),
     );
     await store.put(
-      objectKey({ topic: "a", partition: 0, startOffset: 3 }),
+      keyOf(0, 3),
       body(3, 4),
     );
     await store.put(
-      objectKey({ topic: "a", partition: 1, startOffset: 0 }),
+      keyOf(1, 0),
       body(0, 2),
     );
     await store.put(
@@ -77,19 +81,19 @@ Deno.test("lake check: an exact lake has no problems", () =>
 Deno.test("lake check: names every missing, doubled, wrong, foreign or unacknowledged record", () =>
   withStore(async (store) => {
     await store.put(
-      objectKey({ topic: "a", partition: 0, startOffset: 0 }),
+      keyOf(0, 0),
       body(0, 3),
     );
     await store.put(
-      objectKey({ topic: "a", partition: 0, startOffset: 2 }),
+      keyOf(0, 2),
       body(2, 4),
     ); // overlap: offset 2 twice
     await store.put(
-      objectKey({ topic: "a", partition: 0, startOffset: 6 }),
+      keyOf(0, 6),
       '{"n":6}\n{"n":"x"}\n',
     ); // gap 4..5, wrong 7
     await store.put(
-      objectKey({ topic: "a", partition: 0, startOffset: 8 }),
+      keyOf(0, 8),
       body(8, 9),
     ); // offset 8 never acknowledged
     await store.put("topics/a/partition=0/stray.json", "{}\n");
@@ -121,7 +125,7 @@ Deno.test("lake check: names every missing, doubled, wrong, foreign or unacknowl
 Deno.test("lake check: a partial last line is reported", () =>
   withStore(async (store) => {
     await store.put(
-      objectKey({ topic: "a", partition: 0, startOffset: 0 }),
+      keyOf(0, 0),
       '{"n":0}\n{"n":1}',
     );
     const check = await checkLake(store, acks("a", 0, 0, 2));

@@ -14,13 +14,17 @@ async function withStore(fn: (store: ObjectStore) => Promise<void>) {
   }
 }
 
+/** The key of the object of topic `t` that starts at `startOffset`. */
+const keyOf = (partition: number, startOffset: number) =>
+  objectKey({ topic: "t", partition, startOffset });
+
 const lines = (n: number) =>
   Array.from({ length: n }, (_, i) => `{"i":${i}}\n`).join("");
 
 Deno.test("recover: an empty partition has no position", () =>
   withStore(async (store) => {
     await store.put(
-      objectKey({ topic: "t", partition: 1, startOffset: 0 }),
+      keyOf(1, 0),
       lines(2),
     );
     assert.deepEqual(
@@ -38,19 +42,19 @@ Deno.test("recover: an empty partition has no position", () =>
 Deno.test("recover: next offset = last start + its lines; partition=1 is not partition=10", () =>
   withStore(async (store) => {
     await store.put(
-      objectKey({ topic: "t", partition: 1, startOffset: 0 }),
+      keyOf(1, 0),
       lines(3),
     );
     await store.put(
-      objectKey({ topic: "t", partition: 1, startOffset: 3 }),
+      keyOf(1, 3),
       lines(2),
     );
     await store.put(
-      objectKey({ topic: "t", partition: 1, startOffset: 5 }),
+      keyOf(1, 5),
       lines(4),
     );
     await store.put(
-      objectKey({ topic: "t", partition: 10, startOffset: 0 }),
+      keyOf(10, 0),
       lines(50),
     );
     for (const verify of ["all", "last"] as const) {
@@ -70,11 +74,11 @@ Deno.test("recover: next offset = last start + its lines; partition=1 is not par
 Deno.test("recover: sorts numerically past 10 digits", () =>
   withStore(async (store) => {
     await store.put(
-      objectKey({ topic: "t", partition: 0, startOffset: 9999999999 }),
+      keyOf(0, 9999999999),
       lines(1),
     );
     await store.put(
-      objectKey({ topic: "t", partition: 0, startOffset: 10000000000 }),
+      keyOf(0, 10000000000),
       lines(2),
     );
     const r = await recoverPartition(store, { topic: "t", partition: 0 });
@@ -86,8 +90,8 @@ Deno.test("recover: gaps, overlaps, partial and foreign objects are corruption",
   const cases: [string, [string, string][], string][] = [
     [
       "gap",
-      [[objectKey({ topic: "t", partition: 0, startOffset: 0 }), lines(3)], [
-        objectKey({ topic: "t", partition: 0, startOffset: 4 }),
+      [[keyOf(0, 0), lines(3)], [
+        keyOf(0, 4),
         lines(1),
       ]],
       "offsets 3..3 are missing between topics/t/partition=0/t+0+0000000000.json and " +
@@ -95,8 +99,8 @@ Deno.test("recover: gaps, overlaps, partial and foreign objects are corruption",
     ],
     [
       "overlap",
-      [[objectKey({ topic: "t", partition: 0, startOffset: 0 }), lines(3)], [
-        objectKey({ topic: "t", partition: 0, startOffset: 1 }),
+      [[keyOf(0, 0), lines(3)], [
+        keyOf(0, 1),
         lines(5),
       ]],
       "offsets 1..2 are written twice between topics/t/partition=0/t+0+0000000000.json and " +
@@ -105,22 +109,22 @@ Deno.test("recover: gaps, overlaps, partial and foreign objects are corruption",
     [
       "partial",
       [[
-        objectKey({ topic: "t", partition: 0, startOffset: 0 }),
+        keyOf(0, 0),
         '{"i":0}\n{"i"',
       ]],
       "object topics/t/partition=0/t+0+0000000000.json is empty or does not end with a newline",
     ],
     [
       "empty",
-      [[objectKey({ topic: "t", partition: 0, startOffset: 0 }), lines(2)], [
-        objectKey({ topic: "t", partition: 0, startOffset: 2 }),
+      [[keyOf(0, 0), lines(2)], [
+        keyOf(0, 2),
         "",
       ]],
       "object topics/t/partition=0/t+0+0000000002.json is empty or does not end with a newline",
     ],
     [
       "foreign",
-      [[objectKey({ topic: "t", partition: 0, startOffset: 0 }), lines(2)], [
+      [[keyOf(0, 0), lines(2)], [
         "topics/t/partition=0/notes.txt",
         "hi",
       ]],
@@ -151,11 +155,11 @@ Deno.test("recover: gaps, overlaps, partial and foreign objects are corruption",
 Deno.test("recover: verify 'last' does not read earlier objects", () =>
   withStore(async (store) => {
     await store.put(
-      objectKey({ topic: "t", partition: 0, startOffset: 0 }),
+      keyOf(0, 0),
       lines(3),
     );
     await store.put(
-      objectKey({ topic: "t", partition: 0, startOffset: 4 }),
+      keyOf(0, 4),
       lines(1),
     ); // gap 3..3, only "all" sees it
     assert.equal(
