@@ -35,18 +35,9 @@ const keyOf = (partition: number, startOffset: number) =>
 
 Deno.test("lake check: an exact lake has no problems", () =>
   withStore(async (store) => {
-    await store.put(
-      keyOf(0, 0),
-      body(0, 3),
-    );
-    await store.put(
-      keyOf(0, 3),
-      body(3, 4),
-    );
-    await store.put(
-      keyOf(1, 0),
-      body(0, 2),
-    );
+    await store.put(keyOf(0, 0), body(0, 3));
+    await store.put(keyOf(0, 3), body(3, 4));
+    await store.put(keyOf(1, 0), body(0, 2));
     await store.put(
       objectKey({ topic: "b", partition: 0, startOffset: 0 }),
       body(0, 5),
@@ -80,22 +71,10 @@ Deno.test("lake check: an exact lake has no problems", () =>
 
 Deno.test("lake check: names every missing, doubled, wrong, foreign or unacknowledged record", () =>
   withStore(async (store) => {
-    await store.put(
-      keyOf(0, 0),
-      body(0, 3),
-    );
-    await store.put(
-      keyOf(0, 2),
-      body(2, 4),
-    ); // overlap: offset 2 twice
-    await store.put(
-      keyOf(0, 6),
-      '{"n":6}\n{"n":"x"}\n',
-    ); // gap 4..5, wrong 7
-    await store.put(
-      keyOf(0, 8),
-      body(8, 9),
-    ); // offset 8 never acknowledged
+    await store.put(keyOf(0, 0), body(0, 3));
+    await store.put(keyOf(0, 2), body(2, 4)); // overlap: offset 2 twice
+    await store.put(keyOf(0, 6), '{"n":6}\n{"n":"x"}\n'); // gap 4..5, wrong 7
+    await store.put(keyOf(0, 8), body(8, 9)); // offset 8 never acknowledged
     await store.put("topics/a/partition=0/stray.json", "{}\n");
     const check = await checkLake(store, acks("a", 0, 0, 8));
     assert.deepEqual(check.problems, [
@@ -124,10 +103,7 @@ Deno.test("lake check: names every missing, doubled, wrong, foreign or unacknowl
 
 Deno.test("lake check: a partial last line is reported", () =>
   withStore(async (store) => {
-    await store.put(
-      keyOf(0, 0),
-      '{"n":0}\n{"n":1}',
-    );
+    await store.put(keyOf(0, 0), '{"n":0}\n{"n":1}');
     const check = await checkLake(store, acks("a", 0, 0, 2));
     assert.deepEqual(check.problems, [
       "object topics/a/partition=0/a+0+0000000000.json does not end with a newline",

@@ -23,10 +23,7 @@ const lines = (n: number) =>
 
 Deno.test("recover: an empty partition has no position", () =>
   withStore(async (store) => {
-    await store.put(
-      keyOf(1, 0),
-      lines(2),
-    );
+    await store.put(keyOf(1, 0), lines(2));
     assert.deepEqual(
       await recoverPartition(store, { topic: "t", partition: 0 }),
       {
@@ -41,22 +38,10 @@ Deno.test("recover: an empty partition has no position", () =>
 
 Deno.test("recover: next offset = last start + its lines; partition=1 is not partition=10", () =>
   withStore(async (store) => {
-    await store.put(
-      keyOf(1, 0),
-      lines(3),
-    );
-    await store.put(
-      keyOf(1, 3),
-      lines(2),
-    );
-    await store.put(
-      keyOf(1, 5),
-      lines(4),
-    );
-    await store.put(
-      keyOf(10, 0),
-      lines(50),
-    );
+    await store.put(keyOf(1, 0), lines(3));
+    await store.put(keyOf(1, 3), lines(2));
+    await store.put(keyOf(1, 5), lines(4));
+    await store.put(keyOf(10, 0), lines(50));
     for (const verify of ["all", "last"] as const) {
       assert.deepEqual(
         await recoverPartition(store, { topic: "t", partition: 1 }, { verify }),
@@ -73,14 +58,8 @@ Deno.test("recover: next offset = last start + its lines; partition=1 is not par
 
 Deno.test("recover: sorts numerically past 10 digits", () =>
   withStore(async (store) => {
-    await store.put(
-      keyOf(0, 9999999999),
-      lines(1),
-    );
-    await store.put(
-      keyOf(0, 10000000000),
-      lines(2),
-    );
+    await store.put(keyOf(0, 9999999999), lines(1));
+    await store.put(keyOf(0, 10000000000), lines(2));
     const r = await recoverPartition(store, { topic: "t", partition: 0 });
     assert.equal(r.firstOffset, 9999999999);
     assert.equal(r.nextOffset, 10000000002);
@@ -154,14 +133,8 @@ Deno.test("recover: gaps, overlaps, partial and foreign objects are corruption",
 
 Deno.test("recover: verify 'last' does not read earlier objects", () =>
   withStore(async (store) => {
-    await store.put(
-      keyOf(0, 0),
-      lines(3),
-    );
-    await store.put(
-      keyOf(0, 4),
-      lines(1),
-    ); // gap 3..3, only "all" sees it
+    await store.put(keyOf(0, 0), lines(3));
+    await store.put(keyOf(0, 4), lines(1)); // gap 3..3, only "all" sees it
     assert.equal(
       (await recoverPartition(store, { topic: "t", partition: 0 }, {
         verify: "last",
