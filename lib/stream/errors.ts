@@ -176,6 +176,15 @@ export class StreamDirError extends PipelineError {
   }
 }
 
+/** Options of {@linkcode StreamBatchError}, besides the common ones. */
+export interface StreamBatchErrorOptions extends PipelineErrorOptions {
+  /**
+   * Set when the processor stops on this failure: how many micro-batches failed in a row.
+   * The message then says it stopped, rather than that the batch will be retried.
+   */
+  failuresInRow?: number;
+}
+
 /**
  * A micro-batch failed (reading the streams, cleaning or committing). Nothing of the
  * batch is visible; the next attempt starts again from the last checkpoint.
@@ -185,6 +194,8 @@ export class StreamDirError extends PipelineError {
  * import { StreamBatchError } from "./errors.ts";
  * const err = new StreamBatchError(7, new Error("disk full"));
  * console.log(err.context.batchId); // 7
+ * const last = new StreamBatchError(7, new Error("disk full"), { failuresInRow: 8 });
+ * console.log(last.message.includes("stopped after 8")); // true
  * ```
  */
 export class StreamBatchError extends PipelineError {
@@ -192,17 +203,20 @@ export class StreamBatchError extends PipelineError {
   constructor(
     batchId: number,
     cause: unknown,
-    options: PipelineErrorOptions = {},
+    options: StreamBatchErrorOptions = {},
   ) {
+    const { failuresInRow, ...rest } = options;
     const reason = cause instanceof Error ? cause.message : String(cause);
+    const next = failuresInRow === undefined
+      ? "it will be retried from the last checkpoint. Fix the cause and restart if it persists."
+      : `the processor stopped after ${failuresInRow} failed micro-batches in a row. Fix the cause and start it again: it resumes from the last checkpoint.`;
     super(
-      `Stream micro-batch ${batchId} failed (${reason}); nothing of it was committed and ` +
-        `it will be retried from the last checkpoint. Fix the cause and restart if it persists.`,
+      `Stream micro-batch ${batchId} failed (${reason}); nothing of it was committed and ${next}`,
       {
-        ...options,
+        ...rest,
         cause,
         code: "STREAM_BATCH_FAILED",
-        context: { batchId, ...options.context },
+        context: { batchId, ...rest.context },
       },
     );
   }

@@ -186,7 +186,15 @@ export function createStreamProcessor(
             logger.error((e as Error).message, {
               cause: String((e as Error).cause),
             });
-            if (++failuresInRow >= maxFailures) throw e;
+            if (++failuresInRow >= maxFailures) {
+              // The last word: it stops here, so the batch is not retried by this run.
+              throw e instanceof StreamBatchError
+                ? new StreamBatchError(e.context.batchId as number, e.cause, {
+                  context: e.context,
+                  failuresInRow,
+                })
+                : e;
+            }
             await session.reset();
             // Back off before retrying: 1, 3, 7, 15 intervals..., at most 30 s.
             next += Math.min(30_000, interval * (2 ** failuresInRow - 1));

@@ -196,7 +196,15 @@ Deno.test("processor: run() retries failed batches, then gives up after maxConse
       throw new Error("disk unplugged");
     },
   });
-  await assert.rejects(broken.run(), StreamBatchError);
+  // Before: the last error said the batch "will be retried", though the processor stopped.
+  await assert.rejects(
+    broken.run(),
+    (e) =>
+      e instanceof StreamBatchError &&
+      e.message ===
+        "Stream micro-batch 2 failed (disk unplugged); nothing of it was committed and the processor stopped after 3 failed micro-batches in a row. Fix the cause and start it again: it resumes from the last checkpoint." &&
+      e.context.batchId === 2 && e.context.outDir === outDir,
+  );
   assert.equal(tries, 3);
   assert.equal(broken.stats.failures, 3);
   await log.close();
