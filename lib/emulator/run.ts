@@ -12,7 +12,7 @@
  * @module
  */
 
-import { ConfigError } from "../errors.ts";
+import { ConfigError, PipelineError } from "../errors.ts";
 import type { SourceReader } from "../source/types.ts";
 import { SourceReadError } from "./errors.ts";
 import { createPacer } from "./pacer.ts";
@@ -120,8 +120,9 @@ function validate(o: EmulationOptions): void {
 
 /**
  * Runs an emulation and returns what it did. Throws {@linkcode ConfigError} for invalid
- * options and {@linkcode SourceReadError} when the source is empty or a read fails (posts
- * in flight finish first).
+ * options, {@linkcode SourceReadError} when the source is empty or a read fails, or the
+ * source's own error when it names what failed (`SourceAccessError` of a MySQL source, say);
+ * posts in flight finish first.
  *
  * @example
  * ```ts
@@ -142,11 +143,7 @@ export async function runEmulation(
   try {
     rows = await source.rowCount();
   } catch (cause) {
-    throw new SourceReadError(
-      source.location,
-      `counting rows failed: ${(cause as Error)?.message}`,
-      { cause },
-    );
+    throw readFailure(source.location, { doing: "counting rows", cause });
   }
   if (!(rows > 0)) {
     throw new SourceReadError(
@@ -165,7 +162,7 @@ export async function runEmulation(
   const pacer = createPacer({ rate: options.rate, burst: options.burst });
   const stopper = new AbortController();
   let stopped: StopReason | undefined;
-  let fatal: SourceReadError | undefined;
+  let fatal: PipelineError | undefined;
   const stop = (reason: StopReason) => {
     stopped ??= reason;
     stopper.abort();
@@ -206,14 +203,11 @@ export async function runEmulation(
       try {
         post = await source.readPost(offset);
       } catch (cause) {
-        fatal ??= new SourceReadError(
-          source.location,
-          `reading row ${offset} failed: ${(cause as Error)?.message}`,
-          {
-            cause,
-            context: { offset },
-          },
-        );
+        fatal ??= readFailure(source.location, {
+          doing: `reading row ${offset}`,
+          cause,
+          offset,
+        });
         stop("aborted");
         break;
       }
@@ -261,4 +255,22 @@ export async function runEmulation(
   const summary = tally.snapshot(elapsed(), stopped ?? "count");
   options.onProgress?.(summary);
   return summary;
+}
+
+/**
+ * The error that stops a run when the source fails `doing`: the source's own error when it
+ * is a pipeline error (it names the source and what failed, with what to do), else a
+ * {@linkcode SourceReadError} around it.
+ */
+function readFailure(
+  location: string,
+  failure: { doing: string; cause: unknown; offset?: number },
+): PipelineError {
+  const { doing, cause, offset } = failure;
+  if (cause instanceof PipelineError) return cause;
+  return new SourceReadError(
+    location,
+    `${doing} failed: ${(cause as Error)?.message}`,
+    { cause, context: offset === undefined ? {} : { offset } },
+  );
 }

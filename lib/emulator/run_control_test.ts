@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ConfigError } from "../errors.ts";
 import type { SourceReader } from "../source/types.ts";
 import { SourceReadError } from "./errors.ts";
+import { SourceAccessError } from "../source/errors.ts";
 import { runEmulation } from "./run.ts";
 import type { EmulationSummary } from "./summary.ts";
 import { accept, arraySource, startPeer } from "./test_peer.ts";
@@ -245,6 +246,38 @@ Deno.test("an empty source or a failing read is a SourceReadError", async () => 
         e.message ===
           "Cannot read posts from memory:3 posts: reading row 4 failed: no row at 4" &&
         e.context.offset === 4,
+    );
+    assert.equal(peer.requests.length, 0);
+  } finally {
+    await peer.close();
+  }
+});
+
+Deno.test("a source's own error, which names it and what failed, stops the run as it is", async () => {
+  const peer = await startPeer();
+  try {
+    const inner = arraySource(samplePosts());
+    const refused = new SourceAccessError(
+      "mysql://u@127.0.0.1:3306/db",
+      "reading row 0 failed: connect ECONNREFUSED 127.0.0.1:3306",
+    );
+    const down: SourceReader = {
+      ...inner,
+      readPost: () => Promise.reject(refused),
+    };
+    await assert.rejects(
+      runEmulation({
+        source: down,
+        api: peer.url,
+        mode: "batch",
+        count: 3,
+        concurrency: 1,
+        random: () => 0,
+      }),
+      (e: unknown) =>
+        e === refused &&
+        refused.message ===
+          "Source mysql://u@127.0.0.1:3306/db: reading row 0 failed: connect ECONNREFUSED 127.0.0.1:3306",
     );
     assert.equal(peer.requests.length, 0);
   } finally {
