@@ -266,8 +266,10 @@ export function formatEmulateResult(result: EmulateJobResult): string {
         locations.inProcess ? " (in-process gateway, stopped at the end)" : ""
       }`,
     ],
-    ["lake", shownPath(locations.lake)],
   ];
+  if (locations.lake !== undefined) {
+    places.push(["lake", shownPath(locations.lake)]);
+  }
   if (p) {
     places.push(["warehouse", shownPath(p.paths.warehouse)], [
       "stream tables",

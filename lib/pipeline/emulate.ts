@@ -29,7 +29,7 @@ import { type Logger, silentLogger } from "../logger.ts";
 import type { RetryOptions } from "../retry.ts";
 import { createSink, type SinkStats } from "../sink/mod.ts";
 import { type ProcessingResult, runProcessing } from "./process.ts";
-import { isMysqlUrl, seedSqlite } from "../source/mod.ts";
+import { isMysqlUrl, seedSqlite, type SourceReader } from "../source/mod.ts";
 import { checkStreamOutput, tableStoreHeld } from "../stream/mod.ts";
 
 /** Options of {@linkcode runEmulateJob}. */
@@ -79,9 +79,10 @@ export interface EmulateJobResult {
   sink?: SinkStats;
   /**
    * Where the source rows and the lake are, and the API the posts went to (`inProcess`: the
-   * job's own gateway, stopped when the job ends).
+   * job's own gateway, stopped when the job ends). No lake with `postOnly` and `api`: then
+   * the job opens none of the profile's backends, only the source.
    */
-  locations: { source: string; lake: string; api: string; inProcess: boolean };
+  locations: { source: string; lake?: string; api: string; inProcess: boolean };
   /** Batch, stream and metrics results, unless `postOnly`. */
   processing?: ProcessingResult;
   /**
@@ -129,6 +130,35 @@ async function ensureSource(
   return summary.rows;
 }
 
+/** Posts rows of `source` to `job.api` as the job's options ask. */
+function postPosts(
+  source: SourceReader,
+  job: {
+    config: PipelineConfig;
+    options: EmulateJobOptions;
+    api: string;
+    signal?: AbortSignal;
+  },
+): Promise<EmulationSummary> {
+  const { config, options } = job;
+  return runEmulation({
+    source,
+    api: job.api,
+    mode: options.mode,
+    count: options.count ?? (options.duration === undefined ? 500 : undefined),
+    duration: options.duration,
+    rate: options.rate,
+    concurrency: options.concurrency,
+    apiKey: options.apiKey ?? config.apiKeys[0],
+    prefix: config.prefix,
+    random: options.randomSeed === undefined
+      ? undefined
+      : seededRandom(options.randomSeed),
+    onProgress: options.onProgress,
+    signal: job.signal,
+  });
+}
+
 /** How many of the records accepted per target exceed `found` (0 when none do). */
 function shortfall(accepted: Record<string, number>, found: number): number {
   const total = Object.values(accepted).reduce((a, b) => a + b, 0);
@@ -161,6 +191,30 @@ export async function runEmulateJob(
   }
   const seededRows = await ensureSource(config, logger);
   const source = await openSource(config);
+  if (postOnly && options.api !== undefined) {
+    // As the course's posting script: only the source and the API, no backend of the
+    // profile (the API's own backends may be servers this machine cannot reach).
+    try {
+      const emulation = await postPosts(source, {
+        config,
+        options,
+        api: options.api,
+        signal: options.signal,
+      });
+      return {
+        emulation,
+        unseen: { topics: 0, streams: 0 },
+        locations: {
+          source: source.location,
+          api: options.api,
+          inProcess: false,
+        },
+        seededRows,
+      };
+    } finally {
+      await source.close();
+    }
+  }
   let runtime: Runtime | undefined;
   let server: GatewayServer | undefined;
   try {
@@ -219,23 +273,7 @@ export async function runEmulateJob(
       // Another sink on these topics (say `deno task sink` on the same data dir) is
       // refused here, before anything is posted.
       await sink?.ready();
-      emulation = await runEmulation({
-        source,
-        api,
-        mode: options.mode,
-        count: options.count ??
-          (options.duration === undefined ? 500 : undefined),
-        duration: options.duration,
-        rate: options.rate,
-        concurrency: options.concurrency,
-        apiKey: options.apiKey ?? config.apiKeys[0],
-        prefix: config.prefix,
-        random: options.randomSeed === undefined
-          ? undefined
-          : seededRandom(options.randomSeed),
-        onProgress: options.onProgress,
-        signal,
-      });
+      emulation = await postPosts(source, { config, options, api, signal });
     } finally {
       await sink?.stop({ drain: true });
       await sinkDone;

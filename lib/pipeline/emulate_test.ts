@@ -16,6 +16,7 @@ import {
   readStreamTable,
 } from "../stream/mod.ts";
 import { runEmulateJob } from "./emulate.ts";
+import { makeTestDir } from "../test_temp_dir.ts";
 import type { ProcessingResult } from "./process.ts";
 
 const KINDS = ["pin", "geo", "user"] as const;
@@ -190,6 +191,59 @@ Deno.test("emulate job: an --api gateway on another data dir: its records are co
     await other.close();
     await Deno.remove(dataDir, { recursive: true });
     await Deno.remove(otherDir, { recursive: true });
+  }
+});
+
+Deno.test("emulate job: postOnly with an api opens none of the profile's backends, only the source", async () => {
+  await using tmp = await makeTestDir();
+  await using apiTmp = await makeTestDir();
+  const other = await openRuntime(
+    loadConfig({ dataDir: apiTmp.path }, { env: {} }),
+  );
+  try {
+    await ensureTopology(other.topics, other.streams, { prefix: "pinterest" });
+    const server = await serveGateway({
+      topics: other.topics,
+      streams: other.streams,
+      port: 0,
+    });
+    try {
+      // The local profile's servers answer nowhere: opening any of them would fail.
+      const nowhere = "127.0.0.1:1";
+      const config = loadConfig({
+        profile: "local",
+        dataDir: tmp.path,
+        source: join(tmp.path, "source.db"),
+      }, {
+        env: {
+          KAFKA_BROKERS: nowhere,
+          KINESIS_ENDPOINT: `http://${nowhere}`,
+          S3_ENDPOINT: `http://${nowhere}`,
+        },
+      });
+      const result = await runEmulateJob(config, {
+        count: 4,
+        randomSeed: 3,
+        api: server.url,
+        postOnly: true,
+      });
+      assert.equal(result.emulation.recordsAccepted, 24);
+      assert.deepEqual(result.unseen, { topics: 0, streams: 0 });
+      assert.deepEqual(result.locations, {
+        source: join(tmp.path, "source.db"),
+        api: server.url,
+        inProcess: false,
+      });
+      assert.equal(result.sink, undefined);
+      const consumer = await other.topics.consumer("check", ["pinterest.geo"]);
+      const records = await consumer.poll({ timeoutMs: 100 });
+      await consumer.close();
+      assert.deepEqual(records.map((r) => r.offset), [0, 1, 2, 3]);
+    } finally {
+      await server.shutdown();
+    }
+  } finally {
+    await other.close();
   }
 });
 
