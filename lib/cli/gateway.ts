@@ -18,6 +18,7 @@
 import { parseArgs } from "node:util";
 import { loadConfig, openLogs, type PipelineConfig } from "../config/mod.ts";
 import { ConfigError } from "../errors.ts";
+import { consoleLogger } from "../logger.ts";
 import {
   DEFAULT_MAX_BODY_BYTES,
   ensureTopology,
@@ -117,7 +118,8 @@ export async function runGatewayCli(
 ): Promise<void> {
   const opts = parseGatewayArgs(args, options.env);
   const { config } = opts;
-  const log = await openLogs(config);
+  // The Kafka client's warnings (a broker down) go to stderr, as the gateway's own lines do.
+  const log = await openLogs(config, { logger: consoleLogger });
   let names: Awaited<ReturnType<typeof ensureTopology>>;
   let server: GatewayServer;
   try {

@@ -18,6 +18,7 @@ import { ConfigError } from "../errors.ts";
 import {
   loadConfig,
   openLake,
+  type OpenLogOptions,
   openTopicLog,
   type PipelineConfig,
 } from "../config/mod.ts";
@@ -131,8 +132,9 @@ export interface SinkBackends {
  */
 export async function openSinkBackends(
   config: PipelineConfig,
+  options: OpenLogOptions = {},
 ): Promise<SinkBackends> {
-  const topics = await openTopicLog(config);
+  const topics = await openTopicLog(config, options);
   try {
     return {
       topics,
@@ -174,7 +176,7 @@ export async function runSinkCli(
 ): Promise<SinkStats> {
   const opts = parseSinkArgs(args);
   const logger = options.logger ?? consoleLogger;
-  const backends = await openSinkBackends(opts.config);
+  const backends = await openSinkBackends(opts.config, { logger });
   const stop = stopOnSignals({
     listen: !opts.once,
     signal: options.signal,

@@ -28,6 +28,7 @@ export {
   ensureDataDir,
   type Logs,
   openLake,
+  type OpenLogOptions,
   openLogs,
   openRuntime,
   openSource,

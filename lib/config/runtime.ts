@@ -19,8 +19,18 @@ import { join } from "node:path";
 import { ConfigError } from "../errors.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import type { StreamLog, TopicLog } from "../log/types.ts";
+import type { Logger } from "../logger.ts";
 import type { SourceReader } from "../source/types.ts";
 import type { PipelineConfig, Profile } from "./settings.ts";
+
+/** Options of the functions that open a profile's logs. */
+export interface OpenLogOptions {
+  /**
+   * Where the Kafka client's warnings go, each distinct one at most every 10 s (a broker
+   * that is down, a rebalance); default: nowhere. The embedded log has none.
+   */
+  logger?: Logger;
+}
 
 /** The opened backends of one profile. */
 export interface Runtime {
@@ -99,9 +109,9 @@ export interface Logs {
 }
 
 interface LogOpeners {
-  topics(config: PipelineConfig): Promise<TopicLog>;
+  topics(config: PipelineConfig, options: OpenLogOptions): Promise<TopicLog>;
   streams(config: PipelineConfig): Promise<StreamLog>;
-  both(config: PipelineConfig): Promise<Logs>;
+  both(config: PipelineConfig, options: OpenLogOptions): Promise<Logs>;
 }
 
 async function openEmbeddedFile(config: PipelineConfig) {
@@ -148,14 +158,17 @@ function required(
 }
 
 const SERVICES: LogOpeners = {
-  async topics(config) {
+  async topics(config, options) {
     required(config, {
       name: "KAFKA_BROKERS",
       value: config.kafkaBrokers,
       shape: ": host:port[,host:port]",
     });
     const { openKafkaLog } = await import("../adapters/kafka/mod.ts");
-    return await openKafkaLog({ brokers: config.kafkaBrokers });
+    return await openKafkaLog({
+      brokers: config.kafkaBrokers,
+      logger: options.logger,
+    });
   },
   async streams(config) {
     const { openKinesisLog } = await import("../adapters/kinesis/mod.ts");
@@ -164,8 +177,8 @@ const SERVICES: LogOpeners = {
       endpoint: config.kinesisEndpoint || undefined,
     });
   },
-  async both(config) {
-    const topics = await SERVICES.topics(config);
+  async both(config, options) {
+    const topics = await SERVICES.topics(config, options);
     try {
       const streams = await SERVICES.streams(config);
       return {
@@ -240,8 +253,11 @@ export function openLake(config: PipelineConfig): Promise<ObjectStore> {
  * await topics.close();
  * ```
  */
-export function openTopicLog(config: PipelineConfig): Promise<TopicLog> {
-  return LOG_OPENERS[config.profile].topics(config);
+export function openTopicLog(
+  config: PipelineConfig,
+  options: OpenLogOptions = {},
+): Promise<TopicLog> {
+  return LOG_OPENERS[config.profile].topics(config, options);
 }
 
 /**
@@ -272,8 +288,11 @@ export function openStreamLog(config: PipelineConfig): Promise<StreamLog> {
  * await logs.close();
  * ```
  */
-export function openLogs(config: PipelineConfig): Promise<Logs> {
-  return LOG_OPENERS[config.profile].both(config);
+export function openLogs(
+  config: PipelineConfig,
+  options: OpenLogOptions = {},
+): Promise<Logs> {
+  return LOG_OPENERS[config.profile].both(config, options);
 }
 
 /**
@@ -290,8 +309,11 @@ export function openLogs(config: PipelineConfig): Promise<Logs> {
  * await runtime.close();
  * ```
  */
-export async function openRuntime(config: PipelineConfig): Promise<Runtime> {
-  const logs = await openLogs(config);
+export async function openRuntime(
+  config: PipelineConfig,
+  options: OpenLogOptions = {},
+): Promise<Runtime> {
+  const logs = await openLogs(config, options);
   try {
     const lake = await openLake(config);
     return { config, ...logs, lake };

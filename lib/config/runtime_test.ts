@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ConfigError } from "../errors.ts";
+import { BackendError, ConfigError } from "../errors.ts";
 import { SourceNotFoundError } from "../source/mod.ts";
 import {
   dataPaths,
@@ -109,6 +109,27 @@ Deno.test("aws: a backend whose setting is unset refuses to open, naming it; the
   await assert.rejects(() => openLogs(aws), named("KAFKA_BROKERS"));
   await assert.rejects(() => openRuntime(aws), named("KAFKA_BROKERS"));
   await assert.rejects(() => openLake(aws), named("S3_BUCKET"));
+});
+
+Deno.test("local: the Kafka client's warnings reach the logger given to the opener", async () => {
+  const config = loadConfig({ profile: "local" }, {
+    env: { KAFKA_BROKERS: "127.0.0.1:1" },
+  });
+  const warnings: string[] = [];
+  const logger = {
+    info: () => {},
+    warn: (m: string) => warnings.push(m),
+    error: () => {},
+  };
+  await assert.rejects(
+    () => openTopicLog(config, { logger }),
+    (e: unknown) =>
+      e instanceof BackendError && e.message.includes("127.0.0.1:1"),
+  );
+  // kafkajs retried the connection a few times; each distinct line once.
+  assert.ok(warnings.length > 0, "no warning reached the logger");
+  assert.ok(warnings.every((w) => w.startsWith("kafkajs ")), String(warnings));
+  assert.equal(new Set(warnings).size, warnings.length, String(warnings));
 });
 
 Deno.test("a data root that cannot be a folder is a ConfigError naming DATA_DIR", async () => {

@@ -218,7 +218,7 @@ export async function runEmulateJob(
   let runtime: Runtime | undefined;
   let server: GatewayServer | undefined;
   try {
-    runtime = await openRuntime(config);
+    runtime = await openRuntime(config, { logger });
     const names = await ensureTopology(runtime.topics, runtime.streams, {
       prefix: config.prefix,
     });

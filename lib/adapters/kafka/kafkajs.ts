@@ -73,9 +73,23 @@ export interface KafkaClientOptions {
   requestTimeoutMs?: number;
 }
 
+/** Options of {@linkcode kafkaLogCreator}. */
+export interface KafkaLogCreatorOptions {
+  /** A message is passed on at most once in this long, ms (default 10,000). */
+  everyMs?: number;
+  /** The clock, ms (default `performance.now`). */
+  now?: () => number;
+}
+
+/** Distinct messages remembered for throttling; past it, the memory starts over. */
+const MAX_THROTTLED = 200;
+
 /**
  * A kafkajs `logCreator` that drops DEBUG/INFO and hands WARN and ERROR to `logger.warn`
- * (kafkajs logs retriable conditions as errors; the adapter throws the real ones).
+ * (kafkajs logs retriable conditions as errors; the adapter throws the real ones). While a
+ * broker is down kafkajs repeats the same few lines many times a second: each distinct
+ * message is passed on at most once per `everyMs`, with `repeats`, how many of it were
+ * dropped since it was last passed on.
  *
  * @example
  * ```ts
@@ -87,11 +101,35 @@ export interface KafkaClientOptions {
  */
 export function kafkaLogCreator(
   logger: Logger,
+  options: KafkaLogCreatorOptions = {},
 ): (level: logLevel) => (entry: LogEntry) => void {
+  const everyMs = options.everyMs ?? 10_000;
+  const now = options.now ?? (() => performance.now());
+  const seen = new Map<string, { at: number; dropped: number }>();
   return () => ({ namespace, level, log }) => {
     if (level > logLevel.WARN) return;
-    const { message, timestamp: _t, ...rest } = log;
-    logger.warn(`kafkajs ${namespace}: ${message}`, rest);
+    // The stack and the client's fixed fields only lengthen the line.
+    const {
+      message,
+      timestamp: _t,
+      stack: _s,
+      logger: _l,
+      clientId: _c,
+      ...rest
+    } = log;
+    const line = `kafkajs ${namespace}: ${message}`;
+    const t = now();
+    const last = seen.get(line);
+    if (last !== undefined && t - last.at < everyMs) {
+      last.dropped++;
+      return;
+    }
+    if (seen.size >= MAX_THROTTLED) seen.clear();
+    seen.set(line, { at: t, dropped: 0 });
+    logger.warn(
+      line,
+      last?.dropped ? { ...rest, repeats: last.dropped } : rest,
+    );
   };
 }
 
