@@ -81,12 +81,20 @@ export interface KafkaLogCreatorOptions {
   now?: () => number;
 }
 
+/**
+ * kafkajs lines that say nothing is wrong: an error answer to one request, which kafkajs
+ * retries itself (the adapter throws when the retries run out), and the notice that the
+ * producer's retries are bounded (deliberately: see `createKafkaClient`).
+ */
+const QUIET = [/^Response /, /^Limiting retries for the idempotent producer/];
+
 /** Distinct messages remembered for throttling; past it, the memory starts over. */
 const MAX_THROTTLED = 200;
 
 /**
  * A kafkajs `logCreator` that drops DEBUG/INFO and hands WARN and ERROR to `logger.warn`
- * (kafkajs logs retriable conditions as errors; the adapter throws the real ones). While a
+ * (kafkajs logs retriable conditions as errors; the adapter throws the real ones), less the
+ * lines that say nothing is wrong (an error answer kafkajs retries itself). While a
  * broker is down kafkajs repeats the same few lines many times a second: each distinct
  * message is passed on at most once per `everyMs`, with `repeats`, how many of it were
  * dropped since it was last passed on.
@@ -117,6 +125,7 @@ export function kafkaLogCreator(
       clientId: _c,
       ...rest
     } = log;
+    if (QUIET.some((quiet) => quiet.test(message))) return;
     const line = `kafkajs ${namespace}: ${message}`;
     const t = now();
     const last = seen.get(line);

@@ -19,7 +19,7 @@ function entry(level: logLevel, message: string) {
   };
 }
 
-Deno.test("kafkaLogCreator: warnings and errors only, without stacks, each distinct one at most once per interval, with the repeats dropped", () => {
+Deno.test("kafkaLogCreator: warnings and errors only, less retried answers, without stacks, each distinct one at most once per interval, with the repeats dropped", () => {
   const lines: [string, LogContext | undefined][] = [];
   let now = 0;
   const log = kafkaLogCreator({
@@ -28,6 +28,11 @@ Deno.test("kafkaLogCreator: warnings and errors only, without stacks, each disti
     error: () => {},
   }, { everyMs: 10_000, now: () => now })(logLevel.WARN);
   log(entry(logLevel.INFO, "connected"));
+  log(entry(logLevel.ERROR, "Response Heartbeat(key: 12, version: 3)"));
+  log(entry(
+    logLevel.WARN,
+    "Limiting retries for the idempotent producer may invalidate EoS guarantees",
+  ));
   log(entry(logLevel.DEBUG, "request"));
   for (let i = 0; i < 5; i++) log(entry(logLevel.ERROR, "Connection error"));
   log(entry(logLevel.WARN, "Failed to connect to seed broker"));
