@@ -105,25 +105,19 @@ export function parseSeedArgs(
   args: string[],
   env: Record<string, string | undefined> = Deno.env.toObject(),
 ): SeedCliOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        rows: { type: "string" },
-        seed: { type: "string" },
-        source: { type: "string" },
-        profile: { type: "string" },
-        "data-dir": { type: "string" },
-      },
-    }));
-  } catch (cause) {
-    const message = (cause as Error).message;
-    const named = /'([^']+)'/.exec(message)?.[1] ?? "arguments";
-    throw new ConfigError(named, `${message}\n\n${SEED_USAGE}`, { cause });
-  }
+  // A malformed command line is parseArgs' TypeError: runCli prints it with the usage.
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      rows: { type: "string" },
+      seed: { type: "string" },
+      source: { type: "string" },
+      profile: { type: "string" },
+      "data-dir": { type: "string" },
+    },
+  });
   const { sourceUrl } = loadConfig({
     profile: values.profile,
     dataDir: values["data-dir"],
