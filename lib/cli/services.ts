@@ -128,6 +128,13 @@ export function parseServicesArgs(
     }
   }
   const services = available.filter((s) => wanted.includes(s.name));
+  if (command !== "up" && values.port !== undefined) {
+    throw new ConfigError(
+      "--port",
+      `is for \`up\` only: ${command} finds the servers by their PID files`,
+      { value: values.port.join(",") },
+    );
+  }
   return {
     command,
     services,
@@ -168,6 +175,26 @@ function parsePorts(
       );
     }
     ports[name] = port;
+  }
+  // Two servers cannot listen on one port (kafka's controller takes the next one too).
+  const taken = new Map<number, string>();
+  for (const [name, port] of Object.entries(ports)) {
+    const own = name === "kafka" ? [port, port + 1] : [port];
+    for (const p of own) {
+      const other = taken.get(p);
+      if (other !== undefined) {
+        throw new ConfigError(
+          "--port",
+          `${other} and ${name} would both listen on ${p}${
+            name === "kafka" || other === "kafka"
+              ? " (kafka also takes the port after its own, for its KRaft controller)"
+              : ""
+          }`,
+          { value: `${other},${name}` },
+        );
+      }
+      taken.set(p, name);
+    }
   }
   return ports;
 }

@@ -109,6 +109,34 @@ Deno.test("services cli: --port kafka=65535 is refused, its controller taking th
   });
 });
 
+Deno.test("services cli: --port that two servers would share, or with down or status, is refused", () => {
+  const refused = (args: string[], message: string) =>
+    assert.throws(
+      () => parseServicesArgs(args),
+      (e: unknown) => e instanceof ConfigError && e.message === message,
+    );
+  refused(
+    ["up", "--port", "kinesis=5000,s3=5000"],
+    'Invalid setting --port="kinesis,s3": kinesis and s3 would both listen on 5000',
+  );
+  refused(
+    ["up", "--port", "kafka=4566", "--port", "kinesis=4567"],
+    'Invalid setting --port="kafka,kinesis": kafka and kinesis would both listen on 4567 (kafka also takes the port after its own, for its KRaft controller)',
+  );
+  assert.deepEqual(
+    parseServicesArgs(["up", "--port", "kafka=4565,kinesis=4567"]).ports,
+    { kafka: 4565, kinesis: 4567 },
+  );
+  refused(
+    ["down", "--port", "kafka=19092"],
+    'Invalid setting --port="kafka=19092": is for `up` only: down finds the servers by their PID files',
+  );
+  refused(
+    ["status", "--port", "s3=14569"],
+    'Invalid setting --port="s3=14569": is for `up` only: status finds the servers by their PID files',
+  );
+});
+
 Deno.test("services cli: the report lists endpoints and the variables to export", () => {
   const text = formatReports([
     { name: "kafka", running: true, endpoint: "127.0.0.1:9092", pid: 41 },
