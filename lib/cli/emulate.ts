@@ -141,7 +141,8 @@ export function parseEmulateArgs(args: string[]): EmulateArgs {
   });
   const { "post-only": postOnly, ...strings } = values;
   const v = strings as Record<string, string | undefined>;
-  const integer = (n: number) => Number.isInteger(n) && n >= 0;
+  // Safe integers only: past 2^53 a count no longer counts one by one.
+  const integer = (n: number) => Number.isSafeInteger(n) && n >= 0;
   const positive = (n: number) => Number.isFinite(n) && n > 0;
   // Refused here, before the job seeds the source and opens the log.
   if (
@@ -170,7 +171,10 @@ export function parseEmulateArgs(args: string[]): EmulateArgs {
       count: numberFlag(
         "count",
         v.count,
-        { check: integer, rule: "must be a whole number >= 0" },
+        {
+          check: integer,
+          rule: "must be a whole number from 0 to 9007199254740991",
+        },
       ),
       duration: duration === undefined ? undefined : duration * 1000,
       rate: numberFlag(

@@ -259,6 +259,11 @@ Deno.test("parseEmulateArgs: a bad --api, a --concurrency past 1000 and a --seed
     ["--concurrency", "0"],
     'Invalid setting --concurrency="0": must be a whole number from 1 to 1000',
   );
+  // Past 2^53 a count no longer counts one by one (1e20 + 1 === 1e20).
+  refused(
+    ["--count", "1e20"],
+    'Invalid setting --count="1e20": must be a whole number from 0 to 9007199254740991',
+  );
   // The row picks use the seed's low 32 bits: 4294967296 would repeat seed 0's picks.
   refused(
     ["--seed", "4294967296"],
