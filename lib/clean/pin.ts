@@ -126,7 +126,7 @@ export function cleanPin(
     }),
     failureReason(c("__dl"), c("__downloaded"), {
       column: "downloaded",
-      expected: "0 or 1",
+      expected: "a whole number",
     }),
   ]);
   const flag = failedParse(c("__index"), c("__ind"), { missing: true })

@@ -169,7 +169,7 @@ const QUARANTINE_CASES: [Record<string, string | null>, string][] = [
     "wrong type: follower_count must be a follower count",
   ],
   [{ downloaded: "yes" }, "unparseable downloaded"],
-  [{ downloaded: "[1]" }, "wrong type: downloaded must be 0 or 1"],
+  [{ downloaded: "[1]" }, "wrong type: downloaded must be a whole number"],
 ];
 
 for (const [over, reason] of QUARANTINE_CASES) {
