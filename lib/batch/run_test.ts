@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { openDirStore } from "../lake/mod.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import { silentLogger } from "../logger.ts";
+import { makeTestDir } from "../test_temp_dir.ts";
+import { WarehouseWriteError } from "./errors.ts";
 import { runBatch } from "./run.ts";
 import { readWarehouse, WAREHOUSE_TABLES } from "./warehouse.ts";
 
@@ -231,4 +233,31 @@ Deno.test("batch: reading a warehouse without tables says to run the batch first
     /no pin\.parquet, geo\.parquet: run `deno task batch` first/,
   );
   await Deno.remove(dir);
+});
+
+Deno.test("batch: a table that cannot be renamed into place (a folder named pin.parquet) is a WarehouseWriteError, the old tables stay and no staging is left", async () => {
+  await using tmp = await makeTestDir();
+  const store = openDirStore(join(tmp.path, "lake"));
+  await fillLake(store);
+  const warehouseDir = join(tmp.path, "warehouse");
+  await Deno.mkdir(join(warehouseDir, "pin.parquet"), { recursive: true });
+  await Deno.writeTextFile(join(warehouseDir, "geo.parquet"), "old geo");
+  // The commit fails and releases the staging folder; the batch then aborts, which
+  // released it again and threw BadResource (closing the lock twice) over the real error.
+  const error = await runBatch({ store, warehouseDir, prefix: "demo" }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof WarehouseWriteError, String(error));
+  assert.equal(error.code, "WAREHOUSE_WRITE");
+  assert.ok(
+    error.cause instanceof Deno.errors.IsADirectory,
+    String(error.cause),
+  );
+  const names = [...Deno.readDirSync(warehouseDir)].map((e) => e.name).sort();
+  assert.deepEqual(names, ["geo.parquet", "pin.parquet"]);
+  assert.equal(
+    await Deno.readTextFile(join(warehouseDir, "geo.parquet")),
+    "old geo",
+  );
 });

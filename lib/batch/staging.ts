@@ -21,7 +21,10 @@ const LOCK_SUFFIX = ".lock";
 export interface StagingDir {
   /** Absolute or relative path of the folder. */
   path: string;
-  /** Removes the folder and its lock file, and releases the lock. */
+  /**
+   * Removes the folder and its lock file, and releases the lock. Calls after the first
+   * return the first one's promise (a failed commit releases, then the batch aborts).
+   */
   release(): Promise<void>;
 }
 
@@ -48,12 +51,16 @@ export async function openStagingDir(parent: string): Promise<StagingDir> {
     await Deno.remove(lockPath).catch(() => {});
     throw e;
   }
+  let released: Promise<void> | undefined;
   return {
     path,
-    async release() {
-      await Deno.remove(path, { recursive: true }).catch(() => {});
-      await Deno.remove(lockPath).catch(() => {});
-      lock.close();
+    release() {
+      released ??= (async () => {
+        await Deno.remove(path, { recursive: true }).catch(() => {});
+        await Deno.remove(lockPath).catch(() => {});
+        lock.close();
+      })();
+      return released;
     },
   };
 }
