@@ -6,8 +6,12 @@
  *
  * @module
  */
-import { readWarehouse, WarehouseEmptyError } from "../batch/mod.ts";
-import { type DataFrame, runSql } from "../clean/mod.ts";
+import {
+  readWarehouse,
+  WarehouseDamagedError,
+  WarehouseEmptyError,
+} from "../batch/mod.ts";
+import { CLEAN_COLUMNS, type DataFrame, runSql } from "../clean/mod.ts";
 import { type MetricDef, METRICS } from "./catalog.ts";
 
 /** A result row: column → JSON-safe value (string, number or null). */
@@ -111,8 +115,10 @@ export interface WarehouseMetrics {
 
 /**
  * Reads `pin`, `geo`, `user` from `warehouseDir` and computes the nine metrics. Throws
- * `WarehouseMissingError` when a table is absent and `WarehouseEmptyError` when all are
- * empty; both messages say to run `deno task batch` first.
+ * `WarehouseMissingError` when a table is absent, `WarehouseEmptyError` when all are
+ * empty, and `WarehouseDamagedError` when a file cannot be read or lacks one of its table's
+ * clean columns (the file of another table, say); each message says to run
+ * `deno task batch`.
  *
  * @example
  * ```ts
@@ -138,6 +144,19 @@ export async function metricsFromWarehouse(
   };
   if (rows.pin === 0 && rows.geo === 0 && rows.user === 0) {
     throw new WarehouseEmptyError(warehouseDir);
+  }
+  // A file of another table (or program) would fail a query with polars' TypeError
+  // '_ldf.collectSync is not a function'; name the file instead.
+  for (const table of ["pin", "geo", "user"] as const) {
+    const columns = tables[table].columns;
+    const lacking = CLEAN_COLUMNS[table].filter((c) => !columns.includes(c));
+    if (lacking.length === 0) continue;
+    const cause = new Error(
+      `it has no column ${lacking.join(", ")}; its columns are ${
+        columns.join(", ") || "none"
+      }`,
+    );
+    throw new WarehouseDamagedError(warehouseDir, table, { cause });
   }
   return { results: await runMetrics({ tables }), rows };
 }

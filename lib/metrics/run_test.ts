@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
 import { METRIC_NAMES, METRICS } from "./catalog.ts";
 import { metricsFromWarehouse, runMetrics } from "./run.ts";
-import { WarehouseEmptyError, writeWarehouse } from "../batch/mod.ts";
+import {
+  WarehouseDamagedError,
+  WarehouseEmptyError,
+  writeWarehouse,
+} from "../batch/mod.ts";
 import { pl } from "../clean/mod.ts";
+import { makeTestDir } from "../test_temp_dir.ts";
 import { many, metric, type Post, tables } from "./test_util.ts";
 
 Deno.test("metrics: popular_category_by_country (ties by category, null keys and unjoined pins left out)", async () => {
@@ -105,4 +110,21 @@ Deno.test("metrics: a warehouse whose tables are all empty asks for data first",
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("metrics: a warehouse table holding another table's file is a WarehouseDamagedError naming it, not a polars TypeError", async () => {
+  await using tmp = await makeTestDir();
+  const t = tables([{ category: "art", country: "Chad" }]);
+  // geo.parquet replaced by a copy of user.parquet
+  await writeWarehouse(tmp.path, { pin: t.pin, geo: t.user, user: t.user });
+  const error = await metricsFromWarehouse(tmp.path).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof WarehouseDamagedError, String(error));
+  assert.deepEqual(error.context, { dir: tmp.path, table: "geo" });
+  assert.equal(
+    error.message,
+    `The warehouse table ${tmp.path}/geo.parquet cannot be read (it has no column country, coordinates, timestamp; its columns are ind, user_name, age, date_joined): the file is damaged. Run \`deno task batch\` again: it rewrites every table from the lake.`,
+  );
 });
