@@ -118,9 +118,9 @@ export interface FailureReasonOptions {
 }
 
 /**
- * The reason text for a value that is present but did not parse: `wrong type: <col> ...` when
- * it was a JSON boolean, object or array, else `unparseable <col>`. Null when it parsed or was
- * null to begin with.
+ * The reason text for a value that is present but did not parse: `wrong type: <column> must
+ * be <expected>` when it was a JSON boolean, object or array, else `unparseable <column>`
+ * (`options.column`, `options.expected`). Null when it parsed or was null to begin with.
  *
  * @example
  * ```ts
@@ -150,10 +150,17 @@ export function failureReason(
     .otherwise(pl.lit(null).cast(pl.Utf8));
 }
 
+/** Options of {@linkcode indReason}. */
+export interface IndReasonOptions {
+  /** The raw name of the key, as the reason names it: `index` for pins, `ind` for geo and user. */
+  column: string;
+}
+
 /**
  * The reason a row has no usable key, or null: `missing ind` when the trimmed raw key
  * `trimmed` is null or empty, else the {@linkcode failureReason} of `parsed` (the key as
- * Int64). `column` is the raw name of the key: `index` for pins, `ind` for geo and user.
+ * Int64). `options.column` is the raw name of the key: `index` for pins, `ind` for geo and
+ * user.
  *
  * @example
  * ```ts
@@ -169,7 +176,7 @@ export function failureReason(
 export function indReason(
   trimmed: Expr,
   parsed: Expr,
-  options: { column: string },
+  options: IndReasonOptions,
 ): Expr {
   const missing = pl.when(trimmed.isNull().or(trimmed.eq(pl.lit(""))))
     .then(pl.lit("missing ind"))
@@ -181,6 +188,15 @@ export function indReason(
       expected: "a whole number",
     }),
   ]);
+}
+
+/** Options of {@linkcode failedParse}. */
+export interface FailedParseOptions {
+  /**
+   * Also true where `raw` is null or empty: a missing key, as {@linkcode indReason} reports
+   * it (default false).
+   */
+  missing?: boolean;
 }
 
 /**
@@ -200,7 +216,7 @@ export function indReason(
 export function failedParse(
   raw: Expr,
   parsed: Expr,
-  options: { missing?: boolean } = {},
+  options: FailedParseOptions = {},
 ): Expr {
   const failed = raw.isNotNull().and(parsed.isNull());
   return options.missing

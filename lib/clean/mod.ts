@@ -71,8 +71,10 @@ export {
 } from "./frames.ts";
 export {
   failureReason,
+  type FailureReasonOptions,
   firstReason,
   indReason,
+  type IndReasonOptions,
   nullIfPlaceholder,
   parseDatetimeText,
 } from "./exprs.ts";
