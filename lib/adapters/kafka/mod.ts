@@ -32,6 +32,7 @@ export {
   createKafkaClient,
   type KafkaClientOptions,
   kafkaLogCreator,
+  type KafkaLogCreatorOptions,
   type KafkaSasl,
   parseBrokers,
 } from "./kafkajs.ts";

@@ -30,6 +30,7 @@ export {
   type IteratorCacheOptions,
   type ReadShardPageOptions,
   ShardPager,
+  type ShardPosition,
 } from "./shard_iterators.ts";
 export {
   describeStreamOf,

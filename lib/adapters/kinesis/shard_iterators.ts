@@ -57,8 +57,11 @@ export interface IteratorCacheOptions {
 
 /** A place in a shard: after sequence number `after`, or the shard's start without it. */
 export interface ShardPosition {
+  /** The stream's name. */
   stream: string;
+  /** The shard, as `shardId-000000000000`. */
   shardId: string;
+  /** The sequence number of the last record read; absent: the shard's start. */
   after?: string;
 }
 
