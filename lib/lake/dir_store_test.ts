@@ -3,6 +3,7 @@ import { BackendError } from "../errors.ts";
 import { join } from "node:path";
 import { openDirStore } from "./dir_store.ts";
 import { InvalidKeyError, ObjectNotFoundError } from "./errors.ts";
+import { makeTestDir } from "../test_temp_dir.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
@@ -206,4 +207,25 @@ Deno.test("dir store: a file-system failure is a BackendError naming the operati
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("dir store: list follows links to objects and folders (a lake assembled by hand), not loops or links to nothing", async () => {
+  await using tmp = await makeTestDir();
+  const lake = join(tmp.path, "lake");
+  const store = openDirStore(lake);
+  await store.put("t/p=0/a", "a\n");
+  const elsewhere = join(tmp.path, "elsewhere");
+  await Deno.mkdir(join(elsewhere, "p=1"), { recursive: true });
+  await Deno.writeTextFile(join(elsewhere, "b"), "bb\n");
+  await Deno.writeTextFile(join(elsewhere, "p=1", "c"), "ccc\n");
+  await Deno.symlink(join(elsewhere, "b"), join(lake, "t", "p=0", "b"));
+  await Deno.symlink(join(elsewhere, "p=1"), join(lake, "t", "p=1"));
+  await Deno.symlink(join(lake, "t"), join(lake, "t", "p=0", "loop"));
+  await Deno.symlink(join(tmp.path, "absent"), join(lake, "t", "p=0", "gone"));
+  assert.deepEqual(await store.list("t/"), [
+    { key: "t/p=0/a", size: 2 },
+    { key: "t/p=0/b", size: 3 },
+    { key: "t/p=1/c", size: 4 },
+  ]);
+  assert.equal(new TextDecoder().decode(await store.get("t/p=1/c")), "ccc\n");
 });
