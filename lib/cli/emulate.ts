@@ -330,8 +330,10 @@ function emptyBatchReason(
   return "The lake holds no records: this run put none on the topics (no post was made, or none was accepted) and earlier runs left none.";
 }
 
-/** `n` with thousands separators and the noun in the right number: "1 object", "3 objects". */
-/** `n` and the noun: `1 record`, `2 records` (`noun.many` when the plural is not `-s`). */
+/**
+ * `n` with thousands separators and the noun in the right number: `1 object`, `3 objects`
+ * (`noun.one` and `noun.many` when the plural is not `-s`: `1 micro-batch`, `2 micro-batches`).
+ */
 function count(
   n: number,
   noun: string | { one: string; many: string },

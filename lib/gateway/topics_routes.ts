@@ -52,7 +52,7 @@ async function describeTopic(ctx: RouteContext): Promise<Response> {
   return jsonResponse({ name: info.name, configs: {}, partitions }, KAFKA);
 }
 
-/** Throws 40402 when one of `wanted` is not a partition of `topic`. */
+/** Throws 40402 when one of `wanted.partitions` is not a partition of `wanted.topic`. */
 async function checkPartitions(
   topics: TopicLog,
   wanted: { topic: string; partitions: number[] },
