@@ -183,18 +183,19 @@ export function createStreamProcessor(
             await step(session);
             failuresInRow = 0;
           } catch (e) {
-            logger.error((e as Error).message, {
-              cause: String((e as Error).cause),
+            // The last failure stops the run: its line and its error say so, not that the
+            // batch will be retried.
+            const last = ++failuresInRow >= maxFailures;
+            const error = last && e instanceof StreamBatchError
+              ? new StreamBatchError(e.context.batchId as number, e.cause, {
+                context: e.context,
+                failuresInRow,
+              })
+              : e;
+            logger.error((error as Error).message, {
+              cause: String((error as Error).cause),
             });
-            if (++failuresInRow >= maxFailures) {
-              // The last word: it stops here, so the batch is not retried by this run.
-              throw e instanceof StreamBatchError
-                ? new StreamBatchError(e.context.batchId as number, e.cause, {
-                  context: e.context,
-                  failuresInRow,
-                })
-                : e;
-            }
+            if (last) throw error;
             await session.reset();
             // Back off before retrying: 1, 3, 7, 15 intervals..., at most 30 s.
             next += Math.min(30_000, interval * (2 ** failuresInRow - 1));

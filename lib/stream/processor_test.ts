@@ -210,6 +210,37 @@ Deno.test("processor: run() retries failed batches, then gives up after maxConse
   await log.close();
 });
 
+Deno.test("processor: the failure that stops run() is logged as stopping it, not as retried", async () => {
+  await using tmp = await makeTestDir();
+  const { log, outDir, posted } = await setupStreams(tmp);
+  await putPosts(log.streams, posts(0, 1), { prefix: PREFIX, into: posted });
+  const errors: string[] = [];
+  const broken = createStreamProcessor({
+    streams: log.streams,
+    prefix: PREFIX,
+    outDir,
+    triggerIntervalMs: 1,
+    maxConsecutiveFailures: 3,
+    logger: { ...silentLogger, error: (m) => errors.push(m) },
+    onCommitStep: (s) => {
+      if (s === "parts") throw new Error("disk unplugged");
+    },
+  });
+  const stopped = await broken.run().then(() => undefined, (e: unknown) => e);
+  assert.ok(stopped instanceof StreamBatchError);
+  const failed =
+    "Stream micro-batch 1 failed (disk unplugged); nothing of it was committed and ";
+  // Before: the third line said the batch "will be retried", as the first two rightly do,
+  // right before the run stopped on it.
+  assert.deepEqual(errors, [
+    `${failed}it will be retried from the last checkpoint. Fix the cause and restart if it persists.`,
+    `${failed}it will be retried from the last checkpoint. Fix the cause and restart if it persists.`,
+    stopped.message,
+  ]);
+  assert.ok(stopped.message.includes("the processor stopped after 3 failed"));
+  await log.close();
+});
+
 Deno.test("processor: streams that do not exist yet read as empty", async () => {
   await using dirTmp = await makeTestDir();
   const dir = dirTmp.path;
