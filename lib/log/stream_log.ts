@@ -35,6 +35,8 @@ import {
 } from "./stream_resharding.ts";
 
 const MAX_DATA_BYTES = 1024 * 1024;
+/** Data bytes one `readShard` page stops at, as Kinesis' GetRecords (10 MiB). */
+const MAX_PAGE_BYTES = 10 * 1024 * 1024;
 
 /**
  * `StreamLog` on the embedded SQLite file, plus Kinesis' resharding calls
@@ -175,12 +177,12 @@ export class EmbeddedStreamLog implements StreamLog {
       : sequenceCounterOf(after, POSITION_BITS);
     const s = this.#sql.stream(stream);
     const shard = this.#sql.shard({ id: s.id, name: stream }, shardId);
-    const rows = this.#sql.readRecords(shard.slot, {
+    // As Kinesis' GetRecords, a page holds at most 10 MiB of data (at least one record).
+    const { rows, more } = this.#sql.readRecords(shard.slot, {
       afterSeq,
-      limit: limit + 1,
+      limit,
+      maxBytes: MAX_PAGE_BYTES,
     });
-    const more = rows.length > limit;
-    if (more) rows.pop();
     return await Promise.resolve({
       records: rows.map((row) => ({
         stream,

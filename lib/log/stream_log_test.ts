@@ -295,3 +295,28 @@ Deno.test("streams: puts from two connections, and a split in the same group, ne
   await b.close();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("streams: a readShard page stops at 10 MiB of data, as Kinesis' GetRecords", async () => {
+  await withLog(async (log) => {
+    await log.streams.createStream("big");
+    const data = new Uint8Array(1_000_000);
+    for (let i = 0; i < 15; i++) {
+      await log.streams.putRecords("big", [{ data, partitionKey: "k" }]);
+    }
+    const shard = "shardId-000000000000";
+    // 11 records pass 10 MiB (10,485,760 bytes): the page ends after the one that does.
+    const first = await log.streams.readShard("big", shard);
+    assert.equal(first.records.length, 11);
+    assert.equal(first.shardEnded, false);
+    const rest = await log.streams.readShard("big", shard, {
+      afterSequenceNumber: first.records.at(-1)!.sequenceNumber,
+    });
+    assert.equal(rest.records.length, 4);
+    // The count limit still holds below the byte limit.
+    const three = await log.streams.readShard("big", shard, { limit: 3 });
+    assert.deepEqual(
+      three.records.map((r) => r.sequenceNumber),
+      first.records.slice(0, 3).map((r) => r.sequenceNumber),
+    );
+  });
+});

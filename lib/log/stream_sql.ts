@@ -349,24 +349,38 @@ export class StreamSql implements TransactionHooks {
     );
   }
 
-  /** Records of the shard in `slot` after `afterSeq` (-1: from the start), at most `limit`. */
+  /**
+   * Records of the shard in `slot` after `afterSeq` (-1: from the start): at most `limit`,
+   * and no more once their data reach `maxBytes` (the first record is always taken, however
+   * large). `more`: the shard holds records after the last one returned.
+   */
   readRecords(
     slot: number,
-    page: { afterSeq: number; limit: number },
-  ): StreamRecordRow[] {
-    const { afterSeq, limit } = page;
+    page: { afterSeq: number; limit: number; maxBytes: number },
+  ): { rows: StreamRecordRow[]; more: boolean } {
+    const { afterSeq, limit, maxBytes } = page;
     const base = slot * POSITION_BITS;
-    const rows = this.#s.read.all(
+    const rows: StreamRecordRow[] = [];
+    let bytes = 0;
+    // Row by row, so a page of large records is not read whole only to be cut.
+    const found = this.#s.read.iterate(
       base + afterSeq,
       base + POSITION_BITS,
-      limit,
-    ) as unknown as (StreamRecordRow & { pos: number })[];
-    return rows.map((r) => ({
-      seq: r.pos - base,
-      partition_key: r.partition_key,
-      data: r.data,
-      ts: r.ts,
-    }));
+      limit + 1,
+    ) as Iterable<StreamRecordRow & { pos: number }>;
+    for (const r of found) {
+      if (rows.length === limit || (rows.length > 0 && bytes >= maxBytes)) {
+        return { rows, more: true };
+      }
+      rows.push({
+        seq: r.pos - base,
+        partition_key: r.partition_key,
+        data: r.data,
+        ts: r.ts,
+      });
+      bytes += r.data.byteLength;
+    }
+    return { rows, more: false };
   }
 
   /** Deletes a stream, its shards and its records. */
