@@ -33,7 +33,7 @@ export interface GatewayOptions {
   streams: StreamLog;
   /** Accepted `x-api-key` values; when empty or absent no key is required. */
   apiKeys?: string[];
-  /** Largest accepted request body in bytes (default 10 MB = 10,485,760). */
+  /** Largest accepted request body in bytes (default 10 MiB = 10,485,760). */
   maxBodyBytes?: number;
   /**
    * Receives 5xx failures, a line per failing route at most every 10 s, and the
@@ -59,7 +59,7 @@ const METHODS = new Set([
 ]);
 
 /**
- * Default body limit: 10 MB.
+ * Default body limit: 10 MiB.
  *
  * @example
  * ```ts
