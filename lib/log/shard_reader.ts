@@ -77,6 +77,12 @@ export interface ShardReaderOptions {
   onRecreated?: (info: StreamRecreated) => void;
   /** Most records one `poll()` returns. Default 1000. */
   batchSize?: number;
+  /**
+   * A `poll()` reads no further page once its records' data reach this many bytes (it ends
+   * on a whole page: a page is at most `batchSize` records, and a log's own page limit,
+   * 10 MiB on Kinesis and the embedded log). Default: no limit.
+   */
+  maxBytes?: number;
   /** How often the stream is described again to find new shards, in ms. Default 5000. */
   refreshMs?: number;
   /** How long `poll()` waits before returning `[]` when nothing was read, in ms. Default 200. */
@@ -107,6 +113,13 @@ export interface ShardReader {
   positions(): Record<string, string>;
 }
 
+/** The data bytes of `records`. */
+function byteLength(records: readonly StreamRecord[]): number {
+  let n = 0;
+  for (const r of records) n += r.data.byteLength;
+  return n;
+}
+
 /**
  * Creates a reader over all shards of `stream`.
  *
@@ -131,6 +144,7 @@ export function createShardReader(
   options: ShardReaderOptions = {},
 ): ShardReader {
   const batchSize = options.batchSize ?? 1000;
+  const maxBytes = options.maxBytes ?? Infinity;
   const refreshMs = options.refreshMs ?? 5000;
   const idleMs = options.idleMs ?? 200;
   const pos = new Map<string, string>(Object.entries(options.positions ?? {}));
@@ -167,11 +181,16 @@ export function createShardReader(
     );
   }
 
-  /** Reads each readable shard once; returns whether a shard ended. */
+  /** Whether `out` holds as many records, or bytes, as one poll takes. */
+  const full = (out: StreamRecord[], bytes: number) =>
+    out.length >= batchSize || bytes >= maxBytes;
+
+  /** Reads each readable shard once (until full); returns whether a shard ended. */
   async function pass(out: StreamRecord[]): Promise<boolean> {
     const list = readable();
     let ended = false;
-    for (let i = 0; i < list.length && out.length < batchSize; i++) {
+    let bytes = byteLength(out);
+    for (let i = 0; i < list.length && !full(out, bytes); i++) {
       const shard = list[(turn + i) % list.length];
       let page;
       try {
@@ -187,6 +206,7 @@ export function createShardReader(
         continue;
       }
       out.push(...page.records);
+      bytes += byteLength(page.records);
       const last = page.records.at(-1);
       if (last) pos.set(shard.shardId, last.sequenceNumber);
       if (page.shardEnded) {
@@ -200,7 +220,7 @@ export function createShardReader(
 
   async function poll(): Promise<StreamRecord[]> {
     const out: StreamRecord[] = [];
-    for (let round = 0; round < 8 && out.length < batchSize; round++) {
+    for (let round = 0; round < 8 && !full(out, byteLength(out)); round++) {
       if (stale || Date.now() - describedAt >= refreshMs) await describe();
       const ended = await pass(out);
       if (!ended) break;

@@ -77,6 +77,30 @@ Deno.test("shard reader: resumes from positions exactly once", async () => {
   });
 });
 
+Deno.test("shard reader: a poll reads no further page once its bytes reach maxBytes", async () => {
+  await withLog(async (log) => {
+    await log.streams.createStream("s", { shardCount: 3 });
+    const keys = Array.from({ length: 10 }, (_, i) => `k${i}`);
+    await putRounds(log, keys, 0, 5); // 50 records of 4 bytes
+    const shardOf = new Map<string, string>();
+    const reader = createShardReader(log.streams, "s", {
+      maxBytes: 1,
+      idleMs: 0,
+    });
+    const polls: StreamRecord[][] = [];
+    for (let recs; (recs = await reader.poll()).length > 0;) polls.push(recs);
+    // One whole page per poll: each poll holds exactly one shard's records.
+    assert.equal(polls.length, 3);
+    for (const recs of polls) {
+      assert.equal(new Set(recs.map((r) => r.shardId)).size, 1);
+      for (const r of recs) shardOf.set(dec.decode(r.data), r.shardId);
+    }
+    assert.equal(shardOf.size, 50);
+    const all = createShardReader(log.streams, "s", { idleMs: 0 });
+    assert.equal((await all.poll()).length, 50);
+  });
+});
+
 Deno.test("shard reader: reads children only after their parents ended; per-key order holds", async () => {
   await withLog(async (log) => {
     await log.streams.createStream("s");

@@ -34,6 +34,12 @@ export interface StreamProcessorOptions {
   /** Most records one micro-batch takes from one stream (default 10,000). */
   maxBatchRecords?: number;
   /**
+   * Record bytes after which a micro-batch reads no further page of a stream (default
+   * 64 MiB; it may pass it by one page, at most 10 MiB): large records make smaller batches,
+   * not an unbounded one.
+   */
+  maxBatchBytes?: number;
+  /**
    * `run` gives up after this many failed batches in a row (default 8). It waits longer
    * after each, from one trigger interval doubling up to 30 s: about 2 minutes at the 1 s
    * trigger, time for a stream service to come back.
@@ -125,6 +131,7 @@ export function createStreamProcessor(
       streamNames,
       logger,
       maxBatchRecords: options.maxBatchRecords ?? 10_000,
+      maxBatchBytes: options.maxBatchBytes ?? 64 * 1024 * 1024,
       compactAfterParts,
       onCommitStep: options.onCommitStep,
     });

@@ -57,6 +57,24 @@ Deno.test("processor: catch-up appends every record once; the next catch-up only
   await log.close();
 });
 
+Deno.test("processor: maxBatchBytes makes smaller batches of large records, each record once", async () => {
+  await using tmp = await makeTestDir();
+  const { log, outDir, posted } = await setupStreams(tmp);
+  await putPosts(log.streams, posts(0, 12), { prefix: PREFIX, into: posted });
+  // One page per stream and batch: pin has two shards, so two batches; without the byte
+  // limit, one batch takes everything.
+  const small = await createStreamProcessor({
+    streams: log.streams,
+    prefix: PREFIX,
+    outDir,
+    maxBatchBytes: 1,
+  }).runOnce();
+  assert.equal(small.batches, 2);
+  assert.equal(small.records, 36);
+  await assertExactlyOnce({ outDir, posted }, 12);
+  await log.close();
+});
+
 const STEPS: CommitStep[] = [
   "part-temp",
   "part",

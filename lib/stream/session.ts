@@ -64,6 +64,8 @@ export interface SessionOptions {
   logger: Logger;
   /** Most records one batch takes from one stream. */
   maxBatchRecords: number;
+  /** Record bytes after which a batch reads no further page of a stream. */
+  maxBatchBytes: number;
   /** Merge a table's micro-batch parts into one file once this many are written (≥ 2). */
   compactAfterParts: number;
   /** Fault-injection hook at each commit step (tests). */
@@ -98,7 +100,7 @@ export interface Session {
  * import { consoleLogger } from "../logger.ts";
  * declare const streams: import("../log/types.ts").StreamLog;
  * const s = await openSession(".data/stream", {
- *   streams, logger: consoleLogger, maxBatchRecords: 10_000,
+ *   streams, logger: consoleLogger, maxBatchRecords: 10_000, maxBatchBytes: 64 << 20,
  *   streamNames: { pin: "streaming-pinterest-pin", geo: "streaming-pinterest-geo", user: "streaming-pinterest-user" },
  * });
  * console.log(await s.step());
@@ -148,6 +150,7 @@ export async function openSession(
     return readers[kind] ??= createShardReader(options.streams, stream, {
       positions: store.checkpoint().positions[stream] ?? {},
       batchSize: Math.min(options.maxBatchRecords, 1000),
+      maxBytes: options.maxBatchBytes,
       idleMs: 0, // the processor's trigger does the waiting
       onRecreated: ({ was, now }) =>
         options.logger.warn(
@@ -164,11 +167,15 @@ export async function openSession(
   const pollStream = async (kind: PostKind): Promise<StreamRecord[]> => {
     const stream = options.streamNames[kind];
     const out: StreamRecord[] = [];
+    let bytes = 0;
     try {
-      while (out.length < options.maxBatchRecords) {
+      while (
+        out.length < options.maxBatchRecords && bytes < options.maxBatchBytes
+      ) {
         const got = await readerOf(kind).poll();
         if (got.length === 0) break;
         out.push(...got);
+        for (const r of got) bytes += r.data.byteLength;
       }
       missing.delete(stream);
     } catch (e) {
