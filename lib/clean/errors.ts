@@ -37,6 +37,37 @@ export class ScratchWriteError extends PipelineError {
 }
 
 /**
+ * A SQL query polars could not run (a column or table it names is missing, or of another
+ * type). `query` names it (a metric's SQL file, say).
+ *
+ * @example
+ * ```ts
+ * import { SqlQueryError } from "./errors.ts";
+ * const err = new SqlQueryError("02_popular_category_by_year.sql", new Error('unable to find column "category"'));
+ * console.log(err.code, err.context.query); // SQL_QUERY 02_popular_category_by_year.sql
+ * ```
+ */
+export class SqlQueryError extends PipelineError {
+  constructor(
+    query: string,
+    cause: unknown,
+    options: PipelineErrorOptions = {},
+  ) {
+    super(
+      `Query ${query} failed: ${
+        cause instanceof Error ? cause.message : String(cause)
+      }. The tables it reads lack what it needs: if the warehouse was written by hand or by another version, run \`deno task batch\` again.`,
+      {
+        ...options,
+        cause,
+        code: "SQL_QUERY",
+        context: { query, ...options.context },
+      },
+    );
+  }
+}
+
+/**
  * Runs `write`, a file-system step that makes the scratch file or folder `path`; its
  * failure becomes a {@linkcode ScratchWriteError}.
  *

@@ -15,12 +15,13 @@
  *
  * @module
  */
-export { ScratchWriteError } from "./errors.ts";
+export { ScratchWriteError, SqlQueryError } from "./errors.ts";
 export {
   LINE_COLUMN,
   pl,
   readParquetFile,
   runSql,
+  type RunSqlOptions,
   scanNdjsonAsText,
   scanNdjsonFilesAsText,
   sinkParquetFile,

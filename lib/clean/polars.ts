@@ -10,7 +10,7 @@
  */
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { scratchStep } from "./errors.ts";
+import { scratchStep, SqlQueryError } from "./errors.ts";
 import pl from "nodejs-polars";
 import type { DataFrame, Expr } from "nodejs-polars";
 
@@ -215,8 +215,15 @@ export function readParquetFile(path: string): DataFrame {
   return pl.readParquet(path);
 }
 
+/** Options of {@linkcode runSql}. */
+export interface RunSqlOptions {
+  /** What the query is, for its error (default `SQL`). */
+  name?: string;
+}
+
 /**
  * Runs one SQL query over named DataFrames with polars' SQL engine and returns the result.
+ * A query polars cannot run (a missing column, say) is a `SqlQueryError` naming it.
  *
  * @example
  * ```ts
@@ -229,7 +236,17 @@ export function readParquetFile(path: string): DataFrame {
 export function runSql(
   tables: Record<string, DataFrame>,
   sql: string,
+  options: RunSqlOptions = {},
 ): DataFrame {
-  const ctx = pl.SQLContext(tables);
-  return ctx.execute(sql, { eager: true });
+  const lazy = pl.SQLContext(tables).execute(sql);
+  // nodejs-polars 0.25.2 does not throw a failed query's error: it returns a LazyDataFrame
+  // over it, whose collect then fails with "_ldf.collectSync is not a function".
+  const inner = (lazy as unknown as { _ldf?: unknown })._ldf;
+  const name = options.name ?? "SQL";
+  if (inner instanceof Error) throw new SqlQueryError(name, inner);
+  try {
+    return lazy.collectSync();
+  } catch (cause) {
+    throw new SqlQueryError(name, cause); // e.g. YEAR() of a text column
+  }
 }

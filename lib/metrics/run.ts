@@ -100,7 +100,7 @@ export async function runMetrics(
   const out: MetricResults = {};
   for (const metric of options.metrics ?? METRICS) {
     const sql = await loadMetricSql(metric);
-    const df = runSql({ pin, geo, user }, sql);
+    const df = runSql({ pin, geo, user }, sql, { name: metric.file });
     out[metric.name] = toMetricRows(df, metric.columns);
   }
   return out;

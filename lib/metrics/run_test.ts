@@ -6,7 +6,7 @@ import {
   WarehouseEmptyError,
   writeWarehouse,
 } from "../batch/mod.ts";
-import { pl } from "../clean/mod.ts";
+import { pl, runSql, SqlQueryError } from "../clean/mod.ts";
 import { makeTestDir } from "../test_temp_dir.ts";
 import { many, metric, type Post, tables } from "./test_util.ts";
 
@@ -126,5 +126,41 @@ Deno.test("metrics: a warehouse table holding another table's file is a Warehous
   assert.equal(
     error.message,
     `The warehouse table ${tmp.path}/geo.parquet cannot be read (it has no column country, coordinates, timestamp; its columns are ind, user_name, age, date_joined): the file is damaged. Run \`deno task batch\` again: it rewrites every table from the lake.`,
+  );
+});
+
+Deno.test("metrics: a table of the right names but another type is a SqlQueryError naming the query", async () => {
+  const pin = pl.DataFrame({
+    ind: [1],
+    category: ["art"],
+    follower_count: [5],
+    poster_name: ["Ada"],
+  });
+  // timestamp as text, not a datetime: YEAR() cannot take it.
+  const geo = pl.DataFrame({
+    ind: [1],
+    country: ["Chad"],
+    timestamp: ["2019-01-01"],
+  });
+  const user = pl.DataFrame({
+    ind: [1],
+    age: [30],
+    date_joined: [new Date("2016-01-01")],
+  });
+  await assert.rejects(
+    runMetrics({ tables: { pin, geo, user } }),
+    (e: unknown) =>
+      e instanceof SqlQueryError &&
+      e.message ===
+        "Query 02_popular_category_by_year.sql failed: `year` operation not supported for dtype `str`. The tables it reads lack what it needs: if the warehouse was written by hand or by another version, run `deno task batch` again.",
+  );
+  // A column polars cannot find: its error came back as a LazyDataFrame, not thrown.
+  assert.throws(
+    () => runSql({ geo }, "SELECT nope FROM geo", { name: "probe.sql" }),
+    (e: unknown) =>
+      e instanceof SqlQueryError && e.context.query === "probe.sql" &&
+      e.message.startsWith(
+        'Query probe.sql failed: not found: unable to find column "nope"',
+      ),
   );
 });
