@@ -16,6 +16,7 @@ export type {
   PidRecord,
   Service,
   ServiceHandle,
+  ServicePid,
   ServiceStartOptions,
   ServiceStateOptions,
   ServiceStatus,

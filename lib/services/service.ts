@@ -89,6 +89,13 @@ export function serviceDir(stateDir: string, name: string): string {
   return `${stateDir.replace(/\/+$/, "")}/${name}`;
 }
 
+/** What {@linkcode writePidFile} records: the service's name and its process. */
+export interface ServicePid {
+  /** The service (`kafka`, `s3`, ...): its folder under the state dir. */
+  name: string;
+  record: PidRecord;
+}
+
 /**
  * Writes `{stateDir}/{name}/{name}.pid` (JSON: pid, endpoint, marker).
  *
@@ -102,7 +109,7 @@ export function serviceDir(stateDir: string, name: string): string {
  */
 export async function writePidFile(
   stateDir: string,
-  service: { name: string; record: PidRecord },
+  service: ServicePid,
 ): Promise<void> {
   const { name, record } = service;
   const dir = serviceDir(stateDir, name);

@@ -45,6 +45,7 @@ export {
   type PartitionRecovery,
   type RecoverOptions,
   recoverPartition,
+  type TopicPartition,
 } from "./recover.ts";
 export {
   LakeCorruptionError,

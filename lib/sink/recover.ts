@@ -52,6 +52,12 @@ async function linesOf(
   return n;
 }
 
+/** A partition of a topic. */
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
 /**
  * Lists a partition's objects and returns the offset its next object must start at.
  * Throws `LakeCorruptionError` for a foreign object name under the partition, a partial
@@ -69,7 +75,7 @@ async function linesOf(
  */
 export async function recoverPartition(
   store: ObjectStore,
-  where: { topic: string; partition: number },
+  where: TopicPartition,
   options: RecoverOptions = {},
 ): Promise<PartitionRecovery> {
   const { topic, partition } = where;
