@@ -152,13 +152,16 @@ Deno.test("emulate job: repeated rows are one batch row each; a stream-only reru
   }
 });
 
-Deno.test("emulate job: an --api gateway on another data dir: its records are counted unseen, in the log they went to", async () => {
-  const [dataDir, otherDir] = [
-    await Deno.makeTempDir(),
-    await Deno.makeTempDir(),
-  ];
+/** A gateway on its own embedded data dir; `check` gets its URL and the offsets of `topic`. */
+async function withOtherGateway(
+  check: (gateway: {
+    url: string;
+    offsets: (topic: string) => Promise<number[]>;
+  }) => Promise<void>,
+): Promise<void> {
+  await using otherDir = await makeTestDir();
   const other = await openRuntime(
-    loadConfig({ dataDir: otherDir }, { env: {} }),
+    loadConfig({ dataDir: otherDir.path }, { env: {} }),
   );
   try {
     await ensureTopology(other.topics, other.streams, { prefix: "pinterest" });
@@ -168,83 +171,71 @@ Deno.test("emulate job: an --api gateway on another data dir: its records are co
       port: 0,
     });
     try {
-      const result = await runEmulateJob(loadConfig({ dataDir }, { env: {} }), {
-        count: 4,
-        randomSeed: 3,
-        api: server.url,
+      await check({
+        url: server.url,
+        offsets: async (topic) => {
+          const consumer = await other.topics.consumer("check", [topic]);
+          const records = await consumer.poll({ timeoutMs: 100 });
+          await consumer.close();
+          return records.map((r) => r.offset);
+        },
       });
-      assert.equal(result.emulation.recordsAccepted, 24);
-      assert.equal(result.sink?.recordsWritten, 0);
-      assert.equal(result.processing!.stream?.records, 0);
-      assert.deepEqual(result.unseen, { topics: 12, streams: 12 });
-      // The records are in the gateway's own log, not lost.
-      const consumer = await other.topics.consumer("check", [
-        "pinterest.pin",
-      ]);
-      const records = await consumer.poll({ timeoutMs: 100 });
-      await consumer.close();
-      assert.deepEqual(records.map((r) => r.offset), [0, 1, 2, 3]);
     } finally {
       await server.shutdown();
     }
   } finally {
     await other.close();
-    await Deno.remove(dataDir, { recursive: true });
-    await Deno.remove(otherDir, { recursive: true });
   }
+}
+
+Deno.test("emulate job: an --api gateway on another data dir: its records are counted unseen, in the log they went to", async () => {
+  await using tmp = await makeTestDir();
+  await withOtherGateway(async (gateway) => {
+    const result = await runEmulateJob(
+      loadConfig({ dataDir: tmp.path }, { env: {} }),
+      { count: 4, randomSeed: 3, api: gateway.url },
+    );
+    assert.equal(result.emulation.recordsAccepted, 24);
+    assert.equal(result.sink?.recordsWritten, 0);
+    assert.equal(result.processing!.stream?.records, 0);
+    assert.deepEqual(result.unseen, { topics: 12, streams: 12 });
+    // The records are in the gateway's own log, not lost.
+    assert.deepEqual(await gateway.offsets("pinterest.pin"), [0, 1, 2, 3]);
+  });
 });
 
 Deno.test("emulate job: postOnly with an api opens none of the profile's backends, only the source", async () => {
   await using tmp = await makeTestDir();
-  await using apiTmp = await makeTestDir();
-  const other = await openRuntime(
-    loadConfig({ dataDir: apiTmp.path }, { env: {} }),
-  );
-  try {
-    await ensureTopology(other.topics, other.streams, { prefix: "pinterest" });
-    const server = await serveGateway({
-      topics: other.topics,
-      streams: other.streams,
-      port: 0,
+  await withOtherGateway(async (gateway) => {
+    // The local profile's servers answer nowhere: opening any of them would fail.
+    const nowhere = "127.0.0.1:1";
+    const config = loadConfig({
+      profile: "local",
+      dataDir: tmp.path,
+      source: join(tmp.path, "source.db"),
+    }, {
+      env: {
+        KAFKA_BROKERS: nowhere,
+        KINESIS_ENDPOINT: `http://${nowhere}`,
+        S3_ENDPOINT: `http://${nowhere}`,
+      },
     });
-    try {
-      // The local profile's servers answer nowhere: opening any of them would fail.
-      const nowhere = "127.0.0.1:1";
-      const config = loadConfig({
-        profile: "local",
-        dataDir: tmp.path,
-        source: join(tmp.path, "source.db"),
-      }, {
-        env: {
-          KAFKA_BROKERS: nowhere,
-          KINESIS_ENDPOINT: `http://${nowhere}`,
-          S3_ENDPOINT: `http://${nowhere}`,
-        },
-      });
-      const result = await runEmulateJob(config, {
-        count: 4,
-        randomSeed: 3,
-        api: server.url,
-        postOnly: true,
-      });
-      assert.equal(result.emulation.recordsAccepted, 24);
-      assert.deepEqual(result.unseen, { topics: 0, streams: 0 });
-      assert.deepEqual(result.locations, {
-        source: join(tmp.path, "source.db"),
-        api: server.url,
-        inProcess: false,
-      });
-      assert.equal(result.sink, undefined);
-      const consumer = await other.topics.consumer("check", ["pinterest.geo"]);
-      const records = await consumer.poll({ timeoutMs: 100 });
-      await consumer.close();
-      assert.deepEqual(records.map((r) => r.offset), [0, 1, 2, 3]);
-    } finally {
-      await server.shutdown();
-    }
-  } finally {
-    await other.close();
-  }
+    const result = await runEmulateJob(config, {
+      count: 4,
+      randomSeed: 3,
+      api: gateway.url,
+      postOnly: true,
+    });
+    assert.equal(result.emulation.recordsAccepted, 24);
+    assert.deepEqual(result.unseen, { topics: 0, streams: 0 });
+    assert.deepEqual(result.locations, {
+      source: join(tmp.path, "source.db"),
+      api: gateway.url,
+      inProcess: false,
+    });
+    assert.equal(result.sink, undefined);
+    assert.deepEqual(await gateway.offsets("pinterest.geo"), [0, 1, 2, 3]);
+  });
 });
 
 Deno.test("emulate job: the aws profile without a source is refused naming SOURCE_URL, before anything is opened", async () => {
