@@ -3,30 +3,42 @@ import { ConfigError } from "../errors.ts";
 import type { SourceReader } from "../source/types.ts";
 import { SourceReadError } from "./errors.ts";
 import { SourceAccessError } from "../source/errors.ts";
-import { runEmulation } from "./run.ts";
+import { type EmulationOptions, runEmulation } from "./run.ts";
 import type { EmulationSummary } from "./summary.ts";
 import { accept, arraySource, startPeer } from "./test_peer.ts";
 import { samplePosts } from "./test_posts.ts";
 
-Deno.test("rate 50 with count 25 takes at least 480 ms", async () => {
+/**
+ * An emulation of the sample posts against a fresh peer that accepts every request: its
+ * summary and how many requests the peer got.
+ */
+async function emulateSamples(
+  options: Omit<EmulationOptions, "source" | "api">,
+): Promise<{ summary: EmulationSummary; requests: number }> {
   const peer = await startPeer();
   try {
     const summary = await runEmulation({
       source: arraySource(samplePosts()),
       api: peer.url,
-      mode: "batch",
-      count: 25,
-      rate: 50,
+      ...options,
     });
-    assert.ok(summary.elapsedMs >= 480, `elapsed ${summary.elapsedMs} ms`);
-    assert.deepEqual([
-      summary.posts,
-      summary.recordsAccepted,
-      peer.requests.length,
-    ], [25, 75, 75]);
+    return { summary, requests: peer.requests.length };
   } finally {
     await peer.close();
   }
+}
+
+Deno.test("rate 50 with count 25 takes at least 480 ms", async () => {
+  const { summary, requests } = await emulateSamples({
+    mode: "batch",
+    count: 25,
+    rate: 50,
+  });
+  assert.ok(summary.elapsedMs >= 480, `elapsed ${summary.elapsedMs} ms`);
+  assert.deepEqual(
+    [summary.posts, summary.recordsAccepted, requests],
+    [25, 75, 75],
+  );
 });
 
 Deno.test("concurrency bounds the requests in flight at the server", async () => {
@@ -77,66 +89,45 @@ Deno.test("an abort stops new posts; posts in flight finish; the summary adds up
 });
 
 Deno.test("duration stops the run; the rate bounds how many posts started", async () => {
-  const peer = await startPeer();
-  try {
-    const summary = await runEmulation({
-      source: arraySource(samplePosts()),
-      api: peer.url,
-      mode: "stream",
-      duration: 150,
-      rate: 100,
-    });
-    assert.equal(summary.stopped, "duration");
-    assert.ok(summary.elapsedMs >= 149, `elapsed ${summary.elapsedMs}`);
-    assert.ok(
-      summary.posts >= 2 && summary.posts <= 15,
-      `posts ${summary.posts}`,
-    );
-    assert.equal(summary.recordsAccepted, summary.posts * 3);
-    assert.equal(peer.requests.length, summary.posts * 3);
-  } finally {
-    await peer.close();
-  }
+  const { summary, requests } = await emulateSamples({
+    mode: "stream",
+    duration: 150,
+    rate: 100,
+  });
+  assert.equal(summary.stopped, "duration");
+  assert.ok(summary.elapsedMs >= 149, `elapsed ${summary.elapsedMs}`);
+  assert.ok(
+    summary.posts >= 2 && summary.posts <= 15,
+    `posts ${summary.posts}`,
+  );
+  assert.equal(summary.recordsAccepted, summary.posts * 3);
+  assert.equal(requests, summary.posts * 3);
 });
 
 Deno.test("duration 0 starts no post: the clock stops the run, not only its timer", async () => {
-  const peer = await startPeer();
-  try {
-    const summary = await runEmulation({
-      source: arraySource(samplePosts()),
-      api: peer.url,
-      mode: "batch",
-      duration: 0,
-      concurrency: 4,
-    });
-    assert.deepEqual(
-      [summary.stopped, summary.posts, peer.requests.length],
-      ["duration", 0, 0],
-    );
-  } finally {
-    await peer.close();
-  }
+  const { summary, requests } = await emulateSamples({
+    mode: "batch",
+    duration: 0,
+    concurrency: 4,
+  });
+  assert.deepEqual(
+    [summary.stopped, summary.posts, requests],
+    ["duration", 0, 0],
+  );
 });
 
 Deno.test("a duration past the 24.8 days a timer holds does not end the run at once", async () => {
-  const peer = await startPeer();
-  try {
-    // 2^31 ms and more overflowed setTimeout, which then fired after 1 ms.
-    const summary = await runEmulation({
-      source: arraySource(samplePosts()),
-      api: peer.url,
-      mode: "batch",
-      count: 20,
-      duration: 2 ** 31 + 1000,
-      concurrency: 1,
-    });
-    assert.deepEqual(
-      [summary.stopped, summary.posts, peer.requests.length],
-      ["count", 20, 60],
-    );
-  } finally {
-    await peer.close();
-  }
+  // 2^31 ms and more overflowed setTimeout, which then fired after 1 ms.
+  const { summary, requests } = await emulateSamples({
+    mode: "batch",
+    count: 20,
+    duration: 2 ** 31 + 1000,
+    concurrency: 1,
+  });
+  assert.deepEqual(
+    [summary.stopped, summary.posts, requests],
+    ["count", 20, 60],
+  );
 });
 
 Deno.test("progress snapshots come while running and the last one is the summary", async () => {
