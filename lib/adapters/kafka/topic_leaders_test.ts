@@ -56,7 +56,9 @@ function laggingAdmin(lag: number, leaders: number[] = [1]) {
 
 Deno.test("kafka createTopic: a broker that serves the new topic a moment late is waited for", async () => {
   const { state, admin } = laggingAdmin(2);
-  const log = new KafkaTopicLog({} as Kafka, admin, BROKERS);
+  const log = new KafkaTopicLog({ kafka: {} as Kafka, admin }, {
+    brokers: BROKERS,
+  });
   // Before: kafkajs' wait threw UNKNOWN_TOPIC_OR_PARTITION, reported as TopicNotFoundError.
   await log.createTopic("demo.geo");
   assert.equal(state.asked, 3);

@@ -56,15 +56,14 @@ export class KafkaTopicLog implements TopicLog {
   #rr = new Map<string, number>();
   #consumers = new Set<TopicConsumer>();
 
+  /** The log over `clients` (the admin connected); `options.brokers` are for messages. */
   constructor(
-    kafka: Kafka,
-    admin: Admin,
-    brokers: string[],
-    options: KafkaTopicLogOptions = {},
+    clients: { kafka: Kafka; admin: Admin },
+    options: KafkaTopicLogOptions & { brokers: string[] },
   ) {
-    this.#kafka = kafka;
-    this.#admin = admin;
-    this.#brokers = brokers;
+    this.#kafka = clients.kafka;
+    this.#admin = clients.admin;
+    this.#brokers = options.brokers;
     this.#options = options;
   }
 
@@ -235,5 +234,5 @@ export async function openKafkaLog(
     { op: "connect", brokers: options.brokers },
     () => admin.connect(),
   );
-  return new KafkaTopicLog(kafka, admin, options.brokers, options);
+  return new KafkaTopicLog({ kafka, admin }, options);
 }
