@@ -113,13 +113,6 @@ export interface ShardReader {
   positions(): Record<string, string>;
 }
 
-/** The data bytes of `records`. */
-function byteLength(records: readonly StreamRecord[]): number {
-  let n = 0;
-  for (const r of records) n += r.data.byteLength;
-  return n;
-}
-
 /**
  * Creates a reader over all shards of `stream`.
  *
@@ -181,22 +174,27 @@ export function createShardReader(
     );
   }
 
-  /** Whether `out` holds as many records, or bytes, as one poll takes. */
-  const full = (out: StreamRecord[], bytes: number) =>
-    out.length >= batchSize || bytes >= maxBytes;
+  /** What one poll has read so far: its records and their data bytes. */
+  interface Read {
+    records: StreamRecord[];
+    bytes: number;
+  }
 
-  /** Reads each readable shard once (until full); returns whether a shard ended. */
-  async function pass(out: StreamRecord[]): Promise<boolean> {
+  /** Whether `read` holds as many records, or bytes, as one poll takes. */
+  const full = (read: Read) =>
+    read.records.length >= batchSize || read.bytes >= maxBytes;
+
+  /** Reads each readable shard once (until full) into `read`; returns whether a shard ended. */
+  async function pass(read: Read): Promise<boolean> {
     const list = readable();
     let ended = false;
-    let bytes = byteLength(out);
-    for (let i = 0; i < list.length && !full(out, bytes); i++) {
+    for (let i = 0; i < list.length && !full(read); i++) {
       const shard = list[(turn + i) % list.length];
       let page;
       try {
         page = await streams.readShard(stream, shard.shardId, {
           afterSequenceNumber: pos.get(shard.shardId),
-          limit: batchSize - out.length,
+          limit: batchSize - read.records.length,
         });
       } catch (error) {
         if ((error as { code?: string }).code !== "SHARD_NOT_FOUND") {
@@ -205,8 +203,10 @@ export function createShardReader(
         stale = true; // expired or deleted meanwhile: describe again
         continue;
       }
-      out.push(...page.records);
-      bytes += byteLength(page.records);
+      for (const r of page.records) {
+        read.records.push(r);
+        read.bytes += r.data.byteLength;
+      }
       const last = page.records.at(-1);
       if (last) pos.set(shard.shardId, last.sequenceNumber);
       if (page.shardEnded) {
@@ -219,17 +219,17 @@ export function createShardReader(
   }
 
   async function poll(): Promise<StreamRecord[]> {
-    const out: StreamRecord[] = [];
-    for (let round = 0; round < 8 && !full(out, byteLength(out)); round++) {
+    const read: Read = { records: [], bytes: 0 };
+    for (let round = 0; round < 8 && !full(read); round++) {
       if (stale || Date.now() - describedAt >= refreshMs) await describe();
-      const ended = await pass(out);
+      const ended = await pass(read);
       if (!ended) break;
       stale = true; // children of the ended shard may be readable now
     }
-    if (out.length === 0 && idleMs > 0 && !options.signal?.aborted) {
+    if (read.records.length === 0 && idleMs > 0 && !options.signal?.aborted) {
       await sleep(idleMs, options.signal);
     }
-    return out;
+    return read.records;
   }
 
   return { poll, positions: () => Object.fromEntries(pos) };
