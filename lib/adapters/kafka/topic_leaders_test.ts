@@ -1,122 +1,129 @@
 import assert from "node:assert/strict";
 import { BackendError } from "../../errors.ts";
-import type { Admin, Kafka } from "./kafkajs.ts";
+import { type Admin, createKafkaClient } from "./kafkajs.ts";
+import { openKafkaLog } from "./mod.ts";
 import { waitForTopicLeaders } from "./topic_leaders.ts";
-import { KafkaTopicLog } from "./topic_log.ts";
+import { kafkaTestTarget, pollUntil, uniqueTopic } from "./test_target.ts";
 
-const BROKERS = ["127.0.0.1:19092"];
+const target = await kafkaTestTarget();
+const opts = {
+  ignore: target.ignore,
+  sanitizeOps: false,
+  sanitizeResources: false,
+};
 
-function protocolError(type: string): Error {
-  return Object.assign(new Error(`broker answered ${type}`), {
-    name: "KafkaJSProtocolError",
-    type,
-  });
+/** Runs `body` with an admin client connected to the test broker. */
+async function withAdmin(body: (admin: Admin) => Promise<void>) {
+  const admin = createKafkaClient({ brokers: target.brokers }).admin();
+  await admin.connect();
+  try {
+    await body(admin);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
-/**
- * An admin client over a broker that applies the controller's new topics `lag` metadata
- * requests late, as a busy or freshly started KRaft broker does; `createTopics` behaves as
- * kafkajs 2.2.4's: with `waitForLeaders` it asks for the topic's metadata once and retries
- * only `LEADER_NOT_AVAILABLE`.
- */
-function laggingAdmin(lag: number, leaders: number[] = [1]) {
-  const state = { created: false, asked: 0 };
-  const metadata = (topic: string) => {
-    state.asked++;
-    if (!state.created || state.asked <= lag) {
-      throw protocolError("UNKNOWN_TOPIC_OR_PARTITION");
+Deno.test({
+  name:
+    "kafka waitForTopicLeaders: a topic the broker serves only later is waited for, every partition with a leader",
+  ...opts,
+  fn: () =>
+    withAdmin(async (admin) => {
+      const topic = uniqueTopic("leaders");
+      // The broker does not know the topic when the wait starts (as a broker that has not
+      // applied the controller's new topic yet); it is created 500 ms later.
+      let createdAt = Infinity;
+      const create = (async () => {
+        await new Promise((r) => setTimeout(r, 500));
+        createdAt = Date.now();
+        await admin.createTopics({
+          topics: [{ topic, numPartitions: 3 }],
+          waitForLeaders: false,
+        });
+      })();
+      await waitForTopicLeaders(admin, topic, {
+        brokers: target.brokers,
+        partitions: 3,
+        intervalMs: 20,
+      });
+      assert.ok(Date.now() >= createdAt, "returned before the topic existed");
+      await create;
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+      const partitions = meta.topics[0].partitions;
+      assert.deepEqual(
+        partitions.map((p) => p.partitionId).sort(),
+        [0, 1, 2],
+      );
+      assert.ok(partitions.every((p) => p.leader >= 0));
+    }),
+});
+
+Deno.test({
+  name:
+    "kafka createTopic: a topic is served as soon as it is created (append and read back at once)",
+  ...opts,
+  fn: async () => {
+    const log = await openKafkaLog({ brokers: target.brokers });
+    try {
+      const topic = uniqueTopic("fresh");
+      // Before the wait, a broker that had not applied the controller's new topic yet
+      // answered UNKNOWN_TOPIC_OR_PARTITION, reported as TopicNotFoundError.
+      await log.createTopic(topic, { partitions: 2 });
+      const acks = await log.append(topic, [
+        { value: new TextEncoder().encode('{"a":1}'), partition: 1 },
+      ]);
+      assert.deepEqual(acks, [{ partition: 1, offset: 0 }]);
+      const consumer = await log.consumer(uniqueTopic("g"), [topic]);
+      const got = await pollUntil(consumer, 1);
+      await consumer.close();
+      assert.deepEqual(
+        got.map((r) => [r.topic, r.partition, r.offset]),
+        [[topic, 1, 0]],
+      );
+    } finally {
+      await log.close();
     }
-    return {
-      topics: [{
-        name: topic,
-        partitions: leaders.map((leader, partitionId) => ({
-          partitionId,
-          leader,
-          replicas: [1],
-          isr: [1],
-          partitionErrorCode: leader < 0 ? 5 : 0,
-        })),
-      }],
-    };
-  };
-  const admin = {
-    createTopics: (
-      o: { topics: { topic: string }[]; waitForLeaders?: boolean },
-    ) => {
-      state.created = true;
-      if (o.waitForLeaders ?? true) metadata(o.topics[0].topic);
-      return Promise.resolve(true);
-    },
-    fetchTopicMetadata: (o: { topics: string[] }) =>
-      Promise.resolve().then(() => metadata(o.topics[0])),
-    disconnect: () => Promise.resolve(),
-  };
-  return { state, admin: admin as unknown as Admin };
-}
-
-Deno.test("kafka createTopic: a broker that serves the new topic a moment late is waited for", async () => {
-  const { state, admin } = laggingAdmin(2);
-  const log = new KafkaTopicLog({ kafka: {} as Kafka, admin }, {
-    brokers: BROKERS,
-  });
-  // Before: kafkajs' wait threw UNKNOWN_TOPIC_OR_PARTITION, reported as TopicNotFoundError.
-  await log.createTopic("demo.geo");
-  assert.equal(state.asked, 3);
+  },
 });
 
-Deno.test("kafka waitForTopicLeaders: partitions without a leader are waited for", async () => {
-  const { state, admin } = laggingAdmin(0, [1, -1]);
-  await admin.createTopics({
-    topics: [{ topic: "demo.pin" }],
-    waitForLeaders: false,
-  });
-  let calls = 0;
-  const counting = {
-    fetchTopicMetadata: async (o: { topics: string[] }) => {
-      const meta = await admin.fetchTopicMetadata(o);
-      if (++calls === 3) meta.topics[0].partitions[1].leader = 1;
-      return meta;
-    },
-  };
-  await waitForTopicLeaders(counting, "demo.pin", {
-    brokers: BROKERS,
-    partitions: 2,
-    intervalMs: 1,
-  });
-  assert.equal(state.asked, 3);
+Deno.test({
+  name:
+    "kafka waitForTopicLeaders: a topic never served is a BackendError after the timeout",
+  ...opts,
+  fn: () =>
+    withAdmin(async (admin) => {
+      // The broker never creates topics implicitly: this one stays unknown.
+      const topic = uniqueTopic("never");
+      const error = await waitForTopicLeaders(admin, topic, {
+        brokers: target.brokers,
+        partitions: 1,
+        timeoutMs: 300,
+        intervalMs: 50,
+      }).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof BackendError, String(error));
+      assert.match(
+        error.message,
+        new RegExp(
+          `^kafka: createTopic failed: topic "${topic}" was created, but the broker at ${
+            target.brokers.join(",")
+          } did not serve it within 300 ms \\(.*UNKNOWN_TOPIC_OR_PARTITION.*\\); check the broker's log$`,
+        ),
+      );
+    }),
 });
 
-Deno.test("kafka waitForTopicLeaders: a topic never served is a BackendError after the timeout", async () => {
-  const { admin } = laggingAdmin(Infinity);
-  const error = await waitForTopicLeaders(admin, "demo.user", {
-    brokers: BROKERS,
-    partitions: 1,
-    timeoutMs: 50,
-    intervalMs: 5,
-  }).then(() => undefined, (e: unknown) => e);
-  assert.ok(error instanceof BackendError);
-  assert.equal(
-    error.message,
-    'kafka: createTopic failed: topic "demo.user" was created, but the broker at 127.0.0.1:19092 did not serve it within 50 ms (KafkaJSProtocolError, UNKNOWN_TOPIC_OR_PARTITION); check the broker\'s log',
-  );
-});
-
-Deno.test("kafka waitForTopicLeaders: another failure is thrown at once, mapped", async () => {
-  let calls = 0;
-  const admin = {
-    fetchTopicMetadata: () => {
-      calls++;
-      return Promise.reject(protocolError("TOPIC_AUTHORIZATION_FAILED"));
-    },
-  };
-  const error = await waitForTopicLeaders(admin, "demo.pin", {
-    brokers: BROKERS,
-    partitions: 1,
-  }).then(() => undefined, (e: unknown) => e);
-  assert.ok(error instanceof BackendError);
-  assert.equal(calls, 1);
-  assert.equal(
-    error.message,
-    "kafka: createTopic failed: the broker at 127.0.0.1:19092 refused it (KafkaJSProtocolError, TOPIC_AUTHORIZATION_FAILED): broker answered TOPIC_AUTHORIZATION_FAILED",
-  );
+Deno.test({
+  name: "kafka waitForTopicLeaders: another failure is thrown at once, mapped",
+  ...opts,
+  fn: () =>
+    withAdmin(async (admin) => {
+      const began = Date.now();
+      const error = await waitForTopicLeaders(admin, "bad name!", {
+        brokers: target.brokers,
+        partitions: 1,
+      }).then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof BackendError, String(error));
+      assert.match(error.message, /INVALID_TOPIC_EXCEPTION/);
+      assert.ok(Date.now() - began < 10_000, "not retried until the timeout");
+    }),
 });
