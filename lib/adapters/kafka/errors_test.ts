@@ -23,8 +23,14 @@ Deno.test({
     );
     assert.ok(err instanceof BackendError, String(err));
     assert.equal(err.code, "BACKEND_ERROR");
-    assert.match(err.message, new RegExp(brokers[0]));
-    assert.match(err.message, /deno task services up/);
+    assert.equal(
+      err.message,
+      `kafka: connect failed: no Kafka broker answered at ${
+        brokers[0]
+      }; start the local one ` +
+        "with `deno task services up` or check KAFKA_BROKERS: Connection error: connect " +
+        `ECONNREFUSED ${brokers[0]}`,
+    );
     assert.deepEqual(err.context.brokers, brokers);
     assert.equal(err.context.op, "connect");
     assert.ok(
@@ -63,9 +69,10 @@ Deno.test("kafka errors: protocol types are found through retries and aggregates
   assert.deepEqual(mapped.context.topic, "t.x");
   const other = toKafkaError(protocol, { op: "commit", brokers: ["b:1"] });
   assert.ok(other instanceof BackendError);
-  assert.match(
+  assert.equal(
     other.message,
-    /^kafka: commit failed: the broker at b:1 refused it/,
+    "kafka: commit failed: the broker at b:1 refused it (KafkaJSProtocolError, " +
+      "UNKNOWN_TOPIC_OR_PARTITION): This server does not host this topic-partition",
   );
   const same = new TopicNotFoundError("t");
   assert.equal(toKafkaError(same, { op: "x", brokers: [] }), same);
