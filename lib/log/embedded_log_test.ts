@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { openEmbeddedLog } from "./embedded_log.ts";
-import { LogClosedError } from "./errors.ts";
+import { GroupBusyError, LogClosedError } from "./errors.ts";
 import type { TopicRecord } from "./types.ts";
 
 const enc = new TextEncoder();
@@ -236,5 +236,37 @@ Deno.test("embedded log: SIGKILL of the writer keeps every acknowledged record, 
     assert.equal(n, batch.includes("-t") ? 3 : 2, `batch ${batch} is partial`);
   }
   await log.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("embedded log: a log opened through a symbolic link acknowledges writes and checkpoints (its -wal file is beside the link's target)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "embedded_log_test_" });
+  await Deno.mkdir(`${dir}/disk`);
+  await Deno.mkdir(`${dir}/data`);
+  await Deno.symlink(`${dir}/disk/log.db`, `${dir}/data/log.db`);
+  const log = await openEmbeddedLog(`${dir}/data/log.db`, {
+    checkpoint: { startBytes: 1, intervalMs: 0 },
+  });
+  await log.topics.createTopic("t");
+  assert.deepEqual(await log.topics.append("t", [{ value: enc.encode("v") }]), [
+    { partition: 0, offset: 0 },
+  ]);
+  await log.streams.createStream("s");
+  const [put] = await log.streams.putRecords("s", [{
+    data: enc.encode("x"),
+    partitionKey: "k",
+  }]);
+  assert.equal("sequenceNumber" in put, true);
+  await log.topics.append("t", [{ value: enc.encode("w") }]);
+  // The group lock is the same whichever name the log is opened by.
+  const reader = await log.topics.consumer("g", ["t"]);
+  const direct = await openEmbeddedLog(`${dir}/disk/log.db`);
+  await assert.rejects(direct.topics.consumer("g", ["t"]), GroupBusyError);
+  await reader.close();
+  await direct.close();
+  await log.close(); // waits for a running checkpoint
+  const { syncs, checkpoints } = log.stats();
+  assert.equal(syncs >= 4, true, `${syncs} syncs`);
+  assert.equal(checkpoints >= 1, true, `${checkpoints} checkpoints`);
   await Deno.remove(dir, { recursive: true });
 });

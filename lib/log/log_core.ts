@@ -49,7 +49,13 @@ export interface LogCore {
   readonly db: DatabaseSync;
   readonly committer: GroupCommitter;
   readonly checkpointer: Checkpointer;
+  /** The path the log was opened by, for messages. */
   readonly path: string;
+  /**
+   * The database file with symbolic links resolved: SQLite keeps the `-wal` file beside
+   * it, and the group locks are beside it too, whichever name the log is opened by.
+   */
+  readonly filePath: string;
   readonly pollIntervalMs: number;
   /** Throws `LogClosedError` when the log is closed. */
   assertOpen(): void;
@@ -85,12 +91,14 @@ export function createLogCore(
   options: LogCoreOptions = {},
 ): LogCore {
   const db = openLogDatabase(path, options);
+  // SQLite resolves a link to the database file and keeps its -wal beside the target.
+  const filePath = Deno.realPathSync(path);
   const waiters = new Set<() => void>();
   const wakeAll = () => {
     for (const wake of [...waiters]) wake();
   };
-  const wal = options.fsync === false ? undefined : new WalSync(path);
-  const checkpointer = new Checkpointer(db, path, {
+  const wal = options.fsync === false ? undefined : new WalSync(filePath);
+  const checkpointer = new Checkpointer(db, filePath, {
     ...options.checkpoint,
     fsync: options.fsync !== false,
   });
@@ -110,6 +118,7 @@ export function createLogCore(
     committer,
     checkpointer,
     path,
+    filePath,
     pollIntervalMs: options.pollIntervalMs ?? 25,
     get closed() {
       return closed;

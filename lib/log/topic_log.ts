@@ -121,7 +121,7 @@ export class EmbeddedTopicLog implements TopicLog {
       ...this.#writer.topic(name),
     }));
     // One member per group (the consumer releases the lock when it closes).
-    const lock = await lockGroup(this.#core.path, group);
+    const lock = await lockGroup(this.#core.filePath, group);
     return new EmbeddedTopicConsumer(this.#core, {
       group,
       topics: assigned,
