@@ -101,7 +101,16 @@ Deno.test("checkpoint: a checkpoint path that cannot be read is an error, not a 
       (e: unknown) => e,
     );
     assert.ok(error instanceof StreamCheckpointError, String(error));
-    assert.match(error.message, /_checkpoint\.json: cannot be read\./);
+    assert.ok(
+      error.cause instanceof Deno.errors.IsADirectory,
+      String(error.cause),
+    );
+    assert.equal(
+      error.message,
+      `Stream checkpoint ${dir}/${CHECKPOINT_FILE}: cannot be read. Point the processor at ` +
+        "another output directory (--data-dir) or delete that directory to start over from " +
+        "the streams' start.",
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

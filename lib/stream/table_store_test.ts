@@ -243,7 +243,12 @@ Deno.test("checkpoint: a corrupt or foreign checkpoint file is refused with its 
   await assert.rejects(readCheckpoint(dir), (e: unknown) => {
     assert.ok(e instanceof StreamCheckpointError);
     assert.equal(e.context.path, `${dir}/${CHECKPOINT_FILE}`);
-    assert.match(e.message, /is not valid JSON/);
+    assert.equal(
+      e.message,
+      `Stream checkpoint ${dir}/${CHECKPOINT_FILE}: is not valid JSON. Point the processor ` +
+        "at another output directory (--data-dir) or delete that directory to start over " +
+        "from the streams' start.",
+    );
     return true;
   });
   await Deno.writeTextFile(
