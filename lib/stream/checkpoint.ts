@@ -68,7 +68,11 @@ export async function readCheckpoint(dir: string): Promise<Checkpoint> {
     text = await Deno.readTextFile(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return emptyCheckpoint();
-    throw new StreamCheckpointError(path, "cannot be read", { cause: e });
+    throw new StreamCheckpointError(
+      path,
+      `cannot be read (${e instanceof Error ? e.message : String(e)})`,
+      { cause: e },
+    );
   }
   let value: unknown;
   try {

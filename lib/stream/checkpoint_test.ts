@@ -95,7 +95,8 @@ Deno.test("checkpoint: a damaged file is refused with what is wrong with it", as
 Deno.test("checkpoint: a checkpoint path that cannot be read is an error, not a fresh start", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    await Deno.mkdir(`${dir}/${CHECKPOINT_FILE}`);
+    const path = `${dir}/${CHECKPOINT_FILE}`;
+    await Deno.mkdir(path);
     const error = await readCheckpoint(dir).then(
       () => undefined,
       (e: unknown) => e,
@@ -107,9 +108,9 @@ Deno.test("checkpoint: a checkpoint path that cannot be read is an error, not a 
     );
     assert.equal(
       error.message,
-      `Stream checkpoint ${dir}/${CHECKPOINT_FILE}: cannot be read. Point the processor at ` +
-        "another output directory (--data-dir) or delete that directory to start over from " +
-        "the streams' start.",
+      `Stream checkpoint ${path}: cannot be read (Is a directory (os error 21): readfile ` +
+        `'${path}'). Point the processor at another output directory (--data-dir) or delete ` +
+        "that directory to start over from the streams' start.",
     );
   } finally {
     await Deno.remove(dir, { recursive: true });
