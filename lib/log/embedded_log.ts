@@ -76,7 +76,7 @@ export interface EmbeddedLog {
   path: string;
   /** Group-commit counters. */
   stats(): EmbeddedLogStats;
-  /** Commits what is queued and closes the file (both halves). */
+  /** Commits what is queued, closes both halves (and the consumers) and the file. */
   close(): Promise<void>;
 }
 
@@ -135,6 +135,10 @@ export async function openEmbeddedLog(
       durableCommits: core.committer.pipeline?.durable ?? 0,
       checkpoints: core.checkpointer.checkpoints,
     }),
-    close: () => core.close(),
+    close: async () => {
+      await topics.close();
+      await streams.close();
+      await core.close();
+    },
   });
 }

@@ -48,6 +48,8 @@ export interface EmbeddedTopicConsumerOptions {
   topics: AssignedTopic[];
   /** The group's membership lock, released by `close()`. */
   lock?: Deno.FsFile;
+  /** Called once, by the first `close()`. */
+  onClose?: () => void;
 }
 
 interface Slot {
@@ -89,6 +91,7 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
   /** The next wait for commits of other processes: grows while nothing arrives. */
   #idleWaitMs: number;
   #lock: Deno.FsFile | undefined;
+  #onClose: (() => void) | undefined;
   #read: StatementSync;
   #committed: StatementSync;
   #upsert: StatementSync;
@@ -99,6 +102,7 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
     this.#idleWaitMs = core.pollIntervalMs;
     this.#group = group;
     this.#lock = options.lock;
+    this.#onClose = options.onClose;
     const db = core.db;
     this.#read = db.prepare(
       "SELECT pos, key, value, ts FROM topic_records WHERE pos >= ? AND pos < ? ORDER BY pos LIMIT ?",
@@ -207,7 +211,10 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
   }
 
   async close(): Promise<void> {
-    if (!this.#closed) this.#lock?.close();
+    if (!this.#closed) {
+      this.#lock?.close();
+      this.#onClose?.();
+    }
     this.#closed = true;
     await Promise.resolve();
   }

@@ -202,3 +202,23 @@ Deno.test("consumer: a group has one member at a time (GroupBusyError); other gr
   await log.close();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("consumer: closing the log (or its topics half) closes its consumers, so their groups can be joined again", async () => {
+  const { log, path, dir } = await tempLog();
+  await log.topics.createTopic("t");
+  await fill(log, "t", ["a"]);
+  await log.topics.consumer("g", ["t"]);
+  await log.close();
+  const again = await openEmbeddedLog(path, { fsync: false });
+  const member = await again.topics.consumer("g", ["t"]);
+  assert.equal((await member.poll({ timeoutMs: 0 })).length, 1);
+  await again.topics.close();
+  const streams = again.streams; // still open: the file stays open
+  assert.deepEqual(await streams.listStreams(), []);
+  const third = await openEmbeddedLog(path, { fsync: false });
+  const next = await third.topics.consumer("g", ["t"]);
+  await next.close();
+  await third.close();
+  await again.close();
+  await Deno.remove(dir, { recursive: true });
+});

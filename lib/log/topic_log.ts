@@ -41,6 +41,8 @@ export class EmbeddedTopicLog implements TopicLog {
   #onClose: () => Promise<void>;
   #writer: TopicWriter;
   #list: StatementSync;
+  /** Consumers not closed yet: closing this half closes them (and frees their groups). */
+  #consumers = new Set<EmbeddedTopicConsumer>();
 
   /** `onClose` runs on `close()`; the embedded log closes the file when both halves closed. */
   constructor(
@@ -122,14 +124,22 @@ export class EmbeddedTopicLog implements TopicLog {
     }));
     // One member per group (the consumer releases the lock when it closes).
     const lock = await lockGroup(this.#core.filePath, group);
-    return new EmbeddedTopicConsumer(this.#core, {
-      group,
-      topics: assigned,
-      lock,
-    });
+    const consumer: EmbeddedTopicConsumer = new EmbeddedTopicConsumer(
+      this.#core,
+      {
+        group,
+        topics: assigned,
+        lock,
+        onClose: () => this.#consumers.delete(consumer),
+      },
+    );
+    this.#consumers.add(consumer);
+    return consumer;
   }
 
-  close(): Promise<void> {
-    return this.#onClose();
+  /** Closes the consumers it made, then releases this half. */
+  async close(): Promise<void> {
+    for (const consumer of [...this.#consumers]) await consumer.close();
+    await this.#onClose();
   }
 }
