@@ -94,6 +94,7 @@ Deno.test("waitUntilReady: resolves once the probe answers; a silent server time
         e.message === `demo: no answer at e within 100 ms; see ${logFile}`,
     );
     assert.deepEqual(await pidFileStatus(stateDir, "demo"), { running: false });
+    assert.equal(await isAlive(pid, "sleep"), false);
     await stopByPidFile(stateDir, "demo", { timeoutMs: 1000 });
   } finally {
     await Deno.remove(stateDir, { recursive: true });
