@@ -17,7 +17,9 @@
  * `fdatasync` of the `-wal` file, `wal_sync.ts`) that started after its COMMIT returned
  * has finished. While syncs run on a thread (a slow disk), new groups keep committing;
  * the next sync covers them all. A job rolled back to its savepoint rejects at once (nothing of it
- * was written). Without `sync` (fsync off) a promise settles right after the COMMIT.
+ * was written). Once a sync failed, no write can be made durable: jobs are then rejected
+ * with that sync's error without running, so a refused write is never in the log. Without
+ * `sync` (fsync off) a promise settles right after the COMMIT.
  *
  * @module
  */
@@ -185,7 +187,8 @@ export class GroupCommitter {
    * Runs `work` inside the next group transaction; resolves with its result once committed
    * and, with the `sync` option, synced.
    * `work` must be synchronous. If it throws, its writes are rolled back and the promise
-   * rejects with that error; other jobs of the group are unaffected.
+   * rejects with that error; other jobs of the group are unaffected. Once a sync failed,
+   * rejects with its error without running `work`.
    */
   submit<T>(
     work: (db: DatabaseSync) => T,
@@ -194,6 +197,8 @@ export class GroupCommitter {
     if (this.#closed) {
       return Promise.reject(new LogClosedError(this.#options.path ?? ""));
     }
+    const failure = this.pipeline?.failure;
+    if (failure) return Promise.reject(failure);
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({
         work,
@@ -231,7 +236,10 @@ export class GroupCommitter {
     this.#timer = undefined;
     const jobs = this.#queue;
     this.#queue = [];
-    if (jobs.length > 0) this.#runGroup(jobs);
+    // Jobs queued before a sync failed: refused unwritten, as later ones are.
+    const failure = this.pipeline?.failure;
+    if (failure) jobs.forEach((job) => job.reject(failure));
+    else if (jobs.length > 0) this.#runGroup(jobs);
     if (this.#queue.length > 0) this.#schedule();
     else for (const resolve of this.#idle.splice(0)) resolve();
   }

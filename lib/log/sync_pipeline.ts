@@ -14,7 +14,9 @@
  * "noted before the sync started" implies "written before the sync began".
  *
  * A failed sync rejects every commit it covered and every later one: after an `fsync`
- * error the kernel may have dropped the dirty pages, so no later sync can prove them.
+ * error the kernel may have dropped the dirty pages, so no later sync can prove them. The
+ * group committer then refuses new writes before running them ({@linkcode
+ * SyncPipeline.failure}).
  *
  * @module
  */
@@ -68,6 +70,11 @@ export class SyncPipeline {
     });
     this.#kick();
     return done;
+  }
+
+  /** The error of the sync that failed, once one has: no later commit can be durable. */
+  get failure(): BackendError | undefined {
+    return this.#failure;
   }
 
   /** Resolves once no commit waits and no sync runs. */

@@ -105,7 +105,7 @@ Deno.test("durability: each acknowledged append is covered by a finished sync (s
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("durability: a failed sync rejects its writes and every later write", async () => {
+Deno.test("durability: a failed sync rejects its writes; every later write is refused unwritten", async () => {
   const dir = await Deno.makeTempDir({ prefix: "sync_pipeline_test_" });
   const path = `${dir}/log.db`;
   const db = openLogDatabase(path);
@@ -121,10 +121,17 @@ Deno.test("durability: a failed sync rejects its writes and every later write", 
   assert.match(failed.message, /could not fsync .*log\.db-wal.*restart/);
   const later = await insert(3).catch((e) => e);
   assert.equal(later, failed);
+  // Writes queued together after the failure: none is run.
+  const queued = await Promise.all(
+    [insert(4), insert(5)].map((p) => p.catch((e) => e)),
+  );
+  assert.deepEqual(queued, [failed, failed]);
   assert.equal(gc.pipeline?.syncs, 1);
-  // The rows were committed; only their durability is unknown.
+  // Row 2 was committed, its durability unknown; later writes were not written, so a
+  // client that retries them elsewhere does not find them twice in the log.
   const rows = db.prepare("SELECT x FROM t ORDER BY x").all();
-  assert.deepEqual(rows.map((r) => r.x), [1, 2, 3]);
+  assert.deepEqual(rows.map((r) => r.x), [1, 2]);
+  assert.equal(gc.commits, 2);
   await gc.close();
   db.close();
   await Deno.remove(dir, { recursive: true });
