@@ -106,7 +106,11 @@ Deno.test({
           port,
           tlsPort: freePort(),
         }),
-        (e) => e instanceof BackendError && e.message.includes(`port ${port}`),
+        (e) =>
+          e instanceof BackendError &&
+          e.message ===
+            `kinesis: port ${port} on 127.0.0.1 is taken by another process; stop it, or ` +
+              "start kinesis on another port with `deno task services up --port kinesis=N`",
       );
 
       await kinesisService.stop({ stateDir });

@@ -100,9 +100,10 @@ Deno.test({
         mariadbService.start({ stateDir, port, seedRows: 0 }),
         (err) => {
           assert.ok(err instanceof BackendError);
-          assert.match(
+          assert.equal(
             err.message,
-            new RegExp(`port ${port} on 127.0.0.1 is taken by another process`),
+            `mariadb: port ${port} on 127.0.0.1 is taken by another process; stop it, or ` +
+              "start mariadb on another port with `deno task services up --port mariadb=N`",
           );
           return true;
         },

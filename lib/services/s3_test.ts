@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { sleep } from "../sleep.ts";
-import { freePort } from "./process.ts";
+import { freePort, isAlive } from "./process.ts";
 import { s3Service } from "./s3.ts";
 
 /** An AWS signature-V2 header (dated by `x-amz-date`) for s3rver's local credentials. */
@@ -85,9 +85,12 @@ Deno.test("s3 service: starts s3rver on 127.0.0.1 with the bucket, writes whole 
       await (await request(handle.endpoint, "GET", "/lake/whole.json")).text(),
       '{"n":1}\n',
     );
+
+    await s3Service.stop({ stateDir });
+    assert.equal(await isAlive(handle.pid), false);
+    assert.deepEqual(await s3Service.status({ stateDir }), { running: false });
   } finally {
     await s3Service.stop({ stateDir });
-    assert.deepEqual(await s3Service.status({ stateDir }), { running: false });
     await Deno.remove(stateDir, { recursive: true });
   }
 });
