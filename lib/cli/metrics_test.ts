@@ -96,6 +96,12 @@ Deno.test("metrics CLI: an empty data dir fails with exit 1 and says to run the 
   ]);
   assert.equal(code, 1);
   assert.equal(stdout, "");
-  assert.match(stderr, /run `deno task batch` first/);
+  assert.equal(
+    stderr,
+    `metrics: The warehouse in ${
+      join(dataDir, "warehouse")
+    } has no pin.parquet, geo.parquet, ` +
+      "user.parquet: run `deno task batch` first (after `deno task emulate` has filled the lake).\n",
+  );
   await Deno.remove(dataDir, { recursive: true });
 });

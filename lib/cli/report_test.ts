@@ -52,7 +52,13 @@ Deno.test("report CLI: without a warehouse it exits 1 and says to run the batch 
   const dataDir = await Deno.makeTempDir();
   const { code, stderr } = await runCli(["--data-dir", dataDir]);
   assert.equal(code, 1);
-  assert.match(stderr, /run `deno task batch` first/);
+  assert.equal(
+    stderr,
+    `report: The warehouse in ${
+      join(dataDir, "warehouse")
+    } has no pin.parquet, geo.parquet, ` +
+      "user.parquet: run `deno task batch` first (after `deno task emulate` has filled the lake).\n",
+  );
   assert.equal(
     await Deno.stat(join(dataDir, "report.html")).catch(() => null),
     null,
