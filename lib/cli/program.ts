@@ -206,7 +206,13 @@ export async function runCli(
     return (await program.run(args)) ?? 0;
   } catch (e) {
     if (isArgsError(e)) {
-      err(`${program.name}: ${e.message}\n\n${program.usage}`);
+      // parseArgs' advice to pass an unknown flag as a positional argument (programs that
+      // take some) would only lead to another error: the usage says what is taken.
+      const message = e.message.replace(
+        /\. To specify a positional argument .*$/s,
+        "",
+      );
+      err(`${program.name}: ${message}\n\n${program.usage}`);
       return 2;
     }
     if (isSqliteError(e)) {
