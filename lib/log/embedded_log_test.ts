@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
+import { BackendError } from "../errors.ts";
 import { openEmbeddedLog } from "./embedded_log.ts";
 import { GroupBusyError, LogClosedError } from "./errors.ts";
 import type { TopicRecord } from "./types.ts";
@@ -268,5 +269,50 @@ Deno.test("embedded log: a log opened through a symbolic link acknowledges write
   const { syncs, checkpoints } = log.stats();
   assert.equal(syncs >= 4, true, `${syncs} syncs`);
   assert.equal(checkpoints >= 1, true, `${checkpoints} checkpoints`);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("embedded log: on a damaged file, reads and writes fail with a BackendError that names the file and says it is damaged", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "embedded_log_test_" });
+  const path = `${dir}/log.db`;
+  const log = await openEmbeddedLog(path, { fsync: false });
+  await log.topics.createTopic("t");
+  await log.streams.createStream("s");
+  const value = new Uint8Array(3000).fill(1);
+  for (let i = 0; i < 100; i++) {
+    await log.topics.append("t", [{ value }]);
+    await log.streams.putRecords("s", [{ data: value, partitionKey: "k" }]);
+  }
+  await log.close();
+  // Damage every page after the schema's (page 1) and the two tables of names.
+  const bytes = await Deno.readFile(path);
+  bytes.fill(0xab, 4096 * 8);
+  await Deno.writeFile(path, bytes);
+  const damaged = await openEmbeddedLog(path, { fsync: false });
+  const reader = await damaged.topics.consumer("g", ["t"]);
+  const expected = (what: string) => (e: unknown) => {
+    assert.ok(e instanceof BackendError, String(e));
+    assert.equal(
+      e.message,
+      `sqlite: ${what} (database disk image is malformed): the log is damaged: move it away (with its -wal file) to start afresh, or restore it from a copy`,
+    );
+    assert.equal(e.context.path, path);
+    return true;
+  };
+  await assert.rejects(
+    reader.poll({ timeoutMs: 0 }),
+    expected(`cannot read the log file ${path}`),
+  );
+  await assert.rejects(
+    damaged.streams.readShard("s", "shardId-000000000000"),
+    expected(`cannot read the log file ${path}`),
+  );
+  await assert.rejects(
+    damaged.topics.append("t", [{ value }]),
+    expected(
+      `the write transaction failed on ${path}; nothing of it was written`,
+    ),
+  );
+  await damaged.close();
   await Deno.remove(dir, { recursive: true });
 });

@@ -26,8 +26,9 @@
 
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { setImmediate } from "node:timers";
-import { BackendError, PipelineError } from "../errors.ts";
+import { PipelineError } from "../errors.ts";
 import { LogClosedError } from "./errors.ts";
+import { logFileError } from "./sqlite_db.ts";
 import { SyncPipeline } from "./sync_pipeline.ts";
 
 /**
@@ -324,10 +325,10 @@ export class GroupCommitter {
   #failAll(jobs: Job[], failure: { cause: unknown; what: string }): void {
     const { cause, what } = failure;
     const path = this.#options.path ?? "";
-    const error = new BackendError(
-      "sqlite",
-      `${what} on ${path}; nothing of it was written (disk full or file locked?)`,
-      { cause, context: { path } },
+    const error = logFileError(
+      path,
+      cause,
+      `${what} on ${path}; nothing of it was written`,
     );
     for (const job of jobs) job.reject(error);
   }

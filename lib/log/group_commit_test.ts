@@ -195,7 +195,7 @@ Deno.test("group commit: a group that cannot begin or commit fails whole with Ba
     assert.ok(reason instanceof BackendError);
     assert.equal(
       reason.message,
-      `sqlite: could not start a write transaction on ${path}; nothing of it was written (disk full or file locked?)`,
+      `sqlite: could not start a write transaction on ${path}; nothing of it was written (database is locked): the log is kept as it is; check the free disk space, the file's permissions and that no other program holds it, then start again`,
     );
     assert.match(String(reason.cause), /database is locked/);
   }
@@ -216,7 +216,7 @@ Deno.test("group commit: a group that cannot begin or commit fails whole with Ba
   assert.deepEqual(
     failed.map((o) => (o as PromiseRejectedResult).reason.message),
     Array(2).fill(
-      `sqlite: the write transaction failed on ${path}; nothing of it was written (disk full or file locked?)`,
+      `sqlite: the write transaction failed on ${path}; nothing of it was written (cache write-back failed): the log is kept as it is; check the free disk space, the file's permissions and that no other program holds it, then start again`,
     ),
   );
   assert.deepEqual([abort, count(), gc.commits], [1, 0, 0]);

@@ -208,23 +208,37 @@ export function openLogDatabase(
     db.exec("COMMIT");
   } catch (cause) {
     db.close();
-    throw prepareError(path, cause);
+    if (cause instanceof BackendError) throw cause;
+    throw logFileError(path, cause, `cannot prepare the log file ${path}`);
   }
   return db;
 }
 
-/** Why the log at `path` could not be prepared, with what to do about it. */
-function prepareError(path: string, cause: unknown): BackendError {
-  if (cause instanceof BackendError) return cause;
+/**
+ * The `BackendError` for a SQLite failure on the log at `path`: the message says what
+ * failed (`what`), quotes SQLite's reason and says what to do: move a damaged log or another
+ * file with its name away, else check the disk, permissions and other programs.
+ *
+ * @example
+ * ```ts
+ * import { logFileError } from "./sqlite_db.ts";
+ * const err = logFileError("log.db", new Error("database disk image is malformed"), "cannot read log.db");
+ * console.log(err.message); // sqlite: cannot read log.db (database disk image is malformed): the log is damaged: ...
+ * ```
+ */
+export function logFileError(
+  path: string,
+  cause: unknown,
+  what: string,
+): BackendError {
   const detail = cause instanceof Error ? cause.message : String(cause);
   const advice = /not a database/.test(detail)
     ? "another file has the log's name: move it away, or choose another --data-dir"
     : /malformed|corrupt/.test(detail)
     ? "the log is damaged: move it away (with its -wal file) to start afresh, or restore it from a copy"
     : "the log is kept as it is; check the free disk space, the file's permissions and that no other program holds it, then start again";
-  return new BackendError(
-    "sqlite",
-    `cannot prepare the log file ${path} (${detail}): ${advice}`,
-    { cause, context: { path } },
-  );
+  return new BackendError("sqlite", `${what} (${detail}): ${advice}`, {
+    cause,
+    context: { path },
+  });
 }

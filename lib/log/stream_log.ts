@@ -5,7 +5,7 @@
  * @module
  */
 
-import { AlreadyExistsError } from "../errors.ts";
+import { AlreadyExistsError, PipelineError } from "../errors.ts";
 import type {
   CreateStreamOptions,
   MergeShardsOptions,
@@ -26,8 +26,12 @@ import {
   shardIdOf,
 } from "./hash_key.ts";
 import type { LogCore } from "./log_core.ts";
-import { StreamSql } from "./stream_sql.ts";
-import { POSITION_BITS } from "./sqlite_db.ts";
+import {
+  type ShardRow,
+  type StreamRecordRow,
+  StreamSql,
+} from "./stream_sql.ts";
+import { logFileError, POSITION_BITS } from "./sqlite_db.ts";
 import {
   mergeShardsNow,
   splitShardNow,
@@ -175,14 +179,23 @@ export class EmbeddedStreamLog implements StreamLog {
     const afterSeq = after === undefined
       ? -1
       : sequenceCounterOf(after, POSITION_BITS);
-    const s = this.#sql.stream(stream);
-    const shard = this.#sql.shard({ id: s.id, name: stream }, shardId);
-    // As Kinesis' GetRecords, a page holds at most 10 MiB of data (at least one record).
-    const { rows, more } = this.#sql.readRecords(shard.slot, {
-      afterSeq,
-      limit,
-      maxBytes: MAX_PAGE_BYTES,
-    });
+    let shard: ShardRow;
+    let page: { rows: StreamRecordRow[]; more: boolean };
+    try {
+      const s = this.#sql.stream(stream);
+      shard = this.#sql.shard({ id: s.id, name: stream }, shardId);
+      // As Kinesis' GetRecords, a page holds at most 10 MiB of data (at least one record).
+      page = this.#sql.readRecords(shard.slot, {
+        afterSeq,
+        limit,
+        maxBytes: MAX_PAGE_BYTES,
+      });
+    } catch (cause) {
+      if (cause instanceof PipelineError) throw cause;
+      const { path } = this.#core;
+      throw logFileError(path, cause, `cannot read the log file ${path}`);
+    }
+    const { rows, more } = page;
     return await Promise.resolve({
       records: rows.map((row) => ({
         stream,

@@ -20,7 +20,7 @@ import type {
 import { InvalidArgumentError, InvalidPartitionError } from "./errors.ts";
 import { TopicNotFoundError } from "../errors.ts";
 import type { LogCore } from "./log_core.ts";
-import { POSITION_BITS } from "./sqlite_db.ts";
+import { logFileError, POSITION_BITS } from "./sqlite_db.ts";
 
 /**
  * A topic the consumer reads, as resolved when it joined.
@@ -144,7 +144,7 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
       if (this.#closed || this.#core.closed) return [];
       const stamp = this.#core.changeStamp();
       if (stamp !== emptyAt) {
-        const records = this.#readAvailable(maxRecords);
+        const records = this.#readAvailableOrThrow(maxRecords);
         if (records.length > 0) {
           this.#idleWaitMs = this.#core.pollIntervalMs;
           return records;
@@ -217,6 +217,16 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
     }
     this.#closed = true;
     await Promise.resolve();
+  }
+
+  /** {@linkcode EmbeddedTopicConsumer.#readAvailable}, its SQLite errors as `BackendError`. */
+  #readAvailableOrThrow(maxRecords: number): TopicRecord[] {
+    try {
+      return this.#readAvailable(maxRecords);
+    } catch (cause) {
+      const { path } = this.#core;
+      throw logFileError(path, cause, `cannot read the log file ${path}`);
+    }
   }
 
   #readAvailable(maxRecords: number): TopicRecord[] {
