@@ -23,15 +23,26 @@ Deno.test("services cli: parses commands, --only and --state-dir; rejects unknow
   ]);
   assert.deepEqual(some.services.map((s) => s.name), ["kafka", "mariadb"]);
   assert.equal(some.stateDir, "/tmp/x");
-  assert.throws(() => parseServicesArgs(["start"]), ConfigError);
-  assert.throws(() => parseServicesArgs([]), ConfigError);
-  assert.throws(
-    () => parseServicesArgs(["up", "s3", "kafka"]),
-    /Invalid setting arguments="s3 kafka": only one command is taken; pick services with --only s3,kafka/,
+  const refused = (args: string[], message: string) =>
+    assert.throws(
+      () => parseServicesArgs(args),
+      (e: unknown) => e instanceof ConfigError && e.message === message,
+    );
+  refused(
+    ["start"],
+    'Invalid setting command="start": use `deno task services up|down|status`',
   );
-  assert.throws(
-    () => parseServicesArgs(["up", "--only", "zookeeper"]),
-    /choose among kafka, kinesis, s3, mariadb/,
+  refused(
+    [],
+    "Invalid setting command: use `deno task services up|down|status`",
+  );
+  refused(
+    ["up", "s3", "kafka"],
+    'Invalid setting arguments="s3 kafka": only one command is taken; pick services with --only s3,kafka',
+  );
+  refused(
+    ["up", "--only", "zookeeper"],
+    'Invalid setting --only="zookeeper": unknown service; choose among kafka, kinesis, s3, mariadb',
   );
 });
 
