@@ -78,10 +78,14 @@ export class EmbeddedTopicLog implements TopicLog {
   ): Promise<void> {
     this.#core.assertOpen();
     const partitions = options.partitions ?? 1;
-    if (typeof name !== "string" || !TOPIC_NAME.test(name)) {
+    // Kafka refuses "." and ".." too: the lake would take them for folders.
+    if (
+      typeof name !== "string" || !TOPIC_NAME.test(name) || name === "." ||
+      name === ".."
+    ) {
       throw new InvalidArgumentError(
         "topic name",
-        "use 1 to 249 characters among a-z A-Z 0-9 . _ -",
+        'use 1 to 249 characters among a-z A-Z 0-9 . _ -, other than "." and ".."',
         { value: name },
       );
     }

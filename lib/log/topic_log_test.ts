@@ -230,3 +230,22 @@ Deno.test("topics: offsets continue densely after reopening the file", async () 
   await log.close();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("topics: the names '.' and '..' are refused, as a Kafka broker refuses them (they would name folders of the lake)", async () => {
+  await withLog(async (log) => {
+    for (const name of [".", ".."]) {
+      const err = await log.topics.createTopic(name).catch((e) => e);
+      assert.ok(err instanceof InvalidArgumentError, String(err));
+      assert.equal(
+        err.message,
+        `Invalid topic name ${
+          JSON.stringify(name)
+        }: use 1 to 249 characters among a-z A-Z 0-9 . _ -, other than "." and ".."`,
+      );
+    }
+    await log.topics.createTopic("...");
+    assert.deepEqual((await log.topics.listTopics()).map((t) => t.name), [
+      "...",
+    ]);
+  });
+});
