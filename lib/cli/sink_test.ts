@@ -52,7 +52,10 @@ Deno.test("sink cli: defaults and flags", () => {
     assert.throws(() => parseSinkArgs([flag, value], {}), (e) => {
       assert.ok(e instanceof ConfigError);
       assert.equal(e.context.setting, flag);
-      assert.match(e.message, /must be a whole number >= 1/);
+      assert.equal(
+        e.message,
+        `Invalid setting ${flag}="${value}": must be a whole number >= 1`,
+      );
       return true;
     });
   }

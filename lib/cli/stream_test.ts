@@ -50,7 +50,8 @@ Deno.test("stream cli: invalid settings name the flag", () => {
       (e: unknown) =>
         e instanceof ConfigError &&
         e.context.setting === "--trigger-interval-ms" &&
-        e.context.value === bad,
+        e.message ===
+          `Invalid setting --trigger-interval-ms="${bad}": must be an integer number of milliseconds from 1 to 3600000`,
     );
   }
   for (const bad of ["1", "2.5", "all"]) {
@@ -62,7 +63,13 @@ Deno.test("stream cli: invalid settings name the flag", () => {
           `Invalid setting --compact-after="${bad}": must be a whole number of parts >= 2`,
     );
   }
-  assert.throws(() => parseStreamArgs(["--prefix", "a b"], {}), ConfigError);
+  assert.throws(
+    () => parseStreamArgs(["--prefix", "a b"], {}),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.message ===
+        `Invalid setting PIPELINE_PREFIX (--prefix)="a b": use 1-100 letters, digits, '_' or '-'`,
+  );
   assert.throws(() => parseStreamArgs(["--bogus"], {}), TypeError);
 });
 
