@@ -18,9 +18,9 @@ Deno.test("unknown topic: 404 40401, nothing appended", async () => {
       res.headers.get("content-type"),
       "application/vnd.kafka.v2+json",
     );
-    assert.match(
+    assert.equal(
       await expectError(res, { status: 404, errorCode: 40401 }),
-      /Topic "nope.pin" does not exist/,
+      'Topic "nope.pin" does not exist. List topics with GET /topics, or create it first.',
     );
     await expectError(
       await gw.handler(new Request("http://gw/topics/nope.pin")),
@@ -64,7 +64,10 @@ Deno.test("partition not found: 404 40402, the valid records are not appended ei
       await gw.handler(post(`/topics/${TOPIC}`, body)),
       { status: 404, errorCode: 40402 },
     );
-    assert.match(msg, /Partition 2 not found/);
+    assert.equal(
+      msg,
+      'Partition 2 not found in topic "pinterest.pin" (it has 2); use 0 to 1 or omit "partition".',
+    );
     assert.deepEqual(await stored(log), { topic: 0, stream: 0 });
   });
 });
