@@ -316,3 +316,19 @@ Deno.test("embedded log: on a damaged file, reads and writes fail with a Backend
   await damaged.close();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("embedded log: an in-memory log (':memory:', fsync off) appends and reads", async () => {
+  const log = await openEmbeddedLog(":memory:", { fsync: false });
+  await log.topics.createTopic("t");
+  assert.deepEqual(await log.topics.append("t", [{ value: enc.encode("v") }]), [
+    { partition: 0, offset: 0 },
+  ]);
+  await log.streams.createStream("s");
+  await log.streams.putRecords("s", [{
+    data: enc.encode("x"),
+    partitionKey: "k",
+  }]);
+  const page = await log.streams.readShard("s", "shardId-000000000000");
+  assert.deepEqual(page.records.map((r) => dec.decode(r.data)), ["x"]);
+  await log.close();
+});

@@ -91,8 +91,7 @@ export function createLogCore(
   options: LogCoreOptions = {},
 ): LogCore {
   const db = openLogDatabase(path, options);
-  // SQLite resolves a link to the database file and keeps its -wal beside the target.
-  const filePath = Deno.realPathSync(path);
+  const filePath = resolvedPath(path);
   const waiters = new Set<() => void>();
   const wakeAll = () => {
     for (const wake of [...waiters]) wake();
@@ -154,4 +153,16 @@ export function createLogCore(
       return closing;
     },
   };
+}
+
+/**
+ * `path` with symbolic links resolved, as SQLite resolves them to place the `-wal` file;
+ * `path` itself for a database with no file (`:memory:`).
+ */
+function resolvedPath(path: string): string {
+  try {
+    return Deno.realPathSync(path);
+  } catch {
+    return path;
+  }
 }
