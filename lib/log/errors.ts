@@ -38,9 +38,13 @@ export class InvalidArgumentError extends PipelineError {
     options: InvalidArgumentErrorOptions = {},
   ) {
     const { value } = options;
+    // String(), not JSON, for numbers: JSON writes NaN and Infinity as null.
+    const shown = typeof value === "number"
+      ? String(value)
+      : JSON.stringify(value);
     super(
       `Invalid ${argument}${
-        value === undefined ? "" : ` ${JSON.stringify(value)}`
+        value === undefined ? "" : ` ${shown}`
       }: ${problem}`,
       {
         cause: options.cause,

@@ -134,6 +134,13 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
         { value: maxRecords },
       );
     }
+    if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs)) {
+      throw new InvalidArgumentError(
+        "timeoutMs",
+        "must be a number of milliseconds",
+        { value: timeoutMs },
+      );
+    }
     const deadline = Date.now() + Math.max(0, timeoutMs);
     // An idle consumer neither queries every partition at every poll interval (it reads
     // again only once a commit reached the file) nor wakes that often: the wait doubles,

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { TopicNotFoundError } from "../errors.ts";
 import { type EmbeddedLog, openEmbeddedLog } from "./embedded_log.ts";
-import { GroupBusyError, InvalidPartitionError } from "./errors.ts";
+import {
+  GroupBusyError,
+  InvalidArgumentError,
+  InvalidPartitionError,
+} from "./errors.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -220,5 +224,24 @@ Deno.test("consumer: closing the log (or its topics half) closes its consumers, 
   await next.close();
   await third.close();
   await again.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("consumer: a timeoutMs that is not a number is refused, naming it (NaN made a poll wait for ever)", async () => {
+  const { log, dir } = await tempLog();
+  await log.topics.createTopic("t");
+  const c = await log.topics.consumer("g", ["t"]);
+  const cases: [unknown, string][] = [[NaN, "NaN"], ["100", '"100"']];
+  for (const [timeoutMs, shown] of cases) {
+    const err = await c.poll({ timeoutMs: timeoutMs as number }).catch((e) =>
+      e
+    );
+    assert.ok(err instanceof InvalidArgumentError, String(err));
+    assert.equal(
+      err.message,
+      `Invalid timeoutMs ${shown}: must be a number of milliseconds`,
+    );
+  }
+  await log.close();
   await Deno.remove(dir, { recursive: true });
 });
