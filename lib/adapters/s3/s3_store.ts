@@ -188,12 +188,18 @@ export async function openS3Store(
     } else {
       const where = options.endpoint ??
         `AWS (${options.region ?? "default region"})`;
+      // A HEAD answer has no body: its status is all S3 says.
+      const code = status(e);
+      const why = code === undefined ? (e as Error).message : `HTTP ${code}`;
       const hint = missing
         ? "create it (Terraform in infra/, or `deno task services up` for the local stack)"
+        : code === 403
+        ? "the credentials were refused; check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY " +
+          "(or AWS_PROFILE) and that they may use the bucket"
         : "check S3_ENDPOINT, the credentials and that the server runs (`deno task services up`)";
       throw new BackendError(
         "s3",
-        `bucket "${options.bucket}" at ${where} is not usable: ${hint}`,
+        `bucket "${options.bucket}" at ${where} is not usable (${why}): ${hint}`,
         {
           cause: e,
           context: { bucket: options.bucket, endpoint: options.endpoint },

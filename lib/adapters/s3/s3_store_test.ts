@@ -119,10 +119,15 @@ Deno.test("S3 store: a missing bucket is an error naming it, or is created on re
   await withS3Server(async (endpoint) => {
     await assert.rejects(
       () => openS3Store({ endpoint, bucket: "absent-bucket" }),
-      (e) =>
-        e instanceof BackendError &&
-        /bucket "absent-bucket" at http:\/\/127\.0\.0\.1:\d+ is not usable/
-          .test(e.message),
+      (e) => {
+        assert.ok(e instanceof BackendError);
+        assert.equal(
+          e.message,
+          `s3: bucket "absent-bucket" at ${endpoint} is not usable (HTTP 404): create it ` +
+            "(Terraform in infra/, or `deno task services up` for the local stack)",
+        );
+        return true;
+      },
     );
     const made = await openS3Store({
       endpoint,
@@ -134,17 +139,45 @@ Deno.test("S3 store: a missing bucket is an error naming it, or is created on re
   });
 });
 
-Deno.test("S3 store: an endpoint where nothing listens fails with a hint", async () => {
+Deno.test("S3 store: an endpoint where nothing listens fails with the refusal and a hint", async () => {
+  const endpoint = `http://127.0.0.1:${freePort()}`;
   await assert.rejects(
-    () =>
-      openS3Store({
-        endpoint: `http://127.0.0.1:${freePort()}`,
-        bucket: "lake",
-        requestTimeoutMs: 2000,
-      }),
-    (e) =>
-      e instanceof BackendError && e.message.includes("deno task services up"),
+    () => openS3Store({ endpoint, bucket: "lake", requestTimeoutMs: 2000 }),
+    (e) => {
+      assert.ok(e instanceof BackendError);
+      assert.equal(
+        e.message,
+        `s3: bucket "lake" at ${endpoint} is not usable (connect ECONNREFUSED ${
+          endpoint.slice("http://".length)
+        }): check S3_ENDPOINT, the credentials and that the server runs ` +
+          "(`deno task services up`)",
+      );
+      return true;
+    },
   );
+});
+
+Deno.test("S3 store: credentials the server refuses are named as the problem", async () => {
+  await withS3Server(async (endpoint) => {
+    await assert.rejects(
+      () =>
+        openS3Store({
+          endpoint,
+          bucket: "lake",
+          credentials: { accessKeyId: "WRONG", secretAccessKey: "WRONG" },
+        }),
+      (e) => {
+        assert.ok(e instanceof BackendError);
+        assert.equal(
+          e.message,
+          `s3: bucket "lake" at ${endpoint} is not usable (HTTP 403): the credentials ` +
+            "were refused; check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) " +
+            "and that they may use the bucket",
+        );
+        return true;
+      },
+    );
+  });
 });
 
 Deno.test("S3 store: a bucket removed under an open store fails every call with BackendError naming the call", async () => {
