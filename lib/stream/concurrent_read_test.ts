@@ -12,12 +12,14 @@ import { emptyPostedKeys, putPosts } from "./exactly_once_check.ts";
 import { parsePartName, parsePartRange } from "./part_names.ts";
 import { readStreamTable } from "./read_table.ts";
 import { spawnStreamCli } from "./spawn_cli.ts";
+import { makeTestDir } from "../test_temp_dir.ts";
 
 const PREFIX = "reads";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 Deno.test("stream tables: reads next to a processor that commits and merges parts all the time see whole batches", async () => {
-  const dataDir = await Deno.makeTempDir();
+  await using tmp = await makeTestDir();
+  const dataDir = tmp.path;
   const outDir = `${dataDir}/stream`;
   const log = await openEmbeddedLog(`${dataDir}/log.db`);
   for (const kind of ["pin", "geo", "user"]) {
@@ -69,5 +71,4 @@ Deno.test("stream tables: reads next to a processor that commits and merges part
   assert.ok(merged >= 10, `only ${merged} merges`);
   assert.ok(reads >= 200 && last > 0, `${reads} reads, ${last} rows`);
   console.log(`  ${reads} reads, ${last} rows, ${merged} merged parts`);
-  await Deno.remove(dataDir, { recursive: true });
 });
