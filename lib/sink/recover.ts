@@ -17,8 +17,8 @@ import { LakeCorruptionError } from "./errors.ts";
 /** Options of {@linkcode recoverPartition}. */
 export interface RecoverOptions {
   /**
-   * `"all"` (default) reads every object of the partition and checks that consecutive
-   * objects neither overlap nor leave a gap; `"last"` reads only the last object (faster on
+   * `"all"` (default) reads every object of the partition (32 at a time) and checks that
+   * consecutive objects neither overlap nor leave a gap; `"last"` reads only the last object (faster on
    * a large lake, checks only its own integrity).
    */
   verify?: "all" | "last";
@@ -50,6 +50,37 @@ async function linesOf(
     );
   }
   return n;
+}
+
+/** Objects the recovery reads at once: S3 answers a GET in tens of milliseconds. */
+const READS_AT_ONCE = 32;
+
+/**
+ * How many records each object of `keys` holds, in order, read {@linkcode READS_AT_ONCE}
+ * at a time; rejects with the first failure (no new read starts after it).
+ */
+async function linesOfAll(
+  store: ObjectStore,
+  objects: { keys: string[]; ctx: Record<string, unknown> },
+): Promise<number[]> {
+  const { keys, ctx } = objects;
+  const counts = new Array<number>(keys.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < keys.length) {
+      const i = next++;
+      try {
+        counts[i] = await linesOf(store, { key: keys[i], ctx });
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
+  };
+  const workers = Math.min(READS_AT_ONCE, keys.length);
+  await Promise.all(Array.from({ length: workers }, worker));
+  return counts;
 }
 
 /** A partition of a topic. */
@@ -102,10 +133,15 @@ export async function recoverPartition(
     };
   }
   names.sort((a, b) => a.startOffset - b.startOffset);
+  const last = names[names.length - 1];
+  let lastLines: number;
   if (options.verify !== "last") {
+    const counts = await linesOfAll(store, {
+      keys: names.map((n) => n.key),
+      ctx,
+    });
     for (let i = 0; i + 1 < names.length; i++) {
-      const end = names[i].startOffset +
-        await linesOf(store, { key: names[i].key, ctx });
+      const end = names[i].startOffset + counts[i];
       const next = names[i + 1];
       if (end !== next.startOffset) {
         const what = end < next.startOffset
@@ -117,13 +153,15 @@ export async function recoverPartition(
         );
       }
     }
+    lastLines = counts[counts.length - 1];
+  } else {
+    lastLines = await linesOf(store, { key: last.key, ctx });
   }
-  const last = names[names.length - 1];
   return {
     topic,
     partition,
     firstOffset: names[0].startOffset,
-    nextOffset: last.startOffset + await linesOf(store, { key: last.key, ctx }),
+    nextOffset: last.startOffset + lastLines,
     objects: names.length,
   };
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { openDirStore } from "../lake/dir_store.ts";
+import { storeWith } from "../lake/test_store.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import { objectKey } from "./layout.ts";
 import { recoverPartition } from "./recover.ts";
@@ -145,4 +146,27 @@ Deno.test("recover: verify 'last' does not read earlier objects", () =>
       recoverPartition(store, { topic: "t", partition: 0 }),
       LakeCorruptionError,
     );
+  }));
+
+Deno.test("recover: verify 'all' reads up to 32 objects at a time, each once", () =>
+  withStore(async (store) => {
+    for (let i = 0; i < 100; i++) await store.put(keyOf(0, 2 * i), lines(2));
+    let inFlight = 0;
+    let most = 0;
+    const reads: string[] = [];
+    const counted = storeWith(store, {
+      async get(key) {
+        reads.push(key);
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
+        return await store.get(key);
+      },
+    });
+    const r = await recoverPartition(counted, { topic: "t", partition: 0 });
+    assert.equal(r.nextOffset, 200);
+    assert.equal(r.objects, 100);
+    assert.equal(most, 32);
+    assert.equal(reads.length, 100);
+    assert.equal(new Set(reads).size, 100);
   }));
