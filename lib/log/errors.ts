@@ -83,6 +83,11 @@ export function invalidStreamName(
 export interface InvalidPartitionErrorOptions extends PipelineErrorOptions {
   /** The topic's partition count: its partitions are 0 to `partitions - 1`. */
   partitions: number;
+  /**
+   * What to do instead, ending the message. Default, for an append: leave `partition` out
+   * to let the key pick one.
+   */
+  advice?: string;
 }
 
 /**
@@ -102,12 +107,14 @@ export class InvalidPartitionError extends InvalidArgumentError {
     partition: unknown,
     options: InvalidPartitionErrorOptions,
   ) {
-    const { partitions, ...rest } = options;
+    const {
+      partitions,
+      advice = 'leave "partition" out to let the key pick one',
+      ...rest
+    } = options;
     super(
       "partition",
-      `topic "${topic}" has partitions 0 to ${
-        partitions - 1
-      }; leave "partition" out to let the key pick one`,
+      `topic "${topic}" has partitions 0 to ${partitions - 1}; ${advice}`,
       {
         ...rest,
         value: partition,

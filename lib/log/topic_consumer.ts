@@ -284,6 +284,7 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
     if (!slot) {
       throw new InvalidPartitionError(topic, partition, {
         partitions: slots.length,
+        advice: "name one of those",
       });
     }
     return slot;

@@ -245,3 +245,30 @@ Deno.test("consumer: a timeoutMs that is not a number is refused, naming it (NaN
   await log.close();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("consumer: a commit, seek or lookup of a partition the topic lacks says which it has, without the append's advice", async () => {
+  const { log, dir } = await tempLog();
+  await log.topics.createTopic("t", { partitions: 2 });
+  const c = await log.topics.consumer("g", ["t"]);
+  const calls = [
+    () => c.commit([{ topic: "t", partition: 2, offset: 0 }]),
+    () => c.seek({ topic: "t", partition: 2, offset: 0 }),
+    () => c.committed("t", 2),
+  ];
+  for (const call of calls) {
+    const err = await call().catch((e) => e);
+    assert.ok(err instanceof InvalidPartitionError, String(err));
+    assert.equal(
+      err.message,
+      'Invalid partition 2: topic "t" has partitions 0 to 1; name one of those',
+    );
+    assert.deepEqual(err.context, {
+      argument: "partition",
+      value: 2,
+      topic: "t",
+      partitions: 2,
+    });
+  }
+  await log.close();
+  await Deno.remove(dir, { recursive: true });
+});
