@@ -170,14 +170,7 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
 
   async seek(position: TopicPosition): Promise<void> {
     const slot = this.#slot(position.topic, position.partition);
-    if (
-      !Number.isInteger(position.offset) || position.offset < 0 ||
-      position.offset >= POSITION_BITS
-    ) {
-      throw new InvalidArgumentError("offset", "must be an integer >= 0", {
-        value: position.offset,
-      });
-    }
+    checkOffset(position.offset);
     slot.position = position.offset;
     await Promise.resolve();
   }
@@ -186,11 +179,7 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
     this.#core.assertOpen();
     for (const p of positions) {
       this.#slot(p.topic, p.partition);
-      if (!Number.isInteger(p.offset) || p.offset < 0) {
-        throw new InvalidArgumentError("offset", "must be an integer >= 0", {
-          value: p.offset,
-        });
-      }
+      checkOffset(p.offset);
     }
     await this.#core.committer.submit(() => {
       for (const p of positions) {
@@ -288,5 +277,19 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
       });
     }
     return slot;
+  }
+}
+
+/**
+ * Throws `InvalidArgumentError` unless `offset` is one a partition can hold (below 2^37): a
+ * larger one committed could not be read back as a number, or would skip every record.
+ */
+function checkOffset(offset: number): void {
+  if (!Number.isInteger(offset) || offset < 0 || offset >= POSITION_BITS) {
+    throw new InvalidArgumentError(
+      "offset",
+      `must be an integer from 0 to ${POSITION_BITS - 1}`,
+      { value: offset },
+    );
   }
 }

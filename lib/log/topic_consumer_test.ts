@@ -272,3 +272,41 @@ Deno.test("consumer: a commit, seek or lookup of a partition the topic lacks say
   await log.close();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("consumer: a commit or seek past what a partition can hold is refused; the committed offset stays", async () => {
+  const { log, dir } = await tempLog();
+  await log.topics.createTopic("t");
+  await fill(log, "t", ["a"]);
+  const c = await log.topics.consumer("g", ["t"]);
+  await c.commit([{ topic: "t", partition: 0, offset: 1 }]);
+  for (
+    const [offset, shown] of [[2 ** 53 + 2, "9007199254740994"], [
+      1e300,
+      "1e+300",
+    ], [-1, "-1"]] as const
+  ) {
+    for (
+      const call of [
+        () => c.commit([{ topic: "t", partition: 0, offset }]),
+        () => c.seek({ topic: "t", partition: 0, offset }),
+      ]
+    ) {
+      const err = await call().catch((e) => e);
+      assert.ok(err instanceof InvalidArgumentError, String(err));
+      assert.equal(
+        err.message,
+        `Invalid offset ${shown}: must be an integer from 0 to 137438953471`,
+      );
+    }
+  }
+  assert.equal(await c.committed("t", 0), 1);
+  await c.close();
+  // The group can be joined again and resumes at its committed offset.
+  const again = await log.topics.consumer("g", ["t"]);
+  await fill(log, "t", ["b"]);
+  assert.deepEqual((await again.poll({ timeoutMs: 0 })).map((r) => r.offset), [
+    1,
+  ]);
+  await log.close();
+  await Deno.remove(dir, { recursive: true });
+});
