@@ -84,7 +84,11 @@ Deno.test("table store: a second writer on the same directory is refused", async
   const first = await openTableStore(dir, { tables: TABLES });
   await assert.rejects(
     openTableStore(dir, { tables: TABLES }),
-    StreamLockedError,
+    (e: unknown) =>
+      e instanceof StreamLockedError &&
+      e.message ===
+        `Another stream processor is writing to ${dir}. Stop it first (only one processor ` +
+          "may own an output directory), or use another --data-dir.",
   );
   await first.close();
   const second = await openTableStore(dir, { tables: TABLES });
