@@ -58,15 +58,19 @@ Deno.test("openSource: the aws profile needs SOURCE_URL; a missing SQLite file i
     () => openSource(aws),
     (e) =>
       e instanceof ConfigError &&
-      /SOURCE_URL \(--source\)="": required for the aws profile/.test(
-        e.message,
-      ),
+      e.message ===
+        'Invalid setting SOURCE_URL (--source)="": required for the aws profile: mysql://user:pass@host:3306/db',
   );
   const dataDir = await Deno.makeTempDir();
   try {
+    const path = join(dataDir, "source.db");
     await assert.rejects(
       () => openSource(loadConfig({ dataDir }, { env: {} })),
-      SourceNotFoundError,
+      (e: unknown) =>
+        e instanceof SourceNotFoundError &&
+        e.message ===
+          `Source ${path}: the file does not exist. Create it with \`deno task seed\` ` +
+            `(or \`deno task seed --source ${path}\`).`,
     );
   } finally {
     await Deno.remove(dataDir, { recursive: true });
@@ -102,13 +106,20 @@ Deno.test("embedded: topics or streams alone; closing the one opened closes the 
 
 Deno.test("aws: a backend whose setting is unset refuses to open, naming it; the others do not need it", async () => {
   const aws = loadConfig({ profile: "aws" }, { env: {} });
-  const named = (setting: string) => (e: unknown) =>
+  const named = (setting: string, message: string) => (e: unknown) =>
     e instanceof ConfigError && e.context.setting === setting &&
-    e.message.includes("required for the aws profile");
-  await assert.rejects(() => openTopicLog(aws), named("KAFKA_BROKERS"));
-  await assert.rejects(() => openLogs(aws), named("KAFKA_BROKERS"));
-  await assert.rejects(() => openRuntime(aws), named("KAFKA_BROKERS"));
-  await assert.rejects(() => openLake(aws), named("S3_BUCKET"));
+    e.message === `Invalid setting ${setting}="": ${message}`;
+  const brokers = named(
+    "KAFKA_BROKERS",
+    "required for the aws profile: host:port[,host:port]",
+  );
+  await assert.rejects(() => openTopicLog(aws), brokers);
+  await assert.rejects(() => openLogs(aws), brokers);
+  await assert.rejects(() => openRuntime(aws), brokers);
+  await assert.rejects(
+    () => openLake(aws),
+    named("S3_BUCKET", "required for the aws profile"),
+  );
 });
 
 Deno.test("local: the Kafka client's warnings reach the logger given to the opener", async () => {
@@ -124,7 +135,11 @@ Deno.test("local: the Kafka client's warnings reach the logger given to the open
   await assert.rejects(
     () => openTopicLog(config, { logger }),
     (e: unknown) =>
-      e instanceof BackendError && e.message.includes("127.0.0.1:1"),
+      e instanceof BackendError &&
+      e.message ===
+        "kafka: connect failed: no Kafka broker answered at 127.0.0.1:1; start the local one " +
+          "with `deno task services up` or check KAFKA_BROKERS: Connection error: connect " +
+          "ECONNREFUSED 127.0.0.1:1",
   );
   // kafkajs retried the connection a few times; each distinct line once.
   const refused = "Connection error: connect ECONNREFUSED 127.0.0.1:1";
