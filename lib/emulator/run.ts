@@ -60,7 +60,10 @@ export interface EmulationOptions {
   apiKey?: string;
   /** Topic and stream prefix. Default `pinterest`. */
   prefix?: string;
-  /** Random numbers in [0, 1) for row offsets and jitter; seed it for repeatable runs. */
+  /**
+   * Random numbers in [0, 1) for row offsets; seed it for repeatable runs. Retries draw
+   * their jitter elsewhere, so a retry does not change which rows are picked after it.
+   */
   random?: () => number;
   /** Retry policy for 5xx, 429 and network errors. Default 5 attempts, 100 ms to 2 s. */
   retry?: Partial<RetryOptions>;
@@ -222,7 +225,7 @@ export async function runEmulation(
               apiKey: options.apiKey,
               timeoutMs: options.timeoutMs,
             }),
-          { ...options.retry, random, signal },
+          { ...options.retry, signal },
         );
         tally.retried(result.retries);
         if (result.ok) tally.accept(target);

@@ -4,6 +4,7 @@ import {
   accept,
   arraySource,
   closedPort,
+  cycle,
   startPeer,
   withoutTiming,
 } from "./test_peer.ts";
@@ -122,4 +123,31 @@ Deno.test("a server that is down: every record fails after bounded retries", asy
     ),
     sample,
   );
+});
+
+Deno.test("retries draw no number from `random`: a seeded run picks the same rows with or without them", async () => {
+  const picks = async (failFirst: boolean) => {
+    const peer = await startPeer((seen, n) =>
+      failFirst && n === 0
+        ? new Response("try later", { status: 503 })
+        : accept(seen, n)
+    );
+    try {
+      const source = arraySource(samplePosts());
+      await runEmulation({
+        source,
+        api: peer.url,
+        mode: "batch",
+        count: 3,
+        concurrency: 1,
+        random: cycle(0.1, 0.5, 0.9),
+        retry: fast,
+      });
+      return source.offsets;
+    } finally {
+      await peer.close();
+    }
+  };
+  assert.deepEqual(await picks(false), [0, 1, 2]);
+  assert.deepEqual(await picks(true), [0, 1, 2]);
 });
