@@ -170,7 +170,7 @@ export class EmbeddedStreamLog implements StreamLog {
   ): Promise<ShardPage> {
     this.#core.assertOpen();
     const limit = options.limit ?? 1000;
-    if (!Number.isInteger(limit) || limit < 1) {
+    if (!Number.isSafeInteger(limit) || limit < 1) {
       throw new InvalidArgumentError("limit", "must be a positive integer", {
         value: limit,
       });

@@ -127,7 +127,7 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
   async poll(options: PollOptions = {}): Promise<TopicRecord[]> {
     const maxRecords = options.maxRecords ?? 500;
     const timeoutMs = options.timeoutMs ?? 1000;
-    if (!Number.isInteger(maxRecords) || maxRecords < 1) {
+    if (!Number.isSafeInteger(maxRecords) || maxRecords < 1) {
       throw new InvalidArgumentError(
         "maxRecords",
         "must be a positive integer",

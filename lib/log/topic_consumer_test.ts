@@ -310,3 +310,22 @@ Deno.test("consumer: a commit or seek past what a partition can hold is refused;
   await log.close();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("consumer: a maxRecords that is not a safe whole number is refused, naming it", async () => {
+  const { log, dir } = await tempLog();
+  await log.topics.createTopic("t");
+  const c = await log.topics.consumer("g", ["t"]);
+  for (
+    const [maxRecords, shown] of [[0, "0"], [1.5, "1.5"], [1e300, "1e+300"]]
+  ) {
+    const err = await c.poll({ maxRecords: maxRecords as number, timeoutMs: 0 })
+      .catch((e) => e);
+    assert.ok(err instanceof InvalidArgumentError, String(err));
+    assert.equal(
+      err.message,
+      `Invalid maxRecords ${shown}: must be a positive integer`,
+    );
+  }
+  await log.close();
+  await Deno.remove(dir, { recursive: true });
+});
