@@ -10,7 +10,7 @@
 
 /** A record whose `Date` values became course-style strings. */
 export type CourseJson<T> = {
-  [K in keyof T]: T[K] extends Date ? string : T[K];
+  [K in keyof T]: Date extends T[K] ? Exclude<T[K], Date> | string : T[K];
 };
 
 function pad(n: number, width = 2): string {

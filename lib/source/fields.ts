@@ -223,7 +223,10 @@ export function makePin(
  * console.log(makeUser(createRng(1), 7528).date_joined.getUTCFullYear()); // 2015..2017
  * ```
  */
-export function makeUser(rng: Rng, ind: number): UserRecord {
+export function makeUser(
+  rng: Rng,
+  ind: number,
+): UserRecord & { date_joined: Date } {
   const [min, max] = pickWeighted(rng, AGE_BANDS);
   return {
     ind,
@@ -264,7 +267,7 @@ export function makeGeo(
   rng: Rng,
   ind: number,
   { joined }: MakeGeoOptions,
-): GeoRecord {
+): GeoRecord & { timestamp: Date } {
   const [country, , lat, lon] = pickWeighted(rng, COUNTRY_WEIGHTS);
   const spread = () => (rng.next() + rng.next() + rng.next() - 1.5) * 4;
   const latitude = Math.max(-90, Math.min(90, lat + spread()));

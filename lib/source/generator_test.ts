@@ -152,9 +152,9 @@ Deno.test("generator: realistic spread of categories, countries, ages and dates"
   assert.equal(count(users, (u) => u.age < 18), 150);
   assert.ok(users.every((u) => u.age >= 13 && u.age <= 80));
   users.forEach((u, i) => {
-    const joined = u.date_joined.getTime();
+    const joined = (u.date_joined as Date).getTime();
     assert.ok(joined >= Date.UTC(2015, 0, 1) && joined < Date.UTC(2018, 0, 1));
-    const posted = geo[i].timestamp.getTime();
+    const posted = (geo[i].timestamp as Date).getTime();
     assert.ok(posted >= joined && posted < Date.UTC(2023, 0, 1));
     assert.equal(posted % 1000, 0);
   });

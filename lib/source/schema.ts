@@ -173,7 +173,8 @@ export function toSqlValues(
 
 /**
  * Builds a record from a database row in column order: numbers as numbers, datetimes as `Date`.
- * A missing column stays `undefined`.
+ * Datetime text of another shape than `YYYY-MM-DD HH:MM:SS` stays that text, as the course's
+ * `json.dumps(..., default=str)` posts it; a missing column stays `undefined`.
  *
  * @example
  * ```ts
@@ -191,7 +192,9 @@ export function fromSqlRow(
     const v = row[name];
     if (v === null || v === undefined) out[name] = v;
     else if (kind === "datetime") {
-      out[name] = v instanceof Date ? v : parseCourseDatetime(String(v));
+      out[name] = v instanceof Date
+        ? v
+        : parseCourseDatetime(String(v)) ?? String(v);
     } else if (kind === "int" || kind === "float") out[name] = Number(v);
     else out[name] = String(v);
   }

@@ -9,6 +9,7 @@ import {
   seedSqlite,
   SourceNotFoundError,
   SourceOffsetError,
+  toCourseJson,
 } from "./mod.ts";
 import { makeTestDir, type TestDir } from "../test_temp_dir.ts";
 
@@ -68,6 +69,27 @@ Deno.test("sqlite source: rowids out of order fall back to LIMIT 1 OFFSET ? with
     for (const offset of [0, 150, 299]) {
       assert.deepEqual(await source.readPost(offset), gen.post(offset));
     }
+  } finally {
+    await source.close();
+  }
+});
+
+Deno.test("sqlite source: datetime text of another shape is passed on as written, not dropped", async () => {
+  await using tmp = await makeTestDir();
+  const { path } = await seeded(tmp, 10, 3);
+  const db = new DatabaseSync(path);
+  db.exec(
+    `UPDATE geolocation_data SET timestamp = '2020-08-28T03:52:47+00:00' WHERE rowid = 1;
+     UPDATE user_data SET date_joined = '2016-01-01' WHERE rowid = 1`,
+  );
+  db.close();
+  const source = await openSqliteSource(path);
+  try {
+    const { geo, user } = await source.readPost(0);
+    assert.deepEqual(
+      [toCourseJson(geo).timestamp, toCourseJson(user).date_joined],
+      ["2020-08-28T03:52:47+00:00", "2016-01-01"],
+    );
   } finally {
     await source.close();
   }

@@ -28,7 +28,8 @@ export interface PinRecord {
 /** A row of `geolocation_data`. */
 export interface GeoRecord {
   ind: number;
-  timestamp: Date;
+  /** A `Date`, or the source's own text when it is not a `YYYY-MM-DD HH:MM:SS` datetime. */
+  timestamp: Date | string;
   latitude: number;
   longitude: number;
   country: string;
@@ -40,7 +41,8 @@ export interface UserRecord {
   first_name: string;
   last_name: string;
   age: number;
-  date_joined: Date;
+  /** A `Date`, or the source's own text when it is not a `YYYY-MM-DD HH:MM:SS` datetime. */
+  date_joined: Date | string;
 }
 
 /** The three course table names. */
