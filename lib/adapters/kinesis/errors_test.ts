@@ -121,7 +121,11 @@ Deno.test("openKinesisLog: no server names the endpoint and `deno task services 
   );
   assert.ok(err instanceof BackendError, String(err));
   assert.equal(err.code, "BACKEND_ERROR");
-  assert.ok(err.message.includes(endpoint), err.message);
-  assert.ok(err.message.includes("`deno task services up`"), err.message);
+  const port = new URL(endpoint).port;
+  assert.equal(
+    err.message,
+    `kinesis: open failed at ${endpoint}: connect ECONNREFUSED 127.0.0.1:${port}; is ` +
+      "kinesis-mock running? Start it with `deno task services up` (or set KINESIS_ENDPOINT)",
+  );
   assert.equal(err.context.endpoint, endpoint);
 });
