@@ -150,6 +150,7 @@ CREATE TABLE IF NOT EXISTS stream_records (
 
 /**
  * Opens (creating when absent) the log database at `path` in WAL mode with its schema.
+ * Another SQLite database found at `path` is refused before anything in it changes.
  *
  * @example
  * ```ts
@@ -177,6 +178,17 @@ export function openLogDatabase(
   }
   try {
     db.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    // Before the switch to WAL, which stays in the file: leave another database untouched.
+    const found = db.prepare(
+      "SELECT count(*) AS tables, count(*) FILTER (WHERE name = 'topics') AS logs FROM sqlite_master WHERE type = 'table'",
+    ).get() as { tables: number; logs: number };
+    if (found.tables > 0 && found.logs === 0) {
+      throw new BackendError(
+        "sqlite",
+        `cannot prepare the log file ${path} (another SQLite database: its tables are not the log's): another file has the log's name: move it away, or choose another --data-dir`,
+        { context: { path } },
+      );
+    }
     db.exec("PRAGMA journal_mode = WAL");
     db.exec(
       `PRAGMA synchronous = ${options.fsync === false ? "OFF" : "NORMAL"}`,

@@ -144,3 +144,32 @@ Deno.test("log database: a log that cannot be prepared for another reason is kep
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("log database: another SQLite database with the log's name is refused untouched, without advice to delete it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sqlite_db_test_" });
+  const path = `${dir}/log.db`;
+  const other = new DatabaseSync(path);
+  other.exec(
+    "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep')",
+  );
+  other.close();
+  assert.throws(
+    () => openLogDatabase(path),
+    (e: unknown) =>
+      e instanceof BackendError &&
+      e.message ===
+        `sqlite: cannot prepare the log file ${path} (another SQLite database: its tables are not the log's): another file has the log's name: move it away, or choose another --data-dir`,
+  );
+  // Its journal mode and rows are as they were.
+  const check = new DatabaseSync(path);
+  assert.deepEqual(
+    { ...check.prepare("PRAGMA journal_mode").get() },
+    { journal_mode: "delete" },
+  );
+  assert.deepEqual(
+    check.prepare("SELECT body FROM notes").all().map((r) => r.body),
+    ["keep"],
+  );
+  check.close();
+  await Deno.remove(dir, { recursive: true });
+});
