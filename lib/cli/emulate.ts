@@ -21,6 +21,7 @@ import {
   formatSummary,
   MAX_CONCURRENCY,
   parseMode,
+  type ProgressStream,
 } from "../emulator/mod.ts";
 import { ConfigError } from "../errors.ts";
 import { formatResults } from "../metrics/mod.ts";
@@ -344,14 +345,37 @@ function count(
   return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 }
 
-async function main(args: string[]): Promise<number> {
+/** Options of {@linkcode runEmulateCli}. */
+export interface RunEmulateCliOptions {
+  /** Where the live progress line goes (default: stderr; redrawn in place on a terminal). */
+  progress?: ProgressStream;
+}
+
+/**
+ * Runs `deno task emulate` with `args`: prints the result and resolves to the exit code (1
+ * when a record could not be posted, or was accepted by an `--api` that writes to other
+ * backends than the job reads).
+ *
+ * @example
+ * ```ts
+ * import { runEmulateCli } from "./emulate.ts";
+ * const code = await runEmulateCli(["--count", "10", "--data-dir", await Deno.makeTempDir()]);
+ * console.log(code); // 0
+ * ```
+ */
+export async function runEmulateCli(
+  args: string[],
+  options: RunEmulateCliOptions = {},
+): Promise<number> {
   const parsed = parseEmulateArgs(args);
   const config = loadConfig(parsed.flags);
   // SIGTERM (`kill`, `timeout`, a scheduler stopping the task) stops as Ctrl-C does.
   const stop = stopOnSignals({
     notice: "posts in flight finish, the sink drains",
   });
-  const progress = createProgressLine({ stream: Deno.stderr });
+  const progress = createProgressLine({
+    stream: options.progress ?? Deno.stderr,
+  });
   try {
     const result = await runEmulateJob(config, {
       ...parsed.job,
@@ -366,6 +390,7 @@ async function main(args: string[]): Promise<number> {
       unseen.streams;
     return failed > 0 ? 1 : 0;
   } finally {
+    progress.done(); // when the job failed: its error then starts on a line of its own
     stop.dispose();
   }
 }
@@ -384,7 +409,7 @@ async function main(args: string[]): Promise<number> {
 export const emulateProgram: CliProgram = {
   name: "emulate",
   usage: EMULATE_USAGE,
-  run: main,
+  run: (args) => runEmulateCli(args),
 };
 
 if (import.meta.main) Deno.exit(await runCli(emulateProgram, Deno.args));

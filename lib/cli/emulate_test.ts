@@ -1,11 +1,17 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { EmulationSummary } from "../emulator/mod.ts";
+import { type EmulationSummary, SourceReadError } from "../emulator/mod.ts";
 import type { TableSummary } from "../batch/mod.ts";
 import type { EmulateJobResult, ProcessingResult } from "../pipeline/mod.ts";
 import type { SinkStats } from "../sink/mod.ts";
 import { ConfigError } from "../errors.ts";
-import { formatEmulateResult, parseEmulateArgs } from "./emulate.ts";
+import { seedSqlite } from "../source/mod.ts";
+import { makeTestDir } from "../test_temp_dir.ts";
+import {
+  formatEmulateResult,
+  parseEmulateArgs,
+  runEmulateCli,
+} from "./emulate.ts";
 
 const emulation: EmulationSummary = {
   mode: "both",
@@ -282,4 +288,36 @@ Deno.test("parseEmulateArgs: a bad --api, a --concurrency past 1000 and a --seed
     1000,
     4294967295,
   ]);
+});
+
+Deno.test("runEmulateCli: a run that fails ends the terminal's progress line, so the error starts on a line of its own", async () => {
+  await using tmp = await makeTestDir();
+  const source = join(tmp.path, "source.db");
+  await seedSqlite(source, { rows: 100 });
+  const written: string[] = [];
+  const terminal = {
+    isTerminal: () => true,
+    writeSync(bytes: Uint8Array) {
+      // The source breaks once the first progress line is drawn: the next read fails.
+      if (written.length === 0) Deno.truncateSync(source, 0);
+      written.push(new TextDecoder().decode(bytes));
+      return bytes.length;
+    },
+  };
+  await assert.rejects(
+    runEmulateCli([
+      "--post-only",
+      "--count",
+      "1000",
+      "--rate",
+      "50",
+      "--data-dir",
+      tmp.path,
+      "--source",
+      source,
+    ], { progress: terminal }),
+    SourceReadError,
+  );
+  assert.ok(written[0].startsWith("\r\x1b[2Kposts "), written[0]);
+  assert.equal(written.at(-1), "\n");
 });
