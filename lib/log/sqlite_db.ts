@@ -206,9 +206,13 @@ export function openLogDatabase(
       db.exec("ALTER TABLE topic_partitions DROP COLUMN next_offset");
     } else if (tables > 0 && version !== SCHEMA_VERSION) {
       db.exec("ROLLBACK");
+      // A newer log may hold records worth keeping: move it, rather than delete it.
+      const what = version > SCHEMA_VERSION
+        ? "it was written by a newer version of the pipeline. Run that version, or move it away (with its -wal, -shm files)"
+        : "not a log of this version. Delete it (and its -wal, -shm files)";
       throw new BackendError(
         "sqlite",
-        `the log file ${path} has schema version ${version}, this version needs ${SCHEMA_VERSION}: not a log of this version. Delete it (and its -wal, -shm files) to start afresh`,
+        `the log file ${path} has schema version ${version}, this version needs ${SCHEMA_VERSION}: ${what} to start afresh`,
         { context: { path, version, expected: SCHEMA_VERSION } },
       );
     }

@@ -74,7 +74,18 @@ Deno.test("log database: a version-2 file is migrated; an unknown version is ref
     (e: unknown) =>
       e instanceof BackendError &&
       e.message ===
-        `sqlite: the log file ${path} has schema version 99, this version needs 3: not a log of this version. Delete it (and its -wal, -shm files) to start afresh`,
+        `sqlite: the log file ${path} has schema version 99, this version needs 3: it was written by a newer version of the pipeline. Run that version, or move it away (with its -wal, -shm files) to start afresh`,
+  );
+  // An older log than version 2 cannot be read by any version now.
+  const older = new DatabaseSync(path);
+  older.exec("PRAGMA user_version = 1");
+  older.close();
+  assert.throws(
+    () => openLogDatabase(path),
+    (e: unknown) =>
+      e instanceof BackendError &&
+      e.message ===
+        `sqlite: the log file ${path} has schema version 1, this version needs 3: not a log of this version. Delete it (and its -wal, -shm files) to start afresh`,
   );
   await Deno.remove(dir, { recursive: true });
 });
