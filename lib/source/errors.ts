@@ -5,7 +5,7 @@
  */
 
 import { PipelineError, type PipelineErrorOptions } from "../errors.ts";
-import { redactMysqlUrl } from "./mysql_url.ts";
+import { isMysqlUrl, redactMysqlUrl } from "./mysql_url.ts";
 
 /**
  * The source (SQLite file or MySQL database) does not exist, or lacks the course tables.
@@ -24,10 +24,10 @@ export class SourceNotFoundError extends PipelineError {
     options: PipelineErrorOptions = {},
   ) {
     super(
-      `Source ${location}: ${problem}. Create it with \`deno task seed\`` +
-        (location.startsWith("mysql://")
-          ? ` --source ${location} (start MariaDB with \`deno task services up\`).`
-          : ` (or \`deno task seed --source ${location}\`).`),
+      `Source ${location}: ${problem}. Create it with ` +
+        (isMysqlUrl(location)
+          ? `\`deno task seed --source ${location}\`, the URL with its password if it has one (the local stack's MariaDB, \`deno task services up\`, is seeded when it starts).`
+          : `\`deno task seed\` (or \`deno task seed --source ${location}\`).`),
       {
         ...options,
         code: "SOURCE_NOT_FOUND",
