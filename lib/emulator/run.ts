@@ -13,6 +13,7 @@
  */
 
 import { ConfigError, PipelineError } from "../errors.ts";
+import { isMysqlUrl } from "../source/mod.ts";
 import type { SourceReader } from "../source/types.ts";
 import { SourceReadError } from "./errors.ts";
 import { createPacer } from "./pacer.ts";
@@ -149,9 +150,13 @@ export async function runEmulation(
     throw readFailure(source.location, { doing: "counting rows", cause });
   }
   if (!(rows > 0)) {
+    // Named: a bare `deno task seed` fills .data/source.db, whatever the source is.
+    const where = source.location;
     throw new SourceReadError(
-      source.location,
-      "it has no rows; seed it with `deno task seed`",
+      where,
+      `a table of it has no rows; seed it with \`deno task seed --source ${where}\`${
+        isMysqlUrl(where) ? ", the URL with its password if it has one" : ""
+      }`,
     );
   }
 

@@ -211,12 +211,14 @@ Deno.test("invalid options are ConfigErrors naming the setting", async () => {
 Deno.test("an empty source or a failing read is a SourceReadError", async () => {
   const peer = await startPeer();
   try {
+    // The seed command names the source: a bare `deno task seed` fills .data/source.db.
+    const empty = { ...arraySource([]), location: "data/empty.db" };
     await assert.rejects(
-      runEmulation({ source: arraySource([]), api: peer.url, count: 1 }),
+      runEmulation({ source: empty, api: peer.url, count: 1 }),
       (e: unknown) =>
         e instanceof SourceReadError &&
         e.message ===
-          "Cannot read posts from memory:0 posts: it has no rows; seed it with `deno task seed`",
+          "Cannot read posts from data/empty.db: a table of it has no rows; seed it with `deno task seed --source data/empty.db`",
     );
     const inner = arraySource(samplePosts());
     const short: SourceReader = {
