@@ -21,7 +21,11 @@ import { type Logger, silentLogger } from "../logger.ts";
 import { ConfigError } from "../errors.ts";
 import type { RetryOptions } from "../retry.ts";
 import { SinkRunningError } from "./errors.ts";
-import type { PartitionStats, PartitionWriter } from "./writer.ts";
+import {
+  DEFAULT_MAX_OBJECT_BYTES,
+  type PartitionStats,
+  type PartitionWriter,
+} from "./writer.ts";
 import { SINK_LAKE_RETRY } from "./lake_retry.ts";
 import { consumeLoop, type LoopControl } from "./loop.ts";
 
@@ -37,6 +41,11 @@ export interface SinkOptions {
   group?: string;
   /** Most records per object, Confluent's `flush.size` (default 500). */
   flushSize?: number;
+  /**
+   * An object is written once it holds this many bytes, short of `flushSize` records
+   * (default 64 MiB), so large records do not pile up in memory.
+   */
+  maxObjectBytes?: number;
   /**
    * A partition's buffer is written once its first record waited this long (wall clock,
    * checked on every poll even when nothing arrives), Confluent's `rotate.interval.ms`
@@ -160,6 +169,11 @@ export function createSink(options: SinkOptions): Sink {
   const flushSize = positive("flushSize", options.flushSize ?? 500, {
     integer: true,
   });
+  const maxObjectBytes = positive(
+    "maxObjectBytes",
+    options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES,
+    { integer: true },
+  );
   const rotateIntervalMs = positive(
     "rotateIntervalMs",
     options.rotateIntervalMs ?? 10000,
@@ -219,6 +233,7 @@ export function createSink(options: SinkOptions): Sink {
       pollTimeoutMs,
       store,
       flushSize,
+      maxObjectBytes,
       rotateIntervalMs,
       verify: options.verify ?? "all",
       logger,

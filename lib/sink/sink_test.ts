@@ -351,6 +351,7 @@ Deno.test("sink: options are validated with ConfigError naming the setting", asy
         [{ flushSize: 2.5 }, "flushSize"],
         [{ rotateIntervalMs: -1 }, "rotateIntervalMs"],
         [{ pollTimeoutMs: 0 }, "pollTimeoutMs"],
+        [{ maxObjectBytes: 0.5 }, "maxObjectBytes"],
         [{ topics: [] }, "topics"],
       ] as const
     ) {

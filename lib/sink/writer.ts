@@ -22,6 +22,11 @@ export interface PartitionWriterOptions {
   store: ObjectStore;
   consumer: TopicConsumer;
   flushSize: number;
+  /**
+   * A buffer is written once its lines hold this many bytes, even short of `flushSize`
+   * (default {@linkcode DEFAULT_MAX_OBJECT_BYTES}).
+   */
+  maxObjectBytes?: number;
   rotateIntervalMs: number;
   verify: "all" | "last";
   logger: Logger;
@@ -33,6 +38,18 @@ export interface PartitionWriterOptions {
   /** Aborting it ends the waits between lake retries (the sink is stopping). */
   signal?: AbortSignal;
 }
+
+/**
+ * The default most bytes of an object, 64 MiB: 500 records of 1 MB would otherwise be held
+ * (and copied into one body) per partition.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_OBJECT_BYTES } from "./writer.ts";
+ * console.log(DEFAULT_MAX_OBJECT_BYTES); // 67108864
+ * ```
+ */
+export const DEFAULT_MAX_OBJECT_BYTES = 64 * 1024 * 1024;
 
 /** Progress of one partition. */
 export interface PartitionStats {
@@ -51,13 +68,16 @@ interface State {
   expected: number | null;
   start: number;
   lines: Uint8Array[];
+  /** Bytes of `lines` with their newlines. */
+  bytes: number;
   firstAt: number;
   /** Sought to `expected` and not yet handed it: later offsets are stale fetches. */
   sought: boolean;
 }
 
 /**
- * Buffers records per partition and writes them as objects of at most `flushSize` records.
+ * Buffers records per partition and writes them as objects of at most `flushSize` records
+ * (fewer once they reach `maxObjectBytes`).
  *
  * @example
  * ```ts
@@ -138,6 +158,7 @@ export class PartitionWriter {
       expected: target,
       start: 0,
       lines: [],
+      bytes: 0,
       firstAt: 0,
       sought: target !== null,
     });
@@ -200,9 +221,14 @@ export class PartitionWriter {
         s.start = r.offset;
         s.firstAt = now;
       }
-      s.lines.push(encodeLine(r.value));
+      const line = encodeLine(r.value);
+      s.lines.push(line);
+      s.bytes += line.length + 1;
       s.expected = r.offset + 1;
-      if (s.lines.length >= this.#o.flushSize) {
+      if (
+        s.lines.length >= this.#o.flushSize ||
+        s.bytes >= (this.#o.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES)
+      ) {
         await this.#flush(s);
         if (!this.#unchanged(generation)) return;
       }
@@ -329,6 +355,7 @@ export class PartitionWriter {
     if (!await this.#put(key, joinLines(s.lines))) return;
     s.written = s.start + n;
     s.lines = [];
+    s.bytes = 0;
     this.counters.objectsWritten++;
     this.counters.recordsWritten += n;
     // Refused during a rebalance: the object is in the lake, where the partition's next

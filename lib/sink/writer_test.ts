@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { TopicRecord } from "../log/types.ts";
 import { silentLogger } from "../logger.ts";
-import { PartitionWriter } from "./writer.ts";
+import { PartitionWriter, type PartitionWriterOptions } from "./writer.ts";
 import { OffsetGapError } from "./errors.ts";
 import { ndjson, sinkFixture, values } from "./test_util.ts";
 
@@ -18,6 +18,7 @@ const rec = (offset: number): TopicRecord => ({
 async function writerAt(
   fx: Awaited<ReturnType<typeof sinkFixture>>,
   flushSize: number,
+  options: Partial<PartitionWriterOptions> = {},
 ) {
   const consumer = await fx.log.topics.consumer("s3-sink", ["t.pin"]);
   const writer = new PartitionWriter({
@@ -27,6 +28,7 @@ async function writerAt(
     rotateIntervalMs: 1000,
     verify: "all",
     logger: silentLogger,
+    ...options,
   });
   return { consumer, writer };
 }
@@ -139,6 +141,29 @@ Deno.test("writer: after a seek, later offsets are stale until the sought one co
     assert.equal(writer.counters.duplicatesDropped, 1);
     assert.equal(writer.partitions()[0].buffered, 2);
     await assert.rejects(writer.accept([rec(8)], 0), OffsetGapError);
+    await consumer.close();
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("writer: a buffer is written once it holds maxObjectBytes, short of flushSize", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    // Each line of rec() is 8 bytes with its newline: the third reaches 20 bytes.
+    const { consumer, writer } = await writerAt(fx, 500, {
+      maxObjectBytes: 20,
+    });
+    await writer.recover("t.pin", 0);
+    await writer.accept([0, 1, 2, 3, 4, 5, 6].map(rec), 0);
+    assert.deepEqual(await fx.lake(), {
+      [K("0000000000")]: ndjson(3, 0),
+      [K("0000000003")]: ndjson(3, 3),
+    });
+    assert.deepEqual(writer.partitions(), [
+      { topic: "t.pin", partition: 0, nextOffset: 6, buffered: 1 },
+    ]);
+    assert.equal(await fx.committed("t.pin", 0), 6);
     await consumer.close();
   } finally {
     await fx.cleanup();
