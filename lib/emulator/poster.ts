@@ -107,6 +107,44 @@ function offsetError(
   };
 }
 
+/** Kinesis errors that another attempt may get past: throttling and the service's own failures. */
+const KINESIS_RETRYABLE = new Set([
+  "ProvisionedThroughputExceededException",
+  "KMSThrottlingException",
+  "ThrottlingException",
+  "LimitExceededException",
+  "InternalFailure",
+  "InternalFailureException",
+  "ServiceUnavailable",
+  "ServiceUnavailableException",
+]);
+
+/**
+ * API Gateway's Kinesis integration answers 200 with Kinesis' error body
+ * (`{"__type":"ResourceNotFoundException","message":...}`) unless its integration responses
+ * map errors to other statuses, as the course's default setup does not.
+ */
+function kinesisError(
+  text: string,
+): { message: string; retryable: boolean } | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const { __type, message, Message } = (parsed ?? {}) as Record<
+    string,
+    unknown
+  >;
+  if (typeof __type !== "string") return undefined;
+  const type = __type.split("#").pop()!;
+  return {
+    message: `${type}: ${message ?? Message ?? "no message"}`,
+    retryable: KINESIS_RETRYABLE.has(type),
+  };
+}
+
 /**
  * What a failed `fetch` says, with why: Deno's `TypeError` says only "fetch failed", and its
  * cause "error sending request for url (...): client error (Connect): tcp connect error:
@@ -122,7 +160,8 @@ function networkReason(error: unknown): string {
 /**
  * Sends one request to the API at `api` (base URL). Resolves when the server accepted
  * the record; throws {@linkcode PostError} otherwise (`retryable` for 5xx, 429, network
- * errors and timeouts). The response body is always read, so keep-alive connections are
+ * errors and timeouts), also for a 2xx whose body is a REST Proxy or Kinesis error
+ * (retryable for a retriable broker error and Kinesis throttling). The response body is always read, so keep-alive connections are
  * reused.
  *
  * @example
@@ -170,12 +209,13 @@ export async function sendRequest(
   }
   const status = response.status;
   if (status >= 200 && status < 300) {
-    const failed = request.target.kind === "topic"
-      ? offsetError(text)
-      : undefined;
+    const topic = request.target.kind === "topic";
+    const failed = topic ? offsetError(text) : kinesisError(text);
     if (!failed) return;
     throw new PostError(
-      `${label} was refused by the broker: ${failed.message}`,
+      `${label} was refused by ${
+        topic ? "the broker" : "Kinesis"
+      }: ${failed.message}`,
       {
         target: request.target.name,
         request: label,

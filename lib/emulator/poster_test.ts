@@ -141,6 +141,43 @@ Deno.test("a 200 whose REST Proxy offsets carry an error is a failure (code 2 re
   }
 });
 
+Deno.test("a 200 carrying a Kinesis error (API Gateway's default integration response) is a failure; throttling is retryable", async () => {
+  const errors = [
+    {
+      __type: "ResourceNotFoundException",
+      message: "Stream streaming-pinterest-user under account 1 not found.",
+    },
+    {
+      __type: "com.amazonaws.kinesis#ProvisionedThroughputExceededException",
+      message: "Rate exceeded for shard shardId-000000000000",
+    },
+  ];
+  const peer = await startPeer((seen, n) =>
+    n < errors.length ? Response.json(errors[n]) : accept(seen, n)
+  );
+  try {
+    const missing = await failure(
+      sendRequest(peer.url, buildRequest(userStream, post)),
+    );
+    assert.deepEqual([missing.message, missing.retryable, missing.status], [
+      "PUT /streams/streaming-pinterest-user/record was refused by Kinesis: ResourceNotFoundException: Stream streaming-pinterest-user under account 1 not found.",
+      false,
+      200,
+    ]);
+    const throttled = await failure(
+      sendRequest(peer.url, buildRequest(userStream, post)),
+    );
+    assert.deepEqual([throttled.message, throttled.retryable], [
+      "PUT /streams/streaming-pinterest-user/record was refused by Kinesis: ProvisionedThroughputExceededException: Rate exceeded for shard shardId-000000000000",
+      true,
+    ]);
+    await sendRequest(peer.url, buildRequest(userStream, post));
+    assert.equal(peer.requests.length, 3);
+  } finally {
+    await peer.close();
+  }
+});
+
 Deno.test("a closed port is a retryable network error naming the URL", async () => {
   const port = closedPort();
   const e = await failure(
