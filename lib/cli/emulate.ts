@@ -25,7 +25,7 @@ import {
 } from "../emulator/mod.ts";
 import { ConfigError } from "../errors.ts";
 import { formatResults } from "../metrics/mod.ts";
-import { consoleLogger } from "../logger.ts";
+import { consoleLogger, type Logger } from "../logger.ts";
 import {
   type EmulateJobOptions,
   type EmulateJobResult,
@@ -349,6 +349,8 @@ function count(
 export interface RunEmulateCliOptions {
   /** Where the live progress line goes (default: stderr; redrawn in place on a terminal). */
   progress?: ProgressStream;
+  /** The job's log lines (default: stderr). */
+  logger?: Logger;
 }
 
 /**
@@ -376,12 +378,20 @@ export async function runEmulateCli(
   const progress = createProgressLine({
     stream: options.progress ?? Deno.stderr,
   });
+  // A log line ends the progress line first, so it does not land on the end of it; the
+  // next snapshot draws the progress line again below.
+  const log = options.logger ?? consoleLogger;
+  const logger: Logger = {
+    info: (message, context) => (progress.done(), log.info(message, context)),
+    warn: (message, context) => (progress.done(), log.warn(message, context)),
+    error: (message, context) => (progress.done(), log.error(message, context)),
+  };
   try {
     const result = await runEmulateJob(config, {
       ...parsed.job,
       onProgress: progress.update,
       signal: stop.signal,
-      logger: consoleLogger,
+      logger,
     });
     progress.done();
     console.log(formatEmulateResult(result));

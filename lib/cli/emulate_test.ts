@@ -321,3 +321,41 @@ Deno.test("runEmulateCli: a run that fails ends the terminal's progress line, so
   assert.ok(written[0].startsWith("\r\x1b[2Kposts "), written[0]);
   assert.equal(written.at(-1), "\n");
 });
+
+Deno.test("runEmulateCli: on a terminal, a log line never lands on the end of the progress line", async () => {
+  await using tmp = await makeTestDir();
+  await seedSqlite(join(tmp.path, "source.db"), { rows: 100 });
+  // What the terminal shows, in order: progress writes, and log lines as "LOG ...".
+  const shown: string[] = [];
+  const terminal = {
+    isTerminal: () => true,
+    writeSync(bytes: Uint8Array) {
+      shown.push(new TextDecoder().decode(bytes));
+      return bytes.length;
+    },
+  };
+  const log = (level: string) => (message: string) =>
+    void shown.push(`LOG ${level} ${message}`);
+  const code = await runEmulateCli(
+    ["--count", "20", "--mode", "batch", "--data-dir", tmp.path],
+    {
+      progress: terminal,
+      logger: { info: log("INFO"), warn: log("WARN"), error: log("ERROR") },
+    },
+  );
+  assert.equal(code, 0);
+  assert.ok(
+    shown.some((s) => s.startsWith("\r\x1b[2Kposts ")),
+    "progress drawn",
+  );
+  assert.ok(shown.includes("LOG INFO sink drained"), shown.join(" | "));
+  shown.forEach((s, i) => {
+    const before = shown[i - 1];
+    if (s.startsWith("LOG ") && before !== undefined) {
+      assert.ok(
+        before.startsWith("LOG ") || before.endsWith("\n"),
+        `${JSON.stringify(before)} then ${JSON.stringify(s)}`,
+      );
+    }
+  });
+});
