@@ -79,6 +79,45 @@ export function invalidStreamName(
   );
 }
 
+/** Options of {@linkcode TopicNotReadError}: the consumer's group and topics. */
+export interface TopicNotReadErrorOptions extends PipelineErrorOptions {
+  /** The consumer's group. */
+  group: string;
+  /** The topics the consumer reads. */
+  topics: readonly string[];
+}
+
+/**
+ * A consumer was asked to seek, commit or tell the committed offset in a topic it does not
+ * read (whether or not the topic exists).
+ *
+ * @example
+ * ```ts
+ * import { TopicNotReadError } from "./errors.ts";
+ * const err = new TopicNotReadError("demo.geo", { group: "sink", topics: ["demo.pin"] });
+ * console.log(err.message);
+ * // Invalid topic "demo.geo": the consumer of group "sink" reads only demo.pin; name one of those
+ * ```
+ */
+export class TopicNotReadError extends InvalidArgumentError {
+  /** `topic`: the topic named. */
+  constructor(topic: string, options: TopicNotReadErrorOptions) {
+    const { group, topics, ...rest } = options;
+    super(
+      "topic",
+      `the consumer of group "${group}" reads only ${
+        topics.join(", ")
+      }; name one of those`,
+      {
+        ...rest,
+        value: topic,
+        code: "TOPIC_NOT_READ",
+        context: { group, topics: [...topics], ...rest.context },
+      },
+    );
+  }
+}
+
 /** Options of {@linkcode InvalidPartitionError}: how many partitions the topic has. */
 export interface InvalidPartitionErrorOptions extends PipelineErrorOptions {
   /** The topic's partition count: its partitions are 0 to `partitions - 1`. */

@@ -35,6 +35,8 @@ export {
   type InvalidPartitionErrorOptions,
   LogClosedError,
   ShardNotFoundError,
+  TopicNotReadError,
+  type TopicNotReadErrorOptions,
 } from "./errors.ts";
 export { murmur2, partitionForKey } from "./partitioner.ts";
 export { checkTopicRecords, MAX_TOPIC_RECORD_BYTES } from "./record_checks.ts";

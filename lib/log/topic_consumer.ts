@@ -17,8 +17,11 @@ import type {
   TopicPosition,
   TopicRecord,
 } from "./types.ts";
-import { InvalidArgumentError, InvalidPartitionError } from "./errors.ts";
-import { TopicNotFoundError } from "../errors.ts";
+import {
+  InvalidArgumentError,
+  InvalidPartitionError,
+  TopicNotReadError,
+} from "./errors.ts";
 import type { LogCore } from "./log_core.ts";
 import { logFileError, POSITION_BITS } from "./sqlite_db.ts";
 
@@ -262,11 +265,9 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
   #slot(topic: string, partition: number): Slot {
     const slots = this.#slots.filter((s) => s.topic.name === topic);
     if (slots.length === 0) {
-      throw new TopicNotFoundError(topic, {
-        context: {
-          group: this.#group,
-          hint: "not among the consumer's topics",
-        },
+      throw new TopicNotReadError(topic, {
+        group: this.#group,
+        topics: [...new Set(this.#slots.map((s) => s.topic.name))],
       });
     }
     const slot = slots.find((s) => s.partition === partition);

@@ -86,10 +86,21 @@ Deno.test("consumer: seek moves the position of one partition", async () => {
     c.seek({ topic: "t", partition: 5, offset: 0 }),
     InvalidPartitionError,
   );
-  await assert.rejects(
-    c.seek({ topic: "u", partition: 0, offset: 0 }),
-    TopicNotFoundError,
-  );
+  // "u" is not read by this consumer (it does not exist either): the error says which are.
+  for (
+    const call of [
+      () => c.seek({ topic: "u", partition: 0, offset: 0 }),
+      () => c.commit([{ topic: "u", partition: 0, offset: 0 }]),
+      () => c.committed("u", 0),
+    ]
+  ) {
+    await assert.rejects(call, {
+      name: "TopicNotReadError",
+      code: "TOPIC_NOT_READ",
+      message:
+        'Invalid topic "u": the consumer of group "g" reads only t; name one of those',
+    });
+  }
   await log.close();
   await Deno.remove(dir, { recursive: true });
 });

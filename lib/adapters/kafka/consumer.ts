@@ -9,6 +9,7 @@
 import {
   InvalidArgumentError,
   InvalidPartitionError,
+  TopicNotReadError,
 } from "../../log/errors.ts";
 import type {
   Membership,
@@ -17,7 +18,6 @@ import type {
   TopicPosition,
   TopicRecord,
 } from "../../log/types.ts";
-import { TopicNotFoundError } from "../../errors.ts";
 import {
   type KafkaErrorContext,
   kafkaErrorTypes,
@@ -150,14 +150,22 @@ export class KafkaTopicConsumer implements TopicConsumer {
 
   async poll(options: PollOptions = {}): Promise<TopicRecord[]> {
     const maxRecords = options.maxRecords ?? 500;
-    if (!Number.isInteger(maxRecords) || maxRecords < 1) {
+    const timeoutMs = options.timeoutMs ?? 1000;
+    if (!Number.isSafeInteger(maxRecords) || maxRecords < 1) {
       throw new InvalidArgumentError(
         "maxRecords",
         "must be a positive integer",
         { value: maxRecords },
       );
     }
-    const deadline = Date.now() + Math.max(0, options.timeoutMs ?? 1000);
+    if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs)) {
+      throw new InvalidArgumentError(
+        "timeoutMs",
+        "must be a number of milliseconds",
+        { value: timeoutMs },
+      );
+    }
+    const deadline = Date.now() + Math.max(0, timeoutMs);
     while (this.#queue.length === 0 && !this.#closed) {
       if (this.#failure) throw toKafkaError(this.#failure, this.#ctx("poll"));
       const left = deadline - Date.now();
@@ -239,18 +247,19 @@ export class KafkaTopicConsumer implements TopicConsumer {
   #check(p: TopicPosition): void {
     const partitions = this.#partitions.get(p.topic);
     if (partitions === undefined) {
-      throw new TopicNotFoundError(p.topic, {
-        context: {
-          group: this.#group,
-          hint: "not among the consumer's topics",
-        },
+      throw new TopicNotReadError(p.topic, {
+        group: this.#group,
+        topics: [...this.#partitions.keys()],
       });
     }
     if (
       !Number.isInteger(p.partition) || p.partition < 0 ||
       p.partition >= partitions
     ) {
-      throw new InvalidPartitionError(p.topic, p.partition, { partitions });
+      throw new InvalidPartitionError(p.topic, p.partition, {
+        partitions,
+        advice: "name one of those",
+      });
     }
     if (!Number.isInteger(p.offset) || p.offset < 0) {
       throw new InvalidArgumentError("offset", "must be an integer >= 0", {

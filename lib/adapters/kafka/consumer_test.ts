@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { TopicNotFoundError } from "../../errors.ts";
-import { InvalidPartitionError } from "../../log/errors.ts";
 import { openKafkaLog } from "./mod.ts";
 import { kafkaTestTarget, pollUntil, uniqueTopic } from "./test_target.ts";
 
@@ -120,7 +119,8 @@ Deno.test({
       const topic = uniqueTopic("seek");
       await log.createTopic(topic, { partitions: 2 });
       await log.append(topic, values(8, "s"));
-      const c = await log.consumer(uniqueTopic("g"), [topic]);
+      const group = uniqueTopic("g");
+      const c = await log.consumer(group, [topic]);
       assert.deepEqual((await pollUntil(c, 8)).map((r) => r.offset), [
         0,
         1,
@@ -149,12 +149,38 @@ Deno.test({
       assert.deepEqual(await c.poll({ timeoutMs: 300 }), []);
       await assert.rejects(
         () => c.seek({ topic, partition: 2, offset: 0 }),
-        InvalidPartitionError,
+        {
+          name: "InvalidPartitionError",
+          message:
+            `Invalid partition 2: topic "${topic}" has partitions 0 to 1; name one of those`,
+        },
       );
-      await assert.rejects(
-        () => c.seek({ topic: topic + "x", partition: 0, offset: 0 }),
-        TopicNotFoundError,
-      );
+      // A topic the consumer does not read (whether or not it exists): the error says which
+      // it reads, on seek, commit and committed alike.
+      for (
+        const call of [
+          () => c.seek({ topic: topic + "x", partition: 0, offset: 0 }),
+          () => c.commit([{ topic: topic + "x", partition: 0, offset: 0 }]),
+          () => c.committed(topic + "x", 0),
+        ]
+      ) {
+        await assert.rejects(call, {
+          name: "TopicNotReadError",
+          code: "TOPIC_NOT_READ",
+          message:
+            `Invalid topic "${topic}x": the consumer of group "${group}" reads only ${topic}; name one of those`,
+        });
+      }
+      for (const [timeoutMs, shown] of [[NaN, "NaN"], ["100", '"100"']]) {
+        await assert.rejects(
+          () => c.poll({ timeoutMs: timeoutMs as number }),
+          {
+            name: "InvalidArgumentError",
+            message:
+              `Invalid timeoutMs ${shown}: must be a number of milliseconds`,
+          },
+        );
+      }
       await c.close();
     } finally {
       await log.close();
