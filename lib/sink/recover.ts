@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ObjectStore } from "../lake/types.ts";
+import type { ObjectInfo, ObjectStore } from "../lake/types.ts";
 import {
   countLines,
   type ObjectName,
@@ -17,9 +17,9 @@ import { LakeCorruptionError } from "./errors.ts";
 /** Options of {@linkcode recoverPartition}. */
 export interface RecoverOptions {
   /**
-   * `"all"` (default) reads every object of the partition (32 at a time) and checks that
-   * consecutive objects neither overlap nor leave a gap; `"last"` reads only the last object (faster on
-   * a large lake, checks only its own integrity).
+   * `"all"` (default) reads every object of the partition (up to 32 and 64 MiB at a time)
+   * and checks that consecutive objects neither overlap nor leave a gap; `"last"` reads
+   * only the last object (faster on a large lake, checks only its own integrity).
    */
   verify?: "all" | "last";
 }
@@ -54,32 +54,35 @@ async function linesOf(
 
 /** Objects the recovery reads at once: S3 answers a GET in tens of milliseconds. */
 const READS_AT_ONCE = 32;
+/** Bytes of the objects read at once (an object larger than that is read alone). */
+const BYTES_AT_ONCE = 64 * 1024 * 1024;
 
 /**
- * How many records each object of `keys` holds, in order, read {@linkcode READS_AT_ONCE}
- * at a time; rejects with the first failure (no new read starts after it).
+ * How many records each of `objects.list` holds, in order, read in groups of at most
+ * {@linkcode READS_AT_ONCE} objects and {@linkcode BYTES_AT_ONCE}; rejects with the first
+ * failure (no group starts after it).
  */
 async function linesOfAll(
   store: ObjectStore,
-  objects: { keys: string[]; ctx: Record<string, unknown> },
+  objects: { list: ObjectInfo[]; ctx: Record<string, unknown> },
 ): Promise<number[]> {
-  const { keys, ctx } = objects;
-  const counts = new Array<number>(keys.length);
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < keys.length) {
-      const i = next++;
-      try {
-        counts[i] = await linesOf(store, { key: keys[i], ctx });
-      } catch (e) {
-        failed = true;
-        throw e;
-      }
-    }
-  };
-  const workers = Math.min(READS_AT_ONCE, keys.length);
-  await Promise.all(Array.from({ length: workers }, worker));
+  const { list, ctx } = objects;
+  const counts: number[] = [];
+  for (let i = 0; i < list.length;) {
+    let end = i + 1;
+    let bytes = list[i].size;
+    while (
+      end < list.length && end - i < READS_AT_ONCE &&
+      bytes + list[end].size <= BYTES_AT_ONCE
+    ) bytes += list[end++].size;
+    const group = list.slice(i, end);
+    counts.push(
+      ...await Promise.all(
+        group.map(({ key }) => linesOf(store, { key, ctx })),
+      ),
+    );
+    i = end;
+  }
   return counts;
 }
 
@@ -111,8 +114,10 @@ export async function recoverPartition(
 ): Promise<PartitionRecovery> {
   const { topic, partition } = where;
   const ctx = { topic, partition, location: store.location };
-  const names: (ObjectName & { key: string })[] = [];
-  for (const { key } of await store.list(partitionPrefix(topic, partition))) {
+  const names: (ObjectName & ObjectInfo)[] = [];
+  for (
+    const { key, size } of await store.list(partitionPrefix(topic, partition))
+  ) {
     const name = parseObjectKey(key);
     if (!name || name.topic !== topic || name.partition !== partition) {
       throw new LakeCorruptionError(
@@ -121,7 +126,7 @@ export async function recoverPartition(
         { context: { ...ctx, key } },
       );
     }
-    names.push({ ...name, key });
+    names.push({ ...name, key, size });
   }
   if (names.length === 0) {
     return {
@@ -136,10 +141,7 @@ export async function recoverPartition(
   const last = names[names.length - 1];
   let lastLines: number;
   if (options.verify !== "last") {
-    const counts = await linesOfAll(store, {
-      keys: names.map((n) => n.key),
-      ctx,
-    });
+    const counts = await linesOfAll(store, { list: names, ctx });
     for (let i = 0; i + 1 < names.length; i++) {
       const end = names[i].startOffset + counts[i];
       const next = names[i + 1];

@@ -170,3 +170,33 @@ Deno.test("recover: verify 'all' reads up to 32 objects at a time, each once", (
     assert.equal(reads.length, 100);
     assert.equal(new Set(reads).size, 100);
   }));
+
+Deno.test("recover: the objects read at once hold at most 64 MiB together", () =>
+  withStore(async (store) => {
+    const big = "x".repeat(40 * 1024 * 1024 - 1) + "\n";
+    await store.put(keyOf(0, 0), big);
+    await store.put(keyOf(0, 1), lines(2));
+    await store.put(keyOf(0, 3), lines(2));
+    await store.put(keyOf(0, 5), big);
+    await store.put(keyOf(0, 6), lines(2));
+    const reading = new Set<string>();
+    const together: string[][] = [];
+    const watched = storeWith(store, {
+      async get(key) {
+        reading.add(key);
+        together.push([...reading]);
+        await new Promise((r) => setTimeout(r, 5));
+        reading.delete(key);
+        return await store.get(key);
+      },
+    });
+    const r = await recoverPartition(watched, { topic: "t", partition: 0 });
+    assert.equal(r.nextOffset, 8);
+    assert.deepEqual(together, [
+      [keyOf(0, 0)],
+      [keyOf(0, 0), keyOf(0, 1)],
+      [keyOf(0, 0), keyOf(0, 1), keyOf(0, 3)],
+      [keyOf(0, 5)],
+      [keyOf(0, 5), keyOf(0, 6)],
+    ]);
+  }));
