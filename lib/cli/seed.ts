@@ -180,7 +180,14 @@ export async function runSeedCli(
   options: RunSeedOptions = {},
 ): Promise<SeedSummary> {
   const cli = parseSeedArgs(args, options.env);
-  const progress = options.progress ?? defaultProgress();
+  const show = options.progress ?? defaultProgress();
+  // The last line shown, while it is not final: a failed seed shows it again as final, which
+  // ends a live line so that the error starts on a line of its own.
+  let open: string | undefined;
+  const progress = (line: string, final: boolean) => {
+    open = final ? undefined : line;
+    show(line, final);
+  };
   const fmt = (n: number) => n.toLocaleString("en-US");
   const where = isMysqlUrl(cli.source)
     ? redactMysqlUrl(cli.source)
@@ -201,12 +208,18 @@ export async function runSeedCli(
         rows === total,
       ),
   };
-  const summary = isMysqlUrl(cli.source)
-    ? await (await import("../source/mysql_source.ts")).seedMysql(
-      cli.source,
-      seedOptions,
-    )
-    : await seedSqlite(cli.source, seedOptions);
+  let summary: SeedSummary;
+  try {
+    summary = isMysqlUrl(cli.source)
+      ? await (await import("../source/mysql_source.ts")).seedMysql(
+        cli.source,
+        seedOptions,
+      )
+      : await seedSqlite(cli.source, seedOptions);
+  } catch (error) {
+    if (open !== undefined) progress(open, true);
+    throw error;
+  }
   const seconds = summary.elapsedMs / 1000;
   const rate = fmt(Math.round((summary.rows * 3) / seconds));
   (options.print ?? console.log)(

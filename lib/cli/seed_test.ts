@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { createGenerator, openSqliteSource } from "../source/mod.ts";
+import { BackendError } from "../errors.ts";
 import { makeTestDir } from "../test_temp_dir.ts";
 import { DEFAULT_SOURCE_PATH, parseSeedArgs, runSeedCli } from "./seed.ts";
 
@@ -106,6 +107,26 @@ Deno.test("seed cli: writes the SQLite source with progress and a summary", asyn
   } finally {
     await source.close();
   }
+});
+
+Deno.test("seed cli: a seed that fails ends its live progress line, so the error starts on a line of its own", async () => {
+  await using dir = await makeTestDir();
+  // A folder where the file should go: the rows are written, the final rename fails.
+  await Deno.mkdir(`${dir.path}/source.db/in-the-way`, { recursive: true });
+  const progress: [string, boolean][] = [];
+  await assert.rejects(
+    runSeedCli(["--rows", "2500", "--source", `${dir.path}/source.db`], {
+      env: {},
+      progress: (line, final) => progress.push([line, final]),
+      print: () => {},
+    }),
+    BackendError,
+  );
+  assert.deepEqual(progress.slice(1), [
+    ["  1,000 / 2,500 rows (40%)", false],
+    ["  2,000 / 2,500 rows (80%)", false],
+    ["  2,000 / 2,500 rows (80%)", true],
+  ]);
 });
 
 Deno.test("seed cli: `deno task seed` exits 2 with the usage on an unknown flag", async () => {
