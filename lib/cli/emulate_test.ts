@@ -83,7 +83,6 @@ function processing(
   };
 }
 
-/** The lines of `text` from the first one that starts with `from`. */
 /** A result of posts to another API, without seeding; `fields` replace its own. */
 function remote(fields: Partial<EmulateJobResult>): EmulateJobResult {
   return {
@@ -100,6 +99,7 @@ function remote(fields: Partial<EmulateJobResult>): EmulateJobResult {
   };
 }
 
+/** The lines of `text` from the first one that starts with `from`. */
 function linesFrom(text: string, from: string): string[] {
   const lines = text.split("\n");
   return lines.slice(lines.findIndex((l) => l.startsWith(from)));
