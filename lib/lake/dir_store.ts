@@ -128,6 +128,28 @@ async function walk(
 }
 
 /**
+ * Whether the lake folder exists (a missing one is a lake with no object yet); throws when
+ * it is a file, or a link to nothing (a drive not mounted, say), which are not empty lakes.
+ */
+async function lakeExists(location: string): Promise<boolean> {
+  try {
+    if ((await Deno.stat(location)).isDirectory) return true;
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    let target: string;
+    try {
+      target = await Deno.readLink(location);
+    } catch {
+      return false;
+    }
+    throw new Error(
+      `the lake ${location} is a link to ${target}, which does not exist`,
+    );
+  }
+  throw new Error(`the lake ${location} is not a folder`);
+}
+
+/**
  * Opens (without creating yet) a directory as an object store. The directory and the
  * folders of a key are created by the first `put` under them.
  *
@@ -181,7 +203,9 @@ export function openDirStore(dir: string): ObjectStore {
       const base = slash < 0 ? "" : prefix.slice(0, slash);
       const out: ObjectInfo[] = [];
       try {
-        await walk({ root: location, out }, base);
+        if (await lakeExists(location)) {
+          await walk({ root: location, out }, base);
+        }
       } catch (e) {
         throw failure(e, { op: "list", path: join(location, prefix) });
       }

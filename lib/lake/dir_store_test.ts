@@ -229,3 +229,30 @@ Deno.test("dir store: list follows links to objects and folders (a lake assemble
   ]);
   assert.equal(new TextDecoder().decode(await store.get("t/p=1/c")), "ccc\n");
 });
+
+Deno.test("dir store: a lake folder that is a file or a link to nothing fails list, while a missing one is empty", async () => {
+  await using tmp = await makeTestDir();
+  assert.deepEqual(await openDirStore(join(tmp.path, "none")).list(""), []);
+  const file = join(tmp.path, "file");
+  await Deno.writeTextFile(file, "not a lake");
+  await assert.rejects(openDirStore(file).list("topics/"), (e) => {
+    assert.ok(e instanceof BackendError, String(e));
+    assert.equal(
+      e.message,
+      `lake: list ${file}/topics/ failed: the lake ${file} is not a folder`,
+    );
+    return true;
+  });
+  const link = join(tmp.path, "link");
+  await Deno.symlink(join(tmp.path, "unmounted", "lake"), link);
+  await assert.rejects(openDirStore(link).list(""), (e) => {
+    assert.ok(e instanceof BackendError, String(e));
+    assert.equal(
+      e.message,
+      `lake: list ${link} failed: the lake ${link} is a link to ${
+        join(tmp.path, "unmounted", "lake")
+      }, which does not exist`,
+    );
+    return true;
+  });
+});
