@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { promisify } from "node:util";
+import { gunzip } from "node:zlib";
 import type { ObjectInfo, ObjectStore } from "../lake/types.ts";
 import {
   countLines,
@@ -13,6 +15,10 @@ import {
   partitionPrefix,
 } from "./layout.ts";
 import { LakeCorruptionError } from "./errors.ts";
+
+const gunzipAsync = promisify(gunzip);
+/** The suffix Confluent's connector adds with `s3.compression.type=gzip`. */
+const GZIP = ".gz";
 
 /** Options of {@linkcode recoverPartition}. */
 export interface RecoverOptions {
@@ -36,13 +42,27 @@ export interface PartitionRecovery {
   objects: number;
 }
 
-/** How many records object `key` holds; `LakeCorruptionError` for a partial object. */
+/**
+ * How many records object `key` holds (a `.json.gz` one decompressed);
+ * `LakeCorruptionError` for a partial object or one that is not gzip.
+ */
 async function linesOf(
   store: ObjectStore,
   object: { key: string; ctx: Record<string, unknown> },
 ): Promise<number> {
   const { key, ctx } = object;
-  const n = countLines(await store.get(key));
+  let body = await store.get(key);
+  if (key.endsWith(GZIP)) {
+    try {
+      body = new Uint8Array(await gunzipAsync(body));
+    } catch (cause) {
+      throw new LakeCorruptionError(`object ${key} is not gzip`, {
+        cause,
+        context: { ...ctx, key },
+      });
+    }
+  }
+  const n = countLines(body);
   if (n === null) {
     throw new LakeCorruptionError(
       `object ${key} is empty or does not end with a newline`,
@@ -93,9 +113,11 @@ export interface TopicPartition {
 }
 
 /**
- * Lists a partition's objects and returns the offset its next object must start at.
- * Throws `LakeCorruptionError` for a foreign object name under the partition, a partial
- * object, or (with `verify: "all"`) a gap or overlap between objects.
+ * Lists a partition's objects and returns the offset its next object must start at. Gzip
+ * objects (`.json.gz`, as Confluent's connector writes with `s3.compression.type=gzip`)
+ * count as the records they hold. Throws `LakeCorruptionError` for a foreign object name
+ * under the partition, a partial object, or (with `verify: "all"`) a gap or overlap
+ * between objects.
  *
  * @example
  * ```ts
@@ -118,11 +140,13 @@ export async function recoverPartition(
   for (
     const { key, size } of await store.list(partitionPrefix(topic, partition))
   ) {
-    const name = parseObjectKey(key);
+    const name = parseObjectKey(
+      key.endsWith(GZIP) ? key.slice(0, -GZIP.length) : key,
+    );
     if (!name || name.topic !== topic || name.partition !== partition) {
       throw new LakeCorruptionError(
         `object ${key} does not follow the layout ` +
-          `topics/{topic}/partition={p}/{topic}+{p}+{startOffset:10 digits}.json`,
+          `topics/{topic}/partition={p}/{topic}+{p}+{startOffset:10 digits}.json[.gz]`,
         { context: { ...ctx, key } },
       );
     }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { openDirStore } from "../lake/dir_store.ts";
 import { storeWith } from "../lake/test_store.ts";
+import { gzipSync } from "node:zlib";
 import type { ObjectStore } from "../lake/types.ts";
 import { objectKey } from "./layout.ts";
 import { recoverPartition } from "./recover.ts";
@@ -109,7 +110,7 @@ Deno.test("recover: gaps, overlaps, partial and foreign objects are corruption",
         "hi",
       ]],
       "object topics/t/partition=0/notes.txt does not follow the layout " +
-      "topics/{topic}/partition={p}/{topic}+{p}+{startOffset:10 digits}.json",
+      "topics/{topic}/partition={p}/{topic}+{p}+{startOffset:10 digits}.json[.gz]",
     ],
   ];
   for (const [name, objects, problem] of cases) {
@@ -199,4 +200,41 @@ Deno.test("recover: the objects read at once hold at most 64 MiB together", () =
       [keyOf(0, 5)],
       [keyOf(0, 5), keyOf(0, 6)],
     ]);
+  }));
+
+Deno.test("recover: gzip objects (Confluent's s3.compression.type=gzip) count as their records", () =>
+  withStore(async (store) => {
+    const gz = (text: string) =>
+      new Uint8Array(gzipSync(new TextEncoder().encode(text)));
+    await store.put(`${keyOf(0, 0)}.gz`, gz(lines(2)));
+    await store.put(keyOf(0, 2), lines(3));
+    await store.put(`${keyOf(0, 5)}.gz`, gz(lines(4)));
+    for (const verify of ["all", "last"] as const) {
+      assert.deepEqual(
+        await recoverPartition(store, { topic: "t", partition: 0 }, {
+          verify,
+        }),
+        {
+          topic: "t",
+          partition: 0,
+          firstOffset: 0,
+          nextOffset: 9,
+          objects: 3,
+        },
+      );
+    }
+    await store.put(`${keyOf(0, 9)}.gz`, lines(1));
+    await assert.rejects(
+      recoverPartition(store, { topic: "t", partition: 0 }),
+      (e) => {
+        assert.ok(e instanceof LakeCorruptionError);
+        assert.ok(
+          e.message.startsWith(
+            `The lake is inconsistent: object ${keyOf(0, 9)}.gz is not gzip. `,
+          ),
+          e.message,
+        );
+        return true;
+      },
+    );
   }));
