@@ -59,7 +59,11 @@ export {
   seedSqlite,
   type SeedSummary,
 } from "./sqlite_source.ts";
-export { openMysqlSource, seedMysql } from "./mysql_source.ts";
+export {
+  openMysqlSource,
+  removeAbandonedSeeds,
+  seedMysql,
+} from "./mysql_source.ts";
 export {
   isMysqlUrl,
   MARIADB_DEFAULT_URL,

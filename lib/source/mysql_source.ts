@@ -32,6 +32,11 @@ import type { Post, SourceReader, TableName } from "./types.ts";
 const INSERT_BATCH = 500;
 /** Named lock serialising the final table swap of concurrent seeds. */
 const SWAP_LOCK = "pinterest_source_seed";
+/** The named lock a seed holds while it runs: its tables are in use while the lock is held. */
+const seedLock = (tag: string) => `${SWAP_LOCK}_${tag}`;
+/** A seed's staging (`__seed_`) and replaced (`__old_`) tables; group 1 is the seed's tag. */
+const SEED_TABLE =
+  /^(?:pinterest_data|geolocation_data|user_data)__(?:seed|old)_([0-9a-f]{8})$/;
 
 function connectionConfig(url: string) {
   const p = parseMysqlUrl(url);
@@ -138,8 +143,54 @@ export async function openMysqlSource(url: string): Promise<SourceReader> {
 }
 
 /**
+ * Drops the tables that seeds which were killed (Ctrl-C, a lost connection) left in the
+ * database at `url`: their staging tables stay, empty or not, since DDL is not rolled back.
+ * A running seed holds its named lock, so its tables are kept. Returns the names dropped.
+ *
+ * @example
+ * ```ts
+ * import { removeAbandonedSeeds } from "./mysql_source.ts";
+ * const dropped = await removeAbandonedSeeds("mysql://pinterest:pinterest@127.0.0.1:3306/pinterest");
+ * console.log(dropped); // e.g. ["pinterest_data__seed_01bea3d6", ...]
+ * ```
+ */
+export async function removeAbandonedSeeds(url: string): Promise<string[]> {
+  const conn = await mysql.createConnection(connectionConfig(url)).catch(
+    (err) => {
+      throw wrapMysqlError(err, { url, doing: "connecting" });
+    },
+  );
+  try {
+    const [tables] = await conn.query<mysql.RowDataPacket[]>(
+      "SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE()",
+    );
+    const dropped: string[] = [];
+    for (const { t } of tables) {
+      const tag = SEED_TABLE.exec(String(t))?.[1];
+      if (tag === undefined) continue;
+      const [[lock]] = await conn.query<mysql.RowDataPacket[]>(
+        "SELECT IS_FREE_LOCK(?) AS free",
+        [seedLock(tag)],
+      );
+      if (Number(lock.free) !== 1) continue; // its seed is running
+      await conn.query(`DROP TABLE IF EXISTS \`${t}\``);
+      dropped.push(String(t));
+    }
+    return dropped;
+  } catch (err) {
+    throw wrapMysqlError(err, {
+      url,
+      doing: "removing a killed seed's tables",
+    });
+  } finally {
+    await conn.end().catch(() => {});
+  }
+}
+
+/**
  * Creates the three course tables in a MySQL/MariaDB database and loads generated rows in
- * batches, replacing any existing tables of those names in one atomic swap.
+ * batches, replacing any existing tables of those names in one atomic swap. The tables of
+ * seeds that were killed are dropped first ({@linkcode removeAbandonedSeeds}).
  *
  * @example
  * ```ts
@@ -168,6 +219,9 @@ export async function seedMysql(
   const staged = (t: TableName) => `\`${t}__seed_${tag}\``;
   const old = (t: TableName) => `\`${t}__old_${tag}\``;
   try {
+    // Held until the connection ends, however it ends: a later seed then drops the tables.
+    await conn.query("SELECT GET_LOCK(?, 0)", [seedLock(tag)]);
+    await removeAbandonedSeeds(url);
     for (const t of TABLES) {
       await conn.query(
         createTableSql("mysql", t).replace(`\`${t}\``, staged(t)),

@@ -4,6 +4,7 @@
  * `CI=true` a missing server fails the test; elsewhere it is skipped with the command to start it.
  */
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import {
   createGenerator,
   DEFAULT_ROWS,
@@ -11,7 +12,11 @@ import {
   SourceAccessError,
   SourceOffsetError,
 } from "./mod.ts";
-import { openMysqlSource, seedMysql } from "./mysql_source.ts";
+import {
+  openMysqlSource,
+  removeAbandonedSeeds,
+  seedMysql,
+} from "./mysql_source.ts";
 import {
   isMysqlUrl,
   MARIADB_DEFAULT_URL,
@@ -106,6 +111,75 @@ Deno.test({
       assert.equal(err.context.location, redactMysqlUrl(u.toString()));
       return true;
     });
+  },
+});
+
+const MODULE = fileURLToPath(new URL("./mysql_source.ts", import.meta.url));
+
+/**
+ * Seeds `url` in a child process and kills it (SIGKILL) once it has loaded 500 rows into its
+ * staging tables; then waits a second, for the server to roll those rows back and end the
+ * child's session (and so its lock).
+ */
+async function killedSeed(url: string): Promise<void> {
+  const code = `
+    import { seedMysql } from ${JSON.stringify(MODULE)};
+    await seedMysql(${JSON.stringify(url)}, {
+      rows: 100_000,
+      progressEvery: 500,
+      onProgress: () => console.log("loading"),
+    });
+  `;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", code],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const { value } = await reader.read();
+  child.kill("SIGKILL");
+  await reader.cancel();
+  await child.status;
+  assert.match(value ?? "", /^loading/);
+  await new Promise((r) => setTimeout(r, 1000));
+}
+
+Deno.test({
+  name:
+    "mysql source: a killed seed's staging tables are removed by the next seed; a running seed's are not",
+  ignore,
+  sanitizeResources: false,
+  async fn() {
+    guard();
+    await removeAbandonedSeeds(URL_); // what earlier runs may have left
+    await killedSeed(URL_);
+    const removed = await removeAbandonedSeeds(URL_);
+    assert.equal(removed.length, 3, removed.join(", "));
+    const tag = removed[0].slice(-8);
+    assert.deepEqual(removed.toSorted(), [
+      `geolocation_data__seed_${tag}`,
+      `pinterest_data__seed_${tag}`,
+      `user_data__seed_${tag}`,
+    ]);
+    // seedMysql removes them itself.
+    await killedSeed(URL_);
+    await seedMysql(URL_, { rows: DEFAULT_ROWS, seed: DEFAULT_SEED });
+    assert.deepEqual(await removeAbandonedSeeds(URL_), []);
+    // A seed that is running keeps its tables and ends well: asked while it loads them.
+    let asked: Promise<string[]> | undefined;
+    await seedMysql(URL_, {
+      rows: DEFAULT_ROWS,
+      seed: DEFAULT_SEED,
+      progressEvery: 1_000,
+      onProgress: () => void (asked ??= removeAbandonedSeeds(URL_)),
+    });
+    assert.deepEqual(await asked, []);
+    const source = await openMysqlSource(URL_);
+    try {
+      assert.equal(await source.rowCount(), DEFAULT_ROWS);
+    } finally {
+      await source.close();
+    }
   },
 });
 
