@@ -77,6 +77,8 @@ export function awsClientConfig(
     requestHandler: new NodeHttpHandler({
       connectionTimeout: 5_000,
       requestTimeout: options.requestTimeoutMs ?? 30_000,
+      // Without it the handler only logs a warning and the call waits for ever.
+      throwOnRequestTimeout: true,
     }),
     maxAttempts: 3,
   };

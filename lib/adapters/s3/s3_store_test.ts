@@ -4,6 +4,7 @@ import { InvalidKeyError, ObjectNotFoundError } from "../../lake/errors.ts";
 import { freePort } from "../../services/process.ts";
 import { openS3Store } from "./s3_store.ts";
 import { withS3Server } from "./test_server.ts";
+import { s3Service } from "../../services/s3.ts";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
@@ -209,4 +210,43 @@ Deno.test("S3 store: a bucket removed under an open store fails every call with 
       });
     }
   });
+});
+
+Deno.test("S3 store: a server that stops answering fails the call after the request timeout", async () => {
+  const stateDir = await Deno.makeTempDir({ prefix: "s3-hang-" });
+  try {
+    const { endpoint } = await s3Service.start({
+      stateDir,
+      port: freePort(),
+      buckets: ["lake"],
+    });
+    const lake = await openS3Store({
+      endpoint,
+      bucket: "lake",
+      requestTimeoutMs: 500,
+    });
+    const { pid } = await s3Service.status({ stateDir });
+    Deno.kill(pid!, "SIGSTOP");
+    try {
+      const started = Date.now();
+      await assert.rejects(
+        () => lake.put("k", "1"),
+        (e) => {
+          assert.ok(e instanceof BackendError);
+          assert.match(
+            e.message,
+            /^s3: put s3:\/\/lake\/k failed at .*requestTimeout/,
+          );
+          return true;
+        },
+      );
+      // 3 attempts of 500 ms each, with the SDK's short backoff between them.
+      assert.ok(Date.now() - started < 5000, `${Date.now() - started} ms`);
+    } finally {
+      Deno.kill(pid!, "SIGCONT");
+    }
+  } finally {
+    await s3Service.stop({ stateDir });
+    await Deno.remove(stateDir, { recursive: true });
+  }
 });
