@@ -351,6 +351,8 @@ export interface RunEmulateCliOptions {
   progress?: ProgressStream;
   /** The job's log lines (default: stderr). */
   logger?: Logger;
+  /** Where the result goes (default: `console.log`). */
+  print?: (text: string) => void;
 }
 
 /**
@@ -386,21 +388,30 @@ export async function runEmulateCli(
     warn: (message, context) => (progress.done(), log.warn(message, context)),
     error: (message, context) => (progress.done(), log.error(message, context)),
   };
+  const print = options.print ?? console.log;
+  // The posting's summary: printed before the error when the job fails after it.
+  let posted: EmulationSummary | undefined;
   try {
     const result = await runEmulateJob(config, {
       ...parsed.job,
-      onProgress: progress.update,
+      onProgress: (snapshot) => {
+        if (snapshot.stopped !== "running") posted = snapshot;
+        progress.update(snapshot);
+      },
       signal: stop.signal,
       logger,
     });
     progress.done();
-    console.log(formatEmulateResult(result));
+    print(formatEmulateResult(result));
     const { unseen } = result;
     const failed = result.emulation.recordsFailed + unseen.topics +
       unseen.streams;
     return failed > 0 ? 1 : 0;
+  } catch (error) {
+    progress.done(); // the error then starts on a line of its own
+    if (posted !== undefined) print(formatSummary(posted));
+    throw error;
   } finally {
-    progress.done(); // when the job failed: its error then starts on a line of its own
     stop.dispose();
   }
 }

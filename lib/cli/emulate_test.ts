@@ -290,11 +290,12 @@ Deno.test("parseEmulateArgs: a bad --api, a --concurrency past 1000 and a --seed
   ]);
 });
 
-Deno.test("runEmulateCli: a run that fails ends the terminal's progress line, so the error starts on a line of its own", async () => {
+Deno.test("runEmulateCli: a run whose source fails ends the terminal's progress line and prints what it posted, then the error", async () => {
   await using tmp = await makeTestDir();
   const source = join(tmp.path, "source.db");
   await seedSqlite(source, { rows: 100 });
   const written: string[] = [];
+  const printed: string[] = [];
   const terminal = {
     isTerminal: () => true,
     writeSync(bytes: Uint8Array) {
@@ -315,11 +316,22 @@ Deno.test("runEmulateCli: a run that fails ends the terminal's progress line, so
       tmp.path,
       "--source",
       source,
-    ], { progress: terminal }),
+    ], { progress: terminal, print: (text) => printed.push(text) }),
     SourceReadError,
   );
   assert.ok(written[0].startsWith("\r\x1b[2Kposts "), written[0]);
   assert.equal(written.at(-1), "\n");
+  // The summary of the posts made before the source failed, the error being printed next.
+  assert.equal(printed.length, 1);
+  const lines = printed[0].split("\n");
+  assert.match(
+    lines[0],
+    /^Emulation \(both\) stopped on an error after [\d.]+ s$/,
+  );
+  assert.match(
+    lines[1],
+    /^ {2}posts: \d+ of 1,000 requested, \d+ ok, 0 with failures$/,
+  );
 });
 
 Deno.test("runEmulateCli: on a terminal, a log line never lands on the end of the progress line", async () => {

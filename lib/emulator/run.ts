@@ -70,7 +70,10 @@ export interface EmulationOptions {
   retry?: Partial<RetryOptions>;
   /** Per-attempt HTTP timeout in milliseconds. Default 30,000. */
   timeoutMs?: number;
-  /** Called with a snapshot every `progressIntervalMs`, and once with the final summary. */
+  /**
+   * Called with a snapshot every `progressIntervalMs`, and once with the final summary (also
+   * when the source fails: `stopped: "failed"`, before the run throws).
+   */
   onProgress?: (snapshot: EmulationSummary) => void;
   /** Default 200 ms. */
   progressIntervalMs?: number;
@@ -259,7 +262,11 @@ export async function runEmulation(
     clearInterval(ticker);
     signal?.removeEventListener("abort", onAbort);
   }
-  if (fatal) throw fatal;
+  if (fatal) {
+    // What was posted before the source failed, for the caller to report with the error.
+    options.onProgress?.(tally.snapshot(elapsed(), "failed"));
+    throw fatal;
+  }
   const summary = tally.snapshot(elapsed(), stopped ?? "count");
   options.onProgress?.(summary);
   return summary;

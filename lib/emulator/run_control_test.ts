@@ -4,7 +4,7 @@ import type { SourceReader } from "../source/types.ts";
 import { SourceReadError } from "./errors.ts";
 import { SourceAccessError } from "../source/errors.ts";
 import { type EmulationOptions, runEmulation } from "./run.ts";
-import type { EmulationSummary } from "./summary.ts";
+import { type EmulationSummary, formatSummary } from "./summary.ts";
 import { accept, arraySource, startPeer } from "./test_peer.ts";
 import { samplePosts } from "./test_posts.ts";
 
@@ -273,6 +273,45 @@ Deno.test("a source's own error, which names it and what failed, stops the run a
           "Source mysql://u@127.0.0.1:3306/db: reading row 0 failed: connect ECONNREFUSED 127.0.0.1:3306",
     );
     assert.equal(peer.requests.length, 0);
+  } finally {
+    await peer.close();
+  }
+});
+
+Deno.test("a source that fails mid-run: the last snapshot says what was posted before, stopped 'failed'", async () => {
+  const peer = await startPeer();
+  try {
+    const inner = arraySource(samplePosts());
+    let reads = 0;
+    const breaks: SourceReader = {
+      ...inner,
+      readPost: (offset) =>
+        ++reads <= 2
+          ? inner.readPost(offset)
+          : Promise.reject(new Error("disk I/O error")),
+    };
+    const snapshots: EmulationSummary[] = [];
+    await assert.rejects(
+      runEmulation({
+        source: breaks,
+        api: peer.url,
+        mode: "batch",
+        count: 5,
+        concurrency: 1,
+        random: () => 0,
+        onProgress: (s) => snapshots.push(s),
+      }),
+      SourceReadError,
+    );
+    const last = snapshots.at(-1)!;
+    assert.deepEqual(
+      [last.stopped, last.posts, last.postsOk, last.recordsAccepted],
+      ["failed", 2, 2, 6],
+    );
+    assert.equal(
+      formatSummary(last).split("\n")[0].replace(/[\d.]+ s$/, "T s"),
+      "Emulation (batch) stopped on an error after T s",
+    );
   } finally {
     await peer.close();
   }

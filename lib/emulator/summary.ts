@@ -17,8 +17,16 @@ export interface TargetFailures {
   samples: string[];
 }
 
-/** Why a run stopped. `running` only appears in progress snapshots. */
-export type StopReason = "count" | "duration" | "aborted" | "running";
+/**
+ * Why a run stopped. `running` only appears in progress snapshots; `failed` in the last one
+ * of a run that the source's failure stopped (the run then throws).
+ */
+export type StopReason =
+  | "count"
+  | "duration"
+  | "aborted"
+  | "failed"
+  | "running";
 
 /** What a run did (also the shape of progress snapshots). */
 export interface EmulationSummary {
@@ -208,6 +216,7 @@ const STOP_WORDS: Record<StopReason, string> = {
   count: "reached its count",
   duration: "reached its duration",
   aborted: "was interrupted",
+  failed: "stopped on an error",
   running: "is running",
 };
 
