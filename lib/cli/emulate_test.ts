@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type EmulationSummary, SourceReadError } from "../emulator/mod.ts";
 import type { TableSummary } from "../batch/mod.ts";
 import type { EmulateJobResult, ProcessingResult } from "../pipeline/mod.ts";
@@ -312,6 +313,8 @@ Deno.test("runEmulateCli: a run whose source fails ends the terminal's progress 
       "1000",
       "--rate",
       "50",
+      "--profile",
+      "embedded",
       "--data-dir",
       tmp.path,
       "--source",
@@ -336,7 +339,8 @@ Deno.test("runEmulateCli: a run whose source fails ends the terminal's progress 
 
 Deno.test("runEmulateCli: on a terminal, a log line never lands on the end of the progress line", async () => {
   await using tmp = await makeTestDir();
-  await seedSqlite(join(tmp.path, "source.db"), { rows: 100 });
+  const source = join(tmp.path, "source.db");
+  await seedSqlite(source, { rows: 100 });
   // What the terminal shows, in order: progress writes, and log lines as "LOG ...".
   const shown: string[] = [];
   const terminal = {
@@ -349,9 +353,13 @@ Deno.test("runEmulateCli: on a terminal, a log line never lands on the end of th
   const log = (level: string) => (message: string) =>
     void shown.push(`LOG ${level} ${message}`);
   const code = await runEmulateCli(
-    ["--count", "20", "--mode", "batch", "--data-dir", tmp.path],
+    [
+      ...["--count", "20", "--mode", "batch", "--profile", "embedded"],
+      ...["--data-dir", tmp.path, "--source", source],
+    ],
     {
       progress: terminal,
+      print: () => {},
       logger: { info: log("INFO"), warn: log("WARN"), error: log("ERROR") },
     },
   );
@@ -370,4 +378,45 @@ Deno.test("runEmulateCli: on a terminal, a log line never lands on the end of th
       );
     }
   });
+});
+
+Deno.test("deno task emulate: Ctrl-C stops the posting; what was accepted is drained into the lake, the summary printed, exit code 0", async () => {
+  await using tmp = await makeTestDir();
+  const source = join(tmp.path, "source.db");
+  await seedSqlite(source, { rows: 100 });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      fileURLToPath(new URL("./emulate.ts", import.meta.url)),
+      ...["--duration", "120", "--rate", "20", "--mode", "batch"],
+      ...["--profile", "embedded", "--data-dir", tmp.path, "--source", source],
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stdout = new Response(child.stdout).text();
+  const stderr = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let err = "";
+  while (!err.includes("posts ")) {
+    const { value, done } = await stderr.read();
+    if (done) throw new Error(`no progress line in:\n${err}`);
+    err += value;
+  }
+  child.kill("SIGINT");
+  for (let r; !(r = await stderr.read()).done;) err += r.value;
+  const status = await child.status;
+  const out = await stdout;
+  assert.equal(status.code, 0, err);
+  assert.match(
+    err,
+    /Stopping \(SIGINT\): posts in flight finish, the sink drains/,
+  );
+  assert.match(out, /^Emulation \(batch\) was interrupted after [\d.]+ s$/m);
+  const accepted = Number(/records: (\d+) accepted, 0 failed/.exec(out)?.[1]);
+  assert.ok(accepted > 0 && accepted % 3 === 0, out);
+  assert.match(
+    out,
+    new RegExp(`^Sink: ${accepted} records in 3 objects$`, "m"),
+  );
 });
