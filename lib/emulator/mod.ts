@@ -30,6 +30,7 @@ export {
   formatSummary,
   type StopReason,
   type Tally,
+  type TallyPlan,
   type TargetFailures,
 } from "./summary.ts";
 export {
