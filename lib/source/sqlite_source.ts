@@ -159,6 +159,19 @@ function writeError(path: string, cause: unknown): BackendError {
   );
 }
 
+/** Whether the `n` rows of `table` have the rowids 1 to `n`; false when it has no rowid. */
+function denseRowids(db: DatabaseSync, table: TableName, n: number): boolean {
+  let stats;
+  try {
+    stats = db.prepare(
+      `SELECT MIN(rowid) AS lo, MAX(rowid) AS hi FROM "${table}"`,
+    ).get();
+  } catch {
+    return false; // a view, or a table WITHOUT ROWID: "no such column: rowid"
+  }
+  return n > 0 && Number(stats?.lo) === 1 && Number(stats?.hi) === n;
+}
+
 /**
  * Opens a seeded SQLite file as a {@linkcode SourceReader} (read-only).
  *
@@ -186,7 +199,9 @@ export async function openSqliteSource(path: string): Promise<SourceReader> {
   try {
     db = new DatabaseSync(path, { readOnly: true });
     present = new Set(
-      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()
+      db.prepare(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')",
+      ).all()
         .map((r) => String(r.name)),
     );
   } catch (cause) {
@@ -209,18 +224,15 @@ export async function openSqliteSource(path: string): Promise<SourceReader> {
   }
   // A table whose rowids are exactly 1..COUNT(*) (as seedSqlite writes it) answers
   // `LIMIT 1 OFFSET r` with the row whose rowid is r + 1: the same row, found by key instead of
-  // by a scan of r rows. Other files fall back to the course's LIMIT/OFFSET.
+  // by a scan of r rows. Other tables, and views and tables WITHOUT ROWID (which have no
+  // rowid), are read with the course's LIMIT/OFFSET.
   const counts: number[] = [];
   const selects = TABLES.map((t) => {
-    const stats = db.prepare(
-      `SELECT MIN(rowid) AS lo, MAX(rowid) AS hi, COUNT(*) AS n FROM "${t}"`,
-    ).get() ?? {};
-    const n = Number(stats.n ?? 0);
+    const n = Number(db.prepare(`SELECT COUNT(*) AS n FROM "${t}"`).get()?.n);
     counts.push(n);
-    const dense = n === 0 || (Number(stats.lo) === 1 && Number(stats.hi) === n);
-    return dense
-      ? { stmt: db.prepare(`SELECT * FROM "${t}" WHERE rowid = ? + 1`), dense }
-      : { stmt: db.prepare(selectRowSql("sqlite", t)), dense };
+    return denseRowids(db, t, n)
+      ? { stmt: db.prepare(`SELECT * FROM "${t}" WHERE rowid = ? + 1`) }
+      : { stmt: db.prepare(selectRowSql("sqlite", t)) };
   });
   const rows = Math.min(...counts);
   const read = (k: number, table: TableName, offset: number) => {

@@ -74,6 +74,41 @@ Deno.test("sqlite source: rowids out of order fall back to LIMIT 1 OFFSET ? with
   }
 });
 
+Deno.test("sqlite source: tables without rowids and views are read with LIMIT 1 OFFSET ?, as the course reads them", async () => {
+  await using tmp = await makeTestDir();
+  const { path } = await seeded(tmp, 50, 4);
+  const db = new DatabaseSync(path);
+  // pinterest_data keyed on "index" WITHOUT ROWID; geolocation_data a view over a table.
+  db.exec(`
+    CREATE TABLE pin_keyed ("index" INTEGER PRIMARY KEY, unique_id TEXT, title TEXT,
+      description TEXT, poster_name TEXT, follower_count TEXT, tag_list TEXT,
+      is_image_or_video TEXT, image_src TEXT, downloaded INTEGER, save_location TEXT,
+      category TEXT) WITHOUT ROWID;
+    INSERT INTO pin_keyed SELECT * FROM pinterest_data;
+    DROP TABLE pinterest_data;
+    ALTER TABLE pin_keyed RENAME TO pinterest_data;
+    ALTER TABLE geolocation_data RENAME TO geo_rows;
+    CREATE VIEW geolocation_data AS SELECT * FROM geo_rows;
+  `);
+  db.close();
+  const source = await openSqliteSource(path);
+  try {
+    assert.equal(await source.rowCount(), 50);
+    // Keyed rows come in "index" order, the view's in the table's order.
+    const gen = createGenerator({ rows: 50, seed: 4 });
+    const byIndex = Array.from({ length: 50 }, (_, i) => gen.post(i).pin)
+      .sort((a, b) => a.index - b.index);
+    for (const offset of [0, 17, 49]) {
+      const post = await source.readPost(offset);
+      assert.deepEqual(post.pin, byIndex[offset]);
+      assert.deepEqual(post.geo, gen.post(offset).geo);
+      assert.deepEqual(post.user, gen.post(offset).user);
+    }
+  } finally {
+    await source.close();
+  }
+});
+
 Deno.test("sqlite source: datetime text of another shape is passed on as written, not dropped", async () => {
   await using tmp = await makeTestDir();
   const { path } = await seeded(tmp, 10, 3);
