@@ -12,6 +12,7 @@
 import type { StatementSync } from "node:sqlite";
 import type {
   Membership,
+  PartitionOffsets,
   PollOptions,
   TopicConsumer,
   TopicPosition,
@@ -97,6 +98,7 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
   #onClose: (() => void) | undefined;
   #read: StatementSync;
   #committed: StatementSync;
+  #range: StatementSync;
   #upsert: StatementSync;
 
   constructor(core: LogCore, options: EmbeddedTopicConsumerOptions) {
@@ -109,6 +111,9 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
     const db = core.db;
     this.#read = db.prepare(
       "SELECT pos, key, value, ts FROM topic_records WHERE pos >= ? AND pos < ? ORDER BY pos LIMIT ?",
+    );
+    this.#range = db.prepare(
+      "SELECT MAX(pos) AS hi FROM topic_records WHERE pos >= ? AND pos < ?",
     );
     this.#committed = db.prepare(
       "SELECT offset FROM group_offsets WHERE group_name = ? AND topic = ? AND partition = ?",
@@ -195,6 +200,24 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
     this.#core.assertOpen();
     this.#slot(topic, partition);
     return await Promise.resolve(this.#committedNow(topic, partition));
+  }
+
+  async offsets(topic: string, partition: number): Promise<PartitionOffsets> {
+    this.#core.assertOpen();
+    const slot = this.#slot(topic, partition);
+    const base = slot.topic.slots[slot.partition] * POSITION_BITS;
+    let row: { hi: number | null };
+    try {
+      row = this.#range.get(base, base + POSITION_BITS) as typeof row;
+    } catch (cause) {
+      const { path } = this.#core;
+      throw logFileError(path, cause, `cannot read the log file ${path}`);
+    }
+    // Records are never deleted here: a partition starts at 0.
+    return await Promise.resolve({
+      start: 0,
+      end: row.hi === null ? 0 : row.hi - base + 1,
+    });
   }
 
   /** A group here has one member, which owns every partition of its topics, for good. */

@@ -340,3 +340,24 @@ Deno.test("consumer: a maxRecords that is not a safe whole number is refused, na
   await log.close();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("consumer: offsets gives a partition's first and next offset, by partition", async () => {
+  const { log, dir } = await tempLog();
+  await log.topics.createTopic("t", { partitions: 2 });
+  await log.topics.createTopic("u");
+  const c = await log.topics.consumer("g", ["t"]);
+  assert.deepEqual(await c.offsets("t", 0), { start: 0, end: 0 });
+  await fill(log, "t", ["a", "b", "c"]);
+  await fill(log, "u", ["x"]);
+  assert.deepEqual(await c.offsets("t", 0), { start: 0, end: 3 });
+  assert.deepEqual(await c.offsets("t", 1), { start: 0, end: 0 });
+  await log.topics.append("t", [{ value: enc.encode("d"), partition: 1 }]);
+  assert.deepEqual(await c.offsets("t", 1), { start: 0, end: 1 });
+  await assert.rejects(() => c.offsets("u", 0), { name: "TopicNotReadError" });
+  await assert.rejects(() => c.offsets("t", 2), {
+    name: "InvalidPartitionError",
+  });
+  await c.close();
+  await log.close();
+  await Deno.remove(dir, { recursive: true });
+});

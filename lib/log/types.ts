@@ -64,6 +64,17 @@ export interface PollOptions {
 }
 
 /**
+ * The offsets a partition holds: records `start` to `end - 1`. Both are equal when it
+ * holds none.
+ */
+export interface PartitionOffsets {
+  /** The first offset still held (records before it were deleted by retention). */
+  start: number;
+  /** The offset the next record appended will get. */
+  end: number;
+}
+
+/**
  * A consumer-group member reading a set of topics.
  *
  * Records come in offset order per partition. Positions start at the group's committed
@@ -78,6 +89,8 @@ export interface TopicConsumer {
   commit(positions: TopicPosition[]): Promise<void>;
   /** The group's committed position of one partition, or `null` when none. */
   committed(topic: string, partition: number): Promise<number | null>;
+  /** The offsets one partition holds now (the log's, not the group's). */
+  offsets(topic: string, partition: number): Promise<PartitionOffsets>;
   /**
    * Which partitions this member reads now. A group of several members (Kafka) moves
    * partitions between them in rebalances: a writer that buffers records must not write

@@ -129,3 +129,51 @@ export class LakeWriteError extends PipelineError {
     );
   }
 }
+
+/** Options of {@linkcode LakeAheadOfLogError}: where the lake ends and where the log does. */
+export interface LakeAheadOfLogErrorOptions extends PipelineErrorOptions {
+  /** The offset after the lake's last record of the partition. */
+  lakeNext: number;
+  /** The offset after the log's last record of the partition (0 when it holds none). */
+  logEnd: number;
+}
+
+/**
+ * The lake holds offsets of a partition that the log does not: the lake was written from
+ * another log (the embedded log's file was removed, or the Kafka topic deleted and created
+ * again). Going on would skip the log's records below the lake's end.
+ *
+ * @example
+ * ```ts
+ * import { LakeAheadOfLogError } from "./errors.ts";
+ * const err = new LakeAheadOfLogError("demo.pin", 0, { lakeNext: 7, logEnd: 3 });
+ * console.log(err.code, err.context.logEnd); // LAKE_AHEAD_OF_LOG 3
+ * ```
+ */
+export class LakeAheadOfLogError extends PipelineError {
+  /** `topic` and `partition`: the partition the lake and the log disagree on. */
+  constructor(
+    topic: string,
+    partition: number,
+    options: LakeAheadOfLogErrorOptions,
+  ) {
+    const { lakeNext, logEnd, ...rest } = options;
+    const held = logEnd === 0
+      ? "holds no record"
+      : `ends at offset ${logEnd - 1}`;
+    super(
+      `The lake holds partition ${partition} of topic "${topic}" up to offset ${
+        lakeNext - 1
+      }, but that partition of the log ${held}: the lake was written from another log ` +
+        `(its file was removed, or the topic deleted and created again). The sink stopped ` +
+        `rather than skip the log's records from offset ${logEnd} on: move the lake's ` +
+        `topics/${topic}/ folder out of the way (or use another lake, or the log it was ` +
+        `written from), then start the sink again.`,
+      {
+        ...rest,
+        code: "LAKE_AHEAD_OF_LOG",
+        context: { topic, partition, lakeNext, logEnd, ...rest.context },
+      },
+    );
+  }
+}

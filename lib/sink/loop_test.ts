@@ -35,6 +35,7 @@ Deno.test("consume loop: a buffer due while the group rebalances does not starve
           seek: (p) => c.seek(p),
           commit: (p) => c.commit(p),
           committed: (t, p) => c.committed(t, p),
+          offsets: (t, p) => c.offsets(t, p),
           membership: () => ({ ...c.membership(), rebalancing }),
           close: () => c.close(),
         };

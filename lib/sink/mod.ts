@@ -42,12 +42,15 @@ export {
   partitionPrefix,
 } from "./layout.ts";
 export {
+  checkAgainstLog,
   type PartitionRecovery,
   type RecoverOptions,
   recoverPartition,
   type TopicPartition,
 } from "./recover.ts";
 export {
+  LakeAheadOfLogError,
+  type LakeAheadOfLogErrorOptions,
   LakeCorruptionError,
   LakeWriteError,
   OffsetGapError,

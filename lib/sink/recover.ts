@@ -14,7 +14,12 @@ import {
   parseObjectKey,
   partitionPrefix,
 } from "./layout.ts";
-import { LakeCorruptionError } from "./errors.ts";
+import {
+  LakeAheadOfLogError,
+  LakeCorruptionError,
+  OffsetGapError,
+} from "./errors.ts";
+import type { PartitionOffsets } from "../log/types.ts";
 
 const gunzipAsync = promisify(gunzip);
 /** The suffix Confluent's connector adds with `s3.compression.type=gzip`. */
@@ -190,4 +195,42 @@ export async function recoverPartition(
     nextOffset: last.startOffset + lastLines,
     objects: names.length,
   };
+}
+
+/**
+ * Throws unless the log holds the offset after the lake's last record of the partition:
+ * `LakeAheadOfLogError` when the lake goes beyond the log's end (it was written from
+ * another log), `OffsetGapError` when it ends before the log's start (retention deleted
+ * records the lake never got). A partition without objects passes.
+ *
+ * @example
+ * ```ts
+ * import { checkAgainstLog } from "./recover.ts";
+ * const lake = { topic: "demo.pin", partition: 0, firstOffset: 0, nextOffset: 7, objects: 2 };
+ * checkAgainstLog(lake, { start: 0, end: 9 }); // fine: the log holds offsets 0 to 8
+ * try {
+ *   checkAgainstLog(lake, { start: 0, end: 3 });
+ * } catch (e) {
+ *   console.log((e as Error).name); // LakeAheadOfLogError
+ * }
+ * ```
+ */
+export function checkAgainstLog(
+  lake: PartitionRecovery,
+  log: PartitionOffsets,
+): void {
+  const { topic, partition, nextOffset } = lake;
+  if (nextOffset === null) return;
+  if (nextOffset > log.end) {
+    throw new LakeAheadOfLogError(topic, partition, {
+      lakeNext: nextOffset,
+      logEnd: log.end,
+    });
+  }
+  if (nextOffset < log.start) {
+    throw new OffsetGapError(topic, partition, {
+      expected: nextOffset,
+      actual: log.start,
+    });
+  }
 }

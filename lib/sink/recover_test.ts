@@ -4,8 +4,8 @@ import { storeWith } from "../lake/test_store.ts";
 import { gzipSync } from "node:zlib";
 import type { ObjectStore } from "../lake/types.ts";
 import { objectKey } from "./layout.ts";
-import { recoverPartition } from "./recover.ts";
-import { LakeCorruptionError } from "./errors.ts";
+import { checkAgainstLog, recoverPartition } from "./recover.ts";
+import { LakeCorruptionError, OffsetGapError } from "./errors.ts";
 
 async function withStore(fn: (store: ObjectStore) => Promise<void>) {
   const dir = await Deno.makeTempDir();
@@ -238,3 +238,41 @@ Deno.test("recover: gzip objects (Confluent's s3.compression.type=gzip) count as
       },
     );
   }));
+
+Deno.test("checkAgainstLog: the log must hold the offset after the lake's last record", () => {
+  const lake = (nextOffset: number | null) => ({
+    topic: "t.pin",
+    partition: 2,
+    firstOffset: nextOffset === null ? null : 0,
+    nextOffset,
+    objects: nextOffset === null ? 0 : 1,
+  });
+  // Fine: the log holds the lake's records and maybe more; a partition without objects.
+  checkAgainstLog(lake(7), { start: 0, end: 7 });
+  checkAgainstLog(lake(7), { start: 7, end: 9 });
+  checkAgainstLog(lake(null), { start: 5, end: 9 });
+  assert.throws(() => checkAgainstLog(lake(7), { start: 0, end: 6 }), {
+    name: "LakeAheadOfLogError",
+    code: "LAKE_AHEAD_OF_LOG",
+  });
+  // Retention deleted offsets 7 and 8 before the sink wrote them.
+  assert.throws(
+    () => checkAgainstLog(lake(7), { start: 9, end: 12 }),
+    (e) => {
+      assert.ok(e instanceof OffsetGapError);
+      assert.deepEqual(e.context, {
+        topic: "t.pin",
+        partition: 2,
+        expected: 7,
+        actual: 9,
+      });
+      assert.equal(
+        e.message,
+        'Partition 2 of topic "t.pin" jumped from offset 7 to 9; records 7..8 are not in ' +
+          "the log (retention, compaction or transactions). Use a plain topic with enough " +
+          "retention, or clear the lake of this partition to start over.",
+      );
+      return true;
+    },
+  );
+});

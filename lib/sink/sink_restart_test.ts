@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { createSink, type SinkOptions } from "./sink.ts";
-import { LakeCorruptionError } from "./errors.ts";
+import { join } from "node:path";
+import { openEmbeddedLog } from "../log/mod.ts";
+import { LakeAheadOfLogError, LakeCorruptionError } from "./errors.ts";
 import { ndjson, sinkFixture, values } from "./test_util.ts";
 
 const K = (o: string) => `topics/t.pin/partition=0/t.pin+0+${o}.json`;
@@ -119,6 +121,67 @@ Deno.test("sink restart: a corrupt lake stops the sink before it writes", async 
     ]);
     assert.equal(await fx.committed("t.pin", 0), null);
   } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("sink restart: a lake written from another log stops the sink before it skips records", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  // A new log (its file was removed and made again) with fewer records than the lake.
+  const other = await openEmbeddedLog(join(fx.dir, "other.db"), {
+    fsync: false,
+  });
+  try {
+    await fx.append("t.pin", values(7));
+    await sinkOf(fx).drain({ idleMs: 150 });
+    await other.topics.createTopic("t.pin");
+    await other.topics.append(
+      "t.pin",
+      values(3, 100).map((v) => ({ value: new TextEncoder().encode(v) })),
+    );
+    const before = await fx.lake();
+    // Before: the sink went on from the lake's offset 7 and never wrote offsets 0 to 2.
+    await assert.rejects(
+      createSink({
+        log: other.topics,
+        store: fx.store,
+        topics: ["t.pin"],
+        flushSize: 3,
+      }).drain({ idleMs: 150 }),
+      {
+        name: "LakeAheadOfLogError",
+        message:
+          'The lake holds partition 0 of topic "t.pin" up to offset 6, but that partition of ' +
+          "the log ends at offset 2: the lake was written from another log (its file was " +
+          "removed, or the topic deleted and created again). The sink stopped rather than " +
+          "skip the log's records from offset 3 on: move the lake's topics/t.pin/ folder out " +
+          "of the way (or use another lake, or the log it was written from), then start the " +
+          "sink again.",
+      },
+    );
+    assert.deepEqual(await fx.lake(), before);
+    const c = await other.topics.consumer("s3-sink", ["t.pin"]);
+    assert.equal(await c.committed("t.pin", 0), null);
+    assert.deepEqual(await c.offsets("t.pin", 0), { start: 0, end: 3 });
+    await c.close();
+    // An empty partition of the new log is no excuse either.
+    await other.topics.createTopic("u.pin");
+    await fx.store.put(
+      "topics/u.pin/partition=0/u.pin+0+0000000000.json",
+      ndjson(1, 0),
+    );
+    const error = await createSink({
+      log: other.topics,
+      store: fx.store,
+      topics: ["u.pin"],
+    }).drain({ idleMs: 150 }).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof LakeAheadOfLogError);
+    assert.match(
+      error.message,
+      /^The lake holds partition 0 of topic "u.pin" up to offset 0, but that partition of the log holds no record:/,
+    );
+  } finally {
+    await other.close();
     await fx.cleanup();
   }
 });

@@ -12,7 +12,7 @@ import type {
 import type { ObjectStore } from "../lake/types.ts";
 import type { LogContext, Logger } from "../logger.ts";
 import { encodeLine, joinLines, objectKey } from "./layout.ts";
-import { recoverPartition } from "./recover.ts";
+import { checkAgainstLog, recoverPartition } from "./recover.ts";
 import { LakeWriteError, OffsetGapError } from "./errors.ts";
 import type { RetryOptions, RetryResult } from "../retry.ts";
 import { retryableLake, withLakeRetry, WriteAbandoned } from "./lake_retry.ts";
@@ -127,22 +127,25 @@ export class PartitionWriter {
     if (!read.ok) throw read.error;
     const lake = read.value;
     const committed = await consumer.committed(topic, partition);
+    const log = await consumer.offsets(topic, partition);
+    checkAgainstLog(lake, log);
+    const lakeNext = lake.nextOffset;
     const ctx = {
       topic,
       partition,
       committed,
-      lakeNext: lake.nextOffset,
+      lakeNext,
       objects: lake.objects,
     };
-    let target: number | null = lake.nextOffset;
-    if (committed !== null && committed > (lake.nextOffset ?? 0)) {
+    let target: number | null = lakeNext;
+    if (committed !== null && committed > (lakeNext ?? log.start)) {
       logger.error(
         "the group's committed offset is ahead of the lake (objects were removed or the " +
           "lake was replaced); rewinding to the lake so no record is skipped",
         ctx,
       );
       this.counters.rewinds++;
-      target ??= 0;
+      target ??= log.start;
     }
     if (target !== null) {
       await consumer.seek({ topic, partition, offset: target });

@@ -11,8 +11,10 @@ import {
   InvalidPartitionError,
   TopicNotReadError,
 } from "../../log/errors.ts";
+import { BackendError } from "../../errors.ts";
 import type {
   Membership,
+  PartitionOffsets,
   PollOptions,
   TopicConsumer,
   TopicPosition,
@@ -234,6 +236,25 @@ export class KafkaTopicConsumer implements TopicConsumer {
     );
     const offset = found ? Number(found.offset) : -1;
     return offset >= 0 ? offset : null;
+  }
+
+  async offsets(topic: string, partition: number): Promise<PartitionOffsets> {
+    this.#check({ topic, partition, offset: 0 });
+    const answer = await mapKafkaErrors(
+      this.#ctx("offsets", topic),
+      () => this.#admin.fetchTopicOffsets(topic),
+    );
+    const found = answer.find((p) => p.partition === partition);
+    if (found === undefined) {
+      throw new BackendError(
+        "kafka",
+        `offsets failed: the broker at ${
+          this.#brokers.join(",")
+        } did not answer for partition ${partition} of topic "${topic}"`,
+        { context: { ...this.#ctx("offsets", topic) } },
+      );
+    }
+    return { start: Number(found.low), end: Number(found.high) };
   }
 
   async close(): Promise<void> {

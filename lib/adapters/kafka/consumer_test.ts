@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { TopicNotFoundError } from "../../errors.ts";
+import { createKafkaClient } from "./kafkajs.ts";
 import { openKafkaLog } from "./mod.ts";
 import { kafkaTestTarget, pollUntil, uniqueTopic } from "./test_target.ts";
 
@@ -230,6 +231,46 @@ Deno.test({
       assert.deepEqual(await c.poll({ timeoutMs: 300 }), []);
       await c.close();
     } finally {
+      await log.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "kafka consumer: offsets gives a partition's first and next offset, the first moved by deleted records",
+  ...opts,
+  fn: async () => {
+    const log = await openKafkaLog({ brokers: target.brokers });
+    const admin = createKafkaClient({ brokers: target.brokers }).admin();
+    await admin.connect();
+    try {
+      const topic = uniqueTopic("offsets");
+      await log.createTopic(topic, { partitions: 2 });
+      const c = await log.consumer(uniqueTopic("g"), [topic]);
+      assert.deepEqual(await c.offsets(topic, 0), { start: 0, end: 0 });
+      await log.append(
+        topic,
+        [0, 1, 2, 3, 4].map((i) => ({
+          value: new TextEncoder().encode(`{"i":${i}}`),
+          partition: 0,
+        })),
+      );
+      assert.deepEqual(await c.offsets(topic, 0), { start: 0, end: 5 });
+      assert.deepEqual(await c.offsets(topic, 1), { start: 0, end: 0 });
+      // What retention does: the records before offset 3 are deleted.
+      await admin.fetchTopicMetadata({ topics: [topic] });
+      await admin.deleteTopicRecords({
+        topic,
+        partitions: [{ partition: 0, offset: "3" }],
+      });
+      assert.deepEqual(await c.offsets(topic, 0), { start: 3, end: 5 });
+      await assert.rejects(() => c.offsets(topic + "x", 0), {
+        name: "TopicNotReadError",
+      });
+      await c.close();
+    } finally {
+      await admin.disconnect();
       await log.close();
     }
   },
