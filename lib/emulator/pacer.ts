@@ -30,8 +30,6 @@ export interface Pacer {
    * aborted during the wait (the caller should not start).
    */
   take(signal?: AbortSignal): Promise<boolean>;
-  /** Milliseconds the next {@linkcode Pacer.take} would wait if called now. */
-  delay(): number;
 }
 
 /**
@@ -51,7 +49,6 @@ export function createPacer(options: PacerOptions = {}): Pacer {
   if (rate === undefined || rate === 0 || rate === Infinity) {
     return {
       take: (signal) => Promise.resolve(!signal?.aborted),
-      delay: () => 0,
     };
   }
   if (!(rate > 0) || !Number.isFinite(rate)) {
@@ -77,9 +74,6 @@ export function createPacer(options: PacerOptions = {}): Pacer {
     take(signal?: AbortSignal): Promise<boolean> {
       if (signal?.aborted) return Promise.resolve(false);
       return sleep(reserve(), signal);
-    },
-    delay(): number {
-      return Math.max(0, tat - tolerance - now());
     },
   };
 }
