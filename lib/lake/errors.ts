@@ -62,7 +62,19 @@ export class InvalidKeyError extends PipelineError {
   }
 }
 
-/** Prefix of the temp files a directory store writes before renaming them into place. */
+/**
+ * Prefix of the temp files a directory store writes before renaming them into place.
+ *
+ * @example
+ * ```ts
+ * import { TEMP_PREFIX, validateKey } from "./errors.ts";
+ * try {
+ *   validateKey(`topics/${TEMP_PREFIX}1234`);
+ * } catch (e) {
+ *   console.log((e as Error).name); // InvalidKeyError
+ * }
+ * ```
+ */
 export const TEMP_PREFIX = ".tmp-";
 
 /**

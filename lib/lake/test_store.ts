@@ -6,7 +6,18 @@
  */
 import type { ObjectStore } from "./types.ts";
 
-/** The calls of {@linkcode storeWith} that can be replaced. */
+/**
+ * The calls of {@linkcode storeWith} that can be replaced.
+ *
+ * @example
+ * ```ts
+ * import type { StoreCalls } from "./test_store.ts";
+ * const failingPut: StoreCalls = {
+ *   put: () => Promise.reject(new Error("disk full")),
+ * };
+ * console.log(Object.keys(failingPut)); // [ "put" ]
+ * ```
+ */
 export type StoreCalls = Partial<
   Pick<ObjectStore, "put" | "get" | "list" | "delete">
 >;

@@ -4,7 +4,19 @@
  * @module
  */
 
-/** One stored object. */
+/**
+ * One stored object.
+ *
+ * @example
+ * ```ts
+ * import type { ObjectInfo } from "./types.ts";
+ * const info: ObjectInfo = {
+ *   key: "topics/demo.pin/partition=0/demo.pin+0+0000000000.json",
+ *   size: 2048,
+ * };
+ * console.log(info.key.split("/")[1], info.size); // demo.pin 2048
+ * ```
+ */
 export interface ObjectInfo {
   /** Key relative to the store root, `/`-separated, e.g. `topics/demo.pin/partition=0/...`. */
   key: string;
