@@ -12,6 +12,14 @@ import { PipelineError, type PipelineErrorOptions } from "../errors.ts";
 /**
  * Options of {@linkcode InvalidArgumentError}: the value that was refused, and the `code`
  * a subclass gives, besides the common ones.
+ *
+ * @example
+ * ```ts
+ * import { InvalidArgumentError, type InvalidArgumentErrorOptions } from "./errors.ts";
+ * const options: InvalidArgumentErrorOptions = { value: -1, code: "INVALID_LIMIT" };
+ * const err = new InvalidArgumentError("limit", "must be a positive integer", options);
+ * console.log(err.code, err.message); // INVALID_LIMIT Invalid limit -1: must be a positive integer
+ * ```
  */
 export interface InvalidArgumentErrorOptions extends PipelineErrorOptions {
   /** The value given for the argument; left out of the message when `undefined`. */
@@ -79,7 +87,16 @@ export function invalidStreamName(
   );
 }
 
-/** Options of {@linkcode TopicNotReadError}: the consumer's group and topics. */
+/**
+ * Options of {@linkcode TopicNotReadError}: the consumer's group and topics.
+ *
+ * @example
+ * ```ts
+ * import { TopicNotReadError, type TopicNotReadErrorOptions } from "./errors.ts";
+ * const options: TopicNotReadErrorOptions = { group: "sink", topics: ["demo.pin", "demo.geo"] };
+ * console.log(new TopicNotReadError("demo.user", options).context.group); // sink
+ * ```
+ */
 export interface TopicNotReadErrorOptions extends PipelineErrorOptions {
   /** The consumer's group. */
   group: string;
@@ -118,7 +135,17 @@ export class TopicNotReadError extends InvalidArgumentError {
   }
 }
 
-/** Options of {@linkcode InvalidPartitionError}: how many partitions the topic has. */
+/**
+ * Options of {@linkcode InvalidPartitionError}: how many partitions the topic has.
+ *
+ * @example
+ * ```ts
+ * import { InvalidPartitionError, type InvalidPartitionErrorOptions } from "./errors.ts";
+ * const options: InvalidPartitionErrorOptions = { partitions: 3, advice: "seek to 0, 1 or 2" };
+ * console.log(new InvalidPartitionError("demo.pin", 5, options).message);
+ * // Invalid partition 5: topic "demo.pin" has partitions 0 to 2; seek to 0, 1 or 2
+ * ```
+ */
 export interface InvalidPartitionErrorOptions extends PipelineErrorOptions {
   /** The topic's partition count: its partitions are 0 to `partitions - 1`. */
   partitions: number;

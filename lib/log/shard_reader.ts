@@ -43,7 +43,19 @@ export const SHARD_END = "SHARD_END";
  */
 export const CREATED_AT_KEY = "streamCreatedAt";
 
-/** What {@linkcode ShardReaderOptions.onRecreated} is told. */
+/**
+ * What {@linkcode ShardReaderOptions.onRecreated} is told.
+ *
+ * @example
+ * ```ts
+ * import type { ShardReaderOptions, StreamRecreated } from "./shard_reader.ts";
+ * const onRecreated = (info: StreamRecreated) =>
+ *   console.log(`${info.stream} was created again ${info.now - info.was} ms later`);
+ * const options: ShardReaderOptions = { onRecreated };
+ * options.onRecreated?.({ stream: "streaming-demo-pin", was: 1_000, now: 61_000 });
+ * // streaming-demo-pin was created again 60000 ms later
+ * ```
+ */
 export interface StreamRecreated {
   /** The stream's name. */
   stream: string;

@@ -16,7 +16,17 @@ import { shardNumberOf } from "./hash_key.ts";
 import { BulkInsert } from "./bulk_insert.ts";
 import type { TransactionHooks } from "./group_commit.ts";
 
-/** A shard to insert ({@linkcode StreamSql.insertShard}). */
+/**
+ * A shard to insert ({@linkcode StreamSql.insertShard}).
+ *
+ * @example
+ * ```ts
+ * import { MAX_HASH_KEY } from "./hash_key.ts";
+ * import type { NewShard } from "./stream_sql.ts";
+ * const shard: NewShard = { no: 0, range: { start: 0n, end: MAX_HASH_KEY }, startingSeq: 0 };
+ * console.log(`shardId-${String(shard.no).padStart(12, "0")}`); // shardId-000000000000
+ * ```
+ */
 export interface NewShard {
   /** Its number in the stream (`shardId-{no}`, zero-padded). */
   no: number;
