@@ -5,7 +5,17 @@
  * @module
  */
 
-/** One metric of the course. */
+/**
+ * One metric of the course.
+ *
+ * @example
+ * ```ts
+ * import { type MetricDef, METRICS } from "./catalog.ts";
+ * const first: MetricDef = METRICS[0];
+ * console.log(first.name, first.columns.join(","));
+ * // popular_category_by_country country,category,category_count
+ * ```
+ */
 export interface MetricDef {
   /** Fixed name, the key in `deno task metrics --json`. */
   name: string;

@@ -14,20 +14,67 @@ import {
 import { CLEAN_COLUMNS, type DataFrame, runSql } from "../clean/mod.ts";
 import { type MetricDef, METRICS } from "./catalog.ts";
 
-/** A result row: column → JSON-safe value (string, number or null). */
+/**
+ * A result row: column → JSON-safe value (string, number or null).
+ *
+ * @example
+ * ```ts
+ * import type { MetricRow } from "./run.ts";
+ * const row: MetricRow = { country: "Chad", category: "art", category_count: 1 };
+ * console.log(Object.keys(row).length); // 3
+ * ```
+ */
 export type MetricRow = Record<string, string | number | null>;
 
-/** Every metric's rows, keyed by metric name, in {@linkcode METRICS} order. */
+/**
+ * Every metric's rows, keyed by metric name, in {@linkcode METRICS} order.
+ *
+ * @example
+ * ```ts
+ * import type { MetricResults } from "./run.ts";
+ * const results: MetricResults = {
+ *   users_joined_by_year: [{ post_year: 2016, number_users_joined: 1 }],
+ * };
+ * console.log(results.users_joined_by_year[0].number_users_joined); // 1
+ * ```
+ */
 export type MetricResults = Record<string, MetricRow[]>;
 
-/** The batch tables the queries read. */
+/**
+ * The batch tables the queries read.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "../clean/mod.ts";
+ * import type { MetricTables } from "./run.ts";
+ * const pin = pl.DataFrame({ ind: [1], category: ["art"], follower_count: [5], poster_name: ["Ada"] });
+ * const geo = pl.DataFrame({ ind: [1], country: ["Chad"], timestamp: [new Date("2019-01-01")] });
+ * const user = pl.DataFrame({ ind: [1], age: [30], date_joined: [new Date("2016-01-01")] });
+ * const tables: MetricTables = { pin, geo, user };
+ * console.log(tables.pin.height); // 1
+ * ```
+ */
 export interface MetricTables {
   pin: DataFrame;
   geo: DataFrame;
   user: DataFrame;
 }
 
-/** Options of {@linkcode runMetrics}. */
+/**
+ * Options of {@linkcode runMetrics}.
+ *
+ * @example
+ * ```ts
+ * import { METRICS } from "./catalog.ts";
+ * import { runMetrics, type RunMetricsOptions } from "./run.ts";
+ * import { tables } from "./test_util.ts";
+ * const options: RunMetricsOptions = {
+ *   tables: tables([{ date_joined: "2016-01-01 00:00:00" }]),
+ *   metrics: METRICS.filter((m) => m.name === "users_joined_by_year"),
+ * };
+ * console.log(Object.keys(await runMetrics(options))); // [ "users_joined_by_year" ]
+ * ```
+ */
 export interface RunMetricsOptions {
   /** The batch tables `pin`, `geo`, `user`. */
   tables: MetricTables;
@@ -106,7 +153,19 @@ export async function runMetrics(
   return out;
 }
 
-/** The metrics and the sizes of the tables they were computed from. */
+/**
+ * The metrics and the sizes of the tables they were computed from.
+ *
+ * @example
+ * ```ts
+ * import type { WarehouseMetrics } from "./run.ts";
+ * const metrics: WarehouseMetrics = {
+ *   results: { users_joined_by_year: [{ post_year: 2016, number_users_joined: 1 }] },
+ *   rows: { pin: 1, geo: 1, user: 1 },
+ * };
+ * console.log(JSON.stringify(metrics.rows)); // {"pin":1,"geo":1,"user":1}
+ * ```
+ */
 export interface WarehouseMetrics {
   results: MetricResults;
   /** Rows of `pin`, `geo`, `user`. */

@@ -9,7 +9,18 @@ import { cleanGeo, cleanPin, cleanUser, rawFrame } from "../clean/mod.ts";
 import { metricByName } from "./catalog.ts";
 import { type MetricRow, type MetricTables, runMetrics } from "./run.ts";
 
-/** One hand-made post: fields of the three tables for one ind; `noGeo`/`noUser`/`noPin` omit a table's row. */
+/**
+ * One hand-made post: fields of the three tables for one ind; `noGeo`/`noUser`/`noPin` omit a table's row.
+ *
+ * @example
+ * ```ts
+ * import type { Post } from "./test_util.ts";
+ * import { tables } from "./test_util.ts";
+ * const posts: Post[] = [{ category: "art", country: "Chad", age: 30 }, { noGeo: true }];
+ * const t = tables(posts);
+ * console.log(t.pin.height, t.geo.height, t.user.height); // 2 1 2
+ * ```
+ */
 export interface Post {
   category?: string | null;
   follower_count?: number | null;
