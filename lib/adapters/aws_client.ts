@@ -11,7 +11,17 @@
  */
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 
-/** Static credentials. */
+/**
+ * Static credentials.
+ *
+ * @example
+ * ```ts
+ * import { awsClientConfig, type AwsCredentials } from "./aws_client.ts";
+ * const credentials: AwsCredentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI" };
+ * const config = awsClientConfig({ credentials }, {});
+ * console.log(config.credentials?.accessKeyId); // AKIDEXAMPLE
+ * ```
+ */
 export interface AwsCredentials {
   accessKeyId: string;
   secretAccessKey: string;
@@ -32,7 +42,16 @@ export const LOCAL_CREDENTIALS: AwsCredentials = Object.freeze({
   secretAccessKey: "S3RVER",
 });
 
-/** Options of {@linkcode awsClientConfig}. */
+/**
+ * Options of {@linkcode awsClientConfig}.
+ *
+ * @example
+ * ```ts
+ * import { awsClientConfig, type AwsClientOptions } from "./aws_client.ts";
+ * const options: AwsClientOptions = { region: "eu-west-1", requestTimeoutMs: 10_000 };
+ * console.log(awsClientConfig(options, {}).region); // eu-west-1
+ * ```
+ */
 export interface AwsClientOptions {
   /** AWS region (default `us-east-1`). */
   region?: string;
@@ -44,7 +63,16 @@ export interface AwsClientOptions {
   requestTimeoutMs?: number;
 }
 
-/** The constructor settings an SDK client takes. */
+/**
+ * The constructor settings an SDK client takes.
+ *
+ * @example
+ * ```ts
+ * import { awsClientConfig, type AwsClientConfig } from "./aws_client.ts";
+ * const config: AwsClientConfig = awsClientConfig({ endpoint: "http://127.0.0.1:4567" }, {});
+ * console.log(config.region, config.maxAttempts); // us-east-1 3
+ * ```
+ */
 export interface AwsClientConfig {
   region: string;
   endpoint?: string;

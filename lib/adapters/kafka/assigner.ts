@@ -16,10 +16,28 @@ import {
 } from "./kafkajs.ts";
 import { kafkaErrorTypes } from "./errors.ts";
 
-/** The protocol name members announce; members of older versions use kafkajs' `RoundRobinAssigner`. */
+/**
+ * The protocol name members announce; members of older versions use kafkajs' `RoundRobinAssigner`.
+ *
+ * @example
+ * ```ts
+ * import { SUBSCRIPTION_ROUND_ROBIN } from "./assigner.ts";
+ * console.log(SUBSCRIPTION_ROUND_ROBIN); // SubscriptionRoundRobin
+ * ```
+ */
 export const SUBSCRIPTION_ROUND_ROBIN = "SubscriptionRoundRobin";
 
-/** A member of the group and the topics it reads. */
+/**
+ * A member of the group and the topics it reads.
+ *
+ * @example
+ * ```ts
+ * import { assignBySubscription, type GroupSubscription } from "./assigner.ts";
+ * const members: GroupSubscription[] = [{ memberId: "a", topics: ["demo.pin", "demo.geo"] }];
+ * console.log(assignBySubscription(members, new Map([["demo.pin", 2]])));
+ * // { a: { "demo.pin": [0, 1] } }
+ * ```
+ */
 export interface GroupSubscription {
   memberId: string;
   topics: readonly string[];

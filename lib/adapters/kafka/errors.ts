@@ -12,7 +12,16 @@ import {
   TopicNotFoundError,
 } from "../../errors.ts";
 
-/** What was being done when a kafkajs call failed. */
+/**
+ * What was being done when a kafkajs call failed.
+ *
+ * @example
+ * ```ts
+ * import { type KafkaErrorContext, toKafkaError } from "./errors.ts";
+ * const ctx: KafkaErrorContext = { op: "createTopic", brokers: ["127.0.0.1:9092"], topic: "demo.pin" };
+ * console.log(toKafkaError({ type: "TOPIC_ALREADY_EXISTS" }, ctx).code); // ALREADY_EXISTS
+ * ```
+ */
 export interface KafkaErrorContext {
   /** The operation, e.g. `append`, `createTopic`, `commit`. */
   op: string;

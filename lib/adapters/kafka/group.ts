@@ -12,7 +12,16 @@ import { mapKafkaErrors } from "./errors.ts";
 import { type Admin, type Kafka, PartitionAssigners } from "./kafkajs.ts";
 import { subscriptionRoundRobin } from "./assigner.ts";
 
-/** Consumer-group tuning shared by every consumer of a log. */
+/**
+ * Consumer-group tuning shared by every consumer of a log.
+ *
+ * @example
+ * ```ts
+ * import type { KafkaGroupOptions } from "./group.ts";
+ * const tuning: KafkaGroupOptions = { sessionTimeoutMs: 30_000, heartbeatIntervalMs: 3000 };
+ * console.log(tuning.sessionTimeoutMs); // 30000
+ * ```
+ */
 export interface KafkaGroupOptions {
   /** Group session timeout, ms (default 10000; brokers accept 6000 to 300000 by default). */
   sessionTimeoutMs?: number;
@@ -28,7 +37,24 @@ export interface KafkaGroupOptions {
 
 const decoder = new TextDecoder();
 
-/** Options of {@linkcode joinGroup}: the clients, the topics and the group's tuning. */
+/**
+ * Options of {@linkcode joinGroup}: the clients, the topics and the group's tuning.
+ *
+ * @example
+ * ```ts
+ * import { createKafkaClient } from "./kafkajs.ts";
+ * import type { JoinGroupOptions } from "./group.ts";
+ * const kafka = createKafkaClient({ brokers: ["127.0.0.1:9092"] });
+ * const options: JoinGroupOptions = {
+ *   kafka,
+ *   admin: kafka.admin(),
+ *   partitions: new Map([["demo.pin", 1]]),
+ *   brokers: ["127.0.0.1:9092"],
+ *   maxQueuedRecords: 5000,
+ * };
+ * // const consumer = await joinGroup("demo-sink", options);
+ * ```
+ */
 export interface JoinGroupOptions extends KafkaGroupOptions {
   /** The kafkajs client the consumer is made from. */
   kafka: Kafka;

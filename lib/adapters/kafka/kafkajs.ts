@@ -48,14 +48,33 @@ export type {
   SASLOptions,
 };
 
-/** SASL credentials for brokers that need them (MSK with SCRAM, Confluent Cloud). */
+/**
+ * SASL credentials for brokers that need them (MSK with SCRAM, Confluent Cloud).
+ *
+ * @example
+ * ```ts
+ * import { createKafkaClient, type KafkaSasl } from "./kafkajs.ts";
+ * const sasl: KafkaSasl = { mechanism: "scram-sha-512", username: "pipeline", password: "secret" };
+ * const kafka = createKafkaClient({ brokers: ["b-1.example.com:9096"], ssl: true, sasl });
+ * ```
+ */
 export interface KafkaSasl {
   mechanism: "plain" | "scram-sha-256" | "scram-sha-512";
   username: string;
   password: string;
 }
 
-/** Connection settings of {@linkcode createKafkaClient}. */
+/**
+ * Connection settings of {@linkcode createKafkaClient}.
+ *
+ * @example
+ * ```ts
+ * import { createKafkaClient, type KafkaClientOptions } from "./kafkajs.ts";
+ * import { consoleLogger } from "../../logger.ts";
+ * const options: KafkaClientOptions = { brokers: ["127.0.0.1:9092"], clientId: "sink", logger: consoleLogger };
+ * const kafka = createKafkaClient(options);
+ * ```
+ */
 export interface KafkaClientOptions {
   /** Bootstrap brokers, `host:port`. */
   brokers: string[];
@@ -73,7 +92,21 @@ export interface KafkaClientOptions {
   requestTimeoutMs?: number;
 }
 
-/** Options of {@linkcode kafkaLogCreator}. */
+/**
+ * Options of {@linkcode kafkaLogCreator}.
+ *
+ * @example
+ * ```ts
+ * import { kafkaLogCreator, type KafkaLogCreatorOptions, logLevel } from "./kafkajs.ts";
+ * import { silentLogger } from "../../logger.ts";
+ * const lines: string[] = [];
+ * const options: KafkaLogCreatorOptions = { everyMs: 60_000, now: () => 0 };
+ * const log = kafkaLogCreator({ ...silentLogger, warn: (m) => void lines.push(m) }, options)(logLevel.WARN);
+ * const entry = { message: "Connection error", timestamp: "" };
+ * for (let i = 0; i < 3; i++) log({ namespace: "Connection", level: logLevel.ERROR, label: "ERROR", log: entry });
+ * console.log(lines); // ["kafkajs Connection: Connection error"]: the repeats wait for the next minute
+ * ```
+ */
 export interface KafkaLogCreatorOptions {
   /** A message is passed on at most once in this long, ms (default 10,000). */
   everyMs?: number;

@@ -15,14 +15,34 @@ import type { KafkaErrorContext } from "./errors.ts";
 import { toKafkaError } from "./errors.ts";
 import type { Producer } from "./kafkajs.ts";
 
-/** One record with its partition already chosen. */
+/**
+ * One record with its partition already chosen.
+ *
+ * @example
+ * ```ts
+ * import type { PlacedRecord } from "./producer.ts";
+ * const record: PlacedRecord = { partition: 0, key: "42", value: new TextEncoder().encode('{"index":42}') };
+ * console.log(record.value.length); // 12
+ * ```
+ */
 export interface PlacedRecord {
   partition: number;
   key: string | null;
   value: Uint8Array;
 }
 
-/** Options of {@linkcode GroupProducer}. */
+/**
+ * Options of {@linkcode GroupProducer}.
+ *
+ * @example
+ * ```ts
+ * import { createKafkaClient } from "./kafkajs.ts";
+ * import { GroupProducer, type GroupProducerOptions } from "./producer.ts";
+ * const options: GroupProducerOptions = { brokers: ["127.0.0.1:9092"], maxRequestBytes: 500_000 };
+ * const producer = createKafkaClient(options).producer({ idempotent: true, maxInFlightRequests: 1 });
+ * const group = new GroupProducer(producer, options);
+ * ```
+ */
 export interface GroupProducerOptions {
   /** Most record bytes in one produce request (default 900000). */
   maxRequestBytes?: number;

@@ -9,7 +9,16 @@
 import type { TopicConsumer, TopicRecord } from "../../log/types.ts";
 import { parseBrokers } from "./kafkajs.ts";
 
-/** What {@linkcode kafkaTestTarget} found. */
+/**
+ * What {@linkcode kafkaTestTarget} found.
+ *
+ * @example
+ * ```ts
+ * import { kafkaTestTarget, type KafkaTestTarget } from "./test_target.ts";
+ * const target: KafkaTestTarget = await kafkaTestTarget();
+ * console.log(target.brokers); // ["127.0.0.1:9092"] unless KAFKA_BROKERS says otherwise
+ * ```
+ */
 export interface KafkaTestTarget {
   /** Brokers to connect to. */
   brokers: string[];

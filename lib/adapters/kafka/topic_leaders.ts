@@ -16,7 +16,16 @@ import type { Admin } from "./kafkajs.ts";
 /** Answers that mean "the brokers have not caught up with the controller yet". */
 const NOT_YET = ["UNKNOWN_TOPIC_OR_PARTITION", "LEADER_NOT_AVAILABLE"];
 
-/** Options of {@linkcode waitForTopicLeaders}. */
+/**
+ * Options of {@linkcode waitForTopicLeaders}.
+ *
+ * @example
+ * ```ts
+ * import type { WaitForTopicLeadersOptions } from "./topic_leaders.ts";
+ * const options: WaitForTopicLeadersOptions = { brokers: ["127.0.0.1:9092"], partitions: 3, timeoutMs: 10_000 };
+ * // await waitForTopicLeaders(admin, "demo.pin", options);
+ * ```
+ */
 export interface WaitForTopicLeadersOptions {
   /** Bootstrap brokers, for error messages. */
   brokers: string[];

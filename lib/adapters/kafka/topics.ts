@@ -30,7 +30,18 @@ export function partitionsOf(
   return n;
 }
 
-/** Options of {@linkcode placeRecords}. */
+/**
+ * Options of {@linkcode placeRecords}.
+ *
+ * @example
+ * ```ts
+ * import { placeRecords, type PlaceRecordsOptions } from "./topics.ts";
+ * import { partitionForKey } from "../../log/partitioner.ts";
+ * const options: PlaceRecordsOptions = { partitions: 4, roundRobin: new Map(), hash: partitionForKey };
+ * const placed = placeRecords("demo.pin", [{ value: new Uint8Array([1]), partition: 3 }], options);
+ * console.log(placed[0].partition); // 3
+ * ```
+ */
 export interface PlaceRecordsOptions {
   /** The topic's partition count. */
   partitions: number;

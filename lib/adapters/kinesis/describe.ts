@@ -117,7 +117,17 @@ function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-/** Options of {@linkcode waitForStream}. */
+/**
+ * Options of {@linkcode waitForStream}.
+ *
+ * @example
+ * ```ts
+ * import { waitForStream, type WaitForStreamOptions } from "./describe.ts";
+ * import { createKinesisClient } from "./sdk.ts";
+ * const options: WaitForStreamOptions = { until: "DELETED", timeoutMs: 30_000 };
+ * await waitForStream(createKinesisClient({ endpoint: "http://127.0.0.1:4567" }), "old-stream", options);
+ * ```
+ */
 export interface WaitForStreamOptions {
   /** Wait until the stream is `ACTIVE`, or until it is gone (`DELETED`). */
   until: "ACTIVE" | "DELETED";

@@ -15,7 +15,17 @@ import {
 import { InvalidArgumentError, ShardNotFoundError } from "../../log/errors.ts";
 import { awsErrorName } from "./sdk.ts";
 
-/** What was being done when a Kinesis call failed. */
+/**
+ * What was being done when a Kinesis call failed.
+ *
+ * @example
+ * ```ts
+ * import { type KinesisErrorContext, toKinesisError } from "./errors.ts";
+ * const ctx: KinesisErrorContext = { op: "createStream", endpoint: "http://127.0.0.1:4567", stream: "s" };
+ * console.log(toKinesisError({ name: "ResourceInUseException", message: "in use" }, ctx).code);
+ * // ALREADY_EXISTS
+ * ```
+ */
 export interface KinesisErrorContext {
   /** The operation, e.g. `putRecords`, `createStream`, `readShard`. */
   op: string;

@@ -36,7 +36,21 @@ import {
 } from "./sdk.ts";
 import { ShardPager } from "./shard_iterators.ts";
 
-/** Options of {@linkcode openKinesisLog}. */
+/**
+ * Options of {@linkcode openKinesisLog}.
+ *
+ * @example
+ * ```ts
+ * import { openKinesisLog, type KinesisLogOptions } from "./kinesis_log.ts";
+ * const options: KinesisLogOptions = {
+ *   endpoint: "http://127.0.0.1:4567",
+ *   putRetry: { maxRetries: 3 },
+ *   statusTimeoutMs: 30_000,
+ * };
+ * const log = await openKinesisLog(options);
+ * await log.close();
+ * ```
+ */
 export interface KinesisLogOptions extends KinesisClientOptions {
   /** Retries of failed PutRecords entries (see `putWithRetry`). */
   putRetry?: PutRetryOptions;

@@ -11,12 +11,38 @@ import type { PutRecordResult, StreamRecordInput } from "../../log/types.ts";
 import { BackendError } from "../../errors.ts";
 import type { PutRecordsRequestEntry, PutRecordsResultEntry } from "./sdk.ts";
 
-/** Sends one PutRecords request and returns its `Records` (one entry per request entry). */
+/**
+ * Sends one PutRecords request and returns its `Records` (one entry per request entry).
+ *
+ * @example
+ * ```ts
+ * import { type PutBatch, putWithRetry } from "./put_records.ts";
+ * const send: PutBatch = async (entries) =>
+ *   entries.map((_, i) => ({ ShardId: "shardId-000000000000", SequenceNumber: String(i + 1) }));
+ * const results = await putWithRetry(send, [{ data: new Uint8Array([1]), partitionKey: "k" }]);
+ * console.log(results); // [{ shardId: "shardId-000000000000", sequenceNumber: "1" }]
+ * ```
+ */
 export type PutBatch = (
   entries: PutRecordsRequestEntry[],
 ) => Promise<PutRecordsResultEntry[]>;
 
-/** Options of {@linkcode putWithRetry}. */
+/**
+ * Options of {@linkcode putWithRetry}.
+ *
+ * @example
+ * ```ts
+ * import { putWithRetry, type PutRetryOptions } from "./put_records.ts";
+ * const waits: number[] = [];
+ * const options: PutRetryOptions = { maxRetries: 2, baseDelayMs: 50, sleep: async (ms) => void waits.push(ms) };
+ * const results = await putWithRetry(
+ *   async (entries) => entries.map(() => ({ ErrorCode: "InternalFailure", ErrorMessage: "busy" })),
+ *   [{ data: new Uint8Array([1]), partitionKey: "k" }],
+ *   options,
+ * );
+ * console.log(waits.length, results); // 2 [{ errorCode: "InternalFailure", errorMessage: "busy" }]
+ * ```
+ */
 export interface PutRetryOptions {
   /** How many times failed entries are sent again (default 5). */
   maxRetries?: number;
@@ -32,7 +58,16 @@ export interface PutRetryOptions {
   maxBytes?: number;
 }
 
-/** Per-record error codes worth sending again. */
+/**
+ * Per-record error codes worth sending again.
+ *
+ * @example
+ * ```ts
+ * import { RETRYABLE_CODES } from "./put_records.ts";
+ * console.log(RETRYABLE_CODES.has("ProvisionedThroughputExceededException")); // true
+ * console.log(RETRYABLE_CODES.has("AccessDeniedException")); // false
+ * ```
+ */
 export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
   "ProvisionedThroughputExceededException",
   "InternalFailure",

@@ -44,7 +44,17 @@ export type {
   Shard,
 };
 
-/** Connection settings of {@linkcode createKinesisClient}. */
+/**
+ * Connection settings of {@linkcode createKinesisClient}.
+ *
+ * @example
+ * ```ts
+ * import { createKinesisClient, type KinesisClientOptions } from "./sdk.ts";
+ * const options: KinesisClientOptions = { endpoint: "http://127.0.0.1:4567", maxAttempts: 5 };
+ * const client = createKinesisClient(options);
+ * client.destroy();
+ * ```
+ */
 export interface KinesisClientOptions extends AwsClientOptions {
   /** SDK-level attempts per request, for throttling and network errors (default 3). */
   maxAttempts?: number;

@@ -47,7 +47,19 @@ export function readOn(
     (out.MillisBehindLatest ?? 0) > 0;
 }
 
-/** Options of {@linkcode IteratorCache}. */
+/**
+ * Options of {@linkcode IteratorCache}.
+ *
+ * @example
+ * ```ts
+ * import { IteratorCache, type IteratorCacheOptions } from "./shard_iterators.ts";
+ * const options: IteratorCacheOptions = { maxEntries: 1, maxAgeMs: 60_000 };
+ * const cache = new IteratorCache(options);
+ * cache.put({ stream: "s", shardId: "shardId-000000000000" }, "AAAA");
+ * cache.put({ stream: "s", shardId: "shardId-000000000001" }, "BBBB");
+ * console.log(cache.size); // 1: the oldest went first
+ * ```
+ */
 export interface IteratorCacheOptions {
   /** Most iterators kept; the oldest go first (default 10,000). */
   maxEntries?: number;
@@ -55,7 +67,18 @@ export interface IteratorCacheOptions {
   maxAgeMs?: number;
 }
 
-/** A place in a shard: after sequence number `after`, or the shard's start without it. */
+/**
+ * A place in a shard: after sequence number `after`, or the shard's start without it.
+ *
+ * @example
+ * ```ts
+ * import { IteratorCache, type ShardPosition } from "./shard_iterators.ts";
+ * const start: ShardPosition = { stream: "streaming-demo-pin", shardId: "shardId-000000000000" };
+ * const cache = new IteratorCache();
+ * cache.put(start, "AAAA");
+ * console.log(cache.take({ ...start, after: "1" }), cache.take(start)); // undefined AAAA
+ * ```
+ */
 export interface ShardPosition {
   /** The stream's name. */
   stream: string;
@@ -125,7 +148,18 @@ function keyOf({ stream, shardId, after }: ShardPosition): string {
   return `${stream}\0${shardId}\0${after ?? ""}`;
 }
 
-/** Options of {@linkcode ShardPager.read}. */
+/**
+ * Options of {@linkcode ShardPager.read}.
+ *
+ * @example
+ * ```ts
+ * import { type ReadShardPageOptions, ShardPager } from "./shard_iterators.ts";
+ * import { createKinesisClient } from "./sdk.ts";
+ * const pager = new ShardPager(createKinesisClient({ endpoint: "http://127.0.0.1:4567" }));
+ * const options: ReadShardPageOptions = { afterSequenceNumber: "49590338271490256608559692538361571095921575989136588898", limit: 500 };
+ * const page = await pager.read("streaming-demo-pin", "shardId-000000000000", options);
+ * ```
+ */
 export interface ReadShardPageOptions {
   /** Read records after this sequence number; from the shard's start when absent. */
   afterSequenceNumber?: string;

@@ -11,7 +11,16 @@ import { canConnect, freePort } from "../../services/process.ts";
 import { kinesisService } from "../../services/kinesis.ts";
 import { kinesisMockDir } from "../../services/kinesis_mock.ts";
 
-/** What {@linkcode kinesisTestTarget} found. */
+/**
+ * What {@linkcode kinesisTestTarget} found.
+ *
+ * @example
+ * ```ts
+ * import { kinesisTestTarget, type KinesisTestTarget } from "./test_target.ts";
+ * const target: KinesisTestTarget = await kinesisTestTarget();
+ * console.log(target.endpoint ?? "an own kinesis-mock per test");
+ * ```
+ */
 export interface KinesisTestTarget {
   /** The shared server to use, or `undefined` to start an own kinesis-mock. */
   endpoint?: string;

@@ -18,7 +18,21 @@ import { ObjectNotFoundError, validateKey } from "../../lake/errors.ts";
 import type { ObjectInfo, ObjectStore } from "../../lake/types.ts";
 import { awsClientConfig, type AwsClientOptions } from "../aws_client.ts";
 
-/** Options of {@linkcode openS3Store}. */
+/**
+ * Options of {@linkcode openS3Store}.
+ *
+ * @example
+ * ```ts
+ * import { openS3Store, type S3StoreOptions } from "./s3_store.ts";
+ * const options: S3StoreOptions = {
+ *   endpoint: "http://127.0.0.1:4569",
+ *   bucket: "pinterest-lake",
+ *   prefix: "lake/",
+ *   createBucket: true,
+ * };
+ * const lake = await openS3Store(options);
+ * ```
+ */
 export interface S3StoreOptions extends AwsClientOptions {
   /** The bucket holding the lake. */
   bucket: string;

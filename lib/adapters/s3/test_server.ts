@@ -9,7 +9,20 @@ import assert from "node:assert/strict";
 import { freePort } from "../../services/process.ts";
 import { s3Service } from "../../services/s3.ts";
 
-/** Options of {@linkcode withS3Server}. */
+/**
+ * Options of {@linkcode withS3Server}.
+ *
+ * @example
+ * ```ts
+ * import { withS3Server, type WithS3ServerOptions } from "./test_server.ts";
+ * import { openS3Store } from "./s3_store.ts";
+ * const options: WithS3ServerOptions = { buckets: ["lake", "warehouse"] };
+ * await withS3Server(async (endpoint) => {
+ *   const warehouse = await openS3Store({ endpoint, bucket: "warehouse" });
+ *   console.log(await warehouse.list("")); // []
+ * }, options);
+ * ```
+ */
 export interface WithS3ServerOptions {
   /** Buckets created at start; default `["lake"]`. */
   buckets?: string[];
