@@ -32,7 +32,18 @@ import { type ProcessingResult, runProcessing } from "./process.ts";
 import { isMysqlUrl, seedSqlite, type SourceReader } from "../source/mod.ts";
 import { checkStreamOutput, tableStoreHeld } from "../stream/mod.ts";
 
-/** Options of {@linkcode runEmulateJob}. */
+/**
+ * Options of {@linkcode runEmulateJob}.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from "../config/settings.ts";
+ * import { type EmulateJobOptions, runEmulateJob } from "./emulate.ts";
+ * const options: EmulateJobOptions = { count: 5, mode: "batch", randomSeed: 7, postOnly: true };
+ * const result = await runEmulateJob(loadConfig({ dataDir: await Deno.makeTempDir() }), options);
+ * console.log(result.emulation.recordsAccepted, result.sink); // 15 undefined
+ * ```
+ */
 export interface EmulateJobOptions {
   /** Posts to make (default 500 unless `duration` is given). */
   count?: number;
@@ -69,7 +80,19 @@ export interface EmulateJobOptions {
   logger?: Logger;
 }
 
-/** What the job did. */
+/**
+ * What the job did.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig } from "../config/settings.ts";
+ * import { type EmulateJobResult, runEmulateJob } from "./emulate.ts";
+ * const config = loadConfig({ dataDir: await Deno.makeTempDir() });
+ * const result: EmulateJobResult = await runEmulateJob(config, { count: 2 });
+ * console.log(result.sink?.recordsWritten, result.unseen, result.locations.inProcess);
+ * // 6 { topics: 0, streams: 0 } true
+ * ```
+ */
 export interface EmulateJobResult {
   emulation: EmulationSummary;
   /**

@@ -14,7 +14,19 @@ import {
   type StreamProcessorStats,
 } from "../stream/mod.ts";
 
-/** Options of {@linkcode runProcessing}. */
+/**
+ * Options of {@linkcode runProcessing}.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig, openRuntime } from "../config/mod.ts";
+ * import { type ProcessingOptions, runProcessing } from "./process.ts";
+ * const runtime = await openRuntime(loadConfig({ dataDir: await Deno.makeTempDir() }));
+ * const options: ProcessingOptions = { streamCatchUp: false };
+ * console.log((await runProcessing(runtime, options)).stream); // undefined
+ * await runtime.close();
+ * ```
+ */
 export interface ProcessingOptions {
   logger?: Logger;
   /**
@@ -24,7 +36,20 @@ export interface ProcessingOptions {
   streamCatchUp?: boolean;
 }
 
-/** What processing produced. */
+/**
+ * What processing produced.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig, openRuntime } from "../config/mod.ts";
+ * import { type ProcessingResult, runProcessing } from "./process.ts";
+ * const runtime = await openRuntime(loadConfig({ dataDir: await Deno.makeTempDir() }));
+ * const result: ProcessingResult = await runProcessing(runtime);
+ * console.log(result.streamTables);
+ * // { stream_pin: 0, stream_geo: 0, stream_user: 0, stream_quarantine: 0 }
+ * await runtime.close();
+ * ```
+ */
 export interface ProcessingResult {
   batch: BatchSummary;
   /** The catch-up's counts; absent when it was skipped (`streamCatchUp: false`). */
