@@ -86,7 +86,17 @@ export class WarehouseEmptyError extends PipelineError {
   }
 }
 
-/** Options of {@linkcode WarehouseDamagedError}: `cause`, the reader's error, is required. */
+/**
+ * Options of {@linkcode WarehouseDamagedError}: `cause`, the reader's error, is required.
+ *
+ * @example
+ * ```ts
+ * import { WarehouseDamagedError, type WarehouseDamagedErrorOptions } from "./errors.ts";
+ * const options: WarehouseDamagedErrorOptions = { cause: new Error("bad magic"), context: { rows: 0 } };
+ * const err = new WarehouseDamagedError(".data/warehouse", "geo", options);
+ * console.log(err.context); // { dir: ".data/warehouse", table: "geo", rows: 0 }
+ * ```
+ */
 export interface WarehouseDamagedErrorOptions extends PipelineErrorOptions {
   /** The error the parquet reader threw; its message goes into this one's. */
   cause: unknown;
@@ -125,7 +135,17 @@ export class WarehouseDamagedError extends PipelineError {
   }
 }
 
-/** Options of {@linkcode LakeObjectError}: `cause`, the decompressor's error, is required. */
+/**
+ * Options of {@linkcode LakeObjectError}: `cause`, the decompressor's error, is required.
+ *
+ * @example
+ * ```ts
+ * import { LakeObjectError, type LakeObjectErrorOptions } from "./errors.ts";
+ * const options: LakeObjectErrorOptions = { cause: new Error("incorrect header check") };
+ * const err = new LakeObjectError(".data/lake", "topics/t/partition=0/t+0+0000000000.json.gz", options);
+ * console.log(err.cause === options.cause); // true
+ * ```
+ */
 export interface LakeObjectErrorOptions extends PipelineErrorOptions {
   /** The error gunzip threw; its message goes into this one's. */
   cause: unknown;

@@ -17,7 +17,17 @@ const gunzipAsync = promisify(gunzip);
 /** How many times larger than its gzip object NDJSON is taken to be, to size groups. */
 const GZIP_RATIO = 8;
 
-/** One raw object of a topic. */
+/**
+ * One raw object of a topic.
+ *
+ * @example
+ * ```ts
+ * import { parseObjectKey, type TopicObject } from "./objects.ts";
+ * const key = "topics/p.pin/partition=0/p.pin+0+0000000007.json.gz";
+ * const object: TopicObject | undefined = parseObjectKey("p.pin", { key, size: 120 });
+ * console.log(object); // { key: "topics/...", partition: 0, startOffset: 7, size: 120, gzip: true }
+ * ```
+ */
 export interface TopicObject {
   key: string;
   partition: number;
@@ -62,7 +72,19 @@ export function parseObjectKey(
   return m[5] ? { ...object, gzip: true } : object;
 }
 
-/** Options of {@linkcode listTopicObjects}. */
+/**
+ * Options of {@linkcode listTopicObjects}.
+ *
+ * @example
+ * ```ts
+ * import { openDirStore } from "../lake/mod.ts";
+ * import { listTopicObjects, type ListTopicObjectsOptions } from "./objects.ts";
+ * const store = openDirStore(await Deno.makeTempDir());
+ * await store.put("topics/t/notes.txt", "not the sink's");
+ * const options: ListTopicObjectsOptions = { onSkip: (key) => console.log("skipped", key) };
+ * console.log(await listTopicObjects(store, "t", options)); // skipped topics/t/notes.txt, then []
+ * ```
+ */
 export interface ListTopicObjectsOptions {
   /** Called with each key under the topic that is not a sink object (skipped). */
   onSkip?: (key: string) => void;
@@ -129,7 +151,19 @@ export function groupBySize(
   return groups;
 }
 
-/** Options of {@linkcode readObjects}. */
+/**
+ * Options of {@linkcode readObjects}.
+ *
+ * @example
+ * ```ts
+ * import { openDirStore } from "../lake/mod.ts";
+ * import { listTopicObjects, readObjects, type ReadObjectsOptions } from "./objects.ts";
+ * const store = openDirStore(await Deno.makeTempDir());
+ * await store.put("topics/t/partition=0/t+0+0000000000.json", "{}\n");
+ * const options: ReadObjectsOptions = { concurrency: 8, onRead: (n) => console.log(`${n} read`) };
+ * await readObjects(store, await listTopicObjects(store, "t"), options); // 1 read
+ * ```
+ */
 export interface ReadObjectsOptions {
   /**
    * Objects fetched at once; default 32. A lake the course's S3 sink wrote (`flush.size=1`)

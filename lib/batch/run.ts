@@ -16,7 +16,22 @@ import { type Logger, silentLogger } from "../logger.ts";
 import { cleanTopic, type TableSummary } from "./topic.ts";
 import { beginWarehouseWrite, quarantineFrame } from "./warehouse.ts";
 
-/** Options of {@linkcode runBatch}. */
+/**
+ * Options of {@linkcode runBatch}.
+ *
+ * @example
+ * ```ts
+ * import { openDirStore } from "../lake/mod.ts";
+ * import { runBatch, type RunBatchOptions } from "./run.ts";
+ * const options: RunBatchOptions = {
+ *   store: openDirStore(await Deno.makeTempDir()),
+ *   warehouseDir: await Deno.makeTempDir(),
+ *   prefix: "demo",
+ *   chunkBytes: 16 << 20,
+ * };
+ * console.log((await runBatch(options)).tables.pin.rows); // 0: the lake is empty
+ * ```
+ */
 export interface RunBatchOptions {
   /** The lake holding `topics/{prefix}.pin|geo|user/...` objects. */
   store: ObjectStore;
@@ -30,7 +45,19 @@ export interface RunBatchOptions {
   chunkBytes?: number;
 }
 
-/** The result of {@linkcode runBatch}. */
+/**
+ * The result of {@linkcode runBatch}.
+ *
+ * @example
+ * ```ts
+ * import { openDirStore } from "../lake/mod.ts";
+ * import { type BatchSummary, runBatch } from "./run.ts";
+ * const store = openDirStore(await Deno.makeTempDir());
+ * const summary: BatchSummary = await runBatch({ store, warehouseDir: await Deno.makeTempDir() });
+ * console.log(summary.tables.geo, summary.quarantined);
+ * // { objects: 0, records: 0, quarantined: 0, duplicates: 0, rows: 0, elapsedMs: ... } 0
+ * ```
+ */
 export interface BatchSummary {
   tables: Record<CleanTable, TableSummary>;
   /** Rows written to the quarantine table. */

@@ -17,7 +17,17 @@ import { lockNewFile, tryLockFile } from "../file_lock.ts";
 const PREFIX = ".tmp-";
 const LOCK_SUFFIX = ".lock";
 
-/** A staging folder held by this process. */
+/**
+ * A staging folder held by this process.
+ *
+ * @example
+ * ```ts
+ * import { openStagingDir, type StagingDir } from "./staging.ts";
+ * const staging: StagingDir = await openStagingDir(await Deno.makeTempDir());
+ * await staging.release();
+ * console.log(await Deno.stat(staging.path).catch(() => "gone")); // gone
+ * ```
+ */
 export interface StagingDir {
   /** Absolute or relative path of the folder. */
   path: string;

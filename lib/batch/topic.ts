@@ -30,7 +30,19 @@ import {
   type TopicObject,
 } from "./objects.ts";
 
-/** What happened to one table. */
+/**
+ * What happened to one table.
+ *
+ * @example
+ * ```ts
+ * import { openDirStore } from "../lake/mod.ts";
+ * import { cleanTopic, type TableSummary } from "./topic.ts";
+ * const store = openDirStore(await Deno.makeTempDir());
+ * await store.put("topics/pinterest.pin/partition=0/pinterest.pin+0+0000000000.json", "{}\n");
+ * const summary: TableSummary = (await cleanTopic(store, "pin")).summary;
+ * console.log(summary.records, summary.quarantined, summary.rows); // 1 1 0
+ * ```
+ */
 export interface TableSummary {
   /** Lake objects read. */
   objects: number;
@@ -46,7 +58,19 @@ export interface TableSummary {
   elapsedMs: number;
 }
 
-/** Options of {@linkcode cleanTopic}. */
+/**
+ * Options of {@linkcode cleanTopic}.
+ *
+ * @example
+ * ```ts
+ * import { openDirStore } from "../lake/mod.ts";
+ * import { consoleLogger } from "../logger.ts";
+ * import { cleanTopic, type CleanTopicOptions } from "./topic.ts";
+ * const options: CleanTopicOptions = { topic: "demo.geo", logger: consoleLogger, progressIntervalMs: 10_000 };
+ * const { summary } = await cleanTopic(openDirStore(await Deno.makeTempDir()), "geo", options);
+ * console.log(summary.objects); // 0
+ * ```
+ */
 export interface CleanTopicOptions {
   /** The topic to read; default `pinterest.{table}`. */
   topic?: string;
@@ -63,7 +87,19 @@ export interface CleanTopicOptions {
   chunkBytes?: number;
 }
 
-/** What {@linkcode cleanTopic} returns. */
+/**
+ * What {@linkcode cleanTopic} returns.
+ *
+ * @example
+ * ```ts
+ * import { openDirStore } from "../lake/mod.ts";
+ * import { cleanTopic, type CleanTopicResult } from "./topic.ts";
+ * const store = openDirStore(await Deno.makeTempDir());
+ * await store.put("topics/pinterest.pin/partition=0/pinterest.pin+0+0000000000.json", "not json\n");
+ * const result: CleanTopicResult = await cleanTopic(store, "pin");
+ * console.log(result.clean.height, result.quarantine[0].table); // 0 pin
+ * ```
+ */
 export interface CleanTopicResult {
   /** One row per `ind`, first arrival kept, in arrival order. */
   clean: DataFrame;

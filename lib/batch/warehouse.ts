@@ -39,7 +39,16 @@ import {
  */
 export const WAREHOUSE_TABLES = ["pin", "geo", "user", "quarantine"] as const;
 
-/** A table of the warehouse. */
+/**
+ * A table of the warehouse.
+ *
+ * @example
+ * ```ts
+ * import { WAREHOUSE_TABLES, type WarehouseTable } from "./warehouse.ts";
+ * const table: WarehouseTable = "quarantine";
+ * console.log(WAREHOUSE_TABLES.includes(table)); // true
+ * ```
+ */
 export type WarehouseTable = (typeof WAREHOUSE_TABLES)[number];
 
 /**
@@ -78,6 +87,17 @@ export function quarantineFrame(rows: readonly QuarantineRow[]): DataFrame {
  * staging folder inside the warehouse, on polars' threads, while the caller goes on), then
  * {@linkcode WarehouseWrite.commit} renames them all over the old files. Until then, and
  * whatever fails, the old tables stay as they were.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "../clean/mod.ts";
+ * import { beginWarehouseWrite, type WarehouseWrite } from "./warehouse.ts";
+ * const dir = await Deno.makeTempDir();
+ * const write: WarehouseWrite = await beginWarehouseWrite(dir);
+ * write.stage("geo", pl.DataFrame({ ind: [1] }));
+ * await write.abort();
+ * console.log([...Deno.readDirSync(dir)].length); // 0: nothing renamed, staging folder removed
+ * ```
  */
 export interface WarehouseWrite {
   /** The staging folder; scratch files may go there too, and are removed with it. */
