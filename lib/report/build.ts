@@ -11,7 +11,17 @@ import { chartSpec } from "./charts.ts";
 import { renderReportHtml, type ReportSection } from "./html.ts";
 import { renderSvg } from "./svg.ts";
 
-/** Options of {@linkcode buildReport}. */
+/**
+ * Options of {@linkcode buildReport}.
+ *
+ * @example
+ * ```ts
+ * import { type BuildReportOptions, buildReport } from "./build.ts";
+ * const options: BuildReportOptions = { tableRows: { pin: 2, geo: 2, user: 2 }, topN: 10 };
+ * const results = { users_joined_by_year: [{ post_year: 2015, number_users_joined: 2 }] };
+ * console.log((await buildReport(results, options)).includes("<svg")); // true
+ * ```
+ */
 export interface BuildReportOptions {
   /** Rows of the batch tables, shown in the header. */
   tableRows?: Record<string, number>;

@@ -18,10 +18,29 @@ import { CHART_CONFIG, type TopLevelSpec } from "./svg.ts";
  */
 export const AGE_GROUPS = ["18-24", "25-35", "36-50", "+50"];
 
-/** A result row. */
+/**
+ * A result row.
+ *
+ * @example
+ * ```ts
+ * import { top, type Row } from "./chart_marks.ts";
+ * const rows: Row[] = [{ country: "Chad", n: 3 }, { country: "Peru", n: 5 }];
+ * console.log(top(rows, "n", { count: 1 })); // [ { country: "Peru", n: 5 } ]
+ * ```
+ */
 export type Row = MetricRow;
 
-/** Options of `chartSpec` and the builders here. */
+/**
+ * Options of `chartSpec` and the builders here.
+ *
+ * @example
+ * ```ts
+ * import { type ChartOptions, hbars } from "./chart_marks.ts";
+ * const options: ChartOptions = { categories: ["art", "travel"], topN: 10, width: 400 };
+ * const spec = hbars([{ country: "Chad", n: 3 }], { y: "country", x: "n", text: "n", title: "posts" }, options);
+ * console.log(JSON.stringify(spec).includes("\"width\":400")); // true
+ * ```
+ */
 export interface ChartOptions {
   /** Every category that appears in the report, for one shared colour per category. */
   categories: readonly string[];
@@ -99,7 +118,17 @@ function label(field: string, numeric: boolean) {
     : { field, type: "nominal" };
 }
 
-/** What {@linkcode hbars} draws: the row fields on its axes, labels and colours. */
+/**
+ * What {@linkcode hbars} draws: the row fields on its axes, labels and colours.
+ *
+ * @example
+ * ```ts
+ * import { type HBars, hbars } from "./chart_marks.ts";
+ * const bars: HBars = { y: "country", x: "category_count", text: "category", color: "category", title: "posts" };
+ * const spec = hbars([{ country: "Chad", category: "art", category_count: 3 }], bars, { categories: ["art"] });
+ * console.log(JSON.stringify(spec).includes("\"field\":\"category\"")); // true
+ * ```
+ */
 export interface HBars {
   /** Field of the bars' names (vertical axis), one bar per value. */
   y: string;
@@ -170,7 +199,18 @@ export function hbars(
   } as TopLevelSpec;
 }
 
-/** What {@linkcode vbars} draws: the row fields on its axes, titles, labels and colours. */
+/**
+ * What {@linkcode vbars} draws: the row fields on its axes, titles, labels and colours.
+ *
+ * @example
+ * ```ts
+ * import { type VBars, vbars } from "./chart_marks.ts";
+ * const bars: VBars = { x: "post_year", y: "number_users_joined", xTitle: "year", yTitle: "users joined",
+ *   text: "number_users_joined", numericText: true };
+ * const spec = vbars([{ post_year: 2015, number_users_joined: 2 }], bars, { categories: [] });
+ * console.log(JSON.stringify(spec).includes("\"title\":\"users joined\"")); // true
+ * ```
+ */
 export interface VBars {
   /** Field of the bars' names (horizontal axis, ordinal), one bar per value. */
   x: string;

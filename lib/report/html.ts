@@ -6,7 +6,18 @@
  */
 import { formatCell, type MetricDef, type MetricRow } from "../metrics/mod.ts";
 
-/** One metric on the page. */
+/**
+ * One metric on the page.
+ *
+ * @example
+ * ```ts
+ * import { type ReportSection, renderReportHtml } from "./html.ts";
+ * import { METRICS } from "../metrics/mod.ts";
+ * const section: ReportSection = { metric: METRICS[6], rows: [{ post_year: 2015, number_users_joined: 2 }],
+ *   svg: "<svg></svg>", note: "one year only" };
+ * console.log(renderReportHtml({ generatedAt: new Date(0), sections: [section] }).includes("one year only")); // true
+ * ```
+ */
 export interface ReportSection {
   metric: MetricDef;
   rows: MetricRow[];
@@ -16,7 +27,16 @@ export interface ReportSection {
   note?: string;
 }
 
-/** Everything the page shows. */
+/**
+ * Everything the page shows.
+ *
+ * @example
+ * ```ts
+ * import { type ReportPage, renderReportHtml } from "./html.ts";
+ * const page: ReportPage = { sections: [], generatedAt: new Date(0), tableRows: { pin: 2, geo: 2, user: 2 } };
+ * console.log(renderReportHtml(page).startsWith("<!doctype html>")); // true
+ * ```
+ */
 export interface ReportPage {
   sections: ReportSection[];
   generatedAt: Date;

@@ -9,7 +9,18 @@ import { compile, type TopLevelSpec } from "vega-lite";
 
 export type { TopLevelSpec };
 
-/** Options of {@linkcode renderSvg}. */
+/**
+ * Options of {@linkcode renderSvg}.
+ *
+ * @example
+ * ```ts
+ * import { renderSvg, type RenderSvgOptions } from "./svg.ts";
+ * const options: RenderSvgOptions = { scale: 2 };
+ * const svg = await renderSvg({ width: 100, height: 50, data: { values: [{ n: 1 }] }, mark: "bar",
+ *   encoding: { y: { field: "n", type: "quantitative" } } }, options);
+ * console.log(svg.includes("<svg")); // true
+ * ```
+ */
 export interface RenderSvgOptions {
   /** Scale factor applied to width and height (default 1). */
   scale?: number;
