@@ -109,7 +109,20 @@ export function parseDatetimeText(text: Expr): Expr {
 
 const NON_SCALAR = "^\\s*([\\[{]|true$|false$)";
 
-/** Options of {@linkcode failureReason}. */
+/**
+ * Options of {@linkcode failureReason}.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { failureReason, type FailureReasonOptions, toFloat } from "./exprs.ts";
+ * const options: FailureReasonOptions = { column: "latitude", expected: "a number" };
+ * const df = pl.DataFrame({ latitude: ["1.5", "[1]", "north"] });
+ * const why = failureReason(pl.col("latitude"), toFloat(pl.col("latitude")), options);
+ * console.log(df.select(why.alias("r")).getColumn("r").toArray());
+ * // [null, "wrong type: latitude must be a number", "unparseable latitude"]
+ * ```
+ */
 export interface FailureReasonOptions {
   /** The raw column's name, as the reason names it. */
   column: string;
@@ -150,7 +163,20 @@ export function failureReason(
     .otherwise(pl.lit(null).cast(pl.Utf8));
 }
 
-/** Options of {@linkcode indReason}. */
+/**
+ * Options of {@linkcode indReason}.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { indReason, type IndReasonOptions, toFloat, wholeOrNull } from "./exprs.ts";
+ * const options: IndReasonOptions = { column: "index" };
+ * const t = pl.col("index").str.strip();
+ * const df = pl.DataFrame({ index: ["7", "7.5"] });
+ * console.log(df.select(indReason(t, wholeOrNull(toFloat(t)), options).alias("r")).getColumn("r").toArray());
+ * // [null, "unparseable index"]
+ * ```
+ */
 export interface IndReasonOptions {
   /** The raw name of the key, as the reason names it: `index` for pins, `ind` for geo and user. */
   column: string;
@@ -190,7 +216,20 @@ export function indReason(
   ]);
 }
 
-/** Options of {@linkcode failedParse}. */
+/**
+ * Options of {@linkcode failedParse}.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { failedParse, type FailedParseOptions, toFloat, wholeOrNull } from "./exprs.ts";
+ * const options: FailedParseOptions = { missing: true };
+ * const df = pl.DataFrame({ ind: ["1", "", null] });
+ * const parsed = wholeOrNull(toFloat(pl.col("ind")));
+ * console.log(df.select(failedParse(pl.col("ind"), parsed, options).alias("f")).getColumn("f").toArray());
+ * // [false, true, true]
+ * ```
+ */
 export interface FailedParseOptions {
   /**
    * Also true where `raw` is null or empty: a missing key, as {@linkcode indReason} reports

@@ -58,7 +58,18 @@ export function rawFrame(
   );
 }
 
-/** Options of {@linkcode dedupFirst}. */
+/**
+ * Options of {@linkcode dedupFirst}.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { dedupFirst, type DedupOptions } from "./frames.ts";
+ * const df = pl.DataFrame({ index: [5, 6, 5], v: ["a", "b", "c"] });
+ * const options: DedupOptions = { key: "index", seen: pl.Series("index", [6]) };
+ * console.log(dedupFirst(df, options).getColumn("v").toArray()); // ["a"]
+ * ```
+ */
 export interface DedupOptions {
   /** The key column; default `ind`. */
   key?: string;

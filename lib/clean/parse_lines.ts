@@ -19,7 +19,18 @@ import { type DataFrame, LINE_COLUMN, pl, scanNdjsonAsText } from "./polars.ts";
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from "../json_depth.ts";
 import { type CleanTable, type QuarantineRow, RAW_COLUMNS } from "./schema.ts";
 
-/** Options of the NDJSON parsers (`parseRawRecords`, `parseRawNdjson`, `parseNdjsonFiles`). */
+/**
+ * Options of the NDJSON parsers (`parseRawRecords`, `parseRawNdjson`, `parseNdjsonFiles`).
+ *
+ * @example
+ * ```ts
+ * import { decodeUtf8, type ParseOptions, parseRawRecords } from "./parse_lines.ts";
+ * const { texts, invalidUtf8 } = decodeUtf8([new Uint8Array([0x7b, 0x7d]), new Uint8Array([0x22, 0xff, 0x22])]);
+ * const options: ParseOptions = { invalidUtf8, tempDir: await Deno.makeTempDir() };
+ * const parsed = await parseRawRecords("user", texts, options);
+ * console.log(parsed.df.height, parsed.quarantine[0].reason); // 1 malformed UTF-8
+ * ```
+ */
 export interface ParseOptions {
   /**
    * Directory for the scratch NDJSON file polars reads (`raw-{uuid}.ndjson.tmp`, removed
@@ -33,7 +44,16 @@ export interface ParseOptions {
   invalidUtf8?: ReadonlySet<number>;
 }
 
-/** Texts decoded from bytes, and which of them were not valid UTF-8. */
+/**
+ * Texts decoded from bytes, and which of them were not valid UTF-8.
+ *
+ * @example
+ * ```ts
+ * import { type DecodedTexts, decodeUtf8 } from "./parse_lines.ts";
+ * const decoded: DecodedTexts = decodeUtf8([new TextEncoder().encode('{"ind":1}')]);
+ * console.log(decoded.texts, decoded.invalidUtf8.size); // ['{"ind":1}'] 0
+ * ```
+ */
 export interface DecodedTexts {
   /** One text per input; bytes that are not UTF-8 became U+FFFD. */
   texts: string[];
@@ -70,7 +90,17 @@ export function decodeUtf8(bytes: readonly Uint8Array[]): DecodedTexts {
   return { texts, invalidUtf8 };
 }
 
-/** Raw records as a frame of text columns, the lines that were not JSON, and the raw lines. */
+/**
+ * Raw records as a frame of text columns, the lines that were not JSON, and the raw lines.
+ *
+ * @example
+ * ```ts
+ * import { type ParsedRecords, parseRawRecords } from "./parse_lines.ts";
+ * const parsed: ParsedRecords = await parseRawRecords("geo", ['{"ind":1,"country":"Chad"}']);
+ * console.log(parsed.df.columns); // ["_line", "ind", "timestamp", "latitude", "longitude", "country"]
+ * console.log(parsed.raw(0)); // {"ind":1,"country":"Chad"}
+ * ```
+ */
 export interface ParsedRecords {
   /** `_line` (UInt32, the line number) then the table's raw columns, all text. */
   df: DataFrame;

@@ -64,7 +64,18 @@ export async function scanNdjsonAsText(
     .collect();
 }
 
-/** Options of {@linkcode scanNdjsonFilesAsText}. */
+/**
+ * Options of {@linkcode scanNdjsonFilesAsText}.
+ *
+ * @example
+ * ```ts
+ * import { scanNdjsonFilesAsText, type ScanNdjsonFilesOptions } from "./polars.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a.json`, '{"ind": 1}\n');
+ * const options: ScanNdjsonFilesOptions = { tempDir: dir };
+ * console.log((await scanNdjsonFilesAsText([`${dir}/a.json`], ["ind"], options)).height); // 1
+ * ```
+ */
 export interface ScanNdjsonFilesOptions {
   /** Where the scan's scratch folder of links goes; default the system temp dir. */
   tempDir?: string;
@@ -166,7 +177,18 @@ interface NativeExpr {
   strToDatetime(...args: unknown[]): NativeExpr;
 }
 
-/** Options of {@linkcode sinkParquetFile}. */
+/**
+ * Options of {@linkcode sinkParquetFile}.
+ *
+ * @example
+ * ```ts
+ * import { pl, readParquetFile, sinkParquetFile, type SinkParquetFileOptions } from "./polars.ts";
+ * const options: SinkParquetFileOptions = { compression: "zstd", rowGroupSize: 10_000 };
+ * const path = `${await Deno.makeTempDir()}/pin.parquet`;
+ * await sinkParquetFile(pl.DataFrame({ ind: [1, 2, 3] }), path, options);
+ * console.log(readParquetFile(path).height); // 3
+ * ```
+ */
 export interface SinkParquetFileOptions {
   /** Parquet compression codec; default `snappy` (Spark's default, and fast). */
   compression?: "uncompressed" | "snappy" | "zstd" | "lz4" | "gzip";
@@ -215,7 +237,20 @@ export function readParquetFile(path: string): DataFrame {
   return pl.readParquet(path);
 }
 
-/** Options of {@linkcode runSql}. */
+/**
+ * Options of {@linkcode runSql}.
+ *
+ * @example
+ * ```ts
+ * import { pl, runSql, type RunSqlOptions } from "./polars.ts";
+ * const options: RunSqlOptions = { name: "01_most_popular_category.sql" };
+ * try {
+ *   runSql({ pin: pl.DataFrame({ ind: [1] }) }, "SELECT category FROM pin", options);
+ * } catch (e) {
+ *   console.log((e as Error).message.startsWith("Query 01_most_popular_category.sql failed")); // true
+ * }
+ * ```
+ */
 export interface RunSqlOptions {
   /** What the query is, for its error (default `SQL`). */
   name?: string;

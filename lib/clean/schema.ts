@@ -5,7 +5,16 @@
  * @module
  */
 
-/** The three cleaned tables. */
+/**
+ * The three cleaned tables.
+ *
+ * @example
+ * ```ts
+ * import { type CleanTable, RAW_COLUMNS } from "./schema.ts";
+ * const table: CleanTable = "user";
+ * console.log(RAW_COLUMNS[table]); // ["ind", "first_name", "last_name", "age", "date_joined"]
+ * ```
+ */
 export type CleanTable = "pin" | "geo" | "user";
 
 /**

@@ -7,7 +7,20 @@
 import { type DataFrame, type Expr, LINE_COLUMN, pl } from "./polars.ts";
 import { type CleanTable, type QuarantineRow, RAW_COLUMNS } from "./schema.ts";
 
-/** Options shared by `cleanPin`, `cleanGeo` and `cleanUser`. */
+/**
+ * Options shared by `cleanPin`, `cleanGeo` and `cleanUser`.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import type { CleanOptions } from "./split.ts";
+ * import { cleanGeo } from "./geo.ts";
+ * const lines = ['{"ind":"x","country":"Chad"}'];
+ * const options: CleanOptions = { raw: (line) => lines[line] };
+ * const df = pl.DataFrame({ _line: [0], ind: ["x"], timestamp: [null], latitude: [null], longitude: [null], country: ["Chad"] });
+ * console.log(cleanGeo(df, options).quarantine[0].raw); // {"ind":"x","country":"Chad"}
+ * ```
+ */
 export interface CleanOptions {
   /**
    * Returns the raw NDJSON line numbered `line` (the `_line` column of a parsed frame), so
@@ -17,7 +30,19 @@ export interface CleanOptions {
   raw?: (line: number) => string | undefined;
 }
 
-/** What a cleaner returns: the clean rows (fixed columns, input order) and the rejects. */
+/**
+ * What a cleaner returns: the clean rows (fixed columns, input order) and the rejects.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { type CleanResult, splitClean } from "./split.ts";
+ * const df = pl.DataFrame({ ind: ["1", ""] });
+ * const reason = pl.when(pl.col("ind").eq(pl.lit(""))).then(pl.lit("missing ind")).otherwise(pl.lit(null));
+ * const result: CleanResult = splitClean(df, { table: "geo", columns: [pl.col("ind")], reason });
+ * console.log(result.clean.height, result.quarantine[0].reason); // 1 missing ind
+ * ```
+ */
 export interface CleanResult {
   /** Clean rows, in input order, with the table's clean columns only. */
   clean: DataFrame;
@@ -36,6 +61,20 @@ const FLAG = "__flag";
  * `flag`, when given, is a cheap boolean that is true on every row whose `reason` is not null
  * (it may be true on more). The reason texts are then computed only for flagged rows, not for
  * the whole frame; the rows kept and the reasons are the same as without it.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { type CleanPlan, splitClean } from "./split.ts";
+ * const plan: CleanPlan = {
+ *   table: "user",
+ *   stages: [[pl.col("age").cast(pl.Float64).alias("_age")]],
+ *   columns: [pl.col("ind"), pl.col("_age").cast(pl.Int32).alias("age")],
+ *   reason: pl.when(pl.col("_age").lt(0)).then(pl.lit("negative age")).otherwise(pl.lit(null)),
+ * };
+ * const df = pl.DataFrame({ ind: ["1", "2"], age: ["30", "-1"] });
+ * console.log(splitClean(df, plan).clean.toRecords()); // [{ ind: "1", age: 30 }]
+ * ```
  */
 export interface CleanPlan {
   /** The table cleaned (named in its quarantine rows). */
