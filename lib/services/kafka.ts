@@ -25,10 +25,27 @@ import {
   writePidFile,
 } from "./service.ts";
 
-/** Default client port (`KAFKA_BROKERS=127.0.0.1:9092`); the controller uses the next one. */
+/**
+ * Default client port (`KAFKA_BROKERS=127.0.0.1:9092`); the controller uses the next one.
+ *
+ * @example
+ * ```ts
+ * import { KAFKA_DEFAULT_PORT } from "./kafka.ts";
+ * console.log(`KAFKA_BROKERS=127.0.0.1:${KAFKA_DEFAULT_PORT}`); // KAFKA_BROKERS=127.0.0.1:9092
+ * ```
+ */
 export const KAFKA_DEFAULT_PORT = 9092;
 
-/** Options of {@linkcode kafkaService}'s `start` (`readyTimeoutMs` default: 90,000). */
+/**
+ * Options of {@linkcode kafkaService}'s `start` (`readyTimeoutMs` default: 90,000).
+ *
+ * @example
+ * ```ts
+ * import { kafkaService, type KafkaStartOptions } from "./kafka.ts";
+ * const options: KafkaStartOptions = { stateDir: "/tmp/my-services", port: 19092, controllerPort: 19093, heapMb: 256 };
+ * const up = () => kafkaService.start(options); // resolves to { endpoint: "127.0.0.1:19092", pid }
+ * ```
+ */
 export interface KafkaStartOptions extends ServiceStartOptions {
   /** KRaft controller port (default `port + 1`). */
   controllerPort?: number;

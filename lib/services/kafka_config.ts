@@ -6,7 +6,16 @@
  * @module
  */
 
-/** Options of {@linkcode brokerProperties}. */
+/**
+ * Options of {@linkcode brokerProperties}.
+ *
+ * @example
+ * ```ts
+ * import { brokerProperties, type BrokerPropertiesOptions } from "./kafka_config.ts";
+ * const options: BrokerPropertiesOptions = { dataDir: "/tmp/k", port: 19092, controllerPort: 19093, nodeId: 2 };
+ * console.log(brokerProperties(options).includes("controller.quorum.voters=2@127.0.0.1:19093")); // true
+ * ```
+ */
 export interface BrokerPropertiesOptions {
   /** Folder of the broker's log segments and KRaft metadata. */
   dataDir: string;

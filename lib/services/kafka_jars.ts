@@ -12,10 +12,26 @@ import { BackendError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { silentLogger } from "../logger.ts";
 
-/** The broker version the local stack runs. */
+/**
+ * The broker version the local stack runs.
+ *
+ * @example
+ * ```ts
+ * import { KAFKA_SCALA_VERSION, KAFKA_VERSION } from "./kafka_jars.ts";
+ * console.log(`org.apache.kafka:kafka_${KAFKA_SCALA_VERSION}:${KAFKA_VERSION}`); // org.apache.kafka:kafka_2.13:3.9.1
+ * ```
+ */
 export const KAFKA_VERSION = "3.9.1";
 
-/** The Scala build of the broker jar. */
+/**
+ * The Scala build of the broker jar.
+ *
+ * @example
+ * ```ts
+ * import { KAFKA_SCALA_VERSION, kafkaPom } from "./kafka_jars.ts";
+ * console.log(kafkaPom().includes(`<artifactId>kafka_${KAFKA_SCALA_VERSION}</artifactId>`)); // true
+ * ```
+ */
 export const KAFKA_SCALA_VERSION = "2.13";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(
@@ -23,10 +39,28 @@ const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(
   "",
 );
 
-/** `.cache/kafka` of the repository. */
+/**
+ * `.cache/kafka` of the repository.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_KAFKA_CACHE_DIR } from "./kafka_jars.ts";
+ * console.log(DEFAULT_KAFKA_CACHE_DIR.endsWith("/.cache/kafka")); // true
+ * ```
+ */
 export const DEFAULT_KAFKA_CACHE_DIR = `${REPO_ROOT}/.cache/kafka`;
 
-/** Options of {@linkcode ensureKafkaJars}. */
+/**
+ * Options of {@linkcode ensureKafkaJars}.
+ *
+ * @example
+ * ```ts
+ * import { consoleLogger } from "../logger.ts";
+ * import { ensureKafkaJars, type EnsureKafkaJarsOptions } from "./kafka_jars.ts";
+ * const options: EnsureKafkaJarsOptions = { cacheDir: "/tmp/kafka-jars", logger: consoleLogger };
+ * const libs = () => ensureKafkaJars(options); // resolves to "/tmp/kafka-jars/libs"
+ * ```
+ */
 export interface EnsureKafkaJarsOptions {
   /** Where the pom and `libs/` go (default `.cache/kafka` of the repository). */
   cacheDir?: string;

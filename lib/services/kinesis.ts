@@ -28,10 +28,27 @@ import {
   LOOPBACK_CJS,
 } from "./kinesis_mock.ts";
 
-/** Default plain-HTTP port (`KINESIS_ENDPOINT=http://127.0.0.1:4567`). */
+/**
+ * Default plain-HTTP port (`KINESIS_ENDPOINT=http://127.0.0.1:4567`).
+ *
+ * @example
+ * ```ts
+ * import { KINESIS_DEFAULT_PORT } from "./kinesis.ts";
+ * console.log(`KINESIS_ENDPOINT=http://127.0.0.1:${KINESIS_DEFAULT_PORT}`); // KINESIS_ENDPOINT=http://127.0.0.1:4567
+ * ```
+ */
 export const KINESIS_DEFAULT_PORT = 4567;
 
-/** Options of {@linkcode kinesisService}'s `start` (`readyTimeoutMs` default: 60,000). */
+/**
+ * Options of {@linkcode kinesisService}'s `start` (`readyTimeoutMs` default: 60,000).
+ *
+ * @example
+ * ```ts
+ * import { kinesisService, type KinesisStartOptions } from "./kinesis.ts";
+ * const options: KinesisStartOptions = { stateDir: "/tmp/my-services", port: 14567, initializeStreams: "demo:2" };
+ * const up = () => kinesisService.start(options); // resolves to { endpoint: "http://127.0.0.1:14567", pid }
+ * ```
+ */
 export interface KinesisStartOptions extends ServiceStartOptions {
   /** Port of the TLS listener (default: a free port). */
   tlsPort?: number;

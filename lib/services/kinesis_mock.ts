@@ -63,7 +63,17 @@ export async function kinesisMockDir(): Promise<string> {
   return dir;
 }
 
-/** Options of {@linkcode kinesisMockEnv}. */
+/**
+ * Options of {@linkcode kinesisMockEnv}.
+ *
+ * @example
+ * ```ts
+ * import { kinesisMockEnv, type KinesisMockEnvOptions } from "./kinesis_mock.ts";
+ * const options: KinesisMockEnvOptions = { port: 14567, tlsPort: 14568, initializeStreams: "demo:2", logLevel: "INFO" };
+ * const env = kinesisMockEnv(options);
+ * console.log(env.INITIALIZE_STREAMS, env.LOG_LEVEL, env.CREATE_STREAM_DURATION); // demo:2 INFO 100ms
+ * ```
+ */
 export interface KinesisMockEnvOptions {
   /** Plain HTTP port. */
   port: number;

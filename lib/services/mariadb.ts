@@ -30,7 +30,15 @@ import {
 
 export { MARIADB_DEFAULT_URL } from "../source/mysql_url.ts";
 
-/** Default port of the local MariaDB. */
+/**
+ * Default port of the local MariaDB.
+ *
+ * @example
+ * ```ts
+ * import { MARIADB_DEFAULT_PORT, mariadbUrl } from "./mariadb.ts";
+ * console.log(mariadbUrl(MARIADB_DEFAULT_PORT)); // mysql://pinterest:pinterest@127.0.0.1:3306/pinterest
+ * ```
+ */
 export const MARIADB_DEFAULT_PORT = 3306;
 const NAME = "mariadb";
 
@@ -47,7 +55,16 @@ export function mariadbUrl(port: number): string {
   return `mysql://pinterest:pinterest@127.0.0.1:${port}/pinterest`;
 }
 
-/** Options of `mariadbService.start` (`readyTimeoutMs` default: 60,000). */
+/**
+ * Options of `mariadbService.start` (`readyTimeoutMs` default: 60,000).
+ *
+ * @example
+ * ```ts
+ * import { mariadbService, type MariadbStartOptions } from "./mariadb.ts";
+ * const options: MariadbStartOptions = { stateDir: "/tmp/my-services", port: 13306, seedRows: 500, seed: 7 };
+ * const up = () => mariadbService.start(options); // resolves to { endpoint: "mysql://pinterest:pinterest@127.0.0.1:13306/pinterest", pid }
+ * ```
+ */
 export interface MariadbStartOptions extends ServiceStartOptions {
   /** Rows to seed when the tables are absent or empty (default 11,000; 0 skips seeding). */
   seedRows?: number;

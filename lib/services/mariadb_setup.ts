@@ -49,7 +49,16 @@ export async function requireMariadbProgram(name: string): Promise<string> {
   );
 }
 
-/** Options of {@linkcode runProgram}. */
+/**
+ * Options of {@linkcode runProgram}.
+ *
+ * @example
+ * ```ts
+ * import { runProgram, type RunProgramOptions } from "./mariadb_setup.ts";
+ * const options: RunProgramOptions = { timeoutMs: 5_000 };
+ * console.log(await runProgram("uname", ["-s"], options)); // Linux
+ * ```
+ */
 export interface RunProgramOptions {
   /** The program is killed after this long, ms. */
   timeoutMs: number;
@@ -105,7 +114,18 @@ export const BOOTSTRAP_SQL = [
   ]),
 ].join("; ");
 
-/** Where a MariaDB instance keeps its files. */
+/**
+ * Where a MariaDB instance keeps its files.
+ *
+ * @example
+ * ```ts
+ * import { type MariadbPaths, mariadbdArgs } from "./mariadb_setup.ts";
+ * const dir = "/tmp/my-services/mariadb";
+ * const paths: MariadbPaths = { dataDir: `${dir}/data`, socket: `${dir}/mariadb.sock`, pidFile: `${dir}/mariadbd.pid` };
+ * console.log(mariadbdArgs(paths, 13306).slice(1, 3).join(" "));
+ * // --datadir=/tmp/my-services/mariadb/data --socket=/tmp/my-services/mariadb/mariadb.sock
+ * ```
+ */
 export interface MariadbPaths {
   dataDir: string;
   socket: string;

@@ -7,7 +7,18 @@
  */
 import { sleep } from "../sleep.ts";
 
-/** Options of {@linkcode spawnDetached}. */
+/**
+ * Options of {@linkcode spawnDetached}.
+ *
+ * @example
+ * ```ts
+ * import { isAlive, spawnDetached, type SpawnDetachedOptions } from "./process.ts";
+ * const options: SpawnDetachedOptions = { logFile: await Deno.makeTempFile(), cwd: "/tmp", env: { GREETING: "hi" } };
+ * const pid = spawnDetached("sh", ["-c", "echo $GREETING from $PWD"], options);
+ * for (let i = 0; i < 100 && await isAlive(pid); i++) await new Promise((r) => setTimeout(r, 20));
+ * console.log(await Deno.readTextFile(options.logFile)); // hi from /tmp
+ * ```
+ */
 export interface SpawnDetachedOptions {
   /** Where stdout and stderr go (appended). */
   logFile: string;
@@ -95,7 +106,17 @@ async function readProc(pid: number, file: string): Promise<string> {
   return new TextDecoder().decode(out.stdout);
 }
 
-/** Options of {@linkcode stopPid}. */
+/**
+ * Options of {@linkcode stopPid}.
+ *
+ * @example
+ * ```ts
+ * import { spawnDetached, stopPid, type StopPidOptions } from "./process.ts";
+ * const pid = spawnDetached("sleep", ["30"], { logFile: await Deno.makeTempFile() });
+ * const options: StopPidOptions = { timeoutMs: 2_000, marker: "sleep 30" };
+ * console.log(await stopPid(pid, options)); // true
+ * ```
+ */
 export interface StopPidOptions {
   /** How long to wait after SIGTERM before SIGKILL (default 15000 ms). */
   timeoutMs?: number;

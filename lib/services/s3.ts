@@ -25,9 +25,25 @@ import {
   writePidFile,
 } from "./service.ts";
 
-/** Default port (`S3_ENDPOINT=http://127.0.0.1:4569`). */
+/**
+ * Default port (`S3_ENDPOINT=http://127.0.0.1:4569`).
+ *
+ * @example
+ * ```ts
+ * import { S3_DEFAULT_PORT } from "./s3.ts";
+ * console.log(`S3_ENDPOINT=http://127.0.0.1:${S3_DEFAULT_PORT}`); // S3_ENDPOINT=http://127.0.0.1:4569
+ * ```
+ */
 export const S3_DEFAULT_PORT = 4569;
-/** The bucket the local profile's lake uses. */
+/**
+ * The bucket the local profile's lake uses.
+ *
+ * @example
+ * ```ts
+ * import { S3_DEFAULT_BUCKET, s3Service } from "./s3.ts";
+ * console.log(s3Service.env?.("http://127.0.0.1:4569").S3_BUCKET === S3_DEFAULT_BUCKET); // true
+ * ```
+ */
 export const S3_DEFAULT_BUCKET = "pinterest-lake";
 
 const NAME = "s3";
@@ -39,7 +55,16 @@ const SERVER_SCRIPT = fileURLToPath(
   new URL("./s3rver_atomic.cjs", import.meta.url),
 );
 
-/** Options of {@linkcode s3Service}'s `start` (`readyTimeoutMs` default: 30,000). */
+/**
+ * Options of {@linkcode s3Service}'s `start` (`readyTimeoutMs` default: 30,000).
+ *
+ * @example
+ * ```ts
+ * import { s3Service, type S3StartOptions } from "./s3.ts";
+ * const options: S3StartOptions = { stateDir: "/tmp/my-services", port: 14569, buckets: ["pinterest-lake", "scratch"] };
+ * const up = () => s3Service.start(options); // resolves to { endpoint: "http://127.0.0.1:14569", pid }
+ * ```
+ */
 export interface S3StartOptions extends ServiceStartOptions {
   /** Buckets to create (default `pinterest-lake`). */
   buckets?: string[];

@@ -10,7 +10,17 @@ import { BackendError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { canConnect, isAlive, stopPid } from "./process.ts";
 
-/** Options of {@linkcode Service.start}. */
+/**
+ * Options of {@linkcode Service.start}.
+ *
+ * @example
+ * ```ts
+ * import type { ServiceStartOptions } from "./service.ts";
+ * import { s3Service } from "./s3.ts";
+ * const options: ServiceStartOptions = { stateDir: "/tmp/my-services", port: 14569, readyTimeoutMs: 10_000 };
+ * const up = () => s3Service.start(options);
+ * ```
+ */
 export interface ServiceStartOptions {
   /** Shared state root; the service writes under `{stateDir}/{name}/`. */
   stateDir: string;
@@ -22,13 +32,33 @@ export interface ServiceStartOptions {
   readyTimeoutMs?: number;
 }
 
-/** Options of {@linkcode Service.stop} and {@linkcode Service.status}. */
+/**
+ * Options of {@linkcode Service.stop} and {@linkcode Service.status}.
+ *
+ * @example
+ * ```ts
+ * import type { ServiceStateOptions } from "./service.ts";
+ * import { kafkaService } from "./kafka.ts";
+ * const options: ServiceStateOptions = { stateDir: await Deno.makeTempDir() };
+ * console.log(await kafkaService.status(options)); // { running: false }
+ * ```
+ */
 export interface ServiceStateOptions {
   /** The same state root that was given to `start`. */
   stateDir: string;
 }
 
-/** A started service. */
+/**
+ * A started service.
+ *
+ * @example
+ * ```ts
+ * import type { ServiceHandle } from "./service.ts";
+ * import { kafkaService } from "./kafka.ts";
+ * const handle: ServiceHandle = { endpoint: "127.0.0.1:19092", pid: 4242 };
+ * console.log(kafkaService.env?.(handle.endpoint)); // { KAFKA_BROKERS: "127.0.0.1:19092" }
+ * ```
+ */
 export interface ServiceHandle {
   /** What clients connect to, e.g. `127.0.0.1:9092` or `http://127.0.0.1:4569`. */
   endpoint: string;
@@ -36,7 +66,16 @@ export interface ServiceHandle {
   pid: number;
 }
 
-/** What {@linkcode Service.status} answers. */
+/**
+ * What {@linkcode Service.status} answers.
+ *
+ * @example
+ * ```ts
+ * import { pidFileStatus, type ServiceStatus } from "./service.ts";
+ * const status: ServiceStatus = await pidFileStatus(await Deno.makeTempDir(), "s3");
+ * console.log(status.running ? `s3 at ${status.endpoint}` : "s3 stopped"); // s3 stopped
+ * ```
+ */
 export interface ServiceStatus {
   running: boolean;
   endpoint?: string;
@@ -68,7 +107,18 @@ export interface Service {
   env?(endpoint: string): Record<string, string>;
 }
 
-/** What a service records in its PID file. */
+/**
+ * What a service records in its PID file.
+ *
+ * @example
+ * ```ts
+ * import { type PidRecord, readPidFile, writePidFile } from "./service.ts";
+ * const dir = await Deno.makeTempDir();
+ * const record: PidRecord = { pid: 4242, endpoint: "http://127.0.0.1:14569", marker: "s3rver" };
+ * await writePidFile(dir, { name: "s3", record });
+ * console.log((await readPidFile(dir, "s3"))?.marker); // s3rver
+ * ```
+ */
 export interface PidRecord {
   pid: number;
   endpoint: string;
@@ -89,7 +139,18 @@ export function serviceDir(stateDir: string, name: string): string {
   return `${stateDir.replace(/\/+$/, "")}/${name}`;
 }
 
-/** What {@linkcode writePidFile} records: the service's name and its process. */
+/**
+ * What {@linkcode writePidFile} records: the service's name and its process.
+ *
+ * @example
+ * ```ts
+ * import { type ServicePid, serviceDir, writePidFile } from "./service.ts";
+ * const dir = await Deno.makeTempDir();
+ * const service: ServicePid = { name: "kafka", record: { pid: 4242, endpoint: "127.0.0.1:19092", marker: "kafka.Kafka" } };
+ * await writePidFile(dir, service);
+ * console.log(JSON.parse(await Deno.readTextFile(`${serviceDir(dir, "kafka")}/kafka.pid`)).pid); // 4242
+ * ```
+ */
 export interface ServicePid {
   /** The service (`kafka`, `s3`, ...): its folder under the state dir. */
   name: string;
@@ -205,7 +266,21 @@ export async function stopByPidFile(
   await removePidFile(stateDir, name);
 }
 
-/** Options of {@linkcode pidFileService}. */
+/**
+ * Options of {@linkcode pidFileService}.
+ *
+ * @example
+ * ```ts
+ * import { pidFileService, type PidFileServiceOptions, type ServiceStartOptions } from "./service.ts";
+ * const options: PidFileServiceOptions<ServiceStartOptions> = {
+ *   name: "demo",
+ *   start: () => Promise.reject(new Error("not in this example")),
+ *   stopTimeoutMs: 1_000,
+ *   env: (endpoint) => ({ DEMO_URL: endpoint }),
+ * };
+ * console.log(pidFileService(options).env?.("http://127.0.0.1:1")); // { DEMO_URL: "http://127.0.0.1:1" }
+ * ```
+ */
 export interface PidFileServiceOptions<S extends ServiceStartOptions> {
   /** The service's short name (its state folder and PID file). */
   name: string;
@@ -306,7 +381,21 @@ export async function assertPortsFree(
   }
 }
 
-/** Options of {@linkcode waitUntilReady}. */
+/**
+ * Options of {@linkcode waitUntilReady}.
+ *
+ * @example
+ * ```ts
+ * import { spawnDetached, stopPid } from "./process.ts";
+ * import { waitUntilReady, type WaitUntilReadyOptions } from "./service.ts";
+ * const logFile = await Deno.makeTempFile();
+ * const pid = spawnDetached("sleep", ["30"], { logFile });
+ * const options: WaitUntilReadyOptions = { name: "demo", stateDir: await Deno.makeTempDir(), pid,
+ *   endpoint: "127.0.0.1:1", probe: () => Promise.resolve(true), timeoutMs: 1_000, logFile, intervalMs: 50 };
+ * await waitUntilReady(options); // the probe answers at once
+ * console.log(await stopPid(pid, { timeoutMs: 2_000 })); // true
+ * ```
+ */
 export interface WaitUntilReadyOptions {
   /** The service name, for errors and the PID file. */
   name: string;
