@@ -29,7 +29,16 @@ import {
   runCli,
 } from "./program.ts";
 
-/** Settings of `deno task batch`: the resolved configuration. */
+/**
+ * Settings of `deno task batch`: the resolved configuration.
+ *
+ * @example
+ * ```ts
+ * import { type BatchCliOptions, parseBatchArgs } from "./batch.ts";
+ * const options: BatchCliOptions = parseBatchArgs(["--data-dir", "/tmp/demo"], { PIPELINE_PREFIX: "demo" });
+ * console.log(options.profile, options.dataDir, options.prefix); // embedded /tmp/demo demo
+ * ```
+ */
 export type BatchCliOptions = PipelineConfig;
 
 /**
@@ -101,7 +110,18 @@ export function formatBatchSummary(summary: BatchSummary): string {
   ].join("\n");
 }
 
-/** Options of {@linkcode runBatchCli}. */
+/**
+ * Options of {@linkcode runBatchCli}.
+ *
+ * @example
+ * ```ts
+ * import { runBatchCli, type RunBatchCliOptions } from "./batch.ts";
+ * import { silentLogger } from "../logger.ts";
+ * const options: RunBatchCliOptions = { logger: silentLogger };
+ * const summary = await runBatchCli(["--data-dir", await Deno.makeTempDir()], options);
+ * console.log(summary.quarantined); // 0
+ * ```
+ */
 export interface RunBatchCliOptions {
   /** Progress lines (default: stderr). */
   logger?: Logger;

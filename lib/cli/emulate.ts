@@ -78,7 +78,16 @@ const EMULATE_USAGE = formatUsage(
   },
 );
 
-/** Parsed command line of `deno task emulate`. */
+/**
+ * Parsed command line of `deno task emulate`.
+ *
+ * @example
+ * ```ts
+ * import { type EmulateArgs, parseEmulateArgs } from "./emulate.ts";
+ * const args: EmulateArgs = parseEmulateArgs(["--prefix", "demo", "--count", "50"]);
+ * console.log(args.flags.prefix, args.job.count); // demo 50
+ * ```
+ */
 export interface EmulateArgs {
   flags: {
     profile?: string;
@@ -345,7 +354,20 @@ function count(
   return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 }
 
-/** Options of {@linkcode runEmulateCli}. */
+/**
+ * Options of {@linkcode runEmulateCli}.
+ *
+ * @example
+ * ```ts
+ * import { runEmulateCli, type RunEmulateCliOptions } from "./emulate.ts";
+ * import { silentLogger } from "../logger.ts";
+ * const printed: string[] = [];
+ * const progress = { writeSync: (bytes: Uint8Array) => bytes.length, isTerminal: () => false };
+ * const options: RunEmulateCliOptions = { progress, logger: silentLogger, print: (text) => printed.push(text) };
+ * const code = await runEmulateCli(["--count", "5", "--data-dir", await Deno.makeTempDir()], options);
+ * console.log(code, printed.length); // 0 1
+ * ```
+ */
 export interface RunEmulateCliOptions {
   /** Where the live progress line goes (default: stderr; redrawn in place on a terminal). */
   progress?: ProgressStream;

@@ -34,10 +34,27 @@ import {
   runCli,
 } from "./program.ts";
 
-/** Default port of `deno task gateway`. */
+/**
+ * Default port of `deno task gateway`.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_GATEWAY_PORT, parseGatewayArgs } from "./gateway.ts";
+ * console.log(DEFAULT_GATEWAY_PORT, parseGatewayArgs([], {}).port); // 8080 8080
+ * ```
+ */
 export const DEFAULT_GATEWAY_PORT = 8080;
 
-/** Settings of `deno task gateway`. */
+/**
+ * Settings of `deno task gateway`.
+ *
+ * @example
+ * ```ts
+ * import { type GatewayCliOptions, parseGatewayArgs } from "./gateway.ts";
+ * const options: GatewayCliOptions = parseGatewayArgs(["--hostname", "0.0.0.0", "--max-body-bytes", "1048576"], {});
+ * console.log(options.hostname, options.maxBodyBytes, options.config.profile); // 0.0.0.0 1048576 embedded
+ * ```
+ */
 export interface GatewayCliOptions {
   /** `--port`: port to listen on (0 picks a free one). */
   port: number;

@@ -28,7 +28,16 @@ import {
   runCli,
 } from "./program.ts";
 
-/** Settings of `deno task metrics`. */
+/**
+ * Settings of `deno task metrics`.
+ *
+ * @example
+ * ```ts
+ * import { type MetricsCliOptions, parseMetricsArgs } from "./metrics.ts";
+ * const options: MetricsCliOptions = parseMetricsArgs([], { DATA_DIR: "/srv/pipeline" });
+ * console.log(options); // { dataDir: "/srv/pipeline", json: false }
+ * ```
+ */
 export interface MetricsCliOptions {
   dataDir: string;
   json: boolean;
@@ -61,7 +70,18 @@ export function parseMetricsArgs(
   return { dataDir: config.dataDir, json: values.json };
 }
 
-/** Options of {@linkcode runMetricsCli}. */
+/**
+ * Options of {@linkcode runMetricsCli}.
+ *
+ * @example
+ * ```ts
+ * import { runMetricsCli, type RunMetricsCliOptions } from "./metrics.ts";
+ * const lines: string[] = [];
+ * const options: RunMetricsCliOptions = { write: (text) => lines.push(text) };
+ * await runMetricsCli(["--data-dir", await Deno.makeTempDir()], options).catch((e) => console.log(e.code));
+ * // WAREHOUSE_MISSING: `deno task batch` has not written the tables yet
+ * ```
+ */
 export interface RunMetricsCliOptions {
   /** Where the output goes (default: `console.log`). */
   write?: (text: string) => void;

@@ -18,7 +18,20 @@
  */
 import { ConfigError, PipelineError } from "../errors.ts";
 
-/** A command line program: its name in messages, its usage text and its body. */
+/**
+ * A command line program: its name in messages, its usage text and its body.
+ *
+ * @example
+ * ```ts
+ * import { type CliProgram, runCli } from "./program.ts";
+ * const hello: CliProgram = {
+ *   name: "hello",
+ *   usage: "Usage: deno task hello",
+ *   run: (args) => Promise.resolve(args.length > 0 ? 1 : undefined),
+ * };
+ * console.log(await runCli(hello, []), await runCli(hello, ["x"])); // 0 1
+ * ```
+ */
 export interface CliProgram {
   /** Prefix of error lines, e.g. `batch` gives `batch: ...`. */
   name: string;
@@ -28,7 +41,19 @@ export interface CliProgram {
   run(args: string[]): Promise<number | void>;
 }
 
-/** Options of {@linkcode runCli}. */
+/**
+ * Options of {@linkcode runCli}.
+ *
+ * @example
+ * ```ts
+ * import { ConfigError } from "../errors.ts";
+ * import { runCli, type RunCliOptions } from "./program.ts";
+ * const errors: string[] = [];
+ * const options: RunCliOptions = { out: () => {}, err: (text) => errors.push(text) };
+ * const program = { name: "demo", usage: "Usage: deno task demo", run: () => Promise.reject(new ConfigError("--rate", "must be a number > 0")) };
+ * console.log(await runCli(program, [], options), errors[0].startsWith("demo: ")); // 2 true
+ * ```
+ */
 export interface RunCliOptions {
   /** Where the usage goes for `--help`; default `console.log`. */
   out?: (text: string) => void;
@@ -122,7 +147,20 @@ export const COMMON_FLAGS = {
   ],
 } as const;
 
-/** Options of {@linkcode positiveFlag}. */
+/**
+ * Options of {@linkcode positiveFlag}.
+ *
+ * @example
+ * ```ts
+ * import { positiveFlag, type PositiveFlagOptions } from "./program.ts";
+ * const options: PositiveFlagOptions = { whole: true };
+ * try {
+ *   positiveFlag("--count", "2.5", options);
+ * } catch (e) {
+ *   console.log((e as Error).message); // Invalid setting --count="2.5": must be a whole number >= 1
+ * }
+ * ```
+ */
 export interface PositiveFlagOptions {
   /** The number must be whole (default false). */
   whole?: boolean;

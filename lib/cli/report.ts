@@ -24,7 +24,16 @@ import {
   runCli,
 } from "./program.ts";
 
-/** Settings of `deno task report`. */
+/**
+ * Settings of `deno task report`.
+ *
+ * @example
+ * ```ts
+ * import { parseReportArgs, type ReportCliOptions } from "./report.ts";
+ * const options: ReportCliOptions = parseReportArgs(["--out", "site/index.html"], {});
+ * console.log(options); // { dataDir: ".data", out: "site/index.html" }
+ * ```
+ */
 export interface ReportCliOptions {
   dataDir: string;
   /** Output file; default `{dataDir}/report.html`. */

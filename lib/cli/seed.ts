@@ -30,7 +30,15 @@ import {
   runCli,
 } from "./program.ts";
 
-/** Where `deno task seed` writes when neither `--source` nor `SOURCE_URL` is given (embedded). */
+/**
+ * Where `deno task seed` writes when neither `--source` nor `SOURCE_URL` is given (embedded).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SOURCE_PATH } from "./seed.ts";
+ * console.log(DEFAULT_SOURCE_PATH); // .data/source.db
+ * ```
+ */
 export const DEFAULT_SOURCE_PATH = dataPaths(".data").source;
 
 /**
@@ -66,7 +74,16 @@ export const SEED_USAGE: string = formatUsage(
   },
 );
 
-/** Settings of `deno task seed`. */
+/**
+ * Settings of `deno task seed`.
+ *
+ * @example
+ * ```ts
+ * import { parseSeedArgs, type SeedCliOptions } from "./seed.ts";
+ * const options: SeedCliOptions = parseSeedArgs(["--seed", "7", "--source", "/tmp/source.db"], {});
+ * console.log(options); // { rows: 11000, seed: 7, source: "/tmp/source.db" }
+ * ```
+ */
 export interface SeedCliOptions {
   rows: number;
   seed: number;
@@ -141,7 +158,18 @@ export function parseSeedArgs(
   };
 }
 
-/** Options of {@linkcode runSeedCli}. */
+/**
+ * Options of {@linkcode runSeedCli}.
+ *
+ * @example
+ * ```ts
+ * import { runSeedCli, type RunSeedOptions } from "./seed.ts";
+ * const lines: string[] = [];
+ * const options: RunSeedOptions = { env: {}, progress: () => {}, print: (line) => lines.push(line) };
+ * const summary = await runSeedCli(["--rows", "100", "--source", `${await Deno.makeTempDir()}/source.db`], options);
+ * console.log(summary.rows, lines.length > 0); // 100 true
+ * ```
+ */
 export interface RunSeedOptions {
   env?: Record<string, string | undefined>;
   /** Progress lines (default: stderr; a live line when stderr is a terminal). */

@@ -28,7 +28,15 @@ import {
   type Service,
 } from "../services/mod.ts";
 
-/** Every service `deno task services` manages, in start order. */
+/**
+ * Every service `deno task services` manages, in start order.
+ *
+ * @example
+ * ```ts
+ * import { ALL_SERVICES } from "./services.ts";
+ * console.log(ALL_SERVICES.map((s) => s.name)); // ["kafka", "kinesis", "s3", "mariadb"]
+ * ```
+ */
 export const ALL_SERVICES: readonly Service[] = [
   kafkaService,
   kinesisService,
@@ -47,7 +55,16 @@ const FALLBACK_ENV: Record<
   mariadb: (e) => ({ SOURCE_URL: e }),
 };
 
-/** Parsed command line of `deno task services`. */
+/**
+ * Parsed command line of `deno task services`.
+ *
+ * @example
+ * ```ts
+ * import { parseServicesArgs, type ServicesCliOptions } from "./services.ts";
+ * const options: ServicesCliOptions = parseServicesArgs(["down", "--state-dir", "/tmp/svc", "--quiet"]);
+ * console.log(options.command, options.services.length, options.stateDir, options.quiet); // down 4 /tmp/svc true
+ * ```
+ */
 export interface ServicesCliOptions {
   command: "up" | "down" | "status";
   /** Selected services, in start order. */
@@ -199,7 +216,18 @@ function parsePorts(
   return ports;
 }
 
-/** One line of the report: a service and where it runs, or why not. */
+/**
+ * One line of the report: a service and where it runs, or why not.
+ *
+ * @example
+ * ```ts
+ * import { formatReports, type ServiceReport } from "./services.ts";
+ * const report: ServiceReport = { name: "s3", running: false, error: "port 4569 is taken" };
+ * console.log(formatReports([report]));
+ * // s3       stopped  -
+ * //          error: port 4569 is taken
+ * ```
+ */
 export interface ServiceReport {
   name: string;
   running: boolean;

@@ -36,7 +36,16 @@ import {
   runCli,
 } from "./program.ts";
 
-/** Settings of `deno task sink`. */
+/**
+ * Settings of `deno task sink`.
+ *
+ * @example
+ * ```ts
+ * import { parseSinkArgs, type SinkCliOptions } from "./sink.ts";
+ * const options: SinkCliOptions = parseSinkArgs(["--group", "sink-2", "--rotate-interval-ms", "2000"], {});
+ * console.log(options.group, options.rotateIntervalMs, options.flushSize); // sink-2 2000 500
+ * ```
+ */
 export interface SinkCliOptions {
   /**
    * Profile, data dir (embedded: `log.db` and `lake/` under it) and prefix (topics
@@ -109,7 +118,19 @@ export function parseSinkArgs(
   };
 }
 
-/** The backends the sink uses and how to close them. */
+/**
+ * The backends the sink uses and how to close them.
+ *
+ * @example
+ * ```ts
+ * import { openSinkBackends, type SinkBackends } from "./sink.ts";
+ * import { loadConfig } from "../config/mod.ts";
+ * const config = loadConfig({ dataDir: await Deno.makeTempDir() }, { env: {} });
+ * const backends: SinkBackends = await openSinkBackends(config);
+ * console.log(await backends.topics.listTopics()); // []
+ * await backends.close();
+ * ```
+ */
 export interface SinkBackends {
   topics: TopicLog;
   lake: ObjectStore;
@@ -147,7 +168,18 @@ export async function openSinkBackends(
   }
 }
 
-/** Options of {@linkcode runSinkCli}. */
+/**
+ * Options of {@linkcode runSinkCli}.
+ *
+ * @example
+ * ```ts
+ * import { runSinkCli, type RunSinkCliOptions } from "./sink.ts";
+ * import { silentLogger } from "../logger.ts";
+ * const options: RunSinkCliOptions = { signal: AbortSignal.timeout(500), logger: silentLogger };
+ * const stats = await runSinkCli(["--data-dir", await Deno.makeTempDir()], options);
+ * console.log(stats.recordsWritten); // 0: stopped after half a second with nothing to write
+ * ```
+ */
 export interface RunSinkCliOptions {
   /** Stops a continuous run, like SIGINT does. */
   signal?: AbortSignal;

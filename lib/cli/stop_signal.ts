@@ -5,7 +5,20 @@
  * @module
  */
 
-/** Options of {@linkcode stopOnSignals}. */
+/**
+ * Options of {@linkcode stopOnSignals}.
+ *
+ * @example
+ * ```ts
+ * import { stopOnSignals, type StopOnSignalsOptions } from "./stop_signal.ts";
+ * const caller = new AbortController();
+ * const options: StopOnSignalsOptions = { listen: false, signal: caller.signal };
+ * const stop = stopOnSignals(options);
+ * caller.abort();
+ * console.log(stop.signal.aborted, stop.reason); // true abort
+ * stop.dispose();
+ * ```
+ */
 export interface StopOnSignalsOptions {
   /** Listen to SIGINT and SIGTERM (default true); `--once` runs do not. */
   listen?: boolean;
@@ -19,7 +32,17 @@ export interface StopOnSignalsOptions {
   notice?: string;
 }
 
-/** An abort signal fed by process signals; `dispose` removes the listeners. */
+/**
+ * An abort signal fed by process signals; `dispose` removes the listeners.
+ *
+ * @example
+ * ```ts
+ * import { stopOnSignals, type StopSignal } from "./stop_signal.ts";
+ * const stop: StopSignal = stopOnSignals({ notice: "the sink flushes what it holds" });
+ * console.log(stop.signal.aborted, stop.reason); // false undefined: no SIGINT or SIGTERM yet
+ * stop.dispose(); // removes the SIGINT and SIGTERM listeners
+ * ```
+ */
 export interface StopSignal {
   signal: AbortSignal;
   /** Which signal stopped the run, once one did. */

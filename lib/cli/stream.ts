@@ -36,7 +36,16 @@ import {
   runCli,
 } from "./program.ts";
 
-/** Settings of `deno task stream`. */
+/**
+ * Settings of `deno task stream`.
+ *
+ * @example
+ * ```ts
+ * import { parseStreamArgs, type StreamCliOptions } from "./stream.ts";
+ * const options: StreamCliOptions = parseStreamArgs(["--compact-after", "64"], {});
+ * console.log(options.compactAfterParts, options.once, options.triggerIntervalMs); // 64 false 1000
+ * ```
+ */
 export interface StreamCliOptions {
   /** Profile, data dir (tables in `{dataDir}/stream/`) and prefix, as `loadConfig` resolved them. */
   config: PipelineConfig;
@@ -102,7 +111,18 @@ export function parseStreamArgs(
   };
 }
 
-/** Options of {@linkcode runStreamCli}. */
+/**
+ * Options of {@linkcode runStreamCli}.
+ *
+ * @example
+ * ```ts
+ * import { runStreamCli, type RunStreamCliOptions } from "./stream.ts";
+ * import { silentLogger } from "../logger.ts";
+ * const options: RunStreamCliOptions = { signal: AbortSignal.timeout(500), logger: silentLogger };
+ * const stats = await runStreamCli(["--data-dir", await Deno.makeTempDir()], options);
+ * console.log(stats.records); // 0: stopped after half a second with nothing to read
+ * ```
+ */
 export interface RunStreamCliOptions {
   /** Stops a continuous run, like SIGINT does. */
   signal?: AbortSignal;
