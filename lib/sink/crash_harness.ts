@@ -12,7 +12,19 @@ import type { ObjectStore } from "../lake/types.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { type AckedRecord, checkLake, type LakeCheck } from "./lake_check.ts";
 
-/** A process to spawn. */
+/**
+ * A process to spawn.
+ *
+ * @example
+ * ```ts
+ * import type { SinkCommand } from "./crash_harness.ts";
+ * const sinkCommand = (once: boolean): SinkCommand => ({
+ *   command: Deno.execPath(),
+ *   args: ["run", "-A", "lib/cli/sink.ts", "--data-dir", ".data", ...(once ? ["--once"] : [])],
+ * });
+ * console.log(sinkCommand(true).args.at(-1)); // --once
+ * ```
+ */
 export interface SinkCommand {
   command: string;
   args: string[];
@@ -20,7 +32,16 @@ export interface SinkCommand {
   cwd?: string;
 }
 
-/** Options of {@linkcode runCrashTest}. */
+/**
+ * Options of {@linkcode runCrashTest}.
+ *
+ * @example
+ * ```ts
+ * import type { CrashTestOptions } from "./crash_harness.ts";
+ * const tuning: Partial<CrashTestOptions> = { kills: 10, seed: 7, maxBatch: 50, killJitterMs: 200 };
+ * console.log(tuning.kills); // 10
+ * ```
+ */
 export interface CrashTestOptions {
   /** The sink process: running until killed (`once` false) or draining then exiting 0. */
   sinkCommand(once: boolean): SinkCommand;
@@ -50,7 +71,17 @@ export interface CrashTestOptions {
   logger?: Logger;
 }
 
-/** What a crash test did and found; exactly once when `problems` is empty. */
+/**
+ * What a crash test did and found; exactly once when `problems` is empty.
+ *
+ * @example
+ * ```ts
+ * import type { CrashReport } from "./crash_harness.ts";
+ * const summary = (r: CrashReport) =>
+ *   `${r.kills} kills, ${r.records} of ${r.acknowledged} records in ${r.objects} objects, ` +
+ *   (r.problems.length === 0 ? "exactly once" : r.problems.join("; "));
+ * ```
+ */
 export interface CrashReport extends LakeCheck {
   /** SIGKILLs delivered. */
   kills: number;

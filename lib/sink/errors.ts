@@ -30,7 +30,16 @@ export class LakeCorruptionError extends PipelineError {
   }
 }
 
-/** Options of {@linkcode OffsetGapError}: the offset the sink expected and the one it got. */
+/**
+ * Options of {@linkcode OffsetGapError}: the offset the sink expected and the one it got.
+ *
+ * @example
+ * ```ts
+ * import { OffsetGapError, type OffsetGapErrorOptions } from "./errors.ts";
+ * const options: OffsetGapErrorOptions = { expected: 10, actual: 15, context: { group: "s3-sink" } };
+ * console.log(new OffsetGapError("demo.pin", 0, options).context.group); // s3-sink
+ * ```
+ */
 export interface OffsetGapErrorOptions extends PipelineErrorOptions {
   /** The next offset of the partition, the one the sink expected. */
   expected: number;
@@ -130,7 +139,16 @@ export class LakeWriteError extends PipelineError {
   }
 }
 
-/** Options of {@linkcode LakeAheadOfLogError}: where the lake ends and where the log does. */
+/**
+ * Options of {@linkcode LakeAheadOfLogError}: where the lake ends and where the log does.
+ *
+ * @example
+ * ```ts
+ * import { LakeAheadOfLogError, type LakeAheadOfLogErrorOptions } from "./errors.ts";
+ * const options: LakeAheadOfLogErrorOptions = { lakeNext: 7, logEnd: 0 };
+ * console.log(new LakeAheadOfLogError("demo.pin", 0, options).message.includes("holds no record")); // true
+ * ```
+ */
 export interface LakeAheadOfLogErrorOptions extends PipelineErrorOptions {
   /** The offset after the lake's last record of the partition. */
   lakeNext: number;

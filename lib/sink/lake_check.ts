@@ -8,7 +8,18 @@
 import type { ObjectStore } from "../lake/types.ts";
 import { parseObjectKey } from "./layout.ts";
 
-/** A record the log acknowledged: where it landed and its value text. */
+/**
+ * A record the log acknowledged: where it landed and its value text.
+ *
+ * @example
+ * ```ts
+ * import { type AckedRecord, checkLake } from "./lake_check.ts";
+ * import { openDirStore } from "../lake/dir_store.ts";
+ * const acked: AckedRecord[] = [{ topic: "t", partition: 0, offset: 0, value: '{"n":0}' }];
+ * const check = await checkLake(openDirStore(await Deno.makeTempDir()), acked);
+ * console.log(check.problems); // [ "t/0 offset 0 acknowledged but missing" ]
+ * ```
+ */
 export interface AckedRecord {
   topic: string;
   partition: number;
@@ -16,7 +27,19 @@ export interface AckedRecord {
   value: string;
 }
 
-/** Options of {@linkcode checkLake}. */
+/**
+ * Options of {@linkcode checkLake}.
+ *
+ * @example
+ * ```ts
+ * import { checkLake, type CheckLakeOptions } from "./lake_check.ts";
+ * import { openDirStore } from "../lake/dir_store.ts";
+ * const store = openDirStore(await Deno.makeTempDir());
+ * await store.put("topics/t/partition=0/t+0+0000000000.json", '{"n":0}\n');
+ * const options: CheckLakeOptions = { topics: ["t"], allowUnacknowledged: true };
+ * console.log((await checkLake(store, [], options)).unacknowledged); // 1
+ * ```
+ */
 export interface CheckLakeOptions {
   /** Only objects of these topics are checked (default: every topic in the lake). */
   topics?: readonly string[];
@@ -24,7 +47,19 @@ export interface CheckLakeOptions {
   allowUnacknowledged?: boolean;
 }
 
-/** What {@linkcode checkLake} found. */
+/**
+ * What {@linkcode checkLake} found.
+ *
+ * @example
+ * ```ts
+ * import { checkLake, type LakeCheck } from "./lake_check.ts";
+ * import { openDirStore } from "../lake/dir_store.ts";
+ * const store = openDirStore(await Deno.makeTempDir());
+ * await store.put("topics/t/partition=0/t+0+0000000000.json", '{"n":0}\n');
+ * const check: LakeCheck = await checkLake(store, [{ topic: "t", partition: 0, offset: 0, value: '{"n":0}' }]);
+ * console.log(check.objects, check.records, check.perTopic); // 1 1 { t: 1 }
+ * ```
+ */
 export interface LakeCheck {
   /** Objects read. */
   objects: number;

@@ -53,7 +53,19 @@ export function retryableLake(error: unknown): boolean {
   return !(error instanceof PipelineError) || error instanceof BackendError;
 }
 
-/** Options of {@linkcode withLakeRetry}. */
+/**
+ * Options of {@linkcode withLakeRetry}.
+ *
+ * @example
+ * ```ts
+ * import { type LakeRetryOptions, withLakeRetry } from "./lake_retry.ts";
+ * import { silentLogger } from "../logger.ts";
+ * const options: LakeRetryOptions = { logger: silentLogger, warning: "sink: lake read failed; trying again",
+ *   context: { topic: "demo.pin", partition: 0 }, retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } };
+ * const result = await withLakeRetry(() => Promise.reject(new Error("ECONNREFUSED")), options);
+ * console.log(result.ok, result.retries); // false 1
+ * ```
+ */
 export interface LakeRetryOptions {
   /** Where each retry is logged, as a warning. */
   logger: Logger;

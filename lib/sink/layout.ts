@@ -9,7 +9,16 @@
  */
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from "../json_depth.ts";
 
-/** A parsed object name. */
+/**
+ * A parsed object name.
+ *
+ * @example
+ * ```ts
+ * import { objectKey, type ObjectName } from "./layout.ts";
+ * const name: ObjectName = { topic: "demo.geo", partition: 2, startOffset: 1500 };
+ * console.log(objectKey(name)); // topics/demo.geo/partition=2/demo.geo+2+0000001500.json
+ * ```
+ */
 export interface ObjectName {
   topic: string;
   partition: number;

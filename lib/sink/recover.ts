@@ -25,7 +25,19 @@ const gunzipAsync = promisify(gunzip);
 /** The suffix Confluent's connector adds with `s3.compression.type=gzip`. */
 const GZIP = ".gz";
 
-/** Options of {@linkcode recoverPartition}. */
+/**
+ * Options of {@linkcode recoverPartition}.
+ *
+ * @example
+ * ```ts
+ * import { openDirStore } from "../lake/dir_store.ts";
+ * import { recoverPartition, type RecoverOptions } from "./recover.ts";
+ * const store = openDirStore(await Deno.makeTempDir());
+ * await store.put("topics/d.pin/partition=0/d.pin+0+0000000005.json", "1\n2\n");
+ * const options: RecoverOptions = { verify: "last" };
+ * console.log((await recoverPartition(store, { topic: "d.pin", partition: 0 }, options)).nextOffset); // 7
+ * ```
+ */
 export interface RecoverOptions {
   /**
    * `"all"` (default) reads every object of the partition (up to 32 and 64 MiB at a time)
@@ -35,7 +47,16 @@ export interface RecoverOptions {
   verify?: "all" | "last";
 }
 
-/** What the lake holds for one partition. */
+/**
+ * What the lake holds for one partition.
+ *
+ * @example
+ * ```ts
+ * import { checkAgainstLog, type PartitionRecovery } from "./recover.ts";
+ * const lake: PartitionRecovery = { topic: "demo.pin", partition: 0, firstOffset: 0, nextOffset: 7, objects: 2 };
+ * checkAgainstLog(lake, { start: 0, end: 9 }); // the log holds offsets 0 to 8: the sink goes on at 7
+ * ```
+ */
 export interface PartitionRecovery {
   topic: string;
   partition: number;
@@ -111,7 +132,18 @@ async function linesOfAll(
   return counts;
 }
 
-/** A partition of a topic. */
+/**
+ * A partition of a topic.
+ *
+ * @example
+ * ```ts
+ * import { openDirStore } from "../lake/dir_store.ts";
+ * import { recoverPartition, type TopicPartition } from "./recover.ts";
+ * const where: TopicPartition = { topic: "demo.pin", partition: 1 };
+ * const r = await recoverPartition(openDirStore(await Deno.makeTempDir()), where);
+ * console.log(r.objects, r.nextOffset); // 0 null
+ * ```
+ */
 export interface TopicPartition {
   topic: string;
   partition: number;

@@ -29,7 +29,16 @@ import {
 import { SINK_LAKE_RETRY } from "./lake_retry.ts";
 import { consumeLoop, type LoopControl } from "./loop.ts";
 
-/** Options of {@linkcode createSink}. */
+/**
+ * Options of {@linkcode createSink}.
+ *
+ * @example
+ * ```ts
+ * import type { SinkOptions } from "./sink.ts";
+ * const options: Partial<SinkOptions> = { flushSize: 500, rotateIntervalMs: 10_000, verify: "last" };
+ * console.log(options.flushSize); // 500
+ * ```
+ */
 export interface SinkOptions {
   /** Where records are read. */
   log: TopicLog;
@@ -67,13 +76,31 @@ export interface SinkOptions {
   logger?: Logger;
 }
 
-/** Options of {@linkcode Sink.drain}. */
+/**
+ * Options of {@linkcode Sink.drain}.
+ *
+ * @example
+ * ```ts
+ * import type { DrainOptions, Sink } from "./sink.ts";
+ * const options: DrainOptions = { idleMs: 2_000 };
+ * const once = (sink: Sink) => sink.drain(options); // ends after 2 s without a record
+ * ```
+ */
 export interface DrainOptions {
   /** Stop after no record arrived for this long, in ms (default 1000). */
   idleMs?: number;
 }
 
-/** Options of {@linkcode Sink.stop}. */
+/**
+ * Options of {@linkcode Sink.stop}.
+ *
+ * @example
+ * ```ts
+ * import type { Sink, StopOptions } from "./sink.ts";
+ * const options: StopOptions = { drain: true, idleMs: 2_000 };
+ * const shutdown = (sink: Sink) => sink.stop(options); // writes what the topics hold, then ends
+ * ```
+ */
 export interface StopOptions {
   /**
    * First read what is in the topics: keep consuming until no record arrived for
@@ -84,7 +111,25 @@ export interface StopOptions {
   idleMs?: number;
 }
 
-/** Totals and per-partition progress of a sink. */
+/**
+ * Totals and per-partition progress of a sink.
+ *
+ * @example
+ * ```ts
+ * import { createSink, type SinkStats } from "./sink.ts";
+ * import { openDirStore } from "../lake/dir_store.ts";
+ * import { openEmbeddedLog } from "../log/mod.ts";
+ * const dir = await Deno.makeTempDir();
+ * const log = await openEmbeddedLog(`${dir}/log.db`);
+ * await log.topics.createTopic("demo.pin");
+ * await log.topics.append("demo.pin", [{ value: new TextEncoder().encode('{"n":1}') }]);
+ * const sink = createSink({ log: log.topics, store: openDirStore(`${dir}/lake`), topics: ["demo.pin"] });
+ * await sink.drain({ idleMs: 200 });
+ * const stats: SinkStats = sink.stats;
+ * console.log(stats.recordsWritten, stats.objectsWritten, stats.partitions[0].nextOffset); // 1 1 1
+ * await log.close();
+ * ```
+ */
 export interface SinkStats {
   recordsWritten: number;
   objectsWritten: number;
@@ -97,7 +142,22 @@ export interface SinkStats {
   partitions: PartitionStats[];
 }
 
-/** A running or runnable sink; see {@linkcode createSink}. */
+/**
+ * A running or runnable sink; see {@linkcode createSink}.
+ *
+ * @example
+ * ```ts
+ * import type { Sink } from "./sink.ts";
+ * async function runFor(sink: Sink, ms: number): Promise<number> {
+ *   const running = sink.run();
+ *   await sink.ready();
+ *   await new Promise((resolve) => setTimeout(resolve, ms));
+ *   await sink.stop();
+ *   await running;
+ *   return sink.stats.recordsWritten;
+ * }
+ * ```
+ */
 export interface Sink {
   /** Consumes until `signal` aborts or `stop()` is called, then flushes and closes. */
   run(signal?: AbortSignal): Promise<void>;

@@ -10,7 +10,18 @@ import { type EmbeddedLog, openEmbeddedLog } from "../log/mod.ts";
 import { openDirStore } from "../lake/dir_store.ts";
 import type { ObjectStore } from "../lake/types.ts";
 
-/** A temp dir holding `log.db` and `lake/`. */
+/**
+ * A temp dir holding `log.db` and `lake/`.
+ *
+ * @example
+ * ```ts
+ * import { type SinkFixture, sinkFixture } from "./test_util.ts";
+ * const fx: SinkFixture = await sinkFixture({ "t.pin": 2 });
+ * console.log(await fx.append("t.pin", ['{"n":1}', '{"n":2}'], 1)); // [ 0, 1 ]
+ * console.log(await fx.committed("t.pin", 1), await fx.lake()); // null {}
+ * await fx.cleanup();
+ * ```
+ */
 export interface SinkFixture {
   dir: string;
   log: EmbeddedLog;

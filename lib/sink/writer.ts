@@ -17,7 +17,16 @@ import { LakeWriteError, OffsetGapError } from "./errors.ts";
 import type { RetryOptions, RetryResult } from "../retry.ts";
 import { retryableLake, withLakeRetry, WriteAbandoned } from "./lake_retry.ts";
 
-/** Options of {@linkcode PartitionWriter}. */
+/**
+ * Options of {@linkcode PartitionWriter}.
+ *
+ * @example
+ * ```ts
+ * import type { PartitionWriterOptions } from "./writer.ts";
+ * const tuning: Partial<PartitionWriterOptions> = { flushSize: 500, maxObjectBytes: 8 * 1024 * 1024, verify: "all" };
+ * console.log(tuning.maxObjectBytes); // 8388608
+ * ```
+ */
 export interface PartitionWriterOptions {
   store: ObjectStore;
   consumer: TopicConsumer;
@@ -51,7 +60,17 @@ export interface PartitionWriterOptions {
  */
 export const DEFAULT_MAX_OBJECT_BYTES = 64 * 1024 * 1024;
 
-/** Progress of one partition. */
+/**
+ * Progress of one partition.
+ *
+ * @example
+ * ```ts
+ * import type { PartitionStats } from "./writer.ts";
+ * const stats: PartitionStats = { topic: "demo.pin", partition: 0, nextOffset: 500, buffered: 12 };
+ * console.log(`${stats.topic}/${stats.partition}: ${stats.nextOffset} in the lake, ${stats.buffered} waiting`);
+ * // demo.pin/0: 500 in the lake, 12 waiting
+ * ```
+ */
 export interface PartitionStats {
   topic: string;
   partition: number;
