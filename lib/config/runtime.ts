@@ -23,7 +23,19 @@ import type { Logger } from "../logger.ts";
 import type { SourceReader } from "../source/types.ts";
 import type { PipelineConfig, Profile } from "./settings.ts";
 
-/** Options of the functions that open a profile's logs. */
+/**
+ * Options of the functions that open a profile's logs.
+ *
+ * @example
+ * ```ts
+ * import { type OpenLogOptions, openTopicLog } from "./runtime.ts";
+ * import { loadConfig } from "./settings.ts";
+ * import { consoleLogger } from "../logger.ts";
+ * const options: OpenLogOptions = { logger: consoleLogger }; // used by Kafka; the embedded log has no warnings
+ * const topics = await openTopicLog(loadConfig({ dataDir: await Deno.makeTempDir() }, { env: {} }), options);
+ * await topics.close();
+ * ```
+ */
 export interface OpenLogOptions {
   /**
    * Where the Kafka client's warnings go, each distinct one at most every 10 s (a broker
@@ -32,7 +44,18 @@ export interface OpenLogOptions {
   logger?: Logger;
 }
 
-/** The opened backends of one profile. */
+/**
+ * The opened backends of one profile.
+ *
+ * @example
+ * ```ts
+ * import { openRuntime, type Runtime } from "./runtime.ts";
+ * import { loadConfig } from "./settings.ts";
+ * const runtime: Runtime = await openRuntime(loadConfig({ dataDir: await Deno.makeTempDir() }, { env: {} }));
+ * console.log(runtime.config.profile, await runtime.topics.listTopics()); // embedded []
+ * await runtime.close();
+ * ```
+ */
 export interface Runtime {
   config: PipelineConfig;
   topics: TopicLog;
@@ -42,7 +65,16 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** Where each stage keeps its files below `dataDir`. */
+/**
+ * Where each stage keeps its files below `dataDir`.
+ *
+ * @example
+ * ```ts
+ * import { type DataPaths, dataPaths } from "./runtime.ts";
+ * const paths: DataPaths = dataPaths("/srv/pipeline");
+ * console.log(paths.log, paths.report); // /srv/pipeline/log.db /srv/pipeline/report.html
+ * ```
+ */
 export interface DataPaths {
   /** The embedded source tables (SQLite). */
   source: string;
@@ -100,7 +132,18 @@ export async function ensureDataDir(dataDir: string): Promise<void> {
   }
 }
 
-/** The topic and stream logs of one profile, opened together (one file when embedded). */
+/**
+ * The topic and stream logs of one profile, opened together (one file when embedded).
+ *
+ * @example
+ * ```ts
+ * import { type Logs, openLogs } from "./runtime.ts";
+ * import { loadConfig } from "./settings.ts";
+ * const logs: Logs = await openLogs(loadConfig({ dataDir: await Deno.makeTempDir() }, { env: {} }));
+ * console.log(await logs.topics.listTopics(), await logs.streams.listStreams()); // [] []
+ * await logs.close();
+ * ```
+ */
 export interface Logs {
   topics: TopicLog;
   streams: StreamLog;

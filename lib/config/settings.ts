@@ -10,13 +10,39 @@
  */
 import { ConfigError } from "../errors.ts";
 
-/** The three tiers. */
+/**
+ * The three tiers.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig, type Profile } from "./settings.ts";
+ * const profile: Profile = "local";
+ * console.log(loadConfig({ profile }, { env: {} }).kafkaBrokers); // ["127.0.0.1:9092"]
+ * ```
+ */
 export type Profile = "embedded" | "local" | "aws";
 
-/** The profiles, in the order they are documented. */
+/**
+ * The profiles, in the order they are documented.
+ *
+ * @example
+ * ```ts
+ * import { PROFILES } from "./settings.ts";
+ * console.log(PROFILES.join(", ")); // embedded, local, aws
+ * ```
+ */
 export const PROFILES: readonly Profile[] = ["embedded", "local", "aws"];
 
-/** Resolved, validated settings. */
+/**
+ * Resolved, validated settings.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig, type PipelineConfig } from "./settings.ts";
+ * const config: PipelineConfig = loadConfig({ profile: "aws" }, { env: { S3_BUCKET: "my-lake", AWS_REGION: "eu-west-1" } });
+ * console.log(config.s3Bucket, config.awsRegion, config.s3Endpoint === ""); // my-lake eu-west-1 true
+ * ```
+ */
 export interface PipelineConfig {
   profile: Profile;
   /** Root of generated data (`DATA_DIR`). */
@@ -39,7 +65,17 @@ export interface PipelineConfig {
   apiKeys: string[];
 }
 
-/** Flags a CLI passes to {@linkcode loadConfig}; each overrides its environment variable. */
+/**
+ * Flags a CLI passes to {@linkcode loadConfig}; each overrides its environment variable.
+ *
+ * @example
+ * ```ts
+ * import { type ConfigFlags, loadConfig } from "./settings.ts";
+ * const flags: ConfigFlags = { prefix: "demo", source: "/tmp/source.db" };
+ * const config = loadConfig(flags, { env: { PIPELINE_PREFIX: "ignored" } });
+ * console.log(config.prefix, config.sourceUrl); // demo /tmp/source.db
+ * ```
+ */
 export interface ConfigFlags {
   profile?: string;
   dataDir?: string;
@@ -47,13 +83,31 @@ export interface ConfigFlags {
   source?: string;
 }
 
-/** Options of {@linkcode loadConfig}. */
+/**
+ * Options of {@linkcode loadConfig}.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig, type LoadConfigOptions } from "./settings.ts";
+ * const options: LoadConfigOptions = { env: { DATA_DIR: "/srv/pipeline" } };
+ * console.log(loadConfig({}, options).sourceUrl); // /srv/pipeline/source.db
+ * ```
+ */
 export interface LoadConfigOptions {
   /** Environment to read (default: `Deno.env.toObject()`). */
   env?: Record<string, string | undefined>;
 }
 
-/** One row of the configuration table: setting, variable, flag, defaults per profile. */
+/**
+ * One row of the configuration table: setting, variable, flag, defaults per profile.
+ *
+ * @example
+ * ```ts
+ * import { type SettingRow, SETTINGS_TABLE } from "./settings.ts";
+ * const row: SettingRow = SETTINGS_TABLE.find((r) => r.setting === "s3Bucket")!;
+ * console.log(row.env, row.defaults.local); // S3_BUCKET pinterest-lake
+ * ```
+ */
 export interface SettingRow {
   setting: keyof PipelineConfig;
   env: string;
@@ -62,7 +116,15 @@ export interface SettingRow {
   description: string;
 }
 
-/** Local endpoints started by `deno task services up`. */
+/**
+ * Local endpoints started by `deno task services up`.
+ *
+ * @example
+ * ```ts
+ * import { LOCAL_ENDPOINTS } from "./settings.ts";
+ * console.log(LOCAL_ENDPOINTS.kinesis); // http://127.0.0.1:4567
+ * ```
+ */
 export const LOCAL_ENDPOINTS = {
   kafka: "127.0.0.1:9092",
   kinesis: "http://127.0.0.1:4567",
