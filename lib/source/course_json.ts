@@ -8,7 +8,20 @@
  * @module
  */
 
-/** A record whose `Date` values became course-style strings. */
+/**
+ * A record whose `Date` values became course-style strings.
+ *
+ * @example
+ * ```ts
+ * import { type CourseJson, toCourseJson } from "./course_json.ts";
+ * import type { UserRecord } from "./types.ts";
+ * const user: UserRecord = {
+ *   ind: 1, first_name: "Kelly", last_name: "Gray", age: 20, date_joined: new Date("2015-03-29T09:45:19Z"),
+ * };
+ * const json: CourseJson<UserRecord> = toCourseJson(user);
+ * console.log(json.date_joined); // 2015-03-29 09:45:19
+ * ```
+ */
 export type CourseJson<T> = {
   [K in keyof T]: Date extends T[K] ? Exclude<T[K], Date> | string : T[K];
 };

@@ -67,10 +67,28 @@ export const DIRTY_RATES = {
   image: { imageSrcError: 0.012 },
 } as const;
 
-/** A dirty-value group name. */
+/**
+ * A dirty-value group name.
+ *
+ * @example
+ * ```ts
+ * import { DIRTY_RATES, type DirtyGroup } from "./dirty.ts";
+ * const groups = Object.keys(DIRTY_RATES) as DirtyGroup[];
+ * console.log(groups.join(" ")); // media title tags user image
+ * ```
+ */
 export type DirtyGroup = keyof typeof DIRTY_RATES;
 
-/** What a row carries in each group: the value's name, or `undefined` for a clean value. */
+/**
+ * What a row carries in each group: the value's name, or `undefined` for a clean value.
+ *
+ * @example
+ * ```ts
+ * import type { RowDirt } from "./dirty.ts";
+ * const dirt: RowDirt = { media: "video", user: "userInfoError" };
+ * console.log(dirt.title ?? "clean title"); // clean title
+ * ```
+ */
 export type RowDirt = { [G in DirtyGroup]?: keyof (typeof DIRTY_RATES)[G] };
 
 const GROUPS = Object.keys(DIRTY_RATES) as DirtyGroup[];

@@ -37,7 +37,16 @@ export class SourceNotFoundError extends PipelineError {
   }
 }
 
-/** Options of {@linkcode SourceOffsetError}: how many rows the source holds. */
+/**
+ * Options of {@linkcode SourceOffsetError}: how many rows the source holds.
+ *
+ * @example
+ * ```ts
+ * import { SourceOffsetError, type SourceOffsetErrorOptions } from "./errors.ts";
+ * const options: SourceOffsetErrorOptions = { rowCount: 11_000 };
+ * console.log(new SourceOffsetError(".data/source.db", -1, options).context.rowCount); // 11000
+ * ```
+ */
 export interface SourceOffsetErrorOptions extends PipelineErrorOptions {
   /** The source's row count: valid offsets are 0 to `rowCount - 1`. */
   rowCount: number;

@@ -16,14 +16,51 @@ import { makeGeo, makePin, makeUser } from "./fields.ts";
 import { createRng, permutation } from "./prng.ts";
 import type { GeoRecord, PinRecord, Post, UserRecord } from "./types.ts";
 
-/** Rows per table when no count is given (the course's table size). */
+/**
+ * Rows per table when no count is given (the course's table size).
+ *
+ * @example
+ * ```ts
+ * import { createGenerator, DEFAULT_ROWS } from "./generator.ts";
+ * console.log(createGenerator().rows === DEFAULT_ROWS, DEFAULT_ROWS); // true 11000
+ * ```
+ */
 export const DEFAULT_ROWS = 11_000;
-/** Seed used when none is given. */
+/**
+ * Seed used when none is given.
+ *
+ * @example
+ * ```ts
+ * import { createGenerator, DEFAULT_SEED } from "./generator.ts";
+ * console.log(createGenerator({ rows: 10 }).seed === DEFAULT_SEED, DEFAULT_SEED); // true 42
+ * ```
+ */
 export const DEFAULT_SEED = 42;
-/** Largest accepted row count. */
+/**
+ * Largest accepted row count.
+ *
+ * @example
+ * ```ts
+ * import { createGenerator, MAX_ROWS } from "./generator.ts";
+ * try {
+ *   createGenerator({ rows: MAX_ROWS + 1 });
+ * } catch (e) {
+ *   console.log((e as Error).name); // ConfigError
+ * }
+ * ```
+ */
 export const MAX_ROWS = 10_000_000;
 
-/** Options of {@linkcode createGenerator}, {@linkcode generatePosts} and {@linkcode generateTables}. */
+/**
+ * Options of {@linkcode createGenerator}, {@linkcode generatePosts} and {@linkcode generateTables}.
+ *
+ * @example
+ * ```ts
+ * import { type GenerateOptions, generateTables } from "./generator.ts";
+ * const options: GenerateOptions = { rows: 500, seed: 7 };
+ * console.log(generateTables(options).user_data.length); // 500
+ * ```
+ */
 export interface GenerateOptions {
   /** Rows per table (default 11,000). */
   rows?: number;
@@ -31,7 +68,16 @@ export interface GenerateOptions {
   seed?: number;
 }
 
-/** A generator of posts by row position. */
+/**
+ * A generator of posts by row position.
+ *
+ * @example
+ * ```ts
+ * import { createGenerator, type SourceGenerator } from "./generator.ts";
+ * const gen: SourceGenerator = createGenerator({ rows: 3, seed: 1 });
+ * console.log(gen.rows, gen.seed, gen.post(0).geo.country); // 3 1 Romania
+ * ```
+ */
 export interface SourceGenerator {
   /** Rows per table. */
   readonly rows: number;
@@ -41,7 +87,16 @@ export interface SourceGenerator {
   post(i: number): Post;
 }
 
-/** The three generated tables, row `i` of each sharing `index`/`ind`. */
+/**
+ * The three generated tables, row `i` of each sharing `index`/`ind`.
+ *
+ * @example
+ * ```ts
+ * import { generateTables, type SourceTables } from "./generator.ts";
+ * const tables: SourceTables = generateTables({ rows: 3, seed: 1 });
+ * console.log(tables.pinterest_data[0].index, tables.user_data[0].first_name); // 1 Kelly
+ * ```
+ */
 export interface SourceTables {
   pinterest_data: PinRecord[];
   geolocation_data: GeoRecord[];

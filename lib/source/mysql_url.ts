@@ -21,7 +21,16 @@ import { ConfigError } from "../errors.ts";
 export const MARIADB_DEFAULT_URL =
   "mysql://pinterest:pinterest@127.0.0.1:3306/pinterest";
 
-/** The parts of a MySQL source URL. */
+/**
+ * The parts of a MySQL source URL.
+ *
+ * @example
+ * ```ts
+ * import { type MysqlUrlParts, parseMysqlUrl } from "./mysql_url.ts";
+ * const parts: MysqlUrlParts = parseMysqlUrl("mysql://pinterest:pw@127.0.0.1:13306/pinterest");
+ * console.log(parts.user, parts.host, parts.port, parts.database); // pinterest 127.0.0.1 13306 pinterest
+ * ```
+ */
 export interface MysqlUrlParts {
   host: string;
   port: number;

@@ -7,7 +7,16 @@
  * @module
  */
 
-/** A seeded random source. */
+/**
+ * A seeded random source.
+ *
+ * @example
+ * ```ts
+ * import { createRng, type Rng } from "./prng.ts";
+ * const rng: Rng = createRng(42);
+ * console.log(rng.int(1, 6), rng.pick(["a", "b", "c"])); // 5 b
+ * ```
+ */
 export interface Rng {
   /** A float in [0, 1). */
   next(): number;

@@ -8,9 +8,27 @@
 import { formatCourseDatetime, parseCourseDatetime } from "./course_json.ts";
 import type { TableName } from "./types.ts";
 
-/** A column's logical type. */
+/**
+ * A column's logical type.
+ *
+ * @example
+ * ```ts
+ * import { type ColumnKind, TABLE_COLUMNS } from "./schema.ts";
+ * const kinds = new Map<string, ColumnKind>(TABLE_COLUMNS.geolocation_data);
+ * console.log(kinds.get("timestamp"), kinds.get("latitude")); // datetime float
+ * ```
+ */
 export type ColumnKind = "int" | "text" | "float" | "datetime";
-/** SQL dialect of a store. */
+/**
+ * SQL dialect of a store.
+ *
+ * @example
+ * ```ts
+ * import { type Dialect, quoteIdent } from "./schema.ts";
+ * const dialect: Dialect = "mysql";
+ * console.log(quoteIdent(dialect, "index")); // `index`
+ * ```
+ */
 export type Dialect = "sqlite" | "mysql";
 
 /**
@@ -56,7 +74,15 @@ export const TABLE_COLUMNS: Record<
   ],
 };
 
-/** The table names, in the order posts are read. */
+/**
+ * The table names, in the order posts are read.
+ *
+ * @example
+ * ```ts
+ * import { TABLES } from "./schema.ts";
+ * console.log(TABLES); // [ "pinterest_data", "geolocation_data", "user_data" ]
+ * ```
+ */
 export const TABLES: readonly TableName[] = [
   "pinterest_data",
   "geolocation_data",

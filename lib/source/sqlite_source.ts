@@ -24,13 +24,35 @@ import {
 } from "./schema.ts";
 import type { Post, SourceReader, TableName } from "./types.ts";
 
-/** Progress of a seed: rows written so far out of `total` (per table). */
+/**
+ * Progress of a seed: rows written so far out of `total` (per table).
+ *
+ * @example
+ * ```ts
+ * import { type SeedProgress, seedSqlite } from "./sqlite_source.ts";
+ * const seen: SeedProgress[] = [];
+ * const onProgress = (progress: SeedProgress) => seen.push(progress);
+ * await seedSqlite(`${await Deno.makeTempDir()}/source.db`, { rows: 300, progressEvery: 100, onProgress });
+ * console.log(seen.at(-1)); // { rows: 300, total: 300 }
+ * ```
+ */
 export interface SeedProgress {
   rows: number;
   total: number;
 }
 
-/** Options of {@linkcode seedSqlite} (and of `seedMysql`). */
+/**
+ * Options of {@linkcode seedSqlite} (and of `seedMysql`).
+ *
+ * @example
+ * ```ts
+ * import { type SeedOptions, seedSqlite } from "./sqlite_source.ts";
+ * const options: SeedOptions = { rows: 200, seed: 7, progressEvery: 100, onProgress: (p) => console.log(p.rows) };
+ * await seedSqlite(`${await Deno.makeTempDir()}/source.db`, options);
+ * // 100
+ * // 200
+ * ```
+ */
 export interface SeedOptions extends GenerateOptions {
   /** Called every `progressEvery` rows and once at the end. */
   onProgress?: (progress: SeedProgress) => void;
@@ -38,7 +60,16 @@ export interface SeedOptions extends GenerateOptions {
   progressEvery?: number;
 }
 
-/** What a seed wrote. */
+/**
+ * What a seed wrote.
+ *
+ * @example
+ * ```ts
+ * import { type SeedSummary, seedSqlite } from "./sqlite_source.ts";
+ * const summary: SeedSummary = await seedSqlite(`${await Deno.makeTempDir()}/source.db`, { rows: 100 });
+ * console.log(summary.rows, summary.seed, summary.location.endsWith("/source.db")); // 100 42 true
+ * ```
+ */
 export interface SeedSummary {
   /** Where the tables are (no password). */
   location: string;

@@ -7,7 +7,17 @@
  * @module
  */
 
-/** A row of `pinterest_data`. */
+/**
+ * A row of `pinterest_data`.
+ *
+ * @example
+ * ```ts
+ * import { createGenerator } from "./generator.ts";
+ * import type { PinRecord } from "./types.ts";
+ * const pin: PinRecord = createGenerator({ rows: 3, seed: 1 }).post(0).pin;
+ * console.log(pin.category, pin.follower_count, pin.is_image_or_video); // education 1M image
+ * ```
+ */
 export interface PinRecord {
   index: number;
   unique_id: string;
@@ -25,7 +35,18 @@ export interface PinRecord {
   category: string;
 }
 
-/** A row of `geolocation_data`. */
+/**
+ * A row of `geolocation_data`.
+ *
+ * @example
+ * ```ts
+ * import type { GeoRecord } from "./types.ts";
+ * const geo: GeoRecord = {
+ *   ind: 7528, timestamp: new Date("2020-08-28T03:52:47Z"), latitude: -89.9787, longitude: -173.293, country: "Albania",
+ * };
+ * console.log(geo.timestamp instanceof Date ? geo.timestamp.getUTCFullYear() : geo.timestamp); // 2020
+ * ```
+ */
 export interface GeoRecord {
   ind: number;
   /** A `Date`, or the source's own text when it is not a `YYYY-MM-DD HH:MM:SS` datetime. */
@@ -35,7 +56,17 @@ export interface GeoRecord {
   country: string;
 }
 
-/** A row of `user_data`. */
+/**
+ * A row of `user_data`.
+ *
+ * @example
+ * ```ts
+ * import { createGenerator } from "./generator.ts";
+ * import type { UserRecord } from "./types.ts";
+ * const user: UserRecord = createGenerator({ rows: 3, seed: 1 }).post(0).user;
+ * console.log(user.first_name, user.last_name, user.age); // Kelly Gray 20
+ * ```
+ */
 export interface UserRecord {
   ind: number;
   first_name: string;
@@ -45,10 +76,30 @@ export interface UserRecord {
   date_joined: Date | string;
 }
 
-/** The three course table names. */
+/**
+ * The three course table names.
+ *
+ * @example
+ * ```ts
+ * import { TABLE_COLUMNS } from "./schema.ts";
+ * import type { TableName } from "./types.ts";
+ * const table: TableName = "user_data";
+ * console.log(TABLE_COLUMNS[table].length); // 5
+ * ```
+ */
 export type TableName = "pinterest_data" | "geolocation_data" | "user_data";
 
-/** One emulated post: the rows at the same offset of the three tables. */
+/**
+ * One emulated post: the rows at the same offset of the three tables.
+ *
+ * @example
+ * ```ts
+ * import { createGenerator } from "./generator.ts";
+ * import type { Post } from "./types.ts";
+ * const post: Post = createGenerator({ rows: 3, seed: 1 }).post(0);
+ * console.log(post.pin.index, post.geo.ind, post.user.ind); // 1 1 1
+ * ```
+ */
 export interface Post {
   pin: PinRecord;
   geo: GeoRecord;

@@ -35,7 +35,15 @@ export const FIRST_NAMES: readonly string[] = [
 ];
 
 // deno-fmt-ignore
-/** Last names. */
+/**
+ * Last names.
+ *
+ * @example
+ * ```ts
+ * import { LAST_NAMES } from "./vocab_people.ts";
+ * console.log(LAST_NAMES.length, LAST_NAMES[0]); // 106 Adams
+ * ```
+ */
 export const LAST_NAMES: readonly string[] = [
   "Adams", "Ali", "Allen", "Alvarez", "Anderson", "Bailey", "Baker", "Barnes", "Bell", "Bennett",
   "Brooks", "Brown", "Butler", "Campbell", "Carter", "Castillo", "Chen", "Clark", "Collins",
@@ -51,11 +59,28 @@ export const LAST_NAMES: readonly string[] = [
   "Wilson", "Wood", "Wright", "Young",
 ];
 
-/** A country: name, relative weight, approximate centre latitude and longitude. */
+/**
+ * A country: name, relative weight, approximate centre latitude and longitude.
+ *
+ * @example
+ * ```ts
+ * import { COUNTRIES, type CountryEntry } from "./vocab_people.ts";
+ * const [name, weight, latitude, longitude]: CountryEntry = COUNTRIES[1];
+ * console.log(name, weight, latitude, longitude); // United Kingdom 60 54 -2
+ * ```
+ */
 export type CountryEntry = readonly [string, number, number, number];
 
 // deno-fmt-ignore
-/** Weighted countries with an approximate centre. */
+/**
+ * Weighted countries with an approximate centre.
+ *
+ * @example
+ * ```ts
+ * import { COUNTRIES } from "./vocab_people.ts";
+ * console.log(COUNTRIES.length, COUNTRIES[0][0]); // 116 United States of America
+ * ```
+ */
 export const COUNTRIES: readonly CountryEntry[] = [
   ["United States of America", 300, 39.8, -98.6], ["United Kingdom", 60, 54.0, -2.0],
   ["Canada", 45, 56.1, -106.3], ["Brazil", 40, -14.2, -51.9], ["Mexico", 30, 23.6, -102.5],

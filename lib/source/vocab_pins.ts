@@ -5,7 +5,16 @@
  * @module
  */
 
-/** A category with its relative weight and the subjects its pins are about. */
+/**
+ * A category with its relative weight and the subjects its pins are about.
+ *
+ * @example
+ * ```ts
+ * import { CATEGORIES, type CategoryVocab } from "./vocab_pins.ts";
+ * const art: CategoryVocab = CATEGORIES[0];
+ * console.log(art.name, art.weight, art.subjects[0]); // art 8 Watercolor Painting
+ * ```
+ */
 export interface CategoryVocab {
   readonly name: string;
   readonly weight: number;
@@ -60,7 +69,15 @@ export const CATEGORIES: readonly CategoryVocab[] = [
 ];
 
 // deno-fmt-ignore
-/** Adjectives shared by titles, descriptions and tags. */
+/**
+ * Adjectives shared by titles, descriptions and tags.
+ *
+ * @example
+ * ```ts
+ * import { ADJECTIVES } from "./vocab_pins.ts";
+ * console.log(ADJECTIVES.length, ADJECTIVES[0]); // 24 Easy
+ * ```
+ */
 export const ADJECTIVES: readonly string[] = [
   "Easy", "Simple", "Beautiful", "Cute", "Creative", "Modern", "Vintage", "Cozy", "Stunning",
   "Unique", "Budget Friendly", "Amazing", "Minimalist", "Colorful", "Elegant", "Fun", "Best",
@@ -68,13 +85,29 @@ export const ADJECTIVES: readonly string[] = [
 ];
 
 // deno-fmt-ignore
-/** Who a pin is for. */
+/**
+ * Who a pin is for.
+ *
+ * @example
+ * ```ts
+ * import { AUDIENCES } from "./vocab_pins.ts";
+ * console.log(AUDIENCES.length, AUDIENCES[0]); // 12 Kids
+ * ```
+ */
 export const AUDIENCES: readonly string[] = [
   "Kids", "Beginners", "Teens", "Women", "Men", "Couples", "Families", "Students", "Everyone",
   "Small Spaces", "Busy Moms", "Teachers",
 ];
 
-/** Title templates: `{n}` a number, `{adj}` an adjective, `{s}` a subject, `{a}` an audience, `{y}` a year. */
+/**
+ * Title templates: `{n}` a number, `{adj}` an adjective, `{s}` a subject, `{a}` an audience, `{y}` a year.
+ *
+ * @example
+ * ```ts
+ * import { TITLE_TEMPLATES } from "./vocab_pins.ts";
+ * console.log(TITLE_TEMPLATES.length, TITLE_TEMPLATES[0]); // 10 {n} {adj} {s} Ideas
+ * ```
+ */
 export const TITLE_TEMPLATES: readonly string[] = [
   "{n} {adj} {s} Ideas",
   "{n} {adj} {s} for {a}",
@@ -88,7 +121,15 @@ export const TITLE_TEMPLATES: readonly string[] = [
   "{s} Inspiration",
 ];
 
-/** Description sentence templates, same placeholders as the titles. */
+/**
+ * Description sentence templates, same placeholders as the titles.
+ *
+ * @example
+ * ```ts
+ * import { DESCRIPTION_SENTENCES } from "./vocab_pins.ts";
+ * console.log(DESCRIPTION_SENTENCES.length, DESCRIPTION_SENTENCES[0]); // 10 Discover {adj} {s} you will love.
+ * ```
+ */
 export const DESCRIPTION_SENTENCES: readonly string[] = [
   "Discover {adj} {s} you will love.",
   "Get inspired by these {adj} {s} for {a}.",
@@ -103,13 +144,29 @@ export const DESCRIPTION_SENTENCES: readonly string[] = [
 ];
 
 // deno-fmt-ignore
-/** Words for blog and shop poster names. */
+/**
+ * Words for blog and shop poster names.
+ *
+ * @example
+ * ```ts
+ * import { BRAND_WORDS } from "./vocab_pins.ts";
+ * console.log(BRAND_WORDS.length, BRAND_WORDS[0]); // 18 Life
+ * ```
+ */
 export const BRAND_WORDS: readonly string[] = [
   "Life", "Home", "Studio", "Blog", "Design", "Style", "Co", "Creative", "Daily", "Journal",
   "Corner", "Nest", "Lab", "House", "Collective", "Diaries", "Hub", "Works",
 ];
 
-/** Suffixes some poster names carry (blank most of the time). */
+/**
+ * Suffixes some poster names carry (blank most of the time).
+ *
+ * @example
+ * ```ts
+ * import { POSTER_SUFFIXES } from "./vocab_pins.ts";
+ * console.log(POSTER_SUFFIXES.length, POSTER_SUFFIXES.filter((s) => s === "").length); // 8 5
+ * ```
+ */
 export const POSTER_SUFFIXES: readonly string[] = [
   " | Lifestyle Blog",
   " - DIY & Home",
