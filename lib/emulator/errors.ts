@@ -11,7 +11,22 @@
 
 import { PipelineError, type PipelineErrorOptions } from "../errors.ts";
 
-/** What {@linkcode PostError} knows about a failed attempt. */
+/**
+ * What {@linkcode PostError} knows about a failed attempt.
+ *
+ * @example
+ * ```ts
+ * import { PostError, type PostErrorDetails } from "./errors.ts";
+ * const details: PostErrorDetails = {
+ *   target: "streaming-pinterest-geo",
+ *   request: "PUT /streams/streaming-pinterest-geo/record",
+ *   status: 429,
+ *   retryable: true,
+ *   retryAfterMs: 1000,
+ * };
+ * console.log(new PostError("HTTP 429: slow down", details).retryAfterMs); // 1000
+ * ```
+ */
 export interface PostErrorDetails {
   /** Topic or stream name the record was meant for. */
   target: string;

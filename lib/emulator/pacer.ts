@@ -13,7 +13,19 @@
 
 import { sleep } from "../sleep.ts";
 
-/** Options of {@linkcode createPacer}. */
+/**
+ * Options of {@linkcode createPacer}.
+ *
+ * @example
+ * ```ts
+ * import { createPacer, type PacerOptions } from "./pacer.ts";
+ * const options: PacerOptions = { rate: 20, burst: 3 };
+ * const pacer = createPacer(options);
+ * const start = performance.now();
+ * for (let i = 0; i < 3; i++) await pacer.take();
+ * console.log(performance.now() - start < 40); // true: a full bucket lets 3 posts start back to back
+ * ```
+ */
 export interface PacerOptions {
   /** Tokens per second; `undefined`, `0` or `Infinity` means no pacing. */
   rate?: number;
@@ -23,7 +35,17 @@ export interface PacerOptions {
   now?: () => number;
 }
 
-/** Hands out start times at the configured rate. */
+/**
+ * Hands out start times at the configured rate.
+ *
+ * @example
+ * ```ts
+ * import { createPacer, type Pacer } from "./pacer.ts";
+ * const pacer: Pacer = createPacer({ rate: 10 });
+ * console.log(await pacer.take()); // true: the first token is there
+ * console.log(await pacer.take(AbortSignal.abort())); // false: do not start
+ * ```
+ */
 export interface Pacer {
   /**
    * Waits for a token. Resolves `true` when the caller may start, `false` when `signal`

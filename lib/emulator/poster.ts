@@ -20,7 +20,21 @@ import type { Post } from "../source/types.ts";
 import { PostError } from "./errors.ts";
 import type { Target } from "./targets.ts";
 
-/** A ready-to-send HTTP request. */
+/**
+ * A ready-to-send HTTP request.
+ *
+ * @example
+ * ```ts
+ * import type { PostRequest } from "./poster.ts";
+ * const request: PostRequest = {
+ *   target: { kind: "topic", table: "geo", name: "pinterest.geo" },
+ *   method: "POST",
+ *   path: "/topics/pinterest.geo",
+ *   contentType: "application/vnd.kafka.json.v2+json",
+ *   body: '{"records":[{"value":{"ind":7,"country":"Chad"}}]}',
+ * };
+ * ```
+ */
 export interface PostRequest {
   target: Target;
   method: "POST" | "PUT";
@@ -69,7 +83,19 @@ export function buildRequest(target: Target, post: Post): PostRequest {
   };
 }
 
-/** Options of {@linkcode sendRequest}. */
+/**
+ * Options of {@linkcode sendRequest}.
+ *
+ * @example
+ * ```ts
+ * import { type PostRequest, sendRequest, type SendOptions } from "./poster.ts";
+ * const options: SendOptions = { apiKey: "k1", timeoutMs: 5_000 };
+ * const target = { kind: "topic", table: "geo", name: "pinterest.geo" } as const;
+ * const body = JSON.stringify({ records: [{ value: { ind: 7 } }] });
+ * const request: PostRequest = { target, method: "POST", path: "/topics/pinterest.geo", contentType: "application/vnd.kafka.json.v2+json", body };
+ * await sendRequest("http://127.0.0.1:1", request, options).catch((e) => console.log(e.retryable)); // true: nothing listens there
+ * ```
+ */
 export interface SendOptions {
   /** Sent as `x-api-key` when set. */
   apiKey?: string;

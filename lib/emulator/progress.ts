@@ -11,13 +11,42 @@
 
 import type { EmulationSummary } from "./summary.ts";
 
-/** Something to write progress to: `Deno.stdout` or `Deno.stderr` fit. */
+/**
+ * Something to write progress to: `Deno.stdout` or `Deno.stderr` fit.
+ *
+ * @example
+ * ```ts
+ * import { createProgressLine, type ProgressStream } from "./progress.ts";
+ * import { createTally } from "./summary.ts";
+ * import { targetsFor } from "./targets.ts";
+ * const lines: string[] = [];
+ * const stream: ProgressStream = { writeSync: (b) => lines.push(new TextDecoder().decode(b)) && b.length, isTerminal: () => false };
+ * createProgressLine({ stream }).update(createTally("batch", targetsFor("batch", "pinterest")).snapshot(0, "running"));
+ * console.log(lines); // ["posts 0  records 0  failed 0  retries 0  0.0 posts/s  0.0 s\n"]
+ * ```
+ */
 export interface ProgressStream {
   writeSync(bytes: Uint8Array): number;
   isTerminal(): boolean;
 }
 
-/** Options of {@linkcode createProgressLine}. */
+/**
+ * Options of {@linkcode createProgressLine}.
+ *
+ * @example
+ * ```ts
+ * import { createProgressLine, type ProgressLineOptions } from "./progress.ts";
+ * import { createTally } from "./summary.ts";
+ * import { targetsFor } from "./targets.ts";
+ * let printed = 0;
+ * const stream = { writeSync: (b: Uint8Array) => (printed++, b.length), isTerminal: () => false };
+ * const options: ProgressLineOptions = { stream, periodMs: 1000, now: () => 0 };
+ * const line = createProgressLine(options);
+ * const tally = createTally("stream", targetsFor("stream", "pinterest"));
+ * for (let i = 0; i < 5; i++) line.update(tally.snapshot(i, "running"));
+ * console.log(printed); // 1: the others came within the same second
+ * ```
+ */
 export interface ProgressLineOptions {
   stream: ProgressStream;
   /** On a non-terminal, the least time between two lines. Default 5,000 ms. */
@@ -26,7 +55,17 @@ export interface ProgressLineOptions {
   now?: () => number;
 }
 
-/** Shows snapshots as they come. */
+/**
+ * Shows snapshots as they come.
+ *
+ * @example
+ * ```ts
+ * import { createProgressLine, type ProgressLine } from "./progress.ts";
+ * const progress: ProgressLine = createProgressLine({ stream: Deno.stderr });
+ * // await runEmulation({ ..., onProgress: progress.update });
+ * progress.done(); // what is printed next starts on a fresh line
+ * ```
+ */
 export interface ProgressLine {
   /** Shows a snapshot; pass it as `onProgress` to `runEmulation`. */
   update(snapshot: EmulationSummary): void;

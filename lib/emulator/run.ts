@@ -39,7 +39,27 @@ import { type Mode, targetsFor } from "./targets.ts";
  */
 export const MAX_CONCURRENCY = 1000;
 
-/** Options of {@linkcode runEmulation}. */
+/**
+ * Options of {@linkcode runEmulation}.
+ *
+ * @example
+ * ```ts
+ * import type { EmulationOptions } from "./run.ts";
+ * import type { SourceReader } from "../source/types.ts";
+ * function streamForAMinute(source: SourceReader): EmulationOptions {
+ *   return {
+ *     source,
+ *     api: "http://127.0.0.1:8080",
+ *     mode: "stream",
+ *     duration: 60_000,
+ *     rate: 20,
+ *     concurrency: 8,
+ *     retry: { attempts: 3 },
+ *   };
+ * }
+ * // const summary = await runEmulation(streamForAMinute(source));
+ * ```
+ */
 export interface EmulationOptions {
   /** Where rows come from. The caller opens and closes it. */
   source: SourceReader;

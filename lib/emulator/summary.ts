@@ -9,7 +9,21 @@
 
 import type { Mode, Target } from "./targets.ts";
 
-/** Failures of one topic or stream. */
+/**
+ * Failures of one topic or stream.
+ *
+ * @example
+ * ```ts
+ * import { createTally, type TargetFailures } from "./summary.ts";
+ * import { targetsFor } from "./targets.ts";
+ * const [pin] = targetsFor("batch", "pinterest");
+ * const tally = createTally("batch", [pin]);
+ * tally.fail(pin, "HTTP 503");
+ * tally.fail(pin, "HTTP 503");
+ * const failures: TargetFailures = tally.snapshot(100, "count").failures["pinterest.pin"];
+ * console.log(failures); // { count: 2, samples: ["HTTP 503"] }
+ * ```
+ */
 export interface TargetFailures {
   /** Records that finally failed. */
   count: number;
@@ -20,6 +34,15 @@ export interface TargetFailures {
 /**
  * Why a run stopped. `running` only appears in progress snapshots; `failed` in the last one
  * of a run that the source's failure stopped (the run then throws).
+ *
+ * @example
+ * ```ts
+ * import { createTally, type StopReason } from "./summary.ts";
+ * import { targetsFor } from "./targets.ts";
+ * const stopped: StopReason = "aborted";
+ * const summary = createTally("both", targetsFor("both", "pinterest")).snapshot(500, stopped);
+ * console.log(summary.stopped); // aborted
+ * ```
  */
 export type StopReason =
   | "count"
@@ -28,7 +51,18 @@ export type StopReason =
   | "failed"
   | "running";
 
-/** What a run did (also the shape of progress snapshots). */
+/**
+ * What a run did (also the shape of progress snapshots).
+ *
+ * @example
+ * ```ts
+ * import { createTally, type EmulationSummary } from "./summary.ts";
+ * import { targetsFor } from "./targets.ts";
+ * const tally = createTally("stream", targetsFor("stream", "demo"), { count: 10 });
+ * const summary: EmulationSummary = tally.snapshot(2000, "count");
+ * console.log(summary.streams); // { "streaming-demo-pin": 0, "streaming-demo-geo": 0, "streaming-demo-user": 0 }
+ * ```
+ */
 export interface EmulationSummary {
   mode: Mode;
   /** Posts started (each is one random row: pin, geo and user). */
@@ -65,7 +99,23 @@ export interface EmulationSummary {
   stopped: StopReason;
 }
 
-/** Accumulates counts during a run. */
+/**
+ * Accumulates counts during a run.
+ *
+ * @example
+ * ```ts
+ * import { createTally, type Tally } from "./summary.ts";
+ * import { targetsFor } from "./targets.ts";
+ * const targets = targetsFor("batch", "pinterest");
+ * const tally: Tally = createTally("batch", targets);
+ * tally.postStarted();
+ * for (const t of targets) tally.accept(t);
+ * tally.retried(2);
+ * tally.postFinished(true, { sourceMs: 1, apiMs: 9 });
+ * const s = tally.snapshot(1000, "count");
+ * console.log(s.postsOk, s.recordsAccepted, s.retries, s.msPerPost); // 1 3 2 { source: 1, api: 9 }
+ * ```
+ */
 export interface Tally {
   accept(target: Target): void;
   fail(target: Target, message: string): void;

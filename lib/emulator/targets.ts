@@ -10,7 +10,16 @@
 
 import { ConfigError } from "../errors.ts";
 
-/** `batch` posts to topics, `stream` to streams, `both` to both. */
+/**
+ * `batch` posts to topics, `stream` to streams, `both` to both.
+ *
+ * @example
+ * ```ts
+ * import { type Mode, targetsFor } from "./targets.ts";
+ * const mode: Mode = "both";
+ * console.log(targetsFor(mode, "pinterest").length); // 6: three topics, then three streams
+ * ```
+ */
 export type Mode = "batch" | "stream" | "both";
 
 /**
@@ -46,10 +55,28 @@ export function parseMode(text: string, setting = "mode"): Mode {
   });
 }
 
-/** Which of the three records of a post. */
+/**
+ * Which of the three records of a post.
+ *
+ * @example
+ * ```ts
+ * import { type Table, targetsFor } from "./targets.ts";
+ * const table: Table = "user";
+ * console.log(targetsFor("batch", "pinterest").find((t) => t.table === table)?.name); // pinterest.user
+ * ```
+ */
 export type Table = "pin" | "geo" | "user";
 
-/** Where one record goes. */
+/**
+ * Where one record goes.
+ *
+ * @example
+ * ```ts
+ * import { type Target, targetsFor } from "./targets.ts";
+ * const [first]: Target[] = targetsFor("stream", "pinterest");
+ * console.log(first); // { kind: "stream", table: "pin", name: "streaming-pinterest-pin" }
+ * ```
+ */
 export interface Target {
   kind: "topic" | "stream";
   table: Table;

@@ -12,7 +12,19 @@ import assert from "node:assert/strict";
 import type { Post, SourceReader } from "../source/types.ts";
 import type { EmulationSummary } from "./summary.ts";
 
-/** One request as the peer saw it. */
+/**
+ * One request as the peer saw it.
+ *
+ * @example
+ * ```ts
+ * import { type SeenRequest, startPeer } from "./test_peer.ts";
+ * const peer = await startPeer();
+ * await (await fetch(`${peer.url}/topics/t`, { method: "POST", headers: { "x-api-key": "k" }, body: "{}" })).text();
+ * const seen: SeenRequest = peer.requests[0];
+ * console.log(seen.method, seen.path, seen.apiKey, seen.body); // POST /topics/t k {}
+ * await peer.close();
+ * ```
+ */
 export interface SeenRequest {
   method: string;
   path: string;
@@ -22,13 +34,36 @@ export interface SeenRequest {
   body: unknown;
 }
 
-/** Decides the answer to the `n`-th request (0-based, in arrival order). */
+/**
+ * Decides the answer to the `n`-th request (0-based, in arrival order).
+ *
+ * @example
+ * ```ts
+ * import { type PeerAnswer, startPeer } from "./test_peer.ts";
+ * const busy: PeerAnswer = () => new Response("busy", { status: 503, headers: { "retry-after": "1" } });
+ * const peer = await startPeer(busy);
+ * console.log((await fetch(`${peer.url}/streams/s/record`, { method: "PUT", body: "{}" })).status); // 503
+ * await peer.close();
+ * ```
+ */
 export type PeerAnswer = (
   seen: SeenRequest,
   n: number,
 ) => Response | Promise<Response>;
 
-/** A running peer. */
+/**
+ * A running peer.
+ *
+ * @example
+ * ```ts
+ * import { type Peer, startPeer } from "./test_peer.ts";
+ * const peer: Peer = await startPeer(undefined, { delayMs: 50 });
+ * const post = () => fetch(`${peer.url}/topics/t`, { method: "POST", body: "{}" }).then((r) => r.text());
+ * await Promise.all([post(), post()]);
+ * console.log(peer.requests.length, peer.maxInFlight()); // 2 2
+ * await peer.close();
+ * ```
+ */
 export interface Peer {
   url: string;
   requests: SeenRequest[];
