@@ -5,10 +5,32 @@
  * @module
  */
 
-/** Suffix of temporary files; whatever carries it was never committed. */
+/**
+ * Suffix of temporary files; whatever carries it was never committed.
+ *
+ * @example
+ * ```ts
+ * import { removeIfExists, TEMP_SUFFIX, writeTempFile } from "./atomic_file.ts";
+ * const path = `${await Deno.makeTempDir()}/state.json`;
+ * const temp = await writeTempFile(path, new TextEncoder().encode("{}"));
+ * console.log(temp === path + TEMP_SUFFIX); // true
+ * await removeIfExists(temp);
+ * ```
+ */
 export const TEMP_SUFFIX = ".tmp";
 
-/** Options of {@linkcode writeFileAtomic}. */
+/**
+ * Options of {@linkcode writeFileAtomic}.
+ *
+ * @example
+ * ```ts
+ * import { writeFileAtomic, type WriteFileAtomicOptions } from "./atomic_file.ts";
+ * const path = `${await Deno.makeTempDir()}/state.json`;
+ * const options: WriteFileAtomicOptions = { beforeRename: () => Promise.reject(new Error("crash")) };
+ * await writeFileAtomic(path, new TextEncoder().encode("{}"), options).catch(() => {});
+ * console.log(await Deno.stat(path).then(() => "written", () => "absent")); // absent
+ * ```
+ */
 export interface WriteFileAtomicOptions {
   /**
    * Called after the temp file is written and fsynced, before the rename, with the temp

@@ -11,16 +11,47 @@ import { writeFileAtomic, type WriteFileAtomicOptions } from "./atomic_file.ts";
 import { StreamCheckpointError } from "./errors.ts";
 import { SHARD_END } from "../log/mod.ts";
 
-/** Name of the checkpoint file inside the output directory. */
+/**
+ * Name of the checkpoint file inside the output directory.
+ *
+ * @example
+ * ```ts
+ * import { CHECKPOINT_FILE, emptyCheckpoint, writeCheckpoint } from "./checkpoint.ts";
+ * const dir = await Deno.makeTempDir();
+ * await writeCheckpoint(dir, emptyCheckpoint());
+ * console.log(JSON.parse(await Deno.readTextFile(`${dir}/${CHECKPOINT_FILE}`)).batchId); // 0
+ * ```
+ */
 export const CHECKPOINT_FILE = "_checkpoint.json";
 
 /**
  * Per stream, per shard: the last sequence number included in committed output, or
  * `SHARD_END` for a closed shard read to its end (as the shard reader reports it).
+ *
+ * @example
+ * ```ts
+ * import { SHARD_END } from "../log/mod.ts";
+ * import type { StreamPositions } from "./checkpoint.ts";
+ * const positions: StreamPositions = {
+ *   "streaming-demo-pin": { "shardId-000000000000": SHARD_END, "shardId-000000000001": "42" },
+ * };
+ * console.log(positions["streaming-demo-pin"]["shardId-000000000000"]); // SHARD_END
+ * ```
  */
 export type StreamPositions = Record<string, Record<string, string>>;
 
-/** What the checkpoint file holds. */
+/**
+ * What the checkpoint file holds.
+ *
+ * @example
+ * ```ts
+ * import { type Checkpoint, readCheckpoint, writeCheckpoint } from "./checkpoint.ts";
+ * const dir = await Deno.makeTempDir();
+ * const checkpoint: Checkpoint = { version: 1, batchId: 3, positions: {}, committedAt: Date.now(), rows: { stream_pin: 12 } };
+ * await writeCheckpoint(dir, checkpoint);
+ * console.log((await readCheckpoint(dir)).rows); // { stream_pin: 12 }
+ * ```
+ */
 export interface Checkpoint {
   /** Format version, currently 1. */
   version: 1;
@@ -162,7 +193,17 @@ function validate(path: string, value: unknown): Checkpoint {
   return checkpoint;
 }
 
-/** Options of {@linkcode foreignStreamsError}. */
+/**
+ * Options of {@linkcode foreignStreamsError}.
+ *
+ * @example
+ * ```ts
+ * import { emptyCheckpoint, foreignStreamsError, type ForeignStreamsOptions } from "./checkpoint.ts";
+ * const options: ForeignStreamsOptions = { dir: ".data/stream", streams: ["streaming-demo-pin"] };
+ * const cp = { ...emptyCheckpoint(), positions: { "streaming-demo-pin": {} } };
+ * console.log(foreignStreamsError(cp, options)); // undefined
+ * ```
+ */
 export interface ForeignStreamsOptions {
   /** The folder of the checkpoint, named in the error. */
   dir: string;

@@ -20,13 +20,40 @@ import {
   readTableParts,
 } from "./part_names.ts";
 
-/** Steps of a compaction, for fault injection (see `TableStoreOptions.onCommitStep`). */
+/**
+ * Steps of a compaction, for fault injection (see `TableStoreOptions.onCommitStep`).
+ *
+ * @example
+ * ```ts
+ * import { compactTable, type CompactionStep } from "./compaction.ts";
+ * import { partName } from "./part_names.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.mkdir(`${dir}/t`);
+ * for (const id of [1, 2]) await Deno.writeTextFile(`${dir}/t/${partName(id)}`, `${id}\n`);
+ * const steps: CompactionStep[] = [];
+ * await compactTable(dir, "t", { batchId: 2, parts: 2, merge: () => new Uint8Array(), onStep: (s) => void steps.push(s) });
+ * console.log(steps); // [ "compact-temp", "compact", "compacted" ]
+ * ```
+ */
 export type CompactionStep =
   | "compact-temp" // the merged temp file is written and fsynced, not yet renamed
   | "compact" // the merged part is renamed into place and its directory fsynced
   | "compacted"; // the run's parts are deleted and the directory fsynced
 
-/** Options of {@linkcode compactTable}. */
+/**
+ * Options of {@linkcode compactTable}.
+ *
+ * @example
+ * ```ts
+ * import { compactTable, type CompactTableOptions } from "./compaction.ts";
+ * import { partName } from "./part_names.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.mkdir(`${dir}/t`);
+ * await Deno.writeTextFile(`${dir}/t/${partName(1)}`, "1\n");
+ * const options: CompactTableOptions = { batchId: 1, parts: 2, merge: () => new Uint8Array() };
+ * console.log(await compactTable(dir, "t", options)); // null: the run holds one part, not two
+ * ```
+ */
 export interface CompactTableOptions {
   /** The checkpoint's batch id: only committed parts are merged. */
   batchId: number;
@@ -45,7 +72,21 @@ export interface CompactTableOptions {
   ) => void | Promise<void>;
 }
 
-/** What a compaction did. */
+/**
+ * What a compaction did.
+ *
+ * @example
+ * ```ts
+ * import { type Compaction, compactTable } from "./compaction.ts";
+ * import { partName } from "./part_names.ts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.mkdir(`${dir}/t`);
+ * for (const id of [1, 2, 3]) await Deno.writeTextFile(`${dir}/t/${partName(id)}`, `${id}\n`);
+ * const merge = () => new Uint8Array();
+ * const done: Compaction | null = await compactTable(dir, "t", { batchId: 3, parts: 3, merge });
+ * console.log(done?.merged, done?.parts); // part-000000000001-000000000003.parquet 3
+ * ```
+ */
 export interface Compaction {
   /** The merged part's file name. */
   merged: string;

@@ -38,7 +38,16 @@ export class StreamCheckpointError extends PipelineError {
   }
 }
 
-/** Options of {@linkcode StreamTableError}: the rows its parts hold, the checkpoint's count. */
+/**
+ * Options of {@linkcode StreamTableError}: the rows its parts hold, the checkpoint's count.
+ *
+ * @example
+ * ```ts
+ * import { StreamTableError, type StreamTableErrorOptions } from "./errors.ts";
+ * const options: StreamTableErrorOptions = { rows: 3, expected: 18 };
+ * console.log(new StreamTableError(".data/stream", "stream_geo", options).context.expected); // 18
+ * ```
+ */
 export interface StreamTableErrorOptions extends PipelineErrorOptions {
   /** How many rows the table's committed parts hold. */
   rows: number;
@@ -79,7 +88,17 @@ export class StreamTableError extends PipelineError {
   }
 }
 
-/** Options of {@linkcode StreamPartError}: `cause`, the reader's error, is required. */
+/**
+ * Options of {@linkcode StreamPartError}: `cause`, the reader's error, is required.
+ *
+ * @example
+ * ```ts
+ * import { StreamPartError, type StreamPartErrorOptions } from "./errors.ts";
+ * const options: StreamPartErrorOptions = { cause: new Error("out of specification") };
+ * const err = new StreamPartError(".data/stream", ".data/stream/stream_geo/part-000000000001.parquet", options);
+ * console.log(err.cause === options.cause); // true
+ * ```
+ */
 export interface StreamPartErrorOptions extends PipelineErrorOptions {
   /** The error the parquet reader threw; its message goes into this one's. */
   cause: unknown;
@@ -176,7 +195,16 @@ export class StreamDirError extends PipelineError {
   }
 }
 
-/** Options of {@linkcode StreamBatchError}, besides the common ones. */
+/**
+ * Options of {@linkcode StreamBatchError}, besides the common ones.
+ *
+ * @example
+ * ```ts
+ * import { StreamBatchError, type StreamBatchErrorOptions } from "./errors.ts";
+ * const options: StreamBatchErrorOptions = { failuresInRow: 8 };
+ * console.log(new StreamBatchError(7, new Error("disk full"), options).message.includes("stopped after 8")); // true
+ * ```
+ */
 export interface StreamBatchErrorOptions extends PipelineErrorOptions {
   /**
    * Set when the processor stops on this failure: how many micro-batches failed in a row.

@@ -12,7 +12,17 @@ import { toCourseJson } from "../source/mod.ts";
 import { POST_KINDS, type PostKind } from "./micro_batch.ts";
 import { readStreamTable } from "./read_table.ts";
 
-/** Per kind: `"{shardId}/{sequenceNumber}"` of each posted record → its `ind`. */
+/**
+ * Per kind: `"{shardId}/{sequenceNumber}"` of each posted record → its `ind`.
+ *
+ * @example
+ * ```ts
+ * import { emptyPostedKeys, type PostedKeys } from "./exactly_once_check.ts";
+ * const posted: PostedKeys = emptyPostedKeys();
+ * posted.pin.set("shardId-000000000000/000000000000000000001", 7528);
+ * console.log(posted.pin.get("shardId-000000000000/000000000000000000001"), posted.geo.size); // 7528 0
+ * ```
+ */
 export type PostedKeys = Record<PostKind, Map<string, number>>;
 
 /**
@@ -68,7 +78,16 @@ export async function putPosts(
   }
 }
 
-/** What the stream tables hold, in the shape of {@linkcode PostedKeys}. */
+/**
+ * What the stream tables hold, in the shape of {@linkcode PostedKeys}.
+ *
+ * @example
+ * ```ts
+ * import { type StoredKeys, storedKeys } from "./exactly_once_check.ts";
+ * const stored: StoredKeys = await storedKeys(await Deno.makeTempDir());
+ * console.log(stored.keys.user.size, stored.duplicates.user); // 0 []
+ * ```
+ */
 export interface StoredKeys {
   /** Per kind, each stored key with its ind (quarantined rows: NaN) and how often. */
   keys: Record<PostKind, Map<string, { ind: number; count: number }>>;

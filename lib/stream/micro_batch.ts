@@ -24,13 +24,40 @@ import {
 } from "../clean/mod.ts";
 import { PipelineError } from "../errors.ts";
 
-/** The three kinds of posted records, one stream each. */
+/**
+ * The three kinds of posted records, one stream each.
+ *
+ * @example
+ * ```ts
+ * import type { PostKind } from "./micro_batch.ts";
+ * import { STREAM_TABLE_NAMES } from "./micro_batch.ts";
+ * const kind: PostKind = "geo";
+ * console.log(`streaming-demo-${kind}`, STREAM_TABLE_NAMES[kind]); // streaming-demo-geo stream_geo
+ * ```
+ */
 export type PostKind = "pin" | "geo" | "user";
 
-/** The kinds in processing order. */
+/**
+ * The kinds in processing order.
+ *
+ * @example
+ * ```ts
+ * import { POST_KINDS } from "./micro_batch.ts";
+ * console.log(POST_KINDS.map((kind) => `streaming-pinterest-${kind}`).join(" "));
+ * // streaming-pinterest-pin streaming-pinterest-geo streaming-pinterest-user
+ * ```
+ */
 export const POST_KINDS: readonly PostKind[] = ["pin", "geo", "user"];
 
-/** Table name per kind, and the quarantine table. */
+/**
+ * Table name per kind, and the quarantine table.
+ *
+ * @example
+ * ```ts
+ * import { STREAM_TABLE_NAMES } from "./micro_batch.ts";
+ * console.log(Object.values(STREAM_TABLE_NAMES).join(" ")); // stream_pin stream_geo stream_user stream_quarantine
+ * ```
+ */
 export const STREAM_TABLE_NAMES = {
   pin: "stream_pin",
   geo: "stream_geo",
@@ -38,11 +65,28 @@ export const STREAM_TABLE_NAMES = {
   quarantine: "stream_quarantine",
 } as const;
 
-/** Names of the four stream tables. */
+/**
+ * Names of the four stream tables.
+ *
+ * @example
+ * ```ts
+ * import { emptyStreamTable, type StreamTableName } from "./micro_batch.ts";
+ * const table: StreamTableName = "stream_quarantine";
+ * console.log(emptyStreamTable(table).height); // 0
+ * ```
+ */
 export type StreamTableName =
   (typeof STREAM_TABLE_NAMES)[keyof typeof STREAM_TABLE_NAMES];
 
-/** The log-position columns appended to every stream table. */
+/**
+ * The log-position columns appended to every stream table.
+ *
+ * @example
+ * ```ts
+ * import { emptyStreamTable, KEY_COLUMNS } from "./micro_batch.ts";
+ * console.log(emptyStreamTable("stream_geo").columns.slice(-2).join() === KEY_COLUMNS.join()); // true
+ * ```
+ */
 export const KEY_COLUMNS = ["_shard_id", "_sequence_number"] as const;
 
 const CLEANERS: Record<PostKind, (df: DataFrame, o: object) => CleanResult> = {
@@ -51,7 +95,17 @@ const CLEANERS: Record<PostKind, (df: DataFrame, o: object) => CleanResult> = {
   user: cleanUser,
 };
 
-/** Options of {@linkcode cleanMicroBatch}. */
+/**
+ * Options of {@linkcode cleanMicroBatch}.
+ *
+ * @example
+ * ```ts
+ * import { cleanMicroBatch, type CleanMicroBatchOptions } from "./micro_batch.ts";
+ * const options: CleanMicroBatchOptions = { tempDir: await Deno.makeTempDir() };
+ * const out = await cleanMicroBatch({ pin: [], geo: [], user: [] }, options);
+ * console.log(out.stream_pin.height, out.stream_quarantine.height); // 0 0
+ * ```
+ */
 export interface CleanMicroBatchOptions {
   /**
    * Directory of the scratch file polars parses each kind's records from; default a fresh

@@ -14,7 +14,16 @@
 
 const PART_RE = /^part-(\d{12})(?:-(\d{12}))?\.parquet$/;
 
-/** The batches a part file holds. */
+/**
+ * The batches a part file holds.
+ *
+ * @example
+ * ```ts
+ * import { parsePartRange, type PartRange } from "./part_names.ts";
+ * const range: PartRange | null = parsePartRange("part-000000000001-000000000256.parquet");
+ * console.log(range && range.last - range.first + 1); // 256
+ * ```
+ */
 export interface PartRange {
   /** First batch id. */
   first: number;
@@ -82,7 +91,16 @@ export function parsePartName(name: string): number | null {
   return parsePartRange(name)?.last ?? null;
 }
 
-/** What {@linkcode sortParts} returns: file names split by their fate. */
+/**
+ * What {@linkcode sortParts} returns: file names split by their fate.
+ *
+ * @example
+ * ```ts
+ * import { partName, type SortedParts, sortParts } from "./part_names.ts";
+ * const parts: SortedParts = sortParts([partName(1), partName(2)], 1);
+ * console.log(parts.live, parts.uncommitted); // [ "part-000000000001.parquet" ] [ "part-000000000002.parquet" ]
+ * ```
+ */
 export interface SortedParts {
   /** Committed parts no wider part covers, in batch order: the table. */
   live: string[];

@@ -21,7 +21,16 @@ import { StreamBatchError } from "./errors.ts";
 import { foreignStreamsError, readCheckpoint } from "./checkpoint.ts";
 import { sleep } from "../sleep.ts";
 
-/** Options of {@linkcode createStreamProcessor}. */
+/**
+ * Options of {@linkcode createStreamProcessor}.
+ *
+ * @example
+ * ```ts
+ * import type { StreamProcessorOptions } from "./processor.ts";
+ * const options: Partial<StreamProcessorOptions> = { prefix: "demo", triggerIntervalMs: 500, maxBatchRecords: 5_000 };
+ * console.log(options.triggerIntervalMs); // 500
+ * ```
+ */
 export interface StreamProcessorOptions {
   /** Where the records come from. */
   streams: StreamLog;
@@ -58,7 +67,20 @@ export interface StreamProcessorOptions {
   onCommitStep?: TableStoreOptions["onCommitStep"];
 }
 
-/** Counters of a processor since it was created. */
+/**
+ * Counters of a processor since it was created.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "../log/mod.ts";
+ * import { createStreamProcessor, type StreamProcessorStats } from "./processor.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * const processor = createStreamProcessor({ streams: log.streams, outDir: await Deno.makeTempDir() });
+ * const stats: StreamProcessorStats = await processor.runOnce();
+ * console.log(stats.batches, stats.failures, stats.lastBatchId); // 0 0 0
+ * await log.close();
+ * ```
+ */
 export interface StreamProcessorStats {
   /** Committed micro-batches. */
   batches: number;
@@ -72,7 +94,18 @@ export interface StreamProcessorStats {
   lastBatchId: number;
 }
 
-/** A running or runnable stream processor. */
+/**
+ * A running or runnable stream processor.
+ *
+ * @example
+ * ```ts
+ * import type { StreamProcessor } from "./processor.ts";
+ * async function runFor(processor: StreamProcessor, ms: number): Promise<number> {
+ *   await processor.run(AbortSignal.timeout(ms));
+ *   return processor.stats.records;
+ * }
+ * ```
+ */
 export interface StreamProcessor {
   /** Processes micro-batches every trigger interval until `signal` aborts. */
   run(signal?: AbortSignal): Promise<void>;

@@ -140,7 +140,18 @@ export async function countStreamTables(
   return out;
 }
 
-/** Options of {@linkcode listCommittedParts}. */
+/**
+ * Options of {@linkcode listCommittedParts}.
+ *
+ * @example
+ * ```ts
+ * import { readCheckpoint } from "./checkpoint.ts";
+ * import { listCommittedParts, type ListCommittedPartsOptions } from "./read_table.ts";
+ * const dir = await Deno.makeTempDir();
+ * const options: ListCommittedPartsOptions = { upTo: (await readCheckpoint(dir)).batchId };
+ * console.log(await listCommittedParts(dir, "stream_geo", options)); // []
+ * ```
+ */
 export interface ListCommittedPartsOptions {
   /** The last committed batch id (the checkpoint's). */
   upTo: number;

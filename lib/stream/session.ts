@@ -28,7 +28,16 @@ import {
   type TableStoreOptions,
 } from "./table_store.ts";
 
-/** One record of a committed batch, as the log named it. */
+/**
+ * One record of a committed batch, as the log named it.
+ *
+ * @example
+ * ```ts
+ * import type { RecordKey } from "./session.ts";
+ * const key: RecordKey = { stream: "streaming-demo-pin", shardId: "shardId-000000000000", sequenceNumber: "42" };
+ * console.log(`${key.shardId}/${key.sequenceNumber}`); // shardId-000000000000/42
+ * ```
+ */
 export interface RecordKey {
   /** Stream name. */
   stream: string;
@@ -38,7 +47,16 @@ export interface RecordKey {
   sequenceNumber: string;
 }
 
-/** What a committed micro-batch contained, given to `onCommit`. */
+/**
+ * What a committed micro-batch contained, given to `onCommit`.
+ *
+ * @example
+ * ```ts
+ * import type { BatchCommit } from "./session.ts";
+ * const onCommit = (c: BatchCommit) =>
+ *   console.log(`batch ${c.batchId}: ${c.records.length} records, readable after ${c.committedAt - c.startedAt} ms`);
+ * ```
+ */
 export interface BatchCommit {
   /** The committed batch id (the checkpoint's). */
   batchId: number;
@@ -54,7 +72,24 @@ export interface BatchCommit {
   phases: { read: number; clean: number; encode: number; commit: number };
 }
 
-/** Options of {@linkcode openSession}. */
+/**
+ * Options of {@linkcode openSession}.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "../log/mod.ts";
+ * import { silentLogger } from "../logger.ts";
+ * import { openSession, type SessionOptions } from "./session.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * const options: SessionOptions = { streams: log.streams, logger: silentLogger, maxBatchRecords: 10_000,
+ *   maxBatchBytes: 64 << 20, compactAfterParts: 256,
+ *   streamNames: { pin: "streaming-demo-pin", geo: "streaming-demo-geo", user: "streaming-demo-user" } };
+ * const session = await openSession(await Deno.makeTempDir(), options);
+ * console.log(await session.step()); // null: no stream exists yet
+ * await session.close();
+ * await log.close();
+ * ```
+ */
 export interface SessionOptions {
   /** Where the records come from. */
   streams: StreamLog;
@@ -79,7 +114,22 @@ function mergeParquetParts(paths: string[]): Uint8Array {
   return new Uint8Array(all.writeParquet({ compression: "zstd" }));
 }
 
-/** An open session; see the module doc. */
+/**
+ * An open session; see the module doc.
+ *
+ * @example
+ * ```ts
+ * import type { Session } from "./session.ts";
+ * async function stepOnce(session: Session) {
+ *   try {
+ *     return await session.step();
+ *   } catch (e) {
+ *     await session.reset(); // nothing of the batch is visible: start again from the checkpoint
+ *     throw e;
+ *   }
+ * }
+ * ```
+ */
 export interface Session {
   /** Runs one micro-batch; resolves to its commit, or `null` when no record was waiting. */
   step(): Promise<BatchCommit | null>;

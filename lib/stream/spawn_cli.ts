@@ -9,7 +9,19 @@ import { fileURLToPath } from "node:url";
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const CLI = fileURLToPath(new URL("../cli/stream.ts", import.meta.url));
 
-/** Options of {@linkcode spawnStreamCli}. */
+/**
+ * Options of {@linkcode spawnStreamCli}.
+ *
+ * @example
+ * ```ts
+ * import { spawnStreamCli, type SpawnStreamCliOptions } from "./spawn_cli.ts";
+ * const dir = await Deno.makeTempDir();
+ * const options: SpawnStreamCliOptions = { args: ["--once"], env: { TMPDIR: dir } };
+ * const child = spawnStreamCli(dir, "demo", options);
+ * await child.stderr.cancel();
+ * console.log((await child.status).code); // 0
+ * ```
+ */
 export interface SpawnStreamCliOptions {
   /** More flags for the stream job, e.g. `["--once"]`. */
   args?: string[];

@@ -57,7 +57,19 @@ import {
 } from "./compaction.ts";
 import { partName, sortParts } from "./part_names.ts";
 
-/** Moments of a commit at which {@linkcode TableStoreOptions.onCommitStep} is called. */
+/**
+ * Moments of a commit at which {@linkcode TableStoreOptions.onCommitStep} is called.
+ *
+ * @example
+ * ```ts
+ * import { type CommitStep, openTableStore } from "./table_store.ts";
+ * const steps: CommitStep[] = [];
+ * const store = await openTableStore(await Deno.makeTempDir(), { tables: ["t"], onCommitStep: (s) => void steps.push(s) });
+ * await store.commit({ parts: { t: new Uint8Array([1]) }, rows: { t: 1 }, positions: {} });
+ * console.log(steps); // [ "part-temp", "part", "parts", "checkpoint-temp", "checkpoint" ]
+ * await store.close();
+ * ```
+ */
 export type CommitStep =
   | "part-temp" // a part's temp file is written and fsynced, not yet renamed
   | "part" // a part is renamed into place
@@ -66,7 +78,19 @@ export type CommitStep =
   | "checkpoint" // the checkpoint is renamed into place: the batch is committed
   | CompactionStep; // steps of a compaction (`compaction.ts`)
 
-/** What a commit step hook is told. */
+/**
+ * What a commit step hook is told.
+ *
+ * @example
+ * ```ts
+ * import { type CommitStepInfo, openTableStore } from "./table_store.ts";
+ * const seen: CommitStepInfo[] = [];
+ * const store = await openTableStore(await Deno.makeTempDir(), { tables: ["t"], onCommitStep: (_, info) => void seen.push(info) });
+ * await store.commit({ parts: { t: new Uint8Array([1]) }, rows: { t: 1 }, positions: {} });
+ * console.log(seen[1]); // { batchId: 1, table: "t" }
+ * await store.close();
+ * ```
+ */
 export interface CommitStepInfo {
   /** The batch being committed (the checkpoint's, for a compaction step). */
   batchId: number;
@@ -76,7 +100,18 @@ export interface CommitStepInfo {
   tempPath?: string;
 }
 
-/** Options of {@linkcode openTableStore}. */
+/**
+ * Options of {@linkcode openTableStore}.
+ *
+ * @example
+ * ```ts
+ * import { openTableStore, type TableStoreOptions } from "./table_store.ts";
+ * const options: TableStoreOptions = { tables: ["stream_pin", "stream_geo"] };
+ * const store = await openTableStore(await Deno.makeTempDir(), options);
+ * console.log(store.checkpoint().batchId, await store.compact()); // 0 []
+ * await store.close();
+ * ```
+ */
 export interface TableStoreOptions {
   /** Table directories to create and recover. */
   tables: string[];
@@ -97,7 +132,19 @@ export interface TableStoreOptions {
   ) => void | Promise<void>;
 }
 
-/** A batch handed to {@linkcode TableStore.commit}. */
+/**
+ * A batch handed to {@linkcode TableStore.commit}.
+ *
+ * @example
+ * ```ts
+ * import { type BatchOutput, openTableStore } from "./table_store.ts";
+ * const store = await openTableStore(await Deno.makeTempDir(), { tables: ["stream_pin"] });
+ * const batch: BatchOutput = { parts: { stream_pin: new Uint8Array([1]) }, rows: { stream_pin: 1 },
+ *   positions: { "streaming-demo-pin": { "shardId-000000000000": "7" } } };
+ * console.log((await store.commit(batch)).positions); // { "streaming-demo-pin": { "shardId-000000000000": "7" } }
+ * await store.close();
+ * ```
+ */
 export interface BatchOutput {
   /** Parquet bytes per table; tables the batch added no rows to are left out. */
   parts: Record<string, Uint8Array>;
@@ -107,7 +154,17 @@ export interface BatchOutput {
   positions: StreamPositions;
 }
 
-/** An open, locked output directory. */
+/**
+ * An open, locked output directory.
+ *
+ * @example
+ * ```ts
+ * import { openTableStore, type TableStore } from "./table_store.ts";
+ * const store: TableStore = await openTableStore(await Deno.makeTempDir(), { tables: ["stream_pin"] });
+ * console.log(store.recovered); // []: nothing left over by an interrupted commit
+ * await store.close();
+ * ```
+ */
 export interface TableStore {
   /** The output directory. */
   readonly dir: string;

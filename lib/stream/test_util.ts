@@ -21,7 +21,15 @@ import {
 } from "./processor.ts";
 import type { TestDir } from "../test_temp_dir.ts";
 
-/** The prefix of the test streams: `streaming-t-pin|geo|user`. */
+/**
+ * The prefix of the test streams: `streaming-t-pin|geo|user`.
+ *
+ * @example
+ * ```ts
+ * import { PREFIX } from "./test_util.ts";
+ * console.log(`streaming-${PREFIX}-pin`); // streaming-t-pin
+ * ```
+ */
 export const PREFIX = "t";
 
 const gen = createGenerator({ rows: 500, seed: 11 });
@@ -39,7 +47,19 @@ export function posts(from: number, n: number): Post[] {
   return Array.from({ length: n }, (_, i) => gen.post(from + i));
 }
 
-/** What {@linkcode setupStreams} made. */
+/**
+ * What {@linkcode setupStreams} made.
+ *
+ * @example
+ * ```ts
+ * import { setupStreams, type StreamFixture } from "./test_util.ts";
+ * import { makeTestDir } from "../test_temp_dir.ts";
+ * await using tmp = await makeTestDir();
+ * const fx: StreamFixture = await setupStreams(tmp);
+ * console.log(fx.posted.pin.size, (await fx.log.streams.listStreams()).length); // 0 3
+ * await fx.log.close();
+ * ```
+ */
 export interface StreamFixture {
   log: EmbeddedLog;
   /** Where the tables go: `{tmp}/stream`. */
