@@ -33,7 +33,17 @@ import {
   TopicNotFoundError,
 } from "../errors.ts";
 
-/** Options of {@linkcode GatewayError}: the HTTP status and the REST Proxy error code. */
+/**
+ * Options of {@linkcode GatewayError}: the HTTP status and the REST Proxy error code.
+ *
+ * @example
+ * ```ts
+ * import { GatewayError, type GatewayErrorOptions } from "./errors.ts";
+ * const options: GatewayErrorOptions = { status: 404, errorCode: 40401, context: { topic: "demo.pin" } };
+ * const err = new GatewayError('Topic "demo.pin" not found', options);
+ * console.log(err.code, err.toBody().error_code); // GATEWAY_40401 40401
+ * ```
+ */
 export interface GatewayErrorOptions extends PipelineErrorOptions {
   /** HTTP status answered to the client. */
   status: number;

@@ -44,7 +44,21 @@ interface Outage {
   reportedAt: number;
 }
 
-/** A 5xx answer, as {@linkcode FailureLog.failed} notes it. */
+/**
+ * A 5xx answer, as {@linkcode FailureLog.failed} notes it.
+ *
+ * @example
+ * ```ts
+ * import { FailureLog, type RouteFailure } from "./failure_log.ts";
+ * import { GatewayError } from "./errors.ts";
+ * const lines: string[] = [];
+ * const log = new FailureLog({ logger: { info: () => {}, warn: () => {}, error: (m) => lines.push(m) } });
+ * const answered = new GatewayError("Internal server error", { status: 500, errorCode: 500 });
+ * const failure: RouteFailure = { error: new Error("socket hang up"), answered };
+ * log.failed("PUT /streams/{stream}/record", failure);
+ * console.log(lines[0]); // gateway: PUT /streams/{stream}/record failed: Error: socket hang up
+ * ```
+ */
 export interface RouteFailure {
   /** What the route threw. */
   error: unknown;

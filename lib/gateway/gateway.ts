@@ -27,7 +27,21 @@ import {
 import { streamRoutes } from "./streams_routes.ts";
 import { topicRoutes } from "./topics_routes.ts";
 
-/** Options of {@linkcode createGateway}. */
+/**
+ * Options of {@linkcode createGateway}.
+ *
+ * @example
+ * ```ts
+ * import { createGateway, type GatewayOptions } from "./gateway.ts";
+ * import { openEmbeddedLog } from "../log/mod.ts";
+ * import { silentLogger } from "../logger.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * const options: GatewayOptions = { topics: log.topics, streams: log.streams, apiKeys: ["k1"], maxBodyBytes: 1 << 20, logger: silentLogger };
+ * const res = await createGateway(options).handler(new Request("http://localhost/topics"));
+ * console.log(res.status, (await res.json()).error_code); // 403 40301: no x-api-key
+ * await log.close();
+ * ```
+ */
 export interface GatewayOptions {
   topics: TopicLog;
   streams: StreamLog;
@@ -42,7 +56,20 @@ export interface GatewayOptions {
   logger?: Logger;
 }
 
-/** A gateway: a fetch-style handler plus its metrics. */
+/**
+ * A gateway: a fetch-style handler plus its metrics.
+ *
+ * @example
+ * ```ts
+ * import { createGateway, type Gateway } from "./gateway.ts";
+ * import { openEmbeddedLog } from "../log/mod.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * const gw: Gateway = createGateway({ topics: log.topics, streams: log.streams });
+ * await (await gw.handler(new Request("http://localhost/healthz"))).body?.cancel();
+ * console.log(gw.metrics.render().includes('route="/healthz",method="GET",status="200"')); // true
+ * await log.close();
+ * ```
+ */
 export interface Gateway {
   handler(req: Request): Promise<Response>;
   metrics: GatewayMetrics;

@@ -315,7 +315,23 @@ export function readDocument<T>(
   }
 }
 
-/** Options of {@linkcode readObjectList}. */
+/**
+ * Options of {@linkcode readObjectList}.
+ *
+ * @example
+ * ```ts
+ * import { readObjectList, type ReadObjectListOptions } from "./json_bytes.ts";
+ * const bytes = new TextEncoder().encode('{"records":[{"value":1},{"value":{"a":2}}]}');
+ * const options: ReadObjectListOptions<string> = {
+ *   member: "records",
+ *   read: (json, at) => {
+ *     const end = json.value(at);
+ *     return [new TextDecoder().decode(bytes.subarray(at, end)), end];
+ *   },
+ * };
+ * console.log(readObjectList(bytes, options)); // ['{"value":1}', '{"value":{"a":2}}']
+ * ```
+ */
 export interface ReadObjectListOptions<T> {
   /** The name of the array member to read. */
   member: string;

@@ -37,7 +37,18 @@ export const DURATION_BUCKETS = [
   10,
 ];
 
-/** One answered request as recorded by {@linkcode GatewayMetrics.observeRequest}. */
+/**
+ * One answered request as recorded by {@linkcode GatewayMetrics.observeRequest}.
+ *
+ * @example
+ * ```ts
+ * import { GatewayMetrics, type RequestObservation } from "./metrics.ts";
+ * const metrics = new GatewayMetrics();
+ * const observed: RequestObservation = { route: "/topics/{topic}", method: "POST", status: 200, durationSeconds: 0.004 };
+ * metrics.observeRequest(observed);
+ * console.log(metrics.render().includes('route="/topics/{topic}",method="POST",status="200"} 1')); // true
+ * ```
+ */
 export interface RequestObservation {
   /** Route template, e.g. `/topics/{topic}`, or `unmatched`. */
   route: string;
@@ -80,7 +91,18 @@ class Series {
   }
 }
 
-/** Where records were accepted: a topic or a stream, by name. */
+/**
+ * Where records were accepted: a topic or a stream, by name.
+ *
+ * @example
+ * ```ts
+ * import { GatewayMetrics, type RecordTarget } from "./metrics.ts";
+ * const metrics = new GatewayMetrics();
+ * const into: RecordTarget = { kind: "stream", name: "streaming-pinterest-geo" };
+ * metrics.addRecords(into, 2);
+ * console.log(metrics.render().includes('gateway_records_total{kind="stream",name="streaming-pinterest-geo"} 2')); // true
+ * ```
+ */
 export interface RecordTarget {
   kind: "topic" | "stream";
   name: string;

@@ -19,7 +19,19 @@ import type { GatewayMetrics } from "./metrics.ts";
  */
 export const KAFKA_V2_JSON = "application/vnd.kafka.v2+json";
 
-/** What a route handler receives. */
+/**
+ * What a route handler receives.
+ *
+ * @example
+ * ```ts
+ * import { defineRoute, jsonResponse, matchRoute, type RouteContext } from "./router.ts";
+ * async function describeTopic(ctx: RouteContext): Promise<Response> {
+ *   return jsonResponse(await ctx.topics.describeTopic(ctx.params.topic));
+ * }
+ * const routes = [defineRoute("/topics/{topic}", { GET: describeTopic })];
+ * console.log(matchRoute(routes, "/topics/demo.pin")?.params); // { topic: "demo.pin" }: ctx.params of the call
+ * ```
+ */
 export interface RouteContext {
   req: Request;
   /** Decoded path parameters, e.g. `{ topic: "pinterest.pin" }`. */
@@ -30,10 +42,29 @@ export interface RouteContext {
   maxBodyBytes: number;
 }
 
-/** Answers one request on a matched route. */
+/**
+ * Answers one request on a matched route.
+ *
+ * @example
+ * ```ts
+ * import { defineRoute, type RouteHandler } from "./router.ts";
+ * const health: RouteHandler = () => Response.json({ status: "ok" });
+ * const route = defineRoute("/healthz", { GET: health }, { auth: false });
+ * console.log(Object.keys(route.methods)); // ["GET"]
+ * ```
+ */
 export type RouteHandler = (ctx: RouteContext) => Promise<Response> | Response;
 
-/** A route: its template, per-method handlers and how it answers. */
+/**
+ * A route: its template, per-method handlers and how it answers.
+ *
+ * @example
+ * ```ts
+ * import { defineRoute, type Route } from "./router.ts";
+ * const route: Route = defineRoute("/streams/{stream}/record", { PUT: () => new Response() });
+ * console.log(route.segments, route.auth, route.contentType); // ["streams", "{stream}", "record"] true application/json
+ * ```
+ */
 export interface Route {
   /** The template, also the `route` label of the request metric. */
   template: string;
@@ -45,7 +76,17 @@ export interface Route {
   contentType: string;
 }
 
-/** Options of {@linkcode defineRoute}. */
+/**
+ * Options of {@linkcode defineRoute}.
+ *
+ * @example
+ * ```ts
+ * import { defineRoute, type DefineRouteOptions, KAFKA_V2_JSON } from "./router.ts";
+ * const options: DefineRouteOptions = { auth: false, contentType: KAFKA_V2_JSON };
+ * const route = defineRoute("/topics", { GET: () => new Response("[]") }, options);
+ * console.log(route.auth, route.contentType); // false application/vnd.kafka.v2+json
+ * ```
+ */
 export interface DefineRouteOptions {
   /** Whether the API key is required (default true). */
   auth?: boolean;
@@ -120,7 +161,17 @@ export function allowedMethods(route: Route): string[] {
   );
 }
 
-/** A matched route and its decoded parameters. */
+/**
+ * A matched route and its decoded parameters.
+ *
+ * @example
+ * ```ts
+ * import { defineRoute, matchRoute, type RouteMatch } from "./router.ts";
+ * const routes = [defineRoute("/streams/{stream}", { GET: () => new Response() })];
+ * const match: RouteMatch | null = matchRoute(routes, "/streams/streaming%2Dpinterest%2Dpin/");
+ * console.log(match?.route.template, match?.params.stream); // /streams/{stream} streaming-pinterest-pin
+ * ```
+ */
 export interface RouteMatch {
   route: Route;
   params: Record<string, string>;

@@ -16,7 +16,22 @@ import { consoleLogger, type Logger } from "../logger.ts";
 import { sleep } from "../sleep.ts";
 import { createGateway, type Gateway, type GatewayOptions } from "./gateway.ts";
 
-/** Options of {@linkcode serveGateway}: the gateway's options plus where to listen. */
+/**
+ * Options of {@linkcode serveGateway}: the gateway's options plus where to listen.
+ *
+ * @example
+ * ```ts
+ * import { serveGateway, type ServeGatewayOptions } from "./server.ts";
+ * import { openEmbeddedLog } from "../log/mod.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * const stop = new AbortController();
+ * const options: ServeGatewayOptions = { topics: log.topics, streams: log.streams, hostname: "127.0.0.1", port: 0, signal: stop.signal };
+ * const server = await serveGateway(options);
+ * stop.abort();
+ * await server.finished;
+ * await log.close();
+ * ```
+ */
 export interface ServeGatewayOptions extends GatewayOptions {
   /** TCP port; 0 (the default) picks a free ephemeral port. */
   port?: number;
@@ -30,7 +45,20 @@ export interface ServeGatewayOptions extends GatewayOptions {
   relistenAttempts?: number;
 }
 
-/** A running gateway server. */
+/**
+ * A running gateway server.
+ *
+ * @example
+ * ```ts
+ * import { type GatewayServer, serveGateway } from "./server.ts";
+ * import { openEmbeddedLog } from "../log/mod.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * const server: GatewayServer = await serveGateway({ topics: log.topics, streams: log.streams });
+ * console.log(server.hostname, server.url === `http://127.0.0.1:${server.port}`); // 127.0.0.1 true
+ * await server.shutdown();
+ * await log.close();
+ * ```
+ */
 export interface GatewayServer {
   /** Base URL, e.g. `http://127.0.0.1:8080` (no trailing slash). */
   url: string;

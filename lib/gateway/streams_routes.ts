@@ -29,7 +29,22 @@ import {
   parseStreamRecords,
 } from "./validate.ts";
 
-/** One shard in the DescribeStream shape. */
+/**
+ * One shard in the DescribeStream shape.
+ *
+ * @example
+ * ```ts
+ * import type { KinesisShard } from "./streams_routes.ts";
+ * import { createGateway } from "./gateway.ts";
+ * import { openEmbeddedLog } from "../log/mod.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.streams.createStream("demo");
+ * const res = await createGateway({ topics: log.topics, streams: log.streams }).handler(new Request("http://gw/streams/demo"));
+ * const [shard]: KinesisShard[] = (await res.json()).StreamDescription.Shards;
+ * console.log(shard.ShardId, shard.HashKeyRange.StartingHashKey); // shardId-000000000000 0
+ * await log.close();
+ * ```
+ */
 export interface KinesisShard {
   ShardId: string;
   ParentShardId?: string;

@@ -9,17 +9,64 @@ import assert from "node:assert/strict";
 import { openEmbeddedLog } from "../log/mod.ts";
 import { createGateway, type GatewayOptions } from "./gateway.ts";
 
-/** The test topic (2 partitions). */
+/**
+ * The test topic (2 partitions).
+ *
+ * @example
+ * ```ts
+ * import { TOPIC, withGateway } from "./test_support.ts";
+ * await withGateway(async (_gw, log) => console.log((await log.topics.describeTopic(TOPIC)).partitions)); // 2
+ * ```
+ */
 export const TOPIC = "pinterest.pin";
-/** The test stream (1 shard). */
+
+/**
+ * The test stream (1 shard).
+ *
+ * @example
+ * ```ts
+ * import { STREAM, withGateway } from "./test_support.ts";
+ * await withGateway(async (_gw, log) => console.log((await log.streams.describeStream(STREAM)).shards.length)); // 1
+ * ```
+ */
 export const STREAM = "streaming-pinterest-pin";
-/** The REST Proxy v2 JSON request content type. */
+
+/**
+ * The REST Proxy v2 JSON request content type.
+ *
+ * @example
+ * ```ts
+ * import { KAFKA_JSON, post } from "./test_support.ts";
+ * console.log(post("/topics/t", {}).headers.get("content-type") === KAFKA_JSON); // true
+ * ```
+ */
 export const KAFKA_JSON = "application/vnd.kafka.json.v2+json";
 
-/** The embedded log type. */
+/**
+ * The embedded log type.
+ *
+ * @example
+ * ```ts
+ * import { type Log, openTempLog } from "./test_support.ts";
+ * const temp = await openTempLog("demo_");
+ * const log: Log = temp.log;
+ * console.log(await log.streams.listStreams()); // []
+ * await temp.cleanup();
+ * ```
+ */
 export type Log = Awaited<ReturnType<typeof openEmbeddedLog>>;
 
-/** A log in a fresh temp dir and how to close and remove it. */
+/**
+ * A log in a fresh temp dir and how to close and remove it.
+ *
+ * @example
+ * ```ts
+ * import { openTempLog, type TempLog } from "./test_support.ts";
+ * const temp: TempLog = await openTempLog("demo_");
+ * await temp.cleanup();
+ * console.log(await Deno.stat(temp.dir).catch(() => "removed")); // removed
+ * ```
+ */
 export interface TempLog {
   log: Log;
   dir: string;
@@ -131,7 +178,16 @@ export async function expectError(
   return body.message;
 }
 
-/** Options of {@linkcode post} and {@linkcode put}. */
+/**
+ * Options of {@linkcode post} and {@linkcode put}.
+ *
+ * @example
+ * ```ts
+ * import { put, type TestRequestOptions } from "./test_support.ts";
+ * const options: TestRequestOptions = { contentType: "text/plain" };
+ * console.log(put("/streams/s/record", {}, options).headers.get("content-type")); // text/plain
+ * ```
+ */
 export interface TestRequestOptions {
   /** The `content-type` header; `null`: none. Default: REST Proxy's (post), JSON (put). */
   contentType?: string | null;
@@ -185,8 +241,26 @@ export function put(
   });
 }
 
-/** A valid produce body and a valid PutRecord body. */
+/**
+ * A valid produce body.
+ *
+ * @example
+ * ```ts
+ * import { GOOD_TOPIC_BODY, post, TOPIC, withGateway } from "./test_support.ts";
+ * await withGateway(async (gw) => console.log((await gw.handler(post(`/topics/${TOPIC}`, GOOD_TOPIC_BODY))).status)); // 200
+ * ```
+ */
 export const GOOD_TOPIC_BODY = { records: [{ value: { a: 1 } }] };
+
+/**
+ * A valid PutRecord body for {@linkcode STREAM}.
+ *
+ * @example
+ * ```ts
+ * import { GOOD_STREAM_BODY, put, STREAM, withGateway } from "./test_support.ts";
+ * await withGateway(async (gw) => console.log((await gw.handler(put(`/streams/${STREAM}/record`, GOOD_STREAM_BODY))).status)); // 200
+ * ```
+ */
 export const GOOD_STREAM_BODY = {
   StreamName: STREAM,
   Data: { a: 1 },

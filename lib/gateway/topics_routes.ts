@@ -25,7 +25,25 @@ import { parseTopicRecords } from "./validate.ts";
 
 const KAFKA = { contentType: KAFKA_V2_JSON };
 
-/** The REST Proxy v2 answer of a produce request. */
+/**
+ * The REST Proxy v2 answer of a produce request.
+ *
+ * @example
+ * ```ts
+ * import type { ProduceResponse } from "./topics_routes.ts";
+ * import { createGateway } from "./gateway.ts";
+ * import { openEmbeddedLog } from "../log/mod.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.topics.createTopic("demo.pin");
+ * const body = JSON.stringify({ records: [{ value: { ind: 1 } }] });
+ * const headers = { "content-type": "application/vnd.kafka.json.v2+json" };
+ * const res = await createGateway({ topics: log.topics, streams: log.streams })
+ *   .handler(new Request("http://gw/topics/demo.pin", { method: "POST", headers, body }));
+ * const answer: ProduceResponse = await res.json();
+ * console.log(answer.offsets); // [{ partition: 0, offset: 0, error_code: null, error: null }]
+ * await log.close();
+ * ```
+ */
 export interface ProduceResponse {
   offsets: {
     partition: number;

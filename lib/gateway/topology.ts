@@ -22,7 +22,16 @@ import type { StreamLog, TopicLog } from "../log/types.ts";
  */
 export const POST_KINDS = ["pin", "geo", "user"] as const;
 
-/** Topic and stream names of one prefix. */
+/**
+ * Topic and stream names of one prefix.
+ *
+ * @example
+ * ```ts
+ * import { type PipelineNames, pipelineNames } from "./topology.ts";
+ * const names: PipelineNames = pipelineNames("demo");
+ * console.log(names.topics[2], names.streams[2]); // demo.user streaming-demo-user
+ * ```
+ */
 export interface PipelineNames {
   topics: string[];
   streams: string[];
@@ -44,7 +53,20 @@ export function pipelineNames(prefix: string): PipelineNames {
   };
 }
 
-/** Options of {@linkcode ensureTopology}. */
+/**
+ * Options of {@linkcode ensureTopology}.
+ *
+ * @example
+ * ```ts
+ * import { ensureTopology, type EnsureTopologyOptions } from "./topology.ts";
+ * import { openEmbeddedLog } from "../log/mod.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * const options: EnsureTopologyOptions = { prefix: "demo", partitions: 3, shardCount: 2 };
+ * await ensureTopology(log.topics, log.streams, options);
+ * console.log((await log.topics.describeTopic("demo.pin")).partitions); // 3
+ * await log.close();
+ * ```
+ */
 export interface EnsureTopologyOptions {
   /** Name prefix (default `pinterest`). */
   prefix?: string;
