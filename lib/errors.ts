@@ -8,7 +8,17 @@
  * @module
  */
 
-/** Options accepted by {@linkcode PipelineError} and its subclasses. */
+/**
+ * Options accepted by {@linkcode PipelineError} and its subclasses.
+ *
+ * @example
+ * ```ts
+ * import { PipelineError, type PipelineErrorOptions } from "./errors.ts";
+ * const options: PipelineErrorOptions = { cause: new Error("EACCES"), context: { dir: ".data/lake" } };
+ * const err = new PipelineError("cannot write the lake: check the permissions of .data/lake", options);
+ * console.log(err.context, (err.cause as Error).message); // { dir: ".data/lake" } EACCES
+ * ```
+ */
 export interface PipelineErrorOptions {
   /** The error that caused this one, if any. */
   cause?: unknown;
@@ -118,7 +128,17 @@ export class AlreadyExistsError extends PipelineError {
   }
 }
 
-/** Options of {@linkcode ConfigError}: the value that was refused, besides the common ones. */
+/**
+ * Options of {@linkcode ConfigError}: the value that was refused, besides the common ones.
+ *
+ * @example
+ * ```ts
+ * import { ConfigError, type ConfigErrorOptions } from "./errors.ts";
+ * const options: ConfigErrorOptions = { value: "cloudy" };
+ * console.log(new ConfigError("PIPELINE_PROFILE", "must be one of embedded, local, aws", options).message);
+ * // Invalid setting PIPELINE_PROFILE="cloudy": must be one of embedded, local, aws
+ * ```
+ */
 export interface ConfigErrorOptions extends PipelineErrorOptions {
   /** The value given for the setting; left out of the message when `undefined`. */
   value?: unknown;

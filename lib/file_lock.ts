@@ -7,7 +7,19 @@
  */
 import { sleep } from "./sleep.ts";
 
-/** Options of {@linkcode tryLockFile}. */
+/**
+ * Options of {@linkcode tryLockFile}.
+ *
+ * @example
+ * ```ts
+ * import { tryLockFile, type TryLockFileOptions } from "./file_lock.ts";
+ * const path = `${await Deno.makeTempDir()}/_lock`;
+ * const held = await tryLockFile(path);
+ * const options: TryLockFileOptions = { waitMs: 100 };
+ * console.log(await tryLockFile(path, options)); // null: still held after 100 ms
+ * held?.close();
+ * ```
+ */
 export interface TryLockFileOptions {
   /**
    * How long to keep trying while the lock is held, in ms (default 0: answer at once). A
@@ -50,7 +62,18 @@ export async function tryLockFile(
   }
 }
 
-/** A file this process created and holds the lock of (close `lock` to release it). */
+/**
+ * A file this process created and holds the lock of (close `lock` to release it).
+ *
+ * @example
+ * ```ts
+ * import { type LockedFile, lockNewFile } from "./file_lock.ts";
+ * const dir = await Deno.makeTempDir();
+ * const scratch: LockedFile = await lockNewFile(() => `${dir}/part-${crypto.randomUUID()}.tmp`);
+ * console.log((await Deno.stat(scratch.path)).isFile); // true
+ * scratch.lock.close();
+ * ```
+ */
 export interface LockedFile {
   path: string;
   lock: Deno.FsFile;

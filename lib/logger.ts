@@ -5,7 +5,17 @@
  * @module
  */
 
-/** Extra fields printed after a message. */
+/**
+ * Extra fields printed after a message.
+ *
+ * @example
+ * ```ts
+ * import { consoleLogger, type LogContext } from "./logger.ts";
+ * const context: LogContext = { topic: "pinterest.pin", partition: 0, records: 500 };
+ * consoleLogger.info("sink flushed", context);
+ * // on stderr: 07:54:26.246 INFO  sink flushed {"topic":"pinterest.pin","partition":0,"records":500}
+ * ```
+ */
 export type LogContext = Record<string, unknown>;
 
 /**

@@ -12,7 +12,16 @@
  */
 import { sleep } from "./sleep.ts";
 
-/** Retry policy. */
+/**
+ * Retry policy.
+ *
+ * @example
+ * ```ts
+ * import { backoffDelay, type RetryOptions } from "./retry.ts";
+ * const policy: RetryOptions = { attempts: 4, baseDelayMs: 200, maxDelayMs: 1000 };
+ * console.log([1, 2, 3].map((n) => backoffDelay(n, { ...policy, random: () => 1 }))); // [200, 400, 800]
+ * ```
+ */
 export interface RetryOptions {
   /** Total attempts, the first included (>= 1). */
   attempts: number;
@@ -37,7 +46,16 @@ export const DEFAULT_RETRY: Readonly<RetryOptions> = Object.freeze({
   maxDelayMs: 2000,
 });
 
-/** Options of {@linkcode backoffDelay}: the policy, and the source of jitter. */
+/**
+ * Options of {@linkcode backoffDelay}: the policy, and the source of jitter.
+ *
+ * @example
+ * ```ts
+ * import { backoffDelay, type BackoffOptions } from "./retry.ts";
+ * const options: BackoffOptions = { attempts: 5, baseDelayMs: 100, maxDelayMs: 2000, random: () => 0 };
+ * console.log(backoffDelay(10, options)); // 1000: the 2,000 ms cap, of which random() = 0 keeps only the fixed half
+ * ```
+ */
 export interface BackoffOptions extends RetryOptions {
   /** Source of jitter, `Math.random` by default. */
   random?: () => number;
@@ -65,12 +83,37 @@ export function backoffDelay(
   return ceiling / 2 + random() * (ceiling / 2);
 }
 
-/** The outcome of {@linkcode withRetry}. */
+/**
+ * The outcome of {@linkcode withRetry}.
+ *
+ * @example
+ * ```ts
+ * import { type RetryResult, withRetry } from "./retry.ts";
+ * const result: RetryResult<string> = await withRetry(() => Promise.reject(new Error("404")));
+ * if (!result.ok) console.log((result.error as Error).message, result.retries); // 404 0: not retryable
+ * ```
+ */
 export type RetryResult<T> =
   | { ok: true; value: T; retries: number }
   | { ok: false; error: unknown; retries: number };
 
-/** Options of {@linkcode withRetry}. */
+/**
+ * Options of {@linkcode withRetry}.
+ *
+ * @example
+ * ```ts
+ * import { withRetry, type WithRetryOptions } from "./retry.ts";
+ * const waits: number[] = [];
+ * const options: WithRetryOptions = {
+ *   attempts: 3,
+ *   baseDelayMs: 1,
+ *   retryable: (e) => (e as Error).message === "busy",
+ *   onRetry: (_e, _n, waitMs) => waits.push(waitMs),
+ * };
+ * const result = await withRetry(() => Promise.reject(new Error("busy")), options);
+ * console.log(result.ok, result.retries, waits.length); // false 2 2
+ * ```
+ */
 export interface WithRetryOptions extends Partial<RetryOptions> {
   /** Source of jitter, `Math.random` by default. */
   random?: () => number;

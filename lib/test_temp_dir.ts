@@ -7,7 +7,18 @@
  * @module
  */
 
-/** A temporary directory removed on `await using` disposal. */
+/**
+ * A temporary directory removed on `await using` disposal.
+ *
+ * @example
+ * ```ts
+ * import { makeTestDir, type TestDir } from "./test_temp_dir.ts";
+ * const dir: TestDir = await makeTestDir({ prefix: "demo_" });
+ * await Deno.writeTextFile(`${dir.path}/a.txt`, "x");
+ * await dir[Symbol.asyncDispose]();
+ * console.log(await Deno.stat(dir.path).catch(() => "gone")); // gone
+ * ```
+ */
 export interface TestDir extends AsyncDisposable {
   /** Absolute path of the directory. */
   path: string;
