@@ -43,7 +43,16 @@ import { cpuTimesReader, stealPercent } from "./host_steal.ts";
 /** Parquet codecs the benchmark accepts. */
 const CODECS = ["snappy", "lz4", "zstd", "uncompressed"] as const;
 
-/** Settings of the benchmark. */
+/**
+ * Settings of the benchmark.
+ *
+ * @example
+ * ```ts
+ * import { type BenchCleanOptions, parseBenchArgs } from "./clean.ts";
+ * const options: BenchCleanOptions = parseBenchArgs(["--posts", "1000", "--compression", "zstd"]);
+ * console.log(options.posts, options.objectRecords, options.compression, options.keep); // 1000 5000 zstd false
+ * ```
+ */
 export interface BenchCleanOptions extends LakeOptions {
   keep: boolean;
   /** Parquet codec; default `snappy`, the warehouse's. */

@@ -19,14 +19,33 @@ import { generatePosts, toCourseJson } from "../lib/source/mod.ts";
  */
 export const TABLES: readonly CleanTable[] = ["pin", "geo", "user"];
 
-/** Where and how much to generate. */
+/**
+ * Where and how much to generate.
+ *
+ * @example
+ * ```ts
+ * import { generateLake, type LakeOptions } from "./clean_support.ts";
+ * const options: LakeOptions = { posts: 10, objectRecords: 5, dir: await Deno.makeTempDir() };
+ * console.log((await generateLake(options)).geo > 0); // true
+ * ```
+ */
 export interface LakeOptions {
   posts: number;
   objectRecords: number;
   dir: string;
 }
 
-/** Result of one table. */
+/**
+ * Result of one table.
+ *
+ * @example
+ * ```ts
+ * import { formatFigures, type TableFigure } from "./clean_support.ts";
+ * const figure: TableFigure = { table: "geo", records: 10, rows: 10, cleanMs: 5, writeMs: 1,
+ *   rowsPerSecond: 1666, cpuSeconds: 0.01, parquetBytes: 500 };
+ * console.log(formatFigures([figure], { pin: 0, geo: 1000, user: 0 }).includes("geo")); // true
+ * ```
+ */
 export interface TableFigure {
   table: CleanTable;
   records: number;

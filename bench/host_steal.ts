@@ -10,7 +10,17 @@
  * @module
  */
 
-/** The machine-wide CPU time counters of `/proc/stat`, in ticks. */
+/**
+ * The machine-wide CPU time counters of `/proc/stat`, in ticks.
+ *
+ * @example
+ * ```ts
+ * import { type CpuTimes, stealPercent } from "./host_steal.ts";
+ * const before: CpuTimes = { total: 1000, steal: 10 };
+ * const after: CpuTimes = { total: 1400, steal: 50 };
+ * console.log(stealPercent(before, after)); // 10
+ * ```
+ */
 export interface CpuTimes {
   /** All ticks (every state, steal included). */
   total: number;

@@ -44,7 +44,16 @@ import { formatKafkaReport, measureKafkaIngest } from "./ingest_kafka.ts";
 import { cpuTimesReader, readProcText } from "./host_steal.ts";
 import { type LoadResult, measureGateway } from "./ingest_load.ts";
 
-/** Settings of `deno task bench`. */
+/**
+ * Settings of `deno task bench`.
+ *
+ * @example
+ * ```ts
+ * import { type BenchIngestOptions, parseIngestArgs } from "./ingest.ts";
+ * const options: BenchIngestOptions = parseIngestArgs(["--seconds", "2", "--client", "fetch"]);
+ * console.log(options.seconds, options.client, options.fsync, options.rate); // 2 fetch true 1000
+ * ```
+ */
 export interface BenchIngestOptions {
   seconds: number;
   inProcess: boolean;

@@ -31,7 +31,16 @@ import {
 } from "./ingest_load.ts";
 import { summarize } from "./load_loops.ts";
 
-/** Options of {@linkcode measureKafkaIngest}. */
+/**
+ * Options of {@linkcode measureKafkaIngest}.
+ *
+ * @example
+ * ```ts
+ * import { type KafkaIngestOptions, measureKafkaIngest } from "./ingest_kafka.ts";
+ * const options: KafkaIngestOptions = { brokers: ["127.0.0.1:19092"], seconds: 3, batchSize: 500, batchClients: 2 };
+ * const measure = () => measureKafkaIngest(options); // needs the broker running
+ * ```
+ */
 export interface KafkaIngestOptions {
   /** Bootstrap brokers (default from `KAFKA_BROKERS`, else 127.0.0.1:9092). */
   brokers?: string[];
@@ -42,7 +51,20 @@ export interface KafkaIngestOptions {
   batchClients?: number;
 }
 
-/** The rows of both sides and the gateway/direct ratio of batched records/s. */
+/**
+ * The rows of both sides and the gateway/direct ratio of batched records/s.
+ *
+ * @example
+ * ```ts
+ * import { formatKafkaReport, type KafkaIngestReport } from "./ingest_kafka.ts";
+ * import { summarize } from "./load_loops.ts";
+ * const run = (ms: number) => ({ latencies: [ms], failures: 0, seconds: 1 });
+ * const report: KafkaIngestReport = { direct: [summarize("direct", run(2), { recordsPerRequest: 100 })],
+ *   gateway: [summarize("gateway", run(4), { recordsPerRequest: 100 })], ratio: 0.8 };
+ * console.log(formatKafkaReport(report).split("\n").at(-1));
+ * // gateway -> Kafka / direct kafkajs, batched records/s: 0.80 (target >= 0.7: met)
+ * ```
+ */
 export interface KafkaIngestReport {
   direct: LoadResult[];
   gateway: LoadResult[];

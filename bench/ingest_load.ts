@@ -51,7 +51,17 @@ import {
 
 export { closedLoop, type LoadResult, openLoop, type Send };
 
-/** Options of {@linkcode measureGateway}. */
+/**
+ * Options of {@linkcode measureGateway}.
+ *
+ * @example
+ * ```ts
+ * import { measureGateway, type MeasureGatewayOptions } from "./ingest_load.ts";
+ * const options: MeasureGatewayOptions = { topic: "pinterest.pin", stream: "streaming-pinterest-pin",
+ *   seconds: 2, rate: 500, client: "raw" };
+ * const measure = () => measureGateway("http://127.0.0.1:8080", options); // needs a gateway there
+ * ```
+ */
 export interface MeasureGatewayOptions {
   /** Topic to post to (must exist). */
   topic: string;
@@ -102,7 +112,18 @@ function poster(
   };
 }
 
-/** One load scenario: a name, how to run it, and records per request. */
+/**
+ * One load scenario: a name, how to run it, and records per request.
+ *
+ * @example
+ * ```ts
+ * import { runScenarios, type Scenario } from "./ingest_load.ts";
+ * const noop: Scenario = { name: "noop", recordsPerRequest: 10, warmupSeconds: 0,
+ *   run: () => Promise.resolve({ latencies: [1, 3], failures: 0, seconds: 1 }) };
+ * const [result] = await runScenarios([noop]);
+ * console.log(result.recordsPerSecond, result.maxMs); // 20 3
+ * ```
+ */
 export interface Scenario {
   name: string;
   recordsPerRequest: number;
@@ -127,7 +148,19 @@ async function serverSettled(
   }
 }
 
-/** Options of {@linkcode runScenarios}. */
+/**
+ * Options of {@linkcode runScenarios}.
+ *
+ * @example
+ * ```ts
+ * import { cpuTimesReader } from "./host_steal.ts";
+ * import { runScenarios, type RunScenariosOptions } from "./ingest_load.ts";
+ * const options: RunScenariosOptions = { hostCpu: cpuTimesReader() };
+ * const [r] = await runScenarios([{ name: "noop", recordsPerRequest: 1, warmupSeconds: 0,
+ *   run: () => Promise.resolve({ latencies: [1], failures: 0, seconds: 1 }) }], options);
+ * console.log(r.scenario, r.requests); // noop 1
+ * ```
+ */
 export interface RunScenariosOptions {
   /** Reads the server's CPU time in seconds. */
   serverCpuSeconds?: () => number;

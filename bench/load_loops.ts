@@ -5,7 +5,16 @@
  * @module
  */
 
-/** Latencies (ms) and failures of one run. */
+/**
+ * Latencies (ms) and failures of one run.
+ *
+ * @example
+ * ```ts
+ * import { type LoadRun, summarize } from "./load_loops.ts";
+ * const run: LoadRun = { latencies: [4, 1, 2, 3], failures: 1, seconds: 2 };
+ * console.log(summarize("x", run, { recordsPerRequest: 1 }).requestsPerSecond); // 2
+ * ```
+ */
 export interface LoadRun {
   /** One latency per measured request, ms, in completion order. */
   latencies: number[];
@@ -15,7 +24,17 @@ export interface LoadRun {
   seconds: number;
 }
 
-/** What one scenario measured. */
+/**
+ * What one scenario measured.
+ *
+ * @example
+ * ```ts
+ * import { type LoadResult, summarize } from "./load_loops.ts";
+ * const run = { latencies: [1, 2, 3, 4], failures: 0, seconds: 1 };
+ * const result: LoadResult = summarize("batches", run, { recordsPerRequest: 100 });
+ * console.log(result.records, result.p50Ms, result.p99Ms, result.maxMs); // 400 3 4 4
+ * ```
+ */
 export interface LoadResult {
   scenario: string;
   requests: number;
@@ -34,7 +53,17 @@ export interface LoadResult {
   hostStealPercent?: number;
 }
 
-/** A request maker: sends one request, resolves to whether it was answered 200. */
+/**
+ * A request maker: sends one request, resolves to whether it was answered 200.
+ *
+ * @example
+ * ```ts
+ * import { closedLoop, type Send } from "./load_loops.ts";
+ * const send: Send = () => Promise.resolve(true);
+ * const run = await closedLoop(send, { clients: 1, seconds: 0.05 });
+ * console.log(run.failures); // 0
+ * ```
+ */
 export type Send = () => Promise<boolean>;
 
 /**

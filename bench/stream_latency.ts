@@ -37,7 +37,16 @@ import {
   spawnStreamCli,
 } from "../lib/stream/mod.ts";
 
-/** Settings of `deno task bench:stream`. */
+/**
+ * Settings of `deno task bench:stream`.
+ *
+ * @example
+ * ```ts
+ * import { parseStreamBenchArgs, type StreamBenchOptions } from "./stream_latency.ts";
+ * const options: StreamBenchOptions = parseStreamBenchArgs(["--posts", "200", "--rate", "20"]);
+ * console.log(options); // { posts: 200, rate: 20, triggerMs: 1000 }
+ * ```
+ */
 export interface StreamBenchOptions {
   posts: number;
   /** Posts per second. */
