@@ -150,7 +150,10 @@ export interface ConfigErrorOptions extends PipelineErrorOptions {
  * @example
  * ```ts
  * import { ConfigError } from "./errors.ts";
- * throw new ConfigError("PROFILE", "must be one of embedded, local, aws", { value: "cloudy" });
+ * const err = new ConfigError("PIPELINE_PROFILE", "must be one of embedded, local, aws", {
+ *   value: "cloudy",
+ * });
+ * console.log(err.message); // Invalid setting PIPELINE_PROFILE="cloudy": must be one of embedded, local, aws
  * ```
  */
 export class ConfigError extends PipelineError {

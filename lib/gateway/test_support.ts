@@ -186,11 +186,21 @@ export async function expectError(
  * import { put, type TestRequestOptions } from "./test_support.ts";
  * const options: TestRequestOptions = { contentType: "text/plain" };
  * console.log(put("/streams/s/record", {}, options).headers.get("content-type")); // text/plain
+ * console.log(put("/streams/s/record", {}, { contentType: null }).headers.get("content-type")); // null
  * ```
  */
 export interface TestRequestOptions {
   /** The `content-type` header; `null`: none. Default: REST Proxy's (post), JSON (put). */
   contentType?: string | null;
+}
+
+/**
+ * The body as sent: bytes when there is no content type, since a string body makes
+ * `Request` add `text/plain;charset=UTF-8`.
+ */
+function requestBody(body: string | unknown, contentType: string | null) {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  return contentType === null ? new TextEncoder().encode(text) : text;
 }
 
 /**
@@ -213,7 +223,7 @@ export function post(
   return new Request(`http://gw${path}`, {
     method: "POST",
     headers: contentType === null ? {} : { "content-type": contentType },
-    body: typeof body === "string" ? body : JSON.stringify(body),
+    body: requestBody(body, contentType),
   });
 }
 
@@ -237,7 +247,7 @@ export function put(
   return new Request(`http://gw${path}`, {
     method: "PUT",
     headers: contentType === null ? {} : { "content-type": contentType },
-    body: typeof body === "string" ? body : JSON.stringify(body),
+    body: requestBody(body, contentType),
   });
 }
 
