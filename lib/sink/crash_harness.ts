@@ -137,18 +137,19 @@ function spawn(cmd: SinkCommand) {
  * import { runCrashTest } from "./crash_harness.ts";
  * import type { ObjectStore } from "../lake/types.ts";
  * import type { TopicLog } from "../log/types.ts";
- * declare const log: TopicLog, store: ObjectStore, dataDir: string;
- * const report = await runCrashTest({
- *   sinkCommand: (once) => ({
- *     command: Deno.execPath(),
- *     args: ["run", "-A", "lib/cli/sink.ts", "--data-dir", dataDir, ...(once ? ["--once"] : [])],
- *   }),
- *   append: (topic, values) =>
- *     log.append(topic, values.map((v) => ({ value: new TextEncoder().encode(v) }))),
- *   store,
- *   topics: ["pinterest.pin", "pinterest.geo", "pinterest.user"],
- * });
- * console.log(report.records === report.acknowledged, report.problems); // true []
+ * async function crashTest(log: TopicLog, store: ObjectStore, dataDir: string) {
+ *   const report = await runCrashTest({
+ *     sinkCommand: (once) => ({
+ *       command: Deno.execPath(),
+ *       args: ["run", "-A", "lib/cli/sink.ts", "--data-dir", dataDir, ...(once ? ["--once"] : [])],
+ *     }),
+ *     append: (topic, values) =>
+ *       log.append(topic, values.map((v) => ({ value: new TextEncoder().encode(v) }))),
+ *     store,
+ *     topics: ["pinterest.pin", "pinterest.geo", "pinterest.user"],
+ *   });
+ *   console.log(report.records === report.acknowledged, report.problems); // true []
+ * }
  * ```
  */
 export async function runCrashTest(

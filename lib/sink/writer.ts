@@ -104,12 +104,13 @@ interface State {
  * import type { TopicConsumer } from "../log/types.ts";
  * import { openDirStore } from "../lake/dir_store.ts";
  * import { silentLogger } from "../logger.ts";
- * declare const consumer: TopicConsumer;
- * const store = openDirStore(await Deno.makeTempDir());
- * const w = new PartitionWriter({
- *   store, consumer, flushSize: 3, rotateIntervalMs: 1000, verify: "all", logger: silentLogger,
- * });
- * await w.recover("demo.pin", 0);
+ * async function recoverPin(consumer: TopicConsumer): Promise<boolean> {
+ *   const store = openDirStore(await Deno.makeTempDir());
+ *   const w = new PartitionWriter({
+ *     store, consumer, flushSize: 3, rotateIntervalMs: 1000, verify: "all", logger: silentLogger,
+ *   });
+ *   return await w.recover("demo.pin", 0);
+ * }
  * ```
  */
 export class PartitionWriter {
