@@ -164,9 +164,13 @@ export class ConfigError extends PipelineError {
     options: ConfigErrorOptions = {},
   ) {
     const { value, ...rest } = options;
+    // String(), not JSON, for numbers: JSON writes NaN and Infinity as null.
+    const shown = typeof value === "number"
+      ? String(value)
+      : JSON.stringify(value);
     super(
       `Invalid setting ${setting}${
-        value === undefined ? "" : `=${JSON.stringify(value)}`
+        value === undefined ? "" : `=${shown}`
       }: ${problem}`,
       {
         ...rest,

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { ConfigError } from "../errors.ts";
 import { sleep } from "../sleep.ts";
 
 /**
@@ -74,9 +75,7 @@ export function createPacer(options: PacerOptions = {}): Pacer {
     };
   }
   if (!(rate > 0) || !Number.isFinite(rate)) {
-    throw new RangeError(
-      `rate must be a positive number of posts per second, got ${rate}`,
-    );
+    throw new ConfigError("rate", "must be posts/s > 0", { value: rate });
   }
   const burst = Math.max(1, Math.floor(options.burst ?? 1));
   const now = options.now ?? (() => performance.now());

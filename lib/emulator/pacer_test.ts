@@ -67,6 +67,12 @@ Deno.test("an abort during the wait resolves false", async () => {
 });
 
 Deno.test("a negative or NaN rate is refused", () => {
-  assert.throws(() => createPacer({ rate: -1 }), RangeError);
-  assert.throws(() => createPacer({ rate: NaN }), RangeError);
+  assert.throws(() => createPacer({ rate: -1 }), {
+    name: "ConfigError",
+    message: "Invalid setting rate=-1: must be posts/s > 0",
+  });
+  assert.throws(() => createPacer({ rate: NaN }), {
+    name: "ConfigError",
+    message: "Invalid setting rate=NaN: must be posts/s > 0",
+  });
 });
