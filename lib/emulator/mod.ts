@@ -6,18 +6,20 @@
  * @example
  * ```ts
  * import { createProgressLine, formatSummary, runEmulation } from "./mod.ts";
- * declare const source: import("../source/types.ts").SourceReader;
- * const progress = createProgressLine({ stream: Deno.stderr });
- * const summary = await runEmulation({
- *   source,
- *   api: "http://127.0.0.1:8080",
- *   mode: "both",
- *   count: 500,
- *   rate: 100,
- *   onProgress: progress.update,
- * });
- * progress.done();
- * console.log(formatSummary(summary));
+ * import type { SourceReader } from "../source/types.ts";
+ * async function emulate(source: SourceReader) {
+ *   const progress = createProgressLine({ stream: Deno.stderr });
+ *   const summary = await runEmulation({
+ *     source,
+ *     api: "http://127.0.0.1:8080",
+ *     mode: "both",
+ *     count: 500,
+ *     rate: 100,
+ *     onProgress: progress.update,
+ *   });
+ *   progress.done();
+ *   console.log(formatSummary(summary));
+ * }
  * ```
  *
  * @module

@@ -51,10 +51,12 @@ export interface PostRequest {
  * ```ts
  * import { buildRequest } from "./poster.ts";
  * import { targetsFor } from "./targets.ts";
- * declare const post: import("../source/types.ts").Post;
- * const [pinTopic] = targetsFor("batch", "pinterest");
- * const req = buildRequest(pinTopic, post);
- * console.log(req.method, req.path); // POST /topics/pinterest.pin
+ * import type { Post } from "../source/types.ts";
+ * function pinRequest(post: Post) {
+ *   const [pinTopic] = targetsFor("batch", "pinterest");
+ *   const req = buildRequest(pinTopic, post);
+ *   console.log(req.method, req.path); // POST /topics/pinterest.pin
+ * }
  * ```
  */
 export function buildRequest(target: Target, post: Post): PostRequest {
@@ -194,9 +196,11 @@ function networkReason(error: unknown): string {
  * ```ts
  * import { buildRequest, sendRequest } from "./poster.ts";
  * import { targetsFor } from "./targets.ts";
- * declare const post: import("../source/types.ts").Post;
- * const [target] = targetsFor("batch", "pinterest");
- * await sendRequest("http://127.0.0.1:8080", buildRequest(target, post), { apiKey: "k" });
+ * import type { Post } from "../source/types.ts";
+ * async function postPin(post: Post) {
+ *   const [target] = targetsFor("batch", "pinterest");
+ *   await sendRequest("http://127.0.0.1:8080", buildRequest(target, post), { apiKey: "k" });
+ * }
  * ```
  */
 export async function sendRequest(

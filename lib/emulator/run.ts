@@ -154,9 +154,11 @@ function validate(o: EmulationOptions): void {
  * @example
  * ```ts
  * import { formatSummary, runEmulation } from "./mod.ts";
- * declare const source: import("../source/types.ts").SourceReader;
- * const summary = await runEmulation({ source, api: "http://127.0.0.1:8080", mode: "both", count: 100 });
- * console.log(formatSummary(summary));
+ * import type { SourceReader } from "../source/types.ts";
+ * async function emulate(source: SourceReader) {
+ *   const summary = await runEmulation({ source, api: "http://127.0.0.1:8080", mode: "both", count: 100 });
+ *   console.log(formatSummary(summary));
+ * }
  * ```
  */
 export async function runEmulation(

@@ -215,8 +215,10 @@ export function cycle(...values: number[]): () => number {
  * @example
  * ```ts
  * import { withoutTiming } from "./test_peer.ts";
- * declare const summary: import("./summary.ts").EmulationSummary;
- * console.log(withoutTiming(summary).posts);
+ * import type { EmulationSummary } from "./summary.ts";
+ * function countsOnly(summary: EmulationSummary) {
+ *   console.log(withoutTiming(summary).posts);
+ * }
  * ```
  */
 export function withoutTiming(

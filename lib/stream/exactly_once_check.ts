@@ -43,12 +43,15 @@ export function emptyPostedKeys(): PostedKeys {
  * table and post, partition key = ind) and records the keys in `into`.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { emptyPostedKeys, putPosts } from "./exactly_once_check.ts";
- * declare const streams: import("../log/types.ts").StreamLog;
- * declare const posts: import("../source/types.ts").Post[];
- * const keys = emptyPostedKeys();
- * await putPosts(streams, posts, { prefix: "demo", into: keys });
+ * import type { StreamLog } from "../log/types.ts";
+ * import type { Post } from "../source/types.ts";
+ * async function putAll(streams: StreamLog, posts: Post[]) {
+ *   const keys = emptyPostedKeys();
+ *   await putPosts(streams, posts, { prefix: "demo", into: keys });
+ *   console.log(keys.pin.size); // the distinct pin keys put
+ * }
  * ```
  */
 export async function putPosts(

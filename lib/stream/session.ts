@@ -145,16 +145,19 @@ export interface Session {
  * Opens a session on `outDir`: takes the lock, recovers and positions the readers.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { openSession } from "./session.ts";
  * import { consoleLogger } from "../logger.ts";
- * declare const streams: import("../log/types.ts").StreamLog;
- * const s = await openSession(".data/stream", {
- *   streams, logger: consoleLogger, maxBatchRecords: 10_000, maxBatchBytes: 64 << 20,
- *   streamNames: { pin: "streaming-pinterest-pin", geo: "streaming-pinterest-geo", user: "streaming-pinterest-user" },
- * });
- * console.log(await s.step());
- * await s.close();
+ * import type { StreamLog } from "../log/types.ts";
+ * async function oneStep(streams: StreamLog) {
+ *   const s = await openSession(".data/stream", {
+ *     streams, logger: consoleLogger, maxBatchRecords: 10_000, maxBatchBytes: 64 << 20,
+ *     compactAfterParts: 256,
+ *     streamNames: { pin: "streaming-pinterest-pin", geo: "streaming-pinterest-geo", user: "streaming-pinterest-user" },
+ *   });
+ *   console.log(await s.step());
+ *   await s.close();
+ * }
  * ```
  */
 export async function openSession(

@@ -95,9 +95,12 @@ export async function setupStreams(tmp: TestDir): Promise<StreamFixture> {
  * exactly once, and nothing quarantined.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { assertExactlyOnce } from "./test_util.ts";
- * await assertExactlyOnce({ outDir, posted }, 20);
+ * import type { PostedKeys } from "./exactly_once_check.ts";
+ * async function check(outDir: string, posted: PostedKeys) {
+ *   await assertExactlyOnce({ outDir, posted }, 20);
+ * }
  * ```
  */
 export async function assertExactlyOnce(
@@ -119,9 +122,12 @@ export async function assertExactlyOnce(
  * One catch-up over the test streams by a fresh processor writing to `outDir`.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { catchUp } from "./test_util.ts";
- * console.log((await catchUp(log, outDir)).batches); // 0 when nothing new was put
+ * import type { EmbeddedLog } from "../log/mod.ts";
+ * async function again(log: EmbeddedLog, outDir: string) {
+ *   console.log((await catchUp(log, outDir)).batches); // 0 when nothing new was put
+ * }
  * ```
  */
 export function catchUp(
