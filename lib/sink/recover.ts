@@ -152,8 +152,8 @@ export interface TopicPartition {
 /**
  * Lists a partition's objects and returns the offset its next object must start at. Gzip
  * objects (`.json.gz`, as Confluent's connector writes with `s3.compression.type=gzip`)
- * count as the records they hold. Throws `LakeCorruptionError` for a foreign object name
- * under the partition, a partial object, or (with `verify: "all"`) a gap or overlap
+ * count as the records they hold; hidden files (`.DS_Store`) are passed over. Throws
+ * `LakeCorruptionError` for a foreign object name under the partition, a partial object, or (with `verify: "all"`) a gap or overlap
  * between objects.
  *
  * @example
@@ -177,6 +177,9 @@ export async function recoverPartition(
   for (
     const { key, size } of await store.list(partitionPrefix(topic, partition))
   ) {
+    // A hidden file (`.DS_Store`, `._x`: macOS's Finder leaves them in a local lake it
+    // showed) is no object of the sink, nor one that could hold its records.
+    if (key.slice(key.lastIndexOf("/") + 1).startsWith(".")) continue;
     const name = parseObjectKey(
       key.endsWith(GZIP) ? key.slice(0, -GZIP.length) : key,
     );

@@ -276,3 +276,24 @@ Deno.test("checkAgainstLog: the log must hold the offset after the lake's last r
     },
   );
 });
+
+Deno.test("recoverPartition: hidden files in a partition folder (macOS' .DS_Store) are passed over", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "recover_hidden_" });
+  try {
+    const store = openDirStore(dir);
+    const key = (startOffset: number) =>
+      objectKey({ topic: "t", partition: 0, startOffset });
+    await store.put(key(0), "1\n2\n");
+    await store.put(key(2), "3\n");
+    // Written as Finder writes them, beside the objects.
+    const folder = `${dir}/topics/t/partition=0`;
+    await Deno.writeTextFile(`${folder}/.DS_Store`, "Bud1");
+    await Deno.writeTextFile(`${folder}/._t+0+0000000000.json`, "x");
+    assert.deepEqual(
+      await recoverPartition(store, { topic: "t", partition: 0 }),
+      { topic: "t", partition: 0, firstOffset: 0, nextOffset: 3, objects: 2 },
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
