@@ -113,16 +113,20 @@ function retryAfterMs(header: string | null): number | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
+/** The JSON value of a response body; `undefined` when it is not JSON. */
+function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** REST Proxy v2 reports per-record failures inside a 200: error_code 2 is retriable. */
 function offsetError(
   text: string,
 ): { message: string; retryable: boolean } | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  const parsed = jsonOrUndefined(text);
   const offsets = (parsed as { offsets?: unknown })?.offsets;
   if (!Array.isArray(offsets)) return undefined;
   const bad = offsets.find((o) =>
@@ -155,12 +159,7 @@ const KINESIS_RETRYABLE = new Set([
 function kinesisError(
   text: string,
 ): { message: string; retryable: boolean } | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  const parsed = jsonOrUndefined(text);
   const { __type, message, Message } = (parsed ?? {}) as Record<
     string,
     unknown
