@@ -62,12 +62,8 @@ interface Slot {
   position: number;
 }
 
-interface RecordRow {
-  pos: number;
-  key: string | null;
-  value: Uint8Array;
-  ts: number;
-}
+/** A row of `#read`: pos, key, value, ts (arrays read about 30% quicker than objects). */
+type RecordRow = [number, string | null, Uint8Array, number];
 
 /**
  * `TopicConsumer` on the embedded log. Get one from `log.topics.consumer(group, topics)`.
@@ -97,6 +93,7 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
   #lock: Deno.FsFile | undefined;
   #onClose: (() => void) | undefined;
   #read: StatementSync;
+  #size: StatementSync;
   #committed: StatementSync;
   #range: StatementSync;
   #upsert: StatementSync;
@@ -111,6 +108,10 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
     const db = core.db;
     this.#read = db.prepare(
       "SELECT pos, key, value, ts FROM topic_records WHERE pos >= ? AND pos < ? ORDER BY pos LIMIT ?",
+    );
+    this.#read.setReturnArrays(true);
+    this.#size = db.prepare(
+      "SELECT SUM(n) AS size FROM (SELECT length(value) + ifnull(length(key), 0) AS n FROM topic_records WHERE pos >= ? AND pos < ? ORDER BY pos LIMIT ?)",
     );
     this.#range = db.prepare(
       "SELECT MAX(pos) AS hi FROM topic_records WHERE pos >= ? AND pos < ?",
@@ -134,14 +135,10 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
 
   async poll(options: PollOptions = {}): Promise<TopicRecord[]> {
     const maxRecords = options.maxRecords ?? 500;
+    const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
     const timeoutMs = options.timeoutMs ?? 1000;
-    if (!Number.isSafeInteger(maxRecords) || maxRecords < 1) {
-      throw new InvalidArgumentError(
-        "maxRecords",
-        "must be a positive integer",
-        { value: maxRecords },
-      );
-    }
+    checkPositive("maxRecords", maxRecords);
+    checkPositive("maxBytes", maxBytes);
     if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs)) {
       throw new InvalidArgumentError(
         "timeoutMs",
@@ -159,7 +156,7 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
       if (this.#closed || this.#core.closed) return [];
       const stamp = this.#core.changeStamp();
       if (stamp !== emptyAt) {
-        const records = this.#readAvailableOrThrow(maxRecords);
+        const records = this.#readAvailableOrThrow(maxRecords, maxBytes);
         if (records.length > 0) {
           this.#idleWaitMs = this.#core.pollIntervalMs;
           return records;
@@ -242,37 +239,55 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
   }
 
   /** {@linkcode EmbeddedTopicConsumer.#readAvailable}, its SQLite errors as `BackendError`. */
-  #readAvailableOrThrow(maxRecords: number): TopicRecord[] {
+  #readAvailableOrThrow(maxRecords: number, maxBytes: number): TopicRecord[] {
     try {
-      return this.#readAvailable(maxRecords);
+      return this.#readAvailable(maxRecords, maxBytes);
     } catch (cause) {
       const { path } = this.#core;
       throw logFileError(path, cause, `cannot read the log file ${path}`);
     }
   }
 
-  #readAvailable(maxRecords: number): TopicRecord[] {
+  /**
+   * Up to `maxRecords` records, from one partition after another (starting one further at
+   * each call), stopping before the one that would take them past `maxBytes`.
+   */
+  #readAvailable(maxRecords: number, maxBytes: number): TopicRecord[] {
     const out: TopicRecord[] = [];
+    let bytes = 0;
     const n = this.#slots.length;
-    for (let i = 0; i < n && out.length < maxRecords; i++) {
+    reading: for (let i = 0; i < n && out.length < maxRecords; i++) {
       const slot = this.#slots[(this.#next + i) % n];
       const base = slot.topic.slots[slot.partition] * POSITION_BITS;
-      const rows = this.#read.all(
+      const range = [
         base + slot.position,
         base + POSITION_BITS,
         maxRecords - out.length,
-      ) as unknown as RecordRow[];
-      for (const row of rows) {
+      ] as const;
+      // The sum of the sizes first (length() reads no value, so it is cheap): when the rows
+      // fit, they are read at once (records of ~1 KB); else row by row, up to the first that
+      // does not fit, so the records past `maxBytes` are never all in memory.
+      const { size: total } = this.#size.get(...range) as {
+        size: number | null;
+      };
+      if (total === null) continue;
+      const rows = bytes + total <= maxBytes
+        ? this.#read.all(...range)
+        : this.#read.iterate(...range);
+      for (const [pos, key, value, ts] of rows as Iterable<RecordRow>) {
+        const size = value.byteLength + (key?.length ?? 0);
+        if (out.length > 0 && bytes + size > maxBytes) break reading;
+        bytes += size;
         out.push({
           topic: slot.topic.name,
           partition: slot.partition,
-          offset: row.pos - base,
-          key: row.key,
-          value: row.value,
-          timestamp: row.ts,
+          offset: pos - base,
+          key,
+          value,
+          timestamp: ts,
         });
+        slot.position = pos - base + 1;
       }
-      if (rows.length > 0) slot.position = rows[rows.length - 1].pos - base + 1;
     }
     this.#next = n === 0 ? 0 : (this.#next + 1) % n;
     return out;
@@ -301,6 +316,15 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
       });
     }
     return slot;
+  }
+}
+
+/** Throws `InvalidArgumentError` naming `name` unless `value` is a whole number from 1. */
+function checkPositive(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidArgumentError(name, "must be a positive integer", {
+      value,
+    });
   }
 }
 

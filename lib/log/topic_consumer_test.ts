@@ -361,3 +361,77 @@ Deno.test("consumer: offsets gives a partition's first and next offset, by parti
   await log.close();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("consumer: a poll stops before the record that would pass maxBytes (value bytes plus key characters), but returns one at least", async () => {
+  const { log, dir } = await tempLog();
+  await log.topics.createTopic("t", { partitions: 2 });
+  const sized = (n: number, key: string | null, partition: number) =>
+    Array.from({ length: n }, () => ({
+      key,
+      value: new Uint8Array(100 - (key?.length ?? 0) * 2),
+      partition,
+    }));
+  await log.topics.append("t", sized(4, "ab", 0)); // 96 + 2 = 98 each
+  await log.topics.append("t", sized(2, null, 1)); // 100 each
+  const c = await log.topics.consumer("g", ["t"]);
+  const at = (rs: { partition: number; offset: number }[]) =>
+    rs.map((r) => [r.partition, r.offset]);
+  // 3 * 98 = 294 fits; a 4th would make 392.
+  assert.deepEqual(at(await c.poll({ maxBytes: 391, timeoutMs: 0 })), [
+    [0, 0],
+    [0, 1],
+    [0, 2],
+  ]);
+  // The bound spans partitions: partition 1's two (200), then partition 0's last (298).
+  assert.deepEqual(at(await c.poll({ maxBytes: 297, timeoutMs: 0 })), [
+    [1, 0],
+    [1, 1],
+  ]);
+  assert.deepEqual(at(await c.poll({ maxBytes: 1, timeoutMs: 0 })), [[0, 3]]);
+  assert.deepEqual(await c.poll({ timeoutMs: 0 }), []);
+  await log.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("consumer: by default a poll holds at most 16 MiB of records", async () => {
+  const { log, dir } = await tempLog();
+  await log.topics.createTopic("t");
+  const big = new Uint8Array(1_000_000);
+  await log.topics.append(
+    "t",
+    Array.from({ length: 20 }, () => ({ value: big })),
+  );
+  const c = await log.topics.consumer("g", ["t"]);
+  // 16 records are 16,000,000 bytes; a 17th would pass 16,777,216.
+  const first = await c.poll({ timeoutMs: 0 });
+  assert.deepEqual(first.map((r) => r.offset), [...Array(16).keys()]);
+  const rest = await c.poll({ timeoutMs: 0 });
+  assert.deepEqual(rest.map((r) => r.offset), [16, 17, 18, 19]);
+  await log.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("consumer: a maxBytes that is not a safe whole number is refused, naming it", async () => {
+  const { log, dir } = await tempLog();
+  await log.topics.createTopic("t");
+  await fill(log, "t", ["a"]);
+  const c = await log.topics.consumer("g", ["t"]);
+  const cases: [unknown, string][] = [
+    [0, "0"],
+    [-1, "-1"],
+    [1.5, "1.5"],
+    [NaN, "NaN"],
+    ["100", '"100"'],
+  ];
+  for (const [maxBytes, shown] of cases) {
+    const err = await c.poll({ maxBytes: maxBytes as number, timeoutMs: 0 })
+      .catch((e) => e);
+    assert.ok(err instanceof InvalidArgumentError, String(err));
+    assert.equal(
+      err.message,
+      `Invalid maxBytes ${shown}: must be a positive integer`,
+    );
+  }
+  await log.close();
+  await Deno.remove(dir, { recursive: true });
+});

@@ -59,6 +59,12 @@ export interface TopicPosition {
 export interface PollOptions {
   /** Most records returned by one poll (default 500). */
   maxRecords?: number;
+  /**
+   * Most bytes returned by one poll (default 16 MiB), counting each record's value bytes
+   * plus its key's characters: a poll stops before the record that would pass it, but
+   * returns one record at least, however large.
+   */
+  maxBytes?: number;
   /** How long to wait when nothing is available, in ms (default 1000). */
   timeoutMs?: number;
 }
