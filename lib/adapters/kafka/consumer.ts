@@ -45,6 +45,11 @@ export interface KafkaConsumerOptions {
   partitions: Map<string, number>;
   /** Records buffered before the partitions are paused (default 10000). */
   maxQueuedRecords?: number;
+  /**
+   * Bytes buffered (values plus keys' characters) before the partitions are paused
+   * (default 64 MiB).
+   */
+  maxQueuedBytes?: number;
   /** Bootstrap brokers, for error messages. */
   brokers: string[];
 }
@@ -72,11 +77,14 @@ export class KafkaTopicConsumer implements TopicConsumer {
   #group: string;
   #partitions: Map<string, number>;
   #queue: TopicRecord[] = [];
+  /** The sizes of the queued records, summed ({@linkcode recordSize}). */
+  #queuedBytes = 0;
   #wake: (() => void) | null = null;
   #paused = false;
   #closed = false;
   #failure: unknown = null;
   #max: number;
+  #maxBytes: number;
   #brokers: string[];
   #owned = new Set<string>();
   #generation = 0;
@@ -88,6 +96,7 @@ export class KafkaTopicConsumer implements TopicConsumer {
     this.#group = options.group;
     this.#partitions = options.partitions;
     this.#max = options.maxQueuedRecords ?? 10_000;
+    this.#maxBytes = options.maxQueuedBytes ?? 64 * 1024 * 1024;
     this.#brokers = options.brokers;
   }
 
@@ -100,8 +109,13 @@ export class KafkaTopicConsumer implements TopicConsumer {
     if (!this.#owned.has(`${records[0].topic}\0${records[0].partition}`)) {
       return;
     }
-    for (const r of records) this.#queue.push(r);
-    if (this.#queue.length >= this.#max && !this.#paused) {
+    for (const r of records) {
+      this.#queue.push(r);
+      this.#queuedBytes += recordSize(r);
+    }
+    const full = this.#queue.length >= this.#max ||
+      this.#queuedBytes >= this.#maxBytes;
+    if (full && !this.#paused) {
       this.#paused = true;
       this.#consumer.pause(
         [...this.#partitions.keys()].map((topic) => ({ topic })),
@@ -132,6 +146,7 @@ export class KafkaTopicConsumer implements TopicConsumer {
    */
   assigned(assignment: Record<string, number[]>): void {
     this.#queue = [];
+    this.#queuedBytes = 0;
     this.#owned = new Set(
       Object.entries(assignment).flatMap(([topic, partitions]) =>
         partitions.map((p) => `${topic}\0${p}`)
@@ -152,14 +167,10 @@ export class KafkaTopicConsumer implements TopicConsumer {
 
   async poll(options: PollOptions = {}): Promise<TopicRecord[]> {
     const maxRecords = options.maxRecords ?? 500;
+    const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
     const timeoutMs = options.timeoutMs ?? 1000;
-    if (!Number.isSafeInteger(maxRecords) || maxRecords < 1) {
-      throw new InvalidArgumentError(
-        "maxRecords",
-        "must be a positive integer",
-        { value: maxRecords },
-      );
-    }
+    checkPositive("maxRecords", maxRecords);
+    checkPositive("maxBytes", maxBytes);
     if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs)) {
       throw new InvalidArgumentError(
         "timeoutMs",
@@ -184,8 +195,20 @@ export class KafkaTopicConsumer implements TopicConsumer {
         };
       });
     }
-    const out = this.#queue.splice(0, maxRecords);
-    if (this.#paused && this.#queue.length < this.#max / 2 && !this.#closed) {
+    // Up to the record that would pass `maxBytes`, one at least.
+    const most = Math.min(maxRecords, this.#queue.length);
+    let n = 0;
+    let bytes = 0;
+    for (; n < most; n++) {
+      const size = recordSize(this.#queue[n]);
+      if (n > 0 && bytes + size > maxBytes) break;
+      bytes += size;
+    }
+    const out = this.#queue.splice(0, n);
+    this.#queuedBytes -= bytes;
+    const low = this.#queue.length < this.#max / 2 &&
+      this.#queuedBytes < this.#maxBytes / 2;
+    if (this.#paused && low && !this.#closed) {
       this.#paused = false;
       this.#consumer.resume(
         [...this.#partitions.keys()].map((topic) => ({ topic })),
@@ -197,9 +220,11 @@ export class KafkaTopicConsumer implements TopicConsumer {
   async seek(position: TopicPosition): Promise<void> {
     this.#check(position);
     const { topic, partition, offset } = position;
-    this.#queue = this.#queue.filter((r) =>
-      r.topic !== topic || r.partition !== partition
-    );
+    this.#queue = this.#queue.filter((r) => {
+      const kept = r.topic !== topic || r.partition !== partition;
+      if (!kept) this.#queuedBytes -= recordSize(r);
+      return kept;
+    });
     await mapKafkaErrors(this.#ctx("seek", topic), () => {
       this.#consumer.seek({ topic, partition, offset: String(offset) });
       return Promise.resolve();
@@ -261,6 +286,7 @@ export class KafkaTopicConsumer implements TopicConsumer {
     if (this.#closed) return;
     this.#closed = true;
     this.#queue = [];
+    this.#queuedBytes = 0;
     this.#signal();
     await mapKafkaErrors(this.#ctx("close"), () => this.#consumer.disconnect());
   }
@@ -295,5 +321,19 @@ export class KafkaTopicConsumer implements TopicConsumer {
 
   #ctx(op: string, topic?: string): KafkaErrorContext {
     return { op, brokers: this.#brokers, group: this.#group, topic };
+  }
+}
+
+/** What a record counts for `maxBytes` and `maxQueuedBytes`: its value bytes and key characters. */
+function recordSize(r: TopicRecord): number {
+  return r.value.byteLength + (r.key?.length ?? 0);
+}
+
+/** Throws `InvalidArgumentError` naming `name` unless `value` is a whole number from 1. */
+function checkPositive(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidArgumentError(name, "must be a positive integer", {
+      value,
+    });
   }
 }

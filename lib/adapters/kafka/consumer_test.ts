@@ -275,3 +275,95 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "kafka consumer: a poll stops before the record that would pass maxBytes, one record at least; a bad maxBytes is refused",
+  ...opts,
+  fn: async () => {
+    const log = await openKafkaLog({ brokers: target.brokers });
+    try {
+      const topic = uniqueTopic("bytes");
+      await log.createTopic(topic);
+      // One append: one batch, all five queued by the first fetch. 96 + 2 = 98 bytes each.
+      await log.append(
+        topic,
+        Array.from({ length: 5 }, () => ({
+          key: "ab",
+          value: new Uint8Array(96),
+        })),
+      );
+      const c = await log.consumer(uniqueTopic("g"), [topic]);
+      const offsets = async (maxBytes: number) =>
+        (await c.poll({ maxBytes, timeoutMs: 10_000 })).map((r) => r.offset);
+      assert.deepEqual(await offsets(391), [0, 1, 2]); // a 4th would make 392
+      assert.deepEqual(await offsets(1), [3]);
+      assert.deepEqual(await offsets(16 * 1024 * 1024), [4]);
+      const cases: [unknown, string][] = [
+        [0, "0"],
+        [1.5, "1.5"],
+        [NaN, "NaN"],
+        ["100", '"100"'],
+      ];
+      for (const [maxBytes, shown] of cases) {
+        await assert.rejects(
+          () => c.poll({ maxBytes: maxBytes as number, timeoutMs: 0 }),
+          {
+            name: "InvalidArgumentError",
+            message: `Invalid maxBytes ${shown}: must be a positive integer`,
+          },
+        );
+      }
+      await c.close();
+    } finally {
+      await log.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "kafka consumer: the queue pauses fetching once it holds maxQueuedBytes, and still delivers all in order",
+  ...opts,
+  fn: async () => {
+    const log = await openKafkaLog({
+      brokers: target.brokers,
+      maxQueuedBytes: 50_000,
+    });
+    try {
+      const topic = uniqueTopic("qbytes");
+      await log.createTopic(topic);
+      const value = new Uint8Array(2000);
+      for (let i = 0; i < 4; i++) {
+        await log.append(topic, Array.from({ length: 250 }, () => ({ value })));
+      }
+      const c = await log.consumer(uniqueTopic("g"), [topic]);
+      const first = await c.poll({ maxRecords: 10, timeoutMs: 10_000 });
+      await new Promise((r) => setTimeout(r, 500)); // time to fetch all 2 MB, were it not paused
+      // Paused once past 50,000 bytes: what is queued is at most that plus the fetch that
+      // passed it (at most 1 MiB, kafkajs' maxBytesPerPartition), not the 990 records left.
+      const queued = await c.poll({
+        maxRecords: 10_000,
+        maxBytes: 10_000_000,
+        timeoutMs: 0,
+      });
+      const most = Math.ceil((50_000 + 1024 * 1024) / 2000);
+      assert.ok(
+        queued.length <= most,
+        `${queued.length} records queued, more than ${most}`,
+      );
+      const all = [
+        ...first,
+        ...queued,
+        ...(await pollUntil(c, 1000 - first.length - queued.length)),
+      ];
+      assert.deepEqual(
+        all.map((r) => r.offset),
+        Array.from({ length: 1000 }, (_, i) => i),
+      );
+      await c.close();
+    } finally {
+      await log.close();
+    }
+  },
+});

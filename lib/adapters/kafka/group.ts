@@ -31,6 +31,8 @@ export interface KafkaGroupOptions {
   maxWaitMs?: number;
   /** Records buffered before partitions are paused (default 10000). */
   maxQueuedRecords?: number;
+  /** Bytes buffered (values plus keys' characters) before partitions are paused (default 64 MiB). */
+  maxQueuedBytes?: number;
   /** How long to wait for the first group join, ms (default 60000). */
   joinTimeoutMs?: number;
 }
@@ -111,6 +113,7 @@ export async function joinGroup(
     partitions,
     brokers: options.brokers,
     maxQueuedRecords: options.maxQueuedRecords,
+    maxQueuedBytes: options.maxQueuedBytes,
   });
   let joined: () => void = () => {};
   const firstJoin = new Promise<void>((resolve) => (joined = resolve));
