@@ -72,3 +72,74 @@ Deno.test("consume loop: a buffer due while the group rebalances does not starve
     await fx.cleanup();
   }
 });
+
+Deno.test("consume loop: records of 1 MB come in polls of at most 16 MiB, not 500 at once", async () => {
+  // The loop polls up to max(flushSize, 500) records: 500 records of 1 MB were 500 MB in
+  // one poll. The consumer's byte bound (16 MiB by default) now splits them.
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    const big = (i: number) => {
+      const head = `{"n":${i},"p":"`;
+      return `${head}${"x".repeat(1_000_000 - head.length - 2)}"}`;
+    };
+    for (let i = 0; i < 20; i += 5) {
+      await fx.append("t.pin", [i, i + 1, i + 2, i + 3, i + 4].map(big));
+    }
+    const polls: { records: number; bytes: number }[] = [];
+    const log: TopicLog = {
+      listTopics: () => fx.log.topics.listTopics(),
+      describeTopic: (name) => fx.log.topics.describeTopic(name),
+      createTopic: (name, o) => fx.log.topics.createTopic(name, o),
+      append: (topic, records) => fx.log.topics.append(topic, records),
+      close: () => fx.log.topics.close(),
+      async consumer(group, topics) {
+        const c = await fx.log.topics.consumer(group, topics);
+        return {
+          async poll(options) {
+            const records = await c.poll(options);
+            const bytes = records.reduce((n, r) => n + r.value.byteLength, 0);
+            if (records.length > 0) {
+              polls.push({ records: records.length, bytes });
+            }
+            return records;
+          },
+          seek: (p) => c.seek(p),
+          commit: (p) => c.commit(p),
+          committed: (t, p) => c.committed(t, p),
+          offsets: (t, p) => c.offsets(t, p),
+          membership: () => c.membership(),
+          close: () => c.close(),
+        };
+      },
+    };
+    await consumeLoop({
+      log,
+      group: "s3-sink",
+      topics: ["t.pin"],
+      pollTimeoutMs: 50,
+      store: fx.store,
+      flushSize: 500,
+      rotateIntervalMs: 60_000,
+      verify: "all",
+      logger: silentLogger,
+      locked: (fn) => fn(),
+      onWriter: () => {},
+    }, {
+      keepGoing: () => polls.reduce((n, p) => n + p.records, 0) < 20,
+      waitCap: () => Infinity,
+    });
+    const size = 1_000_000; // 16 records fit in 16 MiB, a 17th would not
+    assert.deepEqual(polls, [
+      { records: 16, bytes: 16 * size },
+      { records: 4, bytes: 4 * size },
+    ]);
+    const lake = await fx.lake();
+    assert.deepEqual(Object.keys(lake), [
+      "topics/t.pin/partition=0/t.pin+0+0000000000.json",
+    ]);
+    const lines = Object.values(lake)[0].split("\n").filter((l) => l !== "");
+    assert.deepEqual(lines.map((l) => JSON.parse(l).n), [...Array(20).keys()]);
+  } finally {
+    await fx.cleanup();
+  }
+});
