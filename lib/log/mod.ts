@@ -40,6 +40,7 @@ export {
 } from "./errors.ts";
 export { murmur2, partitionForKey } from "./partitioner.ts";
 export { checkTopicRecords, MAX_TOPIC_RECORD_BYTES } from "./record_checks.ts";
+export { type PollLimits, pollLimits, recordBytes } from "./poll_limits.ts";
 export {
   evenHashRanges,
   hashKeyOf,

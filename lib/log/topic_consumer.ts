@@ -24,6 +24,7 @@ import {
   TopicNotReadError,
 } from "./errors.ts";
 import type { LogCore } from "./log_core.ts";
+import { pollLimits } from "./poll_limits.ts";
 import { logFileError, POSITION_BITS } from "./sqlite_db.ts";
 
 /**
@@ -134,18 +135,7 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
   }
 
   async poll(options: PollOptions = {}): Promise<TopicRecord[]> {
-    const maxRecords = options.maxRecords ?? 500;
-    const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
-    const timeoutMs = options.timeoutMs ?? 1000;
-    checkPositive("maxRecords", maxRecords);
-    checkPositive("maxBytes", maxBytes);
-    if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs)) {
-      throw new InvalidArgumentError(
-        "timeoutMs",
-        "must be a number of milliseconds",
-        { value: timeoutMs },
-      );
-    }
+    const { maxRecords, maxBytes, timeoutMs } = pollLimits(options);
     const deadline = Date.now() + Math.max(0, timeoutMs);
     // An idle consumer neither queries every partition at every poll interval (it reads
     // again only once a commit reached the file) nor wakes that often: the wait doubles,
@@ -316,15 +306,6 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
       });
     }
     return slot;
-  }
-}
-
-/** Throws `InvalidArgumentError` naming `name` unless `value` is a whole number from 1. */
-function checkPositive(name: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidArgumentError(name, "must be a positive integer", {
-      value,
-    });
   }
 }
 

@@ -11,6 +11,7 @@ import {
   InvalidPartitionError,
   TopicNotReadError,
 } from "../../log/errors.ts";
+import { pollLimits, recordBytes } from "../../log/poll_limits.ts";
 import { BackendError } from "../../errors.ts";
 import type {
   Membership,
@@ -77,7 +78,7 @@ export class KafkaTopicConsumer implements TopicConsumer {
   #group: string;
   #partitions: Map<string, number>;
   #queue: TopicRecord[] = [];
-  /** The sizes of the queued records, summed ({@linkcode recordSize}). */
+  /** The sizes of the queued records, summed ({@linkcode recordBytes}). */
   #queuedBytes = 0;
   #wake: (() => void) | null = null;
   #paused = false;
@@ -111,7 +112,7 @@ export class KafkaTopicConsumer implements TopicConsumer {
     }
     for (const r of records) {
       this.#queue.push(r);
-      this.#queuedBytes += recordSize(r);
+      this.#queuedBytes += recordBytes(r);
     }
     const full = this.#queue.length >= this.#max ||
       this.#queuedBytes >= this.#maxBytes;
@@ -166,18 +167,7 @@ export class KafkaTopicConsumer implements TopicConsumer {
   }
 
   async poll(options: PollOptions = {}): Promise<TopicRecord[]> {
-    const maxRecords = options.maxRecords ?? 500;
-    const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
-    const timeoutMs = options.timeoutMs ?? 1000;
-    checkPositive("maxRecords", maxRecords);
-    checkPositive("maxBytes", maxBytes);
-    if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs)) {
-      throw new InvalidArgumentError(
-        "timeoutMs",
-        "must be a number of milliseconds",
-        { value: timeoutMs },
-      );
-    }
+    const { maxRecords, maxBytes, timeoutMs } = pollLimits(options);
     const deadline = Date.now() + Math.max(0, timeoutMs);
     while (this.#queue.length === 0 && !this.#closed) {
       if (this.#failure) throw toKafkaError(this.#failure, this.#ctx("poll"));
@@ -200,7 +190,7 @@ export class KafkaTopicConsumer implements TopicConsumer {
     let n = 0;
     let bytes = 0;
     for (; n < most; n++) {
-      const size = recordSize(this.#queue[n]);
+      const size = recordBytes(this.#queue[n]);
       if (n > 0 && bytes + size > maxBytes) break;
       bytes += size;
     }
@@ -222,7 +212,7 @@ export class KafkaTopicConsumer implements TopicConsumer {
     const { topic, partition, offset } = position;
     this.#queue = this.#queue.filter((r) => {
       const kept = r.topic !== topic || r.partition !== partition;
-      if (!kept) this.#queuedBytes -= recordSize(r);
+      if (!kept) this.#queuedBytes -= recordBytes(r);
       return kept;
     });
     await mapKafkaErrors(this.#ctx("seek", topic), () => {
@@ -321,19 +311,5 @@ export class KafkaTopicConsumer implements TopicConsumer {
 
   #ctx(op: string, topic?: string): KafkaErrorContext {
     return { op, brokers: this.#brokers, group: this.#group, topic };
-  }
-}
-
-/** What a record counts for `maxBytes` and `maxQueuedBytes`: its value bytes and key characters. */
-function recordSize(r: TopicRecord): number {
-  return r.value.byteLength + (r.key?.length ?? 0);
-}
-
-/** Throws `InvalidArgumentError` naming `name` unless `value` is a whole number from 1. */
-function checkPositive(name: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidArgumentError(name, "must be a positive integer", {
-      value,
-    });
   }
 }
