@@ -154,6 +154,8 @@ export interface LakeAheadOfLogErrorOptions extends PipelineErrorOptions {
   lakeNext: number;
   /** The offset after the log's last record of the partition (0 when it holds none). */
   logEnd: number;
+  /** Other topics whose lake is ahead of the log too, so that one run names every folder. */
+  alsoAhead?: readonly string[];
 }
 
 /**
@@ -175,10 +177,18 @@ export class LakeAheadOfLogError extends PipelineError {
     partition: number,
     options: LakeAheadOfLogErrorOptions,
   ) {
-    const { lakeNext, logEnd, ...rest } = options;
+    const { lakeNext, logEnd, alsoAhead = [], ...rest } = options;
     const held = logEnd === 0
       ? "holds no record"
       : `ends at offset ${logEnd - 1}`;
+    const folders = alsoAhead.map((t) => `topics/${t}/`);
+    const also = folders.length === 0
+      ? ""
+      : ` The lake is ahead of the log in ${
+        folders.length === 1
+          ? folders[0]
+          : `${folders.slice(0, -1).join(", ")} and ${folders.at(-1)}`
+      } too: move ${folders.length === 1 ? "it" : "them"} as well.`;
     super(
       `The lake holds partition ${partition} of topic "${topic}" up to offset ${
         lakeNext - 1
@@ -186,11 +196,18 @@ export class LakeAheadOfLogError extends PipelineError {
         `(its file was removed, or the topic deleted and created again). The sink stopped ` +
         `rather than skip the log's records from offset ${logEnd} on: move the lake's ` +
         `topics/${topic}/ folder out of the way (or use another lake, or the log it was ` +
-        `written from), then start the sink again.`,
+        `written from), then start the sink again.${also}`,
       {
         ...rest,
         code: "LAKE_AHEAD_OF_LOG",
-        context: { topic, partition, lakeNext, logEnd, ...rest.context },
+        context: {
+          topic,
+          partition,
+          lakeNext,
+          logEnd,
+          alsoAhead,
+          ...rest.context,
+        },
       },
     );
   }

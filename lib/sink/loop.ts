@@ -6,6 +6,7 @@
  */
 import type { TopicLog } from "../log/types.ts";
 import { PartitionWriter, type PartitionWriterOptions } from "./writer.ts";
+import { LakeAheadOfLogError } from "./errors.ts";
 
 /** Shortest wait of one turn of the loop without records, in ms. */
 const MIN_WAIT_MS = 10;
@@ -65,14 +66,22 @@ export async function consumeLoop(
   options.onWriter(w);
   let ok = false;
   try {
+    // Every partition is checked before the sink stops on a lake ahead of the log, so that
+    // the error names every folder to move (a removed log file puts all topics ahead).
+    const ahead: LakeAheadOfLogError[] = [];
     for (const topic of options.topics) {
       const { partitions } = await log.describeTopic(topic);
       // Partitions of other members (a Kafka group of several sinks) are theirs to recover.
       const membership = consumer.membership();
       for (let p = 0; p < partitions; p++) {
-        if (membership.owns(topic, p)) await w.recover(topic, p);
+        if (!membership.owns(topic, p)) continue;
+        await w.recover(topic, p).catch((e: unknown) => {
+          if (!(e instanceof LakeAheadOfLogError)) throw e;
+          ahead.push(e);
+        });
       }
     }
+    if (ahead.length > 0) throw aheadOfLog(ahead);
     let got = true;
     while (control.keepGoing(got)) {
       await locked(() => w.flushDue(Date.now()));
@@ -101,4 +110,23 @@ export async function consumeLoop(
       if (ok) throw e;
     });
   }
+}
+
+/** One error for every partition found ahead of the log: the first, naming the other topics. */
+function aheadOfLog(errors: LakeAheadOfLogError[]): LakeAheadOfLogError {
+  const [first] = errors;
+  const { topic, partition, lakeNext, logEnd } = first.context as {
+    topic: string;
+    partition: number;
+    lakeNext: number;
+    logEnd: number;
+  };
+  const others = new Set(errors.map((e) => e.context.topic as string));
+  others.delete(topic);
+  if (others.size === 0) return first;
+  return new LakeAheadOfLogError(topic, partition, {
+    lakeNext,
+    logEnd,
+    alsoAhead: [...others],
+  });
 }

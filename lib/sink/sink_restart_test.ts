@@ -186,6 +186,49 @@ Deno.test("sink restart: a lake written from another log stops the sink before i
   }
 });
 
+Deno.test("sink restart: a lake ahead of the log in several topics is named in one error", async () => {
+  const fx = await sinkFixture({ "t.pin": 1, "t.geo": 1, "t.user": 2 });
+  // The embedded log's file removed: every topic of the new log starts again from 0.
+  const other = await openEmbeddedLog(join(fx.dir, "other.db"), {
+    fsync: false,
+  });
+  try {
+    for (const topic of ["t.pin", "t.geo", "t.user"]) {
+      await fx.append(topic, values(4), 0);
+      await other.topics.createTopic(topic, {
+        partitions: topic === "t.user" ? 2 : 1,
+      });
+    }
+    await fx.append("t.user", values(4), 1);
+    const topics = ["t.pin", "t.geo", "t.user"];
+    await createSink({ log: fx.log.topics, store: fx.store, topics })
+      .drain({ idleMs: 150 });
+    await other.topics.append("t.geo", [{ value: new Uint8Array([49]) }]);
+    const before = await fx.lake();
+    // Before: the error named t.pin alone; moving its folder, the next run stopped on
+    // t.geo, then on t.user, one run per topic.
+    await assert.rejects(
+      createSink({ log: other.topics, store: fx.store, topics })
+        .drain({ idleMs: 150 }),
+      {
+        name: "LakeAheadOfLogError",
+        message:
+          'The lake holds partition 0 of topic "t.pin" up to offset 3, but that partition of ' +
+          "the log holds no record: the lake was written from another log (its file was " +
+          "removed, or the topic deleted and created again). The sink stopped rather than " +
+          "skip the log's records from offset 0 on: move the lake's topics/t.pin/ folder out " +
+          "of the way (or use another lake, or the log it was written from), then start the " +
+          "sink again. The lake is ahead of the log in topics/t.geo/ and topics/t.user/ too: " +
+          "move them as well.",
+      },
+    );
+    assert.deepEqual(await fx.lake(), before);
+  } finally {
+    await other.close();
+    await fx.cleanup();
+  }
+});
+
 Deno.test("sink: flushAll while running, stop() flushes the rest", async () => {
   const fx = await sinkFixture({ "t.pin": 1 });
   try {
