@@ -17,7 +17,7 @@ import { type Logger, silentLogger } from "../logger.ts";
 import type { TableStoreOptions } from "./table_store.ts";
 import { type BatchCommit, openSession, type Session } from "./session.ts";
 import { POST_KINDS, type PostKind } from "./micro_batch.ts";
-import { StreamBatchError } from "./errors.ts";
+import { StreamBatchError, StreamCheckpointError } from "./errors.ts";
 import { foreignStreamsError, readCheckpoint } from "./checkpoint.ts";
 import { sleep } from "../sleep.ts";
 
@@ -180,6 +180,8 @@ export function createStreamProcessor(
       commit = await session.step();
     } catch (e) {
       stats.failures++;
+      // Tables that are not these streams' stay so: that is not a batch to retry.
+      if (e instanceof StreamCheckpointError) throw e;
       throw new StreamBatchError(batchId, e, {
         context: { outDir },
       });
@@ -223,6 +225,7 @@ export function createStreamProcessor(
             await step(session);
             failuresInRow = 0;
           } catch (e) {
+            if (e instanceof StreamCheckpointError) throw e;
             // The last failure stops the run: its line and its error say so, not that the
             // batch will be retried.
             const last = ++failuresInRow >= maxFailures;

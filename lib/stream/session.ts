@@ -10,9 +10,11 @@
 import { createShardReader, type ShardReader } from "../log/mod.ts";
 import type { StreamLog, StreamRecord } from "../log/types.ts";
 import { StreamNotFoundError } from "../errors.ts";
+import { StreamCheckpointError } from "./errors.ts";
 import type { Logger } from "../logger.ts";
 import {
   type Checkpoint,
+  CHECKPOINT_FILE,
   foreignStreamsError,
   type StreamPositions,
 } from "./checkpoint.ts";
@@ -205,15 +207,26 @@ export async function openSession(
       batchSize: Math.min(options.maxBatchRecords, 1000),
       maxBytes: options.maxBatchBytes,
       idleMs: 0, // the processor's trigger does the waiting
-      onRecreated: ({ was, now }) =>
+      onRecreated: ({ was, now }) => {
+        const checkpointed = new Date(was).toISOString();
+        const created = new Date(now).toISOString();
+        // A stream created again is newer than the one checkpointed; an older one is
+        // another stream of that name, whose records the tables may hold already.
+        if (now < was) {
+          throw new StreamCheckpointError(
+            `${outDir}/${CHECKPOINT_FILE}`,
+            `holds the positions of ${stream} as created at ${checkpointed}, and the ` +
+              `stream of that name was created earlier, at ${created}: the tables hold ` +
+              `the records of other streams of that name (another profile's, or a log ` +
+              `file put back), and reading this one from its start would add its ` +
+              `records again`,
+          );
+        }
         options.logger.warn(
           "stream: the stream was deleted and created again since the checkpoint; reading the new one from its start",
-          {
-            stream,
-            checkpointed: new Date(was).toISOString(),
-            created: new Date(now).toISOString(),
-          },
-        ),
+          { stream, checkpointed, created },
+        );
+      },
     });
   };
 
