@@ -223,12 +223,15 @@ function list(text: string): string[] {
   return text.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
-/** Throws a `ConfigError` naming `setting` unless `value` is empty or a URL of `protocols`. */
+/**
+ * Throws a `ConfigError` naming `setting` unless `value` is empty or a URL of `protocols`;
+ * the error for a value that is not a URL gives `example`.
+ */
 function checkUrl(
   setting: string,
-  url: { value: string; protocols: string[] },
+  url: { value: string; protocols: string[]; example: string },
 ): void {
-  const { value, protocols } = url;
+  const { value, protocols, example } = url;
   if (value === "") return;
   let parsed: URL;
   try {
@@ -236,7 +239,7 @@ function checkUrl(
   } catch (cause) {
     throw new ConfigError(
       setting,
-      `not a URL; expected e.g. ${protocols[0]}//127.0.0.1:4567`,
+      `not a URL; expected e.g. ${example}`,
       { value, cause },
     );
   }
@@ -327,6 +330,7 @@ function validate(config: PipelineConfig): void {
     checkUrl("SOURCE_URL (--source)", {
       value: config.sourceUrl,
       protocols: ["mysql:"],
+      example: LOCAL_ENDPOINTS.mysql,
     });
   }
   // Unused there: a value left in the shell for another tool must not stop the embedded tasks.
@@ -334,10 +338,12 @@ function validate(config: PipelineConfig): void {
   checkUrl("KINESIS_ENDPOINT", {
     value: config.kinesisEndpoint,
     protocols: ["http:", "https:"],
+    example: LOCAL_ENDPOINTS.kinesis,
   });
   checkUrl("S3_ENDPOINT", {
     value: config.s3Endpoint,
     protocols: ["http:", "https:"],
+    example: LOCAL_ENDPOINTS.s3,
   });
   // A setting left unset that a backend needs is refused when it is opened (`runtime.ts`).
   for (const broker of config.kafkaBrokers) {

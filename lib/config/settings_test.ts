@@ -79,6 +79,22 @@ Deno.test("errors name the bad setting", () => {
       {},
       'SOURCE_URL (--source)="postgres://x/y": protocol must be one of mysql:',
     ],
+    // The example was Kinesis' endpoint for every URL setting.
+    [
+      { profile: "local" },
+      { S3_ENDPOINT: "notaurl" },
+      'S3_ENDPOINT="notaurl": not a URL; expected e.g. http://127.0.0.1:4569',
+    ],
+    [
+      { profile: "local" },
+      { KINESIS_ENDPOINT: "notaurl" },
+      'KINESIS_ENDPOINT="notaurl": not a URL; expected e.g. http://127.0.0.1:4567',
+    ],
+    [
+      { source: "mysql://[x" },
+      {},
+      'SOURCE_URL (--source)="mysql://[x": not a URL; expected e.g. mysql://pinterest:pinterest@127.0.0.1:3306/pinterest',
+    ],
   ];
   for (const [flags, env, message] of cases) {
     assert.throws(
