@@ -4,6 +4,33 @@ import { silentLogger } from "../logger.ts";
 import { consumeLoop } from "./loop.ts";
 import { sinkFixture, values } from "./test_util.ts";
 
+/** `topics` with each consumer's methods replaced by those `change` gives for it. */
+function withConsumers(
+  topics: TopicLog,
+  change: (c: TopicConsumer) => Partial<TopicConsumer>,
+): TopicLog {
+  return {
+    listTopics: () => topics.listTopics(),
+    describeTopic: (name) => topics.describeTopic(name),
+    createTopic: (name, o) => topics.createTopic(name, o),
+    append: (topic, records) => topics.append(topic, records),
+    close: () => topics.close(),
+    async consumer(group, names) {
+      const c = await topics.consumer(group, names);
+      return {
+        poll: (o) => c.poll(o),
+        seek: (p) => c.seek(p),
+        commit: (p) => c.commit(p),
+        committed: (t, p) => c.committed(t, p),
+        offsets: (t, p) => c.offsets(t, p),
+        membership: () => c.membership(),
+        close: () => c.close(),
+        ...change(c),
+      };
+    },
+  };
+}
+
 Deno.test("consume loop: a buffer due while the group rebalances does not starve the event loop", async () => {
   // Kafka's consumer answers a poll with a 0 ms timeout at once. A buffer due for rotation
   // while the group rebalances (it cannot be flushed then) made every poll's timeout 0:
@@ -15,33 +42,17 @@ Deno.test("consume loop: a buffer due while the group rebalances does not starve
     await fx.append("t.pin", values(5));
     let rebalancing = false;
     let sawRecords = false;
-    const log: TopicLog = {
-      listTopics: () => fx.log.topics.listTopics(),
-      describeTopic: (name) => fx.log.topics.describeTopic(name),
-      createTopic: (name, o) => fx.log.topics.createTopic(name, o),
-      append: (topic, records) => fx.log.topics.append(topic, records),
-      close: () => fx.log.topics.close(),
-      async consumer(group, topics) {
-        const c = await fx.log.topics.consumer(group, topics);
-        const wrapped: TopicConsumer = {
-          async poll(options) {
-            // The poll after the one that brought the records: they are buffered, not
-            // yet due, and a rebalance begins.
-            if (sawRecords) rebalancing = true;
-            const records = await c.poll(options);
-            if (records.length > 0) sawRecords = true;
-            return records;
-          },
-          seek: (p) => c.seek(p),
-          commit: (p) => c.commit(p),
-          committed: (t, p) => c.committed(t, p),
-          offsets: (t, p) => c.offsets(t, p),
-          membership: () => ({ ...c.membership(), rebalancing }),
-          close: () => c.close(),
-        };
-        return wrapped;
+    const log = withConsumers(fx.log.topics, (c) => ({
+      async poll(options) {
+        // The poll after the one that brought the records: they are buffered, not
+        // yet due, and a rebalance begins.
+        if (sawRecords) rebalancing = true;
+        const records = await c.poll(options);
+        if (records.length > 0) sawRecords = true;
+        return records;
       },
-    };
+      membership: () => ({ ...c.membership(), rebalancing }),
+    }));
     let timerFired = false;
     let iterations = 0;
     setTimeout(() => timerFired = true, 200);
@@ -86,32 +97,14 @@ Deno.test("consume loop: records of 1 MB come in polls of at most 16 MiB, not 50
       await fx.append("t.pin", [i, i + 1, i + 2, i + 3, i + 4].map(big));
     }
     const polls: { records: number; bytes: number }[] = [];
-    const log: TopicLog = {
-      listTopics: () => fx.log.topics.listTopics(),
-      describeTopic: (name) => fx.log.topics.describeTopic(name),
-      createTopic: (name, o) => fx.log.topics.createTopic(name, o),
-      append: (topic, records) => fx.log.topics.append(topic, records),
-      close: () => fx.log.topics.close(),
-      async consumer(group, topics) {
-        const c = await fx.log.topics.consumer(group, topics);
-        return {
-          async poll(options) {
-            const records = await c.poll(options);
-            const bytes = records.reduce((n, r) => n + r.value.byteLength, 0);
-            if (records.length > 0) {
-              polls.push({ records: records.length, bytes });
-            }
-            return records;
-          },
-          seek: (p) => c.seek(p),
-          commit: (p) => c.commit(p),
-          committed: (t, p) => c.committed(t, p),
-          offsets: (t, p) => c.offsets(t, p),
-          membership: () => c.membership(),
-          close: () => c.close(),
-        };
+    const log = withConsumers(fx.log.topics, (c) => ({
+      async poll(options) {
+        const records = await c.poll(options);
+        const bytes = records.reduce((n, r) => n + r.value.byteLength, 0);
+        if (records.length > 0) polls.push({ records: records.length, bytes });
+        return records;
       },
-    };
+    }));
     await consumeLoop({
       log,
       group: "s3-sink",
