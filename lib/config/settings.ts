@@ -335,6 +335,13 @@ function validate(config: PipelineConfig): void {
   }
   // Unused there: a value left in the shell for another tool must not stop the embedded tasks.
   if (config.profile === "embedded") return; // no Kafka, no Kinesis, no S3
+  if (config.awsRegion === "") {
+    throw new ConfigError(
+      "AWS_REGION",
+      "must not be empty: name a region, e.g. us-east-1 (the default when unset)",
+      { value: "" },
+    );
+  }
   checkUrl("KINESIS_ENDPOINT", {
     value: config.kinesisEndpoint,
     protocols: ["http:", "https:"],

@@ -176,3 +176,19 @@ Deno.test("the aws profile loads with settings unset: the backend that needs one
   });
   assert.equal(embedded.profile, "embedded");
 });
+
+Deno.test("an empty AWS_REGION is refused for the profiles that use it, naming it", () => {
+  // It reached the AWS SDK, which stopped the task with an uncaught 'Region is missing' and
+  // its stack trace.
+  for (const profile of ["local", "aws"]) {
+    assert.throws(
+      () => loadConfig({ profile }, { env: { AWS_REGION: " " } }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message ===
+          'Invalid setting AWS_REGION="": must not be empty: name a region, e.g. us-east-1 (the default when unset)',
+    );
+  }
+  // The embedded profile does not use it.
+  assert.equal(loadConfig({}, { env: { AWS_REGION: "" } }).awsRegion, "");
+});
