@@ -359,6 +359,12 @@ function validate(config: PipelineConfig): void {
         value: broker,
       });
     }
+    const port = Number(broker.slice(broker.lastIndexOf(":") + 1));
+    if (port < 1 || port > 65535) {
+      throw new ConfigError("KAFKA_BROKERS", "the port must be 1-65535", {
+        value: broker,
+      });
+    }
   }
   if (
     config.s3Bucket !== "" &&

@@ -64,6 +64,12 @@ Deno.test("errors name the bad setting", () => {
       { KAFKA_BROKERS: "b1:9092,nohost" },
       'KAFKA_BROKERS="nohost": each broker is host:port',
     ],
+    // A port past 65535 passed, and the sink failed later, exit 1, on kafkajs' own check.
+    [
+      { profile: "local" },
+      { KAFKA_BROKERS: "127.0.0.1:99999" },
+      'KAFKA_BROKERS="127.0.0.1:99999": the port must be 1-65535',
+    ],
     [
       { profile: "local" },
       { S3_BUCKET: "Bad_Bucket" },
