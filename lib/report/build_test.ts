@@ -143,3 +143,24 @@ Deno.test("report: a page that cannot be written is a ReportWriteError naming th
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("report: axes of counts tick at whole numbers (no '0.5 posts' when every count is 1 or 2)", async () => {
+  const html = await buildReport({
+    popular_category_by_country: [
+      { country: "Chad", category: "art", category_count: 1 },
+      { country: "Peru", category: "diy", category_count: 1 },
+    ],
+    popular_category_by_year: [
+      { post_year: 2018, category: "art", category_count: 2 },
+    ],
+    users_joined_by_year: [{ post_year: 2015, number_users_joined: 1 }],
+  });
+  const svgs = html.match(/<svg xmlns[\s\S]*?<\/svg>/g) ?? [];
+  assert.equal(svgs.length, 3);
+  const ticks = svgs.map((svg) =>
+    [...svg.matchAll(/role-axis-label[\s\S]*?<\/g>/g)]
+      .flatMap((g) => [...g[0].matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]))
+      .filter((t) => /^[\d.]+$/.test(t) && !/^20\d\d$/.test(t))
+  );
+  assert.deepEqual(ticks, [["0", "1"], ["0", "1", "2"], ["0", "1"]]);
+});

@@ -54,7 +54,9 @@ export async function renderSvg(
 }
 
 /**
- * Shared look of every chart: fonts, colours, no chart border.
+ * Shared look of every chart: fonts, colours, no chart border. Every measure charted is a
+ * count (posts, users, followers) or a median of counts, so quantitative axes tick at whole
+ * numbers: a count of 1 does not get ticks at 0.2, 0.4, ...
  *
  * @example
  * ```ts
@@ -77,6 +79,7 @@ export const CHART_CONFIG = {
     titleFontSize: 12,
     titleFontWeight: 600,
   },
+  axisQuantitative: { tickMinStep: 1 },
   legend: { labelFontSize: 11, titleFontSize: 12, labelColor: "#3c4257" },
   range: { category: { scheme: "tableau20" } },
 } as const;
