@@ -5,10 +5,10 @@
  * While a backend is down (a Kafka broker restarting, Kinesis unreachable) every request
  * of a route fails the same way, hundreds a second. The first failure of a route is
  * logged with its message and context; further ones are counted and reported at most
- * once per `everyMs` (default 10 s) with how many there were; the first success after
- * failures logs that the route answers again and how many requests failed in all. A
- * failure that is not a {@linkcode PipelineError} (a bug, not an outage) also carries its
- * stack.
+ * once per `everyMs` (default 10 s) with how many there were; the first request served
+ * (2xx) after failures logs that the route answers again and how many requests failed in
+ * all. A failure that is not a {@linkcode PipelineError} (a bug, not an outage) also
+ * carries its stack.
  *
  * @module
  */

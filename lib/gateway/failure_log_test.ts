@@ -156,3 +156,23 @@ Deno.test("gateway: a failing log answers 500 50002 to every request, logs one l
     await cleanup();
   }
 });
+
+Deno.test("gateway: a refused request (422) during a log outage is no recovery: no 'answers again', no second failure line", async () => {
+  const { logger, lines } = recorder();
+  const { log, cleanup } = await openTempLog("gateway_failures_");
+  try {
+    await log.topics.createTopic(TOPIC, { partitions: 2 });
+    const topics: TopicLog = Object.create(log.topics);
+    topics.append = () => Promise.reject(outage);
+    const gw = createGateway({ topics, streams: log.streams, logger });
+    for (const body of [GOOD_TOPIC_BODY, '{"records":[]}', GOOD_TOPIC_BODY]) {
+      const res = await gw.handler(post(`/topics/${TOPIC}`, body));
+      await res.body?.cancel();
+    }
+    assert.deepEqual(lines.map((l) => l.message), [
+      "gateway: POST /topics/{topic} failed: BackendError: kafka: append failed: no broker answered",
+    ]);
+  } finally {
+    await cleanup();
+  }
+});

@@ -232,7 +232,9 @@ export function createGateway(options: GatewayOptions): Gateway {
         await req.body.cancel().catch(() => {});
       }
     }
-    if (failures.open && response.status < 500 && match !== null) {
+    // Only a request served (2xx) shows the backend answers again: a refused one (a
+    // malformed body, a client that hung up) may never have reached it.
+    if (failures.open && response.status < 300 && match !== null) {
       failures.succeeded(`${req.method} ${match.route.template}`);
     }
     metrics.observeRequest({
