@@ -132,7 +132,7 @@ export async function parseNdjsonFiles(
  */
 export function splitNdjsonLines(chunks: readonly Uint8Array[]): DecodedTexts {
   const out: DecodedTexts = { texts: [], invalidUtf8: new Set() };
-  for (const chunk of chunks) {
+  for (const chunk of chunks.flatMap(textSized)) {
     // One decode per chunk; line by line only when the chunk is not all UTF-8.
     const whole = decodeUtf8([chunk]);
     const lines = whole.invalidUtf8.size === 0
@@ -145,6 +145,27 @@ export function splitNdjsonLines(chunks: readonly Uint8Array[]): DecodedTexts {
     });
   }
   return out;
+}
+
+/** Bytes decoded as one text at most: well below V8's longest string (2^29 - 24 characters). */
+const MAX_TEXT_BYTES = 64 << 20;
+
+/**
+ * `chunk` as views of at most {@linkcode MAX_TEXT_BYTES} each (a longer line is one view),
+ * each ending after a newline but the last: a big object decodes in parts, not as one text.
+ */
+function textSized(chunk: Uint8Array): Uint8Array[] {
+  const parts: Uint8Array[] = [];
+  let start = 0;
+  while (chunk.length - start > MAX_TEXT_BYTES) {
+    const nl = chunk.lastIndexOf(0x0a, start + MAX_TEXT_BYTES - 1);
+    const end = nl >= start ? nl + 1 : chunk.indexOf(0x0a, start) + 1;
+    if (end === 0) break; // one line to the end
+    parts.push(chunk.subarray(start, end));
+    start = end;
+  }
+  parts.push(chunk.subarray(start));
+  return parts;
 }
 
 /** The lines of `chunk` (split at `\n`), as views of its bytes. */

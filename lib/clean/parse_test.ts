@@ -345,3 +345,34 @@ Deno.test("parse: records in a scratch folder named with glob characters are all
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("parse files: a record of an object past V8's longest string (~512 MiB) is quarantined with its line, not a crash", async () => {
+  // The object was decoded as one text for the quarantine row: 'buffer exceeds maximum
+  // length' stopped the batch on a big object (a Confluent sink with a large flush.size).
+  const dir = await Deno.makeTempDir();
+  try {
+    const lineBytes = 1 << 20;
+    const count = 513; // 513 MiB, past 2^29 - 24 characters
+    const tail = enc('{"ind":"x"}\n');
+    const bytes = new Uint8Array(count * lineBytes + tail.length).fill(0x61);
+    for (let i = 0; i < count; i++) {
+      const at = i * lineBytes;
+      bytes.set(enc(`{"ind":${i},"first_name":"`), at);
+      bytes.set(enc('"}\n'), at + lineBytes - 3);
+    }
+    bytes.set(tail, count * lineBytes);
+    const path = `${dir}/big.json`;
+    await Deno.writeFile(path, bytes);
+    const parsed = await parseNdjsonFiles("user", [path], { tempDir: dir });
+    assert.deepEqual(parsed.quarantine, []);
+    assert.equal(parsed.df.height, count + 1);
+    const { clean, quarantine } = cleanUser(parsed.df, { raw: parsed.raw });
+    assert.equal(clean.height, count);
+    assert.deepEqual(clean.getColumn("ind").toArray().slice(-2), [511, 512]);
+    assert.deepEqual(quarantine, [
+      { table: "user", reason: "unparseable ind", raw: '{"ind":"x"}' },
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
