@@ -141,3 +141,26 @@ Deno.test("readBodyBytes: a body that fails mid-way (the client hung up) is a 40
     });
   }
 });
+
+Deno.test('checkContentType: a request without Content-Type is told the header is missing, not that "" is unsupported', () => {
+  const message = (headers: Record<string, string>) => {
+    try {
+      checkContentType(
+        new Request("http://x/", { method: "POST", headers }),
+        TOPIC_CONTENT_TYPES,
+      );
+    } catch (err) {
+      assert.ok(err instanceof UnsupportedMediaTypeError);
+      return err.message;
+    }
+    assert.fail("accepted");
+  };
+  assert.equal(
+    message({}),
+    "No Content-Type header; send one of: application/vnd.kafka.json.v2+json, application/json.",
+  );
+  assert.equal(
+    message({ "content-type": "text/plain" }),
+    'Unsupported Content-Type "text/plain"; send one of: application/vnd.kafka.json.v2+json, application/json.',
+  );
+});

@@ -152,7 +152,7 @@ export class BodyReadError extends GatewayError {
 }
 
 /**
- * The request's content type is not one the route accepts (415, 41501).
+ * The request's content type is not one the route accepts, or it has none (415, 41501).
  *
  * @example
  * ```ts
@@ -168,9 +168,11 @@ export class UnsupportedMediaTypeError extends GatewayError {
     options: PipelineErrorOptions = {},
   ) {
     super(
-      `Unsupported Content-Type ${JSON.stringify(got ?? "")}; send one of: ${
-        accepted.join(", ")
-      }.`,
+      `${
+        got === null
+          ? "No Content-Type header"
+          : `Unsupported Content-Type ${JSON.stringify(got)}`
+      }; send one of: ${accepted.join(", ")}.`,
       {
         ...options,
         status: 415,
