@@ -118,7 +118,7 @@ export class InvalidBodyError extends GatewayError {
 export class BodyTooLargeError extends GatewayError {
   constructor(limit: number, options: PipelineErrorOptions = {}) {
     super(
-      `Request body is larger than ${limit} bytes; send fewer records per request or raise maxBodyBytes.`,
+      `Request body is larger than ${limit} bytes; send fewer records per request, or start the gateway with a larger --max-body-bytes.`,
       {
         ...options,
         status: 413,

@@ -97,10 +97,14 @@ Deno.test("body over the limit: 413 41301 one byte over, 200 at exactly the limi
       return head + "x".repeat(n - head.length - tail.length) + tail;
     };
     assert.equal(new TextEncoder().encode(sized(1025)).length, 1025);
-    await expectError(await gw.handler(post(`/topics/${TOPIC}`, sized(1025))), {
-      status: 413,
-      errorCode: 41301,
-    });
+    const message = await expectError(
+      await gw.handler(post(`/topics/${TOPIC}`, sized(1025))),
+      { status: 413, errorCode: 41301 },
+    );
+    assert.equal(
+      message,
+      "Request body is larger than 1024 bytes; send fewer records per request, or start the gateway with a larger --max-body-bytes.",
+    );
     const streamBody = JSON.stringify({
       Data: "y".repeat(1100),
       PartitionKey: "p",
