@@ -335,11 +335,12 @@ function validate(config: PipelineConfig): void {
   }
   // Unused there: a value left in the shell for another tool must not stop the embedded tasks.
   if (config.profile === "embedded") return; // no Kafka, no Kinesis, no S3
-  if (config.awsRegion === "") {
+  // What the AWS SDK takes (a host name label); it throws its own error for anything else.
+  if (!/^(?!-)(?!.*-$)[A-Za-z0-9-]{1,63}$/.test(config.awsRegion)) {
     throw new ConfigError(
       "AWS_REGION",
-      "must not be empty: name a region, e.g. us-east-1 (the default when unset)",
-      { value: "" },
+      "must be a region name such as us-east-1: 1-63 letters, digits or '-', '-' neither first nor last (unset, us-east-1)",
+      { value: config.awsRegion },
     );
   }
   checkUrl("KINESIS_ENDPOINT", {

@@ -183,17 +183,21 @@ Deno.test("the aws profile loads with settings unset: the backend that needs one
   assert.equal(embedded.profile, "embedded");
 });
 
-Deno.test("an empty AWS_REGION is refused for the profiles that use it, naming it", () => {
-  // It reached the AWS SDK, which stopped the task with an uncaught 'Region is missing' and
-  // its stack trace.
+Deno.test("an empty or malformed AWS_REGION is refused for the profiles that use it, naming it", () => {
+  // Empty, it reached the AWS SDK, which stopped the task with an uncaught 'Region is
+  // missing' and its stack trace; malformed, the lake was 'not usable (Region not
+  // accepted ...): check S3_ENDPOINT, the credentials', exit 1, without naming AWS_REGION.
   for (const profile of ["local", "aws"]) {
-    assert.throws(
-      () => loadConfig({ profile }, { env: { AWS_REGION: " " } }),
-      (e: unknown) =>
-        e instanceof ConfigError &&
-        e.message ===
-          'Invalid setting AWS_REGION="": must not be empty: name a region, e.g. us-east-1 (the default when unset)',
-    );
+    for (const region of [" ", "us east 1", "-x", "eu/west"]) {
+      assert.throws(
+        () => loadConfig({ profile }, { env: { AWS_REGION: region } }),
+        (e: unknown) =>
+          e instanceof ConfigError &&
+          e.message ===
+            `Invalid setting AWS_REGION="${region.trim()}": must be a region name such as us-east-1: 1-63 letters, digits or '-', '-' neither first nor last (unset, us-east-1)`,
+        region,
+      );
+    }
   }
   // The embedded profile does not use it.
   assert.equal(loadConfig({}, { env: { AWS_REGION: "" } }).awsRegion, "");
