@@ -120,7 +120,8 @@ export async function parseNdjsonFiles(
 
 /**
  * The non-blank lines of NDJSON chunks, in order (a chunk's last line ends the line even
- * without a trailing newline), and which of them were not valid UTF-8 (`texts` indices).
+ * without a trailing newline; a `\r` ending a line is the line end's, not the line's), and
+ * which of them were not valid UTF-8 (`texts` indices).
  *
  * @example
  * ```ts
@@ -141,7 +142,7 @@ export function splitNdjsonLines(chunks: readonly Uint8Array[]): DecodedTexts {
     lines.texts.forEach((text, i) => {
       if (lines.invalidUtf8.has(i)) out.invalidUtf8.add(out.texts.length);
       else if (isBlankLine(text)) return;
-      out.texts.push(text);
+      out.texts.push(text.endsWith("\r") ? text.slice(0, -1) : text);
     });
   }
   return out;

@@ -376,3 +376,28 @@ Deno.test("parse files: a record of an object past V8's longest string (~512 MiB
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("parse: a quarantined record of a CRLF object keeps its line without the line end's \\r", async () => {
+  // The raw text was '{"ind":"x"}\r': the record as received plus half of its line end.
+  const dir = await Deno.makeTempDir();
+  try {
+    const body = enc('{"ind":1}\r\n{"ind":"x"}\r\n{bad\r\n');
+    const path = `${dir}/a.json`;
+    await Deno.writeFile(path, body);
+    for (
+      const parsed of [
+        await parseRawNdjson("user", [body], { tempDir: dir }),
+        await parseNdjsonFiles("user", [path], { tempDir: dir }),
+      ]
+    ) {
+      assert.deepEqual(parsed.quarantine, [
+        { table: "user", reason: "malformed JSON", raw: "{bad" },
+      ]);
+      assert.deepEqual(cleanUser(parsed.df, { raw: parsed.raw }).quarantine, [
+        { table: "user", reason: "unparseable ind", raw: '{"ind":"x"}' },
+      ]);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
