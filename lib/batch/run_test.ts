@@ -261,3 +261,29 @@ Deno.test("batch: a table that cannot be renamed into place (a folder named pin.
     "old geo",
   );
 });
+
+Deno.test("batch: a table that cannot be renamed into place after others could (a folder named user.parquet) leaves every old table, as the error says", async () => {
+  // pin and geo were renamed before user failed: the warehouse mixed two runs, and the
+  // error said 'the previous tables are unchanged'.
+  await using tmp = await makeTestDir();
+  const store = openDirStore(join(tmp.path, "lake"));
+  await fillLake(store);
+  const warehouseDir = join(tmp.path, "warehouse");
+  await Deno.mkdir(join(warehouseDir, "user.parquet"), { recursive: true });
+  await Deno.writeTextFile(join(warehouseDir, "pin.parquet"), "old pin");
+  const error = await runBatch({ store, warehouseDir, prefix: "demo" }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof WarehouseWriteError, String(error));
+  assert.match(
+    error.message,
+    /user\.parquet.*the previous tables are unchanged/,
+  );
+  const names = [...Deno.readDirSync(warehouseDir)].map((e) => e.name).sort();
+  assert.deepEqual(names, ["pin.parquet", "user.parquet"]);
+  assert.equal(
+    await Deno.readTextFile(join(warehouseDir, "pin.parquet")),
+    "old pin",
+  );
+});

@@ -171,6 +171,9 @@ export async function beginWarehouseWrite(
       try {
         await Promise.all(writes);
         if (failure) throw failure.error;
+        // A rename fails on a folder in the way: look for one before renaming any table, so
+        // that the run replaces all of them or none.
+        for (const name of names) await assertNoFolder(tablePath(dir, name));
         for (const name of names) {
           await Deno.rename(tablePath(staging, name), tablePath(dir, name));
         }
@@ -185,6 +188,17 @@ export async function beginWarehouseWrite(
       await removeStaging();
     },
   };
+}
+
+/** Throws `Deno.errors.IsADirectory` when `path` is a folder (a table file cannot replace it). */
+async function assertNoFolder(path: string): Promise<void> {
+  const info = await Deno.lstat(path).catch((e) => {
+    if (e instanceof Deno.errors.NotFound) return undefined;
+    throw e;
+  });
+  if (info?.isDirectory) {
+    throw new Deno.errors.IsADirectory(`${path} is a folder`);
+  }
 }
 
 /**
