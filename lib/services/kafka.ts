@@ -17,6 +17,7 @@ import {
 } from "./kafka_config.ts";
 import {
   assertPortsFree,
+  endpointPort,
   pidFileService,
   serviceDir,
   type ServiceHandle,
@@ -171,6 +172,7 @@ async function brokerAnswers(endpoint: string, port: number): Promise<boolean> {
 export const kafkaService = pidFileService({
   name: NAME,
   start,
+  probe: (endpoint) => brokerAnswers(endpoint, endpointPort(endpoint)!),
   stopTimeoutMs: 20_000,
   env: (endpoint) => ({ KAFKA_BROKERS: endpoint }),
 });

@@ -15,6 +15,7 @@ import { silentLogger } from "../logger.ts";
 import { canConnect, freePort, spawnDetached } from "./process.ts";
 import {
   assertPortsFree,
+  endpointPort,
   pidFileService,
   serviceDir,
   type ServiceHandle,
@@ -135,6 +136,7 @@ async function mockAnswers(endpoint: string, port: number): Promise<boolean> {
 export const kinesisService = pidFileService({
   name: NAME,
   start,
+  probe: (endpoint) => mockAnswers(endpoint, endpointPort(endpoint)!),
   // Data lives in memory only, so there is nothing to flush; and kinesis-mock's graceful
   // shutdown waits for half-open connections (e.g. a bare TCP probe of its TLS port) for
   // many seconds, so SIGKILL follows SIGTERM soon.

@@ -20,6 +20,7 @@ import {
 import { canConnect, spawnDetached } from "./process.ts";
 import {
   assertPortsFree,
+  endpointPort,
   pidFileService,
   serviceDir,
   type ServiceHandle,
@@ -161,6 +162,7 @@ async function start(
 export const mariadbService = pidFileService({
   name: NAME,
   start,
+  probe: (endpoint) => canConnect("127.0.0.1", endpointPort(endpoint)!),
   stopTimeoutMs: 30_000,
   env: (endpoint) => ({ SOURCE_URL: endpoint }),
 });

@@ -146,6 +146,7 @@ async function answers(endpoint: string): Promise<boolean> {
 export const s3Service = pidFileService({
   name: NAME,
   start,
+  probe: answers,
   stopTimeoutMs: 10_000,
   env: (endpoint) => ({ S3_ENDPOINT: endpoint, S3_BUCKET: S3_DEFAULT_BUCKET }),
 });

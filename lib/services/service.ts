@@ -275,6 +275,7 @@ export async function stopByPidFile(
  * const options: PidFileServiceOptions<ServiceStartOptions> = {
  *   name: "demo",
  *   start: () => Promise.reject(new Error("not in this example")),
+ *   probe: () => Promise.resolve(true),
  *   stopTimeoutMs: 1_000,
  *   env: (endpoint) => ({ DEMO_URL: endpoint }),
  * };
@@ -286,6 +287,11 @@ export interface PidFileServiceOptions<S extends ServiceStartOptions> {
   name: string;
   /** Starts the server; it must write the PID file (see {@linkcode writePidFile}). */
   start(options: S): Promise<ServiceHandle>;
+  /**
+   * True once the server at `endpoint` answers a real request; `start` waits for it before
+   * returning a server that runs already (a start interrupted by Ctrl-C left it starting).
+   */
+  probe(endpoint: string): Promise<boolean>;
   /** How long `stop` waits after SIGTERM before SIGKILL, in ms. */
   stopTimeoutMs: number;
   /** Environment variables a pipeline sets to use the server. */
@@ -294,8 +300,9 @@ export interface PidFileServiceOptions<S extends ServiceStartOptions> {
 
 /**
  * A {@linkcode Service} whose process is known by its PID file: `start` returns the running
- * server of the PID file when there is one (refusing, with a `BackendError`, a `port` other
- * than the one it listens on), else calls `options.start`; `stop` is
+ * server of the PID file when there is one, once `options.probe` says it answers (refusing,
+ * with a `BackendError`, a `port` other than the one it listens on, or a server that does not
+ * answer within `readyTimeoutMs`), else calls `options.start`; `stop` is
  * {@linkcode stopByPidFile} with the given timeout and `status` is {@linkcode pidFileStatus}.
  *
  * @example
@@ -304,6 +311,7 @@ export interface PidFileServiceOptions<S extends ServiceStartOptions> {
  * const demo = pidFileService({
  *   name: "demo",
  *   start: () => Promise.reject(new Error("not in this example")),
+ *   probe: () => Promise.resolve(true),
  *   stopTimeoutMs: 1_000,
  *   env: (endpoint) => ({ DEMO_URL: endpoint }),
  * });
@@ -332,7 +340,20 @@ export function pidFileService<S extends ServiceStartOptions>(
           endpoint: current.endpoint,
           pid: current.pid,
         });
-        return { endpoint: current.endpoint, pid: current.pid };
+        const { endpoint, pid } = current;
+        if (await answersWhileAlive(options, o, { endpoint, pid })) {
+          return { endpoint, pid };
+        }
+        if (await isAlive(pid)) {
+          const timeoutMs = o.readyTimeoutMs ?? 60_000;
+          throw new BackendError(
+            name,
+            `running (pid ${current.pid}) but no answer at ${current.endpoint} within ${timeoutMs} ms; see its log in ${
+              serviceDir(o.stateDir, name)
+            }, or start it again: \`deno task services down --only ${name}\`, then \`up\` (with the same --state-dir)`,
+            { context: { endpoint: current.endpoint, pid: current.pid } },
+          );
+        }
       }
       return await options.start(o);
     },
@@ -340,6 +361,22 @@ export function pidFileService<S extends ServiceStartOptions>(
     status: (o) => pidFileStatus(o.stateDir, name),
     env: options.env,
   };
+}
+
+/** Waits (up to `o.readyTimeoutMs`, default 60 s) until the running server answers; false
+ * when it does not in time or its process ends. */
+async function answersWhileAlive<S extends ServiceStartOptions>(
+  options: PidFileServiceOptions<S>,
+  o: S,
+  current: { endpoint: string; pid: number },
+): Promise<boolean> {
+  const deadline = Date.now() + (o.readyTimeoutMs ?? 60_000);
+  while (await isAlive(current.pid)) {
+    if (await options.probe(current.endpoint).catch(() => false)) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
 }
 
 /**

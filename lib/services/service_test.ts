@@ -128,6 +128,7 @@ Deno.test("pidFileService: start runs the server once, then returns the running 
       starts.push(pid);
       return { endpoint: "127.0.0.1:7", pid };
     },
+    probe: () => Promise.resolve(true),
     stopTimeoutMs: 1_000,
     env: (endpoint) => ({ DEMO_URL: endpoint }),
   });
@@ -155,6 +156,47 @@ Deno.test("pidFileService: start runs the server once, then returns the running 
     await demo.stop({ stateDir });
     assert.deepEqual(await demo.status({ stateDir }), { running: false });
     assert.equal(await readPidFile(stateDir, "demo"), null);
+  } finally {
+    await demo.stop({ stateDir });
+    await Deno.remove(stateDir, { recursive: true });
+  }
+});
+
+Deno.test("pidFileService: a running server that does not answer yet (its `up` was interrupted) is waited for, not reported up", async () => {
+  const stateDir = await Deno.makeTempDir();
+  const logFile = `${stateDir}/demo.out`;
+  let answering = false;
+  const demo = pidFileService({
+    name: "demo",
+    async start(options) {
+      const pid = spawnDetached("sleep", ["30"], { logFile });
+      const comm = () => Deno.readTextFile(`/proc/${pid}/comm`).catch(() => "");
+      for (let i = 0; i < 500 && (await comm()) !== "sleep\n"; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await writePidFile(options.stateDir, {
+        name: "demo",
+        record: { pid, endpoint: "127.0.0.1:7", marker: "sleep" },
+      });
+      return { endpoint: "127.0.0.1:7", pid };
+    },
+    probe: () => Promise.resolve(answering),
+    stopTimeoutMs: 1_000,
+    env: (endpoint) => ({ DEMO_URL: endpoint }),
+  });
+  try {
+    const first = await demo.start({ stateDir });
+    // Before: `up` again said "already running" at once, export lines and all.
+    await assert.rejects(
+      () => demo.start({ stateDir, readyTimeoutMs: 300 }),
+      (e) =>
+        e instanceof BackendError &&
+        e.message ===
+          `demo: running (pid ${first.pid}) but no answer at 127.0.0.1:7 within 300 ms; see its log in ${stateDir}/demo, or start it again: \`deno task services down --only demo\`, then \`up\` (with the same --state-dir)`,
+    );
+    assert.equal(await isAlive(first.pid, "sleep"), true);
+    setTimeout(() => answering = true, 300);
+    assert.deepEqual(await demo.start({ stateDir }), first);
   } finally {
     await demo.stop({ stateDir });
     await Deno.remove(stateDir, { recursive: true });
