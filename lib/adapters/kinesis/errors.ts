@@ -55,6 +55,7 @@ export function describeEndpoint(endpoint?: string, region?: string): string {
 
 /**
  * Maps a Kinesis SDK failure to a `PipelineError` (pipeline errors pass through unchanged).
+ * A read of a stream being deleted is a `StreamNotFoundError`, as once it is gone.
  *
  * @example
  * ```ts
@@ -85,6 +86,13 @@ export function toKinesisError(
         context,
       });
     }
+    return new StreamNotFoundError(ctx.stream, { cause: err, context });
+  }
+  if (
+    name === "ResourceInUseException" && ctx.op === "readShard" &&
+    ctx.stream !== undefined
+  ) {
+    // Shards are listed (so read) only once the stream is ACTIVE: it is being deleted.
     return new StreamNotFoundError(ctx.stream, { cause: err, context });
   }
   if (

@@ -3,7 +3,8 @@ import { AlreadyExistsError, StreamNotFoundError } from "../../errors.ts";
 import { InvalidArgumentError, ShardNotFoundError } from "../../log/errors.ts";
 import { hashKeyOf, MAX_HASH_KEY } from "../../log/hash_key.ts";
 import type { ShardInfo, StreamRecordInput } from "../../log/types.ts";
-import { openKinesisLog } from "./mod.ts";
+import { createKinesisClient, openKinesisLog } from "./mod.ts";
+import { DeleteStreamCommand } from "./sdk.ts";
 import { kinesisTestTarget, uniqueStream, withKinesis } from "./test_target.ts";
 
 const target = await kinesisTestTarget();
@@ -246,5 +247,35 @@ Deno.test({
         await log.close();
       }
       await assert.rejects(log.listStreams(), /after close\(\)/);
+    }),
+});
+
+Deno.test({
+  name:
+    "kinesis log: a stream being deleted reads as not found (a reader waits for it rather than fail)",
+  ignore: target.ignore,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withKinesis(target, async (endpoint) => {
+      const log = await openKinesisLog({ endpoint });
+      const client = createKinesisClient({ endpoint });
+      try {
+        const stream = uniqueStream("deleting");
+        await log.createStream(stream);
+        // DeleteStream without waiting: the stream is DELETING for a while (100 ms here).
+        await client.send(new DeleteStreamCommand({ StreamName: stream }));
+        assert.equal((await log.describeStream(stream)).status, "DELETING");
+        // Before: a BackendError, 'ResourceInUseException ...; check KINESIS_ENDPOINT'.
+        await assert.rejects(
+          log.readShard(stream, "shardId-000000000000"),
+          (e) =>
+            e instanceof StreamNotFoundError && e.context.stream === stream &&
+            e.context.awsError === "ResourceInUseException",
+        );
+      } finally {
+        client.destroy();
+        await log.close();
+      }
     }),
 });
