@@ -207,8 +207,9 @@ export class StreamDirError extends PipelineError {
  */
 export interface StreamBatchErrorOptions extends PipelineErrorOptions {
   /**
-   * Set when the processor stops on this failure: how many micro-batches failed in a row.
-   * The message then says it stopped, rather than that the batch will be retried.
+   * Set when the processor stops on this failure: how many micro-batches failed in a row
+   * (1 for `runOnce`, which does not retry). The message then says it stopped, rather than
+   * that the batch will be retried.
    */
   failuresInRow?: number;
 }
@@ -237,7 +238,11 @@ export class StreamBatchError extends PipelineError {
     const reason = cause instanceof Error ? cause.message : String(cause);
     const next = failuresInRow === undefined
       ? "it will be retried from the last checkpoint. Fix the cause and restart if it persists."
-      : `the processor stopped after ${failuresInRow} failed micro-batches in a row. Fix the cause and start it again: it resumes from the last checkpoint.`;
+      : `the processor stopped${
+        failuresInRow > 1
+          ? ` after ${failuresInRow} failed micro-batches in a row`
+          : ""
+      }. Fix the cause and start it again: it resumes from the last checkpoint.`;
     super(
       `Stream micro-batch ${batchId} failed (${reason}); nothing of it was committed and ${next}`,
       {

@@ -210,6 +210,9 @@ export function createStreamProcessor(
       const session = await open();
       try {
         while (await step(session));
+      } catch (e) {
+        // Nothing retries it: the error says the run stopped.
+        throw e instanceof StreamBatchError ? stopped(e, 1) : e;
       } finally {
         await session.close();
       }
@@ -230,10 +233,7 @@ export function createStreamProcessor(
             // batch will be retried.
             const last = ++failuresInRow >= maxFailures;
             const error = last && e instanceof StreamBatchError
-              ? new StreamBatchError(e.context.batchId as number, e.cause, {
-                context: e.context,
-                failuresInRow,
-              })
+              ? stopped(e, failuresInRow)
               : e;
             logger.error((error as Error).message, {
               cause: String((error as Error).cause),
@@ -251,6 +251,14 @@ export function createStreamProcessor(
       }
     },
   };
+}
+
+/** `e` as the failure that stopped the processor, after `failuresInRow` in a row. */
+function stopped(e: StreamBatchError, failuresInRow: number): StreamBatchError {
+  return new StreamBatchError(e.context.batchId as number, e.cause, {
+    context: e.context,
+    failuresInRow,
+  });
 }
 
 function streamNamesOf(prefix: string): Record<PostKind, string> {

@@ -232,6 +232,30 @@ Deno.test("processor: run() retries failed batches, then gives up after maxConse
   await log.close();
 });
 
+Deno.test("processor: a failed batch of runOnce (`stream --once`) says the run stopped, not that it will be retried", async () => {
+  await using tmp = await makeTestDir();
+  const { log, outDir, posted } = await setupStreams(tmp);
+  await putPosts(log.streams, posts(0, 1), { prefix: PREFIX, into: posted });
+  const broken = createStreamProcessor({
+    streams: log.streams,
+    prefix: PREFIX,
+    outDir,
+    onCommitStep: (s) => {
+      if (s === "parts") throw new Error("disk unplugged");
+    },
+  });
+  await assert.rejects(
+    broken.runOnce(),
+    (e) =>
+      e instanceof StreamBatchError &&
+      e.message ===
+        "Stream micro-batch 1 failed (disk unplugged); nothing of it was committed and the processor stopped. Fix the cause and start it again: it resumes from the last checkpoint." &&
+      e.context.batchId === 1 && e.context.outDir === outDir,
+  );
+  assert.equal(broken.stats.failures, 1);
+  await log.close();
+});
+
 Deno.test("processor: the failure that stops run() is logged as stopping it, not as retried", async () => {
   await using tmp = await makeTestDir();
   const { log, outDir, posted } = await setupStreams(tmp);
