@@ -173,7 +173,9 @@ export function createShardReader(
       if (id !== CREATED_AT_KEY && !shards.has(id)) pos.delete(id);
     }
     describedAt = Date.now();
-    stale = false;
+    // A stream still being created (Kinesis: CREATING) has no shards yet: look again at
+    // the next poll rather than after `refreshMs`.
+    stale = shards.size === 0;
   }
 
   const done = (id: string | undefined) =>

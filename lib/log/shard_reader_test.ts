@@ -234,3 +234,32 @@ Deno.test("shard reader: positions of a stream deleted and created again are dro
     assert.equal(told.length, 1);
   });
 });
+
+Deno.test("shard reader: a stream without shards yet (being created) is described again at the next poll", async () => {
+  await withLog(async (log) => {
+    await log.streams.createStream("s", { shardCount: 1 });
+    await putRounds(log, ["k"], 0, 2);
+    // The stream as Kinesis describes one still CREATING: no shards, for the first look.
+    let describes = 0;
+    const describe = async (name: string) => {
+      const d = await log.streams.describeStream(name);
+      return ++describes === 1 ? { ...d, shards: [] } : d;
+    };
+    const creating = new Proxy(log.streams, {
+      get: (target, prop) => {
+        if (prop === "describeStream") return describe;
+        const value = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const reader = createShardReader(creating, "s", {
+      batchSize: 10,
+      idleMs: 0,
+      refreshMs: 60_000,
+    });
+    assert.deepEqual(values(await reader.poll()), []);
+    // Before: the next look came only after refreshMs (5 s by default).
+    assert.deepEqual(values(await reader.poll()), ["k:0", "k:1"]);
+    assert.equal(describes, 2);
+  });
+});
