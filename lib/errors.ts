@@ -145,6 +145,20 @@ export interface ConfigErrorOptions extends PipelineErrorOptions {
 }
 
 /**
+ * A refused value as an error message shows it: JSON, but numbers as `String()` writes them
+ * (JSON writes NaN and Infinity as null).
+ *
+ * @example
+ * ```ts
+ * import { shownValue } from "./errors.ts";
+ * console.log(shownValue("cloudy"), shownValue(NaN), shownValue([1])); // "cloudy" NaN [1]
+ * ```
+ */
+export function shownValue(value: unknown): string {
+  return typeof value === "number" ? String(value) : JSON.stringify(value);
+}
+
+/**
  * A configuration value is missing or invalid. The message names the setting.
  *
  * @example
@@ -164,13 +178,9 @@ export class ConfigError extends PipelineError {
     options: ConfigErrorOptions = {},
   ) {
     const { value, ...rest } = options;
-    // String(), not JSON, for numbers: JSON writes NaN and Infinity as null.
-    const shown = typeof value === "number"
-      ? String(value)
-      : JSON.stringify(value);
     super(
       `Invalid setting ${setting}${
-        value === undefined ? "" : `=${shown}`
+        value === undefined ? "" : `=${shownValue(value)}`
       }: ${problem}`,
       {
         ...rest,

@@ -7,7 +7,11 @@
  * @module
  */
 
-import { PipelineError, type PipelineErrorOptions } from "../errors.ts";
+import {
+  PipelineError,
+  type PipelineErrorOptions,
+  shownValue,
+} from "../errors.ts";
 
 /**
  * Options of {@linkcode InvalidArgumentError}: the value that was refused, and the `code`
@@ -46,13 +50,9 @@ export class InvalidArgumentError extends PipelineError {
     options: InvalidArgumentErrorOptions = {},
   ) {
     const { value } = options;
-    // String(), not JSON, for numbers: JSON writes NaN and Infinity as null.
-    const shown = typeof value === "number"
-      ? String(value)
-      : JSON.stringify(value);
     super(
       `Invalid ${argument}${
-        value === undefined ? "" : ` ${shown}`
+        value === undefined ? "" : ` ${shownValue(value)}`
       }: ${problem}`,
       {
         cause: options.cause,
