@@ -231,6 +231,20 @@ export function openLogDatabase(
 }
 
 /**
+ * {@linkcode logFileError} for a failed read of the log at `path`.
+ *
+ * @example
+ * ```ts
+ * import { logReadError } from "./sqlite_db.ts";
+ * const err = logReadError("log.db", new Error("database disk image is malformed"));
+ * console.log(err.message); // sqlite: cannot read the log file log.db (database disk image is malformed): ...
+ * ```
+ */
+export function logReadError(path: string, cause: unknown): BackendError {
+  return logFileError(path, cause, `cannot read the log file ${path}`);
+}
+
+/**
  * The `BackendError` for a SQLite failure on the log at `path`: the message says what
  * failed (`what`), quotes SQLite's reason and says what to do: move a damaged log or another
  * file with its name away, else check the disk, permissions and other programs.

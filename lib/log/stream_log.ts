@@ -31,7 +31,7 @@ import {
   type StreamRecordRow,
   StreamSql,
 } from "./stream_sql.ts";
-import { logFileError, POSITION_BITS } from "./sqlite_db.ts";
+import { logReadError, POSITION_BITS } from "./sqlite_db.ts";
 import {
   mergeShardsNow,
   splitShardNow,
@@ -193,7 +193,7 @@ export class EmbeddedStreamLog implements StreamLog {
     } catch (cause) {
       if (cause instanceof PipelineError) throw cause;
       const { path } = this.#core;
-      throw logFileError(path, cause, `cannot read the log file ${path}`);
+      throw logReadError(path, cause);
     }
     const { rows, more } = page;
     return await Promise.resolve({

@@ -24,8 +24,8 @@ import {
   TopicNotReadError,
 } from "./errors.ts";
 import type { LogCore } from "./log_core.ts";
-import { pollLimits } from "./poll_limits.ts";
-import { logFileError, POSITION_BITS } from "./sqlite_db.ts";
+import { pollLimits, recordBytes } from "./poll_limits.ts";
+import { logReadError, POSITION_BITS } from "./sqlite_db.ts";
 
 /**
  * A topic the consumer reads, as resolved when it joined.
@@ -198,7 +198,7 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
       row = this.#range.get(base, base + POSITION_BITS) as typeof row;
     } catch (cause) {
       const { path } = this.#core;
-      throw logFileError(path, cause, `cannot read the log file ${path}`);
+      throw logReadError(path, cause);
     }
     // Records are never deleted here: a partition starts at 0.
     return await Promise.resolve({
@@ -234,7 +234,7 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
       return this.#readAvailable(maxRecords, maxBytes);
     } catch (cause) {
       const { path } = this.#core;
-      throw logFileError(path, cause, `cannot read the log file ${path}`);
+      throw logReadError(path, cause);
     }
   }
 
@@ -265,18 +265,19 @@ export class EmbeddedTopicConsumer implements TopicConsumer {
         ? this.#read.all(...range)
         : this.#read.iterate(...range);
       for (const [pos, key, value, ts] of rows as Iterable<RecordRow>) {
-        const size = value.byteLength + (key?.length ?? 0);
-        if (out.length > 0 && bytes + size > maxBytes) break reading;
-        bytes += size;
-        out.push({
+        const record = {
           topic: slot.topic.name,
           partition: slot.partition,
           offset: pos - base,
           key,
           value,
           timestamp: ts,
-        });
-        slot.position = pos - base + 1;
+        };
+        const size = recordBytes(record);
+        if (out.length > 0 && bytes + size > maxBytes) break reading;
+        bytes += size;
+        out.push(record);
+        slot.position = record.offset + 1;
       }
     }
     this.#next = n === 0 ? 0 : (this.#next + 1) % n;
