@@ -9,6 +9,7 @@
 import { BackendError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { canConnect, isAlive, stopPid } from "./process.ts";
+import { sleep } from "../sleep.ts";
 
 /**
  * Options of {@linkcode Service.start}.
@@ -341,11 +342,12 @@ export function pidFileService<S extends ServiceStartOptions>(
           pid: current.pid,
         });
         const { endpoint, pid } = current;
-        if (await answersWhileAlive(options, o, { endpoint, pid })) {
-          return { endpoint, pid };
-        }
-        if (await isAlive(pid)) {
-          const timeoutMs = o.readyTimeoutMs ?? 60_000;
+        const timeoutMs = o.readyTimeoutMs ?? 60_000;
+        const outcome = await probeUntil(pid, () => options.probe(endpoint), {
+          timeoutMs,
+        });
+        if (outcome === "ready") return { endpoint, pid };
+        if (outcome === "timeout") {
           throw new BackendError(
             name,
             `running (pid ${current.pid}) but no answer at ${current.endpoint} within ${timeoutMs} ms; see its log in ${
@@ -363,20 +365,22 @@ export function pidFileService<S extends ServiceStartOptions>(
   };
 }
 
-/** Waits (up to `o.readyTimeoutMs`, default 60 s) until the running server answers; false
- * when it does not in time or its process ends. */
-async function answersWhileAlive<S extends ServiceStartOptions>(
-  options: PidFileServiceOptions<S>,
-  o: S,
-  current: { endpoint: string; pid: number },
-): Promise<boolean> {
-  const deadline = Date.now() + (o.readyTimeoutMs ?? 60_000);
-  while (await isAlive(current.pid)) {
-    if (await options.probe(current.endpoint).catch(() => false)) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+/**
+ * Probes a server until it answers (`"ready"`), its process `pid` ends (`"exited"`) or
+ * `timeoutMs` passed (`"timeout"`); a probe that throws counts as "not yet".
+ */
+async function probeUntil(
+  pid: number,
+  probe: () => Promise<boolean>,
+  options: { timeoutMs: number; intervalMs?: number },
+): Promise<"ready" | "exited" | "timeout"> {
+  const deadline = Date.now() + options.timeoutMs;
+  while (true) {
+    if (!(await isAlive(pid))) return "exited";
+    if (await probe().catch(() => false)) return "ready";
+    if (Date.now() >= deadline) return "timeout";
+    await sleep(options.intervalMs ?? 200);
   }
-  return false;
 }
 
 /**
@@ -468,18 +472,14 @@ export async function waitUntilReady(
   options: WaitUntilReadyOptions,
 ): Promise<void> {
   const { name, pid, endpoint, logFile, timeoutMs } = options;
-  const deadline = Date.now() + timeoutMs;
-  let problem = `no answer at ${endpoint} within ${timeoutMs} ms`;
-  while (Date.now() < deadline) {
-    if (!(await isAlive(pid))) {
-      problem = "the server exited during start";
-      break;
-    }
-    if (await options.probe().catch(() => false)) return;
-    await new Promise((resolve) =>
-      setTimeout(resolve, options.intervalMs ?? 200)
-    );
-  }
+  const outcome = await probeUntil(pid, options.probe, {
+    timeoutMs,
+    intervalMs: options.intervalMs,
+  });
+  if (outcome === "ready") return;
+  const problem = outcome === "exited"
+    ? "the server exited during start"
+    : `no answer at ${endpoint} within ${timeoutMs} ms`;
   await stopPid(pid, { timeoutMs: 5_000 });
   await removePidFile(options.stateDir, name);
   const tail = await Deno.readTextFile(logFile).then(
