@@ -19,12 +19,11 @@ import {
   assertPortsFree,
   endpointPort,
   pidFileService,
-  serviceDir,
   type ServiceHandle,
   type ServiceStartOptions,
   waitUntilReady,
-  writePidFile,
 } from "./service.ts";
+import { serviceDir, writePidFile } from "./pid_file.ts";
 
 /**
  * Default client port (`KAFKA_BROKERS=127.0.0.1:9092`); the controller uses the next one.

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { openKafkaLog } from "../adapters/kafka/mod.ts";
 import { kafkaService } from "./kafka.ts";
 import { freePort, isAlive, spawnDetached, stopPid } from "./process.ts";
-import { readPidFile, writePidFile } from "./service.ts";
+import { readPidFile, writePidFile } from "./pid_file.ts";
 
 const hasJava = await new Deno.Command("java", {
   args: ["-version"],

@@ -17,12 +17,11 @@ import {
   assertPortsFree,
   endpointPort,
   pidFileService,
-  serviceDir,
   type ServiceHandle,
   type ServiceStartOptions,
   waitUntilReady,
-  writePidFile,
 } from "./service.ts";
+import { serviceDir, writePidFile } from "./pid_file.ts";
 import {
   kinesisMockDir,
   kinesisMockEnv,

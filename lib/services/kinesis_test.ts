@@ -10,7 +10,7 @@ import {
   spawnDetached,
   stopPid,
 } from "./process.ts";
-import { readPidFile, writePidFile } from "./service.ts";
+import { readPidFile, writePidFile } from "./pid_file.ts";
 
 // This test always starts its own server: it needs `node` and the kinesis-local package.
 const canStart = await new Deno.Command("node", {

@@ -22,12 +22,11 @@ import {
   assertPortsFree,
   endpointPort,
   pidFileService,
-  serviceDir,
   type ServiceHandle,
   type ServiceStartOptions,
   waitUntilReady,
-  writePidFile,
 } from "./service.ts";
+import { serviceDir, writePidFile } from "./pid_file.ts";
 
 export { MARIADB_DEFAULT_URL } from "../source/mysql_url.ts";
 

@@ -10,7 +10,7 @@ import { createGenerator, SourceAccessError } from "../source/mod.ts";
 import { mariadbService, mariadbUrl } from "./mariadb.ts";
 import { findMariadbProgram } from "./mariadb_setup.ts";
 import { canConnect, freePort, isAlive } from "./process.ts";
-import { readPidFile } from "./service.ts";
+import { readPidFile } from "./pid_file.ts";
 
 const installed = (await findMariadbProgram("mariadbd")) !== undefined &&
   (await findMariadbProgram("mariadb-install-db")) !== undefined;

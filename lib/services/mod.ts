@@ -13,20 +13,19 @@
  */
 
 export type {
-  PidRecord,
   Service,
   ServiceHandle,
-  ServicePid,
   ServiceStartOptions,
   ServiceStateOptions,
   ServiceStatus,
 } from "./service.ts";
+export type { PidRecord, ServicePid } from "./pid_file.ts";
 export {
   readPidFile,
   removePidFile,
   serviceDir,
   writePidFile,
-} from "./service.ts";
+} from "./pid_file.ts";
 export {
   canConnect,
   freePort,

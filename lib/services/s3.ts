@@ -18,12 +18,11 @@ import { spawnDetached } from "./process.ts";
 import {
   assertPortsFree,
   pidFileService,
-  serviceDir,
   type ServiceHandle,
   type ServiceStartOptions,
   waitUntilReady,
-  writePidFile,
 } from "./service.ts";
+import { serviceDir, writePidFile } from "./pid_file.ts";
 
 /**
  * Default port (`S3_ENDPOINT=http://127.0.0.1:4569`).

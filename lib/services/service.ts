@@ -1,5 +1,6 @@
 /**
- * The shape every local service (Kafka, kinesis-mock, s3rver, MariaDB) has, and its PID file.
+ * The shape every local service (Kafka, kinesis-mock, s3rver, MariaDB) has, and the start
+ * and readiness wait they share (their PID file is in `pid_file.ts`).
  *
  * State layout: `stateDir` is the shared root (`.cache/services` for the CLI, a temp dir in
  * tests); a service keeps its files in `{stateDir}/{name}/` (PID file `{name}.pid`, logs, data).
@@ -9,6 +10,12 @@
 import { BackendError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { canConnect, isAlive, stopPid } from "./process.ts";
+import {
+  pidFileStatus,
+  removePidFile,
+  serviceDir,
+  stopByPidFile,
+} from "./pid_file.ts";
 import { sleep } from "../sleep.ts";
 
 /**
@@ -72,7 +79,8 @@ export interface ServiceHandle {
  *
  * @example
  * ```ts
- * import { pidFileStatus, type ServiceStatus } from "./service.ts";
+ * import type { ServiceStatus } from "./service.ts";
+ * import { pidFileStatus } from "./pid_file.ts";
  * const status: ServiceStatus = await pidFileStatus(await Deno.makeTempDir(), "s3");
  * console.log(status.running ? `s3 at ${status.endpoint}` : "s3 stopped"); // s3 stopped
  * ```
@@ -106,165 +114,6 @@ export interface Service {
   status(options: ServiceStateOptions): Promise<ServiceStatus> | ServiceStatus;
   /** Environment variables a pipeline sets to use this server, e.g. `{ KAFKA_BROKERS: ... }`. */
   env?(endpoint: string): Record<string, string>;
-}
-
-/**
- * What a service records in its PID file.
- *
- * @example
- * ```ts
- * import { type PidRecord, readPidFile, writePidFile } from "./service.ts";
- * const dir = await Deno.makeTempDir();
- * const record: PidRecord = { pid: 4242, endpoint: "http://127.0.0.1:14569", marker: "s3rver" };
- * await writePidFile(dir, { name: "s3", record });
- * console.log((await readPidFile(dir, "s3"))?.marker); // s3rver
- * ```
- */
-export interface PidRecord {
-  pid: number;
-  endpoint: string;
-  /** A string in the process's command line, checked before signalling it. */
-  marker: string;
-}
-
-/**
- * The folder of service `name` under `stateDir`.
- *
- * @example
- * ```ts
- * import { serviceDir } from "./service.ts";
- * console.log(serviceDir(".cache/services", "kafka")); // .cache/services/kafka
- * ```
- */
-export function serviceDir(stateDir: string, name: string): string {
-  return `${stateDir.replace(/\/+$/, "")}/${name}`;
-}
-
-/**
- * What {@linkcode writePidFile} records: the service's name and its process.
- *
- * @example
- * ```ts
- * import { type ServicePid, serviceDir, writePidFile } from "./service.ts";
- * const dir = await Deno.makeTempDir();
- * const service: ServicePid = { name: "kafka", record: { pid: 4242, endpoint: "127.0.0.1:19092", marker: "kafka.Kafka" } };
- * await writePidFile(dir, service);
- * console.log(JSON.parse(await Deno.readTextFile(`${serviceDir(dir, "kafka")}/kafka.pid`)).pid); // 4242
- * ```
- */
-export interface ServicePid {
-  /** The service (`kafka`, `s3`, ...): its folder under the state dir. */
-  name: string;
-  record: PidRecord;
-}
-
-/**
- * Writes `{stateDir}/{name}/{name}.pid` (JSON: pid, endpoint, marker).
- *
- * @example
- * ```ts
- * import { readPidFile, writePidFile } from "./service.ts";
- * const dir = await Deno.makeTempDir();
- * await writePidFile(dir, { name: "demo", record: { pid: 42, endpoint: "127.0.0.1:1", marker: "demo" } });
- * console.log((await readPidFile(dir, "demo"))?.pid); // 42
- * ```
- */
-export async function writePidFile(
-  stateDir: string,
-  service: ServicePid,
-): Promise<void> {
-  const { name, record } = service;
-  const dir = serviceDir(stateDir, name);
-  await Deno.mkdir(dir, { recursive: true });
-  await Deno.writeTextFile(`${dir}/${name}.pid`, JSON.stringify(record) + "\n");
-}
-
-/**
- * Reads the PID file of service `name`, or `null` when there is none (or it is unreadable).
- *
- * @example
- * ```ts
- * import { readPidFile } from "./service.ts";
- * console.log(await readPidFile(await Deno.makeTempDir(), "kafka")); // null
- * ```
- */
-export async function readPidFile(
-  stateDir: string,
-  name: string,
-): Promise<PidRecord | null> {
-  try {
-    const text = await Deno.readTextFile(
-      `${serviceDir(stateDir, name)}/${name}.pid`,
-    );
-    const record = JSON.parse(text) as PidRecord;
-    return Number.isInteger(record.pid) ? record : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Removes the PID file of service `name`; absent files are ignored.
- *
- * @example
- * ```ts
- * import { removePidFile } from "./service.ts";
- * await removePidFile(await Deno.makeTempDir(), "kafka");
- * ```
- */
-export async function removePidFile(
-  stateDir: string,
-  name: string,
-): Promise<void> {
-  await Deno.remove(`${serviceDir(stateDir, name)}/${name}.pid`).catch(
-    () => {},
-  );
-}
-
-/**
- * Whether the process of `name`'s PID file runs (checked with its command-line marker), and
- * where it listens.
- *
- * @example
- * ```ts
- * import { pidFileStatus } from "./service.ts";
- * console.log(await pidFileStatus(await Deno.makeTempDir(), "kafka")); // { running: false }
- * ```
- */
-export async function pidFileStatus(
-  stateDir: string,
-  name: string,
-): Promise<ServiceStatus> {
-  const record = await readPidFile(stateDir, name);
-  if (!record || !(await isAlive(record.pid, record.marker))) {
-    return { running: false };
-  }
-  return { running: true, endpoint: record.endpoint, pid: record.pid };
-}
-
-/**
- * Stops the process of `name`'s PID file — SIGTERM, then SIGKILL after `timeoutMs` — and
- * removes the file. Only that PID is signalled, and only while its command line still holds
- * the marker; without a PID file nothing happens.
- *
- * @example
- * ```ts
- * import { stopByPidFile } from "./service.ts";
- * await stopByPidFile(await Deno.makeTempDir(), "kafka", { timeoutMs: 5000 });
- * ```
- */
-export async function stopByPidFile(
-  stateDir: string,
-  name: string,
-  options: { timeoutMs: number },
-): Promise<void> {
-  const record = await readPidFile(stateDir, name);
-  if (!record) return;
-  await stopPid(record.pid, {
-    marker: record.marker,
-    timeoutMs: options.timeoutMs,
-  });
-  await removePidFile(stateDir, name);
 }
 
 /**

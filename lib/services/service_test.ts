@@ -1,15 +1,13 @@
 import assert from "node:assert/strict";
 import { BackendError } from "../errors.ts";
 import { isAlive, spawnDetached } from "./process.ts";
+import { endpointPort, pidFileService, waitUntilReady } from "./service.ts";
 import {
-  endpointPort,
-  pidFileService,
   pidFileStatus,
   readPidFile,
   stopByPidFile,
-  waitUntilReady,
   writePidFile,
-} from "./service.ts";
+} from "./pid_file.ts";
 
 Deno.test("waitUntilReady: a server that exits during start is reported with its log tail, PID file removed", async () => {
   const stateDir = await Deno.makeTempDir();
