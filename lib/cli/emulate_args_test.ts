@@ -1,3 +1,7 @@
+/**
+ * `deno task emulate`'s flags: what each one becomes in the job's options, and the bad values
+ * refused naming the flag and what is allowed.
+ */
 import assert from "node:assert/strict";
 import { ConfigError } from "../errors.ts";
 import { parseEmulateArgs } from "./emulate_args.ts";

@@ -1,3 +1,7 @@
+/**
+ * `deno task emulate`'s end-of-run report: counts, places, the records not found downstream,
+ * and why the metrics are missing when they are.
+ */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { EmulationSummary } from "../emulator/mod.ts";

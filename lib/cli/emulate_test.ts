@@ -1,3 +1,7 @@
+/**
+ * `deno task emulate` running: the progress line on a terminal beside log lines and errors,
+ * and Ctrl-C draining what was accepted.
+ */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
