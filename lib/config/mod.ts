@@ -22,17 +22,13 @@ export {
   type SettingRow,
   SETTINGS_TABLE,
 } from "./settings.ts";
+export { type DataPaths, dataPaths, ensureDataDir } from "./data_paths.ts";
 export {
-  type DataPaths,
-  dataPaths,
-  ensureDataDir,
   type Logs,
   openLake,
   type OpenLogOptions,
   openLogs,
-  openRuntime,
-  openSource,
   openStreamLog,
   openTopicLog,
-  type Runtime,
-} from "./runtime.ts";
+} from "./backends.ts";
+export { openRuntime, openSource, type Runtime } from "./runtime.ts";

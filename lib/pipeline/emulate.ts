@@ -7,13 +7,8 @@
  * @module
  */
 import { existsSync } from "node:fs";
-import {
-  dataPaths,
-  ensureDataDir,
-  openRuntime,
-  openSource,
-  type Runtime,
-} from "../config/runtime.ts";
+import { dataPaths, ensureDataDir } from "../config/data_paths.ts";
+import { openRuntime, openSource, type Runtime } from "../config/runtime.ts";
 import type { PipelineConfig } from "../config/settings.ts";
 import {
   type EmulationSummary,

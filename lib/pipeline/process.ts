@@ -5,7 +5,8 @@
  * @module
  */
 import { type BatchSummary, runBatch } from "../batch/mod.ts";
-import { dataPaths, type Runtime } from "../config/runtime.ts";
+import { dataPaths } from "../config/data_paths.ts";
+import type { Runtime } from "../config/runtime.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { metricsFromWarehouse, type WarehouseMetrics } from "../metrics/mod.ts";
 import {
