@@ -1,21 +1,16 @@
 /**
- * The per-partition buffers of the sink: recovery from the lake, de-duplication of
- * re-delivered records, and flushing (put the object, then commit the offset).
+ * The per-partition buffers of the sink: de-duplication of re-delivered records, and
+ * flushing (put the object, then commit the offset). Where a partition resumes is in
+ * `resume.ts`, the fence against group rebalances in `group_fence.ts`.
  *
  * @module
  */
-import type {
-  TopicConsumer,
-  TopicPosition,
-  TopicRecord,
-} from "../log/types.ts";
-import type { ObjectStore } from "../lake/types.ts";
-import type { LogContext, Logger } from "../logger.ts";
+import type { TopicRecord } from "../log/types.ts";
 import { encodeLine, joinLines, objectKey } from "./layout.ts";
-import { checkAgainstLog, recoverPartition } from "./recover.ts";
 import { LakeWriteError, OffsetGapError } from "./errors.ts";
-import type { RetryOptions, RetryResult } from "../retry.ts";
 import { retryableLake, withLakeRetry, WriteAbandoned } from "./lake_retry.ts";
+import { findResumePoint, type ResumeOptions } from "./resume.ts";
+import { GroupFence } from "./group_fence.ts";
 
 /**
  * Options of {@linkcode PartitionWriter}.
@@ -27,9 +22,7 @@ import { retryableLake, withLakeRetry, WriteAbandoned } from "./lake_retry.ts";
  * console.log(tuning.maxObjectBytes); // 8388608
  * ```
  */
-export interface PartitionWriterOptions {
-  store: ObjectStore;
-  consumer: TopicConsumer;
+export interface PartitionWriterOptions extends ResumeOptions {
   flushSize: number;
   /**
    * A buffer is written once its lines hold this many bytes, even short of `flushSize`
@@ -37,15 +30,6 @@ export interface PartitionWriterOptions {
    */
   maxObjectBytes?: number;
   rotateIntervalMs: number;
-  verify: "all" | "last";
-  logger: Logger;
-  /**
-   * Retries of a lake write (the put is idempotent: same key, same bytes) or of the lake
-   * reads of a recovery that failed; default `SINK_LAKE_RETRY`.
-   */
-  lakeRetry?: RetryOptions;
-  /** Aborting it ends the waits between lake retries (the sink is stopping). */
-  signal?: AbortSignal;
 }
 
 /**
@@ -124,11 +108,11 @@ export class PartitionWriter {
   };
   #states = new Map<string, State>();
   #o: PartitionWriterOptions;
-  #generation: number;
+  #fence: GroupFence;
 
   constructor(options: PartitionWriterOptions) {
     this.#o = options;
-    this.#generation = options.consumer.membership().generation;
+    this.#fence = new GroupFence(options.consumer, options.logger);
   }
 
   /**
@@ -136,48 +120,20 @@ export class PartitionWriter {
    * also when a group rebalance refused its commit: then it keeps no state of the partition.
    */
   async recover(topic: string, partition: number): Promise<boolean> {
-    const { store, consumer, logger, verify } = this.#o;
-    const read = await this.#withLakeRetry(
-      () => recoverPartition(store, { topic, partition }, { verify }),
-      {
-        warning: "sink: reading the lake failed; trying again",
-        context: { topic, partition },
-      },
-    );
-    if (!read.ok) throw read.error;
-    const lake = read.value;
-    const committed = await consumer.committed(topic, partition);
-    const log = await consumer.offsets(topic, partition);
-    checkAgainstLog(lake, log);
-    const lakeNext = lake.nextOffset;
-    const ctx = {
-      topic,
-      partition,
-      committed,
-      lakeNext,
-      objects: lake.objects,
-    };
-    let target: number | null = lakeNext;
-    if (committed !== null && committed > (lakeNext ?? log.start)) {
-      logger.error(
-        "the group's committed offset is ahead of the lake (objects were removed or the " +
-          "lake was replaced); rewinding to the lake so no record is skipped",
-        ctx,
-      );
-      this.counters.rewinds++;
-      target ??= log.start;
-    }
+    const { target, committed, lakeNext, rewound, context } =
+      await findResumePoint({ topic, partition }, this.#o);
+    if (rewound) this.counters.rewinds++;
     if (target !== null) {
-      await consumer.seek({ topic, partition, offset: target });
+      await this.#o.consumer.seek({ topic, partition, offset: target });
       if (
         committed !== target &&
-        !await this.#commit({ topic, partition, offset: target })
+        !await this.#fence.commit({ topic, partition, offset: target })
       ) return false;
     }
     this.#states.set(`${topic}\0${partition}`, {
       topic,
       partition,
-      written: lake.nextOffset,
+      written: lakeNext,
       expected: target,
       start: 0,
       lines: [],
@@ -185,7 +141,7 @@ export class PartitionWriter {
       firstAt: 0,
       sought: target !== null,
     });
-    logger.info("sink partition recovered from the lake", ctx);
+    this.#o.logger.info("sink partition recovered from the lake", context);
     return target !== null;
   }
 
@@ -201,7 +157,7 @@ export class PartitionWriter {
       this.counters.staleDropped += records.length;
       return;
     }
-    const generation = this.#generation;
+    const generation = this.#fence.generation;
     const membership = this.#o.consumer.membership();
     for (const r of records) {
       if (!membership.owns(r.topic, r.partition)) {
@@ -212,7 +168,7 @@ export class PartitionWriter {
       if (!s) {
         await this.recover(r.topic, r.partition);
         // A rebalance meanwhile: the rest of the batch may be another member's.
-        if (!this.#unchanged(generation)) return;
+        if (!this.#fence.unchanged(generation)) return;
         s = this.#states.get(`${r.topic}\0${r.partition}`)!;
       }
       if (s.expected !== null && r.offset < s.expected) {
@@ -253,7 +209,7 @@ export class PartitionWriter {
         s.bytes >= (this.#o.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES)
       ) {
         await this.#flush(s);
-        if (!this.#unchanged(generation)) return;
+        if (!this.#fence.unchanged(generation)) return;
       }
     }
   }
@@ -264,9 +220,9 @@ export class PartitionWriter {
    */
   async flushDue(now: number): Promise<void> {
     if (!this.#settled()) return;
-    const generation = this.#generation;
+    const generation = this.#fence.generation;
     for (const s of [...this.#states.values()]) {
-      if (!this.#unchanged(generation)) return;
+      if (!this.#fence.unchanged(generation)) return;
       if (s.lines.length > 0 && now - s.firstAt >= this.#o.rotateIntervalMs) {
         await this.#flush(s);
       }
@@ -279,63 +235,24 @@ export class PartitionWriter {
    */
   async flushAll(): Promise<void> {
     if (!this.#settled()) return;
-    const generation = this.#generation;
+    const generation = this.#fence.generation;
     for (const s of [...this.#states.values()]) {
-      if (!this.#unchanged(generation)) return;
+      if (!this.#fence.unchanged(generation)) return;
       await this.#flush(s);
     }
   }
 
   /**
-   * Whether this member may go on writing what it took in `generation`: no rebalance began
-   * or ended since, and no commit was refused. (Checked after every await: the group's
-   * events arrive only then.)
-   */
-  #unchanged(generation: number): boolean {
-    const m = this.#o.consumer.membership();
-    return this.#generation === generation && m.generation === generation &&
-      !m.rebalancing;
-  }
-
-  /**
-   * Commits one position; false (instead of the error) when the coordinator refused it
-   * because the group is rebalancing. Then every partition's state is dropped: whatever
-   * this member is assigned next is recovered from the lake again.
-   */
-  async #commit(position: TopicPosition): Promise<boolean> {
-    try {
-      await this.#o.consumer.commit([position]);
-      return true;
-    } catch (e) {
-      if (!this.#o.consumer.membership().rebalancing) throw e;
-      this.#o.logger.warn(
-        "sink: offset commit refused during a group rebalance",
-        { ...position, error: e instanceof Error ? e.message : String(e) },
-      );
-      this.#generation = -1;
-      return false;
-    }
-  }
-
-  /**
    * Whether this member may write now: false while its group rebalances. After a
-   * rebalance every partition's state is dropped, buffers included (nothing of them was
-   * committed): a partition is recovered from the lake again when its next record comes,
-   * since another member may have written it meanwhile.
+   * rebalance every partition's state is dropped (see {@linkcode GroupFence.settled}).
    */
   #settled(): boolean {
-    const m = this.#o.consumer.membership();
-    if (m.generation !== this.#generation) {
+    return this.#fence.settled(() => {
       let dropped = 0;
       for (const s of this.#states.values()) dropped += s.lines.length;
       this.#states.clear();
-      this.#generation = m.generation;
-      this.#o.logger.info(
-        "sink: the group rebalanced; partitions are recovered from the lake again",
-        { generation: m.generation, bufferedRecordsDropped: dropped },
-      );
-    }
-    return !m.rebalancing;
+      return dropped;
+    });
   }
 
   /** Milliseconds until the next buffer is due for rotation (`Infinity` when none). */
@@ -384,7 +301,7 @@ export class PartitionWriter {
     // Refused during a rebalance: the object is in the lake, where the partition's next
     // owner recovers from.
     if (
-      !await this.#commit({
+      !await this.#fence.commit({
         topic: s.topic,
         partition: s.partition,
         offset: s.written,
@@ -405,32 +322,24 @@ export class PartitionWriter {
    * group rebalanced meanwhile: the partition's owner reads its records again.
    */
   async #put(key: string, body: Uint8Array): Promise<boolean> {
-    const generation = this.#generation;
-    const result = await this.#withLakeRetry(
+    const generation = this.#fence.generation;
+    const { logger, lakeRetry, signal } = this.#o;
+    const result = await withLakeRetry(
       () => {
-        if (!this.#unchanged(generation)) throw new WriteAbandoned();
+        if (!this.#fence.unchanged(generation)) throw new WriteAbandoned();
         return this.#o.store.put(key, body);
       },
-      { warning: "sink: lake write failed; trying again", context: { key } },
+      {
+        logger,
+        warning: "sink: lake write failed; trying again",
+        context: { key },
+        retry: lakeRetry,
+        signal,
+      },
     );
     if (result.ok) return true;
     if (result.error instanceof WriteAbandoned) return false;
     if (!retryableLake(result.error)) throw result.error;
     throw new LakeWriteError(key, result.retries + 1, { cause: result.error });
-  }
-
-  /** Runs a lake call with the sink's lake retries, each retry logged as `log.warning`. */
-  #withLakeRetry<T>(
-    call: () => Promise<T>,
-    log: { warning: string; context: LogContext },
-  ): Promise<RetryResult<T>> {
-    const { logger, lakeRetry, signal } = this.#o;
-    return withLakeRetry(call, {
-      logger,
-      warning: log.warning,
-      context: log.context,
-      retry: lakeRetry,
-      signal,
-    });
   }
 }
