@@ -36,6 +36,36 @@ export function nullIfPlaceholder(
 }
 
 /**
+ * `text` as posted, but null where it is one of `placeholders` once the spaces around it are
+ * set aside: with `""` among them, a value of only spaces is null too. For text kept as posted
+ * (titles, names, countries), where `" User Info Error "` is still the placeholder. Alias the
+ * result.
+ *
+ * @example
+ * ```ts
+ * import { pl } from "./polars.ts";
+ * import { nullIfSpacedPlaceholder } from "./exprs.ts";
+ * const df = pl.DataFrame({ t: [" a ", "  ", " User Info Error"] });
+ * const out = df.select(nullIfSpacedPlaceholder(pl.col("t"), ["", "User Info Error"]).alias("t"));
+ * console.log(out.getColumn("t").toArray()); // [" a ", null, null]
+ * ```
+ */
+export function nullIfSpacedPlaceholder(
+  text: Expr,
+  placeholders: readonly string[],
+): Expr {
+  // One anchored regex: less than half the CPU of trimming every value and looking the
+  // trimmed text up (a value fails at its first character unless it starts like a placeholder).
+  const alternatives = placeholders.map((p) =>
+    p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+  );
+  const spaced = `^\\s*(?:${alternatives.join("|")})\\s*$`;
+  return pl.when(text.str.contains(spaced))
+    .then(pl.lit(null).cast(pl.Utf8))
+    .otherwise(text);
+}
+
+/**
  * Text to Float64, spaces trimmed; unreadable text gives null, `NaN`/`inf` stay (see
  * {@linkcode finiteOrNull}). Cleaners compute this once into a column, then refer to it.
  *

@@ -9,6 +9,7 @@ import {
   firstReason,
   indReason,
   nullIfPlaceholder,
+  nullIfSpacedPlaceholder,
   wholeOrNull,
 } from "./exprs.ts";
 import { type DataFrame, type Expr, pl } from "./polars.ts";
@@ -59,8 +60,8 @@ function followers(number: Expr, scale: Expr): Expr {
 }
 
 /**
- * Cleans raw pin rows (text columns as posted): placeholders and empty strings become null
- * (in `follower_count` and `downloaded` also with spaces around them), `follower_count`
+ * Cleans raw pin rows (text columns as posted): placeholders and empty strings become null,
+ * also with spaces around them (other text keeps its spaces), `follower_count`
  * becomes an integer (`12k` → 12000, `1M` → 1000000; without a suffix it must be whole),
  * `index` (renamed `ind`) and `downloaded` must be whole numbers, `save_location` keeps only
  * the path. Output columns:
@@ -88,7 +89,7 @@ export function cleanPin(
   const stages = [
     [
       ...TEXT_COLUMNS.map((n) =>
-        nullIfPlaceholder(c(n), PLACEHOLDERS).alias(n)
+        nullIfSpacedPlaceholder(c(n), PLACEHOLDERS).alias(n)
       ),
       c("index").str.strip().alias("__index"),
       c("downloaded").str.strip().alias("__dl_t"),
@@ -110,7 +111,7 @@ export function cleanPin(
       wholeOrNull(c("__index_f")).alias("__ind"),
       wholeOrNull(c("__downloaded_f")).alias("__downloaded"),
       followers(c("__fc_n"), c("__fc_s")).alias("__followers"),
-      nullIfPlaceholder(
+      nullIfSpacedPlaceholder(
         pl.when(c("save_location").str.startsWith(SAVE_PREFIX))
           .then(c("save_location").str.slice(SAVE_PREFIX.length))
           .otherwise(c("save_location")),

@@ -118,6 +118,50 @@ Deno.test("pin: a placeholder or empty value with spaces around it is null in fo
   }
 });
 
+/** The pin columns that hold text as posted. */
+const TEXT_COLUMNS = [
+  "unique_id",
+  "title",
+  "description",
+  "poster_name",
+  "tag_list",
+  "is_image_or_video",
+  "image_src",
+  "save_location",
+  "category",
+];
+
+Deno.test("pin: a placeholder or empty value with spaces around it is null in the text columns too; other text keeps its spaces", () => {
+  const spaced = [
+    " User Info Error ",
+    "\tNo Title Data Available",
+    "No description available Story format ",
+    "  Image src error.",
+    " N,o, ,T,a,g,s, ,A,v,a,i,l,a,b,l,e\t",
+    "  ",
+    "\t",
+  ];
+  for (const text of spaced) {
+    const over = Object.fromEntries(TEXT_COLUMNS.map((c) => [c, text]));
+    const row = cleanOne(over);
+    for (const c of TEXT_COLUMNS) assert.equal(row[c], null, `${c} ${text}`);
+    assert.equal(row.ind, 7);
+    assert.equal(row.follower_count, 812);
+  }
+  assert.equal(
+    cleanOne({ save_location: "Local save in  " }).save_location,
+    null,
+  );
+  const kept = cleanOne({
+    title: " Fun art ",
+    category: "art\t",
+    image_src: "Image src errorX",
+  });
+  assert.equal(kept.title, " Fun art ");
+  assert.equal(kept.category, "art\t");
+  assert.equal(kept.image_src, "Image src errorX");
+});
+
 Deno.test("pin: index and downloaded given as numbers' text parse, 25.0 is 25", () => {
   assert.equal(cleanOne({ index: "25.0" }).ind, 25);
   assert.equal(cleanOne({ index: " 1e3 " }).ind, 1000);
