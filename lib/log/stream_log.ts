@@ -26,11 +26,9 @@ import {
   shardIdOf,
 } from "./hash_key.ts";
 import type { LogCore } from "./log_core.ts";
-import {
-  type ShardRow,
-  type StreamRecordRow,
-  StreamSql,
-} from "./stream_sql.ts";
+import { StreamSql } from "./stream_sql.ts";
+import type { ShardRow } from "./stream_rows.ts";
+import type { StreamRecordRow } from "./stream_records_sql.ts";
 import { logReadError, POSITION_BITS } from "./sqlite_db.ts";
 import {
   mergeShardsNow,

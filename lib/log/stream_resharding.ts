@@ -8,7 +8,8 @@
  */
 
 import { InvalidArgumentError } from "./errors.ts";
-import type { ShardRow, StreamSql } from "./stream_sql.ts";
+import type { StreamSql } from "./stream_sql.ts";
+import type { ShardRow } from "./stream_rows.ts";
 import { sequenceNumberOf, shardIdOf } from "./hash_key.ts";
 import type {
   MergeShardsOptions,

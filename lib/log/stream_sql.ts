@@ -1,5 +1,6 @@
 /**
- * The SQL of the stream half of the embedded log, as prepared statements.
+ * The SQL of the stream half of the embedded log, as prepared statements: the `streams`
+ * and `shards` tables here, a shard's records through `stream_records_sql.ts`.
  *
  * @module
  */
@@ -11,107 +12,16 @@ import {
   invalidStreamName,
   ShardNotFoundError,
 } from "./errors.ts";
-import { MAX_SLOTS, POSITION_BITS } from "./sqlite_db.ts";
+import { MAX_SLOTS } from "./sqlite_db.ts";
 import { shardNumberOf } from "./hash_key.ts";
-import { BulkInsert } from "./bulk_insert.ts";
 import type { TransactionHooks } from "./group_commit.ts";
-
-/**
- * A shard to insert ({@linkcode StreamSql.insertShard}).
- *
- * @example
- * ```ts
- * import { MAX_HASH_KEY } from "./hash_key.ts";
- * import type { NewShard } from "./stream_sql.ts";
- * const shard: NewShard = { no: 0, range: { start: 0n, end: MAX_HASH_KEY }, startingSeq: 0 };
- * console.log(`shardId-${String(shard.no).padStart(12, "0")}`); // shardId-000000000000
- * ```
- */
-export interface NewShard {
-  /** Its number in the stream (`shardId-{no}`, zero-padded). */
-  no: number;
-  /** Its hash-key range, both ends included. */
-  range: { start: bigint; end: bigint };
-  /** The sequence counter its records start from. */
-  startingSeq: number;
-  /** The shards it was split or merged from; default none. */
-  parents?: [number | null, number | null];
-}
-
-/**
- * A row of the `streams` table.
- *
- * @example
- * ```ts
- * import type { StreamRow } from "./stream_sql.ts";
- * const row: StreamRow = { id: 1, created_at: Date.now(), next_seq: 0, next_shard: 1 };
- * console.log(row.next_seq);
- * ```
- */
-export interface StreamRow {
-  id: number;
-  created_at: number;
-  next_seq: number;
-  next_shard: number;
-}
-
-/**
- * A row of the `shards` table.
- *
- * @example
- * ```ts
- * import type { ShardRow } from "./stream_sql.ts";
- * const row: ShardRow = {
- *   slot: 1, shard_no: 0, parent_no: null, adjacent_parent_no: null,
- *   hash_start: "0", hash_end: "9", starting_seq: 0, ending_seq: null,
- * };
- * console.log(row.ending_seq === null); // open
- * ```
- */
-export interface ShardRow {
-  slot: number;
-  shard_no: number;
-  parent_no: number | null;
-  adjacent_parent_no: number | null;
-  hash_start: string;
-  hash_end: string;
-  starting_seq: number;
-  ending_seq: number | null;
-}
-
-/**
- * A row of the `stream_records` table.
- *
- * @example
- * ```ts
- * import type { StreamRecordRow } from "./stream_sql.ts";
- * const row: StreamRecordRow = { seq: 7, partition_key: "k", data: new Uint8Array(), ts: 0 };
- * console.log(row.seq);
- * ```
- */
-export interface StreamRecordRow {
-  seq: number;
-  partition_key: string;
-  data: Uint8Array;
-  ts: number;
-}
-
-/**
- * An open shard with its hash-key range as numbers, for routing.
- *
- * @example
- * ```ts
- * import type { OpenShard } from "./stream_sql.ts";
- * const shard: OpenShard = { no: 0, slot: 1, start: 0n, end: 2n ** 128n - 1n };
- * console.log(shard.start <= 5n && 5n <= shard.end); // true
- * ```
- */
-export interface OpenShard {
-  no: number;
-  slot: number;
-  start: bigint;
-  end: bigint;
-}
+import type {
+  NewShard,
+  OpenShard,
+  ShardRow,
+  StreamRow,
+} from "./stream_rows.ts";
+import { type StreamRecordRow, StreamRecordSql } from "./stream_records_sql.ts";
 
 /**
  * Prepared statements over the stream tables of one database handle.
@@ -139,18 +49,10 @@ export class StreamSql implements TransactionHooks {
   #rows = new Map<string, StreamRow>();
   #dirty = new Set<StreamRow>();
   #inTransaction = false;
-  #insert: BulkInsert;
+  #records: StreamRecordSql;
 
   constructor(db: DatabaseSync) {
-    this.#insert = new BulkInsert(db, {
-      table: "stream_records",
-      columns: [
-        "pos",
-        "partition_key",
-        "data",
-        "ts",
-      ],
-    });
+    this.#records = new StreamRecordSql(db);
     const p = (sql: string) => db.prepare(sql);
     this.#s = {
       names: p("SELECT name FROM streams ORDER BY name"),
@@ -171,10 +73,6 @@ export class StreamSql implements TransactionHooks {
       ),
       setNextShard: p("UPDATE streams SET next_shard = ? WHERE id = ?"),
       setNextSeq: p("UPDATE streams SET next_seq = ? WHERE id = ?"),
-      read: p(
-        "SELECT pos, partition_key, data, ts FROM stream_records WHERE pos > ? AND pos < ? ORDER BY pos LIMIT ?",
-      ),
-      delRecs: p("DELETE FROM stream_records WHERE pos >= ? AND pos < ?"),
       delShards: p("DELETE FROM shards WHERE stream_id = ?"),
       delStream: p("DELETE FROM streams WHERE id = ?"),
     };
@@ -349,56 +247,21 @@ export class StreamSql implements TransactionHooks {
 
   /** Inserts records, each `[slot, seq, partitionKey, data, ts]`, in order. */
   insertRecords(rows: [number, number, string, Uint8Array, number][]): void {
-    this.#insert.insert(
-      rows.map(([slot, seq, key, data, ts]) => [
-        slot * POSITION_BITS + seq,
-        key,
-        data,
-        ts,
-      ]),
-    );
+    this.#records.insert(rows);
   }
 
-  /**
-   * Records of the shard in `slot` after `afterSeq` (-1: from the start): at most `limit`,
-   * and no more once their data reach `maxBytes` (the first record is always taken, however
-   * large). `more`: the shard holds records after the last one returned.
-   */
+  /** Records of the shard in `slot`: {@linkcode StreamRecordSql.read}. */
   readRecords(
     slot: number,
     page: { afterSeq: number; limit: number; maxBytes: number },
   ): { rows: StreamRecordRow[]; more: boolean } {
-    const { afterSeq, limit, maxBytes } = page;
-    const base = slot * POSITION_BITS;
-    const rows: StreamRecordRow[] = [];
-    let bytes = 0;
-    // Row by row, so a page of large records is not read whole only to be cut.
-    const found = this.#s.read.iterate(
-      base + afterSeq,
-      base + POSITION_BITS,
-      limit + 1,
-    ) as Iterable<StreamRecordRow & { pos: number }>;
-    for (const r of found) {
-      if (rows.length === limit || (rows.length > 0 && bytes >= maxBytes)) {
-        return { rows, more: true };
-      }
-      rows.push({
-        seq: r.pos - base,
-        partition_key: r.partition_key,
-        data: r.data,
-        ts: r.ts,
-      });
-      bytes += r.data.byteLength;
-    }
-    return { rows, more: false };
+    return this.#records.read(slot, page);
   }
 
   /** Deletes a stream, its shards and its records. */
   deleteStream(streamId: number): void {
     const slots = this.#s.slotsOf.all(streamId) as { slot: number }[];
-    for (const { slot } of slots) {
-      this.#s.delRecs.run(slot * POSITION_BITS, (slot + 1) * POSITION_BITS);
-    }
+    for (const { slot } of slots) this.#records.deleteSlot(slot);
     this.#s.delShards.run(streamId);
     this.#s.delStream.run(streamId);
     this.#rows.clear();
