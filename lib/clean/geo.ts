@@ -10,6 +10,7 @@ import {
   firstReason,
   indReason,
   nullIfPlaceholder,
+  nullIfSpacedPlaceholder,
   parseDatetimeText,
   wholeOrNull,
 } from "./exprs.ts";
@@ -23,7 +24,7 @@ const TRIMMED = ["ind", "timestamp", "latitude", "longitude"];
 /**
  * Cleans raw geolocation rows: `coordinates` = [latitude, longitude] (a list of Float64, the
  * two source columns dropped), `timestamp` parsed to a datetime, `ind` an Int64, empty strings
- * null. Output columns: ind, country, coordinates, timestamp. Rows with a missing or
+ * (or only spaces) null. Output columns: ind, country, coordinates, timestamp. Rows with a missing or
  * unparseable `ind`, an unparseable latitude, longitude or timestamp go to quarantine.
  *
  * @example
@@ -78,7 +79,7 @@ export function cleanGeo(
     .or(failedParse(c("__timestamp"), c("__ts")));
   const columns = [
     c("__ind_i").alias("ind"),
-    nullIfPlaceholder(c("country"), [""]).alias("country"),
+    nullIfSpacedPlaceholder(c("country"), [""]).alias("country"),
     pairList(c("__lat"), c("__lon")).alias("coordinates"),
     c("__ts").alias("timestamp"),
   ];

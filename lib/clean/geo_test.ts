@@ -55,6 +55,12 @@ Deno.test("geo: empty strings become null (country, timestamp, coordinates parts
   assert.deepEqual(row.coordinates, [null, 120.25]);
 });
 
+Deno.test("geo: a country of only spaces is null (no blank country group in the metrics); others keep their spaces", () => {
+  assert.equal(cleanOne({ country: "  " }).country, null);
+  assert.equal(cleanOne({ country: "\t" }).country, null);
+  assert.equal(cleanOne({ country: " Chad" }).country, " Chad");
+});
+
 Deno.test("geo: integer latitude text becomes a float in the list", () => {
   assert.deepEqual(cleanOne({ latitude: "3", longitude: "-0" }).coordinates, [
     3,

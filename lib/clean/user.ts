@@ -9,6 +9,7 @@ import {
   firstReason,
   indReason,
   nullIfPlaceholder,
+  nullIfSpacedPlaceholder,
   parseDatetimeText,
   wholeOrNull,
 } from "./exprs.ts";
@@ -36,7 +37,8 @@ export function fullName(first: Expr, last: Expr): Expr {
 
 /**
  * Cleans raw user rows: `user_name` = first_name + " " + last_name (the two dropped),
- * `date_joined` parsed to a datetime, `age` and `ind` Int64, empty strings null. Output
+ * `date_joined` parsed to a datetime, `age` and `ind` Int64, empty strings (or only spaces)
+ * null. Output
  * columns: ind, user_name, age, date_joined. Rows with a missing or unparseable `ind`, an
  * unparseable age or date_joined go to quarantine.
  *
@@ -59,8 +61,8 @@ export function cleanUser(
       ...["ind", "age", "date_joined"].map((n) =>
         nullIfPlaceholder(c(n).str.strip(), [""]).alias(`__${n}`)
       ),
-      nullIfPlaceholder(c("first_name"), [""]).alias("__first"),
-      nullIfPlaceholder(c("last_name"), [""]).alias("__last"),
+      nullIfSpacedPlaceholder(c("first_name"), [""]).alias("__first"),
+      nullIfSpacedPlaceholder(c("last_name"), [""]).alias("__last"),
     ],
     [
       // The `__` columns are trimmed already: cast without `toFloat`'s second strip.

@@ -41,6 +41,12 @@ Deno.test("user: a missing or empty name part makes user_name null (Spark concat
   assert.equal(cleanOne({ first_name: "" }).user_name, null);
 });
 
+Deno.test("user: a name part of only spaces is empty: user_name null, as for an empty part", () => {
+  assert.equal(cleanOne({ first_name: "  " }).user_name, null);
+  assert.equal(cleanOne({ last_name: "\t" }).user_name, null);
+  assert.equal(cleanOne({ first_name: " Ada" }).user_name, " Ada Lovelace");
+});
+
 Deno.test("user: age as 20.0 text is 20; empty age is null", () => {
   assert.equal(cleanOne({ age: "20.0" }).age, 20);
   assert.equal(cleanOne({ age: "" }).age, null);
