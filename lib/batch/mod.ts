@@ -30,6 +30,7 @@ export {
 } from "./objects.ts";
 export {
   beginWarehouseWrite,
+  type BeginWarehouseWriteOptions,
   quarantineFrame,
   readWarehouse,
   tablePath,

@@ -86,7 +86,13 @@ export async function runBatch(
   const started = performance.now();
   const logger = options.logger ?? silentLogger;
   const prefix = options.prefix ?? "pinterest";
-  const write = await beginWarehouseWrite(options.warehouseDir);
+  const write = await beginWarehouseWrite(options.warehouseDir, {
+    onWait: () =>
+      logger.warn(
+        "batch: another batch is writing this warehouse; waiting for it to finish",
+        { dir: options.warehouseDir },
+      ),
+  });
   if (write.leftovers.length > 0) {
     logger.warn("batch: removed what batches that did not finish left", {
       dirs: write.leftovers,

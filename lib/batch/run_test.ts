@@ -1,12 +1,17 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { pl } from "../clean/mod.ts";
 import { openDirStore } from "../lake/mod.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import { silentLogger } from "../logger.ts";
 import { makeTestDir } from "../test_temp_dir.ts";
 import { WarehouseWriteError } from "./errors.ts";
 import { runBatch } from "./run.ts";
-import { readWarehouse, WAREHOUSE_TABLES } from "./warehouse.ts";
+import {
+  beginWarehouseWrite,
+  readWarehouse,
+  WAREHOUSE_TABLES,
+} from "./warehouse.ts";
 
 const key = (topic: string, p: number, offset: number) =>
   `topics/${topic}/partition=${p}/${topic}+${p}+${
@@ -286,4 +291,33 @@ Deno.test("batch: a table that cannot be renamed into place after others could (
     await Deno.readTextFile(join(warehouseDir, "pin.parquet")),
     "old pin",
   );
+});
+
+Deno.test("batch: a batch started while another writes the warehouse says so and waits for it, then writes its tables", async () => {
+  await using tmp = await makeTestDir();
+  const store = openDirStore(join(tmp.path, "lake"));
+  await fillLake(store);
+  const warehouseDir = join(tmp.path, "warehouse");
+  const other = await beginWarehouseWrite(warehouseDir);
+  const warnings: [string, unknown][] = [];
+  let done = false;
+  const run = runBatch({
+    store,
+    warehouseDir,
+    prefix: "demo",
+    logger: { ...silentLogger, warn: (m, f) => warnings.push([m, f]) },
+  }).then((summary) => {
+    done = true;
+    return summary;
+  });
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual([done, warnings], [false, [[
+    "batch: another batch is writing this warehouse; waiting for it to finish",
+    { dir: warehouseDir },
+  ]]]);
+  other.stage("pin", pl.DataFrame({ ind: [99] }));
+  await other.commit();
+  assert.equal((await run).tables.pin.rows, 3);
+  const { pin } = await readWarehouse(warehouseDir, ["pin"]);
+  assert.deepEqual(pin.getColumn("ind").toArray(), [1, 2, 3]);
 });

@@ -5,7 +5,8 @@
  * then, once every one of them is written, renamed over the old files one by one, so each
  * file is always either the old or the new table, never a partial one. A run can stage each
  * table as soon as it is cleaned ({@linkcode beginWarehouseWrite}), so that a table's write
- * overlaps the next table's cleaning and its frame can be dropped.
+ * overlaps the next table's cleaning and its frame can be dropped. Writes of one warehouse
+ * take turns (`warehouse_lock.ts`): a run's tables are never renamed between another's.
  *
  * @module
  */
@@ -27,6 +28,7 @@ import {
   removeAbandonedStaging,
   type StagingDir,
 } from "./staging.ts";
+import { lockWarehouse } from "./warehouse_lock.ts";
 
 /**
  * Tables the batch writes: the three clean tables and the quarantine.
@@ -110,18 +112,38 @@ export interface WarehouseWrite {
    */
   stage(name: string, df: DataFrame): void;
   /**
-   * Waits for every staged table, renames each over its old file and removes the staging
-   * folder. Throws {@linkcode WarehouseWriteError} (nothing renamed) when a table failed.
+   * Waits for every staged table, renames each over its old file, removes the staging
+   * folder and lets the next write of the warehouse begin. Throws
+   * {@linkcode WarehouseWriteError} (nothing renamed) when a table failed.
    */
   commit(): Promise<void>;
-  /** Waits for the staged writes to settle and removes the staging folder; renames nothing. */
+  /**
+   * Waits for the staged writes to settle, removes the staging folder and lets the next
+   * write begin; renames nothing.
+   */
   abort(): Promise<void>;
+}
+
+/**
+ * Options of {@linkcode beginWarehouseWrite}.
+ *
+ * @example
+ * ```ts
+ * import { beginWarehouseWrite, type BeginWarehouseWriteOptions } from "./warehouse.ts";
+ * const options: BeginWarehouseWriteOptions = { onWait: () => console.log("another batch runs") };
+ * await (await beginWarehouseWrite(await Deno.makeTempDir(), options)).abort();
+ * ```
+ */
+export interface BeginWarehouseWriteOptions {
+  /** Called once when another write of the same warehouse, not yet finished, makes this one wait. */
+  onWait?: () => void;
 }
 
 /**
  * Begins a write into `dir` (created if needed), after removing the staging folders of
  * writes that were killed (see `staging.ts`). Call `commit()` once every table is staged,
- * or `abort()`.
+ * or `abort()`. One write of a warehouse at a time (see `warehouse_lock.ts`): while another
+ * one, in this process or another, has not committed or aborted, this waits for it.
  *
  * @example
  * ```ts
@@ -136,21 +158,27 @@ export interface WarehouseWrite {
  */
 export async function beginWarehouseWrite(
   dir: string,
+  options: BeginWarehouseWriteOptions = {},
 ): Promise<WarehouseWrite> {
+  let lock: Deno.FsFile | undefined;
   let held: StagingDir;
   let leftovers: string[];
   try {
     await Deno.mkdir(dir, { recursive: true });
+    lock = await lockWarehouse(dir, options);
     leftovers = await removeAbandonedStaging(dir);
     held = await openStagingDir(dir);
   } catch (e) {
+    lock?.close();
     throw new WarehouseWriteError(dir, e);
   }
   const staging = held.path;
   const names: string[] = [];
   const writes: Promise<void>[] = [];
   let failure: { error: unknown } | undefined;
-  const removeStaging = () => held.release();
+  let released: Promise<void> | undefined;
+  const removeStaging = () =>
+    released ??= held.release().finally(() => lock.close());
   return {
     stagingDir: staging,
     leftovers,

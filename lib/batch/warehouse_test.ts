@@ -110,6 +110,45 @@ Deno.test("warehouse: staged tables appear only at commit; an aborted write leav
   }
 });
 
+Deno.test("warehouse: a second write waits until the first has committed, so two batches never rename their tables in turn", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const first = await beginWarehouseWrite(dir);
+    let waits = 0;
+    let began = false;
+    const second = beginWarehouseWrite(dir, { onWait: () => waits++ })
+      .then((w) => {
+        began = true;
+        return w;
+      });
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual([began, waits], [false, 1]);
+    first.stage("pin", pl.DataFrame({ ind: [1] }));
+    first.stage("geo", pl.DataFrame({ ind: [1] }));
+    await first.commit();
+    const next = await second;
+    assert.deepEqual([began, waits], [true, 1]);
+    next.stage("pin", pl.DataFrame({ ind: [2] }));
+    next.stage("geo", pl.DataFrame({ ind: [2] }));
+    await next.commit();
+    const back = await readWarehouse(dir, ["pin", "geo"]);
+    assert.deepEqual(
+      [
+        back.pin.getColumn("ind").toArray(),
+        back.geo.getColumn("ind").toArray(),
+      ],
+      [[2], [2]],
+    );
+    // An aborted write lets the next one begin at once.
+    const aborted = await beginWarehouseWrite(dir);
+    await aborted.abort();
+    await (await beginWarehouseWrite(dir, { onWait: () => waits++ })).abort();
+    assert.equal(waits, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("warehouse: a table file that cannot be read is a WarehouseDamagedError saying to rerun the batch", async () => {
   const dir = await Deno.makeTempDir();
   try {
