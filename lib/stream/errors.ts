@@ -1,7 +1,8 @@
 /**
  * Errors of the stream processor: a checkpoint that cannot be used, an output directory
- * that cannot be prepared or is held by another processor, a stream table missing rows its checkpoint counts or with a
- * part that cannot be read, and a failure injected at a commit step (tests only).
+ * that cannot be prepared or is held by another processor, files of the tables that the disk
+ * refuses to write, a stream table missing rows its checkpoint counts or with a part that
+ * cannot be read, and a failed micro-batch.
  *
  * @module
  */
@@ -189,6 +190,35 @@ export class StreamDirError extends PipelineError {
         ...options,
         cause,
         code: "STREAM_DIR",
+        context: { dir, ...options.context },
+      },
+    );
+  }
+}
+
+/**
+ * Reading or writing the files of the stream tables failed in the operating system: a
+ * full disk, a read-only file system, no permission. Only the output folder says where
+ * (Deno's own message for a full disk names no file).
+ *
+ * @example
+ * ```ts
+ * import { StreamIoError } from "./errors.ts";
+ * const err = new StreamIoError(".data/stream", new Error("No space left on device (os error 28)"));
+ * console.log(err.code, err.message.startsWith("Could not write the stream tables in .data/stream")); // STREAM_IO true
+ * ```
+ */
+export class StreamIoError extends PipelineError {
+  /** `dir`: the output directory; `cause`: the operating system's error. */
+  constructor(dir: string, cause: unknown, options: PipelineErrorOptions = {}) {
+    super(
+      `Could not write the stream tables in ${dir} (${
+        cause instanceof Error ? cause.message : String(cause)
+      }); check that its disk has free space and that this user may write the folder`,
+      {
+        ...options,
+        cause,
+        code: "STREAM_IO",
         context: { dir, ...options.context },
       },
     );

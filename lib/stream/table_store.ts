@@ -47,7 +47,8 @@ import {
   type StreamPositions,
   writeCheckpoint,
 } from "./checkpoint.ts";
-import { StreamDirError, StreamLockedError } from "./errors.ts";
+import { StreamDirError, StreamIoError, StreamLockedError } from "./errors.ts";
+import { PipelineError } from "../errors.ts";
 import { tryLockFile } from "../file_lock.ts";
 import {
   type Compaction,
@@ -172,7 +173,10 @@ export interface TableStore {
   checkpoint(): Checkpoint;
   /** Paths removed by recovery when the store was opened. */
   readonly recovered: string[];
-  /** Commits the next batch (id = checkpoint + 1) and returns the new checkpoint. */
+  /**
+   * Commits the next batch (id = checkpoint + 1) and returns the new checkpoint. A file the
+   * disk refuses to write (full, read-only, no permission) is a {@linkcode StreamIoError}.
+   */
   commit(batch: BatchOutput): Promise<Checkpoint>;
   /**
    * Merges the parts of each table whose run of micro-batch parts reached the
@@ -254,53 +258,61 @@ export async function openTableStore(
     let closed = false;
     const { removed: recovered, runs } = await recover(dir, current.batchId);
     const hook = options.onCommitStep ?? (() => {});
+    /** Writes the parts, then the checkpoint (see the module doc). */
+    const commitBatch = async (batch: BatchOutput): Promise<Checkpoint> => {
+      const batchId = current.batchId + 1;
+      const parts = Object.entries(batch.parts).map(([table, bytes]) => ({
+        table,
+        bytes,
+        path: `${dir}/${table}/${partName(batchId)}`,
+      }));
+      // All temp files are written and fsynced concurrently, then published in order.
+      const temps = await Promise.all(parts.map(async (p) => {
+        await Deno.mkdir(`${dir}/${p.table}`, { recursive: true });
+        return await writeTempFile(p.path, p.bytes);
+      }));
+      for (const [i, { table }] of parts.entries()) {
+        await hook("part-temp", { batchId, table, tempPath: temps[i] });
+      }
+      for (const [i, { table, path }] of parts.entries()) {
+        await Deno.rename(temps[i], path);
+        runs.set(table, (runs.get(table) ?? 0) + 1);
+        await hook("part", { batchId, table });
+      }
+      await Promise.all(parts.map((p) => syncDir(`${dir}/${p.table}`)));
+      await hook("parts", { batchId });
+      const next: Checkpoint = {
+        version: 1,
+        batchId,
+        positions: batch.positions,
+        committedAt: Date.now(),
+      };
+      // Kept from the first batch on (tables begun before it was kept stay uncounted).
+      if (current.rows !== undefined) {
+        next.rows = { ...current.rows };
+        for (const { table } of parts) {
+          next.rows[table] = (next.rows[table] ?? 0) +
+            (batch.rows[table] ?? 0);
+        }
+      }
+      await writeCheckpoint(dir, next, {
+        beforeRename: (tempPath) =>
+          hook("checkpoint-temp", { batchId, tempPath }),
+      });
+      current = next;
+      await hook("checkpoint", { batchId });
+      return next;
+    };
     return {
       dir,
       recovered,
       checkpoint: () => current,
       async commit(batch) {
-        const batchId = current.batchId + 1;
-        const parts = Object.entries(batch.parts).map(([table, bytes]) => ({
-          table,
-          bytes,
-          path: `${dir}/${table}/${partName(batchId)}`,
-        }));
-        // All temp files are written and fsynced concurrently, then published in order.
-        const temps = await Promise.all(parts.map(async (p) => {
-          await Deno.mkdir(`${dir}/${p.table}`, { recursive: true });
-          return await writeTempFile(p.path, p.bytes);
-        }));
-        for (const [i, { table }] of parts.entries()) {
-          await hook("part-temp", { batchId, table, tempPath: temps[i] });
+        try {
+          return await commitBatch(batch);
+        } catch (e) {
+          throw osError(e) ? new StreamIoError(dir, e) : e;
         }
-        for (const [i, { table, path }] of parts.entries()) {
-          await Deno.rename(temps[i], path);
-          runs.set(table, (runs.get(table) ?? 0) + 1);
-          await hook("part", { batchId, table });
-        }
-        await Promise.all(parts.map((p) => syncDir(`${dir}/${p.table}`)));
-        await hook("parts", { batchId });
-        const next: Checkpoint = {
-          version: 1,
-          batchId,
-          positions: batch.positions,
-          committedAt: Date.now(),
-        };
-        // Kept from the first batch on (tables begun before it was kept stay uncounted).
-        if (current.rows !== undefined) {
-          next.rows = { ...current.rows };
-          for (const { table } of parts) {
-            next.rows[table] = (next.rows[table] ?? 0) +
-              (batch.rows[table] ?? 0);
-          }
-        }
-        await writeCheckpoint(dir, next, {
-          beforeRename: (tempPath) =>
-            hook("checkpoint-temp", { batchId, tempPath }),
-        });
-        current = next;
-        await hook("checkpoint", { batchId });
-        return next;
       },
       async compact() {
         const done: Compaction[] = [];
@@ -372,4 +384,13 @@ async function recover(
   // after a power loss would otherwise count as committed once the checkpoint passes it.
   for (const d of touched) await syncDir(d);
   return { removed: removed.sort(), runs };
+}
+
+/**
+ * Whether `e` is an error of the operating system (it carries an errno code such as
+ * ENOSPC), rather than one of the pipeline's or of a fault-injection hook.
+ */
+function osError(e: unknown): boolean {
+  return e instanceof Error && !(e instanceof PipelineError) &&
+    typeof (e as { code?: unknown }).code === "string";
 }
