@@ -10,7 +10,11 @@
  *
  * @module
  */
-import type { CleanTable, QuarantineRow } from "../clean/mod.ts";
+import {
+  CLEAN_TABLES,
+  type CleanTable,
+  type QuarantineRow,
+} from "../clean/mod.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { cleanTopic, type TableSummary } from "./topic.ts";
@@ -101,7 +105,7 @@ export async function runBatch(
   try {
     const tables = {} as Record<CleanTable, TableSummary>;
     const quarantine: QuarantineRow[] = [];
-    for (const table of ["pin", "geo", "user"] as const) {
+    for (const table of CLEAN_TABLES) {
       const done = await cleanTopic(options.store, table, {
         topic: `${prefix}.${table}`,
         logger,
@@ -114,12 +118,7 @@ export async function runBatch(
       tables[table] = done.summary;
       logger.info(`batch ${table}`, { ...done.summary });
     }
-    if (Object.values(tables).every((t) => t.objects === 0)) {
-      logger.warn(
-        `the lake has no objects under topics/${prefix}.*: no batch-mode post has reached it yet (\`deno task emulate\` posts in both modes by default; \`--mode stream\` posts to the streams only)`,
-        { lake: options.store.location },
-      );
-    }
+    warnEmptyTopics(tables, { logger, prefix, lake: options.store.location });
     write.stage("quarantine", quarantineFrame(quarantine));
     await write.commit();
     const elapsedMs = Math.round(performance.now() - started);
@@ -133,5 +132,45 @@ export async function runBatch(
   } catch (e) {
     await write.abort();
     throw e;
+  }
+}
+
+/** Where {@linkcode warnEmptyTopics} says what. */
+interface EmptyTopicsContext {
+  logger: Logger;
+  prefix: string;
+  /** The lake's location. */
+  lake: string;
+}
+
+/**
+ * Warns when topics had no object: all of them (nothing posted in batch mode yet), or some
+ * (a sink that does not consume them), whose tables are written empty.
+ */
+function warnEmptyTopics(
+  tables: Record<CleanTable, TableSummary>,
+  context: EmptyTopicsContext,
+): void {
+  const { logger, prefix, lake } = context;
+  const empty = CLEAN_TABLES.filter((t) => tables[t].objects === 0);
+  if (empty.length === CLEAN_TABLES.length) {
+    logger.warn(
+      `the lake has no objects under topics/${prefix}.*: no batch-mode post has reached it yet (\`deno task emulate\` posts in both modes by default; \`--mode stream\` posts to the streams only)`,
+      { lake },
+    );
+  } else if (empty.length > 0) {
+    const and = (items: string[]) => items.join(" and ");
+    logger.warn(
+      `the lake has no objects under ${
+        and(empty.map((t) => `topics/${prefix}.${t}/`))
+      }: the ${and(empty)} ${
+        empty.length === 1 ? "table is" : "tables are"
+      } written empty, so joins on ind with ${
+        empty.length === 1 ? "it" : "them"
+      } find nothing. Check that the sink consumes ${
+        empty.length === 1 ? "that topic" : "those topics"
+      }`,
+      { lake },
+    );
   }
 }

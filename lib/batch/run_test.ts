@@ -321,3 +321,34 @@ Deno.test("batch: a batch started while another writes the warehouse says so and
   const { pin } = await readWarehouse(warehouseDir, ["pin"]);
   assert.deepEqual(pin.getColumn("ind").toArray(), [1, 2, 3]);
 });
+
+Deno.test("batch: a topic without objects while the others have some is named in a warning; its table is written empty", async () => {
+  await using tmp = await makeTestDir();
+  const store = openDirStore(join(tmp.path, "lake"));
+  await store.put(key("demo.geo", 0, 0), ndjson(geo(1, "Chad")));
+  await store.put("topics/demo.user/partition=0/_SUCCESS", "");
+  const warnings: [string, unknown][] = [];
+  const summary = await runBatch({
+    store,
+    warehouseDir: join(tmp.path, "warehouse"),
+    prefix: "demo",
+    logger: { ...silentLogger, warn: (m, f) => warnings.push([m, f]) },
+  });
+  assert.deepEqual(
+    [
+      summary.tables.pin.rows,
+      summary.tables.geo.rows,
+      summary.tables.user.rows,
+    ],
+    [0, 1, 0],
+  );
+  assert.deepEqual(warnings, [
+    ["not a sink object, skipped", {
+      key: "topics/demo.user/partition=0/_SUCCESS",
+    }],
+    [
+      "the lake has no objects under topics/demo.pin/ and topics/demo.user/: the pin and user tables are written empty, so joins on ind with them find nothing. Check that the sink consumes those topics",
+      { lake: store.location },
+    ],
+  ]);
+});
