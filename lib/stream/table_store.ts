@@ -266,8 +266,10 @@ export async function openTableStore(
         bytes,
         path: `${dir}/${table}/${partName(batchId)}`,
       }));
-      // All temp files are written and fsynced concurrently, then published in order.
-      const temps = await Promise.all(parts.map(async (p) => {
+      // All temp files are written and fsynced concurrently, then published in order. A
+      // failed write fails the commit once the others ended: none is still writing when a
+      // retry removes the temp files and writes them again.
+      const temps = await allSettled(parts.map(async (p) => {
         await Deno.mkdir(`${dir}/${p.table}`, { recursive: true });
         return await writeTempFile(p.path, p.bytes);
       }));
@@ -393,4 +395,12 @@ async function recover(
 function osError(e: unknown): boolean {
   return e instanceof Error && !(e instanceof PipelineError) &&
     typeof (e as { code?: unknown }).code === "string";
+}
+
+/** The values of `promises` once all settled; the first rejection (in order) if any. */
+async function allSettled<T>(promises: Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
 }

@@ -53,3 +53,39 @@ Deno.test("table store: a commit the disk refuses (full) is a StreamIoError nami
     assert.equal(await Deno.readTextFile(part), text);
   }
 });
+
+Deno.test("table store: a failed part write fails the commit only once the other parts' writes are done", async () => {
+  await using tmp = await makeTestDir();
+  const dir = tmp.path;
+  const store = await openTableStore(dir, { tables: TABLES });
+  await Deno.symlink("/dev/full", `${dir}/stream_geo/${partName(1)}.tmp`);
+  // The pin part's temp file is a FIFO: its write waits until the test reads it.
+  const fifo = `${dir}/stream_pin/${partName(1)}.tmp`;
+  const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+  assert.ok(made.success);
+  const committing = store.commit({
+    parts: { stream_geo: bytes("b"), stream_pin: bytes("a") },
+    rows: { stream_geo: 1, stream_pin: 1 },
+    positions: pos("10"),
+  });
+  const early = await Promise.race([
+    committing.then(() => "committed", () => "failed"),
+    new Promise((r) => setTimeout(() => r("pending"), 300)),
+  ]);
+  const reader = await Deno.open(fifo, { read: true });
+  const written = new TextDecoder().decode(
+    await new Response(reader.readable).arrayBuffer(),
+  );
+  await assert.rejects(
+    committing,
+    (e: unknown) =>
+      e instanceof StreamIoError &&
+      (e.cause as { code?: string }).code === "ENOSPC",
+  );
+  // Before: the commit failed at once, with the pin write still going on; a retry
+  // (which first removes every temp file) could run before it ended, and write the same
+  // temp path beside it.
+  assert.equal(early, "pending");
+  assert.equal(written, "a");
+  await store.close();
+});
