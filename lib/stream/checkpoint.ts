@@ -99,10 +99,16 @@ export async function readCheckpoint(dir: string): Promise<Checkpoint> {
     text = await Deno.readTextFile(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return emptyCheckpoint();
+    // Its tables are fine: deleting them to start over would lose their records that are
+    // past the streams' retention.
     throw new StreamCheckpointError(
       path,
       `cannot be read (${e instanceof Error ? e.message : String(e)})`,
-      { cause: e },
+      {
+        cause: e,
+        advice:
+          "Make it a file this user can read; the tables are kept as they are.",
+      },
     );
   }
   let value: unknown;

@@ -106,11 +106,13 @@ Deno.test("checkpoint: a checkpoint path that cannot be read is an error, not a 
       error.cause instanceof Deno.errors.IsADirectory,
       String(error.cause),
     );
+    // Before: the advice was to delete the output directory and start over, losing the
+    // tables' records that are past the streams' retention, for a file that only could
+    // not be read (no permission, say).
     assert.equal(
       error.message,
       `Stream checkpoint ${path}: cannot be read (Is a directory (os error 21): readfile ` +
-        `'${path}'). Point the processor at another output directory (--data-dir) or delete ` +
-        "that directory to start over from the streams' start.",
+        `'${path}'). Make it a file this user can read; the tables are kept as they are.`,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

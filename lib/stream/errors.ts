@@ -10,6 +10,25 @@
 import { PipelineError, type PipelineErrorOptions } from "../errors.ts";
 
 /**
+ * Options of {@linkcode StreamCheckpointError}, besides the common ones.
+ *
+ * @example
+ * ```ts
+ * import { StreamCheckpointError, type StreamCheckpointErrorOptions } from "./errors.ts";
+ * const options: StreamCheckpointErrorOptions = { advice: "Make it a file this user can read." };
+ * const err = new StreamCheckpointError(".data/stream/_checkpoint.json", "cannot be read", options);
+ * console.log(err.message); // Stream checkpoint .data/stream/_checkpoint.json: cannot be read. Make it a file this user can read.
+ * ```
+ */
+export interface StreamCheckpointErrorOptions extends PipelineErrorOptions {
+  /**
+   * What to do, in place of the default (use another output directory, or delete this one
+   * to start over): for a file that cannot be read, where starting over would be wrong.
+   */
+  advice?: string;
+}
+
+/**
  * The checkpoint file is unreadable, or was written for other streams than the ones
  * this processor consumes.
  *
@@ -25,15 +44,18 @@ export class StreamCheckpointError extends PipelineError {
   constructor(
     path: string,
     problem: string,
-    options: PipelineErrorOptions = {},
+    options: StreamCheckpointErrorOptions = {},
   ) {
+    const { advice, ...rest } = options;
     super(
-      `Stream checkpoint ${path}: ${problem}. Point the processor at another output ` +
-        `directory (--data-dir) or delete that directory to start over from the streams' start.`,
+      `Stream checkpoint ${path}: ${problem}. ${
+        advice ??
+          "Point the processor at another output directory (--data-dir) or delete that directory to start over from the streams' start."
+      }`,
       {
-        ...options,
+        ...rest,
         code: "STREAM_CHECKPOINT",
-        context: { path, ...options.context },
+        context: { path, ...rest.context },
       },
     );
   }
