@@ -184,3 +184,32 @@ export class LakeObjectError extends PipelineError {
     );
   }
 }
+
+/**
+ * A lake object the batch listed was gone when it read it: removed (by hand, a lifecycle
+ * rule) while the batch ran. The batch stops rather than leave its records out.
+ *
+ * @example
+ * ```ts
+ * import { LakeObjectGoneError } from "./errors.ts";
+ * const err = new LakeObjectGoneError(".data/lake", "topics/p.pin/partition=0/p.pin+0+0000000000.json");
+ * console.log(err.code, err.context.key); // LAKE_OBJECT_GONE topics/p.pin/partition=0/p.pin+0+0000000000.json
+ * ```
+ */
+export class LakeObjectGoneError extends PipelineError {
+  /** `location`: the lake; `key`: the object. */
+  constructor(
+    location: string,
+    key: string,
+    options: PipelineErrorOptions = {},
+  ) {
+    super(
+      `Lake object ${key} in ${location} was listed but is gone before the batch could read it (removed while the batch ran). Nothing was written: run \`deno task batch\` again.`,
+      {
+        ...options,
+        code: "LAKE_OBJECT_GONE",
+        context: { location, key, ...options.context },
+      },
+    );
+  }
+}

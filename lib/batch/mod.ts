@@ -40,6 +40,9 @@ export {
   writeWarehouse,
 } from "./warehouse.ts";
 export {
+  LakeObjectError,
+  type LakeObjectErrorOptions,
+  LakeObjectGoneError,
   WarehouseDamagedError,
   type WarehouseDamagedErrorOptions,
   WarehouseEmptyError,

@@ -21,8 +21,10 @@ import {
   type Series,
   stackFrames,
 } from "../clean/mod.ts";
+import { ObjectNotFoundError } from "../lake/errors.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import { type Logger, silentLogger } from "../logger.ts";
+import { LakeObjectGoneError } from "./errors.ts";
 import {
   groupBySize,
   listTopicObjects,
@@ -233,12 +235,49 @@ function groupParser(
   return (i) => {
     if (i >= groups.length) return undefined;
     const paths = localPaths(groups[i]);
-    const parsed = paths
-      ? parseNdjsonFiles(table, paths, { tempDir })
-      : readObjects(store, groups[i], { onRead: options.onRead }).then((
-        bodies,
-      ) => parseRawNdjson(table, bodies, { tempDir }));
+    const parsed =
+      (paths
+        ? parseNdjsonFiles(table, paths, { tempDir })
+        : readObjects(store, groups[i], { onRead: options.onRead }).then((
+          bodies,
+        ) => parseRawNdjson(table, bodies, { tempDir })))
+        .catch((e) => {
+          throw goneObject(store, { group: groups[i], error: e }) ?? e;
+        });
     parsed.catch(() => {}); // surfaced when awaited; never an unhandled rejection
     return parsed;
   };
+}
+
+/**
+ * `error` as a {@linkcode LakeObjectGoneError} when it says that an object of `group` is
+ * missing: a get that found nothing, or a file polars could not open (scanned in place);
+ * undefined otherwise.
+ */
+function goneObject(
+  store: ObjectStore,
+  failed: { group: readonly TopicObject[]; error: unknown },
+): LakeObjectGoneError | undefined {
+  const { group, error } = failed;
+  let key: string | undefined;
+  if (error instanceof ObjectNotFoundError) {
+    key = String(error.context.key);
+  } else if (error instanceof Deno.errors.NotFound) {
+    key = group.find((o) => {
+      const path = store.localPath?.(o.key);
+      return path !== undefined && !existsSync(path);
+    })?.key;
+  }
+  return key === undefined
+    ? undefined
+    : new LakeObjectGoneError(store.location, key, { cause: error });
+}
+
+function existsSync(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

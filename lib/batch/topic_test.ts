@@ -4,7 +4,8 @@ import type { LogContext, Logger } from "../logger.ts";
 import { createSink } from "../sink/mod.ts";
 import { sinkFixture } from "../sink/test_util.ts";
 import { gzipSync } from "node:zlib";
-import { LakeObjectError } from "./errors.ts";
+import { storeWith } from "../lake/test_store.ts";
+import { LakeObjectError, LakeObjectGoneError } from "./errors.ts";
 import { cleanTopic } from "./topic.ts";
 import { makeTestDir, type TestDir } from "../test_temp_dir.ts";
 
@@ -179,4 +180,31 @@ Deno.test("cleanTopic: gzip objects (.json.gz) are decompressed and read in offs
     );
     return true;
   });
+});
+
+Deno.test("cleanTopic: an object removed after it was listed is a LakeObjectGoneError naming it, read into memory or scanned in place", async () => {
+  for (const perObject of [4, 3_000]) {
+    await using dir = await makeTestDir();
+    const lake = await userLake(dir, perObject);
+    const gone = `topics/pinterest.user/partition=0/pinterest.user+0+${
+      String(perObject).padStart(10, "0")
+    }.json`;
+    const store = storeWith(lake, {
+      list: async (prefix) => {
+        const listed = await lake.list(prefix);
+        await lake.delete(gone);
+        return listed;
+      },
+    });
+    await assert.rejects(cleanTopic(store, "user"), (e: unknown) => {
+      assert.ok(e instanceof LakeObjectGoneError, `${perObject}: ${e}`);
+      assert.equal(e.code, "LAKE_OBJECT_GONE");
+      assert.deepEqual(e.context, { location: dir.path, key: gone });
+      assert.equal(
+        e.message,
+        `Lake object ${gone} in ${dir.path} was listed but is gone before the batch could read it (removed while the batch ran). Nothing was written: run \`deno task batch\` again.`,
+      );
+      return true;
+    });
+  }
 });
