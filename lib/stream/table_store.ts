@@ -27,7 +27,8 @@
  * checkpoints `B - 1` and `B`). Recovery fsyncs its deletions before anything new is
  * committed, so a deleted part cannot come back after a power loss and count as committed
  * later; a checkpoint rename lost to a power loss only reverts to checkpoint `B - 1`, whose
- * recovery deletes part `B` and reprocesses it. The lock keeps a second writer out.
+ * recovery deletes part `B` and reprocesses it (recovery is in `recovery.ts`). The lock
+ * keeps a second writer out.
  * Merged parts only ever cover committed batches, so for them the rule reads: committed
  * if and only if their last batch id is ≤ `C`; recovery also deletes the parts a merged
  * part supersedes.
@@ -35,12 +36,7 @@
  * @module
  */
 
-import {
-  removeIfExists,
-  syncDir,
-  TEMP_SUFFIX,
-  writeTempFile,
-} from "./atomic_file.ts";
+import { syncDir, writeTempFile } from "./atomic_file.ts";
 import {
   type Checkpoint,
   readCheckpoint,
@@ -54,9 +50,9 @@ import {
   type Compaction,
   type CompactionStep,
   compactTable,
-  trailingRun,
 } from "./compaction.ts";
-import { partName, sortParts } from "./part_names.ts";
+import { partName } from "./part_names.ts";
+import { recoverOutput } from "./recovery.ts";
 
 /**
  * Moments of a commit at which {@linkcode TableStoreOptions.onCommitStep} is called.
@@ -256,7 +252,10 @@ export async function openTableStore(
     }
     let current = await readCheckpoint(dir);
     let closed = false;
-    const { removed: recovered, runs } = await recover(dir, current.batchId);
+    const { removed: recovered, runs } = await recoverOutput(
+      dir,
+      current.batchId,
+    );
     const hook = options.onCommitStep ?? (() => {});
     /** Writes the parts, then the checkpoint (see the module doc). */
     const commitBatch = async (batch: BatchOutput): Promise<Checkpoint> => {
@@ -345,47 +344,6 @@ export async function openTableStore(
     lock.close();
     throw e;
   }
-}
-
-/**
- * Deletes what interrupted commits and compactions left (temp files, parts past the
- * checkpoint, parts a merged part supersedes) and counts each table's trailing run of
- * micro-batch parts.
- */
-async function recover(
-  dir: string,
-  batchId: number,
-): Promise<{ removed: string[]; runs: Map<string, number> }> {
-  const removed: string[] = [];
-  const runs = new Map<string, number>();
-  const touched = new Set<string>();
-  const drop = async (parent: string, name: string) => {
-    if (await removeIfExists(`${parent}/${name}`)) {
-      removed.push(`${parent}/${name}`);
-      touched.add(parent);
-    }
-  };
-  for await (const entry of Deno.readDir(dir)) {
-    if (entry.isFile && entry.name.endsWith(TEMP_SUFFIX)) {
-      await drop(dir, entry.name);
-    }
-    if (!entry.isDirectory) continue;
-    const tableDir = `${dir}/${entry.name}`;
-    const names: string[] = [];
-    for await (const file of Deno.readDir(tableDir)) {
-      if (file.name.endsWith(TEMP_SUFFIX)) await drop(tableDir, file.name);
-      else names.push(file.name);
-    }
-    const parts = sortParts(names, batchId);
-    for (const name of [...parts.uncommitted, ...parts.superseded]) {
-      await drop(tableDir, name);
-    }
-    runs.set(entry.name, trailingRun(parts.live).length);
-  }
-  // The deletions must be durable before the next commit: a stale part that came back
-  // after a power loss would otherwise count as committed once the checkpoint passes it.
-  for (const d of touched) await syncDir(d);
-  return { removed: removed.sort(), runs };
 }
 
 /**
