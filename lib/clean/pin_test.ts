@@ -91,7 +91,9 @@ for (const [col, value] of PLACEHOLDER_CASES) {
 
 const FOLLOWER_CASES: [string, number][] = [
   ["12k", 12_000],
+  ["12K", 12_000],
   ["1M", 1_000_000],
+  ["1.5m", 1_500_000],
   ["812", 812],
   ["0", 0],
   ["1.5k", 1_500],

@@ -22,6 +22,8 @@ Deno.test("metrics: popular_category_by_country (ties by category, null keys and
     // C: null categories do not count -> diy 1
     ...many(3, { country: "C", category: null }),
     { country: "C", category: "diy" },
+    // D: only null categories -> no row (not a null category)
+    ...many(2, { country: "D", category: null }),
     // no country: left out; a pin without a geo row: left out
     ...many(5, { country: null, category: "diy" }),
     { category: "zzz", noGeo: true },
