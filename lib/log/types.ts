@@ -7,7 +7,20 @@
  * @module
  */
 
-/** A record handed to {@linkcode TopicLog.append}. */
+/**
+ * A record handed to {@linkcode TopicLog.append}.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * import type { TopicRecordInput } from "./types.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.topics.createTopic("demo.pin", { partitions: 2 });
+ * const record: TopicRecordInput = { key: "pin-1", value: new TextEncoder().encode("{}"), partition: 1 };
+ * console.log(await log.topics.append("demo.pin", [record])); // [ { partition: 1, offset: 0 } ]
+ * await log.close();
+ * ```
+ */
 export interface TopicRecordInput {
   /** Optional key; records with the same key go to the same partition. */
   key?: string | null;
@@ -17,13 +30,42 @@ export interface TopicRecordInput {
   partition?: number;
 }
 
-/** Where an appended record landed. */
+/**
+ * Where an appended record landed.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * import type { AppendResult } from "./types.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.topics.createTopic("t");
+ * const value = new Uint8Array([1]);
+ * const [a, b]: AppendResult[] = await log.topics.append("t", [{ value }, { value }]);
+ * console.log(a.offset, b.offset); // 0 1
+ * await log.close();
+ * ```
+ */
 export interface AppendResult {
   partition: number;
   offset: number;
 }
 
-/** A record read back from a topic. */
+/**
+ * A record read back from a topic.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * import type { TopicRecord } from "./types.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.topics.createTopic("t");
+ * await log.topics.append("t", [{ key: "k", value: new TextEncoder().encode("hi") }]);
+ * const consumer = await log.topics.consumer("g", ["t"]);
+ * const [r]: TopicRecord[] = await consumer.poll({ timeoutMs: 100 });
+ * console.log(r.topic, r.partition, r.offset, r.key, new TextDecoder().decode(r.value)); // t 0 0 k hi
+ * await log.close();
+ * ```
+ */
 export interface TopicRecord {
   topic: string;
   partition: number;
@@ -34,13 +76,39 @@ export interface TopicRecord {
   timestamp: number;
 }
 
-/** A topic and its partition count. */
+/**
+ * A topic and its partition count.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * import type { TopicInfo } from "./types.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.topics.createTopic("demo.pin", { partitions: 3 });
+ * const info: TopicInfo = await log.topics.describeTopic("demo.pin");
+ * console.log(info); // { name: "demo.pin", partitions: 3 }
+ * await log.close();
+ * ```
+ */
 export interface TopicInfo {
   name: string;
   partitions: number;
 }
 
-/** Options of {@linkcode TopicLog.createTopic}. */
+/**
+ * Options of {@linkcode TopicLog.createTopic}.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * import type { CreateTopicOptions } from "./types.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * const options: CreateTopicOptions = { partitions: 3, replicationFactor: 1 };
+ * await log.topics.createTopic("demo.pin", options);
+ * console.log(await log.topics.listTopics()); // [ { name: "demo.pin", partitions: 3 } ]
+ * await log.close();
+ * ```
+ */
 export interface CreateTopicOptions {
   /** Number of partitions (default 1). */
   partitions?: number;
@@ -48,14 +116,45 @@ export interface CreateTopicOptions {
   replicationFactor?: number;
 }
 
-/** A committed or sought position: the next offset to read in one partition. */
+/**
+ * A committed or sought position: the next offset to read in one partition.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * import type { TopicPosition } from "./types.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.topics.createTopic("t");
+ * await log.topics.append("t", [1, 2, 3].map((n) => ({ value: new Uint8Array([n]) })));
+ * const consumer = await log.topics.consumer("g", ["t"]);
+ * const from: TopicPosition = { topic: "t", partition: 0, offset: 2 };
+ * await consumer.seek(from);
+ * console.log((await consumer.poll({ timeoutMs: 100 })).map((r) => r.offset)); // [ 2 ]
+ * await log.close();
+ * ```
+ */
 export interface TopicPosition {
   topic: string;
   partition: number;
   offset: number;
 }
 
-/** Options of {@linkcode TopicConsumer.poll}. */
+/**
+ * Options of {@linkcode TopicConsumer.poll}.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * import type { PollOptions } from "./types.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.topics.createTopic("t");
+ * await log.topics.append("t", [1, 2, 3].map((n) => ({ value: new Uint8Array([n]) })));
+ * const consumer = await log.topics.consumer("g", ["t"]);
+ * const options: PollOptions = { maxRecords: 2, timeoutMs: 100 };
+ * console.log((await consumer.poll(options)).length); // 2
+ * await log.close();
+ * ```
+ */
 export interface PollOptions {
   /** Most records returned by one poll (default 500). */
   maxRecords?: number;
@@ -72,6 +171,19 @@ export interface PollOptions {
 /**
  * The offsets a partition holds: records `start` to `end - 1`. Both are equal when it
  * holds none.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * import type { PartitionOffsets } from "./types.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.topics.createTopic("t");
+ * await log.topics.append("t", [{ value: new Uint8Array([1]) }, { value: new Uint8Array([2]) }]);
+ * const consumer = await log.topics.consumer("g", ["t"]);
+ * const { start, end }: PartitionOffsets = await consumer.offsets("t", 0);
+ * console.log(start, end); // 0 2
+ * await log.close();
+ * ```
  */
 export interface PartitionOffsets {
   /** The first offset still held (records before it were deleted by retention). */
@@ -85,6 +197,21 @@ export interface PartitionOffsets {
  *
  * Records come in offset order per partition. Positions start at the group's committed
  * offsets (or the earliest offset when none) and advance as records are polled.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * import type { TopicConsumer } from "./types.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.topics.createTopic("t");
+ * await log.topics.append("t", [{ value: new Uint8Array([1]) }]);
+ * const consumer: TopicConsumer = await log.topics.consumer("g", ["t"]);
+ * const [r] = await consumer.poll({ timeoutMs: 100 });
+ * await consumer.commit([{ topic: r.topic, partition: r.partition, offset: r.offset + 1 }]);
+ * console.log(await consumer.committed("t", 0)); // 1
+ * await consumer.close();
+ * await log.close();
+ * ```
  */
 export interface TopicConsumer {
   /** Returns the next records; an empty array when none arrived within `timeoutMs`. */
@@ -108,7 +235,21 @@ export interface TopicConsumer {
   close(): Promise<void>;
 }
 
-/** What {@linkcode TopicConsumer.membership} tells. */
+/**
+ * What {@linkcode TopicConsumer.membership} tells.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * import type { Membership } from "./types.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.topics.createTopic("t");
+ * const consumer = await log.topics.consumer("g", ["t"]);
+ * const m: Membership = consumer.membership();
+ * console.log(m.generation, m.rebalancing, m.owns("t", 0)); // 0 false true
+ * await log.close();
+ * ```
+ */
 export interface Membership {
   /**
    * Counts the assignments this member received; it changes with every rebalance (it
@@ -151,7 +292,21 @@ export interface TopicLog {
   close(): Promise<void>;
 }
 
-/** A record handed to {@linkcode StreamLog.putRecords}. */
+/**
+ * A record handed to {@linkcode StreamLog.putRecords}.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * import type { StreamRecordInput } from "./types.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.streams.createStream("s");
+ * const record: StreamRecordInput = { data: new TextEncoder().encode("{}"), partitionKey: "pin-1" };
+ * console.log(await log.streams.putRecords("s", [record]));
+ * // [ { shardId: "shardId-000000000000", sequenceNumber: "000000000000000000000" } ]
+ * await log.close();
+ * ```
+ */
 export interface StreamRecordInput {
   /** The payload bytes (the gateway stores the JSON text of the `Data` field). */
   data: Uint8Array;
@@ -159,12 +314,46 @@ export interface StreamRecordInput {
   partitionKey: string;
 }
 
-/** The outcome of one record of a put: where it landed, or why it failed. */
+/**
+ * The outcome of one record of a put: where it landed, or why it failed.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * import type { PutRecordResult } from "./types.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.streams.createStream("s");
+ * const data = new Uint8Array([1]);
+ * const results: PutRecordResult[] = await log.streams.putRecords("s", [
+ *   { data, partitionKey: "k" },
+ *   { data, partitionKey: "" },
+ * ]);
+ * for (const r of results) console.log("errorCode" in r ? r.errorMessage : r.sequenceNumber);
+ * // 000000000000000000000
+ * // PartitionKey must have 1 to 256 characters
+ * await log.close();
+ * ```
+ */
 export type PutRecordResult =
   | { shardId: string; sequenceNumber: string }
   | { errorCode: string; errorMessage: string };
 
-/** A record read back from a shard. */
+/**
+ * A record read back from a shard.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * import type { StreamRecord } from "./types.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.streams.createStream("s");
+ * await log.streams.putRecords("s", [{ data: new TextEncoder().encode("hi"), partitionKey: "k" }]);
+ * const { records } = await log.streams.readShard("s", "shardId-000000000000");
+ * const r: StreamRecord = records[0];
+ * console.log(r.sequenceNumber, r.partitionKey, new TextDecoder().decode(r.data)); // 000000000000000000000 k hi
+ * await log.close();
+ * ```
+ */
 export interface StreamRecord {
   stream: string;
   shardId: string;
@@ -176,7 +365,21 @@ export interface StreamRecord {
   arrivalTimestamp: number;
 }
 
-/** One shard of a stream. */
+/**
+ * One shard of a stream.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * import type { ShardInfo } from "./types.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.streams.createStream("s", { shardCount: 2 });
+ * const [first]: ShardInfo[] = (await log.streams.describeStream("s")).shards;
+ * console.log(first.shardId, first.hashKeyRange.start, first.endingSequenceNumber);
+ * // shardId-000000000000 0 undefined
+ * await log.close();
+ * ```
+ */
 export interface ShardInfo {
   shardId: string;
   /** The shard this one was split from or merged from, if any. */
@@ -190,7 +393,20 @@ export interface ShardInfo {
   endingSequenceNumber?: string;
 }
 
-/** What {@linkcode StreamLog.describeStream} answers. */
+/**
+ * What {@linkcode StreamLog.describeStream} answers.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * import type { StreamDescription } from "./types.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.streams.createStream("s", { shardCount: 2 });
+ * const d: StreamDescription = await log.streams.describeStream("s");
+ * console.log(d.name, d.status, d.shards.length); // s ACTIVE 2
+ * await log.close();
+ * ```
+ */
 export interface StreamDescription {
   name: string;
   status: "CREATING" | "ACTIVE" | "UPDATING" | "DELETING";
@@ -200,7 +416,22 @@ export interface StreamDescription {
   retentionHours: number;
 }
 
-/** Options of {@linkcode StreamLog.readShard}. */
+/**
+ * Options of {@linkcode StreamLog.readShard}.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * import type { ReadShardOptions } from "./types.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.streams.createStream("s");
+ * await log.streams.putRecords("s", [1, 2, 3].map((n) => ({ data: new Uint8Array([n]), partitionKey: "k" })));
+ * const options: ReadShardOptions = { afterSequenceNumber: "000000000000000000000", limit: 1 };
+ * const { records } = await log.streams.readShard("s", "shardId-000000000000", options);
+ * console.log(records.map((r) => r.data[0])); // [ 2 ]
+ * await log.close();
+ * ```
+ */
 export interface ReadShardOptions {
   /** Read records after this sequence number; from the shard's start when absent. */
   afterSequenceNumber?: string;
@@ -208,7 +439,22 @@ export interface ReadShardOptions {
   limit?: number;
 }
 
-/** What to split (the `splitShard` of the embedded and the Kinesis log). */
+/**
+ * What to split (the `splitShard` of the embedded and the Kinesis log).
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * import type { SplitShardOptions } from "./types.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.streams.createStream("s");
+ * const split: SplitShardOptions = { shardId: "shardId-000000000000", newStartingHashKey: String(2n ** 127n) };
+ * await log.streams.splitShard("s", split);
+ * const { shards } = await log.streams.describeStream("s");
+ * console.log(shards.map((s) => s.parentShardId ?? "-")); // [ "-", "shardId-000000000000", "shardId-000000000000" ]
+ * await log.close();
+ * ```
+ */
 export interface SplitShardOptions {
   /** The open shard to split. */
   shardId: string;
@@ -216,7 +462,22 @@ export interface SplitShardOptions {
   newStartingHashKey: string;
 }
 
-/** What to merge (the `mergeShards` of the embedded and the Kinesis log). */
+/**
+ * What to merge (the `mergeShards` of the embedded and the Kinesis log).
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * import type { MergeShardsOptions } from "./types.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.streams.createStream("s", { shardCount: 2 });
+ * const merge: MergeShardsOptions = { shardId: "shardId-000000000000", adjacentShardId: "shardId-000000000001" };
+ * await log.streams.mergeShards("s", merge);
+ * const { shards } = await log.streams.describeStream("s");
+ * console.log(shards[2].shardId, shards[2].adjacentParentShardId); // shardId-000000000002 shardId-000000000001
+ * await log.close();
+ * ```
+ */
 export interface MergeShardsOptions {
   /** One of the two open shards. */
   shardId: string;
@@ -224,14 +485,41 @@ export interface MergeShardsOptions {
   adjacentShardId: string;
 }
 
-/** A page of records from one shard. */
+/**
+ * A page of records from one shard.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * import type { ShardPage } from "./types.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * await log.streams.createStream("s");
+ * await log.streams.putRecords("s", [{ data: new Uint8Array([1]), partitionKey: "k" }]);
+ * const page: ShardPage = await log.streams.readShard("s", "shardId-000000000000");
+ * console.log(page.records.length, page.shardEnded); // 1 false (the shard is open)
+ * await log.close();
+ * ```
+ */
 export interface ShardPage {
   records: StreamRecord[];
   /** True when the shard is closed and every record of it has been returned. */
   shardEnded: boolean;
 }
 
-/** Options of {@linkcode StreamLog.createStream}. */
+/**
+ * Options of {@linkcode StreamLog.createStream}.
+ *
+ * @example
+ * ```ts
+ * import { openEmbeddedLog } from "./embedded_log.ts";
+ * import type { CreateStreamOptions } from "./types.ts";
+ * const log = await openEmbeddedLog(await Deno.makeTempFile({ suffix: ".db" }));
+ * const options: CreateStreamOptions = { shardCount: 4 };
+ * await log.streams.createStream("streaming-demo-pin", options);
+ * console.log((await log.streams.describeStream("streaming-demo-pin")).shards.length); // 4
+ * await log.close();
+ * ```
+ */
 export interface CreateStreamOptions {
   /** Number of shards (default 1). */
   shardCount?: number;
