@@ -143,7 +143,10 @@ export interface TableStoreOptions {
  * ```
  */
 export interface BatchOutput {
-  /** Parquet bytes per table; tables the batch added no rows to are left out. */
+  /**
+   * Parquet bytes per table, of the store's `tables` (only those are recovered); tables the
+   * batch added no rows to are left out.
+   */
   parts: Record<string, Uint8Array>;
   /** Rows each part holds, per table (added up in the checkpoint's `rows`). */
   rows: Record<string, number>;
@@ -252,10 +255,10 @@ export async function openTableStore(
     }
     let current = await readCheckpoint(dir);
     let closed = false;
-    const { removed: recovered, runs } = await recoverOutput(
-      dir,
-      current.batchId,
-    );
+    const { removed: recovered, runs } = await recoverOutput(dir, {
+      batchId: current.batchId,
+      tables: options.tables,
+    });
     const hook = options.onCommitStep ?? (() => {});
     /** Writes the parts, then the checkpoint (see the module doc). */
     const commitBatch = async (batch: BatchOutput): Promise<Checkpoint> => {
