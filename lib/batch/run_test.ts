@@ -352,3 +352,24 @@ Deno.test("batch: a topic without objects while the others have some is named in
     ],
   ]);
 });
+
+Deno.test("batch: 150,000 records that cannot be cleaned all go to quarantine and the batch finishes", async () => {
+  // Pushed as spread arguments, so many rows overflowed the stack (RangeError) and failed
+  // the batch, which must never fail on bad records.
+  await using tmp = await makeTestDir();
+  const store = openDirStore(join(tmp.path, "lake"));
+  await store.put(key("demo.geo", 0, 0), "x\n".repeat(150_000));
+  const warehouseDir = join(tmp.path, "warehouse");
+  const summary = await runBatch({ store, warehouseDir, prefix: "demo" });
+  assert.deepEqual(
+    [
+      summary.quarantined,
+      summary.tables.geo.quarantined,
+      summary.tables.geo.rows,
+    ],
+    [150_000, 150_000, 0],
+  );
+  const { quarantine } = await readWarehouse(warehouseDir, ["quarantine"]);
+  assert.equal(quarantine.height, 150_000);
+  assert.deepEqual(quarantine.row(149_999), ["geo", "malformed JSON", "x"]);
+});

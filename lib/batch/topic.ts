@@ -173,7 +173,9 @@ export async function cleanTopic(
     ahead.push(parse(i + 2));
     const result = CLEANERS[table](parsed.df, { raw: parsed.raw });
     records += parsed.df.height + parsed.quarantine.length;
-    quarantine.push(...parsed.quarantine, ...result.quarantine);
+    // One push per row: spread arguments overflow the stack past ~120,000 rows.
+    for (const q of parsed.quarantine) quarantine.push(q);
+    for (const q of result.quarantine) quarantine.push(q);
     cleanRows += result.clean.height;
     // Deduplicated group by group, while the next groups are parsed.
     const fresh = dedupFirst(result.clean, { seen });
