@@ -7,7 +7,26 @@
 import { InvalidArgumentError } from "./errors.ts";
 import type { PollOptions, TopicRecord } from "./types.ts";
 
-/** A poll's limits, checked, with the defaults filled in. */
+/**
+ * A poll's limits, checked, with the defaults filled in.
+ *
+ * @example
+ * ```ts
+ * import { type PollLimits, pollLimits, recordBytes } from "./poll_limits.ts";
+ * const { maxRecords, maxBytes, timeoutMs }: PollLimits = pollLimits({ maxBytes: 10, timeoutMs: -5 });
+ * const deadline = Date.now() + Math.max(0, timeoutMs); // a poll waits until then at most
+ * // Up to the record that would pass maxBytes, one at least, as a poll takes them:
+ * const queued = ["aaaa", "bbbb", "cccc"].map((s) => ({ key: null, value: new TextEncoder().encode(s) }));
+ * let bytes = 0;
+ * let n = 0;
+ * for (const r of queued.slice(0, maxRecords)) {
+ *   if (n > 0 && bytes + recordBytes(r) > maxBytes) break;
+ *   bytes += recordBytes(r);
+ *   n++;
+ * }
+ * console.log(n, bytes, deadline <= Date.now()); // 2 8 true
+ * ```
+ */
 export interface PollLimits {
   /** Most records (default 500). */
   maxRecords: number;

@@ -45,7 +45,30 @@ export interface AssignedTopic {
   slots: number[];
 }
 
-/** Options of {@linkcode EmbeddedTopicConsumer}. */
+/**
+ * Options of {@linkcode EmbeddedTopicConsumer}.
+ *
+ * @example
+ * ```ts
+ * import { createLogCore } from "./log_core.ts";
+ * import { EmbeddedTopicLog } from "./topic_log.ts";
+ * import { TopicWriter } from "./topic_writes.ts";
+ * import { lockGroup } from "./group_lock.ts";
+ * import { EmbeddedTopicConsumer, type EmbeddedTopicConsumerOptions } from "./topic_consumer.ts";
+ * const core = createLogCore(await Deno.makeTempFile({ suffix: ".db" }));
+ * await new EmbeddedTopicLog(core).createTopic("t", { partitions: 2 });
+ * const options: EmbeddedTopicConsumerOptions = {
+ *   group: "g",
+ *   topics: [{ name: "t", ...new TopicWriter(core.db).topic("t") }],
+ *   lock: await lockGroup(core.filePath, "g"), // as log.topics.consumer("g", ["t"]) takes it
+ *   onClose: () => console.log("closed"),
+ * };
+ * console.log(options.topics[0]); // { name: "t", id: 1, partitions: 2, slots: [ 1, 2 ] }
+ * const consumer = new EmbeddedTopicConsumer(core, options);
+ * await consumer.close(); // closed
+ * await core.close();
+ * ```
+ */
 export interface EmbeddedTopicConsumerOptions {
   /** The consumer group. */
   group: string;
