@@ -3,6 +3,7 @@
  * cleared of an interrupted batch's leftovers.
  */
 import assert from "node:assert/strict";
+import { StreamDirError } from "./errors.ts";
 import { partName } from "./part_names.ts";
 import { listCommittedParts } from "./read_table.ts";
 import { openTableStore } from "./table_store.ts";
@@ -61,4 +62,29 @@ Deno.test("recovery: a folder in the output directory that is no table is left a
     [...Deno.readDirSync(`${dir}/stream_pin.bak`)].map((e) => e.name).sort(),
     kept,
   );
+});
+
+Deno.test("recovery: a leftover that cannot be deleted is a StreamDirError naming the folder; the lock is let go", async () => {
+  await using tmp = await makeTestDir();
+  const dir = tmp.path;
+  // A folder where a temp file was left cannot be removed as one.
+  const stuck = `${dir}/stream_pin/${partName(3)}.tmp`;
+  await Deno.mkdir(`${stuck}/inside`, { recursive: true });
+  // Before: Deno's own error escaped, and `deno task stream` died with its stack trace.
+  await assert.rejects(
+    openTableStore(dir, { tables: TABLES }),
+    (e: unknown) => {
+      assert.ok(e instanceof StreamDirError, String(e));
+      assert.equal(
+        e.message,
+        `Could not prepare the stream tables in ${dir} (Directory not empty (os error 39): ` +
+          `remove '${stuck}'); check that the folder can be created and written, or use ` +
+          "another --data-dir.",
+      );
+      return true;
+    },
+  );
+  await Deno.remove(stuck, { recursive: true });
+  const store = await openTableStore(dir, { tables: TABLES });
+  await store.close();
 });

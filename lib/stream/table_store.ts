@@ -223,7 +223,8 @@ async function prepareDir(dir: string) {
 
 /**
  * Opens `dir` for writing: takes its lock (or throws {@linkcode StreamLockedError}), reads
- * the checkpoint and deletes whatever an interrupted commit left behind.
+ * the checkpoint and deletes whatever an interrupted commit left behind. A folder or file
+ * it cannot create, read or delete is a {@linkcode StreamDirError}.
  *
  * @example
  * ```ts
@@ -258,6 +259,8 @@ export async function openTableStore(
     const { removed: recovered, runs } = await recoverOutput(dir, {
       batchId: current.batchId,
       tables: options.tables,
+    }).catch((e) => {
+      throw new StreamDirError(dir, e);
     });
     const hook = options.onCommitStep ?? (() => {});
     /** Writes the parts, then the checkpoint (see the module doc). */
