@@ -11,7 +11,38 @@ import { LakeAheadOfLogError } from "./errors.ts";
 /** Shortest wait of one turn of the loop without records, in ms. */
 const MIN_WAIT_MS = 10;
 
-/** Decides when the loop ends and how long one poll may wait. */
+/**
+ * Decides when the loop ends and how long one poll may wait.
+ *
+ * @example
+ * ```ts
+ * import { consumeLoop, type LoopControl } from "./loop.ts";
+ * import { openDirStore } from "../lake/dir_store.ts";
+ * import { openEmbeddedLog } from "../log/mod.ts";
+ * import { silentLogger } from "../logger.ts";
+ * const dir = await Deno.makeTempDir();
+ * const log = await openEmbeddedLog(`${dir}/log.db`);
+ * await log.topics.createTopic("t");
+ * await log.topics.append("t", [{ value: new TextEncoder().encode('{"a":1}') }]);
+ * // Drains, as the sink's drain does: stops once no record came for 200 ms.
+ * let since = Date.now();
+ * const drain: LoopControl = {
+ *   keepGoing(gotRecords) {
+ *     if (gotRecords) since = Date.now();
+ *     return Date.now() - since < 200;
+ *   },
+ *   waitCap: () => Math.max(0, 200 - (Date.now() - since)),
+ * };
+ * const store = openDirStore(`${dir}/lake`);
+ * await consumeLoop({
+ *   log: log.topics, group: "g", topics: ["t"], pollTimeoutMs: 1000, store,
+ *   flushSize: 500, rotateIntervalMs: 60_000, verify: "all", logger: silentLogger,
+ *   locked: (fn) => fn(), onWriter: () => {},
+ * }, drain);
+ * console.log((await store.list("topics/")).map((o) => o.key)); // [ "topics/t/partition=0/t+0+0000000000.json" ]
+ * await log.close();
+ * ```
+ */
 export interface LoopControl {
   /** Called before each poll with whether the last poll had records; false ends the loop. */
   keepGoing(gotRecords: boolean): boolean;
@@ -19,7 +50,40 @@ export interface LoopControl {
   waitCap(): number;
 }
 
-/** Options of {@linkcode consumeLoop}. */
+/**
+ * Options of {@linkcode consumeLoop}.
+ *
+ * @example
+ * ```ts
+ * import { consumeLoop, type ConsumeLoopOptions } from "./loop.ts";
+ * import type { PartitionWriter } from "./writer.ts";
+ * import { openDirStore } from "../lake/dir_store.ts";
+ * import { openEmbeddedLog } from "../log/mod.ts";
+ * import { silentLogger } from "../logger.ts";
+ * const dir = await Deno.makeTempDir();
+ * const log = await openEmbeddedLog(`${dir}/log.db`);
+ * await log.topics.createTopic("t");
+ * await log.topics.append("t", [{ value: new TextEncoder().encode('{"a":1}') }]);
+ * const writers: PartitionWriter[] = [];
+ * let chain: Promise<unknown> = Promise.resolve();
+ * const options: ConsumeLoopOptions = {
+ *   log: log.topics, group: "s3-sink", topics: ["t"], pollTimeoutMs: 50,
+ *   store: openDirStore(`${dir}/lake`), flushSize: 500, rotateIntervalMs: 60_000,
+ *   verify: "all", logger: silentLogger,
+ *   // One writer call at a time, those of the loop and those from outside (a flush on demand):
+ *   locked: (fn) => {
+ *     const p = chain.then(fn);
+ *     chain = p.catch(() => {});
+ *     return p;
+ *   },
+ *   onWriter: (w) => writers.push(w),
+ * };
+ * let polls = 0;
+ * await consumeLoop(options, { keepGoing: () => polls++ < 2, waitCap: () => Infinity });
+ * console.log(writers[0].partitions()); // [ { topic: "t", partition: 0, nextOffset: 1, buffered: 0 } ]
+ * await log.close();
+ * ```
+ */
 export interface ConsumeLoopOptions
   extends Omit<PartitionWriterOptions, "consumer"> {
   log: TopicLog;
