@@ -110,3 +110,34 @@ for (const step of ["compact-temp", "compact", "compacted"] as const) {
     await log.close();
   });
 }
+
+Deno.test("processor: a merge that keeps failing is tried again after compactAfterParts more parts, not at every micro-batch", async () => {
+  await using tmp = await makeTestDir();
+  const { log, outDir, posted } = await setupStreams(tmp);
+  await putPosts(log.streams, posts(0, 12), { prefix: PREFIX, into: posted });
+  const { lines, logger } = recorder();
+  const merging: number[] = [];
+  const stats = await createStreamProcessor({
+    streams: log.streams,
+    prefix: PREFIX,
+    outDir,
+    maxBatchRecords: 2,
+    compactAfterParts: 2,
+    logger,
+    // The disk takes a micro-batch's part, not a merged one.
+    onCommitStep: (s, info) => {
+      if (s !== "compact-temp") return;
+      merging.push(info.batchId);
+      throw new Error("No space left on device (os error 28)");
+    },
+  }).runOnce();
+  // 12 records a stream, 2 a batch: 6 batches. Merges of the three tables are due at
+  // batch 2, then (failed) 2 parts later at 4, then at 6. Before: the first table's
+  // failure stopped the others', and it was tried again after every batch from 2 on,
+  // [2, 3, 4, 5, 6], each time reading its whole run.
+  assert.equal(stats.batches, 6);
+  assert.deepEqual(merging, [2, 2, 2, 4, 4, 4, 6, 6, 6]);
+  assert.equal(lines.warn.length, 3);
+  await assertExactlyOnce({ outDir, posted }, 12);
+  await log.close();
+});

@@ -180,8 +180,9 @@ export interface TableStore {
   /**
    * Merges the parts of each table whose run of micro-batch parts reached the
    * `compaction` option's `parts` (one merge per table per call); returns the merges
-   * done. A failure leaves committed
-   * data as it was (see `compaction.ts`).
+   * done. A failure leaves committed data as it was (see `compaction.ts`); the other
+   * tables are merged all the same, then the first failure is thrown, and a failed table
+   * is tried again once `parts` more of its parts are written.
    */
   compact(): Promise<Compaction[]>;
   /** Releases the lock (a second call does nothing). */
@@ -325,18 +326,27 @@ export async function openTableStore(
         const done: Compaction[] = [];
         const compaction = options.compaction;
         if (compaction === undefined) return done;
+        let failure: { error: unknown } | undefined;
         for (const [table, run] of runs) {
           if (run < compaction.parts) continue;
-          const merged = await compactTable(dir, table, {
-            batchId: current.batchId,
-            parts: compaction.parts,
-            merge: compaction.merge,
-            onStep: (step, info) =>
-              hook(step, { ...info, batchId: current.batchId }),
-          });
-          runs.set(table, merged ? run - merged.parts : 0);
-          if (merged) done.push(merged);
+          try {
+            const merged = await compactTable(dir, table, {
+              batchId: current.batchId,
+              parts: compaction.parts,
+              merge: compaction.merge,
+              onStep: (step, info) =>
+                hook(step, { ...info, batchId: current.batchId }),
+            });
+            runs.set(table, merged ? run - merged.parts : 0);
+            if (merged) done.push(merged);
+          } catch (error) {
+            // Tried again once `parts` more parts are written, not after every batch (a
+            // full disk would fail each one, reading the whole run each time).
+            runs.set(table, 0);
+            failure ??= { error };
+          }
         }
+        if (failure) throw failure.error;
         return done;
       },
       async close() {
