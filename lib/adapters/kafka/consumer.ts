@@ -36,7 +36,33 @@ const LOST_GENERATION = new Set([
   "UNKNOWN_MEMBER_ID",
 ]);
 
-/** What a {@linkcode KafkaTopicConsumer} works with, and its tuning. */
+/**
+ * What a {@linkcode KafkaTopicConsumer} works with, and its tuning.
+ *
+ * @example
+ * ```ts
+ * import { createKafkaClient } from "./kafkajs.ts";
+ * import { type KafkaConsumerOptions, KafkaTopicConsumer } from "./consumer.ts";
+ * const brokers = ["127.0.0.1:9092"];
+ * const kafka = createKafkaClient({ brokers });
+ * const options: KafkaConsumerOptions = {
+ *   admin: kafka.admin(),
+ *   group: "demo-sink",
+ *   partitions: new Map([["demo.pin", 3]]),
+ *   maxQueuedRecords: 5000,
+ *   maxQueuedBytes: 16 * 1024 * 1024,
+ *   brokers,
+ * };
+ * // As joinGroup makes it: over the group's kafkajs consumer, told each assignment.
+ * const consumer = new KafkaTopicConsumer(kafka.consumer({ groupId: options.group }), options);
+ * consumer.assigned({ "demo.pin": [0, 2] });
+ * const m = consumer.membership();
+ * console.log(m.generation, m.owns("demo.pin", 1), m.owns("demo.pin", 2)); // 1 false true
+ * const refused = await consumer.commit([{ topic: "demo.user", partition: 0, offset: 1 }]).catch((e) => e.code);
+ * console.log(refused); // TOPIC_NOT_READ (demo.user is not in options.partitions)
+ * await consumer.close();
+ * ```
+ */
 export interface KafkaConsumerOptions {
   /** The admin client (committed offsets, commits, seeks). */
   admin: Admin;

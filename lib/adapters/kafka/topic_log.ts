@@ -26,7 +26,23 @@ import { checkTopicRecords } from "../../log/record_checks.ts";
 import { partitionsOf, placeRecords } from "./topics.ts";
 import { waitForTopicLeaders } from "./topic_leaders.ts";
 
-/** Tuning of {@linkcode KafkaTopicLog}. */
+/**
+ * Tuning of {@linkcode KafkaTopicLog}.
+ *
+ * @example
+ * ```ts
+ * import { openKafkaLog, type KafkaTopicLogOptions } from "./topic_log.ts";
+ * // Produce requests of at most 500 kB, and a longer session for slow sinks.
+ * const tuning: KafkaTopicLogOptions = { maxRequestBytes: 500_000, sessionTimeoutMs: 30_000 };
+ * const log = await openKafkaLog({ brokers: ["127.0.0.1:9092"], ...tuning });
+ * await log.createTopic("demo.geo");
+ * const value = new Uint8Array(200_000);
+ * // Two requests: two records fit in 500 kB, the third goes in the next.
+ * const at = await log.append("demo.geo", [{ value }, { value }, { value }]);
+ * console.log(at.map((a) => a.offset)); // [ 0, 1, 2 ]
+ * await log.close();
+ * ```
+ */
 export interface KafkaTopicLogOptions extends KafkaGroupOptions {
   /** Most record bytes in one produce request (default 900000). */
   maxRequestBytes?: number;
@@ -209,7 +225,25 @@ export class KafkaTopicLog implements TopicLog {
   }
 }
 
-/** Options of {@linkcode openKafkaLog}: where the brokers are, and tuning. */
+/**
+ * Options of {@linkcode openKafkaLog}: where the brokers are, and tuning.
+ *
+ * @example
+ * ```ts
+ * import { openKafkaLog, type KafkaLogOptions } from "./topic_log.ts";
+ * import { parseBrokers } from "./kafkajs.ts";
+ * const options: KafkaLogOptions = {
+ *   brokers: parseBrokers(Deno.env.get("KAFKA_BROKERS") ?? "127.0.0.1:9092"),
+ *   clientId: "s3-sink", // the client's part: see KafkaClientOptions
+ *   requestTimeoutMs: 10_000,
+ *   maxQueuedRecords: 5000, // the log's part: see KafkaTopicLogOptions
+ * };
+ * const log = await openKafkaLog(options);
+ * await log.createTopic("demo.user", { partitions: 2 });
+ * console.log(await log.describeTopic("demo.user")); // { name: "demo.user", partitions: 2 }
+ * await log.close();
+ * ```
+ */
 export interface KafkaLogOptions
   extends KafkaClientOptions, KafkaTopicLogOptions {}
 
