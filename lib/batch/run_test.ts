@@ -182,6 +182,7 @@ Deno.test("batch: a rerun writes byte-identical tables and leaves no temp files"
   assert.deepEqual(second, first);
   const names = [...Deno.readDirSync(warehouseDir)].map((e) => e.name).sort();
   assert.deepEqual(names, [
+    ".batch.lock",
     "geo.parquet",
     "pin.parquet",
     "quarantine.parquet",
@@ -260,7 +261,7 @@ Deno.test("batch: a table that cannot be renamed into place (a folder named pin.
     String(error.cause),
   );
   const names = [...Deno.readDirSync(warehouseDir)].map((e) => e.name).sort();
-  assert.deepEqual(names, ["geo.parquet", "pin.parquet"]);
+  assert.deepEqual(names, [".batch.lock", "geo.parquet", "pin.parquet"]);
   assert.equal(
     await Deno.readTextFile(join(warehouseDir, "geo.parquet")),
     "old geo",
@@ -286,7 +287,7 @@ Deno.test("batch: a table that cannot be renamed into place after others could (
     /user\.parquet.*the previous tables are unchanged/,
   );
   const names = [...Deno.readDirSync(warehouseDir)].map((e) => e.name).sort();
-  assert.deepEqual(names, ["pin.parquet", "user.parquet"]);
+  assert.deepEqual(names, [".batch.lock", "pin.parquet", "user.parquet"]);
   assert.equal(
     await Deno.readTextFile(join(warehouseDir, "pin.parquet")),
     "old pin",

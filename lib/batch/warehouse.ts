@@ -6,7 +6,8 @@
  * file is always either the old or the new table, never a partial one. A run can stage each
  * table as soon as it is cleaned ({@linkcode beginWarehouseWrite}), so that a table's write
  * overlaps the next table's cleaning and its frame can be dropped. Writes of one warehouse
- * take turns (`warehouse_lock.ts`): a run's tables are never renamed between another's.
+ * take turns, through the lock file `.batch.lock` (`warehouse_lock.ts`): a run's tables are
+ * never renamed between another's.
  *
  * @module
  */

@@ -1,18 +1,31 @@
 /**
  * One batch at a time per warehouse: a batch holds an exclusive lock (`flock`) on the
- * warehouse folder itself from before it lists the lake until its tables are renamed into
- * place (or it gives up). A second batch on the same warehouse waits for the lock, so the
- * two never rename their tables in turn (pin of one run beside geo of the other), and the
- * second reads the lake after the first's tables are in place. The kernel drops the lock
- * when its holder's process ends, so a killed batch never leaves it behind; no lock file is
- * made.
+ * warehouse's lock file, `{dir}/.batch.lock`, from before it lists the lake until its
+ * tables are renamed into place (or it gives up). A second batch on the same warehouse
+ * waits for the lock, so the two never rename their tables in turn (pin of one run beside
+ * geo of the other), and the second reads the lake after the first's tables are in place.
+ * The kernel drops the lock when its holder's process ends, so a killed batch never leaves
+ * it held. The file stays (empty): removing it while another batch waits on it would let a
+ * third lock a new file of the same name beside it. A file, not the folder itself: Windows
+ * cannot open a folder as a file.
  *
  * @module
  */
-import { sleep } from "../sleep.ts";
+import { join } from "node:path";
+import { tryLockFile } from "../file_lock.ts";
 
-/** How often a waiting batch tries the lock again, in ms. */
-const RETRY_MS = 50;
+/**
+ * The lock file of the warehouse in `dir`.
+ *
+ * @example
+ * ```ts
+ * import { warehouseLockPath } from "./warehouse_lock.ts";
+ * console.log(warehouseLockPath(".data/warehouse")); // .data/warehouse/.batch.lock
+ * ```
+ */
+export function warehouseLockPath(dir: string): string {
+  return join(dir, ".batch.lock");
+}
 
 /**
  * Options of {@linkcode lockWarehouse}.
@@ -30,9 +43,9 @@ export interface LockWarehouseOptions {
 }
 
 /**
- * Takes the exclusive lock of the warehouse folder `dir` (which must exist), waiting as
- * long as another handle, in this process or another, holds it. Close the returned handle
- * to release the lock.
+ * Takes the exclusive lock of the warehouse in `dir` (which must exist), waiting as long as
+ * another handle, in this process or another, holds it. Close the returned file to release
+ * the lock.
  *
  * @example
  * ```ts
@@ -48,14 +61,9 @@ export async function lockWarehouse(
   dir: string,
   options: LockWarehouseOptions = {},
 ): Promise<Deno.FsFile> {
-  const handle = await Deno.open(dir, { read: true });
-  try {
-    if (await handle.tryLock(true)) return handle;
-    options.onWait?.();
-    while (!(await handle.tryLock(true))) await sleep(RETRY_MS);
-    return handle;
-  } catch (e) {
-    handle.close();
-    throw e;
-  }
+  const path = warehouseLockPath(dir);
+  const lock = await tryLockFile(path);
+  if (lock !== null) return lock;
+  options.onWait?.();
+  return (await tryLockFile(path, { waitMs: Infinity }))!;
 }

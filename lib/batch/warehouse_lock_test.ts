@@ -1,14 +1,16 @@
 // The warehouse lock across processes: a batch in another process makes this one wait,
 // and a batch killed while holding it (SIGKILL) does not leave it held.
 import assert from "node:assert/strict";
-import { lockWarehouse } from "./warehouse_lock.ts";
+import { lockWarehouse, warehouseLockPath } from "./warehouse_lock.ts";
 
 Deno.test("warehouse lock: held by another process, it is waited for; once that process is killed, it is taken", async () => {
   const dir = await Deno.makeTempDir();
   const holder = new Deno.Command(Deno.execPath(), {
     args: [
       "eval",
-      `const h = await Deno.open(${JSON.stringify(dir)}, { read: true });
+      `const h = await Deno.open(${
+        JSON.stringify(warehouseLockPath(dir))
+      }, { create: true, write: true });
        await h.lock(true);
        console.log("held");
        await new Promise(() => setInterval(() => {}, 1000));`,
@@ -33,8 +35,11 @@ Deno.test("warehouse lock: held by another process, it is waited for; once that 
     await holder.status;
     (await lock).close();
     assert.deepEqual([taken, waits], [true, 1]);
-    // No lock file: the warehouse folder holds nothing it did not before.
-    assert.deepEqual([...Deno.readDirSync(dir)], []);
+    // The lock file stays, empty.
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), [
+      ".batch.lock",
+    ]);
+    assert.equal((await Deno.stat(warehouseLockPath(dir))).size, 0);
   } finally {
     await holder.stdout.cancel().catch(() => {});
     await Deno.remove(dir, { recursive: true });

@@ -22,7 +22,11 @@ Deno.test("warehouse: tables written are read back as written, and no staging fo
         { table: "pin", reason: "missing ind", raw: "{}" },
       ]),
     });
-    assert.deepEqual(await names(dir), ["geo.parquet", "quarantine.parquet"]);
+    assert.deepEqual(await names(dir), [
+      ".batch.lock",
+      "geo.parquet",
+      "quarantine.parquet",
+    ]);
     const back = await readWarehouse(dir, ["geo", "quarantine"]);
     assert.deepEqual(back.geo.toRecords(), [
       { ind: 2, country: "Chad" },
@@ -52,7 +56,7 @@ Deno.test("warehouse: a failed write leaves every previous table as it was, and 
       error.message,
       /^Could not write the warehouse in .+ \(.+\); the previous tables are unchanged\. Check free space and permissions, then rerun `deno task batch`\.$/,
     );
-    assert.deepEqual(await names(dir), ["geo.parquet"]);
+    assert.deepEqual(await names(dir), [".batch.lock", "geo.parquet"]);
     const { geo } = await readWarehouse(dir, ["geo"]);
     assert.deepEqual(geo.getColumn("ind").toArray(), [1]);
   } finally {
@@ -86,7 +90,7 @@ Deno.test("warehouse: staged tables appear only at commit; an aborted write leav
     aborted.stage("geo", pl.DataFrame({ ind: [2] }));
     aborted.stage("user", pl.DataFrame({ ind: [3] }));
     await aborted.abort();
-    assert.deepEqual(await names(dir), ["geo.parquet"]);
+    assert.deepEqual(await names(dir), [".batch.lock", "geo.parquet"]);
     assert.deepEqual(
       (await readWarehouse(dir, ["geo"])).geo.getColumn("ind").toArray(),
       [1],
@@ -101,7 +105,11 @@ Deno.test("warehouse: staged tables appear only at commit; an aborted write leav
     );
     write.stage("user", pl.DataFrame({ ind: [6] }));
     await write.commit();
-    assert.deepEqual(await names(dir), ["geo.parquet", "user.parquet"]);
+    assert.deepEqual(await names(dir), [
+      ".batch.lock",
+      "geo.parquet",
+      "user.parquet",
+    ]);
     const back = await readWarehouse(dir, ["geo", "user"]);
     assert.deepEqual(back.geo.getColumn("ind").toArray(), [4, 5]);
     assert.deepEqual(back.user.getColumn("ind").toArray(), [6]);
