@@ -1,15 +1,23 @@
 /**
  * The stream processor consuming the streams: catch-ups append each record once, batch
- * limits (records, bytes), `run()`'s trigger and its lock, streams not created yet.
+ * limits (records, bytes), `run()`'s trigger and its lock, streams not created yet, a
+ * batch of quarantined records only.
  * Failures are in `processor_failure_test.ts`, stream identity in `processor_streams_test.ts`.
  */
 import assert from "node:assert/strict";
 import { openEmbeddedLog } from "../log/mod.ts";
 import { StreamLockedError } from "./errors.ts";
 import { putPosts } from "./exactly_once_check.ts";
+import { countStreamTables, readStreamTable } from "./read_table.ts";
 import { createStreamProcessor } from "./processor.ts";
 import { makeTestDir } from "../test_temp_dir.ts";
-import { assertExactlyOnce, posts, PREFIX, setupStreams } from "./test_util.ts";
+import {
+  assertExactlyOnce,
+  catchUp,
+  posts,
+  PREFIX,
+  setupStreams,
+} from "./test_util.ts";
 
 Deno.test("processor: catch-up appends every record once; the next catch-up only new ones", async () => {
   await using tmp = await makeTestDir();
@@ -131,5 +139,50 @@ Deno.test("processor: streams that do not exist yet read as empty", async () => 
     "stream: waiting for a stream that does not exist yet streaming-absent-geo",
     "stream: waiting for a stream that does not exist yet streaming-absent-user",
   ]);
+  await log.close();
+});
+
+Deno.test("processor: a micro-batch whose every record is quarantined commits the quarantine rows and moves on", async () => {
+  await using tmp = await makeTestDir();
+  const { log, outDir } = await setupStreams(tmp);
+  const enc = new TextEncoder();
+  const results = await log.streams.putRecords(
+    `streaming-${PREFIX}-geo`,
+    ["{oops", "", '{"ind":"x"}'].map((text) => ({
+      data: enc.encode(text),
+      partitionKey: "k",
+    })),
+  );
+  const stats = await createStreamProcessor({
+    streams: log.streams,
+    prefix: PREFIX,
+    outDir,
+  }).runOnce();
+  assert.equal(stats.batches, 1);
+  assert.equal(stats.records, 3);
+  assert.deepEqual(stats.rows, { stream_quarantine: 3 });
+  assert.deepEqual(
+    (await readStreamTable(outDir, "stream_quarantine")).toRecords(),
+    [
+      ["malformed JSON", "{oops"],
+      ["empty record", ""],
+      ["unparseable ind", '{"ind":"x"}'],
+    ].map(([reason, raw], i) => ({
+      table: "geo",
+      reason,
+      raw,
+      _shard_id: "shardId-000000000000",
+      _sequence_number: (results[i] as { sequenceNumber: string })
+        .sequenceNumber,
+    })),
+  );
+  assert.deepEqual(await countStreamTables(outDir), {
+    stream_pin: 0,
+    stream_geo: 0,
+    stream_user: 0,
+    stream_quarantine: 3,
+  });
+  // Its positions were committed: the records are not read again.
+  assert.equal((await catchUp(log, outDir)).batches, 0);
   await log.close();
 });
