@@ -9,9 +9,10 @@ import { type LogContext, silentLogger } from "../logger.ts";
 import { freePort } from "../services/process.ts";
 import { s3Service } from "../services/s3.ts";
 import { createSink } from "./sink.ts";
-import { ndjson, sinkFixture, values } from "./test_util.ts";
+import { ndjson, partitionKeys, sinkFixture, values } from "./test_util.ts";
 
-const P = (o: string) => `topics/t.pin/partition=0/t.pin+0+${o}.json`;
+/** The key of the object of t.pin, partition 0, starting at `startOffset`. */
+const pinKey = partitionKeys("t.pin");
 
 Deno.test("sink on S3: the server stops mid-run and restarts; the write is tried again and every record lands once", async () => {
   const fx = await sinkFixture({ "t.pin": 1 });
@@ -46,16 +47,16 @@ Deno.test("sink on S3: the server stops mid-run and restarts; the write is tried
     await sink.drain({ idleMs: 300 });
     await restarted;
     assert.ok(warnings.length >= 1, "no retry was logged");
-    assert.ok(warnings.every((w) => w.key === P("0000000003")));
+    assert.ok(warnings.every((w) => w.key === pinKey(3)));
     const text = new TextDecoder();
     const objects: Record<string, string> = {};
     for (const { key } of await lake.list("topics/")) {
       objects[key] = text.decode(await lake.get(key));
     }
     assert.deepEqual(objects, {
-      [P("0000000000")]: ndjson(3, 0),
-      [P("0000000003")]: ndjson(3, 3),
-      [P("0000000006")]: ndjson(3, 6),
+      [pinKey(0)]: ndjson(3, 0),
+      [pinKey(3)]: ndjson(3, 3),
+      [pinKey(6)]: ndjson(3, 6),
     });
     assert.equal(await fx.committed("t.pin", 0), 9);
   } finally {

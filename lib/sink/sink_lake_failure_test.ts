@@ -11,10 +11,10 @@ import type { ObjectStore } from "../lake/types.ts";
 import { type LogContext, silentLogger } from "../logger.ts";
 import { LakeCorruptionError, LakeWriteError } from "./errors.ts";
 import { createSink } from "./sink.ts";
-import { ndjson, sinkFixture, values } from "./test_util.ts";
+import { ndjson, partitionKeys, sinkFixture, values } from "./test_util.ts";
 
-const P = (t: string, p: number, o: string) =>
-  `topics/${t}/partition=${p}/${t}+${p}+${o}.json`;
+/** The key of the object of t.pin, partition 0, starting at `startOffset`. */
+const pinKey = partitionKeys("t.pin");
 
 Deno.test("sink: a write failing past its retries commits nothing; the next sink writes every record once", async () => {
   const fx = await sinkFixture({ "t.pin": 1 });
@@ -39,11 +39,11 @@ Deno.test("sink: a write failing past its retries commits nothing; the next sink
       assert.equal(
         e.message,
         `The sink could not write ${
-          P("t.pin", 0, "0000000003")
+          pinKey(3)
         } to the lake (3 attempts; last error: disk full). Nothing of it was committed: fix the lake (free disk space, start the S3 server, check the credentials), then start the sink again; it writes the object then.`,
       );
       assert.deepEqual(e.context, {
-        key: P("t.pin", 0, "0000000003"),
+        key: pinKey(3),
         attempts: 3,
       });
       assert.equal((e.cause as Error).message, "disk full");
@@ -51,7 +51,7 @@ Deno.test("sink: a write failing past its retries commits nothing; the next sink
     });
     assert.equal(puts, 4); // the first object, then 3 attempts at the second
     assert.deepEqual(Object.keys(await fx.lake()), [
-      P("t.pin", 0, "0000000000"),
+      pinKey(0),
     ]);
     assert.equal(await fx.committed("t.pin", 0), 3);
     const sink = createSink({
@@ -62,9 +62,9 @@ Deno.test("sink: a write failing past its retries commits nothing; the next sink
     });
     await sink.drain({ idleMs: 200 });
     assert.deepEqual(await fx.lake(), {
-      [P("t.pin", 0, "0000000000")]: ndjson(3, 0),
-      [P("t.pin", 0, "0000000003")]: ndjson(3, 3),
-      [P("t.pin", 0, "0000000006")]: ndjson(1, 6),
+      [pinKey(0)]: ndjson(3, 0),
+      [pinKey(3)]: ndjson(3, 3),
+      [pinKey(6)]: ndjson(1, 6),
     });
   } finally {
     await fx.cleanup();
@@ -105,16 +105,16 @@ Deno.test("sink: a lake write that fails for a while is tried again; every recor
     });
     const warnings = await drainRetrying(fx, flaky);
     assert.deepEqual(await fx.lake(), {
-      [P("t.pin", 0, "0000000000")]: ndjson(3, 0),
-      [P("t.pin", 0, "0000000003")]: ndjson(3, 3),
-      [P("t.pin", 0, "0000000006")]: ndjson(1, 6),
+      [pinKey(0)]: ndjson(3, 0),
+      [pinKey(3)]: ndjson(3, 3),
+      [pinKey(6)]: ndjson(1, 6),
     });
     assert.equal(await fx.committed("t.pin", 0), 7);
     assert.deepEqual(
       warnings.map(([m, c]) => [m, c?.key, c?.retry, c?.error]),
       [1, 2].map((retry) => [
         "sink: lake write failed; trying again",
-        P("t.pin", 0, "0000000003"),
+        pinKey(3),
         retry,
         "s3: put failed: connection reset",
       ]),
@@ -141,8 +141,8 @@ Deno.test("sink: a lake that cannot be listed for a while is read again when the
     });
     const warnings = await drainRetrying(fx, flaky);
     assert.deepEqual(await fx.lake(), {
-      [P("t.pin", 0, "0000000000")]: ndjson(3, 0),
-      [P("t.pin", 0, "0000000003")]: ndjson(1, 3),
+      [pinKey(0)]: ndjson(3, 0),
+      [pinKey(3)]: ndjson(1, 3),
     });
     assert.deepEqual(
       warnings.map(([m, c]) => [m, c?.topic, c?.partition, c?.retry, c?.error]),

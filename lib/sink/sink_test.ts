@@ -8,10 +8,10 @@ import { ConfigError } from "../errors.ts";
 import { storeWith } from "../lake/test_store.ts";
 import { GroupBusyError } from "../log/mod.ts";
 import { createSink } from "./sink.ts";
-import { ndjson, sinkFixture, values } from "./test_util.ts";
+import { ndjson, partitionKeys, sinkFixture, values } from "./test_util.ts";
 
-const P = (t: string, p: number, o: string) =>
-  `topics/${t}/partition=${p}/${t}+${p}+${o}.json`;
+/** The key of the object of t.pin, partition 0, starting at `startOffset`. */
+const pinKey = partitionKeys("t.pin");
 
 Deno.test("sink: flushSize 3 with 7 records writes +0, +3 and +6 with exact contents", async () => {
   const fx = await sinkFixture({ "t.pin": 1 });
@@ -33,9 +33,9 @@ Deno.test("sink: flushSize 3 with 7 records writes +0, +3 and +6 with exact cont
     });
     await sink.drain({ idleMs: 200 });
     assert.deepEqual(await fx.lake(), {
-      [P("t.pin", 0, "0000000000")]: ndjson(3, 0),
-      [P("t.pin", 0, "0000000003")]: ndjson(3, 3),
-      [P("t.pin", 0, "0000000006")]: ndjson(1, 6),
+      [pinKey(0)]: ndjson(3, 0),
+      [pinKey(3)]: ndjson(3, 3),
+      [pinKey(6)]: ndjson(1, 6),
     });
     assert.equal(await fx.committed("t.pin", 0), 7);
     assert.deepEqual(sink.stats, {
@@ -79,9 +79,9 @@ Deno.test("sink: the offset is committed only after its object is written", asyn
     });
     await sink.drain({ idleMs: 200 });
     assert.deepEqual(seen, [
-      [P("t.pin", 0, "0000000000"), null, false],
-      [P("t.pin", 0, "0000000002"), 2, false],
-      [P("t.pin", 0, "0000000004"), 4, false],
+      [pinKey(0), null, false],
+      [pinKey(2), 2, false],
+      [pinKey(4), 4, false],
     ]);
     assert.equal(await fx.committed("t.pin", 0), 5);
   } finally {
@@ -127,8 +127,8 @@ Deno.test("sink: rotation by time writes a partial buffer while no record arrive
     }
     assert.equal(await fx.committed("t.pin", 0), 3);
     assert.deepEqual(await fx.lake(), {
-      [P("t.pin", 0, "0000000000")]: ndjson(2, 0),
-      [P("t.pin", 0, "0000000002")]: ndjson(1, 2),
+      [pinKey(0)]: ndjson(2, 0),
+      [pinKey(2)]: ndjson(1, 2),
     });
   } finally {
     await fx.cleanup();
@@ -149,12 +149,15 @@ Deno.test("sink: several topics and partitions, each with its own objects", asyn
       flushSize: 4,
     });
     await sink.drain({ idleMs: 200 });
+    const geo0 = partitionKeys("m.geo");
+    const pin0 = partitionKeys("m.pin");
+    const pin2 = partitionKeys("m.pin", 2);
     assert.deepEqual(await fx.lake(), {
-      [P("m.geo", 0, "0000000000")]: ndjson(4, 20),
-      [P("m.geo", 0, "0000000004")]: ndjson(1, 24),
-      [P("m.pin", 0, "0000000000")]: ndjson(4, 0),
-      [P("m.pin", 0, "0000000004")]: ndjson(1, 4),
-      [P("m.pin", 2, "0000000000")]: ndjson(2, 10),
+      [geo0(0)]: ndjson(4, 20),
+      [geo0(4)]: ndjson(1, 24),
+      [pin0(0)]: ndjson(4, 0),
+      [pin0(4)]: ndjson(1, 4),
+      [pin2(0)]: ndjson(2, 10),
     });
     assert.deepEqual(sink.stats.partitions, [
       { topic: "m.geo", partition: 0, nextOffset: 5, buffered: 0 },
@@ -215,9 +218,9 @@ Deno.test("sink: a second sink on the same group is refused at ready(), so objec
     await first.stop({ drain: true, idleMs: 200 });
     await firstDone;
     assert.deepEqual(await fx.lake(), {
-      [P("t.pin", 0, "0000000000")]: ndjson(2, 0),
-      [P("t.pin", 0, "0000000002")]: ndjson(2, 2),
-      [P("t.pin", 0, "0000000004")]: ndjson(1, 4),
+      [pinKey(0)]: ndjson(2, 0),
+      [pinKey(2)]: ndjson(2, 2),
+      [pinKey(4)]: ndjson(1, 4),
     });
     // Once the first has stopped, the group is free again.
     const third = createSink(options);

@@ -1,6 +1,6 @@
 /**
- * Helpers shared by the sink's tests: a temp dir with an embedded log and a lake, and a
- * reader that returns the lake as `{ key: text }`.
+ * Helpers shared by the sink's tests: a temp dir with an embedded log and a lake, a
+ * reader that returns the lake as `{ key: text }`, and the keys of a partition's objects.
  *
  * @module
  */
@@ -9,6 +9,7 @@ import { DatabaseSync } from "node:sqlite";
 import { type EmbeddedLog, openEmbeddedLog } from "../log/mod.ts";
 import { openDirStore } from "../lake/dir_store.ts";
 import type { ObjectStore } from "../lake/types.ts";
+import { objectKey } from "./layout.ts";
 
 /**
  * A temp dir holding `log.db` and `lake/`.
@@ -131,4 +132,24 @@ export function values(count: number, from = 0): string[] {
  */
 export function ndjson(count: number, from = 0): string {
   return values(count, from).map((v) => v + "\n").join("");
+}
+
+/**
+ * The lake keys of the objects of one partition of `topic`, by their first offset: the
+ * sink's own {@linkcode objectKey} (whose spelling `layout_test.ts` asserts), bound to the
+ * partition so that an expected lake reads `{ [key(3)]: ndjson(3, 3) }`.
+ *
+ * @example
+ * ```ts
+ * import { partitionKeys } from "./test_util.ts";
+ * const key = partitionKeys("t.pin");
+ * console.log(key(3)); // topics/t.pin/partition=0/t.pin+0+0000000003.json
+ * console.log(partitionKeys("m.pin", 2)(0)); // topics/m.pin/partition=2/m.pin+2+0000000000.json
+ * ```
+ */
+export function partitionKeys(
+  topic: string,
+  partition = 0,
+): (startOffset: number) => string {
+  return (startOffset) => objectKey({ topic, partition, startOffset });
 }
