@@ -65,6 +65,30 @@ export class WarehouseWriteError extends PipelineError {
 }
 
 /**
+ * The warehouse holds tables of two batch runs: a batch was stopped while it renamed its
+ * tables into place (its commit mark stayed).
+ *
+ * @example
+ * ```ts
+ * import { WarehouseMixedError } from "./errors.ts";
+ * const err = new WarehouseMixedError(".data/warehouse");
+ * console.log(err.code); // WAREHOUSE_MIXED
+ * ```
+ */
+export class WarehouseMixedError extends PipelineError {
+  constructor(dir: string, options: PipelineErrorOptions = {}) {
+    super(
+      `The warehouse in ${dir} holds tables of two batch runs: a batch was stopped (killed, out of memory, power lost) while it renamed its tables into place. Run \`deno task batch\` again: it rewrites every table.`,
+      {
+        ...options,
+        code: "WAREHOUSE_MIXED",
+        context: { dir, ...options.context },
+      },
+    );
+  }
+}
+
+/**
  * The warehouse tables exist but hold no rows: the lake was empty when the batch ran.
  *
  * @example

@@ -33,6 +33,7 @@ export {
   type BeginWarehouseWriteOptions,
   quarantineFrame,
   readWarehouse,
+  type ReadWarehouseOptions,
   tablePath,
   WAREHOUSE_TABLES,
   type WarehouseTable,
@@ -47,5 +48,6 @@ export {
   type WarehouseDamagedErrorOptions,
   WarehouseEmptyError,
   WarehouseMissingError,
+  WarehouseMixedError,
   WarehouseWriteError,
 } from "./errors.ts";

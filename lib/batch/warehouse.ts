@@ -19,9 +19,12 @@ import {
   readParquetFile,
   sinkParquetFile,
 } from "../clean/mod.ts";
+import { sleep } from "../sleep.ts";
+import { clearCommitMark, isCommitMarked, markCommit } from "./commit_mark.ts";
 import {
   WarehouseDamagedError,
   WarehouseMissingError,
+  WarehouseMixedError,
   WarehouseWriteError,
 } from "./errors.ts";
 import {
@@ -203,9 +206,13 @@ export async function beginWarehouseWrite(
         // A rename fails on a folder in the way: look for one before renaming any table, so
         // that the run replaces all of them or none.
         for (const name of names) await assertNoFolder(tablePath(dir, name));
+        // Readers wait while the mark is set, and refuse the tables if it stays (stopped
+        // between two renames: tables of two runs).
+        await markCommit(dir);
         for (const name of names) {
           await Deno.rename(tablePath(staging, name), tablePath(dir, name));
         }
+        await clearCommitMark(dir);
       } catch (e) {
         throw new WarehouseWriteError(dir, e);
       } finally {
@@ -252,8 +259,29 @@ export async function writeWarehouse(
 }
 
 /**
+ * Options of {@linkcode readWarehouse}.
+ *
+ * @example
+ * ```ts
+ * import { readWarehouse, type ReadWarehouseOptions } from "./warehouse.ts";
+ * const options: ReadWarehouseOptions = { waitMs: 10_000 };
+ * await readWarehouse(await Deno.makeTempDir(), [], options);
+ * ```
+ */
+export interface ReadWarehouseOptions {
+  /**
+   * How long to wait for a batch renaming its tables into place to finish, in ms, before
+   * taking its commit mark for one a stopped batch left; default 2,000 (the renames take
+   * milliseconds).
+   */
+  waitMs?: number;
+}
+
+/**
  * Reads the named tables; throws {@linkcode WarehouseMissingError} listing any that are absent,
- * and {@linkcode WarehouseDamagedError} for a file that cannot be read.
+ * {@linkcode WarehouseDamagedError} for a file that cannot be read, and
+ * {@linkcode WarehouseMixedError} when a batch was stopped while renaming its tables into
+ * place (after waiting `waitMs` for one doing so now).
  *
  * @example
  * ```ts
@@ -268,7 +296,13 @@ export async function writeWarehouse(
 export async function readWarehouse<T extends string>(
   dir: string,
   tables: readonly T[],
+  options: ReadWarehouseOptions = {},
 ): Promise<Record<T, DataFrame>> {
+  const until = performance.now() + (options.waitMs ?? 2_000);
+  while (await isCommitMarked(dir)) {
+    if (performance.now() >= until) throw new WarehouseMixedError(dir);
+    await sleep(20);
+  }
   const missing: string[] = [];
   for (const t of tables) {
     try {

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pl } from "../clean/mod.ts";
-import { WarehouseDamagedError, WarehouseWriteError } from "./errors.ts";
+import {
+  WarehouseDamagedError,
+  WarehouseMixedError,
+  WarehouseWriteError,
+} from "./errors.ts";
 import {
   beginWarehouseWrite,
   quarantineFrame,
@@ -153,6 +157,60 @@ Deno.test("warehouse: a second write waits until the first has committed, so two
     await (await beginWarehouseWrite(dir, { onWait: () => waits++ })).abort();
     assert.equal(waits, 1);
   } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("warehouse: a write stopped between two renames leaves tables of two runs, which readers refuse until the next write", async () => {
+  const dir = await Deno.makeTempDir();
+  const rename = Deno.rename;
+  try {
+    await writeWarehouse(dir, {
+      pin: pl.DataFrame({ ind: [1] }),
+      geo: pl.DataFrame({ ind: [1] }),
+    });
+    // The second rename fails, as if the batch were killed right after the first.
+    let renames = 0;
+    Deno.rename = (from, to) =>
+      ++renames === 2 ? Promise.reject(new Error("killed")) : rename(from, to);
+    await assert.rejects(
+      writeWarehouse(dir, {
+        pin: pl.DataFrame({ ind: [2] }),
+        geo: pl.DataFrame({ ind: [2] }),
+      }),
+      WarehouseWriteError,
+    );
+    Deno.rename = rename;
+    const started = performance.now();
+    await assert.rejects(
+      readWarehouse(dir, ["pin", "geo"], { waitMs: 300 }),
+      (e: unknown) => {
+        assert.ok(e instanceof WarehouseMixedError, String(e));
+        assert.equal(e.code, "WAREHOUSE_MIXED");
+        assert.deepEqual(e.context, { dir });
+        assert.equal(
+          e.message,
+          `The warehouse in ${dir} holds tables of two batch runs: a batch was stopped (killed, out of memory, power lost) while it renamed its tables into place. Run \`deno task batch\` again: it rewrites every table.`,
+        );
+        return true;
+      },
+    );
+    // It waited for a commit in progress to end before deciding.
+    assert.ok(performance.now() - started >= 300);
+    await writeWarehouse(dir, {
+      pin: pl.DataFrame({ ind: [3] }),
+      geo: pl.DataFrame({ ind: [3] }),
+    });
+    const back = await readWarehouse(dir, ["pin", "geo"]);
+    assert.deepEqual(
+      [
+        back.pin.getColumn("ind").toArray(),
+        back.geo.getColumn("ind").toArray(),
+      ],
+      [[3], [3]],
+    );
+  } finally {
+    Deno.rename = rename;
     await Deno.remove(dir, { recursive: true });
   }
 });
