@@ -138,17 +138,27 @@ export function createStreamProcessor(
 ): StreamProcessor {
   const prefix = options.prefix ?? "pinterest";
   const outDir = options.outDir ?? ".data/stream";
-  const interval = options.triggerIntervalMs ?? 1000;
   const logger = options.logger ?? silentLogger;
-  const maxFailures = options.maxConsecutiveFailures ?? 8;
-  const compactAfterParts = options.compactAfterParts ?? 256;
-  if (!Number.isInteger(compactAfterParts) || compactAfterParts < 2) {
-    throw new ConfigError(
-      "compactAfterParts",
-      "must be a whole number of parts >= 2",
-      { value: compactAfterParts },
-    );
-  }
+  const interval = checkLimit(
+    "triggerIntervalMs",
+    options.triggerIntervalMs ?? 1000,
+  );
+  const maxFailures = checkLimit(
+    "maxConsecutiveFailures",
+    options.maxConsecutiveFailures ?? 8,
+  );
+  const maxBatchRecords = checkLimit(
+    "maxBatchRecords",
+    options.maxBatchRecords ?? 10_000,
+  );
+  const maxBatchBytes = checkLimit(
+    "maxBatchBytes",
+    options.maxBatchBytes ?? 64 * 1024 * 1024,
+  );
+  const compactAfterParts = checkLimit(
+    "compactAfterParts",
+    options.compactAfterParts ?? 256,
+  );
   const streamNames = streamNamesOf(prefix);
   const stats: StreamProcessorStats = {
     batches: 0,
@@ -163,8 +173,8 @@ export function createStreamProcessor(
       streams: options.streams,
       streamNames,
       logger,
-      maxBatchRecords: options.maxBatchRecords ?? 10_000,
-      maxBatchBytes: options.maxBatchBytes ?? 64 * 1024 * 1024,
+      maxBatchRecords,
+      maxBatchBytes,
       compactAfterParts,
       onCommitStep: options.onCommitStep,
     });
@@ -251,6 +261,46 @@ export function createStreamProcessor(
       }
     },
   };
+}
+
+/**
+ * The numeric options and what each must be: a processor reading nothing (no record, no
+ * byte a batch) or polling without a pause would do so silently.
+ */
+const LIMITS = {
+  triggerIntervalMs: {
+    min: 1,
+    whole: false,
+    problem: "must be a number of milliseconds >= 1",
+  },
+  maxBatchRecords: {
+    min: 1,
+    whole: true,
+    problem: "must be a whole number of records >= 1",
+  },
+  maxBatchBytes: {
+    min: 1,
+    whole: true,
+    problem: "must be a whole number of bytes >= 1",
+  },
+  maxConsecutiveFailures: {
+    min: 1,
+    whole: true,
+    problem: "must be a whole number >= 1",
+  },
+  compactAfterParts: {
+    min: 2,
+    whole: true,
+    problem: "must be a whole number of parts >= 2",
+  },
+};
+
+/** `value` of option `name`; a {@linkcode ConfigError} when it breaks its limit. */
+function checkLimit(name: keyof typeof LIMITS, value: number): number {
+  const { min, whole, problem } = LIMITS[name];
+  const ok = whole ? Number.isSafeInteger(value) : Number.isFinite(value);
+  if (!ok || value < min) throw new ConfigError(name, problem, { value });
+  return value;
 }
 
 /** `e` as the failure that stopped the processor, after `failuresInRow` in a row. */

@@ -5,6 +5,7 @@
  * Failures are in `processor_failure_test.ts`, stream identity in `processor_streams_test.ts`.
  */
 import assert from "node:assert/strict";
+import { ConfigError } from "../errors.ts";
 import { openEmbeddedLog } from "../log/mod.ts";
 import { StreamLockedError } from "./errors.ts";
 import { putPosts } from "./exactly_once_check.ts";
@@ -184,5 +185,32 @@ Deno.test("processor: a micro-batch whose every record is quarantined commits th
   });
   // Its positions were committed: the records are not read again.
   assert.equal((await catchUp(log, outDir)).batches, 0);
+  await log.close();
+});
+
+Deno.test("processor: limits that would leave it reading nothing, or spinning, are refused at creation", async () => {
+  await using tmp = await makeTestDir();
+  const { log } = await setupStreams(tmp);
+  // Before: maxBatchRecords 0 (or maxBatchBytes 0) made a processor whose every batch was
+  // empty, silently; a trigger interval of 0 or NaN polled the streams without a pause.
+  for (
+    const [option, value, problem] of [
+      ["maxBatchRecords", 0, "must be a whole number of records >= 1"],
+      ["maxBatchRecords", 2.5, "must be a whole number of records >= 1"],
+      ["maxBatchBytes", 0, "must be a whole number of bytes >= 1"],
+      ["triggerIntervalMs", 0, "must be a number of milliseconds >= 1"],
+      ["triggerIntervalMs", NaN, "must be a number of milliseconds >= 1"],
+      ["maxConsecutiveFailures", 0, "must be a whole number >= 1"],
+    ] as const
+  ) {
+    assert.throws(
+      () => createStreamProcessor({ streams: log.streams, [option]: value }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message ===
+          `Invalid setting ${option}=${value}: ${problem}`,
+      `${option}=${value}`,
+    );
+  }
   await log.close();
 });
