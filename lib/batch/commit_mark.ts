@@ -2,8 +2,9 @@
  * The commit mark of the warehouse, `{dir}/.batch-commit`: present while a batch renames
  * its tables into place, one by one. A batch stopped among those renames (killed, out of
  * memory, power lost) leaves it behind with the warehouse holding tables of two runs, and
- * readers of the warehouse can tell: they wait for a commit in progress to end, and refuse
- * a mark that stays. The next batch that commits clears it.
+ * readers of the warehouse can tell: they wait for a commit in progress to end (the tables
+ * lock, `warehouse_lock.ts`), and refuse a mark found then. The next batch that commits
+ * clears it.
  *
  * The mark is written and its folder fsynced before the first rename; the folder is fsynced
  * after the last rename, then the mark removed: after a power loss the mark is still there
@@ -79,7 +80,10 @@ export async function isCommitMarked(dir: string): Promise<boolean> {
     await Deno.lstat(commitMarkPath(dir));
     return true;
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
+    if (
+      e instanceof Deno.errors.NotFound ||
+      e instanceof Deno.errors.NotADirectory // `dir` is a file: no warehouse
+    ) return false;
     throw e;
   }
 }

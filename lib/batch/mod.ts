@@ -33,7 +33,6 @@ export {
   type BeginWarehouseWriteOptions,
   quarantineFrame,
   readWarehouse,
-  type ReadWarehouseOptions,
   tablePath,
   WAREHOUSE_TABLES,
   type WarehouseTable,

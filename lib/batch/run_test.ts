@@ -182,6 +182,7 @@ Deno.test("batch: a rerun writes byte-identical tables and leaves no temp files"
   assert.deepEqual(second, first);
   const names = [...Deno.readDirSync(warehouseDir)].map((e) => e.name).sort();
   assert.deepEqual(names, [
+    ".batch-tables.lock",
     ".batch.lock",
     "geo.parquet",
     "pin.parquet",

@@ -98,6 +98,7 @@ Deno.test("batch: the leftovers of a killed batch are removed, and said so, by t
     { dirs: [path] },
   ]);
   assert.deepEqual(names(warehouseDir), [
+    ".batch-tables.lock",
     ".batch.lock",
     "geo.parquet",
     "pin.parquet",

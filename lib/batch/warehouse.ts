@@ -19,7 +19,6 @@ import {
   readParquetFile,
   sinkParquetFile,
 } from "../clean/mod.ts";
-import { sleep } from "../sleep.ts";
 import { clearCommitMark, isCommitMarked, markCommit } from "./commit_mark.ts";
 import {
   WarehouseDamagedError,
@@ -32,7 +31,7 @@ import {
   removeAbandonedStaging,
   type StagingDir,
 } from "./staging.ts";
-import { lockWarehouse } from "./warehouse_lock.ts";
+import { lockTables, lockWarehouse } from "./warehouse_lock.ts";
 
 /**
  * Tables the batch writes: the three clean tables and the quarantine.
@@ -206,8 +205,9 @@ export async function beginWarehouseWrite(
         // A rename fails on a folder in the way: look for one before renaming any table, so
         // that the run replaces all of them or none.
         for (const name of names) await assertNoFolder(tablePath(dir, name));
-        // Readers wait while the mark is set, and refuse the tables if it stays (stopped
-        // between two renames: tables of two runs).
+        // Readers wait for the tables lock; they refuse the tables when the mark stays
+        // (stopped between two renames: tables of two runs).
+        using _tables = await lockTables(dir);
         await markCommit(dir);
         for (const name of names) {
           await Deno.rename(tablePath(staging, name), tablePath(dir, name));
@@ -259,29 +259,11 @@ export async function writeWarehouse(
 }
 
 /**
- * Options of {@linkcode readWarehouse}.
- *
- * @example
- * ```ts
- * import { readWarehouse, type ReadWarehouseOptions } from "./warehouse.ts";
- * const options: ReadWarehouseOptions = { waitMs: 10_000 };
- * await readWarehouse(await Deno.makeTempDir(), [], options);
- * ```
- */
-export interface ReadWarehouseOptions {
-  /**
-   * How long to wait for a batch renaming its tables into place to finish, in ms, before
-   * taking its commit mark for one a stopped batch left; default 2,000 (the renames take
-   * milliseconds).
-   */
-  waitMs?: number;
-}
-
-/**
  * Reads the named tables; throws {@linkcode WarehouseMissingError} listing any that are absent,
  * {@linkcode WarehouseDamagedError} for a file that cannot be read, and
  * {@linkcode WarehouseMixedError} when a batch was stopped while renaming its tables into
- * place (after waiting `waitMs` for one doing so now).
+ * place. A batch renaming its tables now is waited for (milliseconds), and waits for the
+ * read to end before it renames any: the tables read are all of one run.
  *
  * @example
  * ```ts
@@ -296,13 +278,9 @@ export interface ReadWarehouseOptions {
 export async function readWarehouse<T extends string>(
   dir: string,
   tables: readonly T[],
-  options: ReadWarehouseOptions = {},
 ): Promise<Record<T, DataFrame>> {
-  const until = performance.now() + (options.waitMs ?? 2_000);
-  while (await isCommitMarked(dir)) {
-    if (performance.now() >= until) throw new WarehouseMixedError(dir);
-    await sleep(20);
-  }
+  using _tables = await lockTables(dir, { shared: true });
+  if (await isCommitMarked(dir)) throw new WarehouseMixedError(dir);
   const missing: string[] = [];
   for (const t of tables) {
     try {

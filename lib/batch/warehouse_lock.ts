@@ -9,6 +9,11 @@
  * third lock a new file of the same name beside it. A file, not the folder itself: Windows
  * cannot open a folder as a file.
  *
+ * Readers and the renames of a commit take turns through a second lock file,
+ * `{dir}/.batch-tables.lock` ({@linkcode lockTables}): a commit holds it exclusively while it
+ * renames its tables into place (milliseconds), a reader shares it while it reads tables,
+ * so a reader never gets some tables of one run and some of the next.
+ *
  * @module
  */
 import { join } from "node:path";
@@ -66,4 +71,77 @@ export async function lockWarehouse(
   if (lock !== null) return lock;
   options.onWait?.();
   return (await tryLockFile(path, { waitMs: Infinity }))!;
+}
+
+/**
+ * The lock file readers and the renames of a commit share in the warehouse `dir`.
+ *
+ * @example
+ * ```ts
+ * import { tablesLockPath } from "./warehouse_lock.ts";
+ * console.log(tablesLockPath(".data/warehouse")); // .data/warehouse/.batch-tables.lock
+ * ```
+ */
+export function tablesLockPath(dir: string): string {
+  return join(dir, ".batch-tables.lock");
+}
+
+/**
+ * Options of {@linkcode lockTables}.
+ *
+ * @example
+ * ```ts
+ * import { lockTables, type LockTablesOptions } from "./warehouse_lock.ts";
+ * const dir = await Deno.makeTempDir();
+ * (await lockTables(dir))?.close(); // made the lock file
+ * const options: LockTablesOptions = { shared: true };
+ * (await lockTables(dir, options))?.close();
+ * ```
+ */
+export interface LockTablesOptions {
+  /** A reader's lock, shared with other readers; default exclusive (a commit's). */
+  shared?: boolean;
+}
+
+/**
+ * Takes the tables lock of the warehouse in `dir` (which must exist), waiting while it is
+ * held otherwise: exclusive for a commit (the lock file is created when absent), shared for
+ * a reader. A reader gets `undefined` when there is no lock file: no batch has committed
+ * there since readers and commits take turns. Close the returned file to release the lock.
+ *
+ * @example
+ * ```ts
+ * import { lockTables } from "./warehouse_lock.ts";
+ * const dir = await Deno.makeTempDir();
+ * console.log(await lockTables(dir, { shared: true })); // undefined: no commit yet
+ * const commit = await lockTables(dir);
+ * const reader = lockTables(dir, { shared: true }); // waits for the commit
+ * commit?.close();
+ * (await reader)?.close();
+ * ```
+ */
+export async function lockTables(
+  dir: string,
+  options: LockTablesOptions = {},
+): Promise<Deno.FsFile | undefined> {
+  const path = tablesLockPath(dir);
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(
+      path,
+      options.shared ? { read: true } : { create: true, write: true },
+    );
+  } catch (e) {
+    const absent = e instanceof Deno.errors.NotFound ||
+      e instanceof Deno.errors.NotADirectory; // a warehouse path that is a file
+    if (options.shared && absent) return undefined;
+    throw e;
+  }
+  try {
+    await file.lock(!options.shared);
+    return file;
+  } catch (e) {
+    file.close();
+    throw e;
+  }
 }
