@@ -35,7 +35,24 @@ export class WarehouseMissingError extends PipelineError {
 }
 
 /**
- * Writing the warehouse failed; the previous tables are left as they were.
+ * Options of {@linkcode WarehouseWriteError}.
+ *
+ * @example
+ * ```ts
+ * import { WarehouseWriteError, type WarehouseWriteErrorOptions } from "./errors.ts";
+ * const options: WarehouseWriteErrorOptions = { replaced: ["pin"] };
+ * console.log(new WarehouseWriteError(".data/warehouse", new Error("EIO"), options).context);
+ * // { dir: ".data/warehouse", replaced: ["pin"] }
+ * ```
+ */
+export interface WarehouseWriteErrorOptions extends PipelineErrorOptions {
+  /** Tables already renamed into place when the write failed; default none. */
+  replaced?: readonly string[];
+}
+
+/**
+ * Writing the warehouse failed; the previous tables are left as they were, unless some were
+ * already replaced (`replaced`), when the warehouse holds tables of two runs.
  *
  * @example
  * ```ts
@@ -48,17 +65,27 @@ export class WarehouseWriteError extends PipelineError {
   constructor(
     dir: string,
     cause: unknown,
-    options: PipelineErrorOptions = {},
+    options: WarehouseWriteErrorOptions = {},
   ) {
+    const { replaced = [], ...rest } = options;
+    const state = replaced.length === 0
+      ? "; the previous tables are unchanged"
+      : ` after replacing ${
+        replaced.map((t) => `${t}.parquet`).join(", ")
+      }: it holds tables of two runs, which readers refuse`;
     super(
       `Could not write the warehouse in ${dir} (${
         cause instanceof Error ? cause.message : String(cause)
-      }); the previous tables are unchanged. Check free space and permissions, then rerun \`deno task batch\`.`,
+      })${state}. Check free space and permissions, then rerun \`deno task batch\`.`,
       {
-        ...options,
+        ...rest,
         cause,
         code: "WAREHOUSE_WRITE",
-        context: { dir, ...options.context },
+        context: {
+          dir,
+          ...(replaced.length > 0 ? { replaced: [...replaced] } : {}),
+          ...rest.context,
+        },
       },
     );
   }

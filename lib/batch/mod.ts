@@ -49,4 +49,5 @@ export {
   WarehouseMissingError,
   WarehouseMixedError,
   WarehouseWriteError,
+  type WarehouseWriteErrorOptions,
 } from "./errors.ts";

@@ -199,6 +199,7 @@ export async function beginWarehouseWrite(
       );
     },
     async commit() {
+      const replaced: string[] = [];
       try {
         await Promise.all(writes);
         if (failure) throw failure.error;
@@ -211,10 +212,13 @@ export async function beginWarehouseWrite(
         await markCommit(dir);
         for (const name of names) {
           await Deno.rename(tablePath(staging, name), tablePath(dir, name));
+          replaced.push(name);
         }
         await clearCommitMark(dir);
       } catch (e) {
-        throw new WarehouseWriteError(dir, e);
+        // Also when every table was renamed and the mark could not be removed: readers
+        // refuse the tables until the next write all the same.
+        throw new WarehouseWriteError(dir, e, { replaced });
       } finally {
         await removeStaging();
       }

@@ -242,7 +242,15 @@ Deno.test("warehouse: a write stopped between two renames leaves tables of two r
         pin: pl.DataFrame({ ind: [2] }),
         geo: pl.DataFrame({ ind: [2] }),
       }),
-      WarehouseWriteError,
+      (e: unknown) => {
+        assert.ok(e instanceof WarehouseWriteError, String(e));
+        assert.deepEqual(e.context, { dir, replaced: ["pin"] });
+        assert.equal(
+          e.message,
+          `Could not write the warehouse in ${dir} (killed) after replacing pin.parquet: it holds tables of two runs, which readers refuse. Check free space and permissions, then rerun \`deno task batch\`.`,
+        );
+        return true;
+      },
     );
     Deno.rename = rename;
     await assert.rejects(
