@@ -7,7 +7,9 @@
  * table as soon as it is cleaned ({@linkcode beginWarehouseWrite}), so that a table's write
  * overlaps the next table's cleaning and its frame can be dropped. Writes of one warehouse
  * take turns, through the lock file `.batch.lock` (`warehouse_lock.ts`): a run's tables are
- * never renamed between another's.
+ * never renamed between another's. Readers ({@linkcode readWarehouse}) and the renames take
+ * turns too (`.batch-tables.lock`), and a write stopped among its renames leaves a mark
+ * (`.batch-commit`, `commit_mark.ts`) that readers refuse: they only get tables of one run.
  *
  * @module
  */
