@@ -209,6 +209,8 @@ export function createShardReader(
         page = await streams.readShard(stream, shard.shardId, {
           afterSequenceNumber: pos.get(shard.shardId),
           limit: batchSize - read.records.length,
+          // A stream created again since the last describe is refused, not read on.
+          streamCreatedAt: Number(pos.get(CREATED_AT_KEY)),
         });
       } catch (error) {
         if ((error as { code?: string }).code !== "SHARD_NOT_FOUND") {

@@ -235,6 +235,30 @@ Deno.test("shard reader: positions of a stream deleted and created again are dro
   });
 });
 
+Deno.test("shard reader: a stream deleted and created again between two polls of one reader is read from its start, once", async () => {
+  await withLog(async (log) => {
+    await log.streams.createStream("s");
+    await putRounds(log, ["a"], 0, 3);
+    const told: StreamRecreated[] = [];
+    // The description is kept for refreshMs (5 s by default): the recreate falls inside it.
+    const reader = createShardReader(log.streams, "s", {
+      idleMs: 0,
+      onRecreated: (info) => told.push(info),
+    });
+    assert.deepEqual(values(await reader.poll()), ["a:0", "a:1", "a:2"]);
+    await log.streams.deleteStream("s");
+    await new Promise((r) => setTimeout(r, 5)); // a later creation time
+    await log.streams.createStream("s");
+    await putRounds(log, ["b"], 0, 5); // sequence numbers start over at 0
+    const seen: string[] = [];
+    for (let i = 0; i < 3; i++) seen.push(...values(await reader.poll()));
+    assert.deepEqual(seen, ["b:0", "b:1", "b:2", "b:3", "b:4"]);
+    assert.equal(told.length, 1);
+    const { createdAt } = await log.streams.describeStream("s");
+    assert.equal(reader.positions()[CREATED_AT_KEY], String(createdAt));
+  });
+});
+
 Deno.test("shard reader: a stream without shards yet (being created) is described again at the next poll", async () => {
   await withLog(async (log) => {
     await log.streams.createStream("s", { shardCount: 1 });

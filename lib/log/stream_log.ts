@@ -17,7 +17,11 @@ import type {
   StreamLog,
   StreamRecordInput,
 } from "./types.ts";
-import { InvalidArgumentError, invalidStreamName } from "./errors.ts";
+import {
+  InvalidArgumentError,
+  invalidStreamName,
+  ShardNotFoundError,
+} from "./errors.ts";
 import {
   evenHashRanges,
   sequenceCounterOf,
@@ -181,6 +185,12 @@ export class EmbeddedStreamLog implements StreamLog {
     let page: { rows: StreamRecordRow[]; more: boolean };
     try {
       const s = this.#sql.stream(stream);
+      const { streamCreatedAt } = options;
+      if (streamCreatedAt !== undefined && streamCreatedAt !== s.created_at) {
+        throw new ShardNotFoundError(stream, shardId, {
+          context: { streamCreatedAt, createdAt: s.created_at },
+        });
+      }
       shard = this.#sql.shard({ id: s.id, name: stream }, shardId);
       // As Kinesis' GetRecords, a page holds at most 10 MiB of data (at least one record).
       page = this.#sql.readRecords(shard.slot, {

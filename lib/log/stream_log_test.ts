@@ -264,6 +264,40 @@ Deno.test("streams: deleteStream removes the stream and its records", async () =
   });
 });
 
+Deno.test("streams: a read bound to a stream's creation time is refused once the name belongs to a stream created again", async () => {
+  await withLog(async (log) => {
+    const shard = "shardId-000000000000";
+    const put = (v: string) =>
+      log.streams.putRecords("s", [{ data: enc.encode(v), partitionKey: v }]);
+    await log.streams.createStream("s");
+    await put("old");
+    const { createdAt: was } = await log.streams.describeStream("s");
+    const page = await log.streams.readShard("s", shard, {
+      streamCreatedAt: was,
+    });
+    assert.deepEqual(page.records.map((r) => dec.decode(r.data)), ["old"]);
+    await log.streams.deleteStream("s");
+    await new Promise((r) => setTimeout(r, 5)); // a later creation time
+    await log.streams.createStream("s");
+    await put("new");
+    const refused = await log.streams.readShard("s", shard, {
+      streamCreatedAt: was,
+    }).then(() => null, (e) => e);
+    assert.ok(refused instanceof ShardNotFoundError);
+    const { createdAt: now } = await log.streams.describeStream("s");
+    assert.deepEqual(refused.context, {
+      stream: "s",
+      shardId: shard,
+      streamCreatedAt: was,
+      createdAt: now,
+    });
+    const fresh = await log.streams.readShard("s", shard, {
+      streamCreatedAt: now,
+    });
+    assert.deepEqual(fresh.records.map((r) => dec.decode(r.data)), ["new"]);
+  });
+});
+
 Deno.test("streams: puts from two connections, and a split in the same group, never reuse a sequence number", async () => {
   const dir = await Deno.makeTempDir({ prefix: "stream_log_test_" });
   const a = await openEmbeddedLog(`${dir}/log.db`, { fsync: false });

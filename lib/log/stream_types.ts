@@ -150,6 +150,15 @@ export interface ReadShardOptions {
   afterSequenceNumber?: string;
   /** Most records returned (default 1000). */
   limit?: number;
+  /**
+   * The creation time ({@linkcode StreamDescription.createdAt}) of the stream
+   * `afterSequenceNumber` belongs to. A stream of the same name created since (deleted and
+   * created again, its sequence numbers starting over) is another stream: the read throws
+   * `ShardNotFoundError`, and the reader describes the stream again. Kinesis binds a shard
+   * iterator to the stream it was made for and refuses it likewise, so its adapter needs no
+   * check of its own.
+   */
+  streamCreatedAt?: number;
 }
 
 /**
