@@ -1,12 +1,14 @@
-"""Runs the nine metric SQL files on Spark SQL and prints their rows as one JSON object.
+"""Runs the nine metric SQL files on Spark SQL over one or more warehouses, in one session.
 
 The Databricks notebooks run the same SQL text as `lib/metrics/sql/`; this script lets a
-test check that Spark gives the answers polars gives. It reads the batch tables `pin`,
-`geo` and `user` (Parquet, as `deno task batch` writes them) from a warehouse folder,
-registers them as views, runs every `NN_name.sql` file in order and prints
-`{"name": [{column: value, ...}, ...], ...}` on stdout.
+test check that Spark gives the answers polars gives. For each warehouse folder it reads
+the batch tables `pin`, `geo` and `user` (Parquet, as `deno task batch` writes them),
+registers them as views, runs every `NN_name.sql` file in order, and at the end prints
+`{"WAREHOUSE_DIR": {"name": [{column: value, ...}, ...], ...}, ...}` on stdout, keyed by
+each folder as given. Spark takes 10-20 s to start, so a test passes all its warehouses to
+one run rather than starting a session per warehouse.
 
-Usage: python run_metrics.py WAREHOUSE_DIR SQL_DIR
+Usage: python run_metrics.py SQL_DIR WAREHOUSE_DIR [WAREHOUSE_DIR ...]
 """
 
 import json
@@ -16,7 +18,21 @@ import sys
 from pyspark.sql import SparkSession
 
 
-def main(warehouse: str, sql_dir: str) -> None:
+def run_warehouse(spark: SparkSession, warehouse: str, sql_files: list) -> dict:
+    """Every metric's rows over one warehouse, keyed by metric name in file order."""
+    for table in ("pin", "geo", "user"):
+        path = pathlib.Path(warehouse) / f"{table}.parquet"
+        spark.read.parquet(str(path)).createOrReplaceTempView(table)
+    results = {}
+    for file in sql_files:
+        name = file.stem.split("_", 1)[1]
+        rows = spark.sql(file.read_text()).collect()
+        results[name] = [row.asDict() for row in rows]
+    return results
+
+
+def main(sql_dir: str, warehouses: list) -> None:
+    sql_files = sorted(pathlib.Path(sql_dir).glob("*.sql"))
     spark = (
         SparkSession.builder.master("local[1]")
         .appName("metrics-parity")
@@ -29,20 +45,13 @@ def main(warehouse: str, sql_dir: str) -> None:
     )
     try:
         spark.sparkContext.setLogLevel("ERROR")
-        for table in ("pin", "geo", "user"):
-            path = pathlib.Path(warehouse) / f"{table}.parquet"
-            spark.read.parquet(str(path)).createOrReplaceTempView(table)
-        results = {}
-        for file in sorted(pathlib.Path(sql_dir).glob("*.sql")):
-            name = file.stem.split("_", 1)[1]
-            rows = spark.sql(file.read_text()).collect()
-            results[name] = [row.asDict() for row in rows]
+        results = {w: run_warehouse(spark, w, sql_files) for w in warehouses}
     finally:
         spark.stop()
     json.dump(results, sys.stdout, default=str)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    if len(sys.argv) < 3:
         sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2:])
