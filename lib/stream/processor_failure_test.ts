@@ -179,3 +179,51 @@ Deno.test("processor: the failure that stops run() is logged as stopping it, not
   assert.ok(stopped.message.includes("the processor stopped after 3 failed"));
   await log.close();
 });
+
+/** Resolves once a process waits for the flock of `path` (Linux: `/proc/locks`). */
+async function lockAwaited(path: string): Promise<void> {
+  const inode = `:${(await Deno.stat(path)).ino} `;
+  const waiting = (line: string) => line.includes("->") && line.includes(inode);
+  while (!(await Deno.readTextFile("/proc/locks")).split("\n").some(waiting)) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+Deno.test("processor: run() keeps the output folder's lock while it retries a failed batch", async () => {
+  await using tmp = await makeTestDir();
+  const { log, outDir, posted } = await setupStreams(tmp);
+  await putPosts(log.streams, posts(0, 5), { prefix: PREFIX, into: posted });
+  const stop = new AbortController();
+  let contender: Deno.FsFile | undefined;
+  let tookLock: Promise<boolean> | undefined;
+  const processor = createStreamProcessor({
+    streams: log.streams,
+    prefix: PREFIX,
+    outDir,
+    triggerIntervalMs: 20,
+    onCommitStep: async (s) => {
+      if (s !== "parts" || contender) return;
+      // A second writer (a `stream --once` catch-up) waits for the lock, and takes it the
+      // moment it is let go: that must be once run() has stopped.
+      contender = await Deno.open(`${outDir}/_lock`, { write: true });
+      tookLock = contender.lock(true).then(() => stop.signal.aborted);
+      await lockAwaited(`${outDir}/_lock`);
+      throw new Error("disk unplugged");
+    },
+  });
+  let ended = false;
+  const running = processor.run(stop.signal).then(() => "ran", String)
+    .finally(() => ended = true);
+  for (let i = 0; i < 1000 && processor.stats.records < 15 && !ended; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  stop.abort();
+  // Before: the retry let the lock go and took it again; the catch-up took it in between
+  // and run() stopped with "Another stream processor is writing".
+  assert.equal(await running, "ran");
+  assert.equal(await tookLock, true);
+  contender?.close();
+  assert.equal(processor.stats.failures, 1);
+  await assertExactlyOnce({ outDir, posted }, 5);
+  await log.close();
+});

@@ -2,7 +2,8 @@
  * One writing session of the stream processor: the locked output directory, one shard
  * reader per stream resuming at the checkpoint, and the micro-batch step that reads,
  * cleans and commits. A failed step leaves nothing visible; {@linkcode Session.reset}
- * then rebuilds everything from the files on disk, exactly as a restart would.
+ * then rebuilds everything from the files on disk, exactly as a restart would, but keeps
+ * the output directory's lock.
  *
  * @module
  */
@@ -24,11 +25,7 @@ import {
   type PostKind,
   STREAM_TABLE_NAMES,
 } from "./micro_batch.ts";
-import {
-  openTableStore,
-  type TableStore,
-  type TableStoreOptions,
-} from "./table_store.ts";
+import { openTableStore, type TableStoreOptions } from "./table_store.ts";
 
 /**
  * One record of a committed batch, as the log named it.
@@ -135,7 +132,10 @@ function mergeParquetParts(paths: string[]): Uint8Array {
 export interface Session {
   /** Runs one micro-batch; resolves to its commit, or `null` when no record was waiting. */
   step(): Promise<BatchCommit | null>;
-  /** Drops in-memory state and recovers from disk (after a failed step). */
+  /**
+   * Drops in-memory state and recovers from disk (after a failed step), holding the
+   * lock throughout: no other processor can take the output directory meanwhile.
+   */
   reset(): Promise<void>;
   /** The last committed checkpoint. */
   checkpoint(): Checkpoint;
@@ -167,28 +167,25 @@ export async function openSession(
   options: SessionOptions,
 ): Promise<Session> {
   const kinds = Object.keys(options.streamNames) as PostKind[];
-  let store: TableStore;
+  const store = await openTableStore(outDir, {
+    tables: Object.values(STREAM_TABLE_NAMES),
+    compaction: {
+      parts: options.compactAfterParts,
+      merge: mergeParquetParts,
+    },
+    onCommitStep: options.onCommitStep,
+  });
   let readers: Partial<Record<PostKind, ShardReader>>;
   const missing = new Set<string>();
 
-  const start = async () => {
-    store = await openTableStore(outDir, {
-      tables: Object.values(STREAM_TABLE_NAMES),
-      compaction: {
-        parts: options.compactAfterParts,
-        merge: mergeParquetParts,
-      },
-      onCommitStep: options.onCommitStep,
-    });
+  /** Checks the store's checkpoint, then starts the readers again from it. */
+  const start = () => {
     // Tables of other streams (another --prefix) must not get these streams' rows mixed in.
     const foreign = foreignStreamsError(store.checkpoint(), {
       dir: outDir,
       streams: Object.values(options.streamNames),
     });
-    if (foreign) {
-      await store.close();
-      throw foreign;
-    }
+    if (foreign) throw foreign;
     readers = {};
     if (store.recovered.length > 0) {
       options.logger.warn(
@@ -276,7 +273,12 @@ export async function openSession(
     }
   };
 
-  await start();
+  try {
+    start();
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
   return {
     checkpoint: () => store.checkpoint(),
     async step() {
@@ -331,8 +333,8 @@ export async function openSession(
       };
     },
     async reset() {
-      await store.close();
-      await start();
+      await store.reload();
+      start();
     },
     close: () => store.close(),
   };

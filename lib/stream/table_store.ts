@@ -170,8 +170,14 @@ export interface TableStore {
   readonly dir: string;
   /** The last committed checkpoint. */
   checkpoint(): Checkpoint;
-  /** Paths removed by recovery when the store was opened. */
+  /** Paths removed by recovery when the store was opened (or last reloaded). */
   readonly recovered: string[];
+  /**
+   * Reads the checkpoint again and deletes what a failed commit left, as opening does,
+   * but keeps the lock: no other writer can take the folder before the batch is retried.
+   * A folder it cannot read is a {@linkcode StreamDirError}.
+   */
+  reload(): Promise<void>;
   /**
    * Commits the next batch (id = checkpoint + 1) and returns the new checkpoint. A file the
    * disk refuses to write (full, read-only, no permission) is a {@linkcode StreamIoError}.
@@ -250,19 +256,26 @@ export async function openTableStore(
   });
   if (lock === null) throw new StreamLockedError(dir);
   try {
-    for (const table of options.tables) {
-      await Deno.mkdir(`${dir}/${table}`, { recursive: true }).catch((e) => {
+    let current: Checkpoint;
+    let recovered: string[];
+    let runs: Map<string, number>;
+    /** Reads the checkpoint and deletes what an interrupted commit left (module doc). */
+    const load = async () => {
+      for (const table of options.tables) {
+        await Deno.mkdir(`${dir}/${table}`, { recursive: true }).catch((e) => {
+          throw new StreamDirError(dir, e);
+        });
+      }
+      current = await readCheckpoint(dir);
+      ({ removed: recovered, runs } = await recoverOutput(dir, {
+        batchId: current.batchId,
+        tables: options.tables,
+      }).catch((e) => {
         throw new StreamDirError(dir, e);
-      });
-    }
-    let current = await readCheckpoint(dir);
+      }));
+    };
+    await load();
     let closed = false;
-    const { removed: recovered, runs } = await recoverOutput(dir, {
-      batchId: current.batchId,
-      tables: options.tables,
-    }).catch((e) => {
-      throw new StreamDirError(dir, e);
-    });
     const hook = options.onCommitStep ?? (() => {});
     /** Writes the parts, then the checkpoint (see the module doc). */
     const commitBatch = async (batch: BatchOutput): Promise<Checkpoint> => {
@@ -313,8 +326,11 @@ export async function openTableStore(
     };
     return {
       dir,
-      recovered,
+      get recovered() {
+        return recovered;
+      },
       checkpoint: () => current,
+      reload: load,
       async commit(batch) {
         try {
           return await commitBatch(batch);
@@ -350,7 +366,7 @@ export async function openTableStore(
         return done;
       },
       async close() {
-        if (closed) return; // idempotent: a failed reset may close twice
+        if (closed) return; // idempotent
         closed = true;
         await lock.unlock();
         lock.close();
