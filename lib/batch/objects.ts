@@ -88,6 +88,8 @@ export function parseObjectKey(
 export interface ListTopicObjectsOptions {
   /** Called with each key under the topic that is not a sink object (skipped). */
   onSkip?: (key: string) => void;
+  /** Called while the lake is listed, with how many keys were found so far (see `ListOptions`). */
+  onListed?: (listed: number) => void;
 }
 
 /**
@@ -109,7 +111,10 @@ export async function listTopicObjects(
   options: ListTopicObjectsOptions = {},
 ): Promise<TopicObject[]> {
   const out: TopicObject[] = [];
-  for (const info of await store.list(`topics/${topic}/`)) {
+  const listed = await store.list(`topics/${topic}/`, {
+    onProgress: options.onListed,
+  });
+  for (const info of listed) {
     const object = parseObjectKey(topic, info);
     if (object) out.push(object);
     else options.onSkip?.(info.key);

@@ -41,7 +41,21 @@ Deno.test("batch on S3: a lake of one-record objects (the course's flush.size=1)
         }
       },
     });
-    const { clean, summary } = await cleanTopic(counting, "user");
+    const listed: unknown[] = [];
+    const { clean, summary } = await cleanTopic(counting, "user", {
+      logger: {
+        info: (message, context) => {
+          if (context?.objectsListed !== undefined) {
+            listed.push([message, context.objectsListed]);
+          }
+        },
+        warn: () => {},
+        error: () => {},
+      },
+      progressIntervalMs: 0,
+    });
+    // One page of keys: one progress line, through the counting store to the S3 store.
+    assert.deepEqual(listed, [["batch user: listing", n]]);
     assert.equal(most, 32);
     assert.deepEqual(summary, {
       ...summary,

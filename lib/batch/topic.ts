@@ -79,8 +79,9 @@ export interface CleanTopicOptions {
   /** Warnings about stray keys, and progress on long tables; default silent. */
   logger?: Logger;
   /**
-   * Least time between two progress lines (`batch {table}: ...`), in ms; default 2,000, so
-   * a table cleaned in less time logs none.
+   * Least time between two progress lines (`batch {table}: listing` with the objects listed
+   * so far, then `batch {table}: cleaning`), in ms; default 2,000, so a table listed and
+   * cleaned in less time logs none.
    */
   progressIntervalMs?: number;
   /** Scratch directory for the NDJSON polars reads; default a fresh temp dir per step. */
@@ -136,8 +137,21 @@ export async function cleanTopic(
   const started = performance.now();
   const topic = options.topic ?? `pinterest.${table}`;
   const logger = options.logger ?? silentLogger;
+  const progressMs = options.progressIntervalMs ?? 2_000;
+  let lastProgress = started;
+  const progress = (doing: string, fields: Record<string, unknown>) => {
+    const now = performance.now();
+    if (now - lastProgress < progressMs) return;
+    lastProgress = now;
+    logger.info(`batch ${table}: ${doing}`, {
+      ...fields,
+      seconds: Math.round((now - started) / 1000),
+    });
+  };
+  // A lake of one-record objects on S3 takes a while to list: 100,000 are 100 pages.
   const objects = await listTopicObjects(store, topic, {
     onSkip: (key) => logger.warn("not a sink object, skipped", { key }),
+    onListed: (listed) => progress("listing", { objectsListed: listed }),
   });
   const cleaned: DataFrame[] = [];
   const quarantine: QuarantineRow[] = [];
@@ -145,23 +159,14 @@ export async function cleanTopic(
   let cleanRows = 0;
   let seen: Series | undefined;
   const groups = groupBySize(objects, options.chunkBytes ?? 64 << 20);
-  const progressMs = options.progressIntervalMs ?? 2_000;
-  let lastProgress = started;
-  const progress = (fields: Record<string, unknown>) => {
-    const now = performance.now();
-    if (now - lastProgress < progressMs) return;
-    lastProgress = now;
-    logger.info(`batch ${table}: cleaning`, {
-      ...fields,
-      seconds: Math.round((now - started) / 1000),
-    });
-  };
   let objectsRead = 0;
   const parse = groupParser(store, groups, {
     table,
     tempDir: options.tempDir,
     onRead: () =>
-      progress({ objectsRead: `${++objectsRead}/${objects.length}` }),
+      progress("cleaning", {
+        objectsRead: `${++objectsRead}/${objects.length}`,
+      }),
   });
   // The next two groups are parsed (on polars' threads) while the current one is cleaned:
   // with two parses queued the threads never wait for the cleaning to hand them work (pin,
@@ -183,7 +188,7 @@ export async function cleanTopic(
     seen = seen === undefined ? inds : seen.concat(inds);
     cleaned.push(fresh);
     if (i + 1 < groups.length) {
-      progress({ groups: `${i + 1}/${groups.length}`, records });
+      progress("cleaning", { groups: `${i + 1}/${groups.length}`, records });
     }
   }
   const clean = stackFrames(cleaned) ??

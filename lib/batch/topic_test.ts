@@ -4,6 +4,7 @@ import type { LogContext, Logger } from "../logger.ts";
 import { createSink } from "../sink/mod.ts";
 import { sinkFixture } from "../sink/test_util.ts";
 import { gzipSync } from "node:zlib";
+import { join } from "node:path";
 import { storeWith } from "../lake/test_store.ts";
 import { LakeObjectError, LakeObjectGoneError } from "./errors.ts";
 import { cleanTopic } from "./topic.ts";
@@ -92,7 +93,48 @@ Deno.test("cleanTopic: small objects are read into memory, with progress per obj
     3_000,
     3_001,
   ]);
-  assert.deepEqual(large.lines, []);
+  // No object read into memory: the only line is the listing's total.
+  assert.deepEqual(large.lines.map(([m, c]) => [m, { ...c, seconds: 0 }]), [
+    ["batch user: listing", { objectsListed: 3, seconds: 0 }],
+  ]);
+});
+
+Deno.test("cleanTopic: a long listing logs how many objects are listed so far (each 1,000)", async () => {
+  await using dir = await makeTestDir();
+  // 2,100 one-record objects, as the course's connector (flush.size=1) writes them; written
+  // directly, since a put fsyncs twice per object.
+  const folder = join(dir.path, "topics", "pinterest.user", "partition=0");
+  await Deno.mkdir(folder, { recursive: true });
+  for (let i = 0; i < 2_100; i++) {
+    await Deno.writeTextFile(
+      join(folder, `pinterest.user+0+${String(i).padStart(10, "0")}.json`),
+      JSON.stringify({
+        ind: i,
+        first_name: "A",
+        last_name: "B",
+        age: 30,
+        date_joined: "2016-01-01 00:00:00",
+      }) + "\n",
+    );
+  }
+  const logger = recorder();
+  const { summary } = await cleanTopic(openDirStore(dir.path), "user", {
+    logger,
+    progressIntervalMs: 0,
+  });
+  assert.equal(summary.rows, 2_100);
+  assert.deepEqual(
+    logger.lines
+      .filter(([, c]) => c?.objectsListed !== undefined)
+      .map(([m, c]) => [m, { ...c, seconds: 0 }]),
+    [1_000, 2_000, 2_100].map((n) => [
+      "batch user: listing",
+      { objectsListed: n, seconds: 0 },
+    ]),
+  );
+  // Listed before any object is read.
+  assert.equal(logger.lines[2][1]?.objectsListed, 2_100);
+  assert.equal(logger.lines[3][1]?.objectsRead, "1/2100");
 });
 
 Deno.test("cleanTopic: no progress line before the interval has passed", async () => {

@@ -256,3 +256,31 @@ Deno.test("dir store: a lake folder that is a file or a link to nothing fails li
     return true;
   });
 });
+
+Deno.test("dir store: list reports progress every 1,000 objects it keeps, the last call with the total", async () => {
+  await using tmp = await makeTestDir();
+  // Written directly (not put, which fsyncs twice an object): list reads any files.
+  const write = async (folder: string, n: number) => {
+    await Deno.mkdir(join(tmp.path, folder), { recursive: true });
+    for (let i = 0; i < n; i++) {
+      await Deno.writeTextFile(join(tmp.path, folder, `k${i}`), "x");
+    }
+  };
+  await write("t/a", 2_000);
+  await write("t/b", 500);
+  const calls = async (prefix: string, dir = tmp.path) => {
+    const listed: number[] = [];
+    const found = await openDirStore(dir).list(prefix, {
+      onProgress: (n) => listed.push(n),
+    });
+    assert.equal(found.length, listed.at(-1));
+    return listed;
+  };
+  assert.deepEqual(await calls("t/"), [1_000, 2_000, 2_500]);
+  assert.deepEqual(await calls("t/a/"), [1_000, 2_000]);
+  // Both walked from t/, where only the objects of the prefix count.
+  assert.deepEqual(await calls("t/a"), [1_000, 2_000]);
+  assert.deepEqual(await calls("t/b"), [500]);
+  assert.deepEqual(await calls("none/"), [0]);
+  assert.deepEqual(await calls("", join(tmp.path, "absent")), [0]);
+});

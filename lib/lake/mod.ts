@@ -10,7 +10,7 @@
  *
  * @module
  */
-export type { ObjectInfo, ObjectStore } from "./types.ts";
+export type { ListOptions, ObjectInfo, ObjectStore } from "./types.ts";
 export { openDirStore } from "./dir_store.ts";
 export {
   InvalidKeyError,

@@ -44,7 +44,7 @@ export function storeWith(store: ObjectStore, calls: StoreCalls): ObjectStore {
     location: store.location,
     put: calls.put ?? ((key, body) => store.put(key, body)),
     get: calls.get ?? ((key) => store.get(key)),
-    list: calls.list ?? ((prefix) => store.list(prefix)),
+    list: calls.list ?? ((prefix, options) => store.list(prefix, options)),
     delete: calls.delete ?? ((key) => store.delete(key)),
     ...(local ? { localPath: (key: string) => local.call(store, key) } : {}),
   };

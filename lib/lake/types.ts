@@ -25,6 +25,29 @@ export interface ObjectInfo {
 }
 
 /**
+ * Options of {@linkcode ObjectStore.list}.
+ *
+ * @example
+ * ```ts
+ * import type { ListOptions, ObjectStore } from "./types.ts";
+ * const options: ListOptions = { onProgress: (listed) => console.log(`${listed} listed`) };
+ * async function count(store: ObjectStore) {
+ *   return (await store.list("topics/", options)).length; // 1000 listed, 2000 listed, 2345 listed
+ * }
+ * ```
+ */
+export interface ListOptions {
+  /**
+   * Called while the listing goes on, with how many objects were found so far: after each
+   * page of S3 (up to 1,000 keys), or each 1,000 objects of a directory; the last call
+   * carries the total (0 for none). A lake of one-record objects takes a while to list (the
+   * course's connector, `flush.size=1`: 100,000 objects are 100 pages), and this lets the
+   * caller say so.
+   */
+  onProgress?: (listed: number) => void;
+}
+
+/**
  * A flat key → bytes store with atomic puts.
  *
  * @example
@@ -41,7 +64,7 @@ export interface ObjectStore {
   /** Reads an object; throws `ObjectNotFoundError` when absent. */
   get(key: string): Promise<Uint8Array>;
   /** Objects whose key starts with `prefix`, sorted by key. */
-  list(prefix: string): Promise<ObjectInfo[]>;
+  list(prefix: string, options?: ListOptions): Promise<ObjectInfo[]>;
   /** Removes an object; absent objects are ignored. */
   delete(key: string): Promise<void>;
   /** Where the objects are, for people: a path or an `s3://bucket/prefix` URL. */

@@ -15,7 +15,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { BackendError } from "../../errors.ts";
 import { ObjectNotFoundError, validateKey } from "../../lake/errors.ts";
-import type { ObjectInfo, ObjectStore } from "../../lake/types.ts";
+import type { ListOptions, ObjectInfo, ObjectStore } from "../../lake/types.ts";
 import { awsClientConfig, type AwsClientOptions } from "../aws_client.ts";
 
 /**
@@ -109,7 +109,10 @@ class S3Store implements ObjectStore {
     }
   }
 
-  async list(prefix: string): Promise<ObjectInfo[]> {
+  async list(
+    prefix: string,
+    options: ListOptions = {},
+  ): Promise<ObjectInfo[]> {
     validateKey(prefix, { prefix: true });
     const found: ObjectInfo[] = [];
     let token: string | undefined;
@@ -131,6 +134,7 @@ class S3Store implements ObjectStore {
           size: o.Size ?? 0,
         });
       }
+      options.onProgress?.(found.length);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -86,7 +86,7 @@ Deno.test("S3 store against s3rver: put, get, list, delete, errors", async (t) =
     });
 
     await t.step(
-      "list follows continuation tokens past 1,000 keys",
+      "list follows continuation tokens past 1,000 keys, reporting each page",
       async () => {
         const keys = Array.from(
           { length: 1005 },
@@ -97,9 +97,20 @@ Deno.test("S3 store against s3rver: put, get, list, delete, errors", async (t) =
             keys.slice(i, i + 50).map((k) => lake.put(k, "x")),
           );
         }
-        const listed = await lake.list("many/");
-        assert.equal(listed.length, 1005);
-        assert.deepEqual(listed.map((o) => o.key), keys);
+        const calls = async (prefix: string) => {
+          const pages: number[] = [];
+          const found = await lake.list(prefix, {
+            onProgress: (n) => pages.push(n),
+          });
+          return { found, pages };
+        };
+        const all = await calls("many/");
+        assert.deepEqual(all.found.map((o) => o.key), keys);
+        assert.deepEqual(all.pages, [1000, 1005]);
+        // k0000 to k0999: one full page, the last.
+        assert.deepEqual((await calls("many/k0")).pages, [1000]);
+        assert.deepEqual((await calls("many/k1")).pages, [5]);
+        assert.deepEqual(await calls("nothing/"), { found: [], pages: [0] });
       },
     );
 
