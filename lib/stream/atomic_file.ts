@@ -37,6 +37,11 @@ export interface WriteFileAtomicOptions {
    * path. Tests use it to tear the temp file and throw, as a crash at that moment would.
    */
   beforeRename?: (tempPath: string) => void | Promise<void>;
+  /**
+   * Called once the temp file is renamed to `path`, before the directory is fsynced: from
+   * then on readers see the new file (tests throw here as a failed fsync would).
+   */
+  afterRename?: () => void | Promise<void>;
 }
 
 /**
@@ -116,6 +121,7 @@ export async function writeFileAtomic(
   const tempPath = await writeTempFile(path, bytes);
   await options.beforeRename?.(tempPath);
   await Deno.rename(tempPath, path);
+  await options.afterRename?.();
   await syncDir(parentDir(path));
 }
 

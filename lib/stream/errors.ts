@@ -264,11 +264,19 @@ export interface StreamBatchErrorOptions extends PipelineErrorOptions {
    * that the batch will be retried.
    */
   failuresInRow?: number;
+  /**
+   * The batch failed after its commit point (the checkpoint renamed into place; then the
+   * folder's fsync, or the `onCommit` callback): its rows are in the tables, and the
+   * processor goes on with the next batch.
+   */
+  committed?: boolean;
 }
 
 /**
  * A micro-batch failed (reading the streams, cleaning or committing). Nothing of the
- * batch is visible; the next attempt starts again from the last checkpoint.
+ * batch is visible; the next attempt starts again from the last checkpoint. Unless it
+ * failed after its commit (option `committed`): then all of it is, and the next attempt
+ * goes on after it.
  *
  * @example
  * ```ts
@@ -277,6 +285,8 @@ export interface StreamBatchErrorOptions extends PipelineErrorOptions {
  * console.log(err.context.batchId); // 7
  * const last = new StreamBatchError(7, new Error("disk full"), { failuresInRow: 8 });
  * console.log(last.message.includes("stopped after 8")); // true
+ * const after = new StreamBatchError(7, new Error("fsync failed"), { committed: true });
+ * console.log(after.message.includes("was committed")); // true
  * ```
  */
 export class StreamBatchError extends PipelineError {
@@ -286,22 +296,27 @@ export class StreamBatchError extends PipelineError {
     cause: unknown,
     options: StreamBatchErrorOptions = {},
   ) {
-    const { failuresInRow, ...rest } = options;
+    const { failuresInRow, committed = false, ...rest } = options;
     const reason = cause instanceof Error ? cause.message : String(cause);
-    const next = failuresInRow === undefined
-      ? "it will be retried from the last checkpoint. Fix the cause and restart if it persists."
-      : `the processor stopped${
+    const what = committed
+      ? `was committed, then failed (${reason}); its rows are in the tables and`
+      : `failed (${reason}); nothing of it was committed and`;
+    const next = failuresInRow !== undefined
+      ? `the processor stopped${
         failuresInRow > 1
           ? ` after ${failuresInRow} failed micro-batches in a row`
           : ""
-      }. Fix the cause and start it again: it resumes from the last checkpoint.`;
+      }. Fix the cause and start it again: it resumes from the last checkpoint.`
+      : committed
+      ? "the processor goes on with the next micro-batch. Fix the cause and restart if it persists."
+      : "it will be retried from the last checkpoint. Fix the cause and restart if it persists.";
     super(
-      `Stream micro-batch ${batchId} failed (${reason}); nothing of it was committed and ${next}`,
+      `Stream micro-batch ${batchId} ${what} ${next}`,
       {
         ...rest,
         cause,
         code: "STREAM_BATCH_FAILED",
-        context: { batchId, ...rest.context },
+        context: { batchId, committed, ...rest.context },
       },
     );
   }

@@ -182,6 +182,17 @@ export function createStreamProcessor(
     return session;
   };
 
+  /** `e`, which failed batch `batchId`, as a StreamBatchError saying if it was committed. */
+  const failed = (session: Session, batchId: number, e: unknown) => {
+    stats.failures++;
+    // The batch may have failed after its checkpoint's rename (the commit point).
+    stats.lastBatchId = session.checkpoint().batchId;
+    return new StreamBatchError(batchId, e, {
+      committed: stats.lastBatchId === batchId,
+      context: { outDir },
+    });
+  };
+
   /** One batch; returns whether records were processed. Throws StreamBatchError. */
   const step = async (session: Session): Promise<boolean> => {
     let commit: BatchCommit | null;
@@ -189,12 +200,12 @@ export function createStreamProcessor(
     try {
       commit = await session.step();
     } catch (e) {
-      stats.failures++;
       // Tables that are not these streams' stay so: that is not a batch to retry.
-      if (e instanceof StreamCheckpointError) throw e;
-      throw new StreamBatchError(batchId, e, {
-        context: { outDir },
-      });
+      if (e instanceof StreamCheckpointError) {
+        stats.failures++;
+        throw e;
+      }
+      throw failed(session, batchId, e);
     }
     if (commit === null) return false;
     stats.batches++;
@@ -210,7 +221,11 @@ export function createStreamProcessor(
       ms: commit.committedAt - commit.startedAt,
       phases: commit.phases,
     });
-    options.onCommit?.(commit);
+    try {
+      options.onCommit?.(commit);
+    } catch (e) {
+      throw failed(session, batchId, e);
+    }
     return true;
   };
 
@@ -307,6 +322,7 @@ function checkLimit(name: keyof typeof LIMITS, value: number): number {
 function stopped(e: StreamBatchError, failuresInRow: number): StreamBatchError {
   return new StreamBatchError(e.context.batchId as number, e.cause, {
     context: e.context,
+    committed: e.context.committed === true,
     failuresInRow,
   });
 }

@@ -72,7 +72,7 @@ export type CommitStep =
   | "part" // a part is renamed into place
   | "parts" // every part is in place and its directory fsynced; no checkpoint yet
   | "checkpoint-temp" // the checkpoint temp file is written, not yet renamed
-  | "checkpoint" // the checkpoint is renamed into place: the batch is committed
+  | "checkpoint" // the checkpoint is renamed into place (folder not fsynced): the batch is committed
   | CompactionStep; // steps of a compaction (`compaction.ts`)
 
 /**
@@ -181,6 +181,8 @@ export interface TableStore {
   /**
    * Commits the next batch (id = checkpoint + 1) and returns the new checkpoint. A file the
    * disk refuses to write (full, read-only, no permission) is a {@linkcode StreamIoError}.
+   * A commit can fail after its commit point (the checkpoint's rename): `checkpoint()` then
+   * holds the batch's id.
    */
   commit(batch: BatchOutput): Promise<Checkpoint>;
   /**
@@ -319,9 +321,13 @@ export async function openTableStore(
       await writeCheckpoint(dir, next, {
         beforeRename: (tempPath) =>
           hook("checkpoint-temp", { batchId, tempPath }),
+        // The commit point: a failure from here on (fsync of the folder) fails a commit
+        // that took place, and checkpoint() says so.
+        afterRename: () => {
+          current = next;
+          return hook("checkpoint", { batchId });
+        },
       });
-      current = next;
-      await hook("checkpoint", { batchId });
       return next;
     };
     return {
