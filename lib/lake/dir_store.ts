@@ -15,19 +15,37 @@ import type { ObjectInfo, ObjectStore } from "./types.ts";
 import { ObjectNotFoundError, TEMP_PREFIX, validateKey } from "./errors.ts";
 
 /**
+ * The lake folder cannot hold a lake (a file, a link to nothing): what is wrong, and `fix`,
+ * what to do about it.
+ */
+class LakeFolderError extends Error {
+  constructor(problem: string, readonly fix: string) {
+    super(problem);
+  }
+}
+
+/** The setting that places the lake, ending the fix of every failure. */
+const SETTING =
+  "or set --data-dir (DATA_DIR) to another folder: the embedded lake is {data-dir}/lake";
+
+/**
  * A file-system failure of `op` on `path` (a full disk, the open-file limit reached) as a
- * `BackendError`, as the S3 store reports its failures.
+ * `BackendError`, as the S3 store reports its failures, with what to check and the setting
+ * that moves the lake.
  */
 function failure(
   cause: unknown,
   what: { op: string; path: string },
 ): BackendError {
   const { op, path } = what;
+  const fix = cause instanceof LakeFolderError
+    ? cause.fix
+    : "check the free space, permissions and open-file limit (ulimit -n) there";
   return new BackendError(
     "lake",
     `${op} ${path} failed: ${
       cause instanceof Error ? cause.message : String(cause)
-    }`,
+    }; ${fix}, ${SETTING}`,
     { cause, context: { op, path } },
   );
 }
@@ -158,11 +176,15 @@ async function lakeExists(location: string): Promise<boolean> {
     } catch {
       return false;
     }
-    throw new Error(
+    throw new LakeFolderError(
       `the lake ${location} is a link to ${target}, which does not exist`,
+      `mount or create ${target}`,
     );
   }
-  throw new Error(`the lake ${location} is not a folder`);
+  throw new LakeFolderError(
+    `the lake ${location} is not a folder`,
+    "move that file away",
+  );
 }
 
 /**
@@ -171,7 +193,10 @@ async function lakeExists(location: string): Promise<boolean> {
  *
  * Throws `InvalidKeyError` for keys that are empty, absolute or contain `.`/`..`/empty
  * segments; `get` throws `ObjectNotFoundError` for a missing object. `localPath(key)` is
- * `{dir}/{key}` (absolute), so readers such as polars can open objects in place.
+ * `{dir}/{key}` (absolute), so readers such as polars can open objects in place. Other
+ * failures are `BackendError`s that say what to check and name the setting that places
+ * the lake: the pipeline opens a directory store only as its embedded lake, in
+ * `{data-dir}/lake` (`--data-dir` / `DATA_DIR`).
  *
  * @example
  * ```ts

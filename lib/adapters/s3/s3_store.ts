@@ -165,11 +165,14 @@ class S3Store implements ObjectStore {
   private fail(cause: unknown, what: S3Op): BackendError {
     const { op, key } = what;
     const where = this.endpoint ?? "AWS";
+    const hint = this.endpoint === undefined
+      ? "check S3_BUCKET, AWS_REGION, the credentials and their IAM permissions"
+      : "check S3_ENDPOINT and S3_BUCKET, and that the server runs (`deno task services status`)";
     return new BackendError(
       "s3",
       `${op} ${this.location}${key} failed at ${where}: ${
         (cause as Error).message
-      }`,
+      }; ${hint}`,
       {
         cause,
         context: { op, bucket: this.bucket, key, endpoint: this.endpoint },
@@ -210,7 +213,8 @@ export async function openS3Store(
       const code = status(e);
       const why = code === undefined ? (e as Error).message : `HTTP ${code}`;
       const hint = missing
-        ? "create it (Terraform in infra/, or `deno task services up` for the local stack)"
+        ? "create it (Terraform in infra/, or `deno task services up` for the local stack), " +
+          "or set S3_BUCKET to the lake's bucket"
         : code === 403
         ? "the credentials were refused; check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY " +
           "(or AWS_PROFILE) and that they may use the bucket"

@@ -136,7 +136,8 @@ Deno.test("S3 store: a missing bucket is an error naming it, or is created on re
         assert.equal(
           e.message,
           `s3: bucket "absent-bucket" at ${endpoint} is not usable (HTTP 404): create it ` +
-            "(Terraform in infra/, or `deno task services up` for the local stack)",
+            "(Terraform in infra/, or `deno task services up` for the local stack), or set " +
+            "S3_BUCKET to the lake's bucket",
         );
         return true;
       },
@@ -215,7 +216,8 @@ Deno.test("S3 store: a bucket removed under an open store fails every call with 
           e.message,
           `s3: ${op} s3://gone/${
             op === "list" ? "" : "k"
-          } failed at ${endpoint}: The specified bucket does not exist`,
+          } failed at ${endpoint}: The specified bucket does not exist; check S3_ENDPOINT ` +
+            "and S3_BUCKET, and that the server runs (`deno task services status`)",
         );
         return true;
       });
