@@ -81,9 +81,9 @@ export async function buildReport(
   for (const metric of METRICS) {
     const rows = results[metric.name];
     if (rows === undefined) continue;
-    const svg = await renderSvg(
-      chartSpec(metric.name, rows, { categories, topN }),
-    );
+    const svg = rows.length === 0
+      ? undefined
+      : await renderSvg(chartSpec(metric.name, rows, { categories, topN }));
     sections.push({
       metric,
       rows,

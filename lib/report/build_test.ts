@@ -84,11 +84,26 @@ Deno.test("report: self-contained (no scripts, no external resources)", async ()
   assert.deepEqual(urls, []);
 });
 
-Deno.test("report: empty answers still render nine charts and 'No rows.' tables", async () => {
+Deno.test("report: an empty answer says 'No data' where its chart would be, not an empty chart with NaN ticks", async () => {
+  // Each was charted: blank axes with one tick labelled NaN.
   const empty = Object.fromEntries(METRIC_NAMES.map((n) => [n, []]));
-  const html = await buildReport(empty);
-  assert.equal(count(html, 'class="marks"'), 9);
-  assert.equal(count(html, "No rows."), 9);
+  const html = await buildReport({
+    ...empty,
+    users_joined_by_year: RESULTS.users_joined_by_year,
+  });
+  assert.equal(count(html, 'class="marks"'), 1);
+  assert.doesNotMatch(html, /NaN/);
+  const charts = [...html.matchAll(/<div class="chart">(.*?)<\/div>/gs)].map((
+    m,
+  ) => m[1]);
+  assert.equal(charts.length, 9);
+  assert.deepEqual(
+    charts.filter((c) => !c.startsWith("<svg")),
+    Array(8).fill(
+      '<p class="empty">No data to chart: the batch tables hold no rows for this answer.</p>',
+    ),
+  );
+  assert.equal(count(html, "No rows."), 8);
 });
 
 Deno.test("report: per-country charts show the top N and say so", async () => {

@@ -21,8 +21,8 @@ import { formatCell, type MetricDef, type MetricRow } from "../metrics/mod.ts";
 export interface ReportSection {
   metric: MetricDef;
   rows: MetricRow[];
-  /** The chart, as SVG markup rendered by Vega. */
-  svg: string;
+  /** The chart, as SVG markup rendered by Vega; none when `rows` is empty (the page says so). */
+  svg?: string;
   /** A note under the chart, e.g. "top 20 of 95 countries". */
   note?: string;
 }
@@ -119,13 +119,17 @@ function tableHtml(
   return `<div class="table"><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
+/** In place of the chart of an answer without rows (Vega would draw blank axes ticked NaN). */
+const NO_DATA =
+  `<p class="empty">No data to chart: the batch tables hold no rows for this answer.</p>`;
+
 function sectionHtml(s: ReportSection, i: number): string {
   const note = s.note ? `<p class="note">${escapeHtml(s.note)}</p>` : "";
   return `<section id="${escapeHtml(s.metric.name)}">
 <h2>${i + 1}. ${escapeHtml(s.metric.title)}<small>${
     escapeHtml(s.metric.name)
   }</small></h2>
-<div class="body"><div class="chart">${s.svg}${note}</div>
+<div class="body"><div class="chart">${s.svg ?? NO_DATA}${note}</div>
 ${tableHtml(s.metric.columns, s.rows)}</div>
 </section>`;
 }
