@@ -9,6 +9,7 @@
  */
 import type { ShardInfo, StreamDescription } from "../../log/types.ts";
 import { BackendError } from "../../errors.ts";
+import { ShardNotFoundError } from "../../log/errors.ts";
 import { awsErrorName } from "./sdk.ts";
 import {
   DescribeStreamSummaryCommand,
@@ -111,6 +112,37 @@ export async function describeStreamOf(
     createdAt: summary.StreamCreationTimestamp?.getTime() ?? 0,
     retentionHours: summary.RetentionPeriodHours ?? 24,
   };
+}
+
+/**
+ * Throws `ShardNotFoundError` unless stream `name` is still the one created at `createdAt`
+ * (epoch ms, as {@linkcode describeStreamOf} answers): a stream deleted and created again
+ * under its name is another stream, though kinesis-mock serves the old stream's shard
+ * iterators and sequence numbers on it. One DescribeStreamSummary call.
+ *
+ * @example
+ * ```ts
+ * import { assertCreatedAt, describeStreamOf } from "./describe.ts";
+ * import { createKinesisClient } from "./sdk.ts";
+ * const client = createKinesisClient({ endpoint: "http://127.0.0.1:4567" });
+ * const { createdAt } = await describeStreamOf(client, "streaming-pinterest-pin");
+ * await assertCreatedAt(client, "streaming-pinterest-pin", { createdAt, shardId: "shardId-000000000000" });
+ * ```
+ */
+export async function assertCreatedAt(
+  client: KinesisClient,
+  name: string,
+  expected: { createdAt: number; shardId: string },
+): Promise<void> {
+  const summary = (await client.send(
+    new DescribeStreamSummaryCommand({ StreamName: name }),
+  )).StreamDescriptionSummary!;
+  const createdAt = summary.StreamCreationTimestamp?.getTime() ?? 0;
+  if (createdAt !== expected.createdAt) {
+    throw new ShardNotFoundError(name, expected.shardId, {
+      context: { streamCreatedAt: expected.createdAt, createdAt },
+    });
+  }
 }
 
 function compareIds(a: string, b: string): number {

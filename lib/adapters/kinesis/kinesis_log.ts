@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { BackendError } from "../../errors.ts";
+import { BackendError, PipelineError } from "../../errors.ts";
+import { ShardNotFoundError } from "../../log/errors.ts";
 import type {
   CreateStreamOptions,
   MergeShardsOptions,
@@ -17,6 +18,7 @@ import type {
   StreamRecordInput,
 } from "../../log/types.ts";
 import {
+  assertCreatedAt,
   describeStreamOf,
   listStreamNames,
   waitForStream,
@@ -151,15 +153,40 @@ export class KinesisLog implements StreamLog {
     );
   }
 
+  /**
+   * Reads a page of one shard. With `streamCreatedAt`, a page that moves the reader on
+   * (records, or the shard's end) and a failed call are followed by one
+   * DescribeStreamSummary: kinesis-mock reads a stream deleted and created again on from
+   * the old stream's cached iterator or sequence number (skipping its first records, as its
+   * sequence numbers start over), so a stream created at another time is refused with
+   * `ShardNotFoundError` and its cached iterators dropped, as by the embedded log.
+   */
   readShard(
     stream: string,
     shardId: string,
     options: ReadShardOptions = {},
   ): Promise<ShardPage> {
-    return this.#call(
-      { op: "readShard", stream, shardId },
-      () => this.#pager.read(stream, shardId, options),
-    );
+    const createdAt = options.streamCreatedAt;
+    const check = () =>
+      assertCreatedAt(this.#client, stream, { createdAt: createdAt!, shardId })
+        .catch((e) => {
+          if (e instanceof ShardNotFoundError) this.#pager.cache.clear(stream);
+          throw e;
+        });
+    return this.#call({ op: "readShard", stream, shardId }, async () => {
+      if (createdAt === undefined) {
+        return await this.#pager.read(stream, shardId, options);
+      }
+      let page: ShardPage;
+      try {
+        page = await this.#pager.read(stream, shardId, options);
+      } catch (e) {
+        if (!(e instanceof PipelineError)) await check();
+        throw e;
+      }
+      if (page.records.length > 0 || page.shardEnded) await check();
+      return page;
+    });
   }
 
   /**
