@@ -179,3 +179,23 @@ Deno.test("report: axes of counts tick at whole numbers (no '0.5 posts' when eve
   );
   assert.deepEqual(ticks, [["0", "1"], ["0", "1", "2"], ["0", "1"]]);
 });
+
+Deno.test("report: every chart is 600 px wide, its labels included, so the page does not shrink it (per-country charts were ~820 px, shown at 60-80%)", async () => {
+  const long = "British Indian Ocean Territory (Chagos Archipelago)";
+  const name = "Kimberly's Journal | Lifestyle Blog and Home Decor Ideas";
+  const html = await buildReport({
+    ...RESULTS,
+    popular_category_by_country: [
+      { country: long, category: "diy-and-crafts", category_count: 4000 },
+      ...RESULTS.popular_category_by_country,
+    ],
+    top_user_by_country: [
+      { country: long, poster_name: name, follower_count: 23000000 },
+      { country: "Chad", poster_name: "Ada", follower_count: 12000 },
+    ],
+  });
+  const widths = [...html.matchAll(/<svg xmlns[^>]*? width="(\d+)"/g)].map(
+    (m) => Number(m[1]),
+  );
+  assert.deepEqual(widths, Array(9).fill(600));
+});

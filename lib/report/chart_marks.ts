@@ -46,11 +46,31 @@ export interface ChartOptions {
   categories: readonly string[];
   /** Bars shown for per-country answers (default 20). */
   topN?: number;
-  /** Plot width in pixels (default 520). */
+  /**
+   * Width of the whole chart in pixels, axes and labels included (default {@linkcode CHART_WIDTH}).
+   */
   width?: number;
 }
 
 const AGE_COLORS = ["#4c78a8", "#f58518", "#54a24b", "#b279a2"];
+
+/**
+ * Default width of a chart, axes and labels included: the page's chart column is about
+ * 650 px at its widest, and a wider SVG is shrunk to fit it, its text with it.
+ *
+ * @example
+ * ```ts
+ * import { CHART_WIDTH } from "./chart_marks.ts";
+ * console.log(CHART_WIDTH); // 600
+ * ```
+ */
+export const CHART_WIDTH = 600;
+
+/**
+ * Longest axis label and bar label, in pixels as Vega estimates them (0.8 em a character, more
+ * than most are): longer ones are cut with …; the tables have them whole.
+ */
+const LABEL_LIMIT = { axis: 220, bar: 160 };
 
 /**
  * How many rows {@linkcode top} keeps.
@@ -87,15 +107,18 @@ export function top(
   );
 }
 
-/** The parts every chart spec shares: schema, config, data and size. */
-function base(values: Row[], size: { width: number; height: number }) {
-  const { width, height } = size;
+/**
+ * The parts every chart spec shares: schema, config, data and size. The plot is sized so that
+ * the whole chart, axis labels and bar labels included, is `options.width` wide.
+ */
+function base(values: Row[], size: { options: ChartOptions; height: number }) {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
     config: CHART_CONFIG,
     data: { values },
-    width,
-    height,
+    width: size.options.width ?? CHART_WIDTH,
+    height: size.height,
+    autosize: { type: "fit-x", contains: "padding" },
   };
 }
 
@@ -152,7 +175,7 @@ export interface HBars {
  * import { hbars } from "./chart_marks.ts";
  * const spec = hbars([{ country: "Chad", n: 3 }], { y: "country", x: "n", text: "n", title: "posts" },
  *   { categories: [] });
- * console.log(JSON.stringify(spec).includes("\"width\":520")); // true
+ * console.log(JSON.stringify(spec).includes("\"width\":600")); // true
  * ```
  */
 export function hbars(
@@ -162,7 +185,7 @@ export function hbars(
 ): TopLevelSpec {
   return {
     ...base(values, {
-      width: options.width ?? 520,
+      options,
       height: Math.max(40, values.length * 22),
     }),
     encoding: {
@@ -171,7 +194,7 @@ export function hbars(
         type: "nominal",
         sort: { field: bars.x, op: "max", order: "descending" },
         title: null,
-        axis: { labelLimit: 220 },
+        axis: { labelLimit: LABEL_LIMIT.axis },
       },
       x: {
         field: bars.x,
@@ -191,6 +214,7 @@ export function hbars(
           align: "left",
           dx: 4,
           fontSize: 10,
+          limit: LABEL_LIMIT.bar,
           color: "#3c4257",
         },
         encoding: { text: label(bars.text, bars.numericText ?? false) },
@@ -247,7 +271,7 @@ export function vbars(
   options: ChartOptions,
 ): TopLevelSpec {
   return {
-    ...base(values, { width: options.width ?? 520, height: 260 }),
+    ...base(values, { options, height: 260 }),
     encoding: {
       x: {
         field: bars.x,
@@ -292,7 +316,7 @@ export function groupedByAge(
   options: ChartOptions,
 ): TopLevelSpec {
   return {
-    ...base(values, { width: options.width ?? 520, height: 260 }),
+    ...base(values, { options, height: 260 }),
     mark: { type: "bar", cornerRadiusEnd: 2 },
     encoding: {
       x: {

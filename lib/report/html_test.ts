@@ -128,7 +128,8 @@ const structure = (tokens: Token[]) =>
 Deno.test("report html: hostile names, countries and categories stay text, in the tables and in the charts", async () => {
   const generatedAt = new Date(0);
   const plain = tokenize(
-    await buildReport(resultsWith("plain"), { generatedAt }),
+    // As long as HOSTILE: Vega sizes the charts by their labels' length.
+    await buildReport(resultsWith("x".repeat(HOSTILE.length)), { generatedAt }),
   );
   const tokens = tokenize(
     await buildReport(resultsWith(HOSTILE), { generatedAt }),

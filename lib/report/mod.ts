@@ -16,6 +16,7 @@ export { chartSpec } from "./charts.ts";
 export { ReportWriteError } from "./errors.ts";
 export {
   AGE_GROUPS,
+  CHART_WIDTH,
   type ChartOptions,
   groupedByAge,
   type HBars,
