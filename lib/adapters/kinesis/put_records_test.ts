@@ -189,6 +189,43 @@ Deno.test({
         );
 
         await t.step(
+          "a partition key past 256 UTF-16 code units fails alone, not the request",
+          async () => {
+            // kinesis-mock (as the embedded log and the gateway) counts a key's length in
+            // UTF-16 code units: an emoji is 2. Before: 129 emoji (129 code points) were
+            // sent, and kinesis-mock refused the whole request ('Partition key must be
+            // between 1 and 256 in length'), thrown as INVALID_ARGUMENT for all 3 records.
+            const stream = uniqueStream("unicode-key");
+            await log.createStream(stream);
+            const keys = ["a", "😀".repeat(128), "😀".repeat(129)];
+            const results = await log.putRecords(
+              stream,
+              keys.map((k, i) => ({
+                data: enc.encode(`${i}`),
+                partitionKey: k,
+              })),
+            );
+            assert.deepEqual(results[2], {
+              errorCode: "InvalidArgumentException",
+              errorMessage: "PartitionKey must have 1 to 256 characters",
+            });
+            const read = await readAll(endpoint, stream);
+            assert.deepEqual(
+              read.map((r) => [dec.decode(r.data), r.partitionKey]),
+              [["0", keys[0]], ["1", keys[1]]],
+            );
+            assert.deepEqual(
+              results.slice(0, 2),
+              read.map((r) => ({
+                shardId: r.shardId,
+                sequenceNumber: r.sequenceNumber,
+              })),
+            );
+            await log.deleteStream(stream);
+          },
+        );
+
+        await t.step(
           "large puts go in requests of at most 500 records (and maxBytes)",
           async () => {
             // kinesis-mock takes seconds per MiB, so the byte limit is exercised with a small
