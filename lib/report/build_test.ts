@@ -199,3 +199,23 @@ Deno.test("report: every chart is 600 px wide, its labels included, so the page 
   );
   assert.deepEqual(widths, Array(9).fill(600));
 });
+
+Deno.test("report: tables print numbers as the chart labels do (12,000 and 150,000.5; years as 2015)", async () => {
+  // Tables printed 12000 beside a bar labelled 12,000, and labels kept 6 digits: 150,001.
+  const html = await buildReport({
+    country_with_top_user: [{ country: "Chad", follower_count: 12000 }],
+    median_followers_by_age_group: [
+      { age_group: "25-35", median_follower_count: 150000.5 },
+    ],
+    users_joined_by_year: [{ post_year: 2015, number_users_joined: 1234 }],
+  });
+  const cells = [...html.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) =>
+    m[1]
+  );
+  assert.deepEqual(cells, ["12,000", "150,000.5", "2015", "1,234"]);
+  const labels = (html.match(/<svg xmlns[\s\S]*?<\/svg>/g) ?? []).map((svg) =>
+    [...svg.matchAll(/role-mark[^"]*"[^>]*>(?:(?!role-)[\s\S])*?<\/g>/g)]
+      .flatMap((g) => [...g[0].matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]))
+  );
+  assert.deepEqual(labels, [["12,000"], ["150,000.5"], ["1,234"]]);
+});

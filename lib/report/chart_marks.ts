@@ -134,10 +134,13 @@ function colorBy(field: string | undefined, options: ChartOptions) {
     : { value: "#4c78a8" };
 }
 
-/** Text encoding: numbers with thousands separators, text as is. */
+/**
+ * Text encoding: numbers with thousands separators and up to two decimals, as the tables print
+ * them (`,~r` kept 6 digits: 150000.5 was labelled 150,001), text as is.
+ */
 function label(field: string, numeric: boolean) {
   return numeric
-    ? { field, type: "quantitative", format: ",~r" }
+    ? { field, type: "quantitative", format: ",.2~f" }
     : { field, type: "nominal" };
 }
 

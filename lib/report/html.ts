@@ -95,6 +95,18 @@ footer { color: var(--muted); font-size: 12px; text-align: center; padding-botto
 @media (max-width: 900px) { .body { grid-template-columns: 1fr; } nav ol { columns: 1; } }
 `;
 
+/**
+ * A cell as the charts label it: numbers with thousands separators and up to two decimals
+ * (a median's .5), years (columns named `*_year`) as they are, text and null as the terminal
+ * tables print them.
+ */
+function cellText(column: string, value: string | number | null): string {
+  if (typeof value !== "number" || column.endsWith("_year")) {
+    return formatCell(value);
+  }
+  return value.toLocaleString("en-US", { maximumFractionDigits: 2 });
+}
+
 function tableHtml(
   columns: readonly string[],
   rows: readonly MetricRow[],
@@ -112,7 +124,7 @@ function tableHtml(
   const body = rows.map((r) =>
     `<tr>${
       columns.map((c, i) =>
-        `<td${cls(i)}>${escapeHtml(formatCell(r[c] ?? null))}</td>`
+        `<td${cls(i)}>${escapeHtml(cellText(c, r[c] ?? null))}</td>`
       ).join("")
     }</tr>`
   ).join("\n");
