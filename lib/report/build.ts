@@ -119,6 +119,10 @@ export async function writeReport(path: string, html: string): Promise<void> {
     await Deno.rename(tmp, path);
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});
-    throw new ReportWriteError(path, e);
+    const folder = await Deno.stat(path).then(
+      (s) => s.isDirectory,
+      () => false,
+    );
+    throw new ReportWriteError(path, e, { folder });
   }
 }

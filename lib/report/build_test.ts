@@ -219,3 +219,24 @@ Deno.test("report: tables print numbers as the chart labels do (12,000 and 150,0
   );
   assert.deepEqual(labels, [["12,000"], ["150,000.5"], ["1,234"]]);
 });
+
+Deno.test("report: --out naming a folder is a ReportWriteError that says so and names a file to pass instead", async () => {
+  // It said 'check that its folder can be created and written', which it could.
+  const dir = await Deno.makeTempDir();
+  try {
+    await assert.rejects(writeReport(dir, "<p>hi</p>"), (e: unknown) => {
+      assert.ok(e instanceof ReportWriteError);
+      assert.equal(
+        e.message,
+        `Could not write the report ${dir}: it is a folder; pass a file to --out, e.g. ${
+          join(dir, "report.html")
+        }.`,
+      );
+      assert.deepEqual(e.context, { path: dir, folder: true });
+      return true;
+    });
+    assert.deepEqual([...Deno.readDirSync(dir)], []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

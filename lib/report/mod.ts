@@ -13,7 +13,7 @@
  */
 export { buildReport, type BuildReportOptions, writeReport } from "./build.ts";
 export { chartSpec } from "./charts.ts";
-export { ReportWriteError } from "./errors.ts";
+export { ReportWriteError, type ReportWriteErrorOptions } from "./errors.ts";
 export {
   AGE_GROUPS,
   CHART_WIDTH,
