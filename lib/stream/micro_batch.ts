@@ -177,6 +177,14 @@ async function cleanKind(
   records: readonly StreamRecord[],
   options: CleanMicroBatchOptions,
 ) {
+  // Not parsed: a kind without records has nothing to write to a scratch file, which
+  // could fail (and the parser's fallback does not end on an empty list).
+  if (records.length === 0) {
+    return {
+      clean: emptyStreamTable(STREAM_TABLE_NAMES[kind]),
+      rejected: quarantineFrame([], []),
+    };
+  }
   const { texts: lines, invalidUtf8 } = decodeUtf8(records.map((r) => r.data));
   const rejected: Rejected[] = [];
   // Where each distinct line text occurs, in order: quarantine rows name their record by text.
