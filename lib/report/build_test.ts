@@ -240,3 +240,29 @@ Deno.test("report: --out naming a folder is a ReportWriteError that says so and 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("report: count axes start at 0, not 0M or 0k", async () => {
+  const html = await buildReport({
+    country_with_top_user: [{ country: "Chad", follower_count: 23000000 }],
+    median_followers_by_join_year: [
+      { post_year: 2016, median_follower_count: 22000 },
+    ],
+    median_followers_by_join_year_and_age_group: [
+      { age_group: "18-24", post_year: 2015, median_follower_count: 4000 },
+    ],
+  });
+  const ticks = (html.match(/<svg xmlns[\s\S]*?<\/svg>/g) ?? []).map((svg) =>
+    [...svg.matchAll(/role-axis-label[\s\S]*?<\/g>/g)]
+      .flatMap((g) => [...g[0].matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]))
+      .filter((t) => !/^(Chad|20\d\d)$/.test(t))
+  );
+  const si = (unit: string, steps: number[]) => [
+    "0",
+    ...steps.map((n) => `${n}${unit}`),
+  ];
+  assert.deepEqual(ticks, [
+    si("M", [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24]),
+    si("k", [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22]),
+    si("k", [0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4]),
+  ]);
+});

@@ -122,6 +122,15 @@ function base(values: Row[], size: { options: ChartOptions; height: number }) {
   };
 }
 
+/**
+ * Axis of a count: 2k, 4M, ... (SI prefixes), and 0 as 0 (Vega gave it the prefix of the
+ * largest tick: 0M, 0k).
+ */
+const COUNT_AXIS = {
+  format: "~s",
+  labelExpr: "datum.value === 0 ? '0' : datum.label",
+};
+
 /** Colour encoding: by category (shared domain, no legend: bars are labelled) or plain. */
 function colorBy(field: string | undefined, options: ChartOptions) {
   return field
@@ -203,7 +212,7 @@ export function hbars(
         field: bars.x,
         type: "quantitative",
         title: bars.title,
-        axis: { format: "~s" },
+        axis: COUNT_AXIS,
       },
     },
     layer: [
@@ -287,7 +296,7 @@ export function vbars(
         field: bars.y,
         type: "quantitative",
         title: bars.yTitle,
-        axis: { format: "~s" },
+        axis: COUNT_AXIS,
       },
     },
     layer: [
@@ -333,7 +342,7 @@ export function groupedByAge(
         field: "median_follower_count",
         type: "quantitative",
         title: "median followers",
-        axis: { format: "~s" },
+        axis: COUNT_AXIS,
       },
       color: {
         field: "age_group",
