@@ -77,3 +77,34 @@ Deno.test("report CLI: an empty --out is a ConfigError naming the flag (exit 2),
   );
   assert.equal(parseReportArgs(["--out", "r.html"], {}).out, "r.html");
 });
+
+Deno.test("report CLI: a damaged warehouse table exits 1, names the file and says to rerun the batch; the last report stays", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    const warehouse = join(dataDir, "warehouse");
+    await Deno.mkdir(warehouse);
+    for (const table of ["pin", "geo", "user"]) {
+      await Deno.writeTextFile(join(warehouse, `${table}.parquet`), "garbage");
+    }
+    await Deno.writeTextFile(join(dataDir, "report.html"), "the last report");
+    const { code, stderr } = await runCli(["--data-dir", dataDir]);
+    assert.equal(code, 1);
+    assert.equal(
+      stderr,
+      `report: The warehouse table ${
+        join(warehouse, "pin.parquet")
+      } cannot be read (parquet: File out of specification: A Parquet file must contain a header and footer with at least 12 bytes): ` +
+        "the file is damaged. Run `deno task batch` again: it rewrites every table from the lake.\n",
+    );
+    assert.equal(
+      await Deno.readTextFile(join(dataDir, "report.html")),
+      "the last report",
+    );
+    assert.deepEqual([...Deno.readDirSync(dataDir)].map((e) => e.name).sort(), [
+      "report.html",
+      "warehouse",
+    ]);
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
