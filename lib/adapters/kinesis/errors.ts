@@ -40,6 +40,20 @@ export interface KinesisErrorContext {
 const CONNECTION =
   /ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|socket hang up|connect|TimeoutError|timed? ?out/i;
 
+const THROTTLED =
+  "Kinesis throttled the call even after the SDK's retries: a shard takes 1,000 records or 1 MiB a second in, and 5 reads or 2 MiB a second out, shared by every client of the stream; slow down, or add shards";
+
+/** What to do about the AWS errors that are neither the endpoint's nor the credentials' fault. */
+const HINTS: Record<string, string> = {
+  ProvisionedThroughputExceededException: THROTTLED,
+  ThrottlingException: THROTTLED,
+  KMSThrottlingException: THROTTLED,
+  LimitExceededException:
+    "a Kinesis limit was reached (shards per account or stream, streams created, deleted or resharded at once, or calls a second); retry later, or ask for a higher limit",
+  ResourceInUseException:
+    "the stream is being created, deleted or resharded; retry once describing it says ACTIVE",
+};
+
 /**
  * Where the adapter talks to, for messages: the endpoint, or `AWS (region)`.
  *
@@ -111,11 +125,12 @@ export function toKinesisError(
     });
   }
   const where = describeEndpoint(ctx.endpoint);
-  const hint = ctx.endpoint === undefined
-    ? "check the AWS credentials, AWS_REGION and the IAM permissions"
-    : CONNECTION.test(`${name} ${message}`)
-    ? "is kinesis-mock running? Start it with `deno task services up` (or set KINESIS_ENDPOINT)"
-    : "check KINESIS_ENDPOINT and the server's log (`deno task services status`)";
+  const hint = HINTS[name] ??
+    (ctx.endpoint === undefined
+      ? "check the AWS credentials, AWS_REGION and the IAM permissions"
+      : CONNECTION.test(`${name} ${message}`)
+      ? "is kinesis-mock running? Start it with `deno task services up` (or set KINESIS_ENDPOINT)"
+      : "check KINESIS_ENDPOINT and the server's log (`deno task services status`)");
   const subject = ctx.stream === undefined ? "" : ` on stream "${ctx.stream}"`;
   return new BackendError(
     "kinesis",

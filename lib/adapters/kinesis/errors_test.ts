@@ -7,10 +7,21 @@ import {
 } from "../../errors.ts";
 import { InvalidArgumentError, ShardNotFoundError } from "../../log/errors.ts";
 import { freePort } from "../../services/process.ts";
+import { Readable } from "node:stream";
 import { toKinesisError, withKinesisErrors } from "./errors.ts";
-import { openKinesisLog } from "./mod.ts";
+import { createKinesisClient, KinesisLog, openKinesisLog } from "./mod.ts";
+import { SplitShardCommand } from "./sdk.ts";
+import { kinesisTestTarget, uniqueStream, withKinesis } from "./test_target.ts";
 
 const local = "http://127.0.0.1:4567";
+const target = await kinesisTestTarget();
+const enc = new TextEncoder();
+const THROTTLED =
+  "Kinesis throttled the call even after the SDK's retries: a shard takes 1,000 records or 1 MiB a second in, and 5 reads or 2 MiB a second out, shared by every client of the stream; slow down, or add shards";
+const LIMIT =
+  "a Kinesis limit was reached (shards per account or stream, streams created, deleted or resharded at once, or calls a second); retry later, or ask for a higher limit";
+const IN_USE =
+  "the stream is being created, deleted or resharded; retry once describing it says ACTIVE";
 
 Deno.test("toKinesisError: AWS error names map to the pipeline's typed errors", () => {
   const notFound = {
@@ -64,7 +75,7 @@ Deno.test("toKinesisError: AWS error names map to the pipeline's typed errors", 
   assert.equal(
     busy.message,
     'kinesis: splitShard on stream "s" failed at http://127.0.0.1:4567: ResourceInUseException: ' +
-      "Stream s already exists; check KINESIS_ENDPOINT and the server's log (`deno task services status`)",
+      "Stream s already exists; the stream is being created, deleted or resharded; retry once describing it says ACTIVE",
   );
   const bad = toKinesisError({
     name: "InvalidArgumentException",
@@ -99,6 +110,43 @@ Deno.test("toKinesisError: the hint fits the failure (local server down, AWS)", 
   );
 });
 
+Deno.test("toKinesisError: throttling, a limit reached and a stream not ACTIVE say so, not 'check KINESIS_ENDPOINT'", () => {
+  // Before: each ended in "; check KINESIS_ENDPOINT and the server's log (`deno task
+  // services status`)" on kinesis-mock, "; check the AWS credentials, AWS_REGION and the
+  // IAM permissions" on AWS.
+  const cases: [string, string, string][] = [
+    [
+      "ProvisionedThroughputExceededException",
+      "Rate exceeded for shard shardId-000000000000",
+      "Kinesis throttled the call even after the SDK's retries: a shard takes 1,000 records or 1 MiB a second in, and 5 reads or 2 MiB a second out, shared by every client of the stream; slow down, or add shards",
+    ],
+    [
+      "LimitExceededException",
+      "Request would exceed the shard limit of 500",
+      "a Kinesis limit was reached (shards per account or stream, streams created, deleted or resharded at once, or calls a second); retry later, or ask for a higher limit",
+    ],
+    [
+      "ResourceInUseException",
+      "Stream s is not currently ACTIVE or UPDATING.",
+      "the stream is being created, deleted or resharded; retry once describing it says ACTIVE",
+    ],
+  ];
+  for (const [name, message, hint] of cases) {
+    for (const endpoint of [local, undefined]) {
+      const err = toKinesisError(
+        { name, message },
+        { op: "putRecords", endpoint, stream: "s" },
+      );
+      assert.ok(err instanceof BackendError);
+      const at = endpoint ?? "AWS Kinesis (default region)";
+      assert.equal(
+        err.message,
+        `kinesis: putRecords on stream "s" failed at ${at}: ${name}: ${message}; ${hint}`,
+      );
+    }
+  }
+});
+
 Deno.test("withKinesisErrors passes results through and maps failures", async () => {
   assert.equal(
     await withKinesisErrors({ op: "x" }, () => Promise.resolve(7)),
@@ -128,4 +176,85 @@ Deno.test("openKinesisLog: no server names the endpoint and `deno task services 
       "kinesis-mock running? Start it with `deno task services up` (or set KINESIS_ENDPOINT)",
   );
   assert.equal(err.context.endpoint, endpoint);
+});
+
+Deno.test({
+  name:
+    "kinesis-mock: a stream being resharded, the shard limit and throttled reads say what to do",
+  ignore: target.ignore,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withKinesis(target, async (endpoint) => {
+      const client = createKinesisClient({ endpoint });
+      // A stand-in answers GetRecords as AWS does a shard read past its 5 calls a second.
+      const handler = client.config.requestHandler as unknown as {
+        handle: (req: { headers: Record<string, string> }) => Promise<unknown>;
+      };
+      const real = handler.handle.bind(handler);
+      let throttled = 0;
+      handler.handle = (req) => {
+        if (!req.headers["x-amz-target"]?.endsWith(".GetRecords")) {
+          return real(req);
+        }
+        throttled++;
+        const body = JSON.stringify({
+          __type: "ProvisionedThroughputExceededException",
+          message: "Rate exceeded for shard shardId-000000000000",
+        });
+        return Promise.resolve({
+          response: {
+            statusCode: 400,
+            headers: { "content-type": "application/x-amz-json-1.1" },
+            body: Readable.from([enc.encode(body)]),
+          },
+        });
+      };
+      const log = new KinesisLog(client, { endpoint });
+      const stream = uniqueStream("hints");
+      const at = `kinesis: %s on stream "${stream}" failed at ${endpoint}: `;
+      try {
+        await log.createStream(stream);
+        await assert.rejects(
+          log.readShard(stream, "shardId-000000000000"),
+          (e) =>
+            e instanceof BackendError &&
+            e.message === at.replace("%s", "readShard") +
+                "ProvisionedThroughputExceededException: Rate exceeded for shard " +
+                `shardId-000000000000; ${THROTTLED}`,
+        );
+        assert.equal(throttled, 3); // the SDK's 3 attempts
+        await client.send(
+          new SplitShardCommand({
+            StreamName: stream,
+            ShardToSplit: "shardId-000000000000",
+            NewStartingHashKey: "1000",
+          }),
+        );
+        await assert.rejects(
+          log.mergeShards(stream, {
+            shardId: "shardId-000000000001",
+            adjacentShardId: "shardId-000000000002",
+          }),
+          (e) =>
+            e instanceof BackendError &&
+            e.message === at.replace("%s", "mergeShards") +
+                "ResourceInUseException: Stream arn:aws:kinesis:us-east-1:000000000000:" +
+                `stream/${stream} is not currently ACTIVE.; ${IN_USE}`,
+        );
+        const many = `${stream}-many`;
+        await assert.rejects(
+          log.createStream(many, { shardCount: 501 }),
+          (e) =>
+            e instanceof BackendError &&
+            e.message ===
+              `kinesis: createStream on stream "${many}" failed at ` +
+                `${endpoint}: LimitExceededException: Request would exceed the ` +
+                `shard limit of 500; ${LIMIT}`,
+        );
+      } finally {
+        await log.deleteStream(stream).catch(() => {});
+        await log.close();
+      }
+    }),
 });
