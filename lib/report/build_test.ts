@@ -266,3 +266,32 @@ Deno.test("report: count axes start at 0, not 0M or 0k", async () => {
     si("k", [0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4]),
   ]);
 });
+
+Deno.test("report: bar labels are cut only when they do not fit their 160 px ('Monica's Nest Official' whole)", async () => {
+  // Vega without a canvas counted 0.8 em a character: 22 characters at 10 px were 176 px,
+  // cut to 'Monica's Nest Offi…' though they take about 110 px.
+  const html = await buildReport({
+    top_user_by_country: [
+      {
+        country: "Chad",
+        poster_name: "Kimberly's Journal | Lifestyle Blog and Home Decor Ideas",
+        follower_count: 23000000,
+      },
+      {
+        country: "Peru",
+        poster_name: "Monica's Nest Official",
+        follower_count: 9,
+      },
+    ],
+  });
+  const svg = html.match(/<svg xmlns[\s\S]*?<\/svg>/)![0];
+  const labels = [
+    ...svg.matchAll(/role-mark[^"]*"[^>]*>(?:(?!role-)[\s\S])*?<\/g>/g),
+  ]
+    .flatMap((g) => [...g[0].matchAll(/>([^<>]+)<\/text>/g)].map((m) => m[1]));
+  assert.deepEqual(labels, [
+    "Kimberly's Journal | Lifestyle …",
+    "Monica's Nest Official",
+  ]);
+  assert.match(svg, /^<svg[^>]* width="600"/);
+});

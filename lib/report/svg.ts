@@ -6,8 +6,37 @@
  */
 import * as vega from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
+import { type TextFont, textWidth } from "./text_width.ts";
 
 export type { TopLevelSpec };
+
+/** A text item of Vega's scene, as its text measure sees it. */
+interface TextItem extends TextFont {
+  text?: unknown;
+  /** Longest width in pixels: longer text is cut with … (Vega does the cutting). */
+  limit?: number;
+}
+
+/** Vega's text measure, which it calls whenever it sizes a label or cuts one to its limit. */
+const textMetrics = (vega as unknown as {
+  textMetrics: { width: (item: TextItem, text: unknown) => number };
+}).textMetrics;
+
+/**
+ * Measures text with {@linkcode textWidth} instead of Vega's canvas-less 0.8 em a character.
+ * Vega asks for the width of a whole label both to size its bounds (where it wants the width
+ * once cut: at most `limit`) and, when cutting it, whether it fits (where anything under
+ * `limit` means 'keep it whole'); so a whole label that does not fit measures exactly `limit`,
+ * and every other text (the cut-down prefixes Vega tries, the …) its own width.
+ */
+textMetrics.width = (item, text) => {
+  const line = String(text ?? "").trim();
+  const width = textWidth(line, item);
+  const whole = line === String(item.text ?? "").trim();
+  return whole && item.limit && item.limit > 0 && width >= item.limit
+    ? item.limit
+    : width;
+};
 
 /**
  * Options of {@linkcode renderSvg}.
