@@ -67,8 +67,8 @@ const AGE_COLORS = ["#4c78a8", "#f58518", "#54a24b", "#b279a2"];
 export const CHART_WIDTH = 600;
 
 /**
- * Longest axis label and bar label, in pixels as Vega estimates them (0.8 em a character, more
- * than most are): longer ones are cut with …; the tables have them whole.
+ * Longest axis label and bar label, in pixels (as `text_width.ts` measures them): longer ones
+ * are cut with …; the tables have them whole.
  */
 const LABEL_LIMIT = { axis: 220, bar: 160 };
 
