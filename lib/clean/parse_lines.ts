@@ -14,7 +14,7 @@
  * @module
  */
 import { tmpdir } from "node:os";
-import { scratchStep } from "./errors.ts";
+import { scratchStep, ScratchWriteError } from "./errors.ts";
 import { type DataFrame, LINE_COLUMN, pl, scanNdjsonAsText } from "./polars.ts";
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from "../json_depth.ts";
 import { type CleanTable, type QuarantineRow, RAW_COLUMNS } from "./schema.ts";
@@ -171,7 +171,9 @@ export async function parseRawRecords(
     };
     try {
       return await scanLines(scan, keep);
-    } catch {
+    } catch (error) {
+      // The line-by-line fallback needs the scratch file too.
+      if (error instanceof ScratchWriteError) throw error;
       const good: number[] = [];
       for (const i of keep) {
         const why = jsonProblem(lines[i]);
@@ -273,6 +275,8 @@ async function bisect(
   try {
     return await scanLines(scan, indices);
   } catch (error) {
+    // Not a line's fault: splitting would only fail again (and an empty list for ever).
+    if (error instanceof ScratchWriteError || indices.length === 0) throw error;
     if (indices.length === 1) {
       const why = error instanceof Error ? error.message : String(error);
       quarantine.push({

@@ -47,6 +47,35 @@ Deno.test("parse: scratch space that cannot be written (a file where its folder 
   }
 });
 
+Deno.test("parse: parseRawRecords with scratch space that cannot be written is a ScratchWriteError, not every record quarantined as malformed", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const notDir = `${dir}/not-a-folder`;
+    await Deno.writeTextFile(notDir, "x");
+    const refused = (e: unknown) => {
+      assert.ok(e instanceof ScratchWriteError);
+      assert.match(
+        String(e.context.path),
+        new RegExp(`^${notDir}/raw-[0-9a-f-]{36}\\.ndjson\\.tmp$`),
+      );
+      return true;
+    };
+    await assert.rejects(
+      parseRawRecords("user", ['{"ind": 1}', '{"ind": 2}', "not json"], {
+        tempDir: notDir,
+      }),
+      refused,
+    );
+    // Only lines that are no records at all: nothing to scan, but still no endless split.
+    await assert.rejects(
+      parseRawRecords("user", ["[1]"], { tempDir: notDir }),
+      refused,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("parse: records in a scratch folder named with glob characters are all read (polars took the path as a pattern and read nothing)", async () => {
   const root = await Deno.makeTempDir();
   try {
