@@ -31,6 +31,8 @@ export interface KinesisErrorContext {
   op: string;
   /** The endpoint called; `undefined` means AWS itself. */
   endpoint?: string;
+  /** The region of AWS itself, named in messages when there is no endpoint. */
+  region?: string;
   /** The stream involved, if one. */
   stream?: string;
   /** The shard involved, if one. */
@@ -92,6 +94,7 @@ export function toKinesisError(
     op: ctx.op,
     endpoint: ctx.endpoint,
     awsError: name || undefined,
+    ...(ctx.region === undefined ? {} : { region: ctx.region }),
   };
   if (name === "ResourceNotFoundException" && ctx.stream !== undefined) {
     if (ctx.shardId !== undefined && /shard/i.test(message)) {
@@ -124,7 +127,7 @@ export function toKinesisError(
       context: { ...context, stream: ctx.stream, shardId: ctx.shardId },
     });
   }
-  const where = describeEndpoint(ctx.endpoint);
+  const where = describeEndpoint(ctx.endpoint, ctx.region);
   const hint = HINTS[name] ??
     (ctx.endpoint === undefined
       ? "check the AWS credentials, AWS_REGION and the IAM permissions"

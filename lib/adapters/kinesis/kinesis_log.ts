@@ -247,17 +247,29 @@ export class KinesisLog implements StreamLog {
       }));
   }
 
-  #call<T>(
+  async #call<T>(
     ctx: { op: string; stream?: string; shardId?: string },
     run: () => Promise<T>,
   ): Promise<T> {
     if (this.#closed) {
       const msg =
         `${ctx.op} after close(); open the log again with openKinesisLog()`;
-      return Promise.reject(new BackendError("kinesis", msg, { context: ctx }));
+      throw new BackendError("kinesis", msg, { context: ctx });
     }
-    return withKinesisErrors({ ...ctx, endpoint: this.endpoint }, run);
+    const region = await regionOf(this.#client, this.endpoint);
+    return await withKinesisErrors(
+      { ...ctx, endpoint: this.endpoint, region },
+      run,
+    );
   }
+}
+
+/** The region `client` calls when it calls AWS itself (no endpoint), for messages. */
+async function regionOf(
+  client: KinesisClient,
+  endpoint: string | undefined,
+): Promise<string | undefined> {
+  return endpoint === undefined ? await client.config.region() : undefined;
 }
 
 /**
@@ -279,8 +291,9 @@ export async function openKinesisLog(
   const client = createKinesisClient(options);
   const log = new KinesisLog(client, options);
   if (options.check ?? true) {
+    const region = await regionOf(client, options.endpoint);
     await withKinesisErrors(
-      { op: "open", endpoint: options.endpoint },
+      { op: "open", endpoint: options.endpoint, region },
       () => client.send(new ListStreamsCommand({ Limit: 1 })),
     ).catch((e) => {
       client.destroy();
