@@ -9,7 +9,11 @@
  */
 import type { PutRecordResult, StreamRecordInput } from "../../log/types.ts";
 import { BackendError } from "../../errors.ts";
-import type { PutRecordsRequestEntry, PutRecordsResultEntry } from "./sdk.ts";
+import {
+  awsErrorName,
+  type PutRecordsRequestEntry,
+  type PutRecordsResultEntry,
+} from "./sdk.ts";
 
 /**
  * Sends one PutRecords request and returns its `Records` (one entry per request entry).
@@ -139,7 +143,9 @@ export function chunkIndexes(
 /**
  * Puts `records` through `send`, retrying only failed entries, and returns one result per
  * record in input order. Invalid records (empty or too long partition key) are not sent;
- * their result says why, as a per-record `InvalidArgumentException`.
+ * their result says why, as a per-record `InvalidArgumentException`. A request that fails
+ * as a whole throws, unless records were put already: then each of its records fails with
+ * the request's error (`ResourceNotFoundException`, ...), so the put ones are not hidden.
  *
  * @example
  * ```ts
@@ -189,7 +195,18 @@ export async function putWithRetry(
     const last = attempt >= maxRetries;
     for (const chunk of chunkIndexes(pending.map((i) => sizes[i]), limits)) {
       const ids = chunk.map((k) => pending[k]);
-      const out = await send(ids.map((i) => entries[i]));
+      let out: PutRecordsResultEntry[];
+      try {
+        out = await send(ids.map((i) => entries[i]));
+      } catch (e) {
+        // Once records are put, a failed request must not hide them (a caller retrying the
+        // put would put them twice): its own records fail, each with the request's error.
+        if (!results.some((r) => r !== undefined && "shardId" in r)) throw e;
+        const errorCode = awsErrorName(e) || "InternalFailure";
+        const errorMessage = String((e as Error)?.message ?? e);
+        for (const i of ids) results[i] = { errorCode, errorMessage };
+        continue;
+      }
       if (out.length !== ids.length) {
         throw new BackendError(
           "kinesis",
