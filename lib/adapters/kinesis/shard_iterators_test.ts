@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { Readable } from "node:stream";
 import { openKinesisLog } from "./mod.ts";
 import { createKinesisClient } from "./sdk.ts";
 import { IteratorCache, readOn, ShardPager } from "./shard_iterators.ts";
@@ -53,6 +54,22 @@ Deno.test("IteratorCache: one use per entry, keyed by position, oldest evicted, 
   cache.clear("s");
   assert.equal(cache.size, 1);
   assert.equal(cache.take(at("t", 0, "9")), "t-9");
+
+  // By default an iterator is used for 4 minutes (Kinesis lets it expire after 5).
+  const now = Date.now;
+  try {
+    const aged = new IteratorCache();
+    let clock = 1_000_000;
+    Date.now = () => clock;
+    aged.put(at("s", 0, "1"), "fresh");
+    aged.put(at("s", 0, "2"), "old");
+    clock += 239_999;
+    assert.equal(aged.take(at("s", 0, "1")), "fresh");
+    clock += 1;
+    assert.equal(aged.take(at("s", 0, "2")), undefined);
+  } finally {
+    Date.now = now;
+  }
 
   const stale = new IteratorCache({ maxAgeMs: 0 });
   stale.put(at("s", 0, "1"), "old");
@@ -153,6 +170,78 @@ Deno.test({
             ]);
           },
         );
+      } finally {
+        await log.deleteStream(stream).catch(() => {});
+        client.destroy();
+        await log.close();
+      }
+    }),
+});
+
+Deno.test({
+  name:
+    "ShardPager on kinesis-mock: a cached iterator that expired is replaced once by a fresh one",
+  ignore: target.ignore,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withKinesis(target, async (endpoint) => {
+      const log = await openKinesisLog({ endpoint });
+      const client = createKinesisClient({ endpoint, maxAttempts: 1 });
+      // Iterators expire after 5 minutes: a stand-in answers the first GetRecords of a
+      // cached iterator as Kinesis does then, the rest goes to kinesis-mock.
+      const handler = client.config.requestHandler as unknown as {
+        handle: (req: { headers: Record<string, string> }) => Promise<unknown>;
+      };
+      const real = handler.handle.bind(handler);
+      const calls: string[] = [];
+      let expire = false;
+      handler.handle = (req) => {
+        const op = req.headers["x-amz-target"].split(".")[1];
+        calls.push(op);
+        if (!(expire && op === "GetRecords")) return real(req);
+        expire = false;
+        const body = JSON.stringify({
+          __type: "ExpiredIteratorException",
+          message: "Iterator expired. The iterator was created at time ...",
+        });
+        return Promise.resolve({
+          response: {
+            statusCode: 400,
+            headers: { "content-type": "application/x-amz-json-1.1" },
+            body: Readable.from([enc.encode(body)]),
+          },
+        });
+      };
+      const stream = uniqueStream("expired");
+      try {
+        await log.createStream(stream);
+        await log.putRecords(
+          stream,
+          ["a", "b", "c"].map((v) => ({
+            data: enc.encode(v),
+            partitionKey: v,
+          })),
+        );
+        const pager = new ShardPager(client);
+        const shard = "shardId-000000000000";
+        const first = await pager.read(stream, shard, { limit: 1 });
+        assert.deepEqual(first.records.map((r) => dec.decode(r.data)), ["a"]);
+        calls.length = 0;
+        expire = true;
+        const page = await pager.read(stream, shard, {
+          afterSequenceNumber: first.records[0].sequenceNumber,
+        });
+        assert.deepEqual(page.records.map((r) => dec.decode(r.data)), [
+          "b",
+          "c",
+        ]);
+        assert.deepEqual(calls, [
+          "GetRecords",
+          "GetShardIterator",
+          "GetRecords",
+        ]);
+        assert.equal(pager.cache.size, 1);
       } finally {
         await log.deleteStream(stream).catch(() => {});
         client.destroy();
