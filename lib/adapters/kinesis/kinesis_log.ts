@@ -31,11 +31,11 @@ import {
   DeleteStreamCommand,
   type KinesisClient,
   type KinesisClientOptions,
-  ListStreamsCommand,
   MergeShardsCommand,
   PutRecordsCommand,
   SplitShardCommand,
 } from "./sdk.ts";
+import { checkAnswers } from "./open_check.ts";
 import { ShardPager } from "./shard_iterators.ts";
 
 /**
@@ -60,6 +60,8 @@ export interface KinesisLogOptions extends KinesisClientOptions {
   statusTimeoutMs?: number;
   /** Call ListStreams once at open so a missing server fails early (default true). */
   check?: boolean;
+  /** How long that call may take, ms (default 10,000): a hung server fails then. */
+  openTimeoutMs?: number;
 }
 
 /**
@@ -275,7 +277,8 @@ async function regionOf(
 /**
  * Opens the Kinesis log at `options.endpoint` (AWS itself when absent). Unless
  * `check: false`, one ListStreams call proves the server answers, so a missing
- * kinesis-mock fails here with a `BackendError` naming `deno task services up`.
+ * kinesis-mock fails here with a `BackendError` naming `deno task services up`, and a hung
+ * one after `openTimeoutMs`.
  *
  * @example
  * ```ts
@@ -291,11 +294,11 @@ export async function openKinesisLog(
   const client = createKinesisClient(options);
   const log = new KinesisLog(client, options);
   if (options.check ?? true) {
-    const region = await regionOf(client, options.endpoint);
-    await withKinesisErrors(
-      { op: "open", endpoint: options.endpoint, region },
-      () => client.send(new ListStreamsCommand({ Limit: 1 })),
-    ).catch((e) => {
+    await checkAnswers(client, {
+      endpoint: options.endpoint,
+      region: await regionOf(client, options.endpoint),
+      timeoutMs: options.openTimeoutMs ?? 10_000,
+    }).catch((e) => {
       client.destroy();
       throw e;
     });
