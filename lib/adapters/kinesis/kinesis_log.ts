@@ -4,7 +4,11 @@
  *
  * @module
  */
-import { BackendError, PipelineError } from "../../errors.ts";
+import {
+  BackendError,
+  PipelineError,
+  StreamNotFoundError,
+} from "../../errors.ts";
 import { ShardNotFoundError } from "../../log/errors.ts";
 import type {
   CreateStreamOptions,
@@ -122,10 +126,16 @@ export class KinesisLog implements StreamLog {
   }
 
   /** Deletes `name`, waiting until it is gone. A missing stream fails before DeleteStream is
-   * sent: kinesis-mock 0.6.2 would still remove a stream re-created under that name. */
+   * sent: kinesis-mock 0.6.2 would still remove a stream re-created under that name. A
+   * stream another client is deleting is not found either, as for reads. */
   async deleteStream(name: string): Promise<void> {
     this.#pager.cache.clear(name);
-    await this.describeStream(name);
+    const { status } = await this.describeStream(name);
+    if (status === "DELETING") {
+      throw new StreamNotFoundError(name, {
+        context: { op: "deleteStream", endpoint: this.endpoint, status },
+      });
+    }
     return await this.#change(
       { op: "deleteStream", stream: name, until: "DELETED" },
       new DeleteStreamCommand({
