@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  AlreadyExistsError,
   BackendError,
   PipelineError,
   StreamNotFoundError,
@@ -114,15 +115,38 @@ export class KinesisLog implements StreamLog {
     );
   }
 
-  createStream(name: string, options: CreateStreamOptions = {}): Promise<void> {
-    return this.#change(
-      { op: "createStream", stream: name, until: "ACTIVE" },
+  /** Creates `name`, waiting until it is ACTIVE. A stream of that name another client is
+   * deleting (DELETING) is waited for until it is gone, then created again. */
+  async createStream(
+    name: string,
+    options: CreateStreamOptions = {},
+  ): Promise<void> {
+    const ctx = { op: "createStream", stream: name, until: "ACTIVE" } as const;
+    const create = () =>
       new CreateStreamCommand({
         StreamName: name,
         ShardCount: options.shardCount ?? 1,
         StreamModeDetails: { StreamMode: "PROVISIONED" },
-      }),
-    );
+      });
+    try {
+      return await this.#change(ctx, create());
+    } catch (e) {
+      if (!(e instanceof AlreadyExistsError)) throw e;
+      const status = await this.describeStream(name).then(
+        (d) => d.status,
+        (err) => {
+          if (err instanceof StreamNotFoundError) return "DELETED";
+          throw err;
+        },
+      );
+      if (status !== "DELETING" && status !== "DELETED") throw e;
+    }
+    await this.#call(ctx, () =>
+      waitForStream(this.#client, name, {
+        until: "DELETED",
+        timeoutMs: this.#options.statusTimeoutMs,
+      }));
+    return await this.#change(ctx, create());
   }
 
   /** Deletes `name`, waiting until it is gone. A missing stream fails before DeleteStream is

@@ -11,7 +11,8 @@ import {
   type StreamRecreated,
 } from "../../log/mod.ts";
 import type { StreamRecord } from "../../log/types.ts";
-import { type KinesisLog, openKinesisLog } from "./mod.ts";
+import { createKinesisClient, type KinesisLog, openKinesisLog } from "./mod.ts";
+import { DeleteStreamCommand } from "./sdk.ts";
 import { kinesisTestTarget, uniqueStream, withKinesis } from "./test_target.ts";
 
 const target = await kinesisTestTarget();
@@ -106,6 +107,37 @@ Deno.test({
         });
       } finally {
         await Promise.all([log.close(), other.close(), fresh.close()]);
+      }
+    }),
+});
+
+Deno.test({
+  name:
+    "kinesis log: createStream of a name another client is deleting waits until it is gone, then creates it",
+  ignore: target.ignore,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: () =>
+    withKinesis(target, async (endpoint) => {
+      const log = await openKinesisLog({ endpoint });
+      const client = createKinesisClient({ endpoint });
+      const stream = uniqueStream("create-deleting");
+      try {
+        await log.createStream(stream);
+        const was = (await log.describeStream(stream)).createdAt;
+        // DeleteStream without waiting: the stream is DELETING for a while (100 ms here).
+        await client.send(new DeleteStreamCommand({ StreamName: stream }));
+        assert.equal((await log.describeStream(stream)).status, "DELETING");
+        // Before: AlreadyExistsError, 'already exists; use it as it is or delete it first'
+        // (a 409 from the gateway), though it was going away.
+        await log.createStream(stream, { shardCount: 2 });
+        const d = await log.describeStream(stream);
+        assert.deepEqual([d.status, d.shards.length], ["ACTIVE", 2]);
+        assert.ok(d.createdAt > was);
+        await log.deleteStream(stream);
+      } finally {
+        client.destroy();
+        await log.close();
       }
     }),
 });
