@@ -3,6 +3,12 @@
  * flight) and a group commit on top — appends that arrive while a produce request is in
  * flight are merged into the next one, so concurrent gateway requests share round trips.
  *
+ * A send that failed is never followed on the same producer: kafkajs takes back the
+ * sequence numbers of a failed request, though the broker may have written some of it (the
+ * partitions it accepted, or all of it after a timeout), and the broker answers a later
+ * batch given those numbers as a duplicate of the written one: acknowledged, not written.
+ * The next send goes out on a new producer (a new producer id, sequences from 0).
+ *
  * A send carries at most `maxRequestBytes` of records (the broker's default limit for one
  * record batch is 1 MiB), so a large append is split across sends; each record's offset is
  * still exact, taken from the base offset of its partition in its send.
@@ -12,7 +18,7 @@
 import { Buffer } from "node:buffer";
 import type { AppendResult } from "../../log/types.ts";
 import type { KafkaErrorContext } from "./errors.ts";
-import { toKafkaError } from "./errors.ts";
+import { mapKafkaErrors, toKafkaError } from "./errors.ts";
 import type { Producer } from "./kafkajs.ts";
 
 /**
@@ -39,8 +45,8 @@ export interface PlacedRecord {
  * import { createKafkaClient } from "./kafkajs.ts";
  * import { GroupProducer, type GroupProducerOptions } from "./producer.ts";
  * const options: GroupProducerOptions = { brokers: ["127.0.0.1:9092"], maxRequestBytes: 500_000 };
- * const producer = createKafkaClient(options).producer({ idempotent: true, maxInFlightRequests: 1 });
- * const group = new GroupProducer(producer, options);
+ * const kafka = createKafkaClient(options);
+ * const group = new GroupProducer(() => kafka.producer({ idempotent: true, maxInFlightRequests: 1 }), options);
  * ```
  */
 export interface GroupProducerOptions {
@@ -67,29 +73,38 @@ interface Pending {
 }
 
 /**
- * Serialises appends onto one idempotent producer, merging those that wait.
+ * Serialises appends onto one idempotent producer, merging those that wait. `create` makes
+ * an unconnected kafkajs producer: the first send connects it, and a failed send has the
+ * next one made and connected afresh.
  *
  * @example
  * ```ts
  * import { createKafkaClient } from "./kafkajs.ts";
  * import { GroupProducer } from "./producer.ts";
  * const kafka = createKafkaClient({ brokers: ["127.0.0.1:9092"] });
- * const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
- * const group = new GroupProducer(producer, { brokers: ["127.0.0.1:9092"] });
+ * const create = () => kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+ * const group = new GroupProducer(create, { brokers: ["127.0.0.1:9092"] });
  * // await group.send("demo.pin", [{ partition: 0, key: null, value: new Uint8Array([123, 125]) }]);
+ * await group.close();
  * ```
  */
 export class GroupProducer {
-  #producer: Producer;
+  #create: () => Producer;
+  #producer: Promise<Producer> | null = null;
   #units: Unit[] = [];
   #running = false;
   #maxBytes: number;
   #brokers: string[];
 
-  constructor(producer: Producer, options: GroupProducerOptions) {
-    this.#producer = producer;
+  constructor(create: () => Producer, options: GroupProducerOptions) {
+    this.#create = create;
     this.#maxBytes = options.maxRequestBytes ?? 900_000;
     this.#brokers = options.brokers;
+  }
+
+  /** Disconnects the producer, if one is connected. */
+  async close(): Promise<void> {
+    await this.#discard();
   }
 
   /** Appends `records` to `topic`; resolves with each record's partition and offset. */
@@ -150,7 +165,8 @@ export class GroupProducer {
     }
     let meta;
     try {
-      meta = await this.#producer.sendBatch({
+      const producer = await this.#connected();
+      meta = await producer.sendBatch({
         acks: -1,
         topicMessages: [...byTopic].map(([topic, messages]) => ({
           topic,
@@ -166,6 +182,7 @@ export class GroupProducer {
         })),
       });
     } catch (e) {
+      await this.#discard();
       const failed = new Set(units.map((u) => u.pending));
       for (const p of failed) {
         p.failed = true;
@@ -197,6 +214,30 @@ export class GroupProducer {
       };
       if (--u.pending.left === 0) u.pending.resolve(u.pending.results);
     });
+  }
+
+  /** The producer, made and connected on first use (again after `#discard`). */
+  #connected(): Promise<Producer> {
+    if (this.#producer === null) {
+      const producer = this.#create();
+      const connecting = mapKafkaErrors(
+        { op: "connect producer", brokers: this.#brokers },
+        () => producer.connect(),
+      ).then(() => producer);
+      this.#producer = connecting;
+      connecting.catch(() => {
+        if (this.#producer === connecting) this.#producer = null;
+      });
+    }
+    return this.#producer;
+  }
+
+  /** Drops the producer (its sequence numbers are no longer the broker's). */
+  async #discard(): Promise<void> {
+    const producer = this.#producer;
+    this.#producer = null;
+    const connected = await producer?.catch(() => null);
+    await connected?.disconnect().catch(() => {});
   }
 
   #ctx(topic: string): KafkaErrorContext {

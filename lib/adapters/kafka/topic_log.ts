@@ -18,7 +18,7 @@ import type {
   TopicRecordInput,
 } from "../../log/types.ts";
 import { type KafkaErrorContext, mapKafkaErrors } from "./errors.ts";
-import type { Admin, Kafka, KafkaClientOptions, Producer } from "./kafkajs.ts";
+import type { Admin, Kafka, KafkaClientOptions } from "./kafkajs.ts";
 import { createKafkaClient, Partitioners } from "./kafkajs.ts";
 import { joinGroup, type KafkaGroupOptions } from "./group.ts";
 import { GroupProducer } from "./producer.ts";
@@ -67,7 +67,7 @@ export class KafkaTopicLog implements TopicLog {
   #admin: Admin;
   #brokers: string[];
   #options: KafkaTopicLogOptions;
-  #producer: Promise<{ raw: Producer; group: GroupProducer }> | null = null;
+  #producer: GroupProducer | null = null;
   #known = new Map<string, number>();
   #rr = new Map<string, number>();
   #consumers = new Set<TopicConsumer>();
@@ -152,8 +152,7 @@ export class KafkaTopicLog implements TopicLog {
       roundRobin: this.#rr,
       hash: partitionForKey,
     });
-    const { group } = await this.#connectProducer();
-    return await group.send(topic, placed);
+    return await this.#groupProducer().send(topic, placed);
   }
 
   async consumer(group: string, topics: string[]): Promise<TopicConsumer> {
@@ -184,11 +183,7 @@ export class KafkaTopicLog implements TopicLog {
     for (const c of [...this.#consumers]) await c.close().catch(() => {});
     const producer = this.#producer;
     this.#producer = null;
-    if (producer) {
-      await (await producer.catch(() => null))?.raw.disconnect().catch(
-        () => {},
-      );
-    }
+    await producer?.close();
     await this.#admin.disconnect().catch(() => {});
   }
 
@@ -200,23 +195,21 @@ export class KafkaTopicLog implements TopicLog {
     return partitionsOf(this.#known, topic);
   }
 
-  #connectProducer(): Promise<{ raw: Producer; group: GroupProducer }> {
-    this.#producer ??= (async () => {
-      const raw = this.#kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
-        retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 3000 },
-      });
-      await mapKafkaErrors(this.#ctx("connect producer"), () => raw.connect());
-      const group = new GroupProducer(raw, {
+  #groupProducer(): GroupProducer {
+    this.#producer ??= new GroupProducer(
+      () =>
+        this.#kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+          allowAutoTopicCreation: false,
+          createPartitioner: Partitioners.DefaultPartitioner,
+          retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 3000 },
+        }),
+      {
         brokers: this.#brokers,
         maxRequestBytes: this.#options.maxRequestBytes,
-      });
-      return { raw, group };
-    })();
-    this.#producer.catch(() => (this.#producer = null));
+      },
+    );
     return this.#producer;
   }
 

@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { BackendError } from "../../errors.ts";
+import { createKafkaClient, openKafkaLog } from "./mod.ts";
+import { kafkaTestTarget, pollUntil, uniqueTopic } from "./test_target.ts";
+import { waitForTopicLeaders } from "./topic_leaders.ts";
+
+const target = await kafkaTestTarget();
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const opts = {
+  ignore: target.ignore,
+  sanitizeOps: false,
+  sanitizeResources: false,
+};
+
+Deno.test({
+  name:
+    "kafka producer: after a failed send the next append is written, not taken for a retry of the failed one",
+  ...opts,
+  fn: async () => {
+    const log = await openKafkaLog({ brokers: target.brokers });
+    const admin = createKafkaClient({ brokers: target.brokers }).admin();
+    await admin.connect();
+    try {
+      // A topic whose records may hold 2,000 bytes: the broker refuses partition 0's
+      // batch below and writes partition 1's, both in one produce request.
+      const topic = uniqueTopic("partial");
+      await admin.createTopics({
+        topics: [{
+          topic,
+          numPartitions: 2,
+          configEntries: [{ name: "max.message.bytes", value: "2000" }],
+        }],
+        waitForLeaders: false,
+      });
+      await waitForTopicLeaders(admin, topic, {
+        brokers: target.brokers,
+        partitions: 2,
+      });
+      const refused = await log.append(topic, [
+        { value: new Uint8Array(3000).fill(0x61), partition: 0 },
+        { value: enc.encode("x"), partition: 1 },
+      ]).then(() => null, (e) => e);
+      assert.ok(refused instanceof BackendError, String(refused));
+      // The idempotent producer had reused the failed request's sequence numbers, so the
+      // broker answered this append as a duplicate of "x": offset 0, and "y" was lost.
+      assert.deepEqual(
+        await log.append(topic, [{ value: enc.encode("y"), partition: 1 }]),
+        [{ partition: 1, offset: 1 }],
+      );
+      const c = await log.consumer(uniqueTopic("g"), [topic]);
+      const read = await pollUntil(c, 2);
+      assert.deepEqual(await c.poll({ timeoutMs: 300 }), []);
+      await c.close();
+      assert.deepEqual(
+        read.map((r) => [r.partition, r.offset, dec.decode(r.value)]),
+        [[1, 0, "x"], [1, 1, "y"]],
+      );
+    } finally {
+      await admin.disconnect();
+      await log.close();
+    }
+  },
+});
