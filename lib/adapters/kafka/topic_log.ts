@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { AlreadyExistsError } from "../../errors.ts";
+import { AlreadyExistsError, TopicNotFoundError } from "../../errors.ts";
 import { InvalidArgumentError } from "../../log/errors.ts";
 import { partitionForKey } from "../../log/partitioner.ts";
 import type {
@@ -152,7 +152,13 @@ export class KafkaTopicLog implements TopicLog {
       roundRobin: this.#rr,
       hash: partitionForKey,
     });
-    return await this.#groupProducer().send(topic, placed);
+    try {
+      return await this.#groupProducer().send(topic, placed);
+    } catch (e) {
+      // Deleted since it was cached: the next append asks the broker again.
+      if (e instanceof TopicNotFoundError) this.#known.delete(topic);
+      throw e;
+    }
   }
 
   async consumer(group: string, topics: string[]): Promise<TopicConsumer> {

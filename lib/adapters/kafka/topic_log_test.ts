@@ -9,7 +9,7 @@ import {
   InvalidPartitionError,
 } from "../../log/errors.ts";
 import { partitionForKey } from "../../log/partitioner.ts";
-import { openKafkaLog } from "./mod.ts";
+import { createKafkaClient, openKafkaLog } from "./mod.ts";
 import { kafkaTestTarget, pollUntil, uniqueTopic } from "./test_target.ts";
 
 const target = await kafkaTestTarget();
@@ -228,6 +228,41 @@ Deno.test({
         "s2",
       ]);
     } finally {
+      await log.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "kafka: once an append found its topic deleted, the next appends to it fail at once",
+  ...opts,
+  fn: async () => {
+    const log = await openKafkaLog({ brokers: target.brokers });
+    const admin = createKafkaClient({ brokers: target.brokers }).admin();
+    await admin.connect();
+    try {
+      const name = uniqueTopic("deleted");
+      await log.createTopic(name);
+      assert.deepEqual(await log.append(name, [{ value: enc.encode("a") }]), [
+        { partition: 0, offset: 0 },
+      ]);
+      await admin.deleteTopics({ topics: [name] });
+      // The first append learns it from the producer's retries, some seconds.
+      await assert.rejects(
+        () => log.append(name, [{ value: enc.encode("b") }]),
+        TopicNotFoundError,
+      );
+      // Each append took as long again, holding up the appends to every other topic.
+      const began = Date.now();
+      await assert.rejects(
+        () => log.append(name, [{ value: enc.encode("c") }]),
+        TopicNotFoundError,
+      );
+      const tookMs = Date.now() - began;
+      assert.ok(tookMs < 2000, `the second append took ${tookMs} ms`);
+    } finally {
+      await admin.disconnect();
       await log.close();
     }
   },
