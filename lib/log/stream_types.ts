@@ -154,9 +154,9 @@ export interface ReadShardOptions {
    * The creation time ({@linkcode StreamDescription.createdAt}) of the stream
    * `afterSequenceNumber` belongs to. A stream of the same name created since (deleted and
    * created again, its sequence numbers starting over) is another stream: the read throws
-   * `ShardNotFoundError`, and the reader describes the stream again. Kinesis binds a shard
-   * iterator to the stream it was made for and refuses it likewise, so its adapter needs no
-   * check of its own.
+   * `ShardNotFoundError`, and the reader describes the stream again. The Kinesis adapter
+   * checks it with one DescribeStreamSummary after a page that moves the reader on, since
+   * kinesis-mock serves an old stream's iterators and sequence numbers on its namesake.
    */
   streamCreatedAt?: number;
 }
