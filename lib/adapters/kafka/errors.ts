@@ -1,6 +1,7 @@
 /**
  * Turns kafkajs errors into the pipeline's typed errors: an unknown topic becomes
- * `TopicNotFoundError`, an existing one `AlreadyExistsError`, everything else
+ * `TopicNotFoundError`, an existing one `AlreadyExistsError`, a name the broker refuses
+ * `InvalidArgumentError`, everything else
  * `BackendError` naming the brokers, the operation and what to do.
  *
  * @module
@@ -11,6 +12,7 @@ import {
   PipelineError,
   TopicNotFoundError,
 } from "../../errors.ts";
+import { InvalidArgumentError } from "../../log/errors.ts";
 
 /**
  * What was being done when a kafkajs call failed.
@@ -102,8 +104,18 @@ export function toKafkaError(
   if (ctx.topic && types.includes("TOPIC_ALREADY_EXISTS")) {
     return new AlreadyExistsError("topic", ctx.topic, { cause: err, context });
   }
-  const detail = (err as KafkaJsLike)?.message ?? String(err);
   const where = ctx.brokers.join(",");
+  // kafkajs drops the broker's reason (a bad character, or a collision in metric names).
+  if (ctx.topic !== undefined && types.includes("INVALID_TOPIC_EXCEPTION")) {
+    return new InvalidArgumentError(
+      "topic name",
+      `the broker at ${where} refused it; use 1 to 249 characters among a-z A-Z 0-9 . _ -, ` +
+        `other than "." and "..", and no name that differs from an existing topic's only ` +
+        `in "." and "_" (Kafka takes them for one in its metric names)`,
+      { cause: err, value: ctx.topic, context },
+    );
+  }
+  const detail = (err as KafkaJsLike)?.message ?? String(err);
   const hint = types.some((t) => CONNECTION.includes(t))
     ? `no Kafka broker answered at ${where}; start the local one with \`deno task services up\` or check KAFKA_BROKERS`
     : `the broker at ${where} refused it (${

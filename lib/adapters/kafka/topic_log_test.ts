@@ -267,3 +267,37 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "kafka: a topic name the broker refuses is an InvalidArgumentError saying which names it takes",
+  ...opts,
+  fn: async () => {
+    const log = await openKafkaLog({ brokers: target.brokers });
+    try {
+      const dotted = uniqueTopic("name");
+      await log.createTopic(dotted);
+      // Kafka takes "." and "_" for one in its metric names: the two names collide.
+      const underscored = dotted.replaceAll(".", "_");
+      for (const name of [underscored, "a/b", "x".repeat(250), "..", ""]) {
+        await assert.rejects(() => log.createTopic(name), {
+          name: "InvalidArgumentError",
+          code: "INVALID_ARGUMENT",
+          message:
+            `Invalid topic name ${JSON.stringify(name)}: the broker at ${
+              target.brokers.join(",")
+            } refused it; ` +
+            'use 1 to 249 characters among a-z A-Z 0-9 . _ -, other than "." and "..", ' +
+            'and no name that differs from an existing topic\'s only in "." and "_" ' +
+            "(Kafka takes them for one in its metric names)",
+        });
+      }
+      assert.deepEqual(
+        (await log.listTopics()).filter((t) => t.name === underscored),
+        [],
+      );
+    } finally {
+      await log.close();
+    }
+  },
+});
