@@ -6,7 +6,11 @@
  *
  * @module
  */
-import { AlreadyExistsError, TopicNotFoundError } from "../../errors.ts";
+import {
+  AlreadyExistsError,
+  BackendError,
+  TopicNotFoundError,
+} from "../../errors.ts";
 import { InvalidArgumentError } from "../../log/errors.ts";
 import { partitionForKey } from "../../log/partitioner.ts";
 import type {
@@ -155,9 +159,20 @@ export class KafkaTopicLog implements TopicLog {
     try {
       return await this.#groupProducer().send(topic, placed);
     } catch (e) {
-      // Deleted since it was cached: the next append asks the broker again.
-      if (e instanceof TopicNotFoundError) this.#known.delete(topic);
-      throw e;
+      if (!(e instanceof TopicNotFoundError)) throw e;
+      // kafkajs asks about every topic the producer wrote to at once, and fails a request
+      // when any of them is gone: fresh metadata tells whether this one is (and drops a
+      // deleted topic from the cache, so the next append to it fails at once).
+      await this.listTopics();
+      if (!this.#known.has(topic)) throw e;
+      throw new BackendError(
+        "kafka",
+        `append failed: the broker at ${
+          this.#brokers.join(",")
+        } answered that a topic of the produce request does not exist, but "${topic}" does ` +
+          "(another topic this producer wrote to was deleted); retry the append",
+        { cause: e, context: { ...this.#ctx("append", topic) } },
+      );
     }
   }
 

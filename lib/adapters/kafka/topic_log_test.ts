@@ -301,3 +301,45 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "kafka: an append that failed because another topic was deleted is a BackendError, not TopicNotFoundError",
+  ...opts,
+  fn: async () => {
+    const log = await openKafkaLog({ brokers: target.brokers });
+    const admin = createKafkaClient({ brokers: target.brokers }).admin();
+    await admin.connect();
+    try {
+      const gone = uniqueTopic("gone");
+      const kept = uniqueTopic("kept");
+      await log.createTopic(gone);
+      await log.createTopic(kept);
+      await log.append(gone, [{ value: enc.encode("a") }]);
+      await admin.deleteTopics({ topics: [gone] });
+      while ((await log.listTopics()).some((t) => t.name === gone)) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // The producer asks the broker about every topic it wrote to at once, and fails the
+      // append when one of them is gone: the gateway answered 404 for an existing topic.
+      const reason = await log.append(kept, [{ value: enc.encode("b") }]).then(
+        () => null,
+        (e) => e,
+      );
+      assert.ok(reason instanceof BackendError, String(reason));
+      assert.equal(
+        reason.message,
+        `kafka: append failed: the broker at ${
+          target.brokers.join(",")
+        } answered that a topic of the produce request does not exist, but "${kept}" does ` +
+          "(another topic this producer wrote to was deleted); retry the append",
+      );
+      assert.deepEqual(await log.append(kept, [{ value: enc.encode("c") }]), [
+        { partition: 0, offset: 0 },
+      ]);
+    } finally {
+      await admin.disconnect();
+      await log.close();
+    }
+  },
+});
