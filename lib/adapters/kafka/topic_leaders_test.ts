@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { BackendError } from "../../errors.ts";
+import { InvalidArgumentError } from "../../log/errors.ts";
 import { type Admin, createKafkaClient } from "./kafkajs.ts";
 import { openKafkaLog } from "./mod.ts";
 import { waitForTopicLeaders } from "./topic_leaders.ts";
@@ -121,14 +122,19 @@ Deno.test({
         brokers: target.brokers,
         partitions: 1,
       }).then(() => undefined, (e: unknown) => e);
-      assert.ok(error instanceof BackendError, String(error));
+      assert.ok(error instanceof InvalidArgumentError, String(error));
       assert.equal(
         error.message,
-        `kafka: createTopic failed: the broker at ${
+        `Invalid topic name "bad name!": the broker at ${
           target.brokers.join(",")
-        } refused it (KafkaJSProtocolError, INVALID_TOPIC_EXCEPTION): The request attempted ` +
-          "to perform an operation on an invalid topic",
+        } refused it; use 1 to 249 characters among a-z A-Z 0-9 . _ -, other than "." and ` +
+          '"..", and no name that differs from an existing topic\'s only in "." and "_" ' +
+          "(Kafka takes them for one in its metric names)",
       );
+      assert.deepEqual(error.context.kafkaErrors, [
+        "KafkaJSProtocolError",
+        "INVALID_TOPIC_EXCEPTION",
+      ]);
       assert.ok(Date.now() - began < 10_000, "not retried until the timeout");
     }),
 });
