@@ -9,6 +9,10 @@
  * batch given those numbers as a duplicate of the written one: acknowledged, not written.
  * The next send goes out on a new producer (a new producer id, sequences from 0).
  *
+ * A send fails after `sendTimeoutMs` in all: kafkajs retries a request the broker does not
+ * answer for its request timeout each time, and a hung broker held every append (they go
+ * out one request at a time) for nearly five minutes with the default settings.
+ *
  * A send carries at most `maxRequestBytes` of records (the broker's default limit for one
  * record batch is 1 MiB), so a large append is split across sends; each record's offset is
  * still exact, taken from the base offset of its partition in its send.
@@ -17,6 +21,7 @@
  */
 import { Buffer } from "node:buffer";
 import type { AppendResult } from "../../log/types.ts";
+import { BackendError } from "../../errors.ts";
 import type { KafkaErrorContext } from "./errors.ts";
 import { mapKafkaErrors, toKafkaError } from "./errors.ts";
 import type { Producer } from "./kafkajs.ts";
@@ -44,7 +49,11 @@ export interface PlacedRecord {
  * ```ts
  * import { createKafkaClient } from "./kafkajs.ts";
  * import { GroupProducer, type GroupProducerOptions } from "./producer.ts";
- * const options: GroupProducerOptions = { brokers: ["127.0.0.1:9092"], maxRequestBytes: 500_000 };
+ * const options: GroupProducerOptions = {
+ *   brokers: ["127.0.0.1:9092"],
+ *   maxRequestBytes: 500_000,
+ *   sendTimeoutMs: 20_000,
+ * };
  * const kafka = createKafkaClient(options);
  * const group = new GroupProducer(() => kafka.producer({ idempotent: true, maxInFlightRequests: 1 }), options);
  * ```
@@ -54,7 +63,15 @@ export interface GroupProducerOptions {
   maxRequestBytes?: number;
   /** Bootstrap brokers, for error messages. */
   brokers: string[];
+  /**
+   * Longest a send (connecting included) waits for the broker's acknowledgement, ms
+   * (default 30000); then its appends fail and the producer is replaced.
+   */
+  sendTimeoutMs?: number;
 }
+
+/** What a send that took longer than `sendTimeoutMs` fails with, inside `#sendUnits`. */
+const TIMED_OUT = Symbol("timed out");
 
 interface Unit {
   pending: Pending;
@@ -95,16 +112,21 @@ export class GroupProducer {
   #running = false;
   #maxBytes: number;
   #brokers: string[];
+  #timeoutMs: number;
 
   constructor(create: () => Producer, options: GroupProducerOptions) {
     this.#create = create;
     this.#maxBytes = options.maxRequestBytes ?? 900_000;
     this.#brokers = options.brokers;
+    this.#timeoutMs = options.sendTimeoutMs ?? 30_000;
   }
 
   /** Disconnects the producer, if one is connected. */
   async close(): Promise<void> {
-    await this.#discard();
+    const producer = this.#producer;
+    this.#producer = null;
+    const connected = await producer?.catch(() => null);
+    await connected?.disconnect().catch(() => {});
   }
 
   /** Appends `records` to `topic`; resolves with each record's partition and offset. */
@@ -164,31 +186,45 @@ export class GroupProducer {
       byTopic.set(u.pending.topic, list);
     }
     let meta;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const producer = await this.#connected();
-      meta = await producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({
-          topic,
-          messages: messages.map((m) => ({
-            partition: m.partition,
-            key: m.key,
-            value: Buffer.from(
-              m.value.buffer,
-              m.value.byteOffset,
-              m.value.byteLength,
-            ),
+      const sent = this.#connected().then((producer) =>
+        producer.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, messages]) => ({
+            topic,
+            messages: messages.map((m) => ({
+              partition: m.partition,
+              key: m.key,
+              value: Buffer.from(
+                m.value.buffer,
+                m.value.byteOffset,
+                m.value.byteLength,
+              ),
+            })),
           })),
-        })),
+        })
+      );
+      // Once given up, its own failure (the producer is disconnected) is of no interest.
+      sent.catch(() => {});
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(TIMED_OUT), this.#timeoutMs);
       });
+      meta = await Promise.race([sent, late]);
     } catch (e) {
-      await this.#discard();
+      this.#discard();
       const failed = new Set(units.map((u) => u.pending));
       for (const p of failed) {
         p.failed = true;
-        p.reject(toKafkaError(e, this.#ctx(p.topic)));
+        p.reject(
+          e === TIMED_OUT
+            ? this.#timedOut(p.topic)
+            : toKafkaError(e, this.#ctx(p.topic)),
+        );
       }
       return;
+    } finally {
+      clearTimeout(timer);
     }
     const base = new Map<string, number>();
     for (const m of meta) {
@@ -232,12 +268,25 @@ export class GroupProducer {
     return this.#producer;
   }
 
-  /** Drops the producer (its sequence numbers are no longer the broker's). */
-  async #discard(): Promise<void> {
+  /**
+   * Drops the producer (its sequence numbers are no longer the broker's). Its disconnect
+   * waits for its requests in flight, up to the request timeout: the next send does not.
+   */
+  #discard(): void {
     const producer = this.#producer;
     this.#producer = null;
-    const connected = await producer?.catch(() => null);
-    await connected?.disconnect().catch(() => {});
+    producer?.then((p) => p.disconnect()).catch(() => {});
+  }
+
+  #timedOut(topic: string): BackendError {
+    return new BackendError(
+      "kafka",
+      `append failed: the broker at ${
+        this.#brokers.join(",")
+      } did not acknowledge the records within ${this.#timeoutMs} ms; they may have been ` +
+        "written all the same. Check that the broker answers (its log, its disk), then retry",
+      { context: { ...this.#ctx(topic) } },
+    );
   }
 
   #ctx(topic: string): KafkaErrorContext {

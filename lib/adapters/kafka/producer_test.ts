@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { BackendError } from "../../errors.ts";
+import type { Producer } from "./kafkajs.ts";
 import { createKafkaClient, openKafkaLog } from "./mod.ts";
+import { GroupProducer } from "./producer.ts";
 import { kafkaTestTarget, pollUntil, uniqueTopic } from "./test_target.ts";
 import { waitForTopicLeaders } from "./topic_leaders.ts";
 
@@ -61,4 +63,57 @@ Deno.test({
       await log.close();
     }
   },
+});
+
+Deno.test("kafka producer: a send the broker never answers fails after sendTimeoutMs, and the next goes out on a new producer", async () => {
+  const made: string[] = [];
+  let count = 0;
+  const create = () => {
+    const n = ++count;
+    made.push(`producer ${n}`);
+    return {
+      connect: () => Promise.resolve(),
+      disconnect: () => {
+        made.push(`producer ${n} disconnected`);
+        return Promise.resolve();
+      },
+      // The first never answers, as a broker that hangs (kafkajs would retry it for minutes).
+      sendBatch: () =>
+        n === 1 ? new Promise(() => {}) : Promise.resolve([
+          { topicName: "t", partition: 0, errorCode: 0, baseOffset: "5" },
+        ]),
+    } as unknown as Producer;
+  };
+  const group = new GroupProducer(create, {
+    brokers: ["b:1"],
+    sendTimeoutMs: 200,
+  });
+  const record = { partition: 0, key: null, value: enc.encode("x") };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hung = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve("still waiting after 3 s"), 3000);
+  });
+  const first = await Promise.race([
+    group.send("t", [record]).then(() => "sent", (e) => e),
+    hung,
+  ]);
+  clearTimeout(timer);
+  assert.ok(first instanceof BackendError, String(first));
+  assert.equal(
+    first.message,
+    "kafka: append failed: the broker at b:1 did not acknowledge the records within 200 ms; " +
+      "they may have been written all the same. Check that the broker answers (its log, " +
+      "its disk), then retry",
+  );
+  assert.equal(first.context.topic, "t");
+  assert.deepEqual(await group.send("t", [record]), [{
+    partition: 0,
+    offset: 5,
+  }]);
+  assert.deepEqual(made, [
+    "producer 1",
+    "producer 1 disconnected",
+    "producer 2",
+  ]);
+  await group.close();
 });

@@ -36,8 +36,8 @@ import { waitForTopicLeaders } from "./topic_leaders.ts";
  * @example
  * ```ts
  * import { openKafkaLog, type KafkaTopicLogOptions } from "./topic_log.ts";
- * // Produce requests of at most 500 kB, and a longer session for slow sinks.
- * const tuning: KafkaTopicLogOptions = { maxRequestBytes: 500_000, sessionTimeoutMs: 30_000 };
+ * // Produce requests of at most 500 kB, appends failing after 20 s, a longer session for slow sinks.
+ * const tuning: KafkaTopicLogOptions = { maxRequestBytes: 500_000, appendTimeoutMs: 20_000, sessionTimeoutMs: 30_000 };
  * const log = await openKafkaLog({ brokers: ["127.0.0.1:9092"], ...tuning });
  * await log.createTopic("demo.geo");
  * const value = new Uint8Array(200_000);
@@ -50,6 +50,11 @@ import { waitForTopicLeaders } from "./topic_leaders.ts";
 export interface KafkaTopicLogOptions extends KafkaGroupOptions {
   /** Most record bytes in one produce request (default 900000). */
   maxRequestBytes?: number;
+  /**
+   * Longest an append waits for the broker's acknowledgement, retries included, ms
+   * (default 30000); then it fails with `BackendError` (the records may have been written).
+   */
+  appendTimeoutMs?: number;
 }
 
 /**
@@ -229,6 +234,7 @@ export class KafkaTopicLog implements TopicLog {
       {
         brokers: this.#brokers,
         maxRequestBytes: this.#options.maxRequestBytes,
+        sendTimeoutMs: this.#options.appendTimeoutMs,
       },
     );
     return this.#producer;
