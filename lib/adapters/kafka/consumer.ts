@@ -52,6 +52,7 @@ const LOST_GENERATION = new Set([
  *   maxQueuedRecords: 5000,
  *   maxQueuedBytes: 16 * 1024 * 1024,
  *   brokers,
+ *   closeTimeoutMs: 10_000,
  * };
  * // As joinGroup makes it: over the group's kafkajs consumer, told each assignment.
  * const consumer = new KafkaTopicConsumer(kafka.consumer({ groupId: options.group }), options);
@@ -79,6 +80,11 @@ export interface KafkaConsumerOptions {
   maxQueuedBytes?: number;
   /** Bootstrap brokers, for error messages. */
   brokers: string[];
+  /**
+   * Longest `close()` waits for kafkajs to leave the group, ms (default 10000, the
+   * group's default session timeout, after which the broker drops the member anyway).
+   */
+  closeTimeoutMs?: number;
 }
 
 /**
@@ -113,6 +119,7 @@ export class KafkaTopicConsumer implements TopicConsumer {
   #max: number;
   #maxBytes: number;
   #brokers: string[];
+  #closeTimeoutMs: number;
   #owned = new Set<string>();
   #generation = 0;
   #rebalancing = false;
@@ -125,6 +132,7 @@ export class KafkaTopicConsumer implements TopicConsumer {
     this.#max = options.maxQueuedRecords ?? 10_000;
     this.#maxBytes = options.maxQueuedBytes ?? 64 * 1024 * 1024;
     this.#brokers = options.brokers;
+    this.#closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
   }
 
   /**
@@ -304,7 +312,20 @@ export class KafkaTopicConsumer implements TopicConsumer {
     this.#queue = [];
     this.#queuedBytes = 0;
     this.#signal();
-    await mapKafkaErrors(this.#ctx("close"), () => this.#consumer.disconnect());
+    // kafkajs waits for the fetch in flight and the LeaveGroup answer, a request timeout
+    // each: a broker that does not answer held close() for a minute.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const gaveUp = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#closeTimeoutMs);
+    });
+    try {
+      await Promise.race([
+        mapKafkaErrors(this.#ctx("close"), () => this.#consumer.disconnect()),
+        gaveUp,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   #check(p: TopicPosition): void {

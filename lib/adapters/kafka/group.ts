@@ -23,7 +23,10 @@ import { subscriptionRoundRobin } from "./assigner.ts";
  * ```
  */
 export interface KafkaGroupOptions {
-  /** Group session timeout, ms (default 10000; brokers accept 6000 to 300000 by default). */
+  /**
+   * Group session timeout, ms (default 10000; brokers accept 6000 to 300000 by default);
+   * also the longest a consumer's `close()` waits for the broker.
+   */
   sessionTimeoutMs?: number;
   /** Heartbeat interval, ms (default 1000). */
   heartbeatIntervalMs?: number;
@@ -112,6 +115,7 @@ export async function joinGroup(
     group,
     partitions,
     brokers: options.brokers,
+    closeTimeoutMs: options.sessionTimeoutMs,
     maxQueuedRecords: options.maxQueuedRecords,
     maxQueuedBytes: options.maxQueuedBytes,
   });
