@@ -7,7 +7,10 @@
  * per second (token bucket, see `pacer.ts`). The run stops starting posts when `count`
  * posts have started, when `duration` ms have passed, or when `signal` aborts; posts in
  * flight then finish. After an abort no new retry starts: a record whose attempt failed
- * is counted as failed with its last error. Nothing is dropped without being counted.
+ * is counted as failed with its last error. A source read that fails for a moment (the
+ * source's error says `retryable: true`: a lost MySQL connection, a deadlock) is retried
+ * as a post is; when it still fails, its post counts as one with failures, each record
+ * failed with the read's error. Nothing is dropped without being counted.
  *
  * @module
  */
@@ -86,7 +89,10 @@ export interface EmulationOptions {
    * their jitter elsewhere, so a retry does not change which rows are picked after it.
    */
   random?: () => number;
-  /** Retry policy for 5xx, 429 and network errors. Default 5 attempts, 100 ms to 2 s. */
+  /**
+   * Retry policy for 5xx, 429 and network errors, and for transient source read errors.
+   * Default 5 attempts, 100 ms to 2 s.
+   */
   retry?: Partial<RetryOptions>;
   /** Per-attempt HTTP timeout in milliseconds. Default 30,000. */
   timeoutMs?: number;
@@ -147,9 +153,10 @@ function validate(o: EmulationOptions): void {
 
 /**
  * Runs an emulation and returns what it did. Throws {@linkcode ConfigError} for invalid
- * options, {@linkcode SourceReadError} when the source is empty or a read fails, or the
- * source's own error when it names what failed (`SourceAccessError` of a MySQL source, say);
- * posts in flight finish first.
+ * options, {@linkcode SourceReadError} when the source is empty or a read fails for good,
+ * or the source's own error when it names what failed (`SourceAccessError` of a MySQL
+ * source, say); posts in flight finish first. Transient read errors are retried and counted
+ * instead (`reads` of the summary).
  *
  * @example
  * ```ts
@@ -232,19 +239,34 @@ export async function runEmulation(
       }
       const offset = Math.min(rows - 1, Math.floor(random() * rows));
       const began = performance.now();
-      let post;
-      try {
-        post = await source.readPost(offset);
-      } catch (cause) {
+      // A transient failure (`retryable: true`: a lost connection, a deadlock) is retried
+      // like a post; any other stops the run.
+      const got = await withRetry(() => source.readPost(offset), {
+        ...options.retry,
+        signal,
+      });
+      tally.readRetried(got.retries);
+      if (!got.ok && !isRetryable(got.error)) {
         fatal ??= readFailure(source.location, {
           doing: `reading row ${offset}`,
-          cause,
+          cause: got.error,
           offset,
         });
         stop("aborted");
         break;
       }
       tally.postStarted();
+      if (!got.ok) {
+        // Failed after its retries: counted, and each record of the post failed with it.
+        tally.readFailed();
+        const message = got.error instanceof Error
+          ? got.error.message
+          : String(got.error);
+        for (const target of targets) tally.fail(target, message);
+        tally.postFinished(false);
+        continue;
+      }
+      const post = got.value;
       const read = performance.now();
       let ok = true;
       for (const target of targets) {
@@ -292,6 +314,11 @@ export async function runEmulation(
   const summary = tally.snapshot(elapsed(), stopped ?? "count");
   options.onProgress?.(summary);
   return summary;
+}
+
+/** Whether a source error is transient: the source marks those `retryable: true`. */
+function isRetryable(error: unknown): boolean {
+  return (error as { retryable?: unknown } | null)?.retryable === true;
 }
 
 /**

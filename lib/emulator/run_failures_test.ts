@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { SourceAccessError } from "../source/errors.ts";
 import { runEmulation } from "./run.ts";
+import { formatSummary } from "./summary.ts";
 import {
   accept,
   arraySource,
@@ -150,4 +152,132 @@ Deno.test("retries draw no number from `random`: a seeded run picks the same row
   };
   assert.deepEqual(await picks(false), [0, 1, 2]);
   assert.deepEqual(await picks(true), [0, 1, 2]);
+});
+
+/** A source over `samplePosts()` whose reads of `offset` fail with `error` `times` times. */
+function flakySource(offset: number, fault: { error: Error; times: number }) {
+  const inner = arraySource(samplePosts());
+  let left = fault.times;
+  return {
+    ...inner,
+    readPost: (o: number) =>
+      o === offset && left-- > 0
+        ? (inner.offsets.push(o), Promise.reject(fault.error))
+        : inner.readPost(o),
+  };
+}
+
+const lost = () =>
+  new SourceAccessError(
+    "mysql://u@127.0.0.1:3306/db",
+    "reading row 1 failed: Connection lost: The server closed the connection.",
+    { retryable: true },
+  );
+
+Deno.test("a source read failing with a transient error is retried: the post is made, the retry counted", async () => {
+  const peer = await startPeer();
+  try {
+    const source = flakySource(1, { error: lost(), times: 2 });
+    const summary = await runEmulation({
+      source,
+      api: peer.url,
+      mode: "batch",
+      count: 3,
+      concurrency: 1,
+      random: cycle(0.1, 0.5, 0.9),
+      retry: fast,
+    });
+    assert.deepEqual(source.offsets, [0, 1, 1, 1, 2]);
+    assert.equal(peer.requests.length, 9);
+    assert.deepEqual(
+      [
+        summary.posts,
+        summary.postsOk,
+        summary.recordsAccepted,
+        summary.retries,
+        summary.reads,
+        summary.stopped,
+      ],
+      [3, 3, 9, 0, { retries: 2, failed: 0 }, "count"],
+    );
+  } finally {
+    await peer.close();
+  }
+});
+
+Deno.test("a source read that still fails after its retries is counted and reported, and the run goes on", async () => {
+  const peer = await startPeer();
+  try {
+    const error = lost();
+    const source = flakySource(1, { error, times: 3 });
+    const summary = await runEmulation({
+      source,
+      api: peer.url,
+      mode: "batch",
+      count: 3,
+      concurrency: 1,
+      random: cycle(0.1, 0.5, 0.9),
+      retry: fast,
+    });
+    assert.deepEqual(source.offsets, [0, 1, 1, 1, 2]);
+    assert.equal(peer.requests.length, 6);
+    assert.deepEqual(withoutTiming(summary), {
+      mode: "batch",
+      posts: 3,
+      postsOk: 2,
+      postsFailed: 1,
+      count: 3,
+      concurrency: 1,
+      topics: { "pinterest.pin": 2, "pinterest.geo": 2, "pinterest.user": 2 },
+      streams: {},
+      recordsAccepted: 6,
+      recordsFailed: 3,
+      failures: Object.fromEntries(
+        ["pin", "geo", "user"].map((t) => [
+          `pinterest.${t}`,
+          { count: 1, samples: [error.message] },
+        ]),
+      ),
+      retries: 0,
+      reads: { retries: 2, failed: 1 },
+      stopped: "count",
+    });
+    assert.deepEqual(
+      formatSummary(summary).split("\n").filter((l) =>
+        l.startsWith("  source reads")
+      ),
+      [
+        "  source reads: 2 retries, 1 failed (the post's records were not sent)",
+      ],
+    );
+  } finally {
+    await peer.close();
+  }
+});
+
+Deno.test("a source read failing with a permanent error is not retried: the run stops on it", async () => {
+  const peer = await startPeer();
+  try {
+    const error = new SourceAccessError(
+      "mysql://u@127.0.0.1:3306/db",
+      "reading row 1 failed: Table 'db.pinterest_data' doesn't exist",
+    );
+    const source = flakySource(1, { error, times: 1 });
+    await assert.rejects(
+      runEmulation({
+        source,
+        api: peer.url,
+        mode: "batch",
+        count: 3,
+        concurrency: 1,
+        random: cycle(0.1, 0.5, 0.9),
+        retry: fast,
+      }),
+      (e) => e === error,
+    );
+    assert.deepEqual(source.offsets, [0, 1]);
+    assert.equal(peer.requests.length, 3);
+  } finally {
+    await peer.close();
+  }
 });

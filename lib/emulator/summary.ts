@@ -85,8 +85,10 @@ export interface EmulationSummary {
   recordsFailed: number;
   /** Per target name, only targets that had failures. */
   failures: Record<string, TargetFailures>;
-  /** Retries made in total (attempts beyond the first). */
+  /** Retries of records made in total (attempts beyond the first). */
   retries: number;
+  /** Source reads retried, and those that failed after their retries; absent when none were. */
+  reads?: SourceReads;
   elapsedMs: number;
   /** Finished posts per second of elapsed time. */
   postsPerSecond: number;
@@ -97,6 +99,28 @@ export interface EmulationSummary {
    */
   msPerPost?: { source: number; api: number };
   stopped: StopReason;
+}
+
+/**
+ * Source reads that failed for a moment (a lost connection, a deadlock): the retries made, and
+ * the reads that failed after their retries. The post of a failed read is counted as a post
+ * with failures, each of its records failed with the read's error.
+ *
+ * @example
+ * ```ts
+ * import { createTally, type SourceReads } from "./summary.ts";
+ * import { targetsFor } from "./targets.ts";
+ * const tally = createTally("batch", targetsFor("batch", "pinterest"));
+ * tally.readRetried(2);
+ * const reads: SourceReads | undefined = tally.snapshot(100, "count").reads;
+ * console.log(reads); // { retries: 2, failed: 0 }
+ * ```
+ */
+export interface SourceReads {
+  /** Attempts beyond the first. */
+  retries: number;
+  /** Reads that failed after their retries. */
+  failed: number;
 }
 
 /**
@@ -120,6 +144,10 @@ export interface Tally {
   accept(target: Target): void;
   fail(target: Target, message: string): void;
   retried(n: number): void;
+  /** `n` retries of a source read. */
+  readRetried(n: number): void;
+  /** A source read failed after its retries (its post's records are failed apart). */
+  readFailed(): void;
   postStarted(): void;
   /** A post's records are all answered; `sourceMs` and `apiMs` are where its time went. */
   postFinished(ok: boolean, time?: { sourceMs: number; apiMs: number }): void;
@@ -173,6 +201,8 @@ export function createTally(
     accepted = 0,
     failed = 0,
     retries = 0,
+    readRetries = 0,
+    readsFailed = 0,
     timed = 0,
     sourceMs = 0,
     apiMs = 0;
@@ -190,6 +220,8 @@ export function createTally(
       failed++;
     },
     retried: (n) => void (retries += n),
+    readRetried: (n) => void (readRetries += n),
+    readFailed: () => void readsFailed++,
     postStarted: () => void posts++,
     postFinished(ok, time) {
       if (ok) postsOk++;
@@ -217,6 +249,9 @@ export function createTally(
         recordsFailed: failed,
         failures: structuredClone(failures),
         retries,
+        ...(readRetries + readsFailed === 0
+          ? {}
+          : { reads: { retries: readRetries, failed: readsFailed } }),
         elapsedMs,
         postsPerSecond: rate(postsOk + postsFailed),
         recordsPerSecond: rate(accepted),
@@ -300,6 +335,16 @@ export function formatSummary(summary: EmulationSummary): string {
       fmt(summary.recordsPerSecond)
     } records/s`,
   );
+  if (summary.reads) {
+    const { retries, failed } = summary.reads;
+    lines.push(
+      `  source reads: ${fmt(retries)} retries, ${fmt(failed)} failed${
+        failed === 0
+          ? ""
+          : ` (the post${failed === 1 ? "'s" : "s'"} records were not sent)`
+      }`,
+    );
+  }
   const shortfall = rateShortfall(summary);
   if (shortfall) lines.push(shortfall);
   for (

@@ -85,26 +85,46 @@ export class SourceOffsetError extends PipelineError {
 }
 
 /**
+ * Options of {@linkcode SourceAccessError}: whether another attempt may succeed.
+ *
+ * @example
+ * ```ts
+ * import { SourceAccessError, type SourceAccessErrorOptions } from "./errors.ts";
+ * const options: SourceAccessErrorOptions = { retryable: true };
+ * console.log(new SourceAccessError("mysql://u@db:3306/shop", "connection lost", options).retryable); // true
+ * ```
+ */
+export interface SourceAccessErrorOptions extends PipelineErrorOptions {
+  /** The failure is transient (a lost connection, a deadlock): retrying may work. Default false. */
+  retryable?: boolean;
+}
+
+/**
  * The source could not be read or written (I/O, connection, SQL error).
  *
  * @example
  * ```ts
  * import { SourceAccessError } from "./errors.ts";
  * const err = new SourceAccessError("mysql://pinterest@127.0.0.1:3306/pinterest", "connection refused");
- * console.log(err.context.location);
+ * console.log(err.context.location, err.retryable); // mysql://pinterest@127.0.0.1:3306/pinterest false
  * ```
  */
 export class SourceAccessError extends PipelineError {
+  /** Whether another attempt may succeed (the emulator retries such reads). */
+  readonly retryable: boolean;
+
   constructor(
     location: string,
     problem: string,
-    options: PipelineErrorOptions = {},
+    options: SourceAccessErrorOptions = {},
   ) {
+    const { retryable = false, ...rest } = options;
     super(`Source ${location}: ${problem}`, {
-      ...options,
+      ...rest,
       code: "SOURCE_ACCESS_ERROR",
-      context: { location, ...options.context },
+      context: { location, ...rest.context },
     });
+    this.retryable = retryable;
   }
 }
 
@@ -116,6 +136,39 @@ const MYSQL_HINTS: Record<string, string> = {
   ER_DBACCESS_DENIED_ERROR:
     "the user may not use that database; check its name in the URL",
 };
+
+/**
+ * Driver codes of failures that pass: the connection was lost or killed (a restarted server,
+ * `KILL`, a network blip), the server was shutting down, busy or out of connections, or the
+ * statement lost a deadlock. Anything else (a wrong login, a missing database or table) stays.
+ */
+const TRANSIENT_MYSQL = new Set([
+  "PROTOCOL_CONNECTION_LOST",
+  "PROTOCOL_SEQUENCE_TIMEOUT",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ER_CON_COUNT_ERROR",
+  "ER_TOO_MANY_USER_CONNECTIONS",
+  "ER_SERVER_SHUTDOWN",
+  "ER_QUERY_INTERRUPTED",
+  "ER_LOCK_DEADLOCK",
+  "ER_LOCK_WAIT_TIMEOUT",
+  "ER_CLIENT_INTERACTION_TIMEOUT",
+]);
+/** MariaDB's ER_CONNECTION_KILLED, which mysql2 has no code name for. */
+const MARIADB_CONNECTION_KILLED = 1927;
+
+/** Whether a mysql2 error is one of {@linkcode TRANSIENT_MYSQL}, or a connection it closed. */
+function isTransientMysqlError(
+  e: { code?: string; errno?: number; fatal?: boolean },
+): boolean {
+  if (e.code !== undefined && TRANSIENT_MYSQL.has(e.code)) return true;
+  if (e.errno === MARIADB_CONNECTION_KILLED) return true;
+  // "Can't add new command when connection is in closed state": a connection lost before.
+  return e.fatal === true && e.code === undefined;
+}
 
 /**
  * Where and while doing what a MySQL driver error happened, for {@linkcode wrapMysqlError}.
@@ -137,7 +190,9 @@ export interface WrapMysqlErrorOptions {
 
 /**
  * Turns a MySQL driver error into a typed source error naming the URL without its password.
- * Typed source errors pass through unchanged.
+ * Typed source errors pass through unchanged. A transient failure (a lost or killed
+ * connection, a server shutting down or out of connections, a deadlock) is a
+ * `SourceAccessError` with `retryable: true`; the emulator retries such reads.
  *
  * @example
  * ```ts
@@ -155,7 +210,12 @@ export function wrapMysqlError(
 ): Error {
   if (err instanceof PipelineError) return err;
   const location = redactMysqlUrl(url);
-  const e = (err ?? {}) as { code?: string; message?: string };
+  const e = (err ?? {}) as {
+    code?: string;
+    errno?: number;
+    fatal?: boolean;
+    message?: string;
+  };
   if (e.code === "ER_BAD_DB_ERROR") {
     return new SourceNotFoundError(location, "the database does not exist", {
       cause: err,
@@ -165,6 +225,10 @@ export function wrapMysqlError(
   return new SourceAccessError(
     location,
     `${doing} failed: ${e.message ?? String(err)}${hint}`,
-    { cause: err, context: { driverCode: e.code } },
+    {
+      cause: err,
+      context: { driverCode: e.code },
+      retryable: isTransientMysqlError(e),
+    },
   );
 }

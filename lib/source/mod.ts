@@ -73,6 +73,7 @@ export {
 } from "./mysql_url.ts";
 export {
   SourceAccessError,
+  type SourceAccessErrorOptions,
   SourceNotFoundError,
   SourceOffsetError,
   type SourceOffsetErrorOptions,
