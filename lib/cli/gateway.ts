@@ -5,12 +5,15 @@
  * ```sh
  * deno task gateway [--port 8080] [--hostname 127.0.0.1] [--prefix pinterest] [--data-dir .data]
  *                   [--profile embedded|local|aws] [--max-body-bytes 10485760]
+ *                   [--shutdown-grace-ms 5000]
  * GATEWAY_API_KEYS=k1,k2 deno task gateway   # require x-api-key
  * ```
  *
  * It creates the topics `{prefix}.pin|.geo|.user` and the streams
  * `streaming-{prefix}-pin|geo|user` when absent, prints its URL, and stops cleanly (in-flight
- * requests finish, the log is closed) on SIGINT or SIGTERM.
+ * requests finish, the log is closed) on SIGINT or SIGTERM: uploads still arriving after
+ * `--shutdown-grace-ms` are cut (and logged), so a client that stalls mid-body cannot hold
+ * the shutdown.
  *
  * @module
  */
@@ -21,6 +24,7 @@ import { ConfigError } from "../errors.ts";
 import { consoleLogger } from "../logger.ts";
 import {
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_SHUTDOWN_GRACE_MS,
   ensureTopology,
   type GatewayServer,
   serveGateway,
@@ -52,7 +56,7 @@ export const DEFAULT_GATEWAY_PORT = 8080;
  * ```ts
  * import { type GatewayCliOptions, parseGatewayArgs } from "./gateway.ts";
  * const options: GatewayCliOptions = parseGatewayArgs(["--hostname", "0.0.0.0", "--max-body-bytes", "1048576"], {});
- * console.log(options.hostname, options.maxBodyBytes, options.config.profile); // 0.0.0.0 1048576 embedded
+ * console.log(options.hostname, options.maxBodyBytes, options.shutdownGraceMs); // 0.0.0.0 1048576 5000
  * ```
  */
 export interface GatewayCliOptions {
@@ -62,6 +66,11 @@ export interface GatewayCliOptions {
   hostname: string;
   /** Largest request body taken, in bytes (larger: 413); default 10 MiB. */
   maxBodyBytes: number;
+  /**
+   * `--shutdown-grace-ms`: at shutdown, how long requests in flight may take to arrive
+   * before their uploads are cut; default 5000.
+   */
+  shutdownGraceMs: number;
   /** Profile, data dir, prefix and API keys (`GATEWAY_API_KEYS`), as `loadConfig` resolved them. */
   config: PipelineConfig;
 }
@@ -92,6 +101,10 @@ export function parseGatewayArgs(
         type: "string",
         default: String(DEFAULT_MAX_BODY_BYTES),
       },
+      "shutdown-grace-ms": {
+        type: "string",
+        default: String(DEFAULT_SHUTDOWN_GRACE_MS),
+      },
     },
   });
   // Digits only: Number("") is 0, which would pick a random free port.
@@ -111,7 +124,18 @@ export function parseGatewayArgs(
     values["max-body-bytes"],
     { whole: true },
   );
-  return { port, hostname: values.hostname, maxBodyBytes, config };
+  const shutdownGraceMs = positiveFlag(
+    "--shutdown-grace-ms",
+    values["shutdown-grace-ms"],
+    { whole: true },
+  );
+  return {
+    port,
+    hostname: values.hostname,
+    maxBodyBytes,
+    shutdownGraceMs,
+    config,
+  };
 }
 
 /**
@@ -150,6 +174,7 @@ export async function runGatewayCli(
       port: opts.port,
       hostname: opts.hostname,
       maxBodyBytes: opts.maxBodyBytes,
+      shutdownGraceMs: opts.shutdownGraceMs,
     });
   } catch (e) {
     await log.close();
@@ -230,6 +255,10 @@ const GATEWAY_USAGE = formatUsage(
       [
         "--max-body-bytes B",
         "largest request body taken; larger ones get 413 (default 10485760)",
+      ],
+      [
+        "--shutdown-grace-ms MS",
+        "at Ctrl-C, how long uploads still arriving may take before they are cut (default 5000)",
       ],
       COMMON_FLAGS.dataDir,
       COMMON_FLAGS.prefix,

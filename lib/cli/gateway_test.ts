@@ -16,8 +16,9 @@ Deno.test("parseGatewayArgs: defaults, flags and GATEWAY_API_KEYS", () => {
       defaults.hostname,
       defaults.config.profile,
       defaults.maxBodyBytes,
+      defaults.shutdownGraceMs,
     ],
-    [8080, "127.0.0.1", "embedded", 10 * 1024 * 1024],
+    [8080, "127.0.0.1", "embedded", 10 * 1024 * 1024, 5000],
   );
   assert.deepEqual(
     [defaults.config.prefix, defaults.config.dataDir, defaults.config.apiKeys],
@@ -36,14 +37,15 @@ Deno.test("parseGatewayArgs: defaults, flags and GATEWAY_API_KEYS", () => {
       "/tmp/x",
       "--max-body-bytes",
       "2048",
+      "--shutdown-grace-ms",
+      "250",
     ],
     { GATEWAY_API_KEYS: " k1, ,k2 " },
   );
-  assert.deepEqual([opts.port, opts.hostname, opts.maxBodyBytes], [
-    0,
-    "0.0.0.0",
-    2048,
-  ]);
+  assert.deepEqual(
+    [opts.port, opts.hostname, opts.maxBodyBytes, opts.shutdownGraceMs],
+    [0, "0.0.0.0", 2048, 250],
+  );
   assert.deepEqual(
     [opts.config.prefix, opts.config.dataDir, opts.config.apiKeys],
     ["demo", "/tmp/x", ["k1", "k2"]],
@@ -68,6 +70,10 @@ Deno.test("parseGatewayArgs: a bad port or prefix names the setting", () => {
     refused(
       ["--max-body-bytes", bytes],
       `--max-body-bytes="${bytes}": must be a whole number >= 1`,
+    );
+    refused(
+      ["--shutdown-grace-ms", bytes],
+      `--shutdown-grace-ms="${bytes}": must be a whole number >= 1`,
     );
   }
   refused(

@@ -15,6 +15,7 @@
  * @module
  */
 
+export { DEFAULT_SHUTDOWN_GRACE_MS } from "./drain.ts";
 export * from "./errors.ts";
 export * from "./gateway.ts";
 export * from "./metrics.ts";

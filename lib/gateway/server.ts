@@ -8,12 +8,25 @@
  * `sleep_on_errors` does, and logs why; it gives up (its `finished` rejects) only when the
  * address cannot be bound again for `relistenAttempts` pauses in a row.
  *
+ * Its shutdown takes bounded time: the requests in flight get `shutdownGraceMs` (5 s) to
+ * arrive and be answered, then the uploads still arriving are cut (see `drain.ts`).
+ * While it runs, a body read has no timeout: Deno's server has none, and answering a
+ * stalled client from the handler would not close its connection (Deno keeps it open
+ * until the client goes), so a client that stops mid-body holds a connection (a file
+ * descriptor) until it goes. Put a reverse proxy with a body timeout in front of a
+ * gateway open to untrusted clients.
+ *
  * @module
  */
 
 import { PipelineError } from "../errors.ts";
 import { consoleLogger, type Logger } from "../logger.ts";
 import { sleep } from "../sleep.ts";
+import {
+  DEFAULT_SHUTDOWN_GRACE_MS,
+  InFlightRequests,
+  windDown,
+} from "./drain.ts";
 import { createGateway, type Gateway, type GatewayOptions } from "./gateway.ts";
 
 /**
@@ -43,6 +56,11 @@ export interface ServeGatewayOptions extends GatewayOptions {
   relistenDelayMs?: number;
   /** Pauses in a row the address may fail to bind again before giving up (default 30). */
   relistenAttempts?: number;
+  /**
+   * At shutdown, how long the requests in flight may take to arrive before their uploads
+   * are cut, in ms (default 5000, {@linkcode DEFAULT_SHUTDOWN_GRACE_MS}).
+   */
+  shutdownGraceMs?: number;
 }
 
 /**
@@ -66,10 +84,14 @@ export interface GatewayServer {
   hostname: string;
   /** The gateway (handler and metrics) behind the server. */
   gateway: Gateway;
-  /** Stops accepting connections and waits for in-flight requests to finish. */
+  /**
+   * Stops accepting connections and waits for in-flight requests to finish; after the
+   * grace period (`shutdownGraceMs`) it cuts the uploads still arriving.
+   */
   shutdown(): Promise<void>;
   /**
-   * Resolves when the server has stopped (shut down or aborted); rejects with a
+   * Resolves when the server has stopped (shut down or aborted: once `shutdown()` has
+   * resolved); rejects with a
    * `PipelineError` when it stopped accepting and could not listen again.
    */
   finished: Promise<void>;
@@ -85,7 +107,7 @@ function message(e: unknown): string {
 
 /** `Deno.serve` on `hostname:port` with the gateway's handler; resolves once it listens. */
 async function listen(
-  gateway: Gateway,
+  handler: Deno.ServeHandler<Deno.NetAddr>,
   at: { hostname: string; port: number; logger: Logger },
 ): Promise<{ server: Deno.HttpServer; addr: Deno.NetAddr }> {
   const { hostname, port, logger } = at;
@@ -106,7 +128,7 @@ async function listen(
         { status: 500 },
       );
     },
-  }, gateway.handler);
+  }, handler);
   // A server that fails before it listens rejects `finished` only.
   return await Promise.race([
     listening.then((addr) => ({ server, addr })),
@@ -154,7 +176,9 @@ export async function serveGateway(
   const hostname = options.hostname ?? "127.0.0.1";
   const delayMs = options.relistenDelayMs ?? 1000;
   const attempts = options.relistenAttempts ?? 30;
-  let { server, addr } = await listen(gateway, {
+  const requests = new InFlightRequests();
+  const handler = requests.track(gateway.handler);
+  let { server, addr } = await listen(handler, {
     hostname,
     port: options.port ?? 0,
     logger,
@@ -162,10 +186,15 @@ export async function serveGateway(
   const stopped = new AbortController();
   const url = () => `http://${urlHost(addr.hostname)}:${addr.port}`;
   let stopping: Promise<void> | undefined;
+  const woundDown = Promise.withResolvers<void>();
   const shutdown = () => {
     stopping ??= (async () => {
       stopped.abort();
-      await server.shutdown().catch(() => {}); // a server that stopped accepting
+      await windDown(server, requests, {
+        graceMs: options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
+        logger,
+      });
+      woundDown.resolve();
       await finished.catch(() => {});
     })();
     return stopping;
@@ -174,7 +203,8 @@ export async function serveGateway(
   async function serveUntilStopped(): Promise<void> {
     for (;;) {
       try {
-        await server.finished;
+        // A stalled client keeps `server.finished` pending after its wind-down.
+        await Promise.race([server.finished, woundDown.promise]);
         return;
       } catch (cause) {
         if (stopped.signal.aborted) return;
@@ -202,7 +232,7 @@ export async function serveGateway(
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (!await sleep(delayMs, stopped.signal)) break;
       try {
-        const again = await listen(gateway, {
+        const again = await listen(handler, {
           hostname: addr.hostname,
           port: addr.port,
           logger,
