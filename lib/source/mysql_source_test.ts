@@ -152,7 +152,19 @@ Deno.test({
   async fn() {
     guard();
     await removeAbandonedSeeds(URL_); // what earlier runs may have left
+    const live = async () => {
+      const source = await openMysqlSource(URL_);
+      try {
+        const rows = await source.rowCount();
+        return { rows, last: await source.readPost(rows - 1) };
+      } finally {
+        await source.close();
+      }
+    };
+    const before = await live();
     await killedSeed(URL_);
+    // Readers still see the tables as they were, whole: the killed seed wrote only its own.
+    assert.deepEqual(await live(), before);
     const removed = await removeAbandonedSeeds(URL_);
     assert.equal(removed.length, 3, removed.join(", "));
     const tag = removed[0].slice(-8);
