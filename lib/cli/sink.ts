@@ -10,6 +10,9 @@
  * ```
  *
  * Without `--once` it runs until SIGINT or SIGTERM, then flushes its buffers and exits.
+ * A data dir takes one sink at a time, whatever its `--group`: a second one is refused
+ * with `LakeBusyError` naming the first's process (see `lib/sink/lake_lock.ts`). An S3 lake
+ * (`--profile local|aws`) cannot be locked: run one sink group per bucket prefix.
  *
  * @module
  */
@@ -258,7 +261,10 @@ const SINK_USAGE = formatUsage(
         "--rotate-interval-ms N",
         "write a partial object after this long (default 10000)",
       ],
-      ["--group G", "consumer group (default s3-sink)"],
+      [
+        "--group G",
+        "consumer group (default s3-sink); a data dir takes one sink, whatever its group",
+      ],
       COMMON_FLAGS.dataDir,
       COMMON_FLAGS.prefix,
       COMMON_FLAGS.profile,

@@ -4,6 +4,7 @@ import { ConfigError } from "../errors.ts";
 import { openEmbeddedLog } from "../log/mod.ts";
 import { openDirStore } from "../lake/dir_store.ts";
 import { silentLogger } from "../logger.ts";
+import { LakeBusyError } from "../sink/mod.ts";
 import { parseSinkArgs, runSinkCli } from "./sink.ts";
 
 Deno.test("sink cli: defaults and flags", () => {
@@ -193,6 +194,68 @@ Deno.test("sink cli: a continuous run writes by rotation and stops on abort", as
   } finally {
     stop.abort();
     await running?.catch(() => {});
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("sink cli: with `deno task sink --group a` running on the data dir, a sink of another group is refused naming its process", async () => {
+  const dir = await Deno.makeTempDir();
+  const lockPath = join(dir, "lake.sink.lock");
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("./sink.ts", import.meta.url).pathname,
+      "--data-dir",
+      dir,
+      "--group",
+      "a",
+    ],
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  try {
+    // The running sink has recorded itself in the lake's lock.
+    for (let i = 0;; i++) {
+      const text = await Deno.readTextFile(lockPath).catch(() => "");
+      if (text.includes(`"pid":${child.pid}`)) break;
+      assert.ok(i < 3000, "the sink process never took the lake's lock");
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const { since } = JSON.parse(await Deno.readTextFile(lockPath));
+    await assert.rejects(
+      runSinkCli(["--once", "--data-dir", dir, "--group", "b"], {
+        logger: silentLogger,
+      }),
+      (e) => {
+        assert.ok(e instanceof LakeBusyError);
+        assert.equal(
+          e.message,
+          `The lake ${dir}/lake is being written by another sink: process ${child.pid} ` +
+            `(consumer group "a", running since ${since}) holds its lock ${dir}/lake.sink.lock. ` +
+            `Two sinks on one lake, whatever their consumer groups, each write every record, ` +
+            `in objects of their own boundaries, so the lake would hold records twice. Stop ` +
+            `that sink first (\`kill ${child.pid}\` stops it), or leave the topics to it ` +
+            `(\`deno task emulate --post-only\` posts beside it).`,
+        );
+        return true;
+      },
+    );
+    // Stopped, it lets the next sink have the lake.
+    child.kill("SIGTERM");
+    assert.equal((await child.output()).code, 0);
+    const stats = await runSinkCli(
+      ["--once", "--idle-ms", "100", "--data-dir", dir, "--group", "b"],
+      { logger: silentLogger },
+    );
+    assert.equal(stats.recordsWritten, 0);
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already ended
+    }
+    await child.status;
     await Deno.remove(dir, { recursive: true });
   }
 });

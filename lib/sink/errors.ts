@@ -212,3 +212,90 @@ export class LakeAheadOfLogError extends PipelineError {
     );
   }
 }
+
+/**
+ * The sink that holds a lake's lock, as it recorded itself in the lock file.
+ *
+ * @example
+ * ```ts
+ * import type { LakeHolder } from "./errors.ts";
+ * const holder: LakeHolder = { pid: 4242, group: "s3-sink", topics: ["pinterest.pin"], since: "2026-11-27T10:00:00.000Z" };
+ * console.log(holder.pid); // 4242
+ * ```
+ */
+export interface LakeHolder {
+  /** Its process id. */
+  pid: number;
+  /** Its consumer group. */
+  group: string;
+  /** The topics it moves into the lake. */
+  topics: string[];
+  /** When it took the lock, as an ISO 8601 time. */
+  since: string;
+}
+
+/**
+ * Options of {@linkcode LakeBusyError}: the lock file and who holds it.
+ *
+ * @example
+ * ```ts
+ * import type { LakeBusyErrorOptions } from "./errors.ts";
+ * const options: LakeBusyErrorOptions = { lockPath: ".data/lake.sink.lock", holder: null };
+ * console.log(options.lockPath); // .data/lake.sink.lock
+ * ```
+ */
+export interface LakeBusyErrorOptions extends PipelineErrorOptions {
+  /** The lock file of the lake. */
+  lockPath: string;
+  /** Who holds it; `null` when it has not recorded itself yet. */
+  holder: LakeHolder | null;
+}
+
+/**
+ * Another sink holds the lock of the lake folder this one would write. The lake's object
+ * names carry no consumer group, so two sinks on one lake, whatever their groups, would each
+ * write every record, in objects of their own boundaries (the same key with other records,
+ * objects overlapping), and the lake would hold records twice.
+ *
+ * @example
+ * ```ts
+ * import { LakeBusyError } from "./errors.ts";
+ * const err = new LakeBusyError(".data/lake", {
+ *   lockPath: ".data/lake.sink.lock",
+ *   holder: { pid: 4242, group: "s3-sink", topics: ["pinterest.pin"], since: "2026-11-27T10:00:00.000Z" },
+ * });
+ * console.log(err.code, err.message.includes("`kill 4242`")); // LAKE_BUSY true
+ * ```
+ */
+export class LakeBusyError extends PipelineError {
+  /** `lake`: the folder of the lake. */
+  constructor(lake: string, options: LakeBusyErrorOptions) {
+    const { lockPath, holder, ...rest } = options;
+    const own = holder?.pid === Deno.pid;
+    const who = holder === null
+      ? "a sink that has not recorded its process id yet"
+      : `${own ? "a sink of this process" : `process ${holder.pid}`} ` +
+        `(consumer group "${holder.group}", running since ${holder.since})`;
+    const stop = holder === null || own
+      ? "Stop that sink first"
+      : `Stop that sink first (\`kill ${holder.pid}\` stops it)`;
+    super(
+      `The lake ${lake} is being written by another sink: ${who} holds its lock ` +
+        `${lockPath}. Two sinks on one lake, whatever their consumer groups, each write ` +
+        `every record, in objects of their own boundaries, so the lake would hold records ` +
+        `twice. ${stop}, or leave the topics to it (\`deno task emulate --post-only\` ` +
+        `posts beside it).`,
+      {
+        ...rest,
+        code: "LAKE_BUSY",
+        context: {
+          lake,
+          lockPath,
+          pid: holder?.pid ?? null,
+          group: holder?.group ?? null,
+          ...rest.context,
+        },
+      },
+    );
+  }
+}

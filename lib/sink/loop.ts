@@ -7,6 +7,7 @@
 import type { TopicLog } from "../log/types.ts";
 import { PartitionWriter, type PartitionWriterOptions } from "./writer.ts";
 import { LakeAheadOfLogError } from "./errors.ts";
+import { lockLake } from "./lake_lock.ts";
 
 /** Shortest wait of one turn of the loop without records, in ms. */
 const MIN_WAIT_MS = 10;
@@ -98,8 +99,10 @@ export interface ConsumeLoopOptions
 }
 
 /**
- * Joins the group, recovers every partition of `topics` from the lake, and consumes until
- * `control.keepGoing` says stop; flushes every buffer before it resolves.
+ * Locks the lake (a lake in a local folder takes one sink at a time: `LakeBusyError`
+ * otherwise, see `lake_lock.ts`), joins the group, recovers every partition of `topics`
+ * from the lake, and consumes until `control.keepGoing` says stop; flushes every buffer
+ * before it resolves.
  *
  * @example
  * ```ts
@@ -121,6 +124,24 @@ export interface ConsumeLoopOptions
  * ```
  */
 export async function consumeLoop(
+  options: ConsumeLoopOptions,
+  control: LoopControl,
+): Promise<void> {
+  // One sink per lake, whatever its group: taken before the group is joined, so that a
+  // second sink of the group too is refused naming the first (`LakeBusyError`).
+  const lake = await lockLake(options.store, {
+    group: options.group,
+    topics: options.topics,
+  });
+  try {
+    await consumeLocked(options, control);
+  } finally {
+    lake.release();
+  }
+}
+
+/** {@linkcode consumeLoop} once the lake is locked. */
+async function consumeLocked(
   options: ConsumeLoopOptions,
   control: LoopControl,
 ): Promise<void> {

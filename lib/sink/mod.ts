@@ -27,6 +27,7 @@ export {
 } from "./sink.ts";
 export { type PartitionStats } from "./writer.ts";
 export { SINK_LAKE_RETRY } from "./lake_retry.ts";
+export { type LakeLock, type LakeLockHolder, lockLake } from "./lake_lock.ts";
 export {
   consumeLoop,
   type ConsumeLoopOptions,
@@ -51,7 +52,10 @@ export {
 export {
   LakeAheadOfLogError,
   type LakeAheadOfLogErrorOptions,
+  LakeBusyError,
+  type LakeBusyErrorOptions,
   LakeCorruptionError,
+  type LakeHolder,
   LakeWriteError,
   OffsetGapError,
   type OffsetGapErrorOptions,

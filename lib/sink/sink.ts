@@ -164,9 +164,11 @@ export interface Sink {
   /** Consumes until idle for `idleMs`, flushes, closes: the `--once` mode. */
   drain(options?: DrainOptions): Promise<void>;
   /**
-   * Resolves once the started `run` or `drain` has joined its consumer group; rejects with
-   * the error that ended it before that (for example `GroupBusyError`: another sink is
-   * the embedded group's member). Resolves at once when the sink was never started.
+   * Resolves once the started `run` or `drain` has locked its lake and joined its consumer
+   * group; rejects with the error that ended it before that (for example `LakeBusyError`:
+   * another sink, of whatever group, writes this lake folder; `GroupBusyError`: another
+   * consumer is the embedded group's member). Resolves at once when the sink was never
+   * started.
    */
   ready(): Promise<void>;
   /** Writes every buffered record now (safe while `run` is going). */
@@ -200,8 +202,11 @@ function positive(
 /**
  * Makes a sink. Sinks of one consumer group share its partitions where the log splits them
  * between members (Kafka): each recovers and writes only the partitions it owns, and reads
- * them from the lake again after every rebalance. The embedded log gives a group one member
- * at a time: a second sink's `run` (and `ready`) fails with `GroupBusyError`.
+ * them from the lake again after every rebalance; such sinks share an S3 lake. A lake in a
+ * local folder (the embedded profile's) takes one sink at a time, whatever its group: a
+ * second sink's `run` (and `ready`) fails with `LakeBusyError` naming the first's process
+ * (see `lake_lock.ts`). On S3, which cannot be locked, the rule is one sink group per
+ * bucket prefix.
  *
  * @example
  * ```ts

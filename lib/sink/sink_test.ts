@@ -1,12 +1,12 @@
 /**
  * What the sink writes: objects of at most flushSize records (or a partial one once
  * rotateIntervalMs passed), per topic and partition, each committed only after it is in
- * the lake; its options checked; one sink per group.
+ * the lake; its options checked; one sink per lake, whatever its group.
  */
 import assert from "node:assert/strict";
 import { ConfigError } from "../errors.ts";
 import { storeWith } from "../lake/test_store.ts";
-import { GroupBusyError } from "../log/mod.ts";
+import { LakeBusyError } from "./errors.ts";
 import { createSink } from "./sink.ts";
 import { ndjson, partitionKeys, sinkFixture, values } from "./test_util.ts";
 
@@ -212,8 +212,8 @@ Deno.test("sink: a second sink on the same group is refused at ready(), so objec
     await first.ready();
     const second = createSink(options);
     const secondDone = second.run();
-    await assert.rejects(second.ready(), GroupBusyError);
-    await assert.rejects(secondDone, GroupBusyError);
+    await assert.rejects(second.ready(), LakeBusyError);
+    await assert.rejects(secondDone, LakeBusyError);
     await fx.append("t.pin", values(5));
     await first.stop({ drain: true, idleMs: 200 });
     await firstDone;
@@ -226,6 +226,61 @@ Deno.test("sink: a second sink on the same group is refused at ready(), so objec
     const third = createSink(options);
     await third.drain({ idleMs: 100 });
     assert.equal(third.stats.recordsWritten, 0);
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("sink: a sink of another group on the same lake is refused at ready(), naming the first, so the lake holds each record once", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    const base = {
+      log: fx.log.topics,
+      store: fx.store,
+      topics: ["t.pin"],
+      rotateIntervalMs: 60_000,
+    };
+    const first = createSink({ ...base, group: "sink-a", flushSize: 2 });
+    const firstDone = first.run();
+    await first.ready();
+    // Before the lock, this one consumed every record too, in objects of 3: its +0 replaced
+    // the first's, +3 overlapped +2 and +4 (10 records held for 6), and the next start
+    // stopped on LakeCorruptionError ("offsets 2..2 are written twice").
+    const second = createSink({ ...base, group: "sink-b", flushSize: 3 });
+    const secondDone = second.run();
+    await assert.rejects(second.ready(), (e) => {
+      assert.ok(e instanceof LakeBusyError);
+      assert.deepEqual(e.context, {
+        lake: fx.store.location,
+        lockPath: `${fx.store.location}.sink.lock`,
+        pid: Deno.pid,
+        group: "sink-a",
+      });
+      return true;
+    });
+    await assert.rejects(secondDone, LakeBusyError);
+    await fx.append("t.pin", values(6));
+    await first.stop({ drain: true, idleMs: 200 });
+    await firstDone;
+    assert.deepEqual(await fx.lake(), {
+      [pinKey(0)]: ndjson(2, 0),
+      [pinKey(2)]: ndjson(2, 2),
+      [pinKey(4)]: ndjson(2, 4),
+    });
+    // Once the first has stopped, a sink of the other group takes the lake over and goes
+    // on where the lake ends.
+    await fx.append("t.pin", values(1, 6));
+    const third = createSink({ ...base, group: "sink-b", flushSize: 3 });
+    await third.drain({ idleMs: 100 });
+    // It seeks to the lake's end, so not a record comes twice.
+    assert.equal(third.stats.recordsWritten, 1);
+    assert.equal(third.stats.duplicatesDropped, 0);
+    assert.deepEqual(await fx.lake(), {
+      [pinKey(0)]: ndjson(2, 0),
+      [pinKey(2)]: ndjson(2, 2),
+      [pinKey(4)]: ndjson(2, 4),
+      [pinKey(6)]: ndjson(1, 6),
+    });
   } finally {
     await fx.cleanup();
   }
