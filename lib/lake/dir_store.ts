@@ -6,6 +6,15 @@
  * directory is fsynced, so a reader (or a restart after a crash) sees the old object or the
  * new one, never a part. Leftover temp files of a crashed `put` are invisible to `list`.
  *
+ * A `put` killed mid-write (the process killed, the machine down) leaves its temp file,
+ * `.tmp-{uuid}` beside the object, for ever. `list` removes those it walks past once
+ * they are an hour old ({@linkcode LEFTOVER_TEMP_AGE_MS}), best effort (a lake it may not
+ * write is listed all the same). Another process may be writing a temp file of the same
+ * pattern into a shared lake (a sink while a batch lists): an hour is far longer than any
+ * put takes, and a temp file removed under a live put cannot lose or corrupt anything:
+ * its rename fails and the put fails (the sink retries it), while a temp file already
+ * renamed is no longer under its temp name. Other `.tmp-` names, and folders, are left.
+ *
  * @module
  */
 import { dirname, join, resolve } from "node:path";
@@ -75,6 +84,36 @@ async function ensureDir(path: string): Promise<void> {
   await syncDir(dirname(path));
 }
 
+/**
+ * Age from which `list` removes a temp file of `put` (by its modification time): 1 hour.
+ *
+ * @example
+ * ```ts
+ * import { LEFTOVER_TEMP_AGE_MS } from "./dir_store.ts";
+ * console.log(LEFTOVER_TEMP_AGE_MS / 60_000); // 60
+ * ```
+ */
+export const LEFTOVER_TEMP_AGE_MS = 60 * 60 * 1000;
+
+/** A temp file name `putFile` makes: the prefix and a random UUID. */
+const PUT_TEMP_ID =
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Removes `path`, the temp file of a `put` (see the module text), when it was last written
+ * `LEFTOVER_TEMP_AGE_MS` ago or more; best effort: a failure leaves it.
+ */
+async function removeLeftover(path: string): Promise<void> {
+  try {
+    const { mtime, isFile } = await Deno.lstat(path);
+    if (!isFile || mtime === null) return;
+    if (Date.now() - mtime.getTime() < LEFTOVER_TEMP_AGE_MS) return;
+    await Deno.remove(path);
+  } catch {
+    // Renamed or removed meanwhile, or a lake this process may only read.
+  }
+}
+
 async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
   let done = 0;
   while (done < bytes.length) done += await file.write(bytes.subarray(done));
@@ -126,7 +165,13 @@ async function walk(
   }
   let stats = 0;
   for (const entry of entries) {
-    if (entry.name.startsWith(TEMP_PREFIX)) continue;
+    if (entry.name.startsWith(TEMP_PREFIX)) {
+      const id = entry.name.slice(TEMP_PREFIX.length);
+      if (entry.isFile && PUT_TEMP_ID.test(id)) {
+        await removeLeftover(join(root, rel, entry.name));
+      }
+      continue;
+    }
     const key = rel === "" ? entry.name : `${rel}/${entry.name}`;
     let { isDirectory, isFile } = entry;
     let real = join(chain[chain.length - 1], entry.name);
@@ -197,6 +242,9 @@ async function lakeExists(location: string): Promise<boolean> {
  * failures are `BackendError`s that say what to check and name the setting that places
  * the lake: the pipeline opens a directory store only as its embedded lake, in
  * `{data-dir}/lake` (`--data-dir` / `DATA_DIR`).
+ *
+ * `list` also removes the temp files that killed `put`s left in the folders it walks, once
+ * an hour old (see the module text).
  *
  * @example
  * ```ts

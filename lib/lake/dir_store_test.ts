@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { BackendError } from "../errors.ts";
 import { join } from "node:path";
-import { openDirStore } from "./dir_store.ts";
+import { LEFTOVER_TEMP_AGE_MS, openDirStore } from "./dir_store.ts";
 import { InvalidKeyError, ObjectNotFoundError } from "./errors.ts";
 import { makeTestDir } from "../test_temp_dir.ts";
 
@@ -288,4 +288,36 @@ Deno.test("dir store: list reports progress every 1,000 objects it keeps, the la
   assert.deepEqual(await calls("t/b"), [500]);
   assert.deepEqual(await calls("none/"), [0]);
   assert.deepEqual(await calls("", join(tmp.path, "absent")), [0]);
+});
+
+Deno.test("dir store: list removes the temp files of killed puts once an hour old, and nothing else", async () => {
+  await using tmp = await makeTestDir();
+  const store = openDirStore(tmp.path);
+  await store.put("t/p=0/a.json", "a");
+  const folder = join(tmp.path, "t", "p=0");
+  const uuid = () => crypto.randomUUID();
+  const killed = `.tmp-${uuid()}`; // a put killed mid-write, 61 minutes ago
+  const writing = `.tmp-${uuid()}`; // a put another process is writing now
+  const recent = `.tmp-${uuid()}`; // killed, or stalled, 59 minutes ago
+  const other = ".tmp-crashed"; // not a name put makes
+  const lock = `.tmp-${uuid()}.lock`;
+  const dir = `.tmp-${uuid()}`; // a folder: put makes files only
+  for (const name of [killed, writing, recent, other, lock]) {
+    await Deno.writeTextFile(join(folder, name), "partial");
+  }
+  await Deno.mkdir(join(folder, dir));
+  const ago = (ms: number) => new Date(Date.now() - ms);
+  const old = ago(LEFTOVER_TEMP_AGE_MS + 60_000);
+  for (const name of [killed, other, lock, dir]) {
+    await Deno.utime(join(folder, name), old, old);
+  }
+  const young = ago(LEFTOVER_TEMP_AGE_MS - 60_000);
+  await Deno.utime(join(folder, recent), young, young);
+  assert.deepEqual(await store.list("t/"), [{ key: "t/p=0/a.json", size: 1 }]);
+  const names = await Array.fromAsync(Deno.readDir(folder), (e) => e.name);
+  assert.deepEqual(
+    names.sort(),
+    ["a.json", writing, recent, other, lock, dir].sort(),
+  );
+  assert.equal(LEFTOVER_TEMP_AGE_MS, 3_600_000);
 });
