@@ -9,7 +9,7 @@ import { loadConfig } from "../config/mod.ts";
 import { ensureTopology } from "../gateway/mod.ts";
 import { openDirStore } from "../lake/mod.ts";
 import { GroupBusyError, openEmbeddedLog } from "../log/mod.ts";
-import { createSink } from "../sink/mod.ts";
+import { createSink, LakeBusyError } from "../sink/mod.ts";
 import { seedSqlite } from "../source/mod.ts";
 import { createStreamProcessor, openTableStore } from "../stream/mod.ts";
 import { runEmulateJob } from "./emulate.ts";
@@ -34,6 +34,33 @@ Deno.test("emulate job: a sink already running on the data dir is refused before
       "shardId-000000000000",
     );
     assert.deepEqual(page.records, []);
+    await log.close();
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("emulate job: a sink of another group writing the lake is refused before anything is posted", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    const config = loadConfig({ dataDir }, { env: {} });
+    await seedSqlite(config.sourceUrl, { rows: 5 });
+    const log = await openEmbeddedLog(join(dataDir, "log.db"));
+    await ensureTopology(log.topics, log.streams, { prefix: "pinterest" });
+    const other = createSink({
+      log: log.topics,
+      store: openDirStore(join(dataDir, "lake")),
+      topics: ["pinterest.pin"],
+      group: "other",
+    });
+    const running = other.run();
+    await other.ready();
+    await assert.rejects(runEmulateJob(config, { count: 3 }), LakeBusyError);
+    await other.stop();
+    await running;
+    const check = await log.topics.consumer("check", ["pinterest.pin"]);
+    assert.deepEqual(await check.poll({ timeoutMs: 0 }), []);
+    await check.close();
     await log.close();
   } finally {
     await Deno.remove(dataDir, { recursive: true });
