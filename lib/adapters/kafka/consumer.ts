@@ -182,6 +182,7 @@ export class KafkaTopicConsumer implements TopicConsumer {
   assigned(assignment: Record<string, number[]>): void {
     this.#queue = [];
     this.#queuedBytes = 0;
+    this.#resumeIfLow();
     this.#owned = new Set(
       Object.entries(assignment).flatMap(([topic, partitions]) =>
         partitions.map((p) => `${topic}\0${p}`)
@@ -230,14 +231,7 @@ export class KafkaTopicConsumer implements TopicConsumer {
     }
     const out = this.#queue.splice(0, n);
     this.#queuedBytes -= bytes;
-    const low = this.#queue.length < this.#max / 2 &&
-      this.#queuedBytes < this.#maxBytes / 2;
-    if (this.#paused && low && !this.#closed) {
-      this.#paused = false;
-      this.#consumer.resume(
-        [...this.#partitions.keys()].map((topic) => ({ topic })),
-      );
-    }
+    this.#resumeIfLow();
     return out;
   }
 
@@ -249,6 +243,7 @@ export class KafkaTopicConsumer implements TopicConsumer {
       if (!kept) this.#queuedBytes -= recordBytes(r);
       return kept;
     });
+    this.#resumeIfLow();
     await mapKafkaErrors(this.#ctx("seek", topic), () => {
       this.#consumer.seek({ topic, partition, offset: String(offset) });
       return Promise.resolve();
@@ -349,6 +344,22 @@ export class KafkaTopicConsumer implements TopicConsumer {
       throw new InvalidArgumentError("offset", "must be an integer >= 0", {
         value: p.offset,
       });
+    }
+  }
+
+  /**
+   * Resumes fetching once the queue is down to half its limits. Whatever empties it must
+   * call this (a poll, a seek, a new assignment): fetching paused with nothing queued
+   * stays paused, and every poll then returns nothing.
+   */
+  #resumeIfLow(): void {
+    const low = this.#queue.length < this.#max / 2 &&
+      this.#queuedBytes < this.#maxBytes / 2;
+    if (this.#paused && low && !this.#closed) {
+      this.#paused = false;
+      this.#consumer.resume(
+        [...this.#partitions.keys()].map((topic) => ({ topic })),
+      );
     }
   }
 
