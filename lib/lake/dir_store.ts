@@ -20,6 +20,7 @@
 import { dirname, join, resolve } from "node:path";
 import { setImmediate } from "node:timers";
 import { BackendError } from "../errors.ts";
+import { writeAll } from "../write_all.ts";
 import type { ObjectInfo, ObjectStore } from "./types.ts";
 import { ObjectNotFoundError, TEMP_PREFIX, validateKey } from "./errors.ts";
 
@@ -112,11 +113,6 @@ async function removeLeftover(path: string): Promise<void> {
   } catch {
     // Renamed or removed meanwhile, or a lake this process may only read.
   }
-}
-
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
-  let done = 0;
-  while (done < bytes.length) done += await file.write(bytes.subarray(done));
 }
 
 /** Objects found every how many of which `walk` reports progress (as an S3 page holds). */

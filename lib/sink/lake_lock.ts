@@ -17,6 +17,7 @@
 import { dirname } from "node:path";
 import { BackendError } from "../errors.ts";
 import { tryLockFile } from "../file_lock.ts";
+import { writeAll } from "../write_all.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import { LakeBusyError, type LakeHolder } from "./errors.ts";
 
@@ -92,9 +93,7 @@ async function takeLock(
     };
     const bytes = new TextEncoder().encode(JSON.stringify(record) + "\n");
     await file.truncate(0);
-    for (let done = 0; done < bytes.length;) {
-      done += await file.write(bytes.subarray(done));
-    }
+    await writeAll(file, bytes);
     return file;
   } catch (e) {
     file.close();

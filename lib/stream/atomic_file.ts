@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { writeAll } from "../write_all.ts";
 
 /**
  * Suffix of temporary files; whatever carries it was never committed.
@@ -89,10 +90,7 @@ export async function writeTempFile(
     truncate: true,
   });
   try {
-    let written = 0;
-    while (written < bytes.length) {
-      written += await file.write(bytes.subarray(written));
-    }
+    await writeAll(file, bytes);
     await file.sync();
   } finally {
     file.close();
