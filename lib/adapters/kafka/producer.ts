@@ -122,11 +122,8 @@ export class GroupProducer {
   }
 
   /** Disconnects the producer, if one is connected. */
-  async close(): Promise<void> {
-    const producer = this.#producer;
-    this.#producer = null;
-    const connected = await producer?.catch(() => null);
-    await connected?.disconnect().catch(() => {});
+  close(): Promise<void> {
+    return this.#discard();
   }
 
   /** Appends `records` to `topic`; resolves with each record's partition and offset. */
@@ -212,7 +209,7 @@ export class GroupProducer {
       });
       meta = await Promise.race([sent, late]);
     } catch (e) {
-      this.#discard();
+      this.#discard(); // not awaited: the failed appends are answered now
       const failed = new Set(units.map((u) => u.pending));
       for (const p of failed) {
         p.failed = true;
@@ -269,13 +266,14 @@ export class GroupProducer {
   }
 
   /**
-   * Drops the producer (its sequence numbers are no longer the broker's). Its disconnect
-   * waits for its requests in flight, up to the request timeout: the next send does not.
+   * Drops the producer (after a failed send, its sequence numbers are no longer the
+   * broker's) and resolves once it is disconnected. Its disconnect waits for its requests in
+   * flight, up to the request timeout: the next send does not wait for it.
    */
-  #discard(): void {
+  async #discard(): Promise<void> {
     const producer = this.#producer;
     this.#producer = null;
-    producer?.then((p) => p.disconnect()).catch(() => {});
+    await producer?.then((p) => p.disconnect()).catch(() => {});
   }
 
   #timedOut(topic: string): BackendError {
