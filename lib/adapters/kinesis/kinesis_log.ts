@@ -28,7 +28,7 @@ import {
   listStreamNames,
   waitForStream,
 } from "./describe.ts";
-import { withKinesisErrors } from "./errors.ts";
+import { toKinesisError } from "./errors.ts";
 import { type PutRetryOptions, putWithRetry } from "./put_records.ts";
 import {
   createKinesisClient,
@@ -292,11 +292,13 @@ export class KinesisLog implements StreamLog {
         `${ctx.op} after close(); open the log again with openKinesisLog()`;
       throw new BackendError("kinesis", msg, { context: ctx });
     }
-    const region = await regionOf(this.#client, this.endpoint);
-    return await withKinesisErrors(
-      { ...ctx, endpoint: this.endpoint, region },
-      run,
-    );
+    try {
+      return await run();
+    } catch (e) {
+      // The region only names AWS itself in messages: it is resolved once a call failed.
+      const region = await regionOf(this.#client, this.endpoint);
+      throw toKinesisError(e, { ...ctx, endpoint: this.endpoint, region });
+    }
   }
 }
 
