@@ -17,31 +17,11 @@ import {
   toCourseJson,
 } from "./mod.ts";
 import { openMysqlSource, seedMysql } from "./mysql_source.ts";
-import {
-  isMysqlUrl,
-  MARIADB_DEFAULT_URL,
-  parseMysqlUrl,
-  redactMysqlUrl,
-} from "./mysql_url.ts";
+import { mysqlTestServer } from "./mysql_test_server.ts";
 import { createRng } from "./prng.ts";
 
-const fromEnv = Deno.env.get("SOURCE_URL") ?? "";
-const URL_ = isMysqlUrl(fromEnv) &&
-    ["127.0.0.1", "localhost", "::1"].includes(parseMysqlUrl(fromEnv).host)
-  ? fromEnv
-  : MARIADB_DEFAULT_URL;
-const IN_CI = Deno.env.get("CI") === "true";
-const { host, port } = parseMysqlUrl(URL_);
-const available = await Deno.connect({ hostname: host, port }).then(
-  (c) => (c.close(), true),
-  () => false,
-);
-const missing = `no MySQL/MariaDB answers at ${
-  redactMysqlUrl(URL_)
-}; start it with \`deno task services up\``;
-if (!available && !IN_CI) {
-  console.warn(`mysql_emulate_test skipped: ${missing}`);
-}
+const mariadb = await mysqlTestServer("mysql_emulate_test");
+const URL_ = mariadb.url;
 
 async function drainTopic(topics: TopicLog, topic: string): Promise<unknown[]> {
   const consumer = await topics.consumer(`t-${crypto.randomUUID()}`, [topic]);
@@ -60,9 +40,9 @@ async function drainTopic(topics: TopicLog, topic: string): Promise<unknown[]> {
 Deno.test({
   name:
     "emulator reads MariaDB rows and posts them: every landed record is the generated row",
-  ignore: !available && !IN_CI,
+  ignore: mariadb.ignore,
   async fn() {
-    if (!available) throw new Error(missing);
+    mariadb.guard();
     const gen = createGenerator({ rows: DEFAULT_ROWS, seed: DEFAULT_SEED });
     let source = await openMysqlSource(URL_);
     const current = await source.rowCount() === DEFAULT_ROWS &&

@@ -11,28 +11,12 @@ import { runEmulation } from "../emulator/mod.ts";
 import { cycle, startPeer } from "../emulator/test_peer.ts";
 import { DEFAULT_ROWS, DEFAULT_SEED } from "./mod.ts";
 import { openMysqlSource, seedMysql } from "./mysql_source.ts";
-import {
-  isMysqlUrl,
-  MARIADB_DEFAULT_URL,
-  parseMysqlUrl,
-  redactMysqlUrl,
-} from "./mysql_url.ts";
+import { parseMysqlUrl } from "./mysql_url.ts";
+import { mysqlTestServer } from "./mysql_test_server.ts";
 
-const fromEnv = Deno.env.get("SOURCE_URL") ?? "";
-const URL_ = isMysqlUrl(fromEnv) &&
-    ["127.0.0.1", "localhost", "::1"].includes(parseMysqlUrl(fromEnv).host)
-  ? fromEnv
-  : MARIADB_DEFAULT_URL;
-const IN_CI = Deno.env.get("CI") === "true";
+const mariadb = await mysqlTestServer("mysql_retry_test");
+const URL_ = mariadb.url;
 const parts = parseMysqlUrl(URL_);
-const available = await Deno.connect({
-  hostname: parts.host,
-  port: parts.port,
-}).then((c) => (c.close(), true), () => false);
-const missing = `no MySQL/MariaDB answers at ${
-  redactMysqlUrl(URL_)
-}; start it with \`deno task services up\``;
-if (!available && !IN_CI) console.warn(`mysql_retry_test skipped: ${missing}`);
 
 /** The `mariadb` client's arguments for the test's server, in batch mode without headers. */
 const clientArgs = [
@@ -112,10 +96,10 @@ async function killBlockedRead(): Promise<void> {
 Deno.test({
   name:
     "mysql source: a read whose connection is killed is retried on a new one; one killed on every attempt is counted and the run goes on",
-  ignore: !available && !IN_CI,
+  ignore: mariadb.ignore,
   sanitizeResources: false,
   async fn() {
-    if (!available) throw new Error(missing);
+    mariadb.guard();
     let source = await openMysqlSource(URL_);
     if (await source.rowCount() !== DEFAULT_ROWS) {
       await source.close();

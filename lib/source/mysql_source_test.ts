@@ -17,47 +17,19 @@ import {
   removeAbandonedSeeds,
   seedMysql,
 } from "./mysql_source.ts";
-import {
-  isMysqlUrl,
-  MARIADB_DEFAULT_URL,
-  parseMysqlUrl,
-  redactMysqlUrl,
-} from "./mysql_url.ts";
+import { parseMysqlUrl, redactMysqlUrl } from "./mysql_url.ts";
+import { mysqlTestServer } from "./mysql_test_server.ts";
 
-const fromEnv = Deno.env.get("SOURCE_URL") ?? "";
-const URL_ = isMysqlUrl(fromEnv) &&
-    ["127.0.0.1", "localhost", "::1"].includes(parseMysqlUrl(fromEnv).host)
-  ? fromEnv
-  : MARIADB_DEFAULT_URL;
-const IN_CI = Deno.env.get("CI") === "true";
-
-async function answers(url: string): Promise<boolean> {
-  const { host, port } = parseMysqlUrl(url);
-  try {
-    (await Deno.connect({ hostname: host, port })).close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const available = await answers(URL_);
-const missing = `no MySQL/MariaDB answers at ${
-  redactMysqlUrl(URL_)
-}; start it with \`deno task services up\``;
-if (!available && !IN_CI) console.warn(`mysql_source_test skipped: ${missing}`);
-const ignore = !available && !IN_CI;
-const guard = () => {
-  if (!available) throw new Error(missing);
-};
+const mariadb = await mysqlTestServer("mysql_source_test");
+const URL_ = mariadb.url;
 
 Deno.test({
   name:
     "mysql source: seedMysql loads the generated tables and readPost returns them exactly",
-  ignore,
+  ignore: mariadb.ignore,
   sanitizeResources: false,
   async fn() {
-    guard();
+    mariadb.guard();
     const progress: number[] = [];
     // The default rows and seed: the same tables `deno task services up` loads, so other users
     // of the local stack see unchanged data.
@@ -97,10 +69,10 @@ Deno.test({
 Deno.test({
   name:
     "mysql source: a wrong password is a SourceAccessError that does not print the password",
-  ignore,
+  ignore: mariadb.ignore,
   sanitizeResources: false,
   async fn() {
-    guard();
+    mariadb.guard();
     const u = new URL(URL_);
     u.password = "definitely-Wrong-pw";
     await assert.rejects(openMysqlSource(u.toString()), (err) => {
@@ -147,10 +119,10 @@ async function killedSeed(url: string): Promise<void> {
 Deno.test({
   name:
     "mysql source: a killed seed's staging tables are removed by the next seed; a running seed's are not",
-  ignore,
+  ignore: mariadb.ignore,
   sanitizeResources: false,
   async fn() {
-    guard();
+    mariadb.guard();
     await removeAbandonedSeeds(URL_); // what earlier runs may have left
     const live = async () => {
       const source = await openMysqlSource(URL_);
