@@ -7,15 +7,14 @@ import {
 } from "../../errors.ts";
 import { InvalidArgumentError, ShardNotFoundError } from "../../log/errors.ts";
 import { freePort } from "../../services/process.ts";
-import { Readable } from "node:stream";
 import { toKinesisError, withKinesisErrors } from "./errors.ts";
 import { createKinesisClient, KinesisLog, openKinesisLog } from "./mod.ts";
 import { SplitShardCommand } from "./sdk.ts";
 import { kinesisTestTarget, uniqueStream, withKinesis } from "./test_target.ts";
+import { answerWithErrors } from "./test_stub.ts";
 
 const local = "http://127.0.0.1:4567";
 const target = await kinesisTestTarget();
-const enc = new TextEncoder();
 const THROTTLED =
   "Kinesis throttled the call even after the SDK's retries: a shard takes 1,000 records or 1 MiB a second in, and 5 reads or 2 MiB a second out, shared by every client of the stream; slow down, or add shards";
 const LIMIT =
@@ -188,28 +187,15 @@ Deno.test({
     withKinesis(target, async (endpoint) => {
       const client = createKinesisClient({ endpoint });
       // A stand-in answers GetRecords as AWS does a shard read past its 5 calls a second.
-      const handler = client.config.requestHandler as unknown as {
-        handle: (req: { headers: Record<string, string> }) => Promise<unknown>;
-      };
-      const real = handler.handle.bind(handler);
       let throttled = 0;
-      handler.handle = (req) => {
-        if (!req.headers["x-amz-target"]?.endsWith(".GetRecords")) {
-          return real(req);
-        }
+      answerWithErrors(client, ({ op }) => {
+        if (op !== "GetRecords") return undefined;
         throttled++;
-        const body = JSON.stringify({
-          __type: "ProvisionedThroughputExceededException",
+        return {
+          type: "ProvisionedThroughputExceededException",
           message: "Rate exceeded for shard shardId-000000000000",
-        });
-        return Promise.resolve({
-          response: {
-            statusCode: 400,
-            headers: { "content-type": "application/x-amz-json-1.1" },
-            body: Readable.from([enc.encode(body)]),
-          },
-        });
-      };
+        };
+      });
       const log = new KinesisLog(client, { endpoint });
       const stream = uniqueStream("hints");
       const at = `kinesis: %s on stream "${stream}" failed at ${endpoint}: `;

@@ -3,9 +3,9 @@
  * came from the options or `AWS_REGION`: the hint tells the user to check `AWS_REGION`.
  */
 import assert from "node:assert/strict";
-import { Readable } from "node:stream";
 import { BackendError } from "../../errors.ts";
 import { createKinesisClient, KinesisLog } from "./mod.ts";
+import { answerWithErrors } from "./test_stub.ts";
 
 Deno.test("kinesis log on AWS: a failed call names the client's region", async () => {
   const client = createKinesisClient({
@@ -14,24 +14,14 @@ Deno.test("kinesis log on AWS: a failed call names the client's region", async (
     maxAttempts: 1,
   });
   // A stand-in answers as AWS does a caller without the IAM permission; nothing is sent.
-  const handler = client.config.requestHandler as unknown as {
-    handle: (req: { hostname: string }) => Promise<unknown>;
-  };
   const hosts: string[] = [];
-  handler.handle = (req) => {
-    hosts.push(req.hostname);
-    const body = JSON.stringify({
-      __type: "AccessDeniedException",
+  answerWithErrors(client, ({ hostname }) => {
+    hosts.push(hostname);
+    return {
+      type: "AccessDeniedException",
       message: "not authorized to perform: kinesis:ListStreams",
-    });
-    return Promise.resolve({
-      response: {
-        statusCode: 400,
-        headers: { "content-type": "application/x-amz-json-1.1" },
-        body: Readable.from([new TextEncoder().encode(body)]),
-      },
-    });
-  };
+    };
+  });
   const log = new KinesisLog(client);
   try {
     // Before: 'failed at AWS Kinesis (default region)', whatever the region.

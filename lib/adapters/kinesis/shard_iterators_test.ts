@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { Readable } from "node:stream";
 import { openKinesisLog } from "./mod.ts";
 import { createKinesisClient } from "./sdk.ts";
 import { IteratorCache, readOn, ShardPager } from "./shard_iterators.ts";
 import { kinesisTestTarget, uniqueStream, withKinesis } from "./test_target.ts";
+import { answerWithErrors } from "./test_stub.ts";
 
 const target = await kinesisTestTarget();
 const enc = new TextEncoder();
@@ -190,29 +190,17 @@ Deno.test({
       const client = createKinesisClient({ endpoint, maxAttempts: 1 });
       // Iterators expire after 5 minutes: a stand-in answers the first GetRecords of a
       // cached iterator as Kinesis does then, the rest goes to kinesis-mock.
-      const handler = client.config.requestHandler as unknown as {
-        handle: (req: { headers: Record<string, string> }) => Promise<unknown>;
-      };
-      const real = handler.handle.bind(handler);
       const calls: string[] = [];
       let expire = false;
-      handler.handle = (req) => {
-        const op = req.headers["x-amz-target"].split(".")[1];
+      answerWithErrors(client, ({ op }) => {
         calls.push(op);
-        if (!(expire && op === "GetRecords")) return real(req);
+        if (!(expire && op === "GetRecords")) return undefined;
         expire = false;
-        const body = JSON.stringify({
-          __type: "ExpiredIteratorException",
+        return {
+          type: "ExpiredIteratorException",
           message: "Iterator expired. The iterator was created at time ...",
-        });
-        return Promise.resolve({
-          response: {
-            statusCode: 400,
-            headers: { "content-type": "application/x-amz-json-1.1" },
-            body: Readable.from([enc.encode(body)]),
-          },
-        });
-      };
+        };
+      });
       const stream = uniqueStream("expired");
       try {
         await log.createStream(stream);
