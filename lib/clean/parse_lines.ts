@@ -254,13 +254,11 @@ async function scanLines(
   indices: readonly number[],
 ): Promise<DataFrame> {
   const { path, table, text } = scan;
-  const body = indices.map(text).join("\n") + "\n";
-  await scratchStep(
-    path,
-    () => Deno.writeTextFile(path, indices.length === 0 ? "" : body),
-  );
   const columns = RAW_COLUMNS[table];
+  // Nothing to scan: no scratch file to write, or to fail writing.
   if (indices.length === 0) return emptyRaw(columns);
+  const body = indices.map(text).join("\n") + "\n";
+  await scratchStep(path, () => Deno.writeTextFile(path, body));
   const df = await scanNdjsonAsText(path, columns);
   const lines = pl.Series(LINE_COLUMN, [...indices], pl.UInt32);
   return df.withColumns(lines);
@@ -275,8 +273,8 @@ async function bisect(
   try {
     return await scanLines(scan, indices);
   } catch (error) {
-    // Not a line's fault: splitting would only fail again (and an empty list for ever).
-    if (error instanceof ScratchWriteError || indices.length === 0) throw error;
+    // Not a line's fault: splitting would only fail again.
+    if (error instanceof ScratchWriteError) throw error;
     if (indices.length === 1) {
       const why = error instanceof Error ? error.message : String(error);
       quarantine.push({

@@ -76,6 +76,27 @@ Deno.test("parse: parseRawRecords with scratch space that cannot be written is a
   }
 });
 
+Deno.test("parse: lines with nothing to scan (blank, too deep, none) write no scratch file, so scratch space that cannot be written is not reached", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const notDir = `${dir}/not-a-folder`;
+    await Deno.writeTextFile(notDir, "x");
+    const deep = "[".repeat(1001) + "]".repeat(1001);
+    const parsed = await parseRawRecords("user", ["", deep], {
+      tempDir: notDir,
+    });
+    assert.equal(parsed.df.height, 0);
+    assert.deepEqual(parsed.quarantine.map((q) => q.raw), [deep]);
+    assert.equal(
+      (await parseRawRecords("user", [], { tempDir: notDir })).df.height,
+      0,
+    );
+    assert.equal(await Deno.readTextFile(notDir), "x");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("parse: records in a scratch folder named with glob characters are all read (polars took the path as a pattern and read nothing)", async () => {
   const root = await Deno.makeTempDir();
   try {

@@ -177,8 +177,7 @@ async function cleanKind(
   records: readonly StreamRecord[],
   options: CleanMicroBatchOptions,
 ) {
-  // Not parsed: a kind without records has nothing to write to a scratch file, which
-  // could fail (and the parser's fallback does not end on an empty list).
+  // A kind without records has nothing to parse or clean: its frames are the empty tables.
   if (records.length === 0) {
     return {
       clean: emptyStreamTable(STREAM_TABLE_NAMES[kind]),
