@@ -13,6 +13,7 @@ import {
 } from "../../log/errors.ts";
 import { pollLimits, recordBytes } from "../../log/poll_limits.ts";
 import { BackendError } from "../../errors.ts";
+import { sleep } from "../../sleep.ts";
 import type {
   Membership,
   PartitionOffsets,
@@ -309,17 +310,14 @@ export class KafkaTopicConsumer implements TopicConsumer {
     this.#signal();
     // kafkajs waits for the fetch in flight and the LeaveGroup answer, a request timeout
     // each: a broker that does not answer held close() for a minute.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const gaveUp = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.#closeTimeoutMs);
-    });
+    const stop = new AbortController();
     try {
       await Promise.race([
         mapKafkaErrors(this.#ctx("close"), () => this.#consumer.disconnect()),
-        gaveUp,
+        sleep(this.#closeTimeoutMs, stop.signal),
       ]);
     } finally {
-      clearTimeout(timer);
+      stop.abort();
     }
   }
 

@@ -6,6 +6,7 @@
  * @module
  */
 import { BackendError } from "../../errors.ts";
+import { sleep } from "../../sleep.ts";
 import type { TopicRecord } from "../../log/types.ts";
 import { KafkaTopicConsumer } from "./consumer.ts";
 import { mapKafkaErrors } from "./errors.ts";
@@ -154,12 +155,12 @@ export async function joinGroup(
     });
   });
   const timeoutMs = options.joinTimeoutMs ?? 60_000;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(true), timeoutMs);
-  });
-  const late = await Promise.race([firstJoin.then(() => false), timedOut]);
-  clearTimeout(timer);
+  const stop = new AbortController();
+  const late = await Promise.race([
+    firstJoin.then(() => false),
+    sleep(timeoutMs, stop.signal), // true once timeoutMs passed
+  ]);
+  stop.abort();
   if (late) {
     await raw.disconnect().catch(() => {});
     throw new BackendError(
