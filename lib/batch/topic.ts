@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
 import {
   cleanGeo,
   type CleanOptions,
@@ -278,13 +279,4 @@ function goneObject(
   return key === undefined
     ? undefined
     : new LakeObjectGoneError(store.location, key, { cause: error });
-}
-
-function existsSync(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
