@@ -263,7 +263,7 @@ Deno.test({
       try {
         const stream = uniqueStream("deleting");
         await log.createStream(stream);
-        // DeleteStream without waiting: the stream is DELETING for a while (100 ms here).
+        // DeleteStream without waiting: the stream is DELETING for a while (2 s here).
         await client.send(new DeleteStreamCommand({ StreamName: stream }));
         assert.equal((await log.describeStream(stream)).status, "DELETING");
         // Before: a BackendError, 'ResourceInUseException ...; check KINESIS_ENDPOINT'.
@@ -285,5 +285,5 @@ Deno.test({
         client.destroy();
         await log.close();
       }
-    }),
+    }, { operationDuration: "2s" }),
 });

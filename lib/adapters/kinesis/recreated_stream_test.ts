@@ -125,7 +125,7 @@ Deno.test({
       try {
         await log.createStream(stream);
         const was = (await log.describeStream(stream)).createdAt;
-        // DeleteStream without waiting: the stream is DELETING for a while (100 ms here).
+        // DeleteStream without waiting: the stream is DELETING for a while (2 s here).
         await client.send(new DeleteStreamCommand({ StreamName: stream }));
         assert.equal((await log.describeStream(stream)).status, "DELETING");
         // Before: AlreadyExistsError, 'already exists; use it as it is or delete it first'
@@ -139,5 +139,5 @@ Deno.test({
         client.destroy();
         await log.close();
       }
-    }),
+    }, { operationDuration: "2s" }),
 });

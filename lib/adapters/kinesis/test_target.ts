@@ -73,6 +73,26 @@ export async function kinesisTestTarget(): Promise<KinesisTestTarget> {
 }
 
 /**
+ * Options of {@linkcode withKinesis}.
+ *
+ * @example
+ * ```ts
+ * import type { WithKinesisOptions } from "./test_target.ts";
+ * const slow: WithKinesisOptions = { operationDuration: "2s" };
+ * console.log(slow.operationDuration); // 2s
+ * ```
+ */
+export interface WithKinesisOptions {
+  /**
+   * How long the server keeps a stream CREATING, DELETING or UPDATING (kinesis-mock's
+   * `*_DURATION`). A test that acts while a stream is in such a state needs a window wider
+   * than the shared server's 100 ms, which a loaded host can miss: with this option the call
+   * always gets an own server.
+   */
+  operationDuration?: string;
+}
+
+/**
  * Runs `fn` with an endpoint: the shared one, or an own kinesis-mock started for the call
  * and stopped (its PID only) afterwards.
  *
@@ -85,14 +105,19 @@ export async function kinesisTestTarget(): Promise<KinesisTestTarget> {
 export async function withKinesis(
   target: KinesisTestTarget,
   fn: (endpoint: string) => Promise<void>,
+  options: WithKinesisOptions = {},
 ): Promise<void> {
-  if (target.endpoint) return await fn(target.endpoint);
+  const { operationDuration } = options;
+  if (target.endpoint && operationDuration === undefined) {
+    return await fn(target.endpoint);
+  }
   const stateDir = await Deno.makeTempDir({ prefix: "kinesis-test-" });
   try {
     const began = Date.now();
     const { endpoint } = await kinesisService.start({
       stateDir,
       port: freePort(),
+      operationDuration,
     });
     console.log(`kinesis-mock answered after ${(Date.now() - began) / 1000} s`);
     await fn(endpoint);
