@@ -13,7 +13,7 @@
  * @module
  */
 import { join } from "node:path";
-import { syncDir } from "../stream/atomic_file.ts";
+import { syncDir } from "../sync_dir.ts";
 
 /**
  * The path of the commit mark of the warehouse in `dir`.

@@ -20,6 +20,7 @@
 import { dirname, join, resolve } from "node:path";
 import { setImmediate } from "node:timers";
 import { BackendError } from "../errors.ts";
+import { syncDir } from "../sync_dir.ts";
 import { writeAll } from "../write_all.ts";
 import type { ObjectInfo, ObjectStore } from "./types.ts";
 import { ObjectNotFoundError, TEMP_PREFIX, validateKey } from "./errors.ts";
@@ -58,15 +59,6 @@ function failure(
     }; ${fix}, ${SETTING}`,
     { cause, context: { op, path } },
   );
-}
-
-async function syncDir(path: string): Promise<void> {
-  const dir = await Deno.open(path, { read: true });
-  try {
-    await dir.sync();
-  } finally {
-    dir.close();
-  }
 }
 
 /** Creates `path` and missing parents; fsyncs the parent of every directory it created. */

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { syncDir } from "../sync_dir.ts";
 import { writeAll } from "../write_all.ts";
 
 /**
@@ -43,28 +44,6 @@ export interface WriteFileAtomicOptions {
    * then on readers see the new file (tests throw here as a failed fsync would).
    */
   afterRename?: () => void | Promise<void>;
-}
-
-/**
- * Fsyncs a directory so that renames and creations inside it survive a power loss.
- *
- * @example
- * ```ts
- * import { syncDir } from "./atomic_file.ts";
- * const dir = await Deno.makeTempDir();
- * await Deno.writeTextFile(`${dir}/a`, "x");
- * await syncDir(dir);
- * ```
- */
-export async function syncDir(dir: string): Promise<void> {
-  // Windows cannot open a directory as a file; NTFS renames are journaled instead.
-  if (Deno.build.os === "windows") return;
-  const handle = await Deno.open(dir, { read: true });
-  try {
-    await handle.sync();
-  } finally {
-    handle.close();
-  }
 }
 
 /**

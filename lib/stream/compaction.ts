@@ -13,7 +13,8 @@
  *
  * @module
  */
-import { removeIfExists, syncDir, writeTempFile } from "./atomic_file.ts";
+import { syncDir } from "../sync_dir.ts";
+import { removeIfExists, writeTempFile } from "./atomic_file.ts";
 import {
   mergedPartName,
   parsePartRange,

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { removeIfExists, syncDir, TEMP_SUFFIX } from "./atomic_file.ts";
+import { syncDir } from "../sync_dir.ts";
+import { removeIfExists, TEMP_SUFFIX } from "./atomic_file.ts";
 import { trailingRun } from "./compaction.ts";
 import { sortParts } from "./part_names.ts";
 

@@ -36,7 +36,8 @@
  * @module
  */
 
-import { syncDir, writeTempFile } from "./atomic_file.ts";
+import { syncDir } from "../sync_dir.ts";
+import { writeTempFile } from "./atomic_file.ts";
 import {
   type Checkpoint,
   readCheckpoint,
