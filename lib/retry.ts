@@ -125,11 +125,26 @@ export interface WithRetryOptions extends Partial<RetryOptions> {
   onRetry?: (error: unknown, retry: number, waitMs: number) => void;
 }
 
+/**
+ * Whether `error` says it is transient, as {@linkcode withRetry} takes it by default: it
+ * carries `retryable: true` (a 5xx, a network failure, a lost database connection).
+ *
+ * @example
+ * ```ts
+ * import { isRetryable } from "./retry.ts";
+ * console.log(isRetryable(Object.assign(new Error("503"), { retryable: true }))); // true
+ * console.log(isRetryable(new Error("404")), isRetryable(null)); // false false
+ * ```
+ */
+export function isRetryable(error: unknown): boolean {
+  return (error as { retryable?: unknown } | null)?.retryable === true;
+}
+
 function retryHints(error: unknown): { retryable: boolean; after?: number } {
   if (typeof error !== "object" || error === null) return { retryable: false };
-  const e = error as { retryable?: unknown; retryAfterMs?: unknown };
+  const e = error as { retryAfterMs?: unknown };
   return {
-    retryable: e.retryable === true,
+    retryable: isRetryable(error),
     after: typeof e.retryAfterMs === "number" ? e.retryAfterMs : undefined,
   };
 }

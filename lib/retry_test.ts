@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { backoffDelay, withRetry } from "./retry.ts";
+import { backoffDelay, isRetryable, withRetry } from "./retry.ts";
 
 const policy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 2000 };
 
@@ -108,4 +108,20 @@ Deno.test("withRetry: `retryable` decides which errors are retried; `onRetry` he
   }, { retryable: () => false });
   assert.equal(flagged, 1);
   assert.equal(once.ok, false);
+});
+
+Deno.test("isRetryable: only an object carrying retryable: true", () => {
+  const err = (retryable: unknown) =>
+    Object.assign(new Error("x"), { retryable });
+  assert.deepEqual(
+    [true, "true", 1, false, undefined].map((r) => isRetryable(err(r))),
+    [true, false, false, false, false],
+  );
+  assert.equal(isRetryable({ retryable: true }), true);
+  assert.deepEqual([null, undefined, "retryable", 5].map(isRetryable), [
+    false,
+    false,
+    false,
+    false,
+  ]);
 });

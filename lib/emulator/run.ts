@@ -21,7 +21,7 @@ import type { SourceReader } from "../source/types.ts";
 import { SourceReadError } from "./errors.ts";
 import { createPacer } from "./pacer.ts";
 import { buildRequest, sendRequest } from "./poster.ts";
-import { type RetryOptions, withRetry } from "../retry.ts";
+import { isRetryable, type RetryOptions, withRetry } from "../retry.ts";
 import { sleep } from "../sleep.ts";
 import {
   createTally,
@@ -314,11 +314,6 @@ export async function runEmulation(
   const summary = tally.snapshot(elapsed(), stopped ?? "count");
   options.onProgress?.(summary);
   return summary;
-}
-
-/** Whether a source error is transient: the source marks those `retryable: true`. */
-function isRetryable(error: unknown): boolean {
-  return (error as { retryable?: unknown } | null)?.retryable === true;
 }
 
 /**
