@@ -9,11 +9,7 @@ import { waitForTopicLeaders } from "./topic_leaders.ts";
 const target = await kafkaTestTarget();
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const opts = {
-  ignore: target.ignore,
-  sanitizeOps: false,
-  sanitizeResources: false,
-};
+const opts = target.testOptions;
 
 Deno.test({
   name:

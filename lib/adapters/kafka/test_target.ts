@@ -24,6 +24,15 @@ export interface KafkaTestTarget {
   brokers: string[];
   /** True when the tests should be ignored (no broker, not in CI). */
   ignore: boolean;
+  /**
+   * What every Kafka test spreads into `Deno.test`: `ignore`, and the op and resource
+   * sanitizers off, since kafkajs keeps timers and sockets past a test's end.
+   */
+  testOptions: {
+    ignore: boolean;
+    sanitizeOps: false;
+    sanitizeResources: false;
+  };
 }
 
 /**
@@ -56,7 +65,12 @@ export async function kafkaTestTarget(): Promise<KafkaTestTarget> {
         "Start one with `deno task services up` (or set KAFKA_BROKERS).",
     );
   }
-  return { brokers, ignore: !up && !ci };
+  const ignore = !up && !ci;
+  return {
+    brokers,
+    ignore,
+    testOptions: { ignore, sanitizeOps: false, sanitizeResources: false },
+  };
 }
 
 /**

@@ -7,11 +7,7 @@ import { waitForTopicLeaders } from "./topic_leaders.ts";
 import { kafkaTestTarget, pollUntil, uniqueTopic } from "./test_target.ts";
 
 const target = await kafkaTestTarget();
-const opts = {
-  ignore: target.ignore,
-  sanitizeOps: false,
-  sanitizeResources: false,
-};
+const opts = target.testOptions;
 
 /** Runs `body` with an admin client connected to the test broker. */
 async function withAdmin(body: (admin: Admin) => Promise<void>) {

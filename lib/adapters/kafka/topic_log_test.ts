@@ -15,11 +15,7 @@ import { kafkaTestTarget, pollUntil, uniqueTopic } from "./test_target.ts";
 const target = await kafkaTestTarget();
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const opts = {
-  ignore: target.ignore,
-  sanitizeOps: false,
-  sanitizeResources: false,
-};
+const opts = target.testOptions;
 
 Deno.test({
   name:
