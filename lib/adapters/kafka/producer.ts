@@ -9,6 +9,12 @@
  * batch given those numbers as a duplicate of the written one: acknowledged, not written.
  * The next send goes out on a new producer (a new producer id, sequences from 0).
  *
+ * When the broker refuses a send for what one append holds (a record over its topic's
+ * `max.message.bytes`, a deleted topic, ...), the appends that shared the send go again,
+ * each in a send of its own, so that only the append at fault fails. The broker may have
+ * written the partitions it accepted, so those records may be stored twice: delivery is at
+ * least once, as it would be had the client retried.
+ *
  * A send fails after `sendTimeoutMs` in all: kafkajs retries a request the broker does not
  * answer for its request timeout each time, and a hung broker held every append (they go
  * out one request at a time) for nearly five minutes with the default settings.
@@ -22,8 +28,9 @@
 import { Buffer } from "node:buffer";
 import type { AppendResult } from "../../log/types.ts";
 import { BackendError } from "../../errors.ts";
+import { InvalidArgumentError } from "../../log/errors.ts";
 import type { KafkaErrorContext } from "./errors.ts";
-import { mapKafkaErrors, toKafkaError } from "./errors.ts";
+import { kafkaErrorTypes, mapKafkaErrors, toKafkaError } from "./errors.ts";
 import type { Producer } from "./kafkajs.ts";
 
 /**
@@ -73,10 +80,27 @@ export interface GroupProducerOptions {
 /** What a send that took longer than `sendTimeoutMs` fails with, inside `#sendUnits`. */
 const TIMED_OUT = Symbol("timed out");
 
+/**
+ * Broker refusals caused by what an append holds or where it goes, not by the broker or
+ * the connection: a send that failed with one of them is tried again one append at a time.
+ */
+const REFUSED_FOR_CONTENT = new Set([
+  "MESSAGE_TOO_LARGE",
+  "RECORD_LIST_TOO_LARGE",
+  "INVALID_RECORD",
+  "CORRUPT_MESSAGE",
+  "UNKNOWN_TOPIC_OR_PARTITION",
+  "TOPIC_AUTHORIZATION_FAILED",
+  "INVALID_TOPIC_EXCEPTION",
+  "POLICY_VIOLATION",
+]);
+
 interface Unit {
   pending: Pending;
   index: number;
   size: number;
+  /** Goes in a send with no other append's records (after a shared send was refused). */
+  alone: boolean;
 }
 
 interface Pending {
@@ -141,7 +165,7 @@ export class GroupProducer {
       };
       records.forEach((r, index) => {
         const size = r.value.byteLength + (r.key?.length ?? 0) * 3 + 40;
-        this.#units.push({ pending, index, size });
+        this.#units.push({ pending, index, size, alone: false });
       });
       if (!this.#running) this.#pump();
     });
@@ -153,11 +177,13 @@ export class GroupProducer {
       while (this.#units.length > 0) {
         this.#units = this.#units.filter((u) => !u.pending.failed);
         if (this.#units.length === 0) break;
+        const head = this.#units[0];
         let bytes = 0;
         let n = 0;
         while (
           n < this.#units.length &&
-          (n === 0 || bytes + this.#units[n].size <= this.#maxBytes)
+          (n === 0 || bytes + this.#units[n].size <= this.#maxBytes) &&
+          (!head.alone || this.#units[n].pending === head.pending)
         ) bytes += this.#units[n++].size;
         await this.#sendUnits(this.#units.splice(0, n));
       }
@@ -211,6 +237,22 @@ export class GroupProducer {
     } catch (e) {
       this.#discard(); // not awaited: the failed appends are answered now
       const failed = new Set(units.map((u) => u.pending));
+      if (
+        failed.size > 1 && e !== TIMED_OUT &&
+        kafkaErrorTypes(e).some((t) => REFUSED_FOR_CONTENT.has(t))
+      ) {
+        for (const u of units) u.alone = true;
+        this.#units.unshift(...units);
+        return;
+      }
+      if (
+        units.length === 1 && kafkaErrorTypes(e).includes("MESSAGE_TOO_LARGE")
+      ) {
+        const [{ pending, index }] = units;
+        pending.failed = true;
+        pending.reject(this.#tooLarge(pending, index, e));
+        return;
+      }
       for (const p of failed) {
         p.failed = true;
         p.reject(
@@ -274,6 +316,19 @@ export class GroupProducer {
     const producer = this.#producer;
     this.#producer = null;
     await producer?.then((p) => p.disconnect()).catch(() => {});
+  }
+
+  /** A record sent alone that its topic refused: the client's to change, not to retry. */
+  #tooLarge(p: Pending, index: number, cause: unknown): InvalidArgumentError {
+    const r = p.records[index];
+    const bytes = r.value.byteLength +
+      new TextEncoder().encode(r.key ?? "").byteLength;
+    return new InvalidArgumentError(
+      `records[${index}]`,
+      `holds ${bytes} bytes (value + key), more than topic "${p.topic}" takes (its ` +
+        "max.message.bytes on the broker); send smaller records or raise the topic's limit",
+      { cause, context: { ...this.#ctx(p.topic) } },
+    );
   }
 
   #timedOut(topic: string): BackendError {

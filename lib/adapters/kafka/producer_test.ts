@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { BackendError } from "../../errors.ts";
+import { InvalidArgumentError } from "../../log/errors.ts";
 import type { Producer } from "./kafkajs.ts";
 import { createKafkaClient, openKafkaLog } from "./mod.ts";
 import { GroupProducer } from "./producer.ts";
@@ -112,4 +113,84 @@ Deno.test("kafka producer: a send the broker never answers fails after sendTimeo
     "producer 2",
   ]);
   await group.close();
+});
+
+Deno.test({
+  name:
+    "kafka producer: a record its topic refuses fails only its own append, not the appends that shared its send",
+  ...opts,
+  fn: async () => {
+    const log = await openKafkaLog({ brokers: target.brokers });
+    const admin = createKafkaClient({ brokers: target.brokers }).admin();
+    await admin.connect();
+    try {
+      const small = uniqueTopic("small-limit");
+      const other = uniqueTopic("other");
+      await admin.createTopics({
+        topics: [
+          {
+            topic: small,
+            configEntries: [{ name: "max.message.bytes", value: "2000" }],
+          },
+          { topic: other },
+        ],
+        waitForLeaders: false,
+      });
+      for (const topic of [small, other]) {
+        await waitForTopicLeaders(admin, topic, {
+          brokers: target.brokers,
+          partitions: 1,
+        });
+      }
+      // The first append goes out alone; the next three wait for it and share one send.
+      const [first, big, a, b] = await Promise.allSettled([
+        log.append(other, [{ value: enc.encode("first") }]),
+        log.append(small, [{ value: new Uint8Array(3000).fill(0x61) }]),
+        log.append(other, [{ value: enc.encode("a") }]),
+        log.append(small, [{ value: enc.encode("b") }]),
+      ]);
+      assert.deepEqual(first, {
+        status: "fulfilled",
+        value: [{ partition: 0, offset: 0 }],
+      });
+      assert.equal(big.status, "rejected");
+      const reason = (big as PromiseRejectedResult).reason;
+      assert.ok(reason instanceof InvalidArgumentError, String(reason));
+      assert.equal(
+        reason.message,
+        `Invalid records[0]: holds 3000 bytes (value + key), more than topic "${small}" ` +
+          "takes (its max.message.bytes on the broker); send smaller records or raise the " +
+          "topic's limit",
+      );
+      assert.equal(
+        a.status,
+        "fulfilled",
+        String((a as PromiseRejectedResult).reason),
+      );
+      assert.equal(
+        b.status,
+        "fulfilled",
+        String((b as PromiseRejectedResult).reason),
+      );
+      const c = await log.consumer(uniqueTopic("g"), [small, other]);
+      const read = await pollUntil(c, 3);
+      for (let more = 1; more > 0;) {
+        const next = await c.poll({ timeoutMs: 300 });
+        read.push(...next);
+        more = next.length;
+      }
+      await c.close();
+      // "a" may be there twice: the broker wrote it in the shared send, then again alone.
+      assert.ok(read.length <= 4, `${read.length} records`);
+      const values = read.map((r) => `${r.topic}:${dec.decode(r.value)}`);
+      assert.deepEqual([...new Set(values)].sort(), [
+        `${other}:a`,
+        `${other}:first`,
+        `${small}:b`,
+      ]);
+    } finally {
+      await admin.disconnect();
+      await log.close();
+    }
+  },
 });
