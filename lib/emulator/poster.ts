@@ -107,10 +107,15 @@ export interface SendOptions {
 
 const BODY_LIMIT = 500;
 
+/** `Retry-After` in ms: delay-seconds, or an HTTP date (a past one is 0); else undefined. */
 function retryAfterMs(header: string | null): number | undefined {
-  if (header === null) return undefined;
+  if (header === null || header.trim() === "") return undefined;
   const seconds = Number(header);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+  if (Number.isFinite(seconds)) {
+    return seconds >= 0 ? seconds * 1000 : undefined;
+  }
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 /** The JSON value of a response body; `undefined` when it is not JSON. */
@@ -188,8 +193,9 @@ function networkReason(error: unknown): string {
  * Sends one request to the API at `api` (base URL). Resolves when the server accepted
  * the record; throws {@linkcode PostError} otherwise (`retryable` for 5xx, 429, network
  * errors and timeouts), also for a 2xx whose body is a REST Proxy or Kinesis error
- * (retryable for a retriable broker error and Kinesis throttling). The response body is always read, so keep-alive connections are
- * reused.
+ * (retryable for a retriable broker error and Kinesis throttling), and for a redirect (3xx,
+ * not followed, not retryable: it names where the API redirects). The response body is
+ * always read, so keep-alive connections are reused.
  *
  * @example
  * ```ts
@@ -221,6 +227,9 @@ export async function sendRequest(
       method: request.method,
       headers,
       body: request.body,
+      // Followed, a 301, 302 or 303 turns the post into a GET without its record, which a
+      // REST Proxy answers 200 (the topic's metadata): counted accepted, nothing produced.
+      redirect: "manual",
       signal: AbortSignal.timeout(timeoutMs),
     });
     text = await response.text();
@@ -255,6 +264,22 @@ export async function sendRequest(
     );
   }
   const body = text.slice(0, BODY_LIMIT);
+  if (status >= 300 && status < 400) {
+    const location = response.headers.get("location");
+    const where = location === null
+      ? "nowhere (no Location)"
+      : URL.parse(location, url)?.href ?? location;
+    throw new PostError(
+      `HTTP ${status} from ${label}: the API redirects to ${where}; give --api the URL it redirects to`,
+      {
+        target: request.target.name,
+        request: label,
+        status,
+        body,
+        retryable: false,
+      },
+    );
+  }
   throw new PostError(
     `HTTP ${status} from ${label}: ${body || response.statusText}`,
     {

@@ -1,0 +1,95 @@
+/**
+ * sendRequest against HTTP answers beyond a plain status: redirects, which fetch would
+ * follow as a GET without the record, and a Retry-After given as an HTTP date.
+ */
+import assert from "node:assert/strict";
+import { PostError } from "./errors.ts";
+import { buildRequest, sendRequest } from "./poster.ts";
+import { targetsFor } from "./targets.ts";
+import { accept, startPeer } from "./test_peer.ts";
+import { samplePosts } from "./test_posts.ts";
+
+const [pinTopic] = targetsFor("batch", "pinterest");
+const post = samplePosts()[0];
+
+async function failure(promise: Promise<unknown>): Promise<PostError> {
+  try {
+    await promise;
+  } catch (e) {
+    assert.ok(e instanceof PostError, `PostError expected, got ${e}`);
+    return e;
+  }
+  throw new Error("the request was expected to fail");
+}
+
+Deno.test("a redirect is a failure naming where it points, not a GET counted as accepted", async () => {
+  // An http-to-https redirect in front of a REST Proxy: fetch followed 301/302/303 with a
+  // GET and no body, GET /topics/{t} answered 200 with the topic's metadata, and the
+  // record counted accepted though nothing was produced.
+  for (const status of [301, 302, 303, 307, 308]) {
+    const peer = await startPeer((seen, n) =>
+      seen.path.startsWith("/old/")
+        ? new Response(null, {
+          status,
+          headers: { location: seen.path.replace("/old/", "/new/") },
+        })
+        : accept(seen, n)
+    );
+    try {
+      const error = await failure(
+        sendRequest(`${peer.url}/old`, buildRequest(pinTopic, post)),
+      );
+      assert.equal(
+        error.message,
+        `HTTP ${status} from POST /topics/pinterest.pin: the API redirects to ${peer.url}/new/topics/pinterest.pin; give --api the URL it redirects to`,
+      );
+      assert.deepEqual([error.status, error.retryable], [status, false]);
+      assert.deepEqual(
+        peer.requests.map((r) => `${r.method} ${r.path}`),
+        ["POST /old/topics/pinterest.pin"],
+      );
+    } finally {
+      await peer.close();
+    }
+  }
+});
+
+Deno.test("a Retry-After given as an HTTP date is the wait until then", async () => {
+  const inTwoSeconds = new Date(Date.now() + 2_000).toUTCString();
+  const answers = [
+    new Response("slow down", {
+      status: 429,
+      headers: { "retry-after": inTwoSeconds },
+    }),
+    new Response("busy", {
+      status: 503,
+      headers: { "retry-after": "Thu, 01 Jan 1970 00:00:00 GMT" },
+    }),
+    new Response("busy", {
+      status: 503,
+      headers: { "retry-after": "soon" },
+    }),
+  ];
+  const peer = await startPeer((_seen, n) => answers[n]);
+  try {
+    const e429 = await failure(
+      sendRequest(peer.url, buildRequest(pinTopic, post)),
+    );
+    // The date has whole seconds: 1 to 2 s from now.
+    assert.ok(
+      e429.retryAfterMs !== undefined && e429.retryAfterMs > 0 &&
+        e429.retryAfterMs <= 2_000,
+      `retryAfterMs ${e429.retryAfterMs}`,
+    );
+    const past = await failure(
+      sendRequest(peer.url, buildRequest(pinTopic, post)),
+    );
+    assert.equal(past.retryAfterMs, 0);
+    const unreadable = await failure(
+      sendRequest(peer.url, buildRequest(pinTopic, post)),
+    );
+    assert.equal(unreadable.retryAfterMs, undefined);
+  } finally {
+    await peer.close();
+  }
+});
