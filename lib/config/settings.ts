@@ -9,6 +9,7 @@
  * @module
  */
 import { ConfigError } from "../errors.ts";
+import { checkUrl } from "./url_setting.ts";
 
 /**
  * The three tiers.
@@ -221,35 +222,6 @@ function row(
 
 function list(text: string): string[] {
   return text.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
-}
-
-/**
- * Throws a `ConfigError` naming `setting` unless `value` is empty or a URL of `protocols`;
- * the error for a value that is not a URL gives `example`.
- */
-function checkUrl(
-  setting: string,
-  url: { value: string; protocols: string[]; example: string },
-): void {
-  const { value, protocols, example } = url;
-  if (value === "") return;
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch (cause) {
-    throw new ConfigError(
-      setting,
-      `not a URL; expected e.g. ${example}`,
-      { value, cause },
-    );
-  }
-  if (!protocols.includes(parsed.protocol)) {
-    throw new ConfigError(
-      setting,
-      `protocol must be one of ${protocols.join(", ")}`,
-      { value },
-    );
-  }
 }
 
 /**

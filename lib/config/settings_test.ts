@@ -202,3 +202,57 @@ Deno.test("an empty or malformed AWS_REGION is refused for the profiles that use
   // The embedded profile does not use it.
   assert.equal(loadConfig({}, { env: { AWS_REGION: "" } }).awsRegion, "");
 });
+
+Deno.test("a URL setting refused is shown without its password, in the message, the context and the cause", () => {
+  // The ConfigError echoed the whole value: SOURCE_URL=postgres://u:s3cret@h/db printed
+  // `Invalid setting SOURCE_URL (--source)="postgres://u:s3cret@h/db": ...` on stderr.
+  const cases: [
+    Parameters<typeof loadConfig>[0],
+    Record<string, string>,
+    string,
+  ][] = [
+    [
+      { source: "postgres://u:s3cret@h/db" },
+      {},
+      'SOURCE_URL (--source)="postgres://u@h/db": protocol must be one of mysql:',
+    ],
+    [
+      {},
+      { SOURCE_URL: "postgres://u:p%40s3cret@h:5432/db" },
+      'SOURCE_URL (--source)="postgres://u@h:5432/db": protocol must be one of mysql:',
+    ],
+    // Not a URL (an unclosed IPv6 bracket), the password holding an unencoded '@'.
+    [
+      { source: "mysql://u:p@s3cret@[::1/db" },
+      {},
+      'SOURCE_URL (--source)="mysql://u@[::1/db": not a URL; expected e.g. mysql://pinterest:pinterest@127.0.0.1:3306/pinterest',
+    ],
+    [
+      { profile: "local" },
+      { KINESIS_ENDPOINT: "http://key:s3cret@127.0.0.1:99999" },
+      'KINESIS_ENDPOINT="http://key@127.0.0.1:99999": not a URL; expected e.g. http://127.0.0.1:4567',
+    ],
+    [
+      { profile: "local" },
+      { S3_ENDPOINT: "ftp://key:s3cret@h/" },
+      'S3_ENDPOINT="ftp://key@h/": protocol must be one of http:, https:',
+    ],
+  ];
+  for (const [flags, env, message] of cases) {
+    assert.throws(
+      () => loadConfig(flags, { env }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.equal(e.message, `Invalid setting ${message}`);
+        const shown = JSON.stringify([
+          e.message,
+          e.context,
+          String(e.cause ?? ""),
+        ]);
+        assert.ok(!shown.includes("s3cret"), shown);
+        return true;
+      },
+      message,
+    );
+  }
+});
