@@ -6,7 +6,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { MAX_CONCURRENCY, parseMode } from "../emulator/mod.ts";
+import { checkApiUrl, MAX_CONCURRENCY, parseMode } from "../emulator/mod.ts";
 import { ConfigError } from "../errors.ts";
 import type { EmulateJobOptions } from "../pipeline/mod.ts";
 
@@ -87,16 +87,7 @@ export function parseEmulateArgs(args: string[]): EmulateArgs {
   const integer = (n: number) => Number.isSafeInteger(n) && n >= 0;
   const positive = (n: number) => Number.isFinite(n) && n > 0;
   // Refused here, before the job seeds the source and opens the log.
-  if (
-    v.api !== undefined &&
-    !/^https?:$/.test(URL.parse(v.api)?.protocol ?? "")
-  ) {
-    throw new ConfigError(
-      "--api",
-      "must be an http(s) URL like http://127.0.0.1:8080",
-      { value: v.api },
-    );
-  }
+  if (v.api !== undefined) checkApiUrl(v.api, "--api");
   const duration = numberFlag(
     "duration",
     v.duration,

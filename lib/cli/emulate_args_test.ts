@@ -49,6 +49,17 @@ Deno.test("parseEmulateArgs: a bad --api, a --concurrency past 1000 and a --seed
     ["--api", "ftp://h/"],
     'Invalid setting --api="ftp://h/": must be an http(s) URL like http://127.0.0.1:8080',
   );
+  // The routes are added to the URL's path: after a query or a fragment they went to the
+  // base's path (POST /prod with a fragment, ?k=v/topics/... with a query) and every record
+  // failed with an answer that did not say why.
+  refused(
+    ["--api", "https://x.example/prod?stage=1"],
+    'Invalid setting --api="https://x.example/prod?stage=1": must be a base URL without ?query or #fragment (the routes /topics/... and /streams/... are added to its path)',
+  );
+  refused(
+    ["--api", "https://x.example/prod#top"],
+    'Invalid setting --api="https://x.example/prod#top": must be a base URL without ?query or #fragment (the routes /topics/... and /streams/... are added to its path)',
+  );
   // One worker per post in flight: a billion of them ran the process out of memory.
   refused(
     ["--concurrency", "1001"],

@@ -142,11 +142,35 @@ function validate(o: EmulationOptions): void {
       "give count, duration or an abort signal, or the run never ends",
     );
   }
-  if (!/^https?:$/.test(URL.parse(o.api)?.protocol ?? "")) {
+  checkApiUrl(o.api);
+}
+
+/**
+ * Throws a {@linkcode ConfigError} naming `setting` unless `api` can be the base URL of the
+ * ingestion API: http(s), without a query or fragment, after which the routes appended to
+ * it would not be its path.
+ *
+ * @example
+ * ```ts
+ * import { checkApiUrl } from "./run.ts";
+ * checkApiUrl("https://abc.execute-api.us-east-1.amazonaws.com/prod", "--api"); // fine
+ * checkApiUrl("https://abc.example/prod?stage=1", "--api"); // throws: ... must be a base URL without ?query or #fragment ...
+ * ```
+ */
+export function checkApiUrl(api: string, setting = "api"): void {
+  const url = URL.parse(api);
+  if (!/^https?:$/.test(url?.protocol ?? "")) {
     throw new ConfigError(
-      "api",
+      setting,
       "must be an http(s) URL like http://127.0.0.1:8080",
-      { value: o.api },
+      { value: api },
+    );
+  }
+  if (api.includes("?") || api.includes("#")) {
+    throw new ConfigError(
+      setting,
+      "must be a base URL without ?query or #fragment (the routes /topics/... and /streams/... are added to its path)",
+      { value: api },
     );
   }
 }

@@ -205,6 +205,14 @@ Deno.test("invalid options are ConfigErrors naming the setting", async () => {
     runEmulation({ source, api: "localhost:8080", count: 1 }),
     setting("api"),
   );
+  await assert.rejects(
+    runEmulation({ source, api: "http://127.0.0.1:9/prod?x=1", count: 1 }),
+    setting("api"),
+  );
+  await assert.rejects(
+    runEmulation({ source, api: "http://127.0.0.1:9/prod#x", count: 1 }),
+    setting("api"),
+  );
   assert.deepEqual(source.offsets, []);
 });
 
