@@ -293,8 +293,43 @@ export function loadConfig(
     awsRegion: pick("awsRegion"),
     apiKeys: list(pick("apiKeys")),
   };
+  refuseBlank(config, env);
   validate(config);
   return config;
+}
+
+/** The settings of the services a profile reaches, which a blank value must not turn off. */
+const SERVICE_SETTINGS: readonly (keyof PipelineConfig)[] = [
+  "kafkaBrokers",
+  "kinesisEndpoint",
+  "s3Endpoint",
+  "s3Bucket",
+];
+
+/**
+ * Throws a `ConfigError` for a service setting set blank where the profile has a default (the
+ * local stack's): blank, an endpoint would be the real AWS one of the region.
+ */
+function refuseBlank(
+  config: PipelineConfig,
+  env: Record<string, string | undefined>,
+): void {
+  for (const setting of SERVICE_SETTINGS) {
+    const r = SETTINGS_TABLE.find((s) => s.setting === setting)!;
+    const fallback = r.defaults[config.profile].replace(
+      /^\(AWS default\)$/,
+      "",
+    );
+    const value = env[r.env];
+    if (value === undefined || fallback === "" || config[setting].length > 0) {
+      continue;
+    }
+    throw new ConfigError(
+      r.env,
+      `must not be empty (unset, the ${config.profile} profile takes ${fallback})`,
+      { value: value.trim() },
+    );
+  }
 }
 
 function validate(config: PipelineConfig): void {

@@ -256,3 +256,56 @@ Deno.test("a URL setting refused is shown without its password, in the message, 
     );
   }
 });
+
+Deno.test("local: a Kafka, Kinesis or S3 setting set blank is refused at start, naming it, not taken as unset or as the AWS default", () => {
+  // KINESIS_ENDPOINT= (or S3_ENDPOINT=) left blank sent the local profile to the real AWS
+  // endpoints of the region; KAFKA_BROKERS= and S3_BUCKET= stopped a task only once it
+  // opened that backend, as 'required for the local profile'.
+  const cases: [Record<string, string>, string][] = [
+    [
+      { KINESIS_ENDPOINT: "" },
+      'KINESIS_ENDPOINT="": must not be empty (unset, the local profile takes http://127.0.0.1:4567)',
+    ],
+    [
+      { S3_ENDPOINT: "  " },
+      'S3_ENDPOINT="": must not be empty (unset, the local profile takes http://127.0.0.1:4569)',
+    ],
+    [
+      { KAFKA_BROKERS: " , " },
+      'KAFKA_BROKERS=",": must not be empty (unset, the local profile takes 127.0.0.1:9092)',
+    ],
+    [
+      { S3_BUCKET: "" },
+      'S3_BUCKET="": must not be empty (unset, the local profile takes pinterest-lake)',
+    ],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(
+      () => loadConfig({ profile: "local" }, { env }),
+      (e: unknown) =>
+        e instanceof ConfigError && e.message === `Invalid setting ${message}`,
+      message,
+    );
+  }
+  // Where blank is what unset means (aws: the AWS default endpoints; a bucket and brokers
+  // refused when opened), and where the setting is unused (embedded), blank is taken.
+  const blank = {
+    KINESIS_ENDPOINT: "",
+    S3_ENDPOINT: " ",
+    KAFKA_BROKERS: "",
+    S3_BUCKET: "",
+  };
+  for (const profile of ["aws", "embedded"]) {
+    const config = loadConfig({ profile }, { env: blank });
+    assert.deepEqual(
+      [
+        config.kinesisEndpoint,
+        config.s3Endpoint,
+        config.kafkaBrokers,
+        config.s3Bucket,
+      ],
+      ["", "", [], ""],
+      profile,
+    );
+  }
+});
