@@ -74,8 +74,10 @@ async function start(options: S3StartOptions): Promise<ServiceHandle> {
   const port = options.port ?? S3_DEFAULT_PORT;
   await assertPortsFree(NAME, [port]);
 
-  const dir = serviceDir(options.stateDir, NAME);
-  await Deno.mkdir(`${dir}/data`, { recursive: true });
+  await Deno.mkdir(`${serviceDir(options.stateDir, NAME)}/data`, {
+    recursive: true,
+  });
+  const dir = await Deno.realPath(serviceDir(options.stateDir, NAME));
   if (!(await Deno.stat(S3RVER_CLI).then(() => true, () => false))) {
     throw new BackendError(
       "s3",
@@ -101,11 +103,9 @@ async function start(options: S3StartOptions): Promise<ServiceHandle> {
   const endpoint = `http://127.0.0.1:${port}`;
   await writePidFile(options.stateDir, {
     name: NAME,
-    record: {
-      pid,
-      endpoint,
-      marker: SERVER_SCRIPT,
-    },
+    // Its own data folder: every s3rver runs SERVER_SCRIPT, so that would match another
+    // state dir's server that took over the PID of a dead one.
+    record: { pid, endpoint, marker: `${dir}/data` },
   });
   await waitUntilReady({
     name: NAME,

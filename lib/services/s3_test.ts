@@ -94,3 +94,38 @@ Deno.test("s3 service: starts s3rver on 127.0.0.1 with the bucket, writes whole 
     await Deno.remove(stateDir, { recursive: true });
   }
 });
+
+Deno.test("s3 service: a stale PID file whose PID now belongs to another state dir's s3rver leaves that server alone", async () => {
+  const stale = await Deno.makeTempDir({ prefix: "s3_stale_" });
+  const other = await Deno.makeTempDir({ prefix: "s3_other_" });
+  try {
+    // The PID file of a server killed with -9 stays behind ...
+    const dead = await s3Service.start({ stateDir: stale, port: freePort() });
+    Deno.kill(dead.pid, "SIGKILL");
+    for (let i = 0; i < 100 && (await isAlive(dead.pid)); i++) await sleep(20);
+    // ... and its PID is reused, here by the s3rver of another state dir.
+    const live = await s3Service.start({ stateDir: other, port: freePort() });
+    const path = `${stale}/s3/s3.pid`;
+    const record = JSON.parse(await Deno.readTextFile(path));
+    await Deno.writeTextFile(
+      path,
+      JSON.stringify({ ...record, pid: live.pid }) + "\n",
+    );
+    // Before: reported running (at the dead server's endpoint), and stop killed the other.
+    assert.deepEqual(await s3Service.status({ stateDir: stale }), {
+      running: false,
+    });
+    await s3Service.stop({ stateDir: stale });
+    assert.equal(await isAlive(live.pid), true);
+    assert.deepEqual(await s3Service.status({ stateDir: other }), {
+      running: true,
+      endpoint: live.endpoint,
+      pid: live.pid,
+    });
+  } finally {
+    await s3Service.stop({ stateDir: other });
+    await s3Service.stop({ stateDir: stale });
+    await Deno.remove(stale, { recursive: true });
+    await Deno.remove(other, { recursive: true });
+  }
+});
