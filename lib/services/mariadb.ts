@@ -83,6 +83,46 @@ async function rowsPresent(url: string): Promise<number> {
   }
 }
 
+/** Creates the `pinterest` database and user (idempotent), as root over the socket. */
+async function bootstrap(client: string, socket: string): Promise<void> {
+  await runProgram(
+    client,
+    ["--no-defaults", `--socket=${socket}`, "-uroot", "-e", BOOTSTRAP_SQL],
+    { timeoutMs: 10_000 },
+  );
+}
+
+/** Seeds the course tables when they are absent or empty (unless `seedRows` is 0). */
+async function seedIfEmpty(
+  endpoint: string,
+  options: MariadbStartOptions,
+): Promise<void> {
+  const rows = options.seedRows ?? 11_000;
+  if (rows > 0 && (await rowsPresent(endpoint)) === 0) {
+    const summary = await seedMysql(endpoint, { rows, seed: options.seed });
+    options.logger?.info("mariadb seeded", {
+      rows,
+      ms: Math.round(summary.elapsedMs),
+    });
+  }
+}
+
+/**
+ * What an `up` interrupted (Ctrl-C) after the server started may have left undone: the
+ * database and user, the seed. Done again for a running server before it is returned.
+ */
+async function finishSetup(
+  handle: ServiceHandle,
+  options: MariadbStartOptions,
+): Promise<void> {
+  const dir = await Deno.realPath(serviceDir(options.stateDir, NAME));
+  await bootstrap(
+    await requireMariadbProgram("mariadb"),
+    `${dir}/mariadb.sock`,
+  );
+  await seedIfEmpty(handle.endpoint, options);
+}
+
 /**
  * Starts MariaDB on 127.0.0.1, waits until it answers, creates the `pinterest` database and
  * user, and seeds the course tables when they are absent (`mariadbService.start` first reuses
@@ -115,39 +155,26 @@ async function start(
     name: NAME,
     record: { pid, endpoint, marker: paths.dataDir },
   });
-  const timeoutMs = options.readyTimeoutMs ?? 60_000;
-  const bootstrap = [
-    "--no-defaults",
-    `--socket=${paths.socket}`,
-    "-uroot",
-    "-e",
-    BOOTSTRAP_SQL,
-  ];
   await waitUntilReady({
     name: NAME,
     stateDir,
     pid,
     endpoint: `127.0.0.1:${port}`,
     logFile,
-    timeoutMs,
+    timeoutMs: options.readyTimeoutMs ?? 60_000,
     probe: async () =>
       (await canConnect("127.0.0.1", port)) &&
-      (await runProgram(client, bootstrap, { timeoutMs: 10_000 }).then(() =>
-        true
-      )),
+      (await bootstrap(client, paths.socket).then(() => true)),
   });
   log?.info("mariadb answering", { url: redactMysqlUrl(endpoint), pid });
-  const rows = options.seedRows ?? 11_000;
-  if (rows > 0 && (await rowsPresent(endpoint)) === 0) {
-    const summary = await seedMysql(endpoint, { rows, seed: options.seed });
-    log?.info("mariadb seeded", { rows, ms: Math.round(summary.elapsedMs) });
-  }
+  await seedIfEmpty(endpoint, options);
   return { endpoint, pid };
 }
 
 /**
  * The MariaDB service for `deno task services up|down|status`: `start` runs MariaDB on
- * 127.0.0.1 (or reuses the one of the same state dir) and seeds it; `env` gives `SOURCE_URL`.
+ * 127.0.0.1 (or reuses the one of the same state dir, finishing the setup an interrupted
+ * `up` left undone) and seeds it; `env` gives `SOURCE_URL`.
  *
  * @example
  * ```ts
@@ -162,6 +189,7 @@ export const mariadbService = pidFileService({
   name: NAME,
   start,
   probe: (endpoint) => canConnect("127.0.0.1", endpointPort(endpoint)!),
+  reuse: finishSetup,
   stopTimeoutMs: 30_000,
   env: (endpoint) => ({ SOURCE_URL: endpoint }),
 });

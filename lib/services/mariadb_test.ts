@@ -8,7 +8,7 @@ import { BackendError } from "../errors.ts";
 import { openMysqlSource } from "../source/mysql_source.ts";
 import { createGenerator, SourceAccessError } from "../source/mod.ts";
 import { mariadbService, mariadbUrl } from "./mariadb.ts";
-import { findMariadbProgram } from "./mariadb_setup.ts";
+import { findMariadbProgram, runProgram } from "./mariadb_setup.ts";
 import { canConnect, freePort, isAlive } from "./process.ts";
 import { readPidFile } from "./pid_file.ts";
 
@@ -111,6 +111,50 @@ Deno.test({
       assert.equal(await readPidFile(stateDir, "mariadb"), null);
     } finally {
       listener.close();
+      await Deno.remove(stateDir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "mariadb: start again after an interrupted one (no user, no tables yet) finishes the setup",
+  ignore: !installed && !IN_CI,
+  async fn() {
+    if (!installed) throw new Error(HOW);
+    const stateDir = await Deno.makeTempDir({ prefix: "mariadb_resume_" });
+    const port = freePort();
+    try {
+      const handle = await mariadbService.start({
+        stateDir,
+        port,
+        seedRows: 0,
+      });
+      // What an `up` stopped by Ctrl-C before its bootstrap (or during its seed) leaves.
+      const client = (await findMariadbProgram("mariadb"))!;
+      await runProgram(client, [
+        "--no-defaults",
+        `--socket=${stateDir}/mariadb/mariadb.sock`,
+        "-uroot",
+        "-e",
+        "DROP DATABASE pinterest; DROP USER 'pinterest'@'127.0.0.1'; DROP USER 'pinterest'@'localhost'",
+      ], { timeoutMs: 10_000 });
+      const again = await mariadbService.start({
+        stateDir,
+        port,
+        seedRows: 200,
+        seed: 3,
+      });
+      assert.deepEqual(again, handle);
+      // Before: the running server was returned as it was: access denied, no tables.
+      const source = await openMysqlSource(handle.endpoint);
+      try {
+        assert.equal(await source.rowCount(), 200);
+      } finally {
+        await source.close();
+      }
+    } finally {
+      await mariadbService.stop({ stateDir });
       await Deno.remove(stateDir, { recursive: true });
     }
   },

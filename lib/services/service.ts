@@ -142,6 +142,12 @@ export interface PidFileServiceOptions<S extends ServiceStartOptions> {
    * returning a server that runs already (a start interrupted by Ctrl-C left it starting).
    */
   probe(endpoint: string): Promise<boolean>;
+  /**
+   * Finishes the setup of a server that runs already, once it answers (default: nothing):
+   * what an `up` interrupted after the server started may have left undone (MariaDB's
+   * database, user and seed).
+   */
+  reuse?(handle: ServiceHandle, options: S): Promise<void>;
   /** How long `stop` waits after SIGTERM before SIGKILL, in ms. */
   stopTimeoutMs: number;
   /** Environment variables a pipeline sets to use the server. */
@@ -150,7 +156,8 @@ export interface PidFileServiceOptions<S extends ServiceStartOptions> {
 
 /**
  * A {@linkcode Service} whose process is known by its PID file: `start` returns the running
- * server of the PID file when there is one, once `options.probe` says it answers (refusing,
+ * server of the PID file when there is one, once `options.probe` says it answers and
+ * `options.reuse` has finished its setup (refusing,
  * with a `BackendError`, a `port` other than the one it listens on, or a server that does not
  * answer within `readyTimeoutMs`), else calls `options.start`; `stop` is
  * {@linkcode stopByPidFile} with the given timeout and `status` is {@linkcode pidFileStatus}.
@@ -195,7 +202,10 @@ export function pidFileService<S extends ServiceStartOptions>(
         const outcome = await probeUntil(pid, () => options.probe(endpoint), {
           timeoutMs,
         });
-        if (outcome === "ready") return { endpoint, pid };
+        if (outcome === "ready") {
+          await options.reuse?.({ endpoint, pid }, o);
+          return { endpoint, pid };
+        }
         if (outcome === "timeout") {
           throw new BackendError(
             name,
