@@ -9,7 +9,7 @@
  * @module
  */
 import { ConfigError } from "../errors.ts";
-import { checkUrl } from "./url_setting.ts";
+import { checkUrl, withoutPassword } from "./url_setting.ts";
 
 /**
  * The three tiers.
@@ -333,6 +333,14 @@ function refuseBlank(
 }
 
 function validate(config: PipelineConfig): void {
+  // A URL parser reads `mysql:/host/db` as a URL with a path; the source would take it for a file.
+  if (/^(mysql|mariadb):(?!\/\/)/i.test(config.sourceUrl)) {
+    throw new ConfigError(
+      "SOURCE_URL (--source)",
+      `a MySQL source is a mysql:// URL, e.g. ${LOCAL_ENDPOINTS.mysql}`,
+      { value: withoutPassword(config.sourceUrl) },
+    );
+  }
   if (config.sourceUrl.includes("://")) {
     checkUrl("SOURCE_URL (--source)", {
       value: config.sourceUrl,

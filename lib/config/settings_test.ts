@@ -309,3 +309,26 @@ Deno.test("local: a Kafka, Kinesis or S3 setting set blank is refused at start, 
     );
   }
 });
+
+Deno.test("a source that starts mysql: without '//' is refused, not taken for a SQLite path", () => {
+  // --source mysql:/pinterest:pw@127.0.0.1:3306/pinterest (one slash) made `deno task seed`
+  // write a SQLite file at ./mysql:/pinterest:pw@127.0.0.1:3306/pinterest, exit 0, and
+  // print the password in the summary.
+  for (const source of ["mysql:/u:s3cret@h:3306/db", "MySQL:u:s3cret@h/db"]) {
+    assert.throws(
+      () => loadConfig({ source }, { env: {} }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message ===
+          `Invalid setting SOURCE_URL (--source)="${
+            source.replace(":s3cret", "")
+          }": a MySQL source is a mysql:// URL, e.g. mysql://pinterest:pinterest@127.0.0.1:3306/pinterest`,
+      source,
+    );
+  }
+  // A SQLite path with a colon elsewhere is a path.
+  assert.equal(
+    loadConfig({ source: "/tmp/mysql:x.db" }, { env: {} }).sourceUrl,
+    "/tmp/mysql:x.db",
+  );
+});

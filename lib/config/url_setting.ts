@@ -22,14 +22,15 @@ import { ConfigError } from "../errors.ts";
  * ```
  */
 export function withoutPassword(value: string): string {
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value)?.[0];
+  // `mysql:/u:pw@h/db`, a URL missing a slash, is shown without its password too.
+  const scheme = /^[a-z][a-z0-9+.-]*:\/*/i.exec(value)?.[0];
   if (scheme === undefined) return value;
   const rest = value.slice(scheme.length);
   const at = rest.lastIndexOf("@");
   const colon = rest.indexOf(":");
   if (at === -1 || colon === -1 || colon > at) return value;
-  // One '@' and no password, as the URL parser reads it: the colon is the port's.
-  const single = rest.indexOf("@") === at;
+  // One '@' and no password, as the URL parser reads the authority: the colon is the port's.
+  const single = scheme.endsWith("//") && rest.indexOf("@") === at;
   if (single && URL.canParse(value) && new URL(value).password === "") {
     return value;
   }

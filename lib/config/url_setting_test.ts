@@ -38,3 +38,12 @@ Deno.test("checkUrl: accepted URLs pass; a refused one is named without its pass
       String(e.cause) === "TypeError: Invalid URL: mysql://u@[::1",
   );
 });
+
+Deno.test("withoutPassword: a URL missing its '//' is shown without its password", () => {
+  assert.deepEqual(
+    ["mysql:/u:s3cret@h/db", "mysql:u:s3cret@h/db", "a:b@c.db"].map(
+      withoutPassword,
+    ),
+    ["mysql:/u@h/db", "mysql:u@h/db", "a:b@c.db"],
+  );
+});
