@@ -60,6 +60,11 @@ Deno.test("parseEmulateArgs: a bad --api, a --concurrency past 1000 and a --seed
     ["--api", "https://x.example/prod#top"],
     'Invalid setting --api="https://x.example/prod#top": must be a base URL without ?query or #fragment (the routes /topics/... and /streams/... are added to its path)',
   );
+  // The value is shown without its password.
+  refused(
+    ["--api", "https://u:secret@x.example/?a"],
+    'Invalid setting --api="https://u@x.example/?a": must be a base URL without ?query or #fragment (the routes /topics/... and /streams/... are added to its path)',
+  );
   // One worker per post in flight: a billion of them ran the process out of memory.
   refused(
     ["--concurrency", "1001"],

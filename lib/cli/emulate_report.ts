@@ -6,7 +6,11 @@
  * @module
  */
 import { isAbsolute, relative } from "node:path";
-import { type EmulationSummary, formatSummary } from "../emulator/mod.ts";
+import {
+  type EmulationSummary,
+  formatSummary,
+  shownUrl,
+} from "../emulator/mod.ts";
 import { formatResults } from "../metrics/mod.ts";
 import type { EmulateJobResult } from "../pipeline/mod.ts";
 
@@ -73,7 +77,7 @@ export function formatEmulateResult(result: EmulateJobResult): string {
     ["source", `${shownPath(locations.source)}${seeded}`],
     [
       "api",
-      `${locations.api}${
+      `${shownUrl(locations.api)}${
         locations.inProcess ? " (in-process gateway, stopped at the end)" : ""
       }`,
     ],

@@ -209,3 +209,18 @@ Deno.test("formatEmulateResult: a post-only run names the tasks its records are 
     "  lake:   /lake",
   ]);
 });
+
+Deno.test("formatEmulateResult: a password in --api is not printed", () => {
+  const text = formatEmulateResult(remote({
+    locations: {
+      source: "src.db",
+      api: "https://user:secret@proxy.example:8082/v2",
+      inProcess: false,
+    },
+  }));
+  assert.deepEqual(linesFrom(text, "Where the data is:"), [
+    "Where the data is:",
+    "  source: src.db",
+    "  api:    https://user@proxy.example:8082/v2",
+  ]);
+});

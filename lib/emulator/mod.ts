@@ -52,6 +52,7 @@ export {
   type PostRequest,
   type SendOptions,
   sendRequest,
+  shownUrl,
 } from "./poster.ts";
 export {
   type Mode,

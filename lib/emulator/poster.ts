@@ -107,6 +107,24 @@ export interface SendOptions {
 
 const BODY_LIMIT = 500;
 
+/**
+ * `url` as shown in messages and reports: without the password of its user info (a REST
+ * Proxy behind basic auth, `https://user:secret@host`); any other text as it is.
+ *
+ * @example
+ * ```ts
+ * import { shownUrl } from "./poster.ts";
+ * console.log(shownUrl("https://user:secret@proxy:8082/v2")); // https://user@proxy:8082/v2
+ * console.log(shownUrl("http://127.0.0.1:8080")); // http://127.0.0.1:8080
+ * ```
+ */
+export function shownUrl(url: string): string {
+  const parsed = URL.parse(url);
+  if (parsed === null || parsed.password === "") return url;
+  parsed.password = "";
+  return parsed.href;
+}
+
 /** `Retry-After` in ms: delay-seconds, or an HTTP date (a past one is 0); else undefined. */
 function retryAfterMs(header: string | null): number | undefined {
   if (header === null || header.trim() === "") return undefined;
@@ -239,7 +257,7 @@ export async function sendRequest(
     const why = timedOut
       ? `no answer within ${timeoutMs} ms`
       : networkReason(cause);
-    throw new PostError(`${label} to ${url} failed: ${why}`, {
+    throw new PostError(`${label} to ${shownUrl(url)} failed: ${why}`, {
       target: request.target.name,
       request: label,
       retryable: true,
@@ -268,7 +286,7 @@ export async function sendRequest(
     const location = response.headers.get("location");
     const where = location === null
       ? "nowhere (no Location)"
-      : URL.parse(location, url)?.href ?? location;
+      : shownUrl(URL.parse(location, url)?.href ?? location);
     throw new PostError(
       `HTTP ${status} from ${label}: the API redirects to ${where}; give --api the URL it redirects to`,
       {

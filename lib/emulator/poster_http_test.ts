@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { PostError } from "./errors.ts";
 import { buildRequest, sendRequest } from "./poster.ts";
 import { targetsFor } from "./targets.ts";
-import { accept, startPeer } from "./test_peer.ts";
+import { accept, closedPort, startPeer } from "./test_peer.ts";
 import { samplePosts } from "./test_posts.ts";
 
 const [pinTopic] = targetsFor("batch", "pinterest");
@@ -89,6 +89,43 @@ Deno.test("a Retry-After given as an HTTP date is the wait until then", async ()
       sendRequest(peer.url, buildRequest(pinTopic, post)),
     );
     assert.equal(unreadable.retryAfterMs, undefined);
+  } finally {
+    await peer.close();
+  }
+});
+
+Deno.test("a password in the API's URL is not shown in failures", async () => {
+  // A REST Proxy behind basic auth: --api https://user:secret@host. The password went into
+  // every failure's message, and so into the printed summary and logs.
+  const port = closedPort();
+  const network = await failure(
+    sendRequest(
+      `http://user:secret@127.0.0.1:${port}/prod`,
+      buildRequest(pinTopic, post),
+    ),
+  );
+  assert.ok(
+    network.message.startsWith(
+      `POST /topics/pinterest.pin to http://user@127.0.0.1:${port}/prod/topics/pinterest.pin failed: `,
+    ),
+    network.message,
+  );
+  const peer = await startPeer(() =>
+    new Response(null, { status: 308, headers: { location: "/v2/" } })
+  );
+  try {
+    const redirect = await failure(
+      sendRequest(
+        peer.url.replace("://", "://user:secret@"),
+        buildRequest(pinTopic, post),
+      ),
+    );
+    assert.equal(
+      redirect.message,
+      `HTTP 308 from POST /topics/pinterest.pin: the API redirects to ${
+        peer.url.replace("://", "://user@")
+      }/v2/; give --api the URL it redirects to`,
+    );
   } finally {
     await peer.close();
   }

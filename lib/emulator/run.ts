@@ -20,7 +20,7 @@ import { isMysqlUrl } from "../source/mod.ts";
 import type { SourceReader } from "../source/types.ts";
 import { SourceReadError } from "./errors.ts";
 import { createPacer } from "./pacer.ts";
-import { buildRequest, sendRequest } from "./poster.ts";
+import { buildRequest, sendRequest, shownUrl } from "./poster.ts";
 import { isRetryable, type RetryOptions, withRetry } from "../retry.ts";
 import { sleep } from "../sleep.ts";
 import {
@@ -163,14 +163,14 @@ export function checkApiUrl(api: string, setting = "api"): void {
     throw new ConfigError(
       setting,
       "must be an http(s) URL like http://127.0.0.1:8080",
-      { value: api },
+      { value: shownUrl(api) },
     );
   }
   if (api.includes("?") || api.includes("#")) {
     throw new ConfigError(
       setting,
       "must be a base URL without ?query or #fragment (the routes /topics/... and /streams/... are added to its path)",
-      { value: api },
+      { value: shownUrl(api) },
     );
   }
 }
