@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { tryLockFile } from "../file_lock.ts";
+import type { Logger } from "../logger.ts";
 import { isAlive, stopPid } from "./process.ts";
 import type { ServiceStatus } from "./service.ts";
 
@@ -165,4 +167,37 @@ export async function stopByPidFile(
     timeoutMs: options.timeoutMs,
   });
   await removePidFile(stateDir, name);
+}
+
+/**
+ * Takes the start lock of service `name` (`{stateDir}/{name}/{name}.lock`, an exclusive
+ * `flock`), waiting while another start of the same state dir holds it (saying so once to
+ * `logger`); close the returned file to release it. The kernel drops the lock when its holder
+ * ends, so an `up` stopped by Ctrl-C never leaves it held.
+ *
+ * @example
+ * ```ts
+ * import { lockServiceStart } from "./pid_file.ts";
+ * const stateDir = await Deno.makeTempDir();
+ * using _lock = await lockServiceStart(stateDir, "kafka");
+ * // start the server and write its PID file here
+ * ```
+ */
+export async function lockServiceStart(
+  stateDir: string,
+  name: string,
+  logger?: Logger,
+): Promise<Deno.FsFile> {
+  const dir = serviceDir(stateDir, name);
+  await Deno.mkdir(dir, { recursive: true });
+  const path = `${dir}/${name}.lock`;
+  const lock = await tryLockFile(path);
+  if (lock !== null) return lock;
+  logger?.info(
+    `${name}: another \`up\` of this state dir is starting it; waiting`,
+    {
+      lock: path,
+    },
+  );
+  return (await tryLockFile(path, { waitMs: Infinity }))!;
 }

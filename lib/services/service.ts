@@ -11,6 +11,7 @@ import { BackendError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
 import { canConnect, isAlive, stopPid } from "./process.ts";
 import {
+  lockServiceStart,
   pidFileStatus,
   removePidFile,
   serviceDir,
@@ -179,44 +180,49 @@ export function pidFileService<S extends ServiceStartOptions>(
   options: PidFileServiceOptions<S>,
 ): Service & { start(options: S): Promise<ServiceHandle> } {
   const { name, stopTimeoutMs } = options;
+  const startOrReuse = async (o: S): Promise<ServiceHandle> => {
+    const current = await pidFileStatus(o.stateDir, name);
+    if (current.running && current.endpoint && current.pid) {
+      const port = endpointPort(current.endpoint);
+      if (o.port !== undefined && port !== undefined && port !== o.port) {
+        // Reusing it would print the old port's `export` lines for a request of another.
+        throw new BackendError(
+          name,
+          `already running at ${current.endpoint} (pid ${current.pid}), not on port ${o.port}; to move it, stop it first: \`deno task services down --only ${name}\` (with the same --state-dir)`,
+          { context: { endpoint: current.endpoint, port: o.port } },
+        );
+      }
+      o.logger?.info(`${name} already running`, {
+        endpoint: current.endpoint,
+        pid: current.pid,
+      });
+      const { endpoint, pid } = current;
+      const timeoutMs = o.readyTimeoutMs ?? 60_000;
+      const outcome = await probeUntil(pid, () => options.probe(endpoint), {
+        timeoutMs,
+      });
+      if (outcome === "ready") {
+        await options.reuse?.({ endpoint, pid }, o);
+        return { endpoint, pid };
+      }
+      if (outcome === "timeout") {
+        throw new BackendError(
+          name,
+          `running (pid ${current.pid}) but no answer at ${current.endpoint} within ${timeoutMs} ms; see its log in ${
+            serviceDir(o.stateDir, name)
+          }, or start it again: \`deno task services down --only ${name}\`, then \`up\` (with the same --state-dir)`,
+          { context: { endpoint: current.endpoint, pid: current.pid } },
+        );
+      }
+    }
+    return await options.start(o);
+  };
   return {
     name,
     async start(o: S) {
-      const current = await pidFileStatus(o.stateDir, name);
-      if (current.running && current.endpoint && current.pid) {
-        const port = endpointPort(current.endpoint);
-        if (o.port !== undefined && port !== undefined && port !== o.port) {
-          // Reusing it would print the old port's `export` lines for a request of another.
-          throw new BackendError(
-            name,
-            `already running at ${current.endpoint} (pid ${current.pid}), not on port ${o.port}; to move it, stop it first: \`deno task services down --only ${name}\` (with the same --state-dir)`,
-            { context: { endpoint: current.endpoint, port: o.port } },
-          );
-        }
-        o.logger?.info(`${name} already running`, {
-          endpoint: current.endpoint,
-          pid: current.pid,
-        });
-        const { endpoint, pid } = current;
-        const timeoutMs = o.readyTimeoutMs ?? 60_000;
-        const outcome = await probeUntil(pid, () => options.probe(endpoint), {
-          timeoutMs,
-        });
-        if (outcome === "ready") {
-          await options.reuse?.({ endpoint, pid }, o);
-          return { endpoint, pid };
-        }
-        if (outcome === "timeout") {
-          throw new BackendError(
-            name,
-            `running (pid ${current.pid}) but no answer at ${current.endpoint} within ${timeoutMs} ms; see its log in ${
-              serviceDir(o.stateDir, name)
-            }, or start it again: \`deno task services down --only ${name}\`, then \`up\` (with the same --state-dir)`,
-            { context: { endpoint: current.endpoint, pid: current.pid } },
-          );
-        }
-      }
-      return await options.start(o);
+      // One start at a time per state dir: a second `up` waits, then finds the first's server.
+      using _lock = await lockServiceStart(o.stateDir, name, o.logger);
+      return await startOrReuse(o);
     },
     stop: (o) => stopByPidFile(o.stateDir, name, { timeoutMs: stopTimeoutMs }),
     status: (o) => pidFileStatus(o.stateDir, name),

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { BackendError } from "../errors.ts";
-import { isAlive, spawnDetached } from "./process.ts";
+import { isAlive, spawnDetached, stopPid } from "./process.ts";
 import { endpointPort, pidFileService, waitUntilReady } from "./service.ts";
 import {
   pidFileStatus,
@@ -197,6 +197,47 @@ Deno.test("pidFileService: a running server that does not answer yet (its `up` w
     assert.deepEqual(await demo.start({ stateDir }), first);
   } finally {
     await demo.stop({ stateDir });
+    await Deno.remove(stateDir, { recursive: true });
+  }
+});
+
+Deno.test("pidFileService: two starts at once (two `up`s of one state dir) run one server, both get it", async () => {
+  const stateDir = await Deno.makeTempDir();
+  const logFile = `${stateDir}/demo.out`;
+  const pids: number[] = [];
+  const demo = pidFileService({
+    name: "demo",
+    async start(options) {
+      const pid = spawnDetached("sleep", ["30"], { logFile });
+      pids.push(pid);
+      const comm = () => Deno.readTextFile(`/proc/${pid}/comm`).catch(() => "");
+      for (let i = 0; i < 500 && (await comm()) !== "sleep\n"; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await writePidFile(options.stateDir, {
+        name: "demo",
+        record: { pid, endpoint: "127.0.0.1:7", marker: "sleep" },
+      });
+      // A real server takes a while to answer.
+      await new Promise((r) => setTimeout(r, 300));
+      return { endpoint: "127.0.0.1:7", pid };
+    },
+    probe: () => Promise.resolve(true),
+    stopTimeoutMs: 1_000,
+    env: (endpoint) => ({ DEMO_URL: endpoint }),
+  });
+  try {
+    const [a, b] = await Promise.all([
+      demo.start({ stateDir }),
+      demo.start({ stateDir }),
+    ]);
+    // Before: two servers, one of them in no PID file (down could not stop it).
+    assert.equal(pids.length, 1);
+    assert.deepEqual(a, { endpoint: "127.0.0.1:7", pid: pids[0] });
+    assert.deepEqual(b, a);
+  } finally {
+    await demo.stop({ stateDir });
+    for (const pid of pids) await stopPid(pid, { timeoutMs: 1_000 });
     await Deno.remove(stateDir, { recursive: true });
   }
 });
