@@ -63,7 +63,7 @@ export const SEED_USAGE: string = formatUsage(
       ],
       [
         "--source WHERE",
-        `a SQLite path or a mysql:// URL (default $SOURCE_URL, else ${DEFAULT_SOURCE_PATH} or, for local, the MariaDB)`,
+        "a SQLite path or a mysql:// URL (default $SOURCE_URL, else {data-dir}/source.db or, for local, the MariaDB)",
       ],
       COMMON_FLAGS.profile,
       [

@@ -3,7 +3,12 @@ import assert from "node:assert/strict";
 import { createGenerator, openSqliteSource } from "../source/mod.ts";
 import { BackendError } from "../errors.ts";
 import { makeTestDir } from "../test_temp_dir.ts";
-import { DEFAULT_SOURCE_PATH, parseSeedArgs, runSeedCli } from "./seed.ts";
+import {
+  DEFAULT_SOURCE_PATH,
+  parseSeedArgs,
+  runSeedCli,
+  SEED_USAGE,
+} from "./seed.ts";
 
 Deno.test("seed cli: defaults, SOURCE_URL, and --source taking precedence", () => {
   assert.deepEqual(parseSeedArgs([], {}), {
@@ -144,4 +149,14 @@ Deno.test("seed cli: `deno task seed` exits 2 with the usage on an unknown flag"
   );
   assert.ok(stderr.includes("Usage: deno task seed [options]"));
   assert.equal(new TextDecoder().decode(out.stdout), "");
+});
+
+Deno.test("seed cli: --help gives the source's default below the data root, as it is taken", () => {
+  // It said `else .data/source.db`, whatever --data-dir or DATA_DIR gave.
+  const line = SEED_USAGE.split("\n").find((l) => l.includes("--source"));
+  assert.equal(
+    line,
+    "  --source WHERE  a SQLite path or a mysql:// URL (default $SOURCE_URL, else {data-dir}/source.db or, for local, the MariaDB)",
+  );
+  assert.equal(parseSeedArgs([], { DATA_DIR: "/d" }).source, "/d/source.db");
 });
