@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { PROFILES, SETTINGS_TABLE } from "./settings.ts";
+import {
+  loadConfig,
+  type PipelineConfig,
+  PROFILES,
+  SETTINGS_TABLE,
+} from "./settings.ts";
 
 const README = new URL("../../README.md", import.meta.url);
 
@@ -55,4 +60,58 @@ Deno.test("README configuration table matches SETTINGS_TABLE: every variable, fl
       }
     });
   }
+});
+
+/** A valid value of each setting's variable, other than every profile's default. */
+const SAMPLES: Record<string, string> = {
+  PIPELINE_PROFILE: "local",
+  DATA_DIR: "/srv/pipeline",
+  PIPELINE_PREFIX: "demo",
+  SOURCE_URL: "mysql://u:p@db.example.com:3306/pins",
+  KAFKA_BROKERS: "k1:9092,k2:9092",
+  KINESIS_ENDPOINT: "http://127.0.0.1:14567",
+  S3_ENDPOINT: "http://127.0.0.1:14569",
+  S3_BUCKET: "other-lake",
+  AWS_REGION: "eu-west-1",
+  GATEWAY_API_KEYS: "k1,k2",
+};
+
+/** What `loadConfig` gives for a variable's text (lists split on ','). */
+function asConfig(setting: keyof PipelineConfig, text: string): unknown {
+  return setting === "kafkaBrokers" || setting === "apiKeys"
+    ? text.split(",").filter((s) => s !== "")
+    : text;
+}
+
+Deno.test("loadConfig reads every variable of the table and, unset, takes the table's default per profile", () => {
+  // The README test above compares the README with SETTINGS_TABLE; this one compares
+  // SETTINGS_TABLE with what loadConfig does, so the README says what a task does.
+  assert.deepEqual(
+    Object.keys(SAMPLES).sort(),
+    SETTINGS_TABLE.map((s) => s.env).sort(),
+  );
+  for (const profile of PROFILES) {
+    const unsetConfig = loadConfig({ profile }, { env: {} });
+    for (const row of SETTINGS_TABLE) {
+      const text = row.defaults[profile]
+        .replace("(AWS default)", "")
+        .replace("{dataDir}", unsetConfig.dataDir);
+      assert.deepEqual(
+        unsetConfig[row.setting],
+        asConfig(row.setting, text),
+        `${row.env} unset, ${profile}`,
+      );
+      if (row.env === "PIPELINE_PROFILE") continue;
+      const set = loadConfig({ profile }, {
+        env: { [row.env]: SAMPLES[row.env] },
+      });
+      assert.deepEqual(
+        set[row.setting],
+        asConfig(row.setting, SAMPLES[row.env]),
+        `${row.env} set, ${profile}`,
+      );
+    }
+  }
+  const chosen = loadConfig({}, { env: { PIPELINE_PROFILE: "local" } });
+  assert.equal(chosen.profile, "local");
 });
