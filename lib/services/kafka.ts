@@ -65,6 +65,7 @@ async function start(options: KafkaStartOptions): Promise<ServiceHandle> {
   const port = options.port ?? KAFKA_DEFAULT_PORT;
   const controllerPort = options.controllerPort ?? port + 1;
   await assertPortsFree(NAME, [port, controllerPort]);
+  const javaBin = await requireJava();
 
   const libs = await ensureKafkaJars({
     cacheDir: options.jarsCacheDir,
@@ -91,7 +92,7 @@ async function start(options: KafkaStartOptions): Promise<ServiceHandle> {
   );
   const logFile = `${dir}/kafka.out`;
   if (!(await exists(`${dir}/data/meta.properties`))) {
-    const out = await new Deno.Command("java", {
+    const out = await new Deno.Command(javaBin, {
       args: [
         ...java,
         "kafka.tools.StorageTool",
@@ -115,7 +116,7 @@ async function start(options: KafkaStartOptions): Promise<ServiceHandle> {
     }
   }
   const began = Date.now();
-  const pid = spawnDetached("java", [...java, "kafka.Kafka", props], {
+  const pid = spawnDetached(javaBin, [...java, "kafka.Kafka", props], {
     logFile,
   });
   const endpoint = `127.0.0.1:${port}`;
@@ -175,6 +176,20 @@ export const kafkaService = pidFileService({
   stopTimeoutMs: 20_000,
   env: (endpoint) => ({ KAFKA_BROKERS: endpoint }),
 });
+
+/** The `java` on PATH, or a `BackendError` saying how to install it. */
+async function requireJava(): Promise<string> {
+  const dirs = (Deno.env.get("PATH") ?? "").split(":").filter((d) => d !== "");
+  for (const dir of dirs) {
+    const stat = await Deno.stat(`${dir}/java`).catch(() => null);
+    if (stat?.isFile) return `${dir}/java`;
+  }
+  throw new BackendError(
+    NAME,
+    "java is not installed (the broker needs Java 17); install it with `apt-get install -y openjdk-17-jre-headless`, or put its bin folder on PATH",
+    { context: { path: Deno.env.get("PATH") } },
+  );
+}
 
 async function mkdirp(dir: string): Promise<string> {
   await Deno.mkdir(dir, { recursive: true });

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { openKafkaLog } from "../adapters/kafka/mod.ts";
+import { BackendError } from "../errors.ts";
 import { kafkaService } from "./kafka.ts";
+import { KAFKA_VERSION } from "./kafka_jars.ts";
 import { freePort, isAlive, spawnDetached, stopPid } from "./process.ts";
 import { readPidFile, writePidFile } from "./pid_file.ts";
 
@@ -115,6 +117,38 @@ Deno.test({
     } finally {
       assert.equal(await stopPid(pid, { timeoutMs: 2000 }), true);
       assert.equal(await isAlive(pid), false);
+      await Deno.remove(stateDir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "kafka service: without java, start says to install it and starts nothing",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const stateDir = await Deno.makeTempDir({ prefix: "kafka-svc-" });
+    const jarsCacheDir = `${stateDir}/jars`;
+    await Deno.mkdir(`${jarsCacheDir}/libs`, { recursive: true });
+    await Deno.writeTextFile(
+      `${jarsCacheDir}/libs/.complete-${KAFKA_VERSION}`,
+      "",
+    );
+    const path = Deno.env.get("PATH");
+    Deno.env.set("PATH", `${stateDir}/no-java-here`);
+    try {
+      // Before: "Failed to spawn 'java': entity not found".
+      await assert.rejects(
+        kafkaService.start({ stateDir, port: freePort(), jarsCacheDir }),
+        (e) =>
+          e instanceof BackendError &&
+          e.message ===
+            "kafka: java is not installed (the broker needs Java 17); install it with `apt-get install -y openjdk-17-jre-headless`, or put its bin folder on PATH",
+      );
+      assert.equal(await readPidFile(stateDir, "kafka"), null);
+    } finally {
+      Deno.env.set("PATH", path!);
       await Deno.remove(stateDir, { recursive: true });
     }
   },
