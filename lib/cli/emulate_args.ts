@@ -6,7 +6,12 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { checkApiUrl, MAX_CONCURRENCY, parseMode } from "../emulator/mod.ts";
+import {
+  checkApiKey,
+  checkApiUrl,
+  MAX_CONCURRENCY,
+  parseMode,
+} from "../emulator/mod.ts";
 import { ConfigError } from "../errors.ts";
 import type { EmulateJobOptions } from "../pipeline/mod.ts";
 
@@ -88,6 +93,7 @@ export function parseEmulateArgs(args: string[]): EmulateArgs {
   const positive = (n: number) => Number.isFinite(n) && n > 0;
   // Refused here, before the job seeds the source and opens the log.
   if (v.api !== undefined) checkApiUrl(v.api, "--api");
+  if (v["api-key"] !== undefined) checkApiKey(v["api-key"], "--api-key");
   const duration = numberFlag(
     "duration",
     v.duration,

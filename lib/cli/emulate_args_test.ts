@@ -65,6 +65,16 @@ Deno.test("parseEmulateArgs: a bad --api, a --concurrency past 1000 and a --seed
     ["--api", "https://u:secret@x.example/?a"],
     'Invalid setting --api="https://u@x.example/?a": must be a base URL without ?query or #fragment (the routes /topics/... and /streams/... are added to its path)',
   );
+  // Sent as a header: fetch refused a key outside Latin-1 on every attempt (retried as a
+  // network error, 4 times a record) and trimmed one with spaces around it to another key.
+  for (const key of ["ключ", " k1", "k1\t", "a\nb"]) {
+    refused(
+      ["--api-key", key],
+      `Invalid setting --api-key=${
+        JSON.stringify(key)
+      }: must be printable ASCII without spaces around it (it is sent as the x-api-key header)`,
+    );
+  }
   // One worker per post in flight: a billion of them ran the process out of memory.
   refused(
     ["--concurrency", "1001"],

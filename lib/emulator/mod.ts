@@ -25,12 +25,7 @@
  * @module
  */
 
-export {
-  checkApiUrl,
-  type EmulationOptions,
-  MAX_CONCURRENCY,
-  runEmulation,
-} from "./run.ts";
+export { type EmulationOptions, MAX_CONCURRENCY, runEmulation } from "./run.ts";
 export {
   createTally,
   type EmulationSummary,
@@ -64,4 +59,5 @@ export {
 } from "./targets.ts";
 export { createPacer, type Pacer, type PacerOptions } from "./pacer.ts";
 export type { RetryOptions } from "../retry.ts";
+export { checkApiKey, checkApiUrl } from "./api_settings.ts";
 export { PostError, type PostErrorDetails, SourceReadError } from "./errors.ts";

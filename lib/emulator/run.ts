@@ -20,7 +20,8 @@ import { isMysqlUrl } from "../source/mod.ts";
 import type { SourceReader } from "../source/types.ts";
 import { SourceReadError } from "./errors.ts";
 import { createPacer } from "./pacer.ts";
-import { buildRequest, sendRequest, shownUrl } from "./poster.ts";
+import { checkApiKey, checkApiUrl } from "./api_settings.ts";
+import { buildRequest, sendRequest } from "./poster.ts";
 import { isRetryable, type RetryOptions, withRetry } from "../retry.ts";
 import { sleep } from "../sleep.ts";
 import {
@@ -143,36 +144,7 @@ function validate(o: EmulationOptions): void {
     );
   }
   checkApiUrl(o.api);
-}
-
-/**
- * Throws a {@linkcode ConfigError} naming `setting` unless `api` can be the base URL of the
- * ingestion API: http(s), without a query or fragment, after which the routes appended to
- * it would not be its path.
- *
- * @example
- * ```ts
- * import { checkApiUrl } from "./run.ts";
- * checkApiUrl("https://abc.execute-api.us-east-1.amazonaws.com/prod", "--api"); // fine
- * checkApiUrl("https://abc.example/prod?stage=1", "--api"); // throws: ... must be a base URL without ?query or #fragment ...
- * ```
- */
-export function checkApiUrl(api: string, setting = "api"): void {
-  const url = URL.parse(api);
-  if (!/^https?:$/.test(url?.protocol ?? "")) {
-    throw new ConfigError(
-      setting,
-      "must be an http(s) URL like http://127.0.0.1:8080",
-      { value: shownUrl(api) },
-    );
-  }
-  if (api.includes("?") || api.includes("#")) {
-    throw new ConfigError(
-      setting,
-      "must be a base URL without ?query or #fragment (the routes /topics/... and /streams/... are added to its path)",
-      { value: shownUrl(api) },
-    );
-  }
+  if (o.apiKey !== undefined) checkApiKey(o.apiKey);
 }
 
 /**

@@ -213,6 +213,10 @@ Deno.test("invalid options are ConfigErrors naming the setting", async () => {
     runEmulation({ source, api: "http://127.0.0.1:9/prod#x", count: 1 }),
     setting("api"),
   );
+  await assert.rejects(
+    runEmulation({ source, api, apiKey: "ключ", count: 1 }),
+    setting("apiKey"),
+  );
   assert.deepEqual(source.offsets, []);
 });
 
