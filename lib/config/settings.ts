@@ -294,7 +294,7 @@ export function loadConfig(
     apiKeys: list(pick("apiKeys")),
   };
   refuseBlank(config, env);
-  validate(config);
+  validate(config, env);
   return config;
 }
 
@@ -332,7 +332,10 @@ function refuseBlank(
   }
 }
 
-function validate(config: PipelineConfig): void {
+function validate(
+  config: PipelineConfig,
+  env: Record<string, string | undefined>,
+): void {
   // A URL parser reads `mysql:/host/db` as a URL with a path; the source would take it for a file.
   if (/^(mysql|mariadb):(?!\/\/)/i.test(config.sourceUrl)) {
     throw new ConfigError(
@@ -347,6 +350,14 @@ function validate(config: PipelineConfig): void {
       protocols: ["mysql:"],
       example: LOCAL_ENDPOINTS.mysql,
     });
+  }
+  // Set to a shell variable that was empty, it would leave the gateway open without a word.
+  if (env.GATEWAY_API_KEYS !== undefined && config.apiKeys.length === 0) {
+    throw new ConfigError(
+      "GATEWAY_API_KEYS",
+      "holds no key; give keys (k1,k2) to require x-api-key, or unset it for an open gateway",
+      { value: env.GATEWAY_API_KEYS.trim() },
+    );
   }
   // Unused there: a value left in the shell for another tool must not stop the embedded tasks.
   if (config.profile === "embedded") return; // no Kafka, no Kinesis, no S3

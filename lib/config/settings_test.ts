@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../errors.ts";
-import { loadConfig } from "./settings.ts";
+import { loadConfig, PROFILES } from "./settings.ts";
 
 Deno.test("embedded defaults need no environment", () => {
   const config = loadConfig({}, { env: {} });
@@ -331,4 +331,21 @@ Deno.test("a source that starts mysql: without '//' is refused, not taken for a 
     loadConfig({ source: "/tmp/mysql:x.db" }, { env: {} }).sourceUrl,
     "/tmp/mysql:x.db",
   );
+});
+
+Deno.test("GATEWAY_API_KEYS set without a key is refused on every profile, not taken as an open gateway", () => {
+  // GATEWAY_API_KEYS=$KEY with KEY unset in the shell ran the gateway open, without a word.
+  for (const profile of PROFILES) {
+    for (const keys of ["", " ", " , ,"]) {
+      assert.throws(
+        () => loadConfig({ profile }, { env: { GATEWAY_API_KEYS: keys } }),
+        (e: unknown) =>
+          e instanceof ConfigError &&
+          e.message ===
+            `Invalid setting GATEWAY_API_KEYS="${keys.trim()}": holds no key; give keys (k1,k2) to require x-api-key, or unset it for an open gateway`,
+        `${profile} ${JSON.stringify(keys)}`,
+      );
+    }
+    assert.deepEqual(loadConfig({ profile }, { env: {} }).apiKeys, []);
+  }
 });
