@@ -114,7 +114,10 @@ export async function runEmulateCli(
   const config = loadConfig(parsed.flags);
   // SIGTERM (`kill`, `timeout`, a scheduler stopping the task) stops as Ctrl-C does.
   const stop = stopOnSignals({
-    notice: "posts in flight finish, the sink drains",
+    // --post-only runs no sink.
+    notice: parsed.job.postOnly
+      ? "posts in flight finish"
+      : "posts in flight finish, the sink drains",
   });
   const progress = createProgressLine({
     stream: options.progress ?? Deno.stderr,
