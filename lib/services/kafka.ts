@@ -8,7 +8,7 @@
 import { BackendError } from "../errors.ts";
 import { openKafkaLog } from "../adapters/kafka/mod.ts";
 import { silentLogger } from "../logger.ts";
-import { canConnect, spawnDetached } from "./process.ts";
+import { canConnect, findOnPath, spawnDetached } from "./process.ts";
 import { ensureKafkaJars } from "./kafka_jars.ts";
 import {
   brokerProperties,
@@ -179,11 +179,8 @@ export const kafkaService = pidFileService({
 
 /** The `java` on PATH, or a `BackendError` saying how to install it. */
 async function requireJava(): Promise<string> {
-  const dirs = (Deno.env.get("PATH") ?? "").split(":").filter((d) => d !== "");
-  for (const dir of dirs) {
-    const stat = await Deno.stat(`${dir}/java`).catch(() => null);
-    if (stat?.isFile) return `${dir}/java`;
-  }
+  const java = await findOnPath("java");
+  if (java !== undefined) return java;
   throw new BackendError(
     NAME,
     "java is not installed (the broker needs Java 17); install it with `apt-get install -y openjdk-17-jre-headless`, or put its bin folder on PATH",

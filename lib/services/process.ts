@@ -160,6 +160,29 @@ function signal(pid: number, sig: Deno.Signal): void {
 }
 
 /**
+ * The full path of program `name` in a folder of PATH, or `undefined` when there is none.
+ * Deno itself never counts: when node is missing, `deno run` puts its own stand-in first on
+ * PATH (`~/.cache/deno/node_compat_bin/node`, a link to Deno); spawning the path found here,
+ * not the bare name, keeps that stand-in out too.
+ *
+ * @example
+ * ```ts
+ * import { findOnPath } from "./process.ts";
+ * console.log(await findOnPath("sh")); // /usr/bin/sh, or /bin/sh
+ * ```
+ */
+export async function findOnPath(name: string): Promise<string | undefined> {
+  const dirs = (Deno.env.get("PATH") ?? "").split(":").filter((d) => d !== "");
+  const deno = await Deno.realPath(Deno.execPath());
+  for (const dir of dirs) {
+    const real = await Deno.realPath(`${dir}/${name}`).catch(() => undefined);
+    if (real === undefined || real === deno) continue;
+    if ((await Deno.stat(real)).isFile) return `${dir}/${name}`;
+  }
+  return undefined;
+}
+
+/**
  * True when something accepts TCP connections on `host:port`.
  *
  * @example
