@@ -151,8 +151,9 @@ function validate(o: EmulationOptions): void {
  * Runs an emulation and returns what it did. Throws {@linkcode ConfigError} for invalid
  * options, {@linkcode SourceReadError} when the source is empty or a read fails for good,
  * or the source's own error when it names what failed (`SourceAccessError` of a MySQL
- * source, say); posts in flight finish first. Transient read errors are retried and counted
- * instead (`reads` of the summary).
+ * source, say), or the error of a post that threw where nothing expected it; posts in
+ * flight finish first. Transient read errors are retried and counted instead (`reads` of
+ * the summary).
  *
  * @example
  * ```ts
@@ -198,7 +199,7 @@ export async function runEmulation(
   const pacer = createPacer({ rate: options.rate, burst: options.burst });
   const stopper = new AbortController();
   let stopped: StopReason | undefined;
-  let fatal: PipelineError | undefined;
+  let fatal: { error: unknown } | undefined;
   const stop = (reason: StopReason) => {
     stopped ??= reason;
     stopper.abort();
@@ -243,11 +244,13 @@ export async function runEmulation(
       });
       tally.readRetried(got.retries);
       if (!got.ok && !isRetryable(got.error)) {
-        fatal ??= readFailure(source.location, {
-          doing: `reading row ${offset}`,
-          cause: got.error,
-          offset,
-        });
+        fatal ??= {
+          error: readFailure(source.location, {
+            doing: `reading row ${offset}`,
+            cause: got.error,
+            offset,
+          }),
+        };
         stop("aborted");
         break;
       }
@@ -296,7 +299,15 @@ export async function runEmulation(
 
   try {
     const workers = Math.min(concurrency, count ?? Infinity);
-    await Promise.all(Array.from({ length: workers }, worker));
+    // A post that throws where nothing expects it (a record JSON cannot hold) stops the run
+    // as a failing source does: rejecting at once left the other workers posting, uncounted,
+    // after the run had returned.
+    const guarded = () =>
+      worker().catch((error) => {
+        fatal ??= { error };
+        stop("aborted");
+      });
+    await Promise.all(Array.from({ length: workers }, guarded));
   } finally {
     timer.abort();
     clearInterval(ticker);
@@ -305,7 +316,7 @@ export async function runEmulation(
   if (fatal) {
     // What was posted before the source failed, for the caller to report with the error.
     options.onProgress?.(tally.snapshot(elapsed(), "failed"));
-    throw fatal;
+    throw fatal.error;
   }
   const summary = tally.snapshot(elapsed(), stopped ?? "count");
   options.onProgress?.(summary);
