@@ -267,12 +267,13 @@ export function loadConfig(
       { value: prefix },
     );
   }
+  // A function: '$$', '$&' in a path are patterns in a replacement string.
   const sourceUrl = pick("sourceUrl", flags.source).replace(
     "{dataDir}",
-    dataDir,
+    () => dataDir,
   );
   const sourceDefault = SETTINGS_TABLE.find((s) => s.setting === "sourceUrl")!
-    .defaults[profile].replace("{dataDir}", dataDir);
+    .defaults[profile].replace("{dataDir}", () => dataDir);
   // Set but empty: the aws profile's unset source would be refused later, as required there.
   if (sourceUrl === "" && sourceDefault !== "") {
     throw new ConfigError(

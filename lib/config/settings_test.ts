@@ -349,3 +349,22 @@ Deno.test("GATEWAY_API_KEYS set without a key is refused on every profile, not t
     assert.deepEqual(loadConfig({ profile }, { env: {} }).apiKeys, []);
   }
 });
+
+Deno.test("a data root holding '$' gives the source below that very root", () => {
+  // The default source was "{dataDir}/source.db".replace("{dataDir}", dataDir), where '$$',
+  // '$&' or "$'" in the path are replacement patterns: DATA_DIR=/tmp/pay$$/data put the
+  // source in /tmp/pay$/data, another folder than the data root.
+  for (const dataDir of ["/tmp/pay$$/data", "/tmp/a$&b", "/tmp/x$'y"]) {
+    const config = loadConfig({}, { env: { DATA_DIR: dataDir } });
+    assert.deepEqual(
+      [config.dataDir, config.sourceUrl],
+      [dataDir, `${dataDir}/source.db`],
+    );
+  }
+  // The refusal of an empty source names the same default.
+  assert.throws(
+    () => loadConfig({ dataDir: "/d$$", source: "" }, { env: {} }),
+    (e: unknown) =>
+      e instanceof ConfigError && e.message.endsWith("takes /d$$/source.db)"),
+  );
+});
