@@ -295,3 +295,42 @@ Deno.test("report: bar labels are cut only when they do not fit their 160 px ('M
   ]);
   assert.match(svg, /^<svg[^>]* width="600"/);
 });
+
+Deno.test("report: a category named like an Object member (toString, constructor, ...) is charted, not a crash in Vega", async () => {
+  // Vega-Lite put the colour domain into a stacking expression ('indexof(["toString"], ...)'),
+  // and Vega took "toString" for a signal there: 'Operator not defined: undefined'.
+  const names = ["toString", "constructor", "valueOf", "hasOwnProperty"];
+  const html = await buildReport({
+    popular_category_by_country: names.map((category, i) => ({
+      country: `C${i}`,
+      category,
+      category_count: i + 1,
+    })),
+    popular_category_by_year: names.map((category, i) => ({
+      post_year: 2018 + i,
+      category,
+      category_count: i + 1,
+    })),
+    popular_category_by_age_group: names.map((category, i) => ({
+      age_group: ["18-24", "25-35", "36-50", "+50"][i],
+      category,
+      category_count: i + 1,
+    })),
+  });
+  const svgs = html.match(/<svg xmlns[\s\S]*?<\/svg>/g) ?? [];
+  assert.equal(svgs.length, 3);
+  for (const svg of svgs) {
+    for (const name of names) assert.match(svg, new RegExp(`>${name}<`));
+  }
+  // Each category keeps a colour of its own, the same in the three charts.
+  const fills = svgs.map((svg) =>
+    Object.fromEntries(
+      [...svg.matchAll(/category: (\w+)" [^>]*"bar" d="[^"]*" fill="([^"]+)"/g)]
+        .map((m) => [m[1], m[2]]),
+    )
+  );
+  assert.deepEqual(Object.keys(fills[0]).sort(), [...names].sort());
+  assert.equal(new Set(Object.values(fills[0])).size, 4);
+  assert.deepEqual(fills[1], fills[0]);
+  assert.deepEqual(fills[2], fills[0]);
+});

@@ -131,7 +131,13 @@ const COUNT_AXIS = {
   labelExpr: "datum.value === 0 ? '0' : datum.label",
 };
 
-/** Colour encoding: by category (shared domain, no legend: bars are labelled) or plain. */
+/**
+ * Colour encoding: by category (shared domain, no legend: bars are labelled) or plain. The bars
+ * using it are not stacked (`stack: null`; one bar per band, so nothing to stack): Vega-Lite
+ * sorted a stack by the domain in an expression, `indexof(["toString", ...], ...)`, where
+ * Vega took a category named like an Object member for a signal and threw 'Operator not
+ * defined'.
+ */
 function colorBy(field: string | undefined, options: ChartOptions) {
   return field
     ? {
@@ -213,6 +219,7 @@ export function hbars(
         type: "quantitative",
         title: bars.title,
         axis: COUNT_AXIS,
+        stack: null,
       },
     },
     layer: [
@@ -297,6 +304,7 @@ export function vbars(
         type: "quantitative",
         title: bars.yTitle,
         axis: COUNT_AXIS,
+        stack: null,
       },
     },
     layer: [
