@@ -7,7 +7,7 @@
  */
 import { tryLockFile } from "../file_lock.ts";
 import type { Logger } from "../logger.ts";
-import { isAlive, stopPid } from "./process.ts";
+import { isAlive, processStartTime, stopPid } from "./process.ts";
 import type { ServiceStatus } from "./service.ts";
 
 /**
@@ -27,6 +27,11 @@ export interface PidRecord {
   endpoint: string;
   /** A string in the process's command line, checked before signalling it. */
   marker: string;
+  /**
+   * When the process started ({@linkcode processStartTime}), set by `writePidFile` and
+   * checked with the marker: a process that reused the PID has another.
+   */
+  started?: number;
 }
 
 /**
@@ -61,7 +66,8 @@ export interface ServicePid {
 }
 
 /**
- * Writes `{stateDir}/{name}/{name}.pid` (JSON: pid, endpoint, marker).
+ * Writes `{stateDir}/{name}/{name}.pid` (JSON: pid, endpoint, marker and, unless given, the
+ * process's start time, read now).
  *
  * @example
  * ```ts
@@ -75,7 +81,10 @@ export async function writePidFile(
   stateDir: string,
   service: ServicePid,
 ): Promise<void> {
-  const { name, record } = service;
+  const { name } = service;
+  const started = service.record.started ??
+    (await processStartTime(service.record.pid));
+  const record = { ...service.record, started };
   const dir = serviceDir(stateDir, name);
   await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(`${dir}/${name}.pid`, JSON.stringify(record) + "\n");
@@ -138,16 +147,21 @@ export async function pidFileStatus(
   name: string,
 ): Promise<ServiceStatus> {
   const record = await readPidFile(stateDir, name);
-  if (!record || !(await isAlive(record.pid, record.marker))) {
-    return { running: false };
-  }
+  if (!record || !(await isRecordAlive(record))) return { running: false };
   return { running: true, endpoint: record.endpoint, pid: record.pid };
+}
+
+/** Whether the process of `record` runs: its PID, with the marker and start time. */
+async function isRecordAlive(record: PidRecord): Promise<boolean> {
+  if (!(await isAlive(record.pid, record.marker))) return false;
+  return record.started === undefined ||
+    (await processStartTime(record.pid)) === record.started;
 }
 
 /**
  * Stops the process of `name`'s PID file — SIGTERM, then SIGKILL after `timeoutMs` — and
  * removes the file. Only that PID is signalled, and only while its command line still holds
- * the marker; without a PID file nothing happens.
+ * the marker and its start time is the recorded one; without a PID file nothing happens.
  *
  * @example
  * ```ts
@@ -162,6 +176,9 @@ export async function stopByPidFile(
 ): Promise<void> {
   const record = await readPidFile(stateDir, name);
   if (!record) return;
+  if (!(await isRecordAlive(record))) {
+    return await removePidFile(stateDir, name);
+  }
   await stopPid(record.pid, {
     marker: record.marker,
     timeoutMs: options.timeoutMs,

@@ -86,6 +86,31 @@ export async function isAlive(pid: number, marker?: string): Promise<boolean> {
 }
 
 /**
+ * When process `pid` started (clock ticks after boot, field 22 of `/proc/{pid}/stat`), or
+ * `undefined` when it does not run. A PID that another process reuses comes with another
+ * start time; an `exec` keeps it.
+ *
+ * @example
+ * ```ts
+ * import { processStartTime } from "./process.ts";
+ * console.log((await processStartTime(Deno.pid))! > 0); // true
+ * ```
+ */
+export async function processStartTime(
+  pid: number,
+): Promise<number | undefined> {
+  try {
+    const stat = await readProc(pid, "stat");
+    // Fields after the command name, which may hold spaces: state is field 3.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const started = Number(fields[22 - 3]);
+    return Number.isFinite(started) ? started : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Reads `/proc/{pid}/{file}`. Deno grants `/proc` reads only with `--allow-all`, so without
  * it this asks `cat` (the tasks allow running programs).
  */
