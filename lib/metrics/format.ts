@@ -5,6 +5,7 @@
  */
 import { METRICS } from "./catalog.ts";
 import type { MetricResults, MetricRow } from "./run.ts";
+import { terminalSafe } from "./terminal_text.ts";
 
 /**
  * Formats one value for a table cell: numbers with up to two decimals, null as `-`.
@@ -26,7 +27,9 @@ export function formatCell(value: string | number | null): string {
 }
 
 /**
- * Renders rows as an aligned text table (numbers right-aligned) under the given columns.
+ * Renders rows as an aligned text table (numbers right-aligned) under the given columns. Line
+ * breaks, tabs and terminal controls in a value are printed as escapes (`\n`, `\u001b`), so
+ * each row stays one line and nothing reaches the terminal as a command.
  *
  * @example
  * ```ts
@@ -41,7 +44,9 @@ export function formatTable(
   columns: readonly string[],
   rows: readonly MetricRow[],
 ): string {
-  const cells = rows.map((r) => columns.map((c) => formatCell(r[c] ?? null)));
+  const cells = rows.map((r) =>
+    columns.map((c) => terminalSafe(formatCell(r[c] ?? null)))
+  );
   const numeric = columns.map((c) =>
     rows.some((r) => typeof r[c] === "number")
   );

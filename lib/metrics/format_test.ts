@@ -47,3 +47,27 @@ Deno.test("format: results are numbered by the course order and titled", () => {
     ].join("\n"),
   );
 });
+
+Deno.test("format: a value holding a line break or a terminal escape stays on its row, escaped", () => {
+  // "Ann\nEve" printed as two lines, the second read as a row of country "Eve"; ESC sequences
+  // reached the terminal (colours, cursor moves) and threw the columns off.
+  const text = formatTable(["country", "poster_name", "follower_count"], [
+    { country: "Chad", poster_name: "Ann\nEve", follower_count: 5 },
+    { country: "Peru", poster_name: "\x1b[31mred\x1b[0m", follower_count: 7 },
+    {
+      country: "Fiji\t\r",
+      poster_name: "a\u2028b\u202ec\x7f\x9b",
+      follower_count: 9,
+    },
+  ]);
+  assert.equal(
+    text,
+    [
+      "country   poster_name                  follower_count",
+      "--------  ---------------------------  --------------",
+      "Chad      Ann\\nEve                                  5",
+      "Peru      \\u001b[31mred\\u001b[0m                    7",
+      "Fiji\\t\\r  a\\u2028b\\u202ec\\u007f\\u009b               9",
+    ].join("\n"),
+  );
+});
