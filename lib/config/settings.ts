@@ -9,6 +9,7 @@
  * @module
  */
 import { ConfigError } from "../errors.ts";
+import { parseApiKeys } from "./api_keys.ts";
 import { checkUrl, withoutPassword } from "./url_setting.ts";
 
 /**
@@ -292,10 +293,10 @@ export function loadConfig(
     s3Endpoint: pick("s3Endpoint"),
     s3Bucket: pick("s3Bucket"),
     awsRegion: pick("awsRegion"),
-    apiKeys: list(pick("apiKeys")),
+    apiKeys: parseApiKeys(env.GATEWAY_API_KEYS),
   };
   refuseBlank(config, env);
-  validate(config, env);
+  validate(config);
   return config;
 }
 
@@ -333,10 +334,7 @@ function refuseBlank(
   }
 }
 
-function validate(
-  config: PipelineConfig,
-  env: Record<string, string | undefined>,
-): void {
+function validate(config: PipelineConfig): void {
   // A URL parser reads `mysql:/host/db` as a URL with a path; the source would take it for a file.
   if (/^(mysql|mariadb):(?!\/\/)/i.test(config.sourceUrl)) {
     throw new ConfigError(
@@ -351,14 +349,6 @@ function validate(
       protocols: ["mysql:"],
       example: LOCAL_ENDPOINTS.mysql,
     });
-  }
-  // Set to a shell variable that was empty, it would leave the gateway open without a word.
-  if (env.GATEWAY_API_KEYS !== undefined && config.apiKeys.length === 0) {
-    throw new ConfigError(
-      "GATEWAY_API_KEYS",
-      "holds no key; give keys (k1,k2) to require x-api-key, or unset it for an open gateway",
-      { value: env.GATEWAY_API_KEYS.trim() },
-    );
   }
   // Unused there: a value left in the shell for another tool must not stop the embedded tasks.
   if (config.profile === "embedded") return; // no Kafka, no Kinesis, no S3

@@ -368,3 +368,23 @@ Deno.test("a data root holding '$' gives the source below that very root", () =>
       e instanceof ConfigError && e.message.endsWith("takes /d$$/source.db)"),
   );
 });
+
+Deno.test("a GATEWAY_API_KEYS key no client can send as x-api-key is refused, without showing the keys", () => {
+  // GATEWAY_API_KEYS=ключ ran the gateway with a key fetch cannot send (not Latin-1) and a
+  // server reads as other characters: every request got 403, and nothing said why.
+  for (const keys of ["good-key,ключ", "good-key,tab\there"]) {
+    assert.throws(
+      () => loadConfig({}, { env: { GATEWAY_API_KEYS: keys } }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.message ===
+          "Invalid setting GATEWAY_API_KEYS: key 2 of 2 is not printable ASCII; a client sends it as the x-api-key header" &&
+        !JSON.stringify(e.context).includes("good-key"),
+      keys,
+    );
+  }
+  assert.deepEqual(
+    loadConfig({}, { env: { GATEWAY_API_KEYS: " a b , Zz-9_!~ " } }).apiKeys,
+    ["a b", "Zz-9_!~"],
+  );
+});
