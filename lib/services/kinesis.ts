@@ -17,6 +17,7 @@ import {
   assertPortsFree,
   endpointPort,
   pidFileService,
+  requireNode,
   type ServiceHandle,
   type ServiceStartOptions,
   waitUntilReady,
@@ -71,11 +72,13 @@ async function start(options: KinesisStartOptions): Promise<ServiceHandle> {
   const tlsPort = options.tlsPort ?? freePort();
   await assertPortsFree(NAME, [port, tlsPort]);
 
+  // Not the bare name: Deno would run itself as `node`, ignoring LOOPBACK_CJS (0.0.0.0).
+  const node = await requireNode(NAME, "kinesis-mock");
   const pkg = await kinesisMockDir();
   const loopback = `${abs}/loopback.cjs`;
   await Deno.writeTextFile(loopback, LOOPBACK_CJS);
   const began = Date.now();
-  const pid = spawnDetached("node", ["--require", loopback, "main.js"], {
+  const pid = spawnDetached(node, ["--require", loopback, "main.js"], {
     cwd: pkg,
     logFile: `${abs}/kinesis.out`,
     env: kinesisMockEnv({

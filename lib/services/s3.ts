@@ -14,10 +14,11 @@
 import { fileURLToPath } from "node:url";
 import { BackendError } from "../errors.ts";
 import { silentLogger } from "../logger.ts";
-import { findOnPath, spawnDetached } from "./process.ts";
+import { spawnDetached } from "./process.ts";
 import {
   assertPortsFree,
   pidFileService,
+  requireNode,
   type ServiceHandle,
   type ServiceStartOptions,
   waitUntilReady,
@@ -84,16 +85,9 @@ async function start(options: S3StartOptions): Promise<ServiceHandle> {
       `s3rver is not installed at ${S3RVER_CLI}; run \`deno install\``,
     );
   }
-  const node = await findOnPath("node");
-  if (node === undefined) {
-    // Not the bare name: Deno would run itself as `node`, whose crypto lacks the `des`
-    // cipher s3rver's listings need (see the module header).
-    throw new BackendError(
-      "s3",
-      "node is not installed (s3rver runs on Node.js); install it with `apt-get install -y nodejs`, or put its bin folder on PATH",
-      { context: { path: Deno.env.get("PATH") } },
-    );
-  }
+  // Not the bare name: Deno would run itself as `node`, whose crypto lacks the `des`
+  // cipher s3rver's listings need (see the module header).
+  const node = await requireNode(NAME, "s3rver");
   const buckets = (options.buckets ?? [S3_DEFAULT_BUCKET]).flatMap((
     b,
   ) => ["--configure-bucket", b]);

@@ -9,7 +9,7 @@
  */
 import { BackendError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import { canConnect, isAlive, stopPid } from "./process.ts";
+import { canConnect, findOnPath, isAlive, stopPid } from "./process.ts";
 import {
   lockServiceStart,
   pidFileStatus,
@@ -285,6 +285,29 @@ export async function assertPortsFree(
       );
     }
   }
+}
+
+/**
+ * The `node` on PATH (never Deno's stand-in, see {@linkcode findOnPath}) for service `name`,
+ * whose `server` runs on it; without one, a `BackendError` saying how to install it.
+ *
+ * @example
+ * ```ts
+ * import { requireNode } from "./service.ts";
+ * console.log(await requireNode("s3", "s3rver")); // /usr/bin/node
+ * ```
+ */
+export async function requireNode(
+  name: string,
+  server: string,
+): Promise<string> {
+  const node = await findOnPath("node");
+  if (node !== undefined) return node;
+  throw new BackendError(
+    name,
+    `node is not installed (${server} runs on Node.js); install it with \`apt-get install -y nodejs\`, or put its bin folder on PATH`,
+    { context: { path: Deno.env.get("PATH") } },
+  );
 }
 
 /**
