@@ -5,7 +5,7 @@
  */
 import { METRICS } from "./catalog.ts";
 import type { MetricResults, MetricRow } from "./run.ts";
-import { terminalSafe } from "./terminal_text.ts";
+import { displayWidth, terminalSafe } from "./terminal_text.ts";
 
 /**
  * Formats one value for a table cell: numbers with up to two decimals, null as `-`.
@@ -29,7 +29,8 @@ export function formatCell(value: string | number | null): string {
 /**
  * Renders rows as an aligned text table (numbers right-aligned) under the given columns. Line
  * breaks, tabs and terminal controls in a value are printed as escapes (`\n`, `\u001b`), so
- * each row stays one line and nothing reaches the terminal as a command.
+ * each row stays one line and nothing reaches the terminal as a command; columns are as wide
+ * as their text is on the terminal (CJK and emoji take two columns).
  *
  * @example
  * ```ts
@@ -51,14 +52,14 @@ export function formatTable(
     rows.some((r) => typeof r[c] === "number")
   );
   const widths = columns.map((c, i) =>
-    Math.max(c.length, ...cells.map((r) => r[i].length))
+    Math.max(displayWidth(c), ...cells.map((r) => displayWidth(r[i])))
   );
-  const line = (values: string[]) =>
-    values.map((
-      v,
-      i,
-    ) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i])))
-      .join("  ").trimEnd();
+  // Padded to the columns the text takes on the terminal, not its UTF-16 length.
+  const pad = (v: string, i: number) => {
+    const spaces = " ".repeat(widths[i] - displayWidth(v));
+    return numeric[i] ? spaces + v : v + spaces;
+  };
+  const line = (values: string[]) => values.map(pad).join("  ").trimEnd();
   const lines = [line([...columns]), line(widths.map((w) => "-".repeat(w)))];
   if (cells.length === 0) lines.push("(no rows)");
   for (const r of cells) lines.push(line(r));

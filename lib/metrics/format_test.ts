@@ -71,3 +71,23 @@ Deno.test("format: a value holding a line break or a terminal escape stays on it
     ].join("\n"),
   );
 });
+
+Deno.test("format: columns line up on the terminal with wide (CJK, emoji) and combining characters", () => {
+  // Padded by UTF-16 length, "中国" (4 columns wide, length 2) pushed its row 2 columns right
+  // and "Co\u0302te" (4 wide, length 5) pulled it 1 left.
+  const text = formatTable(["country", "poster_name", "follower_count"], [
+    { country: "中国", poster_name: "✨Sparkle✨", follower_count: 9 },
+    { country: "Co\u0302te", poster_name: "Zoë", follower_count: 11 },
+    { country: "\u{1F1EB}\u{1F1EF}", poster_name: "Ｚｅｄ", follower_count: 5 },
+  ]);
+  assert.equal(
+    text,
+    [
+      "country  poster_name  follower_count",
+      "-------  -----------  --------------",
+      "中国     ✨Sparkle✨               9",
+      "Co\u0302te     Zoë                      11",
+      "\u{1F1EB}\u{1F1EF}       Ｚｅｄ                    5",
+    ].join("\n"),
+  );
+});
