@@ -254,7 +254,7 @@ export async function runEmulation(
         stop("aborted");
         break;
       }
-      tally.postStarted();
+      tally.postStarted(began - start);
       if (!got.ok) {
         // Failed after its retries: counted, and each record of the post failed with it.
         tally.readFailed();

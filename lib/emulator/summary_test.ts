@@ -169,3 +169,30 @@ Deno.test("a run short of its rate names where a post's time went: the API, or r
     ],
   );
 });
+
+Deno.test("the rate reached is how fast posts started, not finished posts over a run that waited for its last answers", () => {
+  const targets = targetsFor("batch", "demo");
+  const tally = createTally("batch", targets, { rate: 10, concurrency: 50 });
+  // 20 posts started 100 ms apart; the run ended 1.8 s after the last one started.
+  for (let i = 0; i < 20; i++) {
+    tally.postStarted(i * 100);
+    for (const t of targets) tally.accept(t);
+    tally.postFinished(true, { sourceMs: 0, apiMs: 1800 });
+  }
+  const summary = tally.snapshot(3700, "duration");
+  assert.deepEqual(
+    [summary.startsPerSecond, summary.postsPerSecond],
+    [10, 20 / 3.7],
+  );
+  assert.equal(
+    formatSummary(summary).split("\n").find((l) => l.startsWith("  rate:")),
+    undefined,
+  );
+  // Started at half the rate: the line says the pace they started at.
+  const slow = createTally("batch", targets, { rate: 10, concurrency: 2 });
+  for (let i = 0; i < 11; i++) slow.postStarted(i * 200);
+  assert.equal(
+    formatSummary(slow.snapshot(2500, "duration")).split("\n")[4],
+    "  rate: 10 posts/s requested, 5 reached: the API answered too slowly for 2 posts in flight; raise --concurrency (unless the API is at its limit)",
+  );
+});

@@ -225,9 +225,24 @@ export function withoutTiming(
   s: EmulationSummary,
 ): Omit<
   EmulationSummary,
-  "elapsedMs" | "postsPerSecond" | "recordsPerSecond" | "msPerPost"
+  | "elapsedMs"
+  | "postsPerSecond"
+  | "recordsPerSecond"
+  | "msPerPost"
+  | "startsPerSecond"
 > {
-  const { elapsedMs, postsPerSecond, recordsPerSecond, msPerPost, ...rest } = s;
+  const {
+    elapsedMs,
+    postsPerSecond,
+    recordsPerSecond,
+    msPerPost,
+    startsPerSecond,
+    ...rest
+  } = s;
+  // Starts happen within the run.
+  if (startsPerSecond !== undefined) {
+    assert.ok(startsPerSecond >= (s.posts - 1) / (elapsedMs / 1000));
+  }
   assert.ok(elapsedMs > 0);
   // Every finished post was timed: its source read and its requests, within the run.
   if (s.postsOk + s.postsFailed > 0) {
