@@ -29,7 +29,7 @@ Deno.test("a slow API with posts in flight to spare: the rate was reached, no ad
     assert.ok(summary.postsPerSecond < 9, `${summary.postsPerSecond}`);
     assert.ok(
       summary.startsPerSecond !== undefined &&
-        Math.abs(summary.startsPerSecond - 10) < 0.5,
+        summary.startsPerSecond > 9 && summary.startsPerSecond < 11,
       `${summary.startsPerSecond}`,
     );
     assert.equal(rateLine(formatSummary(summary)), undefined);
@@ -51,7 +51,7 @@ Deno.test("posts in flight all taken: the rate falls short, and the summary says
       concurrency: 1,
     });
     const reached = summary.startsPerSecond!;
-    assert.ok(reached > 2 && reached < 4, `${reached}`);
+    assert.ok(reached > 1 && reached < 4, `${reached}`);
     assert.match(
       rateLine(formatSummary(summary)) ?? "",
       /^ {2}rate: 20 posts\/s requested, [\d.]+ reached: the API answered too slowly for 1 post in flight /,
