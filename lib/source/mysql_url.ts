@@ -68,14 +68,17 @@ export function redactMysqlUrl(url: string): string {
     u.password = "";
     return u.toString().replace(/^(\w+:\/\/[^@/]*):@/, "$1@");
   } catch {
-    return url.replace(/\/\/([^:/@]*):[^@]*@/, "//$1@");
+    // Up to the last "@": a password may hold one that was not percent-encoded.
+    return url.replace(/\/\/([^:/@]*):.*@/, "//$1@");
   }
 }
 
 /**
- * Splits a `mysql://user:password@host:port/database` URL (port defaults to 3306).
+ * Splits a `mysql://user:password@host:port/database` URL (port defaults to 3306; a slash
+ * after the database is allowed).
  *
- * @throws {ConfigError} naming `SOURCE_URL` when the URL is malformed or lacks a database.
+ * @throws {ConfigError} naming `SOURCE_URL` when the URL is malformed, lacks a database,
+ * has port 0 or carries options (`?ssl=true`...), which the reader would not apply.
  * @example
  * ```ts
  * import { parseMysqlUrl } from "./mysql_url.ts";
@@ -93,7 +96,9 @@ export function parseMysqlUrl(url: string): MysqlUrlParts {
       { value: redactMysqlUrl(url), cause },
     );
   }
-  const database = decodeURIComponent(u.pathname.replace(/^\//, ""));
+  const database = decodeURIComponent(
+    u.pathname.replace(/^\//, "").replace(/\/$/, ""),
+  );
   if (!isMysqlUrl(url) || !u.hostname || !database || database.includes("/")) {
     throw new ConfigError(
       "SOURCE_URL",
@@ -101,7 +106,22 @@ export function parseMysqlUrl(url: string): MysqlUrlParts {
       { value: redactMysqlUrl(url) },
     );
   }
+  const options = u.search || u.hash;
+  if (options) {
+    throw new ConfigError(
+      "SOURCE_URL",
+      `takes no options (${options} would be ignored); expected mysql://user:password@host:port/database`,
+      { value: redactMysqlUrl(url) },
+    );
+  }
   const port = u.port ? Number(u.port) : 3306;
+  if (port === 0) {
+    throw new ConfigError(
+      "SOURCE_URL",
+      "port 0 is no port; give the server's port (1-65535) or none for 3306",
+      { value: redactMysqlUrl(url) },
+    );
+  }
   return {
     host: u.hostname.replace(/^\[|\]$/g, ""),
     port,

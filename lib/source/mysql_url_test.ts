@@ -77,3 +77,35 @@ Deno.test("mysql url: malformed URLs are a ConfigError naming SOURCE_URL, withou
     );
   }
 });
+
+Deno.test("mysql url: a trailing slash after the database is taken as the database", () => {
+  assert.equal(parseMysqlUrl("mysql://u:p@h:3307/db/").database, "db");
+});
+
+Deno.test("mysql url: port 0 and query options are refused, not ignored", () => {
+  const cases: [string, string][] = [
+    [
+      "mysql://me:secret@host:0/db",
+      'Invalid setting SOURCE_URL="mysql://me@host:0/db": port 0 is no port; give the server\'s port (1-65535) or none for 3306',
+    ],
+    [
+      "mysql://me:secret@host/db?ssl=true",
+      'Invalid setting SOURCE_URL="mysql://me@host/db?ssl=true": takes no options (?ssl=true would be ignored); expected mysql://user:password@host:port/database',
+    ],
+    [
+      "mysql://me:secret@host/db#x",
+      'Invalid setting SOURCE_URL="mysql://me@host/db#x": takes no options (#x would be ignored); expected mysql://user:password@host:port/database',
+    ],
+  ];
+  for (const [url, message] of cases) {
+    assert.throws(
+      () => parseMysqlUrl(url),
+      (e: unknown) => e instanceof ConfigError && e.message === message,
+      url,
+    );
+  }
+});
+
+Deno.test("mysql url: an unparsable URL loses all of its password, '@' in it included", () => {
+  assert.equal(redactMysqlUrl("mysql://u:p@ss@[::1/db"), "mysql://u@[::1/db");
+});
