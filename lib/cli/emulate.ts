@@ -71,6 +71,15 @@ const EMULATE_USAGE = formatUsage(
   },
 );
 
+/** The terminal's width in columns; `undefined` when none of stdin, stdout, stderr is one. */
+function consoleColumns(): number | undefined {
+  try {
+    return Deno.consoleSize().columns || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Options of {@linkcode runEmulateCli}.
  *
@@ -121,6 +130,8 @@ export async function runEmulateCli(
   });
   const progress = createProgressLine({
     stream: options.progress ?? Deno.stderr,
+    // Cut to the terminal's width: a wrapped line is not redrawn in place.
+    columns: options.progress === undefined ? consoleColumns : undefined,
   });
   // A log line ends the progress line first, so it does not land on the end of it; the
   // next snapshot draws the progress line again below.

@@ -53,6 +53,12 @@ export interface ProgressLineOptions {
   periodMs?: number;
   /** Milliseconds clock, `performance.now` by default. */
   now?: () => number;
+  /**
+   * On a terminal, its width in columns, asked at each redraw (it may be resized); the line
+   * is cut to one column less, as a wrapped line cannot be redrawn in place. `undefined`
+   * (the default) when unknown: the line is not cut.
+   */
+  columns?: () => number | undefined;
 }
 
 /**
@@ -125,7 +131,13 @@ export function createProgressLine(options: ProgressLineOptions): ProgressLine {
   return {
     update(snapshot: EmulationSummary): void {
       if (terminal) {
-        write(`\r\x1b[2K${progressText(snapshot)}`);
+        const width = options.columns?.();
+        const text = progressText(snapshot);
+        write(
+          `\r\x1b[2K${
+            width === undefined ? text : text.slice(0, Math.max(0, width - 1))
+          }`,
+        );
         drawn = true;
         return;
       }

@@ -69,3 +69,20 @@ Deno.test("off a terminal, plain lines at most once per period and no escapes", 
       "posts 3/10  records 9  failed 0  retries 0  3.0 posts/s  1.0 s\n",
   );
 });
+
+Deno.test("on a terminal narrower than the line, the line is cut to fit: a wrapped one was redrawn below itself", () => {
+  // `\r` goes back to the start of the last row only: a line of 2 rows left its first row
+  // behind at every redraw, 5 a second on an 80-column terminal with long counts.
+  const out = recorder(true);
+  let columns: number | undefined = 30;
+  const line = createProgressLine({ stream: out, columns: () => columns });
+  line.update(snapshot(1, 1000));
+  columns = undefined; // the size is unknown: the whole line
+  line.update(snapshot(2, 1000));
+  line.done();
+  assert.equal(
+    out.text(),
+    "\r\x1b[2Kposts 1/10  records 3  failed" +
+      "\r\x1b[2Kposts 2/10  records 6  failed 0  retries 0  2.0 posts/s  1.0 s\n",
+  );
+});
