@@ -158,3 +158,25 @@ Deno.test("s3 service: without Node.js, start says to install it (Deno's node st
     await Deno.remove(stateDir, { recursive: true });
   }
 });
+
+Deno.test("s3 service: s3rver runs --silent, so its log does not grow by a line per request", async () => {
+  const stateDir = await Deno.makeTempDir({ prefix: "s3_silent_" });
+  const port = freePort();
+  try {
+    const { endpoint } = await s3Service.start({ stateDir, port });
+    for (let i = 0; i < 5; i++) {
+      const res = await request(endpoint, "GET", "/pinterest-lake?list-type=2");
+      assert.equal(res.status, 200);
+      await res.body?.cancel();
+    }
+    // Before: s3rver_atomic.cjs dropped the first argument (--silent) and every request
+    // logged "info: 2ms 321b" (the sink's and the batch's too, without bound).
+    assert.equal(
+      await Deno.readTextFile(`${stateDir}/s3/s3.out`),
+      `\nS3rver listening on 127.0.0.1:${port}\n`,
+    );
+  } finally {
+    await s3Service.stop({ stateDir });
+    await Deno.remove(stateDir, { recursive: true });
+  }
+});

@@ -68,5 +68,8 @@ FilesystemStore.prototype.putObject = async function putObjectAtomically(
   return { size: body.length, md5 };
 };
 
-process.argv.splice(1, 1); // s3rver's CLI parses process.argv as if it were the script
-require(path.join(s3rverDir, "bin/s3rver.js"));
+// s3rver's CLI parses process.argv, whose [1] is the script: this one stands for it. (Removing
+// it instead made the CLI drop the first real argument, --silent, as the script's path.)
+const cli = path.join(s3rverDir, "bin/s3rver.js");
+process.argv[1] = cli;
+require(cli);
