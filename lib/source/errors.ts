@@ -38,6 +38,35 @@ export class SourceNotFoundError extends PipelineError {
 }
 
 /**
+ * A seed refused to replace a file that is not a source file (not SQLite, or a database
+ * holding other tables): the path was most likely mistyped.
+ *
+ * @example
+ * ```ts
+ * import { SeedTargetError } from "./errors.ts";
+ * const err = new SeedTargetError(".data/log.db", "it holds tables a source does not (records)");
+ * console.log(err.code, err.context.path); // SEED_TARGET_REFUSED .data/log.db
+ * ```
+ */
+export class SeedTargetError extends PipelineError {
+  constructor(
+    path: string,
+    problem: string,
+    options: PipelineErrorOptions = {},
+  ) {
+    super(
+      `Refusing to seed ${path}: ${problem}, and seeding would replace it. Pass another ` +
+        "--source, or delete the file if it is yours to lose.",
+      {
+        ...options,
+        code: "SEED_TARGET_REFUSED",
+        context: { path, ...options.context },
+      },
+    );
+  }
+}
+
+/**
  * Options of {@linkcode SourceOffsetError}: how many rows the source holds.
  *
  * @example

@@ -72,6 +72,7 @@ export {
   redactMysqlUrl,
 } from "./mysql_url.ts";
 export {
+  SeedTargetError,
   SourceAccessError,
   type SourceAccessErrorOptions,
   SourceNotFoundError,

@@ -12,8 +12,13 @@ import { DatabaseSync } from "node:sqlite";
 import { basename, dirname, join } from "node:path";
 import { lockNewFile, tryLockFile } from "../file_lock.ts";
 import { BackendError } from "../errors.ts";
-import { SourceNotFoundError, SourceOffsetError } from "./errors.ts";
+import {
+  SeedTargetError,
+  SourceNotFoundError,
+  SourceOffsetError,
+} from "./errors.ts";
 import { createGenerator, type GenerateOptions } from "./generator.ts";
+import { checkSeedTarget, hasSqliteHeader } from "./seed_target.ts";
 import {
   createTableSql,
   fromSqlRow,
@@ -109,7 +114,8 @@ async function removeAbandonedSeeds(path: string): Promise<void> {
 /**
  * Writes the generated tables into a SQLite file, replacing it atomically: the rows go to
  * `{path}.tmp-{uuid}` first, which the seed holds a lock on; the temp files of seeds that
- * were killed are removed by the next seed of the same path.
+ * were killed are removed by the next seed of the same path. A file at `path` that is not a
+ * source file (not SQLite, or holding other tables) is left alone: `SeedTargetError`.
  *
  * @example
  * ```ts
@@ -130,6 +136,7 @@ export async function seedSqlite(
   let tmp: string;
   let lock: Deno.FsFile | undefined;
   try {
+    await checkSeedTarget(path);
     await Deno.mkdir(dirname(path), { recursive: true });
     await removeAbandonedSeeds(path);
     ({ path: tmp, lock } = await lockNewFile(() =>
@@ -138,6 +145,7 @@ export async function seedSqlite(
     db = new DatabaseSync(tmp);
   } catch (cause) {
     lock?.close();
+    if (cause instanceof SeedTargetError) throw cause;
     throw writeError(path, cause);
   }
   try {
@@ -241,7 +249,11 @@ export async function openSqliteSource(path: string): Promise<SourceReader> {
       path,
       `the file is not a readable SQLite database (${
         (cause as Error).message
-      }); seeding replaces it`,
+      }); ${
+        hasSqliteHeader(path)
+          ? "seeding replaces it"
+          : "seeding replaces only SQLite files, so delete it first if it is yours to lose"
+      }`,
       { cause },
     );
   }

@@ -197,7 +197,8 @@ Deno.test("sqlite source: a missing file or missing tables name the seed command
     assert.ok(err instanceof SourceNotFoundError);
     assert.equal(
       err.message,
-      `Source ${garbage}: the file is not a readable SQLite database (file is not a database); seeding replaces it. ` +
+      `Source ${garbage}: the file is not a readable SQLite database (file is not a database); ` +
+        "seeding replaces only SQLite files, so delete it first if it is yours to lose. " +
         `Create it with \`deno task seed\` (or \`deno task seed --source ${garbage}\`).`,
     );
     return true;
@@ -234,8 +235,16 @@ Deno.test("sqlite source: a missing file or missing tables name the seed command
     [...Deno.readDirSync(dir)].map((e) => e.name).sort(),
     ["empty.db", "garbage.db", "taken.db"],
   );
-  await seedSqlite(garbage, { rows: 3 });
-  const source = await openSqliteSource(garbage);
+  // A damaged SQLite file (its header kept) is replaced by a seed.
+  const damaged = `${dir}/damaged.db`;
+  await Deno.writeTextFile(damaged, "SQLite format 3\u0000" + "?".repeat(100));
+  await assert.rejects(openSqliteSource(damaged), (err) => {
+    assert.ok(err instanceof SourceNotFoundError);
+    assert.match(err.message, /; seeding replaces it\. Create it with/);
+    return true;
+  });
+  await seedSqlite(damaged, { rows: 3 });
+  const source = await openSqliteSource(damaged);
   assert.equal(await source.rowCount(), 3);
   await source.close();
   await Deno.remove(dir, { recursive: true });
