@@ -209,19 +209,23 @@ export async function runEmulation(
   signal?.addEventListener("abort", onAbort, { once: true });
   const start = performance.now();
   const elapsed = () => performance.now() - start;
+  let claimed = 0; // posts a worker took on (it may still wait for the pacer)
+  let started = 0; // posts past the pacer and the clock
   // sleep, not setTimeout: a duration past 2^31 ms (24.8 days) overflowed the timer, which
   // then fired at once.
   const timer = new AbortController();
   if (options.duration !== undefined) {
     sleep(options.duration, timer.signal).then((finished) => {
-      if (finished) stop("duration");
+      // Once every requested post started, the count ended the run, not the duration.
+      if (finished && !(count !== undefined && started >= count)) {
+        stop("duration");
+      }
     });
   }
   const ticker = options.onProgress === undefined ? undefined : setInterval(
     () => options.onProgress?.(tally.snapshot(elapsed(), "running")),
     options.progressIntervalMs ?? 200,
   );
-  let claimed = 0;
 
   const worker = async () => {
     while (
@@ -234,6 +238,7 @@ export async function runEmulation(
         stop("duration");
         break;
       }
+      started++;
       const offset = Math.min(rows - 1, Math.floor(random() * rows));
       const began = performance.now();
       // A transient failure (`retryable: true`: a lost connection, a deadlock) is retried

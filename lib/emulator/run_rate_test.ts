@@ -1,6 +1,7 @@
 /**
- * Whether a run reached its `rate`, as its summary judges it: by how fast posts started,
- * not by finished posts over the whole run, which counts the wait for the last answers.
+ * How a run's summary says it went: whether it reached its `rate` (by how fast posts
+ * started, not by finished posts over the whole run, which counts the wait for the last
+ * answers), and what ended it.
  */
 import assert from "node:assert/strict";
 import { runEmulation } from "./run.ts";
@@ -55,6 +56,28 @@ Deno.test("posts in flight all taken: the rate falls short, and the summary says
     assert.match(
       rateLine(formatSummary(summary)) ?? "",
       /^ {2}rate: 20 posts\/s requested, [\d.]+ reached: the API answered too slowly for 1 post in flight /,
+    );
+  } finally {
+    await peer.close();
+  }
+});
+
+Deno.test("--duration passing while the last of --count posts are in flight: the run reached its count", async () => {
+  // Every requested post had started when the duration ended; the summary said
+  // "reached its duration" with "posts: 3 of 3 requested".
+  const peer = await startPeer(accept, { delayMs: 300 });
+  try {
+    const summary = await runEmulation({
+      source: arraySource(samplePosts()),
+      api: peer.url,
+      mode: "batch",
+      count: 3,
+      duration: 100,
+      concurrency: 3,
+    });
+    assert.deepEqual(
+      [summary.stopped, summary.posts, summary.recordsAccepted],
+      ["count", 3, 9],
     );
   } finally {
     await peer.close();
