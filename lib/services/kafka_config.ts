@@ -75,7 +75,9 @@ export function brokerProperties(options: BrokerPropertiesOptions): string {
 }
 
 /**
- * A log4j 1.x configuration writing INFO and above to `file`, rolled at 10 MB (3 files).
+ * A log4j 1.x configuration writing INFO and above to `file`, rolled at 10 MB (3 files), and
+ * errors to the console too: the broker's output file, which a failed start names, then says
+ * why (it had only what the JVM printed).
  *
  * @example
  * ```ts
@@ -85,7 +87,12 @@ export function brokerProperties(options: BrokerPropertiesOptions): string {
  */
 export function log4jProperties(file: string): string {
   return [
-    "log4j.rootLogger=INFO, file",
+    "log4j.rootLogger=INFO, file, stderr",
+    "log4j.appender.stderr=org.apache.log4j.ConsoleAppender",
+    "log4j.appender.stderr.Target=System.err",
+    "log4j.appender.stderr.Threshold=ERROR",
+    "log4j.appender.stderr.layout=org.apache.log4j.PatternLayout",
+    "log4j.appender.stderr.layout.ConversionPattern=[%d] %p %m (%c)%n",
     "log4j.appender.file=org.apache.log4j.RollingFileAppender",
     `log4j.appender.file.File=${file}`,
     "log4j.appender.file.MaxFileSize=10MB",

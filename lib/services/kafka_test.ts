@@ -153,3 +153,40 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "kafka service: a broker that fails at start leaves the reason in the log the error names",
+  ignore: !hasJava && !ci,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const stateDir = await Deno.makeTempDir({ prefix: "kafka-svc-" });
+    const port = freePort();
+    try {
+      await kafkaService.start({ stateDir, port, heapMb: 256 });
+      await kafkaService.stop({ stateDir });
+      // A damaged KRaft state: the broker stops with a fatal error while starting.
+      await Deno.writeTextFile(
+        `${stateDir}/kafka/data/__cluster_metadata-0/quorum-state`,
+        "garbage\n",
+      );
+      const logFile = `${stateDir}/kafka/kafka.out`;
+      await assert.rejects(
+        kafkaService.start({ stateDir, port, heapMb: 256 }),
+        (e) =>
+          e instanceof BackendError &&
+          e.message ===
+            `kafka: the server exited during start; see ${logFile}`,
+      );
+      // Before: kafka.out was empty, the broker's errors all in server.log.
+      assert.match(
+        await Deno.readTextFile(logFile),
+        /ERROR Encountered fatal fault/,
+      );
+    } finally {
+      await kafkaService.stop({ stateDir });
+      await Deno.remove(stateDir, { recursive: true });
+    }
+  },
+});
