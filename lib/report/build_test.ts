@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { METRIC_NAMES, type MetricResults } from "../metrics/mod.ts";
 import { buildReport, writeReport } from "./build.ts";
 import { ReportWriteError } from "./errors.ts";
+import { textWidth } from "./text_width.ts";
 
 const RESULTS: MetricResults = {
   popular_category_by_country: [
@@ -333,4 +334,43 @@ Deno.test("report: a category named like an Object member (toString, constructor
   assert.equal(new Set(Object.values(fills[0])).size, 4);
   assert.deepEqual(fills[1], fills[0]);
   assert.deepEqual(fills[2], fills[0]);
+});
+
+Deno.test("report: a bar label past the longest bar stays inside the 600 px chart, not cut off at its edge", async () => {
+  // Vega sized the plot for the labels once, at its first width: a bar short of the axis' end
+  // (19M on a 0-20M axis) moved left less than the plot shrank, and its label ran 11 px past
+  // the chart's edge, where the page cut it ('Gorgeous Daily Li').
+  const html = await buildReport({
+    top_user_by_country: [
+      {
+        country: "Spain",
+        poster_name: "Gorgeous Daily Life",
+        follower_count: 19000000,
+      },
+      {
+        country: "Antarctica (the territory South of 60 deg S)",
+        poster_name: "Ada",
+        follower_count: 12000,
+      },
+    ],
+    popular_category_by_country: [
+      { country: "Spain", category: "diy-and-crafts", category_count: 13 },
+      { country: "Chad", category: "art", category_count: 1 },
+    ],
+  });
+  const svgs = html.match(/<svg xmlns[\s\S]*?<\/svg>/g) ?? [];
+  const x = (attrs: string) =>
+    Number(attrs.match(/transform="translate\(([-\d.]+),/)?.[1] ?? 0);
+  const rightEdges = svgs.map((svg, i) => {
+    const label = i === 0 ? "diy-and-crafts" : "Gorgeous Daily Life";
+    const plot = x(svg.match(/<g [^>]*transform="translate[^>]*>/)![0]);
+    const text = svg.match(new RegExp(`<text ([^>]*)>${label}</text>`))!;
+    return Math.round(plot + x(text[1]) + textWidth(label, { fontSize: 10 }));
+  });
+  assert.equal(rightEdges.length, 2);
+  for (const edge of rightEdges) assert.ok(edge <= 600, String(rightEdges));
+  assert.deepEqual(svgs.map((svg) => svg.match(/width="(\d+)"/)![1]), [
+    "600",
+    "600",
+  ]);
 });

@@ -38,6 +38,9 @@ textMetrics.width = (item, text) => {
     : width;
 };
 
+/** Most layout passes {@linkcode renderSvg} makes for a chart sized to fit (2 or 3 suffice). */
+const FIT_PASSES = 8;
+
 /**
  * Options of {@linkcode renderSvg}.
  *
@@ -76,6 +79,14 @@ export async function renderSvg(
   const compiled = compile(spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none" });
   try {
+    await view.runAsync();
+    // Vega fits the plot to the labels once, measured at the plot's first width; a label past
+    // a bar that shrinks with the plot then ends beyond the chart. Fit again until it holds.
+    for (let i = 0; i < FIT_PASSES; i++) {
+      const width = view.width();
+      await view.resize().runAsync();
+      if (view.width() === width) break;
+    }
     return await view.toSVG(options.scale ?? 1);
   } finally {
     view.finalize();
