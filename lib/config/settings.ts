@@ -10,7 +10,10 @@
  */
 import { ConfigError } from "../errors.ts";
 import { parseApiKeys } from "./api_keys.ts";
-import { checkUrl, withoutPassword } from "./url_setting.ts";
+import { LOCAL_ENDPOINTS } from "./local_endpoints.ts";
+import { validateConfig } from "./validate.ts";
+
+export { LOCAL_ENDPOINTS };
 
 /**
  * The three tiers.
@@ -117,22 +120,6 @@ export interface SettingRow {
   defaults: Record<Profile, string>;
   description: string;
 }
-
-/**
- * Local endpoints started by `deno task services up`.
- *
- * @example
- * ```ts
- * import { LOCAL_ENDPOINTS } from "./settings.ts";
- * console.log(LOCAL_ENDPOINTS.kinesis); // http://127.0.0.1:4567
- * ```
- */
-export const LOCAL_ENDPOINTS = {
-  kafka: "127.0.0.1:9092",
-  kinesis: "http://127.0.0.1:4567",
-  s3: "http://127.0.0.1:4569",
-  mysql: "mysql://pinterest:pinterest@127.0.0.1:3306/pinterest",
-} as const;
 
 /**
  * Every setting with its variable, flag and per-profile default (`""` = none / required).
@@ -296,7 +283,7 @@ export function loadConfig(
     apiKeys: parseApiKeys(env.GATEWAY_API_KEYS),
   };
   refuseBlank(config, env);
-  validate(config);
+  validateConfig(config);
   return config;
 }
 
@@ -330,68 +317,6 @@ function refuseBlank(
       r.env,
       `must not be empty (unset, the ${config.profile} profile takes ${fallback})`,
       { value: value.trim() },
-    );
-  }
-}
-
-function validate(config: PipelineConfig): void {
-  // A URL parser reads `mysql:/host/db` as a URL with a path; the source would take it for a file.
-  if (/^(mysql|mariadb):(?!\/\/)/i.test(config.sourceUrl)) {
-    throw new ConfigError(
-      "SOURCE_URL (--source)",
-      `a MySQL source is a mysql:// URL, e.g. ${LOCAL_ENDPOINTS.mysql}`,
-      { value: withoutPassword(config.sourceUrl) },
-    );
-  }
-  if (config.sourceUrl.includes("://")) {
-    checkUrl("SOURCE_URL (--source)", {
-      value: config.sourceUrl,
-      protocols: ["mysql:"],
-      example: LOCAL_ENDPOINTS.mysql,
-    });
-  }
-  // Unused there: a value left in the shell for another tool must not stop the embedded tasks.
-  if (config.profile === "embedded") return; // no Kafka, no Kinesis, no S3
-  // What the AWS SDK takes (a host name label); it throws its own error for anything else.
-  if (!/^(?!-)(?!.*-$)[A-Za-z0-9-]{1,63}$/.test(config.awsRegion)) {
-    throw new ConfigError(
-      "AWS_REGION",
-      "must be a region name such as us-east-1: 1-63 letters, digits or '-', '-' neither first nor last (unset, us-east-1)",
-      { value: config.awsRegion },
-    );
-  }
-  checkUrl("KINESIS_ENDPOINT", {
-    value: config.kinesisEndpoint,
-    protocols: ["http:", "https:"],
-    example: LOCAL_ENDPOINTS.kinesis,
-  });
-  checkUrl("S3_ENDPOINT", {
-    value: config.s3Endpoint,
-    protocols: ["http:", "https:"],
-    example: LOCAL_ENDPOINTS.s3,
-  });
-  // A setting left unset that a backend needs is refused when it is opened (`runtime.ts`).
-  for (const broker of config.kafkaBrokers) {
-    if (!/^[^\s:/]+:\d{1,5}$/.test(broker)) {
-      throw new ConfigError("KAFKA_BROKERS", "each broker is host:port", {
-        value: broker,
-      });
-    }
-    const port = Number(broker.slice(broker.lastIndexOf(":") + 1));
-    if (port < 1 || port > 65535) {
-      throw new ConfigError("KAFKA_BROKERS", "the port must be 1-65535", {
-        value: broker,
-      });
-    }
-  }
-  if (
-    config.s3Bucket !== "" &&
-    !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(config.s3Bucket)
-  ) {
-    throw new ConfigError(
-      "S3_BUCKET",
-      "3-63 lowercase letters, digits, '.' or '-'",
-      { value: config.s3Bucket },
     );
   }
 }

@@ -64,6 +64,12 @@ Deno.test("errors name the bad setting", () => {
       { KAFKA_BROKERS: "b1:9092,nohost" },
       'KAFKA_BROKERS="nohost": each broker is host:port',
     ],
+    // kafkajs splits a broker at ':', so an IPv6 address cannot be given.
+    [
+      { profile: "local" },
+      { KAFKA_BROKERS: "[::1]:9092" },
+      'KAFKA_BROKERS="[::1]:9092": each broker is host:port, and the Kafka client takes no IPv6 address; give a host name that resolves to it (an /etc/hosts line, say)',
+    ],
     // A port past 65535 passed, and the sink failed later, exit 1, on kafkajs' own check.
     [
       { profile: "local" },
