@@ -13,6 +13,7 @@ import {
 } from "../batch/mod.ts";
 import { CLEAN_COLUMNS, type DataFrame, runSql } from "../clean/mod.ts";
 import { type MetricDef, METRICS } from "./catalog.ts";
+import { columnTypeMismatch } from "./column_types.ts";
 
 /**
  * A result row: column → JSON-safe value (string, number or null).
@@ -175,9 +176,9 @@ export interface WarehouseMetrics {
 /**
  * Reads `pin`, `geo`, `user` from `warehouseDir` and computes the nine metrics. Throws
  * `WarehouseMissingError` when a table is absent, `WarehouseEmptyError` when all are
- * empty, and `WarehouseDamagedError` when a file cannot be read or lacks one of its table's
- * clean columns (the file of another table, say); each message says to run
- * `deno task batch`.
+ * empty, and `WarehouseDamagedError` when a file cannot be read, lacks one of its table's
+ * clean columns (the file of another table, say) or holds another type in a column the
+ * queries read (timestamps as text); each message says to run `deno task batch`.
  *
  * @example
  * ```ts
@@ -209,13 +210,17 @@ export async function metricsFromWarehouse(
   for (const table of ["pin", "geo", "user"] as const) {
     const columns = tables[table].columns;
     const lacking = CLEAN_COLUMNS[table].filter((c) => !columns.includes(c));
-    if (lacking.length === 0) continue;
-    const cause = new Error(
-      `it has no column ${lacking.join(", ")}; its columns are ${
+    // A column of another type failed a query ('`year` operation not supported for dtype
+    // `str`'), naming neither the file nor the column.
+    const why = lacking.length > 0
+      ? `it has no column ${lacking.join(", ")}; its columns are ${
         columns.join(", ") || "none"
-      }`,
-    );
-    throw new WarehouseDamagedError(warehouseDir, table, { cause });
+      }`
+      : columnTypeMismatch(table, tables[table]);
+    if (why === undefined) continue;
+    throw new WarehouseDamagedError(warehouseDir, table, {
+      cause: new Error(why),
+    });
   }
   return { results: await runMetrics({ tables }), rows };
 }

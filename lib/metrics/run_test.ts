@@ -166,3 +166,49 @@ Deno.test("metrics: a table of the right names but another type is a SqlQueryErr
       ),
   );
 });
+
+Deno.test("metrics: a warehouse column of another type (timestamp as text, say) is a WarehouseDamagedError naming the file, not only the failed query", async () => {
+  // It was 'Query 02_popular_category_by_year.sql failed: `year` operation not supported for
+  // dtype `str`. ...': no warehouse, table or column named.
+  const t = tables([{ category: "art", country: "Chad", age: 30 }]);
+  const cases = [
+    {
+      table: "geo",
+      tables: {
+        ...t,
+        geo: t.geo.withColumns(pl.col("timestamp").cast(pl.Utf8)),
+      },
+      why: "its column timestamp holds String values, not date-times",
+    },
+    {
+      table: "pin",
+      tables: {
+        ...t,
+        pin: t.pin.withColumns(pl.col("follower_count").cast(pl.Utf8)),
+      },
+      why: "its column follower_count holds String values, not numbers",
+    },
+    {
+      table: "user",
+      tables: {
+        ...t,
+        user: t.user.withColumns(pl.col("ind").cast(pl.Float64)),
+      },
+      why: "its column ind holds Float64 values, not whole numbers",
+    },
+  ];
+  for (const c of cases) {
+    await using tmp = await makeTestDir();
+    await writeWarehouse(tmp.path, c.tables);
+    const error = await metricsFromWarehouse(tmp.path).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof WarehouseDamagedError, String(error));
+    assert.deepEqual(error.context, { dir: tmp.path, table: c.table });
+    assert.equal(
+      error.message,
+      `The warehouse table ${tmp.path}/${c.table}.parquet cannot be read (${c.why}): the file is damaged. Run \`deno task batch\` again: it rewrites every table from the lake.`,
+    );
+  }
+});
