@@ -148,6 +148,37 @@ Deno.test("services cli: --port that two servers would share, or with down or st
   );
 });
 
+Deno.test("services cli: --port on another selected service's default port is refused", () => {
+  const refused = (args: string[], message: string) =>
+    assert.throws(
+      () => parseServicesArgs(args),
+      (e: unknown) => e instanceof ConfigError && e.message === message,
+    );
+  // Before: accepted; `up` started kafka on 9092, then said s3's port 9092 "is taken by
+  // another process" (its own broker), or kafka's controller took kinesis's 4567.
+  refused(
+    ["up", "--port", "s3=9092"],
+    'Invalid setting --port="s3=9092": s3 and kafka would both listen on 9092 (kafka also takes the port after its own, for its KRaft controller; 9092 is kafka\'s default port: give kafka another with --port kafka=N)',
+  );
+  refused(
+    ["up", "--port", "kafka=4566"],
+    'Invalid setting --port="kafka=4566": kafka and kinesis would both listen on 4567 (kafka also takes the port after its own, for its KRaft controller; 4567 is kinesis\'s default port: give kinesis another with --port kinesis=N)',
+  );
+  refused(
+    ["up", "--port", "mariadb=9093"],
+    'Invalid setting --port="mariadb=9093": mariadb and kafka would both listen on 9093 (kafka also takes the port after its own, for its KRaft controller; 9092 is kafka\'s default port: give kafka another with --port kafka=N)',
+  );
+  // Services that do not start keep their defaults to themselves.
+  assert.deepEqual(
+    parseServicesArgs(["up", "--only", "s3", "--port", "s3=9092"]).ports,
+    { s3: 9092 },
+  );
+  assert.deepEqual(
+    parseServicesArgs(["up", "--port", "kafka=4566,kinesis=14567"]).ports,
+    { kafka: 4566, kinesis: 14567 },
+  );
+});
+
 Deno.test("services cli: the report lists endpoints and the variables to export", () => {
   const text = formatReports([
     { name: "kafka", running: true, endpoint: "127.0.0.1:9092", pid: 41 },
