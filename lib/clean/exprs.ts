@@ -114,13 +114,17 @@ export function wholeOrNull(f: Expr): Expr {
   );
 }
 
+/**
+ * Seconds run to 59: chrono reads a leap second `:60` as the next minute's `:00` (`12:30:60`
+ * became 12:31:00), and no source DATETIME holds one.
+ */
 const DATETIME_SHAPE =
-  "^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z?$";
+  "^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?Z?$";
 
 /**
  * Parses trimmed text `YYYY-MM-DD HH:MM:SS` (also ISO `T` and fractional seconds, which are
  * dropped) into a datetime (µs, no time zone); null for anything else, including impossible
- * dates.
+ * dates and second 60.
  *
  * @example
  * ```ts

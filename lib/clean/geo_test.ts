@@ -80,6 +80,9 @@ const QUARANTINE_CASES: [Record<string, string | null>, string][] = [
   [{ timestamp: "2019-02-29 00:00:00" }, "unparseable timestamp"],
   [{ timestamp: "2020-01-02" }, "unparseable timestamp"],
   [{ timestamp: "2020-01-02 03:04:05 extra" }, "unparseable timestamp"],
+  // Second 60 is no time of a source DATETIME: it was read as the next minute.
+  [{ timestamp: "2020-01-02 12:30:60" }, "unparseable timestamp"],
+  [{ timestamp: "2016-12-31T23:59:60Z" }, "unparseable timestamp"],
   [{ timestamp: "true" }, "wrong type: timestamp must be a datetime"],
 ];
 

@@ -61,6 +61,8 @@ const QUARANTINE_CASES: [Record<string, string | null>, string][] = [
   [{ age: "true" }, "wrong type: age must be a whole number"],
   [{ date_joined: "2016-13-01 00:00:00" }, "unparseable date_joined"],
   [{ date_joined: "01/05/2016" }, "unparseable date_joined"],
+  // Second 60 is no time of a source DATETIME: it was read as the next minute.
+  [{ date_joined: "2016-05-01 10:00:60" }, "unparseable date_joined"],
   [{ date_joined: '{"d": 1}' }, "wrong type: date_joined must be a datetime"],
 ];
 
