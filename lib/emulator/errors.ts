@@ -116,3 +116,35 @@ export class SourceReadError extends PipelineError {
     });
   }
 }
+
+/**
+ * No record reached the API: the first record of the run that failed got no HTTP answer at
+ * all (connection refused, no answer in time) after its retries, and none had been
+ * accepted before. The run stops rather than fail every post the same way.
+ *
+ * @example
+ * ```ts
+ * import { ApiUnreachableError } from "./errors.ts";
+ * const err = new ApiUnreachableError("http://127.0.0.1:8080", "connection refused", { attempts: 5 });
+ * console.log(err.code, err.context.api); // API_UNREACHABLE http://127.0.0.1:8080
+ * ```
+ */
+export class ApiUnreachableError extends PipelineError {
+  constructor(
+    api: string,
+    reason: string,
+    options: PipelineErrorOptions & { attempts: number },
+  ) {
+    const { attempts, ...rest } = options;
+    super(
+      `No API answered at ${api}: ${reason} (${attempts} attempts). Start it ` +
+        "(`deno task gateway`) or give --api the URL of one that runs; nothing was " +
+        "accepted, so the run stopped.",
+      {
+        ...rest,
+        code: "API_UNREACHABLE",
+        context: { api, attempts, ...rest.context },
+      },
+    );
+  }
+}

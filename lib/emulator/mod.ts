@@ -60,4 +60,9 @@ export {
 export { createPacer, type Pacer, type PacerOptions } from "./pacer.ts";
 export type { RetryOptions } from "../retry.ts";
 export { checkApiKey, checkApiUrl } from "./api_settings.ts";
-export { PostError, type PostErrorDetails, SourceReadError } from "./errors.ts";
+export {
+  ApiUnreachableError,
+  PostError,
+  type PostErrorDetails,
+  SourceReadError,
+} from "./errors.ts";

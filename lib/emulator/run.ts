@@ -12,16 +12,22 @@
  * as a post is; when it still fails, its post counts as one with failures, each record
  * failed with the read's error. Nothing is dropped without being counted.
  *
+ * An API that never answers (a mistyped `--api`, a gateway not started) would fail every
+ * post after its retries, about 7 s a post with the default policy. So when a record fails
+ * with no HTTP answer before any record was accepted, the run stops with
+ * {@linkcode ApiUnreachableError}: no new attempt starts, and the records not sent count as
+ * failed. Once the API accepted a record, such failures are counted and the run goes on.
+ *
  * @module
  */
 
 import { ConfigError, PipelineError } from "../errors.ts";
 import { isMysqlUrl } from "../source/mod.ts";
 import type { SourceReader } from "../source/types.ts";
-import { SourceReadError } from "./errors.ts";
+import { ApiUnreachableError, PostError, SourceReadError } from "./errors.ts";
 import { createPacer } from "./pacer.ts";
 import { checkApiKey, checkApiUrl } from "./api_settings.ts";
-import { buildRequest, sendRequest } from "./poster.ts";
+import { buildRequest, sendRequest, shownUrl } from "./poster.ts";
 import { isRetryable, type RetryOptions, withRetry } from "../retry.ts";
 import { sleep } from "../sleep.ts";
 import {
@@ -198,6 +204,12 @@ export async function runEmulation(
   });
   const pacer = createPacer({ rate: options.rate, burst: options.burst });
   const stopper = new AbortController();
+  // Aborted when the API proved unreachable: no retry starts after that.
+  const halt = new AbortController();
+  const retrySignal = signal === undefined
+    ? halt.signal
+    : AbortSignal.any([signal, halt.signal]);
+  let accepted = 0;
   let stopped: StopReason | undefined;
   let fatal: { error: unknown } | undefined;
   const stop = (reason: StopReason) => {
@@ -245,7 +257,7 @@ export async function runEmulation(
       // like a post; any other stops the run.
       const got = await withRetry(() => source.readPost(offset), {
         ...options.retry,
-        signal,
+        signal: retrySignal,
       });
       tally.readRetried(got.retries);
       if (!got.ok && !isRetryable(got.error)) {
@@ -274,6 +286,11 @@ export async function runEmulation(
       const read = performance.now();
       let ok = true;
       for (const target of targets) {
+        if (halt.signal.aborted) {
+          ok = false;
+          tally.fail(target, `not sent: no API answered at ${shownUrl(api)}`);
+          continue;
+        }
         const request = buildRequest(target, post);
         const result = await withRetry(
           () =>
@@ -281,18 +298,34 @@ export async function runEmulation(
               apiKey: options.apiKey,
               timeoutMs: options.timeoutMs,
             }),
-          { ...options.retry, signal },
+          { ...options.retry, signal: retrySignal },
         );
         tally.retried(result.retries);
-        if (result.ok) tally.accept(target);
-        else {
-          ok = false;
-          tally.fail(
-            target,
-            result.error instanceof Error
-              ? result.error.message
-              : String(result.error),
-          );
+        if (result.ok) {
+          accepted++;
+          tally.accept(target);
+          continue;
+        }
+        ok = false;
+        const error = result.error;
+        tally.fail(
+          target,
+          error instanceof Error ? error.message : String(error),
+        );
+        // No HTTP answer, and none ever: the API is not there.
+        if (
+          accepted === 0 && error instanceof PostError &&
+          error.status === undefined && !halt.signal.aborted &&
+          !signal?.aborted
+        ) {
+          fatal ??= {
+            error: new ApiUnreachableError(shownUrl(api), error.message, {
+              attempts: result.retries + 1,
+              cause: error,
+            }),
+          };
+          halt.abort();
+          stop("aborted");
         }
       }
       tally.postFinished(ok, {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { SourceAccessError } from "../source/errors.ts";
+import { ApiUnreachableError } from "./errors.ts";
 import { runEmulation } from "./run.ts";
-import { formatSummary } from "./summary.ts";
+import { type EmulationSummary, formatSummary } from "./summary.ts";
 import {
   accept,
   arraySource,
@@ -92,39 +93,80 @@ Deno.test("a 422 is not retried: counted per topic with its error body", async (
   }
 });
 
-Deno.test("a server that is down: every record fails after bounded retries", async () => {
+Deno.test("an API nothing answers at: the run stops at its first failed record, not after every post failed", async () => {
+  // Before, each of the 50 posts failed record by record after its retries: with the default
+  // policy, a mistyped --api took about 7 s a post (15 min for 500 posts) before the run ended.
   const port = closedPort();
-  const summary = await runEmulation({
-    source: arraySource(samplePosts()),
-    api: `http://127.0.0.1:${port}`,
-    count: 2,
-    retry: fast,
-  });
+  const api = `http://127.0.0.1:${port}`;
+  const snapshots: EmulationSummary[] = [];
+  await assert.rejects(
+    runEmulation({
+      source: arraySource(samplePosts()),
+      api,
+      count: 50,
+      concurrency: 1,
+      retry: fast,
+      onProgress: (s) => snapshots.push(s),
+    }),
+    (err) => {
+      assert.ok(err instanceof ApiUnreachableError, String(err));
+      assert.match(
+        err.message,
+        new RegExp(
+          `^No API answered at ${api}: POST /topics/pinterest\\.pin to ${api}/topics/pinterest\\.pin failed: .+ \\(3 attempts\\)\\. Start it \\(\`deno task gateway\`\\) or give --api the URL of one that runs; nothing was accepted, so the run stopped\\.$`,
+        ),
+      );
+      return true;
+    },
+  );
+  const last = snapshots.at(-1)!;
+  assert.equal(last.stopped, "failed");
+  // The post's other five records were not sent; they count as failed too.
   assert.deepEqual(
     [
-      summary.posts,
-      summary.postsFailed,
-      summary.recordsAccepted,
-      summary.recordsFailed,
-      summary.retries,
+      last.posts,
+      last.postsFailed,
+      last.recordsAccepted,
+      last.recordsFailed,
+      last.retries,
     ],
-    [2, 2, 0, 12, 24],
+    [1, 1, 0, 6, 2],
   );
-  assert.deepEqual(Object.values(summary.failures).map((f) => f.count), [
-    2,
-    2,
-    2,
-    2,
-    2,
-    2,
-  ]);
-  const sample = summary.failures["pinterest.pin"].samples[0];
-  assert.ok(
-    sample.startsWith(
-      `POST /topics/pinterest.pin to http://127.0.0.1:${port}/topics/pinterest.pin failed: `,
-    ),
-    sample,
+  assert.equal(
+    last.failures["streaming-pinterest-user"].samples[0],
+    `not sent: no API answered at ${api}`,
   );
+});
+
+Deno.test("an API that answered once and then lost every connection: its failures are counted and the run goes on", async () => {
+  // After the first record, the peer cuts each answer off: no HTTP answer reaches the client.
+  const peer = await startPeer((seen, n) =>
+    n === 0 ? accept(seen, n) : new Response(
+      new ReadableStream({ start: (c) => c.error(new Error("cut")) }),
+    )
+  );
+  try {
+    const summary = await runEmulation({
+      source: arraySource(samplePosts()),
+      api: peer.url,
+      count: 3,
+      concurrency: 1,
+      retry: fast,
+    });
+    assert.deepEqual(
+      [
+        summary.stopped,
+        summary.posts,
+        summary.postsFailed,
+        summary.recordsAccepted,
+        summary.recordsFailed,
+        summary.retries,
+      ],
+      ["count", 3, 3, 1, 17, 34],
+    );
+  } finally {
+    await peer.close();
+  }
 });
 
 Deno.test("retries draw no number from `random`: a seeded run picks the same rows with or without them", async () => {
