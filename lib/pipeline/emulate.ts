@@ -14,6 +14,7 @@ import {
   type EmulationSummary,
   type Mode,
   runEmulation,
+  shownUrl,
 } from "../emulator/mod.ts";
 import {
   ensureTopology,
@@ -322,7 +323,7 @@ export async function runEmulateJob(
     if (unseen.topics + unseen.streams > 0) {
       logger.warn(
         "records the API accepted were not found by this job's sink or stream catch-up (see the summary)",
-        { api, ...unseen },
+        { api: shownUrl(api), ...unseen },
       );
     }
     return {

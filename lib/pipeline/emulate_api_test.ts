@@ -48,10 +48,30 @@ async function withOtherGateway(
 Deno.test("emulate job: an --api gateway on another data dir: its records are counted unseen, in the log they went to", async () => {
   await using tmp = await makeTestDir();
   await withOtherGateway(async (gateway) => {
+    // An API behind basic auth: its password must not reach the log.
+    const api = gateway.url.replace("http://", "http://user:secret@");
+    const warned: unknown[] = [];
     const result = await runEmulateJob(
       loadConfig({ dataDir: tmp.path }, { env: {} }),
-      { count: 4, randomSeed: 3, api: gateway.url },
+      {
+        count: 4,
+        randomSeed: 3,
+        api,
+        logger: {
+          info: () => {},
+          warn: (message, context) => warned.push([message, context]),
+          error: () => {},
+        },
+      },
     );
+    assert.deepEqual(warned.filter((w) => String(w).includes("API")), [[
+      "records the API accepted were not found by this job's sink or stream catch-up (see the summary)",
+      {
+        api: `${gateway.url.replace("http://", "http://user@")}/`,
+        topics: 12,
+        streams: 12,
+      },
+    ]]);
     assert.equal(result.emulation.recordsAccepted, 24);
     assert.equal(result.sink?.recordsWritten, 0);
     assert.equal(result.processing!.stream?.records, 0);
