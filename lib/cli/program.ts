@@ -219,7 +219,8 @@ function isArgsError(e: unknown): e is Error {
 
 /**
  * Runs `program` on `args` and returns the exit code (see the module table); the caller
- * exits with it.
+ * exits with it. A leading `--` is dropped (`deno task metrics -- --json`, as `npm run`
+ * takes flags); elsewhere it ends the flags.
  *
  * @example
  * ```ts
@@ -236,6 +237,8 @@ export async function runCli(
 ): Promise<number> {
   const out = options.out ?? console.log;
   const err = options.err ?? console.error;
+  // `deno task metrics -- --json`, as `npm run` wants it: deno task passes the `--` on.
+  if (args[0] === "--") args = args.slice(1);
   if (wantsHelp(args)) {
     out(program.usage);
     return 0;

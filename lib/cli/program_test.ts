@@ -55,8 +55,20 @@ Deno.test("cli program: --help and -h print the usage and skip the command; afte
   }
   assert.deepEqual(calls, []);
   assert.equal(wantsHelp(["--", "--help"]), false);
-  assert.equal((await outcome(program, ["--", "-h"])).code, 0);
-  assert.deepEqual(calls, [["--", "-h"]]);
+  assert.equal((await outcome(program, ["--once", "--", "-h"])).code, 0);
+  assert.deepEqual(calls, [["--once", "--", "-h"]]);
+});
+
+Deno.test("cli program: a leading -- (npm's habit: deno task metrics -- --json) is dropped, not taken for the end of the flags", async () => {
+  const { program, calls } = demo(() => Promise.resolve());
+  assert.equal((await outcome(program, ["--", "--json"])).code, 0);
+  assert.deepEqual(calls, [["--json"]]);
+  assert.deepEqual(await outcome(program, ["--", "--help"]), {
+    code: 0,
+    out: ["Usage: deno task demo"],
+    err: [],
+  });
+  assert.deepEqual(calls, [["--json"]]);
 });
 
 Deno.test("cli program: exit codes for the command's result and for each kind of failure", async () => {
