@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { isAbsolute, relative } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import {
   type EmulationSummary,
   formatSummary,
@@ -110,7 +110,14 @@ export function formatEmulateResult(result: EmulateJobResult): string {
     );
   }
   if (p?.metrics) {
-    lines.push("", "The nine metrics:", "", formatResults(p.metrics.results));
+    lines.push(
+      "",
+      "The nine metrics:",
+      "",
+      formatResults(p.metrics.results),
+      "",
+      reportHint(p.paths.dataDir),
+    );
   } else if (
     p && unseen.topics === 0 &&
     Object.values(p.batch.tables).every((t) => t.rows === 0)
@@ -123,6 +130,19 @@ export function formatEmulateResult(result: EmulateJobResult): string {
     );
   }
   return lines.join("\n");
+}
+
+/** The command that charts the answers, with `--data-dir` when it is not the default. */
+function reportHint(dataDir: string): string {
+  const shown = shownPath(dataDir);
+  const flag = shown === ".data"
+    ? ""
+    : ` --data-dir ${
+      /^[\w./-]+$/.test(shown) ? shown : `'${shown.replaceAll("'", `'\\''`)}'`
+    }`;
+  return `Charts of these answers: \`deno task report${flag}\` writes ${
+    join(shown, "report.html")
+  }.`;
 }
 
 /** Why the batch tables came out empty although every accepted record reached the lake. */

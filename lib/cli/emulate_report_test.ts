@@ -76,7 +76,7 @@ function processing(
       lastBatchId: batches,
     },
     streamTables: { stream_pin: streamRecords },
-    paths: { warehouse: "wh", stream: "st" },
+    paths: { dataDir: ".data", warehouse: "wh", stream: "st" },
   };
 }
 
@@ -223,4 +223,29 @@ Deno.test("formatEmulateResult: a password in --api is not printed", () => {
     "  source: src.db",
     "  api:    https://user@proxy.example:8082/v2",
   ]);
+});
+
+Deno.test("formatEmulateResult: the metrics end with the command that charts them, for this data dir", () => {
+  const p = processing([1, 1, 1], 0, 0, 0);
+  p.metrics = {
+    results: {
+      users_joined_by_year: [{ post_year: 2015, number_users_joined: 1 }],
+    },
+    rows: { pin: 1, geo: 1, user: 1 },
+  };
+  assert.deepEqual(
+    formatEmulateResult(remote({ processing: p })).split("\n").slice(-3),
+    [
+      "     2015                    1",
+      "",
+      `Charts of these answers: \`deno task report\` writes ${
+        join(".data", "report.html")
+      }.`,
+    ],
+  );
+  p.paths.dataDir = "/srv/run 2";
+  assert.equal(
+    formatEmulateResult(remote({ processing: p })).split("\n").at(-1),
+    "Charts of these answers: `deno task report --data-dir '/srv/run 2'` writes /srv/run 2/report.html.",
+  );
 });

@@ -59,7 +59,8 @@ export interface ProcessingResult {
   streamTables: Record<string, number>;
   /** Absent when the warehouse has no rows (e.g. `--mode stream`). */
   metrics?: WarehouseMetrics;
-  paths: { warehouse: string; stream: string };
+  /** The data root and the two table folders under it. */
+  paths: { dataDir: string; warehouse: string; stream: string };
 }
 
 /**
@@ -111,6 +112,10 @@ export async function runProcessing(
     stream,
     streamTables,
     metrics,
-    paths: { warehouse: paths.warehouse, stream: paths.stream },
+    paths: {
+      dataDir: runtime.config.dataDir,
+      warehouse: paths.warehouse,
+      stream: paths.stream,
+    },
   };
 }
