@@ -87,8 +87,9 @@ const strictDecoder = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * One NDJSON line (without its `\n`) for a record value: the value text itself, `null` for
- * an empty value, and for a value spanning lines its JSON re-serialised on one line (or,
- * when it is not JSON, the text as a JSON string), so one record is always one line. A
+ * an empty value, and for a value spanning lines its JSON without the whitespace outside
+ * strings, every token as produced (or, when it is not JSON, the text as a JSON string), so
+ * one record is always one line. A
  * value that is not UTF-8 keeps its bytes (line breaks become spaces): the batch then
  * quarantines it as it was produced.
  *
@@ -125,10 +126,38 @@ export function encodeLine(value: Uint8Array): Uint8Array {
   if (jsonDepthExceeds(text)) return encoder.encode(JSON.stringify(text));
   if (!multiLine) return value;
   try {
-    return encoder.encode(JSON.stringify(JSON.parse(text)));
+    JSON.parse(text);
   } catch {
     return encoder.encode(JSON.stringify(text));
   }
+  // Valid JSON holds line breaks only outside its strings: dropping the whitespace there
+  // keeps every token as produced (a re-serialisation would round numbers past 2^53, write
+  // 1.0 as 1, reorder members such as "1" and drop repeated ones).
+  return compactJson(value);
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** `json` (valid JSON bytes) without the whitespace outside its strings. */
+function compactJson(json: Uint8Array): Uint8Array {
+  const out = new Uint8Array(json.length);
+  let n = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (inString) {
+      out[n++] = c;
+      if (c === BACKSLASH) out[n++] = json[++i];
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) {
+      inString = true;
+      out[n++] = c;
+    } else if (c !== SPACE && c !== NL && c !== CR && c !== 0x09) {
+      out[n++] = c;
+    }
+  }
+  return out.subarray(0, n);
 }
 
 /**

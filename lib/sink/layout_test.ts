@@ -72,6 +72,19 @@ Deno.test("layout: encodeLine keeps one-line values and puts every value on one 
   assert.equal(encodeLine(same), same);
 });
 
+Deno.test("layout: encodeLine puts a JSON value spanning lines on one line with its tokens as produced", () => {
+  // Pretty-printed JSON (Python's json.dumps(indent=2)) from a client producing to Kafka
+  // directly: only the whitespace outside strings goes; numbers past 2^53, 1.0, member
+  // order and repeated members stay as on one line.
+  const pretty = '{\n  "id": 12345678901234567890,\n  "x": 1.0,\n  "b": 1,\n' +
+    '  "1": 2,\n  "a": 1,\r\n  "a": 2,\n\t"s": "a  b\\n\\"}"\n}\n';
+  assert.equal(
+    dec(encodeLine(enc(pretty))),
+    '{"id":12345678901234567890,"x":1.0,"b":1,"1":2,"a":1,"a":2,"s":"a  b\\n\\"}"}',
+  );
+  assert.equal(dec(encodeLine(enc("[\n1e400,\n-0\n]"))), "[1e400,-0]");
+});
+
 Deno.test("layout: encodeLine keeps a value that is not UTF-8 byte for byte, its line breaks as spaces", () => {
   const bad = new Uint8Array([...enc('{"a":\n"x'), 0xff, ...enc('"}')]);
   assert.deepEqual(
