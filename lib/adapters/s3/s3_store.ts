@@ -53,6 +53,16 @@ function status(e: unknown): number | undefined {
     ?.httpStatusCode;
 }
 
+/**
+ * The bucket's region S3 names in a refusal (`x-amz-bucket-region`: a 301 or 400 answer to
+ * a request sent to another region than the bucket's), if any.
+ */
+function regionOf(e: unknown): string | undefined {
+  const headers = (e as { $response?: { headers?: Record<string, string> } })
+    ?.$response?.headers;
+  return headers?.["x-amz-bucket-region"] || undefined;
+}
+
 /** An S3 operation on a key, for error messages. */
 interface S3Op {
   op: string;
@@ -194,8 +204,9 @@ class S3Store implements ObjectStore {
 export async function openS3Store(
   options: S3StoreOptions,
 ): Promise<ObjectStore> {
+  const config = awsClientConfig(options);
   const client = new S3Client({
-    ...awsClientConfig(options),
+    ...config,
     forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
   });
   const prefix = options.prefix ?? "";
@@ -207,24 +218,34 @@ export async function openS3Store(
     if (missing && options.createBucket) {
       await client.send(new CreateBucketCommand({ Bucket: options.bucket }));
     } else {
-      const where = options.endpoint ??
-        `AWS (${options.region ?? "default region"})`;
-      // A HEAD answer has no body: its status is all S3 says.
+      const where = options.endpoint ?? `AWS (${config.region})`;
+      // A HEAD answer has no body: its status and headers are all S3 says.
       const code = status(e);
       const why = code === undefined ? (e as Error).message : `HTTP ${code}`;
+      const bucketRegion = regionOf(e);
       const hint = missing
         ? "create it (Terraform in infra/, or `deno task services up` for the local stack), " +
           "or set S3_BUCKET to the lake's bucket"
+        : bucketRegion !== undefined && bucketRegion !== config.region
+        ? `the bucket is in region ${bucketRegion}, not ${config.region}; ` +
+          `set AWS_REGION=${bucketRegion}`
         : code === 403
         ? "the credentials were refused; check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY " +
           "(or AWS_PROFILE) and that they may use the bucket"
+        : options.endpoint === undefined
+        ? "check S3_BUCKET, AWS_REGION, the credentials and that this machine reaches AWS"
         : "check S3_ENDPOINT, the credentials and that the server runs (`deno task services up`)";
       throw new BackendError(
         "s3",
         `bucket "${options.bucket}" at ${where} is not usable (${why}): ${hint}`,
         {
           cause: e,
-          context: { bucket: options.bucket, endpoint: options.endpoint },
+          context: {
+            bucket: options.bucket,
+            endpoint: options.endpoint,
+            region: config.region,
+            bucketRegion,
+          },
         },
       );
     }

@@ -263,3 +263,39 @@ Deno.test("S3 store: a server that stops answering fails the call after the requ
     await Deno.remove(stateDir, { recursive: true });
   }
 });
+
+Deno.test("S3 store: a bucket in another region than AWS_REGION is named as such, with the region to set", async () => {
+  // What S3 answers a HeadBucket sent to another region than the bucket's: 301 without a
+  // body, the bucket's region in a header (s3rver has no regions, so a server answering
+  // the same stands in for it).
+  const heads: string[] = [];
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (req) => {
+      heads.push(`${req.method} ${new URL(req.url).pathname}`);
+      return new Response(null, {
+        status: 301,
+        headers: { "x-amz-bucket-region": "eu-west-1" },
+      });
+    },
+  );
+  const endpoint = `http://127.0.0.1:${server.addr.port}`;
+  try {
+    await assert.rejects(
+      () => openS3Store({ endpoint, bucket: "lake", region: "us-east-1" }),
+      (e) => {
+        assert.ok(e instanceof BackendError);
+        assert.equal(
+          e.message,
+          `s3: bucket "lake" at ${endpoint} is not usable (HTTP 301): the bucket is in ` +
+            "region eu-west-1, not us-east-1; set AWS_REGION=eu-west-1",
+        );
+        assert.equal(e.context.bucketRegion, "eu-west-1");
+        return true;
+      },
+    );
+    assert.deepEqual(heads, ["HEAD /lake/"]);
+  } finally {
+    await server.shutdown();
+  }
+});
