@@ -109,7 +109,11 @@ export interface StreamProcessorStats {
 export interface StreamProcessor {
   /** Processes micro-batches every trigger interval until `signal` aborts. */
   run(signal?: AbortSignal): Promise<void>;
-  /** Processes everything available now, in as many batches as needed, then returns. */
+  /**
+   * Processes everything available now, in as many batches as needed, then returns: it
+   * stops after the first batch that read every stream to its end, so records posted
+   * while it runs may be left for the next run.
+   */
   runOnce(): Promise<StreamProcessorStats>;
   /** Live counters. */
   readonly stats: StreamProcessorStats;
@@ -193,8 +197,8 @@ export function createStreamProcessor(
     });
   };
 
-  /** One batch; returns whether records were processed. Throws StreamBatchError. */
-  const step = async (session: Session): Promise<boolean> => {
+  /** One batch; returns its commit, `null` without records. Throws StreamBatchError. */
+  const step = async (session: Session): Promise<BatchCommit | null> => {
     let commit: BatchCommit | null;
     const batchId = session.checkpoint().batchId + 1;
     try {
@@ -207,7 +211,7 @@ export function createStreamProcessor(
       }
       throw failed(session, batchId, e);
     }
-    if (commit === null) return false;
+    if (commit === null) return null;
     stats.batches++;
     stats.records += commit.records.length;
     stats.lastBatchId = commit.batchId;
@@ -226,7 +230,7 @@ export function createStreamProcessor(
     } catch (e) {
       throw failed(session, batchId, e);
     }
-    return true;
+    return commit;
   };
 
   return {
@@ -234,7 +238,11 @@ export function createStreamProcessor(
     async runOnce() {
       const session = await open();
       try {
-        while (await step(session));
+        // Up to the batch that read every stream to its end: records posted meanwhile are
+        // the next run's, or a writer that never pauses would keep this one going.
+        for (let c = await step(session); c && !c.caughtUp;) {
+          c = await step(session);
+        }
       } catch (e) {
         // Nothing retries it: the error says the run stopped.
         throw e instanceof StreamBatchError ? stopped(e, 1) : e;

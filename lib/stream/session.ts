@@ -69,6 +69,11 @@ export interface BatchCommit {
   records: RecordKey[];
   /** Milliseconds spent reading the streams, cleaning, encoding Parquet and committing. */
   phases: { read: number; clean: number; encode: number; commit: number };
+  /**
+   * Whether the batch read every stream until it found no further record (no batch limit
+   * cut it short): what was posted before the batch began is all committed.
+   */
+  caughtUp: boolean;
 }
 
 /**
@@ -227,22 +232,30 @@ export async function openSession(
     });
   };
 
-  const pollStream = async (kind: PostKind): Promise<StreamRecord[]> => {
+  /** The records of one stream for a batch, and whether it was read to its end. */
+  const pollStream = async (
+    kind: PostKind,
+  ): Promise<{ records: StreamRecord[]; drained: boolean }> => {
     const stream = options.streamNames[kind];
     const out: StreamRecord[] = [];
     let bytes = 0;
+    let drained = false;
     try {
       while (
         out.length < options.maxBatchRecords && bytes < options.maxBatchBytes
       ) {
         const got = await readerOf(kind).poll();
-        if (got.length === 0) break;
+        if (got.length === 0) {
+          drained = true;
+          break;
+        }
         out.push(...got);
         for (const r of got) bytes += r.data.byteLength;
       }
       missing.delete(stream);
     } catch (e) {
       if (!(e instanceof StreamNotFoundError) || out.length > 0) throw e;
+      drained = true;
       delete readers[kind];
       if (!missing.has(stream)) {
         options.logger.warn(
@@ -252,7 +265,7 @@ export async function openSession(
         missing.add(stream);
       }
     }
-    return out;
+    return { records: out, drained };
   };
 
   /** Compacts what is due; a failure is logged, the committed batch stands. */
@@ -291,7 +304,12 @@ export async function openSession(
         return ms;
       };
       const polled = {} as Record<PostKind, StreamRecord[]>;
-      for (const kind of kinds) polled[kind] = await pollStream(kind);
+      let caughtUp = true;
+      for (const kind of kinds) {
+        const { records, drained } = await pollStream(kind);
+        polled[kind] = records;
+        caughtUp &&= drained;
+      }
       const total = kinds.reduce((n, k) => n + polled[k].length, 0);
       if (total === 0) return null;
       const positions: StreamPositions = { ...store.checkpoint().positions };
@@ -330,6 +348,7 @@ export async function openSession(
         rows,
         records,
         phases: { read, clean, encode, commit },
+        caughtUp,
       };
     },
     async reset() {
