@@ -117,7 +117,7 @@ export interface CleanMicroBatchOptions {
 /**
  * Cleans one micro-batch. Returns a frame per stream table (possibly empty); rows keep the
  * records' order. Records that cannot be cleaned (not JSON, missing `ind`, bad number or
- * date, empty) become `stream_quarantine` rows: `table`, `reason`, `raw`, then the keys.
+ * date, empty, aggregated by the KPL) become `stream_quarantine` rows: `table`, `reason`, `raw`, then the keys.
  *
  * @example
  * ```ts
@@ -186,21 +186,34 @@ async function cleanKind(
   }
   const { texts: lines, invalidUtf8 } = decodeUtf8(records.map((r) => r.data));
   const rejected: Rejected[] = [];
+  // Records rejected here; the parser gets a blank line for each, which it skips (its
+  // notion of blank is narrower than trim(): "\u00a0" would come back as malformed JSON).
+  const own = new Set<number>();
   // Where each distinct line text occurs, in order: quarantine rows name their record by text.
   const byText = new Map<string, number[]>();
   lines.forEach((line, i) => {
-    if (line.trim() === "") {
-      rejected.push({ table: kind, reason: "empty record", raw: line, at: i });
+    const reason = isKplAggregated(records[i].data)
+      ? KPL_AGGREGATED
+      : line.trim() === ""
+      ? "empty record"
+      : undefined;
+    if (reason) {
+      own.add(i);
+      rejected.push({ table: kind, reason, raw: line, at: i });
     } else {
       const at = byText.get(line);
       if (at) at.push(i);
       else byText.set(line, [i]);
     }
   });
-  const parsed = await parseRawRecords(kind, lines, {
-    invalidUtf8,
-    tempDir: options.tempDir,
-  });
+  const parsed = await parseRawRecords(
+    kind,
+    lines.map((line, i) => own.has(i) ? "" : line),
+    {
+      invalidUtf8: new Set([...invalidUtf8].filter((i) => !own.has(i))),
+      tempDir: options.tempDir,
+    },
+  );
   const result = CLEANERS[kind](parsed.df, { raw: parsed.raw });
   const taken = new Set<number>();
   for (const q of [...parsed.quarantine, ...result.quarantine]) {
@@ -211,9 +224,7 @@ async function cleanKind(
     taken.add(i);
     rejected.push({ table: kind, reason: q.reason, raw: q.raw, at: i });
   }
-  const kept = records.filter((_r, i) =>
-    lines[i].trim() !== "" && !taken.has(i)
-  );
+  const kept = records.filter((_r, i) => !own.has(i) && !taken.has(i));
   if (kept.length !== result.clean.height) {
     throw invariant(
       kind,
@@ -225,6 +236,19 @@ async function cleanKind(
     clean: withKeys(result.clean, kept),
     rejected: quarantineFrame(rejected.map((r) => records[r.at]), rejected),
   };
+}
+
+/** The quarantine reason of a record the Kinesis Producer Library aggregated. */
+const KPL_AGGREGATED =
+  "KPL-aggregated record (de-aggregate it, or post records one by one)";
+
+/** The KPL's magic number, which starts every aggregated record. */
+const KPL_MAGIC = [0xf3, 0x89, 0x9a, 0xc2];
+
+/** Whether `data` is a KPL-aggregated record (protobuf, not the JSON of one post). */
+function isKplAggregated(data: Uint8Array): boolean {
+  return data.byteLength > KPL_MAGIC.length &&
+    KPL_MAGIC.every((b, i) => data[i] === b);
 }
 
 function withKeys(df: DataFrame, records: readonly StreamRecord[]): DataFrame {
