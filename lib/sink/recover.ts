@@ -152,7 +152,8 @@ export interface TopicPartition {
 /**
  * Lists a partition's objects and returns the offset its next object must start at. Gzip
  * objects (`.json.gz`, as Confluent's connector writes with `s3.compression.type=gzip`)
- * count as the records they hold; hidden files (`.DS_Store`) are passed over. Throws
+ * count as the records they hold; hidden files (`.DS_Store`) and S3 folder markers (empty
+ * objects whose key ends in `/`) are passed over. Throws
  * `LakeCorruptionError` for a foreign object name under the partition, a partial object, or (with `verify: "all"`) a gap or overlap
  * between objects.
  *
@@ -180,6 +181,9 @@ export async function recoverPartition(
     // A hidden file (`.DS_Store`, `._x`: macOS's Finder leaves them in a local lake it
     // showed) is no object of the sink, nor one that could hold its records.
     if (key.slice(key.lastIndexOf("/") + 1).startsWith(".")) continue;
+    // An S3 folder marker (an empty object named like the folder, left by the console's
+    // "Create folder" or Hadoop's mkdirs) holds no record either.
+    if (key.endsWith("/") && size === 0) continue;
     const name = parseObjectKey(
       key.endsWith(GZIP) ? key.slice(0, -GZIP.length) : key,
     );

@@ -6,6 +6,8 @@ import type { ObjectStore } from "../lake/types.ts";
 import { objectKey } from "./layout.ts";
 import { checkAgainstLog, recoverPartition } from "./recover.ts";
 import { LakeCorruptionError, OffsetGapError } from "./errors.ts";
+import { openS3Store } from "../adapters/s3/mod.ts";
+import { withS3Server } from "../adapters/s3/test_server.ts";
 
 async function withStore(fn: (store: ObjectStore) => Promise<void>) {
   const dir = await Deno.makeTempDir();
@@ -296,4 +298,42 @@ Deno.test("recoverPartition: hidden files in a partition folder (macOS' .DS_Stor
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("recoverPartition: S3 folder markers (the console's Create folder) are passed over", async () => {
+  await withS3Server(async (endpoint) => {
+    const store = await openS3Store({ endpoint, bucket: "lake" });
+    await store.put(keyOf(0, 0), "1\n2\n");
+    // What "Create folder" in the S3 console (or Hadoop's mkdirs) leaves: an empty object
+    // whose key ends in "/", listed with the partition's objects.
+    for (const folder of ["topics/t/", "topics/t/partition=0/"]) {
+      const put = await fetch(`${endpoint}/lake/${folder}`, {
+        method: "PUT",
+        body: "",
+      });
+      await put.body?.cancel();
+      assert.equal(put.status, 200);
+    }
+    assert.deepEqual(
+      (await store.list("topics/t/partition=0/")).map((o) => o.key),
+      [
+        "topics/t/partition=0/",
+        keyOf(0, 0),
+      ],
+    );
+    assert.deepEqual(
+      await recoverPartition(store, { topic: "t", partition: 0 }),
+      { topic: "t", partition: 0, firstOffset: 0, nextOffset: 2, objects: 1 },
+    );
+    // One that holds bytes is no marker: no record of the sink's may hide there unseen.
+    const full = await fetch(`${endpoint}/lake/topics/t/partition=0/`, {
+      method: "PUT",
+      body: "3\n",
+    });
+    await full.body?.cancel();
+    await assert.rejects(
+      () => recoverPartition(store, { topic: "t", partition: 0 }),
+      LakeCorruptionError,
+    );
+  });
 });
