@@ -57,8 +57,11 @@ export interface SinkOptions {
   maxObjectBytes?: number;
   /**
    * A partition's buffer is written once its first record waited this long (wall clock,
-   * checked on every poll even when nothing arrives), Confluent's `rotate.interval.ms`
-   * (default 10000; `Infinity` disables).
+   * checked on every poll even when nothing arrives; default 10000; `Infinity` disables).
+   * Not quite Confluent's `rotate.interval.ms`, which rotates only when the next record
+   * comes (an idle partition keeps its buffer), nor its `rotate.schedule.interval.ms`,
+   * which rotates at fixed clock times: an idle partition's records land here after at
+   * most this long.
    */
   rotateIntervalMs?: number;
   /** Longest wait of one poll, bounding how fast `stop()` returns (default 500). */
