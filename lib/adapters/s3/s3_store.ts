@@ -230,8 +230,11 @@ export async function openS3Store(
         ? `the bucket is in region ${bucketRegion}, not ${config.region}; ` +
           `set AWS_REGION=${bucketRegion}`
         : code === 403
-        ? "the credentials were refused; check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY " +
-          "(or AWS_PROFILE) and that they may use the bucket"
+        // A 403 to HEAD says no more: wrong keys, missing permissions and a bucket of
+        // another account (a name taken already: bucket names are global) look the same.
+        ? "the credentials were refused or may not use this bucket; check AWS_ACCESS_KEY_ID " +
+          "and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE), their permissions, and S3_BUCKET " +
+          "(bucket names are global: another account's bucket answers 403 too)"
         : options.endpoint === undefined
         ? "check S3_BUCKET, AWS_REGION, the credentials and that this machine reaches AWS"
         : "check S3_ENDPOINT, the credentials and that the server runs (`deno task services up`)";

@@ -184,8 +184,9 @@ Deno.test("S3 store: credentials the server refuses are named as the problem", a
         assert.equal(
           e.message,
           `s3: bucket "lake" at ${endpoint} is not usable (HTTP 403): the credentials ` +
-            "were refused; check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) " +
-            "and that they may use the bucket",
+            "were refused or may not use this bucket; check AWS_ACCESS_KEY_ID and " +
+            "AWS_SECRET_ACCESS_KEY (or AWS_PROFILE), their permissions, and S3_BUCKET " +
+            "(bucket names are global: another account's bucket answers 403 too)",
         );
         return true;
       },
