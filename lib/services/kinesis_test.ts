@@ -158,32 +158,3 @@ Deno.test({
     }
   },
 });
-
-Deno.test("kinesis service: without Node.js, start says to install it (Deno's node stand-in listens on every interface)", async () => {
-  const stateDir = await Deno.makeTempDir({ prefix: "kinesis_no_node_" });
-  // A PATH with a shell and, as `deno run` puts first on PATH when node is missing
-  // (~/.cache/deno/node_compat_bin), a `node` that is Deno itself.
-  await Deno.mkdir(`${stateDir}/bin`);
-  await Deno.symlink("/bin/sh", `${stateDir}/bin/sh`);
-  await Deno.symlink(Deno.execPath(), `${stateDir}/bin/node`);
-  const path = Deno.env.get("PATH");
-  Deno.env.set("PATH", `${stateDir}/bin`);
-  try {
-    // Before: kinesis-mock ran on Deno, whose node ignores the loopback preload, and
-    // listened on 0.0.0.0.
-    await assert.rejects(
-      kinesisService.start({ stateDir, port: freePort() }),
-      (e) =>
-        e instanceof BackendError &&
-        e.message ===
-          "kinesis: node is not installed (kinesis-mock runs on Node.js); install it with `apt-get install -y nodejs`, or put its bin folder on PATH",
-    );
-    assert.deepEqual(await kinesisService.status({ stateDir }), {
-      running: false,
-    });
-  } finally {
-    Deno.env.set("PATH", path!);
-    await kinesisService.stop({ stateDir });
-    await Deno.remove(stateDir, { recursive: true });
-  }
-});
