@@ -178,16 +178,17 @@ export async function recoverPartition(
   for (
     const { key, size } of await store.list(partitionPrefix(topic, partition))
   ) {
-    // A hidden file (`.DS_Store`, `._x`: macOS's Finder leaves them in a local lake it
-    // showed) is no object of the sink, nor one that could hold its records.
-    if (key.slice(key.lastIndexOf("/") + 1).startsWith(".")) continue;
-    // An S3 folder marker (an empty object named like the folder, left by the console's
-    // "Create folder" or Hadoop's mkdirs) holds no record either.
-    if (key.endsWith("/") && size === 0) continue;
     const name = parseObjectKey(
       key.endsWith(GZIP) ? key.slice(0, -GZIP.length) : key,
     );
     if (!name || name.topic !== topic || name.partition !== partition) {
+      // A hidden file (`.DS_Store`, `._x`: macOS's Finder leaves them in a local lake it
+      // showed) is no object of the sink, nor one that could hold its records; an object's
+      // own name starts with a dot only for a topic named so (".audit").
+      if (key.slice(key.lastIndexOf("/") + 1).startsWith(".")) continue;
+      // An S3 folder marker (an empty object named like the folder, left by the console's
+      // "Create folder" or Hadoop's mkdirs) holds no record either.
+      if (key.endsWith("/") && size === 0) continue;
       throw new LakeCorruptionError(
         `object ${key} does not follow the layout ` +
           `topics/{topic}/partition={p}/{topic}+{p}+{startOffset:10 digits}.json[.gz]`,

@@ -337,3 +337,31 @@ Deno.test("recoverPartition: S3 folder markers (the console's Create folder) are
     );
   });
 });
+
+Deno.test("recoverPartition: the objects of a topic named with a leading dot are not taken for hidden files", async () => {
+  // Kafka takes ".audit" as a topic name; its objects' names start with a dot too.
+  const dir = await Deno.makeTempDir({ prefix: "recover_dot_" });
+  try {
+    const store = openDirStore(dir);
+    const key = (startOffset: number) =>
+      objectKey({ topic: ".audit", partition: 0, startOffset });
+    await store.put(key(0), "1\n2\n");
+    await store.put(key(2), "3\n");
+    await Deno.writeTextFile(
+      `${dir}/topics/.audit/partition=0/.DS_Store`,
+      "Bud1",
+    );
+    assert.deepEqual(
+      await recoverPartition(store, { topic: ".audit", partition: 0 }),
+      {
+        topic: ".audit",
+        partition: 0,
+        firstOffset: 0,
+        nextOffset: 3,
+        objects: 2,
+      },
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
