@@ -26,6 +26,8 @@ import {
   STREAM_TABLE_NAMES,
 } from "./micro_batch.ts";
 import { openTableStore, type TableStoreOptions } from "./table_store.ts";
+import { isThrottled, THROTTLE_WAITS_MS } from "./throttling.ts";
+import { sleep } from "../sleep.ts";
 
 /**
  * One record of a committed batch, as the log named it.
@@ -182,6 +184,8 @@ export async function openSession(
   });
   let readers: Partial<Record<PostKind, ShardReader>>;
   const missing = new Set<string>();
+  /** Streams whose reads are throttled, warned about once until a read passes. */
+  const throttled = new Set<string>();
 
   /** Checks the store's checkpoint, then starts the readers again from it. */
   const start = () => {
@@ -202,10 +206,14 @@ export async function openSession(
     }
   };
 
-  const readerOf = (kind: PostKind): ShardReader => {
+  /** The reader of `kind`, a new one starting at `from` (default: the checkpoint). */
+  const readerOf = (
+    kind: PostKind,
+    from?: Record<string, string>,
+  ): ShardReader => {
     const stream = options.streamNames[kind];
     return readers[kind] ??= createShardReader(options.streams, stream, {
-      positions: store.checkpoint().positions[stream] ?? {},
+      positions: from ?? store.checkpoint().positions[stream] ?? {},
       batchSize: Math.min(options.maxBatchRecords, 1000),
       maxBytes: options.maxBatchBytes,
       idleMs: 0, // the processor's trigger does the waiting
@@ -240,11 +248,34 @@ export async function openSession(
     const out: StreamRecord[] = [];
     let bytes = 0;
     let drained = false;
+    let waits = 0;
     try {
       while (
         out.length < options.maxBatchRecords && bytes < options.maxBatchBytes
       ) {
-        const got = await readerOf(kind).poll();
+        const before = readerOf(kind).positions();
+        let got: StreamRecord[];
+        try {
+          got = await readers[kind]!.poll();
+          throttled.delete(stream);
+        } catch (e) {
+          if (!isThrottled(e)) throw e;
+          // The failed poll may have moved the reader past records it never returned.
+          delete readers[kind];
+          readerOf(kind, before);
+          if (!throttled.has(stream)) {
+            options.logger.warn(
+              "stream: the stream service throttles reads; backing off",
+              { stream, error: (e as Error).message },
+            );
+            throttled.add(stream);
+          }
+          // What was read is committed; the next batch reads on.
+          if (out.length > 0) break;
+          if (waits >= THROTTLE_WAITS_MS.length) throw e;
+          await sleep(THROTTLE_WAITS_MS[waits++]);
+          continue;
+        }
         if (got.length === 0) {
           drained = true;
           break;
