@@ -192,8 +192,11 @@ async function cleanKind(
   // Where each distinct line text occurs, in order: quarantine rows name their record by text.
   const byText = new Map<string, number[]>();
   lines.forEach((line, i) => {
+    // Not UTF-8 is told here by index: its lenient text may equal another record's.
     const reason = isKplAggregated(records[i].data)
       ? KPL_AGGREGATED
+      : invalidUtf8.has(i)
+      ? "malformed UTF-8"
       : line.trim() === ""
       ? "empty record"
       : undefined;
@@ -209,10 +212,7 @@ async function cleanKind(
   const parsed = await parseRawRecords(
     kind,
     lines.map((line, i) => own.has(i) ? "" : line),
-    {
-      invalidUtf8: new Set([...invalidUtf8].filter((i) => !own.has(i))),
-      tempDir: options.tempDir,
-    },
+    { tempDir: options.tempDir },
   );
   const result = CLEANERS[kind](parsed.df, { raw: parsed.raw });
   const taken = new Set<number>();

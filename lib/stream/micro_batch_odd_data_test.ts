@@ -66,3 +66,26 @@ Deno.test("micro-batch: a KPL-aggregated record is quarantined as such, not as m
     ]],
   });
 });
+
+Deno.test("micro-batch: a record not UTF-8 that decodes to another record's text is the one quarantined", async () => {
+  // Record 1 holds U+FFFD as UTF-8 (valid); record 2 a lone 0xff where record 1 has it,
+  // which a lenient decoder turns into the same text.
+  const json = JSON.stringify({ ...USER, first_name: "Abig~il" });
+  const valid = text(json.replace("~", "\ufffd"));
+  const invalid = text(json).map((b) => b === 0x7e ? 0xff : b);
+  const out = await cleanMicroBatch({
+    pin: [],
+    geo: [],
+    user: [rec("1", valid), rec("2", invalid)],
+  });
+  assert.deepEqual(out.stream_user.getColumn("_sequence_number").toArray(), [
+    "1",
+  ]);
+  assert.deepEqual(
+    out.stream_quarantine.toRecords().map((r) => [
+      r._sequence_number,
+      r.reason,
+    ]),
+    [["2", "malformed UTF-8"]],
+  );
+});
