@@ -24,6 +24,7 @@ import {
   type RouteContext,
 } from "./router.ts";
 import {
+  checkPutRecordsBytes,
   parseCreateStream,
   parseStreamRecord,
   parseStreamRecords,
@@ -146,6 +147,7 @@ async function putRecords(ctx: RouteContext): Promise<Response> {
   const bytes = await readBodyBytes(ctx.req, ctx.maxBodyBytes);
   const records = scanStreamRecords(bytes) ??
     parseStreamRecords(parseJsonBytes(bytes));
+  checkPutRecordsBytes(records);
   const stream = ctx.params.stream;
   const results = await ctx.streams.putRecords(stream, records);
   const failed = results.filter((r) => "errorCode" in r).length;

@@ -20,18 +20,20 @@ import { InvalidBodyError } from "./errors.ts";
 const encoder = new TextEncoder();
 
 /**
- * Kinesis limits: records per PutRecords, partition key length, bytes per record.
+ * Kinesis limits: records per PutRecords, partition key length, bytes per record (Data +
+ * PartitionKey) and per PutRecords request (the records' Data + PartitionKey, 5 MiB).
  *
  * @example
  * ```ts
  * import { KINESIS_LIMITS } from "./validate.ts";
- * console.log(KINESIS_LIMITS.records); // 500
+ * console.log(KINESIS_LIMITS.records, KINESIS_LIMITS.requestBytes); // 500 5242880
  * ```
  */
 export const KINESIS_LIMITS = {
   records: 500,
   partitionKey: 256,
   recordBytes: 1_048_576,
+  requestBytes: 5_242_880,
 };
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -196,4 +198,28 @@ export function parseCreateStream(body: unknown): number {
     );
   }
   return n;
+}
+
+/**
+ * Refuses (422 42202) PutRecords records whose Data and PartitionKey bytes add up to more
+ * than Kinesis takes in one request (5 MiB), as Kinesis does, so that a client that works
+ * here does not fail on AWS. Each record is within its own 1 MiB already.
+ *
+ * @example
+ * ```ts
+ * import { checkPutRecordsBytes } from "./validate.ts";
+ * const data = new Uint8Array(1024);
+ * checkPutRecordsBytes([{ data, partitionKey: "p" }]); // passes
+ * ```
+ */
+export function checkPutRecordsBytes(records: StreamRecordInput[]): void {
+  let bytes = 0;
+  for (const r of records) {
+    bytes += r.data.byteLength + encoder.encode(r.partitionKey).byteLength;
+  }
+  if (bytes > KINESIS_LIMITS.requestBytes) {
+    fail(
+      `"Records" hold ${bytes} bytes (Data + PartitionKey); a PutRecords request holds at most ${KINESIS_LIMITS.requestBytes} (5 MiB), as Kinesis takes: send fewer records per request.`,
+    );
+  }
 }
