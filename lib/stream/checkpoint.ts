@@ -152,6 +152,14 @@ function validate(path: string, value: unknown): Checkpoint {
     throw bad("is not an object");
   }
   const v = value as Record<string, unknown>;
+  if (Number.isSafeInteger(v.version) && (v.version as number) > 1) {
+    // Deleting the directory, the advice for a damaged file, would lose the tables.
+    throw new StreamCheckpointError(
+      path,
+      `was written by a newer version of the pipeline (checkpoint version ${v.version}; this one reads version 1)`,
+      { advice: "Run that version on it; the tables are kept as they are." },
+    );
+  }
   if (v.version !== 1) throw bad(`has unknown version ${String(v.version)}`);
   if (!Number.isSafeInteger(v.batchId) || (v.batchId as number) < 0) {
     throw bad("has no valid batchId");

@@ -44,7 +44,7 @@ Deno.test("checkpoint: a damaged file is refused with what is wrong with it", as
     ["{", "is not valid JSON"],
     ["[]", "has unknown version undefined"],
     ["null", "is not an object"],
-    [JSON.stringify({ ...GOOD, version: 2 }), "has unknown version 2"],
+    [JSON.stringify({ ...GOOD, version: 0 }), "has unknown version 0"],
     [JSON.stringify({ ...GOOD, batchId: -1 }), "has no valid batchId"],
     [JSON.stringify({ ...GOOD, batchId: 1.5 }), "has no valid batchId"],
     [JSON.stringify({ ...GOOD, committedAt: "now" }), "has no committedAt"],
@@ -87,6 +87,29 @@ Deno.test("checkpoint: a damaged file is refused with what is wrong with it", as
         text,
       );
     }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("checkpoint: one of a newer format is refused as such, not as damaged", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/${CHECKPOINT_FILE}`;
+    await Deno.writeTextFile(path, JSON.stringify({ ...GOOD, version: 2 }));
+    const error = await readCheckpoint(dir).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof StreamCheckpointError, String(error));
+    // Before: it said 'has unknown version 2' and advised deleting the output directory,
+    // the tables' records past the streams' retention with it.
+    assert.equal(
+      error.message,
+      `Stream checkpoint ${path}: was written by a newer version of the pipeline ` +
+        `(checkpoint version 2; this one reads version 1). Run that version on it; ` +
+        `the tables are kept as they are.`,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
