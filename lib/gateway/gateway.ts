@@ -120,11 +120,26 @@ function pathOf(url: string): string {
   return url.slice(start, end);
 }
 
-function operationalRoutes(metrics: GatewayMetrics): Route[] {
+/**
+ * `/healthz`: 200 `{"status":"ok"}`, or 503 once the log takes no more writes until a
+ * restart (the embedded log after a failed WAL fsync), so a supervisor restarts it.
+ */
+function health(logs: { topics: TopicLog; streams: StreamLog }): Response {
+  const failure = logs.topics.writeFailure?.() ?? logs.streams.writeFailure?.();
+  if (failure === undefined) return jsonResponse({ status: "ok" });
+  return jsonResponse({
+    status: "failing",
+    message:
+      `The log takes no more writes until the gateway restarts: ${failure.message}`,
+  }, { status: 503 });
+}
+
+function operationalRoutes(
+  metrics: GatewayMetrics,
+  logs: { topics: TopicLog; streams: StreamLog },
+): Route[] {
   return [
-    defineRoute("/healthz", { GET: () => jsonResponse({ status: "ok" }) }, {
-      auth: false,
-    }),
+    defineRoute("/healthz", { GET: () => health(logs) }, { auth: false }),
     defineRoute("/metrics", {
       GET: () =>
         new Response(metrics.render(), {
@@ -157,7 +172,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const keys = options.apiKeys?.filter((k) => k !== "") ?? [];
   const keyOk = keys.length > 0 ? keyChecker(keys) : () => true;
   const routes = [
-    ...operationalRoutes(metrics),
+    ...operationalRoutes(metrics, options),
     ...topicRoutes(),
     ...streamRoutes(),
   ];

@@ -239,6 +239,11 @@ export class EmbeddedStreamLog implements StreamLog {
     );
   }
 
+  /** The failed WAL sync that stops every later write, if one failed. */
+  writeFailure(): Error | undefined {
+    return this.#core.committer.pipeline?.failure;
+  }
+
   close(): Promise<void> {
     return this.#onClose();
   }

@@ -286,4 +286,10 @@ export interface StreamLog {
   ): Promise<ShardPage>;
   /** Releases connections and files. */
   close(): Promise<void>;
+  /**
+   * The error that stops every later write until the process restarts (the embedded log
+   * after a failed WAL fsync), else `undefined`; the gateway's `/healthz` answers 503 with
+   * it. Optional: a tier with no such state (Kafka, Kinesis) leaves it out.
+   */
+  writeFailure?(): Error | undefined;
 }

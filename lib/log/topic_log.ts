@@ -141,6 +141,11 @@ export class EmbeddedTopicLog implements TopicLog {
     return consumer;
   }
 
+  /** The failed WAL sync that stops every later write, if one failed. */
+  writeFailure(): Error | undefined {
+    return this.#core.committer.pipeline?.failure;
+  }
+
   /** Closes the consumers it made, then releases this half. */
   async close(): Promise<void> {
     for (const consumer of [...this.#consumers]) await consumer.close();
