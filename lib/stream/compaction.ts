@@ -14,7 +14,7 @@
  * @module
  */
 import { syncDir } from "../sync_dir.ts";
-import { removeIfExists, writeTempFile } from "./atomic_file.ts";
+import { removeIfExists, TEMP_SUFFIX, writeTempFile } from "./atomic_file.ts";
 import {
   mergedPartName,
   parsePartRange,
@@ -65,7 +65,14 @@ export interface CompactTableOptions {
    */
   parts: number;
   /** Reads the given part files, in order, and returns them as one Parquet file. */
-  merge: (paths: string[]) => Uint8Array | Promise<Uint8Array>;
+  /**
+   * Writes the given part files, in order, as one Parquet file at `out` (a temp file that
+   * compaction fsyncs and renames), or returns that file's bytes for compaction to write.
+   */
+  merge: (
+    paths: string[],
+    out: string,
+  ) => Uint8Array | void | Promise<Uint8Array | void>;
   /** Called at each step (tests inject crashes here). */
   onStep?: (
     step: CompactionStep,
@@ -147,9 +154,17 @@ export async function compactTable(
   const first = parsePartRange(run[0])!.first;
   const last = parsePartRange(run[run.length - 1])!.last;
   const merged = mergedPartName(first, last);
-  const bytes = await options.merge(run.map((name) => `${tableDir}/${name}`));
+  const tempPath = `${tableDir}/${merged}${TEMP_SUFFIX}`;
+  const bytes = await options.merge(
+    run.map((name) => `${tableDir}/${name}`),
+    tempPath,
+  );
   const step = options.onStep ?? (() => {});
-  const tempPath = await writeTempFile(`${tableDir}/${merged}`, bytes);
+  if (bytes instanceof Uint8Array) {
+    await writeTempFile(`${tableDir}/${merged}`, bytes);
+  } else {
+    await syncFile(tempPath);
+  }
   await step("compact-temp", { table, tempPath });
   await Deno.rename(tempPath, `${tableDir}/${merged}`);
   await syncDir(tableDir);
@@ -158,4 +173,14 @@ export async function compactTable(
   await syncDir(tableDir);
   await step("compacted", { table });
   return { merged, parts: run.length };
+}
+
+/** Makes the file at `path`, written by another writer, durable. */
+async function syncFile(path: string): Promise<void> {
+  const file = await Deno.open(path, { read: true });
+  try {
+    await file.sync();
+  } finally {
+    file.close();
+  }
 }

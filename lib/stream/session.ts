@@ -19,7 +19,7 @@ import {
   foreignStreamsError,
   type StreamPositions,
 } from "./checkpoint.ts";
-import { pl, readParquetFile } from "../clean/mod.ts";
+import { mergeParquetParts } from "./merge_parts.ts";
 import {
   cleanMicroBatch,
   type PostKind,
@@ -111,13 +111,6 @@ export interface SessionOptions {
   compactAfterParts: number;
   /** Fault-injection hook at each commit step (tests). */
   onCommitStep?: TableStoreOptions["onCommitStep"];
-}
-
-/** The given Parquet parts, in order, as one Parquet file (compaction's merge). */
-function mergeParquetParts(paths: string[]): Uint8Array {
-  const frames = paths.map(readParquetFile);
-  const all = pl.concat(frames, { how: "vertical" });
-  return new Uint8Array(all.writeParquet({ compression: "zstd" }));
 }
 
 /**

@@ -6,7 +6,11 @@
  * @module
  */
 import type { Checkpoint, StreamPositions } from "./checkpoint.ts";
-import type { Compaction, CompactionStep } from "./compaction.ts";
+import type {
+  Compaction,
+  CompactionStep,
+  CompactTableOptions,
+} from "./compaction.ts";
 
 /**
  * Moments of a commit at which {@linkcode TableStoreOptions.onCommitStep} is called.
@@ -73,8 +77,8 @@ export interface TableStoreOptions {
    */
   compaction?: {
     parts: number;
-    /** Reads part files, in order, and returns them as one Parquet file. */
-    merge: (paths: string[]) => Uint8Array | Promise<Uint8Array>;
+    /** Merges part files, in order, into one Parquet file (see `compactTable`). */
+    merge: CompactTableOptions["merge"];
   };
   /** Fault-injection hook called at every {@linkcode CommitStep}; throwing aborts the commit. */
   onCommitStep?: (
