@@ -134,7 +134,7 @@ async function within(
  * ```
  */
 export async function windDown(
-  server: Deno.HttpServer,
+  server: Pick<Deno.HttpServer, "shutdown">,
   requests: InFlightRequests,
   options: { graceMs: number; logger: Logger },
 ): Promise<void> {

@@ -108,7 +108,7 @@ async function lowLimitProcess(args: string[]) {
 }
 
 /** `deno task gateway` on a fresh data dir in `tmp`, with at most {@linkcode LIMIT} open files. */
-function lowLimitGateway(tmp: TestDir) {
+function lowLimitGateway(tmp: TestDir, flags: string[] = []) {
   return lowLimitProcess([
     "run",
     "-A",
@@ -117,6 +117,7 @@ function lowLimitGateway(tmp: TestDir) {
     "0",
     "--data-dir",
     tmp.path,
+    ...flags,
   ]);
 }
 
@@ -154,6 +155,31 @@ Deno.test("gateway: Ctrl-C while it waits to listen again stops it at once", asy
     gw.out.text,
     /Gateway stopping \(SIGINT\)\.\.\.\nGateway stopped\./,
   );
+});
+
+Deno.test("gateway: an upload stalled since before it listened again is cut at Ctrl-C after the grace, as on the first server", async () => {
+  await using tmp = await makeTestDir({ prefix: "gateway_relisten_" });
+  await using gw = await lowLimitGateway(tmp, ["--shutdown-grace-ms", "500"]);
+  const stalled = await Deno.connect({ hostname: "127.0.0.1", port: gw.port });
+  gw.conns.push(stalled);
+  await stalled.write(
+    new TextEncoder().encode(
+      "POST /topics/pinterest.pin HTTP/1.1\r\nHost: gw\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{",
+    ),
+  );
+  await gw.exhaust();
+  for (const c of gw.conns.splice(1)) c.close(); // all but the stalled upload
+  await waitFor("the gateway to answer again", () => healthy(gw.url), 20_000);
+  const started = performance.now();
+  const code = await Promise.race([
+    gw.interrupt(),
+    new Promise((r) => setTimeout(() => r("still running after 15 s"), 15_000)),
+  ]);
+  assert.equal(code, 0, gw.err.text);
+  assert.ok(performance.now() - started < 10_000);
+  assert.match(gw.err.text, /cut the uploads still arriving after the grace/);
+  assert.match(gw.err.text, /POST \/topics\/pinterest\.pin from 127\.0\.0\.1:/);
+  assert.match(gw.out.text, /Gateway stopped\./);
 });
 
 Deno.test("gateway: when its address cannot be bound again, it gives up after its attempts and finished rejects, naming ulimit -n", async () => {

@@ -185,12 +185,22 @@ export async function serveGateway(
   });
   const stopped = new AbortController();
   const url = () => `http://${urlHost(addr.hostname)}:${addr.port}`;
+  // Servers that stopped accepting still serve the connections they hold: a shutdown
+  // must cut their stalled uploads too, or those hold it for good.
+  const retired: Deno.HttpServer[] = [];
+  const everyServer = {
+    shutdown: async () => {
+      // A retired server's failure was logged when it stopped accepting.
+      const old = retired.map((s) => s.shutdown().catch(() => {}));
+      await Promise.all([...old, server.shutdown()]);
+    },
+  };
   let stopping: Promise<void> | undefined;
   const woundDown = Promise.withResolvers<void>();
   const shutdown = () => {
     stopping ??= (async () => {
       stopped.abort();
-      await windDown(server, requests, {
+      await windDown(everyServer, requests, {
         graceMs: options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
         logger,
       });
@@ -219,6 +229,7 @@ export async function serveGateway(
         );
         const again = await relisten(cause);
         if (again === undefined) return; // shut down meanwhile
+        retired.push(server);
         server = again;
       }
     }
