@@ -31,7 +31,9 @@ export interface OpenCheckOptions {
 
 /**
  * Calls ListStreams once; throws a `BackendError` saying what to do when the server is
- * missing, refuses, or does not answer within `options.timeoutMs`.
+ * missing, refuses, or does not answer within `options.timeoutMs`. A caller denied
+ * ListStreams passes: the server answered, and the caller's own streams are checked when
+ * it uses them.
  *
  * @example
  * ```ts
@@ -53,6 +55,9 @@ export async function checkAnswers(
     try {
       await client.send(new ListStreamsCommand({ Limit: 1 }), { abortSignal });
     } catch (e) {
+      // Kinesis answered and knew the caller, who may read its streams without being
+      // allowed the account-wide ListStreams (which reading never calls).
+      if (awsErrorName(e) === "AccessDeniedException") return;
       if (awsErrorName(e) !== "AbortError" || !abortSignal.aborted) throw e;
       const hint = endpoint === undefined
         ? "check the network (proxy, firewall) and AWS_REGION"

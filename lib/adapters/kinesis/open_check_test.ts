@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { createServer, type Socket } from "node:net";
 import { BackendError } from "../../errors.ts";
 import { freePort } from "../../services/process.ts";
-import { openKinesisLog } from "./mod.ts";
+import { createKinesisClient, openKinesisLog } from "./mod.ts";
+import { checkAnswers } from "./open_check.ts";
+import { answerWithErrors } from "./test_stub.ts";
 
 Deno.test("openKinesisLog: a server that takes the connection and never answers fails in openTimeoutMs, saying so", async () => {
   const sockets: Socket[] = [];
@@ -37,5 +39,41 @@ Deno.test("openKinesisLog: a server that takes the connection and never answers 
   } finally {
     for (const s of sockets) s.destroy();
     await new Promise((r) => hung.close(r));
+  }
+});
+
+Deno.test("open check on AWS: a caller allowed its streams but not kinesis:ListStreams opens; bad credentials do not", async () => {
+  for (
+    const [type, opens] of [
+      ["AccessDeniedException", true],
+      ["UnrecognizedClientException", false],
+    ] as const
+  ) {
+    const client = createKinesisClient({
+      region: "eu-west-3",
+      credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
+      maxAttempts: 1,
+    });
+    // A stand-in answers as AWS does; nothing is sent.
+    answerWithErrors(client, ({ op }) => {
+      assert.equal(op, "ListStreams");
+      return { type, message: `${type} (stand-in)` };
+    });
+    try {
+      // Before: a consumer whose IAM policy grants the stream's reads (GetRecords,
+      // ListShards, ...) but not the account-wide ListStreams, which the stream processor
+      // never calls, could not open the log at all.
+      const error = await checkAnswers(client, {
+        region: "eu-west-3",
+        timeoutMs: 5_000,
+      }).then(() => undefined, (e) => e);
+      assert.equal(error === undefined, opens, String(error));
+      if (!opens) {
+        assert.ok(error instanceof BackendError);
+        assert.equal(error.context.awsError, type);
+      }
+    } finally {
+      client.destroy();
+    }
   }
 });
