@@ -6,6 +6,7 @@
  */
 
 import { AlreadyExistsError, PipelineError } from "../errors.ts";
+import { sleep } from "../sleep.ts";
 import type {
   CreateStreamOptions,
   MergeShardsOptions,
@@ -117,9 +118,17 @@ export class EmbeddedStreamLog implements StreamLog {
     });
   }
 
+  /**
+   * Deletes the stream, at the earliest in the millisecond after its creation: readers
+   * tell a stream created again under this name from this one by the creation time alone
+   * (`streamCreatedAt`), and one made in the same millisecond was read on from this one's
+   * position, skipping its first records.
+   */
   async deleteStream(name: string): Promise<void> {
     this.#core.assertOpen();
-    this.#sql.stream(name);
+    const { created_at } = this.#sql.stream(name);
+    // At most a millisecond or two; bounded should the clock have gone back meanwhile.
+    for (let i = 0; i < 100 && Date.now() <= created_at; i++) await sleep(1);
     await this.#core.committer.submit(() => {
       this.#sql.deleteStream(this.#sql.stream(name).id);
     });
