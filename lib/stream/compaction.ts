@@ -155,16 +155,22 @@ export async function compactTable(
   const last = parsePartRange(run[run.length - 1])!.last;
   const merged = mergedPartName(first, last);
   const tempPath = `${tableDir}/${merged}${TEMP_SUFFIX}`;
-  const bytes = await options.merge(
-    run.map((name) => `${tableDir}/${name}`),
-    tempPath,
-  );
-  const step = options.onStep ?? (() => {});
-  if (bytes instanceof Uint8Array) {
-    await writeTempFile(`${tableDir}/${merged}`, bytes);
-  } else {
-    await syncFile(tempPath);
+  try {
+    const bytes = await options.merge(
+      run.map((name) => `${tableDir}/${name}`),
+      tempPath,
+    );
+    if (bytes instanceof Uint8Array) {
+      await writeTempFile(`${tableDir}/${merged}`, bytes);
+    } else {
+      await syncFile(tempPath);
+    }
+  } catch (e) {
+    // A partial merged file would hold, until the next start, the space a full disk lacks.
+    await removeIfExists(tempPath).catch(() => {});
+    throw e;
   }
+  const step = options.onStep ?? (() => {});
   await step("compact-temp", { table, tempPath });
   await Deno.rename(tempPath, `${tableDir}/${merged}`);
   await syncDir(tableDir);

@@ -204,3 +204,33 @@ Deno.test("compaction: a long run left by a processor that did not merge is merg
   await store.close();
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("compaction: a merge that fails midway (a full disk) leaves no partial merged file behind", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = await openTableStore(dir, {
+    tables: TABLES,
+    compaction: {
+      parts: 2,
+      merge: (_paths, out) => {
+        Deno.writeTextFileSync(out, "half a merged fi");
+        throw new Deno.errors.WriteZero(
+          "No space left on device (os error 28)",
+        );
+      },
+    },
+  });
+  for (const text of ["a", "b"]) {
+    await store.commit({
+      parts: { stream_pin: bytes(text) },
+      rows: { stream_pin: 1 },
+      positions: {},
+    });
+  }
+  await assert.rejects(store.compact(), Deno.errors.WriteZero);
+  // Before: the partial temp file stayed until the next start, holding the space a full
+  // disk lacks (a merge of a backlog's 256 parts: hundreds of MB).
+  assert.deepEqual(await names(dir, "stream_pin"), [partName(1), partName(2)]);
+  assert.equal(await content(dir, "stream_pin"), "ab");
+  await store.close();
+  await Deno.remove(dir, { recursive: true });
+});
