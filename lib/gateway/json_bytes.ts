@@ -4,7 +4,8 @@
  * client sent (no `JSON.parse` into objects, no `JSON.stringify` and `TextEncoder` back).
  *
  * It accepts exactly RFC 8259 JSON in well-formed UTF-8 (what `TextDecoder` with `fatal`
- * plus `JSON.parse` accept, less a byte-order mark), and gives up
+ * plus `JSON.parse` accept, less a byte-order mark, and less escapes of lone UTF-16
+ * surrogates such as `"\ud800"`, which are no characters), and gives up
  * (throws {@linkcode NOT_FAST}) on anything else or on nesting deeper than 256: callers
  * then take the general path, which reports the problem. It counts the whitespace met
  * inside values (`loose`), so that a caller can tell a compact value from an indented one,
@@ -238,10 +239,26 @@ export class JsonBytes {
       c === 0x66 || c === 0x6e || c === 0x72 || c === 0x74
     ) return i + 1;
     if (c !== 0x75) throw NOT_FAST;
-    for (let k = 1; k <= 4; k++) {
-      if (!isHex(this.bytes[i + k])) throw NOT_FAST;
+    const unit = this.#hex4(i + 1);
+    if (unit < 0xd800 || unit > 0xdfff) return i + 5;
+    // Half a surrogate pair must be followed by its other half (an emoji escaped by
+    // Python's json.dumps); a lone one goes to the general path, which refuses it.
+    const low = this.bytes[i + 5] === BACKSLASH && this.bytes[i + 6] === 0x75
+      ? this.#hex4(i + 7)
+      : -1;
+    if (unit > 0xdbff || low < 0xdc00 || low > 0xdfff) throw NOT_FAST;
+    return i + 11;
+  }
+
+  /** The value of the four hex digits at `i`. */
+  #hex4(i: number): number {
+    let v = 0;
+    for (let k = 0; k < 4; k++) {
+      const c = this.bytes[i + k];
+      if (!isHex(c)) throw NOT_FAST;
+      v = v * 16 + (c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57);
     }
-    return i + 5;
+    return v;
   }
 
   #utf8(i: number): number {

@@ -44,11 +44,27 @@ function fail(message: string): never {
   throw new InvalidBodyError(message, { errorCode: 42202 });
 }
 
-/** `text`, unless it nests deeper than the cleaners can parse (see `lib/json_depth.ts`). */
-function checkedDepth(text: string, where: string): string {
+/**
+ * A `\uD800`-`\uDFFF` escape not preceded by a backslash of its own: in `JSON.stringify`'s
+ * output, which writes paired surrogates as characters, only a lone one is escaped.
+ */
+const LONE_SURROGATE_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u[dD][89a-fA-F]/;
+
+/**
+ * `text`, unless it nests deeper than the cleaners can parse (see `lib/json_depth.ts`) or
+ * holds half a surrogate pair, which the batch's JSON reader turns into another character.
+ * `json`: whether `text` is JSON (its strings' lone surrogates escaped) or plain text.
+ */
+function checkedText(text: string, where: string, json: boolean): string {
   if (jsonDepthExceeds(text)) {
     fail(
       `${where} is nested deeper than ${MAX_JSON_DEPTH} levels; flatten it (a Pinterest post nests one level).`,
+    );
+  }
+  if (json ? LONE_SURROGATE_ESCAPE.test(text) : !text.isWellFormed()) {
+    fail(
+      `${where} holds a lone UTF-16 surrogate escape, which is no character (the cleaners ` +
+        "would read another one); send the text as valid Unicode.",
     );
   }
   return text;
@@ -81,7 +97,7 @@ export function parseTopicRecords(body: unknown): TopicRecordInput[] {
     }
     const out: TopicRecordInput = {
       value: encoder.encode(
-        checkedDepth(JSON.stringify(rec.value), `records[${i}].value`),
+        checkedText(JSON.stringify(rec.value), `records[${i}].value`, true),
       ),
     };
     if (rec.key !== undefined && rec.key !== null) {
@@ -118,10 +134,9 @@ function streamRecord(rec: unknown, where: string): StreamRecordInput {
       `${where}.PartitionKey is longer than ${KINESIS_LIMITS.partitionKey} characters.`,
     );
   }
-  const text = typeof rec.Data === "string"
-    ? rec.Data
-    : JSON.stringify(rec.Data);
-  const data = encoder.encode(checkedDepth(text, `${where}.Data`));
+  const json = typeof rec.Data !== "string";
+  const text = json ? JSON.stringify(rec.Data) : rec.Data as string;
+  const data = encoder.encode(checkedText(text, `${where}.Data`, json));
   if (
     data.byteLength + encoder.encode(key).byteLength >
       KINESIS_LIMITS.recordBytes
