@@ -53,6 +53,14 @@ export interface LogDatabaseOptions {
   fsync?: boolean;
   /** How long a statement waits for another process's write lock, in ms. Default 5000. */
   busyTimeoutMs?: number;
+  /**
+   * Size the `-wal` file is cut back to when the WAL starts over, in bytes (`PRAGMA
+   * journal_size_limit`). A reader that holds a snapshot keeps checkpoints from completing,
+   * and the WAL grows meanwhile (100 MB seen behind a sink); without a limit it kept that
+   * size for good. Default 64 MiB, far above the 4 MB a checkpointed WAL reaches, so the
+   * WAL is still rewritten in place in steady state.
+   */
+  walSizeLimitBytes?: number;
 }
 
 /**
@@ -194,6 +202,9 @@ export function openLogDatabase(
       `PRAGMA synchronous = ${options.fsync === false ? "OFF" : "NORMAL"}`,
     );
     db.exec("PRAGMA wal_autocheckpoint = 0");
+    db.exec(
+      `PRAGMA journal_size_limit = ${options.walSizeLimitBytes ?? 64 << 20}`,
+    );
     db.exec("BEGIN IMMEDIATE");
     const version = (db.prepare("PRAGMA user_version").get() as {
       user_version: number;

@@ -35,6 +35,9 @@ Deno.test("log database: WAL mode, synchronous NORMAL with fsync and OFF without
   assert.deepEqual({ ...defaults.prepare("PRAGMA busy_timeout").get() }, {
     timeout: 5000,
   });
+  assert.deepEqual({ ...defaults.prepare("PRAGMA journal_size_limit").get() }, {
+    journal_size_limit: 64 << 20,
+  });
   defaults.close();
   await Deno.remove(dir, { recursive: true });
 });
@@ -183,4 +186,33 @@ Deno.test("log database: another SQLite database with the log's name is refused 
   );
   check.close();
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("log database: a -wal file grown while a reader held its frames shrinks back once a checkpoint completed", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sqlite_db_test_" });
+  const path = `${dir}/log.db`;
+  const walBytes = () => Deno.statSync(`${path}-wal`).size;
+  const db = openLogDatabase(path, {
+    fsync: false,
+    walSizeLimitBytes: 1 << 20,
+  });
+  try {
+    db.exec("CREATE TABLE filler (b BLOB)");
+    const insert = db.prepare("INSERT INTO filler VALUES (?)");
+    // A reader in another connection (a sink, say) pins the WAL: no checkpoint completes.
+    const reader = new DatabaseSync(path);
+    reader.exec("BEGIN");
+    reader.prepare("SELECT count(*) FROM filler").get();
+    for (let i = 0; i < 64; i++) insert.run(new Uint8Array(128 * 1024));
+    assert.ok(walBytes() > 8 << 20, `${walBytes()} bytes`);
+    reader.exec("COMMIT");
+    reader.close();
+    db.prepare("PRAGMA wal_checkpoint(PASSIVE)").get();
+    // The commit that starts the WAL over cuts it to the limit; it had stayed at 8 MB.
+    insert.run(new Uint8Array(10));
+    assert.ok(walBytes() <= 1 << 20, `${walBytes()} bytes`);
+  } finally {
+    db.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
