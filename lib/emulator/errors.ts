@@ -36,7 +36,7 @@ export interface PostErrorDetails {
   status?: number;
   /** The response body (truncated), for HTTP errors. */
   body?: string;
-  /** True for 5xx, 429, network errors and timeouts. */
+  /** True for 5xx, 408, 429, network errors and timeouts. */
   retryable: boolean;
   /** The server's `Retry-After`, in milliseconds, when it sent one. */
   retryAfterMs?: number;

@@ -209,7 +209,7 @@ function networkReason(error: unknown): string {
 
 /**
  * Sends one request to the API at `api` (base URL). Resolves when the server accepted
- * the record; throws {@linkcode PostError} otherwise (`retryable` for 5xx, 429, network
+ * the record; throws {@linkcode PostError} otherwise (`retryable` for 5xx, 408, 429, network
  * errors and timeouts), also for a 2xx whose body is a REST Proxy or Kinesis error
  * (retryable for a retriable broker error and Kinesis throttling), and for a redirect (3xx,
  * not followed, not retryable: it names where the API redirects). The response body is
@@ -305,7 +305,7 @@ export async function sendRequest(
       request: label,
       status,
       body,
-      retryable: status >= 500 || status === 429,
+      retryable: status >= 500 || status === 429 || status === 408,
       retryAfterMs: retryAfterMs(response.headers.get("retry-after")),
     },
   );

@@ -130,3 +130,25 @@ Deno.test("a password in the API's URL is not shown in failures", async () => {
     await peer.close();
   }
 });
+
+Deno.test("retryable answers: 408 (the server timed the request out), 429 and 5xx; other 4xx are not", async () => {
+  const statuses = [408, 429, 500, 503, 400, 403, 404, 409, 413, 415, 422];
+  const peer = await startPeer((_seen, n) =>
+    new Response("no", { status: statuses[n] })
+  );
+  try {
+    const seen: [number | undefined, boolean][] = [];
+    for (const _ of statuses) {
+      const e = await failure(
+        sendRequest(peer.url, buildRequest(pinTopic, post)),
+      );
+      seen.push([e.status, e.retryable]);
+    }
+    assert.deepEqual(
+      seen,
+      statuses.map((s) => [s, s === 408 || s === 429 || s >= 500]),
+    );
+  } finally {
+    await peer.close();
+  }
+});

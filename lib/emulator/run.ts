@@ -97,7 +97,7 @@ export interface EmulationOptions {
    */
   random?: () => number;
   /**
-   * Retry policy for 5xx, 429 and network errors, and for transient source read errors.
+   * Retry policy for 5xx, 408, 429 and network errors, and for transient source read errors.
    * Default 5 attempts, 100 ms to 2 s.
    */
   retry?: Partial<RetryOptions>;
