@@ -52,6 +52,23 @@ function connectionConfig(url: string) {
   };
 }
 
+/** mysql2's column type of a `FLOAT` (single precision) column. */
+const FLOAT_TYPE = 4;
+
+/**
+ * The shortest decimal that is the same float32 as `value`: what MySQL prints for a `FLOAT`
+ * (-89.9787), as the course's emulator (pymysql, text protocol) read it. A prepared
+ * statement's binary result gives the float32's exact value instead (-89.97869873046875).
+ * (MariaDB prints 6 significant digits; the two agree up to 6.)
+ */
+function shortestFloat32(value: number): number {
+  for (let digits = 1; digits < 10; digits++) {
+    const near = Number(value.toPrecision(digits));
+    if (Math.fround(near) === value) return near;
+  }
+  return value;
+}
+
 async function countRows(pool: mysql.Pool): Promise<number[]> {
   const counts: number[] = [];
   for (const t of TABLES) {
@@ -102,14 +119,20 @@ export async function openMysqlSource(url: string): Promise<SourceReader> {
     throw wrapMysqlError(err, { url, doing: "opening the source" });
   }
   const read = async (table: TableName, offset: number) => {
-    const [found] = await pool.execute<mysql.RowDataPacket[]>(
+    const [found, fields] = await pool.execute<mysql.RowDataPacket[]>(
       selectRowSql("mysql", table),
       [String(offset)],
     );
     if (found.length === 0) {
       throw new SourceOffsetError(location, offset, { rowCount: rows });
     }
-    return fromSqlRow(table, found[0]);
+    const row = found[0];
+    for (const { name, columnType } of fields) {
+      if (columnType === FLOAT_TYPE && typeof row[name] === "number") {
+        row[name] = shortestFloat32(row[name]);
+      }
+    }
+    return fromSqlRow(table, row);
   };
   return {
     location,
