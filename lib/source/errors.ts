@@ -164,6 +164,8 @@ const MYSQL_HINTS: Record<string, string> = {
   ER_ACCESS_DENIED_ERROR: "check the user and password in the URL",
   ER_DBACCESS_DENIED_ERROR:
     "the user may not use that database; check its name in the URL",
+  ER_TABLEACCESS_DENIED_ERROR:
+    "a seed needs the SELECT, INSERT, CREATE, ALTER and DROP privileges on the database (reading needs SELECT only)",
 };
 
 /**

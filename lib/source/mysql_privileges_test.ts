@@ -1,0 +1,59 @@
+/**
+ * The MySQL source with users of fewer privileges than the local stack's: a read-only user
+ * (as a course's RDS reader may be) and one that may create but not drop tables. On a MariaDB
+ * of the test's own (`mysql_own_server.ts`), where root may create users.
+ */
+import assert from "node:assert/strict";
+import { SourceAccessError } from "./errors.ts";
+import { openMysqlSource, seedMysql } from "./mysql_source.ts";
+import { ownMariadbMissing, withOwnMariadb } from "./mysql_own_server.ts";
+
+const ignore = await ownMariadbMissing("mysql_privileges_test");
+
+Deno.test({
+  name:
+    "mysql privileges: a read-only user reads the source; seeding as it or as a user that may not drop says which privileges a seed needs",
+  ignore,
+  sanitizeResources: false,
+  async fn() {
+    await withOwnMariadb(async ({ url, asRoot }) => {
+      await seedMysql(url, { rows: 20 });
+      await asRoot(
+        `CREATE USER reader@'127.0.0.1' IDENTIFIED BY 'r3ad';
+         GRANT SELECT ON pinterest.* TO reader@'127.0.0.1';
+         CREATE USER loader@'127.0.0.1' IDENTIFIED BY 'l0ad';
+         GRANT SELECT, INSERT, CREATE ON pinterest.* TO loader@'127.0.0.1';`,
+      );
+      const port = new URL(url).port;
+      const reader = `mysql://reader:r3ad@127.0.0.1:${port}/pinterest`;
+      const source = await openMysqlSource(reader);
+      try {
+        assert.equal(await source.rowCount(), 20);
+        assert.equal((await source.readPost(19)).pin.index >= 0, true);
+      } finally {
+        await source.close();
+      }
+      const needs =
+        /seeding failed: (CREATE|DROP, ALTER) command denied .*; a seed needs the SELECT, INSERT, CREATE, ALTER and DROP privileges on the database \(reading needs SELECT only\)$/;
+      for (
+        const user of [
+          reader,
+          `mysql://loader:l0ad@127.0.0.1:${port}/pinterest`,
+        ]
+      ) {
+        await assert.rejects(seedMysql(user, { rows: 5 }), (err) => {
+          assert.ok(err instanceof SourceAccessError);
+          assert.match(err.message, needs);
+          assert.equal(err.retryable, false);
+          return true;
+        });
+      }
+      const check = await openMysqlSource(url);
+      try {
+        assert.equal(await check.rowCount(), 20);
+      } finally {
+        await check.close();
+      }
+    });
+  },
+});
