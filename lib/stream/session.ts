@@ -27,6 +27,7 @@ import {
 } from "./micro_batch.ts";
 import { openTableStore, type TableStoreOptions } from "./table_store.ts";
 import { isThrottled, THROTTLE_WAITS_MS } from "./throttling.ts";
+import { readPastStart } from "./caught_up.ts";
 import { sleep } from "../sleep.ts";
 
 /**
@@ -72,8 +73,8 @@ export interface BatchCommit {
   /** Milliseconds spent reading the streams, cleaning, encoding Parquet and committing. */
   phases: { read: number; clean: number; encode: number; commit: number };
   /**
-   * Whether the batch read every stream until it found no further record (no batch limit
-   * cut it short): what was posted before the batch began is all committed.
+   * Whether the batch read every stream to its end, or past what arrived before the batch
+   * began (no batch limit cut it short): what was posted before it began is all committed.
    */
   caughtUp: boolean;
 }
@@ -199,6 +200,9 @@ export async function openSession(
     }
   };
 
+  /** Most records one poll of a shard reader returns. */
+  const pollRecords = Math.min(options.maxBatchRecords, 1000);
+
   /** The reader of `kind`, a new one starting at `from` (default: the checkpoint). */
   const readerOf = (
     kind: PostKind,
@@ -207,7 +211,7 @@ export async function openSession(
     const stream = options.streamNames[kind];
     return readers[kind] ??= createShardReader(options.streams, stream, {
       positions: from ?? store.checkpoint().positions[stream] ?? {},
-      batchSize: Math.min(options.maxBatchRecords, 1000),
+      batchSize: pollRecords,
       maxBytes: options.maxBatchBytes,
       idleMs: 0, // the processor's trigger does the waiting
       onRecreated: ({ was, now }) => {
@@ -233,9 +237,13 @@ export async function openSession(
     });
   };
 
-  /** The records of one stream for a batch, and whether it was read to its end. */
+  /**
+   * The records of one stream for a batch begun at `since`, and whether it was read to its
+   * end or past what arrived before `since` (see `caught_up.ts`).
+   */
   const pollStream = async (
     kind: PostKind,
+    since: number,
   ): Promise<{ records: StreamRecord[]; drained: boolean }> => {
     const stream = options.streamNames[kind];
     const out: StreamRecord[] = [];
@@ -275,6 +283,13 @@ export async function openSession(
         }
         out.push(...got);
         for (const r of got) bytes += r.data.byteLength;
+        if (
+          bytes < options.maxBatchBytes &&
+          readPastStart(got, { since, pollRecords })
+        ) {
+          drained = true;
+          break;
+        }
       }
       missing.delete(stream);
     } catch (e) {
@@ -330,7 +345,7 @@ export async function openSession(
       const polled = {} as Record<PostKind, StreamRecord[]>;
       let caughtUp = true;
       for (const kind of kinds) {
-        const { records, drained } = await pollStream(kind);
+        const { records, drained } = await pollStream(kind, startedAt);
         polled[kind] = records;
         caughtUp &&= drained;
       }
