@@ -164,6 +164,8 @@ const MYSQL_HINTS: Record<string, string> = {
   ER_ACCESS_DENIED_ERROR: "check the user and password in the URL",
   ER_DBACCESS_DENIED_ERROR:
     "the user may not use that database; check its name in the URL",
+  AUTH_SWITCH_PLUGIN_ERROR:
+    "the driver (mysql2) logs in with mysql_native_password, caching_sha2_password or sha256_password only: give the user one of those (MySQL: ALTER USER ... IDENTIFIED WITH caching_sha2_password BY '...'; MariaDB: ALTER USER ... IDENTIFIED VIA mysql_native_password USING PASSWORD('...'))",
   ER_TABLEACCESS_DENIED_ERROR:
     "a seed needs the SELECT, INSERT, CREATE, ALTER and DROP privileges on the database (reading needs SELECT only)",
 };
@@ -253,9 +255,13 @@ export function wrapMysqlError(
     });
   }
   const hint = e.code && MYSQL_HINTS[e.code] ? `; ${MYSQL_HINTS[e.code]}` : "";
+  // mysql2 ends its unknown-plugin message with a placeholder: "See TODO: add plugins doco here".
+  const message = e.code === "AUTH_SWITCH_PLUGIN_ERROR"
+    ? e.message?.replace(/\. See TODO:.*$/s, "")
+    : e.message;
   return new SourceAccessError(
     location,
-    `${doing} failed: ${e.message ?? String(err)}${hint}`,
+    `${doing} failed: ${message ?? String(err)}${hint}`,
     {
       cause: err,
       context: { driverCode: e.code },

@@ -57,3 +57,35 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  name:
+    "mysql privileges: a user whose authentication plugin the driver lacks (MariaDB's ed25519) is refused with the plugin named and what to use instead",
+  ignore,
+  sanitizeResources: false,
+  async fn() {
+    await withOwnMariadb(async ({ url, asRoot }) => {
+      await asRoot(
+        `INSTALL SONAME 'auth_ed25519';
+         CREATE USER ed@'127.0.0.1' IDENTIFIED VIA ed25519 USING PASSWORD('3d');
+         CREATE USER ed@'localhost' IDENTIFIED VIA ed25519 USING PASSWORD('3d');`,
+      );
+      const port = new URL(url).port;
+      const ed = `mysql://ed:3d@127.0.0.1:${port}/pinterest`;
+      await assert.rejects(openMysqlSource(ed), (err) => {
+        assert.ok(err instanceof SourceAccessError);
+        assert.equal(
+          err.message,
+          `Source mysql://ed@127.0.0.1:${port}/pinterest: opening the source failed: ` +
+            "Server requests authentication using unknown plugin client_ed25519; " +
+            "the driver (mysql2) logs in with mysql_native_password, caching_sha2_password " +
+            "or sha256_password only: give the user one of those (MySQL: ALTER USER ... " +
+            "IDENTIFIED WITH caching_sha2_password BY '...'; MariaDB: ALTER USER ... " +
+            "IDENTIFIED VIA mysql_native_password USING PASSWORD('...'))",
+        );
+        assert.equal(err.retryable, false);
+        return true;
+      });
+    });
+  },
+});
