@@ -1,14 +1,38 @@
 /**
  * The MySQL source against tables shaped as a user's own RDS may hold them (not as `seedMysql`
  * creates them): `FLOAT` coordinates, `BIGINT`/`TINYINT` numbers, a latin1 table, emoji,
- * NULLs. On a MariaDB of the test's own (`mysql_own_server.ts`).
+ * NULLs, a machine in another time zone. On a MariaDB of the test's own (`mysql_own_server.ts`).
  */
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { toCourseJson } from "./course_json.ts";
 import { openMysqlSource } from "./mysql_source.ts";
 import { ownMariadbMissing, withOwnMariadb } from "./mysql_own_server.ts";
 
+const MODULE = fileURLToPath(new URL("./mysql_source.ts", import.meta.url));
+const COURSE_JSON = fileURLToPath(new URL("./course_json.ts", import.meta.url));
+
 const ignore = await ownMariadbMissing("mysql_course_schema_test");
+
+/** Row 1's geo and user records as course JSON, read by a process whose `TZ` is `zone`. */
+async function readInZone(url: string, zone: string): Promise<string> {
+  const code = `
+    import { openMysqlSource } from ${JSON.stringify(MODULE)};
+    import { toCourseJson } from ${JSON.stringify(COURSE_JSON)};
+    const source = await openMysqlSource(${JSON.stringify(url)});
+    const { geo, user } = await source.readPost(1);
+    await source.close();
+    console.log(JSON.stringify(toCourseJson(geo)), JSON.stringify(toCourseJson(user)));
+  `;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", code],
+    env: { TZ: zone },
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  assert.ok(out.success);
+  return new TextDecoder().decode(out.stdout).trim();
+}
 
 const COURSE_TABLES = `
   CREATE TABLE pinterest_data (\`index\` BIGINT, unique_id VARCHAR(36), title VARCHAR(255),
@@ -76,6 +100,16 @@ Deno.test({
       } finally {
         await source.close();
       }
+      // A DATETIME comes out as written whatever the machine's time zone, even one that does
+      // not exist there (New York skipped 02:00-03:00 on 2019-03-10).
+      await asRoot(
+        "UPDATE geolocation_data SET `timestamp` = '2019-03-10 02:30:00' WHERE ind = 2863",
+      );
+      assert.equal(
+        await readInZone(url, "America/New_York"),
+        '{"ind":2863,"timestamp":"2019-03-10 02:30:00","latitude":0.1,"longitude":71.4,"country":"Maldives"} ' +
+          '{"ind":2863,"first_name":"Dylan","last_name":"Holmes","age":32,"date_joined":"2016-10-23 14:06:51"}',
+      );
     });
   },
 });
