@@ -31,6 +31,12 @@ import { partitionsOf, placeRecords } from "./topics.ts";
 import { waitForTopicLeaders } from "./topic_leaders.ts";
 
 /**
+ * Kafka's own topics, left out of `listTopics` (as its admin tools leave them out). Only
+ * these: a topic of the user's may start with `__` too, and was created yet not found.
+ */
+const INTERNAL_TOPICS = new Set(["__consumer_offsets", "__transaction_state"]);
+
+/**
  * Tuning of {@linkcode KafkaTopicLog}.
  *
  * @example
@@ -98,7 +104,7 @@ export class KafkaTopicLog implements TopicLog {
       () => this.#admin.fetchTopicMetadata(),
     );
     const topics = meta.topics
-      .filter((t) => !t.name.startsWith("__"))
+      .filter((t) => !INTERNAL_TOPICS.has(t.name))
       .map((t) => ({ name: t.name, partitions: t.partitions.length }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     this.#known = new Map(topics.map((t) => [t.name, t.partitions]));
