@@ -8,6 +8,22 @@ import { PipelineError, type PipelineErrorOptions } from "../errors.ts";
 import { isMysqlUrl, redactMysqlUrl } from "./mysql_url.ts";
 
 /**
+ * Options of {@linkcode SourceNotFoundError}: what to do, when a seed would not help.
+ *
+ * @example
+ * ```ts
+ * import { SourceNotFoundError, type SourceNotFoundErrorOptions } from "./errors.ts";
+ * const options: SourceNotFoundErrorOptions = { remedy: "Ask the database's owner for it." };
+ * console.log(new SourceNotFoundError("mysql://u@db:3306/shop", "it is gone", options).message);
+ * // Source mysql://u@db:3306/shop: it is gone. Ask the database's owner for it.
+ * ```
+ */
+export interface SourceNotFoundErrorOptions extends PipelineErrorOptions {
+  /** The message's last sentence, instead of "Create it with `deno task seed ...`". */
+  remedy?: string;
+}
+
+/**
  * The source (SQLite file or MySQL database) does not exist, or lacks the course tables.
  *
  * @example
@@ -21,17 +37,19 @@ export class SourceNotFoundError extends PipelineError {
   constructor(
     location: string,
     problem: string,
-    options: PipelineErrorOptions = {},
+    options: SourceNotFoundErrorOptions = {},
   ) {
+    const { remedy, ...rest } = options;
     super(
-      `Source ${location}: ${problem}. Create it with ` +
-        (isMysqlUrl(location)
-          ? `\`deno task seed --source ${location}\`, the URL with its password if it has one (the local stack's MariaDB, \`deno task services up\`, is seeded when it starts).`
-          : `\`deno task seed\` (or \`deno task seed --source ${location}\`).`),
+      `Source ${location}: ${problem}. ` + (remedy ??
+        "Create it with " +
+          (isMysqlUrl(location)
+            ? `\`deno task seed --source ${location}\`, the URL with its password if it has one (the local stack's MariaDB, \`deno task services up\`, is seeded when it starts).`
+            : `\`deno task seed\` (or \`deno task seed --source ${location}\`).`)),
       {
-        ...options,
+        ...rest,
         code: "SOURCE_NOT_FOUND",
-        context: { location, ...options.context },
+        context: { location, ...rest.context },
       },
     );
   }
@@ -250,9 +268,21 @@ export function wrapMysqlError(
     message?: string;
   };
   if (e.code === "ER_BAD_DB_ERROR") {
-    return new SourceNotFoundError(location, "the database does not exist", {
-      cause: err,
-    });
+    // A seed connects to the database, so it cannot create it: say how to.
+    const name = new URL(location).pathname.slice(1).replace(/\/$/, "");
+    const database = decodeURIComponent(name);
+    return new SourceNotFoundError(
+      location,
+      `the database ${database} does not exist`,
+      {
+        cause: err,
+        remedy:
+          `Create it on the server (CREATE DATABASE \`${
+            database.replaceAll("`", "``")
+          }\` CHARACTER SET utf8mb4, as a user allowed to), then seed it with ` +
+          `\`deno task seed --source ${location}\`, the URL with its password if it has one.`,
+      },
+    );
   }
   const hint = e.code && MYSQL_HINTS[e.code] ? `; ${MYSQL_HINTS[e.code]}` : "";
   // mysql2 ends its unknown-plugin message with a placeholder: "See TODO: add plugins doco here".

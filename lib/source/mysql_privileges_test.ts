@@ -4,7 +4,7 @@
  * of the test's own (`mysql_own_server.ts`), where root may create users.
  */
 import assert from "node:assert/strict";
-import { SourceAccessError } from "./errors.ts";
+import { SourceAccessError, SourceNotFoundError } from "./errors.ts";
 import { openMysqlSource, seedMysql } from "./mysql_source.ts";
 import { ownMariadbMissing, withOwnMariadb } from "./mysql_own_server.ts";
 
@@ -86,6 +86,42 @@ Deno.test({
         assert.equal(err.retryable, false);
         return true;
       });
+    });
+  },
+});
+
+Deno.test({
+  name:
+    "mysql privileges: a database that does not exist is a SourceNotFoundError saying to create it on the server before seeding, not to seed (a seed does not create it)",
+  ignore,
+  sanitizeResources: false,
+  async fn() {
+    await withOwnMariadb(async ({ url, asRoot }) => {
+      await asRoot(
+        `CREATE USER adm@'127.0.0.1' IDENTIFIED BY 'adm1n';
+         CREATE USER adm@'localhost' IDENTIFIED BY 'adm1n';
+         GRANT ALL ON *.* TO adm@'127.0.0.1';
+         GRANT ALL ON *.* TO adm@'localhost';`,
+      );
+      const port = new URL(url).port;
+      const missing = `mysql://adm:adm1n@127.0.0.1:${port}/shop`;
+      const expected =
+        `Source mysql://adm@127.0.0.1:${port}/shop: the database shop does not exist. ` +
+        "Create it on the server (CREATE DATABASE `shop` CHARACTER SET utf8mb4, as a user " +
+        "allowed to), then seed it with `deno task seed --source " +
+        `mysql://adm@127.0.0.1:${port}/shop\`, the URL with its password if it has one.`;
+      for (
+        const attempt of [
+          () => openMysqlSource(missing),
+          () => seedMysql(missing, { rows: 5 }),
+        ]
+      ) {
+        await assert.rejects(attempt(), (err) => {
+          assert.ok(err instanceof SourceNotFoundError);
+          assert.equal(err.message, expected);
+          return true;
+        });
+      }
     });
   },
 });
