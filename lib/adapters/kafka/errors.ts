@@ -10,6 +10,7 @@ import {
   AlreadyExistsError,
   BackendError,
   PipelineError,
+  type PipelineErrorOptions,
   TopicNotFoundError,
 } from "../../errors.ts";
 import { InvalidArgumentError } from "../../log/errors.ts";
@@ -145,5 +146,32 @@ export async function mapKafkaErrors<T>(
     return await fn();
   } catch (e) {
     throw toKafkaError(e, ctx);
+  }
+}
+
+/**
+ * The Kafka log (or its producer) was used after `close()`: it would have connected again
+ * and kept the connection, with nothing left to close it.
+ *
+ * @example
+ * ```ts
+ * import { KafkaLogClosedError } from "./errors.ts";
+ * const err = new KafkaLogClosedError(["127.0.0.1:9092"]);
+ * console.log(err.code, err.message);
+ * // LOG_CLOSED The Kafka log at 127.0.0.1:9092 is closed; open it again with openKafkaLog().
+ * ```
+ */
+export class KafkaLogClosedError extends PipelineError {
+  constructor(brokers: string[], options: PipelineErrorOptions = {}) {
+    super(
+      `The Kafka log at ${
+        brokers.join(",")
+      } is closed; open it again with openKafkaLog().`,
+      {
+        ...options,
+        code: "LOG_CLOSED",
+        context: { brokers, ...options.context },
+      },
+    );
   }
 }

@@ -30,7 +30,12 @@ import type { AppendResult } from "../../log/types.ts";
 import { BackendError } from "../../errors.ts";
 import { InvalidArgumentError } from "../../log/errors.ts";
 import type { KafkaErrorContext } from "./errors.ts";
-import { kafkaErrorTypes, mapKafkaErrors, toKafkaError } from "./errors.ts";
+import {
+  kafkaErrorTypes,
+  KafkaLogClosedError,
+  mapKafkaErrors,
+  toKafkaError,
+} from "./errors.ts";
 import type { Producer } from "./kafkajs.ts";
 
 /**
@@ -134,6 +139,9 @@ export class GroupProducer {
   #producer: Promise<Producer> | null = null;
   #units: Unit[] = [];
   #running = false;
+  /** Called once the pump has sent every queued append (what `close()` waits for). */
+  #drained: (() => void)[] = [];
+  #closed = false;
   #maxBytes: number;
   #brokers: string[];
   #timeoutMs: number;
@@ -145,13 +153,23 @@ export class GroupProducer {
     this.#timeoutMs = options.sendTimeoutMs ?? 30_000;
   }
 
-  /** Disconnects the producer, if one is connected. */
-  close(): Promise<void> {
-    return this.#discard();
+  /**
+   * Sends the appends already queued (each is answered), then disconnects the producer. A
+   * later `send` fails with `KafkaLogClosedError`: it would connect a producer nothing closes.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#running) {
+      await new Promise<void>((resolve) => this.#drained.push(resolve));
+    }
+    await this.#discard();
   }
 
   /** Appends `records` to `topic`; resolves with each record's partition and offset. */
   send(topic: string, records: PlacedRecord[]): Promise<AppendResult[]> {
+    if (this.#closed) {
+      return Promise.reject(new KafkaLogClosedError(this.#brokers));
+    }
     if (records.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
       const pending: Pending = {
@@ -189,6 +207,7 @@ export class GroupProducer {
       }
     } finally {
       this.#running = false;
+      for (const drained of this.#drained.splice(0)) drained();
     }
   }
 

@@ -21,7 +21,11 @@ import type {
   TopicLog,
   TopicRecordInput,
 } from "../../log/types.ts";
-import { type KafkaErrorContext, mapKafkaErrors } from "./errors.ts";
+import {
+  type KafkaErrorContext,
+  KafkaLogClosedError,
+  mapKafkaErrors,
+} from "./errors.ts";
 import type { Admin, Kafka, KafkaClientOptions } from "./kafkajs.ts";
 import { createKafkaClient, Partitioners } from "./kafkajs.ts";
 import { joinGroup, type KafkaGroupOptions } from "./group.ts";
@@ -86,6 +90,7 @@ export class KafkaTopicLog implements TopicLog {
   #known = new Map<string, number>();
   #rr = new Map<string, number>();
   #consumers = new Set<TopicConsumer>();
+  #closed = false;
 
   /** The log over `clients` (the admin connected); `options.brokers` are for messages. */
   constructor(
@@ -99,6 +104,7 @@ export class KafkaTopicLog implements TopicLog {
   }
 
   async listTopics(): Promise<TopicInfo[]> {
+    this.#assertOpen();
     const meta = await mapKafkaErrors(
       this.#ctx("listTopics"),
       () => this.#admin.fetchTopicMetadata(),
@@ -119,6 +125,7 @@ export class KafkaTopicLog implements TopicLog {
     name: string,
     options: CreateTopicOptions = {},
   ): Promise<void> {
+    this.#assertOpen();
     const partitions = options.partitions ?? 1;
     const replicationFactor = options.replicationFactor ?? 1;
     for (
@@ -160,6 +167,7 @@ export class KafkaTopicLog implements TopicLog {
     topic: string,
     records: TopicRecordInput[],
   ): Promise<AppendResult[]> {
+    this.#assertOpen();
     checkTopicRecords(records);
     const partitions = await this.#partitions(topic, false);
     const placed = placeRecords(topic, records, {
@@ -188,6 +196,7 @@ export class KafkaTopicLog implements TopicLog {
   }
 
   async consumer(group: string, topics: string[]): Promise<TopicConsumer> {
+    this.#assertOpen();
     if (typeof group !== "string" || group.length === 0) {
       throw new InvalidArgumentError("group", "must be a non-empty string", {
         value: group,
@@ -202,6 +211,11 @@ export class KafkaTopicLog implements TopicLog {
       partitions,
       brokers: this.#brokers,
     });
+    if (this.#closed) {
+      // close() ran while it joined.
+      await consumer.close().catch(() => {});
+      throw new KafkaLogClosedError(this.#brokers);
+    }
     this.#consumers.add(consumer);
     const close = consumer.close.bind(consumer);
     consumer.close = async () => {
@@ -211,12 +225,20 @@ export class KafkaTopicLog implements TopicLog {
     return consumer;
   }
 
+  /**
+   * Closes the consumers it made, answers the appends under way, then disconnects; every
+   * later call fails with `KafkaLogClosedError` (it would connect clients nothing closes).
+   */
   async close(): Promise<void> {
+    this.#closed = true;
     for (const c of [...this.#consumers]) await c.close().catch(() => {});
-    const producer = this.#producer;
-    this.#producer = null;
-    await producer?.close();
+    // Kept: an append that was past its check refuses on the closed producer.
+    await this.#producer?.close();
     await this.#admin.disconnect().catch(() => {});
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new KafkaLogClosedError(this.#brokers);
   }
 
   /** Partition count of `topic`: from the cache unless `fresh`, refreshed on a miss. */
@@ -228,6 +250,7 @@ export class KafkaTopicLog implements TopicLog {
   }
 
   #groupProducer(): GroupProducer {
+    if (this.#producer === null) this.#assertOpen();
     this.#producer ??= new GroupProducer(
       () =>
         this.#kafka.producer({
