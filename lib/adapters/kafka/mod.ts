@@ -25,6 +25,7 @@ export { type KafkaGroupOptions } from "./group.ts";
 export {
   type KafkaErrorContext,
   kafkaErrorTypes,
+  KafkaLogClosedError,
   mapKafkaErrors,
   toKafkaError,
 } from "./errors.ts";
