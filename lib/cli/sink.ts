@@ -6,6 +6,7 @@
  * ```sh
  * deno task sink [--data-dir .data] [--prefix pinterest] [--flush-size 500] [--rotate-interval-ms 10000]
  * deno task sink --once [--idle-ms 1000]   # drain what is in the topics, flush, exit
+ * deno task sink --verify last             # on start, read only each partition's last object
  * deno task sink --profile local           # Kafka + S3 from the configuration
  * ```
  *
@@ -65,6 +66,11 @@ export interface SinkCliOptions {
   idleMs: number;
   /** `--group`: consumer group (default `s3-sink`). */
   group: string;
+  /**
+   * `--verify`: on start, read every object of each partition to check that their offsets
+   * follow on (`all`, default), or only the last one, which resuming needs (`last`).
+   */
+  verify: "all" | "last";
 }
 
 /**
@@ -92,8 +98,17 @@ export function parseSinkArgs(
       once: { type: "boolean", default: false },
       "idle-ms": { type: "string", default: "1000" },
       group: { type: "string", default: "s3-sink" },
+      verify: { type: "string", default: "all" },
     },
   });
+  const verify = values.verify;
+  if (verify !== "all" && verify !== "last") {
+    throw new ConfigError(
+      "--verify",
+      "must be all or last (the default is all)",
+      { value: verify },
+    );
+  }
   if (values.group === "") {
     throw new ConfigError(
       "--group",
@@ -118,6 +133,7 @@ export function parseSinkArgs(
     once: values.once,
     idleMs: positiveFlag("--idle-ms", values["idle-ms"], { whole: true }),
     group: values.group,
+    verify,
   };
 }
 
@@ -227,6 +243,7 @@ export async function runSinkCli(
       group: opts.group,
       flushSize: opts.flushSize,
       rotateIntervalMs: opts.rotateIntervalMs,
+      verify: opts.verify,
       logger,
     });
     logger.info(opts.once ? "sink: draining" : "sink: running", {
@@ -264,6 +281,10 @@ const SINK_USAGE = formatUsage(
       [
         "--group G",
         "consumer group (default s3-sink); a data dir takes one sink, whatever its group",
+      ],
+      [
+        "--verify all|last",
+        "on start, check every lake object (all, default) or read only each partition's last (faster)",
       ],
       COMMON_FLAGS.dataDir,
       COMMON_FLAGS.prefix,
