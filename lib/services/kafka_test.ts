@@ -5,6 +5,7 @@ import { kafkaService } from "./kafka.ts";
 import { KAFKA_VERSION } from "./kafka_jars.ts";
 import { freePort, isAlive, spawnDetached, stopPid } from "./process.ts";
 import { readPidFile, writePidFile } from "./pid_file.ts";
+import { startWithPath } from "./test_start_with_path.ts";
 
 const hasJava = await new Deno.Command("java", {
   args: ["-version"],
@@ -135,20 +136,22 @@ Deno.test({
       `${jarsCacheDir}/libs/.complete-${KAFKA_VERSION}`,
       "",
     );
-    const path = Deno.env.get("PATH");
-    Deno.env.set("PATH", `${stateDir}/no-java-here`);
     try {
-      // Before: "Failed to spawn 'java': entity not found".
-      await assert.rejects(
-        kafkaService.start({ stateDir, port: freePort(), jarsCacheDir }),
-        (e) =>
-          e instanceof BackendError &&
-          e.message ===
+      // Before: "Failed to spawn 'java': entity not found". The PATH without java is the
+      // child's only: this process's is that of the test files running at once.
+      assert.deepEqual(
+        await startWithPath("./kafka.ts", "kafkaService", {
+          path: `${stateDir}/no-java-here`,
+          options: { stateDir, port: freePort(), jarsCacheDir },
+        }),
+        {
+          outcome: "BackendError",
+          message:
             "kafka: java is not installed (the broker needs Java 17); install it with `apt-get install -y openjdk-17-jre-headless`, or put its bin folder on PATH",
+        },
       );
       assert.equal(await readPidFile(stateDir, "kafka"), null);
     } finally {
-      Deno.env.set("PATH", path!);
       await Deno.remove(stateDir, { recursive: true });
     }
   },
