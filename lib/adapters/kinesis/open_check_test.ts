@@ -4,7 +4,6 @@ import { BackendError } from "../../errors.ts";
 import { freePort } from "../../services/process.ts";
 import { createKinesisClient, openKinesisLog } from "./mod.ts";
 import { checkAnswers } from "./open_check.ts";
-import { answerWithErrors } from "./test_stub.ts";
 
 Deno.test("openKinesisLog: a server that takes the connection and never answers fails in openTimeoutMs, saying so", async () => {
   const sockets: Socket[] = [];
@@ -43,37 +42,60 @@ Deno.test("openKinesisLog: a server that takes the connection and never answers 
 });
 
 Deno.test("open check on AWS: a caller allowed its streams but not kinesis:ListStreams opens; bad credentials do not", async () => {
-  for (
-    const [type, opens] of [
-      ["AccessDeniedException", true],
-      ["UnrecognizedClientException", false],
-    ] as const
-  ) {
-    const client = createKinesisClient({
-      region: "eu-west-3",
-      credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
-      maxAttempts: 1,
-    });
-    // A stand-in answers as AWS does; nothing is sent.
-    answerWithErrors(client, ({ op }) => {
-      assert.equal(op, "ListStreams");
-      return { type, message: `${type} (stand-in)` };
-    });
-    try {
-      // Before: a consumer whose IAM policy grants the stream's reads (GetRecords,
-      // ListShards, ...) but not the account-wide ListStreams, which the stream processor
-      // never calls, could not open the log at all.
-      const error = await checkAnswers(client, {
+  // A server on 127.0.0.1 answers every call as AWS answers it (kinesis-mock checks no
+  // permissions): HTTP 400, the error named in an x-amz-json-1.1 body.
+  const seen: string[] = [];
+  let type = "";
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (req) => {
+      await req.body?.cancel();
+      seen.push(req.headers.get("x-amz-target") ?? "");
+      return new Response(
+        JSON.stringify({ __type: type, message: `${type} (stand-in)` }),
+        {
+          status: 400,
+          headers: { "content-type": "application/x-amz-json-1.1" },
+        },
+      );
+    },
+  );
+  try {
+    for (
+      const [answer, opens] of [
+        ["AccessDeniedException", true],
+        ["UnrecognizedClientException", false],
+      ] as const
+    ) {
+      type = answer;
+      const client = createKinesisClient({
         region: "eu-west-3",
-        timeoutMs: 5_000,
-      }).then(() => undefined, (e) => e);
-      assert.equal(error === undefined, opens, String(error));
-      if (!opens) {
-        assert.ok(error instanceof BackendError);
-        assert.equal(error.context.awsError, type);
+        endpoint: `http://127.0.0.1:${server.addr.port}`,
+        credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" },
+        maxAttempts: 1,
+      });
+      try {
+        // Before: a consumer whose IAM policy grants the stream's reads (GetRecords,
+        // ListShards, ...) but not the account-wide ListStreams, which the stream processor
+        // never calls, could not open the log at all.
+        const error = await checkAnswers(client, {
+          region: "eu-west-3",
+          timeoutMs: 5_000,
+        }).then(() => undefined, (e) => e);
+        assert.equal(error === undefined, opens, String(error));
+        if (!opens) {
+          assert.ok(error instanceof BackendError);
+          assert.equal(error.context.awsError, answer);
+        }
+      } finally {
+        client.destroy();
       }
-    } finally {
-      client.destroy();
     }
+    assert.deepEqual(seen, [
+      "Kinesis_20131202.ListStreams",
+      "Kinesis_20131202.ListStreams",
+    ]);
+  } finally {
+    await server.shutdown();
   }
 });
