@@ -236,9 +236,16 @@ export class KafkaTopicConsumer implements TopicConsumer {
     return out;
   }
 
+  /**
+   * Moves the read position of a partition this member owns. The seek of a partition it
+   * does not own (another member reads it) is dropped: kafkajs keeps such a seek and
+   * applies it whenever the partition comes to this member, over the offset the other
+   * member committed by then (records read twice, or skipped).
+   */
   async seek(position: TopicPosition): Promise<void> {
     this.#check(position);
     const { topic, partition, offset } = position;
+    if (!this.#owned.has(`${topic}\0${partition}`)) return;
     this.#queue = this.#queue.filter((r) => {
       const kept = r.topic !== topic || r.partition !== partition;
       if (!kept) this.#queuedBytes -= recordBytes(r);
