@@ -142,6 +142,8 @@ export class GroupProducer {
   /** Called once the pump has sent every queued append (what `close()` waits for). */
   #drained: (() => void)[] = [];
   #closed = false;
+  /** The next send goes out on a new producer (its metadata is out of date). */
+  #renew = false;
   #maxBytes: number;
   #brokers: string[];
   #timeoutMs: number;
@@ -163,6 +165,15 @@ export class GroupProducer {
       await new Promise<void>((resolve) => this.#drained.push(resolve));
     }
     await this.#discard();
+  }
+
+  /**
+   * Has the next send go out on a new producer, which reads the topics' metadata afresh:
+   * kafkajs' producer keeps its metadata up to 5 minutes and leaves out, unsent, the records
+   * of a partition added since.
+   */
+  renew(): void {
+    this.#renew = true;
   }
 
   /** Appends `records` to `topic`; resolves with each record's partition and offset. */
@@ -229,6 +240,10 @@ export class GroupProducer {
     }
     let meta;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    if (this.#renew) {
+      this.#renew = false;
+      await this.#discard();
+    }
     try {
       const sent = this.#connected().then((producer) =>
         producer.sendBatch({

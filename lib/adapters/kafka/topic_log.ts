@@ -65,6 +65,13 @@ export interface KafkaTopicLogOptions extends KafkaGroupOptions {
    * (default 30000); then it fails with `BackendError` (the records may have been written).
    */
   appendTimeoutMs?: number;
+  /**
+   * Longest an append places records by a topic's cached partition count, ms (default
+   * 300000, the Java client's `metadata.max.age.ms`): partitions added to a topic then get
+   * keys as Kafka's clients give them. An explicit partition past the cached count asks
+   * the broker at once.
+   */
+  metadataMaxAgeMs?: number;
 }
 
 /**
@@ -88,9 +95,15 @@ export class KafkaTopicLog implements TopicLog {
   #options: KafkaTopicLogOptions;
   #producer: GroupProducer | null = null;
   #known = new Map<string, number>();
+  /** When `#known` was last read from the broker (`Date.now()`). */
+  #knownAt = 0;
+  /** The listing under way that refreshes `#known`, shared by the appends waiting for it. */
+  #refreshing: Promise<unknown> | null = null;
   #rr = new Map<string, number>();
   #consumers = new Set<TopicConsumer>();
   #closed = false;
+  /** The appends under way (settled, never failing): close() waits for them. */
+  #appending = new Set<Promise<void>>();
 
   /** The log over `clients` (the admin connected); `options.brokers` are for messages. */
   constructor(
@@ -105,6 +118,11 @@ export class KafkaTopicLog implements TopicLog {
 
   async listTopics(): Promise<TopicInfo[]> {
     this.#assertOpen();
+    return await this.#list();
+  }
+
+  /** {@linkcode listTopics}, also for the appends that close() waits for. */
+  async #list(): Promise<TopicInfo[]> {
     const meta = await mapKafkaErrors(
       this.#ctx("listTopics"),
       () => this.#admin.fetchTopicMetadata(),
@@ -113,7 +131,15 @@ export class KafkaTopicLog implements TopicLog {
       .filter((t) => !INTERNAL_TOPICS.has(t.name))
       .map((t) => ({ name: t.name, partitions: t.partitions.length }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const known = this.#known;
     this.#known = new Map(topics.map((t) => [t.name, t.partitions]));
+    this.#knownAt = Date.now();
+    // A topic given partitions since: the producer's metadata does not have them yet.
+    if (
+      topics.some((t) => (known.get(t.name) ?? t.partitions) < t.partitions)
+    ) {
+      this.#producer?.renew();
+    }
     return topics;
   }
 
@@ -163,13 +189,33 @@ export class KafkaTopicLog implements TopicLog {
     this.#known.set(name, partitions);
   }
 
-  async append(
+  append(
     topic: string,
     records: TopicRecordInput[],
   ): Promise<AppendResult[]> {
-    this.#assertOpen();
+    if (this.#closed) {
+      return Promise.reject(new KafkaLogClosedError(this.#brokers));
+    }
+    const appended = this.#append(topic, records);
+    const settled = appended.then(() => {}, () => {});
+    this.#appending.add(settled);
+    settled.then(() => this.#appending.delete(settled));
+    return appended;
+  }
+
+  async #append(
+    topic: string,
+    records: TopicRecordInput[],
+  ): Promise<AppendResult[]> {
     checkTopicRecords(records);
-    const partitions = await this.#partitions(topic, false);
+    let partitions = await this.#partitions(topic, false);
+    if (
+      records.some((r) =>
+        Number.isInteger(r.partition) && r.partition! >= partitions
+      )
+    ) {
+      partitions = await this.#partitions(topic, true); // added since it was cached?
+    }
     const placed = placeRecords(topic, records, {
       partitions,
       roundRobin: this.#rr,
@@ -182,7 +228,7 @@ export class KafkaTopicLog implements TopicLog {
       // kafkajs asks about every topic the producer wrote to at once, and fails a request
       // when any of them is gone: fresh metadata tells whether this one is (and drops a
       // deleted topic from the cache, so the next append to it fails at once).
-      await this.listTopics();
+      await this.#list();
       if (!this.#known.has(topic)) throw e;
       throw new BackendError(
         "kafka",
@@ -232,7 +278,7 @@ export class KafkaTopicLog implements TopicLog {
   async close(): Promise<void> {
     this.#closed = true;
     for (const c of [...this.#consumers]) await c.close().catch(() => {});
-    // Kept: an append that was past its check refuses on the closed producer.
+    await Promise.all(this.#appending);
     await this.#producer?.close();
     await this.#admin.disconnect().catch(() => {});
   }
@@ -241,16 +287,27 @@ export class KafkaTopicLog implements TopicLog {
     if (this.#closed) throw new KafkaLogClosedError(this.#brokers);
   }
 
-  /** Partition count of `topic`: from the cache unless `fresh`, refreshed on a miss. */
+  /**
+   * Partition count of `topic`: from the cache unless `fresh` or the cache is older than
+   * `metadataMaxAgeMs`, refreshed on a miss.
+   */
   async #partitions(topic: string, fresh: boolean): Promise<number> {
-    const cached = fresh ? undefined : this.#known.get(topic);
+    const maxAgeMs = this.#options.metadataMaxAgeMs ?? 300_000;
+    const young = Date.now() - this.#knownAt < maxAgeMs;
+    const cached = fresh || !young ? undefined : this.#known.get(topic);
     if (cached !== undefined) return cached;
-    await this.listTopics();
+    if (fresh) {
+      await this.#list();
+    } else {
+      this.#refreshing ??= this.#list().finally(() => {
+        this.#refreshing = null;
+      });
+      await this.#refreshing;
+    }
     return partitionsOf(this.#known, topic);
   }
 
   #groupProducer(): GroupProducer {
-    if (this.#producer === null) this.#assertOpen();
     this.#producer ??= new GroupProducer(
       () =>
         this.#kafka.producer({

@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { partitionForKey } from "../../log/partitioner.ts";
+import { createKafkaClient, openKafkaLog } from "./mod.ts";
+import { kafkaTestTarget, uniqueTopic } from "./test_target.ts";
+import { waitForTopicLeaders } from "./topic_leaders.ts";
+
+const target = await kafkaTestTarget();
+const value = new Uint8Array([1]);
+
+/** A key that goes to `partition` of 4 by Kafka's partitioner, and to another of 2. */
+function keyFor(partition: number): string {
+  for (let i = 0;; i++) {
+    const key = `user-${i}`;
+    if (
+      partitionForKey(key, 4) === partition &&
+      partitionForKey(key, 2) !== partition
+    ) return key;
+  }
+}
+
+Deno.test({
+  name:
+    "kafka: partitions added to a topic (kafka-topics --alter) are taken by explicit appends at once, and by keys as Kafka's clients take them, after metadataMaxAgeMs",
+  ...target.testOptions,
+  fn: async () => {
+    const log = await openKafkaLog({
+      brokers: target.brokers,
+      metadataMaxAgeMs: 500,
+    });
+    const admin = createKafkaClient({ brokers: target.brokers }).admin();
+    await admin.connect();
+    try {
+      const topic = uniqueTopic("grown");
+      await log.createTopic(topic, { partitions: 2 });
+      assert.deepEqual(await log.append(topic, [{ value }]), [
+        { partition: 0, offset: 0 },
+      ]);
+      await admin.createPartitions({ topicPartitions: [{ topic, count: 4 }] });
+      await waitForTopicLeaders(admin, topic, {
+        brokers: target.brokers,
+        partitions: 4,
+      });
+      // Refused with 'topic has partitions 0 to 1' by the log's cached count, for good.
+      assert.deepEqual(await log.append(topic, [{ value, partition: 3 }]), [
+        { partition: 3, offset: 0 },
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      // A Java client (metadata.max.age.ms) puts this key on partition 3 by now; the log
+      // hashed it over 2 partitions for as long as it ran.
+      assert.deepEqual(await log.append(topic, [{ key: keyFor(3), value }]), [
+        { partition: 3, offset: 1 },
+      ]);
+    } finally {
+      await admin.disconnect();
+      await log.close();
+    }
+  },
+});
