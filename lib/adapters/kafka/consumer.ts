@@ -129,7 +129,7 @@ export class KafkaTopicConsumer implements TopicConsumer {
     this.#consumer = consumer;
     this.#admin = options.admin;
     this.#group = options.group;
-    this.#partitions = options.partitions;
+    this.#partitions = new Map(options.partitions);
     this.#max = options.maxQueuedRecords ?? 10_000;
     this.#maxBytes = options.maxQueuedBytes ?? 64 * 1024 * 1024;
     this.#brokers = options.brokers;
@@ -189,6 +189,17 @@ export class KafkaTopicConsumer implements TopicConsumer {
         partitions.map((p) => `${topic}\0${p}`)
       ),
     );
+    // A partition added to the topic since this consumer was made (the group assigns it
+    // once the clients' metadata has it): commits, seeks and offsets take it from now.
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      const count = this.#partitions.get(topic);
+      if (count !== undefined && partitions.length > 0) {
+        this.#partitions.set(
+          topic,
+          Math.max(count, ...partitions.map((p) => p + 1)),
+        );
+      }
+    }
     this.#generation++;
     this.#rebalancing = false;
   }

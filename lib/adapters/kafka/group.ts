@@ -39,6 +39,12 @@ export interface KafkaGroupOptions {
   maxQueuedBytes?: number;
   /** How long to wait for the first group join, ms (default 60000). */
   joinTimeoutMs?: number;
+  /**
+   * Longest the clients keep the topics' metadata, ms (default 300000, the Java client's
+   * `metadata.max.age.ms`): partitions added to a topic are taken within it (appends'
+   * keys, and the group's assignment).
+   */
+  metadataMaxAgeMs?: number;
 }
 
 const decoder = new TextDecoder();
@@ -103,6 +109,7 @@ export async function joinGroup(
     sessionTimeout: options.sessionTimeoutMs ?? 10_000,
     heartbeatInterval: options.heartbeatIntervalMs ?? 1000,
     maxWaitTimeInMs: options.maxWaitMs ?? 250,
+    metadataMaxAge: options.metadataMaxAgeMs ?? 300_000,
     allowAutoTopicCreation: false,
     // Members reading different topics (two prefixes' sinks in one group) each get theirs;
     // kafkajs' round robin stays listed for members of older versions.

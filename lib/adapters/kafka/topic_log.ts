@@ -65,13 +65,6 @@ export interface KafkaTopicLogOptions extends KafkaGroupOptions {
    * (default 30000); then it fails with `BackendError` (the records may have been written).
    */
   appendTimeoutMs?: number;
-  /**
-   * Longest an append places records by a topic's cached partition count, ms (default
-   * 300000, the Java client's `metadata.max.age.ms`): partitions added to a topic then get
-   * keys as Kafka's clients give them. An explicit partition past the cached count asks
-   * the broker at once.
-   */
-  metadataMaxAgeMs?: number;
 }
 
 /**
@@ -289,7 +282,8 @@ export class KafkaTopicLog implements TopicLog {
 
   /**
    * Partition count of `topic`: from the cache unless `fresh` or the cache is older than
-   * `metadataMaxAgeMs`, refreshed on a miss.
+   * `metadataMaxAgeMs` (partitions added to a topic then get keys as Kafka's clients give
+   * them), refreshed on a miss.
    */
   async #partitions(topic: string, fresh: boolean): Promise<number> {
     const maxAgeMs = this.#options.metadataMaxAgeMs ?? 300_000;

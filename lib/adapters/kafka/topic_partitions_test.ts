@@ -56,3 +56,54 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "kafka consumer: a partition added to a topic it reads is assigned after metadataMaxAgeMs, read, and taken by commit, seek and offsets",
+  ...target.testOptions,
+  fn: async () => {
+    const log = await openKafkaLog({
+      brokers: target.brokers,
+      metadataMaxAgeMs: 500,
+    });
+    const admin = createKafkaClient({ brokers: target.brokers }).admin();
+    await admin.connect();
+    try {
+      const topic = uniqueTopic("grown-read");
+      await log.createTopic(topic, { partitions: 1 });
+      const consumer = await log.consumer(`g.${topic}`, [topic]);
+      await admin.createPartitions({ topicPartitions: [{ topic, count: 2 }] });
+      await waitForTopicLeaders(admin, topic, {
+        brokers: target.brokers,
+        partitions: 2,
+      });
+      await log.append(topic, [{ value, partition: 1 }]);
+      const deadline = Date.now() + 20_000;
+      const read: number[] = [];
+      while (read.length === 0 && Date.now() < deadline) {
+        for (const r of await consumer.poll({ timeoutMs: 200 })) {
+          read.push(r.partition);
+        }
+      }
+      assert.deepEqual(read, [1]);
+      assert.equal(consumer.membership().owns(topic, 1), true);
+      // Refused with InvalidPartitionError 'topic has partitions 0 to 0' (the count the
+      // consumer was made with): a sink could not commit what it read.
+      await consumer.commit([{ topic, partition: 1, offset: 1 }]);
+      assert.equal(await consumer.committed(topic, 1), 1);
+      assert.deepEqual(await consumer.offsets(topic, 1), { start: 0, end: 1 });
+      await consumer.seek({ topic, partition: 1, offset: 0 });
+      assert.deepEqual(
+        (await consumer.poll({ timeoutMs: 10_000 })).map((r) => [
+          r.partition,
+          r.offset,
+        ]),
+        [[1, 0]],
+      );
+      await consumer.close();
+    } finally {
+      await admin.disconnect();
+      await log.close();
+    }
+  },
+});
