@@ -30,8 +30,11 @@ const HOW = "MariaDB is not installed: `apt-get install -y mariadb-server`";
 export interface OwnMariadb {
   /** The `pinterest` user's URL. */
   url: string;
-  /** Runs `statements` as root over the server's socket, in the `pinterest` database. */
-  asRoot(statements: string): Promise<void>;
+  /**
+   * Runs `statements` as root over the server's socket, in the `pinterest` database;
+   * returns what they print (tab-separated, without column names).
+   */
+  asRoot(statements: string): Promise<string>;
 }
 
 /**
@@ -84,18 +87,21 @@ export async function withOwnMariadb(
             "--no-defaults",
             `--socket=${socket}`,
             "--default-character-set=utf8mb4",
+            "--batch",
+            "--skip-column-names",
             "-uroot",
             "pinterest",
           ],
           stdin: "piped",
-          stdout: "null",
+          stdout: "piped",
           stderr: "piped",
         }).spawn();
         const writer = child.stdin.getWriter();
         await writer.write(new TextEncoder().encode(statements));
         await writer.close();
-        const { success, stderr } = await child.output();
+        const { success, stdout, stderr } = await child.output();
         if (!success) throw new Error(new TextDecoder().decode(stderr));
+        return new TextDecoder().decode(stdout);
       },
     });
   } finally {

@@ -11,6 +11,7 @@
 
 import mysql from "mysql2/promise";
 import {
+  SourceAccessError,
   SourceNotFoundError,
   SourceOffsetError,
   wrapMysqlError,
@@ -69,6 +70,60 @@ function shortestFloat32(value: number): number {
   return value;
 }
 
+/** How long a read waits for the server's answer by default. */
+const READ_TIMEOUT_MS = 30_000;
+
+/**
+ * Options of {@linkcode openMysqlSource}.
+ *
+ * @example
+ * ```ts
+ * import { openMysqlSource, type OpenMysqlSourceOptions } from "./mysql_source.ts";
+ * const options: OpenMysqlSourceOptions = { readTimeoutMs: 5_000 };
+ * const source = await openMysqlSource("mysql://pinterest:pinterest@127.0.0.1:3306/pinterest", options);
+ * await source.close();
+ * ```
+ */
+export interface OpenMysqlSourceOptions {
+  /**
+   * A read the server has not answered in this many milliseconds fails (retryable) and its
+   * connection is closed; default 30,000. Without it a read waits as long as a lock on the
+   * table (`lock_wait_timeout`: a year by default) or a connection a failover dropped.
+   */
+  readTimeoutMs?: number;
+}
+
+/**
+ * Runs `run` on a connection of `pool`; when it has not settled after `timeoutMs`, rejects
+ * with `onTimeout()` and destroys the connection (its answer may still come: it is not
+ * reused), so the pool opens a new one.
+ */
+async function withTimeout<T>(
+  pool: mysql.Pool,
+  job: {
+    timeoutMs: number;
+    onTimeout: () => Error;
+    run: (conn: mysql.PoolConnection) => Promise<T>;
+  },
+): Promise<T> {
+  const conn = await pool.getConnection();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timedOut = false;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      conn.destroy();
+      reject(job.onTimeout());
+    }, job.timeoutMs);
+  });
+  try {
+    return await Promise.race([job.run(conn), expired]);
+  } finally {
+    clearTimeout(timer);
+    if (!timedOut) conn.release();
+  }
+}
+
 async function countRows(pool: mysql.Pool): Promise<number[]> {
   const counts: number[] = [];
   for (const t of TABLES) {
@@ -94,8 +149,12 @@ async function countRows(pool: mysql.Pool): Promise<number[]> {
  * await source.close();
  * ```
  */
-export async function openMysqlSource(url: string): Promise<SourceReader> {
+export async function openMysqlSource(
+  url: string,
+  options: OpenMysqlSourceOptions = {},
+): Promise<SourceReader> {
   const location = redactMysqlUrl(url);
+  const timeoutMs = options.readTimeoutMs ?? READ_TIMEOUT_MS;
   const pool = mysql.createPool({
     ...connectionConfig(url),
     connectionLimit: 4,
@@ -119,10 +178,21 @@ export async function openMysqlSource(url: string): Promise<SourceReader> {
     throw wrapMysqlError(err, { url, doing: "opening the source" });
   }
   const read = async (table: TableName, offset: number) => {
-    const [found, fields] = await pool.execute<mysql.RowDataPacket[]>(
-      selectRowSql("mysql", table),
-      [String(offset)],
-    );
+    const [found, fields] = await withTimeout(pool, {
+      timeoutMs,
+      onTimeout: () =>
+        new SourceAccessError(
+          location,
+          `reading row ${offset} failed: no answer within ${
+            timeoutMs / 1000
+          } s (a table locked by another session, a failover?)`,
+          { retryable: true, context: { timeoutMs } },
+        ),
+      run: (conn) =>
+        conn.execute<mysql.RowDataPacket[]>(selectRowSql("mysql", table), [
+          String(offset),
+        ]),
+    });
     if (found.length === 0) {
       throw new SourceOffsetError(location, offset, { rowCount: rows });
     }
