@@ -23,6 +23,7 @@ import type {
 } from "../../log/types.ts";
 import {
   type KafkaErrorContext,
+  kafkaErrorTypes,
   KafkaLogClosedError,
   mapKafkaErrors,
 } from "./errors.ts";
@@ -172,6 +173,19 @@ export class KafkaTopicLog implements TopicLog {
           }],
           // kafkajs' wait fails when the broker has not applied the new topic yet.
           waitForLeaders: false,
+        }).catch((e) => {
+          if (!kafkaErrorTypes(e).includes("INVALID_REPLICATION_FACTOR")) {
+            throw e;
+          }
+          throw new InvalidArgumentError(
+            "replicationFactor",
+            `the cluster at ${
+              this.#brokers.join(",")
+            } has fewer brokers than ` +
+              "that (each replica of a partition needs a broker of its own); give at " +
+              "most the number of brokers",
+            { cause: e, value: replicationFactor },
+          );
         }),
     );
     if (!created) throw new AlreadyExistsError("topic", name);

@@ -98,6 +98,34 @@ Deno.test({
 
 Deno.test({
   name:
+    "kafka: a replication factor above the cluster's broker count is an InvalidArgumentError saying so",
+  ...opts,
+  fn: async () => {
+    const log = await openKafkaLog({ brokers: target.brokers });
+    try {
+      const name = uniqueTopic("replicas");
+      // The test broker is alone; 10000 passes the log's own check.
+      await assert.rejects(
+        () => log.createTopic(name, { replicationFactor: 10_000 }),
+        {
+          name: "InvalidArgumentError",
+          code: "INVALID_ARGUMENT",
+          message:
+            `Invalid replicationFactor 10000: the cluster at ${
+              target.brokers.join(",")
+            } has fewer brokers than that (each replica of a partition needs a broker ` +
+            "of its own); give at most the number of brokers",
+        },
+      );
+      await assert.rejects(() => log.describeTopic(name), TopicNotFoundError);
+    } finally {
+      await log.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
     "kafka: append returns exact offsets; explicit, keyed and round-robin placement",
   ...opts,
   fn: async () => {
