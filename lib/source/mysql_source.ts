@@ -124,17 +124,6 @@ async function withTimeout<T>(
   }
 }
 
-async function countRows(pool: mysql.Pool): Promise<number[]> {
-  const counts: number[] = [];
-  for (const t of TABLES) {
-    const [rows] = await pool.query<mysql.RowDataPacket[]>(
-      `SELECT COUNT(*) AS n FROM \`${t}\``,
-    );
-    counts.push(Number(rows[0].n));
-  }
-  return counts;
-}
-
 /**
  * Opens a MySQL/MariaDB database holding the three course tables as a {@linkcode SourceReader}.
  *
@@ -159,6 +148,36 @@ export async function openMysqlSource(
     ...connectionConfig(url),
     connectionLimit: 4,
   });
+  /** `run` on a pool connection, failing (retryable) after `timeoutMs` as `doing`. */
+  const timed = <T>(
+    doing: string,
+    run: (c: mysql.PoolConnection) => Promise<T>,
+  ) =>
+    withTimeout(pool, {
+      timeoutMs,
+      onTimeout: () =>
+        new SourceAccessError(
+          location,
+          `${doing} failed: no answer within ${
+            timeoutMs / 1000
+          } s (a table locked by another session, a failover?)`,
+          { retryable: true, context: { timeoutMs } },
+        ),
+      run,
+    });
+  /** The row count of the smallest table. */
+  const countRows = async (): Promise<number> => {
+    const counts: number[] = [];
+    for (const t of TABLES) {
+      const [found] = await timed(
+        "counting rows",
+        (c) =>
+          c.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM \`${t}\``),
+      );
+      counts.push(Number(found[0].n));
+    }
+    return Math.min(...counts);
+  };
   let rows: number;
   try {
     const [present] = await pool.query<mysql.RowDataPacket[]>(
@@ -172,27 +191,19 @@ export async function openMysqlSource(
         `the database lacks the table(s) ${missing.join(", ")}`,
       );
     }
-    rows = Math.min(...await countRows(pool));
+    rows = await countRows();
   } catch (err) {
     await pool.end().catch(() => {});
     throw wrapMysqlError(err, { url, doing: "opening the source" });
   }
   const read = async (table: TableName, offset: number) => {
-    const [found, fields] = await withTimeout(pool, {
-      timeoutMs,
-      onTimeout: () =>
-        new SourceAccessError(
-          location,
-          `reading row ${offset} failed: no answer within ${
-            timeoutMs / 1000
-          } s (a table locked by another session, a failover?)`,
-          { retryable: true, context: { timeoutMs } },
-        ),
-      run: (conn) =>
-        conn.execute<mysql.RowDataPacket[]>(selectRowSql("mysql", table), [
+    const [found, fields] = await timed(
+      `reading row ${offset}`,
+      (c) =>
+        c.execute<mysql.RowDataPacket[]>(selectRowSql("mysql", table), [
           String(offset),
         ]),
-    });
+    );
     if (found.length === 0) {
       throw new SourceOffsetError(location, offset, { rowCount: rows });
     }
@@ -208,7 +219,7 @@ export async function openMysqlSource(
     location,
     async rowCount(): Promise<number> {
       try {
-        rows = Math.min(...await countRows(pool));
+        rows = await countRows();
         return rows;
       } catch (err) {
         throw wrapMysqlError(err, { url, doing: "counting rows" });
