@@ -142,12 +142,46 @@ Deno.test({
           partitions: 1,
         });
       }
+      // A real producer whose sends are written down, so the test knows which were shared.
+      const kafka = createKafkaClient({ brokers: target.brokers });
+      const sends: string[][] = [];
+      const create = () => {
+        const producer = kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+        });
+        const sendBatch = producer.sendBatch.bind(producer);
+        producer.sendBatch = (batch) => {
+          sends.push(
+            (batch.topicMessages ?? []).flatMap((t) =>
+              t.messages.map((m) =>
+                `${t.topic === small ? "small" : "other"}:${
+                  m.value!.length > 100 ? "big" : String(m.value)
+                }`
+              )
+            ),
+          );
+          return sendBatch(batch);
+        };
+        return producer;
+      };
+      const group = new GroupProducer(create, { brokers: target.brokers });
+      const one = (value: Uint8Array) => [{ partition: 0, key: null, value }];
       // The first append goes out alone; the next three wait for it and share one send.
       const [first, big, a, b] = await Promise.allSettled([
-        log.append(other, [{ value: enc.encode("first") }]),
-        log.append(small, [{ value: new Uint8Array(3000).fill(0x61) }]),
-        log.append(other, [{ value: enc.encode("a") }]),
-        log.append(small, [{ value: enc.encode("b") }]),
+        group.send(other, one(enc.encode("first"))),
+        group.send(small, one(new Uint8Array(3000).fill(0x61))),
+        group.send(other, one(enc.encode("a"))),
+        group.send(small, one(enc.encode("b"))),
+      ]);
+      await group.close();
+      // The shared send was refused for the big record; then each append went alone.
+      assert.deepEqual(sends, [
+        ["other:first"],
+        ["small:big", "small:b", "other:a"],
+        ["small:big"],
+        ["other:a"],
+        ["small:b"],
       ]);
       assert.deepEqual(first, {
         status: "fulfilled",
