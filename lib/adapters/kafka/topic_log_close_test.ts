@@ -24,25 +24,31 @@ ${body}
 `,
   );
   const config = new URL("../../../deno.json", import.meta.url).pathname;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--config", config, script],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<"running">((resolve) => {
-    timer = setTimeout(() => resolve("running"), exitWithinMs);
-  });
-  const ended = await Promise.race([child.status.then(() => "exited"), late]);
-  clearTimeout(timer);
-  if (ended === "running") child.kill("SIGKILL");
-  const out = await child.output();
-  await Deno.remove(dir, { recursive: true });
-  return {
-    ended,
-    stdout: new TextDecoder().decode(out.stdout).trim(),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--config", config, script],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<"running">((resolve) => {
+      timer = setTimeout(() => resolve("running"), exitWithinMs);
+    });
+    const ended = await Promise.race([
+      child.status.then(() => "exited"),
+      late,
+    ]);
+    clearTimeout(timer);
+    if (ended === "running") child.kill("SIGKILL");
+    const out = await child.output();
+    return {
+      ended,
+      stdout: new TextDecoder().decode(out.stdout).trim(),
+      stderr: new TextDecoder().decode(out.stderr),
+    };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }
 
 Deno.test({
