@@ -5,7 +5,7 @@
  */
 
 import { PipelineError, type PipelineErrorOptions } from "../errors.ts";
-import { isMysqlUrl, redactMysqlUrl } from "./mysql_url.ts";
+import { isMysqlUrl, parseMysqlUrl, redactMysqlUrl } from "./mysql_url.ts";
 
 /**
  * Options of {@linkcode SourceNotFoundError}: what to do, when a seed would not help.
@@ -184,9 +184,30 @@ const MYSQL_HINTS: Record<string, string> = {
     "the user may not use that database; check its name in the URL",
   AUTH_SWITCH_PLUGIN_ERROR:
     "the driver (mysql2) logs in with mysql_native_password, caching_sha2_password or sha256_password only: give the user one of those (MySQL: ALTER USER ... IDENTIFIED WITH caching_sha2_password BY '...'; MariaDB: ALTER USER ... IDENTIFIED VIA mysql_native_password USING PASSWORD('...'))",
+  ER_SECURE_TRANSPORT_REQUIRED:
+    "the server requires TLS: add ?ssl=rds (Amazon RDS), ?ssl=verify (a certificate of a public CA) or ?ssl-ca=/path/to/ca.pem to the URL",
+  HANDSHAKE_SSL_ERROR:
+    "the server's TLS certificate is not signed by a CA the URL trusts: ?ssl-ca= must name the CA certificate (PEM) that signed it, ?ssl=rds trusts Amazon RDS's CAs only, ?ssl=verify the public ones",
+  HANDSHAKE_NO_SSL_SUPPORT:
+    "the server does not offer TLS: remove the ssl option from the URL, or enable TLS on the server",
   ER_TABLEACCESS_DENIED_ERROR:
     "a seed needs the SELECT, INSERT, CREATE, ALTER and DROP privileges on the database (reading needs SELECT only)",
 };
+
+/** Added to the hint of a refused login when the URL asks for no TLS. */
+const ACCESS_WITHOUT_TLS =
+  ", or, if the server requires TLS (an RDS with require_secure_transport, a user created " +
+  "REQUIRE SSL), add ?ssl=rds (Amazon RDS), ?ssl=verify (a certificate of a public CA) or " +
+  "?ssl-ca=/path/to/ca.pem to it";
+
+/** Whether `url` has a TLS option (`?ssl=rds`...); false when it cannot be parsed. */
+function asksForTls(url: string): boolean {
+  try {
+    return parseMysqlUrl(url).tls !== undefined;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Driver codes of failures that pass: the connection was lost or killed (a restarted server,
@@ -284,7 +305,11 @@ export function wrapMysqlError(
       },
     );
   }
-  const hint = e.code && MYSQL_HINTS[e.code] ? `; ${MYSQL_HINTS[e.code]}` : "";
+  let hint = e.code && MYSQL_HINTS[e.code] ? `; ${MYSQL_HINTS[e.code]}` : "";
+  // A server requiring TLS (MariaDB, a user REQUIRE SSL) refuses a login without as denied.
+  if (e.code === "ER_ACCESS_DENIED_ERROR" && !asksForTls(url)) {
+    hint += ACCESS_WITHOUT_TLS;
+  }
   // mysql2 ends its unknown-plugin message with a placeholder: "See TODO: add plugins doco here".
   const message = e.code === "AUTH_SWITCH_PLUGIN_ERROR"
     ? e.message?.replace(/\. See TODO:.*$/s, "")

@@ -60,6 +60,16 @@ Deno.test("wrapMysqlError: lost or killed connections, a busy or stopping server
   assert.ok(wrap({ code: "ER_BAD_DB_ERROR" }) instanceof SourceNotFoundError);
   assert.equal(
     wrap({ code: "ER_ACCESS_DENIED_ERROR", message: "Access denied" }).message,
-    "Source mysql://u@127.0.0.1:3306/db: reading row 3 failed: Access denied; check the user and password in the URL",
+    "Source mysql://u@127.0.0.1:3306/db: reading row 3 failed: Access denied; check the user and password in the URL, or, if the server requires TLS (an RDS with require_secure_transport, a user created REQUIRE SSL), add ?ssl=rds (Amazon RDS), ?ssl=verify (a certificate of a public CA) or ?ssl-ca=/path/to/ca.pem to it",
+  );
+  // MySQL's own refusal of a login without TLS.
+  assert.equal(
+    wrap({
+      code: "ER_SECURE_TRANSPORT_REQUIRED",
+      errno: 3159,
+      message:
+        "Connections using insecure transport are prohibited while --require_secure_transport=ON.",
+    }).message,
+    "Source mysql://u@127.0.0.1:3306/db: reading row 3 failed: Connections using insecure transport are prohibited while --require_secure_transport=ON.; the server requires TLS: add ?ssl=rds (Amazon RDS), ?ssl=verify (a certificate of a public CA) or ?ssl-ca=/path/to/ca.pem to the URL",
   );
 });

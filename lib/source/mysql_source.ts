@@ -17,6 +17,7 @@ import {
   wrapMysqlError,
 } from "./errors.ts";
 import { createGenerator } from "./generator.ts";
+import { mysqlSslOption } from "./mysql_tls.ts";
 import { parseMysqlUrl, redactMysqlUrl } from "./mysql_url.ts";
 import {
   createTableSql,
@@ -39,9 +40,12 @@ const seedLock = (tag: string) => `${SWAP_LOCK}_${tag}`;
 const SEED_TABLE =
   /^(?:pinterest_data|geolocation_data|user_data)__(?:seed|old)_([0-9a-f]{8})$/;
 
-function connectionConfig(url: string) {
+/** mysql2's settings for `url`; TLS ones when the URL asks for TLS (`?ssl=rds`...). */
+async function connectionConfig(url: string) {
   const p = parseMysqlUrl(url);
+  const ssl = await mysqlSslOption(url);
   return {
+    ...(ssl === undefined ? {} : { ssl }),
     host: p.host,
     port: p.port,
     user: p.user,
@@ -145,7 +149,7 @@ export async function openMysqlSource(
   const location = redactMysqlUrl(url);
   const timeoutMs = options.readTimeoutMs ?? READ_TIMEOUT_MS;
   const pool = mysql.createPool({
-    ...connectionConfig(url),
+    ...(await connectionConfig(url)),
     connectionLimit: 4,
   });
   /** `run` on a pool connection, failing (retryable) after `timeoutMs` as `doing`. */
@@ -259,7 +263,7 @@ export async function openMysqlSource(
  * ```
  */
 export async function removeAbandonedSeeds(url: string): Promise<string[]> {
-  const conn = await mysql.createConnection(connectionConfig(url)).catch(
+  const conn = await mysql.createConnection(await connectionConfig(url)).catch(
     (err) => {
       throw wrapMysqlError(err, { url, doing: "connecting" });
     },
@@ -313,7 +317,7 @@ export async function seedMysql(
   const started = performance.now();
   const gen = createGenerator(options);
   const every = options.progressEvery ?? 1000;
-  const conn = await mysql.createConnection(connectionConfig(url)).catch(
+  const conn = await mysql.createConnection(await connectionConfig(url)).catch(
     (err) => {
       throw wrapMysqlError(err, { url, doing: "connecting" });
     },

@@ -37,6 +37,56 @@ export interface MysqlUrlParts {
   user: string;
   password: string;
   database: string;
+  /** TLS, when the URL asks for it ({@linkcode MysqlTls}); absent: none. */
+  tls?: MysqlTls;
+}
+
+/**
+ * The TLS a source URL asks for, the server's certificate always verified: `?ssl=rds`
+ * (`"rds"`: Amazon RDS's CA certificates, bundled with the driver), `?ssl=verify`
+ * (`"verify"`: the trusted public CAs) or `?ssl-ca=/path/to/ca.pem` (`{ caFile }`: that CA).
+ *
+ * @example
+ * ```ts
+ * import { type MysqlTls, parseMysqlUrl } from "./mysql_url.ts";
+ * const tls: MysqlTls | undefined = parseMysqlUrl("mysql://u:p@h/db?ssl-ca=/etc/ca.pem").tls;
+ * console.log(tls); // { caFile: "/etc/ca.pem" }
+ * ```
+ */
+export type MysqlTls = "rds" | "verify" | { caFile: string };
+
+/** What the URL's options may be, for messages. */
+const EXPECTED_OPTIONS =
+  "expected ?ssl=rds (Amazon RDS's certificates), ?ssl=verify (the trusted public CAs) or " +
+  "?ssl-ca=/path/to/ca.pem (that CA), one of them";
+
+/**
+ * The TLS of a URL's query (`?ssl=rds`...); undefined without one.
+ * Split by hand, not as a form: a `+` in a file name stays a `+`.
+ */
+function parseTls(search: string, value: string): MysqlTls | undefined {
+  if (!search) return undefined;
+  const refuse = (problem: string) =>
+    new ConfigError("SOURCE_URL", `${problem}; ${EXPECTED_OPTIONS}`, { value });
+  const options = search.slice(1).split("&");
+  if (options.length > 1) {
+    throw refuse(`takes one option, not ${options.length}`);
+  }
+  const [option] = options;
+  const eq = option.indexOf("=");
+  const name = eq < 0 ? option : option.slice(0, eq);
+  let given: string | undefined;
+  try {
+    given = eq < 0 ? undefined : decodeURIComponent(option.slice(eq + 1));
+  } catch {
+    throw refuse(`${name}: bad percent-encoding in ${option}`);
+  }
+  if (name === "ssl" && (given === "rds" || given === "verify")) return given;
+  if (name === "ssl-ca" && given !== undefined) {
+    if (!given) throw refuse("ssl-ca names no file");
+    return { caFile: given };
+  }
+  throw refuse(`takes no option ${option}`);
 }
 
 /**
@@ -75,14 +125,17 @@ export function redactMysqlUrl(url: string): string {
 
 /**
  * Splits a `mysql://user:password@host:port/database` URL (port defaults to 3306; a slash
- * after the database is allowed).
+ * after the database is allowed), with at most one TLS option: `?ssl=rds`, `?ssl=verify` or
+ * `?ssl-ca=/path/to/ca.pem` ({@linkcode MysqlTls}).
  *
  * @throws {ConfigError} naming `SOURCE_URL` when the URL is malformed, lacks a database,
- * has port 0 or carries options (`?ssl=true`...), which the reader would not apply.
+ * has port 0, or carries any other option (`?ssl=true`...) or a fragment, which the reader
+ * would not apply.
  * @example
  * ```ts
  * import { parseMysqlUrl } from "./mysql_url.ts";
  * console.log(parseMysqlUrl("mysql://pinterest:pw@127.0.0.1:3307/pinterest").port); // 3307
+ * console.log(parseMysqlUrl("mysql://admin:pw@db.rds.amazonaws.com/pinterest?ssl=rds").tls); // rds
  * ```
  */
 export function parseMysqlUrl(url: string): MysqlUrlParts {
@@ -106,14 +159,14 @@ export function parseMysqlUrl(url: string): MysqlUrlParts {
       { value: redactMysqlUrl(url) },
     );
   }
-  const options = u.search || u.hash;
-  if (options) {
+  if (u.hash) {
     throw new ConfigError(
       "SOURCE_URL",
-      `takes no options (${options} would be ignored); expected mysql://user:password@host:port/database`,
+      `${u.hash} would be ignored; expected mysql://user:password@host:port/database, with ?ssl=rds, ?ssl=verify or ?ssl-ca=/path/to/ca.pem for TLS`,
       { value: redactMysqlUrl(url) },
     );
   }
+  const tls = parseTls(u.search, redactMysqlUrl(url));
   const port = u.port ? Number(u.port) : 3306;
   if (port === 0) {
     throw new ConfigError(
@@ -128,5 +181,6 @@ export function parseMysqlUrl(url: string): MysqlUrlParts {
     user: decodeURIComponent(u.username),
     password: decodeURIComponent(u.password),
     database,
+    ...(tls === undefined ? {} : { tls }),
   };
 }

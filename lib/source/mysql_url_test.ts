@@ -82,19 +82,15 @@ Deno.test("mysql url: a trailing slash after the database is taken as the databa
   assert.equal(parseMysqlUrl("mysql://u:p@h:3307/db/").database, "db");
 });
 
-Deno.test("mysql url: port 0 and query options are refused, not ignored", () => {
+Deno.test("mysql url: port 0 and fragments are refused, not ignored", () => {
   const cases: [string, string][] = [
     [
       "mysql://me:secret@host:0/db",
       'Invalid setting SOURCE_URL="mysql://me@host:0/db": port 0 is no port; give the server\'s port (1-65535) or none for 3306',
     ],
     [
-      "mysql://me:secret@host/db?ssl=true",
-      'Invalid setting SOURCE_URL="mysql://me@host/db?ssl=true": takes no options (?ssl=true would be ignored); expected mysql://user:password@host:port/database',
-    ],
-    [
       "mysql://me:secret@host/db#x",
-      'Invalid setting SOURCE_URL="mysql://me@host/db#x": takes no options (#x would be ignored); expected mysql://user:password@host:port/database',
+      'Invalid setting SOURCE_URL="mysql://me@host/db#x": #x would be ignored; expected mysql://user:password@host:port/database, with ?ssl=rds, ?ssl=verify or ?ssl-ca=/path/to/ca.pem for TLS',
     ],
   ];
   for (const [url, message] of cases) {
@@ -108,4 +104,87 @@ Deno.test("mysql url: port 0 and query options are refused, not ignored", () => 
 
 Deno.test("mysql url: an unparsable URL loses all of its password, '@' in it included", () => {
   assert.equal(redactMysqlUrl("mysql://u:p@ss@[::1/db"), "mysql://u@[::1/db");
+});
+
+Deno.test("mysql url: ?ssl=rds, ?ssl=verify and ?ssl-ca= ask for TLS, the certificate verified", () => {
+  assert.deepEqual(
+    parseMysqlUrl("mysql://u:p@db.rds.amazonaws.com/x?ssl=rds"),
+    {
+      host: "db.rds.amazonaws.com",
+      port: 3306,
+      user: "u",
+      password: "p",
+      database: "x",
+      tls: "rds",
+    },
+  );
+  assert.equal(parseMysqlUrl("mysql://u:p@h/x?ssl=verify").tls, "verify");
+  assert.deepEqual(
+    parseMysqlUrl("mysql://u:p@h/x/?ssl-ca=/etc/ssl/ca.pem").tls,
+    {
+      caFile: "/etc/ssl/ca.pem",
+    },
+  );
+  // Percent-decoded, and a '+' is a '+' (a file name, not a form).
+  assert.deepEqual(
+    parseMysqlUrl("mysql://u:p@h/x?ssl-ca=my%20certs/a+b.pem").tls,
+    {
+      caFile: "my certs/a+b.pem",
+    },
+  );
+});
+
+Deno.test("mysql url: any other option, or more than one, is refused naming SOURCE_URL, without the password", () => {
+  const expected =
+    "expected ?ssl=rds (Amazon RDS's certificates), ?ssl=verify (the trusted public CAs) or ?ssl-ca=/path/to/ca.pem (that CA), one of them";
+  const cases: [string, string][] = [
+    [
+      "mysql://me:secret@host/db?ssl=true",
+      `Invalid setting SOURCE_URL="mysql://me@host/db?ssl=true": takes no option ssl=true; ${expected}`,
+    ],
+    [
+      "mysql://me:secret@host/db?sslmode=require",
+      `Invalid setting SOURCE_URL="mysql://me@host/db?sslmode=require": takes no option sslmode=require; ${expected}`,
+    ],
+    [
+      "mysql://me:secret@host/db?ssl",
+      `Invalid setting SOURCE_URL="mysql://me@host/db?ssl": takes no option ssl; ${expected}`,
+    ],
+    [
+      "mysql://me:secret@host/db?ssl-ca=",
+      `Invalid setting SOURCE_URL="mysql://me@host/db?ssl-ca=": ssl-ca names no file; ${expected}`,
+    ],
+    [
+      "mysql://me:secret@host/db?ssl=rds&ssl-ca=/ca.pem",
+      `Invalid setting SOURCE_URL="mysql://me@host/db?ssl=rds&ssl-ca=/ca.pem": takes one option, not 2; ${expected}`,
+    ],
+    [
+      "mysql://me:secret@host/db?ssl=rds&",
+      `Invalid setting SOURCE_URL="mysql://me@host/db?ssl=rds&": takes one option, not 2; ${expected}`,
+    ],
+  ];
+  for (const [url, message] of cases) {
+    assert.throws(
+      () => parseMysqlUrl(url),
+      (e: unknown) =>
+        e instanceof ConfigError && e.message === message &&
+        e.context.setting === "SOURCE_URL",
+      url,
+    );
+  }
+});
+
+Deno.test("mysql url: the password is redacted from URLs with options", () => {
+  assert.equal(
+    redactMysqlUrl("mysql://me:secret@h:3307/db?ssl-ca=/etc/ssl/ca.pem"),
+    "mysql://me@h:3307/db?ssl-ca=/etc/ssl/ca.pem",
+  );
+  assert.equal(
+    redactMysqlUrl("mysql://me:s%40cret@h/db?ssl=rds"),
+    "mysql://me@h/db?ssl=rds",
+  );
+  assert.equal(
+    redactMysqlUrl("mysql://me:se@cret@bad host/db?ssl=rds"),
+    "mysql://me@bad host/db?ssl=rds",
+  );
 });
