@@ -52,22 +52,36 @@ export function formatCourseDatetime(date: Date): string {
 
 /**
  * Parses `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC) back into a `Date`; the inverse of
- * {@linkcode formatCourseDatetime}. Returns `undefined` for text of another shape.
+ * {@linkcode formatCourseDatetime}. Returns `undefined` for text of another shape, and for
+ * text the `Date` would not give back: MySQL's zero date `0000-00-00 00:00:00` and other
+ * invalid dates (which the course's pymysql keeps as text too), and microseconds a `Date`
+ * cannot hold (a `DATETIME(6)`'s `.123456`). The course posts such text as the database
+ * gives it, so the caller keeps it.
  *
  * @example
  * ```ts
  * import { parseCourseDatetime } from "./course_json.ts";
  * console.log(parseCourseDatetime("2015-10-24 11:23:51")?.toISOString()); // 2015-10-24T11:23:51.000Z
+ * console.log(parseCourseDatetime("0000-00-00 00:00:00")); // undefined
+ * console.log(parseCourseDatetime("2015-10-24 11:23:51.123456")); // undefined
  * ```
  */
 export function parseCourseDatetime(text: string): Date | undefined {
   const m = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?$/
     .exec(text);
   if (!m) return undefined;
-  const ms = m[7] ? Math.floor(Number(m[7].padEnd(6, "0")) / 1000) : 0;
-  return new Date(
-    Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], ms),
+  const micros = (m[7] ?? "").padEnd(6, "0");
+  const date = new Date(
+    Date.UTC(2000, +m[2] - 1, +m[3], +m[4], +m[5], +m[6], +micros / 1000),
   );
+  date.setUTCFullYear(+m[1]); // Date.UTC reads years 0-99 as 1900-1999
+  // As Python's str(datetime) prints the text: no fraction when it is zero.
+  const printed = `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}${
+    +micros === 0 ? "" : `.${micros}`
+  }`;
+  return Number.isNaN(date.getTime()) || formatCourseDatetime(date) !== printed
+    ? undefined
+    : date;
 }
 
 /**

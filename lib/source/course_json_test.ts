@@ -5,6 +5,7 @@ import {
   parseCourseDatetime,
   toCourseJson,
 } from "./mod.ts";
+import { fromSqlRow } from "./schema.ts";
 
 Deno.test("toCourseJson: dates as Python's str(datetime), other values unchanged", () => {
   const geo = {
@@ -63,4 +64,57 @@ Deno.test("parseCourseDatetime: inverse of the formatter; other shapes are undef
   );
   assert.equal(parseCourseDatetime("24/10/2015"), undefined);
   assert.equal(parseCourseDatetime("2015-10-24"), undefined);
+});
+
+Deno.test("parseCourseDatetime: text a Date would not give back is undefined (kept as text), as the course's pymysql keeps what datetime() refuses", () => {
+  // MySQL's zero date: Date.UTC would read year 0 as 1900 and month 0 day 0 backwards.
+  assert.equal(parseCourseDatetime("0000-00-00 00:00:00"), undefined);
+  assert.equal(parseCourseDatetime("2020-00-15 00:00:00"), undefined);
+  assert.equal(parseCourseDatetime("2020-02-30 10:00:00"), undefined); // ALLOW_INVALID_DATES
+  assert.equal(parseCourseDatetime("2020-08-28 24:00:00"), undefined);
+  // A DATETIME(6) with microseconds a Date (milliseconds) cannot hold.
+  assert.equal(parseCourseDatetime("2020-08-28 03:52:47.123456"), undefined);
+  // What a Date holds exactly is a Date, years before 100 included.
+  assert.equal(
+    parseCourseDatetime("2020-08-28 03:52:47.123000")?.toISOString(),
+    "2020-08-28T03:52:47.123Z",
+  );
+  assert.equal(
+    parseCourseDatetime("2020-08-28 03:52:47.5")?.toISOString(),
+    "2020-08-28T03:52:47.500Z",
+  );
+  const early = parseCourseDatetime("0050-01-02 03:04:05");
+  assert.equal(early?.toISOString(), "0050-01-02T03:04:05.000Z");
+  assert.equal(formatCourseDatetime(early!), "0050-01-02 03:04:05");
+});
+
+Deno.test("fromSqlRow + toCourseJson: a zero date and microseconds post as the database gives them", () => {
+  const post = (datetime: string) =>
+    JSON.stringify(
+      toCourseJson(
+        fromSqlRow("user_data", {
+          ind: 1,
+          first_name: "A",
+          last_name: "B",
+          age: 30,
+          date_joined: datetime,
+        }),
+      ),
+    );
+  assert.equal(
+    post("0000-00-00 00:00:00"),
+    '{"ind":1,"first_name":"A","last_name":"B","age":30,"date_joined":"0000-00-00 00:00:00"}',
+  );
+  assert.equal(
+    post("2020-08-28 03:52:47.123456"),
+    '{"ind":1,"first_name":"A","last_name":"B","age":30,"date_joined":"2020-08-28 03:52:47.123456"}',
+  );
+  assert.equal(
+    post("2020-08-28 03:52:47.250000"),
+    '{"ind":1,"first_name":"A","last_name":"B","age":30,"date_joined":"2020-08-28 03:52:47.250000"}',
+  );
+  assert.equal(
+    post("2020-08-28 03:52:47"),
+    '{"ind":1,"first_name":"A","last_name":"B","age":30,"date_joined":"2020-08-28 03:52:47"}',
+  );
 });

@@ -1,7 +1,7 @@
 /**
  * The MySQL source against tables shaped as a user's own RDS may hold them (not as `seedMysql`
  * creates them): `FLOAT` coordinates, `BIGINT`/`TINYINT` numbers, a latin1 table, emoji,
- * NULLs, a machine in another time zone. On a MariaDB of the test's own (`mysql_own_server.ts`).
+ * NULLs, a machine in another time zone, a zero date and a DATETIME(6). On a MariaDB of the test's own (`mysql_own_server.ts`).
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
@@ -110,6 +110,28 @@ Deno.test({
         '{"ind":2863,"timestamp":"2019-03-10 02:30:00","latitude":0.1,"longitude":71.4,"country":"Maldives"} ' +
           '{"ind":2863,"first_name":"Dylan","last_name":"Holmes","age":32,"date_joined":"2016-10-23 14:06:51"}',
       );
+      // MySQL's zero date and a DATETIME(6)'s microseconds post as the database gives them
+      // (they were 1899-11-30 00:00:00 and .123000).
+      await asRoot(
+        `SET SESSION sql_mode = '';
+         UPDATE geolocation_data SET \`timestamp\` = '0000-00-00 00:00:00' WHERE ind = 7528;
+         ALTER TABLE user_data MODIFY date_joined DATETIME(6);
+         UPDATE user_data SET date_joined = '2015-10-24 11:23:51.123456' WHERE ind = 7528;`,
+      );
+      const again = await openMysqlSource(url);
+      try {
+        const { geo, user } = await again.readPost(0);
+        assert.equal(
+          JSON.stringify(toCourseJson(geo)),
+          '{"ind":7528,"timestamp":"0000-00-00 00:00:00","latitude":-89.9787,"longitude":-173.293,"country":"Côte d\'Ivoire"}',
+        );
+        assert.equal(
+          JSON.stringify(toCourseJson(user)),
+          '{"ind":7528,"first_name":"Abigail","last_name":"Ali","age":20,"date_joined":"2015-10-24 11:23:51.123456"}',
+        );
+      } finally {
+        await again.close();
+      }
     });
   },
 });

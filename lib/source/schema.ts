@@ -199,8 +199,10 @@ export function toSqlValues(
 
 /**
  * Builds a record from a database row in column order: numbers as numbers, datetimes as `Date`.
- * Datetime text of another shape than `YYYY-MM-DD HH:MM:SS` stays that text, as the course's
- * `json.dumps(..., default=str)` posts it; a missing column stays `undefined`.
+ * Datetime text of another shape than `YYYY-MM-DD HH:MM:SS`, or that a `Date` would not give
+ * back (MySQL's zero date `0000-00-00 00:00:00`, a `DATETIME(6)`'s microseconds), stays that
+ * text, as the course's `json.dumps(..., default=str)` posts it; a missing column stays
+ * `undefined`.
  *
  * @example
  * ```ts
