@@ -6,10 +6,11 @@
  * @module
  */
 import type { ObjectStore } from "../lake/types.ts";
-import type { TopicConsumer } from "../log/types.ts";
+import type { TopicConsumer, TopicPosition } from "../log/types.ts";
 import type { LogContext, Logger } from "../logger.ts";
 import type { RetryOptions } from "../retry.ts";
 import { withLakeRetry } from "./lake_retry.ts";
+import { OffsetGapError } from "./errors.ts";
 import {
   checkAgainstLog,
   recoverPartition,
@@ -137,4 +138,50 @@ export async function findResumePoint(
     target ??= log.start;
   }
   return { target, committed, lakeNext, rewound, context };
+}
+
+/**
+ * Throws `OffsetGapError` when the log no longer holds the offset a partition was sought to:
+ * retention deleted it after the recovery checked the log, before the seek reached the
+ * broker. Kafka's consumer then restarts the partition at the log's start (the group's
+ * earliest-offset reset), so the offset sought never comes and every later record would be
+ * dropped as a fetch made before the seek. A check that fails is logged as a warning.
+ *
+ * @example
+ * ```ts
+ * import { checkSought } from "./resume.ts";
+ * import { openEmbeddedLog } from "../log/mod.ts";
+ * import { silentLogger } from "../logger.ts";
+ * const log = await openEmbeddedLog(`${await Deno.makeTempDir()}/log.db`);
+ * await log.topics.createTopic("demo.pin");
+ * await log.topics.append("demo.pin", [{ value: new Uint8Array([49]) }]);
+ * const consumer = await log.topics.consumer("s3-sink", ["demo.pin"]);
+ * const sought = { topic: "demo.pin", partition: 0, offset: 0 };
+ * await checkSought(sought, { consumer, logger: silentLogger }); // still in the log
+ * await consumer.close();
+ * await log.close();
+ * ```
+ */
+export async function checkSought(
+  sought: TopicPosition,
+  options: Pick<ResumeOptions, "consumer" | "logger">,
+): Promise<void> {
+  const { topic, partition, offset } = sought;
+  let start: number;
+  try {
+    ({ start } = await options.consumer.offsets(topic, partition));
+  } catch (e) {
+    options.logger.warn(
+      "sink could not check that the log still holds the offset it sought; " +
+        "checking again later",
+      { ...sought, error: e instanceof Error ? e.message : String(e) },
+    );
+    return;
+  }
+  if (start > offset) {
+    throw new OffsetGapError(topic, partition, {
+      expected: offset,
+      actual: start,
+    });
+  }
 }

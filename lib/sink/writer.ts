@@ -9,7 +9,7 @@ import type { TopicRecord } from "../log/types.ts";
 import { encodeLine, joinLines, objectKey } from "./layout.ts";
 import { LakeWriteError, OffsetGapError } from "./errors.ts";
 import { retryableLake, withLakeRetry, WriteAbandoned } from "./lake_retry.ts";
-import { findResumePoint, type ResumeOptions } from "./resume.ts";
+import { checkSought, findResumePoint, type ResumeOptions } from "./resume.ts";
 import { GroupFence } from "./group_fence.ts";
 
 /**
@@ -45,6 +45,19 @@ export interface PartitionWriterOptions extends ResumeOptions {
 export const DEFAULT_MAX_OBJECT_BYTES = 64 * 1024 * 1024;
 
 /**
+ * Least time, in ms, between two checks that the log still holds the offset a partition
+ * was sought to, while records beyond it come instead (the first such record is checked at
+ * once): one offsets request per partition at most this often, not one per record.
+ *
+ * @example
+ * ```ts
+ * import { SOUGHT_CHECK_INTERVAL_MS } from "./writer.ts";
+ * console.log(SOUGHT_CHECK_INTERVAL_MS); // 5000
+ * ```
+ */
+export const SOUGHT_CHECK_INTERVAL_MS = 5_000;
+
+/**
  * Progress of one partition.
  *
  * @example
@@ -76,6 +89,8 @@ interface State {
   firstAt: number;
   /** Sought to `expected` and not yet handed it: later offsets are stale fetches. */
   sought: boolean;
+  /** When the log was last checked to hold `expected` since the seek (`null`: not yet). */
+  checkedAt: number | null;
 }
 
 /**
@@ -140,6 +155,7 @@ export class PartitionWriter {
       bytes: 0,
       firstAt: 0,
       sought: target !== null,
+      checkedAt: null,
     });
     this.#o.logger.info("sink partition recovered from the lake", context);
     return target !== null;
@@ -148,7 +164,9 @@ export class PartitionWriter {
   /**
    * Takes polled records: drops re-deliveries below the expected offset, and records
    * beyond it that were fetched before a seek took effect; buffers the rest; flushes full
-   * buffers. Throws `OffsetGapError` when a partition skips offsets otherwise.
+   * buffers. Throws `OffsetGapError` when a partition skips offsets otherwise, or when
+   * records beyond the offset sought come while the log no longer holds it (checked at the
+   * first and then every {@linkcode SOUGHT_CHECK_INTERVAL_MS}).
    */
   async accept(records: TopicRecord[], now: number): Promise<void> {
     // During a rebalance nothing is taken: the records are not committed, so their
@@ -181,6 +199,14 @@ export class PartitionWriter {
             expected: s.expected,
             actual: r.offset,
           });
+        }
+        if (
+          s.checkedAt === null || now - s.checkedAt >= SOUGHT_CHECK_INTERVAL_MS
+        ) {
+          s.checkedAt = now;
+          const { topic, partition } = s;
+          await checkSought({ topic, partition, offset: s.expected }, this.#o);
+          if (!this.#fence.unchanged(generation)) return;
         }
         if (this.counters.staleDropped++ % 1000 === 0) {
           this.#o.logger.warn(

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import type { TopicRecord } from "../log/types.ts";
 import { silentLogger } from "../logger.ts";
-import { PartitionWriter, type PartitionWriterOptions } from "./writer.ts";
+import {
+  PartitionWriter,
+  type PartitionWriterOptions,
+  SOUGHT_CHECK_INTERVAL_MS,
+} from "./writer.ts";
 import { OffsetGapError } from "./errors.ts";
 import { ndjson, sinkFixture, values } from "./test_util.ts";
 
@@ -142,6 +146,103 @@ Deno.test("writer: after a seek, later offsets are stale until the sought one co
     assert.equal(writer.counters.duplicatesDropped, 1);
     assert.equal(writer.partitions()[0].buffered, 2);
     await assert.rejects(writer.accept([rec(8)], 0), OffsetGapError);
+    await consumer.close();
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("writer: while later offsets come after a seek, the log is checked at the first and then every SOUGHT_CHECK_INTERVAL_MS", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    await fx.append("t.pin", values(10));
+    await fx.store.put(K("0000000000"), ndjson(5, 0));
+    const { consumer } = await writerAt(fx, 10);
+    const checks: number[] = [];
+    const writer = new PartitionWriter({
+      store: fx.store,
+      consumer: {
+        poll: (o) => consumer.poll(o),
+        seek: (p) => consumer.seek(p),
+        commit: (p) => consumer.commit(p),
+        committed: (t, p) => consumer.committed(t, p),
+        membership: () => consumer.membership(),
+        close: () => consumer.close(),
+        offsets: (t, p) => {
+          checks.push(p);
+          return consumer.offsets(t, p);
+        },
+      },
+      flushSize: 10,
+      rotateIntervalMs: 1000,
+      verify: "all",
+      logger: silentLogger,
+    });
+    assert.equal(await writer.recover("t.pin", 0), true);
+    checks.length = 0; // the recovery's own check against the log
+    await writer.accept([rec(7), rec(8)], 1000);
+    await writer.accept([rec(9)], 1000 + SOUGHT_CHECK_INTERVAL_MS - 1);
+    assert.deepEqual(checks, [0]);
+    await writer.accept([rec(9)], 1000 + SOUGHT_CHECK_INTERVAL_MS);
+    assert.deepEqual(checks, [0, 0]);
+    assert.equal(writer.counters.staleDropped, 4);
+    await writer.accept([rec(5), rec(6)], 1000 + 3 * SOUGHT_CHECK_INTERVAL_MS);
+    assert.equal(writer.partitions()[0].buffered, 2);
+    assert.deepEqual(checks, [0, 0]);
+    await consumer.close();
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+Deno.test("writer: a failed check of the sought offset is logged and made again later, the record dropped", async () => {
+  const fx = await sinkFixture({ "t.pin": 1 });
+  try {
+    await fx.append("t.pin", values(10));
+    await fx.store.put(K("0000000000"), ndjson(5, 0));
+    const { consumer } = await writerAt(fx, 10);
+    const checks: number[] = [];
+    const warnings: unknown[] = [];
+    const writer = new PartitionWriter({
+      store: fx.store,
+      consumer: {
+        poll: (o) => consumer.poll(o),
+        seek: (p) => consumer.seek(p),
+        commit: (p) => consumer.commit(p),
+        committed: (t, p) => consumer.committed(t, p),
+        membership: () => consumer.membership(),
+        close: () => consumer.close(),
+        offsets: (t, p) => {
+          checks.push(p);
+          return checks.length === 2 // the first after the recovery's own
+            ? Promise.reject(new Error("broker unreachable"))
+            : consumer.offsets(t, p);
+        },
+      },
+      flushSize: 10,
+      rotateIntervalMs: 1000,
+      verify: "all",
+      logger: {
+        ...silentLogger,
+        warn: (message, context) => warnings.push({ message, context }),
+      },
+    });
+    assert.equal(await writer.recover("t.pin", 0), true);
+    await writer.accept([rec(8)], 0);
+    assert.equal(checks.length, 2);
+    assert.deepEqual(warnings[0], {
+      message:
+        "sink could not check that the log still holds the offset it sought; checking again later",
+      context: {
+        topic: "t.pin",
+        partition: 0,
+        offset: 5,
+        error: "broker unreachable",
+      },
+    });
+    await writer.accept([rec(9)], SOUGHT_CHECK_INTERVAL_MS);
+    assert.equal(checks.length, 3);
+    assert.equal(writer.counters.staleDropped, 2);
     await consumer.close();
   } finally {
     await fx.cleanup();
