@@ -31,4 +31,9 @@ export {
   openStreamLog,
   openTopicLog,
 } from "./backends.ts";
-export { openRuntime, openSource, type Runtime } from "./runtime.ts";
+export {
+  openRuntime,
+  openSource,
+  type OpenSourceOptions,
+  type Runtime,
+} from "./runtime.ts";

@@ -61,6 +61,22 @@ export async function openRuntime(
 }
 
 /**
+ * Options of {@linkcode openSource}.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig, openSource, type OpenSourceOptions } from "./mod.ts";
+ * const options: OpenSourceOptions = { connections: 12 };
+ * const source = await openSource(loadConfig(), options);
+ * await source.close();
+ * ```
+ */
+export interface OpenSourceOptions {
+  /** A MySQL source's connections, the reads it runs at once (default 4); unused by SQLite. */
+  connections?: number;
+}
+
+/**
  * Opens the source rows named by `config.sourceUrl`: a `mysql://` URL or a SQLite path.
  * A missing SQLite file is an error here; `deno task seed` (or `emulate`) writes it. An unset
  * source (the aws profile has no default) is a `ConfigError` naming `SOURCE_URL`.
@@ -75,6 +91,7 @@ export async function openRuntime(
  */
 export async function openSource(
   config: PipelineConfig,
+  options: OpenSourceOptions = {},
 ): Promise<SourceReader> {
   if (config.sourceUrl === "") {
     throw new ConfigError(
@@ -87,6 +104,6 @@ export async function openSource(
     "../source/mod.ts"
   );
   return isMysqlUrl(config.sourceUrl)
-    ? await openMysqlSource(config.sourceUrl)
+    ? await openMysqlSource(config.sourceUrl, options)
     : await openSqliteSource(config.sourceUrl);
 }

@@ -149,6 +149,18 @@ async function ensureSource(
   return summary.rows;
 }
 
+/** The most connections a MySQL source opens: a small RDS allows some 60 in all. */
+const MAX_SOURCE_CONNECTIONS = 32;
+
+/**
+ * A MySQL source's connections for `concurrency` posts in flight: 3 each (a post reads the
+ * pin, geolocation and user rows at once; a pool of 4 had the posts wait on each other),
+ * up to {@linkcode MAX_SOURCE_CONNECTIONS}.
+ */
+function sourceConnections(concurrency = 4): number {
+  return Math.min(3 * concurrency, MAX_SOURCE_CONNECTIONS);
+}
+
 /** Posts rows of `source` to `job.api` as the job's options ask. */
 function postPosts(
   source: SourceReader,
@@ -209,7 +221,9 @@ export async function runEmulateJob(
     await checkStreamOutput(streamDir, config.prefix);
   }
   const seededRows = await ensureSource(config, logger);
-  const source = await openSource(config);
+  const source = await openSource(config, {
+    connections: sourceConnections(options.concurrency),
+  });
   if (postOnly && options.api !== undefined) {
     // As the course's posting script: only the source and the API, no backend of the
     // profile (the API's own backends may be servers this machine cannot reach).

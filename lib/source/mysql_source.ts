@@ -83,7 +83,7 @@ const READ_TIMEOUT_MS = 30_000;
  * @example
  * ```ts
  * import { openMysqlSource, type OpenMysqlSourceOptions } from "./mysql_source.ts";
- * const options: OpenMysqlSourceOptions = { readTimeoutMs: 5_000 };
+ * const options: OpenMysqlSourceOptions = { readTimeoutMs: 5_000, connections: 12 };
  * const source = await openMysqlSource("mysql://pinterest:pinterest@127.0.0.1:3306/pinterest", options);
  * await source.close();
  * ```
@@ -95,6 +95,8 @@ export interface OpenMysqlSourceOptions {
    * table (`lock_wait_timeout`: a year by default) or a connection a failover dropped.
    */
   readTimeoutMs?: number;
+  /** Connections open at most, the reads run at once (default 4); a post takes 3 reads. */
+  connections?: number;
 }
 
 /**
@@ -150,7 +152,7 @@ export async function openMysqlSource(
   const timeoutMs = options.readTimeoutMs ?? READ_TIMEOUT_MS;
   const pool = mysql.createPool({
     ...(await connectionConfig(url)),
-    connectionLimit: 4,
+    connectionLimit: options.connections ?? 4,
   });
   /** `run` on a pool connection, failing (retryable) after `timeoutMs` as `doing`. */
   const timed = <T>(
