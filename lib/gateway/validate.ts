@@ -229,9 +229,15 @@ export function parseCreateStream(body: unknown): number {
  */
 export function checkPutRecordsBytes(records: StreamRecordInput[]): void {
   let bytes = 0;
+  let keyUnits = 0;
   for (const r of records) {
-    bytes += r.data.byteLength + encoder.encode(r.partitionKey).byteLength;
+    bytes += r.data.byteLength;
+    keyUnits += r.partitionKey.length;
   }
+  // A UTF-16 unit takes at most 3 UTF-8 bytes: a request well below the limit passes
+  // without encoding its keys (which cost 60% of the fast path's scan of 500 records).
+  if (bytes + 3 * keyUnits <= KINESIS_LIMITS.requestBytes) return;
+  for (const r of records) bytes += encoder.encode(r.partitionKey).byteLength;
   if (bytes > KINESIS_LIMITS.requestBytes) {
     fail(
       `"Records" hold ${bytes} bytes (Data + PartitionKey); a PutRecords request holds at most ${KINESIS_LIMITS.requestBytes} (5 MiB), as Kinesis takes: send fewer records per request.`,
