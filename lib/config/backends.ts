@@ -4,7 +4,8 @@
  *
  * - `embedded`: one SQLite log file (`{dataDir}/log.db`) for topics and streams, the lake in
  *   `{dataDir}/lake`.
- * - `local` and `aws`: Kafka (kafkajs), Kinesis and S3 adapters; only the endpoints differ.
+ * - `local` and `aws`: Kafka (kafkajs), Kinesis and S3 adapters; only the endpoints differ,
+ *   and Kafka's TLS and SASL settings (`kafka_security.ts`; TLS on by default for aws).
  *
  * Each stage opens only the backends it uses (the sink: topics and lake; the stream processor:
  * streams; the batch: the lake; the gateway: topics and streams), so it runs while the others
@@ -20,6 +21,7 @@ import type { ObjectStore } from "../lake/types.ts";
 import type { StreamLog, TopicLog } from "../log/types.ts";
 import type { Logger } from "../logger.ts";
 import { dataPaths, ensureDataDir } from "./data_paths.ts";
+import { kafkaClientSecurity } from "./kafka_security.ts";
 import type { PipelineConfig, Profile } from "./settings.ts";
 
 /**
@@ -118,9 +120,11 @@ const SERVICES: LogOpeners = {
       value: config.kafkaBrokers,
       shape: ": host:port[,host:port]",
     });
+    const security = await kafkaClientSecurity(config);
     const { openKafkaLog } = await import("../adapters/kafka/mod.ts");
     return await openKafkaLog({
       brokers: config.kafkaBrokers,
+      ...security,
       logger: options.logger,
     });
   },

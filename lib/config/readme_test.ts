@@ -24,10 +24,15 @@ async function readmeRows(): Promise<Map<string, string[]>> {
   return rows;
 }
 
-/** What the README says where a profile has no default: no key, not read, or required. */
+/**
+ * What the README says where a profile has no default: no key, not read, the CAs Deno trusts,
+ * no SASL, or required.
+ */
 function unset(env: string, profile: string): string {
   if (env === "GATEWAY_API_KEYS") return "none (open)";
   if (profile === "embedded") return "(unused)";
+  if (env === "KAFKA_SSL_CA") return "default CAs";
+  if (env.startsWith("KAFKA_SASL_")) return "none";
   return env === "KAFKA_BROKERS" ? "required (MSK)" : "required";
 }
 
@@ -69,6 +74,11 @@ const SAMPLES: Record<string, string> = {
   PIPELINE_PREFIX: "demo",
   SOURCE_URL: "mysql://u:p@db.example.com:3306/pins",
   KAFKA_BROKERS: "k1:9092,k2:9092",
+  KAFKA_SSL: "true",
+  KAFKA_SSL_CA: "/etc/ssl/msk-ca.pem",
+  KAFKA_SASL_MECHANISM: "scram-sha-512",
+  KAFKA_SASL_USERNAME: "pipeline",
+  KAFKA_SASL_PASSWORD: "secret",
   KINESIS_ENDPOINT: "http://127.0.0.1:14567",
   S3_ENDPOINT: "http://127.0.0.1:14569",
   S3_BUCKET: "other-lake",
@@ -76,8 +86,23 @@ const SAMPLES: Record<string, string> = {
   GATEWAY_API_KEYS: "k1,k2",
 };
 
-/** What `loadConfig` gives for a variable's text (lists split on ','). */
+/** The settings a sample needs set with it, or it is refused (a CA without TLS, say). */
+const COMPANIONS: Record<string, Record<string, string>> = {
+  KAFKA_SSL_CA: { KAFKA_SSL: "true" },
+  KAFKA_SASL_MECHANISM: { KAFKA_SASL_USERNAME: "u", KAFKA_SASL_PASSWORD: "p" },
+  KAFKA_SASL_USERNAME: {
+    KAFKA_SASL_MECHANISM: "plain",
+    KAFKA_SASL_PASSWORD: "p",
+  },
+  KAFKA_SASL_PASSWORD: {
+    KAFKA_SASL_MECHANISM: "plain",
+    KAFKA_SASL_USERNAME: "u",
+  },
+};
+
+/** What `loadConfig` gives for a variable's text (lists split on ',', KAFKA_SSL a boolean). */
 function asConfig(setting: keyof PipelineConfig, text: string): unknown {
+  if (setting === "kafkaSsl") return text === "true";
   return setting === "kafkaBrokers" || setting === "apiKeys"
     ? text.split(",").filter((s) => s !== "")
     : text;
@@ -103,7 +128,7 @@ Deno.test("loadConfig reads every variable of the table and, unset, takes the ta
       );
       if (row.env === "PIPELINE_PROFILE") continue;
       const set = loadConfig({ profile }, {
-        env: { [row.env]: SAMPLES[row.env] },
+        env: { ...COMPANIONS[row.env], [row.env]: SAMPLES[row.env] },
       });
       assert.deepEqual(
         set[row.setting],

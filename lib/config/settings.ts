@@ -10,6 +10,10 @@
  */
 import { ConfigError } from "../errors.ts";
 import { parseApiKeys } from "./api_keys.ts";
+import {
+  type KafkaSaslMechanism,
+  readKafkaSecurity,
+} from "./kafka_security.ts";
 import { LOCAL_ENDPOINTS } from "./local_endpoints.ts";
 import { validateConfig } from "./validate.ts";
 
@@ -58,6 +62,16 @@ export interface PipelineConfig {
   sourceUrl: string;
   /** Kafka bootstrap brokers (`KAFKA_BROKERS`); used by `local` and `aws`. */
   kafkaBrokers: string[];
+  /** TLS to the brokers (`KAFKA_SSL`): off on embedded and local, on for aws (MSK's default). */
+  kafkaSsl: boolean;
+  /** PEM file of the CAs trusted for the brokers (`KAFKA_SSL_CA`); empty = the CAs Deno trusts. */
+  kafkaSslCa: string;
+  /** SASL mechanism (`KAFKA_SASL_MECHANISM`); empty = no SASL. */
+  kafkaSaslMechanism: KafkaSaslMechanism | "";
+  /** SASL user (`KAFKA_SASL_USERNAME`). */
+  kafkaSaslUsername: string;
+  /** SASL password (`KAFKA_SASL_PASSWORD`), as given; never shown in errors or logs. */
+  kafkaSaslPassword: string;
   /** Kinesis endpoint (`KINESIS_ENDPOINT`); empty means the AWS default for the region. */
   kinesisEndpoint: string;
   /** S3 endpoint (`S3_ENDPOINT`); empty means the AWS default for the region. */
@@ -160,6 +174,31 @@ export const SETTINGS_TABLE: readonly SettingRow[] = [
     defaults: ["", LOCAL_ENDPOINTS.kafka, ""],
     description: "Kafka bootstrap brokers, comma-separated",
   }),
+  row("kafkaSsl", {
+    env: "KAFKA_SSL",
+    defaults: ["false", "false", "true"],
+    description: "TLS to the Kafka brokers: true or false",
+  }),
+  row("kafkaSslCa", {
+    env: "KAFKA_SSL_CA",
+    defaults: ["", "", ""],
+    description: "PEM file of the CAs trusted for the brokers' certificates",
+  }),
+  row("kafkaSaslMechanism", {
+    env: "KAFKA_SASL_MECHANISM",
+    defaults: ["", "", ""],
+    description: "SASL: plain, scram-sha-256 or scram-sha-512; unset = none",
+  }),
+  row("kafkaSaslUsername", {
+    env: "KAFKA_SASL_USERNAME",
+    defaults: ["", "", ""],
+    description: "SASL user",
+  }),
+  row("kafkaSaslPassword", {
+    env: "KAFKA_SASL_PASSWORD",
+    defaults: ["", "", ""],
+    description: "SASL password (never shown)",
+  }),
   row("kinesisEndpoint", {
     env: "KINESIS_ENDPOINT",
     defaults: ["", LOCAL_ENDPOINTS.kinesis, "(AWS default)"],
@@ -206,6 +245,10 @@ function row(
     defaults: { embedded, local, aws },
     description,
   };
+}
+
+function tableRow(setting: keyof PipelineConfig): SettingRow {
+  return SETTINGS_TABLE.find((s) => s.setting === setting)!;
 }
 
 function list(text: string): string[] {
@@ -276,6 +319,14 @@ export function loadConfig(
     prefix,
     sourceUrl,
     kafkaBrokers: list(pick("kafkaBrokers")),
+    ...readKafkaSecurity(profile, {
+      ssl: pick("kafkaSsl"),
+      sslDefault: tableRow("kafkaSsl").defaults[profile],
+      ca: pick("kafkaSslCa"),
+      mechanism: pick("kafkaSaslMechanism"),
+      username: pick("kafkaSaslUsername"),
+      password: env.KAFKA_SASL_PASSWORD ?? "",
+    }),
     kinesisEndpoint: pick("kinesisEndpoint"),
     s3Endpoint: pick("s3Endpoint"),
     s3Bucket: pick("s3Bucket"),
@@ -288,7 +339,9 @@ export function loadConfig(
 }
 
 /** The settings of the services a profile reaches, which a blank value must not turn off. */
-const SERVICE_SETTINGS: readonly (keyof PipelineConfig)[] = [
+const SERVICE_SETTINGS: readonly (
+  "kafkaBrokers" | "kinesisEndpoint" | "s3Endpoint" | "s3Bucket"
+)[] = [
   "kafkaBrokers",
   "kinesisEndpoint",
   "s3Endpoint",

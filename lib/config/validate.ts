@@ -4,6 +4,7 @@
  * @module
  */
 import { ConfigError } from "../errors.ts";
+import { checkKafkaSecurity } from "./kafka_security.ts";
 import { LOCAL_ENDPOINTS } from "./local_endpoints.ts";
 import type { PipelineConfig } from "./settings.ts";
 import { checkUrl, withoutPassword } from "./url_setting.ts";
@@ -11,7 +12,8 @@ import { checkUrl, withoutPassword } from "./url_setting.ts";
 /**
  * Throws a `ConfigError` naming the setting when a value of `config` cannot work: a MySQL
  * source that is not a `mysql://` URL, an endpoint that is not http(s), a broker that is not
- * `host:port`, a bucket name S3 refuses. Settings left unset are refused later, by the
+ * `host:port`, a bucket name S3 refuses, Kafka TLS and SASL settings that do not go together
+ * (see `kafka_security.ts`). Settings left unset are refused later, by the
  * backend that needs them (`runtime.ts`).
  *
  * @example
@@ -79,6 +81,7 @@ export function validateConfig(config: PipelineConfig): void {
       });
     }
   }
+  checkKafkaSecurity(config);
   if (
     config.s3Bucket !== "" &&
     !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(config.s3Bucket)

@@ -2,7 +2,8 @@
  * Turns kafkajs errors into the pipeline's typed errors: an unknown topic becomes
  * `TopicNotFoundError`, an existing one `AlreadyExistsError`, a name the broker refuses
  * `InvalidArgumentError`, everything else
- * `BackendError` naming the brokers, the operation and what to do.
+ * `BackendError` naming the brokers, the operation and what to do (for a TLS or SASL failure,
+ * the setting to change: see `security_errors.ts`).
  *
  * @module
  */
@@ -14,6 +15,7 @@ import {
   TopicNotFoundError,
 } from "../../errors.ts";
 import { InvalidArgumentError } from "../../log/errors.ts";
+import { type KafkaSecurityContext, securityHint } from "./security_errors.ts";
 
 /**
  * What was being done when a kafkajs call failed.
@@ -34,6 +36,8 @@ export interface KafkaErrorContext {
   topic?: string;
   /** The consumer group involved, if one. */
   group?: string;
+  /** How the client connects (TLS, SASL mechanism and user), to explain TLS and SASL failures. */
+  security?: KafkaSecurityContext;
 }
 
 interface KafkaJsLike {
@@ -117,11 +121,12 @@ export function toKafkaError(
     );
   }
   const detail = (err as KafkaJsLike)?.message ?? String(err);
-  const hint = types.some((t) => CONNECTION.includes(t))
-    ? `no Kafka broker answered at ${where}; start the local one with \`deno task services up\` or check KAFKA_BROKERS`
-    : `the broker at ${where} refused it (${
-      types.join(", ") || "unknown error"
-    })`;
+  const hint = securityHint(types, detail, ctx) ??
+    (types.some((t) => CONNECTION.includes(t))
+      ? `no Kafka broker answered at ${where}; start the local one with \`deno task services up\` or check KAFKA_BROKERS`
+      : `the broker at ${where} refused it (${
+        types.join(", ") || "unknown error"
+      })`);
   return new BackendError("kafka", `${ctx.op} failed: ${hint}: ${detail}`, {
     cause: err,
     context,

@@ -80,8 +80,11 @@ export interface KafkaClientOptions {
   brokers: string[];
   /** Client id shown in broker logs (default `pinterest-pipeline`). */
   clientId?: string;
-  /** TLS to the brokers (MSK's TLS listener); default off. */
-  ssl?: boolean;
+  /**
+   * TLS to the brokers (MSK's TLS listener); default off. `true` trusts the CAs Deno trusts;
+   * `{ ca }` trusts only the CA certificates of that PEM text (a private CA's, say).
+   */
+  ssl?: boolean | { ca: string };
   /** SASL authentication; default none. */
   sasl?: KafkaSasl;
   /** Where kafkajs' warnings and errors go (default: silent). */
@@ -190,7 +193,9 @@ export function createKafkaClient(options: KafkaClientOptions): Kafka {
   const config: KafkaConfig = {
     clientId: options.clientId ?? "pinterest-pipeline",
     brokers: options.brokers,
-    ssl: options.ssl ?? false,
+    ssl: typeof options.ssl === "object"
+      ? { ca: [options.ssl.ca] }
+      : options.ssl ?? false,
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },

@@ -30,6 +30,11 @@ export {
   toKafkaError,
 } from "./errors.ts";
 export {
+  type KafkaSecurityContext,
+  kafkaSecurityContext,
+  securityHint,
+} from "./security_errors.ts";
+export {
   createKafkaClient,
   type KafkaClientOptions,
   kafkaLogCreator,

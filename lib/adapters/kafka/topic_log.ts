@@ -34,6 +34,7 @@ import { GroupProducer } from "./producer.ts";
 import { checkTopicRecords } from "../../log/record_checks.ts";
 import { partitionsOf, placeRecords } from "./topics.ts";
 import { waitForTopicLeaders } from "./topic_leaders.ts";
+import { kafkaSecurityContext } from "./security_errors.ts";
 
 /**
  * Kafka's own topics, left out of `listTopics` (as its admin tools leave them out). Only
@@ -379,7 +380,11 @@ export async function openKafkaLog(
   const kafka = createKafkaClient(options);
   const admin = kafka.admin();
   await mapKafkaErrors(
-    { op: "connect", brokers: options.brokers },
+    {
+      op: "connect",
+      brokers: options.brokers,
+      security: kafkaSecurityContext(options),
+    },
     () => admin.connect(),
   );
   return new KafkaTopicLog({ kafka, admin }, options);
