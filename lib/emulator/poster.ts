@@ -284,11 +284,18 @@ export async function sendRequest(
   const body = text.slice(0, BODY_LIMIT);
   if (status >= 300 && status < 400) {
     const location = response.headers.get("location");
-    const where = location === null
+    const target = location === null
+      ? undefined
+      : URL.parse(location, url)?.href ?? location;
+    const where = target === undefined
       ? "nowhere (no Location)"
-      : shownUrl(URL.parse(location, url)?.href ?? location);
+      : shownUrl(target);
+    // The request's route is added to --api: the base is the target less that route.
+    const base = target?.endsWith(request.path)
+      ? shownUrl(target.slice(0, -request.path.length))
+      : "the URL it redirects to";
     throw new PostError(
-      `HTTP ${status} from ${label}: the API redirects to ${where}; give --api the URL it redirects to`,
+      `HTTP ${status} from ${label}: the API redirects to ${where}; give --api ${base}`,
       {
         target: request.target.name,
         request: label,

@@ -22,7 +22,7 @@ async function failure(promise: Promise<unknown>): Promise<PostError> {
   throw new Error("the request was expected to fail");
 }
 
-Deno.test("a redirect is a failure naming where it points, not a GET counted as accepted", async () => {
+Deno.test("a redirect is a failure naming where it points, and the --api that avoids it, not a GET counted as accepted", async () => {
   // An http-to-https redirect in front of a REST Proxy: fetch followed 301/302/303 with a
   // GET and no body, GET /topics/{t} answered 200 with the topic's metadata, and the
   // record counted accepted though nothing was produced.
@@ -41,7 +41,7 @@ Deno.test("a redirect is a failure naming where it points, not a GET counted as 
       );
       assert.equal(
         error.message,
-        `HTTP ${status} from POST /topics/pinterest.pin: the API redirects to ${peer.url}/new/topics/pinterest.pin; give --api the URL it redirects to`,
+        `HTTP ${status} from POST /topics/pinterest.pin: the API redirects to ${peer.url}/new/topics/pinterest.pin; give --api ${peer.url}/new`,
       );
       assert.deepEqual([error.status, error.retryable], [status, false]);
       assert.deepEqual(
