@@ -17,7 +17,8 @@
  */
 
 import type { TopicRecordInput } from "../log/types.ts";
-import { type JsonBytes, NOT_FAST, readObjectList } from "./json_bytes.ts";
+import { type JsonBytes, NOT_FAST } from "./json_bytes.ts";
+import { readObjectList } from "./json_documents.ts";
 
 const decoder = new TextDecoder();
 

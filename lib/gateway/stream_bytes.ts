@@ -18,12 +18,8 @@
 
 import { MAX_JSON_DEPTH } from "../json_depth.ts";
 import type { StreamRecordInput } from "../log/types.ts";
-import {
-  type JsonBytes,
-  NOT_FAST,
-  readDocument,
-  readObjectList,
-} from "./json_bytes.ts";
+import { type JsonBytes, NOT_FAST } from "./json_bytes.ts";
+import { readDocument, readObjectList } from "./json_documents.ts";
 import { KINESIS_LIMITS } from "./validate.ts";
 
 const decoder = new TextDecoder();
