@@ -61,7 +61,10 @@ function checkedText(text: string, where: string, json: boolean): string {
       `${where} is nested deeper than ${MAX_JSON_DEPTH} levels; flatten it (a Pinterest post nests one level).`,
     );
   }
-  if (json ? LONE_SURROGATE_ESCAPE.test(text) : !text.isWellFormed()) {
+  const lone = json
+    ? text.includes("\\u") && LONE_SURROGATE_ESCAPE.test(text)
+    : !text.isWellFormed();
+  if (lone) {
     fail(
       `${where} holds a lone UTF-16 surrogate escape, which is no character (the cleaners ` +
         "would read another one); send the text as valid Unicode.",
