@@ -25,7 +25,12 @@
  * @module
  */
 
-export { type EmulationOptions, MAX_CONCURRENCY, runEmulation } from "./run.ts";
+export {
+  DEFAULT_CONCURRENCY,
+  type EmulationOptions,
+  MAX_CONCURRENCY,
+  runEmulation,
+} from "./run.ts";
 export {
   createTally,
   type EmulationSummary,

@@ -50,6 +50,17 @@ import { type Mode, targetsFor } from "./targets.ts";
 export const MAX_CONCURRENCY = 1000;
 
 /**
+ * Posts in flight when `concurrency` is not given.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_CONCURRENCY } from "./run.ts";
+ * console.log(DEFAULT_CONCURRENCY); // 4
+ * ```
+ */
+export const DEFAULT_CONCURRENCY = 4;
+
+/**
  * Options of {@linkcode runEmulation}.
  *
  * @example
@@ -85,7 +96,7 @@ export interface EmulationOptions {
   rate?: number;
   /** Posts that may start back to back after a pause (token-bucket size). Default 1. */
   burst?: number;
-  /** Posts in flight at once, 1 to {@linkcode MAX_CONCURRENCY}. Default 4. */
+  /** Posts in flight at once, 1 to {@linkcode MAX_CONCURRENCY}. Default {@linkcode DEFAULT_CONCURRENCY}, 4. */
   concurrency?: number;
   /** Sent as the `x-api-key` header. */
   apiKey?: string;
@@ -196,7 +207,7 @@ export async function runEmulation(
   }
 
   const targets = targetsFor(mode, options.prefix ?? "pinterest");
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const tally = createTally(mode, targets, {
     count,
     rate: options.rate,

@@ -11,6 +11,7 @@ import { dataPaths, ensureDataDir } from "../config/data_paths.ts";
 import { openRuntime, openSource, type Runtime } from "../config/runtime.ts";
 import type { PipelineConfig } from "../config/settings.ts";
 import {
+  DEFAULT_CONCURRENCY,
   type EmulationSummary,
   type Mode,
   runEmulation,
@@ -157,7 +158,7 @@ const MAX_SOURCE_CONNECTIONS = 32;
  * pin, geolocation and user rows at once; a pool of 4 had the posts wait on each other),
  * up to {@linkcode MAX_SOURCE_CONNECTIONS}.
  */
-function sourceConnections(concurrency = 4): number {
+function sourceConnections(concurrency = DEFAULT_CONCURRENCY): number {
   return Math.min(3 * concurrency, MAX_SOURCE_CONNECTIONS);
 }
 

@@ -7,7 +7,16 @@
  */
 import { fileURLToPath } from "node:url";
 
-/** How `start` ended in the child: `ok`, or the error's class and message. */
+/**
+ * How `start` ended in the child: `ok`, or the error's class and message.
+ *
+ * @example
+ * ```ts
+ * import type { StartOutcome } from "./test_start_with_path.ts";
+ * const started: StartOutcome = { outcome: "ok", message: "" };
+ * console.log(started.outcome); // ok
+ * ```
+ */
 export interface StartOutcome {
   /** `BackendError` (the class name), or `ok` when it started. */
   outcome: string;
