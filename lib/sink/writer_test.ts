@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { TopicRecord } from "../log/types.ts";
+import type { TopicConsumer, TopicRecord } from "../log/types.ts";
 import { silentLogger } from "../logger.ts";
 import {
   PartitionWriter,
@@ -152,6 +152,22 @@ Deno.test("writer: after a seek, later offsets are stale until the sought one co
   }
 });
 
+/** `consumer` with its look at the log's offsets replaced by `offsets`. */
+function withOffsets(
+  consumer: TopicConsumer,
+  offsets: TopicConsumer["offsets"],
+): TopicConsumer {
+  return {
+    poll: (o) => consumer.poll(o),
+    seek: (p) => consumer.seek(p),
+    commit: (p) => consumer.commit(p),
+    committed: (t, p) => consumer.committed(t, p),
+    membership: () => consumer.membership(),
+    close: () => consumer.close(),
+    offsets,
+  };
+}
+
 Deno.test("writer: while later offsets come after a seek, the log is checked at the first and then every SOUGHT_CHECK_INTERVAL_MS", async () => {
   const fx = await sinkFixture({ "t.pin": 1 });
   try {
@@ -161,18 +177,10 @@ Deno.test("writer: while later offsets come after a seek, the log is checked at 
     const checks: number[] = [];
     const writer = new PartitionWriter({
       store: fx.store,
-      consumer: {
-        poll: (o) => consumer.poll(o),
-        seek: (p) => consumer.seek(p),
-        commit: (p) => consumer.commit(p),
-        committed: (t, p) => consumer.committed(t, p),
-        membership: () => consumer.membership(),
-        close: () => consumer.close(),
-        offsets: (t, p) => {
-          checks.push(p);
-          return consumer.offsets(t, p);
-        },
-      },
+      consumer: withOffsets(consumer, (t, p) => {
+        checks.push(p);
+        return consumer.offsets(t, p);
+      }),
       flushSize: 10,
       rotateIntervalMs: 1000,
       verify: "all",
@@ -205,20 +213,12 @@ Deno.test("writer: a failed check of the sought offset is logged and made again 
     const warnings: unknown[] = [];
     const writer = new PartitionWriter({
       store: fx.store,
-      consumer: {
-        poll: (o) => consumer.poll(o),
-        seek: (p) => consumer.seek(p),
-        commit: (p) => consumer.commit(p),
-        committed: (t, p) => consumer.committed(t, p),
-        membership: () => consumer.membership(),
-        close: () => consumer.close(),
-        offsets: (t, p) => {
-          checks.push(p);
-          return checks.length === 2 // the first after the recovery's own
-            ? Promise.reject(new Error("broker unreachable"))
-            : consumer.offsets(t, p);
-        },
-      },
+      consumer: withOffsets(consumer, (t, p) => {
+        checks.push(p);
+        return checks.length === 2 // the first after the recovery's own
+          ? Promise.reject(new Error("broker unreachable"))
+          : consumer.offsets(t, p);
+      }),
       flushSize: 10,
       rotateIntervalMs: 1000,
       verify: "all",
