@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
 import { TopicNotFoundError } from "../../errors.ts";
-import { createKafkaClient } from "./kafkajs.ts";
 import { openKafkaLog } from "./mod.ts";
-import { kafkaTestTarget, pollUntil, uniqueTopic } from "./test_target.ts";
+import {
+  kafkaTestTarget,
+  pollUntil,
+  uniqueTopic,
+  withKafkaLog,
+} from "./test_target.ts";
 
 const target = await kafkaTestTarget();
 const enc = new TextEncoder();
@@ -236,11 +240,8 @@ Deno.test({
   name:
     "kafka consumer: offsets gives a partition's first and next offset, the first moved by deleted records",
   ...opts,
-  fn: async () => {
-    const log = await openKafkaLog({ brokers: target.brokers });
-    const admin = createKafkaClient({ brokers: target.brokers }).admin();
-    await admin.connect();
-    try {
+  fn: () =>
+    withKafkaLog(target, async (log, admin) => {
       const topic = uniqueTopic("offsets");
       await log.createTopic(topic, { partitions: 2 });
       const c = await log.consumer(uniqueTopic("g"), [topic]);
@@ -265,11 +266,7 @@ Deno.test({
         name: "TopicNotReadError",
       });
       await c.close();
-    } finally {
-      await admin.disconnect();
-      await log.close();
-    }
-  },
+    }),
 });
 
 Deno.test({

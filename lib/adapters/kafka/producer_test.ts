@@ -2,9 +2,14 @@ import assert from "node:assert/strict";
 import { BackendError } from "../../errors.ts";
 import { InvalidArgumentError } from "../../log/errors.ts";
 import type { Producer } from "./kafkajs.ts";
-import { createKafkaClient, openKafkaLog } from "./mod.ts";
+import { createKafkaClient } from "./mod.ts";
 import { GroupProducer } from "./producer.ts";
-import { kafkaTestTarget, pollUntil, uniqueTopic } from "./test_target.ts";
+import {
+  kafkaTestTarget,
+  pollUntil,
+  uniqueTopic,
+  withKafkaLog,
+} from "./test_target.ts";
 import { waitForTopicLeaders } from "./topic_leaders.ts";
 
 const target = await kafkaTestTarget();
@@ -16,11 +21,8 @@ Deno.test({
   name:
     "kafka producer: after a failed send the next append is written, not taken for a retry of the failed one",
   ...opts,
-  fn: async () => {
-    const log = await openKafkaLog({ brokers: target.brokers });
-    const admin = createKafkaClient({ brokers: target.brokers }).admin();
-    await admin.connect();
-    try {
+  fn: () =>
+    withKafkaLog(target, async (log, admin) => {
       // A topic whose records may hold 2,000 bytes: the broker refuses partition 0's
       // batch below and writes partition 1's, both in one produce request.
       const topic = uniqueTopic("partial");
@@ -55,11 +57,7 @@ Deno.test({
         read.map((r) => [r.partition, r.offset, dec.decode(r.value)]),
         [[1, 0, "x"], [1, 1, "y"]],
       );
-    } finally {
-      await admin.disconnect();
-      await log.close();
-    }
-  },
+    }),
 });
 
 Deno.test("kafka producer: a send the broker never answers fails after sendTimeoutMs, and the next goes out on a new producer", async () => {
@@ -119,11 +117,8 @@ Deno.test({
   name:
     "kafka producer: a record its topic refuses fails only its own append, not the appends that shared its send",
   ...opts,
-  fn: async () => {
-    const log = await openKafkaLog({ brokers: target.brokers });
-    const admin = createKafkaClient({ brokers: target.brokers }).admin();
-    await admin.connect();
-    try {
+  fn: () =>
+    withKafkaLog(target, async (log, admin) => {
       const small = uniqueTopic("small-limit");
       const other = uniqueTopic("other");
       await admin.createTopics({
@@ -222,9 +217,5 @@ Deno.test({
         `${other}:first`,
         `${small}:b`,
       ]);
-    } finally {
-      await admin.disconnect();
-      await log.close();
-    }
-  },
+    }),
 });

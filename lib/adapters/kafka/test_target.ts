@@ -7,7 +7,8 @@
  * @module
  */
 import type { TopicConsumer, TopicRecord } from "../../log/types.ts";
-import { parseBrokers } from "./kafkajs.ts";
+import { type Admin, createKafkaClient, parseBrokers } from "./kafkajs.ts";
+import { type KafkaTopicLog, openKafkaLog } from "./topic_log.ts";
 
 /**
  * What {@linkcode kafkaTestTarget} found.
@@ -113,4 +114,51 @@ export async function pollUntil(
     out.push(...batch);
   }
   return out;
+}
+
+/**
+ * Options of {@linkcode withKafkaLog}.
+ *
+ * @example
+ * ```ts
+ * import type { WithKafkaLogOptions } from "./test_target.ts";
+ * const options: WithKafkaLogOptions = { metadataMaxAgeMs: 500 };
+ * console.log(options.metadataMaxAgeMs); // 500
+ * ```
+ */
+export interface WithKafkaLogOptions {
+  /** The log's topic metadata age (default the log's own). */
+  metadataMaxAgeMs?: number;
+}
+
+/**
+ * Runs `body` with a Kafka log and a connected admin client of `target`'s brokers; both are
+ * closed afterwards, whatever `body` did.
+ *
+ * @example
+ * ```ts
+ * import { kafkaTestTarget, uniqueTopic, withKafkaLog } from "./test_target.ts";
+ * const target = await kafkaTestTarget();
+ * Deno.test({ name: "kafka: a topic is listed", ...target.testOptions, fn: () =>
+ *   withKafkaLog(target, async (log, admin) => {
+ *     const topic = uniqueTopic("listed");
+ *     await log.createTopic(topic);
+ *     console.log((await admin.listTopics()).includes(topic)); // true
+ *   }) });
+ * ```
+ */
+export async function withKafkaLog(
+  target: KafkaTestTarget,
+  body: (log: KafkaTopicLog, admin: Admin) => Promise<void>,
+  options: WithKafkaLogOptions = {},
+): Promise<void> {
+  const log = await openKafkaLog({ brokers: target.brokers, ...options });
+  const admin = createKafkaClient({ brokers: target.brokers }).admin();
+  try {
+    await admin.connect();
+    await body(log, admin);
+  } finally {
+    await admin.disconnect();
+    await log.close();
+  }
 }

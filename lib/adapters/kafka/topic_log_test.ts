@@ -9,8 +9,13 @@ import {
   InvalidPartitionError,
 } from "../../log/errors.ts";
 import { partitionForKey } from "../../log/partitioner.ts";
-import { createKafkaClient, openKafkaLog } from "./mod.ts";
-import { kafkaTestTarget, pollUntil, uniqueTopic } from "./test_target.ts";
+import { openKafkaLog } from "./mod.ts";
+import {
+  kafkaTestTarget,
+  pollUntil,
+  uniqueTopic,
+  withKafkaLog,
+} from "./test_target.ts";
 
 const target = await kafkaTestTarget();
 const enc = new TextEncoder();
@@ -305,11 +310,8 @@ Deno.test({
   name:
     "kafka: once an append found its topic deleted, the next appends to it fail at once",
   ...opts,
-  fn: async () => {
-    const log = await openKafkaLog({ brokers: target.brokers });
-    const admin = createKafkaClient({ brokers: target.brokers }).admin();
-    await admin.connect();
-    try {
+  fn: () =>
+    withKafkaLog(target, async (log, admin) => {
       const name = uniqueTopic("deleted");
       await log.createTopic(name);
       assert.deepEqual(await log.append(name, [{ value: enc.encode("a") }]), [
@@ -335,11 +337,7 @@ Deno.test({
       );
       const tookMs = Date.now() - began;
       assert.ok(tookMs < 2000, `the second append took ${tookMs} ms`);
-    } finally {
-      await admin.disconnect();
-      await log.close();
-    }
-  },
+    }),
 });
 
 Deno.test({
@@ -380,11 +378,8 @@ Deno.test({
   name:
     "kafka: an append that failed because another topic was deleted is a BackendError, not TopicNotFoundError",
   ...opts,
-  fn: async () => {
-    const log = await openKafkaLog({ brokers: target.brokers });
-    const admin = createKafkaClient({ brokers: target.brokers }).admin();
-    await admin.connect();
-    try {
+  fn: () =>
+    withKafkaLog(target, async (log, admin) => {
       const gone = uniqueTopic("gone");
       const kept = uniqueTopic("kept");
       await log.createTopic(gone);
@@ -416,9 +411,5 @@ Deno.test({
       assert.deepEqual(await log.append(kept, [{ value: enc.encode("c") }]), [
         { partition: 0, offset: 0 },
       ]);
-    } finally {
-      await admin.disconnect();
-      await log.close();
-    }
-  },
+    }),
 });

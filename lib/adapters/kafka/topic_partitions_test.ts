@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { partitionForKey } from "../../log/partitioner.ts";
-import { createKafkaClient, openKafkaLog } from "./mod.ts";
-import { kafkaTestTarget, uniqueTopic } from "./test_target.ts";
+import { kafkaTestTarget, uniqueTopic, withKafkaLog } from "./test_target.ts";
 import { waitForTopicLeaders } from "./topic_leaders.ts";
 
 const target = await kafkaTestTarget();
@@ -22,14 +21,8 @@ Deno.test({
   name:
     "kafka: partitions added to a topic (kafka-topics --alter) are taken by explicit appends at once, and by keys as Kafka's clients take them, after metadataMaxAgeMs",
   ...target.testOptions,
-  fn: async () => {
-    const log = await openKafkaLog({
-      brokers: target.brokers,
-      metadataMaxAgeMs: 500,
-    });
-    const admin = createKafkaClient({ brokers: target.brokers }).admin();
-    await admin.connect();
-    try {
+  fn: () =>
+    withKafkaLog(target, async (log, admin) => {
       const topic = uniqueTopic("grown");
       await log.createTopic(topic, { partitions: 2 });
       assert.deepEqual(await log.append(topic, [{ value }]), [
@@ -50,25 +43,15 @@ Deno.test({
       assert.deepEqual(await log.append(topic, [{ key: keyFor(3), value }]), [
         { partition: 3, offset: 1 },
       ]);
-    } finally {
-      await admin.disconnect();
-      await log.close();
-    }
-  },
+    }, { metadataMaxAgeMs: 500 }),
 });
 
 Deno.test({
   name:
     "kafka consumer: a partition added to a topic it reads is assigned after metadataMaxAgeMs, read, and taken by commit, seek and offsets",
   ...target.testOptions,
-  fn: async () => {
-    const log = await openKafkaLog({
-      brokers: target.brokers,
-      metadataMaxAgeMs: 500,
-    });
-    const admin = createKafkaClient({ brokers: target.brokers }).admin();
-    await admin.connect();
-    try {
+  fn: () =>
+    withKafkaLog(target, async (log, admin) => {
       const topic = uniqueTopic("grown-read");
       await log.createTopic(topic, { partitions: 1 });
       const consumer = await log.consumer(`g.${topic}`, [topic]);
@@ -101,9 +84,5 @@ Deno.test({
         [[1, 0]],
       );
       await consumer.close();
-    } finally {
-      await admin.disconnect();
-      await log.close();
-    }
-  },
+    }, { metadataMaxAgeMs: 500 }),
 });
