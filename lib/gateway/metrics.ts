@@ -7,7 +7,9 @@
  * - `gateway_request_duration_seconds`: request latency histogram.
  *
  * Label sets only ever come from route templates, existing topic/stream names and error
- * codes, so the number of series stays bounded.
+ * codes, so the number of series stays bounded: a stream deleted through the gateway takes
+ * its `gateway_records_total` series with it (one created again starts from 0), so that
+ * cycles of streams created, written and deleted under new names add none.
  *
  * @module
  */
@@ -82,6 +84,11 @@ class Series {
     else this.#byKey.set(key, { labels: makeLabels(), count: n });
   }
 
+  /** Drops the series of `key`, if any. */
+  delete(key: string): void {
+    this.#byKey.delete(key);
+  }
+
   /** `[labels, count]` pairs sorted by label text. */
   sorted(): [string, number][] {
     return [...this.#byKey.values()].map((
@@ -147,6 +154,23 @@ export class GatewayMetrics {
   addRecords(into: RecordTarget, count: number): void {
     const { kind, name } = into;
     this.#records.add(`${kind} ${name}`, count, () => labels({ kind, name }));
+  }
+
+  /**
+   * Drops the records series of a topic or stream that no longer exists (a stream deleted
+   * through the gateway), so names that come and go do not pile up.
+   *
+   * @example
+   * ```ts
+   * import { GatewayMetrics } from "./metrics.ts";
+   * const m = new GatewayMetrics();
+   * m.addRecords({ kind: "stream", name: "tmp" }, 2);
+   * m.forgetRecords({ kind: "stream", name: "tmp" });
+   * console.log(m.render().includes('name="tmp"')); // false
+   * ```
+   */
+  forgetRecords(target: RecordTarget): void {
+    this.#records.delete(`${target.kind} ${target.name}`);
   }
 
   /** Counts one error response with REST Proxy code `errorCode`. */

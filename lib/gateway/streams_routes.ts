@@ -112,6 +112,8 @@ async function createStream(ctx: RouteContext): Promise<Response> {
 
 async function deleteStream(ctx: RouteContext): Promise<Response> {
   await ctx.streams.deleteStream(ctx.params.stream);
+  // Its series would stay for good: names that come and go must not pile up.
+  ctx.metrics.forgetRecords({ kind: "stream", name: ctx.params.stream });
   return jsonResponse({});
 }
 
