@@ -12,6 +12,7 @@ import { metricsFromWarehouse, type WarehouseMetrics } from "../metrics/mod.ts";
 import {
   countStreamTables,
   createStreamProcessor,
+  StreamLockedError,
   type StreamProcessorStats,
 } from "../stream/mod.ts";
 
@@ -53,7 +54,10 @@ export interface ProcessingOptions {
  */
 export interface ProcessingResult {
   batch: BatchSummary;
-  /** The catch-up's counts; absent when it was skipped (`streamCatchUp: false`). */
+  /**
+   * The catch-up's counts; absent when it was skipped (`streamCatchUp: false`, or another
+   * stream processor held the stream tables when it was to begin).
+   */
   stream?: StreamProcessorStats;
   /** Rows now in each stream table (all runs so far). */
   streamTables: Record<string, number>;
@@ -100,7 +104,17 @@ export async function runProcessing(
       prefix,
       outDir: paths.stream,
       logger,
-    }).runOnce();
+    }).runOnce().catch((error) => {
+      // Another processor took the tables since the job began (`deno task stream`, the
+      // catch-up of another `emulate` on this data dir): it processes the streams, and
+      // this job's records wait there for it, as with a processor running from the start.
+      if (!(error instanceof StreamLockedError)) throw error;
+      logger.info(
+        "stream: another stream processor holds the stream tables: it processes the streams, this job skips its catch-up",
+        { out: paths.stream },
+      );
+      return undefined;
+    });
   }
   const streamTables = await countStreamTables(paths.stream);
   const hasRows = Object.values(batch.tables).some((t) => t.rows > 0);

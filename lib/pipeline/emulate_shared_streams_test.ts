@@ -1,0 +1,76 @@
+/**
+ * Two jobs on one data dir's streams: another process's catch-up (another `emulate`, or
+ * `deno task stream --once`) may process this job's stream records before this job's own
+ * catch-up runs, or hold the stream tables while it would. Neither loses a record, so
+ * neither is a failure of this job.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { loadConfig } from "../config/mod.ts";
+import type { Logger } from "../logger.ts";
+import { seedSqlite } from "../source/mod.ts";
+import { countStreamTables } from "../stream/mod.ts";
+import { runEmulateJob } from "./emulate.ts";
+
+const STREAM_CLI = new URL("../cli/stream.ts", import.meta.url).pathname;
+
+/** A logger that runs `onDrained` when the job logs that its sink drained (posting ended). */
+function atDrain(onDrained: () => void): Logger {
+  return {
+    info(message) {
+      if (message === "sink drained") onDrained();
+    },
+    warn() {},
+    error() {},
+  };
+}
+
+Deno.test("emulate job: stream tables another processor holds when the catch-up begins leave the catch-up to it", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "h37_emulate_shared_" });
+  let held: Deno.FsFile | undefined;
+  try {
+    const config = loadConfig({ dataDir }, { env: {} });
+    await seedSqlite(config.sourceUrl, { rows: 5 });
+    const warnings: string[] = [];
+    const result = await runEmulateJob(config, {
+      count: 3,
+      randomSeed: 4,
+      // Free when the job began (it planned its catch-up), held from the end of posting on:
+      // the lock another processor takes, on a handle of its own.
+      logger: {
+        ...atDrain(() => {
+          Deno.mkdirSync(join(dataDir, "stream"), { recursive: true });
+          held = Deno.openSync(join(dataDir, "stream", "_lock"), {
+            create: true,
+            write: true,
+          });
+          held.lockSync(true);
+        }),
+        warn: (message) => warnings.push(message),
+      },
+    });
+    const p = result.processing!;
+    assert.equal(p.stream, undefined);
+    assert.deepEqual(result.unseen, { topics: 0, streams: 0 });
+    assert.equal(result.sink?.recordsWritten, 9);
+    assert.deepEqual(warnings, []);
+    held?.close();
+    held = undefined;
+    // The records wait in the streams for the processor that holds the tables.
+    const child = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", STREAM_CLI, "--once", "--data-dir", dataDir],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    assert.equal(child.code, 0, new TextDecoder().decode(child.stderr));
+    assert.deepEqual(await countStreamTables(join(dataDir, "stream")), {
+      stream_pin: 3,
+      stream_geo: 3,
+      stream_user: 3,
+      stream_quarantine: 0,
+    });
+  } finally {
+    held?.close();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
