@@ -27,7 +27,11 @@ import type { RetryOptions } from "../retry.ts";
 import { createSink, type SinkStats } from "../sink/mod.ts";
 import { type ProcessingResult, runProcessing } from "./process.ts";
 import { isMysqlUrl, seedSqlite, type SourceReader } from "../source/mod.ts";
-import { checkStreamOutput, tableStoreHeld } from "../stream/mod.ts";
+import {
+  checkStreamOutput,
+  countStreamTables,
+  tableStoreHeld,
+} from "../stream/mod.ts";
 
 /**
  * Options of {@linkcode runEmulateJob}.
@@ -107,8 +111,9 @@ export interface EmulateJobResult {
   processing?: ProcessingResult;
   /**
    * Records the API accepted that this job did not find downstream: topic records beyond
-   * what the sink wrote, and (when processing ran) stream records beyond what the stream
-   * catch-up read. Nonzero when `api` is a gateway that writes to other backends than the
+   * what the sink wrote, and (when the stream catch-up ran) stream records beyond the rows
+   * the stream tables gained since posting began (another process's catch-up may have
+   * processed some of them first). Nonzero when `api` is a gateway that writes to other backends than the
    * profile's (another data dir, other servers): the posts then never reach this job's lake
    * or tables; or, on Kafka, when another sink of the group holds some partitions (it
    * writes them on its own schedule).
@@ -193,8 +198,17 @@ function postPosts(
 
 /** How many of the records accepted per target exceed `found` (0 when none do). */
 function shortfall(accepted: Record<string, number>, found: number): number {
-  const total = Object.values(accepted).reduce((a, b) => a + b, 0);
-  return Math.max(0, total - found);
+  return Math.max(0, sum(accepted) - found);
+}
+
+/** The sum of `counts`' values. */
+function sum(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+
+/** Rows in all the stream tables under `dir` (one per stream record, quarantine included). */
+async function streamRows(dir: string): Promise<number> {
+  return sum(await countStreamTables(dir));
 }
 
 /**
@@ -303,10 +317,12 @@ export async function runEmulateJob(
       ? sinkFailed.signal
       : AbortSignal.any([options.signal, sinkFailed.signal]);
     let emulation: EmulationSummary;
+    let rowsBefore = 0;
     try {
       // Another sink on these topics (say `deno task sink` on the same data dir) is
       // refused here, before anything is posted.
       await sink?.ready();
+      if (sink !== undefined) rowsBefore = await streamRows(streamDir);
       emulation = await postPosts(source, { config, options, api, signal });
     } finally {
       await sink?.stop({ drain: true });
@@ -331,9 +347,13 @@ export async function runEmulateJob(
     });
     const unseen = {
       topics: shortfall(emulation.topics, sink.stats.recordsWritten),
-      streams: processing?.stream === undefined
-        ? 0
-        : shortfall(emulation.streams, processing.stream.records),
+      // Rows the stream tables gained since posting began, not the records this job's
+      // catch-up read: another process's catch-up (`deno task stream --once`, another
+      // `emulate`) may have processed this job's records before it.
+      streams: processing?.stream === undefined ? 0 : shortfall(
+        emulation.streams,
+        sum(processing.streamTables) - rowsBefore,
+      ),
     };
     if (unseen.topics + unseen.streams > 0) {
       logger.warn(

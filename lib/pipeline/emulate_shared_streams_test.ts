@@ -25,6 +25,41 @@ function atDrain(onDrained: () => void): Logger {
   };
 }
 
+Deno.test("emulate job: stream records another process's catch-up processed first are not counted as unseen", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "h37_emulate_shared_" });
+  try {
+    const config = loadConfig({ dataDir }, { env: {} });
+    await seedSqlite(config.sourceUrl, { rows: 5 });
+    let child: Deno.CommandOutput | undefined;
+    const result = await runEmulateJob(config, {
+      count: 4,
+      randomSeed: 3,
+      // Posting has ended, this job's catch-up has not begun: a real `deno task stream
+      // --once` on the same data dir processes the streams now, this job's records too.
+      logger: atDrain(() => {
+        child = new Deno.Command(Deno.execPath(), {
+          args: ["run", "-A", STREAM_CLI, "--once", "--data-dir", dataDir],
+          stdout: "null",
+          stderr: "piped",
+          env: { NO_COLOR: "1" },
+        }).outputSync();
+      }),
+    });
+    assert.equal(child?.code, 0, new TextDecoder().decode(child?.stderr));
+    const p = result.processing!;
+    assert.equal(p.stream?.records, 0); // nothing was left for this job's catch-up
+    assert.deepEqual(p.streamTables, {
+      stream_pin: 4,
+      stream_geo: 4,
+      stream_user: 4,
+      stream_quarantine: 0,
+    });
+    assert.deepEqual(result.unseen, { topics: 0, streams: 0 });
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
 Deno.test("emulate job: stream tables another processor holds when the catch-up begins leave the catch-up to it", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "h37_emulate_shared_" });
   let held: Deno.FsFile | undefined;
