@@ -241,6 +241,7 @@ export async function runSinkCli(
       store: backends.lake,
       topics,
       group: opts.group,
+      program: "deno task sink",
       flushSize: opts.flushSize,
       rotateIntervalMs: opts.rotateIntervalMs,
       verify: opts.verify,

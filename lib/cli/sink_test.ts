@@ -285,7 +285,7 @@ Deno.test("sink cli: with `deno task sink --group a` running on the data dir, a 
         assert.equal(
           e.message,
           `The lake ${dir}/lake is being written by another sink: process ${child.pid} ` +
-            `(consumer group "a", running since ${since}) holds its lock ${dir}/lake.sink.lock. ` +
+            `(deno task sink, consumer group "a", running since ${since}) holds its lock ${dir}/lake.sink.lock. ` +
             `Two sinks on one lake, whatever their consumer groups, each write every record, ` +
             `in objects of their own boundaries, so the lake would hold records twice. Stop ` +
             `that sink first (\`kill ${child.pid}\` stops it), or leave the topics to it ` +

@@ -24,7 +24,7 @@ import {
 } from "../gateway/mod.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import type { RetryOptions } from "../retry.ts";
-import { createSink, type SinkStats } from "../sink/mod.ts";
+import { createSink, EMULATE_PROGRAM, type SinkStats } from "../sink/mod.ts";
 import { type ProcessingResult, runProcessing } from "./process.ts";
 import { isMysqlUrl, seedSqlite, type SourceReader } from "../source/mod.ts";
 import {
@@ -300,6 +300,7 @@ export async function runEmulateJob(
       log: runtime.topics,
       store: runtime.lake,
       topics: names.topics,
+      program: EMULATE_PROGRAM,
       lakeRetry: options.sinkLakeRetry,
       logger: { ...logger, info: () => {} },
     });

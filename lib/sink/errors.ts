@@ -214,6 +214,17 @@ export class LakeAheadOfLogError extends PipelineError {
 }
 
 /**
+ * The program name the emulate job's in-process sink records in the lake's lock file.
+ *
+ * @example
+ * ```ts
+ * import { EMULATE_PROGRAM } from "./errors.ts";
+ * console.log(EMULATE_PROGRAM); // deno task emulate
+ * ```
+ */
+export const EMULATE_PROGRAM = "deno task emulate";
+
+/**
  * The sink that holds a lake's lock, as it recorded itself in the lock file.
  *
  * @example
@@ -232,6 +243,11 @@ export interface LakeHolder {
   topics: string[];
   /** When it took the lock, as an ISO 8601 time. */
   since: string;
+  /**
+   * The program the sink runs in, e.g. `deno task emulate` (whose sink is in-process);
+   * absent when the holder did not say.
+   */
+  program?: string;
 }
 
 /**
@@ -272,12 +288,17 @@ export class LakeBusyError extends PipelineError {
   constructor(lake: string, options: LakeBusyErrorOptions) {
     const { lockPath, holder, ...rest } = options;
     const own = holder?.pid === Deno.pid;
+    const program = holder?.program === undefined ? "" : `${holder.program}, `;
     const who = holder === null
       ? "a sink that has not recorded its process id yet"
       : `${own ? "a sink of this process" : `process ${holder.pid}`} ` +
-        `(consumer group "${holder.group}", running since ${holder.since})`;
+        `(${program}consumer group "${holder.group}", running since ${holder.since})`;
     const stop = holder === null || own
       ? "Stop that sink first"
+      : holder.program === EMULATE_PROGRAM
+      // A job's sink ends with the job: killing it only ends its posting early.
+      ? "That job stops its sink once it has posted and drained what was acknowledged: " +
+        `wait for it to end (\`kill ${holder.pid}\` ends its posting early)`
       : `Stop that sink first (\`kill ${holder.pid}\` stops it)`;
     super(
       `The lake ${lake} is being written by another sink: ${who} holds its lock ` +

@@ -61,6 +61,8 @@ export interface LakeLockHolder {
   group: string;
   /** The topics it moves into the lake. */
   topics: readonly string[];
+  /** The program it runs in (e.g. `deno task sink`), named to the sink it refuses. */
+  program?: string;
 }
 
 /** The holder recorded in the lock file at `path`; `null` when none is (yet). */
@@ -69,7 +71,8 @@ async function readHolder(path: string): Promise<LakeHolder | null> {
     const holder = JSON.parse(await Deno.readTextFile(path));
     const valid = Number.isInteger(holder?.pid) &&
       typeof holder.group === "string" && typeof holder.since === "string" &&
-      Array.isArray(holder.topics);
+      Array.isArray(holder.topics) &&
+      (holder.program === undefined || typeof holder.program === "string");
     return valid ? holder : null;
   } catch {
     return null; // not written yet, or being written
@@ -90,6 +93,7 @@ async function takeLock(
       group: holder.group,
       topics: [...holder.topics],
       since: new Date().toISOString(),
+      ...(holder.program === undefined ? {} : { program: holder.program }),
     };
     const bytes = new TextEncoder().encode(JSON.stringify(record) + "\n");
     await file.truncate(0);

@@ -90,6 +90,8 @@ export interface ConsumeLoopOptions
   log: TopicLog;
   group: string;
   topics: readonly string[];
+  /** The program the sink runs in, recorded in the lake's lock (see `SinkOptions`). */
+  program?: string;
   /** Longest wait of one poll, in ms. */
   pollTimeoutMs: number;
   /** Runs writer calls one at a time with flushes requested from outside the loop. */
@@ -132,6 +134,7 @@ export async function consumeLoop(
   const lake = await lockLake(options.store, {
     group: options.group,
     topics: options.topics,
+    program: options.program,
   });
   try {
     await consumeLocked(options, control);

@@ -50,6 +50,7 @@ export {
   type TopicPartition,
 } from "./recover.ts";
 export {
+  EMULATE_PROGRAM,
   LakeAheadOfLogError,
   type LakeAheadOfLogErrorOptions,
   LakeBusyError,

@@ -48,6 +48,11 @@ export interface SinkOptions {
   topics: readonly string[];
   /** Consumer group (default `"s3-sink"`). */
   group?: string;
+  /**
+   * The program this sink runs in (e.g. `deno task sink`, `deno task emulate`),
+   * recorded in the lake's lock so that a sink it refuses can name it; default none.
+   */
+  program?: string;
   /** Most records per object, Confluent's `flush.size` (default 500). */
   flushSize?: number;
   /**
@@ -298,6 +303,7 @@ export function createSink(options: SinkOptions): Sink {
       log,
       group,
       topics,
+      program: options.program,
       pollTimeoutMs,
       store,
       flushSize,
