@@ -247,12 +247,20 @@ export async function runSinkCli(
       verify: opts.verify,
       logger,
     });
-    logger.info(opts.once ? "sink: draining" : "sink: running", {
-      lake: backends.lake.location,
-      topics,
-    });
-    if (opts.once) await sink.drain({ idleMs: opts.idleMs });
-    else await sink.run(stop.signal);
+    const done = opts.once
+      ? sink.drain({ idleMs: opts.idleMs })
+      : sink.run(stop.signal);
+    // Said once the lake and the group are this sink's: one refused (another sink holds
+    // them) fails with the error alone.
+    await sink.ready().then(
+      () =>
+        logger.info(opts.once ? "sink: draining" : "sink: running", {
+          lake: backends.lake.location,
+          topics,
+        }),
+      () => {}, // the same failure ends `done`
+    );
+    await done;
     const { partitions: _, ...totals } = sink.stats;
     logger.info("sink: done", { lake: backends.lake.location, ...totals });
     return sink.stats;

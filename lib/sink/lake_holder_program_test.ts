@@ -1,7 +1,7 @@
 /**
  * `deno task sink` started while `deno task emulate` runs on the same data dir: the refusal
  * names the job that holds the lake (its sink is in-process) and says to wait for it, rather
- * than to kill a "sink" that is a job posting.
+ * than to kill a "sink" that is a job posting; and the refused sink never said it was running.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -62,6 +62,7 @@ Deno.test("deno task sink beside a running deno task emulate: refused naming the
     const out = new TextDecoder().decode(sink.stdout) +
       new TextDecoder().decode(sink.stderr);
     assert.equal(sink.code, 1, out);
+    assert.ok(!out.includes("sink: running"), out);
     const lake = join(dataDir, "lake");
     const expected = `sink: The lake ${lake} is being written by another ` +
       `sink: process ${emulate.pid} (deno task emulate, consumer group "s3-sink", ` +
