@@ -73,7 +73,7 @@ Deno.test("POST then GET /streams/{stream} creates and describes a 2-shard strea
           },
         ],
         StreamCreationTimestamp: createdAt / 1000,
-        RetentionPeriodHours: 24,
+        RetentionPeriodHours: 8760,
         HasMoreShards: false,
       },
     });

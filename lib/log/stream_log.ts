@@ -41,6 +41,13 @@ import {
   toShardInfo,
 } from "./stream_resharding.ts";
 
+/**
+ * The retention a stream of the embedded log reports: it keeps every record until its stream
+ * is deleted, so it reports the longest retention Kinesis has (365 days), not the 24-hour
+ * default a reader would take to mean records older than a day are gone.
+ */
+const KEPT_HOURS = 8760;
+
 const MAX_DATA_BYTES = 1024 * 1024;
 /** Data bytes one `readShard` page stops at, as Kinesis' GetRecords (10 MiB). */
 const MAX_PAGE_BYTES = 10 * 1024 * 1024;
@@ -88,7 +95,7 @@ export class EmbeddedStreamLog implements StreamLog {
       status: "ACTIVE" as const,
       shards: this.#sql.shards(stream.id).map(toShardInfo),
       createdAt: stream.created_at,
-      retentionHours: 24,
+      retentionHours: KEPT_HOURS,
     });
   }
 

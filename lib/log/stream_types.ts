@@ -126,6 +126,7 @@ export interface StreamDescription {
   shards: ShardInfo[];
   /** Creation time, epoch milliseconds. */
   createdAt: number;
+  /** How long records are kept, in hours (the embedded log keeps them all: 8,760). */
   retentionHours: number;
 }
 
