@@ -65,7 +65,11 @@ export function formatEmulateResult(result: EmulateJobResult): string {
               many: "micro-batches",
             })
           }`
-          : "processed by the running stream processor (deno task stream)"
+          // Held at start or when the catch-up began: `deno task stream`, or another
+          // emulate's catch-up, which may have ended before this job's records came.
+          : "left to the stream processor that holds the stream tables (deno task stream, " +
+            "or the catch-up of another emulate on this data dir); what it has not read " +
+            "waits in the streams"
       }; tables: ${streams}`,
     );
   }

@@ -190,12 +190,12 @@ Deno.test("formatEmulateResult: records accepted by an API that writes elsewhere
   ]);
 });
 
-Deno.test("formatEmulateResult: a catch-up left to the running stream processor says so", () => {
+Deno.test("formatEmulateResult: a catch-up left to the stream processor holding the tables says so, whichever it is", () => {
   const p = processing([1, 1, 1], 0, 0, 0);
   delete p.stream;
   const text = formatEmulateResult(remote({ processing: p }));
   assert.deepEqual(linesFrom(text, "Stream:").slice(0, 1), [
-    "Stream: processed by the running stream processor (deno task stream); tables: stream_pin 0",
+    "Stream: left to the stream processor that holds the stream tables (deno task stream, or the catch-up of another emulate on this data dir); what it has not read waits in the streams; tables: stream_pin 0",
   ]);
 });
 
