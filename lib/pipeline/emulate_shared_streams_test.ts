@@ -38,7 +38,16 @@ Deno.test("emulate job: stream records another process's catch-up processed firs
       // --once` on the same data dir processes the streams now, this job's records too.
       logger: atDrain(() => {
         child = new Deno.Command(Deno.execPath(), {
-          args: ["run", "-A", STREAM_CLI, "--once", "--data-dir", dataDir],
+          args: [
+            "run",
+            "-A",
+            STREAM_CLI,
+            "--once",
+            "--profile",
+            "embedded",
+            "--data-dir",
+            dataDir,
+          ],
           stdout: "null",
           stderr: "piped",
           env: { NO_COLOR: "1" },
@@ -93,7 +102,16 @@ Deno.test("emulate job: stream tables another processor holds when the catch-up 
     held = undefined;
     // The records wait in the streams for the processor that holds the tables.
     const child = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", STREAM_CLI, "--once", "--data-dir", dataDir],
+      args: [
+        "run",
+        "-A",
+        STREAM_CLI,
+        "--once",
+        "--profile",
+        "embedded",
+        "--data-dir",
+        dataDir,
+      ],
       stdout: "null",
       stderr: "piped",
     }).output();

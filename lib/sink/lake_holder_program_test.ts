@@ -36,6 +36,11 @@ Deno.test("deno task sink beside a running deno task emulate: refused naming the
       "run",
       "-A",
       CLI("emulate"),
+      // Explicit, so that PIPELINE_PROFILE or SOURCE_URL in the environment cannot redirect it.
+      "--profile",
+      "embedded",
+      "--source",
+      join(dataDir, "source.db"),
       "--data-dir",
       dataDir,
       "--count",
@@ -54,7 +59,15 @@ Deno.test("deno task sink beside a running deno task emulate: refused naming the
     assert.equal(holder.pid, emulate.pid);
     assert.equal(holder.program, "deno task emulate");
     const sink = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", CLI("sink"), "--data-dir", dataDir],
+      args: [
+        "run",
+        "-A",
+        CLI("sink"),
+        "--profile",
+        "embedded",
+        "--data-dir",
+        dataDir,
+      ],
       stdout: "piped",
       stderr: "piped",
       env: { NO_COLOR: "1" },
