@@ -38,7 +38,7 @@ export interface EmbeddedLogOptions extends LogCoreOptions {
  * import { openEmbeddedLog } from "./embedded_log.ts";
  * const log = await openEmbeddedLog(await Deno.makeTempFile());
  * const { commits, jobs, syncs } = log.stats();
- * console.log(commits ? jobs / commits : 0, syncs); // mean group size, WAL syncs
+ * console.log(commits ? jobs / commits : 0, syncs); // 0 0 on a fresh log: mean group size, WAL syncs
  * await log.close();
  * ```
  */

@@ -38,7 +38,7 @@ interface Waiter {
  * import { SyncPipeline } from "./sync_pipeline.ts";
  * const pipeline = new SyncPipeline(() => Promise.resolve());
  * await Promise.all([pipeline.afterCommit(1), pipeline.afterCommit(2)]);
- * console.log(pipeline.syncs, pipeline.durable); // 1 2
+ * console.log(pipeline.syncs, pipeline.durable); // 2 2: commit 2 came while the sync of 1 ran, so it waited for the next
  * ```
  */
 export class SyncPipeline {
