@@ -103,7 +103,7 @@ export function quarantineFrame(rows: readonly QuarantineRow[]): DataFrame {
  * const write: WarehouseWrite = await beginWarehouseWrite(dir);
  * write.stage("geo", pl.DataFrame({ ind: [1] }));
  * await write.abort();
- * console.log([...Deno.readDirSync(dir)].length); // 0: nothing renamed, staging folder removed
+ * console.log([...Deno.readDirSync(dir)].map((e) => e.name)); // [".batch.lock"]: nothing renamed, staging folder removed
  * ```
  */
 export interface WarehouseWrite {
