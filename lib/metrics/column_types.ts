@@ -57,7 +57,11 @@ const KIND_NAMES: Readonly<Record<Kind, string>> = {
  * ```ts
  * import { pl } from "../clean/mod.ts";
  * import { columnTypeMismatch } from "./column_types.ts";
- * const geo = pl.DataFrame({ ind: [1], country: ["Chad"], timestamp: ["2019-01-01"] });
+ * const geo = pl.DataFrame([
+ *   pl.Series("ind", [1], pl.Int64), // a JS number alone would make a Float64 column
+ *   pl.Series("country", ["Chad"]),
+ *   pl.Series("timestamp", ["2019-01-01"]),
+ * ]);
  * console.log(columnTypeMismatch("geo", geo)); // its column timestamp holds String values, not date-times
  * ```
  */
