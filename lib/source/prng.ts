@@ -94,7 +94,9 @@ export function createRng(...seed: number[]): Rng {
  * ```ts
  * import { createRng, pickWeighted } from "./prng.ts";
  * const rng = createRng(1);
- * console.log(pickWeighted(rng, [["a", 3], ["b", 1]])); // "a" three times out of four
+ * console.log(pickWeighted(rng, [["a", 3], ["b", 1]])); // b (this seed's first pick; "a" comes 3 times in 4)
+ * const picks = Array.from({ length: 10_000 }, () => pickWeighted(rng, [["a", 3], ["b", 1]]));
+ * console.log(picks.filter((p) => p === "a").length); // 7512: about 3 in 4
  * ```
  */
 export function pickWeighted<T>(
