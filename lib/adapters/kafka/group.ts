@@ -96,6 +96,7 @@ export interface JoinGroupOptions extends KafkaGroupOptions {
  *   brokers: ["127.0.0.1:9092"],
  * });
  * await c.close();
+ * await admin.disconnect(); // else its connection keeps the program running
  * ```
  */
 export async function joinGroup(
