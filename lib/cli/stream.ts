@@ -27,6 +27,7 @@ import { consoleLogger, type Logger } from "../logger.ts";
 import { stopOnSignals } from "./stop_signal.ts";
 import {
   createStreamProcessor,
+  STREAM_PROGRAM,
   type StreamProcessorStats,
 } from "../stream/mod.ts";
 import {
@@ -160,6 +161,7 @@ export async function runStreamCli(
     triggerIntervalMs: opts.triggerIntervalMs,
     compactAfterParts: opts.compactAfterParts,
     logger,
+    program: STREAM_PROGRAM,
   });
   const stop = stopOnSignals({
     listen: !opts.once,

@@ -165,30 +165,12 @@ function rebuild(dir: string): string {
   return `Restore it, or delete ${dir} to rebuild the tables from the streams (records past the streams' retention cannot come back).`;
 }
 
-/**
- * Another stream processor holds the lock of the output directory. Two writers would
- * interleave batch ids, so the second one refuses to start.
- *
- * @example
- * ```ts
- * import { StreamLockedError } from "./errors.ts";
- * console.log(new StreamLockedError(".data/stream").message);
- * ```
- */
-export class StreamLockedError extends PipelineError {
-  /** `dir`: the output directory another processor holds. */
-  constructor(dir: string, options: PipelineErrorOptions = {}) {
-    super(
-      `Another stream processor is writing to ${dir}. Stop it first (only one ` +
-        `processor may own an output directory), or use another --data-dir.`,
-      {
-        ...options,
-        code: "STREAM_LOCKED",
-        context: { dir, ...options.context },
-      },
-    );
-  }
-}
+export {
+  STREAM_PROGRAM,
+  type StreamHolder,
+  StreamLockedError,
+  type StreamLockedErrorOptions,
+} from "./lock_error.ts";
 
 /**
  * The output directory of the stream tables (or one of its table folders, or its lock

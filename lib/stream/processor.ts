@@ -65,6 +65,12 @@ export interface StreamProcessorOptions {
   compactAfterParts?: number;
   /** Fault-injection hook at each commit step (tests). */
   onCommitStep?: TableStoreOptions["onCommitStep"];
+  /**
+   * The program this process runs (`deno task stream`, `deno task emulate`), recorded in
+   * the output directory's lock file: a processor refused while this one holds it is told
+   * who holds it, and whether to stop it or wait for it.
+   */
+  program?: string;
 }
 
 /**
@@ -181,6 +187,7 @@ export function createStreamProcessor(
       maxBatchBytes,
       compactAfterParts,
       onCommitStep: options.onCommitStep,
+      program: options.program,
     });
     stats.lastBatchId = session.checkpoint().batchId;
     return session;

@@ -112,6 +112,8 @@ export interface SessionOptions {
   compactAfterParts: number;
   /** Fault-injection hook at each commit step (tests). */
   onCommitStep?: TableStoreOptions["onCommitStep"];
+  /** The program this process runs, recorded in the output directory's lock file. */
+  program?: string;
 }
 
 /**
@@ -175,6 +177,7 @@ export async function openSession(
       merge: mergeParquetParts,
     },
     onCommitStep: options.onCommitStep,
+    program: options.program,
   });
   let readers: Partial<Record<PostKind, ShardReader>>;
   const missing = new Set<string>();

@@ -7,7 +7,8 @@
  * - `{table}/part-{first}-{last}.parquet`: a merge of the parts of batches `first..last`
  *   (`compact`, see `compaction.ts` and `part_names.ts`);
  * - `_checkpoint.json`: last committed batch id `C` and the reader positions after it;
- * - `_lock`: held (flock) by the one processor writing `dir`;
+ * - `_lock`: held (flock) by the one processor writing `dir`, which records in it its
+ *   process id, program and start time (`stream_lock.ts`);
  * - `raw-{uuid}.ndjson.tmp`: scratch of the micro-batch being cleaned (polars reads it).
  *
  * Committing batch `B = C + 1`:
@@ -43,12 +44,13 @@ import {
   readCheckpoint,
   writeCheckpoint,
 } from "./checkpoint.ts";
-import { StreamDirError, StreamIoError, StreamLockedError } from "./errors.ts";
+import { StreamDirError, StreamIoError } from "./errors.ts";
 import { PipelineError } from "../errors.ts";
 import { tryLockFile } from "../file_lock.ts";
 import { type Compaction, compactTable } from "./compaction.ts";
 import { partName } from "./part_names.ts";
 import { recoverOutput } from "./recovery.ts";
+import { lockStreamTables } from "./stream_lock.ts";
 import type {
   BatchOutput,
   TableStore,
@@ -90,16 +92,11 @@ export async function tableStoreHeld(dir: string): Promise<boolean> {
   return probe === null;
 }
 
-/** Creates `dir` and takes its lock; null when another processor holds it (for 0.5 s). */
-async function prepareDir(dir: string) {
-  await Deno.mkdir(dir, { recursive: true });
-  return await tryLockFile(`${dir}/_lock`, { waitMs: 500 });
-}
-
 /**
- * Opens `dir` for writing: takes its lock (or throws {@linkcode StreamLockedError}), reads
- * the checkpoint and deletes whatever an interrupted commit left behind. A folder or file
- * it cannot create, read or delete is a {@linkcode StreamDirError}.
+ * Opens `dir` for writing: takes its lock (or throws `StreamLockedError` naming the
+ * processor that holds it), reads the checkpoint and deletes whatever an interrupted commit
+ * left behind. A folder or file it cannot create, read or delete is a
+ * {@linkcode StreamDirError}.
  *
  * @example
  * ```ts
@@ -119,10 +116,7 @@ export async function openTableStore(
   dir: string,
   options: TableStoreOptions,
 ): Promise<TableStore> {
-  const lock = await prepareDir(dir).catch((e) => {
-    throw new StreamDirError(dir, e);
-  });
-  if (lock === null) throw new StreamLockedError(dir);
+  const lock = await lockStreamTables(dir, { program: options.program });
   try {
     let current: Checkpoint;
     let recovered: string[];

@@ -82,13 +82,16 @@ Deno.test("table store: a second writer on the same directory is refused", async
   await using dirTmp = await makeTestDir();
   const dir = dirTmp.path;
   const first = await openTableStore(dir, { tables: TABLES });
+  const { since } = JSON.parse(await Deno.readTextFile(`${dir}/_lock`));
   await assert.rejects(
     openTableStore(dir, { tables: TABLES }),
     (e: unknown) =>
       e instanceof StreamLockedError &&
       e.message ===
-        `Another stream processor is writing to ${dir}. Stop it first (only one processor ` +
-          "may own an output directory), or use another --data-dir.",
+        `Another stream processor is writing to ${dir}: a processor of this process ` +
+          `(running since ${since}) holds its lock ${dir}/_lock. Only one processor may ` +
+          "own an output directory (two would interleave their batch ids). Stop it " +
+          "first, or use another --data-dir.",
   );
   await first.close();
   const second = await openTableStore(dir, { tables: TABLES });

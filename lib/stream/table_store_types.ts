@@ -71,6 +71,11 @@ export interface TableStoreOptions {
   /** Table directories to create and recover. */
   tables: string[];
   /**
+   * The program this process runs (e.g. `deno task stream`), recorded in the lock file and
+   * named to the processor it refuses.
+   */
+  program?: string;
+  /**
    * Compaction (`compact`): a table's micro-batch parts since its last merged part are
    * merged, `parts` at a time, once there are that many. Without it, `compact` does
    * nothing.
