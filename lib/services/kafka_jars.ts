@@ -105,7 +105,8 @@ export function kafkaPom(): string {
 
 /**
  * Returns the `libs/` folder holding the broker's jars, running Maven first when they are
- * missing (about 10 s and 46 MB once; later calls only check a marker file).
+ * missing (about 10 s and 46 MB once; later calls only check a marker file). Processes
+ * filling one cache at once wait for the first, which fetches for all.
  *
  * @example
  * ```ts
@@ -123,6 +124,15 @@ export async function ensureKafkaJars(
   const marker = `${libs}/.complete-${KAFKA_VERSION}`;
   if (await exists(marker)) return libs;
   await Deno.mkdir(cacheDir, { recursive: true });
+  // Processes filling one cache at once (parallel tests, two `services up`) take turns:
+  // without the lock one removed `libs/` while another's Maven copied into it or its broker
+  // read from it. The kernel drops the lock if its holder dies.
+  using lock = await Deno.open(`${cacheDir}/.fetch.lock`, {
+    create: true,
+    write: true,
+  });
+  await lock.lock(true);
+  if (await exists(marker)) return libs;
   await Deno.writeTextFile(`${cacheDir}/pom.xml`, kafkaPom());
   await Deno.remove(libs, { recursive: true }).catch(() => {});
   logger.info("fetching the Kafka broker jars from Maven Central", {
