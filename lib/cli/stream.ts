@@ -162,6 +162,11 @@ export async function runStreamCli(
     compactAfterParts: opts.compactAfterParts,
     logger,
     program: STREAM_PROGRAM,
+    // Said once the tables are this processor's: one refused (another processor holds
+    // them) fails with the error alone.
+    onOpen: () => {
+      if (!opts.once) logger.info("stream: running", { outDir, prefix });
+    },
   });
   const stop = stopOnSignals({
     listen: !opts.once,
@@ -172,7 +177,6 @@ export async function runStreamCli(
     if (opts.once) {
       await processor.runOnce();
     } else {
-      logger.info("stream: running", { outDir, prefix });
       await processor.run(stop.signal);
     }
   } finally {

@@ -71,6 +71,12 @@ export interface StreamProcessorOptions {
    * who holds it, and whether to stop it or wait for it.
    */
   program?: string;
+  /**
+   * Called once `run` or `runOnce` holds the output directory (lock taken, leftovers
+   * recovered), before its first batch: one refused (another processor holds it) never
+   * calls it, so a program can say it runs only once it does.
+   */
+  onOpen?: () => void;
 }
 
 /**
@@ -190,6 +196,12 @@ export function createStreamProcessor(
       program: options.program,
     });
     stats.lastBatchId = session.checkpoint().batchId;
+    try {
+      options.onOpen?.();
+    } catch (e) {
+      await session.close();
+      throw e;
+    }
     return session;
   };
 

@@ -179,3 +179,41 @@ Deno.test("stream lock: a processor records its program", async () => {
     await log.close();
   }
 });
+
+Deno.test("stream lock: a processor says it holds the tables (onOpen) only once it does: a refused one never", async () => {
+  await using tmp = await makeTestDir();
+  const { log, outDir } = await setupStreams(tmp);
+  try {
+    const opened: string[] = [];
+    const first = createStreamProcessor({
+      streams: log.streams,
+      prefix: "t",
+      outDir,
+      triggerIntervalMs: 20,
+      onOpen: () => opened.push("first"),
+    });
+    const stop = new AbortController();
+    const running = first.run(stop.signal);
+    for (let i = 0; i < 1000 && opened.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.deepEqual(opened, ["first"]);
+    const second = createStreamProcessor({
+      streams: log.streams,
+      prefix: "t",
+      outDir,
+      onOpen: () => opened.push("second"),
+    });
+    try {
+      await assert.rejects(second.runOnce(), StreamLockedError);
+    } finally {
+      stop.abort();
+      await running;
+    }
+    assert.deepEqual(opened, ["first"]);
+    await second.runOnce(); // the tables are free again
+    assert.deepEqual(opened, ["first", "second"]);
+  } finally {
+    await log.close();
+  }
+});
