@@ -97,6 +97,13 @@ Deno.test("emulate job: a first run seeds, posts in both modes, cleans, and comp
       .filter((r) => r.number_users_joined > 0);
     assert.ok(expected.length > 0);
     assert.deepEqual(metrics.results.users_joined_by_year, expected);
+    // The catch-up recorded itself in the stream tables' lock, so a `deno task stream`
+    // refused meanwhile is told to wait for this job rather than to kill it.
+    const holder = JSON.parse(
+      await Deno.readTextFile(join(dataDir, "stream", "_lock")),
+    );
+    assert.equal(holder.pid, Deno.pid);
+    assert.equal(holder.program, "deno task emulate");
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }

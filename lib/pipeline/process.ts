@@ -9,6 +9,7 @@ import { dataPaths } from "../config/data_paths.ts";
 import type { Runtime } from "../config/runtime.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { metricsFromWarehouse, type WarehouseMetrics } from "../metrics/mod.ts";
+import { EMULATE_PROGRAM } from "../sink/mod.ts";
 import {
   countStreamTables,
   createStreamProcessor,
@@ -104,6 +105,8 @@ export async function runProcessing(
       prefix,
       outDir: paths.stream,
       logger,
+      // Recorded in the tables' lock: a processor refused meanwhile waits for this job.
+      program: EMULATE_PROGRAM,
     }).runOnce().catch((error) => {
       // Another processor took the tables since the job began (`deno task stream`, the
       // catch-up of another `emulate` on this data dir): it processes the streams, and
