@@ -25,6 +25,20 @@ function atDrain(onDrained: () => void): Logger {
   };
 }
 
+/** The arguments of `deno task stream --once` on the embedded profile and `dataDir`. */
+function streamOnceArgs(dataDir: string): string[] {
+  return [
+    "run",
+    "-A",
+    STREAM_CLI,
+    "--once",
+    "--profile",
+    "embedded",
+    "--data-dir",
+    dataDir,
+  ];
+}
+
 Deno.test("emulate job: stream records another process's catch-up processed first are not counted as unseen", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "h37_emulate_shared_" });
   try {
@@ -38,16 +52,7 @@ Deno.test("emulate job: stream records another process's catch-up processed firs
       // --once` on the same data dir processes the streams now, this job's records too.
       logger: atDrain(() => {
         child = new Deno.Command(Deno.execPath(), {
-          args: [
-            "run",
-            "-A",
-            STREAM_CLI,
-            "--once",
-            "--profile",
-            "embedded",
-            "--data-dir",
-            dataDir,
-          ],
+          args: streamOnceArgs(dataDir),
           stdout: "null",
           stderr: "piped",
           env: { NO_COLOR: "1" },
@@ -102,16 +107,7 @@ Deno.test("emulate job: stream tables another processor holds when the catch-up 
     held = undefined;
     // The records wait in the streams for the processor that holds the tables.
     const child = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        STREAM_CLI,
-        "--once",
-        "--profile",
-        "embedded",
-        "--data-dir",
-        dataDir,
-      ],
+      args: streamOnceArgs(dataDir),
       stdout: "null",
       stderr: "piped",
     }).output();
