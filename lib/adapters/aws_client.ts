@@ -3,9 +3,10 @@
  * HTTP/1.1 request handler. The AWS SDK's default HTTP/2 handler fails against local
  * endpoints under Deno, so every client gets `NodeHttpHandler`.
  *
- * Credentials: explicit ones win; for a custom endpoint (a local server) without
+ * Credentials: explicit ones win; for a custom endpoint of a local server without
  * `AWS_ACCESS_KEY_ID` in the environment, {@linkcode LOCAL_CREDENTIALS} are used, so the SDK
- * never probes the instance-metadata address. Otherwise the standard AWS chain applies.
+ * never probes the instance-metadata address. Otherwise (AWS itself, or an AWS endpoint such
+ * as a VPC or FIPS one, with `localCredentials: false`) the standard AWS chain applies.
  *
  * @module
  */
@@ -50,6 +51,8 @@ export const LOCAL_CREDENTIALS: AwsCredentials = Object.freeze({
  * import { awsClientConfig, type AwsClientOptions } from "./aws_client.ts";
  * const options: AwsClientOptions = { region: "eu-west-1", requestTimeoutMs: 10_000 };
  * console.log(awsClientConfig(options, {}).region); // eu-west-1
+ * const vpce = "https://vpce-0a1b2c3d.s3.eu-west-1.vpce.amazonaws.com";
+ * console.log(awsClientConfig({ endpoint: vpce, localCredentials: false }, {}).credentials); // undefined
  * ```
  */
 export interface AwsClientOptions {
@@ -59,6 +62,12 @@ export interface AwsClientOptions {
   endpoint?: string;
   /** Static credentials; the AWS chain when absent (see the module doc for local endpoints). */
   credentials?: AwsCredentials;
+  /**
+   * Whether `endpoint` is a local server, which gets {@linkcode LOCAL_CREDENTIALS} when
+   * `AWS_ACCESS_KEY_ID` is unset (default true). False for an AWS endpoint (a VPC or FIPS
+   * one): the standard chain then applies (`AWS_PROFILE`, SSO, instance and task roles).
+   */
+  localCredentials?: boolean;
   /** Per-request socket timeout in ms (default 30,000). */
   requestTimeoutMs?: number;
 }
@@ -96,7 +105,7 @@ export function awsClientConfig(
   env: Record<string, string | undefined> = Deno.env.toObject(),
 ): AwsClientConfig {
   const local = options.endpoint !== undefined &&
-    env.AWS_ACCESS_KEY_ID === undefined;
+    (options.localCredentials ?? true) && env.AWS_ACCESS_KEY_ID === undefined;
   return {
     region: options.region ?? env.AWS_REGION ?? "us-east-1",
     endpoint: options.endpoint,

@@ -133,6 +133,8 @@ const SERVICES: LogOpeners = {
     return await openKinesisLog({
       region: config.awsRegion,
       endpoint: config.kinesisEndpoint || undefined,
+      // An endpoint on the aws profile is AWS's own (VPC, FIPS): the standard credentials.
+      localCredentials: config.profile === "local",
     });
   },
   async both(config, options) {
@@ -165,6 +167,7 @@ async function openS3Lake(config: PipelineConfig): Promise<ObjectStore> {
   return await openS3Store({
     region: config.awsRegion,
     endpoint: config.s3Endpoint || undefined,
+    localCredentials: config.profile === "local",
     bucket: config.s3Bucket,
     forcePathStyle: config.s3Endpoint !== "",
   });
