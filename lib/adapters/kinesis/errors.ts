@@ -45,11 +45,27 @@ const CONNECTION =
 const THROTTLED =
   "Kinesis throttled the call even after the SDK's retries: a shard takes 1,000 records or 1 MiB a second in, and 5 reads or 2 MiB a second out, shared by every client of the stream; slow down, or add shards";
 
+/** A stream encrypted with a KMS key (server-side encryption) the caller may not use. */
+const KMS_ACCESS =
+  "the stream is encrypted with a KMS key this identity may not use: writers need kms:GenerateDataKey and readers kms:Decrypt on the stream's key, in its key policy or the identity's IAM policy";
+
+/** A stream encrypted with a KMS key that cannot be used at all. */
+const KMS_STATE =
+  "the stream is encrypted with a KMS key that is disabled, pending deletion or gone; enable it or cancel its deletion in AWS KMS, or give the stream another key (`aws kinesis start-stream-encryption`, e.g. the AWS managed key alias/aws/kinesis)";
+
 /** What to do about the AWS errors that are neither the endpoint's nor the credentials' fault. */
 const HINTS: Record<string, string> = {
   ProvisionedThroughputExceededException: THROTTLED,
   ThrottlingException: THROTTLED,
-  KMSThrottlingException: THROTTLED,
+  // KMS's quota, not the stream's: the SDK does not retry it, and more shards do not help.
+  KMSThrottlingException:
+    "AWS KMS throttled the stream's encryption key (the SDK does not retry it): every use of the region's KMS keys in the account shares one request quota; retry later, slow down, or ask for a higher KMS quota (Service Quotas, AWS KMS)",
+  KMSAccessDeniedException: KMS_ACCESS,
+  KMSDisabledException: KMS_STATE,
+  KMSInvalidStateException: KMS_STATE,
+  KMSNotFoundException: KMS_STATE,
+  KMSOptInRequired:
+    "the account is not subscribed to AWS KMS, which the stream's encryption needs; subscribe it, or turn the stream's encryption off",
   LimitExceededException:
     "a Kinesis limit was reached (shards per account or stream, streams created, deleted or resharded at once, or calls a second); retry later, or ask for a higher limit",
   ResourceInUseException:
