@@ -148,13 +148,16 @@ export class KafkaTopicLog implements TopicLog {
   ): Promise<void> {
     this.#assertOpen();
     const partitions = options.partitions ?? 1;
-    const replicationFactor = options.replicationFactor ?? 1;
+    // Unset: the cluster's default.replication.factor (3 on a three-AZ MSK cluster, whose
+    // min.insync.replicas of 2 refuses every `acks: -1` append to a topic of one replica).
+    const replicationFactor = options.replicationFactor;
     for (
       const [what, n] of [["partitions", partitions], [
         "replicationFactor",
         replicationFactor,
       ]] as const
     ) {
+      if (n === undefined) continue;
       if (!Number.isInteger(n) || n < 1 || n > 10_000) {
         throw new InvalidArgumentError(
           what,
@@ -180,12 +183,13 @@ export class KafkaTopicLog implements TopicLog {
           }
           throw new InvalidArgumentError(
             "replicationFactor",
-            `the cluster at ${
-              this.#brokers.join(",")
-            } has fewer brokers than ` +
-              "that (each replica of a partition needs a broker of its own); give at " +
+            `the cluster at ${this.#brokers.join(",")} has fewer brokers than ${
+              replicationFactor === undefined
+                ? "its default.replication.factor"
+                : "that"
+            } (each replica of a partition needs a broker of its own); give at ` +
               "most the number of brokers",
-            { cause: e, value: replicationFactor },
+            { cause: e, value: replicationFactor ?? "default" },
           );
         }),
     );
