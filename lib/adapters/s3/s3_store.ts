@@ -224,8 +224,8 @@ export async function openS3Store(
       const why = code === undefined ? (e as Error).message : `HTTP ${code}`;
       const bucketRegion = regionOf(e);
       const hint = missing
-        ? "create it (Terraform in infra/, or `deno task services up` for the local stack), " +
-          "or set S3_BUCKET to the lake's bucket"
+        ? `create it (on AWS \`aws s3 mb s3://${options.bucket} --region ${config.region}\`; ` +
+          "for the local stack `deno task services up`), or set S3_BUCKET to the lake's bucket"
         : bucketRegion !== undefined && bucketRegion !== config.region
         ? `the bucket is in region ${bucketRegion}, not ${config.region}; ` +
           `set AWS_REGION=${bucketRegion}`

@@ -135,9 +135,10 @@ Deno.test("S3 store: a missing bucket is an error naming it, or is created on re
         assert.ok(e instanceof BackendError);
         assert.equal(
           e.message,
+          // Before: "create it (Terraform in infra/, ...": infra/ holds no Terraform yet.
           `s3: bucket "absent-bucket" at ${endpoint} is not usable (HTTP 404): create it ` +
-            "(Terraform in infra/, or `deno task services up` for the local stack), or set " +
-            "S3_BUCKET to the lake's bucket",
+            "(on AWS `aws s3 mb s3://absent-bucket --region us-east-1`; for the local stack " +
+            "`deno task services up`), or set S3_BUCKET to the lake's bucket",
         );
         return true;
       },
