@@ -168,7 +168,8 @@ Deno.test({
           noSasl,
           `kafka: connect failed: the broker at ${plain} dropped the TLS handshake, as a listener ` +
             "without TLS does; set KAFKA_SSL=false for it, or use its TLS port (on MSK: 9092 " +
-            "plaintext, 9094 TLS, 9096 TLS with SASL/SCRAM): Connection error: Client network " +
+            "plaintext, 9094 TLS, 9096 TLS with SASL/SCRAM; from outside the VPC, 9194 TLS, 9196 " +
+            "TLS with SASL/SCRAM): Connection error: Client network " +
             "socket disconnected before secure TLS connection was established",
           kafka.plaintextBrokers,
         );
@@ -200,7 +201,8 @@ Deno.test({
           { KAFKA_BROKERS: plain, KAFKA_SSL: "false", KAFKA_SSL_CA: "" },
           `kafka: connect failed: the listener at ${plain} takes no SASL; unset ` +
             "KAFKA_SASL_MECHANISM, or use the broker's SASL port (on MSK: 9092 plaintext, 9094 " +
-            "TLS, 9096 TLS with SASL/SCRAM): Request is not valid given the current SASL state",
+            "TLS, 9096 TLS with SASL/SCRAM; from outside the VPC, 9194 TLS, 9196 TLS with " +
+            "SASL/SCRAM): Request is not valid given the current SASL state",
           kafka.plaintextBrokers,
         );
       },
@@ -213,7 +215,8 @@ Deno.test({
           { KAFKA_SSL: "false", KAFKA_SSL_CA: "" },
           `kafka: connect failed: the broker at ${where} closed the connection (TLS off, SASL ` +
             "scram-sha-512); if it is running, check that KAFKA_SSL and KAFKA_SASL_MECHANISM match its " +
-            "listener (on MSK: 9092 plaintext, 9094 TLS, 9096 TLS with SASL/SCRAM): Closed connection",
+            "listener (on MSK: 9092 plaintext, 9094 TLS, 9096 TLS with SASL/SCRAM; from outside the " +
+            "VPC, 9194 TLS, 9196 TLS with SASL/SCRAM): Closed connection",
         );
       },
     );

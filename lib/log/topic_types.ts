@@ -110,7 +110,10 @@ export interface TopicInfo {
 export interface CreateTopicOptions {
   /** Number of partitions (default 1). */
   partitions?: number;
-  /** Replication factor; ignored by the embedded log (default 1). */
+  /**
+   * Replication factor; ignored by the embedded log (default: on Kafka, the cluster's
+   * `default.replication.factor`).
+   */
   replicationFactor?: number;
 }
 

@@ -47,7 +47,8 @@ export function kafkaSecurityContext(
   return ctx;
 }
 
-const MSK_PORTS = "on MSK: 9092 plaintext, 9094 TLS, 9096 TLS with SASL/SCRAM";
+const MSK_PORTS =
+  "on MSK: 9092 plaintext, 9094 TLS, 9096 TLS with SASL/SCRAM; from outside the VPC, 9194 TLS, 9196 TLS with SASL/SCRAM";
 
 /** Messages of TLS certificate checks (Node's and rustls' wordings). */
 const CERTIFICATE =
