@@ -103,7 +103,42 @@ export interface SendOptions {
   apiKey?: string;
   /** Give up on one attempt after this many milliseconds (default 30,000); retryable. */
   timeoutMs?: number;
+  /** The timer of an attempt's timeout (default `setTimeout`/`clearTimeout`). */
+  timers?: RequestTimers;
 }
+
+/**
+ * Sets and clears the timer of an attempt's timeout. The timer is cleared as soon as the
+ * attempt ends: `AbortSignal.timeout` kept each one (and what it held) for the whole
+ * timeout, 30 s by default, some 40 MB of heap at 650 posts/s.
+ *
+ * @example
+ * ```ts
+ * import { buildRequest, type RequestTimers, sendRequest } from "./poster.ts";
+ * import { targetsFor } from "./targets.ts";
+ * import { createGenerator } from "../source/mod.ts";
+ * let pending = 0;
+ * const timers: RequestTimers = {
+ *   set: (fire, ms) => (pending++, setTimeout(() => (pending--, fire()), ms)),
+ *   clear: (id) => (pending--, clearTimeout(id)),
+ * };
+ * const [target] = targetsFor("batch", "pinterest");
+ * const request = buildRequest(target, createGenerator({ rows: 1, seed: 1 }).post(0));
+ * await sendRequest("http://127.0.0.1:1", request, { timers }).catch(() => {});
+ * console.log(pending); // 0: the attempt failed (nothing listens there) and its timer is gone
+ * ```
+ */
+export interface RequestTimers {
+  /** Calls `fire` after `ms` milliseconds; returns an id for {@linkcode RequestTimers.clear}. */
+  set(fire: () => void, ms: number): ReturnType<typeof setTimeout>;
+  /** Cancels the timer `id` (one that fired already is fine). */
+  clear(id: ReturnType<typeof setTimeout>): void;
+}
+
+const DEFAULT_TIMERS: RequestTimers = {
+  set: (fire, ms) => setTimeout(fire, ms),
+  clear: (id) => clearTimeout(id),
+};
 
 const BODY_LIMIT = 500;
 
@@ -238,6 +273,9 @@ export async function sendRequest(
   };
   if (options.apiKey !== undefined) headers["x-api-key"] = options.apiKey;
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const timers = options.timers ?? DEFAULT_TIMERS;
+  const timeout = new AbortController();
+  const timer = timers.set(() => timeout.abort(), timeoutMs);
   let response: Response;
   let text: string;
   try {
@@ -248,12 +286,11 @@ export async function sendRequest(
       // Followed, a 301, 302 or 303 turns the post into a GET without its record, which a
       // REST Proxy answers 200 (the topic's metadata): counted accepted, nothing produced.
       redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: timeout.signal,
     });
     text = await response.text();
   } catch (cause) {
-    const timedOut = cause instanceof DOMException &&
-      cause.name === "TimeoutError";
+    const timedOut = timeout.signal.aborted;
     const why = timedOut
       ? `no answer within ${timeoutMs} ms`
       : networkReason(cause);
@@ -262,6 +299,8 @@ export async function sendRequest(
       request: label,
       retryable: true,
     }, { cause });
+  } finally {
+    timers.clear(timer);
   }
   const status = response.status;
   if (status >= 200 && status < 300) {
