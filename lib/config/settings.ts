@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { awsRegionFromEnv } from "./aws_region.ts";
 import { ConfigError } from "../errors.ts";
 import { parseApiKeys } from "./api_keys.ts";
 import {
@@ -330,7 +331,11 @@ export function loadConfig(
     kinesisEndpoint: pick("kinesisEndpoint"),
     s3Endpoint: pick("s3Endpoint"),
     s3Bucket: pick("s3Bucket"),
-    awsRegion: pick("awsRegion"),
+    // On AWS, also where the AWS CLI keeps it; the local servers' streams are in AWS_REGION
+    // or the default, whatever the user's AWS config says.
+    awsRegion: profile === "aws" && env.AWS_REGION === undefined
+      ? awsRegionFromEnv(env) ?? pick("awsRegion")
+      : pick("awsRegion"),
     apiKeys: parseApiKeys(env.GATEWAY_API_KEYS),
   };
   refuseBlank(config, env);
