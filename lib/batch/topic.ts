@@ -26,6 +26,7 @@ import { ObjectNotFoundError } from "../lake/errors.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { LakeObjectGoneError } from "./errors.ts";
+import { collectGarbage } from "./native_memory.ts";
 import {
   groupBySize,
   listTopicObjects,
@@ -89,6 +90,11 @@ export interface CleanTopicOptions {
   tempDir?: string;
   /** Raw bytes parsed per step; default 64 MiB. */
   chunkBytes?: number;
+  /**
+   * Called once each group is cleaned, to free the memory of its frames (polars keeps it
+   * outside the JS heap until a garbage collection); default `collectGarbage`, a full one.
+   */
+  releaseMemory?: () => void;
 }
 
 /**
@@ -139,6 +145,7 @@ export async function cleanTopic(
   const topic = options.topic ?? `pinterest.${table}`;
   const logger = options.logger ?? silentLogger;
   const progressMs = options.progressIntervalMs ?? 2_000;
+  const releaseMemory = options.releaseMemory ?? collectGarbage;
   let lastProgress = started;
   const progress = (doing: string, fields: Record<string, unknown>) => {
     const now = performance.now();
@@ -188,6 +195,9 @@ export async function cleanTopic(
     const inds = fresh.getColumn("ind");
     seen = seen === undefined ? inds : seen.concat(inds);
     cleaned.push(fresh);
+    // The group's frames are garbage now: free their native memory before the next group,
+    // or it waits for a collection the small JS heap rarely needs (3.9 GB on a 2.1 GB topic).
+    releaseMemory();
     if (i + 1 < groups.length) {
       progress("cleaning", { groups: `${i + 1}/${groups.length}`, records });
     }
