@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { openDirStore } from "../lake/mod.ts";
-import { collectGarbage } from "./native_memory.ts";
+import { collectGarbage, memoryReleaser } from "./native_memory.ts";
 import { cleanTopic } from "./topic.ts";
 import { makeTestDir } from "../test_temp_dir.ts";
 
@@ -46,4 +46,26 @@ Deno.test("collectGarbage collects what nothing references any more", async () =
   await new Promise((resolve) => setTimeout(resolve, 0));
   collectGarbage();
   assert.equal(ref.deref(), undefined);
+});
+
+Deno.test("memoryReleaser collects only once RSS grew by the threshold since the last collection", () => {
+  const rss = [100, 150, 1_099, 1_101, 300, 700, 1_299, 1_301];
+  const seen: number[] = [];
+  let i = 0;
+  const release = memoryReleaser({
+    thresholdBytes: 1_000,
+    rss: () => rss[i],
+    collect: () => void seen.push(rss[i]),
+  });
+  // The baseline is the RSS when it is made (100); a collection sets a new one (read after it).
+  const collectedAt: number[] = [];
+  for (i = 1; i < rss.length; i++) {
+    const before = seen.length;
+    release();
+    if (seen.length > before) collectedAt.push(i);
+  }
+  // 1,101 - 100 > 1,000: collect (the RSS read after it, 1,101, is the new baseline here,
+  // since the fake RSS does not drop); 1,301 is not over 1,101 + 1,000.
+  assert.deepEqual(collectedAt, [3]);
+  assert.deepEqual(seen, [1_101]);
 });

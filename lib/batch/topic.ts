@@ -26,7 +26,7 @@ import { ObjectNotFoundError } from "../lake/errors.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import { type Logger, silentLogger } from "../logger.ts";
 import { LakeObjectGoneError } from "./errors.ts";
-import { collectGarbage } from "./native_memory.ts";
+import { memoryReleaser } from "./native_memory.ts";
 import {
   groupBySize,
   listTopicObjects,
@@ -92,7 +92,8 @@ export interface CleanTopicOptions {
   chunkBytes?: number;
   /**
    * Called once each group is cleaned, to free the memory of its frames (polars keeps it
-   * outside the JS heap until a garbage collection); default `collectGarbage`, a full one.
+   * outside the JS heap until a garbage collection); default a `memoryReleaser`: a full
+   * collection once the process has grown by 256 MiB since the last.
    */
   releaseMemory?: () => void;
 }
@@ -145,7 +146,7 @@ export async function cleanTopic(
   const topic = options.topic ?? `pinterest.${table}`;
   const logger = options.logger ?? silentLogger;
   const progressMs = options.progressIntervalMs ?? 2_000;
-  const releaseMemory = options.releaseMemory ?? collectGarbage;
+  const releaseMemory = options.releaseMemory ?? memoryReleaser();
   let lastProgress = started;
   const progress = (doing: string, fields: Record<string, unknown>) => {
     const now = performance.now();
@@ -195,8 +196,8 @@ export async function cleanTopic(
     const inds = fresh.getColumn("ind");
     seen = seen === undefined ? inds : seen.concat(inds);
     cleaned.push(fresh);
-    // The group's frames are garbage now: free their native memory before the next group,
-    // or it waits for a collection the small JS heap rarely needs (3.9 GB on a 2.1 GB topic).
+    // The group's frames are garbage now: their native memory waits for a collection the
+    // small JS heap rarely needs (3.9 GB on a 2.1 GB topic), so one runs once it has grown.
     releaseMemory();
     if (i + 1 < groups.length) {
       progress("cleaning", { groups: `${i + 1}/${groups.length}`, records });
