@@ -11,6 +11,7 @@
  * |---|---|---|
  * | 400 | 400 | the body could not be read to its end (the client hung up mid-request) |
  * | 403 | 40301 | missing or wrong `x-api-key` |
+ * | 403 | 40302 | sent by a web page (an `Origin`, or a `Sec-Fetch-Site` other than `none`) |
  * | 404 | 404 | no such route |
  * | 404 | 40401 | unknown topic or stream |
  * | 404 | 40402 | partition not found in the topic |
@@ -197,6 +198,27 @@ export class ForbiddenError extends GatewayError {
     super(
       "Forbidden: send a valid API key in the x-api-key header (keys are set by GATEWAY_API_KEYS).",
       { ...options, status: 403, errorCode: 40301 },
+    );
+  }
+}
+
+/**
+ * The request came from a web page (it carries an `Origin`, or a `Sec-Fetch-Site` other than
+ * `none`): 403, 40302. The gateway offers no CORS, yet a browser sends some requests without
+ * asking first (a `POST` with no content type), and a page on a rebound DNS name is
+ * same-origin; so any site the user visits could otherwise create streams or post records.
+ *
+ * @example
+ * ```ts
+ * import { CrossSiteRequestError } from "./errors.ts";
+ * console.log(new CrossSiteRequestError().errorCode); // 40302
+ * ```
+ */
+export class CrossSiteRequestError extends GatewayError {
+  constructor(options: PipelineErrorOptions = {}) {
+    super(
+      "Requests from web pages are refused: the gateway offers no CORS, so a page another site serves could otherwise write to it; call it from a program (the emulator, curl, an SDK), which sends no Origin or Sec-Fetch-Site header.",
+      { ...options, status: 403, errorCode: 40302 },
     );
   }
 }

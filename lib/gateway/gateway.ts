@@ -12,7 +12,12 @@
 import { timingSafeEqual } from "node:crypto";
 import type { StreamLog, TopicLog } from "../log/types.ts";
 import type { Logger } from "../logger.ts";
-import { ForbiddenError, GatewayError, toGatewayError } from "./errors.ts";
+import {
+  CrossSiteRequestError,
+  ForbiddenError,
+  GatewayError,
+  toGatewayError,
+} from "./errors.ts";
 import { FailureLog } from "./failure_log.ts";
 import { GatewayMetrics } from "./metrics.ts";
 import {
@@ -106,6 +111,17 @@ function keyChecker(keys: string[]): (req: Request) => boolean {
       k.length === bytes.length && timingSafeEqual(k, bytes)
     );
   };
+}
+
+/**
+ * Whether a browser sent `req` for a web page: browsers add `Origin` to every cross-origin
+ * request and to same-origin ones other than GET/HEAD, and `Sec-Fetch-Site` to all of them
+ * (`none` when the user typed the URL). Programs send neither.
+ */
+function fromWebPage(req: Request): boolean {
+  if (req.headers.has("origin")) return true;
+  const site = req.headers.get("sec-fetch-site");
+  return site !== null && site !== "none";
 }
 
 /** The path of an absolute URL, without query or fragment (cheaper than `new URL`). */
@@ -217,6 +233,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           },
         );
       }
+      if (fromWebPage(req)) throw new CrossSiteRequestError();
       if (match.route.auth && !keyOk(req)) throw new ForbiddenError();
       response = await run({
         req,
