@@ -7,6 +7,7 @@
  * @module
  */
 
+import { terminalSafe } from "../metrics/terminal_text.ts";
 import type { Mode, Target } from "./targets.ts";
 
 /**
@@ -389,7 +390,8 @@ export function formatSummary(summary: EmulationSummary): string {
     lines.push("  failures:");
     for (const [name, f] of failed) {
       lines.push(`    ${name}: ${fmt(f.count)}`);
-      for (const s of f.samples) lines.push(`      - ${s}`);
+      // An API's answer or a source's error, which may echo the data: shown, not obeyed.
+      for (const s of f.samples) lines.push(`      - ${terminalSafe(s)}`);
     }
   }
   return lines.join("\n");

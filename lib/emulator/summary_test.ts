@@ -196,3 +196,19 @@ Deno.test("the rate reached is how fast posts started, not finished posts over a
     "  rate: 10 posts/s requested, 5 reached: the API answered too slowly for 2 posts in flight; raise --concurrency (unless the API is at its limit)",
   );
 });
+
+Deno.test("formatSummary writes a failure message's control characters as escapes: an API's or a source's text does not drive the terminal", () => {
+  const targets = targetsFor("batch", "demo");
+  const tally = createTally("batch", targets, { count: 1 });
+  tally.postStarted();
+  tally.fail(
+    targets[0],
+    'refused by the broker: error_code 42206: bad value "\x1b[2J\x1b]0;pwned\x07\r\nok\u202e"',
+  );
+  tally.postFinished(false);
+  const lines = formatSummary(tally.snapshot(1000, "count")).split("\n");
+  assert.deepEqual(lines.slice(-2), [
+    "    demo.pin: 1",
+    '      - refused by the broker: error_code 42206: bad value "\\u001b[2J\\u001b]0;pwned\\u0007\\r\\nok\\u202e"',
+  ]);
+});
