@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { terminalSafe } from "./metrics/terminal_text.ts";
 
 /**
  * Extra fields printed after a message.
@@ -33,8 +34,20 @@ export interface Logger {
   error(message: string, context?: LogContext): void;
 }
 
-/** One log line: time, level, message and the context as JSON. */
-function format(
+/**
+ * One log line: time, level, message and the context as JSON. Messages and context carry
+ * errors and names that may echo the data (a source's or an API's text): every control
+ * character and bidirectional override in them is written as an escape (`\u001b`, `\n`),
+ * so a line stays one line and cannot drive the terminal.
+ *
+ * @example
+ * ```ts
+ * import { formatLogLine } from "./logger.ts";
+ * console.log(formatLogLine("WARN ", { message: "bad \x1b[2J", context: { n: 1 } }).slice(13));
+ * // WARN  bad \u001b[2J {"n":1}
+ * ```
+ */
+export function formatLogLine(
   level: string,
   line: { message: string; context?: LogContext },
 ): string {
@@ -43,7 +56,7 @@ function format(
   const fields = context && Object.keys(context).length > 0
     ? " " + JSON.stringify(context)
     : "";
-  return `${time} ${level} ${message}${fields}`;
+  return terminalSafe(`${time} ${level} ${message}${fields}`);
 }
 
 /**
@@ -56,9 +69,12 @@ function format(
  * ```
  */
 export const consoleLogger: Logger = {
-  info: (m, c) => console.error(format("INFO ", { message: m, context: c })),
-  warn: (m, c) => console.error(format("WARN ", { message: m, context: c })),
-  error: (m, c) => console.error(format("ERROR", { message: m, context: c })),
+  info: (m, c) =>
+    console.error(formatLogLine("INFO ", { message: m, context: c })),
+  warn: (m, c) =>
+    console.error(formatLogLine("WARN ", { message: m, context: c })),
+  error: (m, c) =>
+    console.error(formatLogLine("ERROR", { message: m, context: c })),
 };
 
 /**
