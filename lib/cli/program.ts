@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { terminalSafe } from "../metrics/terminal_text.ts";
 import { ConfigError, PipelineError } from "../errors.ts";
 
 /**
@@ -253,15 +254,20 @@ export async function runCli(
         /\. To specify a positional argument .*$/s,
         "",
       );
-      err(`${program.name}: ${message}\n\n${program.usage}`);
+      err(`${program.name}: ${terminalSafe(message)}\n\n${program.usage}`);
       return 2;
     }
     if (isSqliteError(e)) {
-      err(`${program.name}: SQLite: ${e.message}; ${sqliteAdvice(e.message)}`);
+      err(
+        `${program.name}: SQLite: ${terminalSafe(e.message)}; ${
+          sqliteAdvice(e.message)
+        }`,
+      );
       return 1;
     }
     if (!(e instanceof PipelineError)) throw e;
-    err(`${program.name}: ${e.message}`);
+    // Messages carry values from data and answers: no escape sequence reaches the terminal.
+    err(`${program.name}: ${terminalSafe(e.message)}`);
     return e instanceof ConfigError ? 2 : 1;
   }
 }

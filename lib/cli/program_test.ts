@@ -107,6 +107,39 @@ Deno.test("cli program: exit codes for the command's result and for each kind of
   );
 });
 
+Deno.test("cli program: an error's text from data (a setting, an answer) reaches the terminal escaped", async () => {
+  const run = (body: () => Promise<number | void>) =>
+    outcome(demo(body).program, []);
+  assert.deepEqual(
+    await run(() =>
+      Promise.reject(
+        new BackendError("kinesis", "stream \x1b[2Jx\u009b31m\u202egone"),
+      )
+    ),
+    {
+      code: 1,
+      out: [],
+      err: ["demo: kinesis: stream \\u001b[2Jx\\u009b31m\\u202egone"],
+    },
+  );
+  assert.deepEqual(
+    await run(unknownFlagNamed("--\x1b]0;title\x07")),
+    {
+      code: 2,
+      out: [],
+      err: [
+        "demo: Unknown option '--\\u001b]0;title\\u0007'\n\nUsage: deno task demo",
+      ],
+    },
+  );
+});
+
+/** A command body that fails parsing `flag`, as an unknown option. */
+function unknownFlagNamed(flag: string): () => Promise<void> {
+  return () =>
+    Promise.resolve(parseArgs({ args: [flag], options: {} }) && undefined);
+}
+
 Deno.test("cli program: an error of SQLite itself prints what to do about the file, exit 1", async () => {
   const dir = await Deno.makeTempDir();
   try {
