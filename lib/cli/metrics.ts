@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { terminalSafe } from "../metrics/terminal_text.ts";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config/settings.ts";
@@ -107,7 +108,10 @@ export async function runMetricsCli(
   const { results } = await metricsFromWarehouse(
     join(opts.dataDir, "warehouse"),
   );
-  write(opts.json ? JSON.stringify(results) : formatResults(results));
+  // JSON.stringify leaves C1 controls and direction marks raw: escaped, still the same JSON.
+  write(
+    opts.json ? terminalSafe(JSON.stringify(results)) : formatResults(results),
+  );
   return results;
 }
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { runBatch } from "../batch/mod.ts";
 import { openDirStore } from "../lake/mod.ts";
 import { METRIC_NAMES, metricsFromWarehouse } from "../metrics/mod.ts";
+import { runMetricsCli } from "./metrics.ts";
 import { generatePosts, toCourseJson } from "../source/mod.ts";
 
 const CLI = fileURLToPath(new URL("./metrics.ts", import.meta.url));
@@ -23,11 +24,19 @@ async function runCli(args: string[]) {
   };
 }
 
-/** A data dir whose lake holds 300 generated posts (the first 50 posted twice), batched. */
-async function dataDirWithWarehouse(): Promise<string> {
+/**
+ * A data dir whose lake holds 300 generated posts (the first 50 posted twice), batched;
+ * `category`, when given, is every pin's category.
+ */
+async function dataDirWithWarehouse(category?: string): Promise<string> {
   const dataDir = await Deno.makeTempDir();
   const store = openDirStore(join(dataDir, "lake"));
   const posts = [...generatePosts({ rows: 300, seed: 7 })];
+  if (category !== undefined) {
+    for (const p of posts) {
+      p.pin.category = category;
+    }
+  }
   const sent = [...posts, ...posts.slice(0, 50)];
   for (const table of ["pin", "geo", "user"] as const) {
     const topic = `pinterest.${table}`;
@@ -104,4 +113,26 @@ Deno.test("metrics CLI: an empty data dir fails with exit 1 and says to run the 
       "user.parquet: run `deno task batch` first (after `deno task emulate` has filled the lake).\n",
   );
   await Deno.remove(dataDir, { recursive: true });
+});
+
+Deno.test("metrics CLI: --json writes controls and text-direction marks of the data as JSON escapes, and parses back to them", async () => {
+  // JSON.stringify leaves C1 controls (CSI U+009B starts a terminal sequence) and the
+  // direction overrides as they are.
+  const category = "art\u009b2J\u202eevil\u007f";
+  const dataDir = await dataDirWithWarehouse(category);
+  try {
+    const out: string[] = [];
+    const results = await runMetricsCli(["--json", "--data-dir", dataDir], {
+      write: (t) => out.push(t),
+    });
+    assert.equal(out.length, 1);
+    assert.equal(/[\u007f-\u009f\u202e]/.test(out[0]), false);
+    assert.ok(out[0].includes("art\\u009b2J\\u202eevil\\u007f"));
+    assert.deepEqual(JSON.parse(out[0]), JSON.parse(JSON.stringify(results)));
+    const rows = JSON.parse(out[0]).popular_category_by_country;
+    assert.ok(rows.length > 0);
+    for (const row of rows) assert.equal(row.category, category);
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
 });
