@@ -250,3 +250,15 @@ Deno.test("cleanTopic: an object removed after it was listed is a LakeObjectGone
     });
   }
 });
+
+Deno.test("cleanTopic: the memory of each group is released once it is cleaned", async () => {
+  await using dir = await makeTestDir();
+  const store = await userLake(dir, 1);
+  let released = 0;
+  // One object per group (1-byte groups): three groups.
+  const { summary } = await cleanTopic(store, "user", {
+    chunkBytes: 1,
+    releaseMemory: () => void released++,
+  });
+  assert.deepEqual([summary.records, summary.rows, released], [3, 3, 3]);
+});
