@@ -18,8 +18,9 @@ interface Group {
 }
 
 async function group(): Promise<Group> {
-  const path = await Deno.makeTempFile({ suffix: ".db" });
-  const log = await openEmbeddedLog(path, { fsync: false });
+  // A folder of its own: the log leaves `-wal`, `-shm` and the group's lock file beside it.
+  const dir = await Deno.makeTempDir({ prefix: "group_fence_test_" });
+  const log = await openEmbeddedLog(`${dir}/log.db`, { fsync: false });
   await log.topics.createTopic("t");
   const inner = await log.topics.consumer("g", ["t"]);
   const state: Group["state"] = { generation: 3, rebalancing: false };
@@ -51,9 +52,7 @@ async function group(): Promise<Group> {
     logger,
     cleanup: async () => {
       await log.close();
-      await Deno.remove(path);
-      await Deno.remove(path + "-wal").catch(() => {});
-      await Deno.remove(path + "-shm").catch(() => {});
+      await Deno.remove(dir, { recursive: true });
     },
   };
 }
