@@ -6,6 +6,7 @@
  * @module
  */
 import { sleep } from "./sleep.ts";
+import { writeAll } from "./write_all.ts";
 
 /**
  * Options of {@linkcode tryLockFile}.
@@ -109,4 +110,89 @@ export async function lockNewFile(pathFor: () => string): Promise<LockedFile> {
   throw new Error(
     `could not create and lock a new file like ${pathFor()} in 10 tries (is another process removing them?)`,
   );
+}
+
+/**
+ * Who holds a lock taken with {@linkcode tryLockAs}, as recorded in its file: the process,
+ * when it took the lock, and the program it runs in when it said.
+ *
+ * @example
+ * ```ts
+ * import type { LockHolder } from "./file_lock.ts";
+ * const holder: LockHolder = { pid: 4242, since: "2026-11-27T10:00:00.000Z", program: "deno task stream" };
+ * console.log(holder.pid); // 4242
+ * ```
+ */
+export interface LockHolder {
+  pid: number;
+  /** When it took the lock, as an ISO 8601 time. */
+  since: string;
+  program?: string;
+}
+
+/**
+ * Takes the lock on `path` as {@linkcode tryLockFile} does and records its holder in the
+ * file, as one JSON line `{"pid":…, …about, "since":…}` (fields of `about` left undefined
+ * are not written), so that a process it refuses can name it. Returns `null` when another
+ * handle holds the lock.
+ *
+ * @example
+ * ```ts
+ * import { readLockHolder, tryLockAs } from "./file_lock.ts";
+ * const path = `${await Deno.makeTempDir()}/_lock`;
+ * const lock = await tryLockAs(path, { program: "deno task stream" });
+ * console.log((await readLockHolder(path))?.program, await tryLockAs(path, {})); // deno task stream null
+ * lock?.close();
+ * ```
+ */
+export async function tryLockAs(
+  path: string,
+  about: Record<string, unknown>,
+  options: TryLockFileOptions = {},
+): Promise<Deno.FsFile | null> {
+  const file = await tryLockFile(path, options);
+  if (file === null) return null;
+  try {
+    const record = { pid: Deno.pid, ...about, since: new Date().toISOString() };
+    await file.truncate(0);
+    await writeAll(
+      file,
+      new TextEncoder().encode(JSON.stringify(record) + "\n"),
+    );
+    return file;
+  } catch (e) {
+    file.close();
+    throw e;
+  }
+}
+
+/**
+ * The holder recorded in the lock file at `path` by {@linkcode tryLockAs}, or `null` when
+ * none is (yet: the file is absent, empty or being written) or the record is not whole:
+ * `pid`, `since` and `program` (when present) of the right types, and `valid` (the
+ * caller's own fields) true.
+ *
+ * @example
+ * ```ts
+ * import { readLockHolder } from "./file_lock.ts";
+ * const path = `${await Deno.makeTempDir()}/_lock`;
+ * await Deno.writeTextFile(path, '{"pid":7,"since":"2026-11-27T10:00:00.000Z","group":"g"}\n');
+ * const group = (h: Record<string, unknown>) => typeof h.group === "string";
+ * console.log((await readLockHolder(path, group))?.pid, await readLockHolder(`${path}-none`)); // 7 null
+ * ```
+ */
+export async function readLockHolder<T extends LockHolder = LockHolder>(
+  path: string,
+  valid: (holder: Record<string, unknown>) => boolean = () => true,
+): Promise<T | null> {
+  try {
+    const holder = JSON.parse(await Deno.readTextFile(path));
+    const whole = Number.isInteger(holder?.pid) &&
+      typeof holder.since === "string" &&
+      (holder.program === undefined || typeof holder.program === "string") &&
+      valid(holder);
+    return whole ? holder : null;
+  } catch {
+    return null; // not written yet, or being written
+  }
 }

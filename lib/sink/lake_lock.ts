@@ -16,8 +16,7 @@
  */
 import { dirname } from "node:path";
 import { BackendError } from "../errors.ts";
-import { tryLockFile } from "../file_lock.ts";
-import { writeAll } from "../write_all.ts";
+import { readLockHolder, tryLockAs } from "../file_lock.ts";
 import type { ObjectStore } from "../lake/types.ts";
 import { LakeBusyError, type LakeHolder } from "./errors.ts";
 
@@ -65,45 +64,22 @@ export interface LakeLockHolder {
   program?: string;
 }
 
-/** The holder recorded in the lock file at `path`; `null` when none is (yet). */
-async function readHolder(path: string): Promise<LakeHolder | null> {
-  try {
-    const holder = JSON.parse(await Deno.readTextFile(path));
-    const valid = Number.isInteger(holder?.pid) &&
-      typeof holder.group === "string" && typeof holder.since === "string" &&
-      Array.isArray(holder.topics) &&
-      (holder.program === undefined || typeof holder.program === "string");
-    return valid ? holder : null;
-  } catch {
-    return null; // not written yet, or being written
-  }
-}
-
 /** Takes the lock at `path` and records `holder` in it; null when another holds it. */
 async function takeLock(
   path: string,
   holder: LakeLockHolder,
 ): Promise<Deno.FsFile | null> {
   await Deno.mkdir(dirname(path), { recursive: true });
-  const file = await tryLockFile(path, { waitMs: LOCK_WAIT_MS });
-  if (file === null) return null;
-  try {
-    const record: LakeHolder = {
-      pid: Deno.pid,
-      group: holder.group,
-      topics: [...holder.topics],
-      since: new Date().toISOString(),
-      ...(holder.program === undefined ? {} : { program: holder.program }),
-    };
-    const bytes = new TextEncoder().encode(JSON.stringify(record) + "\n");
-    await file.truncate(0);
-    await writeAll(file, bytes);
-    return file;
-  } catch (e) {
-    file.close();
-    throw e;
-  }
+  return await tryLockAs(path, {
+    group: holder.group,
+    topics: [...holder.topics],
+    program: holder.program,
+  }, { waitMs: LOCK_WAIT_MS });
 }
+
+/** A lake lock's own fields: the sink's group and topics. */
+const isLakeHolder = (h: Record<string, unknown>) =>
+  typeof h.group === "string" && Array.isArray(h.topics);
 
 /**
  * Takes the lock of the lake folder `store` writes (see the module doc), or throws
@@ -143,7 +119,7 @@ export async function lockLake(
   if (file === null) {
     throw new LakeBusyError(store.location, {
       lockPath: path,
-      holder: await readHolder(path),
+      holder: await readLockHolder<LakeHolder>(path, isLakeHolder),
     });
   }
   const held = file;

@@ -6,8 +6,7 @@
  *
  * @module
  */
-import { tryLockFile } from "../file_lock.ts";
-import { writeAll } from "../write_all.ts";
+import { readLockHolder, tryLockAs } from "../file_lock.ts";
 import {
   StreamDirError,
   type StreamHolder,
@@ -16,19 +15,6 @@ import {
 
 /** How long a held lock is tried again before the tables count as held (see tryLockFile). */
 const LOCK_WAIT_MS = 500;
-
-/** The holder recorded in the lock file at `path`; `null` when none is (yet). */
-async function readHolder(path: string): Promise<StreamHolder | null> {
-  try {
-    const holder = JSON.parse(await Deno.readTextFile(path));
-    const valid = Number.isInteger(holder?.pid) &&
-      typeof holder.since === "string" &&
-      (holder.program === undefined || typeof holder.program === "string");
-    return valid ? holder : null;
-  } catch {
-    return null; // not written yet, or being written
-  }
-}
 
 /**
  * Creates `dir` and takes its lock, recording this process as its holder (with `program`
@@ -55,27 +41,16 @@ export async function lockStreamTables(
   let file: Deno.FsFile | null = null;
   try {
     await Deno.mkdir(dir, { recursive: true });
-    file = await tryLockFile(lockPath, { waitMs: LOCK_WAIT_MS });
-    if (file !== null) {
-      const record: StreamHolder = {
-        pid: Deno.pid,
-        ...(holder.program === undefined ? {} : { program: holder.program }),
-        since: new Date().toISOString(),
-      };
-      await file.truncate(0);
-      await writeAll(
-        file,
-        new TextEncoder().encode(JSON.stringify(record) + "\n"),
-      );
-    }
+    file = await tryLockAs(lockPath, { program: holder.program }, {
+      waitMs: LOCK_WAIT_MS,
+    });
   } catch (e) {
-    file?.close();
     throw new StreamDirError(dir, e);
   }
   if (file === null) {
     throw new StreamLockedError(dir, {
       lockPath,
-      holder: await readHolder(lockPath),
+      holder: await readLockHolder<StreamHolder>(lockPath),
     });
   }
   return file;
